@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Runs the uvu suites: test/unit in one process (pure and fast), then every
+// integration and e2e file in its own process, so a leaked socket or child in
+// one file can neither hang nor poison the next. Prints the closing line
+// "N passed, N failed" that CI counts.
+//
+//   node scripts/test.js                 all suites
+//   node scripts/test.js unit e2e        some suites
+//   node scripts/test.js test/integration/proxy.test.ts   one file
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const suites = ['unit', 'integration', 'e2e'];
+const fileTimeoutMs = Number(process.env.GAMEDAY_TEST_FILE_TIMEOUT_MS || 240_000);
+
+function testFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...testFiles(full));
+    else if (entry.name.endsWith('.test.ts')) out.push(full);
+  }
+  return out.sort();
+}
+
+function runNode(args, label) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
+      cwd: root,
+      env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => {
+      output += `\n${label}: timed out after ${fileTimeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // Strip colour codes before reading uvu's totals.
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const total = Number((plain.match(/Total:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
+      const passed = Number((plain.match(/Passed:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
+      const skipped = Number((plain.match(/Skipped:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
+      let failed = total - passed - skipped;
+      // A file that crashed or hung before uvu printed totals counts as one failure.
+      if (code !== 0 && failed <= 0) failed = 1;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`-- ${label}: ${passed} passed, ${failed} failed (${seconds}s)`);
+      resolve({ label, passed, failed, skipped });
+    });
+  });
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const explicitFiles = args.filter((a) => a.endsWith('.ts'));
+  const chosen = args.filter((a) => suites.includes(a));
+  const results = [];
+
+  if (explicitFiles.length > 0) {
+    for (const file of explicitFiles) results.push(await runNode([file], path.relative(root, file)));
+  } else {
+    for (const suite of chosen.length > 0 ? chosen : suites) {
+      const files = testFiles(path.join(root, 'test', suite));
+      if (files.length === 0) continue;
+      if (suite === 'unit') {
+        const uvu = require.resolve('uvu/bin');
+        results.push(await runNode([uvu, 'test/unit', '.test.ts$'], 'test/unit'));
+      } else {
+        for (const file of files) results.push(await runNode([file], path.relative(root, file)));
+      }
+    }
+  }
+
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  const skipped = results.reduce((a, r) => a + r.skipped, 0);
+  const failing = results.filter((r) => r.failed > 0).map((r) => r.label);
+  if (failing.length > 0) console.log(`\nfailing: ${failing.join(', ')}`);
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main();
