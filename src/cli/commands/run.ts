@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { runExperiment } from '../../engine/run';
+import { newRunId } from '../../engine/run-id';
+import { formatDuration } from '../../experiment/duration';
+import { loadExperiment } from '../../experiment/loader';
+import type { RunSummary } from '../../report/summary';
+import { exitCodeFor } from '../exit-codes';
+import { ProgressDisplay } from '../progress';
+import { interruptController } from '../signals';
+
+export interface RunCommandOptions {
+  out?: string;
+  reports: string;
+  json: boolean;
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const experiment = loadExperiment(file);
+  const runId = newRunId(experiment.name);
+  const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
+  const progress = new ProgressDisplay();
+  const interrupt = interruptController((message) => progress.line(message));
+  progress.line(`running ${experiment.name} -> ${path.relative(process.cwd(), runDir) || runDir}`);
+  try {
+    const result = await runExperiment(experiment, { runId, runDir, signal: interrupt.signal, onEvent: (event) => progress.onEvent(event) });
+    progress.close();
+    if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
+    else process.stdout.write(resultText(result.summary));
+    return exitCodeFor(result.status);
+  } finally {
+    progress.close();
+    interrupt.dispose();
+  }
+}
+
+function resultText(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
+  const rto = summary.rto;
+  if (rto.ms !== null || rto.recovered === false) {
+    const measured = rto.ms !== null ? formatDuration(rto.ms) : `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;
+    lines.push(`  RTO ${measured}${rto.objectiveMs !== null ? ` (objective ${formatDuration(rto.objectiveMs)}, ${rto.met ? 'met' : 'MISSED'})` : ''}`);
+  }
+  const t = summary.traffic;
+  if (t.requests > 0) {
+    lines.push(`  traffic ${t.requests} requests, ${t.errors} errors, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`);
+  }
+  for (const fault of summary.faults) {
+    lines.push(`  fault ${fault.name}: ${fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : fault.error ?? 'not active'}${fault.revertedAt ? ', reverted' : ''}`);
+  }
+  lines.push(`  report ${path.relative(process.cwd(), path.join(summary.runDir, 'report.md'))}`);
+  return lines.join('\n') + '\n';
+}

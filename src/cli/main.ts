@@ -1,0 +1,69 @@
+import yargs from 'yargs';
+import { gamedayVersion } from '../version';
+import { planCommand } from './commands/plan';
+import { runCommand } from './commands/run';
+import { validateCommand } from './commands/validate';
+import { exitCodes } from './exit-codes';
+import { reportFailure } from './output';
+
+/**
+ * The CLI: parses arguments and calls one library function per command. Exit codes:
+ * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = exitCodes.passed;
+  const guard = (work: () => number | Promise<number>) => async () => {
+    try {
+      exitCode = await work();
+    } catch (error) {
+      exitCode = reportFailure(error);
+    }
+  };
+
+  let usageFailure: string | null = null;
+  await yargs(argv)
+    .scriptName('gameday')
+    .usage('$0 <command> [options]\n\nChaos experiments and GameDay drills for multi-region failover.')
+    .command(
+      'validate <files..>',
+      'check experiment files; print OK or every problem',
+      (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'experiment files' }),
+      (args) => guard(() => validateCommand(args.files as string[]))(),
+    )
+    .command(
+      'plan <file>',
+      'print the timeline a run would follow; runs nothing',
+      (y) =>
+        y.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
+      (args) => guard(() => planCommand(args.file, { json: args.json }))(),
+    )
+    .command(
+      'run <file>',
+      'run an experiment: steady state, faults, rollback, verdict, report',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true })
+          .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
+          .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
+          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' }),
+      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json }))(),
+    )
+    .demandCommand(1, 'name a command; see gameday --help')
+    .strict()
+    .version(gamedayVersion)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageFailure = `${message}\nrun 'gameday --help' for usage`;
+    })
+    .parseAsync();
+
+  if (usageFailure) {
+    process.stderr.write(`gameday: ${usageFailure}\n`);
+    return exitCodes.invalid;
+  }
+  return exitCode;
+}

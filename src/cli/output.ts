@@ -1,0 +1,31 @@
+import { ExperimentValidationError, formatIssue } from '../experiment/errors';
+import { exitCodes } from './exit-codes';
+
+/** Thrown by commands for a bad invocation (exit 2), printed without a stack. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * The one place that turns failures into messages and exit codes. Known errors get a
+ * clear message and no stack; only a bug in gameday shows a stack (with GAMEDAY_DEBUG).
+ */
+export function reportFailure(error: unknown): number {
+  if (error instanceof ExperimentValidationError) {
+    const count = error.issues.length;
+    process.stderr.write(`invalid experiment (${count} problem${count === 1 ? '' : 's'}):\n`);
+    for (const issue of error.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
+    return exitCodes.invalid;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`gameday: ${error.message}\n`);
+    return exitCodes.invalid;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gameday: error: ${message}\n`);
+  if (process.env.GAMEDAY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return exitCodes.error;
+}

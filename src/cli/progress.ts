@@ -1,0 +1,108 @@
+import type { JournalEvent } from '../engine/events';
+import { formatDuration } from '../experiment/duration';
+
+interface ProgressState {
+  phase: string;
+  startedAt: number;
+  observeStart: number | null;
+  observeMs: number;
+  recent: Array<{ t: number; ok: boolean }>;
+  activeFaults: Set<string>;
+}
+
+/**
+ * Live progress on stderr. On a TTY one status line is redrawn (phase, elapsed, current
+ * success ratio, active faults); otherwise only notable events are printed, one per line,
+ * so CI logs stay readable. Stdout is left alone (it carries --json output).
+ */
+export class ProgressDisplay {
+  private readonly state: ProgressState = {
+    phase: 'starting',
+    startedAt: Date.now(),
+    observeStart: null,
+    observeMs: 0,
+    recent: [],
+    activeFaults: new Set(),
+  };
+  private readonly timer: NodeJS.Timeout | undefined;
+  private statusLineShown = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+    if (this.stream.isTTY) this.timer = setInterval(() => this.redraw(), 250);
+  }
+
+  onEvent(event: JournalEvent): void {
+    const s = this.state;
+    switch (event.type) {
+      case 'phase':
+        s.phase = event.phase;
+        if (!this.stream.isTTY && event.phase !== 'done') this.line(`phase: ${event.phase}`);
+        break;
+      case 'observe.started':
+        s.observeStart = event.t0;
+        s.observeMs = event.durationMs;
+        break;
+      case 'traffic.samples':
+        for (const row of event.rows) s.recent.push({ t: row[0], ok: row[3] === 1 });
+        if (s.recent.length > 5_000) s.recent.splice(0, s.recent.length - 5_000);
+        break;
+      case 'preflight.check':
+        if (!event.ok) this.line(`preflight: ${event.check} FAILED: ${event.detail}`);
+        break;
+      case 'steady-state':
+        this.line(`steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} (${event.successRatio === null ? 'no samples' : (event.successRatio * 100).toFixed(1) + '%'} success, need ${(event.required * 100).toFixed(1)}%)`);
+        break;
+      case 'fault.injected':
+        s.activeFaults.add(event.fault);
+        this.line(`fault ${event.fault} injected (${event.kind})`);
+        break;
+      case 'fault.inject-failed':
+        this.line(`fault ${event.fault} could not be injected: ${event.error}`);
+        break;
+      case 'fault.reverted':
+        s.activeFaults.delete(event.fault);
+        this.line(`fault ${event.fault} reverted`);
+        break;
+      case 'fault.revert-failed':
+        this.line(`ROLLBACK FAILED for ${event.fault}: ${event.error}`);
+        break;
+      case 'stop-condition.breached':
+        this.line(`stop condition ${event.condition}: ${event.detail}`);
+        break;
+    }
+  }
+
+  /** Prints a message above the status line. */
+  line(text: string): void {
+    this.clearStatus();
+    this.stream.write(`${text}\n`);
+    if (this.stream.isTTY) this.redraw();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.clearStatus();
+  }
+
+  private clearStatus(): void {
+    if (this.statusLineShown) {
+      this.stream.write('\r\x1b[2K');
+      this.statusLineShown = false;
+    }
+  }
+
+  private redraw(): void {
+    const s = this.state;
+    const nowMs = Date.now();
+    const elapsed = formatDuration(nowMs - s.startedAt);
+    const windowStart = performance.timeOrigin + performance.now() - 5_000;
+    const recent = s.recent.filter((sample) => sample.t >= windowStart);
+    const ratio = recent.length === 0 ? 'n/a' : `${((recent.filter((x) => x.ok).length / recent.length) * 100).toFixed(1)}%`;
+    const observe = s.observeStart !== null && s.phase === 'observe'
+      ? ` ${formatDuration(Math.min(s.observeMs, performance.timeOrigin + performance.now() - s.observeStart))}/${formatDuration(s.observeMs)}`
+      : '';
+    const faults = s.activeFaults.size > 0 ? `  faults: ${[...s.activeFaults].join(', ')}` : '';
+    this.stream.write(`\r\x1b[2K[${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
+    this.statusLineShown = true;
+  }
+}

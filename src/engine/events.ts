@@ -1,0 +1,58 @@
+/**
+ * Journal events: the only record of a run. Reports and `gameday recover` read nothing
+ * else, so every fact a report shows must arrive here as an event.
+ */
+
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
+export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'post-check' | 'done';
+
+/** A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or '']. */
+export type SampleRow = [number, number, number, 0 | 1, string, string];
+
+export type JournalEventInput =
+  | {
+      type: 'run.started';
+      runId: string;
+      runDir: string;
+      experiment: string;
+      file: string;
+      description: string;
+      target: { kind: string; [key: string]: unknown };
+      gamedayVersion: string;
+      pid: number;
+      host: string;
+      /** The resolved experiment, durations in ms: enough to re-render any report. */
+      spec: unknown;
+    }
+  | { type: 'phase'; phase: Phase }
+  | { type: 'preflight.check'; check: string; ok: boolean; detail: string }
+  | { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; successRatio: number | null; required: number; samples: number }
+  | { type: 'observe.started'; t0: number; durationMs: number }
+  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number }
+  | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
+  | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
+  | {
+      type: 'fault.injecting';
+      fault: string;
+      kind: string;
+      /** What undoes it, as data `gameday recover` can act on. */
+      rollback: RollbackRecord;
+      detail: Record<string, unknown>;
+    }
+  | { type: 'fault.injected'; fault: string; kind: string; at: number; detail?: Record<string, unknown> }
+  | { type: 'fault.inject-failed'; fault: string; kind: string; error: string }
+  | { type: 'fault.reverting'; fault: string; reason: 'scheduled' | 'end' | 'abort' | 'error' }
+  | { type: 'fault.reverted'; fault: string; at: number; detail?: Record<string, unknown> }
+  | { type: 'fault.revert-failed'; fault: string; error: string }
+  | { type: 'stop-condition.breached'; condition: string; detail: string }
+  | { type: 'signal'; signal: string; count: number }
+  | { type: 'error'; message: string; where: string }
+  | { type: 'run.finished'; status: RunStatus; reason: string };
+
+export type JournalEvent = JournalEventInput & { seq: number; t: number };
+
+export type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
+
+/** Rollback described as data, so a later process can perform it without the original closure. */
+export type RollbackRecord =
+  | { kind: 'exec'; command: string; cwd?: string; env?: Record<string, string>; timeoutMs: number };

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JournalEvent, JournalEventInput } from './events';
+import { now } from './clock';
+
+export const journalFileName = 'journal.ndjson';
+
+/**
+ * The run journal: append-only NDJSON, one event per line. Each line is written with a
+ * synchronous write straight to the file descriptor, so the moment `append` returns the
+ * event is in the kernel and survives kill -9 of gameday. Events about changing the
+ * world are appended *before* the change is made (see engine/rollback.ts).
+ */
+export class Journal {
+  private seq = 0;
+  private fd: number | null;
+  private readonly listeners: Array<(event: JournalEvent) => void> = [];
+
+  private constructor(readonly file: string) {
+    this.fd = fs.openSync(file, 'a');
+  }
+
+  static create(runDir: string): Journal {
+    fs.mkdirSync(runDir, { recursive: true });
+    return new Journal(path.join(runDir, journalFileName));
+  }
+
+  /** Stamps, writes and publishes an event; returns it as written. */
+  append<E extends JournalEventInput>(event: E, at: number = now()): JournalEvent {
+    const stamped = { seq: ++this.seq, t: Math.round(at * 1000) / 1000, ...event } as unknown as JournalEvent;
+    if (this.fd !== null) fs.writeSync(this.fd, JSON.stringify(stamped) + '\n');
+    for (const listener of this.listeners) {
+      try {
+        listener(stamped);
+      } catch {
+        // A crashing listener (progress display, reporter) must never abort the run.
+      }
+    }
+    return stamped;
+  }
+
+  onEvent(listener: (event: JournalEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Reads a journal, tolerating a torn last line from a killed writer. */
+export function readJournal(file: string): JournalEvent[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const events: JournalEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as JournalEvent);
+    } catch {
+      // Only the last line can be torn; anything after it would be from a later writer.
+    }
+  }
+  return events;
+}

@@ -1,0 +1,50 @@
+import type { Experiment } from '../experiment/validate';
+import { faultKindOf } from '../faults';
+import { probeUrl } from '../probes/url';
+
+/** One line of what a run would do, at an offset from the start of observation. */
+export interface PlanStep {
+  /** ms from the start of observation; negative for what happens before it. */
+  atMs: number;
+  phase: 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'post-check';
+  action: string;
+}
+
+/** The timeline a run would follow. Pure: runs nothing, touches nothing. */
+export function planExperiment(experiment: Experiment): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const { steadyState, traffic, target } = experiment;
+  for (const [name, url] of Object.entries(target.endpoints)) {
+    steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
+  }
+  steps.push({
+    atMs: -steadyState.duration,
+    phase: 'steady-state',
+    action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, target)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
+  });
+  for (const probe of experiment.probes) {
+    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, target)} at ${probe.rate}/s` });
+  }
+  experiment.stopConditions.forEach((condition, index) => {
+    const what = condition.kind === 'errorRatio'
+      ? `abort if error ratio > ${condition.above * 100}% over ${condition.window} ms`
+      : `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
+    steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${what}` });
+  });
+  for (const fault of experiment.faults) {
+    const plan = faultKindOf(fault).plan(fault);
+    steps.push({ atMs: fault.after, phase: 'observe', action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}` });
+    if (fault.duration !== undefined) {
+      steps.push({ atMs: fault.after + fault.duration, phase: 'observe', action: `revert ${fault.name}: ${plan.rollback}` });
+    } else {
+      steps.push({ atMs: experiment.duration, phase: 'rollback', action: `revert ${fault.name} (held until the end): ${plan.rollback}` });
+    }
+  }
+  steps.push({ atMs: experiment.duration, phase: 'rollback', action: 'revert anything still injected, newest first' });
+  steps.push({
+    atMs: experiment.duration,
+    phase: 'post-check',
+    action: `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then verdict${experiment.hypothesis.rto !== undefined ? ` (RTO objective ${experiment.hypothesis.rto} ms)` : ''}`,
+  });
+  return steps.sort((a, b) => a.atMs - b.atMs);
+}

@@ -1,0 +1,366 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { Experiment, ResolvedFault } from '../experiment/validate';
+import { faultKindOf } from '../faults';
+import { revertRecord } from '../faults/revert';
+import { HttpTraffic } from '../probes/http';
+import { TrafficRecorder } from '../probes/recorder';
+import { probeUrl } from '../probes/url';
+import { renderMarkdown } from '../report/markdown';
+import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
+import { now, sleep } from './clock';
+import type { JournalEvent, RunStatus } from './events';
+import { Journal } from './journal';
+import { RollbackStack } from './rollback';
+import { watchStopConditions } from './stop-conditions';
+import { gamedayVersion } from '../version';
+
+export interface RunOptions {
+  runId: string;
+  runDir: string;
+  /** Aborting it interrupts the run (the CLI wires SIGINT/SIGTERM here); rollback still runs. */
+  signal?: AbortSignal;
+  /** Every journal event, as it is written (progress displays, notifiers). */
+  onEvent?: (event: JournalEvent) => void;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  summary: RunSummary;
+  runDir: string;
+}
+
+/** Why a run stopped early; the first one to happen wins. */
+interface Stop {
+  status: 'aborted' | 'error';
+  reason: string;
+}
+
+/** A run was interrupted by the user; the abort reason carried on the AbortSignal. */
+export interface InterruptReason {
+  signal: string;
+}
+
+/**
+ * Runs one experiment through its lifecycle:
+ * preflight -> steady state -> observe (traffic + faults on schedule + stop conditions)
+ * -> roll back every fault in reverse order -> post-check -> verdict -> summary/report.
+ * Never throws for anything the target or the experiment does; the result's status says
+ * what happened and the journal says why.
+ */
+export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
+  const journal = Journal.create(options.runDir);
+  const events: JournalEvent[] = [];
+  journal.onEvent((event) => events.push(event));
+  if (options.onEvent) journal.onEvent(options.onEvent);
+
+  const run = new ExperimentRun(experiment, journal, options);
+  let status: RunStatus;
+  let reason: string;
+  try {
+    ({ status, reason } = await run.execute(() => buildSummary(events)));
+  } catch (error) {
+    // Reaching here means a bug in gameday, not a target failure; still roll back.
+    journal.append({ type: 'error', message: errorMessage(error), where: 'engine' });
+    await run.rollbackAll('error');
+    status = 'error';
+    reason = `internal error: ${errorMessage(error)}`;
+  }
+  journal.append({ type: 'run.finished', status, reason });
+  journal.close();
+
+  const summary = buildSummary(events);
+  writeOutputs(options.runDir, summary);
+  return { status, summary, runDir: options.runDir };
+}
+
+export function writeOutputs(runDir: string, summary: RunSummary): void {
+  fs.writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  fs.writeFileSync(path.join(runDir, 'report.md'), renderMarkdown(summary));
+}
+
+class ExperimentRun {
+  private readonly rollbacks = new RollbackStack();
+  private readonly stopController = new AbortController();
+  private stop: Stop | null = null;
+  private interrupted = false;
+  private traffic: HttpTraffic | null = null;
+  private recorder: TrafficRecorder | null = null;
+  private lastRevertAt = 0;
+
+  constructor(
+    private readonly experiment: Experiment,
+    private readonly journal: Journal,
+    private readonly options: RunOptions,
+  ) {
+    const external = options.signal;
+    if (external) {
+      const onAbort = () => {
+        const signalName = (external.reason as InterruptReason | undefined)?.signal ?? 'interrupt';
+        this.interrupted = true;
+        this.requestStop({ status: 'aborted', reason: `interrupted by ${signalName}` });
+      };
+      if (external.aborted) onAbort();
+      else external.addEventListener('abort', onAbort, { once: true });
+    }
+  }
+
+  private get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  private requestStop(stop: Stop): void {
+    if (this.stop) return;
+    this.stop = stop;
+    this.stopController.abort();
+  }
+
+  async execute(summarize: () => RunSummary): Promise<{ status: RunStatus; reason: string }> {
+    const { experiment, journal } = this;
+    journal.append({
+      type: 'run.started',
+      runId: this.options.runId,
+      runDir: this.options.runDir,
+      experiment: experiment.name,
+      file: experiment.file,
+      description: experiment.description,
+      target: describeTarget(experiment),
+      gamedayVersion,
+      pid: process.pid,
+      host: os.hostname(),
+      spec: experiment,
+    });
+
+    try {
+      journal.append({ type: 'phase', phase: 'preflight' });
+      const unreachable = await this.preflight();
+      if (unreachable) return { status: 'error', reason: unreachable };
+      if (this.stop) return this.stop;
+
+      journal.append({ type: 'phase', phase: 'steady-state' });
+      this.startTraffic();
+      const before = await this.steadyStateBefore();
+      if (this.stop) return this.stop;
+      if (!before.ok) {
+        return {
+          status: 'aborted',
+          reason: `steady state not met before any fault: success ratio ${formatRatio(before.ratio)} < ${formatRatio(experiment.steadyState.successRatio)}; nothing was injected`,
+        };
+      }
+
+      journal.append({ type: 'phase', phase: 'observe' });
+      await this.observe();
+    } finally {
+      journal.append({ type: 'phase', phase: 'rollback' });
+      const rollbackOk = await this.rollbackAll(this.stop ? 'abort' : 'end');
+      if (!rollbackOk) {
+        // Worse than any earlier reason to stop: the world may be left broken.
+        this.stop = { status: 'error', reason: 'a rollback failed; the fault may still be active (see the journal, then run `gameday recover`)' };
+        this.stopController.abort();
+      }
+      if (this.traffic && !this.interrupted) {
+        journal.append({ type: 'phase', phase: 'post-check' });
+        await this.postCheck();
+      }
+      await this.stopTraffic();
+      journal.append({ type: 'phase', phase: 'done' });
+    }
+
+    if (this.stop) return this.stop;
+    return verdict(summarize());
+  }
+
+  /** Every endpoint answers HTTP at all (any status). Faults are pointless against a target that is already down. */
+  private async preflight(): Promise<string | null> {
+    const urls = new Map<string, string>();
+    for (const [name, url] of Object.entries(this.experiment.target.endpoints)) urls.set(name, url);
+    urls.set(this.experiment.traffic.name, probeUrl(this.experiment.traffic, this.experiment.target));
+    const failures: string[] = [];
+    for (const [name, url] of urls) {
+      const result = await reach(url, 5_000);
+      this.journal.append({ type: 'preflight.check', check: `reach ${name}`, ok: result.ok, detail: `${url}: ${result.detail}` });
+      if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
+    }
+    return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
+  }
+
+  private startTraffic(): void {
+    const probe = this.experiment.traffic;
+    const url = probeUrl(probe, this.experiment.target);
+    this.traffic = new HttpTraffic(probe, url);
+    this.recorder = new TrafficRecorder(this.journal, probe.name);
+    const recorder = this.recorder;
+    this.traffic.onOutcome((outcome) => recorder.add(outcome));
+    this.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
+    this.traffic.start();
+  }
+
+  private async stopTraffic(): Promise<void> {
+    if (!this.traffic || !this.recorder) return;
+    await this.traffic.stop();
+    this.recorder.close();
+    this.journal.append({ type: 'probe.stopped', probe: this.traffic.name, requests: this.recorder.requests, errors: this.recorder.errors });
+    this.traffic = null;
+  }
+
+  private async steadyStateBefore(): Promise<{ ok: boolean; ratio: number | null }> {
+    const { duration, successRatio } = this.experiment.steadyState;
+    const from = now();
+    await sleep(duration, this.stopSignal);
+    const to = now();
+    // Let the requests sent in the window finish (each is bounded by the probe timeout).
+    await this.settle(to);
+    const { ratio, count } = this.recorder!.ratioBetween(from, to);
+    const ok = ratio !== null && ratio >= successRatio;
+    this.journal.append({ type: 'steady-state', when: 'before', ok, successRatio: ratio, required: successRatio, samples: count });
+    return { ok, ratio };
+  }
+
+  /** Waits until the requests due before `until` have completed, at most the probe timeout. */
+  private async settle(until: number): Promise<void> {
+    const deadline = now() + this.experiment.traffic.timeout + 100;
+    const expected = this.traffic!.dueBefore(until);
+    while (now() < deadline && !this.stop) {
+      const { count } = this.recorder!.ratioBetween(Number.NEGATIVE_INFINITY, until);
+      if (count >= expected) return;
+      await sleep(20, this.stopSignal);
+    }
+  }
+
+  private async observe(): Promise<void> {
+    const t0 = now();
+    this.journal.append({ type: 'observe.started', t0, durationMs: this.experiment.duration });
+    const stopWatching = watchStopConditions(this.experiment.stopConditions, {
+      recorder: this.recorder!,
+      t0,
+      signal: this.stopSignal,
+      onBreach: (condition, detail) => {
+        this.journal.append({ type: 'stop-condition.breached', condition, detail });
+        this.requestStop({ status: 'aborted', reason: `stop condition ${condition}: ${detail}` });
+      },
+    });
+    try {
+      const faultRuns = this.experiment.faults.map((fault) => this.runFault(fault, t0));
+      await sleep(t0 + this.experiment.duration - now(), this.stopSignal);
+      await Promise.all(faultRuns);
+    } finally {
+      stopWatching();
+    }
+  }
+
+  /** One fault's life on the schedule: wait, inject, hold, revert. */
+  private async runFault(fault: ResolvedFault, t0: number): Promise<void> {
+    await sleep(t0 + fault.after - now(), this.stopSignal);
+    if (this.stop) return;
+    const kind = faultKindOf(fault);
+    const record = kind.rollbackRecord(fault);
+    const plan = kind.plan(fault);
+    // Written and registered before the first byte of the fault happens.
+    this.journal.append({ type: 'fault.injecting', fault: fault.name, kind: fault.kind, rollback: record, detail: { inject: plan.inject } });
+    this.rollbacks.push({
+      id: fault.name,
+      description: plan.rollback,
+      timeoutMs: record.timeoutMs + 1_000,
+      undo: async () => {
+        const detail = await revertRecord(record);
+        this.lastRevertAt = now();
+        this.journal.append({ type: 'fault.reverted', fault: fault.name, at: this.lastRevertAt, detail: detail ?? undefined });
+      },
+    });
+    try {
+      const detail = await kind.inject(fault);
+      this.journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: now(), detail: detail ?? undefined });
+    } catch (error) {
+      this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
+      this.requestStop({ status: 'error', reason: `fault ${fault.name} could not be injected: ${errorMessage(error)}` });
+      return;
+    }
+    if (fault.duration === undefined) return; // held until the end of the observation
+    await sleep(fault.duration, this.stopSignal);
+    if (this.stop) return; // the rollback phase undoes it with everything else
+    await this.revert(fault.name, 'scheduled');
+  }
+
+  private async revert(faultName: string, reason: 'scheduled' | 'end' | 'abort' | 'error'): Promise<boolean> {
+    if (!this.rollbacks.has(faultName)) return true;
+    this.journal.append({ type: 'fault.reverting', fault: faultName, reason });
+    const outcome = await this.rollbacks.runOne(faultName);
+    if (outcome && !outcome.ok) {
+      this.journal.append({ type: 'fault.revert-failed', fault: faultName, error: outcome.error ?? 'unknown' });
+      return false;
+    }
+    return true;
+  }
+
+  /** Undoes everything still injected, newest first. False when any undo failed. */
+  async rollbackAll(reason: 'end' | 'abort' | 'error'): Promise<boolean> {
+    const outcomes = await this.rollbacks.runAll((entry) => this.journal.append({ type: 'fault.reverting', fault: entry.id, reason }));
+    for (const outcome of outcomes) {
+      if (!outcome.ok) this.journal.append({ type: 'fault.revert-failed', fault: outcome.id, error: outcome.error ?? 'unknown' });
+    }
+    return outcomes.every((outcome) => outcome.ok);
+  }
+
+  /**
+   * After rollback the target must return to steady state: the success ratio over the
+   * last steady-state window meets the bar, and clients have been observed for at least
+   * one recovery window since the last revert (so RTO's window is judged on real data).
+   */
+  private async postCheck(): Promise<void> {
+    const { duration, successRatio, recoveryTimeout } = this.experiment.steadyState;
+    const recoveryWindow = this.experiment.hypothesis.recovery.window;
+    const started = now();
+    const minimumUntil = Math.max(this.lastRevertAt + recoveryWindow, started + duration);
+    let last = { ratio: null as number | null, count: 0 };
+    for (;;) {
+      const current = now();
+      last = this.recorder!.ratioBetween(current - duration, current);
+      const holds = last.ratio !== null && last.ratio >= successRatio;
+      if ((holds && current >= minimumUntil) || current - started >= recoveryTimeout + recoveryWindow || this.interrupted) break;
+      await sleep(100);
+    }
+    const ok = last.ratio !== null && last.ratio >= successRatio;
+    this.journal.append({ type: 'steady-state', when: 'after', ok, successRatio: last.ratio, required: successRatio, samples: last.count });
+  }
+}
+
+/** Passed only when every objective with a measurement is met and the target came back. */
+function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
+  const misses: string[] = [];
+  const { rto } = summary;
+  if (rto.met === false) {
+    misses.push(rto.recovered === false ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)` : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`);
+  }
+  const after = summary.steadyState.after;
+  if (after && !after.ok) misses.push(`steady state did not return after rollback (success ratio ${formatRatio(after.successRatio)} < ${formatRatio(after.required)})`);
+  if (misses.length > 0) return { status: 'failed', reason: misses.join('; ') };
+  const met: string[] = [];
+  if (rto.met) met.push(`RTO ${rto.ms} ms ≤ ${rto.objectiveMs} ms`);
+  if (after?.ok) met.push('steady state restored');
+  return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
+}
+
+function describeTarget(experiment: Experiment): { kind: string; [key: string]: unknown } {
+  return { kind: experiment.target.kind, endpoints: experiment.target.endpoints };
+}
+
+/** One request to see whether anything answers HTTP there. */
+function reach(url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    const transport = url.startsWith('https:') ? https : http;
+    const request = transport.request(url, { method: 'GET', agent: false, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve({ ok: true, detail: `HTTP ${response.statusCode}` });
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, detail: error.code ?? error.message }));
+    request.end();
+  });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

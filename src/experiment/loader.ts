@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ExperimentValidationError } from './errors';
+import { Experiment, validateExperiment } from './validate';
+
+let typescriptRegistered = false;
+
+/**
+ * Lets `require` load users' .ts experiment files. Transpile-only: type errors are the
+ * editor's job, and loading must stay fast. The user's own tsconfig is ignored on
+ * purpose: its module settings (often ESM) would break loading through require.
+ */
+function registerTypeScript(): void {
+  if (typescriptRegistered) return;
+  // A process already running under ts-node (our tests) has a compiler hooked in.
+  const alreadyHooked = (process as unknown as Record<symbol, unknown>)[Symbol.for('ts-node.register.instance')];
+  if (!alreadyHooked) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('ts-node').register({
+      transpileOnly: true,
+      skipProject: true,
+      compiler: require.resolve('typescript'),
+      compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true, allowJs: true },
+    });
+  }
+  typescriptRegistered = true;
+}
+
+/** Loads and validates one experiment file. Throws ExperimentValidationError for anything wrong with it. */
+export function loadExperiment(file: string): Experiment {
+  const exported = loadDefaultExport(file);
+  return validateExperiment(exported, displayPath(file));
+}
+
+/** The path as the user should read it in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative && !relative.startsWith('..') ? relative : path.resolve(file);
+}
+
+export function loadDefaultExport(file: string): unknown {
+  const shown = displayPath(file);
+  const absolute = path.resolve(file);
+  const fail = (message: string): never => {
+    throw new ExperimentValidationError([{ file: shown, path: '', message }]);
+  };
+  if (!fs.existsSync(absolute)) fail('no such file');
+  if (fs.statSync(absolute).isDirectory()) fail('is a directory; give an experiment file (experiments/*.ts)');
+  if (!/\.(ts|mts|cts|js|cjs|mjs)$/.test(absolute)) fail('expected a .ts or .js experiment file');
+
+  registerTypeScript();
+  let loaded: unknown;
+  try {
+    loaded = require(absolute);
+  } catch (error) {
+    return fail(describeLoadFailure(error, absolute));
+  }
+  const moduleExports = loaded as { default?: unknown; experiment?: unknown } | undefined;
+  const candidate = moduleExports?.default ?? moduleExports?.experiment;
+  if (candidate === undefined) {
+    const hasOtherExports = moduleExports && typeof moduleExports === 'object' && Object.keys(moduleExports).length > 0;
+    if (hasOtherExports && !('default' in moduleExports) && !('experiment' in moduleExports)) {
+      return fail(`exports no experiment (found: ${Object.keys(moduleExports).join(', ')}); add \`export default defineExperiment({...})\``);
+    }
+    return fail('exports no experiment; add `export default defineExperiment({...})`');
+  }
+  return candidate;
+}
+
+/** A short reason with the line in the user's file, never a stack trace. */
+function describeLoadFailure(error: unknown, absolute: string): string {
+  const err = error as { message?: string; stack?: string; diagnosticText?: string; code?: string };
+  if (err?.diagnosticText) return `does not compile: ${err.diagnosticText.trim().split('\n')[0]}`;
+  const message = String(err?.message ?? error).split('\n')[0];
+  if (err?.code === 'MODULE_NOT_FOUND') return `could not load: ${message}`;
+  const where = locationIn(err?.stack, absolute);
+  return `threw while loading${where ? ` (${where})` : ''}: ${message}`;
+}
+
+function locationIn(stack: string | undefined, absolute: string): string | undefined {
+  if (!stack) return undefined;
+  for (const line of stack.split('\n')) {
+    const index = line.indexOf(absolute + ':');
+    if (index >= 0) {
+      const match = line.slice(index + absolute.length + 1).match(/^(\d+):(\d+)/);
+      if (match) return `line ${match[1]}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { durationHint, tryParseDuration } from './duration';
+
+/**
+ * The experiment schema. `z.input` of it is what users write (most fields optional),
+ * `z.output` is the resolved experiment the engine runs (defaults applied, durations in
+ * milliseconds). Keeping both in one schema means a default can never drift between the
+ * docs, the validator and the engine.
+ */
+
+/** Duration string -> milliseconds, rejecting zero and negatives unless allowed. */
+export function duration(options: { allowZero?: boolean; max?: string } = {}) {
+  const maxMs = options.max ? tryParseDuration(options.max)! : Number.POSITIVE_INFINITY;
+  return z
+    .string({ error: `expected ${durationHint}` })
+    .transform((text, ctx) => {
+      const ms = tryParseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${durationHint}, got ${JSON.stringify(text)}` });
+        return z.NEVER;
+      }
+      if (ms === 0 && !options.allowZero) {
+        ctx.addIssue({ code: 'custom', message: `must be longer than 0, got ${JSON.stringify(text)}` });
+        return z.NEVER;
+      }
+      if (ms > maxMs) {
+        ctx.addIssue({ code: 'custom', message: `must be at most ${options.max}, got ${JSON.stringify(text)}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+const name = z
+  .string({ error: 'expected a non-empty string' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(120, { error: 'must be at most 120 characters' });
+
+const ratio = z
+  .number({ error: 'expected a number between 0 and 1 (e.g. 0.99)' })
+  .min(0, { error: 'expected a number between 0 and 1 (e.g. 0.99)' })
+  .max(1, { error: 'expected a number between 0 and 1 (e.g. 0.99)' });
+
+const statusRangesPattern = /^\s*\d{3}(\s*-\s*\d{3})?(\s*,\s*\d{3}(\s*-\s*\d{3})?)*\s*$/;
+
+/** '200-399', '200,204', '200-299,304' -> list of inclusive ranges. */
+const statusRanges = z
+  .string({ error: "expected HTTP status ranges like '200-399' or '200,204'" })
+  .regex(statusRangesPattern, { error: "expected HTTP status ranges like '200-399' or '200,204'" })
+  .transform((text) =>
+    text.split(',').map((part) => {
+      const [low, high] = part.split('-').map((s) => Number(s.trim()));
+      return { from: low, to: high ?? low };
+    }),
+  );
+
+const httpUrl = z
+  .string({ error: 'expected an http:// or https:// URL' })
+  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: 'expected an http:// or https:// URL' });
+
+// ---------------------------------------------------------------- targets
+
+export const endpointsTargetSchema = z.strictObject({
+  kind: z.literal('endpoints'),
+  /** Named base URLs, e.g. { api: 'https://api.example.com' }. Probes refer to them by name. */
+  endpoints: z
+    .record(z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'endpoint names are letters, digits, - and _' }), httpUrl)
+    .refine((record) => Object.keys(record).length > 0, { error: 'needs at least one named URL' }),
+});
+
+export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema]);
+
+// ---------------------------------------------------------------- probes
+
+export const httpProbeSchema = z.strictObject({
+  kind: z.literal('http'),
+  name: name.default('traffic'),
+  /** Absolute URL; or `endpoint` (a name from target.endpoints) plus `path`. */
+  url: httpUrl.optional(),
+  endpoint: z.string().optional(),
+  path: z.string().startsWith('/', { error: "must start with '/'" }).default('/'),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  /** Requests per second, constant arrival rate (open model). */
+  rate: z
+    .number({ error: 'expected requests per second, a number > 0' })
+    .positive({ error: 'expected requests per second, a number > 0' })
+    .max(20_000, { error: 'at most 20000 requests per second from one probe' })
+    .default(20),
+  timeout: duration({ max: '5m' }).prefault('2s'),
+  /** Which statuses count as success. */
+  successStatus: statusRanges.prefault('200-399'),
+  /** 'keep-alive' reuses connections; 'new' opens one per request (sees connect failures like a fresh client). */
+  connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema]);
+
+// ---------------------------------------------------------------- faults
+
+const faultTiming = {
+  name: name.optional(),
+  /** Offset from the start of observation. */
+  after: duration({ allowZero: true, max: '24h' }).prefault('0s'),
+  /** How long the fault stays injected; without it, until the end of the observation. */
+  duration: duration({ max: '24h' }).optional(),
+};
+
+export const execFaultSchema = z.strictObject({
+  kind: z.literal('exec'),
+  ...faultTiming,
+  /** Shell command that injects the fault (run with /bin/sh -c). */
+  inject: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
+  /** Shell command that undoes it. Registered before `inject` starts. */
+  rollback: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
+  timeout: duration({ max: '1h' }).prefault('30s'),
+  rollbackTimeout: duration({ max: '1h' }).prefault('30s'),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
+export const faultSchema = z.discriminatedUnion('kind', [execFaultSchema]);
+
+// ---------------------------------------------------------------- stop conditions
+
+export const errorRatioStopSchema = z.strictObject({
+  kind: z.literal('errorRatio'),
+  /** Abort when the traffic error ratio over `window` exceeds this. */
+  above: ratio,
+  window: duration().prefault('5s'),
+});
+
+export const commandStopSchema = z.strictObject({
+  kind: z.literal('command'),
+  /** A guard command: a non-zero exit aborts the run. */
+  run: z.string().min(1, { error: 'must not be empty' }),
+  every: duration().prefault('5s'),
+  timeout: duration().prefault('5s'),
+});
+
+export const stopConditionSchema = z.discriminatedUnion('kind', [errorRatioStopSchema, commandStopSchema]);
+
+// ---------------------------------------------------------------- experiment
+
+export const hypothesisSchema = z.strictObject({
+  /** Objective for the client-observed recovery time. */
+  rto: duration({ allowZero: true }).optional(),
+  /** Objective for acknowledged writes lost, as time. Measured by the write ledger probe. */
+  rpo: duration({ allowZero: true }).optional(),
+  /** When clients count as recovered: success ratio >= successRatio over every window after. */
+  recovery: z
+    .strictObject({
+      successRatio: ratio.default(0.95),
+      window: duration().prefault('5s'),
+    })
+    .prefault({}),
+});
+
+export const steadyStateSchema = z.strictObject({
+  /** Traffic measured before any fault; it must meet successRatio or nothing is injected. */
+  duration: duration().prefault('2s'),
+  successRatio: ratio.default(0.99),
+  /** After rollback, how long the target has to return to steady state. */
+  recoveryTimeout: duration().prefault('30s'),
+});
+
+export const experimentSchema = z
+  .strictObject({
+    name,
+    description: z.string().default(''),
+    target: targetSchema,
+    hypothesis: hypothesisSchema.prefault({}),
+    steadyState: steadyStateSchema.prefault({}),
+    traffic: httpProbeSchema,
+    probes: z.array(probeSchema).default([]),
+    faults: z.array(faultSchema).default([]),
+    stopConditions: z.array(stopConditionSchema).default([]),
+    /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
+    duration: duration({ max: '24h' }).optional(),
+    tags: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((experiment, ctx) => {
+    const endpointNames = Object.keys(experiment.target.endpoints ?? {});
+    const checkProbe = (probe: { url?: string; endpoint?: string }, path: (string | number)[]) => {
+      if (probe.url && probe.endpoint) {
+        ctx.addIssue({ code: 'custom', path, message: 'give either url or endpoint, not both' });
+      } else if (!probe.url && !probe.endpoint) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'url'], message: `needs url, or endpoint (one of: ${endpointNames.join(', ')})` });
+      } else if (probe.endpoint && !endpointNames.includes(probe.endpoint)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'endpoint'],
+          message: `unknown endpoint ${JSON.stringify(probe.endpoint)}; target.endpoints has: ${endpointNames.join(', ')}`,
+        });
+      }
+    };
+    checkProbe(experiment.traffic, ['traffic']);
+    experiment.probes.forEach((probe, index) => checkProbe(probe, ['probes', index]));
+
+    const names = new Set<string>();
+    experiment.faults.forEach((fault, index) => {
+      const faultName = fault.name ?? `${fault.kind}-${index + 1}`;
+      if (names.has(faultName)) {
+        ctx.addIssue({ code: 'custom', path: ['faults', index, 'name'], message: `duplicate fault name ${JSON.stringify(faultName)}` });
+      }
+      names.add(faultName);
+      if (experiment.duration !== undefined && fault.after >= experiment.duration) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', index, 'after'],
+          message: `starts at or after the end of the experiment (duration ${experiment.duration} ms)`,
+        });
+      } else if (experiment.duration !== undefined && fault.duration !== undefined && fault.after + fault.duration > experiment.duration) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', index, 'duration'],
+          message: `ends after the experiment does (after + duration > experiment duration)`,
+        });
+      }
+    });
+  });
+
+export type ExperimentConfig = z.input<typeof experimentSchema>;
+export type ExperimentSpec = z.output<typeof experimentSchema>;
+export type Target = z.output<typeof targetSchema>;
+export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
+export type HttpProbe = z.output<typeof httpProbeSchema>;
+export type Probe = z.output<typeof probeSchema>;
+export type FaultConfig = z.input<typeof faultSchema>;
+export type Fault = z.output<typeof faultSchema>;
+export type ExecFaultConfig = z.input<typeof execFaultSchema>;
+export type ExecFault = z.output<typeof execFaultSchema>;
+export type StopCondition = z.output<typeof stopConditionSchema>;
+export type StopConditionConfig = z.input<typeof stopConditionSchema>;
+export type Hypothesis = z.output<typeof hypothesisSchema>;

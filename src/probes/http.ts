@@ -1,0 +1,149 @@
+import http from 'node:http';
+import https from 'node:https';
+import { now } from '../engine/clock';
+import type { HttpProbe } from '../experiment/schema';
+
+/** One request's outcome. */
+export interface HttpOutcome {
+  /** When the request was due (open model schedule), ms. Latency is measured from here. */
+  t: number;
+  /** How late the request actually left, ms (timer and event-loop delay). */
+  sendLagMs: number;
+  /** From the scheduled time to the end of the response (or the failure), ms. */
+  latencyMs: number;
+  ok: boolean;
+  status: number;
+  /** Error code for transport failures ('ECONNREFUSED', 'TIMEOUT', ...), '' otherwise. */
+  error: string;
+  /** Region that served it (x-gameday-region), when the service says. */
+  region: string;
+}
+
+/**
+ * Open-model HTTP traffic: requests are sent at a constant arrival rate whatever the
+ * responses do, like k6's constant-arrival-rate and wrk2. A slow or hanging response
+ * never delays the next request, so an outage shows up as failures and latency instead
+ * of being hidden by coordinated omission.
+ *
+ * Request i is due at t0 + i / rate. The scheduler sleeps until the next due time and
+ * then sends every request that is due, so a late timer produces a burst that catches
+ * up instead of a lower rate.
+ */
+export class HttpTraffic {
+  private readonly intervalMs: number;
+  private readonly agent: http.Agent | false;
+  private readonly isHttps: boolean;
+  private readonly successStatus: HttpProbe['successStatus'];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private sent = 0;
+  private t0 = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
+
+  constructor(private readonly probe: HttpProbe, readonly url: string) {
+    this.intervalMs = 1000 / probe.rate;
+    this.isHttps = url.startsWith('https:');
+    const AgentClass = this.isHttps ? https.Agent : http.Agent;
+    this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
+    this.successStatus = probe.successStatus;
+  }
+
+  get name(): string {
+    return this.probe.name;
+  }
+
+  onOutcome(listener: (outcome: HttpOutcome) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** How many requests were due before time t (sent or not yet completed). */
+  dueBefore(t: number): number {
+    if (!this.running && this.sent === 0) return 0;
+    return Math.min(this.sent, Math.max(0, Math.ceil((t - this.t0) / this.intervalMs)));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.t0 = now();
+    this.sent = 0;
+    this.tick();
+  }
+
+  /** Stops sending and waits for the requests in flight (each bounded by the probe's timeout). */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+    if (this.agent) this.agent.destroy();
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const current = now();
+    for (;;) {
+      const due = this.t0 + this.sent * this.intervalMs;
+      if (due > current) break;
+      this.sent++;
+      this.send(due);
+    }
+    const nextDue = this.t0 + this.sent * this.intervalMs;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
+  }
+
+  private send(due: number): void {
+    const sentAt = now();
+    const promise = this.request()
+      .then(
+        ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
+        (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, error.code ?? error.name ?? 'ERROR', ''),
+      )
+      .finally(() => this.inFlight.delete(promise));
+    this.inFlight.add(promise);
+  }
+
+  private record(due: number, sentAt: number, ok: boolean, status: number, error: string, region: string): void {
+    const outcome: HttpOutcome = {
+      t: due,
+      sendLagMs: sentAt - due,
+      latencyMs: now() - due,
+      ok,
+      status,
+      error,
+      region,
+    };
+    for (const listener of this.listeners) listener(outcome);
+  }
+
+  private isSuccess(status: number): boolean {
+    return this.successStatus.some((range) => status >= range.from && status <= range.to);
+  }
+
+  private request(): Promise<{ status: number; region: string }> {
+    return new Promise((resolve, reject) => {
+      const transport = this.isHttps ? https : http;
+      const request = transport.request(
+        this.url,
+        { method: this.probe.method, headers: this.probe.headers, agent: this.agent },
+        (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, region: String(response.headers['x-gameday-region'] ?? '') }),
+          );
+          response.on('error', reject);
+        },
+      );
+      // The timeout covers the whole exchange, not just socket idleness.
+      const timer = setTimeout(() => {
+        const error: NodeJS.ErrnoException = new Error('request timed out');
+        error.code = 'TIMEOUT';
+        request.destroy(error);
+      }, this.probe.timeout);
+      request.on('close', () => clearTimeout(timer));
+      request.on('error', reject);
+      if (this.probe.body !== undefined) request.write(this.probe.body);
+      request.end();
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import type { Journal } from '../engine/journal';
+import type { SampleRow } from '../engine/events';
+import type { OutcomeSample } from '../measure/rto';
+import type { HttpOutcome } from './http';
+
+const flushIntervalMs = 1_000;
+
+/**
+ * Keeps a probe's outcomes for live decisions (stop conditions, steady state, progress)
+ * and writes them to the journal in one line per second, so a report can be re-rendered
+ * from the journal alone and a killed run loses at most a second of samples.
+ */
+export class TrafficRecorder {
+  readonly samples: OutcomeSample[] = [];
+  readonly latencies: number[] = [];
+  private pending: SampleRow[] = [];
+  private readonly timer: NodeJS.Timeout;
+  requests = 0;
+  errors = 0;
+
+  constructor(private readonly journal: Journal, readonly probe: string) {
+    this.timer = setInterval(() => this.flush(), flushIntervalMs);
+  }
+
+  add(outcome: HttpOutcome): void {
+    this.requests++;
+    if (!outcome.ok) this.errors++;
+    this.samples.push({ t: outcome.t, ok: outcome.ok });
+    this.latencies.push(outcome.latencyMs);
+    this.pending.push([
+      Math.round(outcome.t * 10) / 10,
+      Math.round(outcome.latencyMs * 10) / 10,
+      outcome.status,
+      outcome.ok ? 1 : 0,
+      outcome.error,
+      outcome.region,
+    ]);
+  }
+
+  /** Success ratio of samples due in [from, to), null when none. */
+  ratioBetween(from: number, to: number): { ratio: number | null; count: number } {
+    let ok = 0;
+    let count = 0;
+    // Samples arrive roughly in time order; walk back from the end for recent windows.
+    for (let i = this.samples.length - 1; i >= 0; i--) {
+      const sample = this.samples[i];
+      if (sample.t >= to) continue;
+      if (sample.t < from) {
+        // Responses complete out of order, so allow some stragglers before stopping.
+        if (sample.t < from - 60_000) break;
+        continue;
+      }
+      count++;
+      if (sample.ok) ok++;
+    }
+    return { ratio: count === 0 ? null : ok / count, count };
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.journal.append({ type: 'traffic.samples', probe: this.probe, rows });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+  }
+}

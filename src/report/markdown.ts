@@ -1,0 +1,99 @@
+import { formatDuration } from '../experiment/duration';
+import { formatRatio, type RunSummary } from './summary';
+
+const statusBadge: Record<RunSummary['status'], string> = {
+  passed: 'PASSED',
+  failed: 'FAILED',
+  aborted: 'ABORTED',
+  error: 'ERROR',
+  running: 'UNFINISHED',
+};
+
+/** report.md: what an engineer reads after a drill. Everything comes from the summary. */
+export function renderMarkdown(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(`# GameDay: ${summary.experiment} — ${statusBadge[summary.status]}`);
+  lines.push('');
+  if (summary.description) lines.push(`> ${summary.description}`, '');
+  lines.push(`**Result:** ${statusBadge[summary.status]} — ${summary.reason}`);
+  lines.push('');
+  lines.push(`- Run: \`${summary.runId}\` (${summary.startedAt}${summary.durationMs !== null ? `, ${formatDuration(summary.durationMs)}` : ''})`);
+  lines.push(`- Experiment file: \`${summary.file}\``);
+  lines.push(`- Target: ${summary.target.kind}`);
+  lines.push('');
+
+  lines.push('## Objectives', '');
+  lines.push('| objective | measured | target | met |');
+  lines.push('|---|---|---|---|');
+  lines.push(`| RTO (client-observed) | ${rtoMeasured(summary)} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
+  const after = summary.steadyState.after;
+  if (after) lines.push(`| steady state after rollback | ${formatRatio(after.successRatio)} | ≥ ${formatRatio(after.required)} | ${metMark(after.ok)} |`);
+  lines.push('');
+  if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
+  lines.push(
+    `RTO counts from the first fault becoming active to the first successful request after which the success ratio stayed ≥ ${formatRatio(summary.rto.criteria.successRatio)} over every ${formatDuration(summary.rto.criteria.windowMs)} window.`,
+    '',
+  );
+
+  lines.push('## Traffic', '');
+  const t = summary.traffic;
+  lines.push(`\`${t.probe}\`: ${t.url} at ${t.rate}/s (open model)`);
+  lines.push('');
+  lines.push('| requests | errors | success | p50 | p90 | p99 | max |');
+  lines.push('|---|---|---|---|---|---|---|');
+  lines.push(`| ${t.requests} | ${t.errors} | ${formatRatio(t.successRatio)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`);
+  lines.push('');
+  const regions = Object.entries(t.regions);
+  if (regions.length > 0) {
+    lines.push(`Served by region: ${regions.map(([region, count]) => `${region} ${count}`).join(', ')}`, '');
+  }
+
+  lines.push('## Faults', '');
+  if (summary.faults.length === 0) lines.push('No fault was injected.', '');
+  else {
+    lines.push('| fault | kind | injected (+s) | reverted (+s) | active | rollback | error |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const fault of summary.faults) {
+      lines.push(
+        `| ${fault.name} | ${fault.kind} | ${offset(fault.injectedAtMs)} | ${offset(fault.revertedAtMs)} | ${fault.activeMs === null ? '—' : formatDuration(fault.activeMs)} | \`${escapePipes(fault.rollback)}\` | ${fault.error ? escapePipes(fault.error) : ''} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  if (summary.stopConditions.length > 0) {
+    lines.push('## Stop conditions', '');
+    for (const stop of summary.stopConditions) lines.push(`- ${stop.condition}: ${stop.detail}`);
+    lines.push('');
+  }
+
+  lines.push('## Timeline', '');
+  lines.push('| +s | event |');
+  lines.push('|---|---|');
+  for (const entry of summary.timeline) lines.push(`| ${offset(entry.offsetMs)} | ${escapePipes(entry.event)} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function rtoMeasured(summary: RunSummary): string {
+  const rto = summary.rto;
+  if (rto.ms !== null) return formatDuration(rto.ms);
+  if (rto.recovered === false) return `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;
+  return rto.note ?? 'n/a';
+}
+
+function metMark(met: boolean | null): string {
+  return met === null ? '—' : met ? 'yes' : '**no**';
+}
+
+function ms(value: number | null): string {
+  return value === null ? '—' : `${value} ms`;
+}
+
+function offset(value: number | null): string {
+  return value === null ? '—' : (value / 1000).toFixed(2);
+}
+
+function escapePipes(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

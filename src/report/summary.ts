@@ -1,0 +1,261 @@
+import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
+import { describeRollback } from '../faults/revert';
+import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
+import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
+
+export const summarySchemaId = 'gameday/run/v1';
+
+export interface FaultSummary {
+  name: string;
+  kind: string;
+  injectedAt: string | null;
+  revertedAt: string | null;
+  /** Offsets from the start of observation, ms. */
+  injectedAtMs: number | null;
+  revertedAtMs: number | null;
+  activeMs: number | null;
+  rollback: string;
+  error: string | null;
+}
+
+export interface RunSummary {
+  schema: typeof summarySchemaId;
+  runId: string;
+  experiment: string;
+  description: string;
+  file: string;
+  target: { kind: string; [key: string]: unknown };
+  status: RunStatus | 'running';
+  reason: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  runDir: string;
+  faults: FaultSummary[];
+  traffic: {
+    probe: string;
+    url: string;
+    rate: number;
+    requests: number;
+    errors: number;
+    successRatio: number | null;
+    /** From each request's scheduled time, so queueing behind a slow server counts. */
+    latencyMs: LatencySummary;
+    /** Requests per region that served them (x-gameday-region), when the service says. */
+    regions: Record<string, number>;
+  };
+  rto: {
+    ms: number | null;
+    objectiveMs: number | null;
+    met: boolean | null;
+    recovered: boolean | null;
+    /** When RTO is not reached by the end of the run, it is at least this. */
+    atLeastMs: number | null;
+    tFault: string | null;
+    tRecovered: string | null;
+    failedRequests: number;
+    criteria: { successRatio: number; windowMs: number };
+    note: string | null;
+  };
+  steadyState: {
+    before: { ok: boolean; successRatio: number | null; required: number } | null;
+    after: { ok: boolean; successRatio: number | null; required: number } | null;
+  };
+  stopConditions: { condition: string; detail: string; at: string }[];
+  errors: string[];
+  timeline: { t: number; offsetMs: number | null; event: string }[];
+}
+
+interface SpecView {
+  hypothesis?: { rto?: number; recovery?: { successRatio: number; window: number } };
+  traffic?: { name: string; rate: number };
+  duration?: number;
+}
+
+/**
+ * Builds the run summary from journal events alone — the engine at the end of a run and
+ * `gameday report` afterwards call the same function, so they cannot disagree.
+ */
+export function buildSummary(events: readonly JournalEvent[]): RunSummary {
+  const started = first(events, 'run.started');
+  if (!started) throw new Error('journal has no run.started event');
+  const spec = (started.spec ?? {}) as SpecView;
+  const finished = first(events, 'run.finished');
+  const observe = first(events, 'observe.started');
+  const t0 = observe?.t0 ?? null;
+  const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
+  const offset = (t: number | null | undefined) => (t === null || t === undefined || t0 === null ? null : Math.round(t - t0));
+
+  const faults = new Map<string, FaultSummary>();
+  for (const event of events) {
+    if (event.type === 'fault.injecting') {
+      faults.set(event.fault, {
+        name: event.fault,
+        kind: event.kind,
+        injectedAt: null,
+        revertedAt: null,
+        injectedAtMs: null,
+        revertedAtMs: null,
+        activeMs: null,
+        rollback: describeRollback(event.rollback),
+        error: null,
+      });
+    } else if (event.type === 'fault.injected') {
+      const fault = faults.get(event.fault);
+      if (fault) {
+        fault.injectedAt = iso(event.at);
+        fault.injectedAtMs = offset(event.at);
+      }
+    } else if (event.type === 'fault.reverted') {
+      const fault = faults.get(event.fault);
+      if (fault) {
+        fault.revertedAt = iso(event.at);
+        fault.revertedAtMs = offset(event.at);
+        if (fault.injectedAtMs !== null && fault.revertedAtMs !== null) fault.activeMs = fault.revertedAtMs - fault.injectedAtMs;
+      }
+    } else if (event.type === 'fault.inject-failed' || event.type === 'fault.revert-failed') {
+      const fault = faults.get(event.fault);
+      if (fault) fault.error = event.error;
+    }
+  }
+
+  const trafficName = spec.traffic?.name ?? 'traffic';
+  const probeStarted = events.find((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.probe === trafficName);
+  const samples: OutcomeSample[] = [];
+  const latencies: number[] = [];
+  const regions: Record<string, number> = {};
+  let errors = 0;
+  for (const event of events) {
+    if (event.type !== 'traffic.samples' || event.probe !== trafficName) continue;
+    for (const [t, latency, , ok, , region] of event.rows) {
+      samples.push({ t, ok: ok === 1 });
+      latencies.push(latency);
+      if (!ok) errors++;
+      if (region) regions[region] = (regions[region] ?? 0) + 1;
+    }
+  }
+  samples.sort((a, b) => a.t - b.t);
+
+  const criteria = {
+    successRatio: spec.hypothesis?.recovery?.successRatio ?? 0.95,
+    windowMs: spec.hypothesis?.recovery?.window ?? 5_000,
+  };
+  const injectedTimes = events.filter((e): e is EventOf<'fault.injected'> => e.type === 'fault.injected').map((e) => e.at);
+  const tFault = injectedTimes.length > 0 ? Math.min(...injectedTimes) : null;
+  const rtoResult: RtoResult | null = tFault === null ? null : computeRto(samples, tFault, { successRatio: criteria.successRatio, windowMs: criteria.windowMs });
+  const objectiveMs = spec.hypothesis?.rto ?? null;
+  const rto = summarizeRto(rtoResult, objectiveMs, criteria, tFault, iso);
+
+  const steady = (when: 'before' | 'after') => {
+    const event = events.find((e): e is EventOf<'steady-state'> => e.type === 'steady-state' && e.when === when);
+    return event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
+  };
+
+  return {
+    schema: summarySchemaId,
+    runId: started.runId,
+    experiment: started.experiment,
+    description: started.description,
+    file: started.file,
+    target: started.target,
+    status: finished?.status ?? 'running',
+    reason: finished?.reason ?? 'the run did not finish (interrupted or still running)',
+    startedAt: new Date(started.t).toISOString(),
+    endedAt: iso(finished?.t),
+    durationMs: finished ? Math.round(finished.t - started.t) : null,
+    runDir: started.runDir,
+    faults: [...faults.values()],
+    traffic: {
+      probe: trafficName,
+      url: probeStarted?.url ?? '',
+      rate: probeStarted?.rate ?? spec.traffic?.rate ?? 0,
+      requests: samples.length,
+      errors,
+      successRatio: samples.length === 0 ? null : round4((samples.length - errors) / samples.length),
+      latencyMs: summarizeLatency(latencies),
+      regions,
+    },
+    rto,
+    steadyState: { before: steady('before'), after: steady('after') },
+    stopConditions: events
+      .filter((e): e is EventOf<'stop-condition.breached'> => e.type === 'stop-condition.breached')
+      .map((e) => ({ condition: e.condition, detail: e.detail, at: new Date(e.t).toISOString() })),
+    errors: events.filter((e): e is EventOf<'error'> => e.type === 'error').map((e) => `${e.where}: ${e.message}`),
+    timeline: timelineOf(events, offset),
+  };
+}
+
+function summarizeRto(
+  result: RtoResult | null,
+  objectiveMs: number | null,
+  criteria: { successRatio: number; windowMs: number },
+  tFault: number | null,
+  iso: (t: number | null | undefined) => string | null,
+): RunSummary['rto'] {
+  const base = { objectiveMs, criteria, tFault: iso(tFault) };
+  if (result === null) {
+    return { ...base, ms: null, met: null, recovered: null, atLeastMs: null, tRecovered: null, failedRequests: 0, note: 'no fault was injected' };
+  }
+  if (result.recovered === null) {
+    return { ...base, ms: null, met: null, recovered: null, atLeastMs: null, tRecovered: null, failedRequests: 0, note: result.reason };
+  }
+  if (!result.recovered) {
+    return {
+      ...base,
+      ms: null,
+      met: objectiveMs === null ? null : false,
+      recovered: false,
+      atLeastMs: Math.round(result.atLeastMs),
+      tRecovered: null,
+      failedRequests: result.failedSamples,
+      note: 'clients had not recovered when the run ended',
+    };
+  }
+  const ms = Math.round(result.rtoMs);
+  const shortTail = result.observedAfterRecoveryMs < criteria.windowMs;
+  return {
+    ...base,
+    ms,
+    met: objectiveMs === null ? null : ms <= objectiveMs,
+    recovered: true,
+    atLeastMs: null,
+    tRecovered: iso(result.tRecovered),
+    failedRequests: result.failedSamples,
+    note: shortTail ? `recovery observed for only ${Math.round(result.observedAfterRecoveryMs)} ms, less than the ${criteria.windowMs} ms window` : null,
+  };
+}
+
+function timelineOf(events: readonly JournalEvent[], offset: (t: number) => number | null): RunSummary['timeline'] {
+  const lines: RunSummary['timeline'] = [];
+  for (const event of events) {
+    let text: string | null = null;
+    switch (event.type) {
+      case 'phase': text = `phase ${event.phase}`; break;
+      case 'steady-state': text = `steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} (${formatRatio(event.successRatio)} of ${event.samples} requests, need ${formatRatio(event.required)})`; break;
+      case 'fault.injecting': text = `injecting ${event.fault} (${event.kind})`; break;
+      case 'fault.injected': text = `${event.fault} active`; break;
+      case 'fault.inject-failed': text = `${event.fault} inject FAILED: ${event.error}`; break;
+      case 'fault.reverting': text = `reverting ${event.fault} (${event.reason})`; break;
+      case 'fault.reverted': text = `${event.fault} reverted`; break;
+      case 'fault.revert-failed': text = `${event.fault} revert FAILED: ${event.error}`; break;
+      case 'stop-condition.breached': text = `stop condition ${event.condition}: ${event.detail}`; break;
+      case 'signal': text = `received ${event.signal}`; break;
+      case 'error': text = `error in ${event.where}: ${event.message}`; break;
+      case 'run.finished': text = `finished: ${event.status} (${event.reason})`; break;
+    }
+    if (text !== null) lines.push({ t: event.t, offsetMs: offset(event.t), event: text });
+  }
+  return lines;
+}
+
+export function formatRatio(ratio: number | null): string {
+  return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(ratio >= 0.999 && ratio < 1 ? 2 : 1)}%`;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function first<T extends JournalEvent['type']>(events: readonly JournalEvent[], type: T): EventOf<T> | undefined {
+  return events.find((event): event is EventOf<T> => event.type === type);
+}
