@@ -76,8 +76,8 @@ async function main() {
       const files = testFiles(path.join(root, 'test', suite));
       if (files.length === 0) continue;
       if (suite === 'unit') {
-        const uvu = require.resolve('uvu/bin');
-        results.push(await runNode([uvu, 'test/unit', '.test.ts$'], 'test/unit'));
+        const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
+        results.push(await runNode([uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'], 'test/unit'));
       } else {
         for (const file of files) results.push(await runNode([file], path.relative(root, file)));
       }

@@ -4,7 +4,7 @@ import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { exitCodes } from './exit-codes';
-import { reportFailure } from './output';
+import { reportFailure, UsageError } from './output';
 
 /**
  * The CLI: parses arguments and calls one library function per command. Exit codes:
@@ -20,8 +20,22 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
 
-  let usageFailure: string | null = null;
-  await yargs(argv)
+  try {
+    await parser(argv, guard).parseAsync();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gameday: ${error.message}\nrun 'gameday --help' for usage\n`);
+      return exitCodes.invalid;
+    }
+    return reportFailure(error);
+  }
+  return exitCode;
+}
+
+type Guard = (work: () => number | Promise<number>) => () => Promise<void>;
+
+function parser(argv: string[], guard: Guard) {
+  return yargs(argv)
     .scriptName('gameday')
     .usage('$0 <command> [options]\n\nChaos experiments and GameDay drills for multi-region failover.')
     .command(
@@ -34,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       'plan <file>',
       'print the timeline a run would follow; runs nothing',
       (y) =>
-        y.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
+        y.positional('file', { type: 'string', demandOption: true, describe: 'experiment file' }).option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
       (args) => guard(() => planCommand(args.file, { json: args.json }))(),
     )
     .command(
@@ -56,14 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageFailure = `${message}\nrun 'gameday --help' for usage`;
-    })
-    .parseAsync();
-
-  if (usageFailure) {
-    process.stderr.write(`gameday: ${usageFailure}\n`);
-    return exitCodes.invalid;
-  }
-  return exitCode;
+      // Throwing stops yargs from running the command handler after a usage error.
+      throw error ?? new UsageError(message);
+    });
 }

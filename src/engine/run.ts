@@ -90,6 +90,7 @@ class ExperimentRun {
   private traffic: HttpTraffic | null = null;
   private recorder: TrafficRecorder | null = null;
   private lastRevertAt = 0;
+  private rollbackFailed = false;
 
   constructor(
     private readonly experiment: Experiment,
@@ -156,7 +157,7 @@ class ExperimentRun {
     } finally {
       journal.append({ type: 'phase', phase: 'rollback' });
       const rollbackOk = await this.rollbackAll(this.stop ? 'abort' : 'end');
-      if (!rollbackOk) {
+      if (!rollbackOk || this.rollbackFailed) {
         // Worse than any earlier reason to stop: the world may be left broken.
         this.stop = { status: 'error', reason: 'a rollback failed; the fault may still be active (see the journal, then run `gameday recover`)' };
         this.stopController.abort();
@@ -290,6 +291,7 @@ class ExperimentRun {
     const outcome = await this.rollbacks.runOne(faultName);
     if (outcome && !outcome.ok) {
       this.journal.append({ type: 'fault.revert-failed', fault: faultName, error: outcome.error ?? 'unknown' });
+      this.rollbackFailed = true;
       return false;
     }
     return true;

@@ -70,7 +70,12 @@ export function loadDefaultExport(file: string): unknown {
 /** A short reason with the line in the user's file, never a stack trace. */
 function describeLoadFailure(error: unknown, absolute: string): string {
   const err = error as { message?: string; stack?: string; diagnosticText?: string; code?: string };
-  if (err?.diagnosticText) return `does not compile: ${err.diagnosticText.trim().split('\n')[0]}`;
+  if (err?.diagnosticText) {
+    // "file.ts(4,1): error TS1005: '}' expected." -> "(line 4) '}' expected."
+    const first = err.diagnosticText.trim().split('\n')[0];
+    const match = first.match(/\((\d+),\d+\): error TS\d+: (.*)$/);
+    return match ? `does not compile (line ${match[1]}): ${match[2]}` : `does not compile: ${first}`;
+  }
   const message = String(err?.message ?? error).split('\n')[0];
   if (err?.code === 'MODULE_NOT_FOUND') return `could not load: ${message}`;
   const where = locationIn(err?.stack, absolute);

@@ -197,6 +197,13 @@ export const experimentSchema = z
       }
     };
     checkProbe(experiment.traffic, ['traffic']);
+    if (experiment.hypothesis.rpo !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hypothesis', 'rpo'],
+        message: `RPO is measured by a write-ledger probe, which target '${experiment.target.kind}' cannot run; remove rpo here`,
+      });
+    }
     experiment.probes.forEach((probe, index) => checkProbe(probe, ['probes', index]));
 
     const names = new Set<string>();

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot, runCli } from '../support/cli';
+
+const corpus = path.join(repoRoot, 'test', 'fixtures', 'invalid');
+
+// Each malformed file states on its first line the message a user must see.
+for (const name of fs.readdirSync(corpus).filter((file) => file.endsWith('.ts')).sort()) {
+  test(`invalid: ${name}`, async () => {
+    const file = path.join('test', 'fixtures', 'invalid', name);
+    const expected = fs.readFileSync(path.join(corpus, name), 'utf8').split('\n')[0].replace(/^\/\/ expect: /, '');
+    const result = await runCli(['validate', file]);
+    assert.is(result.code, 2, `exit code for ${name}: ${result.stderr}`);
+    assert.ok(result.stderr.includes(expected), `expected ${JSON.stringify(expected)} in:\n${result.stderr}`);
+    assert.ok(result.stderr.includes(file), 'the message names the file');
+    assert.not.match(result.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+    assert.is(result.stdout, '');
+  });
+}
+
+test('valid example experiments print OK and exit 0', async () => {
+  const result = await runCli(['validate', 'experiments/http-outage-exec.ts']);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^OK experiments\/http-outage-exec\.ts: api survives a 5s outage \(1 fault, 15s\)/);
+});
+
+test('several files: every one is reported and the exit code is 2 if any is invalid', async () => {
+  const result = await runCli(['validate', 'experiments/http-outage-exec.ts', 'test/fixtures/invalid/zero-rate.ts', 'test/fixtures/invalid/missing-name.ts']);
+  assert.is(result.code, 2);
+  assert.match(result.stdout, /OK experiments\/http-outage-exec\.ts/);
+  assert.match(result.stderr, /zero-rate\.ts: traffic\.rate/);
+  assert.match(result.stderr, /missing-name\.ts: name: is required/);
+});
+
+test('a missing file is an invalid input, exit 2', async () => {
+  const result = await runCli(['validate', 'experiments/nope.ts']);
+  assert.is(result.code, 2);
+  assert.match(result.stderr, /experiments\/nope\.ts: no such file/);
+});
+
+test('usage errors exit 2 and point at --help', async () => {
+  const unknown = await runCli(['frobnicate']);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /gameday --help/);
+  const missing = await runCli(['run']);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /Not enough non-option arguments/);
+});
+
+test('--help lists the commands and exits 0', async () => {
+  const result = await runCli(['--help']);
+  assert.is(result.code, 0);
+  for (const command of ['validate', 'plan', 'run']) assert.match(result.stdout, new RegExp(`gameday ${command}`));
+});
+
+test('plan prints the timeline and runs nothing', async () => {
+  const result = await runCli(['plan', 'experiments/http-outage-exec.ts', '--json'], { env: { DOWN_FILE: '/tmp/gameday-plan-test/down' } });
+  assert.is(result.code, 0, result.stderr);
+  const plan = JSON.parse(result.stdout);
+  const actions = plan.steps.map((step: { action: string }) => step.action).join('\n');
+  assert.match(actions, /inject api-returns-503 \(exec\)/);
+  assert.match(actions, /revert api-returns-503/);
+  assert.equal(plan.steps.find((s: { action: string }) => s.action.startsWith('inject')).atMs, 3000);
+  assert.not.ok(fs.existsSync('/tmp/gameday-plan-test/down'), 'plan injected nothing');
+});
+
+test.run();
