@@ -1,0 +1,11 @@
+export * from './types';
+export * from './errors';
+export { Zone, zoneDefaults } from './zone';
+export type { ZoneOptions } from './zone';
+export { chooseFailoverRecord } from './failover';
+export { normalizeName, isInZone } from './names';
+export { presentRecord, txtStrings } from './records';
+export { answerQuery, ednsUdpPayloadSize } from './wire';
+export type { Exchange, Rcode, Transport } from './wire';
+export { DnsServer } from './server';
+export type { DnsServerOptions, DnsQueryEvent, DnsServerEvents } from './server';
