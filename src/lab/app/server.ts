@@ -1,0 +1,333 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Pool } from 'pg';
+import type { AppConfig } from './config';
+import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
+import { renderIndexPage } from './page';
+import { ensureSchema } from './schema';
+import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
+
+/** Lifecycle events the app reports (main.ts prints them as JSON lines; startApp waits for `listening`). */
+export type AppEvent =
+  | { event: 'listening'; region: string; host: string; port: number; pid: number }
+  | { event: 'writer_changed'; from: string | undefined; to: string; ttlSeconds: number }
+  | { event: 'schema_ready'; writer: string }
+  | { event: 'schema_deferred'; reason: string }
+  | { event: 'stopping'; reason: string }
+  | { event: 'stopped' };
+
+export interface AppServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const maxBodyBytes = 64 * 1024;
+const defaultOrderLimit = 20;
+const maxOrderLimit = 100;
+const closeGraceMs = 5_000;
+
+/** A response decided by a handler. Errors are thrown as HttpError and rendered the same way. */
+interface Reply {
+  status: number;
+  body: unknown;
+  html?: boolean;
+  headers?: Record<string, string>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface OrderRow {
+  id: string;
+  item: string;
+  quantity: number;
+  customer: string | null;
+  region: string;
+  created_at: Date;
+}
+
+const orderColumns = 'id::text AS id, item, quantity, customer, region, created_at';
+
+export async function startAppServer(config: AppConfig, emit: (event: AppEvent) => void): Promise<AppServer> {
+  const applicationName = `gameday-app-${config.region}`;
+  const localTarget = describeTarget(config.localDb.host, config.localDb.port);
+  const localPool: Pool = createPool(config.localDb, config.localDb.host, config.localDb.port, config.timeouts, applicationName);
+  const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
+    emit({ event: 'writer_changed', ...change }),
+  );
+
+  /** Run `work` on the current writer, creating the schema there first if not done yet. */
+  async function onWriter<T>(work: (writer: CurrentWriter) => Promise<T>): Promise<{ result: T; writer: string }> {
+    let writer: CurrentWriter;
+    try {
+      writer = await writers.get();
+    } catch (error) {
+      const known = writers.lastKnownTarget;
+      throw new HttpError(503, 'writer_unresolvable', (error as Error).message, known ? { 'x-gameday-writer': known } : {});
+    }
+    const headers = { 'x-gameday-writer': writer.target };
+    try {
+      if (!writer.schemaReady) {
+        await ensureSchema(writer.pool, writer.target);
+        writer.schemaReady = true;
+        emit({ event: 'schema_ready', writer: writer.target });
+      }
+      return { result: await work(writer), writer: writer.target };
+    } catch (error) {
+      throw dbHttpError(error, 'writer', headers);
+    }
+  }
+
+  async function onLocal<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw dbHttpError(error, 'local_db', { 'x-gameday-db': localTarget });
+    }
+  }
+
+  async function health(): Promise<Reply> {
+    try {
+      const rows = await queryOnce<{ in_recovery: boolean }>(config.localDb, config.timeouts, 'SELECT pg_is_in_recovery() AS in_recovery');
+      return { status: 200, body: { status: 'ok', region: config.region, db: localTarget, role: rows[0].in_recovery ? 'standby' : 'primary' } };
+    } catch (error) {
+      const kind = error instanceof DbFailure ? error.kind : 'internal';
+      return { status: 503, body: { status: 'unavailable', region: config.region, db: localTarget, reason: `local database ${kind}: ${(error as Error).message}` } };
+    }
+  }
+
+  async function createOrder(req: http.IncomingMessage): Promise<Reply> {
+    const body = objectBody(await readJson(req));
+    const item = body.item;
+    if (typeof item !== 'string' || item.trim().length === 0 || item.length > 200) {
+      throw new HttpError(400, 'invalid_order', 'item must be a non-empty string of at most 200 characters');
+    }
+    const quantity = body.quantity ?? 1;
+    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 1000) {
+      throw new HttpError(400, 'invalid_order', 'quantity must be an integer 1..1000');
+    }
+    const customer = body.customer ?? null;
+    if (customer !== null && (typeof customer !== 'string' || customer.length > 200)) {
+      throw new HttpError(400, 'invalid_order', 'customer must be a string of at most 200 characters');
+    }
+    const { result, writer } = await onWriter((w) =>
+      queryPool<OrderRow>(
+        w.pool,
+        w.target,
+        `INSERT INTO orders (item, quantity, customer, region) VALUES ($1, $2, $3, $4) RETURNING ${orderColumns}`,
+        [item, quantity, customer, config.region],
+      ),
+    );
+    return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
+  }
+
+  async function getOrder(idText: string): Promise<Reply> {
+    if (!/^\d{1,15}$/.test(idText)) throw new HttpError(400, 'invalid_id', 'order id must be a positive integer');
+    const rows = await onLocal(() => queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders WHERE id = $1`, [idText]));
+    if (rows.length === 0) {
+      // Reads come from this region's replica, which may not have replayed a fresh write yet.
+      throw new HttpError(404, 'not_found', `order ${idText} not found in ${config.region}'s database`);
+    }
+    return { status: 200, body: orderJson(rows[0]), headers: { 'x-gameday-db': localTarget } };
+  }
+
+  async function listOrders(url: URL): Promise<Reply> {
+    const limitText = url.searchParams.get('limit');
+    const limit = limitText === null ? defaultOrderLimit : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxOrderLimit) {
+      throw new HttpError(400, 'invalid_limit', `limit must be an integer 1..${maxOrderLimit}`);
+    }
+    const rows = await onLocal(() => queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders ORDER BY id DESC LIMIT $1`, [limit]));
+    return { status: 200, body: { region: config.region, orders: rows.map(orderJson) }, headers: { 'x-gameday-db': localTarget } };
+  }
+
+  async function appendLedger(req: http.IncomingMessage): Promise<Reply> {
+    const body = objectBody(await readJson(req));
+    const client = ledgerClient(body.client);
+    const seq = body.seq;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+      throw new HttpError(400, 'invalid_ledger_entry', 'seq must be a non-negative integer');
+    }
+    // Autocommit: the INSERT has committed on the writer when the query returns, so a 201
+    // is an acknowledgement the RPO measurement can hold the writer to.
+    const { result, writer } = await onWriter((w) =>
+      queryPool<{ committed_at: Date }>(
+        w.pool,
+        w.target,
+        'INSERT INTO ledger (client, seq, region) VALUES ($1, $2, $3) RETURNING committed_at',
+        [client, seq, config.region],
+      ).catch((error: unknown) => {
+        if (error instanceof DbFailure && error.kind === 'duplicate') {
+          throw new HttpError(409, 'duplicate', `ledger entry ${client}/${seq} already exists`, { 'x-gameday-writer': w.target }, { client, seq });
+        }
+        throw error;
+      }),
+    );
+    return {
+      status: 201,
+      body: { client, seq, region: config.region, writer, committedAt: result[0].committed_at.toISOString() },
+      headers: { 'x-gameday-writer': writer },
+    };
+  }
+
+  async function readLedger(url: URL): Promise<Reply> {
+    const client = ledgerClient(url.searchParams.get('client') ?? undefined);
+    const { result, writer } = await onWriter((w) =>
+      queryPool<{ seq: string }>(w.pool, w.target, 'SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY seq', [client]),
+    );
+    return { status: 200, body: { client, writer, seqs: result.map((row) => Number(row.seq)) }, headers: { 'x-gameday-writer': writer } };
+  }
+
+  async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    const only = (allowed: string, handler: () => Promise<Reply>): Promise<Reply> => {
+      if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `${method} ${path} is not supported; use ${allowed}`, { allow: allowed });
+      return handler();
+    };
+    if (path === '/') return only('GET', async () => ({ status: 200, body: renderIndexPage(config.region), html: true }));
+    if (path === '/health') return only('GET', health);
+    if (path === '/orders') {
+      if (method === 'POST') return createOrder(req);
+      return only('GET', () => listOrders(url));
+    }
+    const orderMatch = /^\/orders\/([^/]+)$/.exec(path);
+    if (orderMatch) return only('GET', () => getOrder(orderMatch[1]));
+    if (path === '/ledger') {
+      if (method === 'POST') return appendLedger(req);
+      return only('GET', () => readLedger(url));
+    }
+    throw new HttpError(404, 'not_found', `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger`);
+  }
+
+  const server = http.createServer((req, res) => {
+    res.setHeader('x-gameday-region', config.region);
+    const url = new URL(req.url ?? '/', 'http://app.invalid');
+    route(req, url).then(
+      (reply) => send(res, reply),
+      (error: unknown) => send(res, errorReply(error, config.region)),
+    );
+  });
+  // A keep-alive client must not hold a socket to a region longer than the lab's faults last.
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+
+  // Best effort: a region can start while its writer is unreachable or still a standby;
+  // every write retries until the schema is in place.
+  writers
+    .get()
+    .then(async (writer) => {
+      await ensureSchema(writer.pool, writer.target);
+      writer.schemaReady = true;
+      emit({ event: 'schema_ready', writer: writer.target });
+    })
+    .catch((error: unknown) => emit({ event: 'schema_deferred', reason: error instanceof Error ? error.message : String(error) }));
+
+  emit({ event: 'listening', region: config.region, host: address.address, port: address.port, pid: process.pid });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const forced = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+      await closed;
+      clearTimeout(forced);
+      await Promise.all([writers.close(), localPool.end().catch(() => undefined)]);
+      emit({ event: 'stopped' });
+    })();
+    return closing;
+  };
+  return { host: address.address, port: address.port, close };
+}
+
+function dbHttpError(error: unknown, scope: 'writer' | 'local_db', headers: Record<string, string>): unknown {
+  if (error instanceof HttpError) return error;
+  if (error instanceof WriterResolutionError) return new HttpError(503, 'writer_unresolvable', error.message, headers);
+  if (!(error instanceof DbFailure)) return error;
+  const statusByKind: Record<DbFailureKind, number> = {
+    unreachable: 503,
+    timeout: 503,
+    read_only: 503,
+    schema_missing: 503,
+    duplicate: 409,
+    internal: 500,
+  };
+  return new HttpError(statusByKind[error.kind], `${scope}_${error.kind}`, error.message, headers);
+}
+
+function errorReply(error: unknown, region: string): Reply {
+  if (error instanceof HttpError) {
+    return { status: error.status, body: { error: error.code, message: error.message, region, ...error.details }, headers: error.headers };
+  }
+  return { status: 500, body: { error: 'internal', message: error instanceof Error ? error.message : String(error), region } };
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  const text = reply.html ? String(reply.body) : JSON.stringify(reply.body);
+  res.setHeader('content-type', reply.html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.statusCode = reply.status;
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBodyBytes) throw new HttpError(413, 'body_too_large', `request body over ${maxBodyBytes} bytes`);
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, 'invalid_json', `request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function objectBody(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'invalid_json', 'request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function ledgerClient(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 100) {
+    throw new HttpError(400, 'invalid_ledger_entry', 'client must be a non-empty string of at most 100 characters');
+  }
+  return value;
+}
+
+function orderJson(row: OrderRow) {
+  return {
+    id: Number(row.id),
+    item: row.item,
+    quantity: row.quantity,
+    customer: row.customer,
+    region: row.region,
+    createdAt: row.created_at.toISOString(),
+  };
+}
