@@ -1,0 +1,17 @@
+export { FaultProxy, type FaultProxyEvents, type FaultProxyOptions, type ProxyStats } from './proxy';
+export type { ConnectionInfo } from './connection';
+export { createProxyApi, proxyJson, type ApiErrorJson, type ProxyApiHandler, type ProxyApiOptions, type ProxyJson } from './api';
+export { ProxyApiError, ProxyClient } from './client';
+export { formatHostPort, resolveHostPort, type HostPort } from './address';
+export { resolveToxic, patchToxic } from './validate';
+export { toxicKinds, toxicTypes, type ToxicType } from './toxics';
+export {
+  streamDirections,
+  type StreamDirection,
+  type Toxic,
+  type ToxicAttributes,
+  type ToxicInput,
+  type ToxicKind,
+  type ToxicPatch,
+} from './toxic';
+export * from './errors';
