@@ -3,6 +3,7 @@ import { gamedayVersion } from '../version';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
+import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
 
@@ -61,6 +62,30 @@ function parser(argv: string[], guard: Guard) {
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' }),
       (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json }))(),
+    )
+    .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
+      y
+        .option('dir', { type: 'string', describe: 'lab directory (default .gameday/lab, or $GAMEDAY_LAB_DIR)' })
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+        .command(
+          'up',
+          'start a lab that keeps running (detached); prints its endpoints',
+          (z) =>
+            z
+              .option('regions', { type: 'string', describe: 'comma-separated, 2 to 4 (default us-east-1,eu-west-1)' })
+              .option('primary', { type: 'string', describe: 'primary region (default: the first)' }),
+          (args) => guard(() => labUpCommand({ dir: args.dir, json: args.json, regions: args.regions?.split(',').map((r) => r.trim()).filter(Boolean), primary: args.primary }))(),
+        )
+        .command('status', 'roles, replication, health checks, DNS answers, faults', {}, (args) => guard(() => labStatusCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
+        .command('down', 'stop every lab process and remove its data', {}, (args) => guard(() => labDownCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
+        .command('reset', 'back to the initial topology (faults removed, data rebuilt)', {}, (args) => guard(() => labResetCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
+        .command(
+          'promote <region>',
+          'promote a standby region to primary and point the writer name at it (a lab helper)',
+          (z) => z.positional('region', { type: 'string', demandOption: true }),
+          (args) => guard(() => labPromoteCommand(args.region as string, { dir: args.dir as string | undefined, json: args.json as boolean }))(),
+        )
+        .demandCommand(1, 'name a lab command: up, status, down, reset, promote'),
     )
     .demandCommand(1, 'name a command; see gameday --help')
     .strict()

@@ -25,6 +25,9 @@ export type JournalEventInput =
       spec: unknown;
     }
   | { type: 'phase'; phase: Phase }
+  /** The target as opened for this run (for the lab: where it is, so recover can reach it). */
+  | { type: 'target.opened'; target: { kind: string; [key: string]: unknown } }
+  | { type: 'target.closed' }
   | { type: 'preflight.check'; check: string; ok: boolean; detail: string }
   | { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; successRatio: number | null; required: number; samples: number }
   | { type: 'observe.started'; t0: number; durationMs: number }
@@ -55,4 +58,20 @@ export type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { ty
 
 /** Rollback described as data, so a later process can perform it without the original closure. */
 export type RollbackRecord =
-  | { kind: 'exec'; command: string; cwd?: string; env?: Record<string, string>; timeoutMs: number };
+  | { kind: 'exec'; command: string; cwd?: string; env?: Record<string, string>; timeoutMs: number }
+  | {
+      kind: 'lab';
+      /** Where the lab lives, so recover can find its control endpoint again. */
+      labDir: string;
+      controlUrl: string;
+      /** Control-API calls that undo the fault, in order; a 404 means already undone. */
+      requests: LabRequest[];
+      description: string;
+      timeoutMs: number;
+    };
+
+export interface LabRequest {
+  method: 'POST' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+}

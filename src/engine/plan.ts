@@ -10,20 +10,37 @@ export interface PlanStep {
   action: string;
 }
 
+/** Endpoint URLs as far as they are known before a run (lab ports are chosen when the lab starts). */
+function planEndpoints(experiment: Experiment): Record<string, string> {
+  const target = experiment.target;
+  if (target.kind === 'endpoints') return target.endpoints;
+  const endpoints: Record<string, string> = { app: 'http://app.gameday.lab:<lab port> (resolved through the lab DNS)' };
+  target.regions.forEach((region, index) => (endpoints[`app-${region}`] = `http://127.0.0.${index + 2}:<lab port>`));
+  return endpoints;
+}
+
 /** The timeline a run would follow. Pure: runs nothing, touches nothing. */
 export function planExperiment(experiment: Experiment): PlanStep[] {
   const steps: PlanStep[] = [];
   const { steadyState, traffic, target } = experiment;
-  for (const [name, url] of Object.entries(target.endpoints)) {
+  const endpoints = planEndpoints(experiment);
+  if (target.kind === 'lab') {
+    steps.push({
+      atMs: -steadyState.duration,
+      phase: 'preflight',
+      action: `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), health checks every ${target.healthCheck.interval} ms × ${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
+    });
+  }
+  for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
   }
   steps.push({
     atMs: -steadyState.duration,
     phase: 'steady-state',
-    action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, target)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
+    action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, endpoints)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
   });
   for (const probe of experiment.probes) {
-    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, target)} at ${probe.rate}/s` });
+    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s` });
   }
   experiment.stopConditions.forEach((condition, index) => {
     const what = condition.kind === 'errorRatio'

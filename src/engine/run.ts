@@ -5,10 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Experiment, ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
+import type { PreparedFault } from '../faults/types';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
+import { CachingResolver } from '../probes/resolver';
+import type { LookupFunction } from 'node:net';
+import { openTarget, type TargetSession } from './target';
 import { renderMarkdown } from '../report/markdown';
 import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
 import { now, sleep } from './clock';
@@ -90,6 +94,8 @@ class ExperimentRun {
   private traffic: HttpTraffic | null = null;
   private recorder: TrafficRecorder | null = null;
   private lastRevertAt = 0;
+  private target: TargetSession | null = null;
+  private resolver: CachingResolver | null = null;
   private rollbackFailed = false;
 
   constructor(
@@ -137,6 +143,9 @@ class ExperimentRun {
 
     try {
       journal.append({ type: 'phase', phase: 'preflight' });
+      const opened = await this.openTarget();
+      if (opened) return { status: 'error', reason: opened };
+      if (this.stop) return this.stop;
       const unreachable = await this.preflight();
       if (unreachable) return { status: 'error', reason: unreachable };
       if (this.stop) return this.stop;
@@ -167,6 +176,7 @@ class ExperimentRun {
         await this.postCheck();
       }
       await this.stopTraffic();
+      await this.closeTarget();
       journal.append({ type: 'phase', phase: 'done' });
     }
 
@@ -174,14 +184,45 @@ class ExperimentRun {
     return verdict(summarize());
   }
 
+  /** Opens the target (for the lab: finds the running one or starts an ephemeral lab). */
+  private async openTarget(): Promise<string | null> {
+    try {
+      this.target = await openTarget(this.experiment, (message) =>
+        this.journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
+      );
+    } catch (error) {
+      this.journal.append({ type: 'preflight.check', check: 'target', ok: false, detail: errorMessage(error) });
+      return `target ${this.experiment.target.kind} could not be opened: ${errorMessage(error)}; nothing was injected`;
+    }
+    this.journal.append({ type: 'target.opened', target: this.target.describe() });
+    if (this.target.dnsServer) this.resolver = new CachingResolver(this.target.dnsServer);
+    return null;
+  }
+
+  private async closeTarget(): Promise<void> {
+    if (!this.target) return;
+    try {
+      await this.target.close();
+      this.journal.append({ type: 'target.closed' });
+    } catch (error) {
+      this.journal.append({ type: 'error', message: errorMessage(error), where: 'closing the target' });
+    }
+    this.resolver?.close();
+    this.target = null;
+  }
+
+  private get lookup(): LookupFunction | undefined {
+    return this.resolver?.lookup();
+  }
+
   /** Every endpoint answers HTTP at all (any status). Faults are pointless against a target that is already down. */
   private async preflight(): Promise<string | null> {
     const urls = new Map<string, string>();
-    for (const [name, url] of Object.entries(this.experiment.target.endpoints)) urls.set(name, url);
-    urls.set(this.experiment.traffic.name, probeUrl(this.experiment.traffic, this.experiment.target));
+    for (const [name, url] of Object.entries(this.target!.endpoints)) urls.set(name, url);
+    urls.set(this.experiment.traffic.name, probeUrl(this.experiment.traffic, this.target!.endpoints));
     const failures: string[] = [];
     for (const [name, url] of urls) {
-      const result = await reach(url, 5_000);
+      const result = await reach(url, 5_000, this.lookup);
       this.journal.append({ type: 'preflight.check', check: `reach ${name}`, ok: result.ok, detail: `${url}: ${result.detail}` });
       if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
     }
@@ -190,8 +231,8 @@ class ExperimentRun {
 
   private startTraffic(): void {
     const probe = this.experiment.traffic;
-    const url = probeUrl(probe, this.experiment.target);
-    this.traffic = new HttpTraffic(probe, url);
+    const url = probeUrl(probe, this.target!.endpoints);
+    this.traffic = new HttpTraffic(probe, url, { lookup: this.lookup });
     this.recorder = new TrafficRecorder(this.journal, probe.name);
     const recorder = this.recorder;
     this.traffic.onOutcome((outcome) => recorder.add(outcome));
@@ -257,8 +298,17 @@ class ExperimentRun {
     await sleep(t0 + fault.after - now(), this.stopSignal);
     if (this.stop) return;
     const kind = faultKindOf(fault);
-    const record = kind.rollbackRecord(fault);
     const plan = kind.plan(fault);
+    let prepared: PreparedFault;
+    try {
+      prepared = await kind.prepare(fault, { target: this.target! });
+    } catch (error) {
+      // Preparing only reads; nothing changed, so there is nothing to undo.
+      this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
+      this.requestStop({ status: 'error', reason: `fault ${fault.name} could not be prepared: ${errorMessage(error)}` });
+      return;
+    }
+    const record = prepared.rollback;
     // Written and registered before the first byte of the fault happens.
     this.journal.append({ type: 'fault.injecting', fault: fault.name, kind: fault.kind, rollback: record, detail: { inject: plan.inject } });
     this.rollbacks.push({
@@ -272,7 +322,7 @@ class ExperimentRun {
       },
     });
     try {
-      const detail = await kind.inject(fault);
+      const detail = await prepared.inject();
       this.journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: now(), detail: detail ?? undefined });
     } catch (error) {
       this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
@@ -346,14 +396,14 @@ function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
 }
 
 function describeTarget(experiment: Experiment): { kind: string; [key: string]: unknown } {
-  return { kind: experiment.target.kind, endpoints: experiment.target.endpoints };
+  return { ...experiment.target };
 }
 
 /** One request to see whether anything answers HTTP there. */
-function reach(url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
     const transport = url.startsWith('https:') ? https : http;
-    const request = transport.request(url, { method: 'GET', agent: false, timeout: timeoutMs }, (response) => {
+    const request = transport.request(url, { method: 'GET', agent: false, timeout: timeoutMs, lookup }, (response) => {
       response.resume();
       resolve({ ok: true, detail: `HTTP ${response.statusCode}` });
     });

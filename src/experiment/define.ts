@@ -1,5 +1,6 @@
 import type {
   ExecFaultConfig,
+  FaultConfig,
   ExperimentConfig,
   HttpProbeConfig,
   StopConditionConfig,
@@ -16,8 +17,23 @@ export function defineExperiment<const T extends ExperimentConfig>(config: T): T
 type Without<T, K extends keyof T> = Omit<T, K>;
 
 /** Fault constructors: `faults.exec({...})` reads better than `{ kind: 'exec', ... }`. */
+type FaultOf<K extends FaultConfig['kind']> = Extract<FaultConfig, { kind: K }>;
+const faultOf =
+  <K extends FaultConfig['kind']>(kind: K) =>
+  (config: Without<FaultOf<K>, 'kind'>): FaultOf<K> =>
+    ({ kind, ...config }) as FaultOf<K>;
+
 export const faults = {
-  exec: (config: Without<ExecFaultConfig, 'kind'>): ExecFaultConfig => ({ kind: 'exec', ...config }),
+  /** Your own inject and rollback shell commands. */
+  exec: faultOf('exec') as (config: Without<ExecFaultConfig, 'kind'>) => ExecFaultConfig,
+  /** A region drops off the network (blackhole) or its processes die (stop). */
+  regionOutage: faultOf('regionOutage'),
+  /** Added delay on a region's ingress or on the replication link into it. */
+  latency: faultOf('latency'),
+  /** A region's database stops: immediate (crash) or fast (clean). */
+  dbStop: faultOf('dbStop'),
+  /** A region's health check is inverted, so DNS fails over although the region is fine. */
+  healthCheckFailure: faultOf('healthCheckFailure'),
 };
 
 /** Probe constructors. */

@@ -69,7 +69,34 @@ export const endpointsTargetSchema = z.strictObject({
     .refine((record) => Object.keys(record).length > 0, { error: 'needs at least one named URL' }),
 });
 
-export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema]);
+const regionName = z
+  .string({ error: "expected an AWS-style region name like 'us-east-1'" })
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS-style region name like 'us-east-1'" });
+
+export const labTargetSchema = z.strictObject({
+  kind: z.literal('lab'),
+  /** 2 to 4 regions; the first is the primary unless `primary` says otherwise. */
+  regions: z
+    .array(regionName)
+    .min(2, { error: 'the lab needs 2 to 4 regions' })
+    .max(4, { error: 'the lab needs 2 to 4 regions' })
+    .refine((names) => new Set(names).size === names.length, { error: 'regions must be distinct' })
+    .default(['us-east-1', 'eu-west-1']),
+  primary: regionName.optional(),
+  /** Route 53-style health checks on each region's app (the lab allows intervals below 10 s). */
+  healthCheck: z
+    .strictObject({
+      interval: duration({ max: '30s' }).prefault('1s'),
+      failureThreshold: z.number().int({ error: 'expected a whole number 1..10' }).min(1, { error: 'expected a whole number 1..10' }).max(10, { error: 'expected a whole number 1..10' }).default(3),
+    })
+    .prefault({}),
+  /** DNS TTLs of the app's failover record and of the writer name. */
+  ttl: z.strictObject({ app: duration({ allowZero: true, max: '1h' }).prefault('5s'), writer: duration({ allowZero: true, max: '1h' }).prefault('1s') }).prefault({}),
+  /** Lab directory of a running lab to use (`gameday lab up`); default .gameday/lab, else an ephemeral lab. */
+  dir: z.string().optional(),
+});
+
+export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema, labTargetSchema]);
 
 // ---------------------------------------------------------------- probes
 
@@ -121,7 +148,48 @@ export const execFaultSchema = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
 });
 
-export const faultSchema = z.discriminatedUnion('kind', [execFaultSchema]);
+/** Lab (and, later, AWS) faults name the region they hit. */
+const regionRef = { region: regionName };
+
+export const regionOutageFaultSchema = z.strictObject({
+  kind: z.literal('regionOutage'),
+  ...faultTiming,
+  ...regionRef,
+  /** blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database processes are killed. */
+  mode: z.enum(['blackhole', 'stop']).default('blackhole'),
+});
+
+export const latencyFaultSchema = z.strictObject({
+  kind: z.literal('latency'),
+  ...faultTiming,
+  ...regionRef,
+  /** ingress: client traffic into the region's app; replication: the WAL stream into a standby region. */
+  link: z.enum(['ingress', 'replication']).default('ingress'),
+  latency: duration({ max: '5m' }),
+  jitter: duration({ allowZero: true, max: '5m' }).prefault('0ms'),
+});
+
+export const dbStopFaultSchema = z.strictObject({
+  kind: z.literal('dbStop'),
+  ...faultTiming,
+  ...regionRef,
+  /** immediate: a crash (no checkpoint); fast: a clean shutdown. */
+  mode: z.enum(['immediate', 'fast']).default('immediate'),
+});
+
+export const healthCheckFailureFaultSchema = z.strictObject({
+  kind: z.literal('healthCheckFailure'),
+  ...faultTiming,
+  ...regionRef,
+});
+
+export const faultSchema = z.discriminatedUnion('kind', [
+  execFaultSchema,
+  regionOutageFaultSchema,
+  latencyFaultSchema,
+  dbStopFaultSchema,
+  healthCheckFailureFaultSchema,
+]);
 
 // ---------------------------------------------------------------- stop conditions
 
@@ -170,7 +238,8 @@ export const experimentSchema = z
   .strictObject({
     name,
     description: z.string().default(''),
-    target: targetSchema,
+    /** Default: the embedded local lab. */
+    target: targetSchema.prefault({ kind: 'lab' }),
     hypothesis: hypothesisSchema.prefault({}),
     steadyState: steadyStateSchema.prefault({}),
     traffic: httpProbeSchema,
@@ -182,7 +251,11 @@ export const experimentSchema = z
     tags: z.array(z.string().min(1)).default([]),
   })
   .superRefine((experiment, ctx) => {
-    const endpointNames = Object.keys(experiment.target.endpoints ?? {});
+    const endpointNames = targetEndpointNames(experiment.target);
+    const regions = experiment.target.kind === 'lab' ? experiment.target.regions : [];
+    if (experiment.target.kind === 'lab' && experiment.target.primary && !regions.includes(experiment.target.primary)) {
+      ctx.addIssue({ code: 'custom', path: ['target', 'primary'], message: `must be one of target.regions (${regions.join(', ')})` });
+    }
     const checkProbe = (probe: { url?: string; endpoint?: string }, path: (string | number)[]) => {
       if (probe.url && probe.endpoint) {
         ctx.addIssue({ code: 'custom', path, message: 'give either url or endpoint, not both' });
@@ -192,7 +265,7 @@ export const experimentSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [...path, 'endpoint'],
-          message: `unknown endpoint ${JSON.stringify(probe.endpoint)}; target.endpoints has: ${endpointNames.join(', ')}`,
+          message: `unknown endpoint ${JSON.stringify(probe.endpoint)}; the ${experiment.target.kind} target has: ${endpointNames.join(', ')}`,
         });
       }
     };
@@ -201,7 +274,7 @@ export const experimentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['hypothesis', 'rpo'],
-        message: `RPO is measured by a write-ledger probe, which target '${experiment.target.kind}' cannot run; remove rpo here`,
+        message: 'RPO is measured by the write-ledger probe, which gameday does not have yet; remove rpo here',
       });
     }
     experiment.probes.forEach((probe, index) => checkProbe(probe, ['probes', index]));
@@ -213,6 +286,13 @@ export const experimentSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', index, 'name'], message: `duplicate fault name ${JSON.stringify(faultName)}` });
       }
       names.add(faultName);
+      if ('region' in fault) {
+        if (experiment.target.kind !== 'lab') {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `${fault.kind} needs a target with regions ('lab'); target '${experiment.target.kind}' supports: exec` });
+        } else if (!regions.includes(fault.region)) {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `unknown region ${JSON.stringify(fault.region)}; target.regions has: ${regions.join(', ')}` });
+        }
+      }
       if (experiment.duration !== undefined && fault.after >= experiment.duration) {
         ctx.addIssue({
           code: 'custom',
@@ -229,6 +309,12 @@ export const experimentSchema = z
     });
   });
 
+/** Names probes may use as `endpoint`: the target's named URLs; for the lab, the global app name and each region's app. */
+export function targetEndpointNames(target: z.output<typeof targetSchema>): string[] {
+  if (target.kind === 'endpoints') return Object.keys(target.endpoints);
+  return ['app', ...target.regions.map((region) => `app-${region}`)];
+}
+
 export type ExperimentConfig = z.input<typeof experimentSchema>;
 export type ExperimentSpec = z.output<typeof experimentSchema>;
 export type Target = z.output<typeof targetSchema>;
@@ -242,3 +328,8 @@ export type ExecFault = z.output<typeof execFaultSchema>;
 export type StopCondition = z.output<typeof stopConditionSchema>;
 export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 export type Hypothesis = z.output<typeof hypothesisSchema>;
+export type LabTarget = z.output<typeof labTargetSchema>;
+export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
+export type LatencyFault = z.output<typeof latencyFaultSchema>;
+export type DbStopFault = z.output<typeof dbStopFaultSchema>;
+export type HealthCheckFailureFault = z.output<typeof healthCheckFailureFaultSchema>;

@@ -1,9 +1,8 @@
 import { describeCommandFailure, runCommand } from '../engine/shell';
 import type { ExecFault } from '../experiment/schema';
-import type { ResolvedFault } from '../experiment/validate';
-import { FaultError, FaultKind } from './types';
+import { FaultError, type FaultKind } from './types';
 
-type ResolvedExecFault = Extract<ResolvedFault, { kind: 'exec' }> & ExecFault;
+type ResolvedExecFault = ExecFault & { name: string };
 
 /** `exec`: the user's own inject and rollback shell commands, for systems we have no adapter for. */
 export const execFault: FaultKind<ResolvedExecFault> = {
@@ -12,17 +11,15 @@ export const execFault: FaultKind<ResolvedExecFault> = {
     rollback: `sh -c ${JSON.stringify(fault.rollback)} (timeout ${fault.rollbackTimeout} ms)`,
   }),
 
-  rollbackRecord: (fault) => ({
-    kind: 'exec',
-    command: fault.rollback,
-    cwd: fault.cwd,
-    env: Object.keys(fault.env).length > 0 ? fault.env : undefined,
-    timeoutMs: fault.rollbackTimeout,
-  }),
-
-  async inject(fault) {
-    const result = await runCommand(fault.inject, { timeoutMs: fault.timeout, cwd: fault.cwd, env: fault.env });
-    if (result.exitCode !== 0) throw new FaultError(`inject ${describeCommandFailure(fault.inject, result, fault.timeout)}`);
-    return { durationMs: Math.round(result.durationMs), output: result.output.slice(-500) };
+  async prepare(fault, { target }) {
+    const env = { ...target.env, ...fault.env };
+    return {
+      rollback: { kind: 'exec', command: fault.rollback, cwd: fault.cwd, env, timeoutMs: fault.rollbackTimeout },
+      async inject() {
+        const result = await runCommand(fault.inject, { timeoutMs: fault.timeout, cwd: fault.cwd, env });
+        if (result.exitCode !== 0) throw new FaultError(`inject ${describeCommandFailure(fault.inject, result, fault.timeout)}`);
+        return { durationMs: Math.round(result.durationMs), output: result.output.slice(-500) };
+      },
+    };
   },
 };

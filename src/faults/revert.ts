@@ -1,10 +1,12 @@
 import type { RollbackRecord } from '../engine/events';
 import { describeCommandFailure, runCommand } from '../engine/shell';
+import { performLabRequests } from './lab/requests';
 import { FaultError } from './types';
 
 /**
  * Performs a rollback from its journal record. The live run and `gameday recover` both
  * come through here, so an interrupted run is undone exactly as a finished one is.
+ * Every kind is idempotent: undoing what is already undone succeeds.
  */
 export async function revertRecord(record: RollbackRecord): Promise<Record<string, unknown> | void> {
   switch (record.kind) {
@@ -13,6 +15,13 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
       if (result.exitCode !== 0) throw new FaultError(`rollback ${describeCommandFailure(record.command, result, record.timeoutMs)}`);
       return { durationMs: Math.round(result.durationMs) };
     }
+    case 'lab':
+      try {
+        await performLabRequests(record.controlUrl, record.requests);
+      } catch (error) {
+        throw new FaultError(`rollback (${record.description}): ${(error as Error).message}`);
+      }
+      return;
   }
 }
 
@@ -20,5 +29,7 @@ export function describeRollback(record: RollbackRecord): string {
   switch (record.kind) {
     case 'exec':
       return `sh -c ${JSON.stringify(record.command)}`;
+    case 'lab':
+      return `lab: ${record.description}`;
   }
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { LookupFunction } from 'node:net';
 import https from 'node:https';
 import { now } from '../engine/clock';
 import type { HttpProbe } from '../experiment/schema';
@@ -41,7 +42,11 @@ export class HttpTraffic {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
 
-  constructor(private readonly probe: HttpProbe, readonly url: string) {
+  constructor(
+    private readonly probe: HttpProbe,
+    readonly url: string,
+    private readonly options: { lookup?: LookupFunction } = {},
+  ) {
     this.intervalMs = 1000 / probe.rate;
     this.isHttps = url.startsWith('https:');
     const AgentClass = this.isHttps ? https.Agent : http.Agent;
@@ -125,7 +130,7 @@ export class HttpTraffic {
       const transport = this.isHttps ? https : http;
       const request = transport.request(
         this.url,
-        { method: this.probe.method, headers: this.probe.headers, agent: this.agent },
+        { method: this.probe.method, headers: this.probe.headers, agent: this.agent, lookup: this.options.lookup },
         (response) => {
           response.resume();
           response.on('end', () =>

@@ -142,9 +142,11 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
   };
   const injectedTimes = events.filter((e): e is EventOf<'fault.injected'> => e.type === 'fault.injected').map((e) => e.at);
   const tFault = injectedTimes.length > 0 ? Math.min(...injectedTimes) : null;
-  const rtoResult: RtoResult | null = tFault === null ? null : computeRto(samples, tFault, { successRatio: criteria.successRatio, windowMs: criteria.windowMs });
+  const observeEnd = observe ? observe.t0 + observe.durationMs : null;
+  const { result: rtoResult, afterRollback } = measureRto(samples, tFault, criteria, observeEnd);
   const objectiveMs = spec.hypothesis?.rto ?? null;
   const rto = summarizeRto(rtoResult, objectiveMs, criteria, tFault, iso);
+  if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
 
   const steady = (when: 'before' | 'after') => {
     const event = events.find((e): e is EventOf<'steady-state'> => e.type === 'steady-state' && e.when === when);
@@ -157,7 +159,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     experiment: started.experiment,
     description: started.description,
     file: started.file,
-    target: started.target,
+    target: first(events, 'target.opened')?.target ?? started.target,
     status: finished?.status ?? 'running',
     reason: finished?.reason ?? 'the run did not finish (interrupted or still running)',
     startedAt: new Date(started.t).toISOString(),
@@ -183,6 +185,28 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     errors: events.filter((e): e is EventOf<'error'> => e.type === 'error').map((e) => `${e.where}: ${e.message}`),
     timeline: timelineOf(events, offset),
   };
+}
+
+/**
+ * RTO is judged over the observation window: once clients have recovered there, the
+ * rollback phase (which may itself disturb the target, e.g. a lab reset) does not undo
+ * it. Only when clients had not recovered by the end of the observation — a fault held
+ * to the end — does the measurement continue through rollback and post-check.
+ */
+function measureRto(
+  samples: OutcomeSample[],
+  tFault: number | null,
+  criteria: { successRatio: number; windowMs: number },
+  observeEnd: number | null,
+): { result: RtoResult | null; afterRollback: boolean } {
+  if (tFault === null) return { result: null, afterRollback: false };
+  if (observeEnd !== null) {
+    const observed = samples.filter((sample) => sample.t < observeEnd);
+    const within = computeRto(observed, tFault, criteria, observeEnd);
+    if (within.recovered !== false) return { result: within, afterRollback: false };
+  }
+  const whole = computeRto(samples, tFault, criteria);
+  return { result: whole, afterRollback: observeEnd !== null && whole.recovered === true };
 }
 
 function summarizeRto(

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const gamedayBin = path.join(repoRoot, 'bin', 'gameday.js');
+export const gamedayBin = path.join(repoRoot, 'bin', 'gameday');
 
 export interface CliResult {
   code: number | null;

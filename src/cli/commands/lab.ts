@@ -1,0 +1,115 @@
+import { LabClient } from '../../lab/client';
+import { findRunningLab, startLab, stopLab } from '../../lab/manager';
+import type { LabStatus } from '../../lab/lab';
+import { resolveLabDir, type LabState } from '../../lab/state';
+import { UsageError } from '../output';
+
+export interface LabCommandOptions {
+  dir?: string;
+  json: boolean;
+}
+
+export async function labUpCommand(options: LabCommandOptions & { regions?: string[]; primary?: string }): Promise<number> {
+  const labDir = resolveLabDir(options.dir);
+  const running = await findRunningLab(labDir);
+  if (running) {
+    process.stderr.write(`a lab is already running in ${labDir} (pid ${running.state.daemonPid}); \`gameday lab down\` first\n`);
+    printEndpoints(running.state, options.json);
+    return 0;
+  }
+  await stopLab(labDir); // leftovers of a daemon that died
+  const lab = await startLab({ labDir, ephemeral: false, regions: options.regions, primary: options.primary, preferredPort: 18080 });
+  printEndpoints(lab.state, options.json);
+  return 0;
+}
+
+export async function labStatusCommand(options: LabCommandOptions): Promise<number> {
+  const lab = await requireLab(options.dir);
+  const status = await lab.client.status();
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ ...endpointsOf(lab.state), status }, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write(renderStatus(lab.state, status));
+  return 0;
+}
+
+export async function labDownCommand(options: LabCommandOptions): Promise<number> {
+  const labDir = resolveLabDir(options.dir);
+  const result = await stopLab(labDir);
+  if (!result.stopped) process.stdout.write(`no lab in ${labDir}\n`);
+  else process.stdout.write(`lab stopped and removed${result.orphansKilled ? ` (${result.orphansKilled} orphaned process${result.orphansKilled === 1 ? '' : 'es'} killed)` : ''}\n`);
+  return 0;
+}
+
+export async function labResetCommand(options: LabCommandOptions): Promise<number> {
+  const lab = await requireLab(options.dir);
+  await lab.client.reset();
+  process.stdout.write('lab reset to its initial topology\n');
+  return 0;
+}
+
+export async function labPromoteCommand(region: string, options: LabCommandOptions): Promise<number> {
+  const lab = await requireLab(options.dir);
+  const result = await new LabClient(lab.state.controlUrl).promote(region);
+  process.stdout.write(`${region} promoted to primary in ${result.promotedMs} ms (was ${result.previousPrimary}); writer.db.gameday.lab now points at it\n`);
+  return 0;
+}
+
+async function requireLab(dir: string | undefined) {
+  const labDir = resolveLabDir(dir);
+  const lab = await findRunningLab(labDir);
+  if (!lab) throw new UsageError(`no lab running in ${labDir}; start one with \`gameday lab up\``);
+  return lab;
+}
+
+function endpointsOf(state: LabState) {
+  return {
+    labDir: state.labDir,
+    pid: state.daemonPid,
+    controlUrl: state.controlUrl,
+    dns: `${state.dns.host}:${state.dns.port}`,
+    app: `http://app.gameday.lab:${state.layout.ports.app}`,
+    regions: Object.fromEntries(
+      state.regions.map((region) => [region.name, { role: region.role, address: region.address, app: region.appUrl, postgres: `${region.address}:${state.layout.ports.pg}` }]),
+    ),
+    startupMs: state.startupMs,
+  };
+}
+
+function printEndpoints(state: LabState, json: boolean): void {
+  const endpoints = endpointsOf(state);
+  if (json) {
+    process.stdout.write(JSON.stringify(endpoints, null, 2) + '\n');
+    return;
+  }
+  const lines = [
+    `lab up in ${state.labDir} (pid ${state.daemonPid}, ready in ${state.startupMs} ms)`,
+    `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} app.gameday.lab)`,
+    `  control  ${state.controlUrl}`,
+    `  app      ${endpoints.app}   (resolve through the lab DNS)`,
+    ...state.regions.map((region) => `  ${region.name.padEnd(14)} ${region.role.padEnd(8)} app ${region.appUrl}  postgres ${region.address}:${state.layout.ports.pg}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function renderStatus(state: LabState, status: LabStatus): string {
+  const lines = [`lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; control ${state.controlUrl}`, ''];
+  lines.push('region          role     db       app      health check        replication');
+  for (const region of status.regions) {
+    const replication = region.replication as { role?: string; standbys?: Array<{ applicationName: string; state: string; replayLagBytes: number | null }>; receiverStatus?: string; replayLagBytes?: number | null; replayDelayMs?: number | null; error?: string } | null;
+    let replicationText = '—';
+    if (replication?.error) replicationText = `error: ${replication.error}`;
+    else if (replication?.role === 'primary') replicationText = (replication.standbys ?? []).map((s) => `${s.applicationName} ${s.state} lag ${s.replayLagBytes ?? '?'} B`).join(', ') || 'no standbys connected';
+    else if (replication?.role === 'standby') replicationText = `${replication.receiverStatus ?? 'not receiving'}, replay lag ${replication.replayLagBytes ?? '?'} B`;
+    const hc = region.healthCheck ? `${region.healthCheck.status}${region.healthCheck.inverted ? ' (inverted)' : ''}${region.healthCheck.disabled ? ' (disabled)' : ''}` : '—';
+    lines.push(
+      `${region.name.padEnd(15)} ${region.role.padEnd(8)} ${(region.database.running ? 'up' : 'DOWN').padEnd(8)} ${(region.app.running ? 'up' : 'DOWN').padEnd(8)} ${hc.padEnd(19)} ${replicationText}`,
+    );
+    const faulty = region.proxies.filter((proxy) => !proxy.enabled || proxy.toxics.length > 0);
+    for (const proxy of faulty) lines.push(`  proxy ${proxy.name}: ${proxy.enabled ? '' : 'DOWN '}${proxy.toxics.join(', ')}`);
+  }
+  lines.push('', 'DNS');
+  for (const answer of status.dns.answers) lines.push(`  ${answer.why}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,61 @@
+import type { LabRequest } from '../../engine/events';
+import type { RegionOutageFault } from '../../experiment/schema';
+import type { FaultKind } from '../types';
+import { injectLabRequests, labRollback, requireLab, toxicNameFor } from './requests';
+
+type Fault = RegionOutageFault & { name: string };
+
+/**
+ * regionOutage: the region drops off the network (blackhole: every link into or out of
+ * it holds all traffic, as a partition does) or its processes die (stop).
+ */
+export const regionOutageFault: FaultKind<Fault> = {
+  plan: (fault) =>
+    fault.mode === 'blackhole'
+      ? {
+          inject: `lab: blackhole ${fault.region} (timeout toxic on its app ingress, database ingress and every replication link to or from it)`,
+          rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from those proxies`,
+        }
+      : { inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`, rollback: `lab: start ${fault.region}'s PostgreSQL and app` },
+
+  async prepare(fault, context) {
+    const lab = requireLab(context, 'regionOutage');
+    if (fault.mode === 'stop') {
+      const inject: LabRequest[] = [
+        { method: 'POST', path: `/lab/regions/${fault.region}/app/stop` },
+        { method: 'POST', path: `/lab/regions/${fault.region}/database/stop`, body: { mode: 'immediate' } },
+      ];
+      const undo: LabRequest[] = [
+        { method: 'POST', path: `/lab/regions/${fault.region}/database/start` },
+        { method: 'POST', path: `/lab/regions/${fault.region}/app/start` },
+      ];
+      return {
+        rollback: labRollback(lab, undo, `start ${fault.region}'s PostgreSQL and app`),
+        inject: async () => {
+          await injectLabRequests(lab.state.controlUrl, inject);
+          return { mode: 'stop' };
+        },
+      };
+    }
+
+    const status = await lab.client.status();
+    const address = status.regions.find((region) => region.name === fault.region)!.address;
+    const proxies = status.regions.flatMap((region) =>
+      region.proxies.filter((proxy) => region.name === fault.region || proxy.upstream.startsWith(`${address}:`)).map((proxy) => proxy.name),
+    );
+    const toxic = toxicNameFor(fault.name);
+    const add: LabRequest[] = proxies.map((proxy) => ({
+      method: 'POST',
+      path: `/proxies/${proxy}/toxics`,
+      body: { name: toxic, type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } },
+    }));
+    const remove: LabRequest[] = proxies.map((proxy) => ({ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }));
+    return {
+      rollback: labRollback(lab, remove, `remove ${toxic} from ${proxies.join(', ')}`),
+      inject: async () => {
+        await injectLabRequests(lab.state.controlUrl, add);
+        return { mode: 'blackhole', proxies };
+      },
+    };
+  },
+};

@@ -1,0 +1,78 @@
+import { ProxyClient } from './proxy';
+import type { LabStatus } from './lab';
+import type { LabState } from './state';
+
+export class LabApiError extends Error {
+  constructor(readonly status: number | undefined, message: string) {
+    super(message);
+    this.name = 'LabApiError';
+  }
+}
+
+/** Talks to a running lab's control endpoint. Used by faults, the CLI and recover. */
+export class LabClient {
+  readonly proxies: ProxyClient;
+
+  constructor(readonly controlUrl: string) {
+    this.proxies = new ProxyClient(controlUrl);
+  }
+
+  static of(state: LabState): LabClient {
+    return new LabClient(state.controlUrl);
+  }
+
+  status(): Promise<LabStatus> {
+    return this.call('GET', '/lab/status');
+  }
+
+  stopDatabase(region: string, mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    return this.call('POST', `/lab/regions/${region}/database/stop`, { mode });
+  }
+
+  startDatabase(region: string): Promise<void> {
+    return this.call('POST', `/lab/regions/${region}/database/start`);
+  }
+
+  stopApp(region: string): Promise<void> {
+    return this.call('POST', `/lab/regions/${region}/app/stop`);
+  }
+
+  startApp(region: string): Promise<void> {
+    return this.call('POST', `/lab/regions/${region}/app/start`);
+  }
+
+  promote(region: string): Promise<{ previousPrimary: string; promotedMs: number }> {
+    return this.call('POST', `/lab/regions/${region}/promote`);
+  }
+
+  updateHealthCheck(region: string, update: { inverted?: boolean; disabled?: boolean }): Promise<void> {
+    return this.call('POST', `/lab/health-checks/${region}`, update);
+  }
+
+  reset(): Promise<void> {
+    return this.call('POST', '/lab/reset');
+  }
+
+  shutdown(): Promise<void> {
+    return this.call('POST', '/lab/shutdown');
+  }
+
+  /** One call, as recorded in a rollback record; shared by live rollback and recover. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.controlUrl), {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch (error) {
+      throw new LabApiError(undefined, `lab control endpoint ${this.controlUrl} unreachable: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new LabApiError(response.status, `lab: ${method} ${path}: ${parsed?.error ?? response.statusText}`);
+    return parsed as T;
+  }
+}

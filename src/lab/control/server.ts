@@ -1,0 +1,115 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxyApi } from '../proxy';
+import { Lab, LabError } from '../lab';
+
+export interface ControlServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The lab's control endpoint: the Toxiproxy-style proxy API under /proxies and lab
+ * operations under /lab. (The AWS API subset — FIS, Route 53, RDS — is served here too
+ * once the lab speaks it.) JSON in, JSON out; errors as {error, status}.
+ */
+export async function startControlServer(lab: Lab, options: { host: string; port: number; onChange: () => void; onShutdown: () => void }): Promise<ControlServer> {
+  const proxyApi = createProxyApi({ proxies: lab.proxies });
+  const server = http.createServer(async (request, response) => {
+    try {
+      if (await proxyApi(request, response)) {
+        if (request.method !== 'GET') options.onChange();
+        return;
+      }
+      const body = request.method === 'POST' ? await readJson(request) : {};
+      const result = await route(lab, request.method ?? 'GET', new URL(request.url ?? '/', 'http://lab').pathname, body, options);
+      send(response, 200, result ?? { ok: true });
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : error instanceof LabError ? 409 : 500;
+      send(response, status, { error: (error as Error).message, status });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+async function route(
+  lab: Lab,
+  method: string,
+  pathname: string,
+  body: Record<string, unknown>,
+  options: { onChange: () => void; onShutdown: () => void },
+): Promise<unknown> {
+  const parts = pathname.split('/').filter(Boolean);
+  if (parts[0] !== 'lab') throw new HttpError(404, `no route ${method} ${pathname}`);
+  const changed = <T>(value: T): T => {
+    options.onChange();
+    return value;
+  };
+  const [, resource, name, sub, action] = parts;
+  if (method === 'GET' && resource === 'status' && parts.length === 2) return lab.status();
+  if (method !== 'POST') throw new HttpError(405, `${method} ${pathname} is not supported`);
+  switch (resource) {
+    case 'regions': {
+      lab.region(name);
+      if (sub === 'database' && action === 'stop') return changed(await lab.stopDatabase(name, body.mode === 'fast' ? 'fast' : 'immediate'));
+      if (sub === 'database' && action === 'start') return changed(await lab.startDatabase(name));
+      if (sub === 'app' && action === 'stop') return changed(await lab.stopApp(name));
+      if (sub === 'app' && action === 'start') return changed(await lab.startApp(name));
+      if (sub === 'promote' && action === undefined) return changed(await lab.promote(name));
+      break;
+    }
+    case 'health-checks': {
+      const update: { inverted?: boolean; disabled?: boolean } = {};
+      if (typeof body.inverted === 'boolean') update.inverted = body.inverted;
+      if (typeof body.disabled === 'boolean') update.disabled = body.disabled;
+      if (Object.keys(update).length === 0) throw new HttpError(400, 'give inverted and/or disabled (booleans)');
+      lab.updateHealthCheck(name, update);
+      return changed({ ok: true });
+    }
+    case 'reset':
+      return changed(await lab.reset());
+    case 'shutdown':
+      setImmediate(options.onShutdown);
+      return { ok: true };
+  }
+  throw new HttpError(404, `no route ${method} ${pathname}`);
+}
+
+function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => (text += chunk));
+    request.on('end', () => {
+      if (!text.trim()) return resolve({});
+      try {
+        const parsed = JSON.parse(text);
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        resolve(parsed);
+      } catch {
+        reject(new HttpError(400, 'request body must be a JSON object'));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(response: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}

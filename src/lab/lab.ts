@@ -1,0 +1,412 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApp, type AppProcess } from './app';
+import { DnsServer, Zone, type Change, type RecordSet } from './dns';
+import { HealthCheckRegistry } from './healthcheck';
+import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
+import { FaultProxy } from './proxy';
+import { findLabPorts } from './ports';
+import {
+  healthCheckIdFor,
+  labNames,
+  resolveRegions,
+  type LabLayout,
+  type LabOptions,
+  type RegionLayout,
+} from './topology';
+
+export type RegionRole = 'primary' | 'standby';
+
+/** One region's moving parts. */
+interface RegionRuntime {
+  layout: RegionLayout;
+  role: RegionRole;
+  pg: PgNode;
+  app: AppProcess | null;
+  proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
+}
+
+export class LabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabError';
+  }
+}
+
+const defaultHealthCheck = { requestIntervalMs: 1_000, failureThreshold: 3, timeoutMs: 800 };
+const defaultTtl = { app: 5, writer: 1, regional: 5 };
+const startTimeoutMs = 60_000;
+
+/**
+ * The local multi-region lab, in one process: per region a PostgreSQL (primary or hot
+ * standby), the app, and fault proxies (app ingress, database ingress, replication
+ * link); globally a DNS server with Route 53 failover records fed by Route 53-style
+ * health checks. The lab daemon (daemon.ts) runs one of these and serves its control
+ * API; tests may run one in-process.
+ */
+export class Lab {
+  readonly proxies = new Map<string, FaultProxy>();
+  readonly healthChecks = new HealthCheckRegistry();
+  readonly zone: Zone;
+  private regions = new Map<string, RegionRuntime>();
+  private dns: DnsServer | null = null;
+  private closed = false;
+  /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  startupMs = 0;
+
+  private constructor(
+    readonly layout: LabLayout,
+    readonly dataRoot: string,
+    private readonly ownsDataRoot: boolean,
+    private readonly logDir: string,
+  ) {
+    this.zone = new Zone({
+      healthOf: (id) => this.healthChecks.isHealthy(id),
+      healthCheckExists: (id) => this.healthChecks.has(id),
+    });
+  }
+
+  /**
+   * Starts a lab and resolves when every region is up: primary accepting writes, every
+   * standby streaming, every app answering /health, DNS answering.
+   */
+  static async start(options: LabOptions & { dataRoot?: string; logDir?: string; preferredPort?: number; dnsPort?: number } = {}): Promise<Lab> {
+    const started = performance.now();
+    const { regions, primary } = resolveRegions(options);
+    const ports = await findLabPorts(regions.map((region) => region.address), options.preferredPort);
+    const layout: LabLayout = {
+      regions,
+      primary,
+      ports,
+      dns: { host: '127.0.0.1', port: options.dnsPort ?? 0 },
+      control: { host: '127.0.0.1', port: 0 },
+      healthCheck: { ...defaultHealthCheck, ...options.healthCheck },
+      ttl: { ...defaultTtl, ...options.ttl },
+    };
+    const dataRoot = options.dataRoot ?? (await makeLabTempDir('gameday-lab-'));
+    const logDir = options.logDir ?? path.join(dataRoot, 'logs');
+    fs.mkdirSync(logDir, { recursive: true });
+    const lab = new Lab(layout, dataRoot, options.dataRoot === undefined, logDir);
+    try {
+      await lab.bringUp();
+    } catch (error) {
+      await lab.close();
+      throw error;
+    }
+    lab.startupMs = Math.round(performance.now() - started);
+    return lab;
+  }
+
+  private get primaryRegion(): RegionRuntime {
+    for (const region of this.regions.values()) if (region.role === 'primary') return region;
+    throw new LabError('the lab has no primary region');
+  }
+
+  region(name: string): RegionRuntime {
+    const region = this.regions.get(name);
+    if (!region) throw new LabError(`unknown region ${JSON.stringify(name)}; the lab has: ${[...this.regions.keys()].join(', ')}`);
+    return region;
+  }
+
+  regionNames(): string[] {
+    return [...this.regions.keys()];
+  }
+
+  dnsAddress(): { host: string; port: number } {
+    if (!this.dns) throw new LabError('DNS is not running');
+    return this.dns.address();
+  }
+
+  /** Every region's processes, proxies, DNS records and health checks, from scratch. */
+  private async bringUp(): Promise<void> {
+    const { layout } = this;
+    const { ports } = layout;
+    const primaryLayout = layout.regions.find((region) => region.name === layout.primary)!;
+
+    // DNS first: apps resolve the writer name as soon as they start.
+    if (!this.dns) {
+      this.dns = await DnsServer.start({ zone: this.zone, host: layout.dns.host, port: layout.dns.port });
+      layout.dns.port = this.dns.address().port;
+    }
+
+    const binaries = findPgBinaries();
+    const osUser = pgOsUser();
+    const pgRoot = path.join(this.dataRoot, 'pg');
+    fs.mkdirSync(pgRoot, { recursive: true, mode: 0o755 });
+    fs.chmodSync(pgRoot, 0o755);
+
+    for (const region of layout.regions) {
+      const proxies = {
+        app: await this.addProxy(`app-${region.name}`, { host: region.address, port: ports.app }, { host: region.address, port: ports.appInternal }),
+        db: await this.addProxy(`db-${region.name}`, { host: region.address, port: ports.db }, { host: region.address, port: ports.pg }),
+        // In a standby region, the WAL stream from the primary crosses this link.
+        replication: await this.addProxy(`replication-${region.name}`, { host: region.address, port: ports.replication }, { host: primaryLayout.address, port: ports.pg }),
+      };
+      const pg = new PgNode({
+        name: region.name,
+        host: region.address,
+        port: ports.pg,
+        dataDir: path.join(pgRoot, region.name),
+        binaries,
+        osUser,
+        logFile: path.join(this.logDir, `postgres-${region.name}.log`),
+      });
+      this.regions.set(region.name, { layout: region, role: region.name === layout.primary ? 'primary' : 'standby', pg, app: null, proxies });
+    }
+
+    const primary = this.primaryRegion;
+    await primary.pg.initPrimary();
+    const standbys = [...this.regions.values()].filter((region) => region.role === 'standby');
+    await Promise.all(standbys.map((standby) => standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication })));
+    await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+
+    const records = this.initialRecords();
+    const isFailover = (record: RecordSet) => 'failover' in record;
+    // Apps resolve the writer name as they start; failover records need their health checks to exist.
+    this.zone.applyChanges(records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+    await Promise.all([...this.regions.values()].map((region) => this.startRegionApp(region)));
+    await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
+
+    for (const region of this.regions.values()) {
+      if (!this.healthChecks.has(healthCheckIdFor(region.layout.name))) {
+        this.healthChecks.add({
+          id: healthCheckIdFor(region.layout.name),
+          type: 'HTTP',
+          ipAddress: region.layout.address,
+          port: ports.app,
+          resourcePath: '/health',
+          requestIntervalMs: layout.healthCheck.requestIntervalMs,
+          failureThreshold: layout.healthCheck.failureThreshold,
+          timeoutMs: layout.healthCheck.timeoutMs,
+        });
+      }
+    }
+    this.zone.applyChanges(records.filter(isFailover).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+  }
+
+  private async addProxy(name: string, listen: { host: string; port: number }, upstream: { host: string; port: number }): Promise<FaultProxy> {
+    const existing = this.proxies.get(name);
+    if (existing) {
+      // reset: keep the listener, drop every fault
+      for (const toxic of existing.toxics()) existing.removeToxic(toxic.name);
+      if (!existing.enabled) await existing.setEnabled(true);
+      existing.setUpstream(upstream);
+      return existing;
+    }
+    const proxy = await FaultProxy.start({ name, listen, upstream });
+    // A refused upstream (a stopped region) is an expected state in the lab, not a crash.
+    proxy.on('error', () => undefined);
+    this.proxies.set(name, proxy);
+    return proxy;
+  }
+
+  /** Route 53-style records: failover for the app, the writer name, and per-region names. */
+  private initialRecords(): RecordSet[] {
+    const { layout } = this;
+    const regions = layout.regions;
+    const primary = regions.find((region) => region.name === layout.primary)!;
+    const secondary = regions.find((region) => region.name !== layout.primary)!;
+    const records: RecordSet[] = [
+      { name: labNames.app, type: 'A', ttl: layout.ttl.app, values: [primary.address], setIdentifier: primary.name, failover: 'PRIMARY', healthCheckId: healthCheckIdFor(primary.name) },
+      { name: labNames.app, type: 'A', ttl: layout.ttl.app, values: [secondary.address], setIdentifier: secondary.name, failover: 'SECONDARY', healthCheckId: healthCheckIdFor(secondary.name) },
+      { name: labNames.writer, type: 'A', ttl: layout.ttl.writer, values: [primary.address] },
+    ];
+    for (const region of regions) {
+      records.push({ name: labNames.regionalApp(region.name), type: 'A', ttl: layout.ttl.regional, values: [region.address] });
+      records.push({ name: labNames.regionalDb(region.name), type: 'A', ttl: layout.ttl.regional, values: [region.address] });
+    }
+    return records;
+  }
+
+  private async startRegionApp(region: RegionRuntime): Promise<void> {
+    const { ports } = this.layout;
+    const dns = this.dnsAddress();
+    region.app = await startApp(
+      {
+        region: region.layout.name,
+        host: region.layout.address,
+        port: ports.appInternal,
+        localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
+        writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
+      },
+      { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
+    );
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  /** Stops a region's PostgreSQL: 'immediate' is a crash (SIGQUIT), 'fast' a clean shutdown. */
+  stopDatabase(regionName: string, mode: PgStopMode = 'immediate'): Promise<void> {
+    return this.serialised(async () => {
+      await this.region(regionName).pg.stop(mode);
+    });
+  }
+
+  startDatabase(regionName: string): Promise<void> {
+    return this.serialised(async () => {
+      const region = this.region(regionName);
+      if (!region.pg.running) await region.pg.start(startTimeoutMs);
+    });
+  }
+
+  stopApp(regionName: string): Promise<void> {
+    return this.serialised(async () => {
+      const region = this.region(regionName);
+      await region.app?.kill();
+      region.app = null;
+    });
+  }
+
+  startApp(regionName: string): Promise<void> {
+    return this.serialised(async () => {
+      const region = this.region(regionName);
+      if (!region.app || !region.app.running) await this.startRegionApp(region);
+    });
+  }
+
+  /**
+   * Promotes a standby to primary and points everything at it: the other standbys'
+   * replication links, and the writer DNS name. A lab helper, not the failover runbook
+   * (that one fences the old writer first and times each step).
+   */
+  promote(regionName: string): Promise<{ previousPrimary: string; promotedMs: number }> {
+    return this.serialised(async () => {
+      const target = this.region(regionName);
+      if (target.role === 'primary') throw new LabError(`${regionName} is already the primary`);
+      const previous = this.primaryRegion;
+      const started = performance.now();
+      await target.pg.promote();
+      previous.role = 'standby';
+      target.role = 'primary';
+      const newUpstream = { host: target.layout.address, port: this.layout.ports.pg };
+      for (const region of this.regions.values()) region.proxies.replication.setUpstream(newUpstream);
+      this.zone.applyChanges([{ action: 'UPSERT', recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] } }]);
+      return { previousPrimary: previous.layout.name, promotedMs: Math.round(performance.now() - started) };
+    });
+  }
+
+  /** Inverts or disables a region's health check (Route 53 UpdateHealthCheck). */
+  updateHealthCheck(regionName: string, update: { inverted?: boolean; disabled?: boolean }): void {
+    this.region(regionName);
+    this.healthChecks.update(healthCheckIdFor(regionName), update);
+  }
+
+  /** Back to the initial topology: every fault removed, data rebuilt, original primary. */
+  reset(): Promise<void> {
+    return this.serialised(async () => {
+      await this.stopRegions();
+      for (const region of this.layout.regions) {
+        const id = healthCheckIdFor(region.name);
+        if (this.healthChecks.has(id)) this.healthChecks.update(id, { inverted: false, disabled: false });
+      }
+      fs.rmSync(path.join(this.dataRoot, 'pg'), { recursive: true, force: true });
+      await this.bringUp();
+    });
+  }
+
+  private async stopRegions(): Promise<void> {
+    await Promise.all(
+      [...this.regions.values()].map(async (region) => {
+        await region.app?.stop(2_000).catch(() => undefined);
+        region.app = null;
+        await region.pg.stop('immediate').catch(() => undefined);
+      }),
+    );
+    this.regions.clear();
+  }
+
+  /** Stops every process and server; removes data the lab created. Idempotent. */
+  async close(options: { keepData?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.stopRegions();
+    await this.healthChecks.close();
+    await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
+    await this.dns?.close();
+    if (this.ownsDataRoot && !options.keepData) fs.rmSync(this.dataRoot, { recursive: true, force: true });
+  }
+
+  // ------------------------------------------------------------------ observation
+
+  /** Process ids and data dirs, for the state file (so another process can clean up orphans). */
+  processes(): Array<{ region: string; role: RegionRole; pgPid: number | null; pgDataDir: string; appPid: number | null }> {
+    return [...this.regions.values()].map((region) => ({
+      region: region.layout.name,
+      role: region.role,
+      pgPid: region.pg.pid ?? null,
+      pgDataDir: region.pg.dataDir,
+      appPid: region.app?.running ? region.app.pid : null,
+    }));
+  }
+
+  async status(): Promise<LabStatus> {
+    const regions = await Promise.all(
+      [...this.regions.values()].map(async (region): Promise<RegionStatus> => {
+        let replication: RegionStatus['replication'] = null;
+        if (region.pg.running) {
+          try {
+            replication = await region.pg.replication();
+          } catch (error) {
+            replication = { error: (error as Error).message };
+          }
+        }
+        const healthCheck = this.healthChecks.has(healthCheckIdFor(region.layout.name)) ? this.healthChecks.status(healthCheckIdFor(region.layout.name)) : null;
+        const description = this.healthChecks.has(healthCheckIdFor(region.layout.name)) ? this.healthChecks.get(healthCheckIdFor(region.layout.name)) : null;
+        return {
+          name: region.layout.name,
+          address: region.layout.address,
+          role: region.role,
+          appUrl: `http://${region.layout.address}:${this.layout.ports.app}`,
+          database: { running: region.pg.running, pid: region.pg.pid ?? null, port: this.layout.ports.pg },
+          app: { running: region.app?.running ?? false, pid: region.app?.running ? region.app.pid : null },
+          replication,
+          healthCheck: healthCheck && description
+            ? { id: healthCheck.id, status: healthCheck.status, since: healthCheck.since, inverted: description.config.inverted, disabled: description.config.disabled }
+            : null,
+          proxies: (['app', 'db', 'replication'] as const).map((kind) => {
+            const proxy = region.proxies[kind];
+            const upstream = proxy.upstream();
+            return { name: proxy.name, enabled: proxy.enabled, upstream: `${upstream.host}:${upstream.port}`, toxics: proxy.toxics().map((toxic) => `${toxic.name}:${toxic.type}`) };
+          }),
+        };
+      }),
+    );
+    const explainApp = this.zone.explain(labNames.app, 'A');
+    const explainWriter = this.zone.explain(labNames.writer, 'A');
+    return {
+      regions,
+      dns: {
+        server: this.dnsAddress(),
+        answers: [
+          { name: labNames.app, values: this.zone.present(explainApp), why: explainApp.summary },
+          { name: labNames.writer, values: this.zone.present(explainWriter), why: explainWriter.summary },
+        ],
+      },
+    };
+  }
+}
+
+export interface RegionStatus {
+  name: string;
+  address: string;
+  role: RegionRole;
+  appUrl: string;
+  database: { running: boolean; pid: number | null; port: number };
+  app: { running: boolean; pid: number | null };
+  replication: unknown;
+  healthCheck: { id: string; status: string; since: number; inverted: boolean; disabled: boolean } | null;
+  proxies: Array<{ name: string; enabled: boolean; upstream: string; toxics: string[] }>;
+}
+
+export interface LabStatus {
+  regions: RegionStatus[];
+  dns: { server: { host: string; port: number }; answers: Array<{ name: string; values: string[]; why: string }> };
+}
