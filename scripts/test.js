@@ -63,6 +63,33 @@ function runNode(args, label) {
   });
 }
 
+/**
+ * Tests must clean up every process they start. After the suites, any PostgreSQL,
+ * lab daemon or lab app process started from a gameday temp dir is a leak: it counts
+ * as a failure and is killed so it cannot poison the next run.
+ */
+function orphanCheck() {
+  const { execFileSync } = require('node:child_process');
+  let lines = [];
+  try {
+    lines = execFileSync('pgrep', ['-af', 'postgres -D .*gameday-|lab/daemon|lab/app/main'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    lines = []; // pgrep exits 1 when nothing matches
+  }
+  lines = lines.filter((line) => !line.includes('pgrep'));
+  if (lines.length === 0) {
+    console.log('-- orphan check: no lab process left behind');
+    return { label: 'orphan check', passed: 1, failed: 0, skipped: 0 };
+  }
+  console.log(`-- orphan check: ${lines.length} process(es) left behind by the tests:\n${lines.join('\n')}`);
+  for (const line of lines) {
+    try {
+      process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    } catch {}
+  }
+  return { label: 'orphan check', passed: 0, failed: 1, skipped: 0 };
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const explicitFiles = args.filter((a) => a.endsWith('.ts'));
@@ -83,6 +110,8 @@ async function main() {
       }
     }
   }
+
+  if (explicitFiles.length === 0) results.push(orphanCheck());
 
   const passed = results.reduce((a, r) => a + r.passed, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);

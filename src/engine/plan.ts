@@ -14,8 +14,9 @@ export interface PlanStep {
 function planEndpoints(experiment: Experiment): Record<string, string> {
   const target = experiment.target;
   if (target.kind === 'endpoints') return target.endpoints;
-  const endpoints: Record<string, string> = { app: 'http://app.gameday.lab:<lab port> (resolved through the lab DNS)' };
-  target.regions.forEach((region, index) => (endpoints[`app-${region}`] = `http://127.0.0.${index + 2}:<lab port>`));
+  // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
+  const endpoints: Record<string, string> = { app: 'http://app.gameday.lab:PORT' };
+  target.regions.forEach((region, index) => (endpoints[`app-${region}`] = `http://127.0.0.${index + 2}:PORT`));
   return endpoints;
 }
 
