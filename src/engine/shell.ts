@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 export interface CommandResult {
   exitCode: number | null;
@@ -16,6 +17,8 @@ export interface CommandOptions {
 }
 
 const keptOutputBytes = 4096;
+/** gameday's own bin directory: commands can call `gameday lab …` without it being installed globally. */
+const gamedayBinDir = path.resolve(__dirname, '..', '..', 'bin');
 const killGraceMs = 2_000;
 
 /**
@@ -29,7 +32,7 @@ export function runCommand(command: string, options: CommandOptions): Promise<Co
     const started = performance.now();
     const child = spawn('/bin/sh', ['-c', command], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, PATH: `${gamedayBinDir}${path.delimiter}${options.env?.PATH ?? process.env.PATH ?? ''}` },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

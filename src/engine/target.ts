@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Experiment } from '../experiment/validate';
 import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
 import { resolveLabDir } from '../lab/state';
@@ -15,18 +14,16 @@ export interface TargetSession {
   /** Clients resolve names through this DNS server (the lab's), honouring TTLs. */
   dnsServer: { host: string; port: number } | null;
   lab: RunningLab | null;
-  /** Extra environment for exec commands (lab location, gameday on PATH). */
+  /** Extra environment for exec commands (where the lab is). */
   env: Record<string, string>;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): { kind: string; [key: string]: unknown };
   close(): Promise<void>;
 }
 
-const binDir = path.resolve(__dirname, '..', '..', 'bin');
-
 export async function openTarget(experiment: Experiment, onProgress: (message: string) => void): Promise<TargetSession> {
   const target = experiment.target;
-  const env = { PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env: Record<string, string> = {};
   if (target.kind === 'endpoints') {
     return {
       kind: 'endpoints',

@@ -21,6 +21,8 @@ function registerTypeScript(): void {
       skipProject: true,
       compiler: require.resolve('typescript'),
       compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true, allowJs: true },
+      // Experiment files load through require even in a "type": "module" project.
+      moduleTypes: { '**/*.ts': 'cjs', '**/*.mts': 'cjs', '**/*.cts': 'cjs' },
     });
   }
   typescriptRegistered = true;

@@ -14,7 +14,7 @@ export const execFault: FaultKind<ResolvedExecFault> = {
   async prepare(fault, { target }) {
     const env = { ...target.env, ...fault.env };
     return {
-      rollback: { kind: 'exec', command: fault.rollback, cwd: fault.cwd, env, timeoutMs: fault.rollbackTimeout },
+      rollback: { kind: 'exec', command: fault.rollback, cwd: fault.cwd, env: Object.keys(env).length > 0 ? env : undefined, timeoutMs: fault.rollbackTimeout },
       async inject() {
         const result = await runCommand(fault.inject, { timeoutMs: fault.timeout, cwd: fault.cwd, env });
         if (result.exitCode !== 0) throw new FaultError(`inject ${describeCommandFailure(fault.inject, result, fault.timeout)}`);

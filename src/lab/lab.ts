@@ -298,17 +298,41 @@ export class Lab {
     this.healthChecks.update(healthCheckIdFor(regionName), update);
   }
 
-  /** Back to the initial topology: every fault removed, data rebuilt, original primary. */
+  /**
+   * Back to the initial topology: every fault removed, data rebuilt, original primary.
+   * Resolves once every health check reports Healthy again, so DNS answers as in a fresh lab.
+   */
   reset(): Promise<void> {
     return this.serialised(async () => {
       await this.stopRegions();
+      fs.rmSync(path.join(this.dataRoot, 'pg'), { recursive: true, force: true });
+      await this.bringUp();
+      // The checks kept running while the regions were down, so they may be Unhealthy or part
+      // way there. Updating restarts each check's requests (a reply to one sent during the
+      // teardown is dropped); then wait for the checks to see the healthy apps.
       for (const region of this.layout.regions) {
         const id = healthCheckIdFor(region.name);
         if (this.healthChecks.has(id)) this.healthChecks.update(id, { inverted: false, disabled: false });
       }
-      fs.rmSync(path.join(this.dataRoot, 'pg'), { recursive: true, force: true });
-      await this.bringUp();
+      await this.waitHealthChecksHealthy();
     });
+  }
+
+  private async waitHealthChecksHealthy(): Promise<void> {
+    const { requestIntervalMs, timeoutMs, failureThreshold } = this.layout.healthCheck;
+    // failureThreshold successes in a row flip a check back; allow twice that, and slack.
+    const limitMs = 2 * failureThreshold * Math.max(requestIntervalMs, timeoutMs) + 10_000;
+    const ids = this.layout.regions.map((region) => healthCheckIdFor(region.name));
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const unhealthy = ids.filter((id) => !this.healthChecks.isHealthy(id));
+      if (unhealthy.length === 0) return;
+      if (Date.now() > deadline) {
+        const why = unhealthy.map((id) => `${id} (last request: ${this.healthChecks.status(id).recentObservations.at(-1)?.detail ?? 'none'})`);
+        throw new LabError(`reset: health checks still Unhealthy ${limitMs} ms after the regions came back: ${why.join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private async stopRegions(): Promise<void> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -65,5 +66,37 @@ test('plan prints the timeline and runs nothing', async () => {
   assert.equal(plan.steps.find((s: { action: string }) => s.action.startsWith('inject')).atMs, 3000);
   assert.not.ok(fs.existsSync('/tmp/gameday-plan-test/down'), 'plan injected nothing');
 });
+
+for (const packageType of ['commonjs', 'module']) {
+  test(`a user's own project (package type ${packageType}) imports from 'gameday'`, async () => {
+    // As after `npm install gameday`: node_modules/gameday and node_modules/.bin/gameday.
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-user-'));
+    try {
+      fs.mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+      fs.mkdirSync(path.join(project, 'experiments'));
+      fs.symlinkSync(repoRoot, path.join(project, 'node_modules', 'gameday'));
+      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', type: packageType }));
+      // A typical ESM-flavoured tsconfig must not break loading.
+      fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } }));
+      fs.writeFileSync(
+        path.join(project, 'experiments', 'mine.ts'),
+        [
+          "import { defineExperiment, faults, probes } from 'gameday';",
+          'export default defineExperiment({',
+          "  name: 'from a user project',",
+          "  traffic: probes.http({ endpoint: 'app' }),",
+          "  faults: [faults.healthCheckFailure({ region: 'us-east-1', after: '2s', duration: '5s' })],",
+          '});',
+        ].join('\n'),
+      );
+      const bin = path.join(project, 'node_modules', 'gameday', 'bin', 'gameday');
+      const result = await runCli(['validate', 'experiments/mine.ts'], { cwd: project, bin });
+      assert.is(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^OK experiments\/mine\.ts: from a user project \(1 fault, 22s\)/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+}
 
 test.run();

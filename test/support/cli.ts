@@ -12,8 +12,15 @@ export interface CliResult {
 }
 
 /** Runs the real CLI as a user would (the built bin), capturing output. */
-export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [gamedayBin, ...args], {
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Another path to the bin (e.g. through a user project's node_modules). */
+  bin?: string;
+}
+
+export function spawnCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [options.bin ?? gamedayBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +35,7 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   return { child, done };
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return spawnCli(args, options).done;
 }
 

@@ -2,6 +2,7 @@ import { LabClient } from '../../lab/client';
 import { findRunningLab, startLab, stopLab } from '../../lab/manager';
 import type { LabStatus } from '../../lab/lab';
 import { resolveLabDir, type LabState } from '../../lab/state';
+import { LabConfigError, resolveRegions } from '../../lab/topology';
 import { UsageError } from '../output';
 
 export interface LabCommandOptions {
@@ -10,6 +11,13 @@ export interface LabCommandOptions {
 }
 
 export async function labUpCommand(options: LabCommandOptions & { regions?: string[]; primary?: string }): Promise<number> {
+  // A bad --regions/--primary is a usage error (exit 2), caught before any daemon starts.
+  try {
+    resolveRegions({ regions: options.regions, primary: options.primary });
+  } catch (error) {
+    if (error instanceof LabConfigError) throw new UsageError(`lab up: ${error.message}`);
+    throw error;
+  }
   const labDir = resolveLabDir(options.dir);
   const running = await findRunningLab(labDir);
   if (running) {
