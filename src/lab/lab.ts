@@ -49,6 +49,8 @@ export class Lab {
   readonly healthChecks = new HealthCheckRegistry();
   readonly zone: Zone;
   private regions = new Map<string, RegionRuntime>();
+  /** Former primaries whose data has diverged from the current primary's. */
+  private readonly demoted = new Set<string>();
   private dns: DnsServer | null = null;
   private closed = false;
   /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
@@ -249,10 +251,23 @@ export class Lab {
     });
   }
 
-  startDatabase(regionName: string): Promise<void> {
+  /**
+   * Starts a stopped database. A former primary that was demoted by a promotion while it
+   * was down must not come back as a second writer: it rejoins as a standby, rebuilt
+   * from the current primary (its unreplicated writes are discarded, as on Aurora).
+   */
+  startDatabase(regionName: string): Promise<{ rebuilt: boolean }> {
     return this.serialised(async () => {
       const region = this.region(regionName);
-      if (!region.pg.running) await region.pg.start(startTimeoutMs);
+      if (region.pg.running) return { rebuilt: false };
+      if (this.demoted.has(regionName)) {
+        await region.pg.rebuildStandbyFrom(this.primaryRegion.pg, { host: region.layout.address, port: this.layout.ports.replication });
+        this.demoted.delete(regionName);
+        await region.pg.start(startTimeoutMs);
+        return { rebuilt: true };
+      }
+      await region.pg.start(startTimeoutMs);
+      return { rebuilt: false };
     });
   }
 
@@ -285,6 +300,10 @@ export class Lab {
       await target.pg.promote();
       previous.role = 'standby';
       target.role = 'primary';
+      // Still running, it remains a writable primary until fenced (status shows it); stopped,
+      // it is rebuilt as a standby when started again.
+      this.demoted.add(previous.layout.name);
+      this.demoted.delete(target.layout.name);
       const newUpstream = { host: target.layout.address, port: this.layout.ports.pg };
       for (const region of this.regions.values()) region.proxies.replication.setUpstream(newUpstream);
       this.zone.applyChanges([{ action: 'UPSERT', recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] } }]);
@@ -305,6 +324,7 @@ export class Lab {
   reset(): Promise<void> {
     return this.serialised(async () => {
       await this.stopRegions();
+      this.demoted.clear();
       fs.rmSync(path.join(this.dataRoot, 'pg'), { recursive: true, force: true });
       await this.bringUp();
       // The checks kept running while the regions were down, so they may be Unhealthy or part
@@ -389,7 +409,14 @@ export class Lab {
           address: region.layout.address,
           role: region.role,
           appUrl: `http://${region.layout.address}:${this.layout.ports.app}`,
-          database: { running: region.pg.running, pid: region.pg.pid ?? null, port: this.layout.ports.pg },
+          database: {
+            running: region.pg.running,
+            pid: region.pg.pid ?? null,
+            port: this.layout.ports.pg,
+            // What the server itself says: a demoted primary still running says 'primary' (not fenced).
+            actualRole: replication && 'role' in (replication as object) ? (replication as { role: RegionRole }).role : null,
+            demoted: this.demoted.has(region.layout.name),
+          },
           app: { running: region.app?.running ?? false, pid: region.app?.running ? region.app.pid : null },
           replication,
           healthCheck: healthCheck && description
@@ -423,7 +450,7 @@ export interface RegionStatus {
   address: string;
   role: RegionRole;
   appUrl: string;
-  database: { running: boolean; pid: number | null; port: number };
+  database: { running: boolean; pid: number | null; port: number; actualRole: RegionRole | null; demoted: boolean };
   app: { running: boolean; pid: number | null };
   replication: unknown;
   healthCheck: { id: string; status: string; since: number; inverted: boolean; disabled: boolean } | null;

@@ -185,6 +185,21 @@ test('dbStop + promotion: after the primary crashes and the standby is promoted,
       Object.fromEntries(status.regions.map((region) => [region.name, region.role])),
       { [PRIMARY]: 'standby', [STANDBY]: 'primary' },
     );
+
+    // The old primary must not come back as a second writer: it rejoins as a standby of the new one.
+    const started = await lab.startDatabase(PRIMARY);
+    assert.is(started.rebuilt, true);
+    assert.is(await lab.region(PRIMARY).pg.role(), 'standby');
+    await lab.region(STANDBY).pg.waitStreaming(30_000, PRIMARY);
+    await eventually('the post-failover order replicated back to the old primary', 15_000, async () => {
+      const back = await lab.region(PRIMARY).pg.query<{ item: string }>('SELECT item FROM orders WHERE id = $1', [id]);
+      return back.length === 1 ? back : undefined;
+    });
+    const refused = await lab.region(PRIMARY).pg.query("INSERT INTO orders (item, quantity) VALUES ('split brain', 1)").then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    assert.match(refused ?? 'accepted', /read-only transaction/, 'the rejoined old primary refuses writes');
   } finally {
     await resetLab();
   }

@@ -31,7 +31,7 @@ function ask(packet: Buffer, transport: 'udp' | 'tcp' = 'udp'): Decoded {
   return dnsPacket.decode(exchange.response) as Decoded;
 }
 
-const ednsOpt = { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] } as const;
+const ednsOpt: dnsPacket.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
 
 test('wire: an answer echoes id, question and RD, sets AA, not RA, and carries the TTL', () => {
   const response = ask(query('App.GameDay.Lab', 'A'));

@@ -111,9 +111,12 @@ function renderStatus(state: LabState, status: LabStatus): string {
     else if (replication?.role === 'primary') replicationText = (replication.standbys ?? []).map((s) => `${s.applicationName} ${s.state} lag ${s.replayLagBytes ?? '?'} B`).join(', ') || 'no standbys connected';
     else if (replication?.role === 'standby') replicationText = `${replication.receiverStatus ?? 'not receiving'}, replay lag ${replication.replayLagBytes ?? '?'} B`;
     const hc = region.healthCheck ? `${region.healthCheck.status}${region.healthCheck.inverted ? ' (inverted)' : ''}${region.healthCheck.disabled ? ' (disabled)' : ''}` : '—';
+    const role = region.database.actualRole && region.database.actualRole !== region.role ? `${region.role}*` : region.role;
     lines.push(
-      `${region.name.padEnd(15)} ${region.role.padEnd(8)} ${(region.database.running ? 'up' : 'DOWN').padEnd(8)} ${(region.app.running ? 'up' : 'DOWN').padEnd(8)} ${hc.padEnd(19)} ${replicationText}`,
+      `${region.name.padEnd(15)} ${role.padEnd(8)} ${(region.database.running ? 'up' : 'DOWN').padEnd(8)} ${(region.app.running ? 'up' : 'DOWN').padEnd(8)} ${hc.padEnd(19)} ${replicationText}`,
     );
+    if (role.endsWith('*')) lines.push(`  * its database still runs as ${region.database.actualRole}: demoted by a promotion but not fenced (split brain possible)`);
+    else if (region.database.demoted && !region.database.running) lines.push('  demoted primary: rejoins as a standby (rebuilt from the current primary) when started');
     const faulty = region.proxies.filter((proxy) => !proxy.enabled || proxy.toxics.length > 0);
     for (const proxy of faulty) lines.push(`  proxy ${proxy.name}: ${proxy.enabled ? '' : 'DOWN '}${proxy.toxics.join(', ')}`);
   }
