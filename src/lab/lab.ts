@@ -6,6 +6,7 @@ import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
+import { labResources, type LabRegionResources } from './aws/resources';
 import {
   healthCheckIdFor,
   labNames,
@@ -113,6 +114,16 @@ export class Lab {
 
   regionNames(): string[] {
     return [...this.regions.keys()];
+  }
+
+  /** The lab's resources as AWS names them (ARNs, ids, tags), one entry per region in layout order. */
+  awsResources(): LabRegionResources[] {
+    return this.layout.regions.map((region) => labResources(region.name, region.index));
+  }
+
+  /** The current writer region. */
+  writerRegion(): string {
+    return this.primaryRegion.layout.name;
   }
 
   dnsAddress(): { host: string; port: number } {
@@ -296,18 +307,83 @@ export class Lab {
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the primary`);
       const previous = this.primaryRegion;
+      const promotedMs = await this.promoteUnserialised(target, previous);
+      return { previousPrimary: previous.layout.name, promotedMs };
+    });
+  }
+
+  private async promoteUnserialised(target: RegionRuntime, previous: RegionRuntime): Promise<number> {
+    const started = performance.now();
+    await target.pg.promote();
+    previous.role = 'standby';
+    target.role = 'primary';
+    // Still running, it remains a writable primary until fenced (status shows it); stopped,
+    // it is rebuilt as a standby when started again.
+    this.demoted.add(previous.layout.name);
+    this.demoted.delete(target.layout.name);
+    const newUpstream = { host: target.layout.address, port: this.layout.ports.pg };
+    for (const region of this.regions.values()) region.proxies.replication.setUpstream(newUpstream);
+    this.zone.applyChanges([{ action: 'UPSERT', recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] } }]);
+    return Math.round(performance.now() - started);
+  }
+
+  /**
+   * Unplanned failover (RDS FailoverGlobalCluster with AllowDataLoss): fence the old
+   * writer — its process is stopped, which works even when it is cut off the network —
+   * then promote the target. Writes the old writer acknowledged but had not shipped are
+   * lost; the old writer rejoins as a standby when it is started again.
+   */
+  failover(regionName: string): Promise<FailoverOutcome> {
+    return this.serialised(async () => {
+      const target = this.region(regionName);
+      if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
+      const previous = this.primaryRegion;
       const started = performance.now();
-      await target.pg.promote();
-      previous.role = 'standby';
-      target.role = 'primary';
-      // Still running, it remains a writable primary until fenced (status shows it); stopped,
-      // it is rebuilt as a standby when started again.
-      this.demoted.add(previous.layout.name);
-      this.demoted.delete(target.layout.name);
-      const newUpstream = { host: target.layout.address, port: this.layout.ports.pg };
-      for (const region of this.regions.values()) region.proxies.replication.setUpstream(newUpstream);
-      this.zone.applyChanges([{ action: 'UPSERT', recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] } }]);
-      return { previousPrimary: previous.layout.name, promotedMs: Math.round(performance.now() - started) };
+      if (previous.pg.running) await previous.pg.stop('immediate');
+      const fencedMs = performance.now() - started;
+      const promotedMs = await this.promoteUnserialised(target, previous);
+      return { previousWriter: previous.layout.name, newWriter: regionName, fencedMs: Math.round(fencedMs), promotedMs, caughtUpLsn: null };
+    });
+  }
+
+  /**
+   * Planned switchover (RDS SwitchoverGlobalCluster): no acknowledged write may be lost.
+   * The old writer stops accepting writes (read-only, client sessions ended), the target
+   * replays up to the old writer's last WAL position, the old writer shuts down cleanly,
+   * the target is promoted, and the old writer is rebuilt as a standby of it.
+   */
+  switchover(regionName: string, timeoutMs = 60_000): Promise<FailoverOutcome> {
+    return this.serialised(async () => {
+      const target = this.region(regionName);
+      if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
+      const previous = this.primaryRegion;
+      if (!previous.pg.running) throw new LabError(`switchover needs the writer ${previous.layout.name} running; use a failover`);
+      const started = performance.now();
+      await previous.pg.query("ALTER SYSTEM SET default_transaction_read_only = on");
+      await previous.pg.query('SELECT pg_reload_conf()');
+      await previous.pg.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+      const [{ lsn }] = await previous.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [{ caught_up: caughtUp }] = await target.pg.query<{ caught_up: boolean }>(
+          'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS caught_up',
+          [lsn],
+        );
+        if (caughtUp) break;
+        if (Date.now() > deadline) {
+          await previous.pg.query('ALTER SYSTEM RESET default_transaction_read_only');
+          await previous.pg.query('SELECT pg_reload_conf()');
+          throw new LabError(`switchover: ${regionName} did not replay up to ${lsn} within ${timeoutMs} ms; the writer was left in place and writable`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await previous.pg.stop('fast');
+      const fencedMs = performance.now() - started;
+      const promotedMs = await this.promoteUnserialised(target, previous);
+      await previous.pg.rebuildStandbyFrom(target.pg, { host: previous.layout.address, port: this.layout.ports.replication });
+      this.demoted.delete(previous.layout.name);
+      await previous.pg.start(startTimeoutMs);
+      return { previousWriter: previous.layout.name, newWriter: regionName, fencedMs: Math.round(fencedMs), promotedMs, caughtUpLsn: lsn };
     });
   }
 
@@ -443,6 +519,16 @@ export class Lab {
       },
     };
   }
+}
+
+export interface FailoverOutcome {
+  previousWriter: string;
+  newWriter: string;
+  /** Until the old writer could no longer accept writes. */
+  fencedMs: number;
+  promotedMs: number;
+  /** Switchover only: the WAL position the new writer replayed before promotion. */
+  caughtUpLsn: string | null;
 }
 
 export interface RegionStatus {

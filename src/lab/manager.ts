@@ -106,14 +106,18 @@ export async function findRunningLab(labDir: string): Promise<RunningLab | null>
 export async function stopLab(labDir: string): Promise<{ stopped: boolean; orphansKilled: number }> {
   const state = readLabState(labDir);
   if (!state) return { stopped: false, orphansKilled: 0 };
-  if (isProcessAlive(state.daemonPid)) {
+  if (isProcessAlive(state.daemonPid) && isOurDaemon(state.daemonPid, state.labDir)) {
     try {
       process.kill(state.daemonPid, 'SIGTERM');
     } catch {
       // raced with its exit
     }
     await waitFor(() => !isProcessAlive(state.daemonPid), 30_000);
-    if (isProcessAlive(state.daemonPid)) process.kill(state.daemonPid, 'SIGKILL');
+    try {
+      if (isProcessAlive(state.daemonPid)) process.kill(state.daemonPid, 'SIGKILL');
+    } catch {
+      // raced with its exit
+    }
   }
   let orphansKilled = 0;
   for (const region of state.regions) {
@@ -128,6 +132,18 @@ export async function stopLab(labDir: string): Promise<{ stopped: boolean; orpha
   fs.rmSync(state.dataRoot, { recursive: true, force: true });
   removeLabState(labDir);
   return { stopped: true, orphansKilled };
+}
+
+/** The pid in a stale state file may since belong to a stranger: signal only our daemon for this lab. */
+function isOurDaemon(pid: number, labDir: string): boolean {
+  let cmdline: string;
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // No /proc (macOS): trust the state file, as before. With /proc, it has just exited.
+    return !fs.existsSync('/proc/self/cmdline');
+  }
+  return /daemon\.(js|ts)\0/.test(cmdline) && cmdline.includes(`"labDir":${JSON.stringify(labDir)}`);
 }
 
 function isOurApp(pid: number): boolean {

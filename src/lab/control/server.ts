@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProxyApi } from '../proxy';
 import { Lab, LabError } from '../lab';
+import type { AwsServiceFactory, AwsServiceHandler } from '../aws/handler';
+import { signingScope } from '../aws/signing';
 
 export interface ControlServer {
   url: string;
@@ -19,10 +21,28 @@ class HttpError extends Error {
  * operations under /lab. (The AWS API subset — FIS, Route 53, RDS — is served here too
  * once the lab speaks it.) JSON in, JSON out; errors as {error, status}.
  */
-export async function startControlServer(lab: Lab, options: { host: string; port: number; onChange: () => void; onShutdown: () => void }): Promise<ControlServer> {
+export async function startControlServer(
+  lab: Lab,
+  options: { host: string; port: number; onChange: () => void; onShutdown: () => void; awsServices?: Record<string, AwsServiceFactory> },
+): Promise<ControlServer> {
   const proxyApi = createProxyApi({ proxies: lab.proxies });
+  const awsHandlers: Record<string, AwsServiceHandler> = Object.fromEntries(
+    Object.entries(options.awsServices ?? {}).map(([service, factory]) => [service, factory(lab)]),
+  );
   const server = http.createServer(async (request, response) => {
     try {
+      // AWS SDK calls are told apart by their SigV4 signing scope, as AWS routes them.
+      const scope = signingScope(request);
+      if (scope) {
+        const handler = awsHandlers[scope.service];
+        if (!handler) {
+          send(response, 400, { __type: 'UnknownServiceException', message: `the lab does not serve ${scope.service}; it serves: ${Object.keys(awsHandlers).join(', ')}` });
+          return;
+        }
+        await handler(request, response, scope);
+        if (request.method !== 'GET') options.onChange();
+        return;
+      }
       if (await proxyApi(request, response)) {
         if (request.method !== 'GET') options.onChange();
         return;
