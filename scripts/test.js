@@ -32,7 +32,7 @@ function runNode(args, label) {
     const started = Date.now();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
       cwd: root,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -68,7 +68,32 @@ export type RollbackRecord =
       requests: LabRequest[];
       description: string;
       timeoutMs: number;
+    }
+  | {
+      /** Stop every experiment started from the template, then delete it. Found again by id (and by tags in recover). */
+      kind: 'fis';
+      connection: AwsConnectionRecord;
+      region: string;
+      templateId: string;
+      description: string;
+      timeoutMs: number;
+    }
+  | {
+      kind: 'route53-health-check';
+      connection: AwsConnectionRecord;
+      healthCheckId: string;
+      /** The value to restore. */
+      inverted: boolean;
+      description: string;
+      timeoutMs: number;
     };
+
+/** How to reach the AWS APIs again (endpoint override, profile, lab credentials). */
+export interface AwsConnectionRecord {
+  endpoint?: string;
+  profile?: string;
+  labCredentials?: boolean;
+}
 
 export interface LabRequest {
   method: 'POST' | 'DELETE';

@@ -1,6 +1,9 @@
 import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
+import { awsTargetModel, labAwsModel } from '../aws/model';
+import { faultApiOf } from '../experiment/schema';
+import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
 export interface PlanStep {
@@ -13,7 +16,7 @@ export interface PlanStep {
 /** Endpoint URLs as far as they are known before a run (lab ports are chosen when the lab starts). */
 function planEndpoints(experiment: Experiment): Record<string, string> {
   const target = experiment.target;
-  if (target.kind === 'endpoints') return target.endpoints;
+  if (target.kind === 'endpoints' || target.kind === 'aws') return target.endpoints;
   // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
   const endpoints: Record<string, string> = { app: 'http://app.gameday.lab:PORT' };
   target.regions.forEach((region, index) => (endpoints[`app-${region}`] = `http://127.0.0.${index + 2}:PORT`));
@@ -25,6 +28,11 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   const steps: PlanStep[] = [];
   const { steadyState, traffic, target } = experiment;
   const endpoints = planEndpoints(experiment);
+  const api = faultApiOf(target);
+  const planContext: PlanContext = {
+    aws: target.kind === 'lab' ? labAwsModel(target.regions, target.primary ?? target.regions[0]) : target.kind === 'aws' ? awsTargetModel(target) : null,
+    heldForMs: (fault) => fault.duration ?? Math.max(1_000, experiment.duration - fault.after),
+  };
   if (target.kind === 'lab') {
     steps.push({
       atMs: -steadyState.duration,
@@ -50,7 +58,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${what}` });
   });
   for (const fault of experiment.faults) {
-    const plan = faultKindOf(fault).plan(fault);
+    const plan = faultKindOf(fault, api).plan(fault, planContext);
     steps.push({ atMs: fault.after, phase: 'observe', action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}` });
     if (fault.duration !== undefined) {
       steps.push({ atMs: fault.after + fault.duration, phase: 'observe', action: `revert ${fault.name}: ${plan.rollback}` });

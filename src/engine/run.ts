@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Experiment, ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
-import type { PreparedFault } from '../faults/types';
+import type { FaultContext, PreparedFault } from '../faults/types';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
 import { TrafficRecorder } from '../probes/recorder';
@@ -293,15 +293,26 @@ class ExperimentRun {
     }
   }
 
+  private faultContext(): FaultContext {
+    const experiment = this.experiment;
+    return {
+      target: this.target!,
+      runId: this.options.runId,
+      aws: this.target!.aws?.model ?? null,
+      heldForMs: (fault) => fault.duration ?? Math.max(1_000, experiment.duration - fault.after),
+    };
+  }
+
   /** One fault's life on the schedule: wait, inject, hold, revert. */
   private async runFault(fault: ResolvedFault, t0: number): Promise<void> {
     await sleep(t0 + fault.after - now(), this.stopSignal);
     if (this.stop) return;
-    const kind = faultKindOf(fault);
-    const plan = kind.plan(fault);
+    const kind = faultKindOf(fault, this.target!.api);
+    const context = this.faultContext();
+    const plan = kind.plan(fault, context);
     let prepared: PreparedFault;
     try {
-      prepared = await kind.prepare(fault, { target: this.target! });
+      prepared = await kind.prepare(fault, context);
     } catch (error) {
       // Preparing only reads; nothing changed, so there is nothing to undo.
       this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
@@ -323,7 +334,9 @@ class ExperimentRun {
     });
     try {
       const detail = await prepared.inject();
-      this.journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: now(), detail: detail ?? undefined });
+      // When the API says when the fault took effect (FIS action startTime), that is t_fault.
+      const activeAt = detail && typeof detail.activeAt === 'number' ? toMonotonic(detail.activeAt) : now();
+      this.journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: activeAt, detail: detail ?? undefined });
     } catch (error) {
       this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
       this.requestStop({ status: 'error', reason: `fault ${fault.name} could not be injected: ${errorMessage(error)}` });
@@ -411,6 +424,16 @@ function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, detail: error.code ?? error.message }));
     request.end();
   });
+}
+
+/**
+ * A wall-clock time from an API (FIS startTime) on our monotonic clock. The offset
+ * between the two clocks is measured now; an API timestamp from the future (clock skew
+ * with a remote service) is clamped to now.
+ */
+function toMonotonic(wallMs: number): number {
+  const offset = now() - Date.now();
+  return Math.min(now(), wallMs + offset);
 }
 
 function errorMessage(error: unknown): string {

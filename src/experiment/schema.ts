@@ -94,9 +94,68 @@ export const labTargetSchema = z.strictObject({
   ttl: z.strictObject({ app: duration({ allowZero: true, max: '1h' }).prefault('5s'), writer: duration({ allowZero: true, max: '1h' }).prefault('1s') }).prefault({}),
   /** Lab directory of a running lab to use (`gameday lab up`); default .gameday/lab, else an ephemeral lab. */
   dir: z.string().optional(),
+  /**
+   * How faults reach the lab: 'aws' (default) through the lab's FIS and Route 53 APIs with
+   * the AWS SDK — the code path a real account uses; 'direct' through the lab's own
+   * control API (which also offers lab-only faults: replication latency, process stops).
+   */
+  api: z.enum(['aws', 'direct']).default('direct'),
 });
 
-export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema, labTargetSchema]);
+const accountId = z.string({ error: 'expected a 12-digit AWS account id' }).regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
+const arn = z.string({ error: 'expected an ARN (arn:aws:…)' }).regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/, { error: 'expected an ARN (arn:aws:…)' });
+const resourceSelector = z.union([
+  z.strictObject({ arns: z.array(arn).min(1, { error: 'give at least one ARN' }) }),
+  z.strictObject({ tags: z.record(z.string(), z.string()).refine((tags) => Object.keys(tags).length > 0, { error: 'give at least one tag' }) }),
+], { error: 'expected { arns: [...] } or { tags: {...} }' });
+
+export const awsTargetSchema = z.strictObject({
+  kind: z.literal('aws'),
+  /** Accounts gameday may touch; a run against any other account stops before the first fault. */
+  accountIds: z.array(accountId).min(1, { error: 'list the account ids gameday may act on' }),
+  /** Regions of the deployment; the first is the primary unless `primary` says otherwise. */
+  regions: z.array(regionName).min(2, { error: 'a multi-region target has at least 2 regions' }).max(10),
+  primary: regionName.optional(),
+  /** Endpoint override for every API (also AWS_ENDPOINT_URL). */
+  endpoint: httpUrl.optional(),
+  /** Named profile from ~/.aws (also AWS_PROFILE). */
+  profile: z.string().optional(),
+  fis: z.strictObject({
+    /** The IAM role FIS assumes to act on your resources. */
+    roleArn: arn,
+    /** CloudWatch alarms that stop every FIS experiment (FIS stop conditions). */
+    stopConditionAlarms: z.array(arn).default([]),
+  }),
+  route53: z
+    .strictObject({
+      hostedZoneId: z.string().min(1),
+      recordName: z.string().min(1),
+      /** The health check of each region's failover record. */
+      healthChecks: z.record(regionName, z.string().min(1)),
+    })
+    .optional(),
+  rds: z.strictObject({ globalClusterId: z.string().min(1) }).optional(),
+  /** Where latency is injected: ECS tasks, EKS pods, or EC2 instances (SSM). */
+  compute: z.enum(['ecs', 'eks', 'ec2']).default('ecs'),
+  /** Per region, the resources faults target, by ARNs or by tags. */
+  resources: z
+    .record(
+      regionName,
+      z.strictObject({
+        subnets: resourceSelector.optional(),
+        compute: resourceSelector.optional(),
+        dbInstances: resourceSelector.optional(),
+        dbClusters: resourceSelector.optional(),
+      }),
+    )
+    .default({}),
+  /** Named URLs probes hit (e.g. the public name of the app). */
+  endpoints: z
+    .record(z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'endpoint names are letters, digits, - and _' }), httpUrl)
+    .refine((record) => Object.keys(record).length > 0, { error: 'needs at least one named URL' }),
+});
+
+export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema, labTargetSchema, awsTargetSchema]);
 
 // ---------------------------------------------------------------- probes
 
@@ -157,6 +216,8 @@ export const regionOutageFaultSchema = z.strictObject({
   ...regionRef,
   /** blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database processes are killed. */
   mode: z.enum(['blackhole', 'stop']).default('blackhole'),
+  /** all: every link of the region; cross-region: only its links to the other regions (clients still reach it). */
+  scope: z.enum(['all', 'cross-region']).default('all'),
 });
 
 export const latencyFaultSchema = z.strictObject({
@@ -173,8 +234,10 @@ export const dbStopFaultSchema = z.strictObject({
   kind: z.literal('dbStop'),
   ...faultTiming,
   ...regionRef,
-  /** immediate: a crash (no checkpoint); fast: a clean shutdown. */
+  /** immediate: a crash (no checkpoint); fast: a clean shutdown. (Lab direct API.) */
   mode: z.enum(['immediate', 'fast']).default('immediate'),
+  /** Through AWS: reboot the DB instances, or fail the regional cluster over. */
+  via: z.enum(['reboot', 'cluster-failover']).default('reboot'),
 });
 
 export const healthCheckFailureFaultSchema = z.strictObject({
@@ -252,8 +315,9 @@ export const experimentSchema = z
   })
   .superRefine((experiment, ctx) => {
     const endpointNames = targetEndpointNames(experiment.target);
-    const regions = experiment.target.kind === 'lab' ? experiment.target.regions : [];
-    if (experiment.target.kind === 'lab' && experiment.target.primary && !regions.includes(experiment.target.primary)) {
+    const regions = experiment.target.kind === 'endpoints' ? [] : experiment.target.regions;
+    const api = faultApiOf(experiment.target);
+    if (experiment.target.kind !== 'endpoints' && experiment.target.primary && !regions.includes(experiment.target.primary)) {
       ctx.addIssue({ code: 'custom', path: ['target', 'primary'], message: `must be one of target.regions (${regions.join(', ')})` });
     }
     const checkProbe = (probe: { url?: string; endpoint?: string }, path: (string | number)[]) => {
@@ -287,10 +351,26 @@ export const experimentSchema = z
       }
       names.add(faultName);
       if ('region' in fault) {
-        if (experiment.target.kind !== 'lab') {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `${fault.kind} needs a target with regions ('lab'); target '${experiment.target.kind}' supports: exec` });
+        if (experiment.target.kind === 'endpoints') {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `${fault.kind} needs a target with regions ('lab' or 'aws'); target 'endpoints' supports: exec` });
         } else if (!regions.includes(fault.region)) {
           ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `unknown region ${JSON.stringify(fault.region)}; target.regions has: ${regions.join(', ')}` });
+        }
+      }
+      // What AWS APIs cannot do, said before anything runs.
+      if (api === 'aws') {
+        const through = experiment.target.kind === 'lab' ? "through the AWS APIs (use target.api 'direct' for lab-only faults)" : 'through AWS FIS';
+        if (fault.kind === 'regionOutage' && fault.mode === 'stop') {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'mode'], message: `mode 'stop' has no FIS action ${through}; use mode 'blackhole'` });
+        }
+        if (fault.kind === 'latency' && fault.link === 'replication') {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'link'], message: `replication-link latency has no FIS action ${through}; use link 'ingress'` });
+        }
+        if (fault.kind === 'dbStop' && fault.duration !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)` });
+        }
+        if (fault.kind === 'healthCheckFailure' && experiment.target.kind === 'aws' && !experiment.target.route53?.healthChecks[fault.region]) {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `needs target.route53.healthChecks[${JSON.stringify(fault.region)}], the health check id of that region's failover record` });
         }
       }
       if (experiment.duration !== undefined && fault.after >= experiment.duration) {
@@ -309,9 +389,15 @@ export const experimentSchema = z
     });
   });
 
+/** How region faults reach the target: AWS APIs (FIS, Route 53, RDS) or the lab's direct control API. */
+export function faultApiOf(target: z.output<typeof targetSchema>): 'aws' | 'direct' | null {
+  if (target.kind === 'endpoints') return null;
+  return target.kind === 'aws' ? 'aws' : target.api;
+}
+
 /** Names probes may use as `endpoint`: the target's named URLs; for the lab, the global app name and each region's app. */
 export function targetEndpointNames(target: z.output<typeof targetSchema>): string[] {
-  if (target.kind === 'endpoints') return Object.keys(target.endpoints);
+  if (target.kind === 'endpoints' || target.kind === 'aws') return Object.keys(target.endpoints);
   return ['app', ...target.regions.map((region) => `app-${region}`)];
 }
 
@@ -329,6 +415,7 @@ export type StopCondition = z.output<typeof stopConditionSchema>;
 export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 export type Hypothesis = z.output<typeof hypothesisSchema>;
 export type LabTarget = z.output<typeof labTargetSchema>;
+export type AwsTarget = z.output<typeof awsTargetSchema>;
 export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
 export type LatencyFault = z.output<typeof latencyFaultSchema>;
 export type DbStopFault = z.output<typeof dbStopFaultSchema>;

@@ -2,6 +2,9 @@ import type { RollbackRecord } from '../engine/events';
 import { describeCommandFailure, runCommand } from '../engine/shell';
 import { performLabRequests } from './lab/requests';
 import { FaultError } from './types';
+import { AwsClients } from '../aws/clients';
+import { stopAndDelete } from '../aws/fis/experiment';
+import { setHealthCheckInverted } from '../aws/route53';
 
 /**
  * Performs a rollback from its journal record. The live run and `gameday recover` both
@@ -22,6 +25,19 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
         throw new FaultError(`rollback (${record.description}): ${(error as Error).message}`);
       }
       return;
+    case 'fis':
+    case 'route53-health-check': {
+      const clients = new AwsClients(record.connection);
+      try {
+        if (record.kind === 'fis') return await stopAndDelete(clients.fis(record.region), record.templateId, record.timeoutMs);
+        await setHealthCheckInverted(clients.route53(), record.healthCheckId, record.inverted);
+        return;
+      } catch (error) {
+        throw new FaultError(`rollback (${record.description}): ${(error as Error).message}`);
+      } finally {
+        clients.destroy();
+      }
+    }
   }
 }
 
@@ -31,5 +47,8 @@ export function describeRollback(record: RollbackRecord): string {
       return `sh -c ${JSON.stringify(record.command)}`;
     case 'lab':
       return `lab: ${record.description}`;
+    case 'fis':
+    case 'route53-health-check':
+      return record.description;
   }
 }

@@ -1,6 +1,7 @@
 import type { RollbackRecord } from '../engine/events';
 import type { TargetSession } from '../engine/target';
 import type { ResolvedFault } from '../experiment/validate';
+import type { AwsModel } from '../aws/model';
 
 /** What `gameday plan` shows for one fault. */
 export interface FaultPlan {
@@ -8,15 +9,27 @@ export interface FaultPlan {
   rollback: string;
 }
 
-export interface FaultContext {
+/** What a plan knows without running anything. */
+export interface PlanContext {
+  /** The target as AWS sees it, when faults go through AWS APIs. */
+  aws: AwsModel | null;
+  /** How long a fault without a duration stays injected: until the end of the observation. */
+  heldForMs(fault: { after: number; duration?: number }): number;
+}
+
+export interface FaultContext extends PlanContext {
   target: TargetSession;
+  runId: string;
 }
 
 /** A fault ready to inject: its undo is known (and journaled) before anything changes. */
 export interface PreparedFault {
   rollback: RollbackRecord;
-  /** Injects; resolves when the fault is active. Throws FaultError when it could not. */
-  inject(): Promise<Record<string, unknown> | void>;
+  /**
+   * Injects; resolves when the fault is active. Throws FaultError when it could not.
+   * `activeAt` in the result, when the API reports it (FIS action startTime), is t_fault.
+   */
+  inject(): Promise<(Record<string, unknown> & { activeAt?: number }) | void>;
 }
 
 /**
@@ -26,7 +39,7 @@ export interface PreparedFault {
  * run and `gameday recover` undo a fault by the same code.
  */
 export interface FaultKind<F extends ResolvedFault = ResolvedFault> {
-  plan(fault: F): FaultPlan;
+  plan(fault: F, context?: PlanContext): FaultPlan;
   prepare(fault: F, context: FaultContext): Promise<PreparedFault>;
 }
 

@@ -13,7 +13,10 @@ export const regionOutageFault: FaultKind<Fault> = {
   plan: (fault) =>
     fault.mode === 'blackhole'
       ? {
-          inject: `lab: blackhole ${fault.region} (timeout toxic on its app ingress, database ingress and every replication link to or from it)`,
+          inject:
+            fault.scope === 'all'
+              ? `lab: blackhole ${fault.region} (timeout toxic on its app ingress, database ingress and every replication link to or from it)`
+              : `lab: cut ${fault.region}'s cross-region links (timeout toxic on its database ingress and replication links; client ingress untouched)`,
           rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from those proxies`,
         }
       : { inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`, rollback: `lab: start ${fault.region}'s PostgreSQL and app` },
@@ -40,8 +43,11 @@ export const regionOutageFault: FaultKind<Fault> = {
 
     const status = await lab.client.status();
     const address = status.regions.find((region) => region.name === fault.region)!.address;
+    const touchesRegion = (regionName: string, proxy: { name: string; upstream: string }) => regionName === fault.region || proxy.upstream.startsWith(`${address}:`);
+    // cross-region: clients still reach the region; only its links to other regions are cut.
+    const isCrossRegionLink = (proxy: { name: string }) => !proxy.name.startsWith('app-');
     const proxies = status.regions.flatMap((region) =>
-      region.proxies.filter((proxy) => region.name === fault.region || proxy.upstream.startsWith(`${address}:`)).map((proxy) => proxy.name),
+      region.proxies.filter((proxy) => touchesRegion(region.name, proxy) && (fault.scope === 'all' || isCrossRegionLink(proxy))).map((proxy) => proxy.name),
     );
     const toxic = toxicNameFor(fault.name);
     const add: LabRequest[] = proxies.map((proxy) => ({

@@ -1,0 +1,123 @@
+import {
+  CreateExperimentTemplateCommand,
+  DeleteExperimentTemplateCommand,
+  GetExperimentCommand,
+  ListExperimentsCommand,
+  StartExperimentCommand,
+  StopExperimentCommand,
+  type CreateExperimentTemplateCommandInput,
+  type Experiment,
+  type FisClient,
+} from '@aws-sdk/client-fis';
+import { randomUUID } from 'node:crypto';
+import { describeAwsError } from '../clients';
+
+export const pollIntervalMs = 250;
+const activeStates = new Set(['pending', 'initiating', 'running']);
+
+export class FisExperimentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FisExperimentError';
+  }
+}
+
+export async function createTemplate(fis: FisClient, input: CreateExperimentTemplateCommandInput): Promise<string> {
+  try {
+    const output = await fis.send(new CreateExperimentTemplateCommand({ clientToken: randomUUID(), ...input }));
+    return output.experimentTemplate!.id!;
+  } catch (error) {
+    throw new FisExperimentError(`FIS rejected the experiment template: ${describeAwsError(error)}`);
+  }
+}
+
+export async function startExperiment(fis: FisClient, templateId: string, tags: Record<string, string>): Promise<string> {
+  try {
+    const output = await fis.send(new StartExperimentCommand({ experimentTemplateId: templateId, clientToken: randomUUID(), tags }));
+    return output.experiment!.id!;
+  } catch (error) {
+    throw new FisExperimentError(`FIS could not start the experiment: ${describeAwsError(error)}`);
+  }
+}
+
+/**
+ * Polls until every action of the experiment is running (or done) and returns the
+ * latest action start time: the moment the fault is in effect, which is t_fault. An
+ * experiment that fails or stops first is an error carrying FIS's reason.
+ */
+export async function waitUntilActive(fis: FisClient, experimentId: string, timeoutMs: number): Promise<{ startedAt: number; experiment: Experiment }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const experiment = await getExperiment(fis, experimentId);
+    const status = experiment?.state?.status;
+    const actions = Object.values(experiment?.actions ?? {});
+    if (status === 'failed' || status === 'stopped') {
+      throw new FisExperimentError(`FIS experiment ${experimentId} ${status}${experiment?.state?.reason ? `: ${experiment.state.reason}` : ''}`);
+    }
+    const started = actions.length > 0 && actions.every((action) => action.startTime && action.state?.status !== 'pending' && action.state?.status !== 'initiating');
+    if (started || status === 'completed') {
+      const startedAt = Math.max(...actions.map((action) => action.startTime?.getTime() ?? Date.now()));
+      return { startedAt, experiment: experiment! };
+    }
+    if (Date.now() > deadline) throw new FisExperimentError(`FIS experiment ${experimentId} was still ${status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}
+
+/** Experiments started from a template (paged; FIS's list call has no filter). */
+async function experimentsOf(fis: FisClient, templateId: string): Promise<Array<{ id: string; status: string }>> {
+  const found: Array<{ id: string; status: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentsCommand({ nextToken, maxResults: 100 }));
+    for (const summary of page.experiments ?? []) {
+      if (summary.experimentTemplateId === templateId && summary.id) found.push({ id: summary.id, status: summary.state?.status ?? 'unknown' });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return found;
+}
+
+/**
+ * Stops whatever runs from the template and deletes it. Idempotent: an experiment that
+ * already ended, or a template already deleted, is fine — that is the state undo wants.
+ */
+export async function stopAndDelete(fis: FisClient, templateId: string, timeoutMs: number): Promise<{ stopped: string[] }> {
+  const stopped: string[] = [];
+  for (const experiment of await experimentsOf(fis, templateId)) {
+    if (!activeStates.has(experiment.status)) continue;
+    try {
+      await fis.send(new StopExperimentCommand({ id: experiment.id }));
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    }
+    await waitUntilEnded(fis, experiment.id, timeoutMs);
+    stopped.push(experiment.id);
+  }
+  try {
+    await fis.send(new DeleteExperimentTemplateCommand({ id: templateId }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+  }
+  return { stopped };
+}
+
+async function getExperiment(fis: FisClient, experimentId: string): Promise<Experiment | undefined> {
+  try {
+    return (await fis.send(new GetExperimentCommand({ id: experimentId }))).experiment;
+  } catch (error) {
+    // The SDK has already retried throttling with backoff; what reaches here is final.
+    throw new FisExperimentError(`FIS GetExperiment ${experimentId}: ${describeAwsError(error)}`);
+  }
+}
+
+async function waitUntilEnded(fis: FisClient, experimentId: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const experiment = await getExperiment(fis, experimentId);
+    const status = experiment?.state?.status ?? 'unknown';
+    if (!activeStates.has(status) && status !== 'stopping') return;
+    if (Date.now() > deadline) throw new FisExperimentError(`FIS experiment ${experimentId} still ${status} ${timeoutMs} ms after StopExperiment`);
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}

@@ -1,0 +1,74 @@
+import { compileFisTemplate, type FisFaultSpec } from '../../aws/fis/compile';
+import { createTemplate, startExperiment, waitUntilActive } from '../../aws/fis/experiment';
+import type { AwsModel } from '../../aws/model';
+import type { DbStopFault, LatencyFault, RegionOutageFault } from '../../experiment/schema';
+import { FaultError, type FaultContext, type FaultKind, type FaultPlan } from '../types';
+
+type Named<T> = T & { name: string };
+export type FisBackedFault = Named<RegionOutageFault> | Named<LatencyFault> | Named<DbStopFault>;
+
+/** FIS actions last at least this long when the fault is held to the end of the observation; rollback stops them sooner. */
+const heldFaultMaxMs = 12 * 3_600_000;
+const startTimeoutMs = 120_000;
+const stopTimeoutMs = 120_000;
+
+export function fisSpecOf(fault: FisBackedFault, heldForMs: number): FisFaultSpec {
+  const durationMs = fault.duration ?? heldForMs;
+  switch (fault.kind) {
+    case 'regionOutage':
+      return { kind: 'regionOutage', name: fault.name, region: fault.region, scope: fault.scope, durationMs };
+    case 'latency':
+      return { kind: 'latency', name: fault.name, region: fault.region, latencyMs: fault.latency, jitterMs: fault.jitter, durationMs };
+    case 'dbStop':
+      return { kind: 'dbStop', name: fault.name, region: fault.region, via: fault.via };
+  }
+}
+
+export function runTags(context: Pick<FaultContext, 'runId'>, fault: { name: string }): Record<string, string> {
+  return { 'gameday:run-id': context.runId, 'gameday:fault': fault.name, 'gameday:managed-by': 'gameday' };
+}
+
+/** What `plan` shows: the API calls, with the template a run would create. */
+export function fisPlan(fault: FisBackedFault, model: AwsModel, heldForMs: number): FaultPlan {
+  const template = compileFisTemplate(fisSpecOf(fault, heldForMs), model, { 'gameday:run-id': '<run id>', 'gameday:fault': fault.name });
+  const [actionName, action] = Object.entries(template.actions ?? {})[0];
+  const targets = Object.entries(template.targets ?? {})
+    .map(([key, target]) => `${key}=${target.resourceArns?.join(',') ?? JSON.stringify(target.resourceTags)}`)
+    .join(' ');
+  const parameters = Object.entries(action.parameters ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
+  return {
+    inject: `FIS ${fault.region}: CreateExperimentTemplate {action ${actionName}: ${action.actionId}${parameters ? ` ${parameters}` : ''}; targets ${targets}; roleArn ${template.roleArn}; stopConditions ${template.stopConditions?.map((c) => c.value ?? c.source).join(',')}} -> StartExperiment -> GetExperiment until the action runs (its startTime is t_fault)`,
+    rollback: `FIS ${fault.region}: StopExperiment (if still running) -> DeleteExperimentTemplate`,
+  };
+}
+
+/** regionOutage, latency and dbStop through AWS Fault Injection Service. */
+export const fisFault: FaultKind<FisBackedFault> = {
+  plan: (fault, context) => fisPlan(fault, context!.aws!, context!.heldForMs(fault)),
+
+  async prepare(fault, context) {
+    const aws = context.target.aws;
+    if (!aws) throw new FaultError(`${fault.kind} through FIS needs an AWS model of the target`);
+    const fis = aws.clients.fis(fault.region);
+    const tags = runTags(context, fault);
+    const template = compileFisTemplate(fisSpecOf(fault, Math.min(context.heldForMs(fault), heldFaultMaxMs)), aws.model, tags);
+    // A template changes nothing by itself; creating it first gives the rollback an id to act on.
+    const templateId = await createTemplate(fis, template);
+    return {
+      rollback: {
+        kind: 'fis',
+        connection: aws.model.connection,
+        region: fault.region,
+        templateId,
+        description: `FIS ${fault.region}: stop experiments of template ${templateId}, delete it`,
+        timeoutMs: stopTimeoutMs,
+      },
+      async inject() {
+        const experimentId = await startExperiment(fis, templateId, tags);
+        const { startedAt, experiment } = await waitUntilActive(fis, experimentId, startTimeoutMs);
+        const actions = Object.values(experiment.actions ?? {}).map((action) => action.actionId);
+        return { activeAt: startedAt, templateId, experimentId, actions };
+      },
+    };
+  },
+};
