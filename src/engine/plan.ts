@@ -40,6 +40,13 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
       action: `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), health checks every ${target.healthCheck.interval} ms × ${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
     });
   }
+  if (target.kind === 'aws') {
+    steps.push({
+      atMs: -steadyState.duration,
+      phase: 'preflight',
+      action: `STS GetCallerIdentity (${target.profile ? `profile ${target.profile}` : 'default credential chain'}${target.endpoint ? `, endpoint ${target.endpoint}` : ''}): the account must be one of ${target.accountIds.join(', ')}, else nothing runs`,
+    });
+  }
   for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
   }

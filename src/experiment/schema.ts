@@ -369,6 +369,12 @@ export const experimentSchema = z
         if (fault.kind === 'dbStop' && fault.duration !== undefined) {
           ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)` });
         }
+        if (experiment.target.kind === 'aws' && fault.kind !== 'exec' && fault.kind !== 'healthCheckFailure' && regions.includes(fault.region)) {
+          const needed = fault.kind === 'regionOutage' ? 'subnets' : fault.kind === 'latency' ? 'compute' : fault.via === 'reboot' ? 'dbInstances' : 'dbClusters';
+          if (!experiment.target.resources[fault.region]?.[needed]) {
+            ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: [...] } or { tags: {...} })` });
+          }
+        }
         if (fault.kind === 'healthCheckFailure' && experiment.target.kind === 'aws' && !experiment.target.route53?.healthChecks[fault.region]) {
           ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `needs target.route53.healthChecks[${JSON.stringify(fault.region)}], the health check id of that region's failover record` });
         }

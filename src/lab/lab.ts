@@ -337,6 +337,8 @@ export class Lab {
     return this.serialised(async () => {
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
+      // Check before fencing: stopping the writer for a target that cannot be promoted leaves no writer at all.
+      if (!target.pg.running) throw new LabError(`failover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`);
       const previous = this.primaryRegion;
       const started = performance.now();
       if (previous.pg.running) await previous.pg.stop('immediate');
@@ -358,24 +360,29 @@ export class Lab {
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
       const previous = this.primaryRegion;
       if (!previous.pg.running) throw new LabError(`switchover needs the writer ${previous.layout.name} running; use a failover`);
+      if (!target.pg.running) throw new LabError(`switchover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`);
       const started = performance.now();
       await previous.pg.query("ALTER SYSTEM SET default_transaction_read_only = on");
-      await previous.pg.query('SELECT pg_reload_conf()');
-      await previous.pg.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
-      const [{ lsn }] = await previous.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const [{ caught_up: caughtUp }] = await target.pg.query<{ caught_up: boolean }>(
-          'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS caught_up',
-          [lsn],
-        );
-        if (caughtUp) break;
-        if (Date.now() > deadline) {
-          await previous.pg.query('ALTER SYSTEM RESET default_transaction_read_only');
-          await previous.pg.query('SELECT pg_reload_conf()');
-          throw new LabError(`switchover: ${regionName} did not replay up to ${lsn} within ${timeoutMs} ms; the writer was left in place and writable`);
+      let lsn: string;
+      try {
+        await previous.pg.query('SELECT pg_reload_conf()');
+        await previous.pg.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        [{ lsn }] = await previous.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const [{ caught_up: caughtUp }] = await target.pg.query<{ caught_up: boolean }>(
+            'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS caught_up',
+            [lsn],
+          );
+          if (caughtUp) break;
+          if (Date.now() > deadline) throw new LabError(`switchover: ${regionName} did not replay up to ${lsn} within ${timeoutMs} ms; the writer was left in place and writable`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      } catch (error) {
+        // Whatever stopped the switchover (timeout, the target failing), the writer must not stay read-only.
+        await previous.pg.query('ALTER SYSTEM RESET default_transaction_read_only');
+        await previous.pg.query('SELECT pg_reload_conf()');
+        throw error;
       }
       await previous.pg.stop('fast');
       const fencedMs = performance.now() - started;
