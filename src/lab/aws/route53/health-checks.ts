@@ -4,7 +4,6 @@ import type { Lab } from '../../lab';
 import { isFailoverRecordSet } from '../../dns';
 import type { HealthCheckConfig, HealthCheckDescription, HealthCheckInput, HealthCheckUpdate, HealthObservation } from '../../healthcheck';
 import { Route53Error, invalidInput } from './errors';
-import { maxItemsParam } from './hosted-zones';
 import {
   XmlElement,
   XmlObject,
@@ -14,6 +13,8 @@ import {
   childObject,
   childText,
   listTexts,
+  maxItemsParam,
+  missingElement,
   readRequestXml,
   xmlDocument,
   xmlList,
@@ -76,7 +77,7 @@ export class HealthCheckApi {
       throw invalidInput(`CallerReference must be 1 to 64 characters, got ${callerReference === undefined ? 'none' : `'${callerReference}'`}`);
     }
     const configElement = childObject(request, 'HealthCheckConfig');
-    if (configElement === undefined) throw invalidInput("Invalid XML ; the element 'HealthCheckConfig' is required");
+    if (configElement === undefined) throw invalidInput(missingElement('CreateHealthCheckRequest', 'HealthCheckConfig'));
     const settings = readCreateConfig(configElement);
     const fingerprint = JSON.stringify(settings);
 
@@ -217,7 +218,7 @@ export class HealthCheckApi {
 /** HealthCheckConfig of CreateHealthCheck → the registry's input (without the id). */
 function readCreateConfig(element: XmlObject): Omit<HealthCheckInput, 'id'> {
   const type = childEnum(element, 'Type', route53HealthCheckTypes);
-  if (type === undefined) throw invalidInput("Invalid XML ; the element 'Type' of HealthCheckConfig is required");
+  if (type === undefined) throw invalidInput(missingElement('HealthCheckConfig', 'Type'));
   if (type !== 'HTTP' && type !== 'TCP') throw invalidInput(`The lab's Route 53 serves HTTP and TCP health checks; Type ${type} is not supported`);
   refuseUnsupported(element, 'HealthCheckConfig');
   if (childBoolean(element, 'MeasureLatency') === true || childBoolean(element, 'EnableSNI') === true) {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Lab } from '../../lab';
-import { InvalidChangeBatchError, isFailoverRecordSet, normalizeName, type Change, type RecordSet, type Zone } from '../../dns';
+import { InvalidChangeBatchError, isFailoverRecordSet, normalizeName, recordTypes, type Change, type RecordSet, type Zone } from '../../dns';
 import { labHostedZoneId } from '../resources';
 import type { ChangeTracker } from './changes';
 import { invalidChangeBatch, invalidInput, noSuchHealthCheck, noSuchHostedZone } from './errors';
@@ -12,8 +12,9 @@ import {
   childObject,
   childText,
   listObjects,
+  maxItemsParam,
+  missingElement,
   readRequestXml,
-  route53Namespace,
   xmlDocument,
   xmlList,
 } from './xml';
@@ -37,9 +38,8 @@ const failoverRoles = ['PRIMARY', 'SECONDARY'] as const;
 /** Routing and alias elements of ResourceRecordSet the lab does not serve. */
 const unsupportedElements = ['Weight', 'Region', 'GeoLocation', 'MultiValueAnswer', 'AliasTarget', 'TrafficPolicyInstanceId', 'CidrRoutingConfig', 'GeoProximityLocation'];
 
-const listDefaults = { hostedZones: 100, recordSets: 300 } as const;
-/** Route 53 caps ListResourceRecordSets at 300 sets per page whatever MaxItems says. */
-const maxRecordSetsPerPage = 300;
+/** Page sizes: the default, and Route 53's cap whatever MaxItems says. */
+const pageSizes = { hostedZones: { fallback: 100, cap: 100 }, recordSets: { fallback: 300, cap: 300 } } as const;
 const labZoneCallerReference = 'gameday-lab';
 const labZoneComment = 'gameday lab zone';
 
@@ -59,7 +59,7 @@ export class HostedZoneApi {
 
   /** GET /2013-04-01/hostedzone */
   listHostedZones(query: URLSearchParams): string {
-    const maxItems = maxItemsParam(query, listDefaults.hostedZones, Number.MAX_SAFE_INTEGER);
+    const maxItems = maxItemsParam(query, pageSizes.hostedZones.fallback, pageSizes.hostedZones.cap);
     const marker = query.get('marker') ?? undefined;
     const zones = [labHostedZoneId];
     const start = marker === undefined ? 0 : zones.indexOf(marker);
@@ -100,7 +100,7 @@ export class HostedZoneApi {
     if (startType !== undefined && !(route53RecordTypes as readonly string[]).includes(startType)) {
       throw invalidInput(`StartRecordType '${startType}' is not one of ${route53RecordTypes.join(', ')}`);
     }
-    const maxItems = maxItemsParam(query, listDefaults.recordSets, maxRecordSetsPerPage);
+    const maxItems = maxItemsParam(query, pageSizes.recordSets.fallback, pageSizes.recordSets.cap);
 
     const sets = listedSets(zone).sort(compareListed);
     const from = startName === undefined ? 0 : firstAtOrAfter(sets, [orderKey(normalizeName(startName)), startType ?? '', startIdentifier ?? '']);
@@ -126,10 +126,10 @@ export class HostedZoneApi {
     const zone = this.zone(id);
     const request = readRequestXml(body, 'ChangeResourceRecordSetsRequest');
     const batch = childObject(request, 'ChangeBatch');
-    if (batch === undefined) throw invalidInput(incompleteElement('ChangeResourceRecordSetsRequest', 'ChangeBatch'));
+    if (batch === undefined) throw invalidInput(missingElement('ChangeResourceRecordSetsRequest', 'ChangeBatch'));
     const comment = childText(batch, 'Comment');
     const changeElements = listObjects(batch, 'Changes', 'Change');
-    if (changeElements.length === 0) throw invalidInput(incompleteElement('Changes', 'Change'));
+    if (changeElements.length === 0) throw invalidInput(missingElement('Changes', 'Change'));
 
     const changes = changeElements.map(readChange);
     for (const { action, recordSet } of changes) {
@@ -172,13 +172,13 @@ export class HostedZoneApi {
 
 function readChange(element: XmlObject): Change {
   const action = childEnum(element, 'Action', changeActions);
-  if (action === undefined) throw invalidInput(incompleteElement('Change', 'Action'));
+  if (action === undefined) throw invalidInput(missingElement('Change', 'Action'));
   const rrs = childObject(element, 'ResourceRecordSet');
-  if (rrs === undefined) throw invalidInput(incompleteElement('Change', 'ResourceRecordSet'));
+  if (rrs === undefined) throw invalidInput(missingElement('Change', 'ResourceRecordSet'));
   const name = childText(rrs, 'Name');
-  if (name === undefined) throw invalidInput(incompleteElement('ResourceRecordSet', 'Name'));
+  if (name === undefined) throw invalidInput(missingElement('ResourceRecordSet', 'Name'));
   const type = childEnum(rrs, 'Type', route53RecordTypes);
-  if (type === undefined) throw invalidInput(incompleteElement('ResourceRecordSet', 'Type'));
+  if (type === undefined) throw invalidInput(missingElement('ResourceRecordSet', 'Type'));
   const setIdentifier = childText(rrs, 'SetIdentifier');
   const failover = childEnum(rrs, 'Failover', failoverRoles);
   const ttl = childInteger(rrs, 'TTL');
@@ -186,12 +186,15 @@ function readChange(element: XmlObject): Change {
   const hasRecords = rrs.ResourceRecords !== undefined;
   const values = listObjects(rrs, 'ResourceRecords', 'ResourceRecord').map((record) => {
     const value = childText(record, 'Value');
-    if (value === undefined) throw invalidInput(incompleteElement('ResourceRecord', 'Value'));
+    if (value === undefined) throw invalidInput(missingElement('ResourceRecord', 'Value'));
     return value;
   });
   // Route 53 names a change in its messages like this.
   const where = `Change with [Action=${action}, Name=${name}, Type=${type}, SetIdentifier=${setIdentifier ?? 'null'}]`;
 
+  if (!(recordTypes as readonly string[]).includes(type)) {
+    throw invalidInput(`The lab's Route 53 serves record types ${recordTypes.join(', ')}; ${type} is not supported (${where})`);
+  }
   const unsupported = unsupportedElements.filter((field) => rrs[field] !== undefined);
   if (unsupported.length > 0) {
     throw invalidInput(`The lab's Route 53 serves simple and failover routing without aliases; ${unsupported.join(', ')} is not supported (${where})`);
@@ -201,7 +204,7 @@ function readChange(element: XmlObject): Change {
   }
   if (ttl === undefined) throw invalidInput(`Invalid request: Missing field 'TTL' in ${where}`);
   if (!hasRecords) throw invalidInput(`Invalid request: Missing field 'ResourceRecords' in ${where}`);
-  if (values.length === 0) throw invalidInput(incompleteElement('ResourceRecords', 'ResourceRecord'));
+  if (values.length === 0) throw invalidInput(missingElement('ResourceRecords', 'ResourceRecord'));
   if (failover !== undefined && setIdentifier === undefined) throw invalidInput(`Invalid request: Missing field 'SetIdentifier' in ${where}`);
   if (setIdentifier !== undefined && failover === undefined) {
     throw invalidInput(
@@ -237,11 +240,6 @@ function recordProblems({ action, recordSet }: Change): string[] {
     problems.push('A non-alias primary ResourceRecordSet must have an associated health check. No changes made.');
   }
   return problems;
-}
-
-/** Route 53's XML-schema message for a missing required element. */
-function incompleteElement(parent: string, child: string): string {
-  return `Invalid XML ; cvc-complex-type.2.4.b: The content of element '${parent}' is not complete. One of '{"${route53Namespace}":${child}}' is expected.`;
 }
 
 // ------------------------------------------------------------------ listing
@@ -307,12 +305,4 @@ function compareListed(a: ListedSet, b: ListedSet): number {
 function firstAtOrAfter(sorted: readonly ListedSet[], start: ListPosition): number {
   const index = sorted.findIndex((set) => comparePositions(positionOf(set), start) >= 0);
   return index < 0 ? sorted.length : index;
-}
-
-/** The maxitems query parameter: a positive integer, capped at `cap`. */
-export function maxItemsParam(query: URLSearchParams, fallback: number, cap: number): number {
-  const text = query.get('maxitems');
-  if (text === null) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalidInput(`MaxItems must be a positive integer, got '${text}'`);
-  return Math.min(Number(text), cap);
 }

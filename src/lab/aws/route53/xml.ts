@@ -2,10 +2,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { invalidInput } from './errors';
 
 /**
- * Route 53's REST-XML bodies, both ways. Requests are read into plain objects of strings
- * (no number or boolean guessing: "0123" stays a string until a field says what it is);
- * responses are written from small element trees, so field order and names are visible
- * where each response is built.
+ * Route 53's REST-XML wire, both ways. Request bodies are read into plain objects of
+ * strings (no number or boolean guessing: "0123" stays a string until a field says what
+ * it is), checked the way Route 53's XML schema checks them; responses are written from
+ * small element trees, so field order and names are visible where each response is built.
  */
 
 export const route53Namespace = 'https://route53.amazonaws.com/doc/2013-04-01/';
@@ -35,8 +35,9 @@ function writeElement([name, content]: XmlElement): string {
   return `<${name}>${escapeText(String(content))}</${name}>`;
 }
 
+/** Element text needs only these three escaped (quotes matter in attributes, which Route 53 doesn't use). */
 function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 }
 
 // ------------------------------------------------------------------ reading
@@ -57,9 +58,11 @@ const parser = new XMLParser({
 
 /** Parses a request body and returns its root element, which must be `root`; InvalidInput otherwise. */
 export function readRequestXml(body: Buffer, root: string): XmlObject {
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw invalidInput(`Invalid XML ; the request has no body; expected a ${root} element`);
   let parsed: unknown;
   try {
-    parsed = parser.parse(body.toString('utf8'), true);
+    parsed = parser.parse(text, true);
   } catch (error) {
     throw invalidInput(`Invalid XML ; ${(error as Error).message}`);
   }
@@ -73,6 +76,11 @@ export function readRequestXml(body: Buffer, root: string): XmlObject {
 
 function isObject(node: unknown): node is XmlObject {
   return typeof node === 'object' && node !== null && !Array.isArray(node);
+}
+
+/** Route 53's XML-schema message for a required element that is missing. */
+export function missingElement(parent: string, child: string): string {
+  return `Invalid XML ; cvc-complex-type.2.4.b: The content of element '${parent}' is not complete. One of '{"${route53Namespace}":${child}}' is expected.`;
 }
 
 /** The text of a child that may appear at most once; undefined when absent. */
@@ -145,4 +153,12 @@ export function childEnum<T extends string>(parent: XmlObject, name: string, val
     );
   }
   return text as T;
+}
+
+/** The maxitems query parameter: a positive integer, capped at `cap`. */
+export function maxItemsParam(query: URLSearchParams, fallback: number, cap: number): number {
+  const text = query.get('maxitems');
+  if (text === null) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalidInput(`MaxItems must be a positive integer, got '${text}'`);
+  return Math.min(Number(text), cap);
 }
