@@ -111,7 +111,7 @@ export interface DBInstanceShape {
 
 export class LabGlobalCluster {
   private operation: GlobalOperation | null = null;
-  private readonly rebooting = new Map<string, Promise<void>>();
+  private readonly rebooting = new Set<string>();
   /** How the last global operation ended (its timings, or why it failed). */
   lastResult: GlobalOperationResult | null = null;
 
@@ -310,8 +310,8 @@ export class LabGlobalCluster {
     return operation;
   }
 
-  /** Restarts an instance's PostgreSQL (clean shutdown, start) in the background. */
-  startReboot(resources: LabRegionResources): Promise<void> {
+  /** Restarts an instance's PostgreSQL (clean shutdown, start) in the background; DBInstanceStatus is rebooting meanwhile. */
+  startReboot(resources: LabRegionResources): void {
     const { region } = resources;
     const operation = this.operation;
     if (operation && (operation.from === region || operation.to === region)) {
@@ -319,24 +319,15 @@ export class LabGlobalCluster {
     }
     if (this.rebooting.has(region)) throw new RdsError('InvalidDBInstanceState', `DB instance ${resources.dbInstanceId} is not in the available state: it is rebooting`);
     if (!this.lab.region(region).pg.running) throw new RdsError('InvalidDBInstanceState', `DB instance ${resources.dbInstanceId} is not in the available state: it is stopped`);
-    const done = this.lab
+    this.rebooting.add(region);
+    void this.lab
       .stopDatabase(region, 'fast')
       .then(() => this.lab.startDatabase(region))
-      .then(
-        () => undefined,
-        () => undefined,
-      )
+      .catch(() => undefined) // the instance then shows stopped, which is what happened
       .finally(() => {
         this.rebooting.delete(region);
         this.onChange();
       });
-    this.rebooting.set(region, done);
-    return done;
-  }
-
-  /** Resolves once no operation this model started is running (for an orderly shutdown). */
-  async settled(): Promise<void> {
-    await Promise.all([this.operation?.done, ...this.rebooting.values()]);
   }
 
   // ------------------------------------------------------------------ helpers

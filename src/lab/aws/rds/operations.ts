@@ -97,7 +97,7 @@ export const operations: Record<string, Operation> = {
     }
     const found = model.findInstance(identifier, region);
     if (!found) throw new RdsError('DBInstanceNotFound', `DBInstance ${identifier} not found.`);
-    void model.startReboot(found);
+    model.startReboot(found);
     return { DBInstance: model.dbInstance(found) };
   },
 };
