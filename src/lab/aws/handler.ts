@@ -13,7 +13,8 @@ export interface AwsScope {
  */
 export type AwsServiceHandler = (request: IncomingMessage, response: ServerResponse, scope: AwsScope) => Promise<void>;
 
-export type AwsServiceFactory = (lab: Lab) => AwsServiceHandler;
+/** `onChange` tells the owner (the daemon) that lab state changed in the background, e.g. a failover finished. */
+export type AwsServiceFactory = (lab: Lab, options?: { onChange?: () => void }) => AwsServiceHandler;
 
 export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

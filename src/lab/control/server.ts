@@ -27,7 +27,7 @@ export async function startControlServer(
 ): Promise<ControlServer> {
   const proxyApi = createProxyApi({ proxies: lab.proxies });
   const awsHandlers: Record<string, AwsServiceHandler> = Object.fromEntries(
-    Object.entries(options.awsServices ?? {}).map(([service, factory]) => [service, factory(lab)]),
+    Object.entries(options.awsServices ?? {}).map(([service, factory]) => [service, factory(lab, { onChange: options.onChange })]),
   );
   const server = http.createServer(async (request, response) => {
     try {

@@ -35,8 +35,10 @@ export function readPostmasterPid(dataDir: string): number | undefined {
  * postmaster was stopped.
  */
 export async function stopOrphanPostmaster(dataDir: string, options: { pid?: number; mode?: PgStopMode; timeoutMs?: number } = {}): Promise<boolean> {
-  const pid = options.pid ?? readPostmasterPid(dataDir);
-  if (pid === undefined || !isPostmasterOf(pid, path.resolve(dataDir))) return false;
+  // A remembered pid may be stale (the server was restarted since); postmaster.pid is then the truth.
+  const candidates = [options.pid, readPostmasterPid(dataDir)].filter((p): p is number => p !== undefined);
+  const pid = candidates.find((candidate) => isPostmasterOf(candidate, path.resolve(dataDir)));
+  if (pid === undefined) return false;
   const alive = () => {
     try {
       process.kill(pid, 0);
