@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { labAwsServices } from './aws/services';
 import { startControlServer, type ControlServer } from './control/server';
 import { Lab } from './lab';
 import { removeLabState, writeLabState, type LabState } from './state';
@@ -68,7 +69,13 @@ async function main(): Promise<void> {
       writeLabState(state);
       return state;
     };
-    control = await startControlServer(started, { host: '127.0.0.1', port: 0, onChange: () => publish(), onShutdown: () => void shutdown() });
+    control = await startControlServer(started, {
+      host: '127.0.0.1',
+      port: 0,
+      onChange: () => publish(),
+      onShutdown: () => void shutdown(),
+      awsServices: labAwsServices,
+    });
     const state = publish();
     process.stdout.write(JSON.stringify({ ready: state }) + '\n');
   } catch (error) {

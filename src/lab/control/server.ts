@@ -59,10 +59,14 @@ export async function startControlServer(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      // Services with work in flight (FIS experiments) stop it and revert what it changed.
+      for (const handler of Object.values(awsHandlers)) await (handler as { close?: () => Promise<void> }).close?.();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
   };
 }
 

@@ -18,7 +18,7 @@ export function createFisService(lab: Lab, options?: FisServiceOptions): FisHand
   return Object.assign(fisRequestHandler(service), { service, close: () => service.close() });
 }
 
-export const createFisHandler: AwsServiceFactory & ((lab: Lab) => FisHandler) = (lab: Lab) => createFisService(lab);
+export const createFisHandler = ((lab: Lab): FisHandler => createFisService(lab)) satisfies AwsServiceFactory;
 
 export { FisService, type FisServiceOptions } from './service';
 export { actions, type ActionDefinition, type ParameterDefinition } from './actions';

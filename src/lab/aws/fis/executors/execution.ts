@@ -35,7 +35,11 @@ export interface Execution {
 
 export type Executor = (context: ExecutionContext) => Execution;
 
-/** Resolves after `ms`, or as soon as `signal` aborts; the timer never outlives either. */
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts; the timer never outlives either. It
+ * does not keep the process alive by itself (an action may last 12 hours): whoever owns
+ * the experiments stops them on shutdown.
+ */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -45,6 +49,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, ms);
+    timer.unref();
     signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,0 +1,11 @@
+import type { AwsServiceFactory } from './handler';
+import { createFisHandler } from './fis';
+import { createRdsHandler } from './rds';
+import { createRoute53Handler } from './route53';
+
+/** The AWS APIs the lab serves, keyed by SigV4 signing name. */
+export const labAwsServices: Record<string, AwsServiceFactory> = {
+  fis: createFisHandler,
+  route53: createRoute53Handler,
+  rds: createRdsHandler,
+};
