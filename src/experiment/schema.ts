@@ -99,7 +99,7 @@ export const labTargetSchema = z.strictObject({
    * the AWS SDK — the code path a real account uses; 'direct' through the lab's own
    * control API (which also offers lab-only faults: replication latency, process stops).
    */
-  api: z.enum(['aws', 'direct']).default('direct'),
+  api: z.enum(['aws', 'direct']).default('aws'),
 });
 
 const accountId = z.string({ error: 'expected a 12-digit AWS account id' }).regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });

@@ -138,7 +138,7 @@ test('replication: an order written through the primary region appears on the st
   const created = await httpRequest('POST', `${appUrl(PRIMARY)}/orders`, { item: 'replicated umbrella', quantity: 3 });
   assert.is(created.status, 201, JSON.stringify(created.body));
   assert.is(created.headers['x-gameday-region'], PRIMARY);
-  assert.is(created.headers['x-gameday-writer'], `${addressOf(PRIMARY)}:${lab.layout.ports.db}`);
+  assert.is(created.headers['x-gameday-writer'], `${addressOf(PRIMARY)}:${lab.layout.ports.pg}`);
   const id = (created.body as { id: number }).id;
   assert.type(id, 'number');
 
@@ -170,7 +170,7 @@ test('dbStop + promotion: after the primary crashes and the standby is promoted,
     assert.equal(await digA(WRITER_NAME), [{ address: addressOf(STANDBY), ttl: lab.layout.ttl.writer }]);
 
     // The standby region's app still has the old writer cached until the TTL expires.
-    const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.db}`;
+    const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.pg}`;
     const created = await eventually('a 201 from the standby region after promotion', 15_000, async () => {
       const response = await httpRequest('POST', `${appUrl(STANDBY)}/orders`, { item: 'post-failover order', quantity: 1 });
       return response.status === 201 ? response : undefined;
@@ -233,7 +233,7 @@ test('lost writes: with WAL held on the replication link, acknowledged writes af
     await lab.promote(STANDBY);
 
     // Read the ledger back from the new writer, through the standby region's app.
-    const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.db}`;
+    const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.pg}`;
     const readBack = await eventually('the ledger from the new writer', 15_000, async () => {
       const response = await httpRequest('GET', `${appUrl(STANDBY)}/ledger?client=${encodeURIComponent(client)}`);
       return response.status === 200 && response.headers['x-gameday-writer'] === newWriter ? response : undefined;

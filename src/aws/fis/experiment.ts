@@ -89,7 +89,9 @@ export async function stopAndDelete(fis: FisClient, templateId: string, timeoutM
     try {
       await fis.send(new StopExperimentCommand({ id: experiment.id }));
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+      // Gone, or ended between the list and the stop: either way it is no longer running.
+      const name = (error as { name?: string }).name;
+      if (name !== 'ResourceNotFoundException' && name !== 'ConflictException') throw error;
     }
     await waitUntilEnded(fis, experiment.id, timeoutMs);
     stopped.push(experiment.id);

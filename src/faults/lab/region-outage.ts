@@ -50,12 +50,17 @@ export const regionOutageFault: FaultKind<Fault> = {
       region.proxies.filter((proxy) => touchesRegion(region.name, proxy) && (fault.scope === 'all' || isCrossRegionLink(proxy))).map((proxy) => proxy.name),
     );
     const toxic = toxicNameFor(fault.name);
-    const add: LabRequest[] = proxies.map((proxy) => ({
-      method: 'POST',
-      path: `/proxies/${proxy}/toxics`,
-      body: { name: toxic, type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } },
-    }));
-    const remove: LabRequest[] = proxies.map((proxy) => ({ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }));
+    // Both directions: on a connection already open (a WAL stream), the bytes that matter
+    // flow downstream; holding only the client side would let replication carry on.
+    const streams = ['upstream', 'downstream'] as const;
+    const add: LabRequest[] = proxies.flatMap((proxy) =>
+      streams.map((stream) => ({
+        method: 'POST' as const,
+        path: `/proxies/${proxy}/toxics`,
+        body: { name: `${toxic}-${stream}`, type: 'timeout', stream, attributes: { timeout: 0 } },
+      })),
+    );
+    const remove: LabRequest[] = proxies.flatMap((proxy) => streams.map((stream) => ({ method: 'DELETE' as const, path: `/proxies/${proxy}/toxics/${toxic}-${stream}` })));
     return {
       rollback: labRollback(lab, remove, `remove ${toxic} from ${proxies.join(', ')}`),
       inject: async () => {

@@ -78,12 +78,15 @@ export class WriterDirectory {
 
     // A lookup that finishes after close() must not open a pool nobody will end.
     if (this.closed) throw new WriterResolutionError(isWriterByDns(writer) ? writer.name : host, new Error('app is stopping'));
-    const target = describeTarget(host, writer.port);
+    // A writer in our own region is reached directly, as inside one region's network;
+    // only writes to another region cross its database ingress (and its faults).
+    const port = host === this.db.host ? this.db.port : writer.port;
+    const target = describeTarget(host, port);
     this.expiresAt = Date.now() + ttlSeconds * 1000;
     if (this.current?.target === target) return this.current;
 
     const previous = this.current;
-    this.current = { target, pool: createPool(this.db, host, writer.port, this.timeouts, this.applicationName), schemaReady: false };
+    this.current = { target, pool: createPool(this.db, host, port, this.timeouts, this.applicationName), schemaReady: false };
     // In-flight statements on the old writer finish; idle connections close now.
     void previous?.pool.end().catch(() => undefined);
     this.onChange({ from: previous?.target, to: target, ttlSeconds });
