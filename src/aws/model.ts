@@ -6,10 +6,22 @@ export type ResourceSelector = { arns: string[] } | { tags: Record<string, strin
 
 export type ComputeType = 'ecs' | 'eks' | 'ec2';
 
+/** EKS pods are chosen by FIS from target parameters, not ARNs or tags. */
+export interface EksPodSelector {
+  clusterIdentifier: string;
+  namespace: string;
+  selectorType: 'labelSelector' | 'deploymentName' | 'podName';
+  selectorValue: string;
+  /** The Kubernetes service account FIS uses in the cluster (kubernetesServiceAccount). */
+  serviceAccount: string;
+}
+
 export interface RegionResources {
   subnets?: ResourceSelector;
-  /** ECS tasks, EKS pods or EC2 instances, per `compute`. */
+  /** ECS tasks or EC2 instances, per `compute`. */
   compute?: ResourceSelector;
+  /** With compute 'eks': which pods. */
+  eks?: EksPodSelector;
   dbInstances?: ResourceSelector;
   dbClusters?: ResourceSelector;
 }

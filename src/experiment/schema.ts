@@ -146,6 +146,16 @@ export const awsTargetSchema = z.strictObject({
         compute: resourceSelector.optional(),
         dbInstances: resourceSelector.optional(),
         dbClusters: resourceSelector.optional(),
+        /** compute 'eks': FIS picks pods by cluster, namespace and a selector, and needs a service account. */
+        eks: z
+          .strictObject({
+            clusterIdentifier: z.string().min(1),
+            namespace: z.string().min(1),
+            selectorType: z.enum(['labelSelector', 'deploymentName', 'podName']),
+            selectorValue: z.string().min(1),
+            serviceAccount: z.string().min(1),
+          })
+          .optional(),
       }),
     )
     .default({}),
@@ -370,7 +380,8 @@ export const experimentSchema = z
           ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)` });
         }
         if (experiment.target.kind === 'aws' && fault.kind !== 'exec' && fault.kind !== 'healthCheckFailure' && regions.includes(fault.region)) {
-          const needed = fault.kind === 'regionOutage' ? 'subnets' : fault.kind === 'latency' ? 'compute' : fault.via === 'reboot' ? 'dbInstances' : 'dbClusters';
+          const needed =
+            fault.kind === 'regionOutage' ? 'subnets' : fault.kind === 'latency' ? (experiment.target.compute === 'eks' ? 'eks' : 'compute') : fault.via === 'reboot' ? 'dbInstances' : 'dbClusters';
           if (!experiment.target.resources[fault.region]?.[needed]) {
             ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: [...] } or { tags: {...} })` });
           }

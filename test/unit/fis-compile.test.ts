@@ -66,9 +66,21 @@ test('latency per compute type: ECS task, EKS pod, SSM document on EC2', () => {
   assert.equal(ecs.targets!.Tasks, { resourceType: 'aws:ecs:task', selectionMode: 'ALL', resourceTags: { service: 'api' } });
   assert.equal(ecs.stopConditions, [{ source: 'aws:cloudwatch:alarm', value: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:5xx' }]);
 
-  const eks = compileFisTemplate({ kind: 'latency', name: 'slow', region: 'us-east-1', latencyMs: 200, jitterMs: 0, durationMs: 60_000 }, { ...account, compute: 'eks' }, tags);
-  assert.is(Object.values(eks.actions!)[0].actionId, 'aws:eks:pod-network-latency');
-  assert.ok(eks.targets!.Pods);
+  const eksModel = {
+    ...account,
+    compute: 'eks' as const,
+    resources: { 'us-east-1': { eks: { clusterIdentifier: 'prod', namespace: 'shop', selectorType: 'deploymentName' as const, selectorValue: 'api', serviceAccount: 'fis-sa' } } },
+  };
+  const eks = compileFisTemplate({ kind: 'latency', name: 'slow', region: 'us-east-1', latencyMs: 200, jitterMs: 0, durationMs: 60_000 }, eksModel, tags);
+  const eksAction = Object.values(eks.actions!)[0];
+  assert.is(eksAction.actionId, 'aws:eks:pod-network-latency');
+  assert.is(eksAction.parameters!.kubernetesServiceAccount, 'fis-sa');
+  // FIS selects EKS pods by target parameters, not by ARNs or tags.
+  assert.equal(eks.targets!.Pods, {
+    resourceType: 'aws:eks:pod',
+    selectionMode: 'ALL',
+    parameters: { clusterIdentifier: 'prod', namespace: 'shop', selectorType: 'deploymentName', selectorValue: 'api' },
+  });
 
   const ec2 = compileFisTemplate({ kind: 'latency', name: 'slow', region: 'us-east-1', latencyMs: 150, jitterMs: 0, durationMs: 60_000 }, { ...account, compute: 'ec2' }, tags);
   const action = Object.values(ec2.actions!)[0];

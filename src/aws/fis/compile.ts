@@ -60,7 +60,19 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
     }
     case 'latency': {
       const compute = computeActions[model.compute];
-      targets = { [compute.targetKey]: target(resources.compute, compute.resourceType, 'compute') };
+      if (model.compute === 'eks') {
+        const eks = resources.eks;
+        if (!eks) throw new FisMappingError(`latency on EKS in ${spec.region} needs target.resources.${spec.region}.eks (cluster, namespace, pod selector, service account)`);
+        targets = {
+          Pods: {
+            resourceType: 'aws:eks:pod',
+            selectionMode: 'ALL',
+            parameters: { clusterIdentifier: eks.clusterIdentifier, namespace: eks.namespace, selectorType: eks.selectorType, selectorValue: eks.selectorValue },
+          } as unknown as ReturnType<typeof target>,
+        };
+      } else {
+        targets = { [compute.targetKey]: target(resources.compute, compute.resourceType, 'compute') };
+      }
       const duration = toIsoDuration(spec.durationMs);
       const parameters: Record<string, string> =
         model.compute === 'ec2'
@@ -74,7 +86,12 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
                 InstallDependencies: 'True',
               }),
             }
-          : { duration, delayMilliseconds: String(spec.latencyMs), jitterMilliseconds: String(spec.jitterMs) };
+          : {
+              duration,
+              delayMilliseconds: String(spec.latencyMs),
+              jitterMilliseconds: String(spec.jitterMs),
+              ...(model.compute === 'eks' ? { kubernetesServiceAccount: resources.eks!.serviceAccount } : {}),
+            };
       action = { actionId: compute.actionId, parameters, targets: { [compute.targetKey]: compute.targetKey } };
       break;
     }
