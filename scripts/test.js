@@ -14,6 +14,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const suites = ['unit', 'integration', 'e2e'];
+const testRunId = `${process.pid}-${Date.now()}`;
 const fileTimeoutMs = Number(process.env.GAMEDAY_TEST_FILE_TIMEOUT_MS || 240_000);
 
 function testFiles(dir) {
@@ -32,7 +33,7 @@ function runNode(args, label) {
     const started = Date.now();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
       cwd: root,
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), GAMEDAY_TEST_RUN: testRunId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -69,14 +70,22 @@ function runNode(args, label) {
  * as a failure and is killed so it cannot poison the next run.
  */
 function orphanCheck() {
-  const { execFileSync } = require('node:child_process');
-  let lines = [];
-  try {
-    lines = execFileSync('pgrep', ['-af', 'postgres -D .*gameday-|lab/daemon|lab/app/main'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    lines = []; // pgrep exits 1 when nothing matches
+  // Only processes of this run: they inherit GAMEDAY_TEST_RUN from the test processes,
+  // so a developer's own `gameday lab up` or a parallel run is never touched.
+  const marker = `GAMEDAY_TEST_RUN=${testRunId}`;
+  const lines = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (!environ.includes(marker)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (/\) [ZX] /.test(stat)) continue; // exited, waiting to be reaped
+      lines.push(`${entry} ${fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim()}`);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
   }
-  lines = lines.filter((line) => !line.includes('pgrep'));
   if (lines.length === 0) {
     console.log('-- orphan check: no lab process left behind');
     return { label: 'orphan check', passed: 1, failed: 0, skipped: 0 };

@@ -131,6 +131,7 @@ export async function stopLab(labDir: string): Promise<{ stopped: boolean; orpha
   }
   fs.rmSync(state.dataRoot, { recursive: true, force: true });
   removeLabState(labDir);
+  fs.rmSync(path.join(labDir, 'logs'), { recursive: true, force: true });
   return { stopped: true, orphansKilled };
 }
 

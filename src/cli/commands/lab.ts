@@ -1,4 +1,4 @@
-import { LabClient } from '../../lab/client';
+import { LabApiError, LabClient } from '../../lab/client';
 import { findRunningLab, startLab, stopLab } from '../../lab/manager';
 import type { LabStatus } from '../../lab/lab';
 import { resolveLabDir, type LabState } from '../../lab/state';
@@ -59,7 +59,11 @@ export async function labResetCommand(options: LabCommandOptions): Promise<numbe
 
 export async function labPromoteCommand(region: string, options: LabCommandOptions): Promise<number> {
   const lab = await requireLab(options.dir);
-  const result = await new LabClient(lab.state.controlUrl).promote(region);
+  const result = await new LabClient(lab.state.controlUrl).promote(region).catch((error: unknown) => {
+    // The lab refusing (unknown region, already the primary) is the user's input, not a failure.
+    if (error instanceof LabApiError && error.status !== undefined && error.status < 500) throw new UsageError(error.message);
+    throw error;
+  });
   process.stdout.write(`${region} promoted to primary in ${result.promotedMs} ms (was ${result.previousPrimary}); writer.db.gameday.lab now points at it\n`);
   return 0;
 }

@@ -20,7 +20,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const progress = new ProgressDisplay();
   const interrupt = interruptController((message) => progress.line(message));
-  progress.line(`running ${experiment.name} -> ${path.relative(process.cwd(), runDir) || runDir}`);
+  progress.line(`running ${experiment.name} -> ${shownPath(runDir)}`);
   try {
     const result = await runExperiment(experiment, { runId, runDir, signal: interrupt.signal, onEvent: (event) => progress.onEvent(event) });
     progress.close();
@@ -48,6 +48,12 @@ function resultText(summary: RunSummary): string {
   for (const fault of summary.faults) {
     lines.push(`  fault ${fault.name}: ${fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : fault.error ?? 'not active'}${fault.revertedAt ? ', reverted' : ''}`);
   }
-  lines.push(`  report ${path.relative(process.cwd(), path.join(summary.runDir, 'report.md'))}`);
+  lines.push(`  report ${shownPath(path.join(summary.runDir, 'report.md'))}`);
   return lines.join('\n') + '\n';
+}
+
+/** Relative when inside the working directory, absolute otherwise (no ../../tmp/...). */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
 }

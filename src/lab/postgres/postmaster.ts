@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../state';
 import type { PgStopMode } from './cluster';
 
 /**
@@ -39,14 +40,8 @@ export async function stopOrphanPostmaster(dataDir: string, options: { pid?: num
   const candidates = [options.pid, readPostmasterPid(dataDir)].filter((p): p is number => p !== undefined);
   const pid = candidates.find((candidate) => isPostmasterOf(candidate, path.resolve(dataDir)));
   if (pid === undefined) return false;
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  // An exited but unreaped postmaster (its parent, the daemon, was killed) is not alive.
+  const alive = () => isProcessAlive(pid);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const escalation: NodeJS.Signals[] = options.mode === 'fast' ? ['SIGINT', 'SIGQUIT', 'SIGKILL'] : ['SIGQUIT', 'SIGKILL'];
   for (const signal of escalation) {

@@ -1,0 +1,224 @@
+/**
+ * Lab startup time: from the startLab() call to "every region healthy, every standby
+ * streaming". startLab resolves on the daemon's ready line, which is meant to imply
+ * exactly that; a status() call then verifies it (every region's health check Healthy,
+ * every standby's WAL receiver streaming and the primary seeing it stream), and the
+ * verification's time is part of the figure. Each lab is stopped before the next.
+ *
+ *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist]
+ *
+ * By default the lab comes from the sources (src/lab/manager.ts), so under ts-node the
+ * daemon and the apps run from the sources too (each child pays ts-node's start-up);
+ * `--dist` uses the build (dist/lab/manager.js, `npm run build` first), which is what
+ * `gameday run` ships. Progress goes to stderr; a summary and one JSON line to stdout.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunningLab } from '../src/lab/manager';
+import type { LabStatus } from '../src/lab/lab';
+
+type StartLab = typeof import('../src/lab/manager').startLab;
+
+const regionSets: Record<number, string[]> = {
+  2: ['us-east-1', 'eu-west-1'],
+  3: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+  4: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'],
+};
+const verifyTimeoutMs = 30_000;
+
+interface Sample {
+  /** startLab() call to verified: the figure. */
+  totalMs: number;
+  /** startLab() call to the daemon's ready line. */
+  readyMs: number;
+  /** The status() check(s) after ready; more than one attempt means ready came early. */
+  verifyMs: number;
+  verifyAttempts: number;
+  /** Lab.start as the daemon measured it (no process start, no ready-line hop). */
+  daemonStartupMs: number;
+  stopMs: number;
+}
+
+function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean } {
+  let runs = 5;
+  let regions = [2, 3];
+  let dist = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) usage(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--runs') runs = Number(value());
+    else if (arg.startsWith('--runs=')) runs = Number(arg.slice(7));
+    else if (arg === '--regions') regions = value().split(',').map(Number);
+    else if (arg.startsWith('--regions=')) regions = arg.slice(10).split(',').map(Number);
+    else if (arg === '--dist') dist = true;
+    else if (arg === '-h' || arg === '--help') usage();
+    else usage(`unknown argument ${arg}`);
+  }
+  if (!Number.isInteger(runs) || runs < 1) usage('--runs must be a positive integer');
+  for (const count of regions) if (!regionSets[count]) usage(`--regions takes counts from 2 to 4, got ${count}`);
+  return { runs, regions, dist };
+}
+
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`lab-startup: ${problem}\n`);
+  process.stderr.write('usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n');
+  process.exit(problem ? 2 : 0);
+}
+
+/** Why the lab is not yet "all healthy, all streaming", or null when it is. */
+function notReady(status: LabStatus, regions: string[]): string | null {
+  const problems: string[] = [];
+  const byName = new Map(status.regions.map((region) => [region.name, region]));
+  const primaries = status.regions.filter((region) => region.role === 'primary');
+  if (primaries.length !== 1) problems.push(`${primaries.length} primaries`);
+  for (const name of regions) {
+    const region = byName.get(name);
+    if (!region) {
+      problems.push(`${name} missing`);
+      continue;
+    }
+    if (region.healthCheck?.status !== 'Healthy') problems.push(`${name} health check ${region.healthCheck?.status ?? 'absent'}`);
+    if (!region.database.running) problems.push(`${name} database down`);
+    if (!region.app.running) problems.push(`${name} app down`);
+    if (region.role === 'standby') {
+      const replication = region.replication as { role?: string; receiverStatus?: string | null } | null;
+      if (replication?.role !== 'standby' || replication.receiverStatus !== 'streaming') problems.push(`${name} receiver ${replication?.receiverStatus ?? 'none'}`);
+    }
+  }
+  const primary = primaries[0];
+  if (primary) {
+    const replication = primary.replication as { role?: string; standbys?: Array<{ applicationName: string; state: string }> } | null;
+    for (const standby of status.regions.filter((region) => region.role === 'standby')) {
+      const seen = replication?.standbys?.find((s) => s.applicationName === standby.name);
+      if (seen?.state !== 'streaming') problems.push(`primary sees ${standby.name} ${seen?.state ?? 'not connected'}`);
+    }
+  }
+  return problems.length > 0 ? problems.join('; ') : null;
+}
+
+let current: RunningLab | null = null;
+
+async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
+  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
+  try {
+    const t0 = performance.now();
+    const lab = await startLab({ ephemeral: true, labDir, regions });
+    current = lab;
+    const t1 = performance.now();
+    let attempts = 0;
+    let problem: string | null = 'not checked';
+    const deadline = Date.now() + verifyTimeoutMs;
+    while (problem !== null) {
+      attempts++;
+      problem = notReady(await lab.client.status(), regions);
+      if (problem === null) break;
+      if (Date.now() > deadline) throw new Error(`ready, but after ${verifyTimeoutMs} ms still not healthy and streaming: ${problem}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const t2 = performance.now();
+    const daemonStartupMs = lab.state.startupMs;
+    await lab.stop();
+    current = null;
+    const t3 = performance.now();
+    return {
+      totalMs: t2 - t0,
+      readyMs: t1 - t0,
+      verifyMs: t2 - t1,
+      verifyAttempts: attempts,
+      daemonStartupMs,
+      stopMs: t3 - t2,
+    };
+  } finally {
+    if (current) {
+      await current.stop().catch(() => undefined);
+      current = null;
+    }
+    fs.rmSync(labDir, { recursive: true, force: true });
+  }
+}
+
+function stats(values: number[]): { min: number; median: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const round = (n: number) => Math.round(n);
+  return { min: round(sorted[0]), median: round(median), max: round(sorted[sorted.length - 1]) };
+}
+
+async function main(): Promise<void> {
+  const { runs, regions, dist } = parseArgs(process.argv.slice(2));
+  const source = dist ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js') : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
+  if (dist && !fs.existsSync(source)) usage(`${source} does not exist; run \`npm run build\` first`);
+  const { startLab } = require(source) as { startLab: StartLab };
+
+  // Ctrl-C: stop the lab in flight (an ephemeral lab would die with us anyway, via its stdin pipe).
+  const interrupted = () => {
+    process.stderr.write('\ninterrupted; stopping the lab\n');
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const results = [];
+  let failures = 0;
+  for (const count of regions) {
+    const names = regionSets[count];
+    const samples: Sample[] = [];
+    for (let run = 1; run <= runs; run++) {
+      try {
+        const sample = await once(startLab, names);
+        samples.push(sample);
+        process.stderr.write(
+          `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
+        );
+        if (sample.verifyAttempts > 1) process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
+      } catch (error) {
+        failures++;
+        process.stderr.write(`${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`);
+      }
+    }
+    if (samples.length === 0) continue;
+    results.push({
+      regions: count,
+      runs: samples.length,
+      totalMs: stats(samples.map((s) => s.totalMs)),
+      readyMs: stats(samples.map((s) => s.readyMs)),
+      verifyMs: stats(samples.map((s) => s.verifyMs)),
+      daemonStartupMs: stats(samples.map((s) => s.daemonStartupMs)),
+      stopMs: stats(samples.map((s) => s.stopMs)),
+      readyBeforeVerified: samples.filter((s) => s.verifyAttempts > 1).length,
+      samplesMs: samples.map((s) => Math.round(s.totalMs)),
+    });
+  }
+
+  for (const result of results) {
+    const { min, median, max } = result.totalMs;
+    process.stdout.write(
+      `lab startup, ${result.regions} regions (${result.runs} runs): min ${min} ms, median ${median} ms, max ${max} ms` +
+        `  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; stop median ${result.stopMs.median} ms]\n`,
+    );
+  }
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'lab-startup',
+      source: dist ? 'dist' : 'src',
+      node: process.version,
+      platform: `${os.platform()}-${os.arch()}`,
+      cpus: os.cpus().length,
+      runsRequested: runs,
+      failures,
+      results,
+    }) + '\n',
+  );
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+main().catch((error) => {
+  process.stderr.write(`lab-startup: ${(error as Error).stack ?? error}\n`);
+  void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+});

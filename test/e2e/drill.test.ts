@@ -1,0 +1,308 @@
+/**
+ * The region-failover drill end to end: `gameday run experiments/region-failover.ts`
+ * against an ephemeral lab (GAMEDAY_LAB_DIR points at an empty dir, so no running lab is
+ * found), and the guarantee that the ephemeral lab never outlives its run — not after a
+ * pass, not after Ctrl-C, not after kill -9 of gameday itself.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnCli, waitForOutput, type CliResult } from '../support/cli';
+import type { ChildProcess } from 'node:child_process';
+
+// ------------------------------------------------------------------ process inspection
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  argv: string[];
+}
+
+/** Every live (non-zombie) process, from /proc. */
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' || fields[0] === 'X') continue;
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[argv.length - 1] === '') argv.pop();
+      out.push({ pid: Number(entry), ppid: Number(fields[1]), argv });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+const isDaemon = (p: Proc) => p.argv.some((arg) => /lab[/\\]daemon\.(js|ts)$/.test(arg));
+const isApp = (p: Proc) => p.argv.some((arg) => /lab[/\\]app[/\\]main\.(js|ts)$/.test(arg));
+
+/** One ephemeral lab, identified while it ran (from its state.json). */
+interface LabSnapshot {
+  labDir: string;
+  daemonPid: number;
+  dataRoot: string;
+  appPort: number;
+  addresses: string[];
+  pids: Set<number>;
+}
+
+/** This lab's processes still alive: daemon, postmasters of its data root, apps on its ports. */
+function labProcesses(lab: LabSnapshot): Array<{ pid: number; what: string }> {
+  const all = processes();
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  const found: Array<{ pid: number; what: string }> = [];
+  for (const p of all) {
+    if (p.pid === process.pid) continue;
+    const line = p.argv.join(' ');
+    if (isDaemon(p) && (p.pid === lab.daemonPid || line.includes(lab.labDir))) {
+      found.push({ pid: p.pid, what: `daemon: ${line.slice(0, 160)}` });
+      continue;
+    }
+    const flag = p.argv.indexOf('-D');
+    if (path.basename(p.argv[0] ?? '') === 'postgres' && flag >= 0 && (p.argv[flag + 1] ?? '').startsWith(lab.dataRoot + path.sep)) {
+      found.push({ pid: p.pid, what: `postgres: ${line}` });
+      continue;
+    }
+    if (isApp(p)) {
+      let config: { host?: string; port?: number } | null = null;
+      try {
+        config = JSON.parse(p.argv.find((a) => a.startsWith('{')) ?? 'null');
+      } catch {
+        config = null;
+      }
+      const parent = byPid.get(p.ppid);
+      const ownedByAnotherLab = parent !== undefined && isDaemon(parent) && parent.pid !== lab.daemonPid && !parent.argv.join(' ').includes(lab.labDir);
+      const onOurPorts = config !== null && config.port === lab.appPort && lab.addresses.includes(config.host ?? '');
+      if ((lab.pids.has(p.pid) || onOurPorts) && !ownedByAnotherLab) found.push({ pid: p.pid, what: `app: ${line.slice(0, 160)}` });
+    }
+  }
+  return found;
+}
+
+function describe(left: Array<{ pid: number; what: string }>): string {
+  return left.map((p) => `  ${p.pid} ${p.what}`).join('\n');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await sleep(100);
+  }
+  return predicate();
+}
+
+function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs);
+    }),
+  ]);
+}
+
+// ------------------------------------------------------------------ one drill run
+
+const labStartMs = 150_000; // an ephemeral lab on a cold template cache runs initdb
+
+interface Drill {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+  /** The ephemeral lab, once the journal's target.opened names it and its state.json is read. */
+  lab: Promise<LabSnapshot>;
+}
+
+let labEnvDir = '';
+let reports = '';
+let drill: Drill | null = null;
+let known: LabSnapshot | null = null;
+
+function startDrill(): Drill {
+  const { child, done } = spawnCli(['run', 'experiments/region-failover.ts', '--json', '--reports', reports], { env: { GAMEDAY_LAB_DIR: labEnvDir } });
+  const exited = done.then(() => true);
+  let gone = false;
+  void exited.then(() => (gone = true));
+  // The journal is written synchronously; its target.opened event names the ephemeral
+  // lab's directory, whose state.json names every process of the lab.
+  const lab = (async () => {
+    const deadline = Date.now() + labStartMs;
+    while (Date.now() < deadline) {
+      const labDir = openedLabDir();
+      if (labDir) {
+        try {
+          const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8'));
+          const pids = new Set<number>([state.daemonPid]);
+          for (const region of state.regions) {
+            if (region.pgPid) pids.add(region.pgPid);
+            if (region.appPid) pids.add(region.appPid);
+          }
+          known = {
+            labDir,
+            daemonPid: state.daemonPid,
+            dataRoot: state.dataRoot,
+            appPort: state.layout.ports.appInternal,
+            addresses: state.regions.map((region: { address: string }) => region.address),
+            pids,
+          };
+          return known;
+        } catch {
+          // not written yet (or mid-rename): poll again
+        }
+      }
+      if (gone) throw new Error('gameday exited before its lab could be inspected');
+      await sleep(50);
+    }
+    throw new Error(`no target.opened in the journal within ${labStartMs} ms`);
+  })();
+  lab.catch(() => undefined);
+  drill = { child, done, lab };
+  return drill;
+}
+
+function journalEvents(): any[] {
+  for (const entry of fs.existsSync(reports) ? fs.readdirSync(reports) : []) {
+    const file = path.join(reports, entry, 'journal.ndjson');
+    if (!fs.existsSync(file)) continue;
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line)];
+        } catch {
+          return []; // a torn last line
+        }
+      });
+  }
+  return [];
+}
+
+function openedLabDir(): string | null {
+  const opened = journalEvents().find((event) => event.type === 'target.opened');
+  return opened?.target?.labDir ?? null;
+}
+
+test.before.each(() => {
+  labEnvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-drill-labdir-'));
+  reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-drill-reports-'));
+  drill = null;
+  known = null;
+});
+
+test.after.each(async () => {
+  // Whatever happened, nothing of this run survives the test.
+  if (drill && drill.child.exitCode === null && drill.child.signalCode === null) {
+    drill.child.kill('SIGKILL');
+    await within(drill.done, 10_000, 'gameday exit after SIGKILL').catch(() => undefined);
+  }
+  if (known) {
+    const lab = known;
+    // The daemon takes its lab down when gameday dies; give it a moment, then force it.
+    await waitUntil(() => labProcesses(lab).length === 0, 10_000);
+    for (const p of labProcesses(lab)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    fs.rmSync(lab.dataRoot, { recursive: true, force: true });
+    fs.rmSync(lab.labDir, { recursive: true, force: true });
+  }
+  fs.rmSync(labEnvDir, { recursive: true, force: true });
+  fs.rmSync(reports, { recursive: true, force: true });
+});
+
+function assertLabGone(lab: LabSnapshot, when: string): void {
+  const left = labProcesses(lab);
+  assert.equal(left, [], `${when}: the ephemeral lab's processes still run:\n${describe(left)}`);
+  assert.not.ok(fs.existsSync(lab.labDir), `${when}: ephemeral lab dir ${lab.labDir} removed`);
+  assert.not.ok(fs.existsSync(lab.dataRoot), `${when}: data root ${lab.dataRoot} removed`);
+  assert.equal(fs.readdirSync(labEnvDir), [], `${when}: nothing was written to GAMEDAY_LAB_DIR`);
+}
+
+// ------------------------------------------------------------------ tests
+
+test('the region-failover drill passes on an ephemeral lab and leaves nothing running', async () => {
+  const run = startDrill();
+  const lab = await run.lab;
+  assert.ok(labProcesses(lab).length >= 5, `the lab runs while the drill does:\n${describe(labProcesses(lab))}`);
+
+  const result = await within(run.done, 120_000, 'the drill');
+  assert.is(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.is(summary.schema, 'gameday/run/v1');
+  assert.is(summary.status, 'passed', summary.reason);
+  assert.ok(summary.rto.ms >= 2_000 && summary.rto.ms <= 30_000, `rto ${summary.rto.ms} ms`);
+  assert.is(summary.rto.met, true);
+  assert.ok(summary.traffic.requests > 0);
+  assert.ok(summary.traffic.regions['us-east-1'] > 0, `served by us-east-1: ${JSON.stringify(summary.traffic.regions)}`);
+  assert.ok(summary.traffic.regions['eu-west-1'] > 0, `served by eu-west-1: ${JSON.stringify(summary.traffic.regions)}`);
+  assert.equal(
+    summary.faults.map((fault: any) => [fault.name, Boolean(fault.injectedAt), Boolean(fault.revertedAt), fault.error]),
+    [
+      ['us-east-1-offline', true, true, null],
+      ['promote-eu-west-1', true, true, null],
+    ],
+  );
+  assert.is(summary.target.kind, 'lab');
+  assert.is(summary.target.ephemeral, true);
+  assert.is(summary.target.labDir, lab.labDir);
+  assert.match(result.stderr, /fault us-east-1-offline injected \(regionOutage\)/);
+
+  // `gameday run` returns only once its lab is down: checked at once, not eventually.
+  assertLabGone(lab, 'after the drill');
+  const events = journalEvents();
+  assert.ok(events.some((event) => event.type === 'target.closed'), 'journal records the target closed');
+});
+
+test('SIGINT during the fault aborts (exit 3) and tears the ephemeral lab down', async () => {
+  const run = startDrill();
+  await waitForOutput(run.child, (text) => text.includes('fault us-east-1-offline injected'), labStartMs);
+  const lab = await within(run.lab, 5_000, 'lab snapshot');
+  assert.ok(labProcesses(lab).length >= 5, 'the lab is up while the fault is active');
+
+  run.child.kill('SIGINT');
+  const result = await within(run.done, 90_000, 'gameday exit after SIGINT');
+  assert.is(result.code, 3, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.is(summary.status, 'aborted');
+  assert.is(summary.reason, 'interrupted by SIGINT');
+  assert.is(summary.target.labDir, lab.labDir, "the summary's target is the lab we watched");
+  assert.is(summary.target.ephemeral, true);
+  const outage = summary.faults.find((fault: any) => fault.name === 'us-east-1-offline');
+  assert.ok(outage?.revertedAt, 'the outage was rolled back');
+  assert.not.ok(summary.faults.find((fault: any) => fault.name === 'promote-eu-west-1')?.injectedAt, 'the promotion never ran');
+
+  assertLabGone(lab, 'after SIGINT');
+});
+
+test('kill -9 of gameday mid-drill: the ephemeral lab dies with it (stdin pipe)', async () => {
+  const run = startDrill();
+  await waitForOutput(run.child, (text) => text.includes('fault us-east-1-offline injected'), labStartMs);
+  const lab = await within(run.lab, 5_000, 'lab snapshot');
+  assert.ok(labProcesses(lab).length >= 5, 'the lab is up while the fault is active');
+
+  const killedAt = Date.now();
+  run.child.kill('SIGKILL');
+  const result = await within(run.done, 10_000, 'gameday death');
+  assert.is(result.signal, 'SIGKILL');
+
+  const clean = await waitUntil(() => labProcesses(lab).length === 0 && !fs.existsSync(lab.dataRoot), 10_000);
+  const tookMs = Date.now() - killedAt;
+  assert.ok(clean, `10 s after kill -9 the lab still runs:\n${describe(labProcesses(lab))}`);
+  assertLabGone(lab, `${tookMs} ms after kill -9`);
+  console.log(`    (ephemeral lab gone ${tookMs} ms after kill -9 of gameday)`);
+});
+
+test.run();
