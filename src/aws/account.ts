@@ -13,7 +13,14 @@ export class AccountGuardError extends Error {
  * meant for staging must never run against production because of a stale AWS_PROFILE.
  */
 export async function assertAllowedAccount(connection: AwsConnection, region: string, allowed: string[]): Promise<string> {
-  const sts = new STSClient({ region, ...(connection.profile ? { profile: connection.profile } : {}), maxAttempts: 3 });
+  const endpoint = connection.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  const sts = new STSClient({
+    region,
+    maxAttempts: 3,
+    ...(endpoint ? { endpoint } : {}),
+    ...(connection.labCredentials ? { credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' } } : {}),
+    ...(connection.profile && !connection.labCredentials ? { profile: connection.profile } : {}),
+  });
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     const account = identity.Account ?? '';
