@@ -76,7 +76,7 @@ test('a run against the aws target goes through STS, FIS and Route 53 and leaves
   const events = readJournal(path.join(summary.runDir, 'journal.ndjson'));
   const rollbacks = events.filter((e) => e.type === 'fault.injecting').map((e) => (e as { rollback: { kind: string } }).rollback.kind);
   assert.equal(rollbacks.sort(), ['fis', 'route53-health-check']);
-  const fis = events.find((e) => e.type === 'fault.injected' && e.fault === 'replication-cut') as { detail: { actions: string[] } };
+  const fis = events.find((e) => e.type === 'fault.injected' && e.fault === 'replication-cut') as unknown as { detail: { actions: string[] } };
   assert.equal(fis.detail.actions, ['aws:network:route-table-disrupt-cross-region-connectivity']);
   for (const fault of summary.faults) assert.ok(fault.revertedAt, `${fault.name} reverted`);
 

@@ -11,94 +11,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnCli, waitForOutput, type CliResult } from '../support/cli';
 import type { ChildProcess } from 'node:child_process';
+import { waitUntil } from '../support/eventually';
+import { describeProcesses, killLabProcesses, labProcesses, labSnapshot, type LabSnapshot } from '../support/processes';
 
-// ------------------------------------------------------------------ process inspection
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  argv: string[];
-}
-
-/** Every live (non-zombie) process, from /proc. */
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z' || fields[0] === 'X') continue;
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv[argv.length - 1] === '') argv.pop();
-      out.push({ pid: Number(entry), ppid: Number(fields[1]), argv });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
-}
-
-const isDaemon = (p: Proc) => p.argv.some((arg) => /lab[/\\]daemon\.(js|ts)$/.test(arg));
-const isApp = (p: Proc) => p.argv.some((arg) => /lab[/\\]app[/\\]main\.(js|ts)$/.test(arg));
-
-/** One ephemeral lab, identified while it ran (from its state.json). */
-interface LabSnapshot {
-  labDir: string;
-  daemonPid: number;
-  dataRoot: string;
-  appPort: number;
-  addresses: string[];
-  pids: Set<number>;
-}
-
-/** This lab's processes still alive: daemon, postmasters of its data root, apps on its ports. */
-function labProcesses(lab: LabSnapshot): Array<{ pid: number; what: string }> {
-  const all = processes();
-  const byPid = new Map(all.map((p) => [p.pid, p]));
-  const found: Array<{ pid: number; what: string }> = [];
-  for (const p of all) {
-    if (p.pid === process.pid) continue;
-    const line = p.argv.join(' ');
-    if (isDaemon(p) && (p.pid === lab.daemonPid || line.includes(lab.labDir))) {
-      found.push({ pid: p.pid, what: `daemon: ${line.slice(0, 160)}` });
-      continue;
-    }
-    const flag = p.argv.indexOf('-D');
-    if (path.basename(p.argv[0] ?? '') === 'postgres' && flag >= 0 && (p.argv[flag + 1] ?? '').startsWith(lab.dataRoot + path.sep)) {
-      found.push({ pid: p.pid, what: `postgres: ${line}` });
-      continue;
-    }
-    if (isApp(p)) {
-      let config: { host?: string; port?: number } | null = null;
-      try {
-        config = JSON.parse(p.argv.find((a) => a.startsWith('{')) ?? 'null');
-      } catch {
-        config = null;
-      }
-      const parent = byPid.get(p.ppid);
-      const ownedByAnotherLab = parent !== undefined && isDaemon(parent) && parent.pid !== lab.daemonPid && !parent.argv.join(' ').includes(lab.labDir);
-      const onOurPorts = config !== null && config.port === lab.appPort && lab.addresses.includes(config.host ?? '');
-      if ((lab.pids.has(p.pid) || onOurPorts) && !ownedByAnotherLab) found.push({ pid: p.pid, what: `app: ${line.slice(0, 160)}` });
-    }
-  }
-  return found;
-}
-
-function describe(left: Array<{ pid: number; what: string }>): string {
-  return left.map((p) => `  ${p.pid} ${p.what}`).join('\n');
-}
+// ------------------------------------------------------------------ helpers
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await sleep(100);
-  }
-  return predicate();
-}
 
 function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -139,20 +57,7 @@ function startDrill(): Drill {
       const labDir = openedLabDir();
       if (labDir) {
         try {
-          const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8'));
-          const pids = new Set<number>([state.daemonPid]);
-          for (const region of state.regions) {
-            if (region.pgPid) pids.add(region.pgPid);
-            if (region.appPid) pids.add(region.appPid);
-          }
-          known = {
-            labDir,
-            daemonPid: state.daemonPid,
-            dataRoot: state.dataRoot,
-            appPort: state.layout.ports.appInternal,
-            addresses: state.regions.map((region: { address: string }) => region.address),
-            pids,
-          };
+          known = labSnapshot(labDir);
           return known;
         } catch {
           // not written yet (or mid-rename): poll again
@@ -209,13 +114,7 @@ test.after.each(async () => {
     const lab = known;
     // The daemon takes its lab down when gameday dies; give it a moment, then force it.
     await waitUntil(() => labProcesses(lab).length === 0, 10_000);
-    for (const p of labProcesses(lab)) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    killLabProcesses(lab);
     fs.rmSync(lab.dataRoot, { recursive: true, force: true });
     fs.rmSync(lab.labDir, { recursive: true, force: true });
   }
@@ -225,7 +124,7 @@ test.after.each(async () => {
 
 function assertLabGone(lab: LabSnapshot, when: string): void {
   const left = labProcesses(lab);
-  assert.equal(left, [], `${when}: the ephemeral lab's processes still run:\n${describe(left)}`);
+  assert.equal(left, [], `${when}: the ephemeral lab's processes still run:\n${describeProcesses(left)}`);
   assert.not.ok(fs.existsSync(lab.labDir), `${when}: ephemeral lab dir ${lab.labDir} removed`);
   assert.not.ok(fs.existsSync(lab.dataRoot), `${when}: data root ${lab.dataRoot} removed`);
   assert.equal(fs.readdirSync(labEnvDir), [], `${when}: nothing was written to GAMEDAY_LAB_DIR`);
@@ -236,7 +135,7 @@ function assertLabGone(lab: LabSnapshot, when: string): void {
 test('the region-failover drill passes on an ephemeral lab and leaves nothing running', async () => {
   const run = startDrill();
   const lab = await run.lab;
-  assert.ok(labProcesses(lab).length >= 5, `the lab runs while the drill does:\n${describe(labProcesses(lab))}`);
+  assert.ok(labProcesses(lab).length >= 5, `the lab runs while the drill does:\n${describeProcesses(labProcesses(lab))}`);
 
   const result = await within(run.done, 120_000, 'the drill');
   assert.is(result.code, 0, result.stderr);
@@ -300,7 +199,7 @@ test('kill -9 of gameday mid-drill: the ephemeral lab dies with it (stdin pipe)'
 
   const clean = await waitUntil(() => labProcesses(lab).length === 0 && !fs.existsSync(lab.dataRoot), 10_000);
   const tookMs = Date.now() - killedAt;
-  assert.ok(clean, `10 s after kill -9 the lab still runs:\n${describe(labProcesses(lab))}`);
+  assert.ok(clean, `10 s after kill -9 the lab still runs:\n${describeProcesses(labProcesses(lab))}`);
   assertLabGone(lab, `${tookMs} ms after kill -9`);
   console.log(`    (ephemeral lab gone ${tookMs} ms after kill -9 of gameday)`);
 });

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnCli, type CliResult } from '../support/cli';
+import { waitUntil } from '../support/eventually';
+import { describeProcesses, isDaemon, killLabProcesses, labProcesses, labSnapshot, processes, type LabSnapshot } from '../support/processes';
 
 // ------------------------------------------------------------------ helpers
 
@@ -50,115 +52,9 @@ function json(result: CliResult): any {
   }
 }
 
-/** What identifies one lab's processes, captured while it runs. */
-interface LabSnapshot {
-  labDir: string;
-  daemonPid: number;
-  dataRoot: string;
-  appPort: number;
-  addresses: string[];
-  pids: Set<number>;
-}
-
-function snapshot(labDir: string): LabSnapshot {
-  const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8'));
-  const pids = new Set<number>([state.daemonPid]);
-  for (const region of state.regions) {
-    if (region.pgPid) pids.add(region.pgPid);
-    if (region.appPid) pids.add(region.appPid);
-  }
-  return {
-    labDir,
-    daemonPid: state.daemonPid,
-    dataRoot: state.dataRoot,
-    appPort: state.layout.ports.appInternal,
-    addresses: state.regions.map((region: { address: string }) => region.address),
-    pids,
-  };
-}
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  argv: string[];
-}
-
-/** Every live (non-zombie) process, from /proc. */
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z' || fields[0] === 'X') continue;
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv[argv.length - 1] === '') argv.pop();
-      out.push({ pid: Number(entry), ppid: Number(fields[1]), argv });
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
-}
-
-const isDaemon = (p: Proc) => p.argv.some((arg) => /lab[/\\]daemon\.(js|ts)$/.test(arg));
-const isApp = (p: Proc) => p.argv.some((arg) => /lab[/\\]app[/\\]main\.(js|ts)$/.test(arg));
-
-/**
- * The processes still alive that belong to this lab: its daemon (its argv names the lab
- * dir), postmasters of its data root, and apps on its ports (apps of another lab that
- * happens to reuse the ports, parented by that lab's daemon, are not ours).
- */
-function labProcesses(lab: LabSnapshot): Array<{ pid: number; what: string }> {
-  const all = processes();
-  const byPid = new Map(all.map((p) => [p.pid, p]));
-  const found: Array<{ pid: number; what: string }> = [];
-  for (const p of all) {
-    if (p.pid === process.pid) continue;
-    const line = p.argv.join(' ');
-    if (isDaemon(p) && (p.pid === lab.daemonPid || line.includes(lab.labDir))) {
-      found.push({ pid: p.pid, what: `daemon: ${line.slice(0, 160)}` });
-      continue;
-    }
-    const dataDirFlag = p.argv.indexOf('-D');
-    if (path.basename(p.argv[0] ?? '') === 'postgres' && dataDirFlag >= 0 && (p.argv[dataDirFlag + 1] ?? '').startsWith(lab.dataRoot + path.sep)) {
-      found.push({ pid: p.pid, what: `postgres: ${line}` });
-      continue;
-    }
-    if (isApp(p)) {
-      const config = appConfig(p);
-      const parent = byPid.get(p.ppid);
-      const ownedByAnotherLab = parent !== undefined && isDaemon(parent) && parent.pid !== lab.daemonPid && !parent.argv.join(' ').includes(lab.labDir);
-      const onOurPorts = config !== null && config.port === lab.appPort && lab.addresses.includes(config.host);
-      if ((lab.pids.has(p.pid) || onOurPorts) && !ownedByAnotherLab) found.push({ pid: p.pid, what: `app: ${line.slice(0, 160)}` });
-    }
-  }
-  return found;
-}
-
-function appConfig(p: Proc): { host: string; port: number } | null {
-  const arg = p.argv.find((a) => a.startsWith('{'));
-  if (!arg) return null;
-  try {
-    return JSON.parse(arg);
-  } catch {
-    return null;
-  }
-}
-
-async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return predicate();
-}
-
 function assertNothingLeft(lab: LabSnapshot, when: string): void {
   const left = labProcesses(lab);
-  assert.equal(left, [], `${when}: lab processes still running:\n${left.map((p) => `  ${p.pid} ${p.what}`).join('\n')}`);
+  assert.equal(left, [], `${when}: lab processes still running:\n${describeProcesses(left)}`);
 }
 
 function isAlive(pid: number): boolean {
@@ -183,7 +79,7 @@ let dir = '';
 let seen: LabSnapshot[] = [];
 
 function remember(labDir: string): LabSnapshot {
-  const lab = snapshot(labDir);
+  const lab = labSnapshot(labDir);
   seen.push(lab);
   return lab;
 }
@@ -197,7 +93,7 @@ test.after.each(async () => {
   try {
     if (fs.existsSync(path.join(dir, 'state.json'))) {
       try {
-        seen.push(snapshot(dir));
+        seen.push(labSnapshot(dir));
       } catch {
         // torn or unreadable: lab down still tries
       }
@@ -207,13 +103,7 @@ test.after.each(async () => {
     // Belt and braces: whatever survived `lab down` is killed here (the test has already
     // failed on it if it mattered).
     for (const snap of seen) {
-      for (const p of labProcesses(snap)) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
+      killLabProcesses(snap);
       fs.rmSync(snap.dataRoot, { recursive: true, force: true });
     }
     fs.rmSync(dir, { recursive: true, force: true });
@@ -349,7 +239,7 @@ test('a second lab up on the same dir reports the running lab and starts nothing
     [snap.daemonPid],
     'still exactly one daemon for this dir',
   );
-  assert.is(snapshot(dir).daemonPid, snap.daemonPid, 'state.json untouched');
+  assert.is(labSnapshot(dir).daemonPid, snap.daemonPid, 'state.json untouched');
 });
 
 test('lab status, promote and reset with no lab exit 2 with a clear message', async () => {

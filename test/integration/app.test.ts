@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppConfigError, AppStartError, startApp, type AppEvent, type AppProcess } from '../../src/lab/app';
 import { makeLabTempDir, startPgCluster, type PgCluster } from '../../src/lab/postgres';
+import { eventually } from '../support/eventually';
+import { freePortOn } from '../support/net';
+import { postmastersUnder, processAlive } from '../support/processes';
 
 const writerName = 'writer.db.gameday.lab';
 const primaryHost = '127.0.0.2';
@@ -291,53 +292,6 @@ function field(body: unknown, name: string): unknown {
 
 function pick(body: unknown, names: string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, field(body, name)]));
-}
-
-async function freePortOn(hosts: string[]): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await probePort(hosts[0], 0);
-    const others = await Promise.all(hosts.slice(1).map((host) => probePort(host, port).then(() => true, () => false)));
-    if (others.every(Boolean)) return port;
-  }
-  throw new Error(`no port free on all of ${hosts.join(', ')}`);
-}
-
-function probePort(host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const bound = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function postmastersUnder(dir: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
 }
 
 test.run();

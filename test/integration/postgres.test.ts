@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeLabTempDir, PgNode, PgStateError, readPostmasterPid, startPgCluster, stopOrphanPostmaster, type PgCluster } from '../../src/lab/postgres';
+import { eventually } from '../support/eventually';
+import { freePortOn } from '../support/net';
+import { postmastersUnder, processAlive } from '../support/processes';
 
 const primaryHost = '127.0.0.2';
 const standbyHost = '127.0.0.3';
@@ -64,7 +66,7 @@ test('a primary and a standby stream, and a row written on the primary appears o
   const rows = await eventually(async () => {
     const found = await standby.query<{ note: string }>('SELECT note FROM writes WHERE id = 1').catch(() => []);
     return found.length === 1 ? found : undefined;
-  }, 10_000);
+  }, 10_000, 50);
   assert.is(rows[0].note, 'replicated');
 
   try {
@@ -86,13 +88,13 @@ test('with replication held back, acknowledged writes are lost when the primary 
   await eventually(async () => {
     const status = await standby.replication();
     return status.role === 'standby' && status.receiverStatus === 'streaming' && status.upstreamPort === relay?.port ? true : undefined;
-  }, 15_000);
+  }, 15_000, 50);
 
   for (let id = 2; id <= 5; id++) await primary.query('INSERT INTO writes VALUES ($1, $2)', [id, 'before hold']);
   await eventually(async () => {
     const count = await standby.query<{ n: number }>('SELECT count(*)::int AS n FROM writes');
     return count[0].n === 5 ? true : undefined;
-  }, 10_000);
+  }, 10_000, 50);
 
   relay.hold();
   for (let id = 6; id <= 10; id++) await primary.query('INSERT INTO writes VALUES ($1, $2)', [id, 'acknowledged, never replicated']);
@@ -135,7 +137,7 @@ test('rebuildStandbyFrom turns the old primary into a streaming standby of the n
   const ids = await eventually(async () => {
     const rows = await oldPrimary.query<{ id: number }>('SELECT id FROM writes ORDER BY id').catch(() => []);
     return rows.some((row) => row.id === 12) ? rows.map((row) => row.id) : undefined;
-  }, 10_000);
+  }, 10_000, 50);
   assert.equal(ids, [1, 2, 3, 4, 5, 11, 12], 'the rebuilt node has the new primary\'s history, not its own lost writes');
 
   const status = await oldPrimary.replication();
@@ -215,56 +217,6 @@ class HoldableRelay {
     upstream.on('data', (chunk: Buffer) => {
       if (!this.held) downstream.write(chunk);
     });
-  }
-}
-
-/** A port free on every given address (the lab gives each region the same port). */
-async function freePortOn(hosts: string[]): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await probePort(hosts[0], 0);
-    const others = await Promise.all(hosts.slice(1).map((host) => probePort(host, port).then(() => true, () => false)));
-    if (others.every(Boolean)) return port;
-  }
-  throw new Error(`no port free on all of ${hosts.join(', ')}`);
-}
-
-function probePort(host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const bound = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(bound));
-    });
-  });
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function processAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Postmasters whose data directory is under `dir`, by command line (other labs may run beside us). */
-function postmastersUnder(dir: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
   }
 }
 
