@@ -1,15 +1,14 @@
 import { defineExperiment, faults, probes } from 'gameday';
 
 /**
- * Losing us-east-1, on the local lab: the region drops off the network; Route 53-style
- * health checks notice; DNS fails app.gameday.lab over to eu-west-1; eu-west-1's
- * database is promoted and the writer name moves to it; clients' orders succeed again.
+ * Losing us-east-1, on the local lab: the region drops off the network (FIS
+ * disrupt-connectivity); the failover runbook detects it from the Route 53 health check,
+ * fences and promotes eu-west-1's database (RDS FailoverGlobalCluster), waits for DNS to
+ * answer eu-west-1, and verifies clients are served there; clients' orders succeed again.
+ * After the experiment it fails back (planned switchover, no data loss).
  *
  *   npm install
  *   npx gameday run experiments/region-failover.ts
- *
- * Until the built-in failover executor lands, the promotion is a lab helper run on a
- * schedule (`gameday lab promote`); its rollback restores the lab's initial topology.
  */
 export default defineExperiment({
   name: 'region failover: lose us-east-1',
@@ -35,15 +34,17 @@ export default defineExperiment({
   }),
   faults: [
     faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '5s', duration: '25s' }),
-    faults.exec({
-      name: 'promote-eu-west-1',
-      after: '9s',
-      inject: 'gameday lab promote eu-west-1',
-      rollback: 'gameday lab reset',
-      timeout: '30s',
-      rollbackTimeout: '60s',
-    }),
   ],
+  failover: {
+    mode: 'automatic',
+    kind: 'unplanned',
+    from: 'us-east-1',
+    to: 'eu-west-1',
+    detect: { healthCheck: true },
+    trafficShift: 'dns',
+    verify: { successRatio: 0.95, window: '3s', timeout: '30s' },
+    failback: true,
+  },
   duration: '40s',
   tags: ['lab', 'region-failover'],
 });

@@ -48,6 +48,16 @@ export type JournalEventInput =
   | { type: 'fault.reverted'; fault: string; at: number; detail?: Record<string, unknown> }
   | { type: 'fault.revert-failed'; fault: string; error: string }
   | { type: 'stop-condition.breached'; condition: string; detail: string }
+  /** One step of the failover runbook; `at` is when the step's effect happened, when the API says. */
+  | {
+      type: 'failover.step';
+      step: string;
+      status: 'started' | 'succeeded' | 'failed' | 'skipped';
+      at: number;
+      detail?: Record<string, unknown>;
+      error?: string;
+    }
+  | { type: 'failover.completed'; from: string; to: string; ok: boolean; reason: string }
   | { type: 'signal'; signal: string; count: number }
   | { type: 'error'; message: string; where: string }
   | { type: 'run.finished'; status: RunStatus; reason: string };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Experiment, ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import type { FaultContext, PreparedFault } from '../faults/types';
+import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../failover/runbook';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
 import { TrafficRecorder } from '../probes/recorder';
@@ -29,6 +30,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Every journal event, as it is written (progress displays, notifiers). */
   onEvent?: (event: JournalEvent) => void;
+  /** Manual failover: asks the operator; resolves true to go ahead. Without it, manual failovers are declined. */
+  approve?: (question: string) => Promise<boolean>;
 }
 
 export interface RunResult {
@@ -94,6 +97,7 @@ class ExperimentRun {
   private traffic: HttpTraffic | null = null;
   private recorder: TrafficRecorder | null = null;
   private lastRevertAt = 0;
+  private failover: { run: Promise<RunbookResult>; context: RunbookContext; abort: AbortController } | null = null;
   private target: TargetSession | null = null;
   private resolver: CachingResolver | null = null;
   private rollbackFailed = false;
@@ -165,7 +169,9 @@ class ExperimentRun {
       await this.observe();
     } finally {
       journal.append({ type: 'phase', phase: 'rollback' });
+      await this.finishFailover();
       const rollbackOk = await this.rollbackAll(this.stop ? 'abort' : 'end');
+      if (rollbackOk) await this.failBackIfDone();
       if (!rollbackOk || this.rollbackFailed) {
         // Worse than any earlier reason to stop: the world may be left broken.
         this.stop = { status: 'error', reason: 'a rollback failed; the fault may still be active (see the journal, then run `gameday recover`)' };
@@ -181,7 +187,10 @@ class ExperimentRun {
     }
 
     if (this.stop) return this.stop;
-    return verdict(summarize());
+    const judged = verdict(summarize());
+    if (this.failoverFailure && judged.status === 'passed') return { status: 'failed', reason: this.failoverFailure };
+    if (this.failoverFailure) return { status: judged.status, reason: `${judged.reason}; ${this.failoverFailure}` };
+    return judged;
   }
 
   /** Opens the target (for the lab: finds the running one or starts an ephemeral lab). */
@@ -288,8 +297,66 @@ class ExperimentRun {
       const faultRuns = this.experiment.faults.map((fault) => this.runFault(fault, t0));
       await sleep(t0 + this.experiment.duration - now(), this.stopSignal);
       await Promise.all(faultRuns);
+      await this.finishFailover();
     } finally {
       stopWatching();
+    }
+  }
+
+  /** The failover runbook starts with the first fault: in automatic mode it now watches for detection. */
+  private startFailover(): void {
+    const spec = this.experiment.failover;
+    if (!spec || this.failover || !this.target?.aws || this.experiment.target.kind === 'endpoints') return;
+    const regions = this.experiment.target.regions;
+    const from = spec.from ?? this.experiment.target.primary ?? regions[0];
+    const to = spec.to ?? regions.find((region) => region !== from)!;
+    const abort = new AbortController();
+    this.stopSignal.addEventListener('abort', () => abort.abort(), { once: true });
+    const context: RunbookContext = {
+      spec,
+      from,
+      to,
+      target: this.target,
+      journal: this.journal,
+      recorder: this.recorder,
+      signal: abort.signal,
+      approve: this.options.approve ?? (async () => false),
+      registerChange: (name, rollback) => {
+        this.journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
+        this.rollbacks.push({ id: name, description: name, timeoutMs: rollback.timeoutMs + 1_000, undo: async () => {
+          await revertRecord(rollback);
+          this.journal.append({ type: 'fault.reverted', fault: name, at: now() });
+        } });
+      },
+    };
+    this.failover = { run: runFailover(context), context, abort };
+  }
+
+  /** Waits for the runbook; a failed runbook fails the run (the journal says which step). */
+  private async finishFailover(): Promise<void> {
+    if (!this.failover) return;
+    // A runbook still waiting at the end of the observation (nothing detected, or clients
+    // never served by the new region) gets its verify window, then is stopped.
+    const grace = this.failover.context.spec.verify.timeout;
+    const timer = setTimeout(() => this.failover?.abort.abort(), grace);
+    const result = await this.failover.run;
+    clearTimeout(timer);
+    if (!result.ok && !this.stop) this.failoverFailure = result.reason;
+  }
+
+  private failoverFailure: string | null = null;
+
+  /** After the faults are undone: back to the original topology, unless the experiment says to stay. */
+  private async failBackIfDone(): Promise<void> {
+    const failover = this.failover;
+    if (!failover || !failover.context.spec.failback) return;
+    const result = await failover.run;
+    if (!result.ok) return;
+    try {
+      await failBack({ ...failover.context, signal: new AbortController().signal });
+    } catch (error) {
+      this.journal.append({ type: 'error', message: errorMessage(error), where: 'failback' });
+      this.failoverFailure ??= errorMessage(error);
     }
   }
 
@@ -337,6 +404,7 @@ class ExperimentRun {
       // When the API says when the fault took effect (FIS action startTime), that is t_fault.
       const activeAt = detail && typeof detail.activeAt === 'number' ? toMonotonic(detail.activeAt) : now();
       this.journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: activeAt, detail: detail ?? undefined });
+      this.startFailover();
     } catch (error) {
       this.journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
       this.requestStop({ status: 'error', reason: `fault ${fault.name} could not be injected: ${errorMessage(error)}` });

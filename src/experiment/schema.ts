@@ -192,7 +192,34 @@ export const httpProbeSchema = z.strictObject({
   connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
 });
 
-export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema]);
+/**
+ * The write ledger (for RPO): sequenced writes `POST <path> {client, seq}` at a constant
+ * rate, each acknowledged by 201 once committed on the writer; after the observation
+ * `GET <path>?client=` reads back the seqs the writer holds. The lab app speaks it; any
+ * service with the same API can be measured.
+ */
+export const ledgerProbeSchema = z.strictObject({
+  kind: z.literal('ledger'),
+  name: name.default('ledger'),
+  /** Absolute URL of the ledger resource; or `endpoint` (a name from the target) plus `path`. */
+  url: httpUrl.optional(),
+  endpoint: z.string().optional(),
+  path: z.string().startsWith('/', { error: "must start with '/'" }).default('/ledger'),
+  /** Writes per second, constant arrival rate (open model). */
+  rate: z
+    .number({ error: 'expected writes per second, a number > 0' })
+    .positive({ error: 'expected writes per second, a number > 0' })
+    .max(1_000, { error: 'at most 1000 writes per second from the ledger' })
+    .default(10),
+  timeout: duration({ max: '5m' }).prefault('2s'),
+  connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
+  /** Endpoint name to read back from (default: where the writes went). */
+  readBackFrom: z.string().optional(),
+  /** How long the read back keeps retrying while the writer does not answer. */
+  readBackTimeout: duration({ max: '5m' }).prefault('10s'),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema]);
 
 // ---------------------------------------------------------------- faults
 
@@ -285,6 +312,57 @@ export const stopConditionSchema = z.discriminatedUnion('kind', [errorRatioStopS
 
 // ---------------------------------------------------------------- experiment
 
+// ---------------------------------------------------------------- failover
+
+const hookSchema = z.union(
+  [
+    z.strictObject({ name: name.optional(), exec: z.string().min(1), timeout: duration({ max: '1h' }).prefault('60s') }),
+    z.strictObject({
+      name: name.optional(),
+      http: z.strictObject({ url: httpUrl, method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'), body: z.string().optional(), expectStatus: statusRanges.prefault('200-299') }),
+      timeout: duration({ max: '1h' }).prefault('30s'),
+    }),
+  ],
+  { error: "expected a hook: { exec: 'command' } or { http: { url } }" },
+);
+
+export const failoverSchema = z.strictObject({
+  /** automatic: the runbook starts on detection; manual: it waits for approval (a TTY prompt, or --approve). */
+  mode: z.enum(['automatic', 'manual']).default('automatic'),
+  /** unplanned: promote at once, acknowledged writes may be lost; planned: replication catches up first, nothing lost. */
+  kind: z.enum(['unplanned', 'planned']).default('unplanned'),
+  /** The region failed away from (default: the primary) and to (default: the next region). */
+  from: regionName.optional(),
+  to: regionName.optional(),
+  detect: z
+    .strictObject({
+      /** Route 53 health-check status of the `from` region's check. */
+      healthCheck: z.boolean().default(true),
+      /** The traffic probe's error ratio over a window. */
+      errorRatio: z.strictObject({ above: ratio, window: duration().prefault('5s') }).optional(),
+      /** Give up (and fail over no one) when nothing is detected by then. */
+      timeout: duration({ max: '24h' }).prefault('5m'),
+    })
+    .prefault({}),
+  /**
+   * dns: health-check failover records move clients (data plane, preferred); wait until DNS
+   * answers the new region. invert-health-check: also invert the old region's check
+   * (control plane), for records whose checks would not fail by themselves.
+   */
+  trafficShift: z.enum(['dns', 'invert-health-check']).default('dns'),
+  /** Hooks after promotion: scale up, restart queues, warm caches. */
+  warm: z.array(hookSchema).default([]),
+  verify: z
+    .strictObject({
+      successRatio: ratio.default(0.95),
+      window: duration().prefault('3s'),
+      timeout: duration({ max: '1h' }).prefault('60s'),
+    })
+    .prefault({}),
+  /** After the experiment, return to the original topology (planned switchover back). */
+  failback: z.boolean().default(true),
+});
+
 export const hypothesisSchema = z.strictObject({
   /** Objective for the client-observed recovery time. */
   rto: duration({ allowZero: true }).optional(),
@@ -314,6 +392,8 @@ export const experimentSchema = z
     /** Default: the embedded local lab. */
     target: targetSchema.prefault({ kind: 'lab' }),
     hypothesis: hypothesisSchema.prefault({}),
+    /** The built-in failover executor's runbook (lab and aws targets). */
+    failover: failoverSchema.optional(),
     steadyState: steadyStateSchema.prefault({}),
     traffic: httpProbeSchema,
     probes: z.array(probeSchema).default([]),
@@ -344,14 +424,30 @@ export const experimentSchema = z
       }
     };
     checkProbe(experiment.traffic, ['traffic']);
-    if (experiment.hypothesis.rpo !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hypothesis', 'rpo'],
-        message: 'RPO is measured by the write-ledger probe, which gameday does not have yet; remove rpo here',
-      });
-    }
     experiment.probes.forEach((probe, index) => checkProbe(probe, ['probes', index]));
+    checkLedgers(experiment, endpointNames, ctx);
+
+    if (experiment.failover) {
+      if (experiment.target.kind === 'endpoints') {
+        ctx.addIssue({ code: 'custom', path: ['failover'], message: "the failover runbook needs a target with regions ('lab' or 'aws')" });
+      } else {
+        const primary = experiment.target.primary ?? regions[0];
+        const from = experiment.failover.from ?? primary;
+        const to = experiment.failover.to ?? regions.find((region) => region !== from);
+        for (const [field, region] of [['from', experiment.failover.from], ['to', experiment.failover.to]] as const) {
+          if (region !== undefined && !regions.includes(region)) {
+            ctx.addIssue({ code: 'custom', path: ['failover', field], message: `unknown region ${JSON.stringify(region)}; target.regions has: ${regions.join(', ')}` });
+          }
+        }
+        if (from === to) ctx.addIssue({ code: 'custom', path: ['failover', 'to'], message: `must differ from failover.from (${from})` });
+        if (experiment.target.kind === 'aws') {
+          if (!experiment.target.rds) ctx.addIssue({ code: 'custom', path: ['failover'], message: 'needs target.rds.globalClusterId to move the database writer' });
+          if (to && !experiment.target.resources[to]?.dbClusters) {
+            ctx.addIssue({ code: 'custom', path: ['failover', 'to'], message: `needs target.resources[${JSON.stringify(to)}].dbClusters ({ arns: [the regional cluster ARN] })` });
+          }
+        }
+      }
+    }
 
     const names = new Set<string>();
     experiment.faults.forEach((fault, index) => {
@@ -406,6 +502,29 @@ export const experimentSchema = z
     });
   });
 
+/** At most one write ledger, reading back from a known endpoint; an RPO objective needs one. */
+function checkLedgers(
+  experiment: { probes: Probe[]; hypothesis: { rpo?: number } },
+  endpointNames: string[],
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  let ledgers = 0;
+  experiment.probes.forEach((probe, index) => {
+    if (probe.kind !== 'ledger') return;
+    if (++ledgers > 1) ctx.addIssue({ code: 'custom', path: ['probes', index], message: 'at most one probes.ledger(...) per experiment' });
+    if (probe.readBackFrom !== undefined && !endpointNames.includes(probe.readBackFrom)) {
+      ctx.addIssue({ code: 'custom', path: ['probes', index, 'readBackFrom'], message: `unknown endpoint ${JSON.stringify(probe.readBackFrom)}; the target has: ${endpointNames.join(', ')}` });
+    }
+  });
+  if (experiment.hypothesis.rpo !== undefined && ledgers === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hypothesis', 'rpo'],
+      message: `RPO is measured by the write ledger; add probes: [probes.ledger({ endpoint: '${endpointNames[0] ?? 'app'}' })] (a service with POST/GET /ledger, as the lab app has)`,
+    });
+  }
+}
+
 /** How region faults reach the target: AWS APIs (FIS, Route 53, RDS) or the lab's direct control API. */
 export function faultApiOf(target: z.output<typeof targetSchema>): 'aws' | 'direct' | null {
   if (target.kind === 'endpoints') return null;
@@ -423,6 +542,8 @@ export type ExperimentSpec = z.output<typeof experimentSchema>;
 export type Target = z.output<typeof targetSchema>;
 export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
 export type HttpProbe = z.output<typeof httpProbeSchema>;
+export type LedgerProbeConfig = z.input<typeof ledgerProbeSchema>;
+export type LedgerProbe = z.output<typeof ledgerProbeSchema>;
 export type Probe = z.output<typeof probeSchema>;
 export type FaultConfig = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
@@ -433,6 +554,8 @@ export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 export type Hypothesis = z.output<typeof hypothesisSchema>;
 export type LabTarget = z.output<typeof labTargetSchema>;
 export type AwsTarget = z.output<typeof awsTargetSchema>;
+export type FailoverSpec = z.output<typeof failoverSchema>;
+export type FailoverHook = z.output<typeof hookSchema>;
 export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
 export type LatencyFault = z.output<typeof latencyFaultSchema>;
 export type DbStopFault = z.output<typeof dbStopFaultSchema>;

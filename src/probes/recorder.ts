@@ -11,7 +11,7 @@ const flushIntervalMs = 1_000;
  * from the journal alone and a killed run loses at most a second of samples.
  */
 export class TrafficRecorder {
-  readonly samples: OutcomeSample[] = [];
+  readonly samples: Array<OutcomeSample & { region: string }> = [];
   readonly latencies: number[] = [];
   private pending: SampleRow[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -25,7 +25,7 @@ export class TrafficRecorder {
   add(outcome: HttpOutcome): void {
     this.requests++;
     if (!outcome.ok) this.errors++;
-    this.samples.push({ t: outcome.t, ok: outcome.ok });
+    this.samples.push({ t: outcome.t, ok: outcome.ok, region: outcome.region });
     this.latencies.push(outcome.latencyMs);
     this.pending.push([
       Math.round(outcome.t * 10) / 10,
@@ -38,7 +38,7 @@ export class TrafficRecorder {
   }
 
   /** Success ratio of samples due in [from, to), null when none. */
-  ratioBetween(from: number, to: number): { ratio: number | null; count: number } {
+  ratioBetween(from: number, to: number, region?: string): { ratio: number | null; count: number } {
     let ok = 0;
     let count = 0;
     // Samples arrive roughly in time order; walk back from the end for recent windows.
@@ -50,6 +50,8 @@ export class TrafficRecorder {
         if (sample.t < from - 60_000) break;
         continue;
       }
+      // Served by `region` means answered by it; a failure has no region, so it counts against every region.
+      if (region !== undefined && sample.ok && sample.region !== region) continue;
       count++;
       if (sample.ok) ok++;
     }

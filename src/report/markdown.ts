@@ -35,6 +35,7 @@ export function renderMarkdown(summary: RunSummary): string {
     '',
   );
 
+  lines.push(...failoverSection(summary));
   lines.push('## Traffic', '');
   const t = summary.traffic;
   lines.push(`\`${t.probe}\`: ${t.url} at ${t.rate}/s (open model)`);
@@ -96,4 +97,31 @@ function offset(value: number | null): string {
 
 function escapePipes(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function failoverSection(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  const { rto, failover } = summary;
+  if (rto.phases) {
+    lines.push('## RTO phases', '');
+    lines.push('| ' + rto.phases.map((phase) => phase.name).join(' | ') + ' | RTO |');
+    lines.push('|' + '---|'.repeat(rto.phases.length + 1));
+    lines.push('| ' + rto.phases.map((phase) => formatDuration(phase.ms)).join(' | ') + ` | ${rto.ms === null ? '—' : formatDuration(rto.ms)} |`);
+    lines.push('');
+  }
+  if (rto.floorMs !== null) {
+    lines.push(`Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + promotion): ${formatDuration(rto.floorMs)}; measured ${rto.ms === null ? 'n/a' : formatDuration(rto.ms)}.`, '');
+  }
+  if (failover) {
+    lines.push(`## Failover ${failover.from ?? '?'} → ${failover.to ?? '?'}: ${failover.ok === null ? 'unfinished' : failover.ok ? 'completed' : 'FAILED'}`, '');
+    if (failover.reason) lines.push(failover.reason, '');
+    lines.push('| step | outcome | started (+s) | took | detail |');
+    lines.push('|---|---|---|---|---|');
+    for (const step of failover.steps) {
+      const detail = step.error ?? (step.detail ? Object.entries(step.detail).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join('; ') : '');
+      lines.push(`| ${step.name} | ${step.status} | ${offset(step.startedAtMs)} | ${step.ms === null ? '—' : formatDuration(step.ms)} | ${escapePipes(detail)} |`);
+    }
+    lines.push('');
+  }
+  return lines;
 }

@@ -2,6 +2,7 @@ import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
 import { describeRollback } from '../faults/revert';
 import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
 import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
+import { floorOf, phasesOf, summarizeFailover, type FailoverSummary } from './failover';
 
 export const summarySchemaId = 'gameday/run/v1';
 
@@ -56,7 +57,13 @@ export interface RunSummary {
     failedRequests: number;
     criteria: { successRatio: number; windowMs: number };
     note: string | null;
+    /** With a failover runbook: detection, decision, fencing, promotion, traffic shift, stabilisation; they add up to ms. */
+    phases: Array<{ name: string; ms: number }> | null;
+    /** The least RTO the configuration allows (lab: health checks × threshold + DNS TTL + promotion). */
+    floorMs: number | null;
   };
+  /** The failover runbook, step by step, when the experiment has one. */
+  failover: FailoverSummary | null;
   steadyState: {
     before: { ok: boolean; successRatio: number | null; required: number } | null;
     after: { ok: boolean; successRatio: number | null; required: number } | null;
@@ -146,6 +153,8 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
   const { result: rtoResult, afterRollback } = measureRto(samples, tFault, criteria, observeEnd);
   const objectiveMs = spec.hypothesis?.rto ?? null;
   const rto = summarizeRto(rtoResult, objectiveMs, criteria, tFault, iso);
+  rto.phases = phasesOf(events, tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
+  rto.floorMs = floorOf(events, first(events, 'target.opened')?.target ?? started.target);
   if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
 
   const steady = (when: 'before' | 'after') => {
@@ -178,6 +187,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
       regions,
     },
     rto,
+    failover: summarizeFailover(events, offset),
     steadyState: { before: steady('before'), after: steady('after') },
     stopConditions: events
       .filter((e): e is EventOf<'stop-condition.breached'> => e.type === 'stop-condition.breached')
@@ -216,7 +226,7 @@ function summarizeRto(
   tFault: number | null,
   iso: (t: number | null | undefined) => string | null,
 ): RunSummary['rto'] {
-  const base = { objectiveMs, criteria, tFault: iso(tFault) };
+  const base = { objectiveMs, criteria, tFault: iso(tFault), phases: null, floorMs: null };
   if (result === null) {
     return { ...base, ms: null, met: null, recovered: null, atLeastMs: null, tRecovered: null, failedRequests: 0, note: 'no fault was injected' };
   }
@@ -264,6 +274,8 @@ function timelineOf(events: readonly JournalEvent[], offset: (t: number) => numb
       case 'fault.revert-failed': text = `${event.fault} revert FAILED: ${event.error}`; break;
       case 'stop-condition.breached': text = `stop condition ${event.condition}: ${event.detail}`; break;
       case 'signal': text = `received ${event.signal}`; break;
+      case 'failover.step': text = `failover ${event.step} ${event.status}${event.error ? `: ${event.error}` : ''}`; break;
+      case 'failover.completed': text = `failover ${event.ok ? 'completed' : 'FAILED'}: ${event.reason}`; break;
       case 'error': text = `error in ${event.where}: ${event.message}`; break;
       case 'run.finished': text = `finished: ${event.status} (${event.reason})`; break;
     }

@@ -1,0 +1,322 @@
+import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, SwitchoverGlobalClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { promises as dns } from 'node:dns';
+import { describeAwsError } from '../aws/clients';
+import type { AwsModel, ResourceSelector } from '../aws/model';
+import { now, sleep } from '../engine/clock';
+import type { RollbackRecord } from '../engine/events';
+import type { Journal } from '../engine/journal';
+import type { TargetSession } from '../engine/target';
+import type { FailoverSpec } from '../experiment/schema';
+import type { RunbookMarks } from '../measure/phases';
+import type { TrafficRecorder } from '../probes/recorder';
+import { setHealthCheckInverted } from '../aws/route53';
+import { LabClient } from '../lab/client';
+import { hookName, runHook } from './hooks';
+
+export interface RunbookContext {
+  spec: FailoverSpec;
+  from: string;
+  to: string;
+  target: TargetSession;
+  journal: Journal;
+  recorder: TrafficRecorder | null;
+  signal: AbortSignal;
+  /** Manual mode: asks the operator; resolves true to go ahead. */
+  approve: (question: string) => Promise<boolean>;
+  /** Registers (and journals) the undo of a change the runbook makes, before it makes it. */
+  registerChange: (name: string, rollback: RollbackRecord) => void;
+  /** Operator-initiated (`gameday failover`): nothing to detect. */
+  skipDetection?: boolean;
+}
+
+export interface RunbookResult {
+  ok: boolean;
+  reason: string;
+  marks: RunbookMarks;
+  promotionMs: number | null;
+}
+
+class StepFailed extends Error {}
+
+const pollMs = 200;
+
+/**
+ * The failover runbook: detect → decide → fence → promote → shift traffic → warm →
+ * verify → notify, each step timed in the journal. It acts through the same AWS APIs as
+ * the faults (Route 53 health-check status, RDS global-cluster failover), so it runs
+ * against the lab and a real account alike. A failing step stops the runbook with a
+ * clear journal entry.
+ */
+export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
+  const marks: RunbookMarks = { detectedAt: null, decidedAt: null, fencedAt: null, promotedAt: null, shiftedAt: null };
+  let promotionMs: number | null = null;
+  const aws = ctx.target.aws;
+  const finish = (ok: boolean, reason: string): RunbookResult => {
+    ctx.journal.append({ type: 'failover.completed', from: ctx.from, to: ctx.to, ok, reason });
+    return { ok, reason, marks, promotionMs };
+  };
+  if (!aws) return finish(false, 'the target has no AWS model to fail over with');
+
+  try {
+    marks.detectedAt = await step(ctx, 'detect', () => detect(ctx, aws.model));
+    marks.decidedAt = await step(ctx, 'decide', () => decide(ctx));
+    const moved = await moveWriter(ctx, aws.model);
+    marks.fencedAt = moved.fencedAt;
+    marks.promotedAt = moved.promotedAt;
+    promotionMs = Math.round(moved.promotedAt - moved.fencedAt);
+    marks.shiftedAt = await step(ctx, 'shift-traffic', () => shiftTraffic(ctx, aws.model));
+    for (const [index, hook] of ctx.spec.warm.entries()) {
+      await step(ctx, `warm: ${hookName(hook, index)}`, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env) }));
+    }
+    await step(ctx, 'verify', () => verify(ctx));
+    await step(ctx, 'notify', async () => ({ at: now(), detail: { from: ctx.from, to: ctx.to } }));
+    return finish(true, `${ctx.to} serves clients and holds the writer`);
+  } catch (error) {
+    return finish(false, error instanceof StepFailed ? error.message : `failover: ${(error as Error).message}`);
+  }
+}
+
+/** Runs one step with started/succeeded/failed journal entries; returns when its effect happened. */
+async function step(ctx: RunbookContext, name: string, work: () => Promise<{ at: number; detail?: Record<string, unknown> }>): Promise<number> {
+  ctx.journal.append({ type: 'failover.step', step: name, status: 'started', at: now() });
+  try {
+    const { at, detail } = await work();
+    ctx.journal.append({ type: 'failover.step', step: name, status: 'succeeded', at, detail });
+    return at;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.journal.append({ type: 'failover.step', step: name, status: 'failed', at: now(), error: message });
+    throw new StepFailed(`failover step ${name} failed: ${message}`);
+  }
+}
+
+// ------------------------------------------------------------------ detect
+
+/**
+ * Route 53 semantics: a check is unhealthy after `FailureThreshold` consecutive failed
+ * observations. Each poll reads the checkers' latest reports (GetHealthCheckStatus);
+ * a new round of reports counts as one observation, failed when most checkers failed.
+ */
+async function detect(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
+  if (ctx.skipDetection) return { at: now(), detail: { signal: 'operator-initiated' } };
+  const { detect: spec } = ctx.spec;
+  const healthCheckId = spec.healthCheck ? model.healthChecks[ctx.from] : undefined;
+  if (!healthCheckId && !spec.errorRatio) throw new Error(`nothing to detect with: no health check for ${ctx.from} and no detect.errorRatio`);
+  const route53 = ctx.target.aws!.clients.route53();
+  let threshold = 3;
+  if (healthCheckId) {
+    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    threshold = HealthCheck?.HealthCheckConfig?.FailureThreshold ?? 3;
+  }
+  let lastRound = 0;
+  let consecutiveFailures = 0;
+  const deadline = now() + spec.timeout;
+  while (!ctx.signal.aborted) {
+    if (healthCheckId) {
+      try {
+        const { HealthCheckObservations = [] } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+        const round = Math.max(0, ...HealthCheckObservations.map((o) => o.StatusReport?.CheckedTime?.getTime() ?? 0));
+        if (round > lastRound) {
+          lastRound = round;
+          const failed = HealthCheckObservations.filter((o) => o.StatusReport?.Status?.startsWith('Failure')).length;
+          consecutiveFailures = failed * 2 > HealthCheckObservations.length ? consecutiveFailures + 1 : 0;
+          if (consecutiveFailures >= threshold) {
+            return { at: now(), detail: { signal: 'route53-health-check', healthCheckId, failureThreshold: threshold, lastReport: HealthCheckObservations[0]?.StatusReport?.Status } };
+          }
+        }
+      } catch (error) {
+        throw new Error(`Route 53 GetHealthCheckStatus ${healthCheckId}: ${describeAwsError(error)}`);
+      }
+    }
+    if (spec.errorRatio && ctx.recorder) {
+      const current = now();
+      const { ratio, count } = ctx.recorder.ratioBetween(current - spec.errorRatio.window, current);
+      if (ratio !== null && count >= 5 && 1 - ratio > spec.errorRatio.above) {
+        return { at: current, detail: { signal: 'error-ratio', errorRatio: Math.round((1 - ratio) * 1000) / 1000, window: spec.errorRatio.window } };
+      }
+    }
+    if (now() > deadline) throw new Error(`no failure of ${ctx.from} detected within ${spec.timeout} ms`);
+    await sleep(pollMs, ctx.signal);
+  }
+  throw new Error('the run ended before a failure was detected');
+}
+
+async function decide(ctx: RunbookContext): Promise<{ at: number; detail: Record<string, unknown> }> {
+  if (ctx.spec.mode === 'automatic') return { at: now(), detail: { mode: 'automatic' } };
+  const approved = await ctx.approve(`Fail over from ${ctx.from} to ${ctx.to} (${ctx.spec.kind})?`);
+  if (!approved) throw new Error('not approved (manual mode: answer the prompt, or pass --approve)');
+  return { at: now(), detail: { mode: 'manual', approved: true } };
+}
+
+// ------------------------------------------------------------------ fence + promote
+
+function firstArn(selector: ResourceSelector | undefined): string | undefined {
+  return selector && 'arns' in selector ? selector.arns[0] : undefined;
+}
+
+/**
+ * Moves the writer with RDS: FailoverGlobalCluster with AllowDataLoss (unplanned) or
+ * SwitchoverGlobalCluster (planned). Fencing is verified, not assumed: the old writer's
+ * cluster stops being the writer and, where its instance is known, stops accepting
+ * connections; promotion ends when the target cluster is the available writer.
+ */
+async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fencedAt: number; promotedAt: number }> {
+  const globalClusterId = model.globalClusterId;
+  const targetArn = firstArn(model.resources[ctx.to]?.dbClusters);
+  const fromArn = firstArn(model.resources[ctx.from]?.dbClusters);
+  const fromInstance = firstArn(model.resources[ctx.from]?.dbInstances);
+  const rds = ctx.target.aws!.clients.rds(ctx.to);
+  const rdsFrom = ctx.target.aws!.clients.rds(ctx.from);
+  let fencedAt = 0;
+  let promotedAt = 0;
+  const fenceVerification: string[] = [];
+
+  ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'started', at: now() });
+  const planned = ctx.spec.kind === 'planned';
+  try {
+    if (!globalClusterId || !targetArn) throw new Error('the target names no global cluster or no cluster ARN for the new writer region');
+    await rds.send(
+      planned
+        ? new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetArn })
+        : new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetArn, AllowDataLoss: true }),
+    );
+    const deadline = now() + 15 * 60_000;
+    for (;;) {
+      const { GlobalClusters } = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
+      const cluster = GlobalClusters?.[0];
+      const writer = cluster?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
+      if (!fencedAt && fromInstance) {
+        const instanceStatus = await instanceStatusOf(rdsFrom, fromInstance);
+        if (instanceStatus !== 'available') {
+          fencedAt = now();
+          fenceVerification.push(`old writer instance ${instanceStatus}`);
+        }
+      }
+      if (!fencedAt && writer !== fromArn) {
+        fencedAt = now();
+        fenceVerification.push('old cluster no longer the writer');
+      }
+      if (writer === targetArn && cluster?.Status === 'available' && !cluster.FailoverState?.Status) {
+        promotedAt = now();
+        if (!fencedAt) fencedAt = promotedAt;
+        if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer')) fenceVerification.push('old cluster no longer the writer');
+        break;
+      }
+      if (now() > deadline) throw new Error(`${targetArn} did not become the writer within 15 minutes`);
+      await sleep(pollMs);
+    }
+  } catch (error) {
+    const message = `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
+    ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'failed', at: now(), error: message });
+    throw new StepFailed(`failover step fence failed: ${message}`);
+  }
+  ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'succeeded', at: fencedAt, detail: { verified: fenceVerification.join('; '), planned } });
+  ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'started', at: fencedAt });
+  ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'succeeded', at: promotedAt, detail: { writer: targetArn } });
+  return { fencedAt, promotedAt };
+}
+
+async function instanceStatusOf(rds: RDSClient, instanceArn: string): Promise<string> {
+  const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceArn }));
+  return DBInstances?.[0]?.DBInstanceStatus ?? 'unknown';
+}
+
+// ------------------------------------------------------------------ traffic
+
+/**
+ * Data plane first: Route 53 failover records move clients once the old region's check is
+ * unhealthy. With `invert-health-check` the runbook forces that (control plane), with its
+ * undo journaled first. In the lab, the step ends when the lab DNS answers the new region.
+ */
+async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
+  const healthCheckId = model.healthChecks[ctx.from];
+  if (ctx.spec.trafficShift === 'invert-health-check') {
+    if (!healthCheckId) throw new Error(`no health check for ${ctx.from} to invert`);
+    ctx.registerChange(`failover: invert ${healthCheckId}`, {
+      kind: 'route53-health-check',
+      connection: model.connection,
+      healthCheckId,
+      inverted: false,
+      description: `Route 53: UpdateHealthCheck ${healthCheckId} Inverted=false`,
+      timeoutMs: 30_000,
+    });
+    await setHealthCheckInverted(ctx.target.aws!.clients.route53(), healthCheckId, true);
+  }
+  const lab = ctx.target.lab;
+  if (!lab || !ctx.target.dnsServer) {
+    return { at: now(), detail: { mode: ctx.spec.trafficShift, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
+  }
+  const toAddress = lab.state.regions.find((region) => region.name === ctx.to)?.address;
+  const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
+  resolver.setServers([`${ctx.target.dnsServer.host}:${ctx.target.dnsServer.port}`]);
+  const deadline = now() + 5 * 60_000;
+  try {
+    while (!ctx.signal.aborted) {
+      const answers = await resolver.resolve4('app.gameday.lab').catch(() => [] as string[]);
+      if (answers.includes(toAddress!)) return { at: now(), detail: { mode: ctx.spec.trafficShift, dns: `app.gameday.lab -> ${answers.join(', ')}` } };
+      if (now() > deadline) throw new Error(`app.gameday.lab still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
+      await sleep(pollMs, ctx.signal);
+    }
+    throw new Error('the run ended before DNS moved');
+  } finally {
+    resolver.cancel();
+  }
+}
+
+async function verify(ctx: RunbookContext): Promise<{ at: number; detail: Record<string, unknown> }> {
+  const { successRatio, window, timeout } = ctx.spec.verify;
+  if (!ctx.recorder) return { at: now(), detail: { note: 'no traffic probe to verify with' } };
+  const started = now();
+  while (!ctx.signal.aborted) {
+    const current = now();
+    const { ratio, count } = ctx.recorder.ratioBetween(Math.max(started, current - window), current, ctx.to);
+    if (current - started >= Math.min(window, 1_000) && ratio !== null && count >= 3 && ratio >= successRatio) {
+      return { at: current, detail: { servedBy: ctx.to, successRatio: Math.round(ratio * 1000) / 1000, requests: count } };
+    }
+    if (current - started > timeout) throw new Error(`clients were not served by ${ctx.to} at ≥ ${successRatio * 100}% within ${timeout} ms (last ${ratio === null ? 'no samples' : `${Math.round(ratio * 100)}%`})`);
+    await sleep(pollMs, ctx.signal);
+  }
+  throw new Error('the run ended before verification');
+}
+
+// ------------------------------------------------------------------ failback
+
+/**
+ * Back to the original topology: in the lab the old writer is rebuilt as a standby of
+ * the new one (it was fenced by stopping it), then a planned switchover moves the writer
+ * back without losing writes; on AWS the old region rejoins by itself and the planned
+ * switchover does the rest.
+ */
+export async function failBack(ctx: RunbookContext): Promise<void> {
+  const aws = ctx.target.aws!;
+  await step(ctx, 'failback', async () => {
+    const lab = ctx.target.lab;
+    if (lab) {
+      const started = await new LabClient(lab.state.controlUrl).startDatabase(ctx.from);
+      void started;
+    }
+    const fromArn = firstArn(aws.model.resources[ctx.from]?.dbClusters);
+    if (!aws.model.globalClusterId || !fromArn) throw new Error('no global cluster or cluster ARN to fail back to');
+    const rds = aws.clients.rds(ctx.from);
+    const deadline = now() + 5 * 60_000;
+    // The rejoined region must be replicating before a switchover can catch it up.
+    for (;;) {
+      try {
+        await rds.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: aws.model.globalClusterId, TargetDbClusterIdentifier: fromArn }));
+        break;
+      } catch (error) {
+        if (now() > deadline) throw new Error(`RDS SwitchoverGlobalCluster back to ${ctx.from}: ${describeAwsError(error)}`);
+        await sleep(500);
+      }
+    }
+    for (;;) {
+      const { GlobalClusters } = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: aws.model.globalClusterId }));
+      const cluster = GlobalClusters?.[0];
+      const writer = cluster?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
+      if (writer === fromArn && cluster?.Status === 'available' && !cluster.FailoverState?.Status) return { at: now(), detail: { writer: fromArn } };
+      if (now() > deadline) throw new Error(`${ctx.from} was not the writer again within 5 minutes`);
+      await sleep(pollMs);
+    }
+  });
+}
