@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { gamedayVersion } from '../version';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
+import { failoverCommand } from './commands/failover';
 import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -60,8 +61,24 @@ function parser(argv: string[], guard: Guard) {
           .positional('file', { type: 'string', demandOption: true })
           .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
-          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' }),
-      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json }))(),
+          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
+          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' }),
+      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve }))(),
+    )
+    .command(
+      'failover <file>',
+      "run the experiment's failover runbook alone (a real DR action): fence, promote, shift traffic, warm, verify",
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file with a failover runbook' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print the steps; do nothing' })
+          .option('shift', { choices: ['dns', 'invert-health-check'] as const, describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)" })
+          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual runbook up front (no prompt)' })
+          .option('out', { type: 'string', describe: 'run directory' })
+          .option('reports', { type: 'string', default: 'reports' })
+          .option('json', { type: 'boolean', default: false }),
+      (args) =>
+        guard(() => failoverCommand(args.file, { dryRun: args['dry-run'], approve: args.approve, out: args.out, reports: args.reports, json: args.json, shift: args.shift }))(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

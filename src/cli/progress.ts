@@ -66,6 +66,12 @@ export class ProgressDisplay {
       case 'fault.revert-failed':
         this.line(`ROLLBACK FAILED for ${event.fault}: ${event.error}`);
         break;
+      case 'failover.step':
+        if (event.status !== 'started') this.line(`failover ${event.step}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);
+        break;
+      case 'failover.completed':
+        this.line(`failover ${event.from} → ${event.to} ${event.ok ? 'completed' : 'FAILED'}: ${event.reason}`);
+        break;
       case 'stop-condition.breached':
         this.line(`stop condition ${event.condition}: ${event.detail}`);
         break;

@@ -9,6 +9,12 @@ export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'pos
 /** A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or '']. */
 export type SampleRow = [number, number, number, 0 | 1, string, string];
 
+/**
+ * A ledger write, compact: [seq, t (ms, scheduled time), latencyMs (ack or failure time − t),
+ * status or 0, acknowledged 1/0, error code or '', writer (x-gameday-writer) or '', region or ''].
+ */
+export type LedgerRow = [number, number, number, number, 0 | 1, string, string, string];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -31,9 +37,24 @@ export type JournalEventInput =
   | { type: 'preflight.check'; check: string; ok: boolean; detail: string }
   | { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; successRatio: number | null; required: number; samples: number }
   | { type: 'observe.started'; t0: number; durationMs: number }
-  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number }
+  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number; client?: string }
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
+  | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
+  /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
+  | {
+      type: 'ledger.readback';
+      probe: string;
+      client: string;
+      url: string;
+      ok: boolean;
+      seqs: number[];
+      /** x-gameday-writer and x-gameday-region of the answer. */
+      writer: string;
+      region: string;
+      attempts: number;
+      error?: string;
+    }
   | {
       type: 'fault.injecting';
       fault: string;

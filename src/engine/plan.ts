@@ -56,7 +56,10 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, endpoints)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
   });
   for (const probe of experiment.probes) {
-    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s` });
+    const action = probe.kind === 'ledger'
+      ? `start write ledger ${probe.name}: POST ${probeUrl(probe, endpoints)} {client, seq} at ${probe.rate}/s; stop it when the observation ends and read back what the writer holds (before any rollback)`
+      : `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`;
+    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action });
   }
   experiment.stopConditions.forEach((condition, index) => {
     const what = condition.kind === 'errorRatio'
@@ -73,6 +76,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
       steps.push({ atMs: experiment.duration, phase: 'rollback', action: `revert ${fault.name} (held until the end): ${plan.rollback}` });
     }
   }
+  steps.push(...planFailover(experiment));
   steps.push({ atMs: experiment.duration, phase: 'rollback', action: 'revert anything still injected, newest first' });
   steps.push({
     atMs: experiment.duration,
@@ -80,4 +84,29 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     action: `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then verdict${experiment.hypothesis.rto !== undefined ? ` (RTO objective ${experiment.hypothesis.rto} ms)` : ''}`,
   });
   return steps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** The failover runbook's steps: it starts with the first fault and acts on detection. */
+function planFailover(experiment: Experiment): PlanStep[] {
+  const spec = experiment.failover;
+  const target = experiment.target;
+  if (!spec || target.kind === 'endpoints') return [];
+  const from = spec.from ?? target.primary ?? target.regions[0];
+  const to = spec.to ?? target.regions.find((region) => region !== from)!;
+  const start = Math.min(...experiment.faults.map((fault) => fault.after), experiment.duration);
+  const detectBy = [spec.detect.healthCheck ? `Route 53 GetHealthCheckStatus of ${from}'s check (FailureThreshold consecutive failures)` : null, spec.detect.errorRatio ? `traffic error ratio > ${spec.detect.errorRatio.above * 100}% over ${spec.detect.errorRatio.window} ms` : null]
+    .filter(Boolean)
+    .join(' or ');
+  const runbook = [
+    `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)`,
+    `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
+    `fence + promote: RDS ${spec.kind === 'planned' ? 'SwitchoverGlobalCluster (replication catches up, no data loss)' : 'FailoverGlobalCluster AllowDataLoss=true'} to ${to}; verify the old writer no longer accepts writes`,
+    `shift traffic: ${spec.trafficShift === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
+    ...spec.warm.map((hook, index) => `warm ${index + 1}: ${'exec' in hook ? `sh -c ${JSON.stringify(hook.exec)}` : `${hook.http.method} ${hook.http.url}`}`),
+    `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,
+    'notify',
+  ];
+  const steps: PlanStep[] = runbook.map((action) => ({ atMs: start, phase: 'observe', action: `failover ${from} → ${to}, ${action}` }));
+  if (spec.failback) steps.push({ atMs: experiment.duration, phase: 'rollback', action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)` });
+  return steps;
 }

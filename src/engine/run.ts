@@ -12,6 +12,7 @@ import { HttpTraffic } from '../probes/http';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
 import { CachingResolver } from '../probes/resolver';
+import { LedgerSession, ledgerUrls } from '../probes/ledger';
 import type { LookupFunction } from 'node:net';
 import { openTarget, type TargetSession } from './target';
 import { renderMarkdown } from '../report/markdown';
@@ -30,6 +31,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Every journal event, as it is written (progress displays, notifiers). */
   onEvent?: (event: JournalEvent) => void;
+  /** Run only the failover runbook (`gameday failover`). */
+  failoverOnly?: boolean;
+  /** Overrides the runbook's trafficShift (e.g. invert a healthy region's check in a planned DR move). */
+  trafficShift?: 'dns' | 'invert-health-check';
   /** Manual failover: asks the operator; resolves true to go ahead. Without it, manual failovers are declined. */
   approve?: (question: string) => Promise<boolean>;
 }
@@ -95,6 +100,7 @@ class ExperimentRun {
   private stop: Stop | null = null;
   private interrupted = false;
   private traffic: HttpTraffic | null = null;
+  private ledger: LedgerSession | null = null;
   private recorder: TrafficRecorder | null = null;
   private lastRevertAt = 0;
   private failover: { run: Promise<RunbookResult>; context: RunbookContext; abort: AbortController } | null = null;
@@ -150,12 +156,14 @@ class ExperimentRun {
       const opened = await this.openTarget();
       if (opened) return { status: 'error', reason: opened };
       if (this.stop) return this.stop;
+      if (this.options.failoverOnly) return await this.failoverOnly();
       const unreachable = await this.preflight();
       if (unreachable) return { status: 'error', reason: unreachable };
       if (this.stop) return this.stop;
 
       journal.append({ type: 'phase', phase: 'steady-state' });
       this.startTraffic();
+      this.startLedger();
       const before = await this.steadyStateBefore();
       if (this.stop) return this.stop;
       if (!before.ok) {
@@ -168,6 +176,8 @@ class ExperimentRun {
       journal.append({ type: 'phase', phase: 'observe' });
       await this.observe();
     } finally {
+      // Before any rollback: a rollback may rewind the writer (failback, lab reset), which is not what RPO measures.
+      await this.finishLedger();
       journal.append({ type: 'phase', phase: 'rollback' });
       await this.finishFailover();
       const rollbackOk = await this.rollbackAll(this.stop ? 'abort' : 'end');
@@ -229,6 +239,7 @@ class ExperimentRun {
     const urls = new Map<string, string>();
     for (const [name, url] of Object.entries(this.target!.endpoints)) urls.set(name, url);
     urls.set(this.experiment.traffic.name, probeUrl(this.experiment.traffic, this.target!.endpoints));
+    for (const probe of this.experiment.probes) if (probe.kind === 'ledger') urls.set(probe.name, ledgerUrls(probe, this.target!.endpoints).write);
     const failures: string[] = [];
     for (const [name, url] of urls) {
       const result = await reach(url, 5_000, this.lookup);
@@ -255,6 +266,24 @@ class ExperimentRun {
     this.recorder.close();
     this.journal.append({ type: 'probe.stopped', probe: this.traffic.name, requests: this.recorder.requests, errors: this.recorder.errors });
     this.traffic = null;
+  }
+
+  /** The write ledger (at most one), started with the traffic. */
+  private startLedger(): void {
+    const probe = this.experiment.probes.find((candidate) => candidate.kind === 'ledger');
+    if (!probe) return;
+    this.ledger = LedgerSession.start(probe, this.target!.endpoints, this.journal, { runId: this.options.runId, lookup: this.lookup });
+  }
+
+  /** Stops the ledger's writes and reads back what the writer holds; an interrupted run skips the read back. */
+  private async finishLedger(): Promise<void> {
+    const ledger = this.ledger;
+    this.ledger = null;
+    try {
+      await ledger?.finish({ readBack: !this.interrupted, signal: this.options.signal });
+    } catch (error) {
+      this.journal.append({ type: 'error', message: errorMessage(error), where: 'write ledger' });
+    }
   }
 
   private async steadyStateBefore(): Promise<{ ok: boolean; ratio: number | null }> {
@@ -303,8 +332,22 @@ class ExperimentRun {
     }
   }
 
+  /**
+   * `gameday failover`: the runbook alone, as a real DR action — operator-initiated (nothing
+   * to detect), no faults, no steady-state gate (the old region may be down), no failback.
+   */
+  private async failoverOnly(): Promise<{ status: RunStatus; reason: string }> {
+    this.journal.append({ type: 'phase', phase: 'observe' });
+    this.startTraffic();
+    this.journal.append({ type: 'observe.started', t0: now(), durationMs: 0 });
+    this.startFailover({ skipDetection: true });
+    if (!this.failover) return { status: 'error', reason: 'the experiment has no failover runbook, or its target cannot fail over' };
+    const result = await this.failover.run;
+    return result.ok ? { status: 'passed', reason: result.reason } : { status: 'failed', reason: result.reason };
+  }
+
   /** The failover runbook starts with the first fault: in automatic mode it now watches for detection. */
-  private startFailover(): void {
+  private startFailover(options: { skipDetection?: boolean } = {}): void {
     const spec = this.experiment.failover;
     if (!spec || this.failover || !this.target?.aws || this.experiment.target.kind === 'endpoints') return;
     const regions = this.experiment.target.regions;
@@ -313,7 +356,7 @@ class ExperimentRun {
     const abort = new AbortController();
     this.stopSignal.addEventListener('abort', () => abort.abort(), { once: true });
     const context: RunbookContext = {
-      spec,
+      spec: this.options.trafficShift ? { ...spec, trafficShift: this.options.trafficShift } : spec,
       from,
       to,
       target: this.target,
@@ -321,8 +364,18 @@ class ExperimentRun {
       recorder: this.recorder,
       signal: abort.signal,
       approve: this.options.approve ?? (async () => false),
+      skipDetection: options.skipDetection,
+      verifyProbe: {
+        url: probeUrl(this.experiment.traffic, this.target.endpoints),
+        method: this.experiment.traffic.method,
+        headers: this.experiment.traffic.headers,
+        body: this.experiment.traffic.body,
+        lookup: this.lookup,
+      },
       registerChange: (name, rollback) => {
         this.journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
+        // A standalone failover is a real DR action: what it changes stays changed (the journal says how to undo it).
+        if (this.options.failoverOnly) return;
         this.rollbacks.push({ id: name, description: name, timeoutMs: rollback.timeoutMs + 1_000, undo: async () => {
           await revertRecord(rollback);
           this.journal.append({ type: 'fault.reverted', fault: name, at: now() });
@@ -349,7 +402,8 @@ class ExperimentRun {
   /** After the faults are undone: back to the original topology, unless the experiment says to stay. */
   private async failBackIfDone(): Promise<void> {
     const failover = this.failover;
-    if (!failover || !failover.context.spec.failback) return;
+    // After an interrupt the operator wants out, not another topology change.
+    if (!failover || !failover.context.spec.failback || this.interrupted || this.options.failoverOnly) return;
     const result = await failover.run;
     if (!result.ok) return;
     try {
@@ -463,17 +517,26 @@ class ExperimentRun {
 /** Passed only when every objective with a measurement is met and the target came back. */
 function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
   const misses: string[] = [];
-  const { rto } = summary;
+  const { rto, rpo } = summary;
   if (rto.met === false) {
     misses.push(rto.recovered === false ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)` : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`);
   }
+  if (rpo?.met === false) misses.push(rpoMiss(rpo));
   const after = summary.steadyState.after;
   if (after && !after.ok) misses.push(`steady state did not return after rollback (success ratio ${formatRatio(after.successRatio)} < ${formatRatio(after.required)})`);
   if (misses.length > 0) return { status: 'failed', reason: misses.join('; ') };
   const met: string[] = [];
   if (rto.met) met.push(`RTO ${rto.ms} ms ≤ ${rto.objectiveMs} ms`);
+  if (rpo?.met) met.push(`RPO ${rpo.ms} ms ≤ ${rpo.objectiveMs} ms (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost)`);
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
+}
+
+function rpoMiss(rpo: NonNullable<RunSummary['rpo']>): string {
+  if (rpo.ms === null) return `RPO not measured (objective ${rpo.objectiveMs} ms): ${rpo.note}`;
+  const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost`;
+  if (rpo.ms > rpo.objectiveMs!) return `RPO ${rpo.ms} ms > objective ${rpo.objectiveMs} ms (${lost})`;
+  return `split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ${rpo.duplicateWrites} present twice (RPO ${rpo.ms} ms, ${lost})`;
 }
 
 function describeTarget(experiment: Experiment): { kind: string; [key: string]: unknown } {

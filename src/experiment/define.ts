@@ -3,6 +3,7 @@ import type {
   FaultConfig,
   ExperimentConfig,
   HttpProbeConfig,
+  LedgerProbeConfig,
   StopConditionConfig,
 } from './schema';
 
@@ -39,6 +40,8 @@ export const faults = {
 /** Probe constructors. */
 export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
+  /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
+  ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
 };
 
 /** Stop-condition constructors. */

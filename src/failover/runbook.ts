@@ -1,6 +1,9 @@
 import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, SwitchoverGlobalClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { promises as dns } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel, ResourceSelector } from '../aws/model';
 import { now, sleep } from '../engine/clock';
@@ -28,6 +31,8 @@ export interface RunbookContext {
   registerChange: (name: string, rollback: RollbackRecord) => void;
   /** Operator-initiated (`gameday failover`): nothing to detect. */
   skipDetection?: boolean;
+  /** What verify asks, as a new client would: the traffic URL and the target's name lookup. */
+  verifyProbe: { url: string; method: string; headers: Record<string, string>; body?: string; lookup?: LookupFunction } | null;
 }
 
 export interface RunbookResult {
@@ -204,6 +209,7 @@ async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fence
         break;
       }
       if (now() > deadline) throw new Error(`${targetArn} did not become the writer within 15 minutes`);
+      if (ctx.signal.aborted) throw new Error('interrupted while the writer was moving (RDS carries on with it)');
       await sleep(pollMs);
     }
   } catch (error) {
@@ -264,20 +270,54 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
   }
 }
 
+/**
+ * Clients are served by the new region: verify sends its own requests, each on a new
+ * connection resolved afresh (a keep-alive connection to the old region, still healthy
+ * in a planned move, would prove nothing), and needs the success ratio over the window
+ * with every success answered by the new region.
+ */
 async function verify(ctx: RunbookContext): Promise<{ at: number; detail: Record<string, unknown> }> {
   const { successRatio, window, timeout } = ctx.spec.verify;
-  if (!ctx.recorder) return { at: now(), detail: { note: 'no traffic probe to verify with' } };
+  const probe = ctx.verifyProbe;
+  if (!probe) return { at: now(), detail: { note: 'no traffic probe to verify with' } };
   const started = now();
+  const results: Array<{ t: number; ok: boolean }> = [];
   while (!ctx.signal.aborted) {
+    const sentAt = now();
+    const answer = await askOnce(probe, Math.min(2_000, window));
+    results.push({ t: sentAt, ok: answer.status >= 200 && answer.status < 400 && answer.region === ctx.to });
     const current = now();
-    const { ratio, count } = ctx.recorder.ratioBetween(Math.max(started, current - window), current, ctx.to);
-    if (current - started >= Math.min(window, 1_000) && ratio !== null && count >= 3 && ratio >= successRatio) {
-      return { at: current, detail: { servedBy: ctx.to, successRatio: Math.round(ratio * 1000) / 1000, requests: count } };
+    const recent = results.filter((result) => result.t >= current - window);
+    const ratio = recent.filter((result) => result.ok).length / recent.length;
+    if (current - started >= Math.min(window, 1_000) && recent.length >= 3 && ratio >= successRatio) {
+      return { at: current, detail: { servedBy: ctx.to, successRatio: Math.round(ratio * 1000) / 1000, requests: recent.length } };
     }
-    if (current - started > timeout) throw new Error(`clients were not served by ${ctx.to} at ≥ ${successRatio * 100}% within ${timeout} ms (last ${ratio === null ? 'no samples' : `${Math.round(ratio * 100)}%`})`);
+    if (current - started > timeout) {
+      throw new Error(`clients were not served by ${ctx.to} at ≥ ${successRatio * 100}% within ${timeout} ms (last: ${answer.detail})`);
+    }
     await sleep(pollMs, ctx.signal);
   }
   throw new Error('the run ended before verification');
+}
+
+function askOnce(
+  probe: NonNullable<RunbookContext['verifyProbe']>,
+  timeoutMs: number,
+): Promise<{ status: number; region: string; detail: string }> {
+  return new Promise((resolve) => {
+    const transport = probe.url.startsWith('https:') ? https : http;
+    const request = transport.request(probe.url, { method: probe.method, headers: probe.headers, agent: false, lookup: probe.lookup, timeout: timeoutMs }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        const region = String(response.headers['x-gameday-region'] ?? '');
+        resolve({ status: response.statusCode ?? 0, region, detail: `HTTP ${response.statusCode} from ${region || 'an unnamed region'}` });
+      });
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, region: '', detail: error.code ?? error.message }));
+    if (probe.body !== undefined) request.write(probe.body);
+    request.end();
+  });
 }
 
 // ------------------------------------------------------------------ failback

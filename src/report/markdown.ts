@@ -26,6 +26,8 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push('| objective | measured | target | met |');
   lines.push('|---|---|---|---|');
   lines.push(`| RTO (client-observed) | ${rtoMeasured(summary)} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
+  const rpo = summary.rpo;
+  if (rpo) lines.push(`| RPO (write ledger) | ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} | ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`);
   const after = summary.steadyState.after;
   if (after) lines.push(`| steady state after rollback | ${formatRatio(after.successRatio)} | ≥ ${formatRatio(after.required)} | ${metMark(after.ok)} |`);
   lines.push('');
@@ -49,6 +51,7 @@ export function renderMarkdown(summary: RunSummary): string {
     lines.push(`Served by region: ${regions.map(([region, count]) => `${region} ${count}`).join(', ')}`, '');
   }
 
+  lines.push(...ledgerSection(summary));
   lines.push('## Faults', '');
   if (summary.faults.length === 0) lines.push('No fault was injected.', '');
   else {
@@ -74,6 +77,26 @@ export function renderMarkdown(summary: RunSummary): string {
   for (const entry of summary.timeline) lines.push(`| ${offset(entry.offsetMs)} | ${escapePipes(entry.event)} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+function ledgerSection(summary: RunSummary): string[] {
+  const rpo = summary.rpo;
+  if (!rpo) return [];
+  const lines = ['## Write ledger', ''];
+  lines.push(`\`${rpo.probe}\`: POST ${rpo.url} at ${rpo.rate}/s as client \`${rpo.client}\`; read back when the observation ended, before any rollback.`, '');
+  lines.push('| writes | acknowledged | lost | unacknowledged but present | duplicates | RPO |');
+  lines.push('|---|---|---|---|---|---|');
+  lines.push(`| ${rpo.writes} | ${rpo.ackedWrites} | ${rpo.lostWrites} | ${rpo.unconfirmedWrites} | ${rpo.duplicateWrites} | ${rpo.ms === null ? '—' : formatDuration(rpo.ms)} |`);
+  lines.push('');
+  if (rpo.readBack?.ok) lines.push(`Read back from writer ${rpo.readBack.writer || '(not named)'}${rpo.readBack.region ? ` via ${rpo.readBack.region}` : ''} (${rpo.readBack.attempts} attempt${rpo.readBack.attempts === 1 ? '' : 's'}).`);
+  if (rpo.note) lines.push(`Note: ${rpo.note}.`);
+  if (rpo.writers.length > 0) lines.push(`Acknowledged by: ${rpo.writers.join(' → ')}.`);
+  if (rpo.lostSeqs.length > 0) lines.push(`Lost seqs${rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length} of ${rpo.lostWrites})` : ''}: ${rpo.lostSeqs.join(', ')}.`);
+  if (rpo.splitBrain) {
+    lines.push(`**Split brain:** ${rpo.staleWriterAcks} write${rpo.staleWriterAcks === 1 ? '' : 's'} acknowledged by a superseded writer after a newer one had acknowledged, ${rpo.duplicateWrites} present more than once.`);
+  }
+  lines.push('', 'RPO = acknowledgement time of the last lost write − that of the last surviving write acknowledged before the first loss.', '');
+  return lines;
 }
 
 function rtoMeasured(summary: RunSummary): string {

@@ -1,6 +1,7 @@
 import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
 import { describeRollback } from '../faults/revert';
 import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
+import { computeRpo, type AckedWrite, type UnackedWrite } from '../measure/rpo';
 import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
 import { floorOf, phasesOf, summarizeFailover, type FailoverSummary } from './failover';
 
@@ -64,6 +65,32 @@ export interface RunSummary {
   };
   /** The failover runbook, step by step, when the experiment has one. */
   failover: FailoverSummary | null;
+  /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
+  rpo: {
+    /** null when it could not be measured (no read back); see note. */
+    ms: number | null;
+    objectiveMs: number | null;
+    /** RPO within the objective and no split brain; null without an objective. */
+    met: boolean | null;
+    ackedWrites: number;
+    lostWrites: number;
+    duplicateWrites: number;
+    splitBrain: boolean;
+    /** The first 100 lost seqs, ascending. */
+    lostSeqs: number[];
+    /** Writes sent, and those not acknowledged yet present on the writer. */
+    writes: number;
+    unconfirmedWrites: number;
+    staleWriterAcks: number;
+    /** Writers (x-gameday-writer) in the order they first acknowledged. */
+    writers: string[];
+    probe: string;
+    url: string;
+    rate: number;
+    client: string;
+    readBack: { ok: boolean; url: string; writer: string; region: string; attempts: number; error: string | null } | null;
+    note: string | null;
+  } | null;
   steadyState: {
     before: { ok: boolean; successRatio: number | null; required: number } | null;
     after: { ok: boolean; successRatio: number | null; required: number } | null;
@@ -74,7 +101,7 @@ export interface RunSummary {
 }
 
 interface SpecView {
-  hypothesis?: { rto?: number; recovery?: { successRatio: number; window: number } };
+  hypothesis?: { rto?: number; rpo?: number; recovery?: { successRatio: number; window: number } };
   traffic?: { name: string; rate: number };
   duration?: number;
 }
@@ -188,6 +215,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     },
     rto,
     failover: summarizeFailover(events, offset),
+    rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
     steadyState: { before: steady('before'), after: steady('after') },
     stopConditions: events
       .filter((e): e is EventOf<'stop-condition.breached'> => e.type === 'stop-condition.breached')
@@ -259,6 +287,70 @@ function summarizeRto(
   };
 }
 
+/**
+ * RPO from the ledger's journal events alone: its writes (ledger.samples) and the read
+ * back. Without a read back (interrupted, or the writer never answered) nothing can be
+ * said about lost writes, so ms is null and an objective counts as missed.
+ */
+function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | null, targetKind: string): RunSummary['rpo'] {
+  const started = events.find((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.kind === 'ledger');
+  if (!started) return null;
+  const acked: AckedWrite[] = [];
+  const unacked: UnackedWrite[] = [];
+  for (const event of events) {
+    if (event.type !== 'ledger.samples' || event.probe !== started.probe) continue;
+    for (const [seq, t, latency, , ok, , writer] of event.rows) {
+      if (ok) acked.push({ seq, t, ackedAt: t + latency, writer: writerIdentity(writer, targetKind) });
+      else unacked.push({ seq, t });
+    }
+  }
+  const readBack = events.find((e): e is EventOf<'ledger.readback'> => e.type === 'ledger.readback' && e.probe === started.probe);
+  const base = {
+    objectiveMs,
+    writes: acked.length + unacked.length,
+    probe: started.probe,
+    url: started.url,
+    rate: started.rate,
+    client: started.client ?? '',
+    readBack: readBack ? { ok: readBack.ok, url: readBack.url, writer: readBack.writer, region: readBack.region, attempts: readBack.attempts, error: readBack.error ?? null } : null,
+  };
+  if (!readBack?.ok) {
+    const note = readBack ? `the read back failed after ${readBack.attempts} attempts: ${readBack.error}` : 'the ledger was not read back (the run was interrupted or did not finish)';
+    return {
+      ...base, ms: null, met: objectiveMs === null ? null : false, ackedWrites: acked.length, lostWrites: 0, duplicateWrites: 0, splitBrain: false,
+      lostSeqs: [], unconfirmedWrites: 0, staleWriterAcks: 0, writers: [], note,
+    };
+  }
+  const result = computeRpo({ acked, unacked, readBack: readBack.seqs }, { maxLostSeqs: 100 });
+  const ms = Math.round(result.rpoMs);
+  return {
+    ...base,
+    ms,
+    met: objectiveMs === null ? null : ms <= objectiveMs && !result.splitBrain,
+    ackedWrites: result.ackedWrites,
+    lostWrites: result.lostWrites,
+    duplicateWrites: result.duplicateWrites,
+    splitBrain: result.splitBrain,
+    lostSeqs: result.lostSeqs,
+    unconfirmedWrites: result.unconfirmedWrites,
+    staleWriterAcks: result.staleWriterAcks,
+    writers: result.writers,
+    note: acked.length === 0 ? 'no write was acknowledged' : null,
+  };
+}
+
+/**
+ * Which database acknowledged a write. The lab app reports its writer as host:port, and a
+ * region reaches its own database directly but another region's through that region's
+ * database ingress — same database, different port; each lab region has its own address,
+ * so in the lab the host alone names the database. Elsewhere the header is taken as is.
+ */
+function writerIdentity(writer: string, targetKind: string): string {
+  if (targetKind !== 'lab') return writer;
+  const colon = writer.lastIndexOf(':');
+  return colon > 0 ? writer.slice(0, colon) : writer;
+}
+
 function timelineOf(events: readonly JournalEvent[], offset: (t: number) => number | null): RunSummary['timeline'] {
   const lines: RunSummary['timeline'] = [];
   for (const event of events) {
@@ -274,6 +366,7 @@ function timelineOf(events: readonly JournalEvent[], offset: (t: number) => numb
       case 'fault.revert-failed': text = `${event.fault} revert FAILED: ${event.error}`; break;
       case 'stop-condition.breached': text = `stop condition ${event.condition}: ${event.detail}`; break;
       case 'signal': text = `received ${event.signal}`; break;
+      case 'ledger.readback': text = event.ok ? `ledger read back: ${event.seqs.length} writes on ${event.writer || 'the writer'}` : `ledger read back FAILED after ${event.attempts} attempts: ${event.error}`; break;
       case 'failover.step': text = `failover ${event.step} ${event.status}${event.error ? `: ${event.error}` : ''}`; break;
       case 'failover.completed': text = `failover ${event.ok ? 'completed' : 'FAILED'}: ${event.reason}`; break;
       case 'error': text = `error in ${event.where}: ${event.message}`; break;

@@ -7,11 +7,13 @@ import type { RunSummary } from '../../report/summary';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
+import { approver } from '../approve';
 
 export interface RunCommandOptions {
   out?: string;
   reports: string;
   json: boolean;
+  approve: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
@@ -22,7 +24,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const interrupt = interruptController((message) => progress.line(message));
   progress.line(`running ${experiment.name} -> ${shownPath(runDir)}`);
   try {
-    const result = await runExperiment(experiment, { runId, runDir, signal: interrupt.signal, onEvent: (event) => progress.onEvent(event) });
+    const result = await runExperiment(experiment, {
+      runId,
+      runDir,
+      signal: interrupt.signal,
+      onEvent: (event) => progress.onEvent(event),
+      approve: approver(options.approve),
+    });
     progress.close();
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     else process.stdout.write(resultText(result.summary));

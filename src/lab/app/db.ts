@@ -65,6 +65,9 @@ export function createPool(db: AppDbConfig, host: string, port: number, timeouts
   // Idle clients of a server that went away emit errors; the pool drops them. Without a
   // listener Node would treat the error as unhandled and crash the app.
   pool.on('error', () => undefined);
+  // A checked-out client whose server dies (a fenced writer) emits 'error' on the client
+  // itself, where the pool's listener does not reach; the failing query reports it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -182,8 +182,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
 
   async function readLedger(url: URL): Promise<Reply> {
     const client = ledgerClient(url.searchParams.get('client') ?? undefined);
+    // ORDER BY the column, not the text alias (which would sort 10 before 2).
     const { result, writer } = await onWriter((w) =>
-      queryPool<{ seq: string }>(w.pool, w.target, 'SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY seq', [client]),
+      queryPool<{ seq: string }>(w.pool, w.target, 'SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY ledger.seq', [client]),
     );
     return { status: 200, body: { client, writer, seqs: result.map((row) => Number(row.seq)) }, headers: { 'x-gameday-writer': writer } };
   }
