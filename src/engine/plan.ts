@@ -2,7 +2,7 @@ import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
 import { awsTargetModel, labAwsModel } from '../aws/model';
-import { faultApiOf } from '../experiment/schema';
+import { faultApiOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
@@ -102,11 +102,18 @@ function planFailover(experiment: Experiment): PlanStep[] {
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
     `fence + promote: RDS ${spec.kind === 'planned' ? 'SwitchoverGlobalCluster (replication catches up, no data loss)' : 'FailoverGlobalCluster AllowDataLoss=true'} to ${to}; verify the old writer no longer accepts writes`,
     `shift traffic: ${spec.trafficShift === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
-    ...spec.warm.map((hook, index) => `warm ${index + 1}: ${'exec' in hook ? `sh -c ${JSON.stringify(hook.exec)}` : `${hook.http.method} ${hook.http.url}`}`),
+    ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),
+    ...spec.steps.map((hook, index) => `custom step ${hook.name ?? index + 1} after ${hook.after}: ${describeHook(hook)}`),
     `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,
     'notify',
   ];
   const steps: PlanStep[] = runbook.map((action) => ({ atMs: start, phase: 'observe', action: `failover ${from} → ${to}, ${action}` }));
   if (spec.failback) steps.push({ atMs: experiment.duration, phase: 'rollback', action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)` });
   return steps;
+}
+
+function describeHook(hook: FailoverHook): string {
+  if ('exec' in hook) return `sh -c ${JSON.stringify(hook.exec)} (timeout ${hook.timeout} ms)`;
+  if ('http' in hook) return `${hook.http.method} ${hook.http.url} (timeout ${hook.timeout} ms)`;
+  return `function (timeout ${hook.timeout} ms)`;
 }

@@ -339,6 +339,7 @@ class ExperimentRun {
   private async failoverOnly(): Promise<{ status: RunStatus; reason: string }> {
     this.journal.append({ type: 'phase', phase: 'observe' });
     this.startTraffic();
+    this.startLedger();
     this.journal.append({ type: 'observe.started', t0: now(), durationMs: 0 });
     this.startFailover({ skipDetection: true });
     if (!this.failover) return { status: 'error', reason: 'the experiment has no failover runbook, or its target cannot fail over' };

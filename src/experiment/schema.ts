@@ -314,17 +314,33 @@ export const stopConditionSchema = z.discriminatedUnion('kind', [errorRatioStopS
 
 // ---------------------------------------------------------------- failover
 
+/** A TypeScript function hook gets the two regions and may throw to fail the step. */
+export type FailoverFunctionHook = (context: { from: string; to: string; step: string }) => unknown | Promise<unknown>;
+
+const hookKinds = {
+  exec: z.string().min(1, { error: 'must not be empty' }),
+  http: z.strictObject({
+    url: httpUrl,
+    method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'),
+    body: z.string().optional(),
+    expectStatus: statusRanges.prefault('200-299'),
+  }),
+  run: z.custom<FailoverFunctionHook>((value) => typeof value === 'function', { error: 'expected a function' }),
+};
+
+const hookShapes = [
+  { name: name.optional(), exec: hookKinds.exec, timeout: duration({ max: '1h' }).prefault('60s') },
+  { name: name.optional(), http: hookKinds.http, timeout: duration({ max: '1h' }).prefault('30s') },
+  { name: name.optional(), run: hookKinds.run, timeout: duration({ max: '1h' }).prefault('60s') },
+] as const;
+const hookError = "expected a hook: { exec: 'command' }, { http: { url } } or { run: async ({ from, to }) => {...} }";
+
 const hookSchema = z.union(
-  [
-    z.strictObject({ name: name.optional(), exec: z.string().min(1), timeout: duration({ max: '1h' }).prefault('60s') }),
-    z.strictObject({
-      name: name.optional(),
-      http: z.strictObject({ url: httpUrl, method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'), body: z.string().optional(), expectStatus: statusRanges.prefault('200-299') }),
-      timeout: duration({ max: '1h' }).prefault('30s'),
-    }),
-  ],
-  { error: "expected a hook: { exec: 'command' } or { http: { url } }" },
+  [z.strictObject(hookShapes[0]), z.strictObject(hookShapes[1]), z.strictObject(hookShapes[2])],
+  { error: hookError },
 );
+
+export const runbookStepNames = ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'warm', 'verify'] as const;
 
 export const failoverSchema = z.strictObject({
   /** automatic: the runbook starts on detection; manual: it waits for approval (a TTY prompt, or --approve). */
@@ -352,6 +368,15 @@ export const failoverSchema = z.strictObject({
   trafficShift: z.enum(['dns', 'invert-health-check']).default('dns'),
   /** Hooks after promotion: scale up, restart queues, warm caches. */
   warm: z.array(hookSchema).default([]),
+  /** Custom steps anywhere in the runbook: each runs right after the named step; a failure stops the runbook. */
+  steps: z
+    .array(
+      z.union(
+        hookShapes.map((shape) => z.strictObject({ ...shape, after: z.enum(runbookStepNames) })) as unknown as [z.ZodType, z.ZodType, z.ZodType],
+        { error: `${hookError}, with after: one of ${runbookStepNames.join(', ')}` },
+      ) as z.ZodType<(z.output<typeof hookSchema> & { after: (typeof runbookStepNames)[number] }), z.input<typeof hookSchema> & { after: (typeof runbookStepNames)[number] }>,
+    )
+    .default([]),
   verify: z
     .strictObject({
       successRatio: ratio.default(0.95),

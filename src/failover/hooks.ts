@@ -1,12 +1,33 @@
 import { describeCommandFailure, runCommand } from '../engine/shell';
 import type { FailoverHook } from '../experiment/schema';
 
-export function hookName(hook: FailoverHook, index: number): string {
-  return hook.name ?? ('exec' in hook ? `warm-${index + 1} (exec)` : `warm-${index + 1} (http ${hook.http.method} ${hook.http.url})`);
+export function hookName(hook: FailoverHook, index: number, prefix = 'warm'): string {
+  if (hook.name) return hook.name;
+  const what = 'exec' in hook ? 'exec' : 'http' in hook ? `http ${hook.http.method} ${hook.http.url}` : 'function';
+  return `${prefix}-${index + 1} (${what})`;
 }
 
-/** Runs one warm-up hook; throws with a clear reason when it fails or times out. */
-export async function runHook(hook: FailoverHook, env: Record<string, string>): Promise<Record<string, unknown>> {
+/** Runs one hook (exec, http or a function) within its timeout; throws with a clear reason. */
+export async function runHook(
+  hook: FailoverHook,
+  env: Record<string, string>,
+  context: { from: string; to: string; step: string },
+): Promise<Record<string, unknown>> {
+  if ('run' in hook) {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(() => hook.run(context)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${hook.timeout} ms`)), hook.timeout);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return { durationMs: Math.round(performance.now() - started) };
+  }
   if ('exec' in hook) {
     const result = await runCommand(hook.exec, { timeoutMs: hook.timeout, env });
     if (result.exitCode !== 0) throw new Error(describeCommandFailure(hook.exec, result, hook.timeout));

@@ -63,18 +63,33 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   };
   if (!aws) return finish(false, 'the target has no AWS model to fail over with');
 
+  const custom = async (after: string) => {
+    for (const [index, hook] of ctx.spec.steps.entries()) {
+      if (hook.after !== after) continue;
+      const name = hookName(hook, index, 'step');
+      await step(ctx, name, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }) }));
+    }
+  };
   try {
     marks.detectedAt = await step(ctx, 'detect', () => detect(ctx, aws.model));
+    await custom('detect');
     marks.decidedAt = await step(ctx, 'decide', () => decide(ctx));
+    await custom('decide');
     const moved = await moveWriter(ctx, aws.model);
     marks.fencedAt = moved.fencedAt;
     marks.promotedAt = moved.promotedAt;
     promotionMs = Math.round(moved.promotedAt - moved.fencedAt);
+    await custom('fence');
+    await custom('promote');
     marks.shiftedAt = await step(ctx, 'shift-traffic', () => shiftTraffic(ctx, aws.model));
+    await custom('shift-traffic');
     for (const [index, hook] of ctx.spec.warm.entries()) {
-      await step(ctx, `warm: ${hookName(hook, index)}`, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env) }));
+      const name = `warm: ${hookName(hook, index)}`;
+      await step(ctx, name, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }) }));
     }
+    await custom('warm');
     await step(ctx, 'verify', () => verify(ctx));
+    await custom('verify');
     await step(ctx, 'notify', async () => ({ at: now(), detail: { from: ctx.from, to: ctx.to } }));
     return finish(true, `${ctx.to} serves clients and holds the writer`);
   } catch (error) {

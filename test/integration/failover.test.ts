@@ -100,4 +100,54 @@ test('a manual runbook without approval fails over no one', async () => {
   assert.is(status.regions.find((region) => region.name === 'us-east-1')!.role, 'primary', 'nothing moved');
 });
 
+test('planned switchover (gameday failover): every acknowledged write survives; custom steps run where declared', async () => {
+  const calls: string[] = [];
+  const marker = path.join(labDir, 'after-promote');
+  const experiment = drill({
+    faults: [],
+    probes: [{ kind: 'ledger', endpoint: 'app', rate: 20 }],
+    hypothesis: { rpo: '0ms', recovery: { window: '1s' } },
+    failover: {
+      kind: 'planned',
+      from: 'us-east-1',
+      to: 'eu-west-1',
+      verify: { window: '1s', timeout: '20s' },
+      steps: [
+        { after: 'decide', name: 'page the on-call', run: ({ from, to, step }) => void calls.push(`${step}: ${from}->${to}`) },
+        { after: 'promote', name: 'mark', exec: `touch ${marker}` },
+      ],
+    },
+  });
+  const result = await runInline(experiment, { failoverOnly: true });
+  try {
+    assert.is(result.status, 'passed', result.summary.reason);
+    const steps = result.summary.failover!.steps.map((step) => step.name);
+    assert.equal(steps, ['detect', 'decide', 'page the on-call', 'fence', 'promote', 'mark', 'shift-traffic', 'verify', 'notify']);
+    assert.equal(calls, ['page the on-call: us-east-1->eu-west-1']);
+    assert.ok(fs.existsSync(marker));
+    const rpo = result.summary.rpo!;
+    assert.ok(rpo.ackedWrites > 20, `acked ${rpo.ackedWrites}`);
+    assert.is(rpo.lostWrites, 0, `lost: ${JSON.stringify(rpo.lostSeqs)}`);
+    assert.is(rpo.met, true);
+  } finally {
+    await new LabClient(lab.state.controlUrl).reset();
+  }
+});
+
+test('a failing custom step stops the runbook with a clear journal entry', async () => {
+  const result = await runInline(
+    drill({
+      faults: [],
+      failover: { from: 'us-east-1', to: 'eu-west-1', steps: [{ after: 'decide', name: 'precheck', exec: 'echo replica lag too high; exit 9' }] },
+    }),
+    { failoverOnly: true },
+  );
+  assert.is(result.status, 'failed');
+  const precheck = result.summary.failover!.steps.find((step) => step.name === 'precheck')!;
+  assert.is(precheck.status, 'failed');
+  assert.match(precheck.error ?? '', /exited with code 9: replica lag too high/);
+  assert.not.ok(result.summary.failover!.steps.some((step) => step.name === 'fence'), 'nothing moved after the failed step');
+  assert.match(result.summary.reason, /failover step precheck failed/);
+});
+
 test.run();

@@ -47,7 +47,7 @@ test('no fault: every acknowledged write is read back, RPO 0, objective met', as
   assert.match(report, /## Write ledger/);
 });
 
-test('ground truth: replication held back, primary crashed, standby promoted — the lost writes are exactly those the promoted database lacks', async () => {
+test('ground truth: replication held back, primary crashed, unplanned failover by the runbook — the lost writes are exactly those the promoted database lacks', async () => {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-ledger-'));
   // A lab the test holds on to, so the promoted database can be read after the run.
   const lab = await startLab({ ephemeral: true, labDir, healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 }, ttl: { app: 1, writer: 1, regional: 1 } });
@@ -64,12 +64,14 @@ test('ground truth: replication held back, primary crashed, standby promoted —
         // WAL into eu-west-1 is held back: from here on us-east-1 acknowledges writes eu-west-1 does not get.
         { kind: 'latency', name: 'hold-wal', region: 'eu-west-1', link: 'replication', latency: '30s', after: '1s' },
         { kind: 'dbStop', name: 'crash-primary', region: 'us-east-1', mode: 'immediate', after: '3s' },
-        { kind: 'exec', name: 'promote-eu-west-1', after: '3500ms', inject: 'gameday lab promote eu-west-1', rollback: 'true' },
       ],
+      // The built-in runbook detects the crash (us-east-1's health check fails) and fails over, data loss allowed.
+      failover: { kind: 'unplanned', from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '20s' }, failback: false },
       duration: '9s',
     };
     const result = await runInline(config);
     const rpo = result.summary.rpo!;
+    assert.is(result.summary.failover?.ok, true, result.summary.failover?.reason ?? 'no runbook');
     assert.is(result.status, 'failed', result.summary.reason);
     assert.match(result.summary.reason, /RPO \d+ ms > objective 100 ms/);
     assert.ok(rpo.readBack?.ok, JSON.stringify(rpo.readBack));
