@@ -32,6 +32,8 @@ export default defineExperiment({
     rate: 20,
     timeout: '2s',
   }),
+  // Sequenced writes, read back from the writer after the failover: RPO.
+  probes: [probes.ledger({ endpoint: 'app', rate: 10 })],
   faults: [
     faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '5s', duration: '25s' }),
   ],

@@ -49,6 +49,13 @@ function resultText(summary: RunSummary): string {
     const measured = rto.ms !== null ? formatDuration(rto.ms) : `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;
     lines.push(`  RTO ${measured}${rto.objectiveMs !== null ? ` (objective ${formatDuration(rto.objectiveMs)}, ${rto.met ? 'met' : 'MISSED'})` : ''}`);
   }
+  if (rto.phases) lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}${rto.floorMs !== null ? ` (floor ${formatDuration(rto.floorMs)})` : ''}`);
+  const rpo = summary.rpo;
+  if (rpo) {
+    const measured = rpo.ms === null ? 'not measured' : formatDuration(rpo.ms);
+    lines.push(`  RPO ${measured}: ${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost${rpo.splitBrain ? ', SPLIT BRAIN' : ''}${rpo.objectiveMs !== null ? ` (objective ${formatDuration(rpo.objectiveMs)}, ${rpo.met ? 'met' : 'MISSED'})` : ''}`);
+  }
+  if (summary.failover) lines.push(`  failover ${summary.failover.from} → ${summary.failover.to}: ${summary.failover.ok ? 'completed' : `FAILED (${summary.failover.reason})`}`);
   const t = summary.traffic;
   if (t.requests > 0) {
     lines.push(`  traffic ${t.requests} requests, ${t.errors} errors, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`);
