@@ -2,7 +2,7 @@
  * What the lab cannot produce — throttling, AccessDenied, another account — against
  * gameday's AWS code, with aws-sdk-client-mock standing in for AWS.
  */
-import { CreateExperimentTemplateCommand, FisClient, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
+import { CreateExperimentTemplateCommand, FisClient, GetActionCommand, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
 import { FailoverGlobalClusterCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AccountGuardError, assertAllowedAccount } from '../../src/aws/account';
 import { AwsClients } from '../../src/aws/clients';
-import { createTemplate, startExperiment, waitUntilActive } from '../../src/aws/fis/experiment';
+import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../../src/aws/fis/experiment';
 import { moveWriter } from '../../src/aws/rds';
 import { setHealthCheckInverted } from '../../src/aws/route53';
 
@@ -108,6 +108,25 @@ test('AccessDenied on FailoverGlobalCluster is reported with the operation and t
   rds.on(FailoverGlobalClusterCommand).rejects(awsError('AccessDenied', 'not authorized to perform: rds:FailoverGlobalCluster', 403));
   const error = (await moveWriter(new RDSClient({ region: 'us-west-2' }), 'global-1', 'arn:aws:rds:us-west-2:123456789012:cluster:db-2', { planned: false }).catch((e: Error) => e)) as Error;
   assert.is(error.message, 'RDS FailoverGlobalCluster to arn:aws:rds:us-west-2:123456789012:cluster:db-2: AccessDenied: not authorized to perform: rds:FailoverGlobalCluster');
+});
+
+test('action parameters are checked against GetAction before anything is created', async () => {
+  fis.on(GetActionCommand).resolves({
+    action: { id: 'aws:ecs:task-network-latency', parameters: { duration: { required: true }, delayMilliseconds: { required: false }, jitterMilliseconds: { required: false } } },
+  });
+  const client = new FisClient({ region: 'us-east-1' });
+  await checkActionParameters(client, 'aws:ecs:task-network-latency', { duration: 'PT1M', delayMilliseconds: '200' });
+  const error = (await checkActionParameters(client, 'aws:ecs:task-network-latency', { delay: '200' }).catch((e: Error) => e)) as Error;
+  assert.is(
+    error.message,
+    'FIS action aws:ecs:task-network-latency: unknown parameter delay; missing required duration (GetAction lists: duration, delayMilliseconds, jitterMilliseconds)',
+  );
+  fis.on(GetActionCommand).rejects(awsError('ResourceNotFoundException', 'Action not found'));
+  const unknown = (await checkActionParameters(client, 'aws:nope', {}).catch((e: Error) => e)) as Error;
+  assert.match(unknown.message, /^FIS does not offer action aws:nope here: ResourceNotFoundException/);
+  fis.on(GetActionCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform fis:GetAction', 403));
+  await checkActionParameters(client, 'aws:ecs:task-network-latency', { anything: 'x' }); // not offered: CreateExperimentTemplate validates
+  assert.is(fis.commandCalls(CreateExperimentTemplateCommand).length, 0);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
+  GetActionCommand,
   GetExperimentCommand,
   ListExperimentsCommand,
   StartExperimentCommand,
@@ -121,5 +122,34 @@ async function waitUntilEnded(fis: FisClient, experimentId: string, timeoutMs: n
     if (!activeStates.has(status) && status !== 'stopping') return;
     if (Date.now() > deadline) throw new FisExperimentError(`FIS experiment ${experimentId} still ${status} ${timeoutMs} ms after StopExperiment`);
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}
+
+/**
+ * Checks an action's parameters against the catalogue FIS publishes (GetAction): every
+ * parameter we send is one FIS knows, every required one is there. A mismatch is said
+ * before anything is created. An endpoint that does not serve GetAction is not an error:
+ * CreateExperimentTemplate validates again.
+ */
+export async function checkActionParameters(fis: FisClient, actionId: string, parameters: Record<string, string>): Promise<void> {
+  let known: Record<string, { required?: boolean }> | undefined;
+  try {
+    known = (await fis.send(new GetActionCommand({ id: actionId }))).action?.parameters;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'ResourceNotFoundException' || name === 'ValidationException') {
+      throw new FisExperimentError(`FIS does not offer action ${actionId} here: ${describeAwsError(error)}`);
+    }
+    return;
+  }
+  if (!known) return;
+  const unknown = Object.keys(parameters).filter((parameter) => !(parameter in known!));
+  const missing = Object.entries(known).filter(([parameter, definition]) => definition.required && !(parameter in parameters)).map(([parameter]) => parameter);
+  if (unknown.length > 0 || missing.length > 0) {
+    const problems = [
+      unknown.length > 0 ? `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` : '',
+      missing.length > 0 ? `missing required ${missing.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new FisExperimentError(`FIS action ${actionId}: ${problems.join('; ')} (GetAction lists: ${Object.keys(known).join(', ') || 'none'})`);
   }
 }

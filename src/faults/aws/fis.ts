@@ -1,5 +1,5 @@
 import { compileFisTemplate, type FisFaultSpec } from '../../aws/fis/compile';
-import { createTemplate, startExperiment, waitUntilActive } from '../../aws/fis/experiment';
+import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../../aws/fis/experiment';
 import type { AwsModel } from '../../aws/model';
 import type { DbStopFault, LatencyFault, RegionOutageFault } from '../../experiment/schema';
 import { FaultError, type FaultContext, type FaultKind, type FaultPlan } from '../types';
@@ -37,7 +37,7 @@ export function fisPlan(fault: FisBackedFault, model: AwsModel, heldForMs: numbe
     .join(' ');
   const parameters = Object.entries(action.parameters ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
   return {
-    inject: `FIS ${fault.region}: CreateExperimentTemplate {action ${actionName}: ${action.actionId}${parameters ? ` ${parameters}` : ''}; targets ${targets}; roleArn ${template.roleArn}; stopConditions ${template.stopConditions?.map((c) => c.value ?? c.source).join(',')}} -> StartExperiment -> GetExperiment until the action runs (its startTime is t_fault)`,
+    inject: `FIS ${fault.region}: GetAction ${action.actionId} (check parameters) -> CreateExperimentTemplate {action ${actionName}: ${action.actionId}${parameters ? ` ${parameters}` : ''}; targets ${targets}; roleArn ${template.roleArn}; stopConditions ${template.stopConditions?.map((c) => c.value ?? c.source).join(',')}} -> StartExperiment -> GetExperiment until the action runs (its startTime is t_fault)`,
     rollback: `FIS ${fault.region}: StopExperiment (if still running) -> DeleteExperimentTemplate`,
   };
 }
@@ -52,6 +52,7 @@ export const fisFault: FaultKind<FisBackedFault> = {
     const fis = aws.clients.fis(fault.region);
     const tags = runTags(context, fault);
     const template = compileFisTemplate(fisSpecOf(fault, Math.min(context.heldForMs(fault), heldFaultMaxMs)), aws.model, tags);
+    for (const action of Object.values(template.actions ?? {})) await checkActionParameters(fis, action.actionId!, action.parameters ?? {});
     // A template changes nothing by itself; creating it first gives the rollback an id to act on.
     const templateId = await createTemplate(fis, template);
     return {
