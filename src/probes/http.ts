@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { LookupFunction } from 'node:net';
 import https from 'node:https';
 import { now } from '../engine/clock';
+import { Arrivals } from './arrivals';
 import type { HttpProbe } from '../experiment/schema';
 
 /** One request's outcome. */
@@ -25,21 +26,13 @@ export interface HttpOutcome {
  * responses do, like k6's constant-arrival-rate and wrk2. A slow or hanging response
  * never delays the next request, so an outage shows up as failures and latency instead
  * of being hidden by coordinated omission.
- *
- * Request i is due at t0 + i / rate. The scheduler sleeps until the next due time and
- * then sends every request that is due, so a late timer produces a burst that catches
- * up instead of a lower rate.
+ * The schedule is arrivals.ts's.
  */
 export class HttpTraffic {
-  private readonly intervalMs: number;
   private readonly agent: http.Agent | false;
   private readonly isHttps: boolean;
   private readonly successStatus: HttpProbe['successStatus'];
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private sent = 0;
-  private t0 = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly arrivals: Arrivals;
   private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
 
   constructor(
@@ -47,7 +40,7 @@ export class HttpTraffic {
     readonly url: string,
     private readonly options: { lookup?: LookupFunction } = {},
   ) {
-    this.intervalMs = 1000 / probe.rate;
+    this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
     this.isHttps = url.startsWith('https:');
     const AgentClass = this.isHttps ? https.Agent : http.Agent;
     this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
@@ -64,48 +57,25 @@ export class HttpTraffic {
 
   /** How many requests were due before time t (sent or not yet completed). */
   dueBefore(t: number): number {
-    if (!this.running && this.sent === 0) return 0;
-    return Math.min(this.sent, Math.max(0, Math.ceil((t - this.t0) / this.intervalMs)));
+    return this.arrivals.dueBefore(t);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.t0 = now();
-    this.sent = 0;
-    this.tick();
+    this.arrivals.start();
   }
 
   /** Stops sending and waits for the requests in flight (each bounded by the probe's timeout). */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await this.arrivals.stop();
     if (this.agent) this.agent.destroy();
   }
 
-  private tick(): void {
-    if (!this.running) return;
-    const current = now();
-    for (;;) {
-      const due = this.t0 + this.sent * this.intervalMs;
-      if (due > current) break;
-      this.sent++;
-      this.send(due);
-    }
-    const nextDue = this.t0 + this.sent * this.intervalMs;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
-  }
-
-  private send(due: number): void {
+  private send(due: number): Promise<void> {
     const sentAt = now();
-    const promise = this.request()
-      .then(
-        ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
-        (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, error.code ?? error.name ?? 'ERROR', ''),
-      )
-      .finally(() => this.inFlight.delete(promise));
-    this.inFlight.add(promise);
+    return this.request().then(
+      ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
+      (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, error.code ?? error.name ?? 'ERROR', ''),
+    );
   }
 
   private record(due: number, sentAt: number, ok: boolean, status: number, error: string, region: string): void {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { now, sleep } from '../engine/clock';
+import { Arrivals } from './arrivals';
 import type { LedgerRow } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { LedgerProbe } from '../experiment/schema';
@@ -64,13 +65,8 @@ export function ledgerUrls(probe: LedgerProbe, endpoints: Record<string, string>
  * client was promised. `readBack` then asks what the writer holds.
  */
 export class WriteLedger {
-  private readonly intervalMs: number;
   private readonly agent: http.Agent | false;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private sent = 0;
-  private t0 = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly arrivals: Arrivals;
   private readonly listeners: Array<(outcome: LedgerOutcome) => void> = [];
 
   constructor(
@@ -79,7 +75,7 @@ export class WriteLedger {
     readonly client: string,
     private readonly options: { lookup?: LookupFunction } = {},
   ) {
-    this.intervalMs = 1000 / probe.rate;
+    this.arrivals = new Arrivals(probe.rate, (seq, due) => this.send(seq, due));
     const AgentClass = urls.write.startsWith('https:') ? https.Agent : http.Agent;
     this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
   }
@@ -93,17 +89,12 @@ export class WriteLedger {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.t0 = now();
-    this.tick();
+    this.arrivals.start();
   }
 
   /** Stops writing and waits for the writes in flight (each bounded by the probe's timeout). */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await this.arrivals.stop();
     if (this.agent) this.agent.destroy();
   }
 
@@ -136,30 +127,14 @@ export class WriteLedger {
     return { ok: false, seqs: [], writer: '', region: '', attempts, error: signal?.aborted ? `interrupted (${error})` : error };
   }
 
-  private tick(): void {
-    if (!this.running) return;
-    const current = now();
-    for (;;) {
-      const due = this.t0 + this.sent * this.intervalMs;
-      if (due > current) break;
-      this.sent++;
-      this.send(this.sent, due);
-    }
-    const nextDue = this.t0 + this.sent * this.intervalMs;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
-  }
-
-  private send(seq: number, due: number): void {
+  private send(seq: number, due: number): Promise<void> {
     const sentAt = now();
     const body = JSON.stringify({ client: this.client, seq });
-    const promise = exchange(this.urls.write, 'POST', body, this.agent, this.probe.timeout, this.options.lookup)
-      .then(
-        (answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: answer.status, acked: answer.status === 201, error: '', writer: answer.writer, region: answer.region }),
-        (error: NodeJS.ErrnoException) =>
-          this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: 0, acked: false, error: error.code ?? error.name ?? 'ERROR', writer: '', region: '' }),
-      )
-      .finally(() => this.inFlight.delete(promise));
-    this.inFlight.add(promise);
+    return exchange(this.urls.write, 'POST', body, this.agent, this.probe.timeout, this.options.lookup).then(
+      (answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: answer.status, acked: answer.status === 201, error: '', writer: answer.writer, region: answer.region }),
+      (error: NodeJS.ErrnoException) =>
+        this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: 0, acked: false, error: error.code ?? error.name ?? 'ERROR', writer: '', region: '' }),
+    );
   }
 
   private record(outcome: LedgerOutcome): void {

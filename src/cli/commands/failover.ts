@@ -1,13 +1,7 @@
-import path from 'node:path';
 import { planExperiment } from '../../engine/plan';
-import { runExperiment } from '../../engine/run';
-import { newRunId } from '../../engine/run-id';
 import { loadExperiment } from '../../experiment/loader';
-import { approver } from '../approve';
-import { exitCodeFor } from '../exit-codes';
 import { UsageError } from '../output';
-import { ProgressDisplay } from '../progress';
-import { interruptController } from '../signals';
+import { runWithProgress } from './run';
 
 export interface FailoverCommandOptions {
   dryRun: boolean;
@@ -28,26 +22,5 @@ export async function failoverCommand(file: string, options: FailoverCommandOpti
     for (const step of steps) if (!step.action.includes('detect:') && !step.action.startsWith('failback')) process.stdout.write(`  ${step.action.replace(/^failover /, '')}\n`);
     return 0;
   }
-  const runId = newRunId(`failover-${experiment.name}`);
-  const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
-  const progress = new ProgressDisplay();
-  const interrupt = interruptController((message) => progress.line(message));
-  try {
-    const result = await runExperiment(experiment, {
-      runId,
-      runDir,
-      signal: interrupt.signal,
-      onEvent: (event) => progress.onEvent(event),
-      approve: approver(options.approve),
-      failoverOnly: true,
-      trafficShift: options.shift,
-    });
-    progress.close();
-    if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    else process.stdout.write(`${result.status.toUpperCase()}  failover: ${result.summary.reason}\n  report ${path.join(runDir, 'report.md')}\n`);
-    return exitCodeFor(result.status);
-  } finally {
-    progress.close();
-    interrupt.dispose();
-  }
+  return runWithProgress(experiment, `failover-${experiment.name}`, options, { failoverOnly: true, trafficShift: options.shift });
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { runExperiment } from '../../engine/run';
+import { runExperiment, type RunOptions } from '../../engine/run';
+import type { Experiment } from '../../experiment/validate';
 import { newRunId } from '../../engine/run-id';
 import { formatDuration } from '../../experiment/duration';
 import { loadExperiment } from '../../experiment/loader';
@@ -18,11 +19,24 @@ export interface RunCommandOptions {
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const experiment = loadExperiment(file);
-  const runId = newRunId(experiment.name);
+  return runWithProgress(experiment, experiment.name, options, {});
+}
+
+/**
+ * Runs an experiment (or, for `gameday failover`, its runbook alone) with live progress
+ * and Ctrl-C wired to rollback, prints the result, returns the exit code.
+ */
+export async function runWithProgress(
+  experiment: Experiment,
+  label: string,
+  options: RunCommandOptions,
+  mode: Pick<RunOptions, 'failoverOnly' | 'trafficShift'>,
+): Promise<number> {
+  const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const progress = new ProgressDisplay();
   const interrupt = interruptController((message) => progress.line(message));
-  progress.line(`running ${experiment.name} -> ${shownPath(runDir)}`);
+  progress.line(`running ${label} -> ${shownPath(runDir)}`);
   try {
     const result = await runExperiment(experiment, {
       runId,
@@ -30,6 +44,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       signal: interrupt.signal,
       onEvent: (event) => progress.onEvent(event),
       approve: approver(options.approve),
+      ...mode,
     });
     progress.close();
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');

@@ -1,0 +1,58 @@
+import { now } from '../engine/clock';
+
+/**
+ * Open-model arrivals: event i (1-based) is due at t0 + (i − 1) / rate, whatever earlier
+ * events are doing — like k6's constant-arrival-rate and wrk2. A slow or hanging request
+ * never delays the next, so an outage shows as failures and latency instead of being
+ * hidden by coordinated omission. The timer sleeps until the next due time and then fires
+ * everything due, so a late timer produces a catch-up burst instead of a lower rate.
+ * Tracks the work in flight so `stop` can wait for it.
+ */
+export class Arrivals {
+  private readonly intervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private sent = 0;
+  private t0 = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /** `fire(seq, due)` starts one event and returns its completion. */
+  constructor(rate: number, private readonly fire: (seq: number, due: number) => Promise<unknown>) {
+    this.intervalMs = 1000 / rate;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.t0 = now();
+    this.sent = 0;
+    this.tick();
+  }
+
+  /** Stops firing and waits for the events in flight (each bounded by its own timeout). */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** How many events were due before time t. */
+  dueBefore(t: number): number {
+    if (!this.running && this.sent === 0) return 0;
+    return Math.min(this.sent, Math.max(0, Math.ceil((t - this.t0) / this.intervalMs)));
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const current = now();
+    for (;;) {
+      const due = this.t0 + this.sent * this.intervalMs;
+      if (due > current) break;
+      this.sent++;
+      const work = this.fire(this.sent, due).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    }
+    const nextDue = this.t0 + this.sent * this.intervalMs;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
+  }
+}
