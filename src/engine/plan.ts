@@ -2,7 +2,7 @@ import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
 import { awsTargetModel, labAwsModel } from '../aws/model';
-import { faultApiOf, type FailoverHook } from '../experiment/schema';
+import { faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
@@ -101,7 +101,7 @@ function planFailover(experiment: Experiment): PlanStep[] {
     `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)`,
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
     `fence + promote: RDS ${spec.kind === 'planned' ? 'SwitchoverGlobalCluster (replication catches up, no data loss)' : 'FailoverGlobalCluster AllowDataLoss=true'} to ${to}; verify the old writer no longer accepts writes`,
-    `shift traffic: ${spec.trafficShift === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
+    `shift traffic: ${trafficShiftOf(spec) === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
     ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),
     ...spec.steps.map((hook, index) => `custom step ${hook.name ?? index + 1} after ${hook.after}: ${describeHook(hook)}`),
     `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,

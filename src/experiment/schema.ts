@@ -363,9 +363,11 @@ export const failoverSchema = z.strictObject({
   /**
    * dns: health-check failover records move clients (data plane, preferred); wait until DNS
    * answers the new region. invert-health-check: also invert the old region's check
-   * (control plane), for records whose checks would not fail by themselves.
+   * (control plane), for records whose checks would not fail by themselves. Default: dns
+   * for unplanned failovers; invert-health-check for planned ones, whose old region stays
+   * healthy.
    */
-  trafficShift: z.enum(['dns', 'invert-health-check']).default('dns'),
+  trafficShift: z.enum(['dns', 'invert-health-check']).optional(),
   /** Hooks after promotion: scale up, restart queues, warm caches. */
   warm: z.array(hookSchema).default([]),
   /** Custom steps anywhere in the runbook: each runs right after the named step; a failure stops the runbook. */
@@ -580,6 +582,11 @@ export type Hypothesis = z.output<typeof hypothesisSchema>;
 export type LabTarget = z.output<typeof labTargetSchema>;
 export type AwsTarget = z.output<typeof awsTargetSchema>;
 export type FailoverSpec = z.output<typeof failoverSchema>;
+
+/** The traffic shift a runbook uses: as declared, else by kind (a planned move's old region stays healthy). */
+export function trafficShiftOf(spec: Pick<FailoverSpec, 'trafficShift' | 'kind'>): 'dns' | 'invert-health-check' {
+  return spec.trafficShift ?? (spec.kind === 'planned' ? 'invert-health-check' : 'dns');
+}
 export type FailoverHook = z.output<typeof hookSchema>;
 export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
 export type LatencyFault = z.output<typeof latencyFaultSchema>;

@@ -10,7 +10,7 @@ import { now, sleep } from '../engine/clock';
 import type { RollbackRecord } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { TargetSession } from '../engine/target';
-import type { FailoverSpec } from '../experiment/schema';
+import { trafficShiftOf, type FailoverSpec } from '../experiment/schema';
 import type { RunbookMarks } from '../measure/phases';
 import type { TrafficRecorder } from '../probes/recorder';
 import { setHealthCheckInverted } from '../aws/route53';
@@ -252,7 +252,8 @@ async function instanceStatusOf(rds: RDSClient, instanceArn: string): Promise<st
  */
 async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
   const healthCheckId = model.healthChecks[ctx.from];
-  if (ctx.spec.trafficShift === 'invert-health-check') {
+  const mode = trafficShiftOf(ctx.spec);
+  if (mode === 'invert-health-check') {
     if (!healthCheckId) throw new Error(`no health check for ${ctx.from} to invert`);
     ctx.registerChange(`failover: invert ${healthCheckId}`, {
       kind: 'route53-health-check',
@@ -266,7 +267,7 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
   }
   const lab = ctx.target.lab;
   if (!lab || !ctx.target.dnsServer) {
-    return { at: now(), detail: { mode: ctx.spec.trafficShift, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
+    return { at: now(), detail: { mode, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
   }
   const toAddress = lab.state.regions.find((region) => region.name === ctx.to)?.address;
   const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
@@ -275,7 +276,7 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
   try {
     while (!ctx.signal.aborted) {
       const answers = await resolver.resolve4('app.gameday.lab').catch(() => [] as string[]);
-      if (answers.includes(toAddress!)) return { at: now(), detail: { mode: ctx.spec.trafficShift, dns: `app.gameday.lab -> ${answers.join(', ')}` } };
+      if (answers.includes(toAddress!)) return { at: now(), detail: { mode, dns: `app.gameday.lab -> ${answers.join(', ')}` } };
       if (now() > deadline) throw new Error(`app.gameday.lab still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
       await sleep(pollMs, ctx.signal);
     }
