@@ -9,6 +9,7 @@ import type { FaultContext, PreparedFault } from '../faults/types';
 import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../failover/runbook';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
+import type { HttpProbe } from '../experiment/schema';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
 import { CachingResolver } from '../probes/resolver';
@@ -249,24 +250,33 @@ class ExperimentRun {
     return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
   }
 
+  /** The traffic probe (RTO is measured from it) and any further http probes, measured alongside. */
   private startTraffic(): void {
-    const probe = this.experiment.traffic;
-    const url = probeUrl(probe, this.target!.endpoints);
-    this.traffic = new HttpTraffic(probe, url, { lookup: this.lookup });
-    this.recorder = new TrafficRecorder(this.journal, probe.name);
-    const recorder = this.recorder;
-    this.traffic.onOutcome((outcome) => recorder.add(outcome));
-    this.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
-    this.traffic.start();
+    const start = (probe: HttpProbe) => {
+      const url = probeUrl(probe, this.target!.endpoints);
+      const traffic = new HttpTraffic(probe, url, { lookup: this.lookup });
+      const recorder = new TrafficRecorder(this.journal, probe.name);
+      traffic.onOutcome((outcome) => recorder.add(outcome));
+      this.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
+      traffic.start();
+      return { traffic, recorder };
+    };
+    ({ traffic: this.traffic, recorder: this.recorder } = start(this.experiment.traffic));
+    for (const probe of this.experiment.probes) if (probe.kind === 'http') this.extraProbes.push(start(probe));
   }
 
   private async stopTraffic(): Promise<void> {
     if (!this.traffic || !this.recorder) return;
-    await this.traffic.stop();
-    this.recorder.close();
-    this.journal.append({ type: 'probe.stopped', probe: this.traffic.name, requests: this.recorder.requests, errors: this.recorder.errors });
+    const all = [{ traffic: this.traffic, recorder: this.recorder }, ...this.extraProbes.splice(0)];
+    await Promise.all(all.map(({ traffic }) => traffic.stop()));
+    for (const { traffic, recorder } of all) {
+      recorder.close();
+      this.journal.append({ type: 'probe.stopped', probe: traffic.name, requests: recorder.requests, errors: recorder.errors });
+    }
     this.traffic = null;
   }
+
+  private readonly extraProbes: Array<{ traffic: HttpTraffic; recorder: TrafficRecorder }> = [];
 
   /** The write ledger (at most one), started with the traffic. */
   private startLedger(): void {

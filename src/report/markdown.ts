@@ -46,6 +46,9 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push('|---|---|---|---|---|---|---|');
   lines.push(`| ${t.requests} | ${t.errors} | ${formatRatio(t.successRatio)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`);
   lines.push('');
+  for (const probe of summary.probes) {
+    lines.push(`\`${probe.probe}\`: ${probe.url}: ${probe.requests} requests, ${probe.errors} errors (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`, '');
+  }
   const regions = Object.entries(t.regions);
   if (regions.length > 0) {
     lines.push(`Served by region: ${regions.map(([region, count]) => `${region} ${count}`).join(', ')}`, '');

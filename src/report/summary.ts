@@ -65,6 +65,8 @@ export interface RunSummary {
   };
   /** The failover runbook, step by step, when the experiment has one. */
   failover: FailoverSummary | null;
+  /** Further http probes, measured alongside the traffic. */
+  probes: Array<{ probe: string; url: string; requests: number; errors: number; successRatio: number | null; latencyMs: LatencySummary }>;
   /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
   rpo: {
     /** null when it could not be measured (no read back); see note. */
@@ -215,6 +217,20 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     },
     rto,
     failover: summarizeFailover(events, offset),
+    probes: events
+      .filter((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.kind === 'http' && e.probe !== trafficName)
+      .map((started) => {
+        const rows = events.flatMap((e) => (e.type === 'traffic.samples' && e.probe === started.probe ? e.rows : []));
+        const errors = rows.filter((row) => row[3] !== 1).length;
+        return {
+          probe: started.probe,
+          url: started.url,
+          requests: rows.length,
+          errors,
+          successRatio: rows.length === 0 ? null : round4((rows.length - errors) / rows.length),
+          latencyMs: summarizeLatency(rows.map((row) => row[1])),
+        };
+      }),
     rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
     steadyState: { before: steady('before'), after: steady('after') },
     stopConditions: events

@@ -61,6 +61,14 @@ test('the journal records the rollback before the injection and every line parse
   assert.ok(summary.traffic.latencyMs.p99 > 0);
 });
 
+test('further http probes are measured alongside the traffic', async () => {
+  const result = await runInline(outage({ probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }));
+  const home = result.summary.probes.find((probe) => probe.probe === 'home');
+  assert.ok(home, JSON.stringify(result.summary.probes));
+  assert.ok(home!.requests > 30 && home!.errors > 5, `home: ${home!.requests} requests, ${home!.errors} errors (the outage hits it too)`);
+  assert.is(result.summary.traffic.probe, 'traffic', 'RTO stays measured from the traffic probe');
+});
+
 test('an RTO objective shorter than the outage fails the hypothesis', async () => {
   const result = await runInline(outage({ hypothesis: { rto: '500ms', recovery: { window: '1s' } } }));
   assert.is(result.status, 'failed');
