@@ -7,7 +7,9 @@ export type {
   ExperimentConfig,
   FaultConfig,
   HttpProbeConfig,
+  LedgerProbeConfig,
   StopConditionConfig,
+  FailoverFunctionHook,
 } from './experiment/schema';
 export type { Experiment } from './experiment/validate';
 export { validateExperiment } from './experiment/validate';
@@ -21,3 +23,5 @@ export { readJournal } from './engine/journal';
 export { buildSummary, type RunSummary } from './report/summary';
 export { renderMarkdown } from './report/markdown';
 export { computeRto, type OutcomeSample, type RtoResult, type RecoveryCriteria } from './measure/rto';
+export { computeRpo } from './measure/rpo';
+export { rtoPhases, rtoFloorMs } from './measure/phases';
