@@ -3,6 +3,7 @@ import { gamedayVersion } from '../version';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { failoverCommand } from './commands/failover';
+import { recoverCommand } from './commands/recover';
 import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -79,6 +80,17 @@ function parser(argv: string[], guard: Guard) {
           .option('json', { type: 'boolean', default: false }),
       (args) =>
         guard(() => failoverCommand(args.file, { dryRun: args['dry-run'], approve: args.approve, out: args.out, reports: args.reports, json: args.json, shift: args.shift }))(),
+    )
+    .command(
+      'recover [runDirs..]',
+      'undo every fault a dead run (kill -9, crash) left injected, from its journal; idempotent',
+      (y) =>
+        y
+          .positional('runDirs', { type: 'string', array: true, describe: 'run directories (reports/<run-id>)' })
+          .option('all', { type: 'boolean', default: false, describe: 'every run under --reports' })
+          .option('reports', { type: 'string', default: 'reports' })
+          .option('json', { type: 'boolean', default: false }),
+      (args) => guard(() => recoverCommand((args.runDirs as string[] | undefined) ?? [], { all: args.all, reports: args.reports, json: args.json }))(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

@@ -25,6 +25,15 @@ export class Journal {
     return new Journal(path.join(runDir, journalFileName));
   }
 
+  /** Continues an existing journal (`gameday recover` records what it undid in the run's own journal). */
+  static append(runDir: string): Journal {
+    const file = path.join(runDir, journalFileName);
+    const existing = fs.existsSync(file) ? readJournal(file) : [];
+    const journal = new Journal(file);
+    journal.seq = existing.reduce((max, event) => Math.max(max, event.seq), 0);
+    return journal;
+  }
+
   /** Stamps, writes and publishes an event; returns it as written. */
   append<E extends JournalEventInput>(event: E, at: number = now()): JournalEvent {
     const stamped = { seq: ++this.seq, t: Math.round(at * 1000) / 1000, ...event } as unknown as JournalEvent;

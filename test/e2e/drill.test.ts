@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnCli, waitForOutput, type CliResult } from '../support/cli';
+import { runCli, spawnCli, waitForOutput, type CliResult } from '../support/cli';
 import type { ChildProcess } from 'node:child_process';
 import { waitUntil } from '../support/eventually';
 import { describeProcesses, killLabProcesses, labProcesses, labSnapshot, type LabSnapshot } from '../support/processes';
@@ -208,6 +208,13 @@ test('kill -9 of gameday mid-drill: the ephemeral lab dies with it (stdin pipe)'
   assert.ok(clean, `10 s after kill -9 the lab still runs:\n${describeProcesses(labProcesses(lab))}`);
   assertLabGone(lab, `${tookMs} ms after kill -9`);
   console.log(`    (ephemeral lab gone ${tookMs} ms after kill -9 of gameday)`);
+
+  // recover reads the dead run's journal: its fault lived in the ephemeral lab, which is gone with it.
+  const recovered = await runCli(['recover', '--all', '--reports', reports]);
+  assert.is(recovered.code, 0, recovered.stderr + recovered.stdout);
+  assert.match(recovered.stdout, /reverted us-east-1-offline/);
+  const again = await runCli(['recover', '--all', '--reports', reports]);
+  assert.match(again.stdout, /nothing to recover/);
 });
 
 test.run();
