@@ -376,6 +376,7 @@ class ExperimentRun {
       signal: abort.signal,
       approve: this.options.approve ?? (async () => false),
       skipDetection: options.skipDetection,
+      progress: { detected: false },
       verifyProbe: {
         url: probeUrl(this.experiment.traffic, this.target.endpoints),
         method: this.experiment.traffic.method,
@@ -399,9 +400,9 @@ class ExperimentRun {
   /** Waits for the runbook; a failed runbook fails the run (the journal says which step). */
   private async finishFailover(): Promise<void> {
     if (!this.failover) return;
-    // A runbook still waiting at the end of the observation (nothing detected, or clients
-    // never served by the new region) gets its verify window, then is stopped.
-    const grace = this.failover.context.spec.verify.timeout;
+    // At the end of the observation a runbook that detected nothing is stopped at once; one
+    // under way gets its verify window to finish.
+    const grace = this.failover.context.progress?.detected ? this.failover.context.spec.verify.timeout : 0;
     const timer = setTimeout(() => this.failover?.abort.abort(), grace);
     const result = await this.failover.run;
     clearTimeout(timer);

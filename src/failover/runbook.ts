@@ -31,6 +31,8 @@ export interface RunbookContext {
   registerChange: (name: string, rollback: RollbackRecord) => void;
   /** Operator-initiated (`gameday failover`): nothing to detect. */
   skipDetection?: boolean;
+  /** Filled in as the runbook goes, for the engine deciding how long to wait for it. */
+  progress?: { detected: boolean };
   /** What verify asks, as a new client would: the traffic URL and the target's name lookup. */
   verifyProbe: { url: string; method: string; headers: Record<string, string>; body?: string; lookup?: LookupFunction } | null;
 }
@@ -72,6 +74,7 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   };
   try {
     marks.detectedAt = await step(ctx, 'detect', () => detect(ctx, aws.model));
+    if (ctx.progress) ctx.progress.detected = true;
     await custom('detect');
     marks.decidedAt = await step(ctx, 'decide', () => decide(ctx));
     await custom('decide');
