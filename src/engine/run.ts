@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { Experiment, ResolvedFault } from '../experiment/validate';
@@ -9,6 +7,7 @@ import type { FaultContext, PreparedFault } from '../faults/types';
 import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../failover/runbook';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
+import { exchange } from '../probes/exchange';
 import type { HttpProbe } from '../experiment/schema';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
@@ -555,18 +554,12 @@ function describeTarget(experiment: Experiment): { kind: string; [key: string]: 
   return { ...experiment.target };
 }
 
-/** One request to see whether anything answers HTTP there. */
+/** One request to see whether anything answers HTTP there (any status will do). */
 function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise<{ ok: boolean; detail: string }> {
-  return new Promise((resolve) => {
-    const transport = url.startsWith('https:') ? https : http;
-    const request = transport.request(url, { method: 'GET', agent: false, timeout: timeoutMs, lookup }, (response) => {
-      response.resume();
-      resolve({ ok: true, detail: `HTTP ${response.statusCode}` });
-    });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
-    request.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, detail: error.code ?? error.message }));
-    request.end();
-  });
+  return exchange(url, { method: 'GET', agent: false, timeoutMs, lookup }).then(
+    (answer) => ({ ok: true, detail: `HTTP ${answer.status}` }),
+    (error: NodeJS.ErrnoException) => ({ ok: false, detail: error.code ?? error.message }),
+  );
 }
 
 /**

@@ -1,8 +1,6 @@
 import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, SwitchoverGlobalClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { promises as dns } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel, ResourceSelector } from '../aws/model';
@@ -16,6 +14,7 @@ import type { TrafficRecorder } from '../probes/recorder';
 import { setHealthCheckInverted } from '../aws/route53';
 import { LabClient } from '../lab/client';
 import { hookName, runHook } from './hooks';
+import { exchange } from '../probes/exchange';
 
 export interface RunbookContext {
   spec: FailoverSpec;
@@ -319,24 +318,11 @@ async function verify(ctx: RunbookContext): Promise<{ at: number; detail: Record
   throw new Error('the run ended before verification');
 }
 
-function askOnce(
-  probe: NonNullable<RunbookContext['verifyProbe']>,
-  timeoutMs: number,
-): Promise<{ status: number; region: string; detail: string }> {
-  return new Promise((resolve) => {
-    const transport = probe.url.startsWith('https:') ? https : http;
-    const request = transport.request(probe.url, { method: probe.method, headers: probe.headers, agent: false, lookup: probe.lookup, timeout: timeoutMs }, (response) => {
-      response.resume();
-      response.on('end', () => {
-        const region = String(response.headers['x-gameday-region'] ?? '');
-        resolve({ status: response.statusCode ?? 0, region, detail: `HTTP ${response.statusCode} from ${region || 'an unnamed region'}` });
-      });
-    });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
-    request.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, region: '', detail: error.code ?? error.message }));
-    if (probe.body !== undefined) request.write(probe.body);
-    request.end();
-  });
+function askOnce(probe: NonNullable<RunbookContext['verifyProbe']>, timeoutMs: number): Promise<{ status: number; region: string; detail: string }> {
+  return exchange(probe.url, { method: probe.method, headers: probe.headers, body: probe.body, agent: false, timeoutMs, lookup: probe.lookup }).then(
+    (answer) => ({ status: answer.status, region: answer.region, detail: `HTTP ${answer.status} from ${answer.region || 'an unnamed region'}` }),
+    (error: NodeJS.ErrnoException) => ({ status: 0, region: '', detail: error.code ?? error.message }),
+  );
 }
 
 // ------------------------------------------------------------------ failback
@@ -351,10 +337,7 @@ export async function failBack(ctx: RunbookContext): Promise<void> {
   const aws = ctx.target.aws!;
   await step(ctx, 'failback', async () => {
     const lab = ctx.target.lab;
-    if (lab) {
-      const started = await new LabClient(lab.state.controlUrl).startDatabase(ctx.from);
-      void started;
-    }
+    if (lab) await new LabClient(lab.state.controlUrl).startDatabase(ctx.from);
     const fromArn = firstArn(aws.model.resources[ctx.from]?.dbClusters);
     if (!aws.model.globalClusterId || !fromArn) throw new Error('no global cluster or cluster ARN to fail back to');
     const rds = aws.clients.rds(ctx.from);

@@ -64,9 +64,16 @@ async function main(): Promise<void> {
     fs.mkdirSync(config.labDir, { recursive: true });
     lab = await Lab.start({ ...config, logDir: path.join(config.labDir, 'logs') });
     const started = lab;
+    // Any request that may have changed the lab calls this (RDS polls arrive as POSTs);
+    // the file is rewritten only when what it says changed.
+    let published = '';
     const publish = () => {
       const state = stateOf(started, config, control!.url);
-      writeLabState(state);
+      const text = JSON.stringify(state);
+      if (text !== published) {
+        writeLabState(state);
+        published = text;
+      }
       return state;
     };
     control = await startControlServer(started, {

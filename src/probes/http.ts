@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net';
 import https from 'node:https';
 import { now } from '../engine/clock';
 import { Arrivals } from './arrivals';
+import { exchange, failureCode } from './exchange';
 import type { HttpProbe } from '../experiment/schema';
 
 /** One request's outcome. */
@@ -96,29 +97,13 @@ export class HttpTraffic {
   }
 
   private request(): Promise<{ status: number; region: string }> {
-    return new Promise((resolve, reject) => {
-      const transport = this.isHttps ? https : http;
-      const request = transport.request(
-        this.url,
-        { method: this.probe.method, headers: this.probe.headers, agent: this.agent, lookup: this.options.lookup },
-        (response) => {
-          response.resume();
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, region: String(response.headers['x-gameday-region'] ?? '') }),
-          );
-          response.on('error', reject);
-        },
-      );
-      // The timeout covers the whole exchange, not just socket idleness.
-      const timer = setTimeout(() => {
-        const error: NodeJS.ErrnoException = new Error('request timed out');
-        error.code = 'TIMEOUT';
-        request.destroy(error);
-      }, this.probe.timeout);
-      request.on('close', () => clearTimeout(timer));
-      request.on('error', reject);
-      if (this.probe.body !== undefined) request.write(this.probe.body);
-      request.end();
+    return exchange(this.url, {
+      method: this.probe.method,
+      headers: this.probe.headers,
+      body: this.probe.body,
+      agent: this.agent,
+      timeoutMs: this.probe.timeout,
+      lookup: this.options.lookup,
     });
   }
 }

@@ -4,6 +4,8 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { now, sleep } from '../engine/clock';
 import { Arrivals } from './arrivals';
+import { JournalBatcher } from './batcher';
+import { exchange, failureCode } from './exchange';
 import type { LedgerRow } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { LedgerProbe } from '../experiment/schema';
@@ -40,7 +42,6 @@ export interface ReadBack {
 }
 
 const retryEveryMs = 500;
-const flushIntervalMs = 1_000;
 const maxClientLength = 100;
 
 /** A client id no other run (or earlier run against the same lab) has used. */
@@ -112,7 +113,13 @@ export class WriteLedger {
     while (!signal?.aborted) {
       attempts++;
       try {
-        const answer = await exchange(url.toString(), 'GET', undefined, false, Math.min(this.probe.timeout, Math.max(1, deadline - now())), this.options.lookup);
+        const answer = await exchange(url.toString(), {
+          method: 'GET',
+          agent: false,
+          timeoutMs: Math.min(this.probe.timeout, Math.max(1, deadline - now())),
+          lookup: this.options.lookup,
+          readBody: true,
+        });
         const seqs = (parseJson(answer.body) as { seqs?: unknown } | undefined)?.seqs;
         if (answer.status === 200 && Array.isArray(seqs) && seqs.every((seq) => typeof seq === 'number')) {
           return { ok: true, seqs: seqs as number[], writer: answer.writer, region: answer.region, attempts };
@@ -130,10 +137,11 @@ export class WriteLedger {
   private send(seq: number, due: number): Promise<void> {
     const sentAt = now();
     const body = JSON.stringify({ client: this.client, seq });
-    return exchange(this.urls.write, 'POST', body, this.agent, this.probe.timeout, this.options.lookup).then(
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    return exchange(this.urls.write, { method: 'POST', headers, body, agent: this.agent, timeoutMs: this.probe.timeout, lookup: this.options.lookup }).then(
       (answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: answer.status, acked: answer.status === 201, error: '', writer: answer.writer, region: answer.region }),
       (error: NodeJS.ErrnoException) =>
-        this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: 0, acked: false, error: error.code ?? error.name ?? 'ERROR', writer: '', region: '' }),
+        this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: 0, acked: false, error: failureCode(error), writer: '', region: '' }),
     );
   }
 
@@ -143,23 +151,22 @@ export class WriteLedger {
 }
 
 /**
- * Keeps the ledger's counts and writes its outcomes to the journal once a second
- * (`ledger.samples`), so RPO can be re-measured from the journal alone.
+ * Keeps the ledger's counts and batches its outcomes to the journal (`ledger.samples`),
+ * so RPO can be re-measured from the journal alone.
  */
 export class LedgerRecorder {
-  private pending: LedgerRow[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private readonly batcher: JournalBatcher<LedgerRow>;
   writes = 0;
   acked = 0;
 
-  constructor(private readonly journal: Journal, readonly probe: string) {
-    this.timer = setInterval(() => this.flush(), flushIntervalMs);
+  constructor(journal: Journal, readonly probe: string) {
+    this.batcher = new JournalBatcher((rows) => journal.append({ type: 'ledger.samples', probe, rows }));
   }
 
   add(outcome: LedgerOutcome): void {
     this.writes++;
     if (outcome.acked) this.acked++;
-    this.pending.push([
+    this.batcher.push([
       outcome.seq,
       Math.round(outcome.t * 10) / 10,
       Math.round(outcome.latencyMs * 10) / 10,
@@ -171,16 +178,8 @@ export class LedgerRecorder {
     ]);
   }
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    this.journal.append({ type: 'ledger.samples', probe: this.probe, rows });
-  }
-
   close(): void {
-    clearInterval(this.timer);
-    this.flush();
+    this.batcher.close();
   }
 }
 
@@ -216,42 +215,8 @@ export class LedgerSession {
   }
 }
 
-interface Answer {
-  status: number;
-  body: string;
-  writer: string;
-  region: string;
-}
 
 /** One HTTP exchange with a whole-exchange timeout; the body is read in full. */
-function exchange(url: string, method: 'GET' | 'POST', body: string | undefined, agent: http.Agent | false, timeoutMs: number, lookup?: LookupFunction): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const transport = url.startsWith('https:') ? https : http;
-    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-    const request = transport.request(url, { method, headers, agent, lookup }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          writer: String(response.headers['x-gameday-writer'] ?? ''),
-          region: String(response.headers['x-gameday-region'] ?? ''),
-        }),
-      );
-      response.on('error', reject);
-    });
-    const timer = setTimeout(() => {
-      const error: NodeJS.ErrnoException = new Error('request timed out');
-      error.code = 'TIMEOUT';
-      request.destroy(error);
-    }, timeoutMs);
-    request.on('close', () => clearTimeout(timer));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;

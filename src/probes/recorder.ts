@@ -1,25 +1,22 @@
 import type { Journal } from '../engine/journal';
 import type { SampleRow } from '../engine/events';
 import type { OutcomeSample } from '../measure/rto';
+import { JournalBatcher } from './batcher';
 import type { HttpOutcome } from './http';
-
-const flushIntervalMs = 1_000;
 
 /**
  * Keeps a probe's outcomes for live decisions (stop conditions, steady state, progress)
- * and writes them to the journal in one line per second, so a report can be re-rendered
- * from the journal alone and a killed run loses at most a second of samples.
+ * and batches them to the journal (`traffic.samples`).
  */
 export class TrafficRecorder {
   readonly samples: Array<OutcomeSample & { region: string }> = [];
   readonly latencies: number[] = [];
-  private pending: SampleRow[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private readonly batcher: JournalBatcher<SampleRow>;
   requests = 0;
   errors = 0;
 
-  constructor(private readonly journal: Journal, readonly probe: string) {
-    this.timer = setInterval(() => this.flush(), flushIntervalMs);
+  constructor(journal: Journal, readonly probe: string) {
+    this.batcher = new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
   }
 
   add(outcome: HttpOutcome): void {
@@ -27,7 +24,7 @@ export class TrafficRecorder {
     if (!outcome.ok) this.errors++;
     this.samples.push({ t: outcome.t, ok: outcome.ok, region: outcome.region });
     this.latencies.push(outcome.latencyMs);
-    this.pending.push([
+    this.batcher.push([
       Math.round(outcome.t * 10) / 10,
       Math.round(outcome.latencyMs * 10) / 10,
       outcome.status,
@@ -58,15 +55,7 @@ export class TrafficRecorder {
     return { ratio: count === 0 ? null : ok / count, count };
   }
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    this.journal.append({ type: 'traffic.samples', probe: this.probe, rows });
-  }
-
   close(): void {
-    clearInterval(this.timer);
-    this.flush();
+    this.batcher.close();
   }
 }

@@ -157,20 +157,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
 
   const trafficName = spec.traffic?.name ?? 'traffic';
   const probeStarted = events.find((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.probe === trafficName);
-  const samples: OutcomeSample[] = [];
-  const latencies: number[] = [];
-  const regions: Record<string, number> = {};
-  let errors = 0;
-  for (const event of events) {
-    if (event.type !== 'traffic.samples' || event.probe !== trafficName) continue;
-    for (const [t, latency, , ok, , region] of event.rows) {
-      samples.push({ t, ok: ok === 1 });
-      latencies.push(latency);
-      if (!ok) errors++;
-      if (region) regions[region] = (regions[region] ?? 0) + 1;
-    }
-  }
-  samples.sort((a, b) => a.t - b.t);
+  const { samples, latencyMs, regions, errors } = probeOutcomes(events, trafficName);
 
   const criteria = {
     successRatio: spec.hypothesis?.recovery?.successRatio ?? 0.95,
@@ -211,8 +198,8 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
       rate: probeStarted?.rate ?? spec.traffic?.rate ?? 0,
       requests: samples.length,
       errors,
-      successRatio: samples.length === 0 ? null : round4((samples.length - errors) / samples.length),
-      latencyMs: summarizeLatency(latencies),
+      successRatio: ratioOf(samples.length, errors),
+      latencyMs,
       regions,
     },
     rto,
@@ -220,15 +207,14 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     probes: events
       .filter((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.kind === 'http' && e.probe !== trafficName)
       .map((started) => {
-        const rows = events.flatMap((e) => (e.type === 'traffic.samples' && e.probe === started.probe ? e.rows : []));
-        const errors = rows.filter((row) => row[3] !== 1).length;
+        const outcomes = probeOutcomes(events, started.probe);
         return {
           probe: started.probe,
           url: started.url,
-          requests: rows.length,
-          errors,
-          successRatio: rows.length === 0 ? null : round4((rows.length - errors) / rows.length),
-          latencyMs: summarizeLatency(rows.map((row) => row[1])),
+          requests: outcomes.samples.length,
+          errors: outcomes.errors,
+          successRatio: ratioOf(outcomes.samples.length, outcomes.errors),
+          latencyMs: outcomes.latencyMs,
         };
       }),
     rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
@@ -261,6 +247,29 @@ function measureRto(
   }
   const whole = computeRto(samples, tFault, criteria);
   return { result: whole, afterRollback: observeEnd !== null && whole.recovered === true };
+}
+
+/** One http probe's outcomes from its `traffic.samples` batches, in time order. */
+function probeOutcomes(events: readonly JournalEvent[], probe: string) {
+  const samples: OutcomeSample[] = [];
+  const latencies: number[] = [];
+  const regions: Record<string, number> = {};
+  let errors = 0;
+  for (const event of events) {
+    if (event.type !== 'traffic.samples' || event.probe !== probe) continue;
+    for (const [t, latency, , ok, , region] of event.rows) {
+      samples.push({ t, ok: ok === 1 });
+      latencies.push(latency);
+      if (!ok) errors++;
+      if (region) regions[region] = (regions[region] ?? 0) + 1;
+    }
+  }
+  samples.sort((a, b) => a.t - b.t);
+  return { samples, latencyMs: summarizeLatency(latencies), regions, errors };
+}
+
+function ratioOf(requests: number, errors: number): number | null {
+  return requests === 0 ? null : round4((requests - errors) / requests);
 }
 
 function summarizeRto(

@@ -27,6 +27,14 @@ test('valid example experiments print OK and exit 0', async () => {
   assert.match(result.stdout, /^OK experiments\/http-outage-exec\.ts: api survives a 5s outage \(1 fault, 15s\)/);
 });
 
+test('every example experiment users copy is valid', async () => {
+  const examples = fs.readdirSync(path.join(repoRoot, 'experiments')).filter((file) => file.endsWith('.ts'));
+  assert.ok(examples.length >= 6, examples.join(', '));
+  const result = await runCli(['validate', ...examples.map((file) => `experiments/${file}`)]);
+  assert.is(result.code, 0, result.stderr);
+  assert.is(result.stdout.trim().split('\n').filter((line) => line.startsWith('OK ')).length, examples.length);
+});
+
 test('several files: every one is reported and the exit code is 2 if any is invalid', async () => {
   const result = await runCli(['validate', 'experiments/http-outage-exec.ts', 'test/fixtures/invalid/zero-rate.ts', 'test/fixtures/invalid/missing-name.ts']);
   assert.is(result.code, 2);
