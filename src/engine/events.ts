@@ -42,19 +42,7 @@ export type JournalEventInput =
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
-  | {
-      type: 'ledger.readback';
-      probe: string;
-      client: string;
-      url: string;
-      ok: boolean;
-      seqs: number[];
-      /** x-gameday-writer and x-gameday-region of the answer. */
-      writer: string;
-      region: string;
-      attempts: number;
-      error?: string;
-    }
+  | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {
       type: 'fault.injecting';
       fault: string;
@@ -130,4 +118,16 @@ export interface LabRequest {
   method: 'POST' | 'DELETE';
   path: string;
   body?: Record<string, unknown>;
+}
+
+/** What the write ledger read back from the writer after the run. */
+export interface ReadBack {
+  ok: boolean;
+  /** Every seq the writer holds for this client, as answered (duplicates kept). */
+  seqs: number[];
+  /** x-gameday-writer and x-gameday-region of the answer. */
+  writer: string;
+  region: string;
+  attempts: number;
+  error?: string;
 }

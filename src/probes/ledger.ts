@@ -6,7 +6,7 @@ import { now, sleep } from '../engine/clock';
 import { Arrivals } from './arrivals';
 import { JournalBatcher } from './batcher';
 import { exchange, failureCode } from './exchange';
-import type { LedgerRow } from '../engine/events';
+import type { LedgerRow, ReadBack } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { LedgerProbe } from '../experiment/schema';
 import { probeUrl } from './url';
@@ -31,15 +31,7 @@ export interface LedgerOutcome {
   region: string;
 }
 
-export interface ReadBack {
-  ok: boolean;
-  /** Every seq the writer holds for this client, as answered (duplicates kept). */
-  seqs: number[];
-  writer: string;
-  region: string;
-  attempts: number;
-  error?: string;
-}
+export type { ReadBack };
 
 const retryEveryMs = 500;
 const maxClientLength = 100;

@@ -52,17 +52,7 @@ export interface HealthCheckConfig {
  * as in Route 53. When `healthCheckVersion` is given it must equal the current version, so
  * two drills editing the same check cannot silently overwrite each other.
  */
-export interface HealthCheckUpdate {
-  healthCheckVersion?: number;
-  ipAddress?: string;
-  port?: number;
-  resourcePath?: string;
-  requestIntervalMs?: number;
-  failureThreshold?: number;
-  inverted?: boolean;
-  disabled?: boolean;
-  timeoutMs?: number;
-}
+export type HealthCheckUpdate = Partial<Omit<HealthCheckInput, 'id' | 'type'>> & { healthCheckVersion?: number };
 
 /** A check's configuration together with its Route 53-style HealthCheckVersion. */
 export interface HealthCheckDescription {
