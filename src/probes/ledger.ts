@@ -31,7 +31,6 @@ export interface LedgerOutcome {
   region: string;
 }
 
-
 const retryEveryMs = 500;
 const maxClientLength = 100;
 
