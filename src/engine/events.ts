@@ -15,6 +15,13 @@ export type SampleRow = [number, number, number, 0 | 1, string, string];
  */
 export type LedgerRow = [number, number, number, number, 0 | 1, string, string, string];
 
+/**
+ * A periodic check (dns, sql and function probes), compact: [t (ms, scheduled time),
+ * latencyMs, ok 1/0, error text or '', value or null]. The value is small and kind-specific:
+ * dns {rcode, ttl, answers}, sql the first column of the first row, function what it returned.
+ */
+export type CheckRow = [number, number, 0 | 1, string, unknown];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -41,6 +48,7 @@ export type JournalEventInput =
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
+  | { type: 'check.samples'; probe: string; rows: CheckRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {

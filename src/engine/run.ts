@@ -13,6 +13,8 @@ import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
 import { CachingResolver } from '../probes/resolver';
 import { LedgerSession, ledgerUrls } from '../probes/ledger';
+import { startCheckProbes } from '../probes/checks';
+import type { PeriodicCheck } from '../probes/periodic';
 import type { LookupFunction } from 'node:net';
 import { openTarget, type TargetSession } from './target';
 import { renderMarkdown } from '../report/markdown';
@@ -101,6 +103,7 @@ class ExperimentRun {
   private interrupted = false;
   private traffic: HttpTraffic | null = null;
   private ledger: LedgerSession | null = null;
+  private checks: PeriodicCheck[] = [];
   private recorder: TrafficRecorder | null = null;
   private lastRevertAt = 0;
   private failover: { run: Promise<RunbookResult>; context: RunbookContext; abort: AbortController } | null = null;
@@ -164,6 +167,7 @@ class ExperimentRun {
       journal.append({ type: 'phase', phase: 'steady-state' });
       this.startTraffic();
       this.startLedger();
+      this.startChecks();
       const before = await this.steadyStateBefore();
       if (this.stop) return this.stop;
       if (!before.ok) {
@@ -192,6 +196,7 @@ class ExperimentRun {
         await this.postCheck();
       }
       await this.stopTraffic();
+      await this.stopChecks();
       await this.closeTarget();
       journal.append({ type: 'phase', phase: 'done' });
     }
@@ -295,6 +300,15 @@ class ExperimentRun {
     }
   }
 
+  /** dns, sql and function probes: checks at an interval, alongside the traffic. */
+  private startChecks(): void {
+    this.checks = startCheckProbes(this.experiment.probes, this.target!, this.journal);
+  }
+
+  private async stopChecks(): Promise<void> {
+    await Promise.all(this.checks.splice(0).map((check) => check.stop()));
+  }
+
   private async steadyStateBefore(): Promise<{ ok: boolean; ratio: number | null }> {
     const { duration, successRatio } = this.experiment.steadyState;
     const from = now();
@@ -349,6 +363,7 @@ class ExperimentRun {
     this.journal.append({ type: 'phase', phase: 'observe' });
     this.startTraffic();
     this.startLedger();
+    this.startChecks();
     this.journal.append({ type: 'observe.started', t0: now(), durationMs: 0 });
     this.startFailover({ skipDetection: true });
     if (!this.failover) return { status: 'error', reason: 'the experiment has no failover runbook, or its target cannot fail over' };

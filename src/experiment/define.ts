@@ -2,6 +2,7 @@ import type {
   ExecFaultConfig,
   FaultConfig,
   ExperimentConfig,
+  FunctionProbeConfig,
   HttpProbeConfig,
   LedgerProbeConfig,
   StopConditionConfig,
@@ -42,6 +43,8 @@ export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
   /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
+  /** Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample. */
+  fn: (config: Without<FunctionProbeConfig, 'kind'>): FunctionProbeConfig => ({ kind: 'function', ...config }),
 };
 
 /** Stop-condition constructors. */

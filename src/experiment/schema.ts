@@ -219,7 +219,31 @@ export const ledgerProbeSchema = z.strictObject({
   readBackTimeout: duration({ max: '5m' }).prefault('10s'),
 });
 
-export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema]);
+/** What a function probe's `run` is called with. */
+export interface ProbeFunctionContext {
+  /** Aborts when this call's timeout expires: pass it to fetch, pg, child processes. */
+  signal: AbortSignal;
+  /** The opened target: its named URLs and, for the lab, the DNS server its names resolve through. */
+  target: { kind: string; endpoints: Record<string, string>; dnsServer: { host: string; port: number } | null };
+  /** 1-based number of this call. */
+  seq: number;
+}
+
+/** Returning is ok (a small JSON-able result is recorded); `{ ok: false, detail }`, a throw or the timeout is a failed sample. */
+export type ProbeFunction = (context: ProbeFunctionContext) => unknown | Promise<unknown>;
+
+/** A user's function called at an interval, one call at a time. */
+export const functionProbeSchema = z.strictObject({
+  kind: z.literal('function'),
+  name: name.default('function'),
+  /** Between the scheduled starts of two calls; a call still running delays the next. */
+  every: duration({ max: '1h' }).prefault('1s'),
+  /** A call running longer is a failed sample (its signal is aborted). */
+  timeout: duration({ max: '5m' }).prefault('2s'),
+  run: z.custom<ProbeFunction>((value) => typeof value === 'function', { error: 'expected a function: async ({ signal, target, seq }) => { ... }' }),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema]);
 
 // ---------------------------------------------------------------- faults
 
@@ -451,8 +475,11 @@ export const experimentSchema = z
       }
     };
     checkProbe(experiment.traffic, ['traffic']);
-    experiment.probes.forEach((probe, index) => checkProbe(probe, ['probes', index]));
+    experiment.probes.forEach((probe, index) => {
+      if (probe.kind === 'http' || probe.kind === 'ledger') checkProbe(probe, ['probes', index]);
+    });
     checkLedgers(experiment, endpointNames, ctx);
+    checkProbeNames(experiment, ctx);
 
     if (experiment.failover) {
       if (experiment.target.kind === 'endpoints') {
@@ -552,6 +579,20 @@ function checkLedgers(
   }
 }
 
+/** Reports key every probe's samples by its name, so two probes (the traffic included) cannot share one. */
+function checkProbeNames(
+  experiment: { traffic: { name: string }; probes: Probe[] },
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  const seen = new Set([experiment.traffic.name]);
+  experiment.probes.forEach((probe, index) => {
+    if (seen.has(probe.name)) {
+      ctx.addIssue({ code: 'custom', path: ['probes', index, 'name'], message: `duplicate probe name ${JSON.stringify(probe.name)} (probe names, the traffic's included, must be unique)` });
+    }
+    seen.add(probe.name);
+  });
+}
+
 /** How region faults reach the target: AWS APIs (FIS, Route 53, RDS) or the lab's direct control API. */
 export function faultApiOf(target: z.output<typeof targetSchema>): 'aws' | 'direct' | null {
   if (target.kind === 'endpoints') return null;
@@ -572,6 +613,8 @@ export type HttpProbe = z.output<typeof httpProbeSchema>;
 export type LedgerProbeConfig = z.input<typeof ledgerProbeSchema>;
 export type LedgerProbe = z.output<typeof ledgerProbeSchema>;
 export type Probe = z.output<typeof probeSchema>;
+export type FunctionProbeConfig = z.input<typeof functionProbeSchema>;
+export type FunctionProbe = z.output<typeof functionProbeSchema>;
 export type FaultConfig = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
 export type ExecFaultConfig = z.input<typeof execFaultSchema>;

@@ -47,6 +47,10 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push(`| ${t.requests} | ${t.errors} | ${formatRatio(t.successRatio)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`);
   lines.push('');
   for (const probe of summary.probes) {
+    if (probe.changes) {
+      lines.push(...checkProbeLines(probe));
+      continue;
+    }
     lines.push(`\`${probe.probe}\`: ${probe.url}: ${probe.requests} requests, ${probe.errors} errors (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`, '');
   }
   const regions = Object.entries(t.regions);
@@ -99,6 +103,18 @@ function ledgerSection(summary: RunSummary): string[] {
     lines.push(`**Split brain:** ${rpo.staleWriterAcks} write${rpo.staleWriterAcks === 1 ? '' : 's'} acknowledged by a superseded writer after a newer one had acknowledged, ${rpo.duplicateWrites} present more than once.`);
   }
   lines.push('', 'RPO = acknowledgement time of the last lost write − that of the last surviving write acknowledged before the first loss.', '');
+  return lines;
+}
+
+/** A dns, sql or function probe: its counts, then each change of outcome with when it began. */
+function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
+  const lines = [`\`${probe.probe}\` (${probe.kind}): ${probe.url}: ${probe.requests} checks, ${probe.errors} failed (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`, ''];
+  for (const change of probe.changes ?? []) {
+    const regions = change.regions ? ` (${change.regions.join(', ')})` : '';
+    lines.push(`- from ${change.fromMs !== null && change.fromMs < 0 ? '' : '+'}${offset(change.fromMs)}s: ${change.ok ? '' : 'FAILED: '}${escapePipes(change.detail)}${regions} ×${change.samples}`);
+  }
+  if (probe.changesOmitted) lines.push(`- (${probe.changesOmitted} changes in between left out)`);
+  lines.push('');
   return lines;
 }
 

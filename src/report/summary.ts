@@ -4,6 +4,7 @@ import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
 import { computeRpo, type AckedWrite, type UnackedWrite } from '../measure/rpo';
 import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
 import { floorOf, phasesOf, summarizeFailover, type FailoverSummary } from './failover';
+import { regionsByAddress, summarizeCheckProbes, type ProbeSummary } from './probes';
 
 export const summarySchemaId = 'gameday/run/v1';
 
@@ -65,8 +66,8 @@ export interface RunSummary {
   };
   /** The failover runbook, step by step, when the experiment has one. */
   failover: FailoverSummary | null;
-  /** Further http probes, measured alongside the traffic. */
-  probes: Array<{ probe: string; url: string; requests: number; errors: number; successRatio: number | null; latencyMs: LatencySummary }>;
+  /** Further probes, measured alongside the traffic: http, and the dns, sql and function checks with their outcome changes. */
+  probes: ProbeSummary[];
   /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
   rpo: {
     /** null when it could not be measured (no read back); see note. */
@@ -210,13 +211,15 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
         const outcomes = probeOutcomes(events, started.probe);
         return {
           probe: started.probe,
+          kind: started.kind,
           url: started.url,
           requests: outcomes.samples.length,
           errors: outcomes.errors,
           successRatio: ratioOf(outcomes.samples.length, outcomes.errors),
           latencyMs: outcomes.latencyMs,
         };
-      }),
+      })
+      .concat(summarizeCheckProbes(events, offset, regionsByAddress(first(events, 'target.opened')?.target ?? started.target))),
     rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
     steadyState: { before: steady('before'), after: steady('after') },
     stopConditions: events
