@@ -63,8 +63,9 @@ function parser(argv: string[], guard: Guard) {
           .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
-          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' }),
-      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve }))(),
+          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' }),
+      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes }))(),
     )
     .command(
       'failover <file>',
@@ -75,11 +76,12 @@ function parser(argv: string[], guard: Guard) {
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the steps; do nothing' })
           .option('shift', { choices: ['dns', 'invert-health-check'] as const, describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)" })
           .option('approve', { type: 'boolean', default: false, describe: 'approve a manual runbook up front (no prompt)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false }),
       (args) =>
-        guard(() => failoverCommand(args.file, { dryRun: args['dry-run'], approve: args.approve, out: args.out, reports: args.reports, json: args.json, shift: args.shift }))(),
+        guard(() => failoverCommand(args.file, { dryRun: args['dry-run'], approve: args.approve, out: args.out, reports: args.reports, json: args.json, shift: args.shift, yes: args.yes }))(),
     )
     .command(
       'recover [runDirs..]',

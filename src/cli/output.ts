@@ -1,5 +1,6 @@
 import { ExperimentValidationError, formatIssue } from '../experiment/errors';
 import { exitCodes } from './exit-codes';
+import { ConsentRequiredError } from '../engine/guardrails';
 
 /** Thrown by commands for a bad invocation (exit 2), printed without a stack. */
 export class UsageError extends Error {
@@ -20,7 +21,7 @@ export function reportFailure(error: unknown): number {
     for (const issue of error.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
     return exitCodes.invalid;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof ConsentRequiredError) {
     process.stderr.write(`gameday: ${error.message}\n`);
     return exitCodes.invalid;
   }

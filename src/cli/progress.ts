@@ -48,6 +48,7 @@ export class ProgressDisplay {
         break;
       case 'preflight.check':
         if (!event.ok) this.line(`preflight: ${event.check} FAILED: ${event.detail}`);
+        else if (event.check === 'lock') this.line(`note: ${event.detail}`);
         break;
       case 'steady-state':
         this.line(`steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} (${event.successRatio === null ? 'no samples' : (event.successRatio * 100).toFixed(1) + '%'} success, need ${(event.required * 100).toFixed(1)}%)`);

@@ -17,6 +17,8 @@ import { startCheckProbes } from '../probes/checks';
 import type { PeriodicCheck } from '../probes/periodic';
 import type { LookupFunction } from 'node:net';
 import { openTarget, type TargetSession } from './target';
+import { AwsTargetBusyError, describeHolder, LockHeldError } from './lock';
+import { assertConsent, type Consent } from './guardrails';
 import { renderMarkdown } from '../report/markdown';
 import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
 import { now, sleep } from './clock';
@@ -39,6 +41,8 @@ export interface RunOptions {
   trafficShift?: 'dns' | 'invert-health-check';
   /** Manual failover: asks the operator; resolves true to go ahead. Without it, manual failovers are declined. */
   approve?: (question: string) => Promise<boolean>;
+  /** For an aws target: --yes, or CI=true with target.allowCI. Without it such a run throws ConsentRequiredError before anything. */
+  consent?: Consent;
 }
 
 export interface RunResult {
@@ -66,6 +70,7 @@ export interface InterruptReason {
  * what happened and the journal says why.
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
+  assertConsent(experiment, options.consent ?? { yes: false, ci: process.env.CI }, options.failoverOnly ? 'failover' : 'run');
   const journal = Journal.create(options.runDir);
   const events: JournalEvent[] = [];
   journal.onEvent((event) => events.push(event));
@@ -211,12 +216,22 @@ class ExperimentRun {
   /** Opens the target (for the lab: finds the running one or starts an ephemeral lab). */
   private async openTarget(): Promise<string | null> {
     try {
-      this.target = await openTarget(this.experiment, (message) =>
-        this.journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
+      this.target = await openTarget(
+        this.experiment,
+        (message) => this.journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
+        { runId: this.options.runId, runDir: this.options.runDir, experiment: this.experiment.name },
       );
     } catch (error) {
+      if (error instanceof LockHeldError || error instanceof AwsTargetBusyError) {
+        this.journal.append({ type: 'preflight.check', check: 'lock', ok: false, detail: error.message });
+        return `target busy: ${error.message}`;
+      }
       this.journal.append({ type: 'preflight.check', check: 'target', ok: false, detail: errorMessage(error) });
       return `target ${this.experiment.target.kind} could not be opened: ${errorMessage(error)}; nothing was injected`;
+    }
+    const tookOver = this.target.lock?.tookOver;
+    if (tookOver) {
+      this.journal.append({ type: 'preflight.check', check: 'lock', ok: true, detail: `took over the stale lock ${this.target.lock!.file} of ${describeHolder(tookOver)}: that process is gone (run \`gameday recover ${tookOver.runDir}\` if it left faults behind)` });
     }
     this.journal.append({ type: 'target.opened', target: this.target.describe() });
     if (this.target.dnsServer) this.resolver = new CachingResolver(this.target.dnsServer);

@@ -6,6 +6,8 @@ import { faultApiOf } from '../experiment/schema';
 import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
 import { resolveLabDir } from '../lab/state';
 import { labNames } from '../lab/topology';
+import { activeManagedExperiments } from '../aws/fis/experiment';
+import { acquireLock, assertNoActiveAwsRun, endpointsLockFile, labLockFile, type HeldLock, type LockRequest } from './lock';
 
 /**
  * A target opened for one run: the URLs probes may hit by name, the DNS server clients
@@ -23,6 +25,8 @@ export interface TargetSession {
   aws: { model: AwsModel; clients: AwsClients } | null;
   /** Extra environment for exec commands (where the lab is). */
   env: Record<string, string>;
+  /** This run's lock on the target (none for an ephemeral lab, which no one else can reach, or an AWS account, which has markers instead). */
+  lock: HeldLock | null;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): { kind: string; [key: string]: unknown };
   close(): Promise<void>;
@@ -35,10 +39,15 @@ export class TargetError extends Error {
   }
 }
 
-export async function openTarget(experiment: Experiment, onProgress: (message: string) => void): Promise<TargetSession> {
+/**
+ * Opens the target for one run and takes it: the second run against the same target is
+ * refused (LockHeldError, AwsTargetBusyError) before anything is injected.
+ */
+export async function openTarget(experiment: Experiment, onProgress: (message: string) => void, lockRequest: Omit<LockRequest, 'target'>): Promise<TargetSession> {
   const target = experiment.target;
   switch (target.kind) {
-    case 'endpoints':
+    case 'endpoints': {
+      const lock = acquireLock(endpointsLockFile(target.endpoints), { ...lockRequest, target: `the endpoints ${Object.values(target.endpoints).join(', ')}` });
       return {
         kind: 'endpoints',
         api: null,
@@ -47,9 +56,11 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
         lab: null,
         aws: null,
         env: {},
+        lock,
         describe: () => ({ kind: 'endpoints', endpoints: target.endpoints }),
-        close: async () => undefined,
+        close: async () => lock.release(),
       };
+    }
 
     case 'aws': {
       const model = awsTargetModel(target);
@@ -57,6 +68,13 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
       model.accountId = account;
       onProgress(`AWS account ${account} is on the allow-list`);
       const clients = new AwsClients(model.connection);
+      try {
+        await assertNoActiveAwsRun((region) => activeManagedExperiments(clients.fis(region)), target.regions, account);
+      } catch (error) {
+        clients.destroy();
+        throw error;
+      }
+      onProgress(`no other gameday run active in ${target.regions.join(', ')} (FIS experiments tagged gameday:managed-by)`);
       return {
         kind: 'aws',
         api: 'aws',
@@ -65,6 +83,7 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
         lab: null,
         aws: { model, clients },
         env: {},
+        lock: null,
         describe: () => ({ kind: 'aws', accountId: account, regions: target.regions, endpoint: target.endpoint ?? null, endpoints: target.endpoints }),
         close: async () => clients.destroy(),
       };
@@ -74,11 +93,13 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
       const labDir = resolveLabDir(target.dir);
       let lab = await findRunningLab(labDir);
       let ephemeral = false;
+      let lock: HeldLock | null = null;
       if (lab) {
         const missing = target.regions.filter((region) => !lab!.state.regions.some((r) => r.name === region));
         if (missing.length > 0) {
           throw new TargetError(`the running lab in ${labDir} has regions ${lab.state.regions.map((r) => r.name).join(', ')}; the experiment needs ${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`);
         }
+        lock = acquireLock(labLockFile(labDir), { ...lockRequest, target: `the lab in ${labDir}` });
         onProgress(`using the running lab in ${labDir}`);
       } else {
         onProgress('starting an ephemeral lab…');
@@ -106,6 +127,7 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
         lab: running,
         aws: { model, clients },
         env: { GAMEDAY_LAB_DIR: running.state.labDir, GAMEDAY_LAB_CONTROL_URL: running.state.controlUrl },
+        lock,
         describe: () => ({
           kind: 'lab',
           api: target.api,
@@ -120,7 +142,11 @@ export async function openTarget(experiment: Experiment, onProgress: (message: s
         }),
         close: async () => {
           clients.destroy();
-          await running.stop();
+          try {
+            await running.stop();
+          } finally {
+            lock?.release();
+          }
         },
       };
     }

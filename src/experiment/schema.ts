@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationHint, tryParseDuration } from './duration';
+import { durationHint, formatDuration, tryParseDuration } from './duration';
 
 /**
  * The experiment schema. `z.input` of it is what users write (most fields optional),
@@ -102,6 +102,9 @@ export const labTargetSchema = z.strictObject({
   api: z.enum(['aws', 'direct']).default('aws'),
 });
 
+/** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
+export const awsFaultDurationCeiling = '6h';
+
 const accountId = z.string({ error: 'expected a 12-digit AWS account id' }).regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
 const arn = z.string({ error: 'expected an ARN (arn:aws:…)' }).regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/, { error: 'expected an ARN (arn:aws:…)' });
 const resourceSelector = z.union([
@@ -120,6 +123,10 @@ export const awsTargetSchema = z.strictObject({
   endpoint: httpUrl.optional(),
   /** Named profile from ~/.aws (also AWS_PROFILE). */
   profile: z.string().optional(),
+  /** With CI=true, `gameday run` may act on this account without --yes (an unattended pipeline cannot type it). */
+  allowCI: z.boolean().default(false),
+  /** The longest any fault may stay injected in this account; every fault but dbStop (instantaneous) must give a duration up to it. */
+  maxFaultDuration: duration({ max: awsFaultDurationCeiling }).prefault('30m'),
   fis: z.strictObject({
     /** The IAM role FIS assumes to act on your resources. */
     roleArn: arn,
@@ -479,6 +486,7 @@ export const experimentSchema = z
       if (probe.kind === 'http' || probe.kind === 'ledger') checkProbe(probe, ['probes', index]);
     });
     checkLedgers(experiment, endpointNames, ctx);
+    checkAwsFaultDurations(experiment, ctx);
     checkProbeNames(experiment, ctx);
 
     if (experiment.failover) {
@@ -555,6 +563,27 @@ export const experimentSchema = z
       }
     });
   });
+
+/**
+ * In a real account a fault must end by itself, within target.maxFaultDuration: FIS gets
+ * the duration in its template, so even a run that dies leaves nothing injected for long.
+ * A dbStop is a reboot or a failover, over at once, and takes no duration.
+ */
+function checkAwsFaultDurations(
+  experiment: { target: Target; faults: Fault[] },
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  if (experiment.target.kind !== 'aws') return;
+  const max = experiment.target.maxFaultDuration;
+  experiment.faults.forEach((fault, index) => {
+    if (fault.kind === 'dbStop') return;
+    if (fault.duration === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `is required against an aws target (at most target.maxFaultDuration, ${formatDuration(max)}): a fault in a real account must end by itself` });
+    } else if (fault.duration > max) {
+      ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `${formatDuration(fault.duration)} exceeds target.maxFaultDuration (${formatDuration(max)}); raise target.maxFaultDuration (at most ${awsFaultDurationCeiling}) or shorten the fault` });
+    }
+  });
+}
 
 /** At most one write ledger, reading back from a known endpoint; an RPO objective needs one. */
 function checkLedgers(

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/engine/journal';
-import { repoRoot, runCli } from '../support/cli';
+import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
 
 let labDir: string;
 let lab: { controlUrl: string; regions: Record<string, { app: string }> };
-const credentials = { AWS_ACCESS_KEY_ID: 'lab', AWS_SECRET_ACCESS_KEY: 'lab', AWS_REGION: 'us-east-1', AWS_PROFILE: '' };
+const credentials = { AWS_ACCESS_KEY_ID: 'lab', AWS_SECRET_ACCESS_KEY: 'lab', AWS_REGION: 'us-east-1', AWS_PROFILE: '', CI: '' };
 
 test.before(async () => {
   labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-aws-target-'));
@@ -30,7 +30,7 @@ test.after(async () => {
   fs.rmSync(labDir, { recursive: true, force: true });
 });
 
-function experimentFile(name: string, overrides: { accountIds?: string[]; subnets?: string; faults?: string } = {}): string {
+function experimentFile(name: string, overrides: { accountIds?: string[]; subnets?: string; faults?: string; allowCI?: boolean; duration?: string } = {}): string {
   const file = path.join(labDir, `${name}.ts`);
   const subnets = overrides.subnets ?? "{ tags: { 'gameday:lab-region': 'eu-west-1' } }";
   fs.writeFileSync(
@@ -41,7 +41,7 @@ export default defineExperiment({
   target: {
     kind: 'aws',
     endpoint: ${JSON.stringify(lab.controlUrl)},
-    accountIds: ${JSON.stringify(overrides.accountIds ?? ['000000000000'])},
+    accountIds: ${JSON.stringify(overrides.accountIds ?? ['000000000000'])},${overrides.allowCI ? '\n    allowCI: true,' : ''}
     regions: ['us-east-1', 'eu-west-1'],
     fis: { roleArn: 'arn:aws:iam::000000000000:role/gameday-lab-fis' },
     route53: {
@@ -59,7 +59,7 @@ export default defineExperiment({
     faults.healthCheckFailure({ name: 'check-fails', region: 'us-east-1', after: '500ms', duration: '2s' }),
     faults.regionOutage({ name: 'replication-cut', region: 'eu-west-1', scope: 'cross-region', after: '1s', duration: '2s' }),
   ]`},
-  duration: '4s',
+  duration: ${JSON.stringify(overrides.duration ?? '4s')},
 });
 `,
   );
@@ -68,7 +68,7 @@ export default defineExperiment({
 
 test('a run against the aws target goes through STS, FIS and Route 53 and leaves nothing behind', async () => {
   const file = experimentFile('aws target drill');
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports')], { env: credentials });
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], { env: credentials });
   assert.is(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.is(summary.status, 'passed', summary.reason);
@@ -91,7 +91,7 @@ test('a run against the aws target goes through STS, FIS and Route 53 and leaves
 
 test('an invalid FIS template is a clear error (exit 4), not a stack trace, and nothing is injected', async () => {
   const file = experimentFile('bad template', { subnets: "{ arns: ['arn:aws:ec2:eu-west-1:000000000000:subnet/subnet-0nope'] }", faults: "[faults.regionOutage({ region: 'eu-west-1', after: '500ms', duration: '1s' })]" });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports')], { env: credentials });
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], { env: credentials });
   assert.is(result.code, 4, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.is(summary.status, 'error');
@@ -103,12 +103,46 @@ test('an invalid FIS template is a clear error (exit 4), not a stack trace, and 
 
 test('credentials for an account not on the allow-list: exit 4 before any fault', async () => {
   const file = experimentFile('wrong account', { accountIds: ['123456789012'] });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports')], { env: credentials });
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], { env: credentials });
   assert.is(result.code, 4, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.match(summary.reason, /account 000000000000 .*not in target\.accountIds \(123456789012\); nothing was injected/);
   const events = readJournal(path.join(summary.runDir, 'journal.ndjson'));
   assert.not.ok(events.some((e) => e.type === 'fault.injecting'));
+});
+
+test('without --yes a run against an aws target is refused (exit 2) before anything, and says how to go ahead', async () => {
+  const reports = path.join(labDir, 'reports-refused');
+  const result = await runCli(['run', experimentFile('no consent'), '--reports', reports], { env: credentials });
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /`gameday run` acts on AWS account 000000000000 \(regions us-east-1, eu-west-1\); read `gameday plan .+`, then run again with --yes\. Nothing was injected/);
+  assert.not.ok(fs.existsSync(reports), 'no run directory: nothing started');
+  assert.is(result.stdout, '');
+});
+
+test('CI=true needs target.allowCI: refused without it; with it the run goes ahead (here to the account check)', async () => {
+  const reports = path.join(labDir, 'reports-ci');
+  const refused = await runCli(['run', experimentFile('ci without allow'), '--reports', reports], { env: { ...credentials, CI: 'true' } });
+  assert.is(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /in CI \(CI=true\) the experiment must allow it with target\.allowCI: true, or pass --yes\. Nothing was injected/);
+  const allowed = await runCli(['run', experimentFile('ci allowed', { allowCI: true, accountIds: ['123456789012'] }), '--json', '--reports', reports], { env: { ...credentials, CI: 'true' } });
+  assert.is(allowed.code, 4, allowed.stderr);
+  assert.match(JSON.parse(allowed.stdout).reason, /not in target\.accountIds/);
+});
+
+test('a second run against an account where a gameday FIS experiment is running is refused, naming the run that holds it', async () => {
+  const holderDir = path.join(labDir, 'reports', 'holder');
+  const faults = "[faults.regionOutage({ name: 'long-cut', region: 'eu-west-1', scope: 'cross-region', after: '200ms', duration: '5m' })]";
+  const first = spawnCli(['run', experimentFile('holder', { faults, duration: '10m' }), '--out', holderDir, '--yes'], { env: credentials });
+  await waitForOutput(first.child, (text) => text.includes('fault long-cut injected'), 60_000);
+  const runId = (readJournal(path.join(holderDir, 'journal.ndjson'))[0] as { runId: string }).runId;
+  const second = await runCli(['run', experimentFile('second'), '--json', '--reports', path.join(labDir, 'reports'), '--yes'], { env: credentials });
+  assert.is(second.code, 4, second.stderr);
+  const summary = JSON.parse(second.stdout);
+  assert.match(summary.reason, new RegExp(`^target busy: AWS account 000000000000 is in use by run ${runId}: its FIS experiment \\S+ \\(fault long-cut\\) is running in eu-west-1`));
+  assert.not.ok(readJournal(path.join(summary.runDir, 'journal.ndjson')).some((e) => e.type === 'fault.injecting'), 'nothing injected');
+  first.child.kill('SIGINT');
+  assert.is((await first.done).code, 3);
 });
 
 test.run();

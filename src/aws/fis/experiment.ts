@@ -79,6 +79,40 @@ async function experimentsOf(fis: FisClient, templateId: string): Promise<Array<
   return found;
 }
 
+/** A FIS experiment gameday started (tag gameday:managed-by) that has not ended. */
+export interface ManagedExperiment {
+  id: string;
+  status: string;
+  runId: string;
+  fault: string;
+  createdAt: string | null;
+}
+
+/**
+ * gameday's experiments still pending, initiating or running in the region: the marker
+ * that another run (or one that died without `gameday recover`) is acting on the account.
+ */
+export async function activeManagedExperiments(fis: FisClient): Promise<ManagedExperiment[]> {
+  const found: ManagedExperiment[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fis.send(new ListExperimentsCommand({ nextToken, maxResults: 100 }));
+    for (const summary of page.experiments ?? []) {
+      const status = summary.state?.status ?? 'unknown';
+      if (summary.tags?.['gameday:managed-by'] !== 'gameday' || !activeStates.has(status)) continue;
+      found.push({
+        id: summary.id ?? '?',
+        status,
+        runId: summary.tags['gameday:run-id'] ?? 'unknown',
+        fault: summary.tags['gameday:fault'] ?? 'unknown',
+        createdAt: summary.creationTime?.toISOString() ?? null,
+      });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return found;
+}
+
 /**
  * Stops whatever runs from the template and deletes it. Idempotent: an experiment that
  * already ended, or a template already deleted, is fine — that is the state undo wants.

@@ -10,6 +10,7 @@ export interface FailoverCommandOptions {
   reports: string;
   json: boolean;
   shift?: 'dns' | 'invert-health-check';
+  yes: boolean;
 }
 
 /** `gameday failover <file>`: the experiment's runbook alone, as a real DR action. */

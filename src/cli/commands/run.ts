@@ -9,12 +9,15 @@ import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
+import { assertConsent } from '../../engine/guardrails';
 
 export interface RunCommandOptions {
   out?: string;
   reports: string;
   json: boolean;
   approve: boolean;
+  /** Consent to act on a real AWS account. */
+  yes: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
@@ -32,6 +35,9 @@ export async function runWithProgress(
   options: RunCommandOptions,
   mode: Pick<RunOptions, 'failoverOnly' | 'trafficShift'>,
 ): Promise<number> {
+  const consent = { yes: options.yes, ci: process.env.CI };
+  // Before the first line of progress: a refused run must not look as if it started.
+  assertConsent(experiment, consent, mode.failoverOnly ? 'failover' : 'run');
   const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const progress = new ProgressDisplay();
@@ -44,6 +50,7 @@ export async function runWithProgress(
       signal: interrupt.signal,
       onEvent: (event) => progress.onEvent(event),
       approve: approver(options.approve),
+      consent,
       ...mode,
     });
     progress.close();
