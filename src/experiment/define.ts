@@ -1,6 +1,7 @@
 import type {
   ExecFaultConfig,
   FaultConfig,
+  DnsProbeConfig,
   ExperimentConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
@@ -45,6 +46,8 @@ export const probes = {
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
   /** Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample. */
   fn: (config: Without<FunctionProbeConfig, 'kind'>): FunctionProbeConfig => ({ kind: 'function', ...config }),
+  /** A DNS name asked at an interval: answers, TTL and rcode over time (which region DNS sends clients to). */
+  dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
 };
 
 /** Stop-condition constructors. */

@@ -250,7 +250,29 @@ export const functionProbeSchema = z.strictObject({
   run: z.custom<ProbeFunction>((value) => typeof value === 'function', { error: 'expected a function: async ({ signal, target, seq }) => { ... }' }),
 });
 
-export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema]);
+const dnsName = z
+  .string({ error: "expected a DNS name like 'app.example.com'" })
+  .regex(/^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/, { error: "expected a DNS name like 'app.example.com'" });
+
+/** Asks a DNS server for a name at an interval: answers, TTL and rcode over time. */
+export const dnsProbeSchema = z.strictObject({
+  kind: z.literal('dns'),
+  name: name.default('dns'),
+  /** The name to ask for; or `endpoint` (a name from the target), whose URL's host is asked for. */
+  hostname: dnsName.optional(),
+  endpoint: z.string().optional(),
+  type: z.enum(['A', 'AAAA']).default('A'),
+  /** 'host', 'host:port' or '[v6]:port'; default: the target's DNS server (the lab's), else the system resolver's first server. */
+  server: z
+    .string({ error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
+    .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[^:\s\[\]]+(:\d{1,5})?)$/, { error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
+    .optional(),
+  every: duration({ max: '1h' }).prefault('1s'),
+  /** No answer within it is a failed sample (UDP, no retries). */
+  timeout: duration({ max: '1m' }).prefault('1s'),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema]);
 
 // ---------------------------------------------------------------- faults
 
@@ -484,6 +506,7 @@ export const experimentSchema = z
     checkProbe(experiment.traffic, ['traffic']);
     experiment.probes.forEach((probe, index) => {
       if (probe.kind === 'http' || probe.kind === 'ledger') checkProbe(probe, ['probes', index]);
+      if (probe.kind === 'dns') checkDnsProbe(probe, ['probes', index], endpointNames, ctx);
     });
     checkLedgers(experiment, endpointNames, ctx);
     checkAwsFaultDurations(experiment, ctx);
@@ -608,6 +631,21 @@ function checkLedgers(
   }
 }
 
+/** A dns probe asks for one name: its hostname, or a target endpoint's host. */
+function checkDnsProbe(
+  probe: { hostname?: string; endpoint?: string },
+  path: (string | number)[],
+  endpointNames: string[],
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  if (probe.hostname !== undefined && probe.endpoint !== undefined) ctx.addIssue({ code: 'custom', path, message: 'give either hostname or endpoint, not both' });
+  else if (probe.hostname === undefined && probe.endpoint === undefined) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'hostname'], message: `needs hostname (the name to ask for), or endpoint (one of: ${endpointNames.join(', ')})` });
+  } else if (probe.endpoint !== undefined && !endpointNames.includes(probe.endpoint)) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'endpoint'], message: `unknown endpoint ${JSON.stringify(probe.endpoint)}; the target has: ${endpointNames.join(', ')}` });
+  }
+}
+
 /** Reports key every probe's samples by its name, so two probes (the traffic included) cannot share one. */
 function checkProbeNames(
   experiment: { traffic: { name: string }; probes: Probe[] },
@@ -644,6 +682,8 @@ export type LedgerProbe = z.output<typeof ledgerProbeSchema>;
 export type Probe = z.output<typeof probeSchema>;
 export type FunctionProbeConfig = z.input<typeof functionProbeSchema>;
 export type FunctionProbe = z.output<typeof functionProbeSchema>;
+export type DnsProbeConfig = z.input<typeof dnsProbeSchema>;
+export type DnsProbe = z.output<typeof dnsProbeSchema>;
 export type FaultConfig = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
 export type ExecFaultConfig = z.input<typeof execFaultSchema>;
