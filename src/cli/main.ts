@@ -8,12 +8,14 @@ import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
+import { redactProcessOutput } from './redacted-output';
 
 /**
  * The CLI: parses arguments and calls one library function per command. Exit codes:
  * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error.
  */
 export async function main(argv: string[]): Promise<number> {
+  redactProcessOutput();
   let exitCode: number = exitCodes.passed;
   const guard = (work: () => number | Promise<number>) => async () => {
     try {

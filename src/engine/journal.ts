@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { JournalEvent, JournalEventInput } from './events';
 import { now } from './clock';
+import { Redactor } from './redact';
 
 export const journalFileName = 'journal.ndjson';
+
+/** Per-second batches of numbers, status codes and error codes: nothing a user wrote, and too many to scan. */
+const unredactedTypes = new Set<string>(['traffic.samples', 'ledger.samples']);
 
 /**
  * The run journal: append-only NDJSON, one event per line. Each line is written with a
@@ -15,6 +19,7 @@ export class Journal {
   private seq = 0;
   private fd: number | null;
   private readonly listeners: Array<(event: JournalEvent) => void> = [];
+  private readonly redactor = new Redactor();
 
   private constructor(readonly file: string) {
     this.fd = fs.openSync(file, 'a');
@@ -34,9 +39,14 @@ export class Journal {
     return journal;
   }
 
-  /** Stamps, writes and publishes an event; returns it as written. */
+  /**
+   * Stamps, redacts, writes and publishes an event; returns it as written. Listeners
+   * (progress, reports) get the redacted copy too, so nothing derived from the journal can
+   * show a secret; the caller's own objects are left untouched.
+   */
   append<E extends JournalEventInput>(event: E, at: number = now()): JournalEvent {
-    const stamped = { seq: ++this.seq, t: Math.round(at * 1000) / 1000, ...event } as unknown as JournalEvent;
+    const safe = unredactedTypes.has(event.type) ? event : this.redactor.value(event);
+    const stamped = { seq: ++this.seq, t: Math.round(at * 1000) / 1000, ...safe } as unknown as JournalEvent;
     if (this.fd !== null) fs.writeSync(this.fd, JSON.stringify(stamped) + '\n');
     for (const listener of this.listeners) {
       try {

@@ -2,6 +2,7 @@ import type { RollbackRecord } from '../engine/events';
 import { describeCommandFailure, runCommand } from '../engine/shell';
 import { performLabRequests } from './lab/requests';
 import { FaultError } from './types';
+import { redactedMarker } from '../engine/redact';
 import { AwsClients } from '../aws/clients';
 import { stopAndDelete } from '../aws/fis/experiment';
 import { setHealthCheckInverted } from '../aws/route53';
@@ -14,7 +15,8 @@ import { setHealthCheckInverted } from '../aws/route53';
 export async function revertRecord(record: RollbackRecord): Promise<Record<string, unknown> | void> {
   switch (record.kind) {
     case 'exec': {
-      const result = await runCommand(record.command, { timeoutMs: record.timeoutMs, cwd: record.cwd, env: record.env });
+      const env = execEnv(record);
+      const result = await runCommand(record.command, { timeoutMs: record.timeoutMs, cwd: record.cwd, env });
       if (result.exitCode !== 0) throw new FaultError(`rollback ${describeCommandFailure(record.command, result, record.timeoutMs)}`);
       return { durationMs: Math.round(result.durationMs) };
     }
@@ -39,6 +41,30 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
       }
     }
   }
+}
+
+/**
+ * The journal never holds a secret (engine/redact.ts), so a record read back from it may
+ * have redacted parts. An env value redacted by name is the same variable in the
+ * recovering process's environment; a secret written inline in the command is gone for
+ * good, and running the mangled command could do harm, so that is refused with what to do.
+ */
+function execEnv(record: Extract<RollbackRecord, { kind: 'exec' }>): Record<string, string> | undefined {
+  if (record.command.includes(redactedMarker)) {
+    throw new FaultError(`rollback command ${JSON.stringify(record.command)} carried a secret, which is never written to the journal; undo it by hand (pass secrets to exec faults through env so that recover can supply them)`);
+  }
+  if (!record.env) return undefined;
+  const env: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [name, value] of Object.entries(record.env)) {
+    if (value !== redactedMarker) env[name] = value;
+    else if (process.env[name] !== undefined) env[name] = process.env[name]!;
+    else missing.push(name);
+  }
+  if (missing.length > 0) {
+    throw new FaultError(`rollback \`${record.command}\` needs ${missing.join(', ')} from the environment (secret values are never written to the journal); set ${missing.length > 1 ? 'them' : 'it'} and run gameday recover again`);
+  }
+  return env;
 }
 
 export function describeRollback(record: RollbackRecord): string {

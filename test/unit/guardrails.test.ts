@@ -14,7 +14,7 @@ const awsTarget = {
   endpoints: { app: 'https://app.example.com' },
 };
 
-function experiment(overrides: Partial<ExperimentConfig> & { target?: object } = {}): ExperimentConfig {
+function experiment(overrides: Omit<Partial<ExperimentConfig>, 'target'> & { target?: Record<string, unknown> } = {}): ExperimentConfig {
   return {
     name: 'guarded',
     traffic: { kind: 'http', endpoint: 'app' },
