@@ -247,12 +247,23 @@ class ExperimentRun {
       this.journal.append({ type: 'error', message: errorMessage(error), where: 'closing the target' });
     }
     this.resolver?.close();
+    for (const resolver of this.stickyResolvers.splice(0)) resolver.close();
     this.target = null;
   }
 
   private get lookup(): LookupFunction | undefined {
     return this.resolver?.lookup();
   }
+
+  /** A probe with a sticky DNS cache gets a resolver of its own, as each such runtime has its own cache. */
+  private lookupFor(probe: HttpProbe): LookupFunction | undefined {
+    if (probe.dns.cache !== 'sticky') return this.lookup;
+    const resolver = new CachingResolver(this.target!.dnsServer, { stickyMs: probe.dns.stickyFor });
+    this.stickyResolvers.push(resolver);
+    return resolver.lookup();
+  }
+
+  private readonly stickyResolvers: CachingResolver[] = [];
 
   /** Every endpoint answers HTTP at all (any status). Faults are pointless against a target that is already down. */
   private async preflight(): Promise<string | null> {
@@ -273,7 +284,7 @@ class ExperimentRun {
   private startTraffic(): void {
     const start = (probe: HttpProbe) => {
       const url = probeUrl(probe, this.target!.endpoints);
-      const traffic = new HttpTraffic(probe, url, { lookup: this.lookup });
+      const traffic = new HttpTraffic(probe, url, { lookup: this.lookupFor(probe) });
       const recorder = new TrafficRecorder(this.journal, probe.name);
       traffic.onOutcome((outcome) => recorder.add(outcome));
       this.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });

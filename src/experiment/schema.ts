@@ -176,6 +176,22 @@ export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema,
 
 // ---------------------------------------------------------------- probes
 
+/**
+ * 'ttl' keeps an answer for its TTL, as a well-behaved stub resolver does; 'sticky' keeps
+ * it for `stickyFor` whatever the TTL says, as some runtimes do (the JVM's
+ * networkaddress.cache.ttl, connection pools that resolve once): such clients follow a
+ * DNS failover only when their cache lets them.
+ */
+const httpDnsCacheSchema = z
+  .strictObject({
+    cache: z.enum(['ttl', 'sticky']).default('ttl'),
+    stickyFor: duration({ max: '24h' }).optional(),
+  })
+  .superRefine((dns, ctx) => {
+    if (dns.cache === 'ttl' && dns.stickyFor !== undefined) ctx.addIssue({ code: 'custom', path: ['stickyFor'], message: "only applies with cache: 'sticky'" });
+  })
+  .transform((dns) => (dns.cache === 'sticky' ? { cache: 'sticky' as const, stickyFor: dns.stickyFor ?? 60_000 } : { cache: 'ttl' as const }));
+
 export const httpProbeSchema = z.strictObject({
   kind: z.literal('http'),
   name: name.default('traffic'),
@@ -197,6 +213,8 @@ export const httpProbeSchema = z.strictObject({
   successStatus: statusRanges.prefault('200-399'),
   /** 'keep-alive' reuses connections; 'new' opens one per request (sees connect failures like a fresh client). */
   connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
+  /** How the client caches DNS answers (for names the target's DNS server answers, or the system resolver's with 'sticky'). */
+  dns: httpDnsCacheSchema.prefault({}),
 });
 
 /**

@@ -9,17 +9,18 @@ export interface DnsServerAddress {
 
 /**
  * A name lookup that behaves like a real client's stub resolver: asks a given DNS
- * server (the lab's, or any), caches each answer for its TTL and asks again when it
- * expires. Clients therefore move to a new region only as fast as DNS lets them, which
- * is exactly what a DNS-failover drill must measure.
+ * server (the lab's, or any; without one, the system's), caches each answer for its TTL
+ * and asks again when it expires. Clients therefore move to a new region only as fast as
+ * DNS lets them, which is exactly what a DNS-failover drill must measure. With `stickyMs`
+ * an answer is kept that long whatever its TTL, like a runtime with its own DNS cache.
  */
 export class CachingResolver {
   private readonly resolver = new dns.Resolver({ timeout: 1_000, tries: 2 });
   private readonly cache = new Map<string, { addresses: string[]; expiresAt: number }>();
   private readonly pending = new Map<string, Promise<string[]>>();
 
-  constructor(server: DnsServerAddress) {
-    this.resolver.setServers([`${server.host}:${server.port}`]);
+  constructor(server: DnsServerAddress | null, private readonly options: { stickyMs?: number } = {}) {
+    if (server) this.resolver.setServers([`${server.host}:${server.port}`]);
   }
 
   async resolve(name: string): Promise<string[]> {
@@ -32,7 +33,7 @@ export class CachingResolver {
         .then((records) => {
           const ttlSeconds = Math.min(...records.map((record) => record.ttl));
           const addresses = records.map((record) => record.address);
-          this.cache.set(name, { addresses, expiresAt: now() + ttlSeconds * 1_000 });
+          this.cache.set(name, { addresses, expiresAt: now() + (this.options.stickyMs ?? ttlSeconds * 1_000) });
           return addresses;
         })
         .finally(() => this.pending.delete(name));
