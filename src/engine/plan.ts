@@ -1,8 +1,9 @@
+import { describeStopCondition } from './stop-conditions';
 import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
-import { awsTargetModel, labAwsModel } from '../aws/model';
 import { planCheckProbe } from '../probes/checks';
+import { awsTargetModel, labAwsModel } from '../aws/model';
 import { faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
 
@@ -65,10 +66,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action });
   }
   experiment.stopConditions.forEach((condition, index) => {
-    const what = condition.kind === 'errorRatio'
-      ? `abort if error ratio > ${condition.above * 100}% over ${condition.window} ms`
-      : `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
-    steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${what}` });
+    steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${describeStopCondition(condition)}` });
   });
   for (const fault of experiment.faults) {
     const plan = faultKindOf(fault, api).plan(fault, planContext);

@@ -26,6 +26,7 @@ import type { JournalEvent, RunStatus } from './events';
 import { Journal } from './journal';
 import { RollbackStack } from './rollback';
 import { watchStopConditions } from './stop-conditions';
+import type { SloMetric } from '../experiment/thresholds';
 import { gamedayVersion } from '../version';
 
 export interface RunOptions {
@@ -308,6 +309,12 @@ class ExperimentRun {
 
   private readonly extraProbes: Array<{ traffic: HttpTraffic; recorder: TrafficRecorder }> = [];
 
+  /** An http probe's recorder by name (validation guarantees it exists); undefined is the traffic. */
+  private recorderOf(probe: string | undefined): TrafficRecorder {
+    if (probe === undefined || probe === this.experiment.traffic.name) return this.recorder!;
+    return this.extraProbes.find(({ traffic }) => traffic.name === probe)!.recorder;
+  }
+
   /** The write ledger (at most one), started with the traffic. */
   private startLedger(): void {
     const probe = this.experiment.probes.find((candidate) => candidate.kind === 'ledger');
@@ -363,7 +370,8 @@ class ExperimentRun {
     const t0 = now();
     this.journal.append({ type: 'observe.started', t0, durationMs: this.experiment.duration });
     const stopWatching = watchStopConditions(this.experiment.stopConditions, {
-      recorder: this.recorder!,
+      recorderFor: (probe) => this.recorderOf(probe),
+      slos: this.experiment.slos,
       t0,
       signal: this.stopSignal,
       onBreach: (condition, detail) => {
@@ -566,6 +574,15 @@ class ExperimentRun {
   }
 }
 
+function describeSloMeasure(metric: SloMetric, measured: number | null): string {
+  if (measured === null) return 'no requests to measure';
+  switch (metric) {
+    case 'budget': return `${measured}% of the budget burned`;
+    case 'burn': return `peak burn rate ${measured}x`;
+    case 'alerts': return `${measured} alert pair${measured === 1 ? '' : 's'} fired`;
+  }
+}
+
 /** Passed only when every objective with a measurement is met and the target came back. */
 function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
   const misses: string[] = [];
@@ -574,12 +591,20 @@ function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
     misses.push(rto.recovered === false ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)` : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`);
   }
   if (rpo?.met === false) misses.push(rpoMiss(rpo));
+  for (const slo of summary.slos) {
+    for (const threshold of slo.thresholds) {
+      if (threshold.met !== true) misses.push(`SLO ${slo.name}: ${threshold.text} not met (${describeSloMeasure(threshold.metric, threshold.measured)})`);
+    }
+  }
   const after = summary.steadyState.after;
   if (after && !after.ok) misses.push(`steady state did not return after rollback (success ratio ${formatRatio(after.successRatio)} < ${formatRatio(after.required)})`);
   if (misses.length > 0) return { status: 'failed', reason: misses.join('; ') };
   const met: string[] = [];
   if (rto.met) met.push(`RTO ${rto.ms} ms ≤ ${rto.objectiveMs} ms`);
   if (rpo?.met) met.push(`RPO ${rpo.ms} ms ≤ ${rpo.objectiveMs} ms (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost)`);
+  for (const slo of summary.slos) {
+    for (const threshold of slo.thresholds) met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
+  }
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
 }

@@ -1,56 +1,107 @@
-import type { StopCondition } from '../experiment/schema';
+import type { Slo, StopCondition } from '../experiment/schema';
 import type { TrafficRecorder } from '../probes/recorder';
 import { now } from './clock';
 import { describeCommandFailure, runCommand } from './shell';
 
 export interface StopWatchContext {
-  recorder: TrafficRecorder;
-  /** Start of observation: error-ratio windows are judged only once a whole window exists. */
+  /** The recorder of an http probe by name; undefined names the traffic. */
+  recorderFor: (probe: string | undefined) => TrafficRecorder;
+  slos: readonly Slo[];
+  /** Start of observation: windowed guards are judged only once a whole window exists. */
   t0: number;
   signal: AbortSignal;
   onBreach: (condition: string, detail: string) => void;
 }
 
+/** Guards are checked this often, so a breach stops the run within one window plus this. */
 const evaluateEveryMs = 250;
 /** Fewer samples than this in a window is noise, not a breach. */
 const minimumSamples = 5;
 
-/** Starts watching the guards; returns a function that stops watching. */
+/** For plans and reports: what the guard aborts on. */
+export function describeStopCondition(condition: StopCondition): string {
+  switch (condition.kind) {
+    case 'errorRatio': return `abort if error ratio > ${percent(condition.above)} over ${condition.window} ms`;
+    case 'command': return `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
+    case 'latency': return `abort if p${condition.percentile} latency of ${condition.probe ?? 'the traffic'} > ${condition.above} ms over ${condition.window} ms`;
+    case 'burnRate': return `abort if SLO ${condition.slo} burns faster than ${condition.above}x over ${condition.window} ms`;
+    case 'duration': return `abort if the observation lasts longer than ${condition.max} ms`;
+  }
+}
+
+/**
+ * Starts watching the guards; returns a function that stops watching. Latency and
+ * burn-rate guards ask their probe's recorder to count requests over a threshold, so
+ * this must be called before the probes record anything that should count.
+ */
 export function watchStopConditions(conditions: readonly StopCondition[], context: StopWatchContext): () => void {
-  const stoppers = conditions.map((condition, index) => watch(condition, index, context));
+  const stoppers = conditions.map((condition, index) => watch(condition, `stopConditions[${index}] ${condition.kind}`, context));
   return () => stoppers.forEach((stop) => stop());
 }
 
-function watch(condition: StopCondition, index: number, context: StopWatchContext): () => void {
+function watch(condition: StopCondition, label: string, context: StopWatchContext): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const label = `stopConditions[${index}] ${condition.kind}`;
+  const live = () => !stopped && !context.signal.aborted;
+  /** Polls a windowed measure; `breach` returns the detail of a breach, or null. */
+  const poll = (windowMs: number, breach: (from: number, to: number) => string | null) => {
+    const check = () => {
+      if (!live()) return;
+      const current = now();
+      if (current - context.t0 >= windowMs) {
+        const detail = breach(current - windowMs, current);
+        if (detail !== null) return context.onBreach(label, detail);
+      }
+      timer = setTimeout(check, evaluateEveryMs);
+    };
+    timer = setTimeout(check, evaluateEveryMs);
+  };
+
   switch (condition.kind) {
     case 'errorRatio': {
-      const check = () => {
-        if (stopped || context.signal.aborted) return;
-        const current = now();
-        if (current - context.t0 >= condition.window) {
-          const { ratio, count } = context.recorder.ratioBetween(current - condition.window, current);
-          if (ratio !== null && count >= minimumSamples && 1 - ratio > condition.above) {
-            context.onBreach(label, `error ratio ${((1 - ratio) * 100).toFixed(1)}% over the last ${condition.window} ms > ${(condition.above * 100).toFixed(1)}%`);
-            return;
-          }
-        }
-        timer = setTimeout(check, evaluateEveryMs);
-      };
-      timer = setTimeout(check, evaluateEveryMs);
+      const recorder = context.recorderFor(undefined);
+      poll(condition.window, (from, to) => {
+        const { ratio, count } = recorder.ratioBetween(from, to);
+        if (ratio === null || count < minimumSamples || 1 - ratio <= condition.above) return null;
+        return `error ratio ${percent(1 - ratio)} over the last ${condition.window} ms > ${percent(condition.above)}`;
+      });
+      break;
+    }
+    case 'latency': {
+      // p-th percentile above the bound ⟺ more than (100 − p)% of requests slower (nearest rank); failures count as slow.
+      const recorder = context.recorderFor(condition.probe);
+      recorder.trackLatencyAbove(condition.above);
+      poll(condition.window, (from, to) => {
+        const { slowOrFailed, count } = recorder.slowerThanBetween(condition.above, from, to);
+        if (count < minimumSamples || slowOrFailed / count <= 1 - condition.percentile / 100) return null;
+        return `p${condition.percentile} latency over the last ${condition.window} ms > ${condition.above} ms (${slowOrFailed} of ${count} requests slower or failed)`;
+      });
+      break;
+    }
+    case 'burnRate': {
+      const slo = context.slos.find((candidate) => candidate.name === condition.slo)!;
+      const recorder = context.recorderFor(slo.probe);
+      if (slo.threshold !== undefined) recorder.trackLatencyAbove(slo.threshold);
+      poll(condition.window, (from, to) => {
+        const { bad, count } = badEvents(recorder, slo, from, to);
+        const burn = count === 0 ? 0 : bad / count / (1 - slo.objective / 100);
+        if (count < minimumSamples || burn <= condition.above) return null;
+        return `SLO ${slo.name} burned ${burn.toFixed(1)}x its budget rate over the last ${condition.window} ms > ${condition.above}x (${bad} of ${count} requests bad)`;
+      });
+      break;
+    }
+    case 'duration': {
+      timer = setTimeout(() => {
+        if (live()) context.onBreach(label, `the observation has lasted ${condition.max} ms, its cap`);
+      }, Math.max(0, context.t0 + condition.max - now()));
       break;
     }
     case 'command': {
       const check = async () => {
-        if (stopped || context.signal.aborted) return;
+        if (!live()) return;
         const result = await runCommand(condition.run, { timeoutMs: condition.timeout });
-        if (stopped || context.signal.aborted) return;
-        if (result.exitCode !== 0) {
-          context.onBreach(label, `guard ${describeCommandFailure(condition.run, result, condition.timeout)}`);
-          return;
-        }
+        if (!live()) return;
+        if (result.exitCode !== 0) return context.onBreach(label, `guard ${describeCommandFailure(condition.run, result, condition.timeout)}`);
         timer = setTimeout(check, condition.every);
       };
       timer = setTimeout(check, condition.every);
@@ -61,4 +112,18 @@ function watch(condition: StopCondition, index: number, context: StopWatchContex
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/** The SLI's bad events in [from, to): failures, and for a latency SLI also successes slower than its bound. */
+function badEvents(recorder: TrafficRecorder, slo: Slo, from: number, to: number): { bad: number; count: number } {
+  if (slo.threshold !== undefined) {
+    const { slowOrFailed, count } = recorder.slowerThanBetween(slo.threshold, from, to);
+    return { bad: slowOrFailed, count };
+  }
+  const { ratio, count } = recorder.ratioBetween(from, to);
+  return { bad: ratio === null ? 0 : Math.round((1 - ratio) * count), count };
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)}%`;
 }

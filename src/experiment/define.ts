@@ -6,6 +6,7 @@ import type {
   FunctionProbeConfig,
   HttpProbeConfig,
   LedgerProbeConfig,
+  SqlProbeConfig,
   StopConditionConfig,
 } from './schema';
 
@@ -48,11 +49,19 @@ export const probes = {
   fn: (config: Without<FunctionProbeConfig, 'kind'>): FunctionProbeConfig => ({ kind: 'function', ...config }),
   /** A DNS name asked at an interval: answers, TTL and rcode over time (which region DNS sends clients to). */
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
+  /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
+  sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
 };
 
 /** Stop-condition constructors. */
 export const stopWhen = {
   errorRatioAbove: (above: number, window?: string): StopConditionConfig => ({ kind: 'errorRatio', above, window }),
+  /** p99 (or `percentile`) latency of the traffic (or `probe`) over `window` above `above`. */
+  latencyAbove: (above: string, options: { percentile?: number; window?: string; probe?: string } = {}): StopConditionConfig => ({ kind: 'latency', above, ...options }),
+  /** The named SLO burning faster than `above` times its sustainable rate over `window`. */
+  burnRateAbove: (slo: string, above: number, window?: string): StopConditionConfig => ({ kind: 'burnRate', slo, above, window }),
+  /** A cap on the observation's length, for drills that overrun. */
+  durationExceeds: (max: string): StopConditionConfig => ({ kind: 'duration', max }),
   commandFails: (run: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({
     kind: 'command',
     run,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationHint, formatDuration, tryParseDuration } from './duration';
+import { inclusiveMs, parseThreshold, thresholdHint, type SloMetric, type Threshold } from './thresholds';
 
 /**
  * The experiment schema. `z.input` of it is what users write (most fields optional),
@@ -48,12 +49,17 @@ const statusRangesPattern = /^\s*\d{3}(\s*-\s*\d{3})?(\s*,\s*\d{3}(\s*-\s*\d{3})
 const statusRanges = z
   .string({ error: "expected HTTP status ranges like '200-399' or '200,204'" })
   .regex(statusRangesPattern, { error: "expected HTTP status ranges like '200-399' or '200,204'" })
-  .transform((text) =>
-    text.split(',').map((part) => {
+  .transform((text, ctx) => {
+    const ranges = text.split(',').map((part) => {
       const [low, high] = part.split('-').map((s) => Number(s.trim()));
       return { from: low, to: high ?? low };
-    }),
-  );
+    });
+    for (const { from, to } of ranges) {
+      if (from < 100 || to > 599) ctx.addIssue({ code: 'custom', message: `HTTP statuses are 100 to 599, got ${JSON.stringify(text)}` });
+      else if (from > to) ctx.addIssue({ code: 'custom', message: `range ${from}-${to} is reversed; write the lower status first (${to}-${from})` });
+    }
+    return ranges;
+  });
 
 const httpUrl = z
   .string({ error: 'expected an http:// or https:// URL' })
@@ -290,7 +296,37 @@ export const dnsProbeSchema = z.strictObject({
   timeout: duration({ max: '1m' }).prefault('1s'),
 });
 
-export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema]);
+const sqlCell = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'expected a string, number, boolean or null' });
+const regexSource = z.string({ error: 'expected a regular expression as a string' }).refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: 'not a valid regular expression' });
+
+/** Runs a query at an interval against PostgreSQL; ok when it succeeds and `expect` holds. */
+export const sqlProbeSchema = z.strictObject({
+  kind: z.literal('sql'),
+  name: name.default('sql'),
+  /** A postgres:// URL (password from the URL or PGPASSWORD; never journaled), or a database the target names (lab: writer, db-<region>). */
+  connection: z.string({ error: 'expected a postgres:// URL or a database name of the target' }).min(1, { error: 'must not be empty' }),
+  query: z.string({ error: 'expected an SQL statement' }).min(1, { error: 'must not be empty' }).default('select 1'),
+  /** rows: that many rows; value: the first row's first column equals it (compared as text); matches: that column matches the regex. */
+  expect: z
+    .union([z.strictObject({ rows: z.number().int().min(0) }), z.strictObject({ value: sqlCell }), z.strictObject({ matches: regexSource })], {
+      error: "expected { rows: <count> }, { value: <first column of the first row> } or { matches: '<regex>' }",
+    })
+    .optional(),
+  every: duration({ max: '1h' }).prefault('1s'),
+  /** Bounds connecting and the query each. */
+  timeout: duration({ max: '5m' }).prefault('2s'),
+  /** 'new': a connection per check (sees a failover as a fresh client); 'keep-alive': one connection, replaced when it fails. */
+  session: z.enum(['new', 'keep-alive']).default('new'),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema, sqlProbeSchema]);
 
 // ---------------------------------------------------------------- faults
 
@@ -379,7 +415,114 @@ export const commandStopSchema = z.strictObject({
   timeout: duration().prefault('5s'),
 });
 
-export const stopConditionSchema = z.discriminatedUnion('kind', [errorRatioStopSchema, commandStopSchema]);
+export const latencyStopSchema = z.strictObject({
+  kind: z.literal('latency'),
+  /** Abort when this percentile of the probe's latency over `window` exceeds `above`. */
+  above: duration(),
+  percentile: z
+    .number({ error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
+    .gt(0, { error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
+    .lt(100, { error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
+    .default(99),
+  window: duration().prefault('10s'),
+  /** An http probe by name (default: the traffic). */
+  probe: z.string().optional(),
+});
+
+export const burnRateStopSchema = z.strictObject({
+  kind: z.literal('burnRate'),
+  /** Abort when the named SLO burns faster than `above` times its sustainable rate over `window`. */
+  slo: z.string({ error: 'expected the name of an SLO in slos' }),
+  above: z.number({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }),
+  window: duration().prefault('1m'),
+});
+
+export const durationStopSchema = z.strictObject({
+  kind: z.literal('duration'),
+  /** Abort when the observation (faults and failover included) has lasted this long: a cap on a drill that overruns. */
+  max: duration({ max: '24h' }),
+});
+
+export const stopConditionSchema = z.discriminatedUnion('kind', [
+  errorRatioStopSchema,
+  commandStopSchema,
+  latencyStopSchema,
+  burnRateStopSchema,
+  durationStopSchema,
+]);
+
+// ---------------------------------------------------------------- SLOs
+
+/** Object form of SLO thresholds, for when a list of short strings reads worse. */
+const sloThresholdObject = z.strictObject({
+  /** Budget consumed, as a percentage of the window's error budget: '5%' or 5. */
+  budget: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?%$/)], { error: "expected a percentage like '5%'" }).optional(),
+  /** Peak burn rate. */
+  burn: z.number({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).optional(),
+  /** false: no alert pair may fire. */
+  alerts: z.literal(false, { error: 'expected false (no alert pair may fire)' }).optional(),
+});
+
+/** 'budget<5%', ['budget<5%', 'burn<14.4'] or { budget: '5%', burn: 14.4, alerts: false } -> thresholds, each < (strict). */
+const sloThresholds = z
+  .union([z.string(), z.array(z.string()), sloThresholdObject], {
+    error: `expected ${thresholdHint.replace(", 'rto<30s' or 'rpo<=1s'", '')}, a list of them, or { budget: '5%', burn: 14.4, alerts: false }`,
+  })
+  .transform((value, ctx): Threshold<SloMetric>[] => {
+    if (typeof value === 'string' || Array.isArray(value)) {
+      const texts = typeof value === 'string' ? [value] : value;
+      const parsed: Threshold<SloMetric>[] = [];
+      texts.forEach((text, index) => {
+        const threshold = parseThreshold(text);
+        const path = typeof value === 'string' ? [] : [index];
+        if (typeof threshold === 'string') ctx.addIssue({ code: 'custom', path, message: threshold });
+        else if (threshold.metric === 'rto' || threshold.metric === 'rpo') ctx.addIssue({ code: 'custom', path, message: `${threshold.metric} is not an SLO threshold; write it in hypothesis (rto: '30s')` });
+        else parsed.push(threshold as Threshold<SloMetric>);
+      });
+      return parsed;
+    }
+    const thresholds: Threshold<SloMetric>[] = [];
+    if (value.budget !== undefined) {
+      const percent = typeof value.budget === 'number' ? value.budget : Number(value.budget.slice(0, -1));
+      thresholds.push({ metric: 'budget', op: '<', value: percent, text: `budget<${percent}%` });
+    }
+    if (value.burn !== undefined) thresholds.push({ metric: 'burn', op: '<', value: value.burn, text: `burn<${value.burn}` });
+    if (value.alerts === false) thresholds.push({ metric: 'alerts', op: '<', value: 1, text: 'alerts<1' });
+    return thresholds;
+  });
+
+const percentObjective = z
+  .number({ error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' })
+  .gt(0, { error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' })
+  .lt(100, { error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' });
+
+export const sloSchema = z.strictObject({
+  name,
+  /** availability: a request is good when it succeeds; latency: when it succeeds within `threshold`. */
+  sli: z.enum(['availability', 'latency'], { error: "expected 'availability' or 'latency'" }),
+  /** In percent: 99.9 allows 0.1% of requests in the window to be bad. */
+  objective: percentObjective,
+  window: duration({ max: '400d' }).prefault('30d'),
+  /** The latency SLI's bound. */
+  threshold: duration().optional(),
+  /** The http probe whose requests are the SLI's events (default: the traffic). */
+  probe: z.string().optional(),
+  /** What passes; default: hypothesis.slo, else nothing (the SLO is reported, not judged). */
+  expect: sloThresholds.optional(),
+  /** Multi-window multi-burn-rate alert pairs (default: the SRE workbook's 1h/5m x14.4, 6h/30m x6, 1d/2h x3, 3d/6h x1). */
+  alerts: z
+    .array(
+      z.strictObject({
+        long: duration({ max: '400d' }),
+        short: duration({ max: '400d' }),
+        factor: z.number({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' }),
+      }),
+    )
+    .min(1, { error: 'needs at least one alert pair, or leave alerts out for the defaults' })
+    .optional(),
+  /** Trailing window of the burn-rate timeline and the peak burn rate. */
+  burnWindow: duration().prefault('1m'),
+});
 
 // ---------------------------------------------------------------- experiment
 
@@ -461,7 +604,9 @@ export const failoverSchema = z.strictObject({
   failback: z.boolean().default(true),
 });
 
-export const hypothesisSchema = z.strictObject({
+const hypothesisObjectSchema = z.strictObject({
+  /** SLO thresholds for every SLO without its own `expect`. */
+  slo: sloThresholds.optional(),
   /** Objective for the client-observed recovery time. */
   rto: duration({ allowZero: true }).optional(),
   /** Objective for acknowledged writes lost, as time. Measured by the write ledger probe. */
@@ -474,6 +619,28 @@ export const hypothesisSchema = z.strictObject({
     })
     .prefault({}),
 });
+
+/**
+ * The hypothesis as an object, or as a list of short thresholds k6-style:
+ * ['rto<30s', 'rpo<=1s', 'budget<5%', 'burn<14.4'] — RTO and RPO become the objectives,
+ * the rest apply to every SLO.
+ */
+export const hypothesisSchema = z.preprocess((value, ctx) => {
+  if (!Array.isArray(value)) return value;
+  const object: { rto?: string; rpo?: string; slo: string[] } = { slo: [] };
+  value.forEach((text, index) => {
+    const threshold = typeof text === 'string' ? parseThreshold(text) : `expected ${thresholdHint}, got ${JSON.stringify(text)}`;
+    if (typeof threshold === 'string') {
+      ctx.addIssue({ code: 'custom', path: [index], message: threshold, input: text });
+    } else if (threshold.metric === 'rto' || threshold.metric === 'rpo') {
+      if (object[threshold.metric] !== undefined) ctx.addIssue({ code: 'custom', path: [index], message: `${threshold.metric} is given twice`, input: text });
+      object[threshold.metric] = `${inclusiveMs(threshold)}ms`;
+    } else {
+      object.slo.push(threshold.text);
+    }
+  });
+  return object.slo.length > 0 ? object : { rto: object.rto, rpo: object.rpo };
+}, hypothesisObjectSchema);
 
 export const steadyStateSchema = z.strictObject({
   /** Traffic measured before any fault; it must meet successRatio or nothing is injected. */
@@ -497,6 +664,8 @@ export const experimentSchema = z
     probes: z.array(probeSchema).default([]),
     faults: z.array(faultSchema).default([]),
     stopConditions: z.array(stopConditionSchema).default([]),
+    /** Service level objectives: how much of their error budget the drill burns, and whether their alerts would page. */
+    slos: z.array(sloSchema).default([]),
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),
@@ -525,10 +694,12 @@ export const experimentSchema = z
     experiment.probes.forEach((probe, index) => {
       if (probe.kind === 'http' || probe.kind === 'ledger') checkProbe(probe, ['probes', index]);
       if (probe.kind === 'dns') checkDnsProbe(probe, ['probes', index], endpointNames, ctx);
+      if (probe.kind === 'sql') checkSqlConnection(probe.connection, ['probes', index, 'connection'], targetDatabaseNames(experiment.target), ctx);
     });
     checkLedgers(experiment, endpointNames, ctx);
     checkAwsFaultDurations(experiment, ctx);
     checkProbeNames(experiment, ctx);
+    checkSlos(experiment, ctx);
 
     if (experiment.failover) {
       if (experiment.target.kind === 'endpoints') {
@@ -649,6 +820,43 @@ function checkLedgers(
   }
 }
 
+/** SLOs and the guards that name probes or SLOs must name ones that exist; a latency SLI needs its bound. */
+function checkSlos(
+  experiment: { traffic: { name: string }; probes: Probe[]; slos: Slo[]; stopConditions: StopCondition[] },
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  const httpProbes = [experiment.traffic.name, ...experiment.probes.filter((probe) => probe.kind === 'http').map((probe) => probe.name)];
+  const unknownProbe = (probe: string) => `unknown http probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
+  const sloNames = new Set<string>();
+  experiment.slos.forEach((slo, index) => {
+    if (sloNames.has(slo.name)) ctx.addIssue({ code: 'custom', path: ['slos', index, 'name'], message: `duplicate SLO name ${JSON.stringify(slo.name)}` });
+    sloNames.add(slo.name);
+    if (slo.sli === 'latency' && slo.threshold === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['slos', index, 'threshold'], message: "a latency SLI needs threshold, the bound a good request stays within (e.g. '300ms')" });
+    }
+    if (slo.sli === 'availability' && slo.threshold !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['slos', index, 'threshold'], message: "only a latency SLI takes threshold; use sli: 'latency'" });
+    }
+    if (slo.probe !== undefined && !httpProbes.includes(slo.probe)) ctx.addIssue({ code: 'custom', path: ['slos', index, 'probe'], message: unknownProbe(slo.probe) });
+    slo.alerts?.forEach((pair, pairIndex) => {
+      if (pair.short >= pair.long) ctx.addIssue({ code: 'custom', path: ['slos', index, 'alerts', pairIndex, 'short'], message: 'the short window must be shorter than the long one' });
+    });
+  });
+  experiment.stopConditions.forEach((condition, index) => {
+    if (condition.kind === 'latency' && condition.probe !== undefined && !httpProbes.includes(condition.probe)) {
+      ctx.addIssue({ code: 'custom', path: ['stopConditions', index, 'probe'], message: unknownProbe(condition.probe) });
+    }
+    if (condition.kind === 'burnRate' && !sloNames.has(condition.slo)) {
+      const known = experiment.slos.map((slo) => slo.name);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopConditions', index, 'slo'],
+        message: known.length > 0 ? `unknown SLO ${JSON.stringify(condition.slo)}; slos has: ${known.join(', ')}` : `unknown SLO ${JSON.stringify(condition.slo)}; define it in slos`,
+      });
+    }
+  });
+}
+
 /** A dns probe asks for one name: its hostname, or a target endpoint's host. */
 function checkDnsProbe(
   probe: { hostname?: string; endpoint?: string },
@@ -662,6 +870,22 @@ function checkDnsProbe(
   } else if (probe.endpoint !== undefined && !endpointNames.includes(probe.endpoint)) {
     ctx.addIssue({ code: 'custom', path: [...path, 'endpoint'], message: `unknown endpoint ${JSON.stringify(probe.endpoint)}; the target has: ${endpointNames.join(', ')}` });
   }
+}
+
+/** A sql probe connects by postgres:// URL, or to a database the target names. */
+function checkSqlConnection(
+  connection: string,
+  path: (string | number)[],
+  databaseNames: string[],
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+): void {
+  if (/^postgres(ql)?:\/\//.test(connection)) {
+    if (!URL.canParse(connection) || !new URL(connection).hostname) ctx.addIssue({ code: 'custom', path, message: 'not a valid URL; expected postgres://user@host:port/database' });
+    return;
+  }
+  if (databaseNames.includes(connection)) return;
+  const named = databaseNames.length > 0 ? `, or a database the target names: ${databaseNames.join(', ')}` : ' (this target names no databases)';
+  ctx.addIssue({ code: 'custom', path, message: `unknown database ${JSON.stringify(connection)}; expected a postgres://user@host:port/database URL${named}` });
 }
 
 /** Reports key every probe's samples by its name, so two probes (the traffic included) cannot share one. */
@@ -684,6 +908,11 @@ export function faultApiOf(target: z.output<typeof targetSchema>): 'aws' | 'dire
   return target.kind === 'aws' ? 'aws' : target.api;
 }
 
+/** Databases a sql probe may name as its `connection`: the lab's writer and each region's database. */
+export function targetDatabaseNames(target: z.output<typeof targetSchema>): string[] {
+  return target.kind === 'lab' ? ['writer', ...target.regions.map((region) => `db-${region}`)] : [];
+}
+
 /** Names probes may use as `endpoint`: the target's named URLs; for the lab, the global app name and each region's app. */
 export function targetEndpointNames(target: z.output<typeof targetSchema>): string[] {
   if (target.kind === 'endpoints' || target.kind === 'aws') return Object.keys(target.endpoints);
@@ -702,11 +931,15 @@ export type FunctionProbeConfig = z.input<typeof functionProbeSchema>;
 export type FunctionProbe = z.output<typeof functionProbeSchema>;
 export type DnsProbeConfig = z.input<typeof dnsProbeSchema>;
 export type DnsProbe = z.output<typeof dnsProbeSchema>;
+export type SqlProbeConfig = z.input<typeof sqlProbeSchema>;
+export type SqlProbe = z.output<typeof sqlProbeSchema>;
 export type FaultConfig = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
 export type ExecFaultConfig = z.input<typeof execFaultSchema>;
 export type ExecFault = z.output<typeof execFaultSchema>;
 export type StopCondition = z.output<typeof stopConditionSchema>;
+export type Slo = z.output<typeof sloSchema>;
+export type SloConfig = z.input<typeof sloSchema>;
 export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 export type Hypothesis = z.output<typeof hypothesisSchema>;
 export type LabTarget = z.output<typeof labTargetSchema>;

@@ -1,9 +1,13 @@
 import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
 import { describeRollback } from '../faults/revert';
-import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
+import { LatencyHistogram } from '../measure/histogram';
+import type { LatencySummary } from '../measure/percentiles';
 import { computeRpo, type AckedWrite, type UnackedWrite } from '../measure/rpo';
 import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
 import { floorOf, phasesOf, summarizeFailover, type FailoverSummary } from './failover';
+import { seriesBucketMs, seriesOf, timelinesOf, type ProbeSeries } from './series';
+import { sloThresholdsByProbe, summarizeSlos, type SloSpecView, type SloSummary } from './slos';
+import type { SloMetric, Threshold } from '../experiment/thresholds';
 import { regionsByAddress, summarizeCheckProbes, type ProbeSummary } from './probes';
 
 export const summarySchemaId = 'gameday/run/v1';
@@ -94,6 +98,10 @@ export interface RunSummary {
     readBack: { ok: boolean; url: string; writer: string; region: string; attempts: number; error: string | null } | null;
     note: string | null;
   } | null;
+  /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
+  slos: SloSummary[];
+  /** Per-second timelines of the traffic and every http probe, for charts. */
+  series: ProbeSeries[];
   steadyState: {
     before: { ok: boolean; successRatio: number | null; required: number } | null;
     after: { ok: boolean; successRatio: number | null; required: number } | null;
@@ -104,7 +112,8 @@ export interface RunSummary {
 }
 
 interface SpecView {
-  hypothesis?: { rto?: number; rpo?: number; recovery?: { successRatio: number; window: number } };
+  hypothesis?: { rto?: number; rpo?: number; slo?: Threshold<SloMetric>[]; recovery?: { successRatio: number; window: number } };
+  slos?: SloSpecView[];
   traffic?: { name: string; rate: number };
   duration?: number;
 }
@@ -172,6 +181,15 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
   const rto = summarizeRto(rtoResult, objectiveMs, criteria, tFault, iso);
   rto.phases = phasesOf(events, tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
   rto.floorMs = floorOf(events, first(events, 'target.opened')?.target ?? started.target);
+  const thresholdsByProbe = sloThresholdsByProbe(spec.slos ?? [], trafficName);
+  const timelines = t0 === null ? new Map() : timelinesOf(events, t0, thresholdsByProbe);
+  const slos = summarizeSlos(spec.slos ?? [], spec.hypothesis?.slo, {
+    trafficProbe: trafficName,
+    timelines,
+    thresholdsByProbe,
+    faultOffsetMs: offset(tFault),
+    bucketMs: seriesBucketMs,
+  });
   if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
 
   const steady = (when: 'before' | 'after') => {
@@ -221,6 +239,8 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
       })
       .concat(summarizeCheckProbes(events, offset, regionsByAddress(first(events, 'target.opened')?.target ?? started.target))),
     rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
+    slos,
+    series: seriesOf(timelines),
     steadyState: { before: steady('before'), after: steady('after') },
     stopConditions: events
       .filter((e): e is EventOf<'stop-condition.breached'> => e.type === 'stop-condition.breached')
@@ -255,20 +275,20 @@ function measureRto(
 /** One http probe's outcomes from its `traffic.samples` batches, in time order. */
 function probeOutcomes(events: readonly JournalEvent[], probe: string) {
   const samples: OutcomeSample[] = [];
-  const latencies: number[] = [];
+  const latency = new LatencyHistogram();
   const regions: Record<string, number> = {};
   let errors = 0;
   for (const event of events) {
     if (event.type !== 'traffic.samples' || event.probe !== probe) continue;
-    for (const [t, latency, , ok, , region] of event.rows) {
+    for (const [t, latencyMs, , ok, , region] of event.rows) {
       samples.push({ t, ok: ok === 1 });
-      latencies.push(latency);
+      latency.record(latencyMs);
       if (!ok) errors++;
       if (region) regions[region] = (regions[region] ?? 0) + 1;
     }
   }
   samples.sort((a, b) => a.t - b.t);
-  return { samples, latencyMs: summarizeLatency(latencies), regions, errors };
+  return { samples, latencyMs: latency.summary(), regions, errors };
 }
 
 function ratioOf(requests: number, errors: number): number | null {

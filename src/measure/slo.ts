@@ -1,0 +1,138 @@
+/**
+ * SLO error-budget burn during a drill (definitions in DESIGN.md, "What the numbers mean").
+ *
+ * Budgeting is by occurrences: every request is an event, good or bad. A drill lasts
+ * seconds to minutes while an SLO window lasts days, so everything outside the drill is
+ * an assumption, stated in every report: outside the drill, traffic arrives at the
+ * drill's own rate and is all good. Under it:
+ *
+ *   burn rate over a span   = bad ÷ events in the span ÷ (1 − objective)
+ *   budget consumed         = bad ÷ ((1 − objective) × rate × SLO window)
+ *
+ * and an alert pair (long/short window, factor) fires at the first moment both windows,
+ * ending then, burn faster than the factor (the SRE workbook's multi-window,
+ * multi-burn-rate alerts). After the drill the short window only drains, so a pair that
+ * has not fired by the end of the observation never fires.
+ */
+
+export interface SloBucket {
+  /** Events (requests) that were due in this bucket, and the bad ones among them. */
+  total: number;
+  bad: number;
+}
+
+export interface AlertPair {
+  longMs: number;
+  shortMs: number;
+  factor: number;
+}
+
+/** The SRE workbook's page and ticket pairs for a 30-day window. */
+export const defaultAlertPairs: readonly AlertPair[] = [
+  { longMs: 3_600_000, shortMs: 300_000, factor: 14.4 },
+  { longMs: 21_600_000, shortMs: 1_800_000, factor: 6 },
+  { longMs: 86_400_000, shortMs: 7_200_000, factor: 3 },
+  { longMs: 259_200_000, shortMs: 21_600_000, factor: 1 },
+];
+
+export interface SloInput {
+  /** As a fraction: 0.999 for 99.9%. */
+  objective: number;
+  windowMs: number;
+  /** Consecutive buckets of `bucketMs` from the start of the observation. */
+  buckets: readonly SloBucket[];
+  bucketMs: number;
+  /** Offset of t_fault from the start of the observation, when a fault was injected. */
+  faultOffsetMs: number | null;
+  alerts: readonly AlertPair[];
+  /** The trailing window of the burn-rate timeline and of the peak burn rate. */
+  burnWindowMs: number;
+}
+
+export interface AlertOutcome extends AlertPair {
+  fired: boolean;
+  /** Offset from the start of the observation of the first moment both windows burned faster than the factor. */
+  firedAtMs: number | null;
+  /** The same moment after t_fault (from the start of the observation when there was no fault). */
+  firedAfterMs: number | null;
+}
+
+export interface SloResult {
+  events: number;
+  badEvents: number;
+  /** Events per second over the observation: the rate assumed outside it. */
+  ratePerSecond: number;
+  errorRatio: number | null;
+  /** Over the whole observation. */
+  burnRate: number | null;
+  /** The highest burn over any trailing `burnWindowMs` ending inside the observation. */
+  peakBurnRate: number | null;
+  budgetConsumedPct: number | null;
+  /** Burn over the trailing `burnWindowMs`, at the end of each bucket. */
+  burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
+  alerts: AlertOutcome[];
+}
+
+export function computeSlo(input: SloInput): SloResult {
+  const { objective, windowMs, buckets, bucketMs } = input;
+  if (!(objective > 0 && objective < 1)) throw new RangeError(`objective must be between 0 and 1 exclusive, got ${objective}`);
+  const allowed = 1 - objective;
+  const observedMs = buckets.length * bucketMs;
+  let events = 0;
+  let badEvents = 0;
+  for (const bucket of buckets) {
+    events += bucket.total;
+    badEvents += bucket.bad;
+  }
+  const ratePerSecond = observedMs > 0 ? (events * 1000) / observedMs : 0;
+  const errorRatio = events > 0 ? badEvents / events : null;
+
+  // Prefix sums make every trailing window O(1).
+  const totalBefore = new Float64Array(buckets.length + 1);
+  const badBefore = new Float64Array(buckets.length + 1);
+  buckets.forEach((bucket, index) => {
+    totalBefore[index + 1] = totalBefore[index] + bucket.total;
+    badBefore[index + 1] = badBefore[index] + bucket.bad;
+  });
+
+  /** Burn over the `spanMs` ending at the end of bucket `end - 1`; the part before the observation is assumed good at the drill's rate. */
+  const burnEndingAt = (end: number, spanMs: number): number => {
+    const spanBuckets = Math.max(1, Math.round(spanMs / bucketMs));
+    const start = Math.max(0, end - spanBuckets);
+    const observedTotal = totalBefore[end] - totalBefore[start];
+    const bad = badBefore[end] - badBefore[start];
+    const assumedTotal = ((spanBuckets - (end - start)) * bucketMs * ratePerSecond) / 1000;
+    const total = observedTotal + assumedTotal;
+    return total > 0 ? bad / total / allowed : 0;
+  };
+
+  const burnTimeline: SloResult['burnTimeline'] = [];
+  let peakBurnRate: number | null = null;
+  for (let end = 1; end <= buckets.length; end++) {
+    const burnRate = burnEndingAt(end, input.burnWindowMs);
+    burnTimeline.push({ offsetMs: end * bucketMs, burnRate });
+    if (peakBurnRate === null || burnRate > peakBurnRate) peakBurnRate = burnRate;
+  }
+
+  const alerts = input.alerts.map((pair): AlertOutcome => {
+    for (let end = 1; end <= buckets.length; end++) {
+      if (burnEndingAt(end, pair.shortMs) > pair.factor && burnEndingAt(end, pair.longMs) > pair.factor) {
+        const firedAtMs = end * bucketMs;
+        return { ...pair, fired: true, firedAtMs, firedAfterMs: firedAtMs - (input.faultOffsetMs ?? 0) };
+      }
+    }
+    return { ...pair, fired: false, firedAtMs: null, firedAfterMs: null };
+  });
+
+  return {
+    events,
+    badEvents,
+    ratePerSecond,
+    errorRatio,
+    burnRate: errorRatio === null ? null : errorRatio / allowed,
+    peakBurnRate: events > 0 ? peakBurnRate : null,
+    budgetConsumedPct: events > 0 ? (badEvents / (allowed * ratePerSecond * (windowMs / 1000))) * 100 : null,
+    burnTimeline,
+    alerts,
+  };
+}

@@ -1,0 +1,136 @@
+import { formatDuration } from '../experiment/duration';
+import type { Threshold, SloMetric } from '../experiment/thresholds';
+import { thresholdMet } from '../experiment/thresholds';
+import { computeSlo, defaultAlertPairs, type SloResult } from '../measure/slo';
+import type { TimelinePoint } from '../measure/timeline';
+
+/** An SLO as the resolved experiment in `run.started` carries it (durations in ms). */
+export interface SloSpecView {
+  name: string;
+  sli: 'availability' | 'latency';
+  objective: number;
+  window: number;
+  threshold?: number;
+  probe?: string;
+  expect?: Threshold<SloMetric>[];
+  alerts?: Array<{ long: number; short: number; factor: number }>;
+  burnWindow?: number;
+}
+
+export interface SloSummary {
+  name: string;
+  sli: 'availability' | 'latency';
+  /** Percent, as written: 99.9. */
+  objective: number;
+  window: string;
+  windowMs: number;
+  thresholdMs: number | null;
+  probe: string;
+  events: number;
+  badEvents: number;
+  errorRatio: number | null;
+  /** Over the whole drill. */
+  burnRate: number | null;
+  peakBurnRate: number | null;
+  burnWindowMs: number;
+  /** Percent of the window's error budget this drill consumed. */
+  budgetConsumedPct: number | null;
+  burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
+  alerts: Array<{ long: string; short: string; longMs: number; shortMs: number; factor: number; fired: boolean; firedAfterMs: number | null }>;
+  thresholds: Array<{ metric: SloMetric; text: string; measured: number | null; met: boolean | null }>;
+  /** Every threshold met; null without thresholds. */
+  met: boolean | null;
+  assumption: string;
+}
+
+export const sloAssumption =
+  "outside the drill, traffic is assumed to arrive at the drill's rate and to be all good; budget is counted by requests (occurrences)";
+
+/** The latency thresholds each probe's timeline must count, for the latency SLOs on it. */
+export function sloThresholdsByProbe(slos: readonly SloSpecView[], trafficProbe: string): Map<string, number[]> {
+  const byProbe = new Map<string, number[]>();
+  for (const slo of slos) {
+    if (slo.threshold === undefined) continue;
+    const probe = slo.probe ?? trafficProbe;
+    const list = byProbe.get(probe) ?? [];
+    if (!list.includes(slo.threshold)) list.push(slo.threshold);
+    byProbe.set(probe, list);
+  }
+  return byProbe;
+}
+
+/**
+ * Each SLO over the drill: the observation and what the traffic saw after it (rollback and
+ * post-check are customer time too), from the per-second timelines.
+ */
+export function summarizeSlos(
+  slos: readonly SloSpecView[],
+  defaults: Threshold<SloMetric>[] | undefined,
+  context: { trafficProbe: string; timelines: ReadonlyMap<string, TimelinePoint[]>; thresholdsByProbe: ReadonlyMap<string, number[]>; faultOffsetMs: number | null; bucketMs: number },
+): SloSummary[] {
+  return slos.map((slo) => {
+    const probe = slo.probe ?? context.trafficProbe;
+    const points = (context.timelines.get(probe) ?? []).filter((point) => point.offsetMs >= 0);
+    const thresholdIndex = slo.threshold === undefined ? -1 : (context.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
+    const buckets = points.map((point) => ({ total: point.requests, bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors }));
+    const alertPairs = slo.alerts?.map((pair) => ({ longMs: pair.long, shortMs: pair.short, factor: pair.factor })) ?? defaultAlertPairs;
+    const burnWindowMs = slo.burnWindow ?? 60_000;
+    const result = computeSlo({
+      objective: slo.objective / 100,
+      windowMs: slo.window,
+      buckets,
+      bucketMs: context.bucketMs,
+      faultOffsetMs: context.faultOffsetMs,
+      alerts: alertPairs,
+      burnWindowMs,
+    });
+    const thresholds = (slo.expect ?? defaults ?? []).map((threshold) => {
+      const measured = measuredFor(threshold.metric, result);
+      return { metric: threshold.metric, text: threshold.text, measured, met: measured === null ? null : thresholdMet(threshold, measured) };
+    });
+    return {
+      name: slo.name,
+      sli: slo.sli,
+      objective: slo.objective,
+      window: formatDuration(slo.window),
+      windowMs: slo.window,
+      thresholdMs: slo.threshold ?? null,
+      probe,
+      events: result.events,
+      badEvents: result.badEvents,
+      errorRatio: round(result.errorRatio, 6),
+      burnRate: round(result.burnRate, 3),
+      peakBurnRate: round(result.peakBurnRate, 3),
+      burnWindowMs,
+      budgetConsumedPct: round(result.budgetConsumedPct, 4),
+      burnTimeline: result.burnTimeline.map((point) => ({ offsetMs: point.offsetMs, burnRate: round(point.burnRate, 3)! })),
+      alerts: result.alerts.map((alert) => ({
+        long: formatDuration(alert.longMs),
+        short: formatDuration(alert.shortMs),
+        longMs: alert.longMs,
+        shortMs: alert.shortMs,
+        factor: alert.factor,
+        fired: alert.fired,
+        firedAfterMs: alert.firedAfterMs,
+      })),
+      thresholds,
+      // A threshold that could not be measured (no requests) is not met.
+      met: thresholds.length === 0 ? null : thresholds.every((threshold) => threshold.met === true),
+      assumption: sloAssumption,
+    };
+  });
+}
+
+function measuredFor(metric: SloMetric, result: SloResult): number | null {
+  switch (metric) {
+    case 'budget': return result.budgetConsumedPct;
+    case 'burn': return result.peakBurnRate;
+    case 'alerts': return result.events === 0 ? null : result.alerts.filter((alert) => alert.fired).length;
+  }
+}
+
+function round(value: number | null, digits: number): number | null {
+  if (value === null) return null;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
