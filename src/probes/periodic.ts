@@ -44,6 +44,8 @@ export class PeriodicCheck {
     readonly url: string,
     private readonly check: Check,
     private readonly redact: (text: string) => string = (text) => text,
+    /** Releases what the checks hold (a kept connection) once the last one is done. */
+    private readonly release: () => Promise<void> | void = () => undefined,
   ) {
     this.batcher = new JournalBatcher((rows) => journal.append({ type: 'check.samples', probe: spec.name, rows }));
   }
@@ -64,6 +66,7 @@ export class PeriodicCheck {
     this.stopController.abort();
     await this.loop;
     this.loop = null;
+    await this.release();
     this.batcher.close();
     this.journal.append({ type: 'probe.stopped', probe: this.spec.name, requests: this.checks, errors: this.failures });
   }

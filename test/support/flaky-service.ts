@@ -4,20 +4,26 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
-/** The example's flaky service, in-process: 503 while `downFile` exists. */
-export async function startFlakyService(): Promise<{ url: string; downFile: string; dir: string; close: () => Promise<void> }> {
+/** The example's flaky service, in-process: 503 while `downFile` exists, 300 ms slow while `slowFile` does. */
+export async function startFlakyService(): Promise<{ url: string; downFile: string; slowFile: string; dir: string; close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-test-'));
   const downFile = path.join(dir, 'down');
+  const slowFile = path.join(dir, 'slow');
   const server = http.createServer((request, response) => {
     const down = fs.existsSync(downFile);
-    response.writeHead(down ? 503 : 200, { 'x-gameday-region': 'test' });
-    response.end(down ? 'down' : 'ok');
+    const answer = () => {
+      response.writeHead(down ? 503 : 200, { 'x-gameday-region': 'test' });
+      response.end(down ? 'down' : 'ok');
+    };
+    if (fs.existsSync(slowFile)) setTimeout(answer, 300);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     downFile,
+    slowFile,
     dir,
     close: () =>
       new Promise<void>((resolve) => {
