@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExperimentValidationError } from './errors';
 import { Experiment, validateExperiment } from './validate';
+import { findImportCycle } from './imports';
 
 let typescriptRegistered = false;
 
@@ -49,6 +50,11 @@ export function loadDefaultExport(file: string): unknown {
   if (!fs.existsSync(absolute)) fail('no such file');
   if (fs.statSync(absolute).isDirectory()) fail('is a directory; give an experiment file (experiments/*.ts)');
   if (!/\.(ts|mts|cts|js|cjs|mjs)$/.test(absolute)) fail('expected a .ts or .js experiment file');
+
+  const cycle = findImportCycle(absolute);
+  if (cycle) {
+    fail(`circular import: ${cycle.map((file) => displayPath(file)).join(' → ')}; require would hand one of them a half-loaded module, so break the cycle (move what both need into a third file)`);
+  }
 
   registerTypeScript();
   let loaded: unknown;

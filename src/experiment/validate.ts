@@ -21,12 +21,16 @@ export const defaultTailMs = 15_000;
  * ExperimentValidationError carrying one issue per problem.
  */
 export function validateExperiment(input: unknown, file: string): Experiment {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ExperimentValidationError([
-      { file, path: '', message: `expected an experiment object (export default defineExperiment({...})), got ${describe(input)}` },
-    ]);
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || isThenable(input)) {
+    throw new ExperimentValidationError([{ file, path: '', message: `expected an experiment object (export default defineExperiment({...})), got ${describe(input)}${notAnObjectHint(input)}` }]);
   }
-  const parsed = experimentSchema.safeParse(input);
+  let parsed: ReturnType<typeof experimentSchema.safeParse>;
+  try {
+    parsed = experimentSchema.safeParse(input);
+  } catch (error) {
+    // A getter or proxy in the file that throws while we read it: the file's fault, said as such.
+    throw new ExperimentValidationError([{ file, path: '', message: `reading the exported experiment threw: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
   if (!parsed.success) {
     throw new ExperimentValidationError(parsed.error.issues.map((issue) => toExperimentIssue(issue, input, file)));
   }
@@ -66,7 +70,9 @@ function toExperimentIssue(issue: z.core.$ZodIssue, input: unknown, file: string
     }
     case 'invalid_type': {
       if (value === undefined) return { file, path, message: `is required (expected ${issue.expected})` };
-      return { file, path, message: `expected ${issue.expected}, got ${describe(value)}` };
+      // A field's own wording ("expected a duration like '30s'") says more than the bare type.
+      const expected = hasOwnMessage(issue) ? issue.message : `expected ${issue.expected}`;
+      return { file, path, message: `${expected}, got ${describe(value)}` };
     }
     case 'unrecognized_keys': {
       const valid = validKeysAt(issue.path, input);
@@ -123,7 +129,23 @@ function validKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
+/** Zod's generic messages start "Invalid input"; anything else was written for the field. */
+function hasOwnMessage(issue: z.core.$ZodIssue): boolean {
+  return issue.message !== '' && !issue.message.startsWith('Invalid input');
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function notAnObjectHint(value: unknown): string {
+  if (isThenable(value)) return '; experiments are loaded synchronously: export the object itself, not a promise of it';
+  if (typeof value === 'function') return '; export the object itself, not a function that builds it (call it: export default build())';
+  return '';
+}
+
 function describe(value: unknown): string {
+  if (isThenable(value)) return 'a promise';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value);

@@ -7,8 +7,15 @@ import { repoRoot, runCli } from '../support/cli';
 
 const corpus = path.join(repoRoot, 'test', 'fixtures', 'invalid');
 
-// Each malformed file states on its first line the message a user must see.
-for (const name of fs.readdirSync(corpus).filter((file) => file.endsWith('.ts')).sort()) {
+// Each malformed file states on its first line the message a user must see. Files in
+// subfolders (support/) are helpers the corpus imports, not experiments.
+const corpusFiles = fs.readdirSync(corpus).filter((file) => file.endsWith('.ts')).sort();
+
+test('the hostile-input corpus has at least 50 cases', () => {
+  assert.ok(corpusFiles.length >= 50, `${corpusFiles.length} files`);
+});
+
+for (const name of corpusFiles) {
   test(`invalid: ${name}`, async () => {
     const file = path.join('test', 'fixtures', 'invalid', name);
     const expected = fs.readFileSync(path.join(corpus, name), 'utf8').split('\n')[0].replace(/^\/\/ expect: /, '');
@@ -20,6 +27,21 @@ for (const name of fs.readdirSync(corpus).filter((file) => file.endsWith('.ts'))
     assert.is(result.stdout, '');
   });
 }
+
+// `run` loads through the same function, so a sample of every sort of failure (loading,
+// the export, the schema, cross-field checks) shows it refuses before anything starts: no
+// run directory, so no journal and no fault.
+const refusedByRun = ['circular-import.ts', 'default-is-a-promise.ts', 'getter-throws.ts', 'throws.ts', 'fault-ends-after-experiment.ts', 'aws-fault-too-long.ts'];
+test('run refuses invalid files with exit 2 before anything starts', async () => {
+  for (const name of refusedByRun) {
+    const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-invalid-'));
+    fs.rmdirSync(reports);
+    const run = await runCli(['run', path.join('test', 'fixtures', 'invalid', name), '--reports', reports, '--yes']);
+    assert.is(run.code, 2, `run exit code for ${name}: ${run.stderr}`);
+    assert.match(run.stderr, /^invalid experiment/, name);
+    assert.not.ok(fs.existsSync(reports), `run of ${name} started nothing`);
+  }
+});
 
 test('valid example experiments print OK and exit 0', async () => {
   const result = await runCli(['validate', 'experiments/http-outage-exec.ts']);
