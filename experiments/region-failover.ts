@@ -23,6 +23,11 @@ export default defineExperiment({
     rto: '30s',
     recovery: { successRatio: 0.95, window: '5s' },
   },
+  // What the customers' SLOs lose to a region outage: budget burned, and whether the pages would fire.
+  slos: [
+    { name: 'orders-available', sli: 'availability', objective: 99.9, window: '30d', expect: ['budget<2%'] },
+    { name: 'orders-fast', sli: 'latency', objective: 99, threshold: '500ms', window: '30d' },
+  ],
   traffic: probes.http({
     endpoint: 'app',
     path: '/orders',

@@ -1,3 +1,4 @@
+import { formatDuration } from '../experiment/duration';
 import { describeStopCondition } from './stop-conditions';
 import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
@@ -68,6 +69,15 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   experiment.stopConditions.forEach((condition, index) => {
     steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${describeStopCondition(condition)}` });
   });
+  for (const slo of experiment.slos) {
+    const sli = slo.sli === 'latency' ? `requests of ${slo.probe ?? traffic.name} answered within ${formatDuration(slo.threshold ?? 0)}` : `requests of ${slo.probe ?? traffic.name} that succeed`;
+    const judged = slo.expect ?? experiment.hypothesis.slo;
+    steps.push({
+      atMs: 0,
+      phase: 'observe',
+      action: `measure SLO ${slo.name}: ${slo.objective}% ${sli} over ${formatDuration(slo.window)}; budget burn and alert pairs${judged && judged.length > 0 ? `; pass when ${judged.map((threshold) => threshold.text).join(', ')}` : ''}`,
+    });
+  }
   for (const fault of experiment.faults) {
     const plan = faultKindOf(fault, api).plan(fault, planContext);
     steps.push({ atMs: fault.after, phase: 'observe', action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}` });

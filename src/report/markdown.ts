@@ -28,6 +28,11 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push(`| RTO (client-observed) | ${rtoMeasured(summary)} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
   const rpo = summary.rpo;
   if (rpo) lines.push(`| RPO (write ledger) | ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} | ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`);
+  for (const slo of summary.slos) {
+    for (const threshold of slo.thresholds) {
+      lines.push(`| SLO ${slo.name}: ${threshold.metric} | ${sloMeasured(threshold.metric, threshold.measured)} | ${threshold.text.replace(threshold.metric, '')} | ${metMark(threshold.met)} |`);
+    }
+  }
   const after = summary.steadyState.after;
   if (after) lines.push(`| steady state after rollback | ${formatRatio(after.successRatio)} | ≥ ${formatRatio(after.required)} | ${metMark(after.ok)} |`);
   lines.push('');
@@ -59,6 +64,7 @@ export function renderMarkdown(summary: RunSummary): string {
   }
 
   lines.push(...ledgerSection(summary));
+  lines.push(...sloSection(summary));
   lines.push('## Faults', '');
   if (summary.faults.length === 0) lines.push('No fault was injected.', '');
   else {
@@ -84,6 +90,30 @@ export function renderMarkdown(summary: RunSummary): string {
   for (const entry of summary.timeline) lines.push(`| ${offset(entry.offsetMs)} | ${escapePipes(entry.event)} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+function sloMeasured(metric: string, measured: number | null): string {
+  if (measured === null) return 'not measured';
+  if (metric === 'budget') return `${measured}%`;
+  if (metric === 'burn') return `${measured}x`;
+  return `${measured} fired`;
+}
+
+function sloSection(summary: RunSummary): string[] {
+  if (summary.slos.length === 0) return [];
+  const lines = ['## SLOs', ''];
+  lines.push('| SLO | objective | window | bad / requests | budget consumed | burn (drill) | peak burn | alerts that would fire |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const slo of summary.slos) {
+    const what = slo.sli === 'latency' ? `${slo.objective}% within ${formatDuration(slo.thresholdMs ?? 0)}` : `${slo.objective}% available`;
+    const fired = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} ×${alert.factor} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
+    const burn = (value: number | null) => (value === null ? '—' : `${value}x`);
+    lines.push(
+      `| ${slo.name} | ${what} | ${slo.window} | ${slo.badEvents} / ${slo.events} | ${slo.budgetConsumedPct === null ? '—' : `${slo.budgetConsumedPct}%`} | ${burn(slo.burnRate)} | ${burn(slo.peakBurnRate)} (${formatDuration(slo.burnWindowMs)} window) | ${fired.length > 0 ? fired.join('; ') : 'none'} |`,
+    );
+  }
+  lines.push('', `Assumption: ${summary.slos[0].assumption}.`, '');
+  return lines;
 }
 
 function ledgerSection(summary: RunSummary): string[] {

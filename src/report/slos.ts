@@ -85,7 +85,8 @@ export function summarizeSlos(
       burnWindowMs,
     });
     const thresholds = (slo.expect ?? defaults ?? []).map((threshold) => {
-      const measured = measuredFor(threshold.metric, result);
+      // Judged on the figure the report shows, so a reader can check the verdict.
+      const measured = round(measuredFor(threshold.metric, result), 4);
       return { metric: threshold.metric, text: threshold.text, measured, met: measured === null ? null : thresholdMet(threshold, measured) };
     });
     return {
@@ -99,8 +100,8 @@ export function summarizeSlos(
       events: result.events,
       badEvents: result.badEvents,
       errorRatio: round(result.errorRatio, 6),
-      burnRate: round(result.burnRate, 3),
-      peakBurnRate: round(result.peakBurnRate, 3),
+      burnRate: round(result.burnRate, 4),
+      peakBurnRate: round(result.peakBurnRate, 4),
       burnWindowMs,
       budgetConsumedPct: round(result.budgetConsumedPct, 4),
       burnTimeline: result.burnTimeline.map((point) => ({ offsetMs: point.offsetMs, burnRate: round(point.burnRate, 3)! })),

@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   approve: boolean;
   /** Consent to act on a real AWS account. */
   yes: boolean;
+  /** Print report.pdf (default true). */
+  pdf?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
@@ -34,6 +36,7 @@ export async function runWithProgress(
   label: string,
   options: RunCommandOptions,
   mode: Pick<RunOptions, 'failoverOnly' | 'trafficShift'>,
+  format: (summary: RunSummary) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
   // Before the first line of progress: a refused run must not look as if it started.
@@ -51,11 +54,14 @@ export async function runWithProgress(
       onEvent: (event) => progress.onEvent(event),
       approve: approver(options.approve),
       consent,
+      reports: { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY },
       ...mode,
     });
     progress.close();
+    // A report that could not be written is said, on stderr, and changes nothing else.
+    for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    else process.stdout.write(resultText(result.summary));
+    else process.stdout.write(format(result.summary));
     return exitCodeFor(result.status);
   } finally {
     progress.close();
@@ -77,6 +83,13 @@ function resultText(summary: RunSummary): string {
     const measured = rpo.ms === null ? 'not measured' : formatDuration(rpo.ms);
     lines.push(`  RPO ${measured}: ${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost${rpo.splitBrain ? ', SPLIT BRAIN' : ''}${rpo.objectiveMs !== null ? ` (objective ${formatDuration(rpo.objectiveMs)}, ${rpo.met ? 'met' : 'MISSED'})` : ''}`);
   }
+  for (const slo of summary.slos) {
+    const pages = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
+    const judged = slo.thresholds.length > 0 ? ` (${slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`).join(', ')})` : '';
+    lines.push(
+      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${slo.budgetConsumedPct}% of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate ?? '—'}x, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
+    );
+  }
   if (summary.failover) lines.push(`  failover ${summary.failover.from} → ${summary.failover.to}: ${summary.failover.ok ? 'completed' : `FAILED (${summary.failover.reason})`}`);
   const t = summary.traffic;
   if (t.requests > 0) {
@@ -90,7 +103,7 @@ function resultText(summary: RunSummary): string {
 }
 
 /** Relative when inside the working directory, absolute otherwise (no ../../tmp/...). */
-function shownPath(file: string): string {
+export function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : file;
 }
