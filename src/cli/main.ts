@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import { gamedayVersion } from '../version';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
+import { gateCommand } from './commands/gate';
+import { reportCommand } from './commands/report';
 import { failoverCommand } from './commands/failover';
 import { recoverCommand } from './commands/recover';
 import { validateCommand } from './commands/validate';
@@ -66,8 +68,51 @@ function parser(argv: string[], guard: Guard) {
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
           .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
-          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' }),
-      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes }))(),
+          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
+          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
+      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes, pdf: args.pdf }))(),
+    )
+    .command(
+      'gate <file>',
+      'run an experiment as a release gate: exit 0 when every objective is met, 1 when one is missed; writes junit.xml',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true })
+          .option('max-rto', { type: 'string', describe: "RTO objective, overriding the file's (e.g. 60s)" })
+          .option('max-rpo', { type: 'string', describe: "RPO objective, overriding the file's (e.g. 1s; needs a write ledger)" })
+          .option('max-budget', { type: 'string', describe: "error budget each SLO may burn, replacing its budget threshold (e.g. 10%)" })
+          .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
+          .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
+          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
+          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
+          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
+      (args) =>
+        guard(() =>
+          gateCommand(args.file, {
+            out: args.out,
+            reports: args.reports,
+            json: args.json,
+            approve: args.approve,
+            yes: args.yes,
+            pdf: args.pdf,
+            maxRto: args['max-rto'],
+            maxRpo: args['max-rpo'],
+            maxBudget: args['max-budget'],
+          }),
+        )(),
+    )
+    .command(
+      'report [runDir]',
+      "re-render a run's reports from its journal; --history <dir>: the trend page across runs",
+      (y) =>
+        y
+          .positional('runDir', { type: 'string', describe: 'run directory (reports/<run-id>)' })
+          .option('history', { type: 'string', describe: 'directory of run directories: write history.html and history.json' })
+          .option('out', { type: 'string', describe: 'with --history: where to write them (default: that directory)' })
+          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the summary (or the history) as JSON' }),
+      (args) => guard(() => reportCommand(args.runDir, { history: args.history, out: args.out, pdf: args.pdf, json: args.json }))(),
     )
     .command(
       'failover <file>',

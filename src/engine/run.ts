@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { Experiment, ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import type { FaultContext, PreparedFault } from '../faults/types';
@@ -19,7 +17,7 @@ import type { LookupFunction } from 'node:net';
 import { openTarget, type TargetSession } from './target';
 import { AwsTargetBusyError, describeHolder, LockHeldError } from './lock';
 import { assertConsent, type Consent } from './guardrails';
-import { renderMarkdown } from '../report/markdown';
+import { writeReports, type ReportOptions, type ReportOutcome } from '../report/write';
 import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
 import { now, sleep } from './clock';
 import type { JournalEvent, RunStatus } from './events';
@@ -44,12 +42,16 @@ export interface RunOptions {
   approve?: (question: string) => Promise<boolean>;
   /** For an aws target: --yes, or CI=true with target.allowCI. Without it such a run throws ConsentRequiredError before anything. */
   consent?: Consent;
+  /** What the reports at the end of the run include (the PDF, the GitHub job summary). */
+  reports?: ReportOptions;
 }
 
 export interface RunResult {
   status: RunStatus;
   summary: RunSummary;
   runDir: string;
+  /** Reports written and those that could not be; they never change the status. */
+  reports: ReportOutcome;
 }
 
 /** Why a run stopped early; the first one to happen wins. */
@@ -93,13 +95,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   journal.close();
 
   const summary = buildSummary(events);
-  writeOutputs(options.runDir, summary);
-  return { status, summary, runDir: options.runDir };
-}
-
-export function writeOutputs(runDir: string, summary: RunSummary): void {
-  fs.writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  fs.writeFileSync(path.join(runDir, 'report.md'), renderMarkdown(summary));
+  const reports = await writeReports(options.runDir, summary, options.reports);
+  return { status, summary, runDir: options.runDir, reports };
 }
 
 class ExperimentRun {

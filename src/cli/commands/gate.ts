@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { tryParseDuration } from '../../experiment/duration';
+import { loadExperiment } from '../../experiment/loader';
+import { applyObjectiveOverrides, type ObjectiveOverrides } from '../../experiment/overrides';
+import { objectivesOf } from '../../report/objectives';
+import type { RunSummary } from '../../report/summary';
+import { reportFiles } from '../../report/write';
+import { UsageError } from '../output';
+import { runWithProgress, shownPath, type RunCommandOptions } from './run';
+
+export interface GateCommandOptions extends RunCommandOptions {
+  maxRto?: string;
+  maxRpo?: string;
+  maxBudget?: string;
+}
+
+/**
+ * `gameday gate <file>`: the run command's code path with the gate's objectives laid over
+ * the file's, and a short text made for CI logs (or summary.json with --json).
+ */
+export async function gateCommand(file: string, options: GateCommandOptions): Promise<number> {
+  const overrides = parseGateFlags(options);
+  const experiment = applyObjectiveOverrides(loadExperiment(file), overrides);
+  return runWithProgress(experiment, experiment.name, options, {}, gateText);
+}
+
+export function parseGateFlags(options: Pick<GateCommandOptions, 'maxRto' | 'maxRpo' | 'maxBudget'>): ObjectiveOverrides {
+  const overrides: ObjectiveOverrides = {};
+  const duration = (flag: string, value: string) => {
+    const ms = tryParseDuration(value);
+    if (ms === undefined) throw new UsageError(`${flag}: expected a duration like '60s', '500ms' or '1m30s', got ${JSON.stringify(value)}`);
+    return ms;
+  };
+  if (options.maxRto !== undefined) overrides.rtoMs = duration('--max-rto', options.maxRto);
+  if (options.maxRpo !== undefined) overrides.rpoMs = duration('--max-rpo', options.maxRpo);
+  if (options.maxBudget !== undefined) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(options.maxBudget);
+    if (!match || Number(match[1]) <= 0) throw new UsageError(`--max-budget: expected a percentage of the error budget above 0 like '10%', got ${JSON.stringify(options.maxBudget)}`);
+    overrides.budgetPct = Number(match[1]);
+  }
+  return overrides;
+}
+
+/** Stable lines for CI logs: the verdict, one line per objective, where the reports are. */
+function gateText(summary: RunSummary): string {
+  const lines = [`${summary.status.toUpperCase()}  ${summary.experiment}`];
+  if (summary.status !== 'passed' && summary.status !== 'failed') lines.push(`  reason ${summary.reason}`);
+  for (const objective of objectivesOf(summary)) {
+    const mark = objective.met === true ? 'ok  ' : objective.met === false ? 'FAIL' : 'N/A ';
+    lines.push(`  ${mark} ${objective.name}: ${objective.measured} (objective ${objective.objective})`);
+  }
+  lines.push(`  junit ${shownPath(path.join(summary.runDir, reportFiles.junit))}`);
+  lines.push(`  report ${shownPath(path.join(summary.runDir, reportFiles.html))}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readJournal } from '../../engine/journal';
+import { writeHistory } from '../../report/history';
+import { buildSummary } from '../../report/summary';
+import { writeReports } from '../../report/write';
+import { exitCodes } from '../exit-codes';
+import { UsageError } from '../output';
+import { shownPath } from './run';
+
+export interface ReportCommandOptions {
+  history?: string;
+  out?: string;
+  pdf: boolean;
+  json: boolean;
+}
+
+/**
+ * `gameday report <run-dir>`: every report rebuilt from the run's journal;
+ * `gameday report --history <dir>`: the trend page across the runs in a directory.
+ */
+export async function reportCommand(runDir: string | undefined, options: ReportCommandOptions): Promise<number> {
+  if (options.history !== undefined) {
+    if (runDir !== undefined) throw new UsageError('give a run directory or --history <dir>, not both');
+    if (!fs.existsSync(options.history) || !fs.statSync(options.history).isDirectory()) throw new UsageError(`--history: ${options.history} is not a directory (expected the directory run directories are created in, e.g. reports/)`);
+    const { history, files } = await writeHistory(options.history, options.out);
+    if (options.json) process.stdout.write(JSON.stringify(history, null, 2) + '\n');
+    else {
+      const runs = history.experiments.reduce((sum, group) => sum + group.runs.length, 0);
+      process.stdout.write(`history of ${runs} run${runs === 1 ? '' : 's'} (${history.experiments.length} experiment${history.experiments.length === 1 ? '' : 's'})\n`);
+      for (const file of files) process.stdout.write(`  ${shownPath(file)}\n`);
+    }
+    for (const entry of history.skipped) process.stderr.write(`gameday: skipped ${entry.dir}: ${entry.reason}\n`);
+    return exitCodes.passed;
+  }
+  if (runDir === undefined) throw new UsageError('name a run directory (gameday report reports/<run-id>) or --history <dir>');
+  if (options.out !== undefined) throw new UsageError('--out goes with --history; a run\'s reports are written into its run directory');
+  const journal = path.join(runDir, 'journal.ndjson');
+  if (!fs.existsSync(journal)) throw new UsageError(`${runDir}: no journal.ndjson here (expected a run directory such as reports/<run-id>)`);
+  let summary;
+  try {
+    summary = buildSummary(readJournal(journal));
+  } catch (error) {
+    throw new UsageError(`${journal}: not a run journal: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const outcome = await writeReports(runDir, summary, { pdf: options.pdf });
+  for (const problem of outcome.problems) process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);
+  if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else for (const file of outcome.written) process.stdout.write(`wrote ${shownPath(file)}\n`);
+  return outcome.problems.length > 0 ? exitCodes.error : exitCodes.passed;
+}

@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readJournal } from '../engine/journal';
+import { formatDuration } from '../experiment/duration';
+import { chartWidth, palette, type ChartSpec } from './html/charts';
+import { escapeHtml, htmlDocument, statusWord } from './html/page';
+import { renderSvg } from './html/vega';
+import { formatPercent } from './objectives';
+import { buildSummary, type RunSummary } from './summary';
+import { reportFiles } from './write';
+
+export const historySchemaId = 'gameday/history/v1';
+
+export interface HistoryRun {
+  runId: string;
+  /** The run directory, relative to the history directory. */
+  dir: string;
+  startedAt: string;
+  status: RunSummary['status'];
+  reason: string;
+  rtoMs: number | null;
+  rtoObjectiveMs: number | null;
+  /** false: clients had not recovered when the run ended (rtoMs is null then). */
+  recovered: boolean | null;
+  rpoMs: number | null;
+  rpoObjectiveMs: number | null;
+  lostWrites: number | null;
+  slos: Array<{ name: string; budgetConsumedPct: number | null; met: boolean | null }>;
+}
+
+export interface History {
+  schema: typeof historySchemaId;
+  generatedAt: string;
+  /** Run directories that could not be read, and why. */
+  skipped: Array<{ dir: string; reason: string }>;
+  experiments: Array<{ experiment: string; file: string; runs: HistoryRun[] }>;
+}
+
+/**
+ * Every run under `dir` (one level down), each rebuilt from its journal — the record —
+ * so drills from older versions are judged by today's summary, grouped per experiment
+ * and ordered by start time.
+ */
+export function collectHistory(dir: string, now = new Date()): History {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
+  const skipped: History['skipped'] = [];
+  const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory()) continue;
+    const journal = path.join(dir, entry.name, 'journal.ndjson');
+    if (!fs.existsSync(journal)) continue;
+    let summary: RunSummary;
+    try {
+      summary = buildSummary(readJournal(journal));
+    } catch (error) {
+      skipped.push({ dir: entry.name, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };
+    group.runs.push(historyRun(summary, entry.name));
+    groups.set(summary.experiment, group);
+  }
+  const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
+  for (const group of experiments) group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { schema: historySchemaId, generatedAt: now.toISOString(), skipped, experiments };
+}
+
+function historyRun(summary: RunSummary, dir: string): HistoryRun {
+  return {
+    runId: summary.runId,
+    dir,
+    startedAt: summary.startedAt,
+    status: summary.status,
+    reason: summary.reason,
+    rtoMs: summary.rto.ms,
+    rtoObjectiveMs: summary.rto.objectiveMs,
+    recovered: summary.rto.recovered,
+    rpoMs: summary.rpo?.ms ?? null,
+    rpoObjectiveMs: summary.rpo?.objectiveMs ?? null,
+    lostWrites: summary.rpo?.lostWrites ?? null,
+    slos: summary.slos.map((slo) => ({ name: slo.name, budgetConsumedPct: slo.budgetConsumedPct, met: slo.met })),
+  };
+}
+
+const statusColors = { domain: ['passed', 'failed', 'aborted', 'error', 'running'], range: [palette.ok, palette.bad, palette.warn, '#6a1b9a', palette.neutral] };
+
+/** One metric of one experiment over its drills: a line through the runs, each point coloured by verdict, the objective dashed. */
+export function trendChart(title: string, unit: string, rows: Array<{ at: string; value: number; status: string; series?: string }>, objectives: Array<{ at: string; value: number }>): ChartSpec | null {
+  if (rows.length === 0) return null;
+  const x = { field: 'at', type: 'temporal', title: 'drill', axis: { format: '%b %d %H:%M', labelAngle: -30 } };
+  return {
+    width: chartWidth - 220,
+    height: 120,
+    title: { text: title, anchor: 'start' },
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'line', color: '#90a4ae' },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: unit }, detail: { field: 'series' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, size: 70 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative' },
+          color: { field: 'status', type: 'nominal', scale: statusColors, legend: { orient: 'right', title: 'verdict' } },
+          shape: { field: 'series', type: 'nominal', legend: rows.some((row) => row.series) ? { orient: 'right', title: 'SLO' } : null },
+          tooltip: [{ field: 'at', type: 'temporal' }, { field: 'value' }, { field: 'status' }],
+        },
+      },
+      ...(objectives.length === 0
+        ? []
+        : [{ data: { values: objectives }, mark: { type: 'line', color: palette.bad, strokeDash: [4, 3], interpolate: 'step-after' }, encoding: { x, y: { field: 'value', type: 'quantitative' } } }]),
+    ],
+  };
+}
+
+/** The trend page: per experiment, RTO, RPO and budget per drill, and a table linking every run's report. */
+export async function renderHistoryHtml(history: History): Promise<string> {
+  const sections: string[] = [];
+  for (const group of history.experiments) {
+    const runs = group.runs;
+    const rto = trendChart(
+      'RTO per drill',
+      'seconds',
+      runs.filter((run) => run.rtoMs !== null).map((run) => ({ at: run.startedAt, value: run.rtoMs! / 1000, status: run.status })),
+      runs.filter((run) => run.rtoObjectiveMs !== null).map((run) => ({ at: run.startedAt, value: run.rtoObjectiveMs! / 1000 })),
+    );
+    const rpo = trendChart(
+      'RPO per drill',
+      'seconds',
+      runs.filter((run) => run.rpoMs !== null).map((run) => ({ at: run.startedAt, value: run.rpoMs! / 1000, status: run.status })),
+      runs.filter((run) => run.rpoObjectiveMs !== null).map((run) => ({ at: run.startedAt, value: run.rpoObjectiveMs! / 1000 })),
+    );
+    const budget = trendChart(
+      'Error budget consumed per drill',
+      '% of the budget',
+      runs.flatMap((run) => run.slos.filter((slo) => slo.budgetConsumedPct !== null).map((slo) => ({ at: run.startedAt, value: slo.budgetConsumedPct!, status: run.status, series: slo.name }))),
+      [],
+    );
+    const charts = await Promise.all(
+      [
+        [rto, 'No drill measured an RTO.'],
+        [rpo, 'No drill measured an RPO (no write ledger).'],
+        [budget, 'No drill counted an error budget (no SLO).'],
+      ].map(async ([spec, missing]) => (spec ? `<figure class="chart">${await renderSvg(spec as ChartSpec)}</figure>` : `<p class="muted">${escapeHtml(missing as string)}</p>`)),
+    );
+    const rows = [...runs].reverse().map((run) => {
+      const rtoText = run.rtoMs !== null ? formatDuration(run.rtoMs) : run.recovered === false ? 'not recovered' : '—';
+      const budgetText = run.slos.map((slo) => `${slo.name} ${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)}`).join(', ') || '—';
+      const link = `${encodeURI(run.dir)}/${reportFiles.html}`;
+      return `<tr class="${run.status === 'passed' ? 'met' : 'missed'}"><td>${escapeHtml(run.startedAt)}</td><td><span class="badge ${run.status}">${statusWord(run.status)}</span></td><td>${escapeHtml(rtoText)}</td><td>${run.rpoMs === null ? '—' : escapeHtml(formatDuration(run.rpoMs))}</td><td>${escapeHtml(budgetText)}</td><td><a href="${escapeHtml(link)}">${escapeHtml(run.runId)}</a></td></tr>`;
+    });
+    const passed = runs.filter((run) => run.status === 'passed').length;
+    sections.push(`<section><h2>${escapeHtml(group.experiment)}</h2><p class="facts"><code>${escapeHtml(group.file)}</code> · ${runs.length} drill${runs.length === 1 ? '' : 's'}, ${passed} passed</p>
+${charts.join('\n')}
+<table><thead><tr><th>started</th><th>verdict</th><th>RTO</th><th>RPO</th><th>budget burned</th><th>run</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`);
+  }
+  const skipped = history.skipped.length === 0 ? '' : `<section><h2>Not read</h2><ul>${history.skipped.map((entry) => `<li><code>${escapeHtml(entry.dir)}</code>: ${escapeHtml(entry.reason)}</li>`).join('')}</ul></section>`;
+  const total = history.experiments.reduce((sum, group) => sum + group.runs.length, 0);
+  const body = `<header><h1>GameDay history</h1><p class="facts">${total} drill${total === 1 ? '' : 's'} of ${history.experiments.length} experiment${history.experiments.length === 1 ? '' : 's'} · generated ${escapeHtml(history.generatedAt)}</p></header>
+${sections.length === 0 ? '<p class="muted">No run directory with a journal was found.</p>' : sections.join('\n')}
+${skipped}
+<footer>Rebuilt from each run's journal; this page loads nothing from the network.</footer>`;
+  return htmlDocument('GameDay history', body);
+}
+
+/** history.html and history.json in `outDir`. */
+export async function writeHistory(reportsDir: string, outDir: string = reportsDir): Promise<{ history: History; files: string[] }> {
+  const history = collectHistory(reportsDir);
+  fs.mkdirSync(outDir, { recursive: true });
+  // Links in the page are relative to the runs' parent directory.
+  const relocated = path.resolve(outDir) === path.resolve(reportsDir) ? history : relink(history, path.relative(outDir, reportsDir));
+  const json = path.join(outDir, 'history.json');
+  const html = path.join(outDir, 'history.html');
+  fs.writeFileSync(json, JSON.stringify(history, null, 2) + '\n');
+  fs.writeFileSync(html, await renderHistoryHtml(relocated));
+  return { history, files: [html, json] };
+}
+
+function relink(history: History, prefix: string): History {
+  return { ...history, experiments: history.experiments.map((group) => ({ ...group, runs: group.runs.map((run) => ({ ...run, dir: path.posix.join(prefix.split(path.sep).join('/'), run.dir) })) })) };
+}

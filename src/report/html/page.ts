@@ -1,0 +1,233 @@
+import { formatDuration } from '../../experiment/duration';
+import { gamedayVersion } from '../../version';
+import { formatPercent, formatWindow, objectivesOf, type Objective } from '../objectives';
+import { plainWordsSummary } from '../plain-words';
+import { formatRatio, type RunSummary } from '../summary';
+import type { RunCharts } from './charts';
+
+/** Rendered SVG per chart of RunCharts; null where the run had nothing to draw. */
+export type RenderedCharts = { [K in keyof RunCharts]: string | null };
+
+/**
+ * report.html: one self-contained file (inline CSS, inline SVG, no script, no link) so it
+ * opens from an artifact store or an email attachment with no network. `leadership` is
+ * the one-page variant the PDF is printed from: the words, the verdict and three charts.
+ */
+export function renderRunPage(summary: RunSummary, charts: RenderedCharts, variant: 'full' | 'leadership' = 'full'): string {
+  const objectives = objectivesOf(summary);
+  const body = [
+    header(summary),
+    `<p class="plain">${escapeHtml(plainWordsSummary(summary))}</p>`,
+    verdictTable(objectives, summary),
+    ...(variant === 'leadership' ? leadershipSections(summary, charts) : fullSections(summary, charts)),
+    `<footer>gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · rendered from the run journal; this page loads nothing from the network.</footer>`,
+  ];
+  return htmlDocument(`GameDay: ${summary.experiment} — ${statusWord(summary.status)}`, body.join('\n'), variant);
+}
+
+export function htmlDocument(title: string, body: string, variant: 'full' | 'leadership' = 'full'): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${styles}</style>
+</head>
+<body class="${variant}">
+${body}
+</body>
+</html>
+`;
+}
+
+function header(summary: RunSummary): string {
+  const facts = [
+    `run <code>${escapeHtml(summary.runId)}</code>`,
+    escapeHtml(summary.startedAt),
+    summary.durationMs === null ? 'unfinished' : escapeHtml(formatDuration(summary.durationMs)),
+    `target ${escapeHtml(summary.target.kind)}`,
+    `file <code>${escapeHtml(summary.file)}</code>`,
+  ];
+  return `<header>
+<h1><span class="badge ${summary.status}">${statusWord(summary.status)}</span> ${escapeHtml(summary.experiment)}</h1>
+${summary.description ? `<p class="description">${escapeHtml(summary.description)}</p>` : ''}
+<p class="facts">${facts.join(' · ')}</p>
+</header>`;
+}
+
+function verdictTable(objectives: Objective[], summary: RunSummary): string {
+  const rows = objectives.map(
+    (objective) =>
+      `<tr class="${metClass(objective.met)}"><td>${escapeHtml(objective.name)}</td><td>${escapeHtml(objective.measured)}</td><td>${escapeHtml(objective.objective)}</td><td class="met">${metWord(objective.met)}</td></tr>`,
+  );
+  const table = rows.length === 0
+    ? '<p class="muted">The experiment declares no objective: nothing was judged.</p>'
+    : `<table class="verdict"><thead><tr><th>objective</th><th>measured</th><th>target</th><th>met</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<section id="verdict"><h2>Verdict: ${statusWord(summary.status)}</h2><p class="reason">${escapeHtml(summary.reason)}</p>${table}</section>`;
+}
+
+function leadershipSections(summary: RunSummary, charts: RenderedCharts): string[] {
+  return [
+    section('timeline', 'What customers saw', charts.timeline, 'No traffic was recorded, so there is no timeline.'),
+    section('rto', 'Recovery time', charts.phases, rtoMissing(summary)),
+    summary.slos.length > 0 ? section('budget', 'Error budget', charts.budget, '') + assumption(summary) : '',
+  ];
+}
+
+function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
+  return [
+    section('timeline', 'Timeline', charts.timeline, 'No traffic was recorded, so there is no timeline.', legendNote(summary)),
+    section('regions', 'Traffic by region', charts.regions, 'The service does not say which region served a request (no x-gameday-region header), so there is no regional split.'),
+    section('rto', 'Recovery time (RTO)', charts.phases, rtoMissing(summary), rtoNotes(summary)),
+    failoverTable(summary),
+    section('ledger', 'Write ledger (RPO)', charts.ledger, summary.rpo ? 'The ledger sent no writes.' : 'The experiment has no write ledger, so data loss (RPO) was not measured.', ledgerNotes(summary)),
+    sloSections(summary, charts),
+    faultTable(summary),
+    trafficTable(summary),
+  ];
+}
+
+function section(id: string, title: string, svg: string | null, missing: string, after = ''): string {
+  const content = svg === null ? `<p class="muted">${escapeHtml(missing)}</p>` : `<figure class="chart" data-chart="${id}">${svg}</figure>`;
+  return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${content}${after}</section>`;
+}
+
+function legendNote(summary: RunSummary): string {
+  const parts = ['shaded red: a fault was active'];
+  if (summary.rto.ms) parts.push('shaded yellow: the RTO, from the first fault to recovery');
+  if (summary.failover) parts.push('dashed blue lines: where each failover step ended');
+  return `<p class="note">${escapeHtml(parts.join('; '))}.</p>`;
+}
+
+function rtoMissing(summary: RunSummary): string {
+  const { rto } = summary;
+  if (rto.recovered === false) return `Clients had not recovered when the run ended (at least ${formatDuration(rto.atLeastMs ?? 0)}).`;
+  return `RTO was not measured${rto.note ? `: ${rto.note}` : ''}.`;
+}
+
+function rtoNotes(summary: RunSummary): string {
+  const { rto } = summary;
+  const notes = [
+    `Counted from the first fault becoming active to the first successful request after which the success ratio stayed ≥ ${formatRatio(rto.criteria.successRatio)} over every ${formatDuration(rto.criteria.windowMs)} window.`,
+  ];
+  if (rto.floorMs !== null) notes.push(`Floor ${formatDuration(rto.floorMs)}: health-check interval × failure threshold + DNS TTL + the measured promotion.`);
+  if (rto.note) notes.push(`Note: ${rto.note}.`);
+  return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
+}
+
+function failoverTable(summary: RunSummary): string {
+  const failover = summary.failover;
+  if (!failover) return '';
+  const rows = failover.steps.map(
+    (step) =>
+      `<tr class="${step.status === 'failed' ? 'missed' : ''}"><td>${escapeHtml(step.name)}</td><td>${escapeHtml(step.status)}</td><td>${offsetText(step.startedAtMs)}</td><td>${step.ms === null ? '—' : escapeHtml(formatDuration(step.ms))}</td><td>${escapeHtml(step.error ?? '')}</td></tr>`,
+  );
+  const outcome = failover.ok === null ? 'did not finish' : failover.ok ? 'completed' : `failed: ${failover.reason ?? ''}`;
+  return `<section id="failover"><h2>Failover runbook</h2><p>${escapeHtml(`${failover.from ?? '?'} → ${failover.to ?? '?'}: ${outcome}`)}</p><table><thead><tr><th>step</th><th>status</th><th>started (+s)</th><th>took</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function ledgerNotes(summary: RunSummary): string {
+  const rpo = summary.rpo;
+  if (!rpo) return '';
+  const notes = [`RPO ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}: the span of acknowledged history lost.`];
+  if (rpo.lostSeqs.length > 0) notes.push(`Lost seqs${rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length})` : ''}: ${rpo.lostSeqs.join(', ')}.`);
+  if (rpo.splitBrain) notes.push(`Split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ${rpo.duplicateWrites} present twice.`);
+  if (rpo.writers.length > 0) notes.push(`Writers, in the order they acknowledged: ${rpo.writers.join(', ')}.`);
+  if (rpo.note) notes.push(`Note: ${rpo.note}.`);
+  return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
+}
+
+function sloSections(summary: RunSummary, charts: RenderedCharts): string {
+  if (summary.slos.length === 0) return '<section id="slos"><h2>SLOs</h2><p class="muted">The experiment declares no SLO, so no error budget was counted.</p></section>';
+  const alertRows = summary.slos.flatMap((slo) =>
+    slo.alerts.map(
+      (alert) =>
+        `<tr class="${alert.fired ? 'missed' : ''}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(`${alert.long} / ${alert.short}`)}</td><td>×${alert.factor}</td><td>${alert.fired ? `fired after ${escapeHtml(formatDuration(alert.firedAfterMs ?? 0))}` : 'would not fire'}</td></tr>`,
+    ),
+  );
+  const sloRows = summary.slos.map(
+    (slo) =>
+      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatWindow(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${slo.peakBurnRate}`}</td></tr>`,
+  );
+  return `<section id="slos"><h2>SLOs and error budget</h2>
+<table><thead><tr><th>SLO</th><th>SLI</th><th>objective</th><th>bad requests</th><th>budget burned</th><th>peak burn</th></tr></thead><tbody>${sloRows.join('')}</tbody></table>
+${charts.budget === null ? '' : `<figure class="chart" data-chart="budget">${charts.budget}</figure>`}
+${charts.burn === null ? '<p class="muted">No burn-rate timeline: no requests were counted.</p>' : `<figure class="chart" data-chart="burn">${charts.burn}</figure>`}
+<h3>Would the pages have fired? (multi-window, multi-burn-rate alerts)</h3>
+<table><thead><tr><th>SLO</th><th>long / short window</th><th>factor</th><th>during this drill</th></tr></thead><tbody>${alertRows.join('')}</tbody></table>
+${assumption(summary)}
+</section>`;
+}
+
+function assumption(summary: RunSummary): string {
+  const texts = [...new Set(summary.slos.map((slo) => slo.assumption))];
+  return texts.map((text) => `<p class="assumption"><strong>Assumption:</strong> ${escapeHtml(text)}.</p>`).join('');
+}
+
+function faultTable(summary: RunSummary): string {
+  if (summary.faults.length === 0) return '<section id="faults"><h2>Faults</h2><p class="muted">No fault was injected.</p></section>';
+  const rows = summary.faults.map(
+    (fault) =>
+      `<tr class="${fault.error ? 'missed' : ''}"><td>${escapeHtml(fault.name)}</td><td>${escapeHtml(fault.kind)}</td><td>${offsetText(fault.injectedAtMs)}</td><td>${offsetText(fault.revertedAtMs)}</td><td>${fault.activeMs === null ? '—' : escapeHtml(formatDuration(fault.activeMs))}</td><td><code>${escapeHtml(fault.rollback)}</code></td><td>${escapeHtml(fault.error ?? '')}</td></tr>`,
+  );
+  return `<section id="faults"><h2>Faults</h2><table><thead><tr><th>fault</th><th>kind</th><th>injected (+s)</th><th>reverted (+s)</th><th>active</th><th>rollback</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function trafficTable(summary: RunSummary): string {
+  const t = summary.traffic;
+  const latency = (value: number | null) => (value === null ? '—' : `${value} ms`);
+  const regions = Object.entries(t.regions).map(([region, count]) => `${region} ${count}`).join(', ');
+  return `<section id="traffic"><h2>Traffic</h2><p><code>${escapeHtml(t.probe)}</code>: ${escapeHtml(t.url)} at ${t.rate}/s (open model)${regions ? `; served by ${escapeHtml(regions)}` : ''}</p>
+<table><thead><tr><th>requests</th><th>errors</th><th>success</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody><tr><td>${t.requests}</td><td>${t.errors}</td><td>${formatRatio(t.successRatio)}</td><td>${latency(t.latencyMs.p50)}</td><td>${latency(t.latencyMs.p90)}</td><td>${latency(t.latencyMs.p99)}</td><td>${latency(t.latencyMs.max)}</td></tr></tbody></table></section>`;
+}
+
+function offsetText(ms: number | null): string {
+  return ms === null ? '—' : (ms / 1000).toFixed(2);
+}
+
+export function statusWord(status: RunSummary['status']): string {
+  return status === 'running' ? 'UNFINISHED' : status.toUpperCase();
+}
+
+function metClass(met: boolean | null): string {
+  return met === null ? 'unmeasured' : met ? 'met' : 'missed';
+}
+
+function metWord(met: boolean | null): string {
+  return met === null ? 'not measured' : met ? 'yes' : 'NO';
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => htmlEscapes[char]);
+}
+
+export const styles = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #263238; max-width: 980px; margin: 24px auto; padding: 0 20px; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 26px 0 8px; border-bottom: 1px solid #eceff1; padding-bottom: 4px; }
+h3 { font-size: 14px; margin: 16px 0 6px; }
+.badge { display: inline-block; padding: 2px 8px; border-radius: 4px; color: #fff; font-size: 14px; vertical-align: 3px; background: #546e7a; }
+.badge.passed { background: #2e7d32; } .badge.failed { background: #c62828; } .badge.aborted { background: #ef6c00; } .badge.error { background: #6a1b9a; }
+.description { margin: 4px 0; color: #455a64; }
+.facts, .muted, footer, .note { color: #607d8b; font-size: 12px; }
+.plain { font-size: 17px; line-height: 1.5; background: #f5f7f8; border-left: 4px solid #1565c0; padding: 10px 14px; margin: 16px 0; }
+.reason { color: #455a64; font-size: 12px; margin: 0 0 8px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eceff1; vertical-align: top; }
+th { color: #546e7a; font-weight: 600; }
+tr.missed td { background: #ffebee; } tr.missed td.met { color: #c62828; font-weight: 700; }
+tr.met td.met { color: #2e7d32; font-weight: 700; } tr.unmeasured td.met { color: #ef6c00; font-weight: 700; }
+figure.chart { margin: 8px 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
+.assumption { font-size: 12px; background: #fffde7; padding: 6px 10px; border-radius: 4px; }
+code { font-size: 12px; background: #f5f7f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
+footer { margin: 30px 0 10px; border-top: 1px solid #eceff1; padding-top: 8px; }
+body.leadership { margin: 0 auto; max-width: 800px; }
+body.leadership h2 { margin: 14px 0 6px; }
+@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
+`;

@@ -1,0 +1,68 @@
+import { objectivesOf } from './objectives';
+import type { RunSummary } from './summary';
+
+/**
+ * junit.xml for CI test reporters: the experiment is the testsuite, each objective a
+ * testcase. A missed objective is a <failure>, one that could not be measured an <error>
+ * (it did not pass, but nothing was shown to miss it either). A run that was aborted or
+ * errored adds a "run" testcase with the reason, so a gate that stopped early never shows
+ * up green.
+ */
+export function renderJunit(summary: RunSummary): string {
+  const seconds = summary.durationMs === null ? 0 : summary.durationMs / 1000;
+  const classname = `gameday.${summary.experiment}`;
+  const cases = objectivesOf(summary).map((objective) => {
+    const detail = `measured: ${objective.measured}\nobjective: ${objective.objective}`;
+    const message = `${objective.name}: ${objective.measured} (objective ${objective.objective})`;
+    const outcome =
+      objective.met === true
+        ? ''
+        : objective.met === false
+          ? `<failure message="${attr(message)}" type="objective-missed">${text(detail)}</failure>`
+          : `<error message="${attr(`${objective.name}: not measured (objective ${objective.objective})`)}" type="not-measured">${text(`${detail}\nrun: ${summary.status}: ${summary.reason}`)}</error>`;
+    return testcase(classname, objective.name, outcome);
+  });
+  if (summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running') {
+    cases.push(testcase(classname, 'run', `<error message="${attr(`run ${summary.status}: ${summary.reason}`)}" type="${summary.status}">${text(summary.errors.join('\n') || summary.reason)}</error>`));
+  }
+  const failures = cases.filter((entry) => entry.includes('<failure')).length;
+  const errors = cases.filter((entry) => entry.includes('<error')).length;
+  const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
+  const properties = [
+    ['run-id', summary.runId],
+    ['status', summary.status],
+    ['reason', summary.reason],
+    ['file', summary.file],
+    ['target', summary.target.kind],
+  ]
+    .map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`)
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="gameday" ${counts}>
+  <testsuite name="${attr(summary.experiment)}" ${counts} timestamp="${attr(summary.startedAt)}">
+    <properties>
+${properties}
+    </properties>
+${cases.join('\n')}
+  </testsuite>
+</testsuites>
+`;
+}
+
+function testcase(classname: string, name: string, outcome: string): string {
+  const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"`;
+  return outcome ? `${open}>\n      ${outcome}\n    </testcase>` : `${open}/>`;
+}
+
+/** XML 1.0 forbids most control characters even when escaped; drop them. */
+function clean(value: string): string {
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+function text(value: string): string {
+  return clean(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+}
