@@ -8,6 +8,11 @@ export type {
   FaultConfig,
   HttpProbeConfig,
   LedgerProbeConfig,
+  DnsProbeConfig,
+  SqlProbeConfig,
+  FunctionProbeConfig,
+  ProbeFunction,
+  ProbeFunctionContext,
   StopConditionConfig,
   FailoverFunctionHook,
 } from './experiment/schema';
