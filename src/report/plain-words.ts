@@ -34,10 +34,11 @@ function writesClause(summary: RunSummary): string {
   const { rpo } = summary;
   if (!rpo) return 'data loss was not measured (no write ledger)';
   const objective = rpo.objectiveMs === null ? '' : ` (objective ${formatDuration(rpo.objectiveMs)})`;
+  const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes${rpo.objectiveMs === null ? '' : `; objective ${formatDuration(rpo.objectiveMs)}`}`;
   const splitBrain = rpo.splitBrain ? ' and two writers accepted writes (split brain)' : '';
   if (rpo.ms === null) return `data loss could not be measured${rpo.note ? ` (${rpo.note})` : ''}${objective}`;
   if (rpo.lostWrites === 0) return `no acknowledged write was lost${objective}${splitBrain}`;
-  return `${formatDuration(rpo.ms)} of writes were lost (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged)${objective}${splitBrain}`;
+  return `${formatDuration(rpo.ms)} of writes were lost (${lost})${splitBrain}`;
 }
 
 function budgetClauses(summary: RunSummary): string[] {

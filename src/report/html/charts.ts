@@ -27,7 +27,7 @@ export const palette = {
   warn: '#ef6c00',
   neutral: '#546e7a',
   fault: '#ffcdd2',
-  rto: '#fff3c4',
+  rto: '#f9a825',
   step: '#1565c0',
 };
 
@@ -74,10 +74,11 @@ function contextLayers(summary: RunSummary, endMs: number, withLabels: boolean):
     });
   }
   if (rto.length > 0) {
+    // A strip along the top, so the fault window under it stays visible.
     layers.push({
       data: { values: rto },
-      mark: { type: 'rect', color: palette.rto, opacity: 0.7 },
-      encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, tooltip: { field: 'label' } },
+      mark: { type: 'rect', color: palette.rto },
+      encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, y: { value: 0 }, y2: { value: 5 }, tooltip: { field: 'label' } },
     });
   }
   if (steps.length > 0) {

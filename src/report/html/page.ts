@@ -96,7 +96,7 @@ function section(id: string, title: string, svg: string | null, missing: string,
 
 function legendNote(summary: RunSummary): string {
   const parts = ['shaded red: a fault was active'];
-  if (summary.rto.ms) parts.push('shaded yellow: the RTO, from the first fault to recovery');
+  if (summary.rto.ms) parts.push('amber strip along the top: the RTO, from the first fault to recovery');
   if (summary.failover) parts.push('dashed blue lines: where each failover step ended');
   return `<p class="note">${escapeHtml(parts.join('; '))}.</p>`;
 }
@@ -149,7 +149,7 @@ function sloSections(summary: RunSummary, charts: RenderedCharts): string {
   );
   const sloRows = summary.slos.map(
     (slo) =>
-      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatWindow(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${slo.peakBurnRate}`}</td></tr>`,
+      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatWindow(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${Number(slo.peakBurnRate.toPrecision(3))}`}</td></tr>`,
   );
   return `<section id="slos"><h2>SLOs and error budget</h2>
 <table><thead><tr><th>SLO</th><th>SLI</th><th>objective</th><th>bad requests</th><th>budget burned</th><th>peak burn</th></tr></thead><tbody>${sloRows.join('')}</tbody></table>

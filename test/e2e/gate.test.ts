@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { parse as parseJunit } from 'junit2json';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../support/cli';
+import { startFlakyService } from '../support/flaky-service';
+
+type Service = Awaited<ReturnType<typeof startFlakyService>>;
+let service: Service;
+let reports: string;
+
+test.before.each(async () => {
+  service = await startFlakyService();
+  reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-gate-'));
+});
+test.after.each(async () => {
+  await service.close();
+  fs.rmSync(reports, { recursive: true, force: true });
+});
+
+const fixture = 'test/fixtures/valid/gate-outage.ts';
+const env = (extra: Record<string, string> = {}) => ({ API_URL: service.url, DOWN_FILE: service.downFile, GITHUB_STEP_SUMMARY: '', ...extra });
+
+/** junit.xml must be well-formed XML and parse as JUnit; returns its one testsuite. */
+async function readJunit(runDir: string) {
+  const xml = fs.readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
+  assert.is(XMLValidator.validate(xml), true, 'well-formed XML');
+  const parsed = await parseJunit(xml);
+  assert.ok(parsed && 'testsuite' in parsed && parsed.testsuite?.length === 1, 'one testsuite');
+  return (parsed as { testsuite: NonNullable<Awaited<ReturnType<typeof parseJunit>> & { testsuite: unknown[] }>['testsuite'] }).testsuite[0] as {
+    name: string;
+    tests: number;
+    failures: number;
+    testcase: Array<{ name: string; failure?: Array<{ message?: string; inner?: string }>; error?: unknown[] }>;
+  };
+}
+
+test('gate exits 0 when every objective is met, prints one line per objective and writes junit.xml', async () => {
+  const out = path.join(reports, 'passed');
+  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf'], { env: env() });
+  assert.is(result.code, 0, result.stderr + result.stdout);
+  const lines = result.stdout.trim().split('\n');
+  assert.is(lines[0], 'PASSED  gate outage');
+  assert.match(result.stdout, /^ {2}ok {3}RTO \(client-observed\): [\d.]+m?s \(objective ≤ 5s\)$/m);
+  assert.match(result.stdout, /^ {2}ok {3}SLO api availability \(99\.9% over 30d\): budget: .* \(objective budget<50%\)$/m);
+  assert.match(result.stdout, /^ {2}junit .*junit\.xml$/m);
+  const suite = await readJunit(out);
+  assert.is(suite.name, 'gate outage');
+  // RTO, two SLO thresholds, steady state.
+  assert.is(suite.testcase.length, 4);
+  assert.is(suite.tests, 4);
+  assert.is(suite.failures, 0);
+  assert.ok(suite.testcase.every((testcase) => !testcase.failure && !testcase.error));
+  for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) assert.ok(fs.existsSync(path.join(out, file)), file);
+  assert.not.ok(fs.existsSync(path.join(out, 'report.pdf')), '--no-pdf');
+});
+
+test('gate --max-rto 1ms overrides the file: exits 1, and the junit failure says measured vs objective', async () => {
+  const out = path.join(reports, 'failed');
+  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--max-rto', '1ms', '--max-budget', '10%'], { env: env() });
+  assert.is(result.code, 1, result.stderr + result.stdout);
+  assert.match(result.stdout, /^FAILED {2}gate outage$/m);
+  assert.match(result.stdout, /^ {2}FAIL RTO \(client-observed\): [\d.]+m?s \(objective ≤ 1ms\)$/m);
+  const suite = await readJunit(out);
+  assert.is(suite.testcase.length, 4, 'the budget threshold replaced, not added');
+  assert.is(suite.failures, 1);
+  const rto = suite.testcase.find((testcase) => testcase.name === 'RTO (client-observed)')!;
+  assert.ok(rto.failure, 'RTO is a failure');
+  assert.match(rto.failure![0].message ?? '', /RTO \(client-observed\): [\d.]+m?s \(objective ≤ 1ms\)/);
+  assert.match(rto.failure![0].inner ?? '', /measured: [\d.]+m?s\nobjective: ≤ 1ms/);
+  assert.ok(suite.testcase.some((testcase) => testcase.name.endsWith(': budget')), 'budget testcase');
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  assert.equal(summary.slos[0].thresholds.map((threshold: { text: string }) => threshold.text), ['burn<2000', 'budget<=10%']);
+});
+
+test('gate --json prints summary.json alone on stdout', async () => {
+  const out = path.join(reports, 'json');
+  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--json', '--max-rto', '30s'], { env: env() });
+  assert.is(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.is(summary.rto.objectiveMs, 30_000);
+  assert.ok(fs.existsSync(path.join(out, 'junit.xml')));
+});
+
+for (const [label, args, extraEnv, message] of [
+  ['an unparsable --max-rto', ['--max-rto', 'soon'], {}, /--max-rto: expected a duration like '60s'.*got "soon"/],
+  ['an unparsable --max-budget', ['--max-budget', 'lots'], {}, /--max-budget: expected a percentage/],
+  ['--max-budget on an experiment without SLOs', ['--max-budget', '10%'], { SLOS: '0' }, /gate-outage\.ts: slos: --max-budget needs an SLO/],
+  ['--max-rpo without a write ledger', ['--max-rpo', '1s'], {}, /gate-outage\.ts: probes: --max-rpo needs a write ledger/],
+  ['an unknown flag', ['--max-latency', '1s'], {}, /Unknown argument/],
+] as const) {
+  test(`gate exits 2 for ${label}, and injects nothing`, async () => {
+    const out = path.join(reports, 'invalid');
+    const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', ...args], { env: env(extraEnv) });
+    assert.is(result.code, 2, result.stderr);
+    assert.match(result.stderr, message);
+    assert.not.match(result.stderr, /\n\s+at /, 'no stack trace');
+    assert.not.ok(fs.existsSync(out), 'nothing ran');
+    assert.not.ok(fs.existsSync(service.downFile));
+  });
+}
+
+test('gate exits 2 for an invalid experiment file', async () => {
+  const result = await runCli(['gate', 'test/fixtures/invalid/bad-ratio.ts', '--no-pdf'], { env: env() });
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /invalid experiment/);
+});
+
+test('report re-renders every report from the journal; --history builds the trend page over two runs', async () => {
+  const first = path.join(reports, 'run-1');
+  const second = path.join(reports, 'run-2');
+  assert.is((await runCli(['gate', fixture, '--out', first, '--no-pdf'], { env: env() })).code, 0);
+  assert.is((await runCli(['gate', fixture, '--out', second, '--no-pdf', '--max-rto', '1ms'], { env: env() })).code, 1);
+
+  for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) fs.rmSync(path.join(first, file));
+  const rerender = await runCli(['report', first, '--no-pdf'], { env: env() });
+  assert.is(rerender.code, 0, rerender.stderr);
+  for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) {
+    assert.ok(fs.existsSync(path.join(first, file)), file);
+    assert.match(rerender.stdout, new RegExp(`wrote .*${file.replace('.', '\\.')}`));
+  }
+  assert.is(JSON.parse(fs.readFileSync(path.join(first, 'summary.json'), 'utf8')).status, 'passed');
+  assert.is((await readJunit(first)).testcase.length, 4);
+
+  const history = await runCli(['report', '--history', reports, '--json'], { env: env() });
+  assert.is(history.code, 0, history.stderr);
+  const trend = JSON.parse(history.stdout);
+  assert.is(trend.schema, 'gameday/history/v1');
+  assert.is(trend.experiments.length, 1);
+  const runs = trend.experiments[0].runs;
+  assert.equal(runs.map((run: { dir: string }) => run.dir), ['run-1', 'run-2']);
+  assert.equal(runs.map((run: { status: string }) => run.status), ['passed', 'failed']);
+  assert.equal(runs.map((run: { rtoObjectiveMs: number }) => run.rtoObjectiveMs), [5_000, 1]);
+  assert.ok(runs.every((run: { rtoMs: number; slos: Array<{ budgetConsumedPct: number }> }) => run.rtoMs > 0 && run.slos[0].budgetConsumedPct > 0));
+  const html = fs.readFileSync(path.join(reports, 'history.html'), 'utf8');
+  assert.is((html.match(/<svg/g) ?? []).length, 2, 'RTO and budget trends (no RPO without a ledger)');
+  assert.match(html, /No drill measured an RPO/);
+  assert.match(html, /href="run-2\/report\.html"/);
+  assert.ok(fs.existsSync(path.join(reports, 'history.json')));
+});
+
+test('report exits 2 for a directory without a journal', async () => {
+  const result = await runCli(['report', reports, '--no-pdf'], { env: env() });
+  assert.is(result.code, 2, result.stderr);
+  assert.match(result.stderr, /no journal\.ndjson here/);
+});
+
+test.run();
