@@ -199,3 +199,14 @@ export class AwsTargetBusyError extends Error {
     this.name = 'AwsTargetBusyError';
   }
 }
+
+/**
+ * `gameday recover` of a dead run also removes that run's lock, so the target is free
+ * again at once (the next run would take it over anyway). Only the run's own lock, and
+ * only once its process is gone.
+ */
+export function releaseLockOfDeadRun(file: string, runId: string): boolean {
+  const holder = readLock(file);
+  if (!holder || holder.runId !== runId || !isStale(holder)) return false;
+  return removeIfUnchanged(file, holder);
+}

@@ -5,6 +5,7 @@ import { describeRollback, revertRecord } from '../faults/revert';
 import type { EventOf, JournalEvent, RollbackRecord } from './events';
 import { Journal, journalFileName, readJournal } from './journal';
 import { isProcessAlive } from '../lab/state';
+import { endpointsLockFile, labLockFile, releaseLockOfDeadRun } from './lock';
 
 export interface RecoveredFault {
   fault: string;
@@ -21,6 +22,8 @@ export interface RecoverReport {
   running: boolean;
   faults: RecoveredFault[];
   note: string | null;
+  /** The dead run's lock on its target, removed. */
+  releasedLock: string | null;
 }
 
 /**
@@ -38,13 +41,14 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
   const finished = events.some((e) => e.type === 'run.finished');
   if (started && !finished && started.pid !== process.pid && isProcessAlive(started.pid) && sameHost(started.host)) {
-    return { runDir, clean: false, running: true, faults: [], note: `the run is still going (pid ${started.pid}); it rolls back by itself` };
+    return { runDir, clean: false, running: true, faults: [], note: `the run is still going (pid ${started.pid}); it rolls back by itself`, releasedLock: null };
   }
 
-  const pending = pendingRollbacks(events);
-  if (pending.length === 0) return { runDir, clean: true, running: false, faults: [], note: null };
-
   const target = events.find((e): e is EventOf<'target.opened'> => e.type === 'target.opened')?.target;
+  const releasedLock = started ? releaseLock(target, started.runId) : null;
+  const pending = pendingRollbacks(events);
+  if (pending.length === 0) return { runDir, clean: true, running: false, faults: [], note: null, releasedLock };
+
   const ephemeralLab = target?.kind === 'lab' && target.ephemeral === true ? String(target.labDir) : null;
   const journal = Journal.append(runDir);
   const faults: RecoveredFault[] = [];
@@ -78,7 +82,14 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   } finally {
     journal.close();
   }
-  return { runDir, clean: false, running: false, faults, note: null };
+  return { runDir, clean: false, running: false, faults, note: null, releasedLock };
+}
+
+function releaseLock(target: EventOf<'target.opened'>['target'] | undefined, runId: string): string | null {
+  let file: string | null = null;
+  if (target?.kind === 'lab' && target.ephemeral !== true) file = labLockFile(String(target.labDir));
+  else if (target?.kind === 'endpoints') file = endpointsLockFile(target.endpoints as Record<string, string>);
+  return file && releaseLockOfDeadRun(file, runId) ? file : null;
 }
 
 /** Every run directory under a reports directory, oldest first. */

@@ -63,6 +63,8 @@ export default defineExperiment({
   assert.is(recovered.code, 0, recovered.stderr + recovered.stdout);
   assert.match(recovered.stdout, /reverted us-east-1-check \(Route 53: UpdateHealthCheck hc-app-us-east-1 Inverted=false\)/);
   assert.match(recovered.stdout, /reverted cut-eu-west-1 \(FIS eu-west-1: stop experiments of template/);
+  assert.match(recovered.stdout, /released its stale lock .+run\.lock/);
+  assert.not.ok(fs.existsSync(path.join(dir, 'lab', 'run.lock')), 'the dead run no longer holds the lab');
 
   regions = await labStatus();
   for (const region of regions) {

@@ -28,6 +28,7 @@ export async function recoverCommand(runDirs: string[], options: RecoverCommandO
   else {
     for (const report of reports) {
       const name = path.relative(process.cwd(), report.runDir) || report.runDir;
+      if (report.releasedLock) process.stdout.write(`${name}: released its stale lock ${report.releasedLock}\n`);
       if (report.running) process.stdout.write(`${name}: ${report.note}\n`);
       else if (report.clean) process.stdout.write(`${name}: nothing to recover\n`);
       else {
