@@ -6,8 +6,14 @@ import { now } from '../engine/clock';
  * never delays the next, so an outage shows as failures and latency instead of being
  * hidden by coordinated omission. The timer sleeps until the next due time and then fires
  * everything due, so a late timer produces a catch-up burst instead of a lower rate.
+ * A burst is released at most `maxBurst` at a time, with a turn of the event loop
+ * between: the responses and timeouts waiting there free the connections the rest of the
+ * burst would otherwise open anew, and one long synchronous burst would make the next
+ * timer later still, so a brief stall at a high rate snowballs into minutes of lag.
  * Tracks the work in flight so `stop` can wait for it.
  */
+const maxBurst = 200;
+
 export class Arrivals {
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -45,7 +51,7 @@ export class Arrivals {
   private tick(): void {
     if (!this.running) return;
     const current = now();
-    for (;;) {
+    for (let released = 0; released < maxBurst; released++) {
       const due = this.t0 + this.sent * this.intervalMs;
       if (due > current) break;
       this.sent++;

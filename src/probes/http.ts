@@ -44,7 +44,9 @@ export class HttpTraffic {
     this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
     this.isHttps = url.startsWith('https:');
     const AgentClass = this.isHttps ? https.Agent : http.Agent;
-    this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
+    // Free sockets are kept however many a burst opened (Node keeps 256 and closes the
+    // rest): at a high rate every burst would otherwise pay for new connections again.
+    this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity }) : false;
     this.successStatus = probe.successStatus;
   }
 
