@@ -1,0 +1,465 @@
+/**
+ * Open-model precision and throughput ceiling of the traffic probe (HttpTraffic), on a
+ * real 2-region lab.
+ *
+ *   npm run bench:traffic [-- --rate 1000 --duration 30 --step-seconds 5 --lag-bound 100 --no-ceiling]
+ *   (= npm run build && node -r ts-node/register/transpile-only bench/traffic.ts --dist)
+ *
+ * Endpoint: `GET /orders?limit=20` (the lab app's own page makes this call) on us-east-1's
+ * app URL, i.e. the address `app.gameday.lab` resolves to: through the region's ingress
+ * fault proxy to the app, which reads 20 orders (seeded first) from its local PostgreSQL
+ * through its connection pool. It is addressed by IP so the probe and autocannon hit the
+ * identical URL; a keep-alive drill client resolves the name once per connection anyway.
+ * Not `/health`: it opens a fresh database connection per request (a Route 53 health
+ * check must not be fooled by a pool), so at 1,000 req/s it benchmarks PostgreSQL forks.
+ *
+ * The probe is exactly what a drill runs: HttpTraffic (keep-alive, 2 s timeout, from the
+ * schema's defaults) feeding a TrafficRecorder that batches to a real journal file, all
+ * from dist/ (`--dist`, what `gameday run` ships) or from src/ under ts-node without it.
+ *
+ * 1. Precision: `--rate` req/s for `--duration` s. For a window of D seconds from the first
+ *    due time t0, with every request released by the probe counted once it has an outcome
+ *    (stop() waits for those in flight, each bounded by the 2 s timeout):
+ *      target    = rate × D: the due times in [t0, t0 + D) the schedule owes;
+ *      sent      = requests released for a due time in the window;
+ *      on time   = sent whose send lag (release time − due time, HttpOutcome.sendLagMs) ≤ --on-time-ms;
+ *      completed = sent answered with an HTTP response (any status) within the timeout;
+ *      ok        = completed with a success status (200–399); errors = sent − ok;
+ *      achieved  = ok ÷ D (served requests per second of schedule) — the pass criterion
+ *                  is achieved ≥ 99% of rate; exit code 1 otherwise;
+ *      throughput = outcomes whose end (due + latency) falls inside the window ÷ D, the
+ *                  answers-per-second a closed-model tool would report.
+ *    Send lag and latency (from the due time, so queueing counts) p50/p99/max.
+ * 2. Ceiling: the probe at 1k, 2k, 4k, … req/s for --step-seconds each, then two bisection
+ *    steps, against the lab endpoint and against a trivial Node HTTP server in its own
+ *    process (`res.end('ok')`). The ceiling is the highest rate *sustained*: achieved ≥ 99%
+ *    of target, and send-lag p99 and latency p99 (from schedule) both ≤ --lag-bound ms —
+ *    the latency bound because a server falling behind still answers a few seconds' worth
+ *    of queue within the 2 s timeout, which a short step would count as held. Then autocannon (closed model: 50
+ *    connections, pipelining 1 and 10, --step-seconds, 2 s timeout, programmatic API,
+ *    one thread like the probe) against the same two URLs.
+ *
+ * Why the two differ: autocannon is a closed model — each connection sends its next
+ * request only when the previous answer is in, so it measures how fast the server can
+ * turn requests round at a fixed concurrency, and a slow server just lowers its rate
+ * (coordinated omission). The probe is an open model: it must release every request at
+ * its due time whatever the answers do, opening more connections if they are busy; it
+ * pays a timer, a promise chain, an outcome record and a journal row per request, and
+ * counts a rate as held only if it was held on schedule. Its ceiling is the highest
+ * schedule it can keep, which is lower than the fastest a server can be hammered.
+ * Everything shares the machine's two cores: the bench process (probe or autocannon),
+ * the lab daemon (ingress proxy, DNS, health checks), the app and PostgreSQL, or the
+ * trivial server; each figure is bounded by whichever of those saturates first.
+ *
+ * Progress goes to stderr; a summary and one JSON line to stdout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import autocannon from 'autocannon';
+import type { HttpOutcome } from '../src/probes/http';
+import type { RunningLab } from '../src/lab/manager';
+import { percentile } from '../src/measure/percentiles';
+
+type StartLab = typeof import('../src/lab/manager').startLab;
+
+/** The probe's classes, from dist/ or src/: the code under measurement. */
+export interface ProbeModules {
+  HttpTraffic: typeof import('../src/probes/http').HttpTraffic;
+  TrafficRecorder: typeof import('../src/probes/recorder').TrafficRecorder;
+  Journal: typeof import('../src/engine/journal').Journal;
+  httpProbeSchema: typeof import('../src/experiment/schema').httpProbeSchema;
+  now: typeof import('../src/engine/clock').now;
+}
+
+export function probeModules(root: string): ProbeModules {
+  const load = (file: string) => require(path.join(root, file));
+  return {
+    HttpTraffic: load('probes/http').HttpTraffic,
+    TrafficRecorder: load('probes/recorder').TrafficRecorder,
+    Journal: load('engine/journal').Journal,
+    httpProbeSchema: load('experiment/schema').httpProbeSchema,
+    now: load('engine/clock').now,
+  };
+}
+
+export interface Spread {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface OpenModelReport {
+  rate: number;
+  durationMs: number;
+  target: number;
+  sent: number;
+  onTime: number;
+  onTimeMs: number;
+  completed: number;
+  ok: number;
+  errors: number;
+  errorCodes: Record<string, number>;
+  /** ok ÷ D, req/s. */
+  achievedRate: number;
+  /** achievedRate ÷ rate. */
+  achievedRatio: number;
+  /** Outcomes ending inside the window ÷ D, req/s. */
+  throughput: number;
+  sendLagMs: Spread;
+  latencyMs: Spread;
+  /** The bench process's CPU time over the run's wall time (100 = one core). */
+  cpuPercent: number;
+}
+
+function spread(values: number[]): Spread {
+  const sorted = Float64Array.from(values).sort();
+  const list = Array.from(sorted);
+  const round = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
+  return { p50: round(percentile(list, 50)), p99: round(percentile(list, 99)), max: round(percentile(list, 100)) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One open-model run of the real probe against `url`. `onOutcome` sees every outcome,
+ * including any released after the window (which the report leaves out).
+ */
+export async function runOpenModel(
+  modules: ProbeModules,
+  url: string,
+  options: { rate: number; durationMs: number; onTimeMs?: number; onOutcome?: (outcome: HttpOutcome) => void },
+): Promise<OpenModelReport> {
+  const { rate, durationMs } = options;
+  const onTimeMs = options.onTimeMs ?? 10;
+  const probe = modules.httpProbeSchema.parse({ kind: 'http', url, rate });
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-traffic-'));
+  const journal = modules.Journal.create(journalDir);
+  const recorder = new modules.TrafficRecorder(journal, probe.name);
+  const traffic = new modules.HttpTraffic(probe, url);
+  const outcomes: HttpOutcome[] = [];
+  traffic.onOutcome((outcome) => {
+    recorder.add(outcome);
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
+  });
+  try {
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const startedAt = modules.now();
+    traffic.start();
+    // Past the window's last due time by a margin, so a due time just inside it is not
+    // cut off by stop() racing the scheduler's own timer.
+    const stopAt = startedAt + durationMs + 10;
+    for (let left = stopAt - modules.now(); left > 0; left = stopAt - modules.now()) await sleep(left);
+    await traffic.stop();
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 1000) / 10;
+
+    const t0 = outcomes.reduce((min, outcome) => Math.min(min, outcome.t), Infinity);
+    const end = t0 + durationMs;
+    const inWindow = outcomes.filter((outcome) => outcome.t < end);
+    const seconds = durationMs / 1000;
+    const ok = inWindow.filter((outcome) => outcome.ok).length;
+    const errorCodes: Record<string, number> = {};
+    for (const outcome of inWindow) {
+      if (outcome.ok) continue;
+      const code = outcome.error || `HTTP ${outcome.status}`;
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    }
+    const achievedRate = ok / seconds;
+    return {
+      rate,
+      durationMs,
+      target: Math.ceil(rate * seconds),
+      sent: inWindow.length,
+      onTime: inWindow.filter((outcome) => outcome.sendLagMs <= onTimeMs).length,
+      onTimeMs,
+      completed: inWindow.filter((outcome) => outcome.status > 0).length,
+      ok,
+      errors: inWindow.length - ok,
+      errorCodes,
+      achievedRate: Math.round(achievedRate * 10) / 10,
+      achievedRatio: Math.round((achievedRate / rate) * 10_000) / 10_000,
+      throughput: Math.round((inWindow.filter((outcome) => outcome.t + outcome.latencyMs <= end).length / seconds) * 10) / 10,
+      sendLagMs: spread(inWindow.map((outcome) => outcome.sendLagMs)),
+      latencyMs: spread(inWindow.map((outcome) => outcome.latencyMs)),
+      cpuPercent,
+    };
+  } finally {
+    await traffic.stop();
+    recorder.close();
+    journal.close();
+    fs.rmSync(journalDir, { recursive: true, force: true });
+  }
+}
+
+/** Held: served at ≥ 99% of the rate, sent on schedule, answered without a growing queue. */
+export function sustained(report: OpenModelReport, boundMs: number): boolean {
+  return report.achievedRatio >= 0.99 && (report.sendLagMs.p99 ?? Infinity) <= boundMs && (report.latencyMs.p99 ?? Infinity) <= boundMs;
+}
+
+export interface CeilingReport {
+  /** The highest rate sustained; 0 when none was. */
+  ceiling: number;
+  steps: OpenModelReport[];
+}
+
+/**
+ * Doubling from `startRate` until a step is not sustained (or the schema's 20,000 req/s
+ * cap is), then two bisection steps between the last held and the first failed rate.
+ */
+export async function probeCeiling(
+  modules: ProbeModules,
+  url: string,
+  options: { startRate: number; stepMs: number; lagBoundMs: number; maxRate?: number; progress?: (step: OpenModelReport, held: boolean) => void },
+): Promise<CeilingReport> {
+  const maxRate = options.maxRate ?? 20_000;
+  const steps: OpenModelReport[] = [];
+  let held = 0;
+  let failed: number | null = null;
+  const step = async (rate: number) => {
+    const report = await runOpenModel(modules, url, { rate, durationMs: options.stepMs });
+    steps.push(report);
+    const ok = sustained(report, options.lagBoundMs);
+    options.progress?.(report, ok);
+    if (ok) held = Math.max(held, rate);
+    else failed = Math.min(failed ?? Infinity, rate);
+    // A failed step leaves the server with a backlog; let it drain before the next.
+    await sleep(ok ? 500 : 3_000);
+  };
+  for (let rate = options.startRate; failed === null; rate = Math.min(rate * 2, maxRate)) {
+    await step(rate);
+    if (rate === maxRate) break;
+  }
+  for (let i = 0; i < 2 && failed !== null; i++) {
+    const mid = Math.round((held + failed) / 2 / 100) * 100;
+    if (mid <= held || mid >= failed) break;
+    await step(mid);
+  }
+  return { ceiling: held, steps };
+}
+
+export interface ClosedModelReport {
+  connections: number;
+  pipelining: number;
+  seconds: number;
+  /** autocannon's mean of its per-second request counts. */
+  rate: number;
+  total: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+export async function runClosedModel(url: string, options: { connections: number; pipelining: number; seconds: number }): Promise<ClosedModelReport> {
+  const result = await autocannon({ url, connections: options.connections, pipelining: options.pipelining, duration: options.seconds, timeout: 2 });
+  return {
+    connections: options.connections,
+    pipelining: options.pipelining,
+    seconds: result.duration,
+    rate: Math.round(result.requests.average),
+    total: result.requests.total,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+  };
+}
+
+/**
+ * The smallest possible HTTP server, in a process of its own so it does not share the
+ * probe's event loop: separates the probe's ceiling from the lab app's.
+ */
+export async function startTrivialServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const script = `
+    const server = require('node:http').createServer((req, res) => { req.resume(); res.end('ok'); });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+    process.stdin.on('end', () => process.exit(0)).resume();`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the trivial server exited (${code}) before listening`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.stdin?.end();
+        child.kill('SIGTERM');
+      }
+      await exited;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ command line
+
+interface Args {
+  rate: number;
+  durationS: number;
+  stepS: number;
+  lagBoundMs: number;
+  onTimeMs: number;
+  ceiling: boolean;
+  dist: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rate: 1000, durationS: 30, stepS: 5, lagBoundMs: 100, onTimeMs: 10, ceiling: true, dist: false };
+  const numeric: Record<string, keyof Args> = { '--rate': 'rate', '--duration': 'durationS', '--step-seconds': 'stepS', '--lag-bound': 'lagBoundMs', '--on-time-ms': 'onTimeMs' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    if (flag in numeric) {
+      const text = inline ?? argv[++i];
+      const value = Number(text);
+      if (text === undefined || !Number.isFinite(value) || value <= 0) usage(`${flag} needs a positive number`);
+      (args[numeric[flag]] as number) = value;
+    } else if (flag === '--no-ceiling') args.ceiling = false;
+    else if (flag === '--dist') args.dist = true;
+    else if (flag === '-h' || flag === '--help') usage();
+    else usage(`unknown argument ${argv[i]}`);
+  }
+  if (args.rate > 20_000) usage('--rate is at most 20000 (the probe schema\'s cap)');
+  return args;
+}
+
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`bench traffic: ${problem}\n`);
+  process.stderr.write('usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] [--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--no-ceiling] [--dist]\n');
+  process.exit(problem ? 2 : 0);
+}
+
+const ms = (value: number | null) => (value === null ? '-' : `${value} ms`);
+
+function describe(report: OpenModelReport): string {
+  return (
+    `${report.rate} req/s × ${report.durationMs / 1000} s: target ${report.target}, sent ${report.sent} (on time ≤ ${report.onTimeMs} ms ${report.onTime}), ` +
+    `completed ${report.completed}, ok ${report.ok}, errors ${report.errors}${report.errors ? ` ${JSON.stringify(report.errorCodes)}` : ''}; ` +
+    `achieved ${report.achievedRate} req/s (${(report.achievedRatio * 100).toFixed(2)}%), throughput ${report.throughput} req/s; ` +
+    `send lag p50 ${ms(report.sendLagMs.p50)} p99 ${ms(report.sendLagMs.p99)} max ${ms(report.sendLagMs.max)}; ` +
+    `latency p50 ${ms(report.latencyMs.p50)} p99 ${ms(report.latencyMs.p99)} max ${ms(report.latencyMs.max)}; bench CPU ${report.cpuPercent}%`
+  );
+}
+
+let lab: RunningLab | null = null;
+let trivial: { url: string; close: () => Promise<void> } | null = null;
+
+async function cleanup(): Promise<void> {
+  await Promise.allSettled([lab?.stop(), trivial?.close()]);
+  lab = null;
+  trivial = null;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = path.resolve(__dirname, '..', args.dist ? 'dist' : 'src');
+  if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http.js'))) usage(`${root} has no build; run \`npm run build\` first`);
+  const modules = probeModules(root);
+  const { startLab } = require(path.join(root, 'lab', 'manager')) as { startLab: StartLab };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const interrupted = () => {
+    log('\ninterrupted; stopping the lab');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const loadBefore = os.loadavg();
+  log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; starting a 2-region lab…`);
+  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
+  try {
+    lab = await startLab({ ephemeral: true, labDir, regions: ['us-east-1', 'eu-west-1'] });
+    const region = lab.state.regions.find((r) => r.name === 'us-east-1')!;
+    for (let i = 0; i < 20; i++) {
+      const response = await fetch(`${region.appUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: `bench-${i}`, quantity: 1 }) });
+      if (response.status !== 201) throw new Error(`seeding orders: HTTP ${response.status} ${await response.text()}`);
+    }
+    const labUrl = `${region.appUrl}/orders?limit=20`;
+    log(`endpoint GET ${labUrl} (us-east-1 ingress → app → local PostgreSQL)`);
+
+    log(`precision: ${args.rate} req/s for ${args.durationS} s…`);
+    const precision = await runOpenModel(modules, labUrl, { rate: args.rate, durationMs: args.durationS * 1000, onTimeMs: args.onTimeMs });
+    const passed = precision.achievedRatio >= 0.99;
+    log(`  ${describe(precision)}`);
+
+    const stepMs = args.stepS * 1000;
+    const ceilings: Record<string, { url: string; probe: CeilingReport; autocannon: ClosedModelReport[] }> = {};
+    if (args.ceiling) {
+      trivial = await startTrivialServer();
+      const targets = { lab: labUrl, trivial: trivial.url };
+      for (const [name, url] of Object.entries(targets)) {
+        log(`ceiling against ${name} (${url}), ${args.stepS} s per step; sustained = achieved ≥ 99%, send-lag and latency p99 ≤ ${args.lagBoundMs} ms`);
+        const probe = await probeCeiling(modules, url, {
+          startRate: 1000,
+          stepMs,
+          lagBoundMs: args.lagBoundMs,
+          progress: (step, held) => log(`  probe ${held ? 'held  ' : 'missed'} ${describe(step)}`),
+        });
+        const closed: ClosedModelReport[] = [];
+        for (const pipelining of [1, 10]) {
+          const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
+          closed.push(result);
+          log(`  autocannon 50 connections × ${pipelining} pipelining: ${result.rate} req/s (2xx ${result.ok2xx}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms)`);
+          await sleep(1_000);
+        }
+        ceilings[name] = { url, probe, autocannon: closed };
+      }
+    }
+    const loadAfter = os.loadavg();
+
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    out(`open-model precision, GET ${labUrl} (lab us-east-1 app), ${args.rate} req/s for ${args.durationS} s:`);
+    out(`  target ${precision.target}; sent ${precision.sent}, on time (≤ ${precision.onTimeMs} ms late) ${precision.onTime}; completed ${precision.completed}; ok ${precision.ok}, errors ${precision.errors}`);
+    out(`  achieved ${precision.achievedRate} req/s = ${(precision.achievedRatio * 100).toFixed(2)}% of target (criterion ≥ 99%): ${passed ? 'PASS' : 'FAIL'}; answers in the window ${precision.throughput} req/s`);
+    out(`  send lag p50 ${ms(precision.sendLagMs.p50)}, p99 ${ms(precision.sendLagMs.p99)}, max ${ms(precision.sendLagMs.max)}; latency from schedule p50 ${ms(precision.latencyMs.p50)}, p99 ${ms(precision.latencyMs.p99)}, max ${ms(precision.latencyMs.max)}; bench process CPU ${precision.cpuPercent}% of a core`);
+    if (args.ceiling) {
+      out(`throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag and latency p99 ≤ ${args.lagBoundMs} ms):`);
+      out('| endpoint | traffic probe (open model) | autocannon 50 conn | autocannon 50 conn × 10 pipelined |');
+      out('|---|---|---|---|');
+      for (const [name, result] of Object.entries(ceilings)) {
+        const label = name === 'lab' ? 'lab app GET /orders?limit=20' : 'trivial Node server';
+        out(`| ${label} | ${result.probe.ceiling} req/s | ${result.autocannon[0].rate} req/s | ${result.autocannon[1].rate} req/s |`);
+      }
+      for (const [name, result] of Object.entries(ceilings)) {
+        out(`${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule) vs autocannon ${Math.max(...result.autocannon.map((a) => a.rate))} req/s (closed model)`);
+      }
+    }
+    out(
+      JSON.stringify({
+        bench: 'traffic',
+        source: args.dist ? 'dist' : 'src',
+        node: process.version,
+        platform: `${os.platform()}-${os.arch()}`,
+        cpus: os.cpus().length,
+        loadavg: { before: loadBefore, after: loadAfter },
+        endpoint: labUrl,
+        precision: { ...precision, passed },
+        lagBoundMs: args.lagBoundMs,
+        ceilings,
+      }),
+    );
+    process.exitCode = passed ? 0 : 1;
+  } finally {
+    await cleanup();
+    fs.rmSync(labDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`bench traffic: ${(error as Error).stack ?? error}\n`);
+    void cleanup().finally(() => process.exit(1));
+  });
+}

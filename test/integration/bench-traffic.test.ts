@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { probeModules, runClosedModel, runOpenModel, startTrivialServer, sustained } from '../../bench/traffic';
+import type { HttpOutcome } from '../../src/probes/http';
+import { percentile } from '../../src/measure/percentiles';
+
+// The benchmark's figures must be counts of real outcomes: recomputed here from every
+// outcome the probe reported, they must match the report.
+test('bench/traffic: the open-model report is computed from the outcomes; autocannon runs', async () => {
+  const server = await startTrivialServer();
+  const journalsBefore = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gameday-bench-traffic-')).length;
+  try {
+    const outcomes: HttpOutcome[] = [];
+    const report = await runOpenModel(probeModules(path.resolve(__dirname, '..', '..', 'src')), server.url, {
+      rate: 200,
+      durationMs: 3_000,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    const t0 = Math.min(...outcomes.map((o) => o.t));
+    const inWindow = outcomes.filter((o) => o.t < t0 + 3_000);
+    assert.is(report.target, 600);
+    assert.is(report.sent, inWindow.length);
+    assert.ok(report.sent >= 594, `sent ${report.sent} of 600`);
+    assert.is(report.ok, inWindow.filter((o) => o.ok).length);
+    assert.is(report.completed, inWindow.filter((o) => o.status > 0).length);
+    assert.is(report.errors, report.sent - report.ok);
+    assert.is(report.onTime, inWindow.filter((o) => o.sendLagMs <= 10).length);
+    assert.is(report.achievedRate, Math.round((report.ok / 3) * 10) / 10);
+    assert.is(report.achievedRatio, Math.round((report.ok / 3 / 200) * 10_000) / 10_000);
+    const lags = inWindow.map((o) => o.sendLagMs).sort((a, b) => a - b);
+    assert.is(report.sendLagMs.p99, Math.round(percentile(lags, 99)! * 100) / 100);
+    assert.is(report.latencyMs.max, Math.round(Math.max(...inWindow.map((o) => o.latencyMs)) * 100) / 100);
+    assert.ok(report.achievedRatio >= 0.99, `achieved ${report.achievedRatio} of 200 req/s`);
+    assert.ok(sustained(report, 100));
+    // Its journal directory is removed.
+    assert.is(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gameday-bench-traffic-')).length, journalsBefore);
+
+    const closed = await runClosedModel(server.url, { connections: 4, pipelining: 1, seconds: 1 });
+    assert.ok(closed.ok2xx > 0 && closed.rate > 0, JSON.stringify(closed));
+    assert.is(closed.non2xx + closed.errors, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
