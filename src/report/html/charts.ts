@@ -1,5 +1,4 @@
 import { parseThreshold } from '../../experiment/thresholds';
-import { formatWindow } from '../objectives';
 import type { RunSummary } from '../summary';
 
 /**
@@ -271,7 +270,7 @@ export function budgetChart(summary: RunSummary): ChartSpec | null {
   const rows = summary.slos.map((slo) => {
     const limit = slo.thresholds.map((threshold) => parseThreshold(threshold.text)).find((threshold) => typeof threshold !== 'string' && threshold.metric === 'budget');
     return {
-      slo: `${slo.name} (${slo.objective}% over ${formatWindow(slo.windowMs)})`,
+      slo: slo.name,
       budget: slo.budgetConsumedPct ?? 0,
       measured: slo.budgetConsumedPct !== null,
       limit: limit && typeof limit !== 'string' ? limit.value : null,

@@ -229,5 +229,6 @@ code { font-size: 12px; background: #f5f7f8; padding: 0 3px; border-radius: 3px;
 footer { margin: 30px 0 10px; border-top: 1px solid #eceff1; padding-top: 8px; }
 body.leadership { margin: 0 auto; max-width: 800px; }
 body.leadership h2 { margin: 14px 0 6px; }
+body.leadership .reason { display: none; }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
 `;
