@@ -4,6 +4,7 @@ import type { Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
 import { planCheckProbe } from '../probes/checks';
+import { planLedger } from '../probes/ledger';
 import { awsTargetModel, labAwsModel } from '../aws/model';
 import { faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
@@ -60,7 +61,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   });
   for (const probe of experiment.probes) {
     const action = probe.kind === 'ledger'
-      ? `start write ledger ${probe.name}: POST ${probeUrl(probe, endpoints)} {client, seq} at ${probe.rate}/s; stop it when the observation ends and read back what the writer holds (before any rollback)`
+      ? planLedger(probe, endpoints)
       : probe.kind === 'http'
         ? `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`
         : planCheckProbe(probe);

@@ -10,7 +10,8 @@ import type { HttpProbe } from '../experiment/schema';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
 import { CachingResolver } from '../probes/resolver';
-import { LedgerSession, ledgerUrls } from '../probes/ledger';
+import { LedgerSession } from '../probes/ledger';
+import { ledgerUrls } from '../probes/ledger-http';
 import { startCheckProbes } from '../probes/checks';
 import type { PeriodicCheck } from '../probes/periodic';
 import type { LookupFunction } from 'node:net';
@@ -169,7 +170,8 @@ class ExperimentRun {
 
       journal.append({ type: 'phase', phase: 'steady-state' });
       this.startTraffic();
-      this.startLedger();
+      const ledgerFailure = await this.startLedger();
+      if (ledgerFailure) return { status: 'error', reason: `${ledgerFailure}; nothing was injected` };
       this.startChecks();
       const before = await this.steadyStateBefore();
       if (this.stop) return this.stop;
@@ -268,7 +270,8 @@ class ExperimentRun {
     const urls = new Map<string, string>();
     for (const [name, url] of Object.entries(this.target!.endpoints)) urls.set(name, url);
     urls.set(this.experiment.traffic.name, probeUrl(this.experiment.traffic, this.target!.endpoints));
-    for (const probe of this.experiment.probes) if (probe.kind === 'ledger') urls.set(probe.name, ledgerUrls(probe, this.target!.endpoints).write);
+    // A SQL ledger is reached when it starts: it creates its table before the first write.
+    for (const probe of this.experiment.probes) if (probe.kind === 'ledger' && probe.sql === undefined) urls.set(probe.name, ledgerUrls(probe, this.target!.endpoints).write);
     const failures: string[] = [];
     for (const [name, url] of urls) {
       const result = await reach(url, 5_000, this.lookup);
@@ -312,11 +315,18 @@ class ExperimentRun {
     return this.extraProbes.find(({ traffic }) => traffic.name === probe)!.recorder;
   }
 
-  /** The write ledger (at most one), started with the traffic. */
-  private startLedger(): void {
+  /** The write ledger (at most one), started with the traffic; why it could not start, or null. */
+  private async startLedger(): Promise<string | null> {
     const probe = this.experiment.probes.find((candidate) => candidate.kind === 'ledger');
-    if (!probe) return;
-    this.ledger = LedgerSession.start(probe, this.target!.endpoints, this.journal, { runId: this.options.runId, lookup: this.lookup });
+    if (!probe) return null;
+    const target = { endpoints: this.target!.endpoints, lookup: this.lookup, resolver: this.resolver, lab: this.target!.lab };
+    try {
+      this.ledger = await LedgerSession.start(probe, target, this.journal, { runId: this.options.runId });
+      return null;
+    } catch (error) {
+      this.journal.append({ type: 'error', message: errorMessage(error), where: 'write ledger' });
+      return `write ledger ${probe.name} could not start: ${errorMessage(error)}`;
+    }
   }
 
   /** Stops the ledger's writes and reads back what the writer holds; an interrupted run skips the read back. */
@@ -393,7 +403,8 @@ class ExperimentRun {
   private async failoverOnly(): Promise<{ status: RunStatus; reason: string }> {
     this.journal.append({ type: 'phase', phase: 'observe' });
     this.startTraffic();
-    this.startLedger();
+    // A DR action goes ahead without its ledger (the old writer may be down); the journal says why.
+    await this.startLedger();
     this.startChecks();
     this.journal.append({ type: 'observe.started', t0: now(), durationMs: 0 });
     this.startFailover({ skipDetection: true });

@@ -227,15 +227,25 @@ export const httpProbeSchema = z.strictObject({
  * The write ledger (for RPO): sequenced writes `POST <path> {client, seq}` at a constant
  * rate, each acknowledged by 201 once committed on the writer; after the observation
  * `GET <path>?client=` reads back the seqs the writer holds. The lab app speaks it; any
- * service with the same API can be measured.
+ * service with the same API can be measured. With `sql` instead, the writes are INSERTs
+ * straight into a table on a PostgreSQL writer, read back by a SELECT.
  */
 export const ledgerProbeSchema = z.strictObject({
   kind: z.literal('ledger'),
   name: name.default('ledger'),
-  /** Absolute URL of the ledger resource; or `endpoint` (a name from the target) plus `path`. */
+  /** Absolute URL of the ledger resource; or `endpoint` (a name from the target) plus `path` (default '/ledger'). */
   url: httpUrl.optional(),
   endpoint: z.string().optional(),
-  path: z.string().startsWith('/', { error: "must start with '/'" }).default('/ledger'),
+  path: z.string().startsWith('/', { error: "must start with '/'" }).optional(),
+  /** Instead of url/endpoint: a postgres:// URL or a database the target names (lab: writer, db-<region>); writes are INSERTs. */
+  sql: z.string({ error: 'expected a postgres:// URL or a database name of the target' }).min(1, { error: 'must not be empty' }).optional(),
+  /** The SQL ledger's table (default gameday_ledger), created if missing; a plain identifier, quoted as given. */
+  table: z
+    .string({ error: 'expected a table name' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'expected a plain SQL identifier: a letter or _, then letters, digits or _ (at most 63)' })
+    .optional(),
+  /** SQL ledger: 'keep-alive' (default) reuses connections, 'new' connects for every write. */
+  session: z.enum(['new', 'keep-alive']).optional(),
   /** Writes per second, constant arrival rate (open model). */
   rate: z
     .number({ error: 'expected writes per second, a number > 0' })
@@ -243,7 +253,8 @@ export const ledgerProbeSchema = z.strictObject({
     .max(1_000, { error: 'at most 1000 writes per second from the ledger' })
     .default(10),
   timeout: duration({ max: '5m' }).prefault('2s'),
-  connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
+  /** HTTP ledger: 'keep-alive' (default) or 'new', as for http probes. */
+  connection: z.enum(['keep-alive', 'new']).optional(),
   /** Endpoint name to read back from (default: where the writes went). */
   readBackFrom: z.string().optional(),
   /** How long the read back keeps retrying while the writer does not answer. */
@@ -692,11 +703,11 @@ export const experimentSchema = z
     };
     checkProbe(experiment.traffic, ['traffic']);
     experiment.probes.forEach((probe, index) => {
-      if (probe.kind === 'http' || probe.kind === 'ledger') checkProbe(probe, ['probes', index]);
+      if (probe.kind === 'http' || (probe.kind === 'ledger' && probe.sql === undefined)) checkProbe(probe, ['probes', index]);
       if (probe.kind === 'dns') checkDnsProbe(probe, ['probes', index], endpointNames, ctx);
       if (probe.kind === 'sql') checkSqlConnection(probe.connection, ['probes', index, 'connection'], targetDatabaseNames(experiment.target), ctx);
     });
-    checkLedgers(experiment, endpointNames, ctx);
+    checkLedgers(experiment, endpointNames, targetDatabaseNames(experiment.target), ctx);
     checkAwsFaultDurations(experiment, ctx);
     checkProbeNames(experiment, ctx);
     checkSlos(experiment, ctx);
@@ -797,16 +808,35 @@ function checkAwsFaultDurations(
   });
 }
 
-/** At most one write ledger, reading back from a known endpoint; an RPO objective needs one. */
+/**
+ * At most one write ledger, reading back from a known endpoint; an RPO objective needs one.
+ * A ledger writes over HTTP (url or endpoint) or straight to PostgreSQL (sql), and takes
+ * only the fields of its kind.
+ */
 function checkLedgers(
   experiment: { probes: Probe[]; hypothesis: { rpo?: number } },
   endpointNames: string[],
+  databaseNames: string[],
   ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
 ): void {
   let ledgers = 0;
   experiment.probes.forEach((probe, index) => {
     if (probe.kind !== 'ledger') return;
     if (++ledgers > 1) ctx.addIssue({ code: 'custom', path: ['probes', index], message: 'at most one probes.ledger(...) per experiment' });
+    const only = (field: 'url' | 'endpoint' | 'path' | 'connection' | 'readBackFrom' | 'table' | 'session', message: string) => {
+      if (probe[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['probes', index, field], message });
+    };
+    if (probe.sql !== undefined) {
+      only('url', 'give either sql or url, not both: sql writes straight to PostgreSQL, url through an HTTP service');
+      only('endpoint', 'give either sql or endpoint, not both: sql writes straight to PostgreSQL, endpoint through an HTTP service');
+      only('path', 'only applies to an HTTP ledger (url or endpoint), not to one with sql');
+      only('connection', "only applies to an HTTP ledger; a SQL ledger takes session: 'keep-alive' | 'new'");
+      only('readBackFrom', 'only applies to an HTTP ledger; a SQL ledger reads back from its sql database');
+      checkSqlConnection(probe.sql, ['probes', index, 'sql'], databaseNames, ctx);
+      return;
+    }
+    only('table', 'only applies to a SQL ledger (sql)');
+    only('session', "only applies to a SQL ledger (sql); an HTTP ledger takes connection: 'keep-alive' | 'new'");
     if (probe.readBackFrom !== undefined && !endpointNames.includes(probe.readBackFrom)) {
       ctx.addIssue({ code: 'custom', path: ['probes', index, 'readBackFrom'], message: `unknown endpoint ${JSON.stringify(probe.readBackFrom)}; the target has: ${endpointNames.join(', ')}` });
     }

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { now, sleep } from '../engine/clock';
 import { Arrivals } from './arrivals';
 import { JournalBatcher } from './batcher';
-import { exchange, failureCode } from './exchange';
 import type { LedgerRow, ReadBack } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { LedgerProbe } from '../experiment/schema';
-import { probeUrl } from './url';
+import type { RunningLab } from '../lab/manager';
+import { HttpLedgerTransport, ledgerUrls } from './ledger-http';
+import { defaultLedgerTable, SqlLedgerTransport } from './ledger-sql';
+import type { LedgerTransport } from './ledger-transport';
+import type { CachingResolver } from './resolver';
+import { labDatabaseUrls, redactUrl } from './sql';
 
 /** One ledger write's outcome. */
 export interface LedgerOutcome {
@@ -20,14 +22,15 @@ export interface LedgerOutcome {
   sendLagMs: number;
   /** From the scheduled time to the acknowledgement (or the failure), ms. */
   latencyMs: number;
+  /** HTTP status; 0 for a transport failure and for a SQL ledger. */
   status: number;
-  /** 201: committed on the writer. Anything else (409 included) promises nothing. */
+  /** Committed on the writer as the client was told: HTTP 201, or the INSERT returned. Anything else promises nothing. */
   acked: boolean;
-  /** Error code for transport failures ('ECONNREFUSED', 'TIMEOUT', ...), '' otherwise. */
+  /** Why not ('ECONNREFUSED', 'TIMEOUT', 'SQLSTATE 25006', ...), '' otherwise. */
   error: string;
-  /** x-gameday-writer: the database that acknowledged it, when the service says. */
+  /** The database that acknowledged it (x-gameday-writer, or the SQL writer's identity), when known. */
   writer: string;
-  /** x-gameday-region: the region that served it. */
+  /** The region that served it, when known. */
   region: string;
 }
 
@@ -40,35 +43,24 @@ export function ledgerClientId(runId: string, probe: string): string {
   return `${probe}-${runId}`.slice(0, maxClientLength - suffix.length - 1) + `-${suffix}`;
 }
 
-/** Where writes go and where they are read back from (default: the same URL). */
-export function ledgerUrls(probe: LedgerProbe, endpoints: Record<string, string>): { write: string; read: string } {
-  const write = probeUrl(probe, endpoints);
-  if (probe.readBackFrom === undefined) return { write, read: write };
-  const path = probe.url ? new URL(probe.url).pathname : probe.path;
-  return { write, read: endpoints[probe.readBackFrom].replace(/\/+$/, '') + path };
-}
-
 /**
- * The write ledger: `POST {client, seq}` with seq 1, 2, 3, … at a constant arrival rate
- * (open model, as http.ts: write i is due at t0 + (i − 1) / rate; a slow or hanging write
- * never delays the next, and a late timer sends a catch-up burst). Each write is sent
- * once and never retried, so its outcome — acknowledged (201) or not — is exactly what a
- * client was promised. `readBack` then asks what the writer holds.
+ * The write ledger: sequenced writes {client, seq} with seq 1, 2, 3, … at a constant
+ * arrival rate (open model, as http.ts: write i is due at t0 + (i − 1) / rate; a slow or
+ * hanging write never delays the next, and a late timer sends a catch-up burst). Each
+ * write is sent once and never retried, so its outcome — acknowledged or not — is exactly
+ * what a client was promised. `readBack` then asks what the writer holds. The transport
+ * (HTTP or SQL) only carries the writes and read-back attempts.
  */
 export class WriteLedger {
-  private readonly agent: http.Agent | false;
   private readonly arrivals: Arrivals;
   private readonly listeners: Array<(outcome: LedgerOutcome) => void> = [];
 
   constructor(
     private readonly probe: LedgerProbe,
-    readonly urls: { write: string; read: string },
+    readonly transport: LedgerTransport,
     readonly client: string,
-    private readonly options: { lookup?: LookupFunction } = {},
   ) {
     this.arrivals = new Arrivals(probe.rate, (seq, due) => this.send(seq, due));
-    const AgentClass = urls.write.startsWith('https:') ? https.Agent : http.Agent;
-    this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
   }
 
   get name(): string {
@@ -86,35 +78,24 @@ export class WriteLedger {
   /** Stops writing and waits for the writes in flight (each bounded by the probe's timeout). */
   async stop(): Promise<void> {
     await this.arrivals.stop();
-    if (this.agent) this.agent.destroy();
+    this.transport.close();
   }
 
   /**
-   * `GET <read url>?client=` until it answers 200 with `{seqs: [...]}`, retrying while the
-   * writer does not answer (it may be moving), for at most the probe's readBackTimeout.
-   * Each attempt opens a fresh connection, so it follows DNS to the current writer.
+   * Asks the writer for every seq it holds for this client, retrying while it does not
+   * answer (it may be moving), for at most the probe's readBackTimeout. Each attempt opens
+   * a fresh connection, so it follows DNS to the current writer.
    */
   async readBack(signal?: AbortSignal): Promise<ReadBack> {
-    const url = new URL(this.urls.read);
-    url.searchParams.set('client', this.client);
     const deadline = now() + this.probe.readBackTimeout;
     let attempts = 0;
     let error = 'not attempted';
     while (!signal?.aborted) {
       attempts++;
       try {
-        const answer = await exchange(url.toString(), {
-          method: 'GET',
-          agent: false,
-          timeoutMs: Math.min(this.probe.timeout, Math.max(1, deadline - now())),
-          lookup: this.options.lookup,
-          readBody: true,
-        });
-        const seqs = (parseJson(answer.body) as { seqs?: unknown } | undefined)?.seqs;
-        if (answer.status === 200 && Array.isArray(seqs) && seqs.every((seq) => typeof seq === 'number')) {
-          return { ok: true, seqs: seqs as number[], writer: answer.writer, region: answer.region, attempts };
-        }
-        error = `HTTP ${answer.status}${answer.status === 200 ? ' without a seqs array' : ''}: ${answer.body.slice(0, 200)}`;
+        const answer = await this.transport.read(this.client, Math.min(this.probe.timeout, Math.max(1, deadline - now())));
+        if (answer.ok) return { ok: true, seqs: answer.seqs, writer: answer.writer, region: answer.region, attempts };
+        error = answer.error;
       } catch (failure) {
         error = (failure as NodeJS.ErrnoException).code ?? (failure as Error).message;
       }
@@ -126,13 +107,7 @@ export class WriteLedger {
 
   private send(seq: number, due: number): Promise<void> {
     const sentAt = now();
-    const body = JSON.stringify({ client: this.client, seq });
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-    return exchange(this.urls.write, { method: 'POST', headers, body, agent: this.agent, timeoutMs: this.probe.timeout, lookup: this.options.lookup }).then(
-      (answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: answer.status, acked: answer.status === 201, error: '', writer: answer.writer, region: answer.region }),
-      (error: NodeJS.ErrnoException) =>
-        this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, status: 0, acked: false, error: failureCode(error), writer: '', region: '' }),
-    );
+    return this.transport.write(this.client, seq).then((answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, ...answer }));
   }
 
   private record(outcome: LedgerOutcome): void {
@@ -184,12 +159,22 @@ export class LedgerSession {
     private readonly journal: Journal,
   ) {}
 
-  static start(probe: LedgerProbe, endpoints: Record<string, string>, journal: Journal, options: { runId: string; lookup?: LookupFunction }): LedgerSession {
-    const urls = ledgerUrls(probe, endpoints);
-    const ledger = new WriteLedger(probe, urls, ledgerClientId(options.runId, probe.name), { lookup: options.lookup });
+  /**
+   * Prepares the writer (a SQL ledger creates its table), then starts writing. Throws,
+   * having written nothing, when the writer cannot be prepared.
+   */
+  static async start(probe: LedgerProbe, target: LedgerTarget, journal: Journal, options: { runId: string }): Promise<LedgerSession> {
+    const transport = ledgerTransport(probe, target);
+    try {
+      await transport.prepare();
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+    const ledger = new WriteLedger(probe, transport, ledgerClientId(options.runId, probe.name));
     const recorder = new LedgerRecorder(journal, probe.name);
     ledger.onOutcome((outcome) => recorder.add(outcome));
-    journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url: urls.write, rate: probe.rate, client: ledger.client });
+    journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url: transport.writeTarget, rate: probe.rate, client: ledger.client });
     ledger.start();
     return new LedgerSession(ledger, recorder, journal);
   }
@@ -201,16 +186,31 @@ export class LedgerSession {
     this.journal.append({ type: 'probe.stopped', probe: this.ledger.name, requests: this.recorder.writes, errors: this.recorder.writes - this.recorder.acked });
     if (!options.readBack) return;
     const result = await this.ledger.readBack(options.signal);
-    this.journal.append({ type: 'ledger.readback', probe: this.ledger.name, client: this.ledger.client, url: this.ledger.urls.read, ...result });
+    this.journal.append({ type: 'ledger.readback', probe: this.ledger.name, client: this.ledger.client, url: this.ledger.transport.readTarget, ...result });
   }
 }
 
+/** What a ledger needs of the opened target: its endpoints, how names resolve, and the lab if it is one. */
+export interface LedgerTarget {
+  endpoints: Record<string, string>;
+  lookup?: LookupFunction;
+  resolver: CachingResolver | null;
+  lab: RunningLab | null;
+}
 
-/** One HTTP exchange with a whole-exchange timeout; the body is read in full. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+/** HTTP to an endpoint or URL; SQL to a database the lab names (writer, db-<region>) or a postgres:// URL. */
+export function ledgerTransport(probe: LedgerProbe, target: LedgerTarget): LedgerTransport {
+  if (probe.sql === undefined) return new HttpLedgerTransport(probe, ledgerUrls(probe, target.endpoints), target.lookup);
+  const connection = target.lab ? labDatabaseUrls(target.lab)[probe.sql] ?? probe.sql : probe.sql;
+  const regions = Object.fromEntries((target.lab?.state.regions ?? []).map((region) => [region.address, region.name]));
+  return new SqlLedgerTransport(probe, connection, target.resolver, regions);
+}
+
+/** The dry-run plan's line for the write ledger. */
+export function planLedger(probe: LedgerProbe, endpoints: Record<string, string>): string {
+  const close = 'stop it when the observation ends and read back what the writer holds (before any rollback)';
+  if (probe.sql === undefined) return `start write ledger ${probe.name}: POST ${ledgerUrls(probe, endpoints).write} {client, seq} at ${probe.rate}/s; ${close}`;
+  const database = /^postgres/.test(probe.sql) ? redactUrl(probe.sql) : `the target's ${probe.sql} database`;
+  const table = probe.table ?? defaultLedgerTable;
+  return `start write ledger ${probe.name}: create table ${table} if missing, then INSERT INTO ${table} (client, seq) on ${database} at ${probe.rate}/s (${probe.session === 'new' ? 'a new connection per write' : 'kept connections'}, timeout ${probe.timeout} ms); ${close}`;
 }

@@ -82,21 +82,7 @@ export class SqlCheck {
   }
 
   private async connect(signal: AbortSignal): Promise<Client> {
-    const url = new URL(this.connection);
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const host = this.resolver && !net.isIP(hostname) ? (await this.resolver.resolve(hostname))[0] : hostname;
-    const config: ClientConfig = {
-      host,
-      port: url.port ? Number(url.port) : 5432,
-      user: decodeURIComponent(url.username) || undefined,
-      password: passwordOf(url),
-      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
-      ssl: ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '') ? { rejectUnauthorized: url.searchParams.get('sslmode') !== 'require', servername: hostname } : undefined,
-      connectionTimeoutMillis: this.probe.timeout,
-      query_timeout: this.probe.timeout,
-      application_name: `gameday-probe-${this.probe.name}`,
-    };
-    const client = new Client(config);
+    const client = await postgresClient(this.connection, this.resolver, { timeoutMs: this.probe.timeout, applicationName: `gameday-probe-${this.probe.name}` });
     // A server that dies under a kept connection emits 'error' on the idle client; the next check reports it.
     client.on('error', () => {
       if (client === this.kept) this.kept = null;
@@ -111,6 +97,37 @@ export class SqlCheck {
     if (this.probe.session === 'keep-alive') this.kept = client;
     return client;
   }
+}
+
+/**
+ * A pg client for a postgres:// URL, not yet connected: the host resolved through the
+ * resolver (the target's DNS, honouring TTLs) when there is one, so every new connection
+ * follows the name as a fresh client does; `timeoutMs` bounds connecting and each query.
+ * With `socket`, pg connects over that socket, so the caller can destroy a connection whose
+ * link is blackholed (pg's own end() waits for the server to answer).
+ */
+export async function postgresClient(
+  connection: string,
+  resolver: CachingResolver | null,
+  options: { timeoutMs: number; applicationName: string; socket?: net.Socket },
+): Promise<Client> {
+  const url = new URL(connection);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const host = resolver && !net.isIP(hostname) ? (await resolver.resolve(hostname))[0] : hostname;
+  const socket = options.socket;
+  const config: ClientConfig = {
+    host,
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username) || undefined,
+    password: passwordOf(url),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+    ssl: ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '') ? { rejectUnauthorized: url.searchParams.get('sslmode') !== 'require', servername: hostname } : undefined,
+    connectionTimeoutMillis: options.timeoutMs,
+    query_timeout: options.timeoutMs,
+    application_name: options.applicationName,
+    stream: socket ? () => socket : undefined,
+  };
+  return new Client(config);
 }
 
 /** Ok when the query succeeded and the expectation (if any) holds; the first cell is kept either way. */

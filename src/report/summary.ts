@@ -392,11 +392,12 @@ function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | nul
  * region reaches its own database directly but another region's through that region's
  * database ingress — same database, different port; each lab region has its own address,
  * so in the lab the host alone names the database. Elsewhere the header is taken as is.
+ * A SQL ledger's identity ('host:port (timeline n)', as the server sees itself) does not
+ * end in a port and is kept whole: its timeline tells a promoted standby from its primary.
  */
 function writerIdentity(writer: string, targetKind: string): string {
   if (targetKind !== 'lab') return writer;
-  const colon = writer.lastIndexOf(':');
-  return colon > 0 ? writer.slice(0, colon) : writer;
+  return writer.replace(/:\d+$/, '');
 }
 
 function timelineOf(events: readonly JournalEvent[], offset: (t: number) => number | null): RunSummary['timeline'] {
