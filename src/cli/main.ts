@@ -41,6 +41,9 @@ export async function main(argv: string[]): Promise<number> {
 
 type Guard = (work: () => number | Promise<number>) => () => Promise<void>;
 
+/** Consent to act on a real AWS account: run, gate and failover all ask for it the same way. */
+const yesOption = { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' } as const;
+
 function parser(argv: string[], guard: Guard) {
   return yargs(argv)
     .scriptName('gameday')
@@ -68,7 +71,7 @@ function parser(argv: string[], guard: Guard) {
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
           .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
-          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
+          .option('yes', yesOption)
           .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
       (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes, pdf: args.pdf }))(),
     )
@@ -85,7 +88,7 @@ function parser(argv: string[], guard: Guard) {
           .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
           .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
           .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
-          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
+          .option('yes', yesOption)
           .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
       (args) =>
         guard(() =>
@@ -123,7 +126,7 @@ function parser(argv: string[], guard: Guard) {
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the steps; do nothing' })
           .option('shift', { choices: ['dns', 'invert-health-check'] as const, describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)" })
           .option('approve', { type: 'boolean', default: false, describe: 'approve a manual runbook up front (no prompt)' })
-          .option('yes', { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' })
+          .option('yes', yesOption)
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false }),
