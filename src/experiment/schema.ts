@@ -832,7 +832,8 @@ function checkLedgers(
       only('path', 'only applies to an HTTP ledger (url or endpoint), not to one with sql');
       only('connection', "only applies to an HTTP ledger; a SQL ledger takes session: 'keep-alive' | 'new'");
       only('readBackFrom', 'only applies to an HTTP ledger; a SQL ledger reads back from its sql database');
-      checkSqlConnection(probe.sql, ['probes', index, 'sql'], databaseNames, ctx);
+      // An empty sql is already reported by its field's own rule.
+      if (probe.sql !== '') checkSqlConnection(probe.sql, ['probes', index, 'sql'], databaseNames, ctx);
       return;
     }
     only('table', 'only applies to a SQL ledger (sql)');
