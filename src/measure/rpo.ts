@@ -2,7 +2,7 @@
  * RPO and lost writes from the write ledger (DESIGN.md, "What the numbers mean").
  *
  * The ledger sends sequenced writes (seq 1, 2, 3, … under one client id) and records
- * which were acknowledged (committed on the writer, HTTP 201) and by which writer; after
+ * which were acknowledged (committed on the writer: HTTP 201, or the INSERT returned) and by which writer; after
  * the drill it reads back the seqs the final writer holds. Pure: writes and the read back
  * in, numbers out. Times are ms on the run's one clock.
  *
@@ -29,7 +29,7 @@ export interface AckedWrite {
   t: number;
   /** When its acknowledgement arrived, ms. */
   ackedAt: number;
-  /** Identity of the writer that acknowledged it (x-gameday-writer); '' when unknown. */
+  /** Identity of the writer that acknowledged it (x-gameday-writer, or the SQL ledger's); '' when unknown. */
   writer: string;
 }
 

@@ -89,7 +89,7 @@ export interface RunSummary {
     writes: number;
     unconfirmedWrites: number;
     staleWriterAcks: number;
-    /** Writers (x-gameday-writer) in the order they first acknowledged. */
+    /** Writers (x-gameday-writer, or a SQL ledger's 'address:port (timeline n)') in the order they first acknowledged. */
     writers: string[];
     probe: string;
     url: string;
