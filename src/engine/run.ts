@@ -25,7 +25,7 @@ import type { JournalEvent, RunStatus } from './events';
 import { Journal } from './journal';
 import { RollbackStack } from './rollback';
 import { watchStopConditions } from './stop-conditions';
-import type { SloMetric } from '../experiment/thresholds';
+import { describeSloMeasure } from '../report/objectives';
 import { gamedayVersion } from '../version';
 
 export interface RunOptions {
@@ -579,15 +579,6 @@ class ExperimentRun {
     }
     const ok = last.ratio !== null && last.ratio >= successRatio;
     this.journal.append({ type: 'steady-state', when: 'after', ok, successRatio: last.ratio, required: successRatio, samples: last.count });
-  }
-}
-
-function describeSloMeasure(metric: SloMetric, measured: number | null): string {
-  if (measured === null) return 'no requests to measure';
-  switch (metric) {
-    case 'budget': return `${measured}% of the budget burned`;
-    case 'burn': return `peak burn rate ${measured}x`;
-    case 'alerts': return `${measured} alert pair${measured === 1 ? '' : 's'} fired`;
   }
 }
 

@@ -37,7 +37,7 @@ export function objectivesOf(summary: RunSummary): Objective[] {
     for (const threshold of slo.thresholds) {
       objectives.push({
         id: `slo.${slo.name}.${threshold.text}`,
-        name: `SLO ${slo.name} (${slo.objective}% over ${formatWindow(slo.windowMs)}): ${threshold.metric}`,
+        name: `SLO ${slo.name} (${slo.objective}% over ${formatDuration(slo.windowMs)}): ${threshold.metric}`,
         measured: describeSloMeasure(threshold.metric, threshold.measured),
         objective: threshold.text,
         met: threshold.met,
@@ -84,10 +84,4 @@ export function formatPercent(percent: number): string {
   if (percent < 1) return `${Number(percent.toPrecision(2))}%`;
   if (percent < 10) return `${Number(percent.toFixed(1))}%`;
   return `${Math.round(percent)}%`;
-}
-
-/** SLO windows are written in days ('30d'); formatDuration would say 720h00m. */
-export function formatWindow(ms: number): string {
-  const day = 86_400_000;
-  return ms >= day && ms % day === 0 ? `${ms / day}d` : formatDuration(ms);
 }

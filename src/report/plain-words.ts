@@ -1,5 +1,5 @@
 import { formatDuration } from '../experiment/duration';
-import { describeSloMeasure, formatPercent, formatWindow, objectivesOf } from './objectives';
+import { describeSloMeasure, formatPercent, objectivesOf } from './objectives';
 import type { RunSummary } from './summary';
 
 /**
@@ -71,7 +71,7 @@ function verdictSentence(summary: RunSummary): string {
 function windowWord(windowMs: number): string {
   const day = 86_400_000;
   const named: Record<number, string> = { [day]: 'daily', [7 * day]: 'weekly', [28 * day]: 'four-weekly', [30 * day]: 'monthly', [90 * day]: 'quarterly' };
-  return named[windowMs] ?? `${formatWindow(windowMs)}`;
+  return named[windowMs] ?? formatDuration(windowMs);
 }
 
 function listOf(items: string[]): string {

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../experiment/duration';
 import { gamedayVersion } from '../../version';
-import { formatPercent, formatWindow, objectivesOf, type Objective } from '../objectives';
+import { formatPercent, objectivesOf, type Objective } from '../objectives';
 import { plainWordsSummary } from '../plain-words';
 import { formatRatio, type RunSummary } from '../summary';
 import type { RunCharts } from './charts';
@@ -149,7 +149,7 @@ function sloSections(summary: RunSummary, charts: RenderedCharts): string {
   );
   const sloRows = summary.slos.map(
     (slo) =>
-      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatWindow(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${Number(slo.peakBurnRate.toPrecision(3))}`}</td></tr>`,
+      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatDuration(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${Number(slo.peakBurnRate.toPrecision(3))}`}</td></tr>`,
   );
   return `<section id="slos"><h2>SLOs and error budget</h2>
 <table><thead><tr><th>SLO</th><th>SLI</th><th>objective</th><th>bad requests</th><th>budget burned</th><th>peak burn</th></tr></thead><tbody>${sloRows.join('')}</tbody></table>
