@@ -38,7 +38,7 @@ export function tryParseDuration(input: unknown): number | undefined {
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
 
-/** Formats milliseconds for people: 850ms, 12.3s, 2m05s, 1h02m, 30d. */
+/** Formats milliseconds for people: 850ms, 12.3s, 2m05s, 5m, 1h02m, 1h, 30d. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
@@ -51,6 +51,6 @@ export function formatDuration(ms: number): string {
   const seconds = totalSeconds % 60;
   // Whole days (SLO windows: '30d') read as days; other long spans as hours and minutes.
   if (hours >= 24 && hours % 24 === 0 && minutes === 0 && seconds === 0) return `${sign}${hours / 24}d`;
-  if (hours > 0) return `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
-  return `${sign}${minutes}m${String(seconds).padStart(2, '0')}s`;
+  if (hours > 0) return minutes === 0 && seconds === 0 ? `${sign}${hours}h` : `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
+  return seconds === 0 ? `${sign}${minutes}m` : `${sign}${minutes}m${String(seconds).padStart(2, '0')}s`;
 }

@@ -37,10 +37,10 @@ function problems(config: ExperimentConfig): string[] {
 test('aws: every fault but dbStop needs a duration within target.maxFaultDuration (default 30m)', () => {
   assert.equal(problems(experiment()), []);
   assert.equal(problems(experiment({ faults: [{ kind: 'regionOutage', region: 'us-east-1' }] })), [
-    'faults[0].duration: is required against an aws target (at most target.maxFaultDuration, 30m00s): a fault in a real account must end by itself',
+    'faults[0].duration: is required against an aws target (at most target.maxFaultDuration, 30m): a fault in a real account must end by itself',
   ]);
   assert.equal(problems(experiment({ faults: [{ kind: 'regionOutage', region: 'us-east-1', duration: '31m' }] })), [
-    'faults[0].duration: 31m00s exceeds target.maxFaultDuration (30m00s); raise target.maxFaultDuration (at most 6h) or shorten the fault',
+    'faults[0].duration: 31m exceeds target.maxFaultDuration (30m); raise target.maxFaultDuration (at most 6h) or shorten the fault',
   ]);
   assert.equal(problems(experiment({ faults: [{ kind: 'dbStop', region: 'us-east-1' }] })), [], 'a reboot is instantaneous');
   assert.equal(problems(experiment({ target: { maxFaultDuration: '2h' }, faults: [{ kind: 'regionOutage', region: 'us-east-1', duration: '90m' }] })), []);

@@ -47,7 +47,7 @@ function rpo(changes: Partial<NonNullable<RunSummary['rpo']>>): RunSummary['rpo'
 
 function slo(changes: Partial<SloSummary>): SloSummary {
   return {
-    name: 'orders', sli: 'availability', objective: 99.9, window: '720h00m', windowMs: 30 * day, thresholdMs: null, probe: 'traffic', events: 1000, badEvents: 100,
+    name: 'orders', sli: 'availability', objective: 99.9, window: '30d', windowMs: 30 * day, thresholdMs: null, probe: 'traffic', events: 1000, badEvents: 100,
     errorRatio: 0.1, burnRate: 100, peakBurnRate: 100, burnWindowMs: 60_000, budgetConsumedPct: 16.2, burnTimeline: [], alerts: [],
     thresholds: [{ metric: 'budget', text: 'budget<20%', measured: 16.2, met: true }], met: true, assumption: 'a', ...changes,
   };
@@ -56,7 +56,7 @@ function slo(changes: Partial<SloSummary>): SloSummary {
 test('the issue\'s sentence: region lost, errors, writes lost, monthly budget, verdict', () => {
   assert.is(
     plainWordsSummary(summary({ rpo: rpo({}), slos: [slo({})] })),
-    'Losing us-east-1: customers saw 41s of errors (objective 1m00s), 300ms of writes were lost (3 of 400 acknowledged writes; objective 1s), 16% of the monthly error budget burned. Every objective was met.',
+    'Losing us-east-1: customers saw 41s of errors (objective 1m), 300ms of writes were lost (3 of 400 acknowledged writes; objective 1s), 16% of the monthly error budget burned. Every objective was met.',
   );
 });
 
@@ -65,7 +65,7 @@ const cases: Array<[string, RunSummary, RegExp]> = [
   ['a ledger with nothing lost', summary({ rpo: rpo({ ms: 0, lostWrites: 0 }) }), /no acknowledged write was lost \(objective 1s\)/],
   ['a ledger that could not read back', summary({ rpo: rpo({ ms: null, note: 'the writer did not answer' }) }), /data loss could not be measured \(the writer did not answer\) \(objective 1s\)/],
   ['split brain', summary({ rpo: rpo({ splitBrain: true }) }), /acknowledged writes; objective 1s\) and two writers accepted writes \(split brain\)/],
-  ['clients never recovered', summary({ rto: { ms: null, recovered: false, atLeastMs: 90_000, met: false } }), /customers had still not recovered when the drill ended, after at least 1m30s \(objective 1m00s\)/],
+  ['clients never recovered', summary({ rto: { ms: null, recovered: false, atLeastMs: 90_000, met: false } }), /customers had still not recovered when the drill ended, after at least 1m30s \(objective 1m\)/],
   ['RTO zero', summary({ rto: { ms: 0 } }), /customers saw no lasting errors/],
   ['RTO not measured', summary({ rto: { ms: null, recovered: null, met: null, note: 'no fault was injected' } }), /customer impact was not measured \(no fault was injected\)/],
   ['no failover: the fault names the loss', summary({ failover: null }), /^During us-east-1-offline: /],
