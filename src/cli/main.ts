@@ -44,6 +44,16 @@ type Guard = (work: () => number | Promise<number>) => () => Promise<void>;
 /** Consent to act on a real AWS account: run, gate and failover all ask for it the same way. */
 const yesOption = { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' } as const;
 
+/** What `run` and `gate` share: a gate is a run judged for CI. */
+const runOptions = {
+  out: { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' },
+  reports: { type: 'string', default: 'reports', describe: 'where run directories are created' },
+  json: { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' },
+  approve: { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' },
+  yes: yesOption,
+  pdf: { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' },
+} as const;
+
 function parser(argv: string[], guard: Guard) {
   return yargs(argv)
     .scriptName('gameday')
@@ -65,14 +75,7 @@ function parser(argv: string[], guard: Guard) {
       'run <file>',
       'run an experiment: steady state, faults, rollback, verdict, report',
       (y) =>
-        y
-          .positional('file', { type: 'string', demandOption: true })
-          .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
-          .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
-          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
-          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
-          .option('yes', yesOption)
-          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
+        y.positional('file', { type: 'string', demandOption: true }).options(runOptions),
       (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes, pdf: args.pdf }))(),
     )
     .command(
@@ -84,12 +87,7 @@ function parser(argv: string[], guard: Guard) {
           .option('max-rto', { type: 'string', describe: "RTO objective, overriding the file's (e.g. 60s)" })
           .option('max-rpo', { type: 'string', describe: "RPO objective, overriding the file's (e.g. 1s; needs a write ledger)" })
           .option('max-budget', { type: 'string', describe: "error budget each SLO may burn, replacing its budget threshold (e.g. 10%)" })
-          .option('out', { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' })
-          .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
-          .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout and nothing else there' })
-          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' })
-          .option('yes', yesOption)
-          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' }),
+          .options(runOptions),
       (args) =>
         guard(() =>
           gateCommand(args.file, {
