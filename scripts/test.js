@@ -7,6 +7,10 @@
 //   node scripts/test.js                 all suites
 //   node scripts/test.js unit e2e        some suites
 //   node scripts/test.js test/integration/proxy.test.ts   one file
+//
+// Integration and e2e files run GAMEDAY_TEST_JOBS at a time (default 2): most of their
+// time is spent waiting on labs, timers and child processes, not on the CPU. Each file's
+// output is printed whole when it ends, so parallel files never interleave.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,6 +20,7 @@ const root = path.resolve(__dirname, '..');
 const suites = ['unit', 'integration', 'e2e'];
 const testRunId = `${process.pid}-${Date.now()}`;
 const fileTimeoutMs = Number(process.env.GAMEDAY_TEST_FILE_TIMEOUT_MS || 240_000);
+const jobs = Math.max(1, Number(process.env.GAMEDAY_TEST_JOBS || 2));
 
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -28,7 +33,7 @@ function testFiles(dir) {
   return out.sort();
 }
 
-function runNode(args, label) {
+function runNode(args, label, { stream = true } = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
@@ -39,7 +44,7 @@ function runNode(args, label) {
     let output = '';
     const collect = (chunk) => {
       output += chunk;
-      process.stdout.write(chunk);
+      if (stream) process.stdout.write(chunk);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
@@ -58,6 +63,7 @@ function runNode(args, label) {
       // A file that crashed or hung before uvu printed totals counts as one failure.
       if (code !== 0 && failed <= 0) failed = 1;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (!stream) process.stdout.write(output);
       console.log(`-- ${label}: ${passed} passed, ${failed} failed (${seconds}s)`);
       resolve({ label, passed, failed, skipped });
     });
@@ -99,6 +105,20 @@ function orphanCheck() {
   return { label: 'orphan check', passed: 0, failed: 1, skipped: 0 };
 }
 
+/** Runs `work` over `items`, `jobs` at a time; results in the order of `items`. */
+async function inParallel(items, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  return results;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const explicitFiles = args.filter((a) => a.endsWith('.ts'));
@@ -115,7 +135,7 @@ async function main() {
         const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
         results.push(await runNode([uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'], 'test/unit'));
       } else {
-        for (const file of files) results.push(await runNode([file], path.relative(root, file)));
+        results.push(...(await inParallel(files, (file) => runNode([file], path.relative(root, file), { stream: jobs === 1 }))));
       }
     }
   }
