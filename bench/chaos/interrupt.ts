@@ -197,15 +197,15 @@ export default defineExperiment({
     }),
   ],
   faults: [
-    faults.healthCheckFailure({ name: 'check-fails', region: 'us-east-1', after: '500ms', duration: '5s' }),
+    // Held to the end of the observation, so DNS keeps clients on eu-west-1 until the rollback.
+    faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '500ms' }),
     faults.latency({ name: 'slow-eu', region: 'eu-west-1', latency: '30ms', after: '1s', duration: '4s' }),
   ],
   failover: {
     from: 'us-east-1',
     to: 'eu-west-1',
-    detect: { healthCheck: true, timeout: '5s' },
-    // The fault ends before the observation does; inverting the old check keeps clients on eu-west-1 until the run undoes it.
-    trafficShift: 'invert-health-check',
+    detect: { healthCheck: true, timeout: '8s' },
+    trafficShift: 'dns',
     steps: [
       {
         after: 'decide',
@@ -218,7 +218,7 @@ export default defineExperiment({
     verify: { window: '1s', timeout: '10s' },
     failback: true,
   },
-  duration: '8s',
+  duration: '12s',
 });
 `,
   );

@@ -257,6 +257,14 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
   const mode = trafficShiftOf(ctx.spec);
   if (mode === 'invert-health-check') {
     if (!healthCheckId) throw new Error(`no health check for ${ctx.from} to invert`);
+    // Inverting a failing check makes it healthy: clients would move back to the broken region.
+    const { HealthCheckObservations = [] } = await ctx.target.aws!.clients.route53().send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+    const failing = HealthCheckObservations.filter((o) => o.StatusReport?.Status?.startsWith('Failure')).length;
+    if (failing * 2 > HealthCheckObservations.length) {
+      throw new Error(
+        `${ctx.from}'s health check ${healthCheckId} is failing; inverting it would report it healthy and send clients back there. Use trafficShift: 'dns' (the failover records move clients by themselves)`,
+      );
+    }
     ctx.registerChange(`failover: invert ${healthCheckId}`, {
       kind: 'route53-health-check',
       connection: model.connection,

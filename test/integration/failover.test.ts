@@ -150,4 +150,16 @@ test('a failing custom step stops the runbook with a clear journal entry', async
   assert.match(result.summary.reason, /failover step precheck failed/);
 });
 
+test('inverting a failing health check is refused: it would send clients back to the broken region', async () => {
+  try {
+    const result = await runInline(drill({ failover: { from: 'us-east-1', to: 'eu-west-1', trafficShift: 'invert-health-check', verify: { window: '1s', timeout: '20s' }, failback: false } }));
+    const shift = result.summary.failover!.steps.find((step) => step.name === 'shift-traffic')!;
+    assert.is(shift.status, 'failed');
+    assert.match(shift.error ?? '', /health check hc-app-us-east-1 is failing; inverting it would report it healthy/);
+    assert.not.ok(result.events.some((event) => event.type === 'fault.injecting' && event.kind === 'failover'), 'nothing was inverted');
+  } finally {
+    await new LabClient(lab.state.controlUrl).reset();
+  }
+});
+
 test.run();
