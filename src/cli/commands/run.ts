@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { runExperiment, type RunOptions } from '../../engine/run';
 import type { Experiment } from '../../experiment/validate';
@@ -5,6 +6,8 @@ import { newRunId } from '../../engine/run-id';
 import { formatDuration } from '../../experiment/duration';
 import { loadExperiment } from '../../experiment/loader';
 import type { RunSummary } from '../../report/summary';
+import { formatPercent } from '../../report/objectives';
+import { reportFiles } from '../../report/write';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
@@ -87,7 +90,7 @@ function resultText(summary: RunSummary): string {
     const pages = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
     const judged = slo.thresholds.length > 0 ? ` (${slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`).join(', ')})` : '';
     lines.push(
-      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${slo.budgetConsumedPct}% of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate ?? '—'}x, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
+      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${formatPercent(slo.budgetConsumedPct)} of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate === null ? '—' : `${Number(slo.peakBurnRate.toPrecision(3))}x`}, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
     );
   }
   if (summary.failover) lines.push(`  failover ${summary.failover.from} → ${summary.failover.to}: ${summary.failover.ok ? 'completed' : `FAILED (${summary.failover.reason})`}`);
@@ -98,7 +101,8 @@ function resultText(summary: RunSummary): string {
   for (const fault of summary.faults) {
     lines.push(`  fault ${fault.name}: ${fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : fault.error ?? 'not active'}${fault.revertedAt ? ', reverted' : ''}`);
   }
-  lines.push(`  report ${shownPath(path.join(summary.runDir, 'report.md'))}`);
+  const written = [reportFiles.html, reportFiles.markdown, reportFiles.pdf, reportFiles.junit].filter((file) => fs.existsSync(path.join(summary.runDir, file)));
+  if (written.length > 0) lines.push(`  report ${shownPath(path.join(summary.runDir, written[0]))}${written.length > 1 ? ` (also ${written.slice(1).join(', ')})` : ''}`);
   return lines.join('\n') + '\n';
 }
 
