@@ -3,29 +3,21 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExperimentConfig } from '../../src/experiment/schema';
-import { startFlakyService } from '../support/flaky-service';
+import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
-type Service = Awaited<ReturnType<typeof startFlakyService>>;
-let service: Service;
-
-test.before.each(async () => {
-  service = await startFlakyService();
-});
-test.after.each(async () => {
-  await service.close();
-});
+const service = flakyServicePerTest(test);
 
 /** An experiment against the flaky service: `downFor` of 503s starting at +1s. */
 function outage(overrides: Partial<ExperimentConfig> & { downFor?: string } = {}): ExperimentConfig {
   const { downFor = '2s', ...rest } = overrides;
   return {
     name: 'outage',
-    target: { kind: 'endpoints', endpoints: { api: service.url } },
+    target: { kind: 'endpoints', endpoints: { api: service().url } },
     traffic: { kind: 'http', endpoint: 'api', path: '/health', rate: 20, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { rto: '10s', recovery: { successRatio: 0.95, window: '1s' } },
-    faults: [{ kind: 'exec', name: 'down', after: '1s', duration: downFor, inject: `touch ${service.downFile}`, rollback: `rm -f ${service.downFile}` }],
+    faults: [{ kind: 'exec', name: 'down', after: '1s', duration: downFor, inject: `touch ${service().downFile}`, rollback: `rm -f ${service().downFile}` }],
     duration: '5s',
     ...rest,
   };
@@ -41,7 +33,7 @@ test('measured RTO is within one probe interval + 50 ms of the true outage', asy
   const error = Math.abs(result.summary.rto.ms! - trueOutageMs);
   assert.ok(error <= probeIntervalMs + 50, `RTO ${result.summary.rto.ms} ms vs true outage ${trueOutageMs} ms (error ${error} ms)`);
   assert.ok(result.summary.traffic.errors >= 30, 'clients saw the outage');
-  assert.not.ok(fs.existsSync(service.downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
 });
 
 test('the journal records the rollback before the injection and every line parses', async () => {
@@ -51,7 +43,7 @@ test('the journal records the rollback before the injection and every line parse
   const injected = types.indexOf('fault.injected');
   assert.ok(injecting >= 0 && injected > injecting, 'fault.injecting is written before fault.injected');
   const record = result.events[injecting] as Extract<(typeof result.events)[number], { type: 'fault.injecting' }>;
-  assert.equal(record.rollback, { kind: 'exec', command: `rm -f ${service.downFile}`, timeoutMs: 30_000 });
+  assert.equal(record.rollback, { kind: 'exec', command: `rm -f ${service().downFile}`, timeoutMs: 30_000 });
   assert.is(types[types.length - 1], 'run.finished');
   const lines = fs.readFileSync(path.join(result.runDir, 'journal.ndjson'), 'utf8').trim().split('\n');
   assert.is(lines.length, result.events.length);
@@ -84,12 +76,12 @@ test('a breached stop condition aborts and rolls back at once', async () => {
   assert.match(result.summary.reason, /stop condition stopConditions\[0\] errorRatio/);
   assert.ok(result.summary.durationMs! < 15_000, `stopped early (${result.summary.durationMs} ms)`);
   assert.ok(result.events.some((e) => e.type === 'fault.reverted'));
-  assert.not.ok(fs.existsSync(service.downFile));
+  assert.not.ok(fs.existsSync(service().downFile));
 });
 
 test('steady state not met: nothing is injected', async () => {
-  fs.writeFileSync(service.downFile, '');
-  const marker = path.join(service.dir, 'injected');
+  fs.writeFileSync(service().downFile, '');
+  const marker = path.join(service().dir, 'injected');
   const result = await runInline(
     outage({ faults: [{ kind: 'exec', after: '0s', inject: `touch ${marker}`, rollback: 'true' }] }),
   );
@@ -109,7 +101,7 @@ test('an unreachable target is an error and nothing is injected', async () => {
 });
 
 test('a failing inject command is an error, and its rollback still runs', async () => {
-  const marker = path.join(service.dir, 'rolled-back');
+  const marker = path.join(service().dir, 'rolled-back');
   const result = await runInline(
     outage({ faults: [{ kind: 'exec', name: 'half-done', after: '500ms', inject: 'echo partial; exit 7', rollback: `touch ${marker}` }] }),
   );
@@ -126,7 +118,7 @@ test('a failing rollback makes the run an error and says the fault may still be 
 });
 
 test('a hanging rollback times out and later rollbacks still run, newest first', async () => {
-  const order = path.join(service.dir, 'order');
+  const order = path.join(service().dir, 'order');
   const result = await runInline(
     outage({
       duration: '3s',
@@ -148,7 +140,7 @@ test('aborting through the signal rolls back and reports aborted', async () => {
   const result = await runInline(outage({ downFor: '20s', duration: '25s' }), { signal: controller.signal });
   assert.is(result.status, 'aborted');
   assert.is(result.summary.reason, 'interrupted by SIGINT');
-  assert.not.ok(fs.existsSync(service.downFile));
+  assert.not.ok(fs.existsSync(service().downFile));
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventOf } from '../../src/engine/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
-import { startFlakyService } from '../support/flaky-service';
+import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
 /**
@@ -11,21 +11,14 @@ import { runInline } from '../support/run';
  * of their breach, and the fault is rolled back; SLO thresholds decide the verdict.
  */
 
-type Service = Awaited<ReturnType<typeof startFlakyService>>;
-let service: Service;
-test.before.each(async () => {
-  service = await startFlakyService();
-});
-test.after.each(async () => {
-  await service.close();
-});
+const service = flakyServicePerTest(test);
 
 const faultAt = 1_000;
 function drill(fault: 'down' | 'slow', overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
-  const file = fault === 'down' ? service.downFile : service.slowFile;
+  const file = fault === 'down' ? service().downFile : service().slowFile;
   return {
     name: `guard-${fault}`,
-    target: { kind: 'endpoints', endpoints: { api: service.url } },
+    target: { kind: 'endpoints', endpoints: { api: service().url } },
     traffic: { kind: 'http', endpoint: 'api', rate: 40, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { recovery: { successRatio: 0.95, window: '1s' } },
@@ -50,7 +43,7 @@ test('latency guard: p99 above the bound aborts within one window of the slowdow
   assert.match(breach.detail, /p99 latency over the last 1000 ms > 200 ms/);
   // A window must hold enough slow requests: the first slow answers land 300 ms after the fault.
   assert.ok(afterFaultMs <= 1_000 + 300 + 250 + 100, `breached ${afterFaultMs} ms after the fault`);
-  assert.not.ok(fs.existsSync(service.slowFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().slowFile), 'rolled back');
 });
 
 test('burn-rate guard: an SLO burning faster than allowed aborts the drill', async () => {
@@ -65,7 +58,7 @@ test('burn-rate guard: an SLO burning faster than allowed aborts the drill', asy
   assert.match(breach.detail, /SLO available burned \d+(\.\d)?x its budget rate over the last 1000 ms > 100x/);
   // 100x of a 0.1% budget is a 10% error ratio: reached well within one window of the outage.
   assert.ok(afterFaultMs <= 1_000 + 250 + 100, `breached ${afterFaultMs} ms after the fault`);
-  assert.not.ok(fs.existsSync(service.downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
 });
 
 test('duration cap: a drill that outlasts its cap is aborted at the cap', async () => {
@@ -76,7 +69,7 @@ test('duration cap: a drill that outlasts its cap is aborted at the cap', async 
   // Journal times and timers are both on the monotonic clock; timers may fire a millisecond early.
   const at = breach.t - observe.t0;
   assert.ok(at >= 1_990 && at < 2_300, `aborted ${at} ms into the observation`);
-  assert.not.ok(fs.existsSync(service.downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
 });
 
 test('SLO thresholds decide the verdict from the measured budget', async () => {

@@ -14,29 +14,21 @@ import { runExperiment } from '../../src/engine/run';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { loadExperiment } from '../../src/experiment/loader';
 import { buildSummary } from '../../src/report/summary';
-import { startFlakyService } from '../support/flaky-service';
+import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
-type Service = Awaited<ReturnType<typeof startFlakyService>>;
-let service: Service;
-
-test.before.each(async () => {
-  service = await startFlakyService();
-});
-test.after.each(async () => {
-  await service.close();
-});
+const service = flakyServicePerTest(test);
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
 
 function outage(probes: ExperimentConfig['probes']): ExperimentConfig {
   return {
     name: 'function probe',
-    target: { kind: 'endpoints', endpoints: { api: service.url } },
+    target: { kind: 'endpoints', endpoints: { api: service().url } },
     traffic: { kind: 'http', endpoint: 'api', rate: 20, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { rto: '5s', recovery: { window: '1s' } },
-    faults: [{ kind: 'exec', name: 'down', after: '500ms', duration: '1s', inject: `touch ${service.downFile}`, rollback: `rm -f ${service.downFile}` }],
+    faults: [{ kind: 'exec', name: 'down', after: '500ms', duration: '1s', inject: `touch ${service().downFile}`, rollback: `rm -f ${service().downFile}` }],
     duration: '3s',
     probes,
   };
@@ -57,7 +49,7 @@ test('a function that throws every other call: each throw is a failed sample, th
     ]),
   );
   assert.is(result.status, 'passed', result.summary.reason);
-  assert.not.ok(fs.existsSync(service.downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
   const probe = result.summary.probes.find((entry) => entry.probe === 'every-other')!;
   assert.ok(probe, JSON.stringify(result.summary.probes));
   assert.is(probe.kind, 'function');
@@ -66,7 +58,7 @@ test('a function that throws every other call: each throw is a failed sample, th
   assert.ok(Math.abs(probe.errors - probe.requests / 2) <= 1, `${probe.errors} of ${probe.requests} failed`);
   const rows = of(result.events, 'check.samples').flatMap((event) => event.rows);
   assert.is(rows.length, probe.requests);
-  assert.equal(rows[0].slice(2), [0, `odd call 1 against ${service.url}`, null]);
+  assert.equal(rows[0].slice(2), [0, `odd call 1 against ${service().url}`, null]);
   assert.equal(rows[1].slice(2), [1, '', { seq: 2 }]);
   // Every call flips the outcome, so every sample is a change of its own.
   assert.is(probe.changes!.length, probe.requests);
@@ -115,13 +107,13 @@ test('synchronous throws, non-Error throws, hangs and { ok: false } are failed s
 });
 
 test('from an experiment file: probes.fn with a throwing run, loaded as the CLI loads it', async () => {
-  process.env.API_URL = service.url;
-  process.env.DOWN_FILE = service.downFile;
+  process.env.API_URL = service().url;
+  process.env.DOWN_FILE = service().downFile;
   const experiment = loadExperiment(path.resolve(__dirname, '../fixtures/valid/probe-function-throws.ts'));
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-run-'));
   const result = await runExperiment(experiment, { runId: path.basename(runDir), runDir });
   assert.is(result.status, 'passed', result.summary.reason);
-  assert.not.ok(fs.existsSync(service.downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
   const probe = result.summary.probes.find((entry) => entry.probe === 'flaky-check')!;
   assert.ok(probe.requests >= 30 && Math.abs(probe.errors - probe.requests / 2) <= 1, `${probe.errors} of ${probe.requests}`);
   const events = readJournal(path.join(runDir, 'journal.ndjson'));

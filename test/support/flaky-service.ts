@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Test } from 'uvu';
 
 /** The example's flaky service, in-process: 503 while `downFile` exists, 300 ms slow while `slowFile` does. */
 export async function startFlakyService(): Promise<{ url: string; downFile: string; slowFile: string; dir: string; close: () => Promise<void> }> {
@@ -31,5 +32,23 @@ export async function startFlakyService(): Promise<{ url: string; downFile: stri
         server.close(() => resolve());
         fs.rmSync(dir, { recursive: true, force: true });
       }),
+  };
+}
+
+export type FlakyService = Awaited<ReturnType<typeof startFlakyService>>;
+
+/** A fresh flaky service for each test of `suite`, closed after it; read it through the getter. */
+export function flakyServicePerTest(suite: Test): () => FlakyService {
+  let service: FlakyService | undefined;
+  suite.before.each(async () => {
+    service = await startFlakyService();
+  });
+  suite.after.each(async () => {
+    await service?.close();
+    service = undefined;
+  });
+  return () => {
+    if (!service) throw new Error('the flaky service exists only while a test runs');
+    return service;
   };
 }

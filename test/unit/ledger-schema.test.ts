@@ -1,20 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planExperiment } from '../../src/engine/plan';
-import { ExperimentValidationError } from '../../src/experiment/errors';
 import { validateExperiment } from '../../src/experiment/validate';
+import { issuesOf } from '../support/validation';
 
 const lab = { name: 'ledger', target: { kind: 'lab' }, traffic: { kind: 'http', endpoint: 'app' } };
 const endpoints = { name: 'ledger', target: { kind: 'endpoints', endpoints: { app: 'http://127.0.0.1:9/' } }, traffic: { kind: 'http', endpoint: 'app' } };
-const issuesOf = (input: unknown): string[] => {
-  try {
-    validateExperiment(input, 'x.ts');
-  } catch (error) {
-    if (error instanceof ExperimentValidationError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-};
 const withLedger = (base: object, ledger: object, extra: object = {}) => ({ ...base, probes: [{ kind: 'ledger', ...ledger }], ...extra });
 
 test('a SQL ledger on the lab writer with an RPO objective is valid; its fields stay as given', () => {

@@ -1,22 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExperimentValidationError } from '../../src/experiment/errors';
 import { parseThreshold, thresholdMet } from '../../src/experiment/thresholds';
 import { validateExperiment } from '../../src/experiment/validate';
+import { issuesOf } from '../support/validation';
 
 const base = {
   name: 'slo',
   target: { kind: 'endpoints', endpoints: { app: 'http://127.0.0.1:9/' } },
   traffic: { kind: 'http', endpoint: 'app' },
-};
-const issuesOf = (input: unknown): string[] => {
-  try {
-    validateExperiment(input, 'x.ts');
-  } catch (error) {
-    if (error instanceof ExperimentValidationError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
 };
 
 const thresholds: Array<[string, { metric: string; op: string; value: number } | RegExp]> = [
