@@ -651,7 +651,10 @@ export const hypothesisSchema = z.preprocess((value, ctx) => {
     }
   });
   return object.slo.length > 0 ? object : { rto: object.rto, rpo: object.rpo };
-}, hypothesisObjectSchema);
+}, hypothesisObjectSchema) as unknown as z.ZodType<z.output<typeof hypothesisObjectSchema>, z.input<typeof hypothesisObjectSchema> | ShortThreshold[]>;
+
+/** A threshold in short form, for editors: `'rto<30s'`, `'budget<5%'`. */
+type ShortThreshold = `${'rto' | 'rpo' | 'budget' | 'burn' | 'alerts'}${'<' | '<='}${string}`;
 
 export const steadyStateSchema = z.strictObject({
   /** Traffic measured before any fault; it must meet successRatio or nothing is injected. */

@@ -17,6 +17,7 @@ const maxBurst = 200;
 export class Arrivals {
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private running = false;
   private sent = 0;
   private t0 = 0;
@@ -39,6 +40,7 @@ export class Arrivals {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -59,6 +61,8 @@ export class Arrivals {
       this.inFlight.add(work);
     }
     const nextDue = this.t0 + this.sent * this.intervalMs;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
+    // More already due: continue after exactly one turn of the loop (its I/O phase), never two bursts back to back.
+    if (nextDue <= current) this.immediate = setImmediate(() => this.tick());
+    else this.timer = setTimeout(() => this.tick(), Math.max(0, nextDue - now()));
   }
 }
