@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { describeAwsError, type AwsConnection } from './clients';
+import { clientConfig, describeAwsError, type AwsConnection } from './clients';
 
 export class AccountGuardError extends Error {
   constructor(message: string) {
@@ -13,14 +13,8 @@ export class AccountGuardError extends Error {
  * meant for staging must never run against production because of a stale AWS_PROFILE.
  */
 export async function assertAllowedAccount(connection: AwsConnection, region: string, allowed: string[]): Promise<string> {
-  const endpoint = connection.endpoint ?? process.env.AWS_ENDPOINT_URL;
-  const sts = new STSClient({
-    region,
-    maxAttempts: 3,
-    ...(endpoint ? { endpoint } : {}),
-    ...(connection.labCredentials ? { credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' } } : {}),
-    ...(connection.profile && !connection.labCredentials ? { profile: connection.profile } : {}),
-  });
+  // Fewer retries than the fault clients: a wrong account should fail fast.
+  const sts = new STSClient({ ...clientConfig(connection, region), maxAttempts: 3 });
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     const account = identity.Account ?? '';

@@ -20,7 +20,8 @@ export interface AwsConnection {
 /** Retries with backoff on throttling and transient errors; adaptive mode also slows down client-side. */
 const retry = { maxAttempts: 6, retryMode: 'adaptive' as const };
 
-function clientConfig(connection: AwsConnection, region: string) {
+/** Region, retries, endpoint override and credentials as every gameday AWS client gets them. */
+export function clientConfig(connection: AwsConnection, region: string) {
   const endpoint = connection.endpoint ?? process.env.AWS_ENDPOINT_URL;
   return {
     region,

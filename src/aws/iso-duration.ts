@@ -10,11 +10,3 @@ export function toIsoDuration(ms: number): string {
   return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
 }
 
-const isoPattern = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/;
-
-export function fromIsoDuration(text: string): number | undefined {
-  const match = isoPattern.exec(text);
-  if (!match || text === 'PT') return undefined;
-  const [, h, m, s] = match;
-  return (Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)) * 1000;
-}

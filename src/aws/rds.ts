@@ -31,36 +31,25 @@ export function writerArn(cluster: GlobalCluster): string | undefined {
   return cluster.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
 }
 
+/** The writer is `clusterArn` and the global cluster has settled (available, no failover under way). */
+export function isSettledWriter(cluster: GlobalCluster, clusterArn: string): boolean {
+  return writerArn(cluster) === clusterArn && cluster.Status === 'available' && !cluster.FailoverState?.Status;
+}
+
 /**
- * Moves the global cluster's writer to `targetClusterArn`: planned (SwitchoverGlobalCluster:
- * replication catches up first, no data loss) or unplanned (FailoverGlobalCluster with
- * AllowDataLoss: at once, unreplicated writes lost). Resolves when the target is the
- * writer and the cluster is available again.
+ * Asks RDS to move the global cluster's writer to `targetClusterArn`: planned
+ * (SwitchoverGlobalCluster: replication catches up first, no data loss) or unplanned
+ * (FailoverGlobalCluster with AllowDataLoss: at once, unreplicated writes lost). RDS
+ * carries it out afterwards; poll with describeGlobalCluster and isSettledWriter.
  */
-export async function moveWriter(
-  rds: RDSClient,
-  globalClusterId: string,
-  targetClusterArn: string,
-  options: { planned: boolean; timeoutMs?: number; pollMs?: number },
-): Promise<{ acceptedAfterMs: number; writerAfterMs: number }> {
-  const started = Date.now();
+export async function requestWriterMove(rds: RDSClient, globalClusterId: string, targetClusterArn: string, planned: boolean): Promise<void> {
   try {
-    if (options.planned) {
-      await rds.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn }));
-    } else {
-      await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true }));
-    }
+    await rds.send(
+      planned
+        ? new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn })
+        : new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true }),
+    );
   } catch (error) {
-    throw new RdsError(`RDS ${options.planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'} to ${targetClusterArn}: ${describeAwsError(error)}`);
-  }
-  const acceptedAfterMs = Date.now() - started;
-  const deadline = started + (options.timeoutMs ?? 900_000);
-  for (;;) {
-    const cluster = await describeGlobalCluster(rds, globalClusterId);
-    if (writerArn(cluster) === targetClusterArn && cluster.Status === 'available' && !cluster.FailoverState?.Status) {
-      return { acceptedAfterMs, writerAfterMs: Date.now() - started };
-    }
-    if (Date.now() > deadline) throw new RdsError(`${targetClusterArn} was not the writer of ${globalClusterId} after ${options.timeoutMs ?? 900_000} ms (status ${cluster.Status})`);
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+    throw new RdsError(`RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'} to ${targetClusterArn}: ${describeAwsError(error)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { ExperimentValidationError, formatIssue } from '../experiment/errors';
+import { ExperimentValidationError, formatIssue, errorMessage } from '../experiment/errors';
 import { exitCodes } from './exit-codes';
 import { ConsentRequiredError } from '../engine/guardrails';
 
@@ -25,7 +25,7 @@ export function reportFailure(error: unknown): number {
     process.stderr.write(`gameday: ${error.message}\n`);
     return exitCodes.invalid;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   process.stderr.write(`gameday: error: ${message}\n`);
   if (process.env.GAMEDAY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return exitCodes.error;

@@ -30,11 +30,12 @@ export class Journal {
     return new Journal(path.join(runDir, journalFileName));
   }
 
-  /** Continues an existing journal (`gameday recover` records what it undid in the run's own journal). */
-  static append(runDir: string): Journal {
-    const file = path.join(runDir, journalFileName);
-    const existing = fs.existsSync(file) ? readJournal(file) : [];
-    const journal = new Journal(file);
+  /**
+   * Continues an existing journal whose events the caller has read (`gameday recover`
+   * records what it undid in the run's own journal): numbering goes on after them.
+   */
+  static reopen(runDir: string, existing: readonly JournalEvent[]): Journal {
+    const journal = new Journal(path.join(runDir, journalFileName));
     journal.seq = existing.reduce((max, event) => Math.max(max, event.seq), 0);
     return journal;
   }

@@ -1,12 +1,12 @@
 import { formatDuration } from '../experiment/duration';
 import { describeStopCondition } from './stop-conditions';
-import type { Experiment } from '../experiment/validate';
+import { heldForMs, type Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
 import { planCheckProbe } from '../probes/checks';
 import { planLedger } from '../probes/ledger';
 import { awsTargetModel, labAwsModel } from '../aws/model';
-import { faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
+import { failoverRegions, faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
@@ -35,7 +35,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   const api = faultApiOf(target);
   const planContext: PlanContext = {
     aws: target.kind === 'lab' ? labAwsModel(target.regions, target.primary ?? target.regions[0]) : target.kind === 'aws' ? awsTargetModel(target) : null,
-    heldForMs: (fault) => fault.duration ?? Math.max(1_000, experiment.duration - fault.after),
+    heldForMs: (fault) => heldForMs(fault, experiment.duration),
   };
   if (target.kind === 'lab') {
     steps.push({
@@ -98,19 +98,16 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
-/** The failover runbook's steps: it starts with the first fault and acts on detection. */
-function planFailover(experiment: Experiment): PlanStep[] {
+/** The runbook's steps in words, in order; `detect` only matters when a fault starts it. */
+export function runbookPlan(experiment: Experiment): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
   const spec = experiment.failover;
   const target = experiment.target;
-  if (!spec || target.kind === 'endpoints') return [];
-  const from = spec.from ?? target.primary ?? target.regions[0];
-  const to = spec.to ?? target.regions.find((region) => region !== from)!;
-  const start = Math.min(...experiment.faults.map((fault) => fault.after), experiment.duration);
+  if (!spec || target.kind === 'endpoints') return null;
+  const { from, to } = failoverRegions(spec, target);
   const detectBy = [spec.detect.healthCheck ? `Route 53 GetHealthCheckStatus of ${from}'s check (FailureThreshold consecutive failures)` : null, spec.detect.errorRatio ? `traffic error ratio > ${spec.detect.errorRatio.above * 100}% over ${spec.detect.errorRatio.window} ms` : null]
     .filter(Boolean)
     .join(' or ');
-  const runbook = [
-    `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)`,
+  const after = [
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
     `fence + promote: RDS ${spec.kind === 'planned' ? 'SwitchoverGlobalCluster (replication catches up, no data loss)' : 'FailoverGlobalCluster AllowDataLoss=true'} to ${to}; verify the old writer no longer accepts writes`,
     `shift traffic: ${trafficShiftOf(spec) === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
@@ -119,8 +116,21 @@ function planFailover(experiment: Experiment): PlanStep[] {
     `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,
     'notify',
   ];
-  const steps: PlanStep[] = runbook.map((action) => ({ atMs: start, phase: 'observe', action: `failover ${from} → ${to}, ${action}` }));
-  if (spec.failback) steps.push({ atMs: experiment.duration, phase: 'rollback', action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)` });
+  return {
+    from,
+    to: to!,
+    steps: [{ detect: true, action: `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)` }, ...after.map((action) => ({ detect: false, action }))],
+  };
+}
+
+/** The failover runbook's steps: it starts with the first fault and acts on detection. */
+function planFailover(experiment: Experiment): PlanStep[] {
+  const runbook = runbookPlan(experiment);
+  if (!runbook) return [];
+  const { from, to } = runbook;
+  const start = Math.min(...experiment.faults.map((fault) => fault.after), experiment.duration);
+  const steps: PlanStep[] = runbook.steps.map(({ action }) => ({ atMs: start, phase: 'observe', action: `failover ${from} → ${to}, ${action}` }));
+  if (experiment.failover!.failback) steps.push({ atMs: experiment.duration, phase: 'rollback', action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)` });
   return steps;
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../experiment/errors';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,7 +51,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   if (pending.length === 0) return { runDir, clean: true, running: false, faults: [], note: null, releasedLock };
 
   const ephemeralLab = target?.kind === 'lab' && target.ephemeral === true ? String(target.labDir) : null;
-  const journal = Journal.append(runDir);
+  const journal = Journal.reopen(runDir, events);
   const faults: RecoveredFault[] = [];
   try {
     for (const { fault, rollback } of pending.reverse()) {
@@ -66,7 +67,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
         journal.append({ type: 'fault.reverted', fault, at: Date.now(), detail: { recovered: true, ...(detail ?? {}) } });
         faults.push({ fault, rollback: description, ok: true });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         journal.append({ type: 'fault.revert-failed', fault, error: `recover: ${message}` });
         faults.push({ fault, rollback: description, ok: false, error: message });
       }

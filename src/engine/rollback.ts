@@ -1,3 +1,5 @@
+import { errorMessage } from '../experiment/errors';
+
 /**
  * The rollback stack. Whatever changes the world pushes its undo here *before* the
  * change starts, so that an exception, a stop condition or a signal at any point can
@@ -71,7 +73,7 @@ async function runEntry(entry: RollbackEntry): Promise<RollbackOutcome> {
     ]);
     return { id: entry.id, ok: true };
   } catch (error) {
-    return { id: entry.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { id: entry.id, ok: false, error: errorMessage(error) };
   } finally {
     clearTimeout(timer);
   }

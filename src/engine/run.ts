@@ -1,12 +1,13 @@
+import { errorMessage } from '../experiment/errors';
 import os from 'node:os';
-import type { Experiment, ResolvedFault } from '../experiment/validate';
+import { heldForMs, type Experiment, type ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
 import type { FaultContext, PreparedFault } from '../faults/types';
 import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../failover/runbook';
 import { revertRecord } from '../faults/revert';
 import { HttpTraffic } from '../probes/http';
 import { exchange } from '../probes/exchange';
-import type { HttpProbe } from '../experiment/schema';
+import { failoverRegions, type HttpProbe } from '../experiment/schema';
 import { TrafficRecorder } from '../probes/recorder';
 import { probeUrl } from '../probes/url';
 import { CachingResolver } from '../probes/resolver';
@@ -24,7 +25,7 @@ import { now, sleep } from './clock';
 import type { JournalEvent, RunStatus } from './events';
 import { Journal } from './journal';
 import { RollbackStack } from './rollback';
-import { watchStopConditions } from './stop-conditions';
+import { trackedLatencyThresholds, watchStopConditions } from './stop-conditions';
 import { describeSloMeasure } from '../report/objectives';
 import { gamedayVersion } from '../version';
 
@@ -286,7 +287,9 @@ class ExperimentRun {
     const start = (probe: HttpProbe) => {
       const url = probeUrl(probe, this.target!.endpoints);
       const traffic = new HttpTraffic(probe, url, { lookup: this.lookupFor(probe) });
-      const recorder = new TrafficRecorder(this.journal, probe.name);
+      const { stopConditions, slos } = this.experiment;
+      const thresholds = trackedLatencyThresholds(stopConditions, slos, probe.name, this.experiment.traffic.name);
+      const recorder = new TrafficRecorder(this.journal, probe.name, thresholds);
       traffic.onOutcome((outcome) => recorder.add(outcome));
       this.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
       traffic.start();
@@ -355,19 +358,19 @@ class ExperimentRun {
     await sleep(duration, this.stopSignal);
     const to = now();
     // Let the requests sent in the window finish (each is bounded by the probe timeout).
-    await this.settle(to);
+    await this.settle(from, to);
     const { ratio, count } = this.recorder!.ratioBetween(from, to);
     const ok = ratio !== null && ratio >= successRatio;
     this.journal.append({ type: 'steady-state', when: 'before', ok, successRatio: ratio, required: successRatio, samples: count });
     return { ok, ratio };
   }
 
-  /** Waits until the requests due before `until` have completed, at most the probe timeout. */
-  private async settle(until: number): Promise<void> {
+  /** Waits until the requests due in [from, until) have completed, at most the probe timeout. */
+  private async settle(from: number, until: number): Promise<void> {
     const deadline = now() + this.experiment.traffic.timeout + 100;
-    const expected = this.traffic!.dueBefore(until);
+    const expected = this.traffic!.dueBefore(until) - this.traffic!.dueBefore(from);
     while (now() < deadline && !this.stop) {
-      const { count } = this.recorder!.ratioBetween(Number.NEGATIVE_INFINITY, until);
+      const { count } = this.recorder!.countsBetween(from, until);
       if (count >= expected) return;
       await sleep(20, this.stopSignal);
     }
@@ -417,15 +420,14 @@ class ExperimentRun {
   private startFailover(options: { skipDetection?: boolean } = {}): void {
     const spec = this.experiment.failover;
     if (!spec || this.failover || !this.target?.aws || this.experiment.target.kind === 'endpoints') return;
-    const regions = this.experiment.target.regions;
-    const from = spec.from ?? this.experiment.target.primary ?? regions[0];
-    const to = spec.to ?? regions.find((region) => region !== from)!;
+    const { from, to } = failoverRegions(spec, this.experiment.target);
     const abort = new AbortController();
     this.stopSignal.addEventListener('abort', () => abort.abort(), { once: true });
     const context: RunbookContext = {
       spec: this.options.trafficShift ? { ...spec, trafficShift: this.options.trafficShift } : spec,
       from,
-      to,
+      // Validation guarantees a second region.
+      to: to!,
       target: this.target,
       journal: this.journal,
       recorder: this.recorder,
@@ -488,7 +490,7 @@ class ExperimentRun {
       target: this.target!,
       runId: this.options.runId,
       aws: this.target!.aws?.model ?? null,
-      heldForMs: (fault) => fault.duration ?? Math.max(1_000, experiment.duration - fault.after),
+      heldForMs: (fault) => heldForMs(fault, experiment.duration),
     };
   }
 
@@ -589,7 +591,7 @@ function verdict(summary: RunSummary): { status: RunStatus; reason: string } {
   if (rto.met === false) {
     misses.push(rto.recovered === false ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)` : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`);
   }
-  if (rpo?.met === false) misses.push(rpoMiss(rpo));
+  if (rpo && rpo.objectiveMs !== null && rpo.met !== true) misses.push(rpoMiss(rpo));
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
       if (threshold.met !== true) misses.push(`SLO ${slo.name}: ${threshold.text} not met (${describeSloMeasure(threshold.metric, threshold.measured)})`);
@@ -637,6 +639,3 @@ function toMonotonic(wallMs: number): number {
   return Math.min(now(), wallMs + offset);
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -30,10 +30,34 @@ export function describeStopCondition(condition: StopCondition): string {
 }
 
 /**
- * Starts watching the guards; returns a function that stops watching. Latency and
- * burn-rate guards ask their probe's recorder to count requests over a threshold, so
- * this must be called before the probes record anything that should count.
+ * The latency bounds a probe's recorder must count exceedances of, for the latency and
+ * burn-rate (latency SLO) guards on it; `probe` undefined in a guard or SLO is the traffic.
  */
+export function trackedLatencyThresholds(conditions: readonly StopCondition[], slos: readonly Slo[], probe: string, trafficProbe: string): number[] {
+  const on = (name: string | undefined) => (name ?? trafficProbe) === probe;
+  const thresholds = new Set<number>();
+  for (const condition of conditions) {
+    if (condition.kind === 'latency' && on(condition.probe)) thresholds.add(condition.above);
+    if (condition.kind === 'burnRate') {
+      const slo = slos.find((candidate) => candidate.name === condition.slo);
+      if (slo?.threshold !== undefined && on(slo.probe)) thresholds.add(slo.threshold);
+    }
+  }
+  return [...thresholds];
+}
+
+/**
+ * The error ratio over the `windowMs` ending now, when it exceeds `above` with enough
+ * requests to mean something; null otherwise. The errorRatio guard and the runbook's
+ * error-ratio detection judge the same way.
+ */
+export function errorRatioAbove(recorder: TrafficRecorder, windowMs: number, above: number, current = now()): { errorRatio: number; count: number } | null {
+  const { count, failed } = recorder.countsBetween(current - windowMs, current);
+  if (count < minimumSamples || failed / count <= above) return null;
+  return { errorRatio: failed / count, count };
+}
+
+/** Starts watching the guards; returns a function that stops watching. */
 export function watchStopConditions(conditions: readonly StopCondition[], context: StopWatchContext): () => void {
   const stoppers = conditions.map((condition, index) => watch(condition, `stopConditions[${index}] ${condition.kind}`, context));
   return () => stoppers.forEach((stop) => stop());
@@ -60,17 +84,15 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
   switch (condition.kind) {
     case 'errorRatio': {
       const recorder = context.recorderFor(undefined);
-      poll(condition.window, (from, to) => {
-        const { ratio, count } = recorder.ratioBetween(from, to);
-        if (ratio === null || count < minimumSamples || 1 - ratio <= condition.above) return null;
-        return `error ratio ${percent(1 - ratio)} over the last ${condition.window} ms > ${percent(condition.above)}`;
+      poll(condition.window, (_from, to) => {
+        const breach = errorRatioAbove(recorder, condition.window, condition.above, to);
+        return breach && `error ratio ${percent(breach.errorRatio)} over the last ${condition.window} ms > ${percent(condition.above)}`;
       });
       break;
     }
     case 'latency': {
       // p-th percentile above the bound ⟺ more than (100 − p)% of requests slower (nearest rank); failures count as slow.
       const recorder = context.recorderFor(condition.probe);
-      recorder.trackLatencyAbove(condition.above);
       poll(condition.window, (from, to) => {
         const { slowOrFailed, count } = recorder.slowerThanBetween(condition.above, from, to);
         if (count < minimumSamples || slowOrFailed / count <= 1 - condition.percentile / 100) return null;
@@ -81,7 +103,6 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
     case 'burnRate': {
       const slo = context.slos.find((candidate) => candidate.name === condition.slo)!;
       const recorder = context.recorderFor(slo.probe);
-      if (slo.threshold !== undefined) recorder.trackLatencyAbove(slo.threshold);
       poll(condition.window, (from, to) => {
         const { bad, count } = badEvents(recorder, slo, from, to);
         const burn = count === 0 ? 0 : bad / count / (1 - slo.objective / 100);
@@ -120,8 +141,8 @@ function badEvents(recorder: TrafficRecorder, slo: Slo, from: number, to: number
     const { slowOrFailed, count } = recorder.slowerThanBetween(slo.threshold, from, to);
     return { bad: slowOrFailed, count };
   }
-  const { ratio, count } = recorder.ratioBetween(from, to);
-  return { bad: ratio === null ? 0 : Math.round((1 - ratio) * count), count };
+  const { failed, count } = recorder.countsBetween(from, to);
+  return { bad: failed, count };
 }
 
 function percent(ratio: number): string {

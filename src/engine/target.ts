@@ -1,3 +1,4 @@
+import type { DnsServer } from '../probes/resolver';
 import { assertAllowedAccount } from '../aws/account';
 import { AwsClients } from '../aws/clients';
 import { awsTargetModel, labAwsModel, type AwsModel } from '../aws/model';
@@ -20,7 +21,7 @@ export interface TargetSession {
   api: 'aws' | 'direct' | null;
   endpoints: Record<string, string>;
   /** Clients resolve names through this DNS server (the lab's), honouring TTLs. */
-  dnsServer: { host: string; port: number } | null;
+  dnsServer: DnsServer | null;
   lab: RunningLab | null;
   aws: { model: AwsModel; clients: AwsClients } | null;
   /** Extra environment for exec commands (where the lab is). */

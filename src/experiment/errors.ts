@@ -17,3 +17,8 @@ export class ExperimentValidationError extends Error {
 export function formatIssue(issue: ExperimentIssue): string {
   return issue.path ? `${issue.file}: ${issue.path}: ${issue.message}` : `${issue.file}: ${issue.message}`;
 }
+
+/** What to say of anything thrown: its message, or the value itself. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -339,6 +339,9 @@ export const sqlProbeSchema = z.strictObject({
 
 export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema, sqlProbeSchema]);
 
+/** The probes that check at an interval rather than send traffic. */
+export const checkProbeKinds = ['function', 'dns', 'sql'] as const;
+
 // ---------------------------------------------------------------- faults
 
 const faultTiming = {
@@ -719,9 +722,7 @@ export const experimentSchema = z
       if (experiment.target.kind === 'endpoints') {
         ctx.addIssue({ code: 'custom', path: ['failover'], message: "the failover runbook needs a target with regions ('lab' or 'aws')" });
       } else {
-        const primary = experiment.target.primary ?? regions[0];
-        const from = experiment.failover.from ?? primary;
-        const to = experiment.failover.to ?? regions.find((region) => region !== from);
+        const { from, to } = failoverRegions(experiment.failover, experiment.target);
         for (const [field, region] of [['from', experiment.failover.from], ['to', experiment.failover.to]] as const) {
           if (region !== undefined && !regions.includes(region)) {
             ctx.addIssue({ code: 'custom', path: ['failover', field], message: `unknown region ${JSON.stringify(region)}; target.regions has: ${regions.join(', ')}` });
@@ -979,6 +980,12 @@ export type Hypothesis = z.output<typeof hypothesisSchema>;
 export type LabTarget = z.output<typeof labTargetSchema>;
 export type AwsTarget = z.output<typeof awsTargetSchema>;
 export type FailoverSpec = z.output<typeof failoverSchema>;
+
+/** The regions a runbook moves between: as declared, else from the primary (or the first region) to the next region. */
+export function failoverRegions(spec: Pick<FailoverSpec, 'from' | 'to'>, target: { primary?: string; regions: string[] }): { from: string; to: string | undefined } {
+  const from = spec.from ?? target.primary ?? target.regions[0];
+  return { from, to: spec.to ?? target.regions.find((region) => region !== from) };
+}
 
 /** The traffic shift a runbook uses: as declared, else by kind (a planned move's old region stays healthy). */
 export function trafficShiftOf(spec: Pick<FailoverSpec, 'trafficShift' | 'kind'>): 'dns' | 'invert-health-check' {

@@ -37,6 +37,11 @@ export function validateExperiment(input: unknown, file: string): Experiment {
   return resolve(parsed.data, file);
 }
 
+/** How long a fault stays injected: its duration, else until the end of the observation (at least a second). */
+export function heldForMs(fault: { after: number; duration?: number }, observationMs: number): number {
+  return fault.duration ?? Math.max(1_000, observationMs - fault.after);
+}
+
 function resolve(spec: ExperimentSpec, file: string): Experiment {
   const faults = spec.faults.map((fault, index) => ({ ...fault, name: fault.name ?? `${fault.kind}-${index + 1}` }));
   const lastFaultEnd = Math.max(0, ...faults.map((fault) => fault.after + (fault.duration ?? 0)));

@@ -1,4 +1,7 @@
-import { DescribeDBInstancesCommand, DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, SwitchoverGlobalClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { errorMessage } from '../experiment/errors';
+import { formatDnsServer } from '../probes/resolver';
+import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { describeGlobalCluster, isSettledWriter, RdsError, requestWriterMove, writerArn } from '../aws/rds';
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
@@ -11,6 +14,7 @@ import type { TargetSession } from '../engine/target';
 import { trafficShiftOf, type FailoverSpec } from '../experiment/schema';
 import type { RunbookMarks } from '../measure/phases';
 import type { TrafficRecorder } from '../probes/recorder';
+import { errorRatioAbove } from '../engine/stop-conditions';
 import { setHealthCheckInverted } from '../aws/route53';
 import { LabClient } from '../lab/client';
 import { hookName, runHook } from './hooks';
@@ -107,7 +111,7 @@ async function step(ctx: RunbookContext, name: string, work: () => Promise<{ at:
     ctx.journal.append({ type: 'failover.step', step: name, status: 'succeeded', at, detail });
     return at;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     ctx.journal.append({ type: 'failover.step', step: name, status: 'failed', at: now(), error: message });
     throw new StepFailed(`failover step ${name} failed: ${message}`);
   }
@@ -153,10 +157,8 @@ async function detect(ctx: RunbookContext, model: AwsModel): Promise<{ at: numbe
     }
     if (spec.errorRatio && ctx.recorder) {
       const current = now();
-      const { ratio, count } = ctx.recorder.ratioBetween(current - spec.errorRatio.window, current);
-      if (ratio !== null && count >= 5 && 1 - ratio > spec.errorRatio.above) {
-        return { at: current, detail: { signal: 'error-ratio', errorRatio: Math.round((1 - ratio) * 1000) / 1000, window: spec.errorRatio.window } };
-      }
+      const breach = errorRatioAbove(ctx.recorder, spec.errorRatio.window, spec.errorRatio.above, current);
+      if (breach) return { at: current, detail: { signal: 'error-ratio', errorRatio: Math.round(breach.errorRatio * 1000) / 1000, window: spec.errorRatio.window } };
     }
     if (now() > deadline) throw new Error(`no failure of ${ctx.from} detected within ${spec.timeout} ms`);
     await sleep(pollMs, ctx.signal);
@@ -198,16 +200,11 @@ async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fence
   const planned = ctx.spec.kind === 'planned';
   try {
     if (!globalClusterId || !targetArn) throw new Error('the target names no global cluster or no cluster ARN for the new writer region');
-    await rds.send(
-      planned
-        ? new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetArn })
-        : new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetArn, AllowDataLoss: true }),
-    );
+    await requestWriterMove(rds, globalClusterId, targetArn, planned);
     const deadline = now() + 15 * 60_000;
     for (;;) {
-      const { GlobalClusters } = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
-      const cluster = GlobalClusters?.[0];
-      const writer = cluster?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
+      const cluster = await describeGlobalCluster(rds, globalClusterId);
+      const writer = writerArn(cluster);
       if (!fencedAt && fromInstance) {
         const instanceStatus = await instanceStatusOf(rdsFrom, fromInstance);
         if (instanceStatus !== 'available') {
@@ -219,7 +216,7 @@ async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fence
         fencedAt = now();
         fenceVerification.push('old cluster no longer the writer');
       }
-      if (writer === targetArn && cluster?.Status === 'available' && !cluster.FailoverState?.Status) {
+      if (isSettledWriter(cluster, targetArn)) {
         promotedAt = now();
         if (!fencedAt) fencedAt = promotedAt;
         if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer')) fenceVerification.push('old cluster no longer the writer');
@@ -230,7 +227,7 @@ async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fence
       await sleep(pollMs);
     }
   } catch (error) {
-    const message = `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
+    const message = error instanceof RdsError ? error.message : `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
     ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'failed', at: now(), error: message });
     throw new StepFailed(`failover step fence failed: ${message}`);
   }
@@ -281,7 +278,7 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
   }
   const toAddress = lab.state.regions.find((region) => region.name === ctx.to)?.address;
   const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
-  resolver.setServers([`${ctx.target.dnsServer.host}:${ctx.target.dnsServer.port}`]);
+  resolver.setServers([formatDnsServer(ctx.target.dnsServer)]);
   const deadline = now() + 5 * 60_000;
   try {
     while (!ctx.signal.aborted) {
@@ -353,18 +350,16 @@ export async function failBack(ctx: RunbookContext): Promise<void> {
     // The rejoined region must be replicating before a switchover can catch it up.
     for (;;) {
       try {
-        await rds.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: aws.model.globalClusterId, TargetDbClusterIdentifier: fromArn }));
+        await requestWriterMove(rds, aws.model.globalClusterId, fromArn, true);
         break;
       } catch (error) {
-        if (now() > deadline) throw new Error(`RDS SwitchoverGlobalCluster back to ${ctx.from}: ${describeAwsError(error)}`);
+        if (now() > deadline) throw new Error(`failing back to ${ctx.from}: ${(error as Error).message}`);
         await sleep(500);
       }
     }
     for (;;) {
-      const { GlobalClusters } = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: aws.model.globalClusterId }));
-      const cluster = GlobalClusters?.[0];
-      const writer = cluster?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
-      if (writer === fromArn && cluster?.Status === 'available' && !cluster.FailoverState?.Status) return { at: now(), detail: { writer: fromArn } };
+      const cluster = await describeGlobalCluster(rds, aws.model.globalClusterId);
+      if (isSettledWriter(cluster, fromArn)) return { at: now(), detail: { writer: fromArn } };
       if (now() > deadline) throw new Error(`${ctx.from} was not the writer again within 5 minutes`);
       await sleep(pollMs);
     }

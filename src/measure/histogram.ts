@@ -17,10 +17,6 @@ export class LatencyHistogram {
     useWebAssembly: false,
   });
 
-  get count(): number {
-    return this.histogram.totalCount;
-  }
-
   record(latencyMs: number): void {
     this.histogram.recordValue(Math.min(maxMicros, Math.max(1, Math.round(latencyMs * 1000))));
   }
@@ -34,10 +30,6 @@ export class LatencyHistogram {
 
   summary(): LatencySummary {
     return { p50: this.percentile(50), p90: this.percentile(90), p99: this.percentile(99), max: this.percentile(100) };
-  }
-
-  reset(): void {
-    this.histogram.reset();
   }
 }
 

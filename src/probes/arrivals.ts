@@ -21,7 +21,13 @@ export class Arrivals {
   private running = false;
   private sent = 0;
   private t0 = 0;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Events started and not yet settled; `stop` waits until it drains to 0. */
+  private inFlight = 0;
+  private drained: (() => void) | null = null;
+  /** Bound once: the per-event path allocates nothing of its own. */
+  private readonly settled = (): void => {
+    if (--this.inFlight === 0 && this.drained) this.drained();
+  };
 
   /** `fire(seq, due)` starts one event and returns its completion. */
   constructor(rate: number, private readonly fire: (seq: number, due: number) => Promise<unknown>) {
@@ -41,12 +47,12 @@ export class Arrivals {
     this.running = false;
     clearTimeout(this.timer);
     clearImmediate(this.immediate);
-    await Promise.allSettled([...this.inFlight]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    this.drained = null;
   }
 
   /** How many events were due before time t. */
   dueBefore(t: number): number {
-    if (!this.running && this.sent === 0) return 0;
     return Math.min(this.sent, Math.max(0, Math.ceil((t - this.t0) / this.intervalMs)));
   }
 
@@ -57,8 +63,8 @@ export class Arrivals {
       const due = this.t0 + this.sent * this.intervalMs;
       if (due > current) break;
       this.sent++;
-      const work = this.fire(this.sent, due).finally(() => this.inFlight.delete(work));
-      this.inFlight.add(work);
+      this.inFlight++;
+      this.fire(this.sent, due).then(this.settled, this.settled);
     }
     const nextDue = this.t0 + this.sent * this.intervalMs;
     // More already due: continue after exactly one turn of the loop (its I/O phase), never two bursts back to back.

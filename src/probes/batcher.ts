@@ -28,3 +28,8 @@ export class JournalBatcher<Row> {
     this.flush();
   }
 }
+
+/** Journal rows keep times to 0.1 ms: finer is noise, and it keeps the journal small. */
+export function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,17 +1,17 @@
 import type { Journal } from '../engine/journal';
 import type { TargetSession } from '../engine/target';
-import type { Probe } from '../experiment/schema';
-import { dnsCheck, dnsNameFor, dnsServerFor, type DnsServer } from './dns';
+import { checkProbeKinds, type Probe } from '../experiment/schema';
+import { dnsCheck, dnsNameFor, dnsServerFor } from './dns';
 import { functionCheck } from './function';
-import { CachingResolver } from './resolver';
-import { labDatabaseUrls, passwordRedactor, redactUrl, SqlCheck } from './sql';
+import { CachingResolver, formatDnsServer, type DnsServer } from './resolver';
+import { databaseUrlFor, describeDatabase, passwordRedactor, redactUrl, SqlCheck } from './sql';
 import { PeriodicCheck } from './periodic';
 
 /** The probes that check at an interval rather than send traffic. */
-export type CheckProbe = Extract<Probe, { kind: 'function' | 'dns' | 'sql' }>;
+export type CheckProbe = Extract<Probe, { kind: (typeof checkProbeKinds)[number] }>;
 
-export function isCheckProbe(probe: Probe): probe is CheckProbe {
-  return probe.kind === 'function' || probe.kind === 'dns' || probe.kind === 'sql';
+function isCheckProbe(probe: Probe): probe is CheckProbe {
+  return (checkProbeKinds as readonly string[]).includes(probe.kind);
 }
 
 /** Builds and starts every periodic-check probe of the experiment. */
@@ -26,7 +26,7 @@ export function startCheckProbes(probes: Probe[], target: TargetSession, journal
         return new PeriodicCheck(probe, journal, `dns://${formatServer(server)}/${name}?type=${probe.type}`, dnsCheck(probe, server, name));
       }
       case 'sql': {
-        const connection = target.lab ? labDatabaseUrls(target.lab)[probe.connection] ?? probe.connection : probe.connection;
+        const connection = databaseUrlFor(probe.connection, target.lab);
         const sql = new SqlCheck(probe, connection, target.dnsServer ? new CachingResolver(target.dnsServer) : null);
         return new PeriodicCheck(probe, journal, redactUrl(connection), sql.check, passwordRedactor(connection), () => sql.close());
       }
@@ -42,13 +42,12 @@ export function planCheckProbe(probe: CheckProbe): string {
     case 'dns':
       return `start dns probe ${probe.name}: ask for ${probe.hostname ?? `the host of endpoint ${probe.endpoint}`} (${probe.type}) every ${probe.every} ms (timeout ${probe.timeout} ms) at ${probe.server ?? 'the target\'s DNS server (the lab\'s) or the system resolver'}; record answers, TTL and rcode`;
     case 'sql':
-      return `start sql probe ${probe.name}: \`${probe.query}\` on ${/^postgres/.test(probe.connection) ? redactUrl(probe.connection) : `the target's ${probe.connection} database`} every ${probe.every} ms (${probe.session === 'new' ? 'a new connection each time' : 'one kept connection'}, timeout ${probe.timeout} ms)${probe.expect ? `, expecting ${JSON.stringify(probe.expect)}` : ''}`;
+      return `start sql probe ${probe.name}: \`${probe.query}\` on ${describeDatabase(probe.connection)} every ${probe.every} ms (${probe.session === 'new' ? 'a new connection each time' : 'one kept connection'}, timeout ${probe.timeout} ms)${probe.expect ? `, expecting ${JSON.stringify(probe.expect)}` : ''}`;
     case 'function':
       return `start function probe ${probe.name}: call run() every ${probe.every} ms, one call at a time (timeout ${probe.timeout} ms; a throw is a failed sample)`;
   }
 }
 
 function formatServer(server: DnsServer | null): string {
-  if (!server) return '(no server)';
-  return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  return server ? formatDnsServer(server) : '(no server)';
 }

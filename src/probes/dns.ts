@@ -7,10 +7,7 @@ import type { DnsProbe } from '../experiment/schema';
 import type { DnsValue } from '../report/probes';
 import type { Check } from './periodic';
 
-export interface DnsServer {
-  host: string;
-  port: number;
-}
+import type { DnsServer } from './resolver';
 
 export class DnsQueryError extends Error {
   constructor(message: string, readonly code: string) {

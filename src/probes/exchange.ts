@@ -24,6 +24,17 @@ export interface Answer {
 }
 
 /**
+ * The agent a probe's requests share: with 'keep-alive', one that keeps every free socket
+ * however many a burst opened (Node keeps 256 and closes the rest, so at a high rate every
+ * burst would pay for new connections again); with 'new', none (a connection per request).
+ */
+export function probeAgent(url: string, connection: 'keep-alive' | 'new'): http.Agent | false {
+  if (connection !== 'keep-alive') return false;
+  const AgentClass = url.startsWith('https:') ? https.Agent : http.Agent;
+  return new AgentClass({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
+}
+
+/**
  * One HTTP request, as every gameday client makes it: the probes' traffic and ledger,
  * the preflight reach check and the runbook's verify. Transport failures reject with an
  * errno-style `code` (`ECONNREFUSED`, `TIMEOUT`, …).

@@ -1,9 +1,8 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { LookupFunction } from 'node:net';
-import https from 'node:https';
 import { now } from '../engine/clock';
 import { Arrivals } from './arrivals';
-import { exchange, failureCode } from './exchange';
+import { exchange, failureCode, probeAgent, type ExchangeOptions } from './exchange';
 import type { HttpProbe } from '../experiment/schema';
 
 /** One request's outcome. */
@@ -31,23 +30,19 @@ export interface HttpOutcome {
  */
 export class HttpTraffic {
   private readonly agent: http.Agent | false;
-  private readonly isHttps: boolean;
-  private readonly successStatus: HttpProbe['successStatus'];
+  /** The same for every request, so built once: this is the per-request path. */
+  private readonly exchangeOptions: ExchangeOptions;
   private readonly arrivals: Arrivals;
   private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
 
   constructor(
     private readonly probe: HttpProbe,
     readonly url: string,
-    private readonly options: { lookup?: LookupFunction } = {},
+    options: { lookup?: LookupFunction } = {},
   ) {
     this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
-    this.isHttps = url.startsWith('https:');
-    const AgentClass = this.isHttps ? https.Agent : http.Agent;
-    // Free sockets are kept however many a burst opened (Node keeps 256 and closes the
-    // rest): at a high rate every burst would otherwise pay for new connections again.
-    this.agent = probe.connection === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity }) : false;
-    this.successStatus = probe.successStatus;
+    this.agent = probeAgent(url, probe.connection);
+    this.exchangeOptions = { method: probe.method, headers: probe.headers, body: probe.body, agent: this.agent, timeoutMs: probe.timeout, lookup: options.lookup };
   }
 
   get name(): string {
@@ -77,7 +72,7 @@ export class HttpTraffic {
     const sentAt = now();
     return this.request().then(
       ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
-      (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, error.code ?? error.name ?? 'ERROR', ''),
+      (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, failureCode(error), ''),
     );
   }
 
@@ -95,17 +90,11 @@ export class HttpTraffic {
   }
 
   private isSuccess(status: number): boolean {
-    return this.successStatus.some((range) => status >= range.from && status <= range.to);
+    for (const range of this.probe.successStatus) if (status >= range.from && status <= range.to) return true;
+    return false;
   }
 
   private request(): Promise<{ status: number; region: string }> {
-    return exchange(this.url, {
-      method: this.probe.method,
-      headers: this.probe.headers,
-      body: this.probe.body,
-      agent: this.agent,
-      timeoutMs: this.probe.timeout,
-      lookup: this.options.lookup,
-    });
+    return exchange(this.url, this.exchangeOptions);
   }
 }

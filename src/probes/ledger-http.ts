@@ -1,8 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { LedgerProbe } from '../experiment/schema';
-import { exchange, failureCode } from './exchange';
+import { exchange, failureCode, probeAgent } from './exchange';
 import type { LedgerReadAnswer, LedgerTransport, LedgerWriteAnswer } from './ledger-transport';
 import { probeUrl } from './url';
 
@@ -30,8 +29,7 @@ export class HttpLedgerTransport implements LedgerTransport {
     private readonly urls: { write: string; read: string },
     private readonly lookup: LookupFunction | undefined,
   ) {
-    const AgentClass = urls.write.startsWith('https:') ? https.Agent : http.Agent;
-    this.agent = (probe.connection ?? 'keep-alive') === 'keep-alive' ? new AgentClass({ keepAlive: true, maxSockets: Infinity }) : false;
+    this.agent = probeAgent(urls.write, probe.connection ?? 'keep-alive');
   }
 
   get writeTarget(): string {

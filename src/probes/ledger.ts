@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { now, sleep } from '../engine/clock';
 import { Arrivals } from './arrivals';
-import { JournalBatcher } from './batcher';
+import { JournalBatcher, tenths } from './batcher';
 import type { LedgerRow, ReadBack } from '../engine/events';
 import type { Journal } from '../engine/journal';
 import type { LedgerProbe } from '../experiment/schema';
@@ -11,7 +11,7 @@ import { HttpLedgerTransport, ledgerUrls } from './ledger-http';
 import { defaultLedgerTable, SqlLedgerTransport } from './ledger-sql';
 import type { LedgerTransport } from './ledger-transport';
 import type { CachingResolver } from './resolver';
-import { labDatabaseUrls, redactUrl } from './sql';
+import { databaseUrlFor, describeDatabase } from './sql';
 
 /** One ledger write's outcome. */
 export interface LedgerOutcome {
@@ -133,8 +133,8 @@ export class LedgerRecorder {
     if (outcome.acked) this.acked++;
     this.batcher.push([
       outcome.seq,
-      Math.round(outcome.t * 10) / 10,
-      Math.round(outcome.latencyMs * 10) / 10,
+      tenths(outcome.t),
+      tenths(outcome.latencyMs),
       outcome.status,
       outcome.acked ? 1 : 0,
       outcome.error,
@@ -201,7 +201,7 @@ export interface LedgerTarget {
 /** HTTP to an endpoint or URL; SQL to a database the lab names (writer, db-<region>) or a postgres:// URL. */
 export function ledgerTransport(probe: LedgerProbe, target: LedgerTarget): LedgerTransport {
   if (probe.sql === undefined) return new HttpLedgerTransport(probe, ledgerUrls(probe, target.endpoints), target.lookup);
-  const connection = target.lab ? labDatabaseUrls(target.lab)[probe.sql] ?? probe.sql : probe.sql;
+  const connection = databaseUrlFor(probe.sql, target.lab);
   const regions = Object.fromEntries((target.lab?.state.regions ?? []).map((region) => [region.address, region.name]));
   return new SqlLedgerTransport(probe, connection, target.resolver, regions);
 }
@@ -210,7 +210,7 @@ export function ledgerTransport(probe: LedgerProbe, target: LedgerTarget): Ledge
 export function planLedger(probe: LedgerProbe, endpoints: Record<string, string>): string {
   const close = 'stop it when the observation ends and read back what the writer holds (before any rollback)';
   if (probe.sql === undefined) return `start write ledger ${probe.name}: POST ${ledgerUrls(probe, endpoints).write} {client, seq} at ${probe.rate}/s; ${close}`;
-  const database = /^postgres/.test(probe.sql) ? redactUrl(probe.sql) : `the target's ${probe.sql} database`;
+  const database = describeDatabase(probe.sql);
   const table = probe.table ?? defaultLedgerTable;
   return `start write ledger ${probe.name}: create table ${table} if missing, then INSERT INTO ${table} (client, seq) on ${database} at ${probe.rate}/s (${probe.session === 'new' ? 'a new connection per write' : 'kept connections'}, timeout ${probe.timeout} ms); ${close}`;
 }

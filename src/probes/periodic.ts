@@ -1,7 +1,7 @@
 import { now, sleep } from '../engine/clock';
 import type { CheckRow } from '../engine/events';
 import type { Journal } from '../engine/journal';
-import { JournalBatcher } from './batcher';
+import { JournalBatcher, tenths } from './batcher';
 
 /** What one check found: ok or not, why not, and a small value worth keeping (answers, a row, a return value). */
 export interface CheckResult {
@@ -80,7 +80,7 @@ export class PeriodicCheck {
       if (this.stopController.signal.aborted) break;
       this.checks++;
       const result = await this.once(this.checks);
-      const row: CheckRow = [round1(due), round1(now() - due), result.ok ? 1 : 0, result.ok ? '' : this.redact(result.error || 'failed').slice(0, maxErrorLength), result.value ?? null];
+      const row: CheckRow = [tenths(due), tenths(now() - due), result.ok ? 1 : 0, result.ok ? '' : this.redact(result.error || 'failed').slice(0, maxErrorLength), result.value ?? null];
       if (!result.ok) this.failures++;
       this.batcher.push(row);
       slot = Math.max(slot + 1, Math.ceil((now() - t0) / this.spec.every));
@@ -128,6 +128,3 @@ export function safeJson(value: unknown): string | undefined {
   }
 }
 
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
-}

@@ -1,7 +1,6 @@
 import type { Journal } from '../engine/journal';
 import type { SampleRow } from '../engine/events';
-import { LatencyHistogram } from '../measure/histogram';
-import { JournalBatcher } from './batcher';
+import { JournalBatcher, tenths } from './batcher';
 import type { HttpOutcome } from './http';
 
 /** Granularity of the live windows: stop conditions and detection look at windows of seconds. */
@@ -14,85 +13,69 @@ interface Bucket {
   /** Which 100 ms slot (due time ÷ bucketMs) this bucket currently holds. */
   slot: number;
   total: number;
-  ok: number;
-  okByRegion: Map<string, number>;
-  /** Per tracked latency threshold (same order as `thresholds`): requests that failed or took longer. */
+  failed: number;
+  /** Per tracked latency threshold (same order as `thresholdsMs`): requests that failed or took longer. */
   slowOrFailed: number[];
 }
 
 /**
- * Keeps a probe's outcomes for live decisions (stop conditions, steady state, detection,
- * progress) and batches them to the journal (`traffic.samples`), which keeps every
- * request. What stays in memory is bounded whatever the drill's length: one HDR latency
- * histogram and a ring of 100 ms buckets covering the last 15 minutes.
+ * Keeps a probe's outcomes for live decisions (stop conditions, steady state, detection)
+ * and batches them to the journal (`traffic.samples`), which keeps every request. What
+ * stays in memory is bounded whatever the drill's length: a ring of 100 ms buckets
+ * covering the last 15 minutes. Latency percentiles are the reports' business (from the
+ * journal); live, only counts over the thresholds the guards need are kept.
  */
 export class TrafficRecorder {
   private readonly batcher: JournalBatcher<SampleRow>;
   private readonly ring: Bucket[] = [];
-  private readonly thresholds: number[] = [];
-  readonly latency = new LatencyHistogram();
   requests = 0;
   errors = 0;
 
-  constructor(journal: Journal, readonly probe: string) {
+  /** `thresholdsMs`: latency bounds whose exceedances guards count (see trackedLatencyThresholds). */
+  constructor(journal: Journal, readonly probe: string, private readonly thresholdsMs: readonly number[] = []) {
     this.batcher = new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
-  }
-
-  /** Counts, from now on, requests slower than `thresholdMs` (for latency guards and latency SLO burn). */
-  trackLatencyAbove(thresholdMs: number): void {
-    if (!this.thresholds.includes(thresholdMs)) this.thresholds.push(thresholdMs);
   }
 
   add(outcome: HttpOutcome): void {
     this.requests++;
     if (!outcome.ok) this.errors++;
-    this.latency.record(outcome.latencyMs);
     const bucket = this.bucketFor(outcome.t);
     if (bucket) {
       bucket.total++;
-      if (outcome.ok) {
-        bucket.ok++;
-        bucket.okByRegion.set(outcome.region, (bucket.okByRegion.get(outcome.region) ?? 0) + 1);
+      if (!outcome.ok) bucket.failed++;
+      for (let index = 0; index < this.thresholdsMs.length; index++) {
+        if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
-      this.thresholds.forEach((threshold, index) => {
-        if (!outcome.ok || outcome.latencyMs > threshold) bucket.slowOrFailed[index] = (bucket.slowOrFailed[index] ?? 0) + 1;
-      });
     }
-    this.batcher.push([
-      Math.round(outcome.t * 10) / 10,
-      Math.round(outcome.latencyMs * 10) / 10,
-      outcome.status,
-      outcome.ok ? 1 : 0,
-      outcome.error,
-      outcome.region,
-    ]);
+    this.batcher.push([tenths(outcome.t), tenths(outcome.latencyMs), outcome.status, outcome.ok ? 1 : 0, outcome.error, outcome.region]);
   }
 
-  /**
-   * Success ratio of requests due in [from, to), null when none. With `region`, a success
-   * counts only when that region served it; a failure has no region, so it counts against
-   * every region.
-   */
-  ratioBetween(from: number, to: number, region?: string): { ratio: number | null; count: number } {
-    let ok = 0;
+  /** Requests due in [from, to), and the failed ones among them. */
+  countsBetween(from: number, to: number): { count: number; failed: number } {
     let count = 0;
+    let failed = 0;
     this.forEachBucket(from, to, (bucket) => {
-      const okHere = region === undefined ? bucket.ok : (bucket.okByRegion.get(region) ?? 0);
-      count += bucket.total - bucket.ok + okHere;
-      ok += okHere;
+      count += bucket.total;
+      failed += bucket.failed;
     });
-    return { ratio: count === 0 ? null : ok / count, count };
+    return { count, failed };
+  }
+
+  /** Success ratio of requests due in [from, to), null when none. */
+  ratioBetween(from: number, to: number): { ratio: number | null; count: number } {
+    const { count, failed } = this.countsBetween(from, to);
+    return { ratio: count === 0 ? null : (count - failed) / count, count };
   }
 
   /** Of requests due in [from, to): how many, and how many failed or took longer than a tracked threshold. */
   slowerThanBetween(thresholdMs: number, from: number, to: number): { slowOrFailed: number; count: number } {
-    const index = this.thresholds.indexOf(thresholdMs);
+    const index = this.thresholdsMs.indexOf(thresholdMs);
     if (index < 0) throw new Error(`latency threshold ${thresholdMs} ms is not tracked by probe ${this.probe}`);
     let slowOrFailed = 0;
     let count = 0;
     this.forEachBucket(from, to, (bucket) => {
       count += bucket.total;
-      slowOrFailed += bucket.slowOrFailed[index] ?? 0;
+      slowOrFailed += bucket.slowOrFailed[index];
     });
     return { slowOrFailed, count };
   }
@@ -107,15 +90,14 @@ export class TrafficRecorder {
     const index = slot % bucketCount;
     let bucket = this.ring[index];
     if (!bucket) {
-      bucket = { slot, total: 0, ok: 0, okByRegion: new Map(), slowOrFailed: [] };
+      bucket = { slot, total: 0, failed: 0, slowOrFailed: this.thresholdsMs.map(() => 0) };
       this.ring[index] = bucket;
     } else if (bucket.slot !== slot) {
       if (bucket.slot > slot) return null;
       bucket.slot = slot;
       bucket.total = 0;
-      bucket.ok = 0;
-      bucket.okByRegion.clear();
-      bucket.slowOrFailed = [];
+      bucket.failed = 0;
+      bucket.slowOrFailed.fill(0);
     }
     return bucket;
   }

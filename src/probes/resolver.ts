@@ -2,9 +2,15 @@ import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { now } from '../engine/clock';
 
-export interface DnsServerAddress {
+/** A DNS server to ask: the lab's, or any. */
+export interface DnsServer {
   host: string;
   port: number;
+}
+
+/** host:port as resolvers and messages take it, an IPv6 host in brackets (else its port is lost). */
+export function formatDnsServer(server: DnsServer): string {
+  return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
 
 /**
@@ -19,8 +25,8 @@ export class CachingResolver {
   private readonly cache = new Map<string, { addresses: string[]; expiresAt: number }>();
   private readonly pending = new Map<string, Promise<string[]>>();
 
-  constructor(server: DnsServerAddress | null, private readonly options: { stickyMs?: number } = {}) {
-    if (server) this.resolver.setServers([`${server.host}:${server.port}`]);
+  constructor(server: DnsServer | null, private readonly options: { stickyMs?: number } = {}) {
+    if (server) this.resolver.setServers([formatDnsServer(server)]);
   }
 
   async resolve(name: string): Promise<string[]> {

@@ -21,6 +21,16 @@ export function labDatabaseUrls(lab: RunningLab): Record<string, string> {
   return urls;
 }
 
+/** A probe's `connection`/`sql`: a name the lab target gives a database (writer, db-<region>), or a postgres:// URL as it is. */
+export function databaseUrlFor(name: string, lab: RunningLab | null): string {
+  return (lab && labDatabaseUrls(lab)[name]) ?? name;
+}
+
+/** For plans: a URL without its password, or the named database of the target. */
+export function describeDatabase(name: string): string {
+  return /^postgres/.test(name) ? redactUrl(name) : `the target's ${name} database`;
+}
+
 /** The password a connection uses: the URL's, else PGPASSWORD (which pg reads itself). */
 function passwordOf(url: URL): string | undefined {
   if (url.password) return decodeURIComponent(url.password);

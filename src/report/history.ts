@@ -1,6 +1,7 @@
+import { errorMessage } from '../experiment/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJournal } from '../engine/journal';
+import { journalFileName, readJournal } from '../engine/journal';
 import { formatDuration } from '../experiment/duration';
 import { chartWidth, palette, type ChartSpec } from './html/charts';
 import { escapeHtml, htmlDocument, statusWord } from './html/page';
@@ -47,13 +48,13 @@ export function collectHistory(dir: string, now = new Date()): History {
   const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory()) continue;
-    const journal = path.join(dir, entry.name, 'journal.ndjson');
+    const journal = path.join(dir, entry.name, journalFileName);
     if (!fs.existsSync(journal)) continue;
     let summary: RunSummary;
     try {
       summary = buildSummary(readJournal(journal));
     } catch (error) {
-      skipped.push({ dir: entry.name, reason: error instanceof Error ? error.message : String(error) });
+      skipped.push({ dir: entry.name, reason: errorMessage(error) });
       continue;
     }
     const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };

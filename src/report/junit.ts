@@ -11,7 +11,8 @@ import type { RunSummary } from './summary';
 export function renderJunit(summary: RunSummary): string {
   const seconds = summary.durationMs === null ? 0 : summary.durationMs / 1000;
   const classname = `gameday.${summary.experiment}`;
-  const cases = objectivesOf(summary).map((objective) => {
+  const objectives = objectivesOf(summary);
+  const cases = objectives.map((objective) => {
     const detail = `measured: ${objective.measured}\nobjective: ${objective.objective}`;
     const message = `${objective.name}: ${objective.measured} (objective ${objective.objective})`;
     const outcome =
@@ -22,11 +23,12 @@ export function renderJunit(summary: RunSummary): string {
           : `<error message="${attr(`${objective.name}: not measured (objective ${objective.objective})`)}" type="not-measured">${text(`${detail}\nrun: ${summary.status}: ${summary.reason}`)}</error>`;
     return testcase(classname, objective.name, outcome);
   });
-  if (summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running') {
+  const stoppedEarly = summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running';
+  if (stoppedEarly) {
     cases.push(testcase(classname, 'run', `<error message="${attr(`run ${summary.status}: ${summary.reason}`)}" type="${summary.status}">${text(summary.errors.join('\n') || summary.reason)}</error>`));
   }
-  const failures = cases.filter((entry) => entry.includes('<failure')).length;
-  const errors = cases.filter((entry) => entry.includes('<error')).length;
+  const failures = objectives.filter((objective) => objective.met === false).length;
+  const errors = objectives.filter((objective) => objective.met === null).length + (stoppedEarly ? 1 : 0);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
   const properties = [
     ['run-id', summary.runId],

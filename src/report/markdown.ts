@@ -1,4 +1,6 @@
 import { formatDuration } from '../experiment/duration';
+import type { SloMetric } from '../experiment/thresholds';
+import { formatBurn, formatPercent, rtoMeasured } from './objectives';
 import { formatRatio, type RunSummary } from './summary';
 
 const statusBadge: Record<RunSummary['status'], string> = {
@@ -25,12 +27,14 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push('## Objectives', '');
   lines.push('| objective | measured | target | met |');
   lines.push('|---|---|---|---|');
-  lines.push(`| RTO (client-observed) | ${rtoMeasured(summary)} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
+  // Terser than objectivesOf's wording (a table for engineers), judged the same: `met` comes from the summary.
+  lines.push(`| RTO (client-observed) | ${escapePipes(rtoMeasured(summary.rto))} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
   const rpo = summary.rpo;
   if (rpo) lines.push(`| RPO (write ledger) | ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} | ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`);
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
-      lines.push(`| SLO ${slo.name}: ${threshold.metric} | ${sloMeasured(threshold.metric, threshold.measured)} | ${threshold.text.replace(threshold.metric, '')} | ${metMark(threshold.met)} |`);
+      // The text is metric, comparison, bound ('budget<5%'): the target column is what follows the metric.
+      lines.push(`| SLO ${slo.name}: ${threshold.metric} | ${sloMeasured(threshold.metric, threshold.measured)} | ${threshold.text.slice(threshold.metric.length)} | ${metMark(threshold.met)} |`);
     }
   }
   const after = summary.steadyState.after;
@@ -92,10 +96,10 @@ export function renderMarkdown(summary: RunSummary): string {
   return lines.join('\n');
 }
 
-function sloMeasured(metric: string, measured: number | null): string {
+function sloMeasured(metric: SloMetric, measured: number | null): string {
   if (measured === null) return 'not measured';
-  if (metric === 'budget') return `${measured}%`;
-  if (metric === 'burn') return `${measured}x`;
+  if (metric === 'budget') return formatPercent(measured);
+  if (metric === 'burn') return formatBurn(measured);
   return `${measured} fired`;
 }
 
@@ -107,9 +111,9 @@ function sloSection(summary: RunSummary): string[] {
   for (const slo of summary.slos) {
     const what = slo.sli === 'latency' ? `${slo.objective}% within ${formatDuration(slo.thresholdMs ?? 0)}` : `${slo.objective}% available`;
     const fired = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} ×${alert.factor} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
-    const burn = (value: number | null) => (value === null ? '—' : `${value}x`);
+    const burn = (value: number | null) => (value === null ? '—' : formatBurn(value));
     lines.push(
-      `| ${slo.name} | ${what} | ${slo.window} | ${slo.badEvents} / ${slo.events} | ${slo.budgetConsumedPct === null ? '—' : `${slo.budgetConsumedPct}%`} | ${burn(slo.burnRate)} | ${burn(slo.peakBurnRate)} (${formatDuration(slo.burnWindowMs)} window) | ${fired.length > 0 ? fired.join('; ') : 'none'} |`,
+      `| ${slo.name} | ${what} | ${slo.window} | ${slo.badEvents} / ${slo.events} | ${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)} | ${burn(slo.burnRate)} | ${burn(slo.peakBurnRate)} (${formatDuration(slo.burnWindowMs)} window) | ${fired.length > 0 ? fired.join('; ') : 'none'} |`,
     );
   }
   lines.push('', `Assumption: ${summary.slos[0].assumption}.`, '');
@@ -148,12 +152,6 @@ function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
   return lines;
 }
 
-function rtoMeasured(summary: RunSummary): string {
-  const rto = summary.rto;
-  if (rto.ms !== null) return formatDuration(rto.ms);
-  if (rto.recovered === false) return `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;
-  return rto.note ?? 'n/a';
-}
 
 function metMark(met: boolean | null): string {
   return met === null ? '—' : met ? 'yes' : '**no**';

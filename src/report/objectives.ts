@@ -30,7 +30,7 @@ export function objectivesOf(summary: RunSummary): Objective[] {
       name: 'RPO (write ledger)',
       measured: `${measured}${rpo.splitBrain ? ', split brain' : ''}`,
       objective: `≤ ${formatDuration(rpo.objectiveMs)}, no split brain`,
-      met: rpo.ms === null ? null : rpo.met,
+      met: rpo.met,
     });
   }
   for (const slo of summary.slos) {
@@ -72,9 +72,14 @@ export function describeSloMeasure(metric: SloMetric, measured: number | null): 
   if (measured === null) return 'no requests to measure';
   switch (metric) {
     case 'budget': return `${formatPercent(measured)} of the budget burned`;
-    case 'burn': return `peak burn rate ${Number(measured.toPrecision(3))}x`;
+    case 'burn': return `peak burn rate ${formatBurn(measured)}`;
     case 'alerts': return `${measured} alert pair${measured === 1 ? '' : 's'} fired`;
   }
+}
+
+/** Burn rates to 3 significant digits: 93.7x, 0.214x. */
+export function formatBurn(rate: number): string {
+  return `${Number(rate.toPrecision(3))}x`;
 }
 
 /** Budget percentages span 0.001% to 1000%: enough digits to tell them apart, no more. */

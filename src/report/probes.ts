@@ -1,5 +1,7 @@
 import type { EventOf, JournalEvent } from '../engine/events';
 import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
+import { successRatioOf } from '../measure/ratio';
+import { checkProbeKinds } from '../experiment/schema';
 
 /** A run of consecutive samples with the same outcome; a new one starts where the outcome changed. */
 export interface OutcomeChange {
@@ -44,7 +46,7 @@ export interface DnsValue {
  */
 export function summarizeCheckProbes(events: readonly JournalEvent[], offset: (t: number) => number | null, regionOf: (address: string) => string | undefined): ProbeSummary[] {
   return events
-    .filter((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && (e.kind === 'dns' || e.kind === 'sql' || e.kind === 'function'))
+    .filter((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && (checkProbeKinds as readonly string[]).includes(e.kind))
     .map((started) => {
       const rows = events
         .filter((e): e is EventOf<'check.samples'> => e.type === 'check.samples' && e.probe === started.probe)
@@ -70,7 +72,7 @@ export function summarizeCheckProbes(events: readonly JournalEvent[], offset: (t
         url: started.url,
         requests: rows.length,
         errors,
-        successRatio: rows.length === 0 ? null : Math.round(((rows.length - errors) / rows.length) * 10_000) / 10_000,
+        successRatio: successRatioOf(rows.length, errors),
         latencyMs: summarizeLatency(rows.map((row) => row[1])),
         changes: kept,
         ...(omitted > 0 ? { changesOmitted: omitted } : {}),

@@ -37,7 +37,8 @@ export interface SloSummary {
   budgetConsumedPct: number | null;
   burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
   alerts: Array<{ long: string; short: string; longMs: number; shortMs: number; factor: number; fired: boolean; firedAfterMs: number | null }>;
-  thresholds: Array<{ metric: SloMetric; text: string; measured: number | null; met: boolean | null }>;
+  /** Each threshold as written, its bound (`value`, in the metric's unit), what was measured and whether it holds. */
+  thresholds: Array<{ metric: SloMetric; text: string; value: number; measured: number | null; met: boolean | null }>;
   /** Every threshold met; null without thresholds. */
   met: boolean | null;
   assumption: string;
@@ -87,7 +88,7 @@ export function summarizeSlos(
     const thresholds = (slo.expect ?? defaults ?? []).map((threshold) => {
       // Judged on the figure the report shows, so a reader can check the verdict.
       const measured = round(measuredFor(threshold.metric, result), 4);
-      return { metric: threshold.metric, text: threshold.text, measured, met: measured === null ? null : thresholdMet(threshold, measured) };
+      return { metric: threshold.metric, text: threshold.text, value: threshold.value, measured, met: measured === null ? null : thresholdMet(threshold, measured) };
     });
     return {
       name: slo.name,

@@ -1,6 +1,7 @@
 import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
 import { describeRollback } from '../faults/revert';
 import { LatencyHistogram } from '../measure/histogram';
+import { successRatioOf } from '../measure/ratio';
 import type { LatencySummary } from '../measure/percentiles';
 import { computeRpo, type AckedWrite, type UnackedWrite } from '../measure/rpo';
 import { computeRto, type OutcomeSample, type RtoResult } from '../measure/rto';
@@ -77,7 +78,7 @@ export interface RunSummary {
     /** null when it could not be measured (no read back); see note. */
     ms: number | null;
     objectiveMs: number | null;
-    /** RPO within the objective and no split brain; null without an objective. */
+    /** RPO within the objective and no split brain; null without an objective, or when it could not be measured (ms null). */
     met: boolean | null;
     ackedWrites: number;
     lostWrites: number;
@@ -126,6 +127,8 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
   const started = first(events, 'run.started');
   if (!started) throw new Error('journal has no run.started event');
   const spec = (started.spec ?? {}) as SpecView;
+  /** The target as opened (where it really was), else as declared. */
+  const target = first(events, 'target.opened')?.target ?? started.target;
   const finished = first(events, 'run.finished');
   const observe = first(events, 'observe.started');
   const t0 = observe?.t0 ?? null;
@@ -180,7 +183,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
   const objectiveMs = spec.hypothesis?.rto ?? null;
   const rto = summarizeRto(rtoResult, objectiveMs, criteria, tFault, iso);
   rto.phases = phasesOf(events, tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
-  rto.floorMs = floorOf(events, first(events, 'target.opened')?.target ?? started.target);
+  rto.floorMs = floorOf(events, target);
   const thresholdsByProbe = sloThresholdsByProbe(spec.slos ?? [], trafficName);
   const timelines = t0 === null ? new Map() : timelinesOf(events, t0, thresholdsByProbe);
   const slos = summarizeSlos(spec.slos ?? [], spec.hypothesis?.slo, {
@@ -203,7 +206,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
     experiment: started.experiment,
     description: started.description,
     file: started.file,
-    target: first(events, 'target.opened')?.target ?? started.target,
+    target,
     status: finished?.status ?? 'running',
     reason: finished?.reason ?? 'the run did not finish (interrupted or still running)',
     startedAt: new Date(started.t).toISOString(),
@@ -217,7 +220,7 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
       rate: probeStarted?.rate ?? spec.traffic?.rate ?? 0,
       requests: samples.length,
       errors,
-      successRatio: ratioOf(samples.length, errors),
+      successRatio: successRatioOf(samples.length, errors),
       latencyMs,
       regions,
     },
@@ -233,12 +236,12 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
           url: started.url,
           requests: outcomes.samples.length,
           errors: outcomes.errors,
-          successRatio: ratioOf(outcomes.samples.length, outcomes.errors),
+          successRatio: successRatioOf(outcomes.samples.length, outcomes.errors),
           latencyMs: outcomes.latencyMs,
         };
       })
-      .concat(summarizeCheckProbes(events, offset, regionsByAddress(first(events, 'target.opened')?.target ?? started.target))),
-    rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, (first(events, 'target.opened')?.target ?? started.target).kind),
+      .concat(summarizeCheckProbes(events, offset, regionsByAddress(target))),
+    rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, target.kind),
     slos,
     series: seriesOf(timelines),
     steadyState: { before: steady('before'), after: steady('after') },
@@ -289,10 +292,6 @@ function probeOutcomes(events: readonly JournalEvent[], probe: string) {
   }
   samples.sort((a, b) => a.t - b.t);
   return { samples, latencyMs: latency.summary(), regions, errors };
-}
-
-function ratioOf(requests: number, errors: number): number | null {
-  return requests === 0 ? null : round4((requests - errors) / requests);
 }
 
 function summarizeRto(
@@ -365,7 +364,8 @@ function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | nul
   if (!readBack?.ok) {
     const note = readBack ? `the read back failed after ${readBack.attempts} attempts: ${readBack.error}` : 'the ledger was not read back (the run was interrupted or did not finish)';
     return {
-      ...base, ms: null, met: objectiveMs === null ? null : false, ackedWrites: acked.length, lostWrites: 0, duplicateWrites: 0, splitBrain: false,
+      // Not measured: neither met nor missed here (as an SLO without requests); the verdict counts a declared objective it could not measure as missed.
+      ...base, ms: null, met: null, ackedWrites: acked.length, lostWrites: 0, duplicateWrites: 0, splitBrain: false,
       lostSeqs: [], unconfirmedWrites: 0, staleWriterAcks: 0, writers: [], note,
     };
   }
@@ -430,9 +430,6 @@ export function formatRatio(ratio: number | null): string {
   return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(ratio >= 0.999 && ratio < 1 ? 2 : 1)}%`;
 }
 
-function round4(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
 
 function first<T extends JournalEvent['type']>(events: readonly JournalEvent[], type: T): EventOf<T> | undefined {
   return events.find((event): event is EventOf<T> => event.type === type);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../experiment/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderCharts } from './html/render';
@@ -35,7 +36,7 @@ export async function writeReports(runDir: string, summary: RunSummary, options:
     try {
       await work();
     } catch (error) {
-      outcome.problems.push(`${name} not written: ${error instanceof Error ? error.message : String(error)}`);
+      outcome.problems.push(`${name} not written: ${errorMessage(error)}`);
     }
   };
   const write = (name: string, content: string | Buffer) => {

@@ -105,6 +105,9 @@ export default defineExperiment({
   );
   const result = await runCli(['run', file, '--out', path.join(dir, 'run-4')]);
   assert.is(result.code, 4, result.stderr + result.stdout);
+  // It held the lock (taken before the target opens) and failed at the inject.
+  const types = readJournal(path.join(dir, 'run-4', 'journal.ndjson')).map((event) => event.type);
+  assert.ok(types.includes('target.opened') && types.includes('fault.inject-failed'), types.join(', '));
   assert.not.ok(fs.existsSync(labLockFile(labDir)));
 });
 

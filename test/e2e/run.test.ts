@@ -77,4 +77,15 @@ test('a second Ctrl-C says the rollback is still running and does not abandon it
   assert.not.ok(fs.existsSync(service.downFile), 'the slow rollback completed');
 });
 
+test('failover --dry-run prints the runbook from decide on (an operator-initiated move detects nothing) and does nothing', async () => {
+  const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-dry-run-'));
+  fs.rmdirSync(reports);
+  const result = await runCli(['failover', 'experiments/region-failover.ts', '--dry-run', '--reports', reports]);
+  assert.is(result.code, 0, result.stderr);
+  const steps = result.stdout.split('\n').filter((line) => line.startsWith('  '));
+  assert.equal(steps.map((line) => line.trim().split(', ')[1].split(':')[0]), ['decide', 'fence + promote', 'shift traffic', 'verify', 'notify']);
+  assert.ok(steps.every((line) => line.startsWith('  us-east-1 → eu-west-1, ')), steps.join('\n'));
+  assert.not.ok(fs.existsSync(reports), 'nothing ran');
+});
+
 test.run();

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { AccountGuardError, assertAllowedAccount } from '../../src/aws/account';
 import { AwsClients } from '../../src/aws/clients';
 import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../../src/aws/fis/experiment';
-import { moveWriter } from '../../src/aws/rds';
+import { requestWriterMove } from '../../src/aws/rds';
 import { setHealthCheckInverted } from '../../src/aws/route53';
 
 const awsError = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -106,7 +106,7 @@ test('a concurrent health-check edit is refused by HealthCheckVersion, not overw
 
 test('AccessDenied on FailoverGlobalCluster is reported with the operation and target', async () => {
   rds.on(FailoverGlobalClusterCommand).rejects(awsError('AccessDenied', 'not authorized to perform: rds:FailoverGlobalCluster', 403));
-  const error = (await moveWriter(new RDSClient({ region: 'us-west-2' }), 'global-1', 'arn:aws:rds:us-west-2:123456789012:cluster:db-2', { planned: false }).catch((e: Error) => e)) as Error;
+  const error = (await requestWriterMove(new RDSClient({ region: 'us-west-2' }), 'global-1', 'arn:aws:rds:us-west-2:123456789012:cluster:db-2', false).catch((e: Error) => e)) as Error;
   assert.is(error.message, 'RDS FailoverGlobalCluster to arn:aws:rds:us-west-2:123456789012:cluster:db-2: AccessDenied: not authorized to perform: rds:FailoverGlobalCluster');
 });
 

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileFisTemplate, FisMappingError } from '../../src/aws/fis/compile';
-import { fromIsoDuration, toIsoDuration } from '../../src/aws/iso-duration';
+import { toIsoDuration } from '../../src/aws/iso-duration';
+import { parseIsoDuration } from '../../src/lab/aws/fis/duration';
 import { awsTargetModel, labAwsModel } from '../../src/aws/model';
 
 const lab = labAwsModel(['us-east-1', 'eu-west-1'], 'us-east-1', 'http://127.0.0.1:1');
@@ -18,9 +19,8 @@ test('ISO-8601 durations as FIS writes them', () => {
     [0, 'PT1S'],
   ];
   for (const [ms, iso] of table) assert.is(toIsoDuration(ms), iso, `${ms} ms`);
-  assert.is(fromIsoDuration('PT1H30M'), 5_400_000);
-  assert.is(fromIsoDuration('PT0.5S'), 500);
-  for (const bad of ['PT', '2M', 'P1D', 'PT-1S', 'pt1m']) assert.is(fromIsoDuration(bad), undefined, bad);
+  // What the client writes, the lab's FIS reads back as the same whole seconds.
+  for (const [ms] of table) assert.equal(parseIsoDuration(toIsoDuration(ms)), { ms: Math.max(1, Math.ceil(ms / 1000)) * 1000 }, `${ms} ms`);
 });
 
 test('regionOutage -> aws:network:disrupt-connectivity on the region subnets, tagged, no stop condition', () => {

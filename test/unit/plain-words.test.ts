@@ -49,7 +49,7 @@ function slo(changes: Partial<SloSummary>): SloSummary {
   return {
     name: 'orders', sli: 'availability', objective: 99.9, window: '30d', windowMs: 30 * day, thresholdMs: null, probe: 'traffic', events: 1000, badEvents: 100,
     errorRatio: 0.1, burnRate: 100, peakBurnRate: 100, burnWindowMs: 60_000, budgetConsumedPct: 16.2, burnTimeline: [], alerts: [],
-    thresholds: [{ metric: 'budget', text: 'budget<20%', measured: 16.2, met: true }], met: true, assumption: 'a', ...changes,
+    thresholds: [{ metric: 'budget', text: 'budget<20%', value: 20, measured: 16.2, met: true }], met: true, assumption: 'a', ...changes,
   };
 }
 
@@ -63,7 +63,7 @@ test('the issue\'s sentence: region lost, errors, writes lost, monthly budget, v
 const cases: Array<[string, RunSummary, RegExp]> = [
   ['no ledger: data loss said to be unmeasured, not zero', summary(), /, data loss was not measured \(no write ledger\)\./],
   ['a ledger with nothing lost', summary({ rpo: rpo({ ms: 0, lostWrites: 0 }) }), /no acknowledged write was lost \(objective 1s\)/],
-  ['a ledger that could not read back', summary({ rpo: rpo({ ms: null, note: 'the writer did not answer' }) }), /data loss could not be measured \(the writer did not answer\) \(objective 1s\)/],
+  ['a ledger that could not read back', summary({ rpo: rpo({ ms: null, met: null, note: 'the writer did not answer' }) }), /data loss could not be measured \(the writer did not answer\) \(objective 1s\)/],
   ['split brain', summary({ rpo: rpo({ splitBrain: true }) }), /acknowledged writes; objective 1s\) and two writers accepted writes \(split brain\)/],
   ['clients never recovered', summary({ rto: { ms: null, recovered: false, atLeastMs: 90_000, met: false } }), /customers had still not recovered when the drill ended, after at least 1m30s \(objective 1m\)/],
   ['RTO zero', summary({ rto: { ms: 0 } }), /customers saw no lasting errors/],
@@ -80,7 +80,7 @@ for (const [name, input, expected] of cases) {
 }
 
 test('objectives: one per declared objective, unmeasured ones are neither met nor missed', () => {
-  const objectives = objectivesOf(summary({ rpo: rpo({ ms: null }), slos: [slo({ thresholds: [{ metric: 'budget', text: 'budget<20%', measured: null, met: null }, { metric: 'burn', text: 'burn<10', measured: 100, met: false }] })] }));
+  const objectives = objectivesOf(summary({ rpo: rpo({ ms: null, met: null }), slos: [slo({ thresholds: [{ metric: 'budget', text: 'budget<20%', value: 20, measured: null, met: null }, { metric: 'burn', text: 'burn<10', value: 10, measured: 100, met: false }] })] }));
   assert.equal(objectives.map((objective) => [objective.id, objective.met]), [
     ['rto', true],
     ['rpo', null],

@@ -19,19 +19,18 @@ test('windows count requests by due time, to 100 ms', () => {
   recorder.close();
 });
 
-test('by region: a success elsewhere does not count, a failure counts against every region', () => {
+test('counts and ratio agree, whichever region served', () => {
   const recorder = new TrafficRecorder(journal, 'traffic');
   recorder.add(outcome(1_000, true, 10, 'us-east-1'));
   recorder.add(outcome(1_010, true, 10, 'eu-west-1'));
   recorder.add(outcome(1_020, false));
-  assert.equal(recorder.ratioBetween(1_000, 1_100, 'eu-west-1'), { ratio: 0.5, count: 2 });
+  assert.equal(recorder.countsBetween(1_000, 1_100), { count: 3, failed: 1 });
   assert.equal(recorder.ratioBetween(1_000, 1_100), { ratio: 2 / 3, count: 3 });
   recorder.close();
 });
 
 test('latency thresholds count failures and slower requests; untracked thresholds are an error', () => {
-  const recorder = new TrafficRecorder(journal, 'traffic');
-  recorder.trackLatencyAbove(100);
+  const recorder = new TrafficRecorder(journal, 'traffic', [100]);
   recorder.add(outcome(0, true, 50));
   recorder.add(outcome(10, true, 150));
   recorder.add(outcome(20, false, 5));

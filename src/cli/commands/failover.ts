@@ -1,4 +1,4 @@
-import { planExperiment } from '../../engine/plan';
+import { runbookPlan } from '../../engine/plan';
 import { loadExperiment } from '../../experiment/loader';
 import { UsageError } from '../output';
 import { runWithProgress } from './run';
@@ -18,9 +18,10 @@ export async function failoverCommand(file: string, options: FailoverCommandOpti
   const experiment = loadExperiment(file);
   if (!experiment.failover) throw new UsageError(`${experiment.file} has no failover runbook (add failover: {...})`);
   if (options.dryRun) {
-    const steps = planExperiment(experiment).filter((step) => step.action.startsWith('failover '));
+    // Operator-initiated: nothing to detect.
+    const runbook = runbookPlan(experiment)!;
     process.stdout.write(`failover runbook of ${experiment.name} (${experiment.file}); dry run, nothing done\n\n`);
-    for (const step of steps) if (!step.action.includes('detect:') && !step.action.startsWith('failback')) process.stdout.write(`  ${step.action.replace(/^failover /, '')}\n`);
+    for (const step of runbook.steps) if (!step.detect) process.stdout.write(`  ${runbook.from} → ${runbook.to}, ${step.action}\n`);
     return 0;
   }
   return runWithProgress(experiment, `failover-${experiment.name}`, options, { failoverOnly: true, trafficShift: options.shift });

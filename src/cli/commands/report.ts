@@ -1,3 +1,4 @@
+import { errorMessage } from '../../experiment/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJournal } from '../../engine/journal';
@@ -41,7 +42,7 @@ export async function reportCommand(runDir: string | undefined, options: ReportC
   try {
     summary = buildSummary(readJournal(journal));
   } catch (error) {
-    throw new UsageError(`${journal}: not a run journal: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`${journal}: not a run journal: ${errorMessage(error)}`);
   }
   const outcome = await writeReports(runDir, summary, { pdf: options.pdf });
   for (const problem of outcome.problems) process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);

@@ -6,13 +6,12 @@ import { newRunId } from '../../engine/run-id';
 import { formatDuration } from '../../experiment/duration';
 import { loadExperiment } from '../../experiment/loader';
 import type { RunSummary } from '../../report/summary';
-import { formatPercent } from '../../report/objectives';
+import { formatBurn, formatPercent, rtoMeasured } from '../../report/objectives';
 import { reportFiles } from '../../report/write';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
-import { assertConsent } from '../../engine/guardrails';
 
 export interface RunCommandOptions {
   out?: string;
@@ -42,19 +41,20 @@ export async function runWithProgress(
   format: (summary: RunSummary) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
-  // Before the first line of progress: a refused run must not look as if it started.
-  assertConsent(experiment, consent, mode.failoverOnly ? 'failover' : 'run');
   const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const progress = new ProgressDisplay();
   const interrupt = interruptController((message) => progress.line(message));
-  progress.line(`running ${label} -> ${shownPath(runDir)}`);
   try {
     const result = await runExperiment(experiment, {
       runId,
       runDir,
       signal: interrupt.signal,
-      onEvent: (event) => progress.onEvent(event),
+      onEvent: (event) => {
+        // Printed once the engine has started the run: one it refuses (no consent) must not look as if it started.
+        if (event.type === 'run.started') progress.line(`running ${label} -> ${shownPath(runDir)}`);
+        progress.onEvent(event);
+      },
       approve: approver(options.approve),
       consent,
       reports: { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY },
@@ -77,8 +77,7 @@ function resultText(summary: RunSummary): string {
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
   const rto = summary.rto;
   if (rto.ms !== null || rto.recovered === false) {
-    const measured = rto.ms !== null ? formatDuration(rto.ms) : `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;
-    lines.push(`  RTO ${measured}${rto.objectiveMs !== null ? ` (objective ${formatDuration(rto.objectiveMs)}, ${rto.met ? 'met' : 'MISSED'})` : ''}`);
+    lines.push(`  RTO ${rtoMeasured(rto)}${rto.objectiveMs !== null ? ` (objective ${formatDuration(rto.objectiveMs)}, ${rto.met ? 'met' : 'MISSED'})` : ''}`);
   }
   if (rto.phases) lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}${rto.floorMs !== null ? ` (floor ${formatDuration(rto.floorMs)})` : ''}`);
   const rpo = summary.rpo;
@@ -90,7 +89,7 @@ function resultText(summary: RunSummary): string {
     const pages = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
     const judged = slo.thresholds.length > 0 ? ` (${slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`).join(', ')})` : '';
     lines.push(
-      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${formatPercent(slo.budgetConsumedPct)} of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate === null ? '—' : `${Number(slo.peakBurnRate.toPrecision(3))}x`}, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
+      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${formatPercent(slo.budgetConsumedPct)} of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate === null ? '—' : formatBurn(slo.peakBurnRate)}, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
     );
   }
   if (summary.failover) lines.push(`  failover ${summary.failover.from} → ${summary.failover.to}: ${summary.failover.ok ? 'completed' : `FAILED (${summary.failover.reason})`}`);

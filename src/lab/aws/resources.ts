@@ -49,13 +49,3 @@ export function labResources(region: string, index: number): LabRegionResources 
 }
 
 export const labGlobalClusterArn = `arn:aws:rds::${labAccountId}:global-cluster:${labGlobalClusterId}`;
-
-/** Which lab region an ARN belongs to, or undefined when it names no lab resource. */
-export function regionOfArn(arn: string, regions: readonly LabRegionResources[]): string | undefined {
-  for (const resources of regions) {
-    if ([resources.subnetArn, resources.instanceArn, resources.ecsTaskArn, resources.eksPodArn, resources.dbClusterArn, resources.dbInstanceArn].includes(arn)) {
-      return resources.region;
-    }
-  }
-  return undefined;
-}

@@ -1,4 +1,3 @@
-import { parseThreshold } from '../../experiment/thresholds';
 import type { RunSummary } from '../summary';
 
 /**
@@ -268,12 +267,12 @@ export function ledgerChart(summary: RunSummary): ChartSpec | null {
 export function budgetChart(summary: RunSummary): ChartSpec | null {
   if (summary.slos.length === 0) return null;
   const rows = summary.slos.map((slo) => {
-    const limit = slo.thresholds.map((threshold) => parseThreshold(threshold.text)).find((threshold) => typeof threshold !== 'string' && threshold.metric === 'budget');
+    const limit = slo.thresholds.find((threshold) => threshold.metric === 'budget');
     return {
       slo: slo.name,
       budget: slo.budgetConsumedPct ?? 0,
       measured: slo.budgetConsumedPct !== null,
-      limit: limit && typeof limit !== 'string' ? limit.value : null,
+      limit: limit ? limit.value : null,
       met: slo.met,
     };
   });

@@ -1,6 +1,6 @@
 import type { RunSummary } from '../summary';
 import { runCharts } from './charts';
-import { renderRunPage, type RenderedCharts } from './page';
+import type { RenderedCharts } from './page';
 import { renderSvg } from './vega';
 
 /** Every chart of the run report as inline SVG; rendered once, shared by report.html and the PDF page. */
@@ -9,7 +9,3 @@ export async function renderCharts(summary: RunSummary): Promise<RenderedCharts>
   return Object.fromEntries(entries) as RenderedCharts;
 }
 
-/** report.html (or its one-page leadership variant). */
-export async function renderRunHtml(summary: RunSummary, variant: 'full' | 'leadership' = 'full'): Promise<string> {
-  return renderRunPage(summary, await renderCharts(summary), variant);
-}

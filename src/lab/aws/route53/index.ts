@@ -1,5 +1,5 @@
 import type { AwsServiceFactory } from '../handler';
-import { route53Handler, type Route53HandlerOptions } from './server';
+import { route53Handler } from './server';
 
 /**
  * The lab's Route 53: serve it on the control endpoint with
@@ -7,12 +7,6 @@ import { route53Handler, type Route53HandlerOptions } from './server';
  * `route53`), then drive it with the official `Route53Client` pointed at that endpoint.
  */
 export const createRoute53Handler: AwsServiceFactory = (lab) => route53Handler(lab);
-
-/** The same, with options (e.g. how long a change stays PENDING). */
-export const configureRoute53Handler =
-  (options: Route53HandlerOptions): AwsServiceFactory =>
-  (lab) =>
-    route53Handler(lab, options);
 
 export type { Route53HandlerOptions } from './server';
 export { Route53Error, type Route53ErrorCode } from './errors';
