@@ -69,9 +69,9 @@ type StartLab = typeof import('../src/lab/manager').startLab;
 export interface ProbeModules {
   HttpTraffic: typeof import('../src/probes/http').HttpTraffic;
   TrafficRecorder: typeof import('../src/probes/recorder').TrafficRecorder;
-  Journal: typeof import('../src/engine/journal').Journal;
+  Journal: typeof import('../src/core/journal').Journal;
   httpProbeSchema: typeof import('../src/experiment/schema').httpProbeSchema;
-  now: typeof import('../src/engine/clock').now;
+  now: typeof import('../src/core/clock').now;
 }
 
 export function probeModules(root: string): ProbeModules {

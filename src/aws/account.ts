@@ -1,12 +1,8 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientConfig, describeAwsError, type AwsConnection } from './clients';
+import { GamedayError } from '../core/errors';
 
-export class AccountGuardError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AccountGuardError';
-  }
-}
+export class AccountGuardError extends GamedayError {}
 
 /**
  * The account the credentials act in must be on the experiment's allow-list: a drill

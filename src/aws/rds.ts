@@ -6,13 +6,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { describeAwsError } from './clients';
+import { GamedayError } from '../core/errors';
 
-export class RdsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RdsError';
-  }
-}
+export class RdsError extends GamedayError {}
 
 export async function describeGlobalCluster(rds: RDSClient, globalClusterId: string): Promise<GlobalCluster> {
   try {

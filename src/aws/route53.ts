@@ -1,12 +1,8 @@
 import { GetHealthCheckCommand, UpdateHealthCheckCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import { describeAwsError } from './clients';
+import { GamedayError } from '../core/errors';
 
-export class Route53Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Route53Error';
-  }
-}
+export class Route53Error extends GamedayError {}
 
 /**
  * Sets a health check's Inverted flag with optimistic locking (HealthCheckVersion): a

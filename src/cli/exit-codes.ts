@@ -1,4 +1,4 @@
-import type { RunStatus } from '../engine/events';
+import type { RunStatus } from '../core/events';
 
 /** The contract with CI: these numbers never change meaning. */
 export const exitCodes = {

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { gamedayVersion } from '../version';
+import { gamedayVersion } from '../core/version';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { gateCommand } from './commands/gate';

@@ -1,14 +1,11 @@
-import { ExperimentValidationError, formatIssue, errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
+import { ExperimentValidationError, formatIssue } from '../experiment/errors';
 import { exitCodes } from './exit-codes';
 import { ConsentRequiredError } from '../engine/guardrails';
+import { GamedayError } from '../core/errors';
 
 /** Thrown by commands for a bad invocation (exit 2), printed without a stack. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends GamedayError {}
 
 /**
  * The one place that turns failures into messages and exit codes. Known errors get a

@@ -1,5 +1,5 @@
-import type { JournalEvent } from '../engine/events';
-import { formatDuration } from '../experiment/duration';
+import type { JournalEvent } from '../core/events';
+import { formatDuration } from '../core/duration';
 
 interface ProgressState {
   phase: string;

@@ -1,4 +1,4 @@
-import { Redactor } from '../engine/redact';
+import { Redactor } from '../core/redact';
 
 /**
  * Everything the CLI prints goes through the redactor: validation messages quote the

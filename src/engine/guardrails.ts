@@ -1,4 +1,5 @@
 import type { Experiment } from '../experiment/validate';
+import { GamedayError } from '../core/errors';
 
 /**
  * A drill against a real AWS account breaks real things, so it never starts by accident:
@@ -14,12 +15,7 @@ export interface Consent {
 }
 
 /** Refused: nothing ran. The CLI maps this to exit 2, like any other invocation it will not carry out. */
-export class ConsentRequiredError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConsentRequiredError';
-  }
-}
+export class ConsentRequiredError extends GamedayError {}
 
 export function assertConsent(experiment: Experiment, consent: Consent, command: string): void {
   const target = experiment.target;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ManagedExperiment } from '../aws/fis/experiment';
-import { isProcessAlive } from '../lab/state';
+import { isProcessAlive, processStartTime } from '../core/process';
+import { GamedayError } from '../core/errors';
 
 /**
  * One run per target at a time. Two drills injecting into the same lab or service at
@@ -40,13 +41,12 @@ export interface HeldLock {
 }
 
 /** Another live run holds the target. */
-export class LockHeldError extends Error {
+export class LockHeldError extends GamedayError {
   constructor(
     readonly holder: LockHolder,
     readonly file: string,
   ) {
     super(`${holder.target} is in use by ${describeHolder(holder)}; nothing was injected. Wait for it to finish${holder.host === os.hostname() ? '' : `, or if that run is gone from ${holder.host}, remove ${file}`}`);
-    this.name = 'LockHeldError';
   }
 }
 
@@ -168,16 +168,6 @@ function removeIfUnchanged(file: string, judged: LockHolder | null): boolean {
   return false;
 }
 
-/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
-function processStartTime(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * An AWS account has no file to lock, so the marker is what gameday leaves there anyway:
  * its FIS experiments, tagged gameday:managed-by. One still active in any target region
@@ -193,12 +183,7 @@ export async function assertNoActiveAwsRun(listActive: (region: string) => Promi
   }
 }
 
-export class AwsTargetBusyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AwsTargetBusyError';
-  }
-}
+export class AwsTargetBusyError extends GamedayError {}
 
 /**
  * `gameday recover` of a dead run also removes that run's lock, so the target is free

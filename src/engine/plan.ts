@@ -1,4 +1,4 @@
-import { formatDuration } from '../experiment/duration';
+import { formatDuration } from '../core/duration';
 import { describeStopCondition } from './stop-conditions';
 import { heldForMs, type Experiment } from '../experiment/validate';
 import { faultKindOf } from '../faults';

@@ -1,12 +1,13 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeRollback, revertRecord } from '../faults/revert';
-import type { EventOf, JournalEvent, RollbackRecord } from './events';
-import { Journal, journalFileName, readJournal } from './journal';
-import { isProcessAlive } from '../lab/state';
+import type { EventOf, JournalEvent, RollbackRecord } from '../core/events';
+import { Journal, journalFileName, readJournal } from '../core/journal';
+import { isProcessAlive } from '../core/process';
 import { endpointsLockFile, labLockFile, releaseLockOfDeadRun } from './lock';
+import { GamedayError } from '../core/errors';
 
 export interface RecoveredFault {
   fault: string;
@@ -121,9 +122,4 @@ function sameHost(host: string): boolean {
   return host === os.hostname();
 }
 
-export class RecoverError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RecoverError';
-  }
-}
+export class RecoverError extends GamedayError {}

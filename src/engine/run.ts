@@ -1,4 +1,4 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
 import os from 'node:os';
 import { heldForMs, type Experiment, type ResolvedFault } from '../experiment/validate';
 import { faultKindOf } from '../faults';
@@ -21,13 +21,13 @@ import { AwsTargetBusyError, describeHolder, LockHeldError } from './lock';
 import { assertConsent, type Consent } from './guardrails';
 import { writeReports, type ReportOptions, type ReportOutcome } from '../report/write';
 import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
-import { now, sleep } from './clock';
-import type { JournalEvent, RunStatus } from './events';
-import { Journal } from './journal';
-import { RollbackStack } from './rollback';
+import { now, sleep } from '../core/clock';
+import type { JournalEvent, RunStatus } from '../core/events';
+import { Journal } from '../core/journal';
+import { RollbackStack } from '../core/rollback';
 import { trackedLatencyThresholds, watchStopConditions } from './stop-conditions';
 import { describeSloMeasure } from '../report/objectives';
-import { gamedayVersion } from '../version';
+import { gamedayVersion } from '../core/version';
 
 export interface RunOptions {
   runId: string;

@@ -1,7 +1,7 @@
 import type { Slo, StopCondition } from '../experiment/schema';
 import type { TrafficRecorder } from '../probes/recorder';
-import { now } from './clock';
-import { describeCommandFailure, runCommand } from './shell';
+import { now } from '../core/clock';
+import { describeCommandFailure, runCommand } from '../core/shell';
 
 export interface StopWatchContext {
   /** The recorder of an http probe by name; undefined names the traffic. */

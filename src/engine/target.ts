@@ -9,6 +9,7 @@ import { resolveLabDir } from '../lab/state';
 import { labNames } from '../lab/topology';
 import { activeManagedExperiments } from '../aws/fis/experiment';
 import { acquireLock, assertNoActiveAwsRun, endpointsLockFile, labLockFile, type HeldLock, type LockRequest } from './lock';
+import { GamedayError } from '../core/errors';
 
 /**
  * A target opened for one run: the URLs probes may hit by name, the DNS server clients
@@ -33,12 +34,7 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
-export class TargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TargetError';
-  }
-}
+export class TargetError extends GamedayError {}
 
 /**
  * Opens the target for one run and takes it: the second run against the same target is

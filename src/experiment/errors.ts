@@ -1,3 +1,4 @@
+import { GamedayError } from '../core/errors';
 /** One problem in an experiment file: where it is and what is valid. */
 export interface ExperimentIssue {
   file: string;
@@ -7,18 +8,12 @@ export interface ExperimentIssue {
 }
 
 /** The experiment file is invalid; nothing may run. The CLI maps this to exit code 2. */
-export class ExperimentValidationError extends Error {
+export class ExperimentValidationError extends GamedayError {
   constructor(readonly issues: ExperimentIssue[]) {
     super(issues.map(formatIssue).join('\n'));
-    this.name = 'ExperimentValidationError';
   }
 }
 
 export function formatIssue(issue: ExperimentIssue): string {
   return issue.path ? `${issue.file}: ${issue.path}: ${issue.message}` : `${issue.file}: ${issue.message}`;
-}
-
-/** What to say of anything thrown: its message, or the value itself. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationHint, formatDuration, tryParseDuration } from './duration';
+import { durationHint, formatDuration, tryParseDuration } from '../core/duration';
 import { inclusiveMs, parseThreshold, thresholdHint, type SloMetric, type Threshold } from './thresholds';
 
 /**

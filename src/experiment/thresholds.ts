@@ -1,4 +1,4 @@
-import { tryParseDuration } from './duration';
+import { tryParseDuration } from '../core/duration';
 
 /**
  * Thresholds in k6's short form: 'budget<5%', 'burn<=14.4', 'alerts<1', 'rto<30s',

@@ -1,4 +1,4 @@
-import { describeCommandFailure, runCommand } from '../engine/shell';
+import { describeCommandFailure, runCommand } from '../core/shell';
 import type { FailoverHook } from '../experiment/schema';
 
 export function hookName(hook: FailoverHook, index: number, prefix = 'warm'): string {

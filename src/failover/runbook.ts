@@ -1,4 +1,4 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
 import { formatDnsServer } from '../probes/resolver';
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { describeGlobalCluster, isSettledWriter, RdsError, requestWriterMove, writerArn } from '../aws/rds';
@@ -7,9 +7,9 @@ import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel, ResourceSelector } from '../aws/model';
-import { now, sleep } from '../engine/clock';
-import type { RollbackRecord } from '../engine/events';
-import type { Journal } from '../engine/journal';
+import { now, sleep } from '../core/clock';
+import type { RollbackRecord } from '../core/events';
+import type { Journal } from '../core/journal';
 import type { TargetSession } from '../engine/target';
 import { trafficShiftOf, type FailoverSpec } from '../experiment/schema';
 import type { RunbookMarks } from '../measure/phases';

@@ -1,4 +1,4 @@
-import { describeCommandFailure, runCommand } from '../engine/shell';
+import { describeCommandFailure, runCommand } from '../core/shell';
 import type { ExecFault } from '../experiment/schema';
 import { FaultError, type FaultKind } from './types';
 

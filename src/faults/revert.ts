@@ -1,8 +1,8 @@
-import type { RollbackRecord } from '../engine/events';
-import { describeCommandFailure, runCommand } from '../engine/shell';
+import type { RollbackRecord } from '../core/events';
+import { describeCommandFailure, runCommand } from '../core/shell';
 import { performLabRequests } from './lab/requests';
 import { FaultError } from './types';
-import { redactedMarker } from '../engine/redact';
+import { redactedMarker } from '../core/redact';
 import { AwsClients } from '../aws/clients';
 import { stopAndDelete } from '../aws/fis/experiment';
 import { setHealthCheckInverted } from '../aws/route53';

@@ -1,7 +1,8 @@
-import type { RollbackRecord } from '../engine/events';
+import type { RollbackRecord } from '../core/events';
 import type { TargetSession } from '../engine/target';
 import type { ResolvedFault } from '../experiment/validate';
 import type { AwsModel } from '../aws/model';
+import { GamedayError } from '../core/errors';
 
 /** What `gameday plan` shows for one fault. */
 export interface FaultPlan {
@@ -43,9 +44,4 @@ export interface FaultKind<F extends ResolvedFault = ResolvedFault> {
   prepare(fault: F, context: FaultContext): Promise<PreparedFault>;
 }
 
-export class FaultError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultError';
-  }
-}
+export class FaultError extends GamedayError {}

@@ -1,4 +1,4 @@
-import { now } from '../engine/clock';
+import { now } from '../core/clock';
 
 /**
  * Open-model arrivals: event i (1-based) is due at t0 + (i − 1) / rate, whatever earlier

@@ -1,4 +1,4 @@
-import type { Journal } from '../engine/journal';
+import type { Journal } from '../core/journal';
 import type { TargetSession } from '../engine/target';
 import { checkProbeKinds, type Probe } from '../experiment/schema';
 import { dnsCheck, dnsNameFor, dnsServerFor } from './dns';

@@ -8,11 +8,11 @@ import type { DnsValue } from '../report/probes';
 import type { Check } from './periodic';
 
 import type { DnsServer } from './resolver';
+import { GamedayError } from '../core/errors';
 
-export class DnsQueryError extends Error {
+export class DnsQueryError extends GamedayError {
   constructor(message: string, readonly code: string) {
     super(message);
-    this.name = 'DnsQueryError';
   }
 }
 

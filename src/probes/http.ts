@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { now } from '../engine/clock';
+import { now } from '../core/clock';
 import { Arrivals } from './arrivals';
 import { exchange, failureCode, probeAgent, type ExchangeOptions } from './exchange';
 import type { HttpProbe } from '../experiment/schema';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
-import { now, sleep } from '../engine/clock';
+import { now, sleep } from '../core/clock';
 import { Arrivals } from './arrivals';
 import { JournalBatcher, tenths } from './batcher';
-import type { LedgerRow, ReadBack } from '../engine/events';
-import type { Journal } from '../engine/journal';
+import type { LedgerRow, ReadBack } from '../core/events';
+import type { Journal } from '../core/journal';
 import type { LedgerProbe } from '../experiment/schema';
 import type { RunningLab } from '../lab/manager';
 import { HttpLedgerTransport, ledgerUrls } from './ledger-http';

@@ -1,6 +1,6 @@
-import { now, sleep } from '../engine/clock';
-import type { CheckRow } from '../engine/events';
-import type { Journal } from '../engine/journal';
+import { now, sleep } from '../core/clock';
+import type { CheckRow } from '../core/events';
+import type { Journal } from '../core/journal';
 import { JournalBatcher, tenths } from './batcher';
 
 /** What one check found: ok or not, why not, and a small value worth keeping (answers, a row, a return value). */

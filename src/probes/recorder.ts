@@ -1,5 +1,5 @@
-import type { Journal } from '../engine/journal';
-import type { SampleRow } from '../engine/events';
+import type { Journal } from '../core/journal';
+import type { SampleRow } from '../core/events';
 import { JournalBatcher, tenths } from './batcher';
 import type { HttpOutcome } from './http';
 

@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { now } from '../engine/clock';
+import { now } from '../core/clock';
 
 /** A DNS server to ask: the lab's, or any. */
 export interface DnsServer {

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { GamedayError } from '../core/errors';
 
 /** No Chromium to print with; the message says what to install. */
-export class NoBrowserError extends Error {
+export class NoBrowserError extends GamedayError {
   constructor(detail: string) {
     super(`no browser for the PDF (${detail}): install Chromium (apt-get install chromium) or set GAMEDAY_CHROMIUM=/path/to/chromium`);
-    this.name = 'NoBrowserError';
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EventOf, JournalEvent } from '../engine/events';
+import type { EventOf, JournalEvent } from '../core/events';
 import { rtoFloorMs, rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
 
 export interface FailoverSummary {

@@ -1,8 +1,8 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { journalFileName, readJournal } from '../engine/journal';
-import { formatDuration } from '../experiment/duration';
+import { journalFileName, readJournal } from '../core/journal';
+import { formatDuration } from '../core/duration';
 import { chartWidth, palette, type ChartSpec } from './html/charts';
 import { escapeHtml, htmlDocument, statusWord } from './html/page';
 import { renderSvg } from './html/vega';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../experiment/duration';
+import { formatDuration } from '../core/duration';
 import type { SloMetric } from '../experiment/thresholds';
 import { formatBurn, formatPercent, rtoMeasured } from './objectives';
 import { formatRatio, type RunSummary } from './summary';

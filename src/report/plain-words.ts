@@ -1,4 +1,4 @@
-import { formatDuration } from '../experiment/duration';
+import { formatDuration } from '../core/duration';
 import { describeSloMeasure, formatPercent, objectivesOf } from './objectives';
 import type { RunSummary } from './summary';
 

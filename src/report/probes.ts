@@ -1,4 +1,4 @@
-import type { EventOf, JournalEvent } from '../engine/events';
+import type { EventOf, JournalEvent } from '../core/events';
 import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
 import { successRatioOf } from '../measure/ratio';
 import { checkProbeKinds } from '../experiment/schema';

@@ -1,4 +1,4 @@
-import type { JournalEvent } from '../engine/events';
+import type { JournalEvent } from '../core/events';
 import { TimelineBuilder, type TimelinePoint } from '../measure/timeline';
 
 export const seriesBucketMs = 1_000;

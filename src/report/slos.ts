@@ -1,4 +1,4 @@
-import { formatDuration } from '../experiment/duration';
+import { formatDuration } from '../core/duration';
 import type { Threshold, SloMetric } from '../experiment/thresholds';
 import { thresholdMet } from '../experiment/thresholds';
 import { computeSlo, defaultAlertPairs, type SloResult } from '../measure/slo';

@@ -1,4 +1,4 @@
-import type { EventOf, JournalEvent, RunStatus } from '../engine/events';
+import type { EventOf, JournalEvent, RunStatus } from '../core/events';
 import { describeRollback } from '../faults/revert';
 import { LatencyHistogram } from '../measure/histogram';
 import { successRatioOf } from '../measure/ratio';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderCharts } from './html/render';

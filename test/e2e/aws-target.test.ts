@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readJournal } from '../../src/engine/journal';
+import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
 
 let labDir: string;

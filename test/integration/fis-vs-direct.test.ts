@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JournalEvent } from '../../src/engine/events';
+import type { JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { runInline } from '../support/run';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf } from '../../src/engine/events';
+import type { EventOf } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf } from '../../src/engine/events';
+import type { EventOf } from '../../src/core/events';
 import { runInline } from '../support/run';
 
 /**

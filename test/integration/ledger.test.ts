@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf, JournalEvent } from '../../src/engine/events';
+import type { EventOf, JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { startLab } from '../../src/lab/manager';
 import { buildSummary } from '../../src/report/summary';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf, JournalEvent } from '../../src/engine/events';
+import type { EventOf, JournalEvent } from '../../src/core/events';
 import { DnsServer, Zone } from '../../src/lab/dns';
 import { parseDnsServer, queryDns } from '../../src/probes/dns';
 import { buildSummary } from '../../src/report/summary';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf, JournalEvent } from '../../src/engine/events';
+import type { EventOf, JournalEvent } from '../../src/core/events';
 import { validateExperiment } from '../../src/experiment/validate';
 import { passwordRedactor, redactUrl } from '../../src/probes/sql';
 import { buildSummary } from '../../src/report/summary';

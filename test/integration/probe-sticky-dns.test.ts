@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventOf, JournalEvent, SampleRow } from '../../src/engine/events';
+import type { EventOf, JournalEvent, SampleRow } from '../../src/core/events';
 import { validateExperiment } from '../../src/experiment/validate';
 import { runInline } from '../support/run';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Journal, readJournal } from '../../src/engine/journal';
+import { Journal, readJournal } from '../../src/core/journal';
 import { recoverRun } from '../../src/engine/recover';
 
 function deadRun(dir: string, faults: Array<{ name: string; undo: string; reverted?: boolean }>): string {

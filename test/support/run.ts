@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readJournal } from '../../src/engine/journal';
+import { readJournal } from '../../src/core/journal';
 import { runExperiment, type RunOptions, type RunResult } from '../../src/engine/run';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { validateExperiment } from '../../src/experiment/validate';

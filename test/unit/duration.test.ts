@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DurationError, formatDuration, parseDuration, tryParseDuration } from '../../src/experiment/duration';
+import { DurationError, formatDuration, parseDuration, tryParseDuration } from '../../src/core/duration';
 
 const valid: Array<[string, number]> = [
   ['500ms', 500],

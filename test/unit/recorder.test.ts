@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Journal } from '../../src/engine/journal';
+import type { Journal } from '../../src/core/journal';
 import { LatencyHistogram } from '../../src/measure/histogram';
 import { TimelineBuilder } from '../../src/measure/timeline';
 import { retainedMs, TrafficRecorder } from '../../src/probes/recorder';

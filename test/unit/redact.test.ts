@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Redactor, redactedMarker as R } from '../../src/engine/redact';
+import { Redactor, redactedMarker as R } from '../../src/core/redact';
 
 const redactor = new Redactor({ SLACK_BOT_TOKEN: 'planted-slack-value-123', PGPASSWORD: 'short', HOME: '/home/someone-long-path' });
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Journal } from '../../src/engine/journal';
+import type { Journal } from '../../src/core/journal';
 import { errorRatioAbove, trackedLatencyThresholds } from '../../src/engine/stop-conditions';
 import type { Slo, StopCondition } from '../../src/experiment/schema';
 import { TrafficRecorder } from '../../src/probes/recorder';

@@ -1,6 +1,7 @@
 import type { CreateExperimentTemplateCommandInput } from '@aws-sdk/client-fis';
 import { toIsoDuration } from '../iso-duration';
 import type { AwsModel, ComputeType, ResourceSelector } from '../model';
+import { GamedayError } from '../../core/errors';
 
 /** A fault as one FIS action on one region's resources. */
 export type FisFaultSpec =
@@ -8,12 +9,7 @@ export type FisFaultSpec =
   | { kind: 'latency'; name: string; region: string; latencyMs: number; jitterMs: number; durationMs: number }
   | { kind: 'dbStop'; name: string; region: string; via: 'reboot' | 'cluster-failover' };
 
-export class FisMappingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FisMappingError';
-  }
-}
+export class FisMappingError extends GamedayError {}
 
 /** FIS resource types and the target key each action expects. */
 const computeActions: Record<ComputeType, { actionId: string; targetKey: string; resourceType: string }> = {

@@ -12,16 +12,12 @@ import {
 } from '@aws-sdk/client-fis';
 import { randomUUID } from 'node:crypto';
 import { describeAwsError } from '../clients';
+import { GamedayError } from '../../core/errors';
 
 export const pollIntervalMs = 250;
 const activeStates = new Set(['pending', 'initiating', 'running']);
 
-export class FisExperimentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FisExperimentError';
-  }
-}
+export class FisExperimentError extends GamedayError {}
 
 export async function createTemplate(fis: FisClient, input: CreateExperimentTemplateCommandInput): Promise<string> {
   try {

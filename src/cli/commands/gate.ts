@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { tryParseDuration } from '../../experiment/duration';
+import { tryParseDuration } from '../../core/duration';
 import { loadExperiment } from '../../experiment/loader';
 import { applyObjectiveOverrides, type ObjectiveOverrides } from '../../experiment/overrides';
 import { objectivesOf } from '../../report/objectives';

@@ -1,7 +1,7 @@
-import { errorMessage } from '../../experiment/errors';
+import { errorMessage } from '../../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJournal } from '../../engine/journal';
+import { readJournal } from '../../core/journal';
 import { writeHistory } from '../../report/history';
 import { buildSummary } from '../../report/summary';
 import { writeReports } from '../../report/write';

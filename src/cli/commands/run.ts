@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runExperiment, type RunOptions } from '../../engine/run';
 import type { Experiment } from '../../experiment/validate';
 import { newRunId } from '../../engine/run-id';
-import { formatDuration } from '../../experiment/duration';
+import { formatDuration } from '../../core/duration';
 import { loadExperiment } from '../../experiment/loader';
 import type { RunSummary } from '../../report/summary';
 import { formatBurn, formatPercent, rtoMeasured } from '../../report/objectives';

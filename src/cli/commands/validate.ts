@@ -1,4 +1,4 @@
-import { formatDuration } from '../../experiment/duration';
+import { formatDuration } from '../../core/duration';
 import { ExperimentValidationError } from '../../experiment/errors';
 import { loadExperiment } from '../../experiment/loader';
 import { exitCodes } from '../exit-codes';

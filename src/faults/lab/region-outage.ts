@@ -1,4 +1,4 @@
-import type { LabRequest } from '../../engine/events';
+import type { LabRequest } from '../../core/events';
 import type { RegionOutageFault } from '../../experiment/schema';
 import type { FaultKind } from '../types';
 import { injectLabRequests, labRollback, requireLab, toxicNameFor } from './requests';

@@ -1,4 +1,4 @@
-import type { LabRequest, RollbackRecord } from '../../engine/events';
+import type { LabRequest, RollbackRecord } from '../../core/events';
 import type { FaultContext } from '../types';
 import { FaultError } from '../types';
 import { LabApiError, LabClient } from '../../lab/client';

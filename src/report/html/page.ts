@@ -1,5 +1,5 @@
-import { formatDuration } from '../../experiment/duration';
-import { gamedayVersion } from '../../version';
+import { formatDuration } from '../../core/duration';
+import { gamedayVersion } from '../../core/version';
 import { formatPercent, objectivesOf, type Objective } from '../objectives';
 import { plainWordsSummary } from '../plain-words';
 import { formatRatio, type RunSummary } from '../summary';

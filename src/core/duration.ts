@@ -1,3 +1,4 @@
+import { GamedayError } from './errors';
 /**
  * Durations are written as strings, k6-style: '500ms', '30s', '2m', '1h', '1d', and
  * compounds like '1m30s'. One parser for every field so the error message is the same
@@ -12,10 +13,9 @@ const partPattern = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
 export const durationHint = "a duration like '500ms', '30s', '2m', '1h' or '1m30s'";
 
-export class DurationError extends Error {
+export class DurationError extends GamedayError {
   constructor(readonly input: unknown) {
     super(`expected ${durationHint}, got ${JSON.stringify(input)}`);
-    this.name = 'DurationError';
   }
 }
 

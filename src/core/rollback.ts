@@ -1,4 +1,4 @@
-import { errorMessage } from '../experiment/errors';
+import { errorMessage, GamedayError } from './errors';
 
 /**
  * The rollback stack. Whatever changes the world pushes its undo here *before* the
@@ -20,10 +20,9 @@ export interface RollbackOutcome {
   error?: string;
 }
 
-export class RollbackTimeoutError extends Error {
+export class RollbackTimeoutError extends GamedayError {
   constructor(id: string, timeoutMs: number) {
     super(`rollback of ${id} did not finish within ${timeoutMs} ms`);
-    this.name = 'RollbackTimeoutError';
   }
 }
 
