@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { activeManagedExperiments } from '../../src/aws/fis/experiment';
 import { AwsClients } from '../../src/aws/clients';
-import { labLockFile } from '../../src/engine/lock';
+import { labLockFile } from '../../src/targets/lock';
 import type { LabStatus } from '../../src/lab/lab';
 
 /**

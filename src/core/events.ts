@@ -6,6 +6,9 @@
 export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
 export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'post-check' | 'done';
 
+/** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
+export type TargetDescription = { kind: string; [key: string]: unknown };
+
 /** A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or '']. */
 export type SampleRow = [number, number, number, 0 | 1, string, string];
 
@@ -30,7 +33,7 @@ export type JournalEventInput =
       experiment: string;
       file: string;
       description: string;
-      target: { kind: string; [key: string]: unknown };
+      target: TargetDescription;
       gamedayVersion: string;
       pid: number;
       host: string;
@@ -39,7 +42,7 @@ export type JournalEventInput =
     }
   | { type: 'phase'; phase: Phase }
   /** The target as opened for this run (for the lab: where it is, so recover can reach it). */
-  | { type: 'target.opened'; target: { kind: string; [key: string]: unknown } }
+  | { type: 'target.opened'; target: TargetDescription }
   | { type: 'target.closed' }
   | { type: 'preflight.check'; check: string; ok: boolean; detail: string }
   | { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; successRatio: number | null; required: number; samples: number }

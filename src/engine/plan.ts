@@ -5,8 +5,8 @@ import { faultKindOf } from '../faults';
 import { probeUrl } from '../probes/url';
 import { planCheckProbe } from '../probes/checks';
 import { planLedger } from '../probes/ledger';
-import { awsTargetModel, labAwsModel } from '../aws/model';
-import { failoverRegions, faultApiOf, trafficShiftOf, type FailoverHook } from '../experiment/schema';
+import { targetKindOf } from '../targets';
+import { failoverRegions, trafficShiftOf, type FailoverHook } from '../experiment/schema';
 import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
@@ -17,40 +17,15 @@ export interface PlanStep {
   action: string;
 }
 
-/** Endpoint URLs as far as they are known before a run (lab ports are chosen when the lab starts). */
-function planEndpoints(experiment: Experiment): Record<string, string> {
-  const target = experiment.target;
-  if (target.kind === 'endpoints' || target.kind === 'aws') return target.endpoints;
-  // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
-  const endpoints: Record<string, string> = { app: 'http://app.gameday.lab:PORT' };
-  target.regions.forEach((region, index) => (endpoints[`app-${region}`] = `http://127.0.0.${index + 2}:PORT`));
-  return endpoints;
-}
-
 /** The timeline a run would follow. Pure: runs nothing, touches nothing. */
 export function planExperiment(experiment: Experiment): PlanStep[] {
   const steps: PlanStep[] = [];
   const { steadyState, traffic, target } = experiment;
-  const endpoints = planEndpoints(experiment);
-  const api = faultApiOf(target);
-  const planContext: PlanContext = {
-    aws: target.kind === 'lab' ? labAwsModel(target.regions, target.primary ?? target.regions[0]) : target.kind === 'aws' ? awsTargetModel(target) : null,
-    heldForMs: (fault) => heldForMs(fault, experiment.duration),
-  };
-  if (target.kind === 'lab') {
-    steps.push({
-      atMs: -steadyState.duration,
-      phase: 'preflight',
-      action: `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), health checks every ${target.healthCheck.interval} ms × ${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
-    });
-  }
-  if (target.kind === 'aws') {
-    steps.push({
-      atMs: -steadyState.duration,
-      phase: 'preflight',
-      action: `STS GetCallerIdentity (${target.profile ? `profile ${target.profile}` : 'default credential chain'}${target.endpoint ? `, endpoint ${target.endpoint}` : ''}): the account must be one of ${target.accountIds.join(', ')}, else nothing runs`,
-    });
-  }
+  const targetKind = targetKindOf(target);
+  const endpoints = targetKind.planEndpoints(target);
+  const api = targetKind.faultApi(target);
+  const planContext: PlanContext = { aws: targetKind.awsModel(target), heldForMs: (fault) => heldForMs(fault, experiment.duration) };
+  for (const action of targetKind.planOpen(target)) steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
   for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
   }

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeRollback, revertRecord } from '../faults/revert';
-import type { EventOf, JournalEvent, RollbackRecord } from '../core/events';
+import type { EventOf, JournalEvent, RollbackRecord, TargetDescription } from '../core/events';
 import { Journal, journalFileName, readJournal } from '../core/journal';
 import { isProcessAlive } from '../core/process';
-import { endpointsLockFile, labLockFile, releaseLockOfDeadRun } from './lock';
+import { releaseLockOfDeadRun } from '../targets/lock';
+import { targetKindOfDescription } from '../targets';
 import { GamedayError } from '../core/errors';
 
 export interface RecoveredFault {
@@ -51,14 +52,14 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   const pending = pendingRollbacks(events);
   if (pending.length === 0) return { runDir, clean: true, running: false, faults: [], note: null, releasedLock };
 
-  const ephemeralLab = target?.kind === 'lab' && target.ephemeral === true ? String(target.labDir) : null;
+  const targetGone = target ? targetKindOfDescription(target)?.isGone?.(target) === true : false;
   const journal = Journal.reopen(runDir, events);
   const faults: RecoveredFault[] = [];
   try {
     for (const { fault, rollback } of pending.reverse()) {
       const description = describeRollback(rollback);
       // An ephemeral lab dies with its run (its daemon watches the run's stdin): nothing of it is left to undo.
-      if (ephemeralLab && !fs.existsSync(path.join(ephemeralLab, 'state.json')) && touchesOnlyTheLab(rollback)) {
+      if (targetGone && touchesOnlyTheLab(rollback)) {
         journal.append({ type: 'fault.reverted', fault, at: Date.now(), detail: { recovered: true, note: 'the ephemeral lab is gone with its run' } });
         faults.push({ fault, rollback: description, ok: true, error: undefined });
         continue;
@@ -87,10 +88,8 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   return { runDir, clean: false, running: false, faults, note: null, releasedLock };
 }
 
-function releaseLock(target: EventOf<'target.opened'>['target'] | undefined, runId: string): string | null {
-  let file: string | null = null;
-  if (target?.kind === 'lab' && target.ephemeral !== true) file = labLockFile(String(target.labDir));
-  else if (target?.kind === 'endpoints') file = endpointsLockFile(target.endpoints as Record<string, string>);
+function releaseLock(target: TargetDescription | undefined, runId: string): string | null {
+  const file = target ? targetKindOfDescription(target)?.lockFile?.(target) ?? null : null;
   return file && releaseLockOfDeadRun(file, runId) ? file : null;
 }
 

@@ -16,8 +16,8 @@ import { ledgerUrls } from '../probes/ledger-http';
 import { startCheckProbes } from '../probes/checks';
 import type { PeriodicCheck } from '../probes/periodic';
 import type { LookupFunction } from 'node:net';
-import { openTarget, type TargetSession } from './target';
-import { AwsTargetBusyError, describeHolder, LockHeldError } from './lock';
+import { openTarget, type TargetSession } from '../targets';
+import { AwsTargetBusyError, describeHolder, LockHeldError } from '../targets/lock';
 import { assertConsent, type Consent } from './guardrails';
 import { writeReports, type ReportOptions, type ReportOutcome } from '../report/write';
 import { buildSummary, formatRatio, type RunSummary } from '../report/summary';
@@ -218,9 +218,9 @@ class ExperimentRun {
   private async openTarget(): Promise<string | null> {
     try {
       this.target = await openTarget(
-        this.experiment,
-        (message) => this.journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
+        this.experiment.target,
         { runId: this.options.runId, runDir: this.options.runDir, experiment: this.experiment.name },
+        (message) => this.journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
       );
     } catch (error) {
       if (error instanceof LockHeldError || error instanceof AwsTargetBusyError) {
@@ -322,7 +322,7 @@ class ExperimentRun {
   private async startLedger(): Promise<string | null> {
     const probe = this.experiment.probes.find((candidate) => candidate.kind === 'ledger');
     if (!probe) return null;
-    const target = { endpoints: this.target!.endpoints, lookup: this.lookup, resolver: this.resolver, lab: this.target!.lab };
+    const target = { session: this.target!, lookup: this.lookup, resolver: this.resolver };
     try {
       this.ledger = await LedgerSession.start(probe, target, this.journal, { runId: this.options.runId });
       return null;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { durationHint, formatDuration, tryParseDuration } from '../core/duration';
+import { formatDuration } from '../core/duration';
+import { duration, httpUrl, name, ratio, regionName, statusRanges } from '../core/fields';
+import { targetKindOf, targetSchema, type Target } from '../targets';
 import { inclusiveMs, parseThreshold, thresholdHint, type SloMetric, type Threshold } from './thresholds';
 
 /**
@@ -8,177 +10,6 @@ import { inclusiveMs, parseThreshold, thresholdHint, type SloMetric, type Thresh
  * milliseconds). Keeping both in one schema means a default can never drift between the
  * docs, the validator and the engine.
  */
-
-/** Duration string -> milliseconds, rejecting zero and negatives unless allowed. */
-export function duration(options: { allowZero?: boolean; max?: string } = {}) {
-  const maxMs = options.max ? tryParseDuration(options.max)! : Number.POSITIVE_INFINITY;
-  return z
-    .string({ error: `expected ${durationHint}` })
-    .transform((text, ctx) => {
-      const ms = tryParseDuration(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected ${durationHint}, got ${JSON.stringify(text)}` });
-        return z.NEVER;
-      }
-      if (ms === 0 && !options.allowZero) {
-        ctx.addIssue({ code: 'custom', message: `must be longer than 0, got ${JSON.stringify(text)}` });
-        return z.NEVER;
-      }
-      if (ms > maxMs) {
-        ctx.addIssue({ code: 'custom', message: `must be at most ${options.max}, got ${JSON.stringify(text)}` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-}
-
-const name = z
-  .string({ error: 'expected a non-empty string' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(120, { error: 'must be at most 120 characters' });
-
-const ratio = z
-  .number({ error: 'expected a number between 0 and 1 (e.g. 0.99)' })
-  .min(0, { error: 'expected a number between 0 and 1 (e.g. 0.99)' })
-  .max(1, { error: 'expected a number between 0 and 1 (e.g. 0.99)' });
-
-const statusRangesPattern = /^\s*\d{3}(\s*-\s*\d{3})?(\s*,\s*\d{3}(\s*-\s*\d{3})?)*\s*$/;
-
-/** '200-399', '200,204', '200-299,304' -> list of inclusive ranges. */
-const statusRanges = z
-  .string({ error: "expected HTTP status ranges like '200-399' or '200,204'" })
-  .regex(statusRangesPattern, { error: "expected HTTP status ranges like '200-399' or '200,204'" })
-  .transform((text, ctx) => {
-    const ranges = text.split(',').map((part) => {
-      const [low, high] = part.split('-').map((s) => Number(s.trim()));
-      return { from: low, to: high ?? low };
-    });
-    for (const { from, to } of ranges) {
-      if (from < 100 || to > 599) ctx.addIssue({ code: 'custom', message: `HTTP statuses are 100 to 599, got ${JSON.stringify(text)}` });
-      else if (from > to) ctx.addIssue({ code: 'custom', message: `range ${from}-${to} is reversed; write the lower status first (${to}-${from})` });
-    }
-    return ranges;
-  });
-
-const httpUrl = z
-  .string({ error: 'expected an http:// or https:// URL' })
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: 'expected an http:// or https:// URL' });
-
-// ---------------------------------------------------------------- targets
-
-export const endpointsTargetSchema = z.strictObject({
-  kind: z.literal('endpoints'),
-  /** Named base URLs, e.g. { api: 'https://api.example.com' }. Probes refer to them by name. */
-  endpoints: z
-    .record(z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'endpoint names are letters, digits, - and _' }), httpUrl)
-    .refine((record) => Object.keys(record).length > 0, { error: 'needs at least one named URL' }),
-});
-
-const regionName = z
-  .string({ error: "expected an AWS-style region name like 'us-east-1'" })
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "expected an AWS-style region name like 'us-east-1'" });
-
-export const labTargetSchema = z.strictObject({
-  kind: z.literal('lab'),
-  /** 2 to 4 regions; the first is the primary unless `primary` says otherwise. */
-  regions: z
-    .array(regionName)
-    .min(2, { error: 'the lab needs 2 to 4 regions' })
-    .max(4, { error: 'the lab needs 2 to 4 regions' })
-    .refine((names) => new Set(names).size === names.length, { error: 'regions must be distinct' })
-    .default(['us-east-1', 'eu-west-1']),
-  primary: regionName.optional(),
-  /** Route 53-style health checks on each region's app (the lab allows intervals below 10 s). */
-  healthCheck: z
-    .strictObject({
-      interval: duration({ max: '30s' }).prefault('1s'),
-      failureThreshold: z.number().int({ error: 'expected a whole number 1..10' }).min(1, { error: 'expected a whole number 1..10' }).max(10, { error: 'expected a whole number 1..10' }).default(3),
-    })
-    .prefault({}),
-  /** DNS TTLs of the app's failover record and of the writer name. */
-  ttl: z.strictObject({ app: duration({ allowZero: true, max: '1h' }).prefault('5s'), writer: duration({ allowZero: true, max: '1h' }).prefault('1s') }).prefault({}),
-  /** Lab directory of a running lab to use (`gameday lab up`); default .gameday/lab, else an ephemeral lab. */
-  dir: z.string().optional(),
-  /**
-   * How faults reach the lab: 'aws' (default) through the lab's FIS and Route 53 APIs with
-   * the AWS SDK — the code path a real account uses; 'direct' through the lab's own
-   * control API (which also offers lab-only faults: replication latency, process stops).
-   */
-  api: z.enum(['aws', 'direct']).default('aws'),
-});
-
-/** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
-export const awsFaultDurationCeiling = '6h';
-
-const accountId = z.string({ error: 'expected a 12-digit AWS account id' }).regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
-const arn = z.string({ error: 'expected an ARN (arn:aws:…)' }).regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/, { error: 'expected an ARN (arn:aws:…)' });
-const resourceSelector = z.union([
-  z.strictObject({ arns: z.array(arn).min(1, { error: 'give at least one ARN' }) }),
-  z.strictObject({ tags: z.record(z.string(), z.string()).refine((tags) => Object.keys(tags).length > 0, { error: 'give at least one tag' }) }),
-], { error: 'expected { arns: [...] } or { tags: {...} }' });
-
-export const awsTargetSchema = z.strictObject({
-  kind: z.literal('aws'),
-  /** Accounts gameday may touch; a run against any other account stops before the first fault. */
-  accountIds: z.array(accountId).min(1, { error: 'list the account ids gameday may act on' }),
-  /** Regions of the deployment; the first is the primary unless `primary` says otherwise. */
-  regions: z.array(regionName).min(2, { error: 'a multi-region target has at least 2 regions' }).max(10),
-  primary: regionName.optional(),
-  /** Endpoint override for every API (also AWS_ENDPOINT_URL). */
-  endpoint: httpUrl.optional(),
-  /** Named profile from ~/.aws (also AWS_PROFILE). */
-  profile: z.string().optional(),
-  /** With CI=true, `gameday run` may act on this account without --yes (an unattended pipeline cannot type it). */
-  allowCI: z.boolean().default(false),
-  /** The longest any fault may stay injected in this account; every fault but dbStop (instantaneous) must give a duration up to it. */
-  maxFaultDuration: duration({ max: awsFaultDurationCeiling }).prefault('30m'),
-  fis: z.strictObject({
-    /** The IAM role FIS assumes to act on your resources. */
-    roleArn: arn,
-    /** CloudWatch alarms that stop every FIS experiment (FIS stop conditions). */
-    stopConditionAlarms: z.array(arn).default([]),
-  }),
-  route53: z
-    .strictObject({
-      hostedZoneId: z.string().min(1),
-      recordName: z.string().min(1),
-      /** The health check of each region's failover record. */
-      healthChecks: z.record(regionName, z.string().min(1)),
-    })
-    .optional(),
-  rds: z.strictObject({ globalClusterId: z.string().min(1) }).optional(),
-  /** Where latency is injected: ECS tasks, EKS pods, or EC2 instances (SSM). */
-  compute: z.enum(['ecs', 'eks', 'ec2']).default('ecs'),
-  /** Per region, the resources faults target, by ARNs or by tags. */
-  resources: z
-    .record(
-      regionName,
-      z.strictObject({
-        subnets: resourceSelector.optional(),
-        compute: resourceSelector.optional(),
-        dbInstances: resourceSelector.optional(),
-        dbClusters: resourceSelector.optional(),
-        /** compute 'eks': FIS picks pods by cluster, namespace and a selector, and needs a service account. */
-        eks: z
-          .strictObject({
-            clusterIdentifier: z.string().min(1),
-            namespace: z.string().min(1),
-            selectorType: z.enum(['labelSelector', 'deploymentName', 'podName']),
-            selectorValue: z.string().min(1),
-            serviceAccount: z.string().min(1),
-          })
-          .optional(),
-      }),
-    )
-    .default({}),
-  /** Named URLs probes hit (e.g. the public name of the app). */
-  endpoints: z
-    .record(z.string().regex(/^[a-zA-Z][\w-]*$/, { error: 'endpoint names are letters, digits, - and _' }), httpUrl)
-    .refine((record) => Object.keys(record).length > 0, { error: 'needs at least one named URL' }),
-});
-
-export const targetSchema = z.discriminatedUnion('kind', [endpointsTargetSchema, labTargetSchema, awsTargetSchema]);
 
 // ---------------------------------------------------------------- probes
 
@@ -688,12 +519,12 @@ export const experimentSchema = z
     tags: z.array(z.string().min(1)).default([]),
   })
   .superRefine((experiment, ctx) => {
-    const endpointNames = targetEndpointNames(experiment.target);
-    const regions = experiment.target.kind === 'endpoints' ? [] : experiment.target.regions;
-    const api = faultApiOf(experiment.target);
-    if (experiment.target.kind !== 'endpoints' && experiment.target.primary && !regions.includes(experiment.target.primary)) {
-      ctx.addIssue({ code: 'custom', path: ['target', 'primary'], message: `must be one of target.regions (${regions.join(', ')})` });
-    }
+    const targetKind = targetKindOf(experiment.target);
+    const endpointNames = targetKind.endpointNames(experiment.target);
+    const regions = targetKind.regions(experiment.target);
+    const api = targetKind.faultApi(experiment.target);
+    const report = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    targetKind.validate?.(experiment.target, (path, message) => report(['target', ...path], message));
     const checkProbe = (probe: { url?: string; endpoint?: string }, path: (string | number)[]) => {
       if (probe.url && probe.endpoint) {
         ctx.addIssue({ code: 'custom', path, message: 'give either url or endpoint, not both' });
@@ -714,7 +545,7 @@ export const experimentSchema = z
       if (probe.kind === 'sql') checkSqlConnection(probe.connection, ['probes', index, 'connection'], targetDatabaseNames(experiment.target), ctx);
     });
     checkLedgers(experiment, endpointNames, targetDatabaseNames(experiment.target), ctx);
-    checkAwsFaultDurations(experiment, ctx);
+    targetKind.checkFaults?.(experiment.target, experiment.faults.map((fault) => ({ duration: fault.duration, instantaneous: fault.kind === 'dbStop' })), report);
     checkProbeNames(experiment, ctx);
     checkSlos(experiment, ctx);
 
@@ -790,27 +621,6 @@ export const experimentSchema = z
       }
     });
   });
-
-/**
- * In a real account a fault must end by itself, within target.maxFaultDuration: FIS gets
- * the duration in its template, so even a run that dies leaves nothing injected for long.
- * A dbStop is a reboot or a failover, over at once, and takes no duration.
- */
-function checkAwsFaultDurations(
-  experiment: { target: Target; faults: Fault[] },
-  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
-): void {
-  if (experiment.target.kind !== 'aws') return;
-  const max = experiment.target.maxFaultDuration;
-  experiment.faults.forEach((fault, index) => {
-    if (fault.kind === 'dbStop') return;
-    if (fault.duration === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `is required against an aws target (at most target.maxFaultDuration, ${formatDuration(max)}): a fault in a real account must end by itself` });
-    } else if (fault.duration > max) {
-      ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `${formatDuration(fault.duration)} exceeds target.maxFaultDuration (${formatDuration(max)}); raise target.maxFaultDuration (at most ${awsFaultDurationCeiling}) or shorten the fault` });
-    }
-  });
-}
 
 /**
  * At most one write ledger, reading back from a known endpoint; an RPO objective needs one.
@@ -938,25 +748,23 @@ function checkProbeNames(
 }
 
 /** How region faults reach the target: AWS APIs (FIS, Route 53, RDS) or the lab's direct control API. */
-export function faultApiOf(target: z.output<typeof targetSchema>): 'aws' | 'direct' | null {
-  if (target.kind === 'endpoints') return null;
-  return target.kind === 'aws' ? 'aws' : target.api;
+export function faultApiOf(target: Target): 'aws' | 'direct' | null {
+  return targetKindOf(target).faultApi(target);
 }
 
-/** Databases a sql probe may name as its `connection`: the lab's writer and each region's database. */
-export function targetDatabaseNames(target: z.output<typeof targetSchema>): string[] {
-  return target.kind === 'lab' ? ['writer', ...target.regions.map((region) => `db-${region}`)] : [];
+/** Databases a sql probe may name as its `connection` (lab: the writer and each region's database). */
+export function targetDatabaseNames(target: Target): string[] {
+  return targetKindOf(target).databaseNames(target);
 }
 
 /** Names probes may use as `endpoint`: the target's named URLs; for the lab, the global app name and each region's app. */
-export function targetEndpointNames(target: z.output<typeof targetSchema>): string[] {
-  if (target.kind === 'endpoints' || target.kind === 'aws') return Object.keys(target.endpoints);
-  return ['app', ...target.regions.map((region) => `app-${region}`)];
+export function targetEndpointNames(target: Target): string[] {
+  return targetKindOf(target).endpointNames(target);
 }
 
 export type ExperimentConfig = z.input<typeof experimentSchema>;
 export type ExperimentSpec = z.output<typeof experimentSchema>;
-export type Target = z.output<typeof targetSchema>;
+export type { Target };
 export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
 export type HttpProbe = z.output<typeof httpProbeSchema>;
 export type LedgerProbeConfig = z.input<typeof ledgerProbeSchema>;
@@ -977,8 +785,7 @@ export type Slo = z.output<typeof sloSchema>;
 export type SloConfig = z.input<typeof sloSchema>;
 export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 export type Hypothesis = z.output<typeof hypothesisSchema>;
-export type LabTarget = z.output<typeof labTargetSchema>;
-export type AwsTarget = z.output<typeof awsTargetSchema>;
+export type { LabTarget, AwsTarget } from '../targets';
 export type FailoverSpec = z.output<typeof failoverSchema>;
 
 /** The regions a runbook moves between: as declared, else from the primary (or the first region) to the next region. */

@@ -1,22 +1,19 @@
 import { errorMessage } from '../core/errors';
-import { formatDnsServer } from '../probes/resolver';
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { describeGlobalCluster, isSettledWriter, RdsError, requestWriterMove, writerArn } from '../aws/rds';
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
-import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel, ResourceSelector } from '../aws/model';
 import { now, sleep } from '../core/clock';
 import type { RollbackRecord } from '../core/events';
 import type { Journal } from '../core/journal';
-import type { TargetSession } from '../engine/target';
+import type { TargetSession } from '../targets';
 import { trafficShiftOf, type FailoverSpec } from '../experiment/schema';
 import type { RunbookMarks } from '../measure/phases';
 import type { TrafficRecorder } from '../probes/recorder';
 import { errorRatioAbove } from '../engine/stop-conditions';
 import { setHealthCheckInverted } from '../aws/route53';
-import { LabClient } from '../lab/client';
 import { hookName, runHook } from './hooks';
 import { exchange } from '../probes/exchange';
 
@@ -247,7 +244,8 @@ async function instanceStatusOf(rds: RDSClient, instanceArn: string): Promise<st
 /**
  * Data plane first: Route 53 failover records move clients once the old region's check is
  * unhealthy. With `invert-health-check` the runbook forces that (control plane), with its
- * undo journaled first. In the lab, the step ends when the lab DNS answers the new region.
+ * undo journaled first. Where the target can watch its DNS (the lab), the step ends when
+ * DNS answers the new region.
  */
 async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
   const healthCheckId = model.healthChecks[ctx.from];
@@ -272,25 +270,9 @@ async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at:
     });
     await setHealthCheckInverted(ctx.target.aws!.clients.route53(), healthCheckId, true);
   }
-  const lab = ctx.target.lab;
-  if (!lab || !ctx.target.dnsServer) {
-    return { at: now(), detail: { mode, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
-  }
-  const toAddress = lab.state.regions.find((region) => region.name === ctx.to)?.address;
-  const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
-  resolver.setServers([formatDnsServer(ctx.target.dnsServer)]);
-  const deadline = now() + 5 * 60_000;
-  try {
-    while (!ctx.signal.aborted) {
-      const answers = await resolver.resolve4('app.gameday.lab').catch(() => [] as string[]);
-      if (answers.includes(toAddress!)) return { at: now(), detail: { mode, dns: `app.gameday.lab -> ${answers.join(', ')}` } };
-      if (now() > deadline) throw new Error(`app.gameday.lab still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
-      await sleep(pollMs, ctx.signal);
-    }
-    throw new Error('the run ended before DNS moved');
-  } finally {
-    resolver.cancel();
-  }
+  const shifted = await ctx.target.awaitTrafficShift(ctx.to, ctx.signal);
+  if (!shifted) return { at: now(), detail: { mode, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
+  return { at: now(), detail: { mode, ...shifted } };
 }
 
 /**
@@ -333,16 +315,14 @@ function askOnce(probe: NonNullable<RunbookContext['verifyProbe']>, timeoutMs: n
 // ------------------------------------------------------------------ failback
 
 /**
- * Back to the original topology: in the lab the old writer is rebuilt as a standby of
- * the new one (it was fenced by stopping it), then a planned switchover moves the writer
- * back without losing writes; on AWS the old region rejoins by itself and the planned
- * switchover does the rest.
+ * Back to the original topology: the old writer's region rejoins as a standby of the new
+ * one (the lab rebuilds it, having fenced it by stopping it; on AWS it rejoins by itself),
+ * then a planned switchover moves the writer back without losing writes.
  */
 export async function failBack(ctx: RunbookContext): Promise<void> {
   const aws = ctx.target.aws!;
   await step(ctx, 'failback', async () => {
-    const lab = ctx.target.lab;
-    if (lab) await new LabClient(lab.state.controlUrl).startDatabase(ctx.from);
+    await ctx.target.rejoinRegion(ctx.from);
     const fromArn = firstArn(aws.model.resources[ctx.from]?.dbClusters);
     if (!aws.model.globalClusterId || !fromArn) throw new Error('no global cluster or cluster ARN to fail back to');
     const rds = aws.clients.rds(ctx.from);

@@ -1,5 +1,5 @@
 import type { RollbackRecord } from '../core/events';
-import type { TargetSession } from '../engine/target';
+import type { TargetSession } from '../targets';
 import type { ResolvedFault } from '../experiment/validate';
 import type { AwsModel } from '../aws/model';
 import { GamedayError } from '../core/errors';

@@ -1,10 +1,10 @@
 import type { Journal } from '../core/journal';
-import type { TargetSession } from '../engine/target';
+import type { TargetSession } from '../targets';
 import { checkProbeKinds, type Probe } from '../experiment/schema';
 import { dnsCheck, dnsNameFor, dnsServerFor } from './dns';
 import { functionCheck } from './function';
 import { CachingResolver, formatDnsServer, type DnsServer } from './resolver';
-import { databaseUrlFor, describeDatabase, passwordRedactor, redactUrl, SqlCheck } from './sql';
+import { describeDatabase, passwordRedactor, redactUrl, SqlCheck } from './sql';
 import { PeriodicCheck } from './periodic';
 
 /** The probes that check at an interval rather than send traffic. */
@@ -26,7 +26,7 @@ export function startCheckProbes(probes: Probe[], target: TargetSession, journal
         return new PeriodicCheck(probe, journal, `dns://${formatServer(server)}/${name}?type=${probe.type}`, dnsCheck(probe, server, name));
       }
       case 'sql': {
-        const connection = databaseUrlFor(probe.connection, target.lab);
+        const connection = target.databaseUrl(probe.connection) ?? probe.connection;
         const sql = new SqlCheck(probe, connection, target.dnsServer ? new CachingResolver(target.dnsServer) : null);
         return new PeriodicCheck(probe, journal, redactUrl(connection), sql.check, passwordRedactor(connection), () => sql.close());
       }

@@ -43,7 +43,7 @@ export class SqlLedgerTransport implements LedgerTransport {
     private readonly connection: string,
     private readonly resolver: CachingResolver | null,
     /** Server address → region name (the lab's), to say which region acknowledged. */
-    private readonly regions: Record<string, string> = {},
+    private readonly regionOf: (address: string) => string | undefined = () => undefined,
   ) {
     this.redact = passwordRedactor(connection);
     // The schema allows only [A-Za-z_][A-Za-z0-9_]*; quoting keeps its case and any reserved word.
@@ -87,7 +87,7 @@ export class SqlLedgerTransport implements LedgerTransport {
         ),
       );
       const { address, writer } = rows[0];
-      return { acked: true, status: 0, error: '', writer: writer ?? '', region: this.regions[address ?? ''] ?? '' };
+      return { acked: true, status: 0, error: '', writer: writer ?? '', region: this.regionOf(address ?? '') ?? '' };
     } catch (error) {
       return { acked: false, status: 0, error: this.describe(error), writer: '', region: '' };
     }
@@ -103,7 +103,7 @@ export class SqlLedgerTransport implements LedgerTransport {
       );
       const { seqs, address, writer } = rows[0];
       if (writer === null) return { ok: false, error: `${address ?? 'the server'} is in recovery (a standby), not the writer` };
-      return { ok: true, seqs: seqs.map(Number), writer, region: this.regions[address ?? ''] ?? '' };
+      return { ok: true, seqs: seqs.map(Number), writer, region: this.regionOf(address ?? '') ?? '' };
     } catch (error) {
       return { ok: false, error: this.describe(error, true) };
     }

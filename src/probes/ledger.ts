@@ -6,12 +6,12 @@ import { JournalBatcher, tenths } from './batcher';
 import type { LedgerRow, ReadBack } from '../core/events';
 import type { Journal } from '../core/journal';
 import type { LedgerProbe } from '../experiment/schema';
-import type { RunningLab } from '../lab/manager';
 import { HttpLedgerTransport, ledgerUrls } from './ledger-http';
 import { defaultLedgerTable, SqlLedgerTransport } from './ledger-sql';
 import type { LedgerTransport } from './ledger-transport';
 import type { CachingResolver } from './resolver';
-import { databaseUrlFor, describeDatabase } from './sql';
+import type { TargetSession } from '../targets';
+import { describeDatabase } from './sql';
 
 /** One ledger write's outcome. */
 export interface LedgerOutcome {
@@ -190,20 +190,18 @@ export class LedgerSession {
   }
 }
 
-/** What a ledger needs of the opened target: its endpoints, how names resolve, and the lab if it is one. */
+/** What a ledger needs of the opened target: the session (endpoints, databases, regions) and how names resolve. */
 export interface LedgerTarget {
-  endpoints: Record<string, string>;
+  session: Pick<TargetSession, 'endpoints' | 'databaseUrl' | 'regionOfAddress'>;
   lookup?: LookupFunction;
   resolver: CachingResolver | null;
-  lab: RunningLab | null;
 }
 
 /** HTTP to an endpoint or URL; SQL to a database the lab names (writer, db-<region>) or a postgres:// URL. */
 export function ledgerTransport(probe: LedgerProbe, target: LedgerTarget): LedgerTransport {
-  if (probe.sql === undefined) return new HttpLedgerTransport(probe, ledgerUrls(probe, target.endpoints), target.lookup);
-  const connection = databaseUrlFor(probe.sql, target.lab);
-  const regions = Object.fromEntries((target.lab?.state.regions ?? []).map((region) => [region.address, region.name]));
-  return new SqlLedgerTransport(probe, connection, target.resolver, regions);
+  if (probe.sql === undefined) return new HttpLedgerTransport(probe, ledgerUrls(probe, target.session.endpoints), target.lookup);
+  const connection = target.session.databaseUrl(probe.sql) ?? probe.sql;
+  return new SqlLedgerTransport(probe, connection, target.resolver, (address) => target.session.regionOfAddress(address));
 }
 
 /** The dry-run plan's line for the write ledger. */

@@ -1,17 +1,9 @@
 import { promises as dns } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { now } from '../core/clock';
+import { formatDnsServer, type DnsServer } from '../targets/session';
 
-/** A DNS server to ask: the lab's, or any. */
-export interface DnsServer {
-  host: string;
-  port: number;
-}
-
-/** host:port as resolvers and messages take it, an IPv6 host in brackets (else its port is lost). */
-export function formatDnsServer(server: DnsServer): string {
-  return server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
-}
+export { formatDnsServer, type DnsServer };
 
 /**
  * A name lookup that behaves like a real client's stub resolver: asks a given DNS

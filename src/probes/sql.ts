@@ -1,30 +1,10 @@
 import net from 'node:net';
 import { Client, type ClientConfig } from 'pg';
 import type { SqlProbe } from '../experiment/schema';
-import type { RunningLab } from '../lab/manager';
-import { labNames } from '../lab/topology';
 import { safeJson, type Check, type CheckResult } from './periodic';
 import type { CachingResolver } from './resolver';
 
 const maxValueChars = 200;
-
-/**
- * The databases a lab target names: `writer` (the failover name of the current writer,
- * as the lab app finds it) and `db-<region>` (that region's database), each through the
- * region's database ingress, so region faults reach these connections as they reach the app's.
- */
-export function labDatabaseUrls(lab: RunningLab): Record<string, string> {
-  const port = lab.state.layout.ports.db;
-  const url = (name: string) => `postgres://postgres@${name.replace(/\.$/, '')}:${port}/postgres`;
-  const urls: Record<string, string> = { writer: url(labNames.writer) };
-  for (const region of lab.state.regions) urls[`db-${region.name}`] = url(labNames.regionalDb(region.name));
-  return urls;
-}
-
-/** A probe's `connection`/`sql`: a name the lab target gives a database (writer, db-<region>), or a postgres:// URL as it is. */
-export function databaseUrlFor(name: string, lab: RunningLab | null): string {
-  return (lab && labDatabaseUrls(lab)[name]) ?? name;
-}
 
 /** For plans: a URL without its password, or the named database of the target. */
 export function describeDatabase(name: string): string {

@@ -1,4 +1,5 @@
-import type { EventOf, JournalEvent } from '../core/events';
+import type { EventOf, JournalEvent, TargetDescription } from '../core/events';
+import { targetKindOfDescription } from '../targets';
 import { rtoFloorMs, rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
 
 export interface FailoverSummary {
@@ -47,17 +48,10 @@ export function phasesOf(events: readonly JournalEvent[], tFault: number | null,
   return rtoPhases(tFault, tRecovered, marks);
 }
 
-/** The floor the lab's configuration implies (health checks × threshold + TTL + promotion), when known. */
-export function floorOf(events: readonly JournalEvent[], target: { kind: string; [key: string]: unknown }): number | null {
-  if (target.kind !== 'lab') return null;
-  const healthCheck = target.healthCheck as { requestIntervalMs: number; failureThreshold: number } | undefined;
-  const ttl = target.ttl as { app: number } | undefined;
+/** The floor the target's configuration implies (health checks × threshold + TTL + promotion), when it states one. */
+export function floorOf(events: readonly JournalEvent[], target: TargetDescription): number | null {
+  const dnsFailover = targetKindOfDescription(target)?.dnsFailover?.(target) ?? null;
   const marks = runbookMarks(events);
-  if (!healthCheck || !ttl || marks.fencedAt === null || marks.promotedAt === null) return null;
-  return rtoFloorMs({
-    healthCheckIntervalMs: healthCheck.requestIntervalMs,
-    failureThreshold: healthCheck.failureThreshold,
-    dnsTtlMs: ttl.app * 1000,
-    promotionMs: Math.round(marks.promotedAt - marks.fencedAt),
-  });
+  if (!dnsFailover || marks.fencedAt === null || marks.promotedAt === null) return null;
+  return rtoFloorMs({ ...dnsFailover, promotionMs: Math.round(marks.promotedAt - marks.fencedAt) });
 }

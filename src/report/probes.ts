@@ -92,14 +92,3 @@ function valueText(value: unknown): string {
   if (value === null || value === undefined) return 'ok';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
-
-/** Region by address, from the opened target's description (the lab says where each region lives). */
-export function regionsByAddress(target: { [key: string]: unknown }): (address: string) => string | undefined {
-  const map = new Map<string, string>();
-  if (Array.isArray(target.regions)) {
-    for (const region of target.regions as Array<{ name?: unknown; address?: unknown }>) {
-      if (typeof region?.name === 'string' && typeof region.address === 'string') map.set(region.address, region.name);
-    }
-  }
-  return (address) => map.get(address);
-}

@@ -1,4 +1,4 @@
-import type { EventOf, JournalEvent, RunStatus } from '../core/events';
+import type { EventOf, JournalEvent, RunStatus, TargetDescription } from '../core/events';
 import { describeRollback } from '../faults/revert';
 import { LatencyHistogram } from '../measure/histogram';
 import { successRatioOf } from '../measure/ratio';
@@ -9,7 +9,8 @@ import { floorOf, phasesOf, summarizeFailover, type FailoverSummary } from './fa
 import { seriesBucketMs, seriesOf, timelinesOf, type ProbeSeries } from './series';
 import { sloThresholdsByProbe, summarizeSlos, type SloSpecView, type SloSummary } from './slos';
 import type { SloMetric, Threshold } from '../experiment/thresholds';
-import { regionsByAddress, summarizeCheckProbes, type ProbeSummary } from './probes';
+import { summarizeCheckProbes, type ProbeSummary } from './probes';
+import { targetKindOfDescription } from '../targets';
 
 export const summarySchemaId = 'gameday/run/v1';
 
@@ -240,8 +241,8 @@ export function buildSummary(events: readonly JournalEvent[]): RunSummary {
           latencyMs: outcomes.latencyMs,
         };
       })
-      .concat(summarizeCheckProbes(events, offset, regionsByAddress(target))),
-    rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, target.kind),
+      .concat(summarizeCheckProbes(events, offset, (address) => targetKindOfDescription(target)?.regionOfAddress?.(target, address))),
+    rpo: summarizeRpo(events, spec.hypothesis?.rpo ?? null, target),
     slos,
     series: seriesOf(timelines),
     steadyState: { before: steady('before'), after: steady('after') },
@@ -339,7 +340,9 @@ function summarizeRto(
  * back. Without a read back (interrupted, or the writer never answered) nothing can be
  * said about lost writes, so ms is null and an objective counts as missed.
  */
-function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | null, targetKind: string): RunSummary['rpo'] {
+function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | null, target: TargetDescription): RunSummary['rpo'] {
+  // One name per database: the target knows how its writers name themselves.
+  const writerIdentity = (writer: string) => targetKindOfDescription(target)?.writerIdentity?.(target, writer) ?? writer;
   const started = events.find((e): e is EventOf<'probe.started'> => e.type === 'probe.started' && e.kind === 'ledger');
   if (!started) return null;
   const acked: AckedWrite[] = [];
@@ -347,7 +350,7 @@ function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | nul
   for (const event of events) {
     if (event.type !== 'ledger.samples' || event.probe !== started.probe) continue;
     for (const [seq, t, latency, , ok, , writer] of event.rows) {
-      if (ok) acked.push({ seq, t, ackedAt: t + latency, writer: writerIdentity(writer, targetKind) });
+      if (ok) acked.push({ seq, t, ackedAt: t + latency, writer: writerIdentity(writer) });
       else unacked.push({ seq, t });
     }
   }
@@ -385,19 +388,6 @@ function summarizeRpo(events: readonly JournalEvent[], objectiveMs: number | nul
     writers: result.writers,
     note: acked.length === 0 ? 'no write was acknowledged' : null,
   };
-}
-
-/**
- * Which database acknowledged a write. The lab app reports its writer as host:port, and a
- * region reaches its own database directly but another region's through that region's
- * database ingress — same database, different port; each lab region has its own address,
- * so in the lab the host alone names the database. Elsewhere the header is taken as is.
- * A SQL ledger's identity ('host:port (timeline n)', as the server sees itself) does not
- * end in a port and is kept whole: its timeline tells a promoted standby from its primary.
- */
-function writerIdentity(writer: string, targetKind: string): string {
-  if (targetKind !== 'lab') return writer;
-  return writer.replace(/:\d+$/, '');
 }
 
 function timelineOf(events: readonly JournalEvent[], offset: (t: number) => number | null): RunSummary['timeline'] {

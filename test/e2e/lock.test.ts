@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
-import { labLockFile } from '../../src/engine/lock';
+import { labLockFile } from '../../src/targets/lock';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
 import { startFlakyService } from '../support/flaky-service';
 

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { compileFisTemplate, FisMappingError } from '../../src/aws/fis/compile';
 import { toIsoDuration } from '../../src/aws/iso-duration';
 import { parseIsoDuration } from '../../src/lab/aws/fis/duration';
-import { awsTargetModel, labAwsModel } from '../../src/aws/model';
+import { awsTargetModel } from '../../src/targets/aws';
+import { labAwsModel } from '../../src/targets/lab';
 
 const lab = labAwsModel(['us-east-1', 'eu-west-1'], 'us-east-1', 'http://127.0.0.1:1');
 const tags = { 'gameday:run-id': 'run-1', 'gameday:fault': 'f' };

@@ -1,6 +1,6 @@
 import type { DbStopFault } from '../../experiment/schema';
 import type { FaultKind } from '../types';
-import { injectLabRequests, labRollback, requireLab } from './requests';
+import { injectLabRequests, labRollback, requireDirectApi } from './requests';
 
 type Fault = DbStopFault & { name: string };
 
@@ -12,11 +12,11 @@ export const dbStopFault: FaultKind<Fault> = {
   }),
 
   async prepare(fault, context) {
-    const lab = requireLab(context, 'dbStop');
+    const direct = requireDirectApi(context, 'dbStop');
     return {
-      rollback: labRollback(lab, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/start` }], `start ${fault.region}'s PostgreSQL`),
+      rollback: labRollback(direct, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/start` }], `start ${fault.region}'s PostgreSQL`),
       inject: async () => {
-        await injectLabRequests(lab.state.controlUrl, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/stop`, body: { mode: fault.mode } }]);
+        await injectLabRequests(direct.controlUrl, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/stop`, body: { mode: fault.mode } }]);
         return { mode: fault.mode };
       },
     };

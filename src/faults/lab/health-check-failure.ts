@@ -1,6 +1,6 @@
 import type { HealthCheckFailureFault } from '../../experiment/schema';
 import type { FaultKind } from '../types';
-import { injectLabRequests, labRollback, requireLab } from './requests';
+import { injectLabRequests, labRollback, requireDirectApi } from './requests';
 
 type Fault = HealthCheckFailureFault & { name: string };
 
@@ -16,12 +16,12 @@ export const healthCheckFailureFault: FaultKind<Fault> = {
   }),
 
   async prepare(fault, context) {
-    const lab = requireLab(context, 'healthCheckFailure');
+    const direct = requireDirectApi(context, 'healthCheckFailure');
     const path = `/lab/health-checks/${fault.region}`;
     return {
-      rollback: labRollback(lab, [{ method: 'POST', path, body: { inverted: false } }], `restore ${fault.region}'s health check (Inverted=false)`),
+      rollback: labRollback(direct, [{ method: 'POST', path, body: { inverted: false } }], `restore ${fault.region}'s health check (Inverted=false)`),
       inject: async () => {
-        await injectLabRequests(lab.state.controlUrl, [{ method: 'POST', path, body: { inverted: true } }]);
+        await injectLabRequests(direct.controlUrl, [{ method: 'POST', path, body: { inverted: true } }]);
       },
     };
   },

@@ -1,10 +1,8 @@
 import type { LatencyFault } from '../../experiment/schema';
 import type { FaultKind } from '../types';
-import { injectLabRequests, labRollback, requireLab, toxicNameFor } from './requests';
+import { injectLabRequests, labRollback, requireDirectApi, toxicNameFor } from './requests';
 
 type Fault = LatencyFault & { name: string };
-
-const proxyFor = (fault: Fault) => (fault.link === 'ingress' ? `app-${fault.region}` : `replication-${fault.region}`);
 
 /**
  * latency: added delay on a link. `ingress` delays the region's responses to clients;
@@ -13,18 +11,18 @@ const proxyFor = (fault: Fault) => (fault.link === 'ingress' ? `app-${fault.regi
  */
 export const latencyFault: FaultKind<Fault> = {
   plan: (fault) => ({
-    inject: `lab: latency toxic ${fault.latency} ms ± ${fault.jitter} ms on ${proxyFor(fault)} (downstream)`,
-    rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from ${proxyFor(fault)}`,
+    inject: `lab: latency toxic ${fault.latency} ms ± ${fault.jitter} ms on ${fault.region}'s ${fault.link === 'ingress' ? 'ingress' : 'replication link'} proxy (downstream)`,
+    rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from that proxy`,
   }),
 
   async prepare(fault, context) {
-    const lab = requireLab(context, 'latency');
-    const proxy = proxyFor(fault);
+    const direct = requireDirectApi(context, 'latency');
+    const proxy = direct.proxyOf(fault.region, fault.link);
     const toxic = toxicNameFor(fault.name);
     return {
-      rollback: labRollback(lab, [{ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }], `remove ${toxic} from ${proxy}`),
+      rollback: labRollback(direct, [{ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }], `remove ${toxic} from ${proxy}`),
       inject: async () => {
-        await injectLabRequests(lab.state.controlUrl, [
+        await injectLabRequests(direct.controlUrl, [
           { method: 'POST', path: `/proxies/${proxy}/toxics`, body: { name: toxic, type: 'latency', stream: 'downstream', attributes: { latency: fault.latency, jitter: fault.jitter } } },
         ]);
         return { proxy, latencyMs: fault.latency, jitterMs: fault.jitter };

@@ -1,7 +1,7 @@
 import type { LabRequest } from '../../core/events';
 import type { RegionOutageFault } from '../../experiment/schema';
 import type { FaultKind } from '../types';
-import { injectLabRequests, labRollback, requireLab, toxicNameFor } from './requests';
+import { injectLabRequests, labRollback, requireDirectApi, toxicNameFor } from './requests';
 
 type Fault = RegionOutageFault & { name: string };
 
@@ -22,7 +22,7 @@ export const regionOutageFault: FaultKind<Fault> = {
       : { inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`, rollback: `lab: start ${fault.region}'s PostgreSQL and app` },
 
   async prepare(fault, context) {
-    const lab = requireLab(context, 'regionOutage');
+    const direct = requireDirectApi(context, 'regionOutage');
     if (fault.mode === 'stop') {
       const inject: LabRequest[] = [
         { method: 'POST', path: `/lab/regions/${fault.region}/app/stop` },
@@ -33,22 +33,15 @@ export const regionOutageFault: FaultKind<Fault> = {
         { method: 'POST', path: `/lab/regions/${fault.region}/app/start` },
       ];
       return {
-        rollback: labRollback(lab, undo, `start ${fault.region}'s PostgreSQL and app`),
+        rollback: labRollback(direct, undo, `start ${fault.region}'s PostgreSQL and app`),
         inject: async () => {
-          await injectLabRequests(lab.state.controlUrl, inject);
+          await injectLabRequests(direct.controlUrl, inject);
           return { mode: 'stop' };
         },
       };
     }
 
-    const status = await lab.client.status();
-    const address = status.regions.find((region) => region.name === fault.region)!.address;
-    const touchesRegion = (regionName: string, proxy: { name: string; upstream: string }) => regionName === fault.region || proxy.upstream.startsWith(`${address}:`);
-    // cross-region: clients still reach the region; only its links to other regions are cut.
-    const isCrossRegionLink = (proxy: { name: string }) => !proxy.name.startsWith('app-');
-    const proxies = status.regions.flatMap((region) =>
-      region.proxies.filter((proxy) => touchesRegion(region.name, proxy) && (fault.scope === 'all' || isCrossRegionLink(proxy))).map((proxy) => proxy.name),
-    );
+    const proxies = await direct.linksOf(fault.region, fault.scope);
     const toxic = toxicNameFor(fault.name);
     // Both directions: on a connection already open (a WAL stream), the bytes that matter
     // flow downstream; holding only the client side would let replication carry on.
@@ -62,9 +55,9 @@ export const regionOutageFault: FaultKind<Fault> = {
     );
     const remove: LabRequest[] = proxies.flatMap((proxy) => streams.map((stream) => ({ method: 'DELETE' as const, path: `/proxies/${proxy}/toxics/${toxic}-${stream}` })));
     return {
-      rollback: labRollback(lab, remove, `remove ${toxic} from ${proxies.join(', ')}`),
+      rollback: labRollback(direct, remove, `remove ${toxic} from ${proxies.join(', ')}`),
       inject: async () => {
-        await injectLabRequests(lab.state.controlUrl, add);
+        await injectLabRequests(direct.controlUrl, add);
         return { mode: 'blackhole', proxies };
       },
     };

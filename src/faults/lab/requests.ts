@@ -1,14 +1,15 @@
 import type { LabRequest, RollbackRecord } from '../../core/events';
+import type { DirectApi } from '../../targets';
 import type { FaultContext } from '../types';
 import { FaultError } from '../types';
 import { LabApiError, LabClient } from '../../lab/client';
-import type { RunningLab } from '../../lab/manager';
 
 export const labRollbackTimeoutMs = 30_000;
 
-export function requireLab(context: FaultContext, kind: string): RunningLab {
-  if (!context.target.lab) throw new FaultError(`${kind} needs the lab target`);
-  return context.target.lab;
+/** The target's direct API; only the lab offers one. */
+export function requireDirectApi(context: FaultContext, kind: string): DirectApi {
+  if (!context.target.direct) throw new FaultError(`${kind} needs the lab target`);
+  return context.target.direct;
 }
 
 /** Toxics a fault adds are named after it, so its rollback removes exactly those. */
@@ -16,8 +17,8 @@ export function toxicNameFor(faultName: string): string {
   return `gameday-${faultName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 }
 
-export function labRollback(lab: RunningLab, requests: LabRequest[], description: string): Extract<RollbackRecord, { kind: 'lab' }> {
-  return { kind: 'lab', labDir: lab.state.labDir, controlUrl: lab.state.controlUrl, requests, description, timeoutMs: labRollbackTimeoutMs };
+export function labRollback(direct: DirectApi, requests: LabRequest[], description: string): Extract<RollbackRecord, { kind: 'lab' }> {
+  return { kind: 'lab', labDir: direct.labDir, controlUrl: direct.controlUrl, requests, description, timeoutMs: labRollbackTimeoutMs };
 }
 
 /** Performs control-API calls; a 404 on a DELETE means the thing is already gone, which is what undo wants. */

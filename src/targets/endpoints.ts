@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { namedUrls } from '../core/fields';
+import type { TargetKind } from './kind';
+import { acquireLock, endpointsLockFile } from './lock';
+
+/** Any service by its URLs, faults by your own `exec` commands; no regions. */
+export const endpointsTargetSchema = z.strictObject({
+  kind: z.literal('endpoints'),
+  /** Named base URLs, e.g. { api: 'https://api.example.com' }. Probes refer to them by name. */
+  endpoints: namedUrls,
+});
+
+export type EndpointsTarget = z.output<typeof endpointsTargetSchema>;
+
+export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
+  schema: endpointsTargetSchema,
+  regions: () => [],
+  primary: () => undefined,
+  endpointNames: (target) => Object.keys(target.endpoints),
+  databaseNames: () => [],
+  faultApi: () => null,
+  awsModel: () => null,
+  planEndpoints: (target) => target.endpoints,
+  planOpen: () => [],
+
+  async open(target, lockRequest) {
+    // Any two runs against the same set of URLs exclude each other.
+    const lock = acquireLock(endpointsLockFile(target.endpoints), { ...lockRequest, target: `the endpoints ${Object.values(target.endpoints).join(', ')}` });
+    return {
+      kind: 'endpoints',
+      api: null,
+      endpoints: { ...target.endpoints },
+      dnsServer: null,
+      aws: null,
+      direct: null,
+      env: {},
+      lock,
+      databaseUrl: () => undefined,
+      regionOfAddress: () => undefined,
+      awaitTrafficShift: async () => null,
+      rejoinRegion: async () => undefined,
+      describe: () => ({ kind: 'endpoints', endpoints: target.endpoints }),
+      close: async () => lock.release(),
+    };
+  },
+
+  lockFile: (description) => endpointsLockFile(description.endpoints as Record<string, string>),
+};

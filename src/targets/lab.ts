@@ -1,0 +1,263 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { promises as dns } from 'node:dns';
+import { z } from 'zod';
+import { AwsClients } from '../aws/clients';
+import type { AwsModel, RegionResources } from '../aws/model';
+import { now, sleep } from '../core/clock';
+import type { TargetDescription } from '../core/events';
+import { duration, regionName, type ReportIssue } from '../core/fields';
+import { labAccountId, labGlobalClusterId, labHostedZoneId, labResources } from '../lab/aws/resources';
+import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
+import { resolveLabDir, stateFileName } from '../lab/state';
+import { labNames, resolveRegions } from '../lab/topology';
+import type { TargetKind } from './kind';
+import { acquireLock, labLockFile, type HeldLock } from './lock';
+import { formatDnsServer, TargetError, type DirectApi, type TargetSession } from './session';
+
+export const labTargetSchema = z.strictObject({
+  kind: z.literal('lab'),
+  /** 2 to 4 regions; the first is the primary unless `primary` says otherwise. */
+  regions: z
+    .array(regionName)
+    .min(2, { error: 'the lab needs 2 to 4 regions' })
+    .max(4, { error: 'the lab needs 2 to 4 regions' })
+    .refine((names) => new Set(names).size === names.length, { error: 'regions must be distinct' })
+    .default(['us-east-1', 'eu-west-1']),
+  primary: regionName.optional(),
+  /** Route 53-style health checks on each region's app (the lab allows intervals below 10 s). */
+  healthCheck: z
+    .strictObject({
+      interval: duration({ max: '30s' }).prefault('1s'),
+      failureThreshold: z.number().int({ error: 'expected a whole number 1..10' }).min(1, { error: 'expected a whole number 1..10' }).max(10, { error: 'expected a whole number 1..10' }).default(3),
+    })
+    .prefault({}),
+  /** DNS TTLs of the app's failover record and of the writer name. */
+  ttl: z.strictObject({ app: duration({ allowZero: true, max: '1h' }).prefault('5s'), writer: duration({ allowZero: true, max: '1h' }).prefault('1s') }).prefault({}),
+  /** Lab directory of a running lab to use (`gameday lab up`); default .gameday/lab, else an ephemeral lab. */
+  dir: z.string().optional(),
+  /**
+   * How faults reach the lab: 'aws' (default) through the lab's FIS and Route 53 APIs with
+   * the AWS SDK — the code path a real account uses; 'direct' through the lab's own
+   * control API (which also offers lab-only faults: replication latency, process stops).
+   */
+  api: z.enum(['aws', 'direct']).default('aws'),
+});
+
+export type LabTarget = z.output<typeof labTargetSchema>;
+
+export const labFisRoleArn = `arn:aws:iam::${labAccountId}:role/gameday-lab-fis`;
+
+/** The lab as AWS sees it; deterministic from the region list, so `plan` can show exact ARNs. */
+export function labAwsModel(regions: string[], primary: string, endpoint?: string): AwsModel {
+  const resources: Record<string, RegionResources> = {};
+  const healthChecks: Record<string, string> = {};
+  regions.forEach((region, i) => {
+    const r = labResources(region, i + 1);
+    resources[region] = {
+      subnets: { arns: [r.subnetArn] },
+      compute: { arns: [r.ecsTaskArn] },
+      dbInstances: { arns: [r.dbInstanceArn] },
+      dbClusters: { arns: [r.dbClusterArn] },
+    };
+    healthChecks[region] = r.healthCheckId;
+  });
+  return {
+    connection: { endpoint: endpoint ?? '<lab control endpoint>', labCredentials: true },
+    accountId: labAccountId,
+    regions,
+    primary,
+    fisRoleArn: labFisRoleArn,
+    stopConditionAlarms: [],
+    hostedZoneId: labHostedZoneId,
+    recordName: labNames.app,
+    healthChecks,
+    globalClusterId: labGlobalClusterId,
+    compute: 'ecs',
+    resources,
+  };
+}
+
+const appHost = labNames.app.replace(/\.$/, '');
+
+/** The databases a lab names: `writer` (the failover name of the current writer) and `db-<region>`. */
+function databaseNames(regions: readonly string[]): string[] {
+  return ['writer', ...regions.map((region) => `db-${region}`)];
+}
+
+/**
+ * The lab's database URLs by name, each through the region's database ingress, so region
+ * faults reach these connections as they reach the app's.
+ */
+export function labDatabaseUrls(lab: RunningLab): Record<string, string> {
+  const port = lab.state.layout.ports.db;
+  const url = (name: string) => `postgres://postgres@${name.replace(/\.$/, '')}:${port}/postgres`;
+  const urls: Record<string, string> = { writer: url(labNames.writer) };
+  for (const region of lab.state.regions) urls[`db-${region.name}`] = url(labNames.regionalDb(region.name));
+  return urls;
+}
+
+export const labTarget: TargetKind<typeof labTargetSchema> = {
+  schema: labTargetSchema,
+
+  validate(target, report: ReportIssue) {
+    if (target.primary && !target.regions.includes(target.primary)) report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
+  },
+
+  regions: (target) => target.regions,
+  primary: (target) => target.primary ?? target.regions[0],
+  endpointNames: (target) => ['app', ...target.regions.map((region) => `app-${region}`)],
+  databaseNames: (target) => databaseNames(target.regions),
+  faultApi: (target) => target.api,
+  awsModel: (target) => labAwsModel(target.regions, target.primary ?? target.regions[0]),
+
+  planEndpoints(target) {
+    // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
+    const endpoints: Record<string, string> = { app: `http://${appHost}:PORT` };
+    for (const region of resolveRegions({ regions: target.regions, primary: target.primary }).regions) endpoints[`app-${region.name}`] = `http://${region.address}:PORT`;
+    return endpoints;
+  },
+
+  planOpen: (target) => [
+    `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), health checks every ${target.healthCheck.interval} ms × ${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
+  ],
+
+  async open(target, lockRequest, onProgress) {
+    const labDir = resolveLabDir(target.dir);
+    let lab = await findRunningLab(labDir);
+    let ephemeral = false;
+    let lock: HeldLock | null = null;
+    if (lab) {
+      const running = lab;
+      const missing = target.regions.filter((region) => !running.state.regions.some((r) => r.name === region));
+      if (missing.length > 0) {
+        throw new TargetError(`the running lab in ${labDir} has regions ${running.state.regions.map((r) => r.name).join(', ')}; the experiment needs ${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`);
+      }
+      lock = acquireLock(labLockFile(labDir), { ...lockRequest, target: `the lab in ${labDir}` });
+      onProgress(`using the running lab in ${labDir}`);
+    } else {
+      onProgress('starting an ephemeral lab…');
+      lab = await startLab({
+        ephemeral: true,
+        regions: target.regions,
+        primary: target.primary,
+        healthCheck: { requestIntervalMs: target.healthCheck.interval, failureThreshold: target.healthCheck.failureThreshold },
+        ttl: { app: Math.round(target.ttl.app / 1000), writer: Math.round(target.ttl.writer / 1000) },
+      });
+      ephemeral = true;
+    }
+    return labSession(target, lab, { ephemeral, lock });
+  },
+
+  regionOfAddress: (description, address) => regionsOf(description).get(address),
+  // The lab app names its writer host:port, and a region reaches its own database directly
+  // but another region's through that region's database ingress — same database, another
+  // port; each region has its own address, so the host alone names the database. A SQL
+  // ledger's identity ('host:port (timeline n)') does not end in a port and is kept whole.
+  writerIdentity: (_description, writer) => writer.replace(/:\d+$/, ''),
+
+  dnsFailover(description) {
+    const healthCheck = description.healthCheck as { requestIntervalMs: number; failureThreshold: number } | undefined;
+    const ttl = description.ttl as { app: number } | undefined;
+    if (!healthCheck || !ttl) return null;
+    return { healthCheckIntervalMs: healthCheck.requestIntervalMs, failureThreshold: healthCheck.failureThreshold, dnsTtlMs: ttl.app * 1000 };
+  },
+
+  lockFile: (description) => (description.ephemeral === true ? null : labLockFile(String(description.labDir))),
+  // An ephemeral lab dies with its run (its daemon watches the run's stdin).
+  isGone: (description) => description.ephemeral === true && !fs.existsSync(path.join(String(description.labDir), stateFileName)),
+};
+
+function regionsOf(description: TargetDescription): Map<string, string> {
+  const map = new Map<string, string>();
+  if (Array.isArray(description.regions)) {
+    for (const region of description.regions as Array<{ name?: unknown; address?: unknown }>) {
+      if (typeof region?.name === 'string' && typeof region.address === 'string') map.set(region.address, region.name);
+    }
+  }
+  return map;
+}
+
+/** The session over a running lab: the AWS APIs it serves, its direct API, its DNS and databases. */
+function labSession(target: LabTarget, lab: RunningLab, options: { ephemeral: boolean; lock: HeldLock | null }): TargetSession {
+  const { state } = lab;
+  const endpoints: Record<string, string> = { app: `http://${appHost}:${state.layout.ports.app}` };
+  for (const region of state.regions) endpoints[`app-${region.name}`] = region.appUrl;
+  const model = labAwsModel(state.layout.regions.map((region) => region.name), state.layout.primary, state.controlUrl);
+  const clients = new AwsClients(model.connection);
+  const databases = labDatabaseUrls(lab);
+  const addresses = new Map(state.regions.map((region) => [region.address, region.name]));
+  return {
+    kind: 'lab',
+    api: target.api,
+    endpoints,
+    dnsServer: state.dns,
+    aws: { model, clients },
+    direct: directApi(lab),
+    env: { GAMEDAY_LAB_DIR: state.labDir, GAMEDAY_LAB_CONTROL_URL: state.controlUrl },
+    lock: options.lock,
+    databaseUrl: (name) => databases[name],
+    regionOfAddress: (address) => addresses.get(address),
+    awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
+    rejoinRegion: (region) => lab.client.startDatabase(region),
+    describe: () => ({
+      kind: 'lab',
+      api: target.api,
+      labDir: state.labDir,
+      controlUrl: state.controlUrl,
+      ephemeral: options.ephemeral,
+      regions: state.regions.map((region) => ({ name: region.name, role: region.role, address: region.address })),
+      dns: state.dns,
+      healthCheck: state.layout.healthCheck,
+      ttl: state.layout.ttl,
+      endpoints,
+    }),
+    close: async () => {
+      clients.destroy();
+      try {
+        await lab.stop();
+      } finally {
+        options.lock?.release();
+      }
+    },
+  };
+}
+
+function directApi(lab: RunningLab): DirectApi {
+  return {
+    controlUrl: lab.state.controlUrl,
+    labDir: lab.state.labDir,
+    proxyOf: (region, link) => (link === 'ingress' ? `app-${region}` : `replication-${region}`),
+    async linksOf(region, scope) {
+      const status = await lab.client.status();
+      const address = status.regions.find((candidate) => candidate.name === region)!.address;
+      const touchesRegion = (regionName: string, proxy: { upstream: string }) => regionName === region || proxy.upstream.startsWith(`${address}:`);
+      // cross-region: clients still reach the region; only its links to other regions are cut.
+      const isCrossRegionLink = (proxy: { name: string }) => !proxy.name.startsWith('app-');
+      return status.regions.flatMap((candidate) =>
+        candidate.proxies.filter((proxy) => touchesRegion(candidate.name, proxy) && (scope === 'all' || isCrossRegionLink(proxy))).map((proxy) => proxy.name),
+      );
+    },
+  };
+}
+
+const pollMs = 200;
+
+/** Until the lab's DNS answers the app's name with `region`'s address, as a client asking it would be told. */
+async function awaitDnsAnswer(lab: RunningLab, region: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const address = lab.state.regions.find((candidate) => candidate.name === region)?.address;
+  const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
+  resolver.setServers([formatDnsServer(lab.state.dns)]);
+  const deadline = now() + 5 * 60_000;
+  try {
+    while (!signal.aborted) {
+      const answers = await resolver.resolve4(appHost).catch(() => [] as string[]);
+      if (address && answers.includes(address)) return { dns: `${appHost} -> ${answers.join(', ')}` };
+      if (now() > deadline) throw new Error(`${appHost} still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
+      await sleep(pollMs, signal);
+    }
+    throw new Error('the run ended before DNS moved');
+  } finally {
+    resolver.cancel();
+  }
+}
