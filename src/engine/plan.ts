@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration';
 import { describeStopCondition } from './stop-conditions';
-import { heldForMs, type Experiment } from '../experiment/validate';
-import { faultKindOf } from '../faults';
+import type { Experiment } from '../experiment/validate';
+import { faultImplementationOf, heldForMs } from '../faults';
 import { probeUrl } from '../probes/url';
 import { planCheckProbe } from '../probes/checks';
 import { planLedger } from '../probes/ledger';
@@ -55,7 +55,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     });
   }
   for (const fault of experiment.faults) {
-    const plan = faultKindOf(fault, api).plan(fault, planContext);
+    const plan = faultImplementationOf(fault, api).plan(fault, planContext);
     steps.push({ atMs: fault.after, phase: 'observe', action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}` });
     if (fault.duration !== undefined) {
       steps.push({ atMs: fault.after + fault.duration, phase: 'observe', action: `revert ${fault.name}: ${plan.rollback}` });

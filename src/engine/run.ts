@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import os from 'node:os';
-import { heldForMs, type Experiment, type ResolvedFault } from '../experiment/validate';
-import { faultKindOf } from '../faults';
+import type { Experiment } from '../experiment/validate';
+import { faultImplementationOf, heldForMs, type ResolvedFault } from '../faults';
 import type { FaultContext, PreparedFault } from '../faults/types';
 import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../failover/runbook';
 import { revertRecord } from '../faults/revert';
@@ -498,7 +498,7 @@ class ExperimentRun {
   private async runFault(fault: ResolvedFault, t0: number): Promise<void> {
     await sleep(t0 + fault.after - now(), this.stopSignal);
     if (this.stop) return;
-    const kind = faultKindOf(fault, this.target!.api);
+    const kind = faultImplementationOf(fault, this.target!.api);
     const context = this.faultContext();
     const plan = kind.plan(fault, context);
     let prepared: PreparedFault;

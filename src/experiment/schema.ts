@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatDuration } from '../core/duration';
 import { duration, httpUrl, name, ratio, regionName, statusRanges } from '../core/fields';
 import { targetKindOf, targetSchema, type Target } from '../targets';
+import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext } from '../faults';
 import { inclusiveMs, parseThreshold, thresholdHint, type SloMetric, type Threshold } from './thresholds';
 
 /**
@@ -172,76 +173,6 @@ export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledger
 
 /** The probes that check at an interval rather than send traffic. */
 export const checkProbeKinds = ['function', 'dns', 'sql'] as const;
-
-// ---------------------------------------------------------------- faults
-
-const faultTiming = {
-  name: name.optional(),
-  /** Offset from the start of observation. */
-  after: duration({ allowZero: true, max: '24h' }).prefault('0s'),
-  /** How long the fault stays injected; without it, until the end of the observation. */
-  duration: duration({ max: '24h' }).optional(),
-};
-
-export const execFaultSchema = z.strictObject({
-  kind: z.literal('exec'),
-  ...faultTiming,
-  /** Shell command that injects the fault (run with /bin/sh -c). */
-  inject: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
-  /** Shell command that undoes it. Registered before `inject` starts. */
-  rollback: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
-  timeout: duration({ max: '1h' }).prefault('30s'),
-  rollbackTimeout: duration({ max: '1h' }).prefault('30s'),
-  cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
-});
-
-/** Lab (and, later, AWS) faults name the region they hit. */
-const regionRef = { region: regionName };
-
-export const regionOutageFaultSchema = z.strictObject({
-  kind: z.literal('regionOutage'),
-  ...faultTiming,
-  ...regionRef,
-  /** blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database processes are killed. */
-  mode: z.enum(['blackhole', 'stop']).default('blackhole'),
-  /** all: every link of the region; cross-region: only its links to the other regions (clients still reach it). */
-  scope: z.enum(['all', 'cross-region']).default('all'),
-});
-
-export const latencyFaultSchema = z.strictObject({
-  kind: z.literal('latency'),
-  ...faultTiming,
-  ...regionRef,
-  /** ingress: client traffic into the region's app; replication: the WAL stream into a standby region. */
-  link: z.enum(['ingress', 'replication']).default('ingress'),
-  latency: duration({ max: '5m' }),
-  jitter: duration({ allowZero: true, max: '5m' }).prefault('0ms'),
-});
-
-export const dbStopFaultSchema = z.strictObject({
-  kind: z.literal('dbStop'),
-  ...faultTiming,
-  ...regionRef,
-  /** immediate: a crash (no checkpoint); fast: a clean shutdown. (Lab direct API.) */
-  mode: z.enum(['immediate', 'fast']).default('immediate'),
-  /** Through AWS: reboot the DB instances, or fail the regional cluster over. */
-  via: z.enum(['reboot', 'cluster-failover']).default('reboot'),
-});
-
-export const healthCheckFailureFaultSchema = z.strictObject({
-  kind: z.literal('healthCheckFailure'),
-  ...faultTiming,
-  ...regionRef,
-});
-
-export const faultSchema = z.discriminatedUnion('kind', [
-  execFaultSchema,
-  regionOutageFaultSchema,
-  latencyFaultSchema,
-  dbStopFaultSchema,
-  healthCheckFailureFaultSchema,
-]);
 
 // ---------------------------------------------------------------- stop conditions
 
@@ -545,7 +476,7 @@ export const experimentSchema = z
       if (probe.kind === 'sql') checkSqlConnection(probe.connection, ['probes', index, 'connection'], targetDatabaseNames(experiment.target), ctx);
     });
     checkLedgers(experiment, endpointNames, targetDatabaseNames(experiment.target), ctx);
-    targetKind.checkFaults?.(experiment.target, experiment.faults.map((fault) => ({ duration: fault.duration, instantaneous: fault.kind === 'dbStop' })), report);
+    targetKind.checkFaults?.(experiment.target, experiment.faults.map((fault) => ({ duration: fault.duration, instantaneous: faultKindOf(fault).instantaneous === true })), report);
     checkProbeNames(experiment, ctx);
     checkSlos(experiment, ctx);
 
@@ -570,6 +501,7 @@ export const experimentSchema = z
     }
 
     const names = new Set<string>();
+    const faultChecks: FaultCheckContext = { aws: targetKind.awsModel(experiment.target), throughAws: targetKind.throughAws ?? '' };
     experiment.faults.forEach((fault, index) => {
       const faultName = fault.name ?? `${fault.kind}-${index + 1}`;
       if (names.has(faultName)) {
@@ -577,34 +509,15 @@ export const experimentSchema = z
       }
       names.add(faultName);
       if ('region' in fault) {
-        if (experiment.target.kind === 'endpoints') {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `${fault.kind} needs a target with regions ('lab' or 'aws'); target 'endpoints' supports: exec` });
+        if (regions.length === 0) {
+          ctx.addIssue({ code: 'custom', path: ['faults', index, 'kind'], message: `${fault.kind} needs a target with regions ('lab' or 'aws'); target '${experiment.target.kind}' supports: exec` });
         } else if (!regions.includes(fault.region)) {
           ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `unknown region ${JSON.stringify(fault.region)}; target.regions has: ${regions.join(', ')}` });
         }
       }
-      // What AWS APIs cannot do, said before anything runs.
-      if (api === 'aws') {
-        const through = experiment.target.kind === 'lab' ? "through the AWS APIs (use target.api 'direct' for lab-only faults)" : 'through AWS FIS';
-        if (fault.kind === 'regionOutage' && fault.mode === 'stop') {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'mode'], message: `mode 'stop' has no FIS action ${through}; use mode 'blackhole'` });
-        }
-        if (fault.kind === 'latency' && fault.link === 'replication') {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'link'], message: `replication-link latency has no FIS action ${through}; use link 'ingress'` });
-        }
-        if (fault.kind === 'dbStop' && fault.duration !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'duration'], message: `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)` });
-        }
-        if (experiment.target.kind === 'aws' && fault.kind !== 'exec' && fault.kind !== 'healthCheckFailure' && regions.includes(fault.region)) {
-          const needed =
-            fault.kind === 'regionOutage' ? 'subnets' : fault.kind === 'latency' ? (experiment.target.compute === 'eks' ? 'eks' : 'compute') : fault.via === 'reboot' ? 'dbInstances' : 'dbClusters';
-          if (!experiment.target.resources[fault.region]?.[needed]) {
-            ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: [...] } or { tags: {...} })` });
-          }
-        }
-        if (fault.kind === 'healthCheckFailure' && experiment.target.kind === 'aws' && !experiment.target.route53?.healthChecks[fault.region]) {
-          ctx.addIssue({ code: 'custom', path: ['faults', index, 'region'], message: `needs target.route53.healthChecks[${JSON.stringify(fault.region)}], the health check id of that region's failover record` });
-        }
+      // What the API that carries it out cannot do, said before anything runs.
+      if (api !== null) {
+        faultImplementationOf({ ...fault, name: faultName }, api).validate?.({ ...fault, name: faultName }, faultChecks, (path, message) => report(['faults', index, ...path], message));
       }
       if (experiment.duration !== undefined && fault.after >= experiment.duration) {
         ctx.addIssue({
@@ -776,10 +689,7 @@ export type DnsProbeConfig = z.input<typeof dnsProbeSchema>;
 export type DnsProbe = z.output<typeof dnsProbeSchema>;
 export type SqlProbeConfig = z.input<typeof sqlProbeSchema>;
 export type SqlProbe = z.output<typeof sqlProbeSchema>;
-export type FaultConfig = z.input<typeof faultSchema>;
-export type Fault = z.output<typeof faultSchema>;
-export type ExecFaultConfig = z.input<typeof execFaultSchema>;
-export type ExecFault = z.output<typeof execFaultSchema>;
+export type { FaultConfig, Fault, ExecFaultConfig, ExecFault, RegionOutageFault, LatencyFault, DbStopFault, HealthCheckFailureFault } from '../faults';
 export type StopCondition = z.output<typeof stopConditionSchema>;
 export type Slo = z.output<typeof sloSchema>;
 export type SloConfig = z.input<typeof sloSchema>;
@@ -799,7 +709,3 @@ export function trafficShiftOf(spec: Pick<FailoverSpec, 'trafficShift' | 'kind'>
   return spec.trafficShift ?? (spec.kind === 'planned' ? 'invert-health-check' : 'dns');
 }
 export type FailoverHook = z.output<typeof hookSchema>;
-export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
-export type LatencyFault = z.output<typeof latencyFaultSchema>;
-export type DbStopFault = z.output<typeof dbStopFaultSchema>;
-export type HealthCheckFailureFault = z.output<typeof healthCheckFailureFaultSchema>;

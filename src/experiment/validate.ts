@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ExperimentIssue, ExperimentValidationError } from './errors';
-import { experimentSchema, ExperimentSpec, Fault } from './schema';
+import type { ResolvedFault } from '../faults';
+import { experimentSchema, ExperimentSpec } from './schema';
 
-export type ResolvedFault = Fault & { name: string };
+export type { ResolvedFault };
 
 /** An experiment ready to run: validated, defaults applied, every duration in ms. */
 export type Experiment = Omit<ExperimentSpec, 'faults' | 'duration'> & {
@@ -35,11 +36,6 @@ export function validateExperiment(input: unknown, file: string): Experiment {
     throw new ExperimentValidationError(parsed.error.issues.map((issue) => toExperimentIssue(issue, input, file)));
   }
   return resolve(parsed.data, file);
-}
-
-/** How long a fault stays injected: its duration, else until the end of the observation (at least a second). */
-export function heldForMs(fault: { after: number; duration?: number }, observationMs: number): number {
-  return fault.duration ?? Math.max(1_000, observationMs - fault.after);
 }
 
 function resolve(spec: ExperimentSpec, file: string): Experiment {

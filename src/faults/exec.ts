@@ -1,11 +1,27 @@
+import { z } from 'zod';
+import { duration } from '../core/fields';
 import { describeCommandFailure, runCommand } from '../core/shell';
-import type { ExecFault } from '../experiment/schema';
-import { FaultError, type FaultKind } from './types';
+import { faultTiming } from './timing';
+import { FaultError, type FaultImplementation, type FaultKind, type Named } from './types';
 
-type ResolvedExecFault = ExecFault & { name: string };
+export const execFaultSchema = z.strictObject({
+  kind: z.literal('exec'),
+  ...faultTiming,
+  /** Shell command that injects the fault (run with /bin/sh -c). */
+  inject: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
+  /** Shell command that undoes it. Registered before `inject` starts. */
+  rollback: z.string({ error: 'expected a shell command string' }).min(1, { error: 'must not be empty' }),
+  timeout: duration({ max: '1h' }).prefault('30s'),
+  rollbackTimeout: duration({ max: '1h' }).prefault('30s'),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+});
 
-/** `exec`: the user's own inject and rollback shell commands, for systems we have no adapter for. */
-export const execFault: FaultKind<ResolvedExecFault> = {
+export type ExecFault = z.output<typeof execFaultSchema>;
+export type ExecFaultConfig = z.input<typeof execFaultSchema>;
+
+/** The user's own inject and rollback shell commands, for systems gameday has no adapter for; the same through any API. */
+const viaShell: FaultImplementation<Named<ExecFault>> = {
   plan: (fault) => ({
     inject: `sh -c ${JSON.stringify(fault.inject)} (timeout ${fault.timeout} ms)`,
     rollback: `sh -c ${JSON.stringify(fault.rollback)} (timeout ${fault.rollbackTimeout} ms)`,
@@ -23,3 +39,6 @@ export const execFault: FaultKind<ResolvedExecFault> = {
     };
   },
 };
+
+/** `exec`: your own inject and rollback commands. */
+export const execFault: FaultKind<typeof execFaultSchema> = { schema: execFaultSchema, via: { aws: viaShell, direct: viaShell } };

@@ -1,26 +1,42 @@
-import type { ResolvedFault } from '../experiment/validate';
-import { execFault } from './exec';
-import { dbStopFault } from './lab/db-stop';
-import { healthCheckFailureFault } from './lab/health-check-failure';
-import { latencyFault } from './lab/latency';
-import { regionOutageFault } from './lab/region-outage';
-import type { FaultKind } from './types';
-import { fisFault } from './aws/fis';
-import { route53HealthCheckFailure } from './aws/health-check-failure';
+import { z } from 'zod';
+import { dbStopFault, dbStopFaultSchema } from './db-stop';
+import { execFault, execFaultSchema } from './exec';
+import { healthCheckFailureFault, healthCheckFailureFaultSchema } from './health-check-failure';
+import { latencyFault, latencyFaultSchema } from './latency';
+import { regionOutageFault, regionOutageFaultSchema } from './region-outage';
+import type { FaultImplementation, FaultKind } from './types';
 
-/**
- * Every fault kind, by its `kind` and by the API that carries it out: `aws` (FIS and
- * Route 53 through the AWS SDK — a real account, or the lab serving the same APIs) or
- * `direct` (the lab's own control API). The schema's discriminated union lists the same kinds.
- */
+/** Every fault kind by its `kind`; the schema's union lists the same. Unknown kinds are refused with this list. */
 export const faultKinds = {
-  exec: { aws: execFault, direct: execFault },
-  regionOutage: { aws: fisFault, direct: regionOutageFault },
-  latency: { aws: fisFault, direct: latencyFault },
-  dbStop: { aws: fisFault, direct: dbStopFault },
-  healthCheckFailure: { aws: route53HealthCheckFailure, direct: healthCheckFailureFault },
-} satisfies Record<ResolvedFault['kind'], { aws: FaultKind<never>; direct: FaultKind<never> }>;
+  exec: execFault,
+  regionOutage: regionOutageFault,
+  latency: latencyFault,
+  dbStop: dbStopFault,
+  healthCheckFailure: healthCheckFailureFault,
+};
 
-export function faultKindOf<F extends ResolvedFault>(fault: F, api: 'aws' | 'direct' | null): FaultKind<F> {
-  return faultKinds[fault.kind][api ?? 'direct'] as unknown as FaultKind<F>;
+export const faultSchema = z.discriminatedUnion('kind', [execFaultSchema, regionOutageFaultSchema, latencyFaultSchema, dbStopFaultSchema, healthCheckFailureFaultSchema]);
+
+export type FaultConfig = z.input<typeof faultSchema>;
+export type Fault = z.output<typeof faultSchema>;
+/** A fault as the engine runs it: defaults applied, named. */
+export type ResolvedFault = Fault & { name: string };
+
+/** The fault kind of a fault. */
+export function faultKindOf(fault: { kind: Fault['kind'] }): FaultKind<z.ZodType> {
+  return faultKinds[fault.kind] as unknown as FaultKind<z.ZodType>;
 }
+
+/** How `api` carries out this fault (exec: the same shell commands through any). */
+export function faultImplementationOf<F extends ResolvedFault>(fault: F, api: 'aws' | 'direct' | null): FaultImplementation<F> {
+  return faultKindOf(fault).via[api ?? 'direct'] as unknown as FaultImplementation<F>;
+}
+
+export type { ExecFault, ExecFaultConfig } from './exec';
+export type { RegionOutageFault } from './region-outage';
+export type { LatencyFault } from './latency';
+export type { DbStopFault } from './db-stop';
+export type { HealthCheckFailureFault } from './health-check-failure';
+export type { FaultContext, FaultPlan, PlanContext, PreparedFault, FaultCheckContext } from './types';
+export { FaultError } from './types';
+export { heldForMs } from './timing';

@@ -1,6 +1,6 @@
 import type { RollbackRecord } from '../core/events';
 import { describeCommandFailure, runCommand } from '../core/shell';
-import { performLabRequests } from './lab/requests';
+import { performLabRequests } from './direct';
 import { FaultError } from './types';
 import { redactedMarker } from '../core/redact';
 import { AwsClients } from '../aws/clients';

@@ -1,8 +1,9 @@
-import type { RollbackRecord } from '../core/events';
-import type { TargetSession } from '../targets';
-import type { ResolvedFault } from '../experiment/validate';
+import type { z } from 'zod';
 import type { AwsModel } from '../aws/model';
 import { GamedayError } from '../core/errors';
+import type { RollbackRecord } from '../core/events';
+import type { ReportIssue } from '../core/fields';
+import type { TargetSession } from '../targets';
 
 /** What `gameday plan` shows for one fault. */
 export interface FaultPlan {
@@ -23,6 +24,14 @@ export interface FaultContext extends PlanContext {
   runId: string;
 }
 
+/** What a fault's checks know of the experiment before anything runs. */
+export interface FaultCheckContext {
+  /** The target as the AWS APIs see it (the lab's always complete; a real account's as configured). */
+  aws: AwsModel | null;
+  /** How to say that AWS cannot do something on this target ("through AWS FIS"). */
+  throughAws: string;
+}
+
 /** A fault ready to inject: its undo is known (and journaled) before anything changes. */
 export interface PreparedFault {
   rollback: RollbackRecord;
@@ -34,14 +43,31 @@ export interface PreparedFault {
 }
 
 /**
- * One fault kind, the same small shape for every kind: how to describe it (plan), and
- * how to prepare it — work out exactly what will change and how to undo it, reading but
- * changing nothing. Reverting goes through the rollback record (faults/revert.ts), so a
- * run and `gameday recover` undo a fault by the same code.
+ * How one API carries out a fault kind, the same small shape for every kind: what that API
+ * cannot do (checked before anything runs), how to describe it (plan), and how to prepare
+ * it — work out exactly what will change and how to undo it, reading but changing nothing.
+ * Reverting goes through the rollback record (faults/revert.ts), so a run and `gameday
+ * recover` undo a fault by the same code.
  */
-export interface FaultKind<F extends ResolvedFault = ResolvedFault> {
+export interface FaultImplementation<F> {
+  validate?(fault: F, context: FaultCheckContext, report: ReportIssue): void;
   plan(fault: F, context?: PlanContext): FaultPlan;
   prepare(fault: F, context: FaultContext): Promise<PreparedFault>;
+}
+
+/** A fault as the engine runs it: defaults applied, named. */
+export type Named<F> = F & { name: string };
+
+/**
+ * One fault kind: its schema (what users write) and how each API carries it out — `aws`
+ * (FIS and Route 53 through the AWS SDK: a real account, or the lab serving the same APIs)
+ * or `direct` (the lab's own control API).
+ */
+export interface FaultKind<S extends z.ZodType> {
+  schema: S;
+  /** Over as soon as it is done (a reboot): a real account's cap on how long a fault may stay does not apply. */
+  instantaneous?: boolean;
+  via: { aws: FaultImplementation<Named<z.output<S>>>; direct: FaultImplementation<Named<z.output<S>>> };
 }
 
 export class FaultError extends GamedayError {}

@@ -135,6 +135,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
   endpointNames: (target) => Object.keys(target.endpoints),
   databaseNames: () => [],
   faultApi: () => 'aws',
+  throughAws: 'through AWS FIS',
   awsModel: (target) => awsTargetModel(target),
   planEndpoints: (target) => target.endpoints,
 

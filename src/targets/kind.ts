@@ -34,6 +34,8 @@ export interface TargetKind<S extends z.ZodType = z.ZodType> {
   databaseNames(target: z.output<S>): string[];
   /** How region faults reach it: AWS APIs, the lab's direct API, or none. */
   faultApi(target: z.output<S>): 'aws' | 'direct' | null;
+  /** How to say that the AWS APIs cannot do something on this target, and what to do instead. */
+  throughAws?: string;
   /** The target as the AWS APIs see it, as far as known before a run; null without regions. */
   awsModel(target: z.output<S>): AwsModel | null;
   /** Endpoint URLs as far as they are known before a run. */

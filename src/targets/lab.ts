@@ -109,6 +109,7 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   endpointNames: (target) => ['app', ...target.regions.map((region) => `app-${region}`)],
   databaseNames: (target) => databaseNames(target.regions),
   faultApi: (target) => target.api,
+  throughAws: "through the AWS APIs (use target.api 'direct' for lab-only faults)",
   awsModel: (target) => labAwsModel(target.regions, target.primary ?? target.regions[0]),
 
   planEndpoints(target) {

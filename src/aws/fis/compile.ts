@@ -1,6 +1,6 @@
 import type { CreateExperimentTemplateCommandInput } from '@aws-sdk/client-fis';
 import { toIsoDuration } from '../iso-duration';
-import type { AwsModel, ComputeType, ResourceSelector } from '../model';
+import type { AwsModel, ComputeType, RegionResources, ResourceSelector } from '../model';
 import { GamedayError } from '../../core/errors';
 
 /** A fault as one FIS action on one region's resources. */
@@ -21,13 +21,30 @@ const computeActions: Record<ComputeType, { actionId: string; targetKey: string;
 export const latencyDocumentName = 'AWSFIS-Run-Network-Latency';
 
 /**
+ * The resources each FIS action acts on, by the field of a region's resources that names
+ * them: what an experiment's checks require before anything runs, and what the template
+ * targets.
+ */
+export function fisResourceField(spec: Pick<FisFaultSpec, 'kind'> & { via?: 'reboot' | 'cluster-failover' }, compute: ComputeType): keyof RegionResources {
+  switch (spec.kind) {
+    case 'regionOutage':
+      return 'subnets';
+    case 'latency':
+      return compute === 'eks' ? 'eks' : 'compute';
+    case 'dbStop':
+      return spec.via === 'reboot' ? 'dbInstances' : 'dbClusters';
+  }
+}
+
+/**
  * Compiles a fault to a FIS experiment template. Pure: the same input gives the same
  * template, which is also what `gameday plan` prints.
  */
 export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Record<string, string>): CreateExperimentTemplateCommandInput {
   const resources = model.resources[spec.region];
   if (!resources) throw new FisMappingError(`no resources are configured for region ${spec.region}`);
-  const target = (selector: ResourceSelector | undefined, resourceType: string, field: string) => {
+  const field = fisResourceField(spec, model.compute);
+  const target = (selector: ResourceSelector | undefined, resourceType: string) => {
     if (!selector) throw new FisMappingError(`${spec.kind} in ${spec.region} needs target.resources.${spec.region}.${field}`);
     return {
       resourceType,
@@ -40,7 +57,7 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
   switch (spec.kind) {
     case 'regionOutage': {
       const duration = toIsoDuration(spec.durationMs);
-      targets = { Subnets: target(resources.subnets, 'aws:ec2:subnet', 'subnets') };
+      targets = { Subnets: target(resources.subnets, 'aws:ec2:subnet') };
       if (spec.scope === 'all') {
         action = { actionId: 'aws:network:disrupt-connectivity', parameters: { duration, scope: 'all' }, targets: { Subnets: 'Subnets' } };
       } else {
@@ -67,7 +84,7 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
           } as unknown as ReturnType<typeof target>,
         };
       } else {
-        targets = { [compute.targetKey]: target(resources.compute, compute.resourceType, 'compute') };
+        targets = { [compute.targetKey]: target(resources.compute, compute.resourceType) };
       }
       const duration = toIsoDuration(spec.durationMs);
       const parameters: Record<string, string> =
@@ -93,10 +110,10 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
     }
     case 'dbStop': {
       if (spec.via === 'reboot') {
-        targets = { DBInstances: target(resources.dbInstances, 'aws:rds:db', 'dbInstances') };
+        targets = { DBInstances: target(resources.dbInstances, 'aws:rds:db') };
         action = { actionId: 'aws:rds:reboot-db-instances', parameters: {}, targets: { DBInstances: 'DBInstances' } };
       } else {
-        targets = { Clusters: target(resources.dbClusters, 'aws:rds:cluster', 'dbClusters') };
+        targets = { Clusters: target(resources.dbClusters, 'aws:rds:cluster') };
         action = { actionId: 'aws:rds:failover-db-cluster', parameters: {}, targets: { Clusters: 'Clusters' } };
       }
       break;

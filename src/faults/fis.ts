@@ -1,11 +1,14 @@
-import { compileFisTemplate, type FisFaultSpec } from '../../aws/fis/compile';
-import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../../aws/fis/experiment';
-import type { AwsModel } from '../../aws/model';
-import type { DbStopFault, LatencyFault, RegionOutageFault } from '../../experiment/schema';
-import { FaultError, type FaultContext, type FaultKind, type FaultPlan } from '../types';
+import { compileFisTemplate, fisResourceField, type FisFaultSpec } from '../aws/fis/compile';
+import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../aws/fis/experiment';
+import type { AwsModel } from '../aws/model';
+import { FaultError, type FaultContext, type FaultImplementation, type FaultPlan } from './types';
 
-type Named<T> = T & { name: string };
-export type FisBackedFault = Named<RegionOutageFault> | Named<LatencyFault> | Named<DbStopFault>;
+/** The faults FIS carries out, as far as it reads them. */
+export type FisBackedFault = { name: string; region: string; after: number; duration?: number } & (
+  | { kind: 'regionOutage'; mode: 'blackhole' | 'stop'; scope: 'all' | 'cross-region' }
+  | { kind: 'latency'; link: 'ingress' | 'replication'; latency: number; jitter: number }
+  | { kind: 'dbStop'; via: 'reboot' | 'cluster-failover' }
+);
 
 /** FIS actions last at least this long when the fault is held to the end of the observation; rollback stops them sooner. */
 const heldFaultMaxMs = 12 * 3_600_000;
@@ -43,7 +46,22 @@ export function fisPlan(fault: FisBackedFault, model: AwsModel, heldForMs: numbe
 }
 
 /** regionOutage, latency and dbStop through AWS Fault Injection Service. */
-export const fisFault: FaultKind<FisBackedFault> = {
+export const fisFault: FaultImplementation<FisBackedFault> = {
+  /** What FIS has no action for, and the resources each action needs, said before anything runs. */
+  validate(fault, context, report) {
+    if (fault.kind === 'regionOutage' && fault.mode === 'stop') report(['mode'], `mode 'stop' has no FIS action ${context.throughAws}; use mode 'blackhole'`);
+    if (fault.kind === 'latency' && fault.link === 'replication') report(['link'], `replication-link latency has no FIS action ${context.throughAws}; use link 'ingress'`);
+    if (fault.kind === 'dbStop' && fault.duration !== undefined) {
+      report(['duration'], `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)`);
+    }
+    const model = context.aws;
+    if (!model || !model.regions.includes(fault.region)) return;
+    const needed = fisResourceField(fault, model.compute);
+    if (!model.resources[fault.region]?.[needed]) {
+      report(['region'], `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: [...] } or { tags: {...} })`);
+    }
+  },
+
   plan: (fault, context) => fisPlan(fault, context!.aws!, context!.heldForMs(fault)),
 
   async prepare(fault, context) {

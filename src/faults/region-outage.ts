@@ -1,15 +1,28 @@
-import type { LabRequest } from '../../core/events';
-import type { RegionOutageFault } from '../../experiment/schema';
-import type { FaultKind } from '../types';
-import { injectLabRequests, labRollback, requireDirectApi, toxicNameFor } from './requests';
+import { z } from 'zod';
+import type { LabRequest } from '../core/events';
+import { regionName } from '../core/fields';
+import { injectLabRequests, labRollback, requireDirectApi, toxicNameFor } from './direct';
+import { fisFault } from './fis';
+import { faultTiming } from './timing';
+import type { FaultImplementation, FaultKind, Named } from './types';
 
-type Fault = RegionOutageFault & { name: string };
+export const regionOutageFaultSchema = z.strictObject({
+  kind: z.literal('regionOutage'),
+  ...faultTiming,
+  region: regionName,
+  /** blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database processes are killed. */
+  mode: z.enum(['blackhole', 'stop']).default('blackhole'),
+  /** all: every link of the region; cross-region: only its links to the other regions (clients still reach it). */
+  scope: z.enum(['all', 'cross-region']).default('all'),
+});
+
+export type RegionOutageFault = z.output<typeof regionOutageFaultSchema>;
 
 /**
- * regionOutage: the region drops off the network (blackhole: every link into or out of
- * it holds all traffic, as a partition does) or its processes die (stop).
+ * Through the lab's direct API: the region drops off the network (blackhole: every link
+ * into or out of it holds all traffic, as a partition does) or its processes die (stop).
  */
-export const regionOutageFault: FaultKind<Fault> = {
+const direct: FaultImplementation<Named<RegionOutageFault>> = {
   plan: (fault) =>
     fault.mode === 'blackhole'
       ? {
@@ -22,7 +35,7 @@ export const regionOutageFault: FaultKind<Fault> = {
       : { inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`, rollback: `lab: start ${fault.region}'s PostgreSQL and app` },
 
   async prepare(fault, context) {
-    const direct = requireDirectApi(context, 'regionOutage');
+    const api = requireDirectApi(context, 'regionOutage');
     if (fault.mode === 'stop') {
       const inject: LabRequest[] = [
         { method: 'POST', path: `/lab/regions/${fault.region}/app/stop` },
@@ -33,15 +46,15 @@ export const regionOutageFault: FaultKind<Fault> = {
         { method: 'POST', path: `/lab/regions/${fault.region}/app/start` },
       ];
       return {
-        rollback: labRollback(direct, undo, `start ${fault.region}'s PostgreSQL and app`),
+        rollback: labRollback(api, undo, `start ${fault.region}'s PostgreSQL and app`),
         inject: async () => {
-          await injectLabRequests(direct.controlUrl, inject);
+          await injectLabRequests(api.controlUrl, inject);
           return { mode: 'stop' };
         },
       };
     }
 
-    const proxies = await direct.linksOf(fault.region, fault.scope);
+    const proxies = await api.linksOf(fault.region, fault.scope);
     const toxic = toxicNameFor(fault.name);
     // Both directions: on a connection already open (a WAL stream), the bytes that matter
     // flow downstream; holding only the client side would let replication carry on.
@@ -55,11 +68,14 @@ export const regionOutageFault: FaultKind<Fault> = {
     );
     const remove: LabRequest[] = proxies.flatMap((proxy) => streams.map((stream) => ({ method: 'DELETE' as const, path: `/proxies/${proxy}/toxics/${toxic}-${stream}` })));
     return {
-      rollback: labRollback(direct, remove, `remove ${toxic} from ${proxies.join(', ')}`),
+      rollback: labRollback(api, remove, `remove ${toxic} from ${proxies.join(', ')}`),
       inject: async () => {
-        await injectLabRequests(direct.controlUrl, add);
+        await injectLabRequests(api.controlUrl, add);
         return { mode: 'blackhole', proxies };
       },
     };
   },
 };
+
+/** `regionOutage`: a region drops off the network (FIS disrupt-connectivity), or its processes die (the lab's direct API). */
+export const regionOutageFault: FaultKind<typeof regionOutageFaultSchema> = { schema: regionOutageFaultSchema, via: { aws: fisFault, direct } };

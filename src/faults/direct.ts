@@ -1,8 +1,8 @@
-import type { LabRequest, RollbackRecord } from '../../core/events';
-import type { DirectApi } from '../../targets';
-import type { FaultContext } from '../types';
-import { FaultError } from '../types';
-import { LabApiError, LabClient } from '../../lab/client';
+import type { LabRequest, RollbackRecord } from '../core/events';
+import type { DirectApi } from '../targets';
+import type { FaultContext } from './types';
+import { FaultError } from './types';
+import { LabApiError, LabClient } from '../lab/client';
 
 export const labRollbackTimeoutMs = 30_000;
 
