@@ -3,9 +3,9 @@
  * gameday's AWS code, with aws-sdk-client-mock standing in for AWS.
  */
 import { CreateExperimentTemplateCommand, FisClient, GetActionCommand, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
-import { FailoverGlobalClusterCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { FailoverGlobalClusterCommand as FailoverGlobalCluster, RDSClient } from '@aws-sdk/client-rds';
+import { GetHealthCheckCommand as GetHealthCheck, Route53Client, UpdateHealthCheckCommand as UpdateHealthCheck } from '@aws-sdk/client-route-53';
+import { GetCallerIdentityCommand as GetCallerIdentity, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,13 +14,19 @@ import { AwsClients } from '../../src/aws/clients';
 import { checkActionParameters, createTemplate, startExperiment, waitUntilActive } from '../../src/aws/fis/experiment';
 import { requestWriterMove } from '../../src/aws/rds';
 import { setHealthCheckInverted } from '../../src/aws/route53';
+import { currentCommand, mockCurrentClient } from '../support/aws-mock';
 
 const awsError = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
+// FIS (3.523.0) shares the mock's @smithy/types; STS, Route 53 and RDS are newer (see support/aws-mock).
 const fis = mockClient(FisClient);
-const sts = mockClient(STSClient);
-const route53 = mockClient(Route53Client);
-const rds = mockClient(RDSClient);
+const sts = mockCurrentClient(STSClient);
+const route53 = mockCurrentClient(Route53Client);
+const rds = mockCurrentClient(RDSClient);
+const GetCallerIdentityCommand = currentCommand(GetCallerIdentity);
+const GetHealthCheckCommand = currentCommand(GetHealthCheck);
+const UpdateHealthCheckCommand = currentCommand(UpdateHealthCheck);
+const FailoverGlobalClusterCommand = currentCommand(FailoverGlobalCluster);
 test.after.each(() => {
   fis.reset();
   sts.reset();
