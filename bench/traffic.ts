@@ -59,7 +59,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
-import type { HttpOutcome } from '../src/probes/http';
+import type { HttpOutcome } from '../src/probes/http-traffic';
 import type { RunningLab } from '../src/lab/manager';
 import { percentile } from '../src/measure/percentiles';
 
@@ -67,21 +67,21 @@ type StartLab = typeof import('../src/lab/manager').startLab;
 
 /** The probe's classes, from dist/ or src/: the code under measurement. */
 export interface ProbeModules {
-  HttpTraffic: typeof import('../src/probes/http').HttpTraffic;
+  HttpTraffic: typeof import('../src/probes/http-traffic').HttpTraffic;
   TrafficRecorder: typeof import('../src/probes/recorder').TrafficRecorder;
   Journal: typeof import('../src/core/journal').Journal;
-  httpProbeSchema: typeof import('../src/experiment/schema').httpProbeSchema;
+  httpProbeSchema: typeof import('../src/probes/http').httpProbeSchema;
   now: typeof import('../src/core/clock').now;
 }
 
 export function probeModules(root: string): ProbeModules {
   const load = (file: string) => require(path.join(root, file));
   return {
-    HttpTraffic: load('probes/http').HttpTraffic,
+    HttpTraffic: load('probes/http-traffic').HttpTraffic,
     TrafficRecorder: load('probes/recorder').TrafficRecorder,
-    Journal: load('engine/journal').Journal,
-    httpProbeSchema: load('experiment/schema').httpProbeSchema,
-    now: load('engine/clock').now,
+    Journal: load('core/journal').Journal,
+    httpProbeSchema: load('probes/http').httpProbeSchema,
+    now: load('core/clock').now,
   };
 }
 
@@ -364,7 +364,7 @@ async function cleanup(): Promise<void> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = path.resolve(__dirname, '..', args.dist ? 'dist' : 'src');
-  if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http.js'))) usage(`${root} has no build; run \`npm run build\` first`);
+  if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http-traffic.js'))) usage(`${root} has no build; run \`npm run build\` first`);
   const modules = probeModules(root);
   const { startLab } = require(path.join(root, 'lab', 'manager')) as { startLab: StartLab };
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -3,19 +3,11 @@
  *   import { defineExperiment, faults, probes } from 'gameday';
  */
 export { defineExperiment, faults, probes, stopWhen } from './experiment/define';
-export type {
-  ExperimentConfig,
-  FaultConfig,
-  HttpProbeConfig,
-  LedgerProbeConfig,
-  DnsProbeConfig,
-  SqlProbeConfig,
-  FunctionProbeConfig,
-  ProbeFunction,
-  ProbeFunctionContext,
-  StopConditionConfig,
-  FailoverFunctionHook,
-} from './experiment/schema';
+export type { ExperimentConfig } from './experiment/schema';
+export type { FaultConfig } from './faults';
+export type { HttpProbeConfig, LedgerProbeConfig, DnsProbeConfig, SqlProbeConfig, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './probes';
+export type { StopConditionConfig } from './experiment/stop-conditions';
+export type { FailoverFunctionHook } from './failover/spec';
 export type { Experiment } from './experiment/validate';
 export { validateExperiment } from './experiment/validate';
 export { loadExperiment } from './experiment/loader';
@@ -25,7 +17,11 @@ export { runExperiment, type RunOptions, type RunResult } from './engine/run';
 export { planExperiment, type PlanStep } from './engine/plan';
 export type { JournalEvent, RunStatus } from './core/events';
 export { readJournal } from './core/journal';
-export { buildSummary, type RunSummary } from './report/summary';
+export { summarize, RunSummarizer } from './analysis/summarize';
+export type { RunSummary } from './analysis/summary';
+export { judge, objectivesOf, type Objective } from './analysis/judge';
+export type { Reporter, RunOutcome } from './report/reporter';
+export { fileReporters } from './report/files';
 export { renderMarkdown } from './report/markdown';
 export { computeRto, type OutcomeSample, type RtoResult, type RecoveryCriteria } from './measure/rto';
 export { computeRpo } from './measure/rpo';

@@ -1,3 +1,7 @@
+import type { RollbackRecord } from './rollback-record';
+
+export type { AwsConnectionRecord, LabRequest, RollbackRecord } from './rollback-record';
+
 /**
  * Journal events: the only record of a run. Reports and `gameday recover` read nothing
  * else, so every fact a report shows must arrive here as an event.
@@ -8,6 +12,51 @@ export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'pos
 
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
 export type TargetDescription = { kind: string; [key: string]: unknown };
+
+/** A threshold as written and parsed: 'budget<5%' is { metric: 'budget', op: '<', value: 5 }. */
+export interface ThresholdRecord<M extends string = string> {
+  metric: M;
+  op: '<' | '<=';
+  value: number;
+  text: string;
+}
+
+/** An SLO as the journal carries it (durations in ms). */
+export interface SloRecord {
+  name: string;
+  sli: 'availability' | 'latency';
+  /** Percent: 99.9. */
+  objective: number;
+  window: number;
+  threshold?: number;
+  probe?: string;
+  expect?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
+  alerts?: Array<{ long: number; short: number; factor: number }>;
+  burnWindow: number;
+}
+
+/** The version of the experiment record `run.started` carries; journals from before it was written have the same shape. */
+export const experimentRecordVersion = 1;
+
+/**
+ * The resolved experiment as `run.started` records it, durations in ms: what a summary is
+ * rebuilt from, long after the run. The engine writes the whole resolved experiment (this
+ * is the part reports read back); its type is checked against this one where it is written.
+ */
+export interface ExperimentRecord {
+  recordVersion?: typeof experimentRecordVersion;
+  name: string;
+  hypothesis: {
+    rto?: number;
+    rpo?: number;
+    slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
+    recovery: { successRatio: number; window: number };
+  };
+  traffic: { name: string; rate: number };
+  slos: SloRecord[];
+  /** Observation length, ms. */
+  duration: number;
+}
 
 /** A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or '']. */
 export type SampleRow = [number, number, number, 0 | 1, string, string];
@@ -38,7 +87,7 @@ export type JournalEventInput =
       pid: number;
       host: string;
       /** The resolved experiment, durations in ms: enough to re-render any report. */
-      spec: unknown;
+      spec: ExperimentRecord;
     }
   | { type: 'phase'; phase: Phase }
   /** The target as opened for this run (for the lab: where it is, so recover can reach it). */
@@ -85,51 +134,6 @@ export type JournalEventInput =
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 
 export type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
-
-/** Rollback described as data, so a later process can perform it without the original closure. */
-export type RollbackRecord =
-  | { kind: 'exec'; command: string; cwd?: string; env?: Record<string, string>; timeoutMs: number }
-  | {
-      kind: 'lab';
-      /** Where the lab lives, so recover can find its control endpoint again. */
-      labDir: string;
-      controlUrl: string;
-      /** Control-API calls that undo the fault, in order; a 404 means already undone. */
-      requests: LabRequest[];
-      description: string;
-      timeoutMs: number;
-    }
-  | {
-      /** Stop every experiment started from the template, then delete it. Found again by id (and by tags in recover). */
-      kind: 'fis';
-      connection: AwsConnectionRecord;
-      region: string;
-      templateId: string;
-      description: string;
-      timeoutMs: number;
-    }
-  | {
-      kind: 'route53-health-check';
-      connection: AwsConnectionRecord;
-      healthCheckId: string;
-      /** The value to restore. */
-      inverted: boolean;
-      description: string;
-      timeoutMs: number;
-    };
-
-/** How to reach the AWS APIs again (endpoint override, profile, lab credentials). */
-export interface AwsConnectionRecord {
-  endpoint?: string;
-  profile?: string;
-  labCredentials?: boolean;
-}
-
-export interface LabRequest {
-  method: 'POST' | 'DELETE';
-  path: string;
-  body?: Record<string, unknown>;
-}
 
 /** What the write ledger read back from the writer after the run. */
 export interface ReadBack {

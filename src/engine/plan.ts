@@ -1,12 +1,11 @@
 import { formatDuration } from '../core/duration';
-import { describeStopCondition } from './stop-conditions';
+import { describeStopCondition } from '../experiment/stop-conditions';
 import type { Experiment } from '../experiment/validate';
 import { faultImplementationOf, heldForMs } from '../faults';
 import { probeUrl } from '../probes/url';
-import { planCheckProbe } from '../probes/checks';
-import { planLedger } from '../probes/ledger';
+import { probeKindOf } from '../probes';
 import { targetKindOf } from '../targets';
-import { failoverRegions, trafficShiftOf, type FailoverHook } from '../experiment/schema';
+import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
 import type { PlanContext } from '../faults/types';
 
 /** One line of what a run would do, at an offset from the start of observation. */
@@ -34,14 +33,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     phase: 'steady-state',
     action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, endpoints)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
   });
-  for (const probe of experiment.probes) {
-    const action = probe.kind === 'ledger'
-      ? planLedger(probe, endpoints)
-      : probe.kind === 'http'
-        ? `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`
-        : planCheckProbe(probe);
-    steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action });
-  }
+  for (const probe of experiment.probes) steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: probeKindOf(probe)!.plan(probe, endpoints) });
   experiment.stopConditions.forEach((condition, index) => {
     steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${describeStopCondition(condition)}` });
   });

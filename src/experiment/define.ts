@@ -1,14 +1,7 @@
-import type {
-  ExecFaultConfig,
-  FaultConfig,
-  DnsProbeConfig,
-  ExperimentConfig,
-  FunctionProbeConfig,
-  HttpProbeConfig,
-  LedgerProbeConfig,
-  SqlProbeConfig,
-  StopConditionConfig,
-} from './schema';
+import type { ExecFaultConfig, FaultConfig } from '../faults';
+import type { DnsProbeConfig, FunctionProbeConfig, HttpProbeConfig, LedgerProbeConfig, SqlProbeConfig } from '../probes';
+import type { ExperimentConfig } from './schema';
+import type { StopConditionConfig } from './stop-conditions';
 
 /**
  * Typed identity: gives editors the experiment's types and completion. Validation

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ExperimentIssue, ExperimentValidationError } from './errors';
 import type { ResolvedFault } from '../faults';
-import { experimentSchema, ExperimentSpec } from './schema';
+import { experimentSchema, type ParsedExperiment } from './schema';
 
 export type { ResolvedFault };
 
 /** An experiment ready to run: validated, defaults applied, every duration in ms. */
-export type Experiment = Omit<ExperimentSpec, 'faults' | 'duration'> & {
+export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
   faults: ResolvedFault[];
   /** Observation length in ms. */
   duration: number;
@@ -38,7 +38,7 @@ export function validateExperiment(input: unknown, file: string): Experiment {
   return resolve(parsed.data, file);
 }
 
-function resolve(spec: ExperimentSpec, file: string): Experiment {
+function resolve(spec: ParsedExperiment, file: string): Experiment {
   const faults = spec.faults.map((fault, index) => ({ ...fault, name: fault.name ?? `${fault.kind}-${index + 1}` }));
   const lastFaultEnd = Math.max(0, ...faults.map((fault) => fault.after + (fault.duration ?? 0)));
   return { ...spec, faults, duration: spec.duration ?? lastFaultEnd + defaultTailMs, file };

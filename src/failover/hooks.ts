@@ -1,5 +1,5 @@
 import { describeCommandFailure, runCommand } from '../core/shell';
-import type { FailoverHook } from '../experiment/schema';
+import type { FailoverHook } from './spec';
 
 export function hookName(hook: FailoverHook, index: number, prefix = 'warm'): string {
   if (hook.name) return hook.name;

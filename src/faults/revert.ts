@@ -66,15 +66,3 @@ function execEnv(record: Extract<RollbackRecord, { kind: 'exec' }>): Record<stri
   }
   return env;
 }
-
-export function describeRollback(record: RollbackRecord): string {
-  switch (record.kind) {
-    case 'exec':
-      return `sh -c ${JSON.stringify(record.command)}`;
-    case 'lab':
-      return `lab: ${record.description}`;
-    case 'fis':
-    case 'route53-health-check':
-      return record.description;
-  }
-}

@@ -1,74 +1,36 @@
-import { randomInt } from 'node:crypto';
-import dgram from 'node:dgram';
 import { getServers } from 'node:dns';
-import net from 'node:net';
-import * as dnsPacket from 'dns-packet';
-import type { DnsProbe } from '../experiment/schema';
-import type { DnsValue } from '../report/probes';
-import type { Check } from './periodic';
+import { z } from 'zod';
+import { duration, name } from '../core/fields';
+import { formatDnsServer, type DnsServer } from '../targets';
+import { checkProbeSummary } from './check-changes';
+import { parseDnsServer, queryDns, type DnsValue } from './dns-query';
+import { PeriodicCheck, type Check } from './periodic';
+import type { ProbeKind, ProbeSummary } from './types';
 
-import type { DnsServer } from './resolver';
-import { GamedayError } from '../core/errors';
+const dnsName = z
+  .string({ error: "expected a DNS name like 'app.example.com'" })
+  .regex(/^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/, { error: "expected a DNS name like 'app.example.com'" });
 
-export class DnsQueryError extends GamedayError {
-  constructor(message: string, readonly code: string) {
-    super(message);
-  }
-}
+/** Asks a DNS server for a name at an interval: answers, TTL and rcode over time. */
+export const dnsProbeSchema = z.strictObject({
+  kind: z.literal('dns'),
+  name: name.default('dns'),
+  /** The name to ask for; or `endpoint` (a name from the target), whose URL's host is asked for. */
+  hostname: dnsName.optional(),
+  endpoint: z.string().optional(),
+  type: z.enum(['A', 'AAAA']).default('A'),
+  /** 'host', 'host:port' or '[v6]:port'; default: the target's DNS server (the lab's), else the system resolver's first server. */
+  server: z
+    .string({ error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
+    .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[^:\s\[\]]+(:\d{1,5})?)$/, { error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
+    .optional(),
+  every: duration({ max: '1h' }).prefault('1s'),
+  /** No answer within it is a failed sample (UDP, no retries). */
+  timeout: duration({ max: '1m' }).prefault('1s'),
+});
 
-/**
- * One query over UDP with recursion desired, as a stub resolver asks: the response's
- * rcode, the answers of the asked type and their smallest TTL (what a cache would keep
- * them for). No retries: a lost packet is what the probe should see.
- */
-export function queryDns(server: DnsServer, name: string, type: 'A' | 'AAAA', signal: AbortSignal): Promise<DnsValue> {
-  return new Promise((resolve, reject) => {
-    const id = randomInt(0, 0x10000);
-    const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
-    const finish = (error: Error | null, value?: DnsValue) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.close();
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const onAbort = () => finish(new DnsQueryError(`no answer from ${server.host}:${server.port}`, 'TIMEOUT'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (error) => finish(error));
-    socket.on('message', (message, from) => {
-      let packet: dnsPacket.Packet;
-      try {
-        packet = dnsPacket.decode(message);
-      } catch {
-        return; // not a DNS response; keep waiting for ours
-      }
-      // Anything but the answer to our question from the server asked is ignored, as a resolver would.
-      if (packet.id !== id || from.port !== server.port || packet.type !== 'response') return;
-      const answers = (packet.answers ?? []).filter((answer): answer is dnsPacket.StringAnswer => answer.type === type);
-      finish(null, {
-        rcode: (packet as { rcode?: string }).rcode ?? 'NOERROR',
-        ttl: answers.length > 0 ? Math.min(...answers.map((answer) => answer.ttl ?? 0)) : null,
-        answers: answers.map((answer) => answer.data),
-      });
-    });
-    const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
-    socket.send(query, server.port, server.host, (error) => error && finish(error));
-  });
-}
-
-/** 'host', 'host:port', '[v6]:port' or a bare IPv6 address; port 53 unless given. */
-export function parseDnsServer(text: string): DnsServer | null {
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (bracketed) return net.isIPv6(bracketed[1]) ? withPort(bracketed[1], bracketed[2]) : null;
-  if (net.isIPv6(text)) return { host: text, port: 53 };
-  const plain = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(text);
-  return plain ? withPort(plain[1], plain[2]) : null;
-}
-
-function withPort(host: string, port: string | undefined): DnsServer | null {
-  const number = port === undefined ? 53 : Number(port);
-  return number >= 1 && number <= 65_535 ? { host, port: number } : null;
-}
+export type DnsProbe = z.output<typeof dnsProbeSchema>;
+export type DnsProbeConfig = z.input<typeof dnsProbeSchema>;
 
 /**
  * Where a dns probe asks: its `server`, else the target's DNS server (the lab's), else the
@@ -87,7 +49,7 @@ export function dnsNameFor(probe: DnsProbe, endpoints: Record<string, string>): 
 }
 
 /** The dns probe's check: ok when the server answers NOERROR with at least one record of the type. */
-export function dnsCheck(probe: DnsProbe, server: DnsServer | null, name: string): Check {
+function dnsCheck(probe: DnsProbe, server: DnsServer | null, name: string): Check {
   return async (signal) => {
     if (!server) return { ok: false, error: 'no DNS server to ask: the system resolver has none configured; give the dns probe a server' };
     const value = await queryDns(server, name, probe.type, signal);
@@ -96,3 +58,42 @@ export function dnsCheck(probe: DnsProbe, server: DnsServer | null, name: string
     return { ok: true, value };
   };
 }
+
+/** Which region DNS sends clients to, over time: a name asked at an interval, as a stub resolver asks. */
+export const dnsProbe: ProbeKind<typeof dnsProbeSchema, { summary: ProbeSummary }> = {
+  schema: dnsProbeSchema,
+  label: 'probe',
+  startOrder: 2,
+
+  validate(probe, context, report) {
+    if (probe.hostname !== undefined && probe.endpoint !== undefined) report([], 'give either hostname or endpoint, not both');
+    else if (probe.hostname === undefined && probe.endpoint === undefined) {
+      report(['hostname'], `needs hostname (the name to ask for), or endpoint (one of: ${context.endpointNames.join(', ')})`);
+    } else if (probe.endpoint !== undefined && !context.endpointNames.includes(probe.endpoint)) {
+      report(['endpoint'], `unknown endpoint ${JSON.stringify(probe.endpoint)}; the target has: ${context.endpointNames.join(', ')}`);
+    }
+  },
+
+  plan: (probe) =>
+    `start dns probe ${probe.name}: ask for ${probe.hostname ?? `the host of endpoint ${probe.endpoint}`} (${probe.type}) every ${probe.every} ms (timeout ${probe.timeout} ms) at ${probe.server ?? "the target's DNS server (the lab's) or the system resolver"}; record answers, TTL and rcode`,
+
+  async start(probe, { session, journal }) {
+    const server = dnsServerFor(probe, session.dnsServer);
+    const name = dnsNameFor(probe, session.endpoints);
+    const check = new PeriodicCheck(probe, journal, `dns://${server ? formatDnsServer(server) : '(no server)'}/${name}?type=${probe.type}`, dnsCheck(probe, server, name));
+    check.start();
+    return { name: probe.name, kind: probe.kind, stop: () => check.stop() };
+  },
+
+  // A change is a different answer: addresses, TTL, rcode or error.
+  summarize: (started, context) =>
+    checkProbeSummary(started, context, (ok, error, value) => {
+      const answer = value as DnsValue | null;
+      if (!answer) return { key: `error ${error}`, detail: error };
+      const answers = [...answer.answers].sort();
+      const detail = answers.length > 0 ? `answered ${answers.join(', ')} ttl ${answer.ttl}` : `${answer.rcode}, no answer`;
+      const regionOf = (address: string) => context.regionOfAddress(address);
+      const regions = [...new Set(answers.map(regionOf).filter((region): region is string => region !== undefined))];
+      return { key: `${ok} ${answer.rcode} ${answers.join(',')} ${answer.ttl}`, detail, ...(regions.length > 0 ? { regions } : {}) };
+    }),
+};

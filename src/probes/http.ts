@@ -1,100 +1,153 @@
-import type http from 'node:http';
-import type { LookupFunction } from 'node:net';
-import { now } from '../core/clock';
-import { Arrivals } from './arrivals';
-import { exchange, failureCode, probeAgent, type ExchangeOptions } from './exchange';
-import type { HttpProbe } from '../experiment/schema';
-
-/** One request's outcome. */
-export interface HttpOutcome {
-  /** When the request was due (open model schedule), ms. Latency is measured from here. */
-  t: number;
-  /** How late the request actually left, ms (timer and event-loop delay). */
-  sendLagMs: number;
-  /** From the scheduled time to the end of the response (or the failure), ms. */
-  latencyMs: number;
-  ok: boolean;
-  status: number;
-  /** Error code for transport failures ('ECONNREFUSED', 'TIMEOUT', ...), '' otherwise. */
-  error: string;
-  /** Region that served it (x-gameday-region), when the service says. */
-  region: string;
-}
+import { z } from 'zod';
+import type { EventOf, JournalEvent, SampleRow } from '../core/events';
+import { duration, httpUrl, name, statusRanges } from '../core/fields';
+import { LatencyHistogram } from '../measure/histogram';
+import { successRatioOf } from '../measure/ratio';
+import type { OutcomeSample } from '../measure/rto';
+import { TimelineBuilder } from '../measure/timeline';
+import { checkUrlOrEndpoint } from './endpoint-check';
+import { HttpTraffic } from './http-traffic';
+import { TrafficRecorder } from './recorder';
+import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
+import { probeUrl } from './url';
 
 /**
- * Open-model HTTP traffic: requests are sent at a constant arrival rate whatever the
- * responses do, like k6's constant-arrival-rate and wrk2. A slow or hanging response
- * never delays the next request, so an outage shows up as failures and latency instead
- * of being hidden by coordinated omission.
- * The schedule is arrivals.ts's.
+ * 'ttl' keeps an answer for its TTL, as a well-behaved stub resolver does; 'sticky' keeps
+ * it for `stickyFor` whatever the TTL says, as some runtimes do (the JVM's
+ * networkaddress.cache.ttl, connection pools that resolve once): such clients follow a
+ * DNS failover only when their cache lets them.
  */
-export class HttpTraffic {
-  private readonly agent: http.Agent | false;
-  /** The same for every request, so built once: this is the per-request path. */
-  private readonly exchangeOptions: ExchangeOptions;
-  private readonly arrivals: Arrivals;
-  private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
+const httpDnsCacheSchema = z
+  .strictObject({
+    cache: z.enum(['ttl', 'sticky']).default('ttl'),
+    stickyFor: duration({ max: '24h' }).optional(),
+  })
+  .superRefine((dns, ctx) => {
+    if (dns.cache === 'ttl' && dns.stickyFor !== undefined) ctx.addIssue({ code: 'custom', path: ['stickyFor'], message: "only applies with cache: 'sticky'" });
+  })
+  .transform((dns) => (dns.cache === 'sticky' ? { cache: 'sticky' as const, stickyFor: dns.stickyFor ?? 60_000 } : { cache: 'ttl' as const }));
+
+export const httpProbeSchema = z.strictObject({
+  kind: z.literal('http'),
+  name: name.default('traffic'),
+  /** Absolute URL; or `endpoint` (a name from target.endpoints) plus `path`. */
+  url: httpUrl.optional(),
+  endpoint: z.string().optional(),
+  path: z.string().startsWith('/', { error: "must start with '/'" }).default('/'),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  /** Requests per second, constant arrival rate (open model). */
+  rate: z
+    .number({ error: 'expected requests per second, a number > 0' })
+    .positive({ error: 'expected requests per second, a number > 0' })
+    .max(20_000, { error: 'at most 20000 requests per second from one probe' })
+    .default(20),
+  timeout: duration({ max: '5m' }).prefault('2s'),
+  /** Which statuses count as success. */
+  successStatus: statusRanges.prefault('200-399'),
+  /** 'keep-alive' reuses connections; 'new' opens one per request (sees connect failures like a fresh client). */
+  connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
+  /** How the client caches DNS answers (for names the target's DNS server answers, or the system resolver's with 'sticky'). */
+  dns: httpDnsCacheSchema.prefault({}),
+});
+
+export type HttpProbe = z.output<typeof httpProbeSchema>;
+export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
+
+export const timelineBucketMs = 1_000;
+
+/**
+ * Open-model HTTP traffic at a constant arrival rate (the experiment's `traffic`, and any
+ * further http probes measured alongside). RTO is measured on the traffic's outcomes.
+ */
+export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummary; outcomes: HttpOutcomes }> = {
+  schema: httpProbeSchema,
+  label: 'probe',
+  startOrder: 0,
+
+  validate: (probe, context, report) => checkUrlOrEndpoint(probe, context, report),
+
+  plan: (probe, endpoints) => `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+
+  async start(probe, context) {
+    const url = probeUrl(probe, context.session.endpoints);
+    const traffic = new HttpTraffic(probe, url, { lookup: context.resolvers.lookupFor(probe.dns) });
+    const recorder = new TrafficRecorder(context.journal, probe.name, context.latencyThresholds);
+    traffic.onOutcome((outcome) => recorder.add(outcome));
+    context.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
+    traffic.start();
+    return {
+      name: probe.name,
+      kind: probe.kind,
+      recorder,
+      dueBefore: (t) => traffic.dueBefore(t),
+      async stop() {
+        await traffic.stop();
+        recorder.close();
+        context.journal.append({ type: 'probe.stopped', probe: probe.name, requests: recorder.requests, errors: recorder.errors });
+      },
+    };
+  },
+
+  summarize: (started, context) => new HttpOutcomeFold(started, context.latencyThresholds),
+};
+
+/**
+ * An http probe's outcomes from its `traffic.samples` batches. The per-second timeline
+ * counts from the start of observation, which is journaled after the steady state began:
+ * rows before it wait in `early` until it is known.
+ */
+class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
+  private readonly samples: OutcomeSample[] = [];
+  private readonly latency = new LatencyHistogram();
+  private readonly regions: Record<string, number> = {};
+  private errors = 0;
+  private timeline: TimelineBuilder | null = null;
+  private early: SampleRow[] | null = [];
 
   constructor(
-    private readonly probe: HttpProbe,
-    readonly url: string,
-    options: { lookup?: LookupFunction } = {},
-  ) {
-    this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
-    this.agent = probeAgent(url, probe.connection);
-    this.exchangeOptions = { method: probe.method, headers: probe.headers, body: probe.body, agent: this.agent, timeoutMs: probe.timeout, lookup: options.lookup };
+    private readonly started: EventOf<'probe.started'>,
+    private readonly thresholdsMs: readonly number[],
+  ) {}
+
+  add(event: JournalEvent): void {
+    if (event.type === 'observe.started' && !this.timeline) {
+      this.timeline = new TimelineBuilder(event.t0, timelineBucketMs, this.thresholdsMs);
+      for (const row of this.early ?? []) this.addToTimeline(row);
+      this.early = null;
+      return;
+    }
+    if (event.type !== 'traffic.samples' || event.probe !== this.started.probe) return;
+    for (const row of event.rows) {
+      const [t, latencyMs, , ok, , region] = row;
+      this.samples.push({ t, ok: ok === 1 });
+      this.latency.record(latencyMs);
+      if (!ok) this.errors++;
+      if (region) this.regions[region] = (this.regions[region] ?? 0) + 1;
+      if (this.timeline) this.addToTimeline(row);
+      else this.early?.push(row);
+    }
   }
 
-  get name(): string {
-    return this.probe.name;
-  }
-
-  onOutcome(listener: (outcome: HttpOutcome) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** How many requests were due before time t (sent or not yet completed). */
-  dueBefore(t: number): number {
-    return this.arrivals.dueBefore(t);
-  }
-
-  start(): void {
-    this.arrivals.start();
-  }
-
-  /** Stops sending and waits for the requests in flight (each bounded by the probe's timeout). */
-  async stop(): Promise<void> {
-    await this.arrivals.stop();
-    if (this.agent) this.agent.destroy();
-  }
-
-  private send(due: number): Promise<void> {
-    const sentAt = now();
-    return this.request().then(
-      ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
-      (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, failureCode(error), ''),
-    );
-  }
-
-  private record(due: number, sentAt: number, ok: boolean, status: number, error: string, region: string): void {
-    const outcome: HttpOutcome = {
-      t: due,
-      sendLagMs: sentAt - due,
-      latencyMs: now() - due,
-      ok,
-      status,
-      error,
-      region,
+  result(): { summary: ProbeSummary; outcomes: HttpOutcomes } {
+    this.samples.sort((a, b) => a.t - b.t);
+    const latencyMs = this.latency.summary();
+    return {
+      summary: {
+        probe: this.started.probe,
+        kind: this.started.kind,
+        url: this.started.url,
+        requests: this.samples.length,
+        errors: this.errors,
+        successRatio: successRatioOf(this.samples.length, this.errors),
+        latencyMs,
+      },
+      outcomes: { samples: this.samples, errors: this.errors, latencyMs, regions: this.regions, timeline: this.timeline?.points() ?? [] },
     };
-    for (const listener of this.listeners) listener(outcome);
   }
 
-  private isSuccess(status: number): boolean {
-    for (const range of this.probe.successStatus) if (status >= range.from && status <= range.to) return true;
-    return false;
-  }
-
-  private request(): Promise<{ status: number; region: string }> {
-    return exchange(this.url, this.exchangeOptions);
+  private addToTimeline([t, latencyMs, , ok, , region]: SampleRow): void {
+    this.timeline!.add(t, latencyMs, ok === 1, region);
   }
 }

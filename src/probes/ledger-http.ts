@@ -1,14 +1,13 @@
 import type http from 'node:http';
 import type { LookupFunction } from 'node:net';
-import type { LedgerProbe } from '../experiment/schema';
 import { exchange, failureCode, probeAgent } from './exchange';
-import type { LedgerReadAnswer, LedgerTransport, LedgerWriteAnswer } from './ledger-transport';
+import type { LedgerReadAnswer, LedgerSpec, LedgerTransport, LedgerWriteAnswer } from './ledger-transport';
 import { probeUrl } from './url';
 
 export const defaultLedgerPath = '/ledger';
 
 /** Where an HTTP ledger's writes go and where they are read back from (default: the same URL). */
-export function ledgerUrls(probe: LedgerProbe, endpoints: Record<string, string>): { write: string; read: string } {
+export function ledgerUrls(probe: LedgerSpec, endpoints: Record<string, string>): { write: string; read: string } {
   const path = probe.path ?? defaultLedgerPath;
   const write = probeUrl({ url: probe.url, endpoint: probe.endpoint, path }, endpoints);
   if (probe.readBackFrom === undefined) return { write, read: write };
@@ -25,7 +24,7 @@ export class HttpLedgerTransport implements LedgerTransport {
   private readonly agent: http.Agent | false;
 
   constructor(
-    private readonly probe: LedgerProbe,
+    private readonly probe: LedgerSpec,
     private readonly urls: { write: string; read: string },
     private readonly lookup: LookupFunction | undefined,
   ) {

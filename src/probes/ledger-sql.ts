@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { DatabaseError, type Client } from 'pg';
-import type { LedgerProbe } from '../experiment/schema';
-import type { LedgerReadAnswer, LedgerTransport, LedgerWriteAnswer } from './ledger-transport';
+import type { LedgerReadAnswer, LedgerSpec, LedgerTransport, LedgerWriteAnswer } from './ledger-transport';
 import type { CachingResolver } from './resolver';
-import { passwordRedactor, postgresClient, redactUrl } from './sql';
+import { passwordRedactor, postgresClient, redactUrl } from './sql-check';
 
 export const defaultLedgerTable = 'gameday_ledger';
 
@@ -38,7 +37,7 @@ export class SqlLedgerTransport implements LedgerTransport {
   private closed = false;
 
   constructor(
-    private readonly probe: LedgerProbe,
+    private readonly probe: LedgerSpec,
     /** A postgres:// URL; its host is resolved through `resolver` when there is one. */
     private readonly connection: string,
     private readonly resolver: CachingResolver | null,

@@ -4,6 +4,23 @@
  * attempt: over HTTP to a service (ledger-http.ts) or straight to PostgreSQL (ledger-sql.ts).
  * Both answer in the same terms, so RPO is computed by the same code whichever was used.
  */
+/** The write ledger's settings, as its transports and schedule read them (the ledger probe's fields). */
+export interface LedgerSpec {
+  name: string;
+  url?: string;
+  endpoint?: string;
+  path?: string;
+  sql?: string;
+  table?: string;
+  session?: 'new' | 'keep-alive';
+  connection?: 'keep-alive' | 'new';
+  readBackFrom?: string;
+  /** Writes per second. */
+  rate: number;
+  timeout: number;
+  readBackTimeout: number;
+}
+
 export interface LedgerTransport {
   /** Where writes go, as the journal may show it (no password). */
   readonly writeTarget: string;

@@ -1,7 +1,11 @@
+import { now } from '../core/clock';
 import type { Journal } from '../core/journal';
 import type { SampleRow } from '../core/events';
 import { JournalBatcher, tenths } from './batcher';
-import type { HttpOutcome } from './http';
+import type { HttpOutcome } from './http-traffic';
+
+/** Fewer samples than this in a window is noise, not a breach (guards and detection alike). */
+export const minimumSamples = 5;
 
 /** Granularity of the live windows: stop conditions and detection look at windows of seconds. */
 const bucketMs = 100;
@@ -111,4 +115,15 @@ export class TrafficRecorder {
       if (bucket && bucket.slot === slot) visit(bucket);
     }
   }
+}
+
+/**
+ * The error ratio over the `windowMs` ending now, when it exceeds `above` with enough
+ * requests to mean something; null otherwise. The errorRatio guard and the runbook's
+ * error-ratio detection judge the same way.
+ */
+export function errorRatioAbove(recorder: TrafficRecorder, windowMs: number, above: number, current = now()): { errorRatio: number; count: number } | null {
+  const { count, failed } = recorder.countsBetween(current - windowMs, current);
+  if (count < minimumSamples || failed / count <= above) return null;
+  return { errorRatio: failed / count, count };
 }

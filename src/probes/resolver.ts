@@ -61,3 +61,37 @@ export class CachingResolver {
     this.resolver.cancel();
   }
 }
+
+/**
+ * A run's name lookups: one caching resolver on the target's DNS server, shared by the
+ * traffic, the ledger and the runbook's verify (as the clients of one runtime share a
+ * cache), and one of its own for each probe whose runtime keeps its own cache.
+ */
+export class Resolvers {
+  /** Null when the target has no DNS server: names resolve through the system's resolver. */
+  readonly shared: CachingResolver | null;
+  private readonly own: CachingResolver[] = [];
+
+  constructor(private readonly server: DnsServer | null) {
+    this.shared = server ? new CachingResolver(server) : null;
+  }
+
+  /** For http clients: the shared lookup, or with a sticky cache a resolver of its own, as each such runtime has. */
+  lookupFor(dns: { cache: 'ttl' } | { cache: 'sticky'; stickyFor: number }): LookupFunction | undefined {
+    if (dns.cache !== 'sticky') return this.shared?.lookup();
+    return this.ownResolver({ stickyMs: dns.stickyFor }, true)!.lookup();
+  }
+
+  /** A resolver of its own on the target's DNS server (null without one, unless `always`); closed with the others. */
+  ownResolver(options: { stickyMs?: number } = {}, always = false): CachingResolver | null {
+    if (!this.server && !always) return null;
+    const resolver = new CachingResolver(this.server, options);
+    this.own.push(resolver);
+    return resolver;
+  }
+
+  close(): void {
+    this.shared?.close();
+    for (const resolver of this.own.splice(0)) resolver.close();
+  }
+}

@@ -6,9 +6,10 @@ import { formatDuration } from '../core/duration';
 import { chartWidth, palette, type ChartSpec } from './html/charts';
 import { escapeHtml, htmlDocument, statusWord } from './html/page';
 import { renderSvg } from './html/vega';
-import { formatPercent } from './objectives';
-import { buildSummary, type RunSummary } from './summary';
-import { reportFiles } from './write';
+import { formatPercent } from '../analysis/format';
+import { summarize } from '../analysis/summarize';
+import type { RunSummary } from '../analysis/summary';
+import { reportFiles } from './files';
 
 export const historySchemaId = 'gameday/history/v1';
 
@@ -52,7 +53,7 @@ export function collectHistory(dir: string, now = new Date()): History {
     if (!fs.existsSync(journal)) continue;
     let summary: RunSummary;
     try {
-      summary = buildSummary(readJournal(journal));
+      summary = summarize(readJournal(journal));
     } catch (error) {
       skipped.push({ dir: entry.name, reason: errorMessage(error) });
       continue;

@@ -1,5 +1,5 @@
-import { objectivesOf } from './objectives';
-import type { RunSummary } from './summary';
+import { objectivesOf } from '../analysis/judge';
+import type { RunSummary } from '../analysis/summary';
 
 /**
  * junit.xml for CI test reporters: the experiment is the testsuite, each objective a

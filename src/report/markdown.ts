@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration';
 import type { SloMetric } from '../experiment/thresholds';
-import { formatBurn, formatPercent, rtoMeasured } from './objectives';
-import { formatRatio, type RunSummary } from './summary';
+import { formatBurn, formatPercent, formatRatio, rtoMeasured } from '../analysis/format';
+import type { RunSummary } from '../analysis/summary';
 
 const statusBadge: Record<RunSummary['status'], string> = {
   passed: 'PASSED',

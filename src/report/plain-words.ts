@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/duration';
-import { describeSloMeasure, formatPercent, objectivesOf } from './objectives';
-import type { RunSummary } from './summary';
+import { describeSloMeasure, formatPercent } from '../analysis/format';
+import { objectivesOf } from '../analysis/judge';
+import type { RunSummary } from '../analysis/summary';
 
 /**
  * The one paragraph leadership reads: what was lost, what customers saw, what data was

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probeModules, runClosedModel, runOpenModel, startTrivialServer, sustained } from '../../bench/traffic';
-import type { HttpOutcome } from '../../src/probes/http';
+import type { HttpOutcome } from '../../src/probes/http-traffic';
 import { percentile } from '../../src/measure/percentiles';
 
 // The benchmark's figures must be counts of real outcomes: recomputed here from every

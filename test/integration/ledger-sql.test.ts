@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import type { EventOf, JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { startLab, type RunningLab } from '../../src/lab/manager';
-import { buildSummary } from '../../src/report/summary';
+import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
@@ -77,7 +77,7 @@ test('planned switchover: every write the SQL ledger got acknowledged is on the 
     assert.is(acked.length, rpo.ackedWrites);
     assert.equal(acked.filter(([seq]) => !present.has(seq)), []);
     assert.ok(acked.some((row) => row[7] === 'us-east-1') && acked.some((row) => row[7] === 'eu-west-1'), 'writes acknowledged in both regions');
-    assert.equal(buildSummary(result.events), result.summary);
+    assert.equal(summarize(result.events), result.summary);
   }));
 
 test('ground truth: replication held back, primary crashed, unplanned failover â€” the SQL ledger loses exactly what the promoted database lacks', () =>
@@ -128,7 +128,7 @@ test('ground truth: replication held back, primary crashed, unplanned failover â
     }
     assert.ok(acked.every(([seq, t, latency]) => t + latency > heldAt - 200 || present.has(seq)), 'what was acknowledged before WAL was held survived');
     assert.ok(Math.abs(rpo.ms! - (crashedAt - heldAt)) < 500, `RPO ${rpo.ms} ms vs ${Math.round(crashedAt - heldAt)} ms between holding WAL and the crash`);
-    assert.equal(buildSummary(result.events), result.summary);
+    assert.equal(summarize(result.events), result.summary);
   }));
 
 test.run();

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import type { EventOf, JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { startLab } from '../../src/lab/manager';
-import { buildSummary } from '../../src/report/summary';
+import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
@@ -41,7 +41,7 @@ test('no fault: every acknowledged write is read back, RPO 0, objective met', as
   const types = result.events.map((event) => (event.type === 'phase' ? `phase ${event.phase}` : event.type));
   assert.ok(types.indexOf('ledger.readback') < types.indexOf('phase rollback'), 'read back before rollback');
   assert.ok(of(result.events, 'ledger.samples').length >= 2, 'batched once a second');
-  assert.equal(buildSummary(result.events), result.summary);
+  assert.equal(summarize(result.events), result.summary);
   const report = fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');
   assert.match(report, /\| RPO \(write ledger\) \| 0ms \| 1s \| yes \|/);
   assert.match(report, /## Write ledger/);

@@ -10,8 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventOf, JournalEvent } from '../../src/core/events';
 import { DnsServer, Zone } from '../../src/lab/dns';
-import { parseDnsServer, queryDns } from '../../src/probes/dns';
-import { buildSummary } from '../../src/report/summary';
+import { parseDnsServer, queryDns } from '../../src/probes/dns-query';
+import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
@@ -89,7 +89,7 @@ test('lab: during a region outage the dns probe shows the app name move from us-
 
   const rows = of(result.events, 'check.samples').filter((event) => event.probe === 'app-dns').flatMap((event) => event.rows);
   assert.equal(rows[0][4], { rcode: 'NOERROR', ttl: 1, answers: ['127.0.0.2'] });
-  assert.equal(buildSummary(result.events), result.summary);
+  assert.equal(summarize(result.events), result.summary);
   const report = fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');
   assert.match(report, /- from \+\d+\.\d\ds: answered 127\.0\.0\.3 ttl 1 \(eu-west-1\) ×\d+/);
 });

@@ -13,7 +13,7 @@ import { readJournal } from '../../src/core/journal';
 import { runExperiment } from '../../src/engine/run';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { loadExperiment } from '../../src/experiment/loader';
-import { buildSummary } from '../../src/report/summary';
+import { summarize } from '../../src/analysis/summarize';
 import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
@@ -62,7 +62,7 @@ test('a function that throws every other call: each throw is a failed sample, th
   assert.equal(rows[1].slice(2), [1, '', { seq: 2 }]);
   // Every call flips the outcome, so every sample is a change of its own.
   assert.is(probe.changes!.length, probe.requests);
-  assert.equal(buildSummary(result.events), result.summary, 'the journal alone rebuilds the summary');
+  assert.equal(summarize(result.events), result.summary, 'the journal alone rebuilds the summary');
   const stopped = of(result.events, 'probe.stopped').find((event) => event.probe === 'every-other')!;
   assert.equal([stopped.requests, stopped.errors], [probe.requests, probe.errors]);
   const report = fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');

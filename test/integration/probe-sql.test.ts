@@ -9,8 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventOf, JournalEvent } from '../../src/core/events';
 import { validateExperiment } from '../../src/experiment/validate';
-import { passwordRedactor, redactUrl } from '../../src/probes/sql';
-import { buildSummary } from '../../src/report/summary';
+import { passwordRedactor, redactUrl } from '../../src/probes/sql-check';
+import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 import { startFlakyService } from '../support/flaky-service';
 import { freePortOn } from '../support/net';
@@ -96,7 +96,7 @@ test('lab: select pg_is_in_recovery() on the writer fails while the primary is s
 
   const kept = result.summary.probes.find((entry) => entry.probe === 'kept')!;
   assert.ok(kept.errors > 0 && kept.changes!.at(-1)!.ok, `kept connection: ${JSON.stringify(kept.changes)}`);
-  assert.equal(buildSummary(result.events), result.summary);
+  assert.equal(summarize(result.events), result.summary);
   assert.ok(of(result.events, 'check.samples').some((event) => event.rows.some((row) => row[2] === 0 && /writer|ECONN|terminat|shut|timed out/i.test(row[3]))));
   console.log(`sql probe: ${changes.map((change) => `+${change.fromMs} ms ${change.ok ? 'ok' : 'FAILED'} (${change.detail}) ×${change.samples}`).join('; ')}; promote at +${promote.startedAtMs} ms`);
 });

@@ -13,7 +13,7 @@ import { recoverRun } from '../../src/engine/recover';
 function deadRun(dir: string, faults: Array<{ name: string; undo: string; reverted?: boolean }>): string {
   const runDir = path.join(dir, 'run');
   const journal = Journal.create(runDir);
-  journal.append({ type: 'run.started', runId: 'r', runDir, experiment: 'x', file: 'x.ts', description: '', target: { kind: 'endpoints' }, gamedayVersion: '0', pid: 2 ** 22 + 1, host: os.hostname(), spec: {} });
+  journal.append({ type: 'run.started', runId: 'r', runDir, experiment: 'x', file: 'x.ts', description: '', target: { kind: 'endpoints' }, gamedayVersion: '0', pid: 2 ** 22 + 1, host: os.hostname(), spec: { name: 'x', hypothesis: { recovery: { successRatio: 0.95, window: 5_000 } }, traffic: { name: 'traffic', rate: 1 }, slos: [], duration: 1_000 } });
   for (const fault of faults) {
     journal.append({ type: 'fault.injecting', fault: fault.name, kind: 'exec', rollback: { kind: 'exec', command: fault.undo, timeoutMs: 5_000 }, detail: {} });
     journal.append({ type: 'fault.injected', fault: fault.name, kind: 'exec', at: Date.now() });

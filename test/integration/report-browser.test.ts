@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { withBrowser } from '../../src/report/browser';
-import { writeReports } from '../../src/report/write';
+import { fileReporters } from '../../src/report/files';
+import { Reporters } from '../../src/report/reporter';
 import { runInline } from '../support/run';
 
 /**
@@ -149,7 +150,7 @@ test('no browser for the PDF: one clear problem, every other report written, the
 
     // A reporter that throws (here: the run directory is gone) is reported, never thrown.
     const gone = path.join(result.runDir, 'gone');
-    const outcome = await writeReports(gone, result.summary, { pdf: false });
+    const outcome = await new Reporters(fileReporters(gone, { pdf: false })).onEnd({ status: result.status, reason: result.summary.reason, summary: result.summary, runDir: gone });
     assert.ok(outcome.problems.length >= 4 && outcome.problems.every((problem) => problem.includes('ENOENT')), outcome.problems.join('\n'));
   } finally {
     if (saved === undefined) delete process.env.GAMEDAY_CHROMIUM;

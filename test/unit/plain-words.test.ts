@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { plainWordsSummary } from '../../src/report/plain-words';
-import { objectivesOf } from '../../src/report/objectives';
-import type { RunSummary } from '../../src/report/summary';
-import type { SloSummary } from '../../src/report/slos';
+import { objectivesOf } from '../../src/analysis/judge';
+import type { RunSummary } from '../../src/analysis/summary';
+import type { SloSummary } from '../../src/analysis/slos';
 
 const day = 86_400_000;
 

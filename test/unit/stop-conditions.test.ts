@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Journal } from '../../src/core/journal';
-import { errorRatioAbove, trackedLatencyThresholds } from '../../src/engine/stop-conditions';
-import type { Slo, StopCondition } from '../../src/experiment/schema';
+import { trackedLatencyThresholds } from '../../src/engine/phases/stop-conditions';
+import { errorRatioAbove } from '../../src/probes/recorder';
+import type { Slo } from '../../src/experiment/slos';
+import type { StopCondition } from '../../src/experiment/stop-conditions';
 import { TrafficRecorder } from '../../src/probes/recorder';
 
 const slos = [

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { tryParseDuration } from '../../core/duration';
 import { loadExperiment } from '../../experiment/loader';
 import { applyObjectiveOverrides, type ObjectiveOverrides } from '../../experiment/overrides';
-import { objectivesOf } from '../../report/objectives';
-import type { RunSummary } from '../../report/summary';
-import { reportFiles } from '../../report/write';
+import { objectivesOf } from '../../analysis/judge';
+import type { RunSummary } from '../../analysis/summary';
+import { reportFiles } from '../../report/files';
 import { UsageError } from '../output';
 import { runWithProgress, shownPath, type RunCommandOptions } from './run';
 

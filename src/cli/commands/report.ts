@@ -1,10 +1,6 @@
-import { errorMessage } from '../../core/errors';
 import fs from 'node:fs';
-import path from 'node:path';
-import { readJournal } from '../../core/journal';
 import { writeHistory } from '../../report/history';
-import { buildSummary } from '../../report/summary';
-import { writeReports } from '../../report/write';
+import { NotARunError, rerenderRun } from '../../report/rerender';
 import { exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
 import { shownPath } from './run';
@@ -35,18 +31,12 @@ export async function reportCommand(runDir: string | undefined, options: ReportC
     return exitCodes.passed;
   }
   if (runDir === undefined) throw new UsageError('name a run directory (gameday report reports/<run-id>) or --history <dir>');
-  if (options.out !== undefined) throw new UsageError('--out goes with --history; a run\'s reports are written into its run directory');
-  const journal = path.join(runDir, 'journal.ndjson');
-  if (!fs.existsSync(journal)) throw new UsageError(`${runDir}: no journal.ndjson here (expected a run directory such as reports/<run-id>)`);
-  let summary;
-  try {
-    summary = buildSummary(readJournal(journal));
-  } catch (error) {
-    throw new UsageError(`${journal}: not a run journal: ${errorMessage(error)}`);
-  }
-  const outcome = await writeReports(runDir, summary, { pdf: options.pdf });
-  for (const problem of outcome.problems) process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);
+  if (options.out !== undefined) throw new UsageError("--out goes with --history; a run's reports are written into its run directory");
+  const { summary, reports } = await rerenderRun(runDir, { pdf: options.pdf }).catch((error: unknown) => {
+    throw error instanceof NotARunError ? new UsageError(error.message) : error;
+  });
+  for (const problem of reports.problems) process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else for (const file of outcome.written) process.stdout.write(`wrote ${shownPath(file)}\n`);
-  return outcome.problems.length > 0 ? exitCodes.error : exitCodes.passed;
+  else for (const file of reports.written) process.stdout.write(`wrote ${shownPath(file)}\n`);
+  return reports.problems.length > 0 ? exitCodes.error : exitCodes.passed;
 }

@@ -1,13 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { runExperiment, type RunOptions } from '../../engine/run';
-import type { Experiment } from '../../experiment/validate';
-import { newRunId } from '../../engine/run-id';
+import { formatBurn, formatPercent, rtoMeasured } from '../../analysis/format';
+import type { RunSummary } from '../../analysis/summary';
 import { formatDuration } from '../../core/duration';
+import { runExperiment, type RunOptions } from '../../engine/run';
+import { newRunId } from '../../engine/run-id';
 import { loadExperiment } from '../../experiment/loader';
-import type { RunSummary } from '../../report/summary';
-import { formatBurn, formatPercent, rtoMeasured } from '../../report/objectives';
-import { reportFiles } from '../../report/write';
+import type { Experiment } from '../../experiment/validate';
+import { fileReporters, reportFiles } from '../../report/files';
+import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
@@ -38,7 +38,7 @@ export async function runWithProgress(
   label: string,
   options: RunCommandOptions,
   mode: Pick<RunOptions, 'failoverOnly' | 'trafficShift'>,
-  format: (summary: RunSummary) => string = resultText,
+  format: (summary: RunSummary, reports: ReportOutcome) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
   const runId = newRunId(label);
@@ -50,21 +50,26 @@ export async function runWithProgress(
       runId,
       runDir,
       signal: interrupt.signal,
-      onEvent: (event) => {
-        // Printed once the engine has started the run: one it refuses (no consent) must not look as if it started.
-        if (event.type === 'run.started') progress.line(`running ${label} -> ${shownPath(runDir)}`);
-        progress.onEvent(event);
-      },
+      reporters: [
+        {
+          name: 'progress',
+          onEvent: (event) => {
+            // Printed once the engine has started the run: one it refuses (no consent) must not look as if it started.
+            if (event.type === 'run.started') progress.line(`running ${label} -> ${shownPath(runDir)}`);
+            progress.onEvent(event);
+          },
+        },
+        ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+      ],
       approve: approver(options.approve),
       consent,
-      reports: { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY },
       ...mode,
     });
     progress.close();
     // A report that could not be written is said, on stderr, and changes nothing else.
     for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    else process.stdout.write(format(result.summary));
+    else process.stdout.write(format(result.summary, result.reports));
     return exitCodeFor(result.status);
   } finally {
     progress.close();
@@ -72,7 +77,7 @@ export async function runWithProgress(
   }
 }
 
-function resultText(summary: RunSummary): string {
+function resultText(summary: RunSummary, reports: ReportOutcome): string {
   const lines: string[] = [];
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
   const rto = summary.rto;
@@ -100,7 +105,7 @@ function resultText(summary: RunSummary): string {
   for (const fault of summary.faults) {
     lines.push(`  fault ${fault.name}: ${fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : fault.error ?? 'not active'}${fault.revertedAt ? ', reverted' : ''}`);
   }
-  const written = [reportFiles.html, reportFiles.markdown, reportFiles.pdf, reportFiles.junit].filter((file) => fs.existsSync(path.join(summary.runDir, file)));
+  const written = [reportFiles.html, reportFiles.markdown, reportFiles.pdf, reportFiles.junit].filter((file) => reports.written.includes(path.join(summary.runDir, file)));
   if (written.length > 0) lines.push(`  report ${shownPath(path.join(summary.runDir, written[0]))}${written.length > 1 ? ` (also ${written.slice(1).join(', ')})` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../summary';
+import type { RunSummary } from '../../analysis/summary';
 
 /**
  * Vega-Lite specs for the run report, built from the summary alone. Each function returns

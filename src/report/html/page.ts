@@ -1,8 +1,9 @@
 import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
-import { formatPercent, objectivesOf, type Objective } from '../objectives';
+import { formatPercent, formatRatio } from '../../analysis/format';
+import { objectivesOf, type Objective } from '../../analysis/judge';
 import { plainWordsSummary } from '../plain-words';
-import { formatRatio, type RunSummary } from '../summary';
+import type { RunSummary } from '../../analysis/summary';
 import type { RunCharts } from './charts';
 
 /** Rendered SVG per chart of RunCharts; null where the run had nothing to draw. */

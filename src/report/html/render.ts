@@ -1,4 +1,4 @@
-import type { RunSummary } from '../summary';
+import type { RunSummary } from '../../analysis/summary';
 import { runCharts } from './charts';
 import type { RenderedCharts } from './page';
 import { renderSvg } from './vega';

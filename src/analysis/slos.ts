@@ -1,21 +1,9 @@
 import { formatDuration } from '../core/duration';
+import type { SloRecord } from '../core/events';
 import type { Threshold, SloMetric } from '../experiment/thresholds';
 import { thresholdMet } from '../experiment/thresholds';
 import { computeSlo, defaultAlertPairs, type SloResult } from '../measure/slo';
 import type { TimelinePoint } from '../measure/timeline';
-
-/** An SLO as the resolved experiment in `run.started` carries it (durations in ms). */
-export interface SloSpecView {
-  name: string;
-  sli: 'availability' | 'latency';
-  objective: number;
-  window: number;
-  threshold?: number;
-  probe?: string;
-  expect?: Threshold<SloMetric>[];
-  alerts?: Array<{ long: number; short: number; factor: number }>;
-  burnWindow?: number;
-}
 
 export interface SloSummary {
   name: string;
@@ -48,7 +36,7 @@ export const sloAssumption =
   "outside the drill, traffic is assumed to arrive at the drill's rate and to be all good; budget is counted by requests (occurrences)";
 
 /** The latency thresholds each probe's timeline must count, for the latency SLOs on it. */
-export function sloThresholdsByProbe(slos: readonly SloSpecView[], trafficProbe: string): Map<string, number[]> {
+export function sloThresholdsByProbe(slos: readonly SloRecord[], trafficProbe: string): Map<string, number[]> {
   const byProbe = new Map<string, number[]>();
   for (const slo of slos) {
     if (slo.threshold === undefined) continue;
@@ -65,7 +53,7 @@ export function sloThresholdsByProbe(slos: readonly SloSpecView[], trafficProbe:
  * post-check are customer time too), from the per-second timelines.
  */
 export function summarizeSlos(
-  slos: readonly SloSpecView[],
+  slos: readonly SloRecord[],
   defaults: Threshold<SloMetric>[] | undefined,
   context: { trafficProbe: string; timelines: ReadonlyMap<string, TimelinePoint[]>; thresholdsByProbe: ReadonlyMap<string, number[]>; faultOffsetMs: number | null; bucketMs: number },
 ): SloSummary[] {
@@ -75,7 +63,7 @@ export function summarizeSlos(
     const thresholdIndex = slo.threshold === undefined ? -1 : (context.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
     const buckets = points.map((point) => ({ total: point.requests, bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors }));
     const alertPairs = slo.alerts?.map((pair) => ({ longMs: pair.long, shortMs: pair.short, factor: pair.factor })) ?? defaultAlertPairs;
-    const burnWindowMs = slo.burnWindow ?? 60_000;
+    const burnWindowMs = slo.burnWindow;
     const result = computeSlo({
       objective: slo.objective / 100,
       windowMs: slo.window,

@@ -1,7 +1,8 @@
-import type { Slo, StopCondition } from '../experiment/schema';
-import type { TrafficRecorder } from '../probes/recorder';
-import { now } from '../core/clock';
-import { describeCommandFailure, runCommand } from '../core/shell';
+import type { Slo } from '../../experiment/slos';
+import type { StopCondition } from '../../experiment/stop-conditions';
+import { errorRatioAbove, minimumSamples, type TrafficRecorder } from '../../probes/recorder';
+import { now } from '../../core/clock';
+import { describeCommandFailure, runCommand } from '../../core/shell';
 
 export interface StopWatchContext {
   /** The recorder of an http probe by name; undefined names the traffic. */
@@ -15,19 +16,6 @@ export interface StopWatchContext {
 
 /** Guards are checked this often, so a breach stops the run within one window plus this. */
 const evaluateEveryMs = 250;
-/** Fewer samples than this in a window is noise, not a breach. */
-const minimumSamples = 5;
-
-/** For plans and reports: what the guard aborts on. */
-export function describeStopCondition(condition: StopCondition): string {
-  switch (condition.kind) {
-    case 'errorRatio': return `abort if error ratio > ${percent(condition.above)} over ${condition.window} ms`;
-    case 'command': return `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
-    case 'latency': return `abort if p${condition.percentile} latency of ${condition.probe ?? 'the traffic'} > ${condition.above} ms over ${condition.window} ms`;
-    case 'burnRate': return `abort if SLO ${condition.slo} burns faster than ${condition.above}x over ${condition.window} ms`;
-    case 'duration': return `abort if the observation lasts longer than ${condition.max} ms`;
-  }
-}
 
 /**
  * The latency bounds a probe's recorder must count exceedances of, for the latency and
@@ -44,17 +32,6 @@ export function trackedLatencyThresholds(conditions: readonly StopCondition[], s
     }
   }
   return [...thresholds];
-}
-
-/**
- * The error ratio over the `windowMs` ending now, when it exceeds `above` with enough
- * requests to mean something; null otherwise. The errorRatio guard and the runbook's
- * error-ratio detection judge the same way.
- */
-export function errorRatioAbove(recorder: TrafficRecorder, windowMs: number, above: number, current = now()): { errorRatio: number; count: number } | null {
-  const { count, failed } = recorder.countsBetween(current - windowMs, current);
-  if (count < minimumSamples || failed / count <= above) return null;
-  return { errorRatio: failed / count, count };
 }
 
 /** Starts watching the guards; returns a function that stops watching. */

@@ -1,0 +1,203 @@
+import type { EventOf, ExperimentRecord, JournalEvent, TargetDescription } from '../core/events';
+import { successRatioOf } from '../measure/ratio';
+import type { TimelinePoint } from '../measure/timeline';
+import { probeKindOf, type ProbeAccumulator, type ProbeResult, type ProbeSummaryContext } from '../probes';
+import { timelineBucketMs } from '../probes/http';
+import { targetKindOfDescription } from '../targets';
+import { FailoverFold } from './failover';
+import { FaultFold, iso } from './faults';
+import { readExperimentRecord } from './record';
+import { measureRto, summarizeRto } from './rto';
+import { seriesOf } from './series';
+import { sloThresholdsByProbe, summarizeSlos } from './slos';
+import { summarySchemaId, type RunSummary } from './summary';
+import { timelineText } from './timeline';
+
+interface ProbeFold {
+  started: EventOf<'probe.started'>;
+  fold: ProbeAccumulator<ProbeResult>;
+}
+
+/**
+ * Builds a run's summary from its journal events, one event at a time: the engine feeds
+ * it as the run writes them, `gameday report` as it reads a journal back, so the two
+ * cannot disagree. Each concern keeps only what it needs (a fault's times, a probe's
+ * rows); `result()` may be asked for again after more events, and the measurements are
+ * computed once unless something they depend on arrived since.
+ */
+export class RunSummarizer {
+  private started: EventOf<'run.started'> | undefined;
+  private spec: ExperimentRecord | undefined;
+  private opened: TargetDescription | undefined;
+  private finished: EventOf<'run.finished'> | undefined;
+  private observe: EventOf<'observe.started'> | undefined;
+  private readonly faults = new FaultFold();
+  private readonly failover = new FailoverFold();
+  private readonly probes: ProbeFold[] = [];
+  private readonly injectedAt: number[] = [];
+  private readonly steadyState: { before?: EventOf<'steady-state'>; after?: EventOf<'steady-state'> } = {};
+  private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
+  private readonly errors: EventOf<'error'>[] = [];
+  private readonly timeline: Array<{ t: number; event: string }> = [];
+  private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null = null;
+
+  add(event: JournalEvent): void {
+    // Only the verdict comes after the measurements; anything else may change them.
+    if (event.type !== 'run.finished') this.measured = null;
+    switch (event.type) {
+      case 'run.started':
+        this.started ??= event;
+        this.spec ??= readExperimentRecord(event.spec);
+        break;
+      case 'target.opened':
+        this.opened ??= event.target;
+        break;
+      case 'run.finished':
+        this.finished ??= event;
+        break;
+      case 'observe.started':
+        this.observe ??= event;
+        break;
+      case 'probe.started':
+        this.startProbe(event);
+        break;
+      case 'fault.injected':
+        this.injectedAt.push(event.at);
+        break;
+      case 'steady-state':
+        this.steadyState[event.when] ??= event;
+        break;
+      case 'stop-condition.breached':
+        this.stopConditions.push(event);
+        break;
+      case 'error':
+        this.errors.push(event);
+        break;
+    }
+    this.faults.add(event);
+    this.failover.add(event);
+    for (const probe of this.probes) probe.fold.add(event);
+    const text = timelineText(event);
+    if (text !== null) this.timeline.push({ t: event.t, event: text });
+  }
+
+  result(): RunSummary {
+    const started = this.started;
+    if (!started) throw new Error('journal has no run.started event');
+    this.measured ??= this.measure(started, this.spec!);
+    const finished = this.finished;
+    const offset = this.offset;
+    const { schema, runId, experiment, description, file, target, ...measured } = this.measured;
+    return {
+      schema,
+      runId,
+      experiment,
+      description,
+      file,
+      target,
+      status: finished?.status ?? 'running',
+      reason: finished?.reason ?? 'the run did not finish (interrupted or still running)',
+      startedAt: new Date(started.t).toISOString(),
+      endedAt: iso(finished?.t),
+      durationMs: finished ? Math.round(finished.t - started.t) : null,
+      ...measured,
+      timeline: this.timeline.map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
+    };
+  }
+
+  /** The target as opened (where it really was), else as declared. */
+  private get target(): TargetDescription {
+    return this.opened ?? this.started!.target;
+  }
+
+  private readonly offset = (t: number | null | undefined): number | null => {
+    const t0 = this.observe?.t0;
+    return t === null || t === undefined || t0 === undefined ? null : Math.round(t - t0);
+  };
+
+  private startProbe(started: EventOf<'probe.started'>): void {
+    const kind = probeKindOf(started);
+    const spec = this.spec;
+    if (!kind || !spec) return;
+    const targetKind = () => targetKindOfDescription(this.target);
+    const context: ProbeSummaryContext = {
+      offset: (t) => this.offset(t),
+      objectiveMs: started.kind === 'ledger' ? spec.hypothesis.rpo ?? null : null,
+      latencyThresholds: sloThresholdsByProbe(spec.slos, spec.traffic.name).get(started.probe) ?? [],
+      regionOfAddress: (address) => targetKind()?.regionOfAddress?.(this.target, address),
+      writerIdentity: (writer) => targetKind()?.writerIdentity?.(this.target, writer) ?? writer,
+    };
+    const fold = kind.summarize(started, context);
+    // A probe started after the observation began (gameday failover) still learns where it began.
+    if (this.observe) fold.add(this.observe);
+    this.probes.push({ started, fold });
+  }
+
+  private measure(started: EventOf<'run.started'>, spec: ExperimentRecord): NonNullable<RunSummarizer['measured']> {
+    const target = this.target;
+    const trafficName = spec.traffic.name;
+    const results = this.probes.map(({ started: probe, fold }) => ({ probe, result: fold.result() }));
+    const traffic = results.find(({ probe }) => probe.probe === trafficName);
+    const outcomes = traffic?.result.outcomes ?? null;
+
+    const criteria = { successRatio: spec.hypothesis.recovery.successRatio, windowMs: spec.hypothesis.recovery.window };
+    const tFault = this.injectedAt.length > 0 ? Math.min(...this.injectedAt) : null;
+    const observeEnd = this.observe ? this.observe.t0 + this.observe.durationMs : null;
+    const { result: rtoResult, afterRollback } = measureRto(outcomes?.samples ?? [], tFault, criteria, observeEnd);
+    const rto = summarizeRto(rtoResult, spec.hypothesis.rto ?? null, criteria, tFault, iso);
+    rto.phases = this.failover.phases(tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
+    rto.floorMs = this.failover.floor(targetKindOfDescription(target)?.dnsFailover?.(target) ?? null);
+    if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
+
+    // Per-second timelines of every http probe, once the observation has begun.
+    const timelines = new Map<string, TimelinePoint[]>();
+    if (this.observe) for (const { probe, result } of results) if (result.outcomes) timelines.set(probe.probe, result.outcomes.timeline);
+    const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, {
+      trafficProbe: trafficName,
+      timelines,
+      thresholdsByProbe: sloThresholdsByProbe(spec.slos, trafficName),
+      faultOffsetMs: this.offset(tFault),
+      bucketMs: timelineBucketMs,
+    });
+
+    const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const steady = (event: EventOf<'steady-state'> | undefined) => (event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null);
+    return {
+      schema: summarySchemaId,
+      runId: started.runId,
+      experiment: started.experiment,
+      description: started.description,
+      file: started.file,
+      target,
+      runDir: started.runDir,
+      faults: this.faults.summaries(this.offset),
+      traffic: {
+        probe: trafficName,
+        url: traffic?.probe.url ?? '',
+        rate: traffic?.probe.rate ?? spec.traffic.rate,
+        requests: outcomes?.samples.length ?? 0,
+        errors: outcomes?.errors ?? 0,
+        successRatio: successRatioOf(outcomes?.samples.length ?? 0, outcomes?.errors ?? 0),
+        latencyMs: outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null },
+        regions: outcomes?.regions ?? {},
+      },
+      rto,
+      failover: this.failover.summary(this.offset),
+      probes: results.filter(({ probe }) => probe.probe !== trafficName).flatMap(({ result }) => (result.summary ? [result.summary] : [])),
+      rpo,
+      slos,
+      series: seriesOf(timelines, timelineBucketMs),
+      steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
+      stopConditions: this.stopConditions.map((e) => ({ condition: e.condition, detail: e.detail, at: new Date(e.t).toISOString() })),
+      errors: this.errors.map((e) => `${e.where}: ${e.message}`),
+    };
+  }
+}
+
+/** The summary of a whole journal. */
+export function summarize(events: Iterable<JournalEvent>): RunSummary {
+  const summarizer = new RunSummarizer();
+  for (const event of events) summarizer.add(event);
+  return summarizer.result();
+}
+

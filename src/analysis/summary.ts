@@ -1,0 +1,91 @@
+import type { RunStatus, TargetDescription } from '../core/events';
+import type { LatencySummary } from '../measure/percentiles';
+import type { ProbeSummary, RpoSummary } from '../probes';
+import type { FailoverSummary } from './failover';
+import type { ProbeSeries } from './series';
+import type { SloSummary } from './slos';
+
+/**
+ * summary.json: everything a run measured, derived from its journal alone. Reports,
+ * the verdict, the gate and the history page read this and nothing else. Its shape is
+ * versioned by `schema`; a change that removes or renames a field needs a new version
+ * and a reader for the old one.
+ */
+export const summarySchemaId = 'gameday/run/v1';
+
+export interface FaultSummary {
+  name: string;
+  kind: string;
+  injectedAt: string | null;
+  revertedAt: string | null;
+  /** Offsets from the start of observation, ms. */
+  injectedAtMs: number | null;
+  revertedAtMs: number | null;
+  activeMs: number | null;
+  rollback: string;
+  error: string | null;
+}
+
+export interface RtoSummary {
+  ms: number | null;
+  objectiveMs: number | null;
+  met: boolean | null;
+  recovered: boolean | null;
+  /** When RTO is not reached by the end of the run, it is at least this. */
+  atLeastMs: number | null;
+  tFault: string | null;
+  tRecovered: string | null;
+  failedRequests: number;
+  criteria: { successRatio: number; windowMs: number };
+  note: string | null;
+  /** With a failover runbook: detection, decision, fencing, promotion, traffic shift, stabilisation; they add up to ms. */
+  phases: Array<{ name: string; ms: number }> | null;
+  /** The least RTO the configuration allows (lab: health checks × threshold + DNS TTL + promotion). */
+  floorMs: number | null;
+}
+
+export interface RunSummary {
+  schema: typeof summarySchemaId;
+  runId: string;
+  experiment: string;
+  description: string;
+  file: string;
+  target: TargetDescription;
+  status: RunStatus | 'running';
+  reason: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  runDir: string;
+  faults: FaultSummary[];
+  traffic: {
+    probe: string;
+    url: string;
+    rate: number;
+    requests: number;
+    errors: number;
+    successRatio: number | null;
+    /** From each request's scheduled time, so queueing behind a slow server counts. */
+    latencyMs: LatencySummary;
+    /** Requests per region that served them (x-gameday-region), when the service says. */
+    regions: Record<string, number>;
+  };
+  rto: RtoSummary;
+  /** The failover runbook, step by step, when the experiment has one. */
+  failover: FailoverSummary | null;
+  /** Further probes, measured alongside the traffic: http, and the dns, sql and function checks with their outcome changes. */
+  probes: ProbeSummary[];
+  /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
+  rpo: RpoSummary | null;
+  /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
+  slos: SloSummary[];
+  /** Per-second timelines of the traffic and every http probe, for charts. */
+  series: ProbeSeries[];
+  steadyState: {
+    before: { ok: boolean; successRatio: number | null; required: number } | null;
+    after: { ok: boolean; successRatio: number | null; required: number } | null;
+  };
+  stopConditions: { condition: string; detail: string; at: string }[];
+  errors: string[];
+  timeline: { t: number; offsetMs: number | null; event: string }[];
+}

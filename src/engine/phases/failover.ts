@@ -1,0 +1,102 @@
+import type { LookupFunction } from 'node:net';
+import { now } from '../../core/clock';
+import { errorMessage } from '../../core/errors';
+import type { Journal } from '../../core/journal';
+import type { Experiment } from '../../experiment/validate';
+import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../../failover/runbook';
+import { failoverRegions } from '../../failover/spec';
+import { probeUrl } from '../../probes/url';
+import type { TargetSession } from '../../targets';
+import type { RunControl } from '../run-control';
+import type { ProbeSet } from './probes';
+
+export interface FailoverOptions {
+  /** Overrides the runbook's trafficShift (a planned DR move inverts a healthy region's check). */
+  trafficShift?: 'dns' | 'invert-health-check';
+  /** Manual runbooks ask this; without it, they are declined. */
+  approve?: (question: string) => Promise<boolean>;
+  /** `gameday failover`: a real DR action, whose changes stay changed. */
+  standalone: boolean;
+}
+
+/**
+ * The failover runbook within a run: started by the first fault that becomes active (in
+ * automatic mode it then watches for detection), given its verify window at the end of
+ * the observation, and after the rollback, failed back to the original topology.
+ */
+export class FailoverPhase {
+  private running: { result: Promise<RunbookResult>; context: RunbookContext; abort: AbortController } | null = null;
+
+  constructor(
+    private readonly run: { experiment: Experiment; session: TargetSession; journal: Journal; control: RunControl; probes: ProbeSet; lookup: LookupFunction | undefined },
+    private readonly options: FailoverOptions,
+  ) {}
+
+  /** Starts the runbook once; nothing happens for an experiment without one or a target without regions. */
+  start(options: { skipDetection?: boolean } = {}): void {
+    const { experiment, session, journal, control, probes } = this.run;
+    const spec = experiment.failover;
+    if (!spec || this.running || !session.aws || experiment.target.kind === 'endpoints') return;
+    const { from, to } = failoverRegions(spec, experiment.target);
+    const abort = new AbortController();
+    control.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const traffic = experiment.traffic;
+    const context: RunbookContext = {
+      spec: this.options.trafficShift ? { ...spec, trafficShift: this.options.trafficShift } : spec,
+      from,
+      // Validation guarantees a second region.
+      to: to!,
+      target: session,
+      journal,
+      recorder: probes.recorderOf(undefined),
+      signal: abort.signal,
+      approve: this.options.approve ?? (async () => false),
+      skipDetection: options.skipDetection,
+      progress: { detected: false },
+      verifyProbe: { url: probeUrl(traffic, session.endpoints), method: traffic.method, headers: traffic.headers, body: traffic.body, lookup: this.run.lookup },
+      registerChange: (name, rollback) => {
+        journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
+        // A standalone failover is a real DR action: what it changes stays changed (the journal says how to undo it).
+        if (this.options.standalone) return;
+        control.register(name, rollback, name, () => journal.append({ type: 'fault.reverted', fault: name, at: now() }));
+      },
+    };
+    this.running = { result: runFailover(context), context, abort };
+  }
+
+  get started(): boolean {
+    return this.running !== null;
+  }
+
+  /** `gameday failover`: the runbook's own result is the run's. */
+  async result(): Promise<RunbookResult> {
+    return this.running!.result;
+  }
+
+  /** Waits for the runbook; one that failed fails the run (the verdict reads its journal entries). */
+  async finish(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    // At the end of the observation a runbook that detected nothing is stopped at once; one
+    // under way gets its verify window to finish.
+    const grace = running.context.progress?.detected ? running.context.spec.verify.timeout : 0;
+    const timer = setTimeout(() => running.abort.abort(), grace);
+    await running.result;
+    clearTimeout(timer);
+  }
+
+  /** After the faults are undone: back to the original topology, unless the experiment says to stay. */
+  async failBackIfDone(): Promise<void> {
+    const running = this.running;
+    // After an interrupt the operator wants out, not another topology change.
+    if (!running || !running.context.spec.failback || this.run.control.interrupted || this.options.standalone) return;
+    const result = await running.result;
+    if (!result.ok) return;
+    try {
+      await failBack({ ...running.context, signal: new AbortController().signal });
+    } catch (error) {
+      // The failback step's own entry says it failed; the verdict reads it there.
+      this.run.journal.append({ type: 'error', message: errorMessage(error), where: 'failback' });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { LookupFunction } from 'node:net';
+import { errorMessage } from '../../core/errors';
+import type { Journal } from '../../core/journal';
+import type { Experiment } from '../../experiment/validate';
+import { probeKindOf } from '../../probes';
+import { exchange } from '../../probes/exchange';
+import { probeUrl } from '../../probes/url';
+import { openTarget, type TargetSession } from '../../targets';
+import { AwsTargetBusyError, describeHolder, LockHeldError } from '../../targets/lock';
+
+/**
+ * Opens the experiment's target for this run, journaling what opening does; a target
+ * that cannot be opened (busy, unreachable account, a lab that does not start) is the
+ * reason the run ends with nothing injected.
+ */
+export async function openSession(experiment: Experiment, journal: Journal, lock: { runId: string; runDir: string }): Promise<TargetSession | string> {
+  let session: TargetSession;
+  try {
+    session = await openTarget(experiment.target, { ...lock, experiment: experiment.name }, (message) =>
+      journal.append({ type: 'preflight.check', check: 'target', ok: true, detail: message }),
+    );
+  } catch (error) {
+    if (error instanceof LockHeldError || error instanceof AwsTargetBusyError) {
+      journal.append({ type: 'preflight.check', check: 'lock', ok: false, detail: error.message });
+      return `target busy: ${error.message}`;
+    }
+    journal.append({ type: 'preflight.check', check: 'target', ok: false, detail: errorMessage(error) });
+    return `target ${experiment.target.kind} could not be opened: ${errorMessage(error)}; nothing was injected`;
+  }
+  const tookOver = session.lock?.tookOver;
+  if (tookOver) {
+    journal.append({
+      type: 'preflight.check',
+      check: 'lock',
+      ok: true,
+      detail: `took over the stale lock ${session.lock!.file} of ${describeHolder(tookOver)}: that process is gone (run \`gameday recover ${tookOver.runDir}\` if it left faults behind)`,
+    });
+  }
+  return session;
+}
+
+/**
+ * Every endpoint answers HTTP at all (any status), and so do the traffic and any probe
+ * that must be reached before it starts. Faults are pointless against a target that is
+ * already down. Null when everything answered.
+ */
+export async function checkReachable(experiment: Experiment, session: TargetSession, journal: Journal, lookup: LookupFunction | undefined): Promise<string | null> {
+  const urls = new Map<string, string>(Object.entries(session.endpoints));
+  urls.set(experiment.traffic.name, probeUrl(experiment.traffic, session.endpoints));
+  // Further probes measure what they find; only one that needs its service up first (the write ledger) is reached here.
+  for (const probe of experiment.probes) {
+    const url = probeKindOf(probe)?.preflightUrl?.(probe, session.endpoints);
+    if (url) urls.set(probe.name, url);
+  }
+  const failures: string[] = [];
+  for (const [name, url] of urls) {
+    const result = await reach(url, 5_000, lookup);
+    journal.append({ type: 'preflight.check', check: `reach ${name}`, ok: result.ok, detail: `${url}: ${result.detail}` });
+    if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
+  }
+  return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
+}
+
+/** One request to see whether anything answers HTTP there (any status will do). */
+function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise<{ ok: boolean; detail: string }> {
+  return exchange(url, { method: 'GET', agent: false, timeoutMs, lookup }).then(
+    (answer) => ({ ok: true, detail: `HTTP ${answer.status}` }),
+    (error: NodeJS.ErrnoException) => ({ ok: false, detail: error.code ?? error.message }),
+  );
+}

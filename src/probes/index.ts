@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { dnsProbe, dnsProbeSchema } from './dns';
+import { functionProbe, functionProbeSchema } from './function';
+import { httpProbe, httpProbeSchema } from './http';
+import { ledgerProbe, ledgerProbeSchema } from './ledger';
+import { sqlProbe, sqlProbeSchema } from './sql';
+import type { ProbeKind, ProbeResult } from './types';
+
+/** Every probe kind by its `kind`; the schema's union lists the same. Unknown kinds are refused with this list. */
+export const probeKinds = { http: httpProbe, ledger: ledgerProbe, function: functionProbe, dns: dnsProbe, sql: sqlProbe };
+
+export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema, sqlProbeSchema]);
+
+export type ProbeConfig = z.input<typeof probeSchema>;
+export type Probe = z.output<typeof probeSchema>;
+
+/** The probe kind of a probe (or of a journaled probe.started), typed loosely for code that treats every kind alike. */
+export function probeKindOf(probe: { kind: string }): ProbeKind<z.ZodType<Probe>, ProbeResult> | undefined {
+  return (probeKinds as Record<string, unknown>)[probe.kind] as ProbeKind<z.ZodType<Probe>, ProbeResult> | undefined;
+}
+
+export { httpProbeSchema } from './http';
+export type { HttpProbe, HttpProbeConfig } from './http';
+export type { LedgerProbe, LedgerProbeConfig } from './ledger';
+export type { DnsProbe, DnsProbeConfig } from './dns';
+export type { SqlProbe, SqlProbeConfig } from './sql';
+export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
+export type { HttpOutcomes, RpoSummary, ProbeAccumulator, ProbeHandle, ProbeKind, ProbeResult, ProbeSummary, OutcomeChange, ProbeCheckContext, ProbeStartContext, ProbeSummaryContext } from './types';
+export { Resolvers, CachingResolver } from './resolver';
+export { TrafficRecorder } from './recorder';

@@ -1,0 +1,166 @@
+import type { z } from 'zod';
+import type { EventOf, JournalEvent } from '../core/events';
+import type { ReportIssue } from '../core/fields';
+import type { Journal } from '../core/journal';
+import type { LatencySummary } from '../measure/percentiles';
+import type { OutcomeSample } from '../measure/rto';
+import type { TimelinePoint } from '../measure/timeline';
+import type { TargetSession } from '../targets';
+import type { TrafficRecorder } from './recorder';
+import type { Resolvers } from './resolver';
+
+/** What a probe's checks know of the experiment before anything runs. */
+export interface ProbeCheckContext {
+  /** The target's kind, for messages. */
+  targetKind: string;
+  /** Names the probe may use as `endpoint`. */
+  endpointNames: string[];
+  /** Databases it may name instead of a postgres:// URL. */
+  databaseNames: string[];
+}
+
+/** What starting a probe is given. */
+export interface ProbeStartContext {
+  session: TargetSession;
+  journal: Journal;
+  runId: string;
+  /** Name lookups through the target's DNS, honouring TTLs; a probe with a cache of its own gets its own. */
+  resolvers: Resolvers;
+  /** Latency bounds its live windows must count exceedances of (the guards and SLOs on it). */
+  latencyThresholds: number[];
+}
+
+/** A probe while it measures. */
+export interface ProbeHandle {
+  name: string;
+  kind: string;
+  /** Live windows over its outcomes (http probes): stop conditions, detection and steady state read them. */
+  recorder?: TrafficRecorder;
+  /** How many requests were due before time t (http probes): what settling a window waits for. */
+  dueBefore?(t: number): number;
+  /** At the end of the observation, before any rollback (the write ledger stops and reads back what the writer holds). */
+  endObservation?(options: { readBack: boolean; signal?: AbortSignal }): Promise<void>;
+  /** Stops it and waits for what is in flight; its counts go to the journal. */
+  stop(): Promise<void>;
+}
+
+/** A run of consecutive samples with the same outcome; a new one starts where the outcome changed. */
+export interface OutcomeChange {
+  /** Offset of its first sample from the start of observation (negative: during steady state). */
+  fromMs: number | null;
+  ok: boolean;
+  samples: number;
+  /** dns: 'answered 127.0.0.2 ttl 5' or the rcode/error; sql and function: the first sample's value or error. */
+  detail: string;
+  /** dns: the regions the answered addresses belong to, when the target knows region addresses. */
+  regions?: string[];
+}
+
+/** One further probe's outcome: http probes, and the periodic dns, sql and function checks (with `changes`). */
+export interface ProbeSummary {
+  probe: string;
+  kind: string;
+  url: string;
+  requests: number;
+  errors: number;
+  successRatio: number | null;
+  latencyMs: LatencySummary;
+  changes?: OutcomeChange[];
+  /** How many changes beyond the first and last kept ones were left out. */
+  changesOmitted?: number;
+}
+
+/** Everything the summary reads from an http probe's rows beyond its line. */
+export interface HttpOutcomes {
+  /** Every outcome's due time and success, in time order: what RTO is measured on. */
+  samples: OutcomeSample[];
+  errors: number;
+  /** From each request's scheduled time, so queueing behind a slow server counts. */
+  latencyMs: LatencySummary;
+  /** Requests per region that served them (x-gameday-region), when the service says. */
+  regions: Record<string, number>;
+  /** Per-second buckets from the start of observation; empty when the observation never started. */
+  timeline: TimelinePoint[];
+}
+
+/** The write ledger's part of the summary (see measure/rpo.ts). */
+export interface RpoSummary {
+  /** null when it could not be measured (no read back); see note. */
+  ms: number | null;
+  objectiveMs: number | null;
+  /** RPO within the objective and no split brain; null without an objective, or when it could not be measured (ms null). */
+  met: boolean | null;
+  ackedWrites: number;
+  lostWrites: number;
+  duplicateWrites: number;
+  splitBrain: boolean;
+  /** The first 100 lost seqs, ascending. */
+  lostSeqs: number[];
+  /** Writes sent, and those not acknowledged yet present on the writer. */
+  writes: number;
+  unconfirmedWrites: number;
+  staleWriterAcks: number;
+  /** Writers (x-gameday-writer, or a SQL ledger's 'address:port (timeline n)') in the order they first acknowledged. */
+  writers: string[];
+  probe: string;
+  url: string;
+  rate: number;
+  client: string;
+  readBack: { ok: boolean; url: string; writer: string; region: string; attempts: number; error: string | null } | null;
+  note: string | null;
+}
+
+/** A probe's part of the summary. */
+export interface ProbeResult {
+  /** Its line in `summary.probes` (none for the write ledger, which has its own section). */
+  summary: ProbeSummary | null;
+  /** An http probe's outcomes: the traffic section, RTO, SLOs and the charts are made of them. */
+  outcomes?: HttpOutcomes;
+  /** The write ledger's section. */
+  rpo?: RpoSummary;
+}
+
+/** What reading a journal back gives a probe's summary. */
+export interface ProbeSummaryContext {
+  /** Offset from the start of observation (null before it is known). */
+  offset(t: number): number | null;
+  /** The region a server address belongs to, when the target says. */
+  regionOfAddress(address: string): string | undefined;
+  /** One name per database: how the target's writers name themselves, made comparable. */
+  writerIdentity(writer: string): string;
+  /** The experiment's objective for what this probe measures (the ledger: the RPO objective), ms. */
+  objectiveMs: number | null;
+  /** Latency bounds its per-second timeline counts exceedances of (the latency SLOs on it). */
+  latencyThresholds: number[];
+}
+
+/**
+ * Folds one probe's journal events into its part of the summary, an event at a time
+ * (`add` sees every event; it keeps what is its own).
+ */
+export interface ProbeAccumulator<R> {
+  add(event: JournalEvent): void;
+  result(): R;
+}
+
+/**
+ * One probe kind, the same small shape for each (http, ledger, dns, sql, function): its
+ * schema, its checks against the target, its line in `gameday plan`, how it starts (and
+ * what stops it), and how its journal rows become its part of the summary.
+ */
+export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
+  schema: S;
+  /** What a run reports when it could not start one, e.g. 'write ledger'. */
+  label: string;
+  /**
+   * When it starts: the traffic and http probes first (steady state is measured on them),
+   * then the write ledger (it may have to create its table), then the periodic checks.
+   */
+  startOrder: number;
+  validate?(probe: z.output<S>, context: ProbeCheckContext, report: ReportIssue): void;
+  /** The URL preflight must reach before anything is injected, if any. */
+  preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
+  plan(probe: z.output<S>, endpoints: Record<string, string>): string;
+  start(probe: z.output<S>, context: ProbeStartContext): Promise<ProbeHandle>;
+  summarize(started: EventOf<'probe.started'>, context: ProbeSummaryContext): ProbeAccumulator<R>;
+}

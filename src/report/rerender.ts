@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { summarize } from '../analysis/summarize';
+import type { RunSummary } from '../analysis/summary';
+import { errorMessage, GamedayError } from '../core/errors';
+import { journalFileName, readJournal } from '../core/journal';
+import { fileReporters, type ReportOptions } from './files';
+import { Reporters, type ReportOutcome } from './reporter';
+
+/** The directory holds no readable run journal. */
+export class NotARunError extends GamedayError {}
+
+/**
+ * `gameday report <run-dir>`: every report of a run rebuilt from its journal alone, with
+ * today's summary and renderers, so an older run reads like a new one.
+ */
+export async function rerenderRun(runDir: string, options: ReportOptions = {}): Promise<{ summary: RunSummary; reports: ReportOutcome }> {
+  const journal = path.join(runDir, journalFileName);
+  if (!fs.existsSync(journal)) throw new NotARunError(`${runDir}: no ${journalFileName} here (expected a run directory such as reports/<run-id>)`);
+  let summary: RunSummary;
+  try {
+    summary = summarize(readJournal(journal));
+  } catch (error) {
+    throw new NotARunError(`${journal}: not a run journal: ${errorMessage(error)}`);
+  }
+  const reports = await new Reporters(fileReporters(runDir, options)).onEnd({ status: summary.status, reason: summary.reason, summary, runDir });
+  return { summary, reports };
+}
