@@ -9,11 +9,10 @@ import { copyDataDir } from './copy';
 import { PgProcessError, PgStateError, PgTimeoutError } from './errors';
 import { defaultTemplateCacheDir, restoreTemplate, saveTemplate, templateKey } from './template';
 import { readPostmasterPid } from './postmaster';
+import { stopSignals, type PgStopMode } from './stop-mode';
 import { chownTree, makeDataDir, makeLabTempDir, pgOsUser, spawnIdentity, untraversableAncestor, type PgOsUser } from './user';
 
 export type PgRole = 'primary' | 'standby';
-/** `fast`: SIGINT, clean shutdown (checkpoint). `immediate`: SIGQUIT, like a crash; recovery on next start. */
-export type PgStopMode = 'fast' | 'immediate';
 
 export interface PgNodeOptions {
   /** The region this node serves, e.g. `us-east-1`; the standby's application_name. */
@@ -322,8 +321,7 @@ export class PgNode {
     const child = this.child;
     const exited = this.exited;
     if (!child || !exited) return;
-    const escalation: NodeJS.Signals[] = mode === 'fast' ? ['SIGINT', 'SIGQUIT', 'SIGKILL'] : ['SIGQUIT', 'SIGKILL'];
-    for (const signal of escalation) {
+    for (const signal of stopSignals(mode)) {
       try {
         child.kill(signal);
       } catch {

@@ -11,9 +11,9 @@ export {
   type PgRole,
   type PgStandbyReplication,
   type PgStandbyStatus,
-  type PgStopMode,
   type StartPgClusterOptions,
 } from './cluster';
+export type { PgStopMode } from './stop-mode';
 export { readPostmasterPid, stopOrphanPostmaster } from './postmaster';
 export { labSettings, pgSuperuser, type PgSettings, type PgSettingValue, type PgUpstream } from './config';
 export { copyDataDir, type CopyDataDirOptions, type DataDirCopyMode } from './copy';
