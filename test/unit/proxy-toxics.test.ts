@@ -14,7 +14,7 @@ import {
   toxicKinds,
   toxicTypes,
 } from '../../src/lab/proxy';
-import type { Chunk, LinkToxic, ToxicLink, Verdict } from '../../src/lab/proxy/toxic';
+import type { Chunk, LinkToxic, ToxicLink, Verdict } from '../../src/lab/proxy/toxics/kind';
 
 function invalid(input: unknown): InvalidToxicError {
   try {

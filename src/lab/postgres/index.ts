@@ -1,19 +1,9 @@
 export { findPgBinaries, pgProcessEnv, compareVersions, type PgBinaries, type PgBinarySource } from './binaries';
-export {
-  PgNode,
-  startPgCluster,
-  type PgCluster,
-  type PgClusterNodeSpec,
-  type PgConnectionConfig,
-  type PgNodeOptions,
-  type PgPrimaryReplication,
-  type PgReplicationStatus,
-  type PgRole,
-  type PgStandbyReplication,
-  type PgStandbyStatus,
-  type PgStopMode,
-  type StartPgClusterOptions,
-} from './cluster';
+export { PgNode, type PgNodeOptions } from './node';
+export { startPgCluster, type PgCluster, type PgClusterNodeSpec, type StartPgClusterOptions } from './cluster';
+export type { PgConnectionConfig } from './connection';
+export type { PgStopMode } from './stop-mode';
+export type { PgPrimaryReplication, PgReplicationStatus, PgRole, PgStandbyReplication, PgStandbyStatus } from './replication-status';
 export { readPostmasterPid, stopOrphanPostmaster } from './postmaster';
 export { labSettings, pgSuperuser, type PgSettings, type PgSettingValue, type PgUpstream } from './config';
 export { copyDataDir, type CopyDataDirOptions, type DataDirCopyMode } from './copy';

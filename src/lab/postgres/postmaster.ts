@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../state';
-import type { PgStopMode } from './cluster';
+import { stopSignals, type PgStopMode } from './stop-mode';
 
 /**
  * Finding and stopping postmasters by pid and data directory, for a process other than the
@@ -43,8 +43,7 @@ export async function stopOrphanPostmaster(dataDir: string, options: { pid?: num
   // An exited but unreaped postmaster (its parent, the daemon, was killed) is not alive.
   const alive = () => isProcessAlive(pid);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const escalation: NodeJS.Signals[] = options.mode === 'fast' ? ['SIGINT', 'SIGQUIT', 'SIGKILL'] : ['SIGQUIT', 'SIGKILL'];
-  for (const signal of escalation) {
+  for (const signal of stopSignals(options.mode ?? 'immediate')) {
     try {
       process.kill(pid, signal);
     } catch {

@@ -14,7 +14,8 @@ import net, { type Socket } from 'node:net';
 import type { HostPort } from './address';
 import { ProxyConnectionError, type ConnectionSide } from './errors';
 import { Link, type ConnectionControl } from './link';
-import type { StreamDirection, Toxic } from './toxic';
+import type { StreamDirection } from './stream-direction';
+import type { Toxic } from './toxic';
 
 export interface ConnectionInfo {
   readonly id: number;

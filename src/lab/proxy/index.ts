@@ -5,13 +5,7 @@ export { ProxyApiError, ProxyClient } from './client';
 export { formatHostPort, resolveHostPort, type HostPort } from './address';
 export { resolveToxic, patchToxic } from './validate';
 export { toxicKinds, toxicTypes, type ToxicType } from './toxics';
-export {
-  streamDirections,
-  type StreamDirection,
-  type Toxic,
-  type ToxicAttributes,
-  type ToxicInput,
-  type ToxicKind,
-  type ToxicPatch,
-} from './toxic';
+export type { ToxicAttributes, ToxicKind } from './toxics/kind';
+export type { Toxic, ToxicInput, ToxicPatch } from './toxic';
+export { streamDirections, type StreamDirection } from './stream-direction';
 export * from './errors';

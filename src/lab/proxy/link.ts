@@ -13,16 +13,10 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import {
-  pass,
-  type Chunk,
-  type LinkToxic,
-  type StreamDirection,
-  type Toxic,
-  type ToxicLink,
-  type Verdict,
-} from './toxic';
+import type { StreamDirection } from './stream-direction';
+import type { Toxic } from './toxic';
 import { toxicKind } from './toxics';
+import { pass, type Chunk, type LinkToxic, type ToxicLink, type Verdict } from './toxics/kind';
 
 const readAheadBytes = 64 * 1024;
 

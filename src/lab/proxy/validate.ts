@@ -5,8 +5,10 @@
  * injected nothing.
  */
 import { InvalidToxicError } from './errors';
-import { streamDirections, type StreamDirection, type Toxic, type ToxicAttributes } from './toxic';
+import { streamDirections, type StreamDirection } from './stream-direction';
+import type { Toxic } from './toxic';
 import { isToxicType, toxicKind, toxicTypes, type ToxicType } from './toxics';
+import type { ToxicAttributes } from './toxics/kind';
 
 const toxicFields = ['name', 'type', 'stream', 'toxicity', 'attributes'] as const;
 const patchFields = ['toxicity', 'attributes'] as const;

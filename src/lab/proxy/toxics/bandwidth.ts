@@ -1,4 +1,4 @@
-import { pass, waitUntil, type ToxicKind } from '../toxic';
+import { pass, waitUntil, type ToxicKind } from './kind';
 
 export type BandwidthAttributes = { readonly rate: number };
 

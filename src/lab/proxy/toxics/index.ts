@@ -2,7 +2,7 @@
  * The registry of toxic kinds: a plain map from Toxiproxy's type name to its kind.
  * Adding a toxic is one file under toxics/ and one line here.
  */
-import type { ToxicAttributes, ToxicKind } from '../toxic';
+import type { ToxicAttributes, ToxicKind } from './kind';
 import { bandwidth } from './bandwidth';
 import { latency } from './latency';
 import { resetPeer } from './reset-peer';

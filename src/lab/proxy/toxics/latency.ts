@@ -1,4 +1,4 @@
-import { pass, waitUntil, type Chunk, type ToxicKind } from '../toxic';
+import { pass, waitUntil, type Chunk, type ToxicKind } from './kind';
 
 export type LatencyAttributes = { readonly latency: number; readonly jitter: number };
 

@@ -1,4 +1,4 @@
-import type { ToxicKind } from '../toxic';
+import type { ToxicKind } from './kind';
 
 export type ResetPeerAttributes = { readonly timeout: number };
 

@@ -1,4 +1,4 @@
-import { hold, type ToxicKind } from '../toxic';
+import { hold, type ToxicKind } from './kind';
 
 export type TimeoutAttributes = { readonly timeout: number };
 
