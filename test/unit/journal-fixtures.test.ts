@@ -711,7 +711,7 @@ test('db-crash-lost-writes: RTO counts from the first fault (the WAL hold); phas
   // The clamp is under a millisecond here; had the shift step been confirmed a second later
   // (its end moved in memory, on the events the RTO needs), its phase would still stop at t_recovered.
   const late = events
-    .filter((event) => ['run.started', 'target.opened', 'observe.started', 'traffic.samples', 'fault.injected', 'failover.step'].includes(event.type))
+    .filter((event) => ['run.started', 'target.opened', 'observe.started', 'probe.started', 'traffic.samples', 'fault.injected', 'failover.step'].includes(event.type))
     .map((event) => (event.type === 'failover.step' && event.step === 'shift-traffic' && event.status === 'succeeded' ? { ...event, at: event.at + 1000 } : event));
   const lateSummary = summarize(late);
   assert.is(lateSummary.rto.ms, summary.rto.ms);
@@ -865,7 +865,7 @@ test('rto-missed-failed: a latency SLO counts slow successes as bad, and a short
   const slos = [
     { name: 'health-fast', sli: 'latency', objective: 99, window: 86_400_000, threshold: 500, burnWindow: 5_000, alerts: [{ long: 10_000, short: 2_000, factor: 14.4 }, { long: 3_600_000, short: 300_000, factor: 14.4 }], expect: [{ metric: 'alerts', op: '<', value: 1, text: 'alerts<1' }] },
   ];
-  const withSlo = events.map((event) => (event.type === 'run.started' ? { ...event, spec: { ...(event.spec as object), slos } } : event));
+  const withSlo = events.map((event) => (event.type === 'run.started' ? { ...event, spec: { ...event.spec, slos } } : event)) as JournalEvent[];
   const [slo] = summarize(withSlo).slos;
   const expected = expectedSlo(rows, t0, { objective: 99, windowMs: 86_400_000, thresholdMs: 500, burnWindowS: 5, pairs: [{ name: '10s/2s', long: 10, short: 2, factor: 14.4 }, { name: '1h/5m', long: 3600, short: 300, factor: 14.4 }] });
   assert.is(expected.bad, count(rows, (row) => row[0] >= t0 && row[3] === 0) + slowSuccesses);
