@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Runs the uvu suites: test/unit in one process (pure and fast), then every
-// integration and e2e file in its own process, so a leaked socket or child in
-// one file can neither hang nor poison the next. Prints the closing line
-// "N passed, N failed" that CI counts.
+// The whole check of a change, and what `npm test` runs. In order: what this machine
+// must have (Chromium and dig, said with the command that installs them, before anything
+// else), the build, the type check, the house rules (the dependency check, formatting,
+// line length), then the uvu suites — test/unit in one process (pure and fast), every
+// integration and e2e file in its own process, so a leaked socket or child in one file
+// can neither hang nor poison the next. Prints the closing line "N passed, N failed" that
+// CI counts.
 //
-//   node scripts/test.js                 all suites
-//   node scripts/test.js unit e2e        some suites
+//   node scripts/test.js                 everything
+//   node scripts/test.js unit e2e        some suites (no build, no checks)
+//   node scripts/test.js checks          the house rules alone
 //   node scripts/test.js test/integration/proxy.test.ts   one file
 //
 // Integration and e2e files run GAMEDAY_TEST_JOBS at a time (default 2): most of their
@@ -18,6 +22,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const suites = ['unit', 'integration', 'e2e'];
+const maxLineLength = 120;
 const testRunId = `${process.pid}-${Date.now()}`;
 const fileTimeoutMs = Number(process.env.GAMEDAY_TEST_FILE_TIMEOUT_MS || 240_000);
 const jobs = Math.max(1, Number(process.env.GAMEDAY_TEST_JOBS || 2));
@@ -105,6 +110,66 @@ function orphanCheck() {
   return { label: 'orphan check', passed: 0, failed: 1, skipped: 0 };
 }
 
+/**
+ * What the integration and e2e suites need from the machine, beyond npm's packages. Said
+ * first, all of it, with the one command that installs it: not as a failure deep in a suite.
+ */
+function missingRequirements() {
+  const missing = [];
+  const onPath = (program) => (process.env.PATH || '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, program)));
+  const chromium = process.env.GAMEDAY_CHROMIUM || ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].find((file) => fs.existsSync(file));
+  if (!chromium || !fs.existsSync(chromium)) missing.push({ what: 'Chromium', why: 'the report tests open report.html and print report.pdf in it (or set GAMEDAY_CHROMIUM=/path/to/chromium)', apt: 'chromium' });
+  if (!onPath('dig')) missing.push({ what: 'dig', why: "the DNS tests ask the lab's DNS server with it", apt: 'dnsutils' });
+  return missing;
+}
+
+/** A command as one step of the run: passed or failed, its output shown when it failed. */
+function step(label, command, args) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (code !== 0) process.stdout.write(output.trimEnd() + '\n');
+      console.log(`-- ${label}: ${code === 0 ? 'passed' : 'FAILED'} (${seconds}s)`);
+      resolve({ label, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+    });
+  });
+}
+
+/** Source files whose lines must fit in the house width; the invalid-experiment corpus quotes messages whole. */
+function lineLengthCheck() {
+  const long = [];
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'dist', 'invalid', 'journals'].includes(entry.name)) walk(full);
+      } else if (/\.(ts|js|cjs)$/.test(entry.name)) {
+        fs.readFileSync(full, 'utf8').split('\n').forEach((line, index) => {
+          if (line.length > maxLineLength) long.push(`${path.relative(root, full)}:${index + 1}: ${line.length} characters`);
+        });
+      }
+    }
+  };
+  for (const dir of ['src', 'test', 'bench', 'scripts', 'experiments', 'scenarios']) walk(path.join(root, dir));
+  if (long.length > 0) console.log(long.join('\n'));
+  console.log(`-- line length (≤ ${maxLineLength}): ${long.length === 0 ? 'passed' : `FAILED (${long.length} lines)`}`);
+  return { label: 'line length', passed: long.length === 0 ? 1 : 0, failed: long.length === 0 ? 0 : 1, skipped: 0 };
+}
+
+/** The house rules: the layering, the format, the width. */
+async function checks() {
+  const bin = (name, ...file) => path.join(root, 'node_modules', name, ...file);
+  return [
+    await step('dependency rules (.dependency-cruiser.cjs)', process.execPath, [bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']),
+  ];
+}
+
 /** Runs `work` over `items`, `jobs` at a time; results in the order of `items`. */
 async function inParallel(items, work) {
   const results = new Array(items.length);
@@ -123,7 +188,30 @@ async function main() {
   const args = process.argv.slice(2);
   const explicitFiles = args.filter((a) => a.endsWith('.ts'));
   const chosen = args.filter((a) => suites.includes(a));
+  const everything = args.length === 0;
   const results = [];
+
+  if (everything || chosen.some((suite) => suite !== 'unit')) {
+    const missing = missingRequirements();
+    if (missing.length > 0) {
+      console.log('The integration and e2e tests need what this machine lacks:');
+      for (const requirement of missing) console.log(`  ${requirement.what}: ${requirement.why}`);
+      console.log(`Install ${missing.length > 1 ? 'them' : 'it'} with:\n  sudo apt-get update && sudo apt-get install -y ${missing.map((requirement) => requirement.apt).join(' ')}`);
+      console.log(`\n0 passed, ${missing.length} failed`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  if (everything) {
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const build = await step('build (tsc -p tsconfig.json)', process.execPath, [tsc, '-p', 'tsconfig.json']);
+    results.push(build);
+    // The e2e suite runs the built CLI: without a build there is nothing to test.
+    if (build.failed > 0) return finish(results);
+    results.push(await step('type check (tsc -p tsconfig.check.json)', process.execPath, [tsc, '-p', 'tsconfig.check.json']));
+  }
+  if (everything || args.includes('checks')) results.push(...(await checks()));
+  if (args.includes('checks') && chosen.length === 0 && explicitFiles.length === 0) return finish(results);
 
   if (explicitFiles.length > 0) {
     for (const file of explicitFiles) results.push(await runNode([file], path.relative(root, file)));
@@ -141,7 +229,10 @@ async function main() {
   }
 
   if (explicitFiles.length === 0) results.push(orphanCheck());
+  finish(results);
+}
 
+function finish(results) {
   const passed = results.reduce((a, r) => a + r.passed, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
   const skipped = results.reduce((a, r) => a + r.skipped, 0);

@@ -1,6 +1,6 @@
 import type { EventOf, JournalEvent } from '../core/events';
 import { rtoFloorMs, rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
-import type { DnsFailoverConfig } from '../targets';
+import type { DnsFailoverConfig } from '../targets/descriptions';
 
 export interface FailoverSummary {
   from: string | null;

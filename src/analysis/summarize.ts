@@ -3,7 +3,7 @@ import { successRatioOf } from '../measure/ratio';
 import type { TimelinePoint } from '../measure/timeline';
 import { probeKindOf, type ProbeAccumulator, type ProbeResult, type ProbeSummaryContext } from '../probes';
 import { timelineBucketMs } from '../probes/http';
-import { targetKindOfDescription } from '../targets';
+import { descriptionReader } from '../targets/descriptions';
 import { FailoverFold } from './failover';
 import { FaultFold, iso } from './faults';
 import { readExperimentRecord } from './record';
@@ -119,13 +119,12 @@ export class RunSummarizer {
     const kind = probeKindOf(started);
     const spec = this.spec;
     if (!kind || !spec) return;
-    const targetKind = () => targetKindOfDescription(this.target);
     const context: ProbeSummaryContext = {
       offset: (t) => this.offset(t),
       objectiveMs: started.kind === 'ledger' ? spec.hypothesis.rpo ?? null : null,
       latencyThresholds: sloThresholdsByProbe(spec.slos, spec.traffic.name).get(started.probe) ?? [],
-      regionOfAddress: (address) => targetKind()?.regionOfAddress?.(this.target, address),
-      writerIdentity: (writer) => targetKind()?.writerIdentity?.(this.target, writer) ?? writer,
+      regionOfAddress: (address) => descriptionReader(this.target).regionOfAddress?.(this.target, address),
+      writerIdentity: (writer) => descriptionReader(this.target).writerIdentity?.(this.target, writer) ?? writer,
     };
     const fold = kind.summarize(started, context);
     // A probe started after the observation began (gameday failover) still learns where it began.
@@ -146,7 +145,7 @@ export class RunSummarizer {
     const { result: rtoResult, afterRollback } = measureRto(outcomes?.samples ?? [], tFault, criteria, observeEnd);
     const rto = summarizeRto(rtoResult, spec.hypothesis.rto ?? null, criteria, tFault, iso);
     rto.phases = this.failover.phases(tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
-    rto.floorMs = this.failover.floor(targetKindOfDescription(target)?.dnsFailover?.(target) ?? null);
+    rto.floorMs = this.failover.floor(descriptionReader(target).dnsFailover?.(target) ?? null);
     if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
 
     // Per-second timelines of every http probe, once the observation has begun.

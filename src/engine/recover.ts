@@ -8,7 +8,7 @@ import type { EventOf, JournalEvent, RollbackRecord, TargetDescription } from '.
 import { Journal, journalFileName, readJournal } from '../core/journal';
 import { isProcessAlive } from '../core/process';
 import { releaseLockOfDeadRun } from '../targets/lock';
-import { targetKindOfDescription } from '../targets';
+import { descriptionReader } from '../targets/descriptions';
 import { GamedayError } from '../core/errors';
 
 export interface RecoveredFault {
@@ -53,7 +53,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   const pending = pendingRollbacks(events);
   if (pending.length === 0) return { runDir, clean: true, running: false, faults: [], note: null, releasedLock };
 
-  const targetGone = target ? targetKindOfDescription(target)?.isGone?.(target) === true : false;
+  const targetGone = target ? descriptionReader(target).isGone?.(target) === true : false;
   const journal = Journal.reopen(runDir, events);
   const faults: RecoveredFault[] = [];
   try {
@@ -90,7 +90,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
 }
 
 function releaseLock(target: TargetDescription | undefined, runId: string): string | null {
-  const file = target ? targetKindOfDescription(target)?.lockFile?.(target) ?? null : null;
+  const file = target ? descriptionReader(target).lockFile?.(target) ?? null : null;
   return file && releaseLockOfDeadRun(file, runId) ? file : null;
 }
 

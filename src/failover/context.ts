@@ -3,7 +3,7 @@ import type { RollbackRecord } from '../core/events';
 import type { Journal } from '../core/journal';
 import type { RunbookMarks } from '../measure/phases';
 import type { TrafficRecorder } from '../probes/recorder';
-import type { TargetSession } from '../targets';
+import type { TargetSession } from '../targets/session';
 import type { FailoverSpec } from './spec';
 
 /** What the runbook's steps are given: the spec, the regions, the target and where to record. */

@@ -1,5 +1,5 @@
 import type { LabRequest, RollbackRecord } from '../core/events';
-import type { DirectApi } from '../targets';
+import type { DirectApi } from '../targets/session';
 import type { FaultContext } from './types';
 import { FaultError } from './types';
 import { LabApiError, LabClient } from '../lab/client';

@@ -3,7 +3,7 @@ import type { AwsModel } from '../aws/model';
 import { GamedayError } from '../core/errors';
 import type { RollbackRecord } from '../core/events';
 import type { ReportIssue } from '../core/fields';
-import type { TargetSession } from '../targets';
+import type { TargetSession } from '../targets/session';
 
 /** What `gameday plan` shows for one fault. */
 export interface FaultPlan {

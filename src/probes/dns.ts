@@ -1,7 +1,7 @@
 import { getServers } from 'node:dns';
 import { z } from 'zod';
 import { duration, name } from '../core/fields';
-import { formatDnsServer, type DnsServer } from '../targets';
+import { formatDnsServer, type DnsServer } from '../targets/session';
 import { checkProbeSummary } from './check-changes';
 import { parseDnsServer, queryDns, type DnsValue } from './dns-query';
 import { PeriodicCheck, type Check } from './periodic';

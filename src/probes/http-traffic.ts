@@ -3,7 +3,20 @@ import type { LookupFunction } from 'node:net';
 import { now } from '../core/clock';
 import { Arrivals } from './arrivals';
 import { exchange, failureCode, probeAgent, type ExchangeOptions } from './exchange';
-import type { HttpProbe } from './http';
+import type { StatusRange } from '../core/fields';
+
+/** What the traffic sends and counts as success (an http probe's fields). */
+export interface HttpTrafficSpec {
+  name: string;
+  /** Requests per second. */
+  rate: number;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeout: number;
+  successStatus: StatusRange[];
+  connection: 'keep-alive' | 'new';
+}
 
 /** One request's outcome. */
 export interface HttpOutcome {
@@ -36,7 +49,7 @@ export class HttpTraffic {
   private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
 
   constructor(
-    private readonly probe: HttpProbe,
+    private readonly probe: HttpTrafficSpec,
     readonly url: string,
     options: { lookup?: LookupFunction } = {},
   ) {

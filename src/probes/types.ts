@@ -5,7 +5,7 @@ import type { Journal } from '../core/journal';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample } from '../measure/rto';
 import type { TimelinePoint } from '../measure/timeline';
-import type { TargetSession } from '../targets';
+import type { TargetSession } from '../targets/session';
 import type { TrafficRecorder } from './recorder';
 import type { Resolvers } from './resolver';
 

@@ -9,7 +9,7 @@ import { HttpLedgerTransport, ledgerUrls } from './ledger-http';
 import { SqlLedgerTransport } from './ledger-sql';
 import type { LedgerSpec, LedgerTransport } from './ledger-transport';
 import type { CachingResolver } from './resolver';
-import type { TargetSession } from '../targets';
+import type { TargetSession } from '../targets/session';
 
 /** One ledger write's outcome. */
 export interface LedgerOutcome {

@@ -177,5 +177,4 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
     };
   },
 
-  writerIdentity: (_description, writer) => writer,
 };

@@ -44,5 +44,4 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
     };
   },
 
-  lockFile: (description) => endpointsLockFile(description.endpoints as Record<string, string>),
 };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { TargetDescription } from '../core/events';
 import { awsTarget, awsTargetSchema } from './aws';
 import { endpointsTarget, endpointsTargetSchema } from './endpoints';
 import type { TargetKind } from './kind';
@@ -20,11 +19,6 @@ export function targetKindOf<T extends Target>(target: T): TargetKind<z.ZodType<
   return targetKinds[target.kind] as unknown as TargetKind<z.ZodType<T>>;
 }
 
-/** The adapter that wrote a journal's target description, if gameday knows that kind. */
-export function targetKindOfDescription(description: TargetDescription): TargetKind | undefined {
-  return (targetKinds as Record<string, TargetKind>)[description.kind];
-}
-
 /**
  * Opens the target for one run, or for a whole GameDay, and takes it: a second run
  * against the same target is refused (LockHeldError, AwsTargetBusyError) before anything
@@ -36,7 +30,8 @@ export function openTarget(target: Target, lock: Omit<LockRequest, 'target'>, on
 
 export type { TargetSession, DnsServer, DirectApi } from './session';
 export { TargetError, formatDnsServer } from './session';
-export type { TargetKind, DnsFailoverConfig } from './kind';
+export type { TargetKind } from './kind';
+export { descriptionReader, type DescriptionReader, type DnsFailoverConfig } from './descriptions';
 export type { LabTarget } from './lab';
 export type { AwsTarget } from './aws';
 export type { EndpointsTarget } from './endpoints';

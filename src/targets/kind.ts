@@ -1,22 +1,13 @@
 import type { z } from 'zod';
 import type { AwsModel } from '../aws/model';
-import type { TargetDescription } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { LockRequest } from './lock';
 import type { TargetSession } from './session';
 
-/** How a DNS failover is configured, as far as the target says: what bounds an RTO. */
-export interface DnsFailoverConfig {
-  healthCheckIntervalMs: number;
-  failureThreshold: number;
-  dnsTtlMs: number;
-}
-
 /**
  * One kind of target, the same small shape for each (lab, aws, endpoints): its schema and
  * checks, what it is called and offers before a run (for validation and `plan`), how to
- * open it, and how to read back what its session wrote to a journal (for reports and
- * `gameday recover`). Everything that differs between a lab and a real account is here.
+ * open it. What its session's description says is read back by targets/descriptions.ts.
  */
 export interface TargetKind<S extends z.ZodType = z.ZodType> {
   schema: S;
@@ -45,15 +36,4 @@ export interface TargetKind<S extends z.ZodType = z.ZodType> {
   /** Opens it for a run and takes its lock; `onProgress` hears what it does meanwhile. */
   open(target: z.output<S>, lock: Omit<LockRequest, 'target'>, onProgress: (message: string) => void): Promise<TargetSession>;
 
-  // Reading a journal back: a session's description (`target.opened`) in, facts out.
-  /** The region a server address belongs to. */
-  regionOfAddress?(description: TargetDescription, address: string): string | undefined;
-  /** Which database acknowledged a write, as one name per database (see analysis of the ledger). */
-  writerIdentity?(description: TargetDescription, writer: string): string;
-  /** The DNS failover's configuration, when the target states it. */
-  dnsFailover?(description: TargetDescription): DnsFailoverConfig | null;
-  /** The lock a run of this session held, for `gameday recover` to release. */
-  lockFile?(description: TargetDescription): string | null;
-  /** Nothing of the target is left to undo anything on (an ephemeral lab that died with its run). */
-  isGone?(description: TargetDescription): boolean;
 }

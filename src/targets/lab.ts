@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { promises as dns } from 'node:dns';
 import { z } from 'zod';
 import { AwsClients } from '../aws/clients';
 import type { AwsModel, RegionResources } from '../aws/model';
 import { now, sleep } from '../core/clock';
-import type { TargetDescription } from '../core/events';
 import { duration, regionName, type ReportIssue } from '../core/fields';
 import { labAccountId, labGlobalClusterId, labHostedZoneId, labResources } from '../lab/aws/resources';
 import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
-import { resolveLabDir, stateFileName } from '../lab/state';
+import { resolveLabDir } from '../lab/state';
 import { labNames, resolveRegions } from '../lab/topology';
 import type { TargetKind } from './kind';
 import { acquireLock, labLockFile, type HeldLock } from './lock';
@@ -149,35 +146,7 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
     }
     return labSession(target, lab, { ephemeral, lock });
   },
-
-  regionOfAddress: (description, address) => regionsOf(description).get(address),
-  // The lab app names its writer host:port, and a region reaches its own database directly
-  // but another region's through that region's database ingress — same database, another
-  // port; each region has its own address, so the host alone names the database. A SQL
-  // ledger's identity ('host:port (timeline n)') does not end in a port and is kept whole.
-  writerIdentity: (_description, writer) => writer.replace(/:\d+$/, ''),
-
-  dnsFailover(description) {
-    const healthCheck = description.healthCheck as { requestIntervalMs: number; failureThreshold: number } | undefined;
-    const ttl = description.ttl as { app: number } | undefined;
-    if (!healthCheck || !ttl) return null;
-    return { healthCheckIntervalMs: healthCheck.requestIntervalMs, failureThreshold: healthCheck.failureThreshold, dnsTtlMs: ttl.app * 1000 };
-  },
-
-  lockFile: (description) => (description.ephemeral === true ? null : labLockFile(String(description.labDir))),
-  // An ephemeral lab dies with its run (its daemon watches the run's stdin).
-  isGone: (description) => description.ephemeral === true && !fs.existsSync(path.join(String(description.labDir), stateFileName)),
 };
-
-function regionsOf(description: TargetDescription): Map<string, string> {
-  const map = new Map<string, string>();
-  if (Array.isArray(description.regions)) {
-    for (const region of description.regions as Array<{ name?: unknown; address?: unknown }>) {
-      if (typeof region?.name === 'string' && typeof region.address === 'string') map.set(region.address, region.name);
-    }
-  }
-  return map;
-}
 
 /** The session over a running lab: the AWS APIs it serves, its direct API, its DNS and databases. */
 function labSession(target: LabTarget, lab: RunningLab, options: { ephemeral: boolean; lock: HeldLock | null }): TargetSession {

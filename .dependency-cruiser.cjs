@@ -1,0 +1,126 @@
+/**
+ * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
+ * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
+ * engine ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles; yargs only in
+ * the CLI. Type-only imports count: a type from a layer above is a dependency on it.
+ */
+const layer = (...names) => `^src/(${names.join('|')})/`;
+const above = {
+  targets: ['faults', 'probes', 'failover', 'experiment', 'analysis', 'report', 'engine', 'cli'],
+  kinds: ['experiment', 'analysis', 'report', 'engine', 'cli'],
+  experiment: ['analysis', 'report', 'engine', 'cli'],
+  analysis: ['report', 'engine', 'cli'],
+  report: ['engine', 'cli'],
+};
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'An import cycle: split what both need into a module of its own.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-the-ground',
+      comment: 'core/ is the ground floor: it imports nothing else from src/.',
+      severity: 'error',
+      from: { path: layer('core') },
+      to: { path: '^src/', pathNot: layer('core') },
+    },
+    {
+      name: 'measure-is-pure',
+      comment: 'measure/ is pure (numbers in, numbers out): nothing else from src/.',
+      severity: 'error',
+      from: { path: layer('measure') },
+      to: { path: '^src/', pathNot: layer('measure') },
+    },
+    {
+      name: 'lab-stands-alone',
+      comment: 'The lab is a miniature AWS in its own processes: it uses core/ and nothing else of gameday.',
+      severity: 'error',
+      from: { path: layer('lab') },
+      to: { path: '^src/', pathNot: layer('lab', 'core') },
+    },
+    {
+      name: 'aws-stands-alone',
+      comment: 'aws/ holds the SDK clients and helpers: core/ only.',
+      severity: 'error',
+      from: { path: layer('aws') },
+      to: { path: '^src/', pathNot: layer('aws', 'core') },
+    },
+    {
+      name: 'lab-behind-targets',
+      comment: "Only targets/ (and the lab's own CLI commands) reach into the lab; faults/ may use the control API's client, which the direct fault path and recover speak.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('lab', 'targets', 'cli'), '^src/faults/'] },
+      to: { path: layer('lab') },
+    },
+    {
+      name: 'faults-use-only-the-lab-client',
+      comment: "faults/ may use the lab's control-API client, nothing else of the lab.",
+      severity: 'error',
+      from: { path: layer('faults') },
+      to: { path: layer('lab'), pathNot: '^src/lab/client\\.ts$' },
+    },
+    {
+      name: 'targets-below-kinds',
+      severity: 'error',
+      from: { path: layer('targets') },
+      to: { path: layer(...above.targets) },
+    },
+    {
+      name: 'kinds-below-experiment',
+      severity: 'error',
+      from: { path: layer('faults', 'probes', 'failover') },
+      to: { path: layer(...above.kinds) },
+    },
+    {
+      name: 'faults-probes-apart',
+      comment: 'faults/, probes/ and failover/ are one layer; only failover/ may use probes/ (the traffic it watches and asks).',
+      severity: 'error',
+      from: { path: layer('faults', 'probes') },
+      to: { path: layer('faults', 'probes', 'failover'), pathNot: '$1' },
+    },
+    {
+      name: 'experiment-below-analysis',
+      severity: 'error',
+      from: { path: layer('experiment') },
+      to: { path: layer(...above.experiment) },
+    },
+    {
+      name: 'analysis-below-report',
+      severity: 'error',
+      from: { path: layer('analysis') },
+      to: { path: layer(...above.analysis) },
+    },
+    {
+      name: 'report-below-engine',
+      severity: 'error',
+      from: { path: layer('report') },
+      to: { path: layer(...above.report) },
+    },
+    {
+      name: 'cli-is-the-top',
+      comment: 'Nothing in the library imports the CLI.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('cli'), '^src/index\\.ts$'] },
+      to: { path: layer('cli') },
+    },
+    {
+      name: 'yargs-only-in-cli',
+      comment: 'The library never parses arguments: yargs belongs to cli/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: layer('cli') },
+      to: { path: 'node_modules/yargs' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * The layering holds itself: the dependency check passes on src/, and fails — naming the
+ * rule — on a tree where every rule is broken once by a planted wrong-way import. And the
+ * analysis and the reports load without the AWS SDK (reading a journal needs no cloud).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot } from '../support/cli';
+
+const run = promisify(execFile);
+const depcruise = path.join(repoRoot, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+const config = path.join(repoRoot, '.dependency-cruiser.cjs');
+
+async function cruise(cwd: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err'], { cwd });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: failure.stdout + failure.stderr };
+  }
+}
+
+test('src/ keeps every rule', async () => {
+  const { code, output } = await cruise(repoRoot);
+  assert.is(code, 0, output);
+  assert.match(output, /no dependency violations found/);
+});
+
+/** Files of a small tree, each importing what breaks one rule; every other import in it is allowed. */
+const planted: Record<string, { files: Record<string, string> }> = {
+  'no-circular': { files: { 'src/probes/a.ts': "import './b';", 'src/probes/b.ts': "import './a';" } },
+  'core-is-the-ground': { files: { 'src/core/journal.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
+  'measure-is-pure': { files: { 'src/measure/rto.ts': "import '../core/clock';", 'src/core/clock.ts': '' } },
+  'lab-stands-alone': { files: { 'src/lab/lab.ts': "import '../targets/lab';", 'src/targets/lab.ts': '' } },
+  'aws-stands-alone': { files: { 'src/aws/clients.ts': "import '../targets/session';", 'src/targets/session.ts': '' } },
+  'lab-behind-targets': { files: { 'src/probes/sql.ts': "import '../lab/topology';", 'src/lab/topology.ts': '' } },
+  'faults-use-only-the-lab-client': { files: { 'src/faults/direct.ts': "import '../lab/manager';", 'src/lab/manager.ts': '' } },
+  'targets-below-kinds': { files: { 'src/targets/lab.ts': "import '../probes/resolver';", 'src/probes/resolver.ts': '' } },
+  'kinds-below-experiment': { files: { 'src/faults/exec.ts': "import '../experiment/schema';", 'src/experiment/schema.ts': '' } },
+  'faults-probes-apart': { files: { 'src/probes/http.ts': "import '../failover/spec';", 'src/failover/spec.ts': '' } },
+  'experiment-below-analysis': { files: { 'src/experiment/validate.ts': "import '../analysis/judge';", 'src/analysis/judge.ts': '' } },
+  'analysis-below-report': { files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' } },
+  'report-below-engine': { files: { 'src/report/files.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
+  'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
+  'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
+};
+
+for (const [rule, { files }] of Object.entries(planted)) {
+  test(`a planted wrong-way import breaks ${rule}, and the check says so`, async () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-deps-'));
+    try {
+      fs.writeFileSync(path.join(tree, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node' }, include: ['src'] }));
+      // yargs resolves from the repo, as the real tree's would.
+      fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+        fs.writeFileSync(path.join(tree, file), `${text}\nexport {};\n`);
+      }
+      const { code, output } = await cruise(tree);
+      assert.is.not(code, 0, output);
+      assert.match(output, new RegExp(`error ${rule}:`), output);
+      const broken = new Set([...output.matchAll(/error ([\w-]+):/g)].map((match) => match[1]));
+      assert.equal([...broken], [rule], `only ${rule} is broken:\n${output}`);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the analysis and the reports load without the AWS SDK or the lab', async () => {
+  const script = `
+    for (const module of ['analysis/summarize', 'analysis/judge', 'report/markdown', 'report/junit', 'report/rerender']) require('./src/' + module);
+    const loaded = Object.keys(require.cache);
+    console.log(JSON.stringify({ sdk: loaded.filter((m) => m.includes('@aws-sdk')), lab: loaded.filter((m) => /src\\/lab\\/(?!state)/.test(m)) }));
+  `;
+  const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: repoRoot });
+  assert.equal(JSON.parse(stdout), { sdk: [], lab: [] });
+});
+
+test.run();
