@@ -53,7 +53,8 @@ module.exports = {
     },
     {
       name: 'lab-behind-targets',
-      comment: "Only targets/ (and the lab's own CLI commands) reach into the lab; faults/ may use the control API's client, which the direct fault path and recover speak.",
+      comment:
+        "Only targets/ (and the lab's own CLI commands) reach into the lab; faults/ may use the control API's client, which the direct fault path and recover speak.",
       severity: 'error',
       from: { path: '^src/', pathNot: [layer('lab', 'targets', 'cli'), '^src/faults/'] },
       to: { path: layer('lab') },
@@ -79,7 +80,8 @@ module.exports = {
     },
     {
       name: 'faults-probes-apart',
-      comment: 'faults/, probes/ and failover/ are one layer; only failover/ may use probes/ (the traffic it watches and asks).',
+      comment:
+        'faults/, probes/ and failover/ are one layer; only failover/ may use probes/ (the traffic it watches and asks).',
       severity: 'error',
       from: { path: layer('faults', 'probes') },
       to: { path: layer('faults', 'probes', 'failover'), pathNot: '$1' },

@@ -8,9 +8,15 @@ async function main(): Promise<void> {
   const n = Number(process.env.CHAOS_N ?? 20);
   if (!Number.isInteger(n) || n < 1) throw new Error(`CHAOS_N must be a whole number ≥ 1, got ${process.env.CHAOS_N}`);
   const started = Date.now();
-  process.stdout.write(`chaos: ${n} lab drills, each interrupted at a random moment (SIGINT, SIGTERM, kill -9 + recover, an exception in a probe or a runbook hook)\n`);
+  process.stdout.write(
+    `chaos: ${n} lab drills, each interrupted at a random moment (SIGINT, SIGTERM, kill -9 + ` +
+      `recover, an exception in a probe or a runbook hook)\n`,
+  );
   const { healthy } = await runChaos({ n, log: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`${healthy} of ${n} healthy (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - started) / 1000)} s)\n`);
+  process.stdout.write(
+    `${healthy} of ${n} healthy (${new Date().toISOString().slice(0, 10)}, ` +
+      `${Math.round((Date.now() - started) / 1000)} s)\n`,
+  );
   process.exitCode = healthy === n ? 0 : 1;
 }
 

@@ -66,7 +66,9 @@ function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boo
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`lab-startup: ${problem}\n`);
-  process.stderr.write('usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n');
+  process.stderr.write(
+    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n',
+  );
   process.exit(problem ? 2 : 0);
 }
 
@@ -82,17 +84,22 @@ function notReady(status: LabStatus, regions: string[]): string | null {
       problems.push(`${name} missing`);
       continue;
     }
-    if (region.healthCheck?.status !== 'Healthy') problems.push(`${name} health check ${region.healthCheck?.status ?? 'absent'}`);
+    if (region.healthCheck?.status !== 'Healthy')
+      problems.push(`${name} health check ${region.healthCheck?.status ?? 'absent'}`);
     if (!region.database.running) problems.push(`${name} database down`);
     if (!region.app.running) problems.push(`${name} app down`);
     if (region.role === 'standby') {
       const replication = region.replication as { role?: string; receiverStatus?: string | null } | null;
-      if (replication?.role !== 'standby' || replication.receiverStatus !== 'streaming') problems.push(`${name} receiver ${replication?.receiverStatus ?? 'none'}`);
+      if (replication?.role !== 'standby' || replication.receiverStatus !== 'streaming')
+        problems.push(`${name} receiver ${replication?.receiverStatus ?? 'none'}`);
     }
   }
   const primary = primaries[0];
   if (primary) {
-    const replication = primary.replication as { role?: string; standbys?: Array<{ applicationName: string; state: string }> } | null;
+    const replication = primary.replication as {
+      role?: string;
+      standbys?: Array<{ applicationName: string; state: string }>;
+    } | null;
     for (const standby of status.regions.filter((region) => region.role === 'standby')) {
       const seen = replication?.standbys?.find((s) => s.applicationName === standby.name);
       if (seen?.state !== 'streaming') problems.push(`primary sees ${standby.name} ${seen?.state ?? 'not connected'}`);
@@ -117,7 +124,8 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
       attempts++;
       problem = notReady(await lab.client.status(), regions);
       if (problem === null) break;
-      if (Date.now() > deadline) throw new Error(`ready, but after ${verifyTimeoutMs} ms still not healthy and streaming: ${problem}`);
+      if (Date.now() > deadline)
+        throw new Error(`ready, but after ${verifyTimeoutMs} ms still not healthy and streaming: ${problem}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const t2 = performance.now();
@@ -152,7 +160,9 @@ function stats(values: number[]): { min: number; median: number; max: number } {
 
 async function main(): Promise<void> {
   const { runs, regions, dist } = parseArgs(process.argv.slice(2));
-  const source = dist ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js') : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
+  const source = dist
+    ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js')
+    : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
   if (dist && !fs.existsSync(source)) usage(`${source} does not exist; run \`npm run build\` first`);
   const { startLab } = require(source) as { startLab: StartLab };
 
@@ -174,9 +184,13 @@ async function main(): Promise<void> {
         const sample = await once(startLab, names);
         samples.push(sample);
         process.stderr.write(
-          `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
+          `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
+            `${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ` +
+            `${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon ` +
+            `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
         );
-        if (sample.verifyAttempts > 1) process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
+        if (sample.verifyAttempts > 1)
+          process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
       } catch (error) {
         failures++;
         process.stderr.write(`${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`);
@@ -199,8 +213,9 @@ async function main(): Promise<void> {
   for (const result of results) {
     const { min, median, max } = result.totalMs;
     process.stdout.write(
-      `lab startup, ${result.regions} regions (${result.runs} runs): min ${min} ms, median ${median} ms, max ${max} ms` +
-        `  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; stop median ${result.stopMs.median} ms]\n`,
+      `lab startup, ${result.regions} regions (${result.runs} runs): min ${min} ms, median ${median} ` +
+        `ms, max ${max} ms  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; ` +
+        `stop median ${result.stopMs.median} ms]\n`,
     );
   }
   process.stdout.write(

@@ -183,7 +183,8 @@ export async function runOpenModel(
       errorCodes,
       achievedRate: Math.round(achievedRate * 10) / 10,
       achievedRatio: Math.round((achievedRate / rate) * 10_000) / 10_000,
-      throughput: Math.round((inWindow.filter((outcome) => outcome.t + outcome.latencyMs <= end).length / seconds) * 10) / 10,
+      throughput:
+        Math.round((inWindow.filter((outcome) => outcome.t + outcome.latencyMs <= end).length / seconds) * 10) / 10,
       sendLagMs: spread(inWindow.map((outcome) => outcome.sendLagMs)),
       latencyMs: spread(inWindow.map((outcome) => outcome.latencyMs)),
       cpuPercent,
@@ -198,7 +199,11 @@ export async function runOpenModel(
 
 /** Held: served at ≥ 99% of the rate, sent on schedule, answered without a growing queue. */
 export function sustained(report: OpenModelReport, boundMs: number): boolean {
-  return report.achievedRatio >= 0.99 && (report.sendLagMs.p99 ?? Infinity) <= boundMs && (report.latencyMs.p99 ?? Infinity) <= boundMs;
+  return (
+    report.achievedRatio >= 0.99 &&
+    (report.sendLagMs.p99 ?? Infinity) <= boundMs &&
+    (report.latencyMs.p99 ?? Infinity) <= boundMs
+  );
 }
 
 export interface CeilingReport {
@@ -214,7 +219,13 @@ export interface CeilingReport {
 export async function probeCeiling(
   modules: ProbeModules,
   url: string,
-  options: { startRate: number; stepMs: number; lagBoundMs: number; maxRate?: number; progress?: (step: OpenModelReport, held: boolean) => void },
+  options: {
+    startRate: number;
+    stepMs: number;
+    lagBoundMs: number;
+    maxRate?: number;
+    progress?: (step: OpenModelReport, held: boolean) => void;
+  },
 ): Promise<CeilingReport> {
   const maxRate = options.maxRate ?? 20_000;
   const steps: OpenModelReport[] = [];
@@ -256,8 +267,17 @@ export interface ClosedModelReport {
   latencyMs: { p50: number; p99: number; max: number };
 }
 
-export async function runClosedModel(url: string, options: { connections: number; pipelining: number; seconds: number }): Promise<ClosedModelReport> {
-  const result = await autocannon({ url, connections: options.connections, pipelining: options.pipelining, duration: options.seconds, timeout: 2 });
+export async function runClosedModel(
+  url: string,
+  options: { connections: number; pipelining: number; seconds: number },
+): Promise<ClosedModelReport> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    pipelining: options.pipelining,
+    duration: options.seconds,
+    timeout: 2,
+  });
   return {
     connections: options.connections,
     pipelining: options.pipelining,
@@ -317,7 +337,13 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { rate: 1000, durationS: 30, stepS: 5, lagBoundMs: 100, onTimeMs: 10, ceiling: true, dist: false };
-  const numeric: Record<string, keyof Args> = { '--rate': 'rate', '--duration': 'durationS', '--step-seconds': 'stepS', '--lag-bound': 'lagBoundMs', '--on-time-ms': 'onTimeMs' };
+  const numeric: Record<string, keyof Args> = {
+    '--rate': 'rate',
+    '--duration': 'durationS',
+    '--step-seconds': 'stepS',
+    '--lag-bound': 'lagBoundMs',
+    '--on-time-ms': 'onTimeMs',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     if (flag in numeric) {
@@ -330,13 +356,16 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '-h' || flag === '--help') usage();
     else usage(`unknown argument ${argv[i]}`);
   }
-  if (args.rate > 20_000) usage('--rate is at most 20000 (the probe schema\'s cap)');
+  if (args.rate > 20_000) usage("--rate is at most 20000 (the probe schema's cap)");
   return args;
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench traffic: ${problem}\n`);
-  process.stderr.write('usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] [--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--no-ceiling] [--dist]\n');
+  process.stderr.write(
+    'usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] ' +
+      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--no-ceiling] [--dist]\n',
+  );
   process.exit(problem ? 2 : 0);
 }
 
@@ -344,11 +373,15 @@ const ms = (value: number | null) => (value === null ? '-' : `${value} ms`);
 
 function describe(report: OpenModelReport): string {
   return (
-    `${report.rate} req/s × ${report.durationMs / 1000} s: target ${report.target}, sent ${report.sent} (on time ≤ ${report.onTimeMs} ms ${report.onTime}), ` +
-    `completed ${report.completed}, ok ${report.ok}, errors ${report.errors}${report.errors ? ` ${JSON.stringify(report.errorCodes)}` : ''}; ` +
-    `achieved ${report.achievedRate} req/s (${(report.achievedRatio * 100).toFixed(2)}%), throughput ${report.throughput} req/s; ` +
+    `${report.rate} req/s × ${report.durationMs / 1000} s: target ${report.target}, sent ` +
+    `${report.sent} (on time ≤ ${report.onTimeMs} ms ${report.onTime}), ` +
+    `completed ${report.completed}, ok ${report.ok}, errors ` +
+    `${report.errors}${report.errors ? ` ${JSON.stringify(report.errorCodes)}` : ''}; ` +
+    `achieved ${report.achievedRate} req/s (${(report.achievedRatio * 100).toFixed(2)}%), throughput ` +
+    `${report.throughput} req/s; ` +
     `send lag p50 ${ms(report.sendLagMs.p50)} p99 ${ms(report.sendLagMs.p99)} max ${ms(report.sendLagMs.max)}; ` +
-    `latency p50 ${ms(report.latencyMs.p50)} p99 ${ms(report.latencyMs.p99)} max ${ms(report.latencyMs.max)}; bench CPU ${report.cpuPercent}%`
+    `latency p50 ${ms(report.latencyMs.p50)} p99 ${ms(report.latencyMs.p99)} max ` +
+    `${ms(report.latencyMs.max)}; bench CPU ${report.cpuPercent}%`
   );
 }
 
@@ -364,7 +397,8 @@ async function cleanup(): Promise<void> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = path.resolve(__dirname, '..', args.dist ? 'dist' : 'src');
-  if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http-traffic.js'))) usage(`${root} has no build; run \`npm run build\` first`);
+  if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http-traffic.js')))
+    usage(`${root} has no build; run \`npm run build\` first`);
   const modules = probeModules(root);
   const { startLab } = require(path.join(root, 'lab', 'manager')) as { startLab: StartLab };
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -383,14 +417,22 @@ async function main(): Promise<void> {
     lab = await startLab({ ephemeral: true, labDir, regions: ['us-east-1', 'eu-west-1'] });
     const region = lab.state.regions.find((r) => r.name === 'us-east-1')!;
     for (let i = 0; i < 20; i++) {
-      const response = await fetch(`${region.appUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: `bench-${i}`, quantity: 1 }) });
+      const response = await fetch(`${region.appUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ item: `bench-${i}`, quantity: 1 }),
+      });
       if (response.status !== 201) throw new Error(`seeding orders: HTTP ${response.status} ${await response.text()}`);
     }
     const labUrl = `${region.appUrl}/orders?limit=20`;
     log(`endpoint GET ${labUrl} (us-east-1 ingress → app → local PostgreSQL)`);
 
     log(`precision: ${args.rate} req/s for ${args.durationS} s…`);
-    const precision = await runOpenModel(modules, labUrl, { rate: args.rate, durationMs: args.durationS * 1000, onTimeMs: args.onTimeMs });
+    const precision = await runOpenModel(modules, labUrl, {
+      rate: args.rate,
+      durationMs: args.durationS * 1000,
+      onTimeMs: args.onTimeMs,
+    });
     const passed = precision.achievedRatio >= 0.99;
     log(`  ${describe(precision)}`);
 
@@ -400,7 +442,10 @@ async function main(): Promise<void> {
       trivial = await startTrivialServer();
       const targets = { lab: labUrl, trivial: trivial.url };
       for (const [name, url] of Object.entries(targets)) {
-        log(`ceiling against ${name} (${url}), ${args.stepS} s per step; sustained = achieved ≥ 99%, send-lag and latency p99 ≤ ${args.lagBoundMs} ms`);
+        log(
+          `ceiling against ${name} (${url}), ${args.stepS} s per step; sustained = achieved ≥ 99%, ` +
+            `send-lag and latency p99 ≤ ${args.lagBoundMs} ms`,
+        );
         const probe = await probeCeiling(modules, url, {
           startRate: 1000,
           stepMs,
@@ -411,7 +456,11 @@ async function main(): Promise<void> {
         for (const pipelining of [1, 10]) {
           const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
           closed.push(result);
-          log(`  autocannon 50 connections × ${pipelining} pipelining: ${result.rate} req/s (2xx ${result.ok2xx}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms)`);
+          log(
+            `  autocannon 50 connections × ${pipelining} pipelining: ${result.rate} req/s (2xx ` +
+              `${result.ok2xx}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ` +
+              `${result.timeouts}; latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms)`,
+          );
           await sleep(1_000);
         }
         ceilings[name] = { url, probe, autocannon: closed };
@@ -421,19 +470,39 @@ async function main(): Promise<void> {
 
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`open-model precision, GET ${labUrl} (lab us-east-1 app), ${args.rate} req/s for ${args.durationS} s:`);
-    out(`  target ${precision.target}; sent ${precision.sent}, on time (≤ ${precision.onTimeMs} ms late) ${precision.onTime}; completed ${precision.completed}; ok ${precision.ok}, errors ${precision.errors}`);
-    out(`  achieved ${precision.achievedRate} req/s = ${(precision.achievedRatio * 100).toFixed(2)}% of target (criterion ≥ 99%): ${passed ? 'PASS' : 'FAIL'}; answers in the window ${precision.throughput} req/s`);
-    out(`  send lag p50 ${ms(precision.sendLagMs.p50)}, p99 ${ms(precision.sendLagMs.p99)}, max ${ms(precision.sendLagMs.max)}; latency from schedule p50 ${ms(precision.latencyMs.p50)}, p99 ${ms(precision.latencyMs.p99)}, max ${ms(precision.latencyMs.max)}; bench process CPU ${precision.cpuPercent}% of a core`);
+    out(
+      `  target ${precision.target}; sent ${precision.sent}, on time (≤ ${precision.onTimeMs} ms ` +
+        `late) ${precision.onTime}; completed ${precision.completed}; ok ${precision.ok}, errors ${precision.errors}`,
+    );
+    out(
+      `  achieved ${precision.achievedRate} req/s = ${(precision.achievedRatio * 100).toFixed(2)}% ` +
+        `of target (criterion ≥ 99%): ${passed ? 'PASS' : 'FAIL'}; answers in the window ${precision.throughput} req/s`,
+    );
+    out(
+      `  send lag p50 ${ms(precision.sendLagMs.p50)}, p99 ${ms(precision.sendLagMs.p99)}, max ` +
+        `${ms(precision.sendLagMs.max)}; latency from schedule p50 ${ms(precision.latencyMs.p50)}, ` +
+        `p99 ${ms(precision.latencyMs.p99)}, max ${ms(precision.latencyMs.max)}; bench process CPU ` +
+        `${precision.cpuPercent}% of a core`,
+    );
     if (args.ceiling) {
-      out(`throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag and latency p99 ≤ ${args.lagBoundMs} ms):`);
+      out(
+        `throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag ` +
+          `and latency p99 ≤ ${args.lagBoundMs} ms):`,
+      );
       out('| endpoint | traffic probe (open model) | autocannon 50 conn | autocannon 50 conn × 10 pipelined |');
       out('|---|---|---|---|');
       for (const [name, result] of Object.entries(ceilings)) {
         const label = name === 'lab' ? 'lab app GET /orders?limit=20' : 'trivial Node server';
-        out(`| ${label} | ${result.probe.ceiling} req/s | ${result.autocannon[0].rate} req/s | ${result.autocannon[1].rate} req/s |`);
+        out(
+          `| ${label} | ${result.probe.ceiling} req/s | ${result.autocannon[0].rate} req/s | ` +
+            `${result.autocannon[1].rate} req/s |`,
+        );
       }
       for (const [name, result] of Object.entries(ceilings)) {
-        out(`${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule) vs autocannon ${Math.max(...result.autocannon.map((a) => a.rate))} req/s (closed model)`);
+        out(
+          `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from ` +
+            `schedule) vs autocannon ${Math.max(...result.autocannon.map((a) => a.rate))} req/s (closed model)`,
+        );
       }
     }
     out(

@@ -10,7 +10,8 @@ import { defineExperiment, faults, probes } from 'gameday';
  */
 export default defineExperiment({
   name: 'aws: lose us-east-1',
-  description: 'us-east-1 subnets lose connectivity for 5 minutes; clients must be served from us-west-2 within 2 minutes.',
+  description:
+    'us-east-1 subnets lose connectivity for 5 minutes; clients must be served from us-west-2 within 2 minutes.',
   target: {
     kind: 'aws',
     accountIds: ['123456789012'],
@@ -22,7 +23,10 @@ export default defineExperiment({
     route53: {
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',
       recordName: 'app.example.com.',
-      healthChecks: { 'us-east-1': '11111111-2222-3333-4444-555555555555', 'us-west-2': '66666666-7777-8888-9999-000000000000' },
+      healthChecks: {
+        'us-east-1': '11111111-2222-3333-4444-555555555555',
+        'us-west-2': '66666666-7777-8888-9999-000000000000',
+      },
     },
     rds: { globalClusterId: 'app-global' },
     compute: 'ecs',
@@ -41,7 +45,9 @@ export default defineExperiment({
   },
   hypothesis: { rto: '2m', recovery: { successRatio: 0.99, window: '30s' } },
   traffic: probes.http({ endpoint: 'app', path: '/health', rate: 10, timeout: '5s' }),
-  faults: [faults.regionOutage({ name: 'us-east-1-subnets-offline', region: 'us-east-1', after: '1m', duration: '5m' })],
+  faults: [
+    faults.regionOutage({ name: 'us-east-1-subnets-offline', region: 'us-east-1', after: '1m', duration: '5m' }),
+  ],
   stopConditions: [{ kind: 'errorRatio', above: 0.5, window: '3m' }],
   duration: '10m',
   tags: ['aws', 'region-failover'],

@@ -11,7 +11,17 @@ export default defineExperiment({
   description: 'us-east-1 answers 300 ms slower for 20 s; clients must keep being served.',
   hypothesis: { rto: '0ms', recovery: { successRatio: 0.95, window: '5s' } },
   traffic: probes.http({ endpoint: 'app', path: '/health', rate: 20, timeout: '2s' }),
-  faults: [faults.latency({ name: 'slow-us-east-1', region: 'us-east-1', link: 'ingress', latency: '300ms', jitter: '50ms', after: '5s', duration: '20s' })],
+  faults: [
+    faults.latency({
+      name: 'slow-us-east-1',
+      region: 'us-east-1',
+      link: 'ingress',
+      latency: '300ms',
+      jitter: '50ms',
+      after: '5s',
+      duration: '20s',
+    }),
+  ],
   duration: '30s',
   tags: ['lab', 'latency'],
 });

@@ -12,7 +12,8 @@ import { defineExperiment, faults, probes } from 'gameday';
  */
 export default defineExperiment({
   name: 'region failover: lose us-east-1',
-  description: 'us-east-1 drops off the network for 25 s; clients must be placing orders through eu-west-1 within 30 s.',
+  description:
+    'us-east-1 drops off the network for 25 s; clients must be placing orders through eu-west-1 within 30 s.',
   target: {
     kind: 'lab',
     regions: ['us-east-1', 'eu-west-1'],
@@ -40,7 +41,13 @@ export default defineExperiment({
   // Sequenced writes, read back from the writer after the failover: RPO.
   probes: [probes.ledger({ endpoint: 'app', rate: 10 })],
   faults: [
-    faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '5s', duration: '25s' }),
+    faults.regionOutage({
+      name: 'us-east-1-offline',
+      region: 'us-east-1',
+      mode: 'blackhole',
+      after: '5s',
+      duration: '25s',
+    }),
   ],
   failover: {
     mode: 'automatic',

@@ -5,7 +5,15 @@
 export { defineExperiment, faults, probes, stopWhen } from './experiment/define';
 export type { ExperimentConfig } from './experiment/schema';
 export type { FaultConfig } from './faults';
-export type { HttpProbeConfig, LedgerProbeConfig, DnsProbeConfig, SqlProbeConfig, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './probes';
+export type {
+  HttpProbeConfig,
+  LedgerProbeConfig,
+  DnsProbeConfig,
+  SqlProbeConfig,
+  FunctionProbeConfig,
+  ProbeFunction,
+  ProbeFunctionContext,
+} from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
 export type { FailoverFunctionHook } from './failover/spec';
 export type { Experiment } from './experiment/validate';

@@ -23,7 +23,10 @@ export type InterruptMode = (typeof interruptModes)[number];
 export interface Iteration {
   index: number;
   mode: InterruptMode;
-  /** When the interruption came, from the start of `gameday run` (exceptions: when the probe or hook threw, from the run's start). */
+  /**
+   * When the interruption came, from the start of `gameday run` (exceptions: when the probe or hook threw, from the
+   * run's start).
+   */
   interruptAtMs: number;
   exitCode: number | null;
   /** For kill -9: what `gameday recover` said; otherwise '-'. */
@@ -61,10 +64,12 @@ export async function runChaos(options: ChaosOptions): Promise<{ iterations: Ite
   const random = options.random ?? Math.random;
   const modes = options.modes ?? interruptModes;
   const log = options.log ?? (() => undefined);
-  const cli = (args: string[], env: Record<string, string> = {}) => runGameday(options.bin ?? path.join(repoRoot, 'bin', 'gameday'), args, { ...options.env, ...env }, dir);
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runGameday(options.bin ?? path.join(repoRoot, 'bin', 'gameday'), args, { ...options.env, ...env }, dir);
 
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  if (!fs.existsSync(path.join(dir, 'node_modules', 'gameday'))) fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
+  if (!fs.existsSync(path.join(dir, 'node_modules', 'gameday')))
+    fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
   const file = writeDrill(dir, labDir);
   const up = await cli(['lab', 'up', '--dir', labDir, '--json']).done;
   if (up.code !== 0) throw new Error(`gameday lab up failed: ${up.stderr}`);
@@ -90,17 +95,37 @@ export async function runChaos(options: ChaosOptions): Promise<{ iterations: Ite
       if (mode === 'kill-9+recover') {
         const recovered = await cli(['recover', runDir]).done;
         const reverted = (recovered.stdout.match(/^.*: reverted /gm) ?? []).length;
-        recover = recovered.code === 0 ? (reverted > 0 ? `reverted ${reverted}` : recovered.stdout.includes('nothing to recover') ? 'nothing to recover' : 'ok') : `FAILED (exit ${recovered.code}): ${recovered.stdout.trim()} ${recovered.stderr.trim()}`;
+        recover =
+          recovered.code === 0
+            ? reverted > 0
+              ? `reverted ${reverted}`
+              : recovered.stdout.includes('nothing to recover')
+                ? 'nothing to recover'
+                : 'ok'
+            : `FAILED (exit ${recovered.code}): ${recovered.stdout.trim()} ${recovered.stderr.trim()}`;
       }
       const leftovers = await leftoversOf(labDir, lab.controlUrl, cli);
       const status = await labStatus(cli, labDir);
-      const reset = status.regions.some((region) => region.name === primary ? region.role !== 'primary' : region.role === 'primary') || status.regions.some((region) => !region.database.running || !region.app.running);
+      const reset =
+        status.regions.some((region) =>
+          region.name === primary ? region.role !== 'primary' : region.role === 'primary',
+        ) || status.regions.some((region) => !region.database.running || !region.app.running);
       if (reset) {
         const done = await cli(['lab', 'reset', '--dir', labDir]).done;
         if (done.code !== 0) leftovers.push(`lab reset failed: ${done.stderr.trim()}`);
       }
       const unhealthy = await settledHealth(cli, labDir);
-      const iteration: Iteration = { index: index + 1, mode, interruptAtMs, exitCode: result.code, recover, leftovers, reset, unhealthy, healthy: leftovers.length === 0 && unhealthy.length === 0 && !recover.startsWith('FAILED') };
+      const iteration: Iteration = {
+        index: index + 1,
+        mode,
+        interruptAtMs,
+        exitCode: result.code,
+        recover,
+        leftovers,
+        reset,
+        unhealthy,
+        healthy: leftovers.length === 0 && unhealthy.length === 0 && !recover.startsWith('FAILED'),
+      };
       iterations.push(iteration);
       log(describeIteration(iteration, options.n));
     }
@@ -114,7 +139,11 @@ export async function runChaos(options: ChaosOptions): Promise<{ iterations: Ite
 export function describeIteration(iteration: Iteration, n: number): string {
   const when = `${(iteration.interruptAtMs / 1000).toFixed(1)}s`;
   const problems = [...iteration.leftovers, ...iteration.unhealthy];
-  return `[${iteration.index}/${n}] ${iteration.mode.padEnd(15)} at ${when.padStart(5)}  exit ${iteration.exitCode}  recover ${iteration.recover}  reset ${iteration.reset ? 'yes' : 'no'}  ${iteration.healthy ? 'healthy' : `UNHEALTHY: ${problems.join('; ')}`}`;
+  return (
+    `[${iteration.index}/${n}] ${iteration.mode.padEnd(15)} at ${when.padStart(5)}  exit ` +
+    `${iteration.exitCode}  recover ${iteration.recover}  reset ${iteration.reset ? 'yes' : 'no'}  ` +
+    `${iteration.healthy ? 'healthy' : `UNHEALTHY: ${problems.join('; ')}`}`
+  );
 }
 
 /** What an interrupted run may have left: toxics, inverted checks, running FIS experiments, its lock. */
@@ -123,7 +152,8 @@ async function leftoversOf(labDir: string, controlUrl: string, cli: Cli): Promis
   const status = await labStatus(cli, labDir);
   for (const region of status.regions) {
     for (const proxy of region.proxies) {
-      if (proxy.toxics.length > 0) left.push(`${region.name} proxy ${proxy.name} has toxics ${proxy.toxics.join(', ')}`);
+      if (proxy.toxics.length > 0)
+        left.push(`${region.name} proxy ${proxy.name} has toxics ${proxy.toxics.join(', ')}`);
       if (!proxy.enabled) left.push(`${region.name} proxy ${proxy.name} is down`);
     }
     if (region.healthCheck?.inverted) left.push(`${region.name} health check inverted`);
@@ -132,7 +162,8 @@ async function leftoversOf(labDir: string, controlUrl: string, cli: Cli): Promis
   const clients = new AwsClients({ endpoint: controlUrl, labCredentials: true });
   try {
     for (const region of status.regions) {
-      for (const experiment of await activeManagedExperiments(clients.fis(region.name))) left.push(`FIS experiment ${experiment.id} (${experiment.fault}) still ${experiment.status} in ${region.name}`);
+      for (const experiment of await activeManagedExperiments(clients.fis(region.name)))
+        left.push(`FIS experiment ${experiment.id} (${experiment.fault}) still ${experiment.status} in ${region.name}`);
     }
   } finally {
     clients.destroy();
@@ -156,10 +187,17 @@ function healthProblems(status: LabStatus): string[] {
   for (const region of status.regions) {
     if (!region.database.running) problems.push(`${region.name} database down`);
     if (!region.app.running) problems.push(`${region.name} app down`);
-    if (region.healthCheck && region.healthCheck.status.toLowerCase() !== 'healthy') problems.push(`${region.name} health check ${region.healthCheck.status}`);
-    const replication = region.replication as { role?: string; receiverStatus?: string; standbys?: Array<{ state: string }> } | null;
-    if (region.role === 'standby' && replication?.receiverStatus !== 'streaming') problems.push(`${region.name} replication ${replication?.receiverStatus ?? 'unknown'}`);
-    if (region.role === 'primary' && (replication?.standbys ?? []).length < status.regions.length - 1) problems.push(`${region.name} has ${(replication?.standbys ?? []).length} standbys streaming`);
+    if (region.healthCheck && region.healthCheck.status.toLowerCase() !== 'healthy')
+      problems.push(`${region.name} health check ${region.healthCheck.status}`);
+    const replication = region.replication as {
+      role?: string;
+      receiverStatus?: string;
+      standbys?: Array<{ state: string }>;
+    } | null;
+    if (region.role === 'standby' && replication?.receiverStatus !== 'streaming')
+      problems.push(`${region.name} replication ${replication?.receiverStatus ?? 'unknown'}`);
+    if (region.role === 'primary' && (replication?.standbys ?? []).length < status.regions.length - 1)
+      problems.push(`${region.name} has ${(replication?.standbys ?? []).length} standbys streaming`);
   }
   return problems;
 }
@@ -225,15 +263,24 @@ export default defineExperiment({
   return file;
 }
 
-type Cli = (args: string[], env?: Record<string, string>) => { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> };
+type Cli = (
+  args: string[],
+  env?: Record<string, string>,
+) => { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> };
 
 function runGameday(bin: string, args: string[], env: Record<string, string>, cwd: string): ReturnType<Cli> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 

@@ -14,7 +14,10 @@ const downFile = process.env.DOWN_FILE || '/tmp/gameday-demo/down';
 
 const server = http.createServer((request, response) => {
   const down = fs.existsSync(downFile);
-  response.writeHead(down ? 503 : 200, { 'content-type': 'application/json', 'x-gameday-region': process.env.REGION || 'local' });
+  response.writeHead(down ? 503 : 200, {
+    'content-type': 'application/json',
+    'x-gameday-region': process.env.REGION || 'local',
+  });
   response.end(JSON.stringify({ ok: !down, path: request.url }));
 });
 server.listen(port, host, () => {

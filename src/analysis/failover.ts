@@ -7,7 +7,14 @@ export interface FailoverSummary {
   to: string | null;
   ok: boolean | null;
   reason: string | null;
-  steps: Array<{ name: string; status: string; startedAtMs: number | null; ms: number | null; detail: Record<string, unknown> | null; error: string | null }>;
+  steps: Array<{
+    name: string;
+    status: string;
+    startedAtMs: number | null;
+    ms: number | null;
+    detail: Record<string, unknown> | null;
+    error: string | null;
+  }>;
 }
 
 /** The runbook as the journal tells it: its steps in the order they were written, and how it ended. */
@@ -26,11 +33,25 @@ export class FailoverFold {
     const steps: FailoverSummary['steps'] = [];
     for (const event of this.steps) {
       if (event.status === 'started') {
-        steps.push({ name: event.step, status: 'running', startedAtMs: offset(event.at), ms: null, detail: null, error: null });
+        steps.push({
+          name: event.step,
+          status: 'running',
+          startedAtMs: offset(event.at),
+          ms: null,
+          detail: null,
+          error: null,
+        });
         continue;
       }
       const open = [...steps].reverse().find((s) => s.name === event.step && s.status === 'running');
-      const entry = open ?? { name: event.step, status: event.status, startedAtMs: offset(event.at), ms: null, detail: null, error: null };
+      const entry = open ?? {
+        name: event.step,
+        status: event.status,
+        startedAtMs: offset(event.at),
+        ms: null,
+        detail: null,
+        error: null,
+      };
       if (!open) steps.push(entry);
       entry.status = event.status;
       const end = offset(event.at);
@@ -39,13 +60,25 @@ export class FailoverFold {
       entry.error = event.error ?? null;
     }
     const completed = this.completed;
-    return { from: completed?.from ?? null, to: completed?.to ?? null, ok: completed?.ok ?? null, reason: completed?.reason ?? null, steps };
+    return {
+      from: completed?.from ?? null,
+      to: completed?.to ?? null,
+      ok: completed?.ok ?? null,
+      reason: completed?.reason ?? null,
+      steps,
+    };
   }
 
   /** Where the runbook's steps ended, for RTO phases. */
   marks(): RunbookMarks {
     const endOf = (step: string) => this.steps.find((e) => e.step === step && e.status === 'succeeded')?.at ?? null;
-    return { detectedAt: endOf('detect'), decidedAt: endOf('decide'), fencedAt: endOf('fence'), promotedAt: endOf('promote'), shiftedAt: endOf('shift-traffic') };
+    return {
+      detectedAt: endOf('detect'),
+      decidedAt: endOf('decide'),
+      fencedAt: endOf('fence'),
+      promotedAt: endOf('promote'),
+      shiftedAt: endOf('shift-traffic'),
+    };
   }
 
   /** RTO phases when a runbook ran and clients recovered; null otherwise. */

@@ -17,10 +17,23 @@ export class FaultFold {
 
   add(event: JournalEvent): void {
     if (event.type === 'fault.injecting') {
-      this.faults.set(event.fault, { name: event.fault, kind: event.kind, rollback: describeRollback(event.rollback), injectedAt: null, revertedAt: null, error: null });
+      this.faults.set(event.fault, {
+        name: event.fault,
+        kind: event.kind,
+        rollback: describeRollback(event.rollback),
+        injectedAt: null,
+        revertedAt: null,
+        error: null,
+      });
       return;
     }
-    if (event.type !== 'fault.injected' && event.type !== 'fault.reverted' && event.type !== 'fault.inject-failed' && event.type !== 'fault.revert-failed') return;
+    if (
+      event.type !== 'fault.injected' &&
+      event.type !== 'fault.reverted' &&
+      event.type !== 'fault.inject-failed' &&
+      event.type !== 'fault.revert-failed'
+    )
+      return;
     const fault = this.faults.get(event.fault);
     if (!fault) return;
     if (event.type === 'fault.injected') fault.injectedAt = event.at;

@@ -17,9 +17,12 @@ export function rtoMeasured(rto: RtoSummary): string {
 export function describeSloMeasure(metric: SloMetric, measured: number | null): string {
   if (measured === null) return 'no requests to measure';
   switch (metric) {
-    case 'budget': return `${formatPercent(measured)} of the budget burned`;
-    case 'burn': return `peak burn rate ${formatBurn(measured)}`;
-    case 'alerts': return `${measured} alert pair${measured === 1 ? '' : 's'} fired`;
+    case 'budget':
+      return `${formatPercent(measured)} of the budget burned`;
+    case 'burn':
+      return `peak burn rate ${formatBurn(measured)}`;
+    case 'alerts':
+      return `${measured} alert pair${measured === 1 ? '' : 's'} fired`;
   }
 }
 

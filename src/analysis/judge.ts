@@ -22,10 +22,19 @@ export function objectivesOf(summary: RunSummary): Objective[] {
   const objectives: Objective[] = [];
   const { rto, rpo } = summary;
   if (rto.objectiveMs !== null) {
-    objectives.push({ id: 'rto', name: 'RTO (client-observed)', measured: rtoMeasured(rto), objective: `≤ ${formatDuration(rto.objectiveMs)}`, met: rto.met });
+    objectives.push({
+      id: 'rto',
+      name: 'RTO (client-observed)',
+      measured: rtoMeasured(rto),
+      objective: `≤ ${formatDuration(rto.objectiveMs)}`,
+      met: rto.met,
+    });
   }
   if (rpo && rpo.objectiveMs !== null) {
-    const measured = rpo.ms === null ? `not measured${rpo.note ? ` (${rpo.note})` : ''}` : `${formatDuration(rpo.ms)}, ${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost`;
+    const measured =
+      rpo.ms === null
+        ? `not measured${rpo.note ? ` (${rpo.note})` : ''}`
+        : `${formatDuration(rpo.ms)}, ${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost`;
     objectives.push({
       id: 'rpo',
       name: 'RPO (write ledger)',
@@ -95,22 +104,37 @@ function judgeObjectives(summary: RunSummary): Judgement {
   const misses: string[] = [];
   const { rto, rpo } = summary;
   if (rto.met === false) {
-    misses.push(rto.recovered === false ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)` : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`);
+    misses.push(
+      rto.recovered === false
+        ? `clients never recovered (RTO ≥ ${rto.atLeastMs} ms, objective ${rto.objectiveMs} ms)`
+        : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`,
+    );
   }
   if (rpo && rpo.objectiveMs !== null && rpo.met !== true) misses.push(rpoMiss(rpo));
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
-      if (threshold.met !== true) misses.push(`SLO ${slo.name}: ${threshold.text} not met (${describeSloMeasure(threshold.metric, threshold.measured)})`);
+      if (threshold.met !== true)
+        misses.push(
+          `SLO ${slo.name}: ${threshold.text} not met (${describeSloMeasure(threshold.metric, threshold.measured)})`,
+        );
     }
   }
   const after = summary.steadyState.after;
-  if (after && !after.ok) misses.push(`steady state did not return after rollback (success ratio ${formatRatio(after.successRatio)} < ${formatRatio(after.required)})`);
+  if (after && !after.ok)
+    misses.push(
+      `steady state did not return after rollback (success ratio ${formatRatio(after.successRatio)} ` +
+        `< ${formatRatio(after.required)})`,
+    );
   if (misses.length > 0) return { status: 'failed', reason: misses.join('; ') };
   const met: string[] = [];
   if (rto.met) met.push(`RTO ${rto.ms} ms ≤ ${rto.objectiveMs} ms`);
-  if (rpo?.met) met.push(`RPO ${rpo.ms} ms ≤ ${rpo.objectiveMs} ms (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost)`);
+  if (rpo?.met)
+    met.push(
+      `RPO ${rpo.ms} ms ≤ ${rpo.objectiveMs} ms (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost)`,
+    );
   for (const slo of summary.slos) {
-    for (const threshold of slo.thresholds) met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
+    for (const threshold of slo.thresholds)
+      met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
   }
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
@@ -120,6 +144,8 @@ function rpoMiss(rpo: NonNullable<RunSummary['rpo']>): string {
   if (rpo.ms === null) return `RPO not measured (objective ${rpo.objectiveMs} ms): ${rpo.note}`;
   const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost`;
   if (rpo.ms > rpo.objectiveMs!) return `RPO ${rpo.ms} ms > objective ${rpo.objectiveMs} ms (${lost})`;
-  return `split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ${rpo.duplicateWrites} present twice (RPO ${rpo.ms} ms, ${lost})`;
+  return (
+    `split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ` +
+    `${rpo.duplicateWrites} present twice (RPO ${rpo.ms} ms, ${lost})`
+  );
 }
-

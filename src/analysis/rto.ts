@@ -33,10 +33,28 @@ export function summarizeRto(
 ): RtoSummary {
   const base = { objectiveMs, criteria, tFault: iso(tFault), phases: null, floorMs: null };
   if (result === null) {
-    return { ...base, ms: null, met: null, recovered: null, atLeastMs: null, tRecovered: null, failedRequests: 0, note: 'no fault was injected' };
+    return {
+      ...base,
+      ms: null,
+      met: null,
+      recovered: null,
+      atLeastMs: null,
+      tRecovered: null,
+      failedRequests: 0,
+      note: 'no fault was injected',
+    };
   }
   if (result.recovered === null) {
-    return { ...base, ms: null, met: null, recovered: null, atLeastMs: null, tRecovered: null, failedRequests: 0, note: result.reason };
+    return {
+      ...base,
+      ms: null,
+      met: null,
+      recovered: null,
+      atLeastMs: null,
+      tRecovered: null,
+      failedRequests: 0,
+      note: result.reason,
+    };
   }
   if (!result.recovered) {
     return {
@@ -60,6 +78,9 @@ export function summarizeRto(
     atLeastMs: null,
     tRecovered: iso(result.tRecovered),
     failedRequests: result.failedSamples,
-    note: shortTail ? `recovery observed for only ${Math.round(result.observedAfterRecoveryMs)} ms, less than the ${criteria.windowMs} ms window` : null,
+    note: shortTail
+      ? `recovery observed for only ${Math.round(result.observedAfterRecoveryMs)} ms, less than the ` +
+        `${criteria.windowMs} ms window`
+      : null,
   };
 }

@@ -24,7 +24,15 @@ export interface SloSummary {
   /** Percent of the window's error budget this drill consumed. */
   budgetConsumedPct: number | null;
   burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
-  alerts: Array<{ long: string; short: string; longMs: number; shortMs: number; factor: number; fired: boolean; firedAfterMs: number | null }>;
+  alerts: Array<{
+    long: string;
+    short: string;
+    longMs: number;
+    shortMs: number;
+    factor: number;
+    fired: boolean;
+    firedAfterMs: number | null;
+  }>;
   /** Each threshold as written, its bound (`value`, in the metric's unit), what was measured and whether it holds. */
   thresholds: Array<{ metric: SloMetric; text: string; value: number; measured: number | null; met: boolean | null }>;
   /** Every threshold met; null without thresholds. */
@@ -33,7 +41,8 @@ export interface SloSummary {
 }
 
 export const sloAssumption =
-  "outside the drill, traffic is assumed to arrive at the drill's rate and to be all good; budget is counted by requests (occurrences)";
+  "outside the drill, traffic is assumed to arrive at the drill's rate and to be all good; budget is " +
+  'counted by requests (occurrences)';
 
 /** The latency thresholds each probe's timeline must count, for the latency SLOs on it. */
 export function sloThresholdsByProbe(slos: readonly SloRecord[], trafficProbe: string): Map<string, number[]> {
@@ -55,14 +64,25 @@ export function sloThresholdsByProbe(slos: readonly SloRecord[], trafficProbe: s
 export function summarizeSlos(
   slos: readonly SloRecord[],
   defaults: Threshold<SloMetric>[] | undefined,
-  context: { trafficProbe: string; timelines: ReadonlyMap<string, TimelinePoint[]>; thresholdsByProbe: ReadonlyMap<string, number[]>; faultOffsetMs: number | null; bucketMs: number },
+  context: {
+    trafficProbe: string;
+    timelines: ReadonlyMap<string, TimelinePoint[]>;
+    thresholdsByProbe: ReadonlyMap<string, number[]>;
+    faultOffsetMs: number | null;
+    bucketMs: number;
+  },
 ): SloSummary[] {
   return slos.map((slo) => {
     const probe = slo.probe ?? context.trafficProbe;
     const points = (context.timelines.get(probe) ?? []).filter((point) => point.offsetMs >= 0);
-    const thresholdIndex = slo.threshold === undefined ? -1 : (context.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
-    const buckets = points.map((point) => ({ total: point.requests, bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors }));
-    const alertPairs = slo.alerts?.map((pair) => ({ longMs: pair.long, shortMs: pair.short, factor: pair.factor })) ?? defaultAlertPairs;
+    const thresholdIndex =
+      slo.threshold === undefined ? -1 : (context.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
+    const buckets = points.map((point) => ({
+      total: point.requests,
+      bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors,
+    }));
+    const alertPairs =
+      slo.alerts?.map((pair) => ({ longMs: pair.long, shortMs: pair.short, factor: pair.factor })) ?? defaultAlertPairs;
     const burnWindowMs = slo.burnWindow;
     const result = computeSlo({
       objective: slo.objective / 100,
@@ -76,7 +96,13 @@ export function summarizeSlos(
     const thresholds = (slo.expect ?? defaults ?? []).map((threshold) => {
       // Judged on the figure the report shows, so a reader can check the verdict.
       const measured = round(measuredFor(threshold.metric, result), 4);
-      return { metric: threshold.metric, text: threshold.text, value: threshold.value, measured, met: measured === null ? null : thresholdMet(threshold, measured) };
+      return {
+        metric: threshold.metric,
+        text: threshold.text,
+        value: threshold.value,
+        measured,
+        met: measured === null ? null : thresholdMet(threshold, measured),
+      };
     });
     return {
       name: slo.name,
@@ -93,7 +119,10 @@ export function summarizeSlos(
       peakBurnRate: round(result.peakBurnRate, 4),
       burnWindowMs,
       budgetConsumedPct: round(result.budgetConsumedPct, 4),
-      burnTimeline: result.burnTimeline.map((point) => ({ offsetMs: point.offsetMs, burnRate: round(point.burnRate, 3)! })),
+      burnTimeline: result.burnTimeline.map((point) => ({
+        offsetMs: point.offsetMs,
+        burnRate: round(point.burnRate, 3)!,
+      })),
       alerts: result.alerts.map((alert) => ({
         long: formatDuration(alert.longMs),
         short: formatDuration(alert.shortMs),
@@ -113,9 +142,12 @@ export function summarizeSlos(
 
 function measuredFor(metric: SloMetric, result: SloResult): number | null {
   switch (metric) {
-    case 'budget': return result.budgetConsumedPct;
-    case 'burn': return result.peakBurnRate;
-    case 'alerts': return result.events === 0 ? null : result.alerts.filter((alert) => alert.fired).length;
+    case 'budget':
+      return result.budgetConsumedPct;
+    case 'burn':
+      return result.peakBurnRate;
+    case 'alerts':
+      return result.events === 0 ? null : result.alerts.filter((alert) => alert.fired).length;
   }
 }
 

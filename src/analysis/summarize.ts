@@ -39,7 +39,8 @@ export class RunSummarizer {
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
   private readonly errors: EventOf<'error'>[] = [];
   private readonly timeline: Array<{ t: number; event: string }> = [];
-  private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null = null;
+  private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null =
+    null;
 
   add(event: JournalEvent): void {
     // Only the verdict comes after the measurements; anything else may change them.
@@ -121,7 +122,7 @@ export class RunSummarizer {
     if (!kind || !spec) return;
     const context: ProbeSummaryContext = {
       offset: (t) => this.offset(t),
-      objectiveMs: started.kind === 'ledger' ? spec.hypothesis.rpo ?? null : null,
+      objectiveMs: started.kind === 'ledger' ? (spec.hypothesis.rpo ?? null) : null,
       latencyThresholds: sloThresholdsByProbe(spec.slos, spec.traffic.name).get(started.probe) ?? [],
       regionOfAddress: (address) => descriptionReader(this.target).regionOfAddress?.(this.target, address),
       writerIdentity: (writer) => descriptionReader(this.target).writerIdentity?.(this.target, writer) ?? writer,
@@ -146,11 +147,16 @@ export class RunSummarizer {
     const rto = summarizeRto(rtoResult, spec.hypothesis.rto ?? null, criteria, tFault, iso);
     rto.phases = this.failover.phases(tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
     rto.floorMs = this.failover.floor(descriptionReader(target).dnsFailover?.(target) ?? null);
-    if (afterRollback && rto.recovered) rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation'].filter(Boolean).join('; ');
+    if (afterRollback && rto.recovered)
+      rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation']
+        .filter(Boolean)
+        .join('; ');
 
     // Per-second timelines of every http probe, once the observation has begun.
     const timelines = new Map<string, TimelinePoint[]>();
-    if (this.observe) for (const { probe, result } of results) if (result.outcomes) timelines.set(probe.probe, result.outcomes.timeline);
+    if (this.observe)
+      for (const { probe, result } of results)
+        if (result.outcomes) timelines.set(probe.probe, result.outcomes.timeline);
     const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, {
       trafficProbe: trafficName,
       timelines,
@@ -160,7 +166,8 @@ export class RunSummarizer {
     });
 
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
-    const steady = (event: EventOf<'steady-state'> | undefined) => (event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null);
+    const steady = (event: EventOf<'steady-state'> | undefined) =>
+      event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
     return {
       schema: summarySchemaId,
       runId: started.runId,
@@ -182,12 +189,18 @@ export class RunSummarizer {
       },
       rto,
       failover: this.failover.summary(this.offset),
-      probes: results.filter(({ probe }) => probe.probe !== trafficName).flatMap(({ result }) => (result.summary ? [result.summary] : [])),
+      probes: results
+        .filter(({ probe }) => probe.probe !== trafficName)
+        .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
       slos,
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
-      stopConditions: this.stopConditions.map((e) => ({ condition: e.condition, detail: e.detail, at: new Date(e.t).toISOString() })),
+      stopConditions: this.stopConditions.map((e) => ({
+        condition: e.condition,
+        detail: e.detail,
+        at: new Date(e.t).toISOString(),
+      })),
       errors: this.errors.map((e) => `${e.where}: ${e.message}`),
     };
   }
@@ -199,4 +212,3 @@ export function summarize(events: Iterable<JournalEvent>): RunSummary {
   for (const event of events) summarizer.add(event);
   return summarizer.result();
 }
-

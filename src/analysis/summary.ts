@@ -38,7 +38,9 @@ export interface RtoSummary {
   failedRequests: number;
   criteria: { successRatio: number; windowMs: number };
   note: string | null;
-  /** With a failover runbook: detection, decision, fencing, promotion, traffic shift, stabilisation; they add up to ms. */
+  /**
+   * With a failover runbook: detection, decision, fencing, promotion, traffic shift, stabilisation; they add up to ms.
+   */
   phases: Array<{ name: string; ms: number }> | null;
   /** The least RTO the configuration allows (lab: health checks × threshold + DNS TTL + promotion). */
   floorMs: number | null;
@@ -73,7 +75,10 @@ export interface RunSummary {
   rto: RtoSummary;
   /** The failover runbook, step by step, when the experiment has one. */
   failover: FailoverSummary | null;
-  /** Further probes, measured alongside the traffic: http, and the dns, sql and function checks with their outcome changes. */
+  /**
+   * Further probes, measured alongside the traffic: http, and the dns, sql and function checks with their outcome
+   * changes.
+   */
   probes: ProbeSummary[];
   /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
   rpo: RpoSummary | null;

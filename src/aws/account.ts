@@ -8,19 +8,28 @@ export class AccountGuardError extends GamedayError {}
  * The account the credentials act in must be on the experiment's allow-list: a drill
  * meant for staging must never run against production because of a stale AWS_PROFILE.
  */
-export async function assertAllowedAccount(connection: AwsConnection, region: string, allowed: string[]): Promise<string> {
+export async function assertAllowedAccount(
+  connection: AwsConnection,
+  region: string,
+  allowed: string[],
+): Promise<string> {
   // Fewer retries than the fault clients: a wrong account should fail fast.
   const sts = new STSClient({ ...clientConfig(connection, region), maxAttempts: 3 });
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     const account = identity.Account ?? '';
     if (!allowed.includes(account)) {
-      throw new AccountGuardError(`the credentials act in account ${account} (${identity.Arn}), which is not in target.accountIds (${allowed.join(', ')}); nothing was injected`);
+      throw new AccountGuardError(
+        `the credentials act in account ${account} (${identity.Arn}), which is not in ` +
+          `target.accountIds (${allowed.join(', ')}); nothing was injected`,
+      );
     }
     return account;
   } catch (error) {
     if (error instanceof AccountGuardError) throw error;
-    throw new AccountGuardError(`could not confirm the AWS account (STS GetCallerIdentity: ${describeAwsError(error)}); nothing was injected`);
+    throw new AccountGuardError(
+      `could not confirm the AWS account (STS GetCallerIdentity: ${describeAwsError(error)}); nothing was injected`,
+    );
   } finally {
     sts.destroy();
   }

@@ -27,7 +27,9 @@ export function clientConfig(connection: AwsConnection, region: string) {
     region,
     ...retry,
     ...(endpoint ? { endpoint } : {}),
-    ...(connection.labCredentials ? { credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' } } : {}),
+    ...(connection.labCredentials
+      ? { credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' } }
+      : {}),
     ...(connection.profile && !connection.labCredentials ? { profile: connection.profile } : {}),
   };
 }

@@ -9,4 +9,3 @@ export function toIsoDuration(ms: number): string {
   const seconds = totalSeconds % 60;
   return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
 }
-

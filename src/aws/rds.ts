@@ -12,7 +12,9 @@ export class RdsError extends GamedayError {}
 
 export async function describeGlobalCluster(rds: RDSClient, globalClusterId: string): Promise<GlobalCluster> {
   try {
-    const { GlobalClusters } = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
+    const { GlobalClusters } = await rds.send(
+      new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }),
+    );
     const cluster = GlobalClusters?.[0];
     if (!cluster) throw new RdsError(`global cluster ${globalClusterId} not found`);
     return cluster;
@@ -38,14 +40,29 @@ export function isSettledWriter(cluster: GlobalCluster, clusterArn: string): boo
  * (FailoverGlobalCluster with AllowDataLoss: at once, unreplicated writes lost). RDS
  * carries it out afterwards; poll with describeGlobalCluster and isSettledWriter.
  */
-export async function requestWriterMove(rds: RDSClient, globalClusterId: string, targetClusterArn: string, planned: boolean): Promise<void> {
+export async function requestWriterMove(
+  rds: RDSClient,
+  globalClusterId: string,
+  targetClusterArn: string,
+  planned: boolean,
+): Promise<void> {
   try {
     await rds.send(
       planned
-        ? new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn })
-        : new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true }),
+        ? new SwitchoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalClusterId,
+            TargetDbClusterIdentifier: targetClusterArn,
+          })
+        : new FailoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalClusterId,
+            TargetDbClusterIdentifier: targetClusterArn,
+            AllowDataLoss: true,
+          }),
     );
   } catch (error) {
-    throw new RdsError(`RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'} to ${targetClusterArn}: ${describeAwsError(error)}`);
+    throw new RdsError(
+      `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'} to ${targetClusterArn}: ` +
+        `${describeAwsError(error)}`,
+    );
   }
 }

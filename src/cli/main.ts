@@ -42,7 +42,11 @@ export async function main(argv: string[]): Promise<number> {
 type Guard = (work: () => number | Promise<number>) => () => Promise<void>;
 
 /** Consent to act on a real AWS account: run, gate and failover all ask for it the same way. */
-const yesOption = { type: 'boolean', default: false, describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does' } as const;
+const yesOption = {
+  type: 'boolean',
+  default: false,
+  describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does',
+} as const;
 
 /** What `run` and `gate` share: a gate is a run judged for CI. */
 const runOptions = {
@@ -68,15 +72,26 @@ function parser(argv: string[], guard: Guard) {
       'plan <file>',
       'print the timeline a run would follow; runs nothing',
       (y) =>
-        y.positional('file', { type: 'string', demandOption: true, describe: 'experiment file' }).option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
+          .option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
       (args) => guard(() => planCommand(args.file, { json: args.json }))(),
     )
     .command(
       'run <file>',
       'run an experiment: steady state, faults, rollback, verdict, report',
-      (y) =>
-        y.positional('file', { type: 'string', demandOption: true }).options(runOptions),
-      (args) => guard(() => runCommand(args.file, { out: args.out, reports: args.reports, json: args.json, approve: args.approve, yes: args.yes, pdf: args.pdf }))(),
+      (y) => y.positional('file', { type: 'string', demandOption: true }).options(runOptions),
+      (args) =>
+        guard(() =>
+          runCommand(args.file, {
+            out: args.out,
+            reports: args.reports,
+            json: args.json,
+            approve: args.approve,
+            yes: args.yes,
+            pdf: args.pdf,
+          }),
+        )(),
     )
     .command(
       'gate <file>',
@@ -85,8 +100,14 @@ function parser(argv: string[], guard: Guard) {
         y
           .positional('file', { type: 'string', demandOption: true })
           .option('max-rto', { type: 'string', describe: "RTO objective, overriding the file's (e.g. 60s)" })
-          .option('max-rpo', { type: 'string', describe: "RPO objective, overriding the file's (e.g. 1s; needs a write ledger)" })
-          .option('max-budget', { type: 'string', describe: "error budget each SLO may burn, replacing its budget threshold (e.g. 10%)" })
+          .option('max-rpo', {
+            type: 'string',
+            describe: "RPO objective, overriding the file's (e.g. 1s; needs a write ledger)",
+          })
+          .option('max-budget', {
+            type: 'string',
+            describe: 'error budget each SLO may burn, replacing its budget threshold (e.g. 10%)',
+          })
           .options(runOptions),
       (args) =>
         guard(() =>
@@ -109,27 +130,58 @@ function parser(argv: string[], guard: Guard) {
       (y) =>
         y
           .positional('runDir', { type: 'string', describe: 'run directory (reports/<run-id>)' })
-          .option('history', { type: 'string', describe: 'directory of run directories: write history.html and history.json' })
+          .option('history', {
+            type: 'string',
+            describe: 'directory of run directories: write history.html and history.json',
+          })
           .option('out', { type: 'string', describe: 'with --history: where to write them (default: that directory)' })
-          .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' })
+          .option('pdf', {
+            type: 'boolean',
+            default: true,
+            describe: 'print report.pdf with Chromium (--no-pdf: skip it)',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary (or the history) as JSON' }),
-      (args) => guard(() => reportCommand(args.runDir, { history: args.history, out: args.out, pdf: args.pdf, json: args.json }))(),
+      (args) =>
+        guard(() =>
+          reportCommand(args.runDir, { history: args.history, out: args.out, pdf: args.pdf, json: args.json }),
+        )(),
     )
     .command(
       'failover <file>',
       "run the experiment's failover runbook alone (a real DR action): fence, promote, shift traffic, warm, verify",
       (y) =>
         y
-          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file with a failover runbook' })
+          .positional('file', {
+            type: 'string',
+            demandOption: true,
+            describe: 'experiment file with a failover runbook',
+          })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the steps; do nothing' })
-          .option('shift', { choices: ['dns', 'invert-health-check'] as const, describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)" })
-          .option('approve', { type: 'boolean', default: false, describe: 'approve a manual runbook up front (no prompt)' })
+          .option('shift', {
+            choices: ['dns', 'invert-health-check'] as const,
+            describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)",
+          })
+          .option('approve', {
+            type: 'boolean',
+            default: false,
+            describe: 'approve a manual runbook up front (no prompt)',
+          })
           .option('yes', yesOption)
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false }),
       (args) =>
-        guard(() => failoverCommand(args.file, { dryRun: args['dry-run'], approve: args.approve, out: args.out, reports: args.reports, json: args.json, shift: args.shift, yes: args.yes }))(),
+        guard(() =>
+          failoverCommand(args.file, {
+            dryRun: args['dry-run'],
+            approve: args.approve,
+            out: args.out,
+            reports: args.reports,
+            json: args.json,
+            shift: args.shift,
+            yes: args.yes,
+          }),
+        )(),
     )
     .command(
       'recover [runDirs..]',
@@ -140,7 +192,14 @@ function parser(argv: string[], guard: Guard) {
           .option('all', { type: 'boolean', default: false, describe: 'every run under --reports' })
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false }),
-      (args) => guard(() => recoverCommand((args.runDirs as string[] | undefined) ?? [], { all: args.all, reports: args.reports, json: args.json }))(),
+      (args) =>
+        guard(() =>
+          recoverCommand((args.runDirs as string[] | undefined) ?? [], {
+            all: args.all,
+            reports: args.reports,
+            json: args.json,
+          }),
+        )(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y
@@ -153,16 +212,39 @@ function parser(argv: string[], guard: Guard) {
             z
               .option('regions', { type: 'string', describe: 'comma-separated, 2 to 4 (default us-east-1,eu-west-1)' })
               .option('primary', { type: 'string', describe: 'primary region (default: the first)' }),
-          (args) => guard(() => labUpCommand({ dir: args.dir, json: args.json, regions: args.regions?.split(',').map((r) => r.trim()).filter(Boolean), primary: args.primary }))(),
+          (args) =>
+            guard(() =>
+              labUpCommand({
+                dir: args.dir,
+                json: args.json,
+                regions: args.regions
+                  ?.split(',')
+                  .map((r) => r.trim())
+                  .filter(Boolean),
+                primary: args.primary,
+              }),
+            )(),
         )
-        .command('status', 'roles, replication, health checks, DNS answers, faults', {}, (args) => guard(() => labStatusCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
-        .command('down', 'stop every lab process and remove its data', {}, (args) => guard(() => labDownCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
-        .command('reset', 'back to the initial topology (faults removed, data rebuilt)', {}, (args) => guard(() => labResetCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))())
+        .command('status', 'roles, replication, health checks, DNS answers, faults', {}, (args) =>
+          guard(() => labStatusCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+        )
+        .command('down', 'stop every lab process and remove its data', {}, (args) =>
+          guard(() => labDownCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+        )
+        .command('reset', 'back to the initial topology (faults removed, data rebuilt)', {}, (args) =>
+          guard(() => labResetCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+        )
         .command(
           'promote <region>',
           'promote a standby region to primary and point the writer name at it (a lab helper)',
           (z) => z.positional('region', { type: 'string', demandOption: true }),
-          (args) => guard(() => labPromoteCommand(args.region as string, { dir: args.dir as string | undefined, json: args.json as boolean }))(),
+          (args) =>
+            guard(() =>
+              labPromoteCommand(args.region as string, {
+                dir: args.dir as string | undefined,
+                json: args.json as boolean,
+              }),
+            )(),
         )
         .demandCommand(1, 'name a lab command: up, status, down, reset, promote'),
     )

@@ -51,7 +51,11 @@ export class ProgressDisplay {
         else if (event.check === 'lock') this.line(`note: ${event.detail}`);
         break;
       case 'steady-state':
-        this.line(`steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} (${event.successRatio === null ? 'no samples' : (event.successRatio * 100).toFixed(1) + '%'} success, need ${(event.required * 100).toFixed(1)}%)`);
+        this.line(
+          `steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} ` +
+            `(${event.successRatio === null ? 'no samples' : (event.successRatio * 100).toFixed(1) + '%'} ` +
+            `success, need ${(event.required * 100).toFixed(1)}%)`,
+        );
         break;
       case 'fault.injected':
         s.activeFaults.add(event.fault);
@@ -68,7 +72,8 @@ export class ProgressDisplay {
         this.line(`ROLLBACK FAILED for ${event.fault}: ${event.error}`);
         break;
       case 'failover.step':
-        if (event.status !== 'started') this.line(`failover ${event.step}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);
+        if (event.status !== 'started')
+          this.line(`failover ${event.step}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);
         break;
       case 'failover.completed':
         this.line(`failover ${event.from} → ${event.to} ${event.ok ? 'completed' : 'FAILED'}: ${event.reason}`);
@@ -104,10 +109,13 @@ export class ProgressDisplay {
     const elapsed = formatDuration(nowMs - s.startedAt);
     const windowStart = performance.timeOrigin + performance.now() - 5_000;
     const recent = s.recent.filter((sample) => sample.t >= windowStart);
-    const ratio = recent.length === 0 ? 'n/a' : `${((recent.filter((x) => x.ok).length / recent.length) * 100).toFixed(1)}%`;
-    const observe = s.observeStart !== null && s.phase === 'observe'
-      ? ` ${formatDuration(Math.min(s.observeMs, performance.timeOrigin + performance.now() - s.observeStart))}/${formatDuration(s.observeMs)}`
-      : '';
+    const ratio =
+      recent.length === 0 ? 'n/a' : `${((recent.filter((x) => x.ok).length / recent.length) * 100).toFixed(1)}%`;
+    const observed = s.observeStart === null ? 0 : Math.min(s.observeMs, windowStart + 5_000 - s.observeStart);
+    const observe =
+      s.observeStart !== null && s.phase === 'observe'
+        ? ` ${formatDuration(observed)}/${formatDuration(s.observeMs)}`
+        : '';
     const faults = s.activeFaults.size > 0 ? `  faults: ${[...s.activeFaults].join(', ')}` : '';
     this.stream.write(`\r\x1b[2K[${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
     this.statusLineShown = true;

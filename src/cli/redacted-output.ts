@@ -10,6 +10,13 @@ export function redactProcessOutput(redactor = new Redactor()): void {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-      write(typeof chunk === 'string' ? redactor.text(chunk) : Buffer.isBuffer(chunk) ? redactor.text(chunk.toString('utf8')) : chunk, ...rest)) as typeof stream.write;
+      write(
+        typeof chunk === 'string'
+          ? redactor.text(chunk)
+          : Buffer.isBuffer(chunk)
+            ? redactor.text(chunk.toString('utf8'))
+            : chunk,
+        ...rest,
+      )) as typeof stream.write;
   }
 }

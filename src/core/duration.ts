@@ -51,6 +51,7 @@ export function formatDuration(ms: number): string {
   const seconds = totalSeconds % 60;
   // Whole days (SLO windows: '30d') read as days; other long spans as hours and minutes.
   if (hours >= 24 && hours % 24 === 0 && minutes === 0 && seconds === 0) return `${sign}${hours / 24}d`;
-  if (hours > 0) return minutes === 0 && seconds === 0 ? `${sign}${hours}h` : `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
+  if (hours > 0)
+    return minutes === 0 && seconds === 0 ? `${sign}${hours}h` : `${sign}${hours}h${String(minutes).padStart(2, '0')}m`;
   return seconds === 0 ? `${sign}${minutes}m` : `${sign}${minutes}m${String(seconds).padStart(2, '0')}s`;
 }

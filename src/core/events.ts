@@ -35,7 +35,9 @@ export interface SloRecord {
   burnWindow: number;
 }
 
-/** The version of the experiment record `run.started` carries; journals from before it was written have the same shape. */
+/**
+ * The version of the experiment record `run.started` carries; journals from before it was written have the same shape.
+ */
 export const experimentRecordVersion = 1;
 
 /**
@@ -58,7 +60,9 @@ export interface ExperimentRecord {
   duration: number;
 }
 
-/** A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or '']. */
+/**
+ * A traffic outcome, compact: [t (ms, scheduled time), latencyMs, status or 0, ok 1/0, error code or '', region or ''].
+ */
 export type SampleRow = [number, number, number, 0 | 1, string, string];
 
 /**
@@ -94,7 +98,14 @@ export type JournalEventInput =
   | { type: 'target.opened'; target: TargetDescription }
   | { type: 'target.closed' }
   | { type: 'preflight.check'; check: string; ok: boolean; detail: string }
-  | { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; successRatio: number | null; required: number; samples: number }
+  | {
+      type: 'steady-state';
+      when: 'before' | 'after';
+      ok: boolean;
+      successRatio: number | null;
+      required: number;
+      samples: number;
+    }
   | { type: 'observe.started'; t0: number; durationMs: number }
   | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number; client?: string }
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }

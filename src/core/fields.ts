@@ -51,8 +51,13 @@ export const statusRanges = z
       return { from: low, to: high ?? low };
     });
     for (const { from, to } of ranges) {
-      if (from < 100 || to > 599) ctx.addIssue({ code: 'custom', message: `HTTP statuses are 100 to 599, got ${JSON.stringify(text)}` });
-      else if (from > to) ctx.addIssue({ code: 'custom', message: `range ${from}-${to} is reversed; write the lower status first (${to}-${from})` });
+      if (from < 100 || to > 599)
+        ctx.addIssue({ code: 'custom', message: `HTTP statuses are 100 to 599, got ${JSON.stringify(text)}` });
+      else if (from > to)
+        ctx.addIssue({
+          code: 'custom',
+          message: `range ${from}-${to} is reversed; write the lower status first (${to}-${from})`,
+        });
     }
     return ranges;
   });

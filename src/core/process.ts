@@ -37,4 +37,3 @@ export function processStartTime(pid: number): string | null {
     return null;
   }
 }
-

@@ -27,29 +27,59 @@ export const redactedMarker = '[REDACTED]';
 /** Names of environment variables and headers whose values are secrets. */
 const secretName = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTH|COOKIE|SESSION|SIGNATURE|PRIVATE/i;
 /** Fields anywhere else whose values are credentials (narrower: "key" alone is too common a field name). */
-const credentialField = /^(password|passwd|secret|token|api[-_]?key|apikey|authorization|cookie|x-api-key|private[-_]?key|client[-_]?secret|access[-_]?token|secret[-_]?access[-_]?key|session[-_]?token)$/i;
+const credentialNames = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'api[-_]?key',
+  'apikey',
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'private[-_]?key',
+  'client[-_]?secret',
+  'access[-_]?token',
+  'secret[-_]?access[-_]?key',
+  'session[-_]?token',
+];
+const credentialField = new RegExp(`^(${credentialNames.join('|')})$`, 'i');
 const secretMaps = /^(env|headers)$/i;
 
 /** A value is not a secret when it only refers to one (`$PGPASSWORD`, `"${TOKEN}"`). */
 const notAReference = `(?!["']?\\$)`;
+/** What in a variable's name says its value is secret, in command lines (NAME=value). */
+const secretWords = 'SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY';
 const shellWord = `("[^"]*"|'[^']*'|[^\\s"';&|]+)`;
 
 const shapes: Array<[RegExp, string]> = [
   // AWS access key ids (long-term AKIA, temporary ASIA).
   [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, redactedMarker],
   // AWS secret access keys, next to their name in any common spelling.
-  [/(aws_?secret_?access_?key|secret_?access_?key|aws_?secret)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{16,}/gi, `$1$2${redactedMarker}`],
+  [
+    /(aws_?secret_?access_?key|secret_?access_?key|aws_?secret)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{16,}/gi,
+    `$1$2${redactedMarker}`,
+  ],
   // Slack tokens (bot, user, app, refresh, …) and incoming-webhook URLs.
   [/\bxox[abposr]-[A-Za-z0-9-]{6,}/g, redactedMarker],
   [/(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/g, `$1${redactedMarker}`],
   // Passwords in URLs: postgres://user:pass@host, https://user:pass@host.
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:)[^\s@'"/]+@/gi, `$1${redactedMarker}@`],
   // Header values in text (curl -H 'Authorization: Bearer …', a logged request).
-  [/\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)(\s*:\s*)[^"'\r\n]+/gi, `$1$2${redactedMarker}`],
+  [
+    /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)(\s*:\s*)[^"'\r\n]+/gi,
+    `$1$2${redactedMarker}`,
+  ],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]{6,}/g, `Bearer ${redactedMarker}`],
   // NAME=value and --password value in command lines, for secret-looking names.
-  [new RegExp(`\\b([A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Za-z0-9_]*)=${notAReference}${shellWord}`, 'gi'), `$1=${redactedMarker}`],
-  [new RegExp(`(--?(?:password|passwd|token|secret|api-key)[= ]\\s*)${notAReference}${shellWord}`, 'gi'), `$1${redactedMarker}`],
+  [
+    new RegExp(`\\b([A-Za-z0-9_]*(?:${secretWords})[A-Za-z0-9_]*)=${notAReference}${shellWord}`, 'gi'),
+    `$1=${redactedMarker}`,
+  ],
+  [
+    new RegExp(`(--?(?:password|passwd|token|secret|api-key)[= ]\\s*)${notAReference}${shellWord}`, 'gi'),
+    `$1${redactedMarker}`,
+  ],
 ];
 
 export function isSecretName(name: string): boolean {
@@ -92,7 +122,8 @@ export class Redactor {
     const inSecretMap = secretMaps.test(key);
     const out: Record<string, unknown> = {};
     for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
-      const secret = typeof item === 'string' && item !== '' && (credentialField.test(name) || (inSecretMap && isSecretName(name)));
+      const secret =
+        typeof item === 'string' && item !== '' && (credentialField.test(name) || (inSecretMap && isSecretName(name)));
       if (secret) this.learn(item);
       out[name] = secret ? redactedMarker : this.walk(item, name, depth + 1);
     }

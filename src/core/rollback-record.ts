@@ -12,7 +12,9 @@ export type RollbackRecord =
       timeoutMs: number;
     }
   | {
-      /** Stop every experiment started from the template, then delete it. Found again by id (and by tags in recover). */
+      /**
+       * Stop every experiment started from the template, then delete it. Found again by id (and by tags in recover).
+       */
       kind: 'fis';
       connection: AwsConnectionRecord;
       region: string;

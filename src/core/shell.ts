@@ -32,7 +32,11 @@ export function runCommand(command: string, options: CommandOptions): Promise<Co
     const started = performance.now();
     const child = spawn('/bin/sh', ['-c', command], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, PATH: `${gamedayBinDir}${path.delimiter}${options.env?.PATH ?? process.env.PATH ?? ''}` },
+      env: {
+        ...process.env,
+        ...options.env,
+        PATH: `${gamedayBinDir}${path.delimiter}${options.env?.PATH ?? process.env.PATH ?? ''}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -59,7 +63,13 @@ export function runCommand(command: string, options: CommandOptions): Promise<Co
 
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ exitCode: null, signal: null, timedOut, durationMs: performance.now() - started, output: String(error.message) });
+      resolve({
+        exitCode: null,
+        signal: null,
+        timedOut,
+        durationMs: performance.now() - started,
+        output: String(error.message),
+      });
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);

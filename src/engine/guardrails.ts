@@ -24,10 +24,13 @@ export function assertConsent(experiment: Experiment, consent: Consent, command:
   if (consent.ci === 'true') {
     if (target.allowCI) return;
     throw new ConsentRequiredError(
-      `${experiment.file}: \`gameday ${command}\` acts on AWS account ${accounts}; in CI (CI=true) the experiment must allow it with target.allowCI: true, or pass --yes. Nothing was injected`,
+      `${experiment.file}: \`gameday ${command}\` acts on AWS account ${accounts}; in CI (CI=true) ` +
+        `the experiment must allow it with target.allowCI: true, or pass --yes. Nothing was injected`,
     );
   }
   throw new ConsentRequiredError(
-    `${experiment.file}: \`gameday ${command}\` acts on AWS account ${accounts} (regions ${target.regions.join(', ')}); read \`gameday plan ${experiment.file}\`, then run again with --yes. Nothing was injected`,
+    `${experiment.file}: \`gameday ${command}\` acts on AWS account ${accounts} (regions ` +
+      `${target.regions.join(', ')}); read \`gameday plan ${experiment.file}\`, then run again with ` +
+      `--yes. Nothing was injected`,
   );
 }

@@ -23,36 +23,70 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   const targetKind = targetKindOf(target);
   const endpoints = targetKind.planEndpoints(target);
   const api = targetKind.faultApi(target);
-  const planContext: PlanContext = { aws: targetKind.awsModel(target), heldForMs: (fault) => heldForMs(fault, experiment.duration) };
-  for (const action of targetKind.planOpen(target)) steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
+  const planContext: PlanContext = {
+    aws: targetKind.awsModel(target),
+    heldForMs: (fault) => heldForMs(fault, experiment.duration),
+  };
+  for (const action of targetKind.planOpen(target))
+    steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
   for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
   }
   steps.push({
     atMs: -steadyState.duration,
     phase: 'steady-state',
-    action: `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, endpoints)} at ${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
+    action:
+      `start traffic ${traffic.name}: ${traffic.method} ${probeUrl(traffic, endpoints)} at ` +
+      `${traffic.rate}/s (open model, timeout ${traffic.timeout} ms); require success ≥ ` +
+      `${steadyState.successRatio * 100}% for ${steadyState.duration} ms or inject nothing`,
   });
-  for (const probe of experiment.probes) steps.push({ atMs: -steadyState.duration, phase: 'steady-state', action: probeKindOf(probe)!.plan(probe, endpoints) });
+  for (const probe of experiment.probes)
+    steps.push({
+      atMs: -steadyState.duration,
+      phase: 'steady-state',
+      action: probeKindOf(probe)!.plan(probe, endpoints),
+    });
   experiment.stopConditions.forEach((condition, index) => {
-    steps.push({ atMs: 0, phase: 'observe', action: `watch stopConditions[${index}]: ${describeStopCondition(condition)}` });
-  });
-  for (const slo of experiment.slos) {
-    const sli = slo.sli === 'latency' ? `requests of ${slo.probe ?? traffic.name} answered within ${formatDuration(slo.threshold ?? 0)}` : `requests of ${slo.probe ?? traffic.name} that succeed`;
-    const judged = slo.expect ?? experiment.hypothesis.slo;
     steps.push({
       atMs: 0,
       phase: 'observe',
-      action: `measure SLO ${slo.name}: ${slo.objective}% ${sli} over ${formatDuration(slo.window)}; budget burn and alert pairs${judged && judged.length > 0 ? `; pass when ${judged.map((threshold) => threshold.text).join(', ')}` : ''}`,
+      action: `watch stopConditions[${index}]: ${describeStopCondition(condition)}`,
+    });
+  });
+  for (const slo of experiment.slos) {
+    const sli =
+      slo.sli === 'latency'
+        ? `requests of ${slo.probe ?? traffic.name} answered within ${formatDuration(slo.threshold ?? 0)}`
+        : `requests of ${slo.probe ?? traffic.name} that succeed`;
+    const objective = `${slo.objective}% ${sli} over ${formatDuration(slo.window)}`;
+    const judged = slo.expect ?? experiment.hypothesis.slo;
+    const passWhen =
+      judged && judged.length > 0 ? `; pass when ${judged.map((threshold) => threshold.text).join(', ')}` : '';
+    steps.push({
+      atMs: 0,
+      phase: 'observe',
+      action: `measure SLO ${slo.name}: ${objective}; budget burn and alert pairs${passWhen}`,
     });
   }
   for (const fault of experiment.faults) {
     const plan = faultImplementationOf(fault, api).plan(fault, planContext);
-    steps.push({ atMs: fault.after, phase: 'observe', action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}` });
+    steps.push({
+      atMs: fault.after,
+      phase: 'observe',
+      action: `inject ${fault.name} (${fault.kind}): ${plan.inject}; rollback registered first: ${plan.rollback}`,
+    });
     if (fault.duration !== undefined) {
-      steps.push({ atMs: fault.after + fault.duration, phase: 'observe', action: `revert ${fault.name}: ${plan.rollback}` });
+      steps.push({
+        atMs: fault.after + fault.duration,
+        phase: 'observe',
+        action: `revert ${fault.name}: ${plan.rollback}`,
+      });
     } else {
-      steps.push({ atMs: experiment.duration, phase: 'rollback', action: `revert ${fault.name} (held until the end): ${plan.rollback}` });
+      steps.push({
+        atMs: experiment.duration,
+        phase: 'rollback',
+        action: `revert ${fault.name} (held until the end): ${plan.rollback}`,
+      });
     }
   }
   steps.push(...planFailover(experiment));
@@ -60,33 +94,58 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   steps.push({
     atMs: experiment.duration,
     phase: 'post-check',
-    action: `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then verdict${experiment.hypothesis.rto !== undefined ? ` (RTO objective ${experiment.hypothesis.rto} ms)` : ''}`,
+    action:
+      `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then ` +
+      `verdict${experiment.hypothesis.rto !== undefined ? ` (RTO objective ${experiment.hypothesis.rto} ms)` : ''}`,
   });
   return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
 /** The runbook's steps in words, in order; `detect` only matters when a fault starts it. */
-export function runbookPlan(experiment: Experiment): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
+export function runbookPlan(
+  experiment: Experiment,
+): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
   const spec = experiment.failover;
   const target = experiment.target;
   if (!spec || target.kind === 'endpoints') return null;
   const { from, to } = failoverRegions(spec, target);
-  const detectBy = [spec.detect.healthCheck ? `Route 53 GetHealthCheckStatus of ${from}'s check (FailureThreshold consecutive failures)` : null, spec.detect.errorRatio ? `traffic error ratio > ${spec.detect.errorRatio.above * 100}% over ${spec.detect.errorRatio.window} ms` : null]
+  const detectBy = [
+    spec.detect.healthCheck
+      ? `Route 53 GetHealthCheckStatus of ${from}'s check (FailureThreshold consecutive failures)`
+      : null,
+    spec.detect.errorRatio
+      ? `traffic error ratio > ${spec.detect.errorRatio.above * 100}% over ${spec.detect.errorRatio.window} ms`
+      : null,
+  ]
     .filter(Boolean)
     .join(' or ');
+  const moveWriter =
+    spec.kind === 'planned'
+      ? 'SwitchoverGlobalCluster (replication catches up, no data loss)'
+      : 'FailoverGlobalCluster AllowDataLoss=true';
+  const shift =
+    trafficShiftOf(spec) === 'dns'
+      ? `health-check failover records (data plane); wait for DNS to answer ${to}`
+      : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`;
   const after = [
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
-    `fence + promote: RDS ${spec.kind === 'planned' ? 'SwitchoverGlobalCluster (replication catches up, no data loss)' : 'FailoverGlobalCluster AllowDataLoss=true'} to ${to}; verify the old writer no longer accepts writes`,
-    `shift traffic: ${trafficShiftOf(spec) === 'dns' ? 'health-check failover records (data plane); wait for DNS to answer ' + to : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`}`,
+    `fence + promote: RDS ${moveWriter} to ${to}; verify the old writer no longer accepts writes`,
+    `shift traffic: ${shift}`,
     ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),
-    ...spec.steps.map((hook, index) => `custom step ${hook.name ?? index + 1} after ${hook.after}: ${describeHook(hook)}`),
-    `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,
+    ...spec.steps.map(
+      (hook, index) => `custom step ${hook.name ?? index + 1} after ${hook.after}: ${describeHook(hook)}`,
+    ),
+    `verify: clients served by ${to} at ≥ ${spec.verify.successRatio * 100}% over ` +
+      `${spec.verify.window} ms (within ${spec.verify.timeout} ms)`,
     'notify',
   ];
   return {
     from,
     to: to!,
-    steps: [{ detect: true, action: `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)` }, ...after.map((action) => ({ detect: false, action }))],
+    steps: [
+      { detect: true, action: `detect: ${detectBy} (give up after ${spec.detect.timeout} ms)` },
+      ...after.map((action) => ({ detect: false, action })),
+    ],
   };
 }
 
@@ -96,8 +155,17 @@ function planFailover(experiment: Experiment): PlanStep[] {
   if (!runbook) return [];
   const { from, to } = runbook;
   const start = Math.min(...experiment.faults.map((fault) => fault.after), experiment.duration);
-  const steps: PlanStep[] = runbook.steps.map(({ action }) => ({ atMs: start, phase: 'observe', action: `failover ${from} → ${to}, ${action}` }));
-  if (experiment.failover!.failback) steps.push({ atMs: experiment.duration, phase: 'rollback', action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)` });
+  const steps: PlanStep[] = runbook.steps.map(({ action }) => ({
+    atMs: start,
+    phase: 'observe',
+    action: `failover ${from} → ${to}, ${action}`,
+  }));
+  if (experiment.failover!.failback)
+    steps.push({
+      atMs: experiment.duration,
+      phase: 'rollback',
+      action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)`,
+    });
   return steps;
 }
 

@@ -40,12 +40,20 @@ export interface RecoverReport {
  */
 export async function recoverRun(runDir: string): Promise<RecoverReport> {
   const file = path.join(runDir, journalFileName);
-  if (!fs.existsSync(file)) throw new RecoverError(`${runDir} has no ${journalFileName}; give a run directory (reports/<run-id>)`);
+  if (!fs.existsSync(file))
+    throw new RecoverError(`${runDir} has no ${journalFileName}; give a run directory (reports/<run-id>)`);
   const events = readJournal(file);
   const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
   const finished = events.some((e) => e.type === 'run.finished');
   if (started && !finished && started.pid !== process.pid && isProcessAlive(started.pid) && sameHost(started.host)) {
-    return { runDir, clean: false, running: true, faults: [], note: `the run is still going (pid ${started.pid}); it rolls back by itself`, releasedLock: null };
+    return {
+      runDir,
+      clean: false,
+      running: true,
+      faults: [],
+      note: `the run is still going (pid ${started.pid}); it rolls back by itself`,
+      releasedLock: null,
+    };
   }
 
   const target = events.find((e): e is EventOf<'target.opened'> => e.type === 'target.opened')?.target;
@@ -61,13 +69,23 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
       const description = describeRollback(rollback);
       // An ephemeral lab dies with its run (its daemon watches the run's stdin): nothing of it is left to undo.
       if (targetGone && touchesOnlyTheLab(rollback)) {
-        journal.append({ type: 'fault.reverted', fault, at: Date.now(), detail: { recovered: true, note: 'the ephemeral lab is gone with its run' } });
+        journal.append({
+          type: 'fault.reverted',
+          fault,
+          at: Date.now(),
+          detail: { recovered: true, note: 'the ephemeral lab is gone with its run' },
+        });
         faults.push({ fault, rollback: description, ok: true, error: undefined });
         continue;
       }
       try {
         const detail = await revertRecord(rollback);
-        journal.append({ type: 'fault.reverted', fault, at: Date.now(), detail: { recovered: true, ...(detail ?? {}) } });
+        journal.append({
+          type: 'fault.reverted',
+          fault,
+          at: Date.now(),
+          detail: { recovered: true, ...(detail ?? {}) },
+        });
         faults.push({ fault, rollback: description, ok: true });
       } catch (error) {
         const message = errorMessage(error);
@@ -80,7 +98,9 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
       journal.append({
         type: 'run.finished',
         status: ok ? 'aborted' : 'error',
-        reason: ok ? 'the run died; gameday recover undid every fault it had injected' : 'the run died; gameday recover could not undo every fault (see fault.revert-failed)',
+        reason: ok
+          ? 'the run died; gameday recover undid every fault it had injected'
+          : 'the run died; gameday recover could not undo every fault (see fault.revert-failed)',
       });
     }
   } finally {
@@ -90,7 +110,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
 }
 
 function releaseLock(target: TargetDescription | undefined, runId: string): string | null {
-  const file = target ? descriptionReader(target).lockFile?.(target) ?? null : null;
+  const file = target ? (descriptionReader(target).lockFile?.(target) ?? null) : null;
   return file && releaseLockOfDeadRun(file, runId) ? file : null;
 }
 
@@ -115,7 +135,11 @@ function pendingRollbacks(events: readonly JournalEvent[]): Array<{ fault: strin
 }
 
 function touchesOnlyTheLab(rollback: RollbackRecord): boolean {
-  return rollback.kind === 'lab' || ((rollback.kind === 'fis' || rollback.kind === 'route53-health-check') && rollback.connection.labCredentials === true);
+  return (
+    rollback.kind === 'lab' ||
+    ((rollback.kind === 'fis' || rollback.kind === 'route53-health-check') &&
+      rollback.connection.labCredentials === true)
+  );
 }
 
 function sameHost(host: string): boolean {

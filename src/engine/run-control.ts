@@ -58,7 +58,10 @@ export class RunControl {
 
   /** Worse than any earlier reason to stop: a rollback failed, so the world may be left broken. */
   failRollback(): void {
-    this.stop = { status: 'error', reason: 'a rollback failed; the fault may still be active (see the journal, then run `gameday recover`)' };
+    this.stop = {
+      status: 'error',
+      reason: 'a rollback failed; the fault may still be active (see the journal, then run `gameday recover`)',
+    };
     this.controller.abort();
   }
 
@@ -66,7 +69,12 @@ export class RunControl {
    * Registers the undo of a change before the change is made, journaling it first, so a
    * crash at any moment after leaves `gameday recover` what it needs.
    */
-  register(name: string, record: RollbackRecord, description: string, onReverted: (detail: Record<string, unknown> | undefined) => void): void {
+  register(
+    name: string,
+    record: RollbackRecord,
+    description: string,
+    onReverted: (detail: Record<string, unknown> | undefined) => void,
+  ): void {
     this.rollbacks.push({
       id: name,
       description,
@@ -93,9 +101,12 @@ export class RunControl {
 
   /** Undoes everything still registered, newest first. False when any undo failed. */
   async rollbackAll(reason: 'end' | 'abort' | 'error'): Promise<boolean> {
-    const outcomes = await this.rollbacks.runAll((entry) => this.journal.append({ type: 'fault.reverting', fault: entry.id, reason }));
+    const outcomes = await this.rollbacks.runAll((entry) =>
+      this.journal.append({ type: 'fault.reverting', fault: entry.id, reason }),
+    );
     for (const outcome of outcomes) {
-      if (!outcome.ok) this.journal.append({ type: 'fault.revert-failed', fault: outcome.id, error: outcome.error ?? 'unknown' });
+      if (!outcome.ok)
+        this.journal.append({ type: 'fault.revert-failed', fault: outcome.id, error: outcome.error ?? 'unknown' });
     }
     return outcomes.every((outcome) => outcome.ok);
   }

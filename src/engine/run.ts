@@ -41,7 +41,10 @@ export interface RunOptions {
   trafficShift?: 'dns' | 'invert-health-check';
   /** Manual failover: asks the operator; resolves true to go ahead. Without it, manual failovers are declined. */
   approve?: (question: string) => Promise<boolean>;
-  /** For an aws target: --yes, or CI=true with target.allowCI. Without it such a run throws ConsentRequiredError before anything. */
+  /**
+   * For an aws target: --yes, or CI=true with target.allowCI. Without it such a run throws ConsentRequiredError before
+   * anything.
+   */
   consent?: Consent;
 }
 
@@ -83,12 +86,22 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   journal.close();
 
   const summary = summarizer.result();
-  const reports = await reporters.onEnd({ status: outcome.status, reason: outcome.reason, summary, runDir: options.runDir });
+  const reports = await reporters.onEnd({
+    status: outcome.status,
+    reason: outcome.reason,
+    summary,
+    runDir: options.runDir,
+  });
   return { status: outcome.status, summary, runDir: options.runDir, reports };
 }
 
 /** The run from start to rollback; null when it went to the end and its measurements decide. */
-async function lifecycle(experiment: Experiment, journal: Journal, control: RunControl, options: RunOptions): Promise<Stop | { status: RunStatus; reason: string } | null> {
+async function lifecycle(
+  experiment: Experiment,
+  journal: Journal,
+  control: RunControl,
+  options: RunOptions,
+): Promise<Stop | { status: RunStatus; reason: string } | null> {
   journal.append({
     type: 'run.started',
     runId: options.runId,
@@ -103,7 +116,8 @@ async function lifecycle(experiment: Experiment, journal: Journal, control: RunC
     spec: { ...experiment, recordVersion: experimentRecordVersion },
   });
   journal.append({ type: 'phase', phase: 'preflight' });
-  const opened = options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
+  const opened =
+    options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };
   const session = opened;
   journal.append({ type: 'target.opened', target: session.describe() });
@@ -127,7 +141,10 @@ async function lifecycle(experiment: Experiment, journal: Journal, control: RunC
     const started = await ProbeSet.start(run, { tolerateFailures: options.failoverOnly === true });
     probes = started.probes;
     if (started.failure) return { status: 'error', reason: `${started.failure}; nothing was injected` };
-    failover = new FailoverPhase({ ...run, probes, lookup }, { trafficShift: options.trafficShift, approve: options.approve, standalone: options.failoverOnly === true });
+    failover = new FailoverPhase(
+      { ...run, probes, lookup },
+      { trafficShift: options.trafficShift, approve: options.approve, standalone: options.failoverOnly === true },
+    );
     if (options.failoverOnly) return await failoverOnly(failover, journal);
 
     const before = await steadyStateBefore(experiment, probes, journal, control);
@@ -135,7 +152,9 @@ async function lifecycle(experiment: Experiment, journal: Journal, control: RunC
     if (!before.ok) {
       return {
         status: 'aborted',
-        reason: `steady state not met before any fault: success ratio ${formatRatio(before.ratio)} < ${formatRatio(experiment.steadyState.successRatio)}; nothing was injected`,
+        reason:
+          `steady state not met before any fault: success ratio ${formatRatio(before.ratio)} < ` +
+          `${formatRatio(experiment.steadyState.successRatio)}; nothing was injected`,
       };
     }
     journal.append({ type: 'phase', phase: 'observe' });
@@ -160,7 +179,15 @@ async function lifecycle(experiment: Experiment, journal: Journal, control: RunC
 }
 
 /** The observation: stop conditions watched, every fault on its schedule, the runbook started by the first. */
-async function observe(run: { experiment: Experiment; session: TargetSession; journal: Journal; control: RunControl; runId: string; probes: ProbeSet; failover: FailoverPhase }): Promise<void> {
+async function observe(run: {
+  experiment: Experiment;
+  session: TargetSession;
+  journal: Journal;
+  control: RunControl;
+  runId: string;
+  probes: ProbeSet;
+  failover: FailoverPhase;
+}): Promise<void> {
   const { experiment, journal, control, probes, failover } = run;
   const t0 = now();
   journal.append({ type: 'observe.started', t0, durationMs: experiment.duration });
@@ -175,7 +202,9 @@ async function observe(run: { experiment: Experiment; session: TargetSession; jo
     },
   });
   try {
-    const faultRuns = experiment.faults.map((fault) => runFault({ ...run, onActive: () => failover.start() }, fault, t0));
+    const faultRuns = experiment.faults.map((fault) =>
+      runFault({ ...run, onActive: () => failover.start() }, fault, t0),
+    );
     await sleep(t0 + experiment.duration - now(), control.signal);
     await Promise.all(faultRuns);
     await failover.finish();
@@ -191,7 +220,8 @@ async function observe(run: { experiment: Experiment; session: TargetSession; jo
 async function failoverOnly(failover: FailoverPhase, journal: Journal): Promise<{ status: RunStatus; reason: string }> {
   journal.append({ type: 'observe.started', t0: now(), durationMs: 0 });
   failover.start({ skipDetection: true });
-  if (!failover.started) return { status: 'error', reason: 'the experiment has no failover runbook, or its target cannot fail over' };
+  if (!failover.started)
+    return { status: 'error', reason: 'the experiment has no failover runbook, or its target cannot fail over' };
   const result = await failover.result();
   return result.ok ? { status: 'passed', reason: result.reason } : { status: 'failed', reason: result.reason };
 }

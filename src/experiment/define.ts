@@ -1,5 +1,11 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
-import type { DnsProbeConfig, FunctionProbeConfig, HttpProbeConfig, LedgerProbeConfig, SqlProbeConfig } from '../probes';
+import type {
+  DnsProbeConfig,
+  FunctionProbeConfig,
+  HttpProbeConfig,
+  LedgerProbeConfig,
+  SqlProbeConfig,
+} from '../probes';
 import type { ExperimentConfig } from './schema';
 import type { StopConditionConfig } from './stop-conditions';
 
@@ -38,7 +44,9 @@ export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
   /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
-  /** Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample. */
+  /**
+   * Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample.
+   */
   fn: (config: Without<FunctionProbeConfig, 'kind'>): FunctionProbeConfig => ({ kind: 'function', ...config }),
   /** A DNS name asked at an interval: answers, TTL and rcode over time (which region DNS sends clients to). */
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
@@ -50,9 +58,17 @@ export const probes = {
 export const stopWhen = {
   errorRatioAbove: (above: number, window?: string): StopConditionConfig => ({ kind: 'errorRatio', above, window }),
   /** p99 (or `percentile`) latency of the traffic (or `probe`) over `window` above `above`. */
-  latencyAbove: (above: string, options: { percentile?: number; window?: string; probe?: string } = {}): StopConditionConfig => ({ kind: 'latency', above, ...options }),
+  latencyAbove: (
+    above: string,
+    options: { percentile?: number; window?: string; probe?: string } = {},
+  ): StopConditionConfig => ({ kind: 'latency', above, ...options }),
   /** The named SLO burning faster than `above` times its sustainable rate over `window`. */
-  burnRateAbove: (slo: string, above: number, window?: string): StopConditionConfig => ({ kind: 'burnRate', slo, above, window }),
+  burnRateAbove: (slo: string, above: number, window?: string): StopConditionConfig => ({
+    kind: 'burnRate',
+    slo,
+    above,
+    window,
+  }),
   /** A cap on the observation's length, for drills that overrun. */
   durationExceeds: (max: string): StopConditionConfig => ({ kind: 'duration', max }),
   commandFails: (run: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({

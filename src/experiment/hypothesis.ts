@@ -28,18 +28,23 @@ export const hypothesisSchema = z.preprocess((value, ctx) => {
   if (!Array.isArray(value)) return value;
   const object: { rto?: string; rpo?: string; slo: string[] } = { slo: [] };
   value.forEach((text, index) => {
-    const threshold = typeof text === 'string' ? parseThreshold(text) : `expected ${thresholdHint}, got ${JSON.stringify(text)}`;
+    const threshold =
+      typeof text === 'string' ? parseThreshold(text) : `expected ${thresholdHint}, got ${JSON.stringify(text)}`;
     if (typeof threshold === 'string') {
       ctx.addIssue({ code: 'custom', path: [index], message: threshold, input: text });
     } else if (threshold.metric === 'rto' || threshold.metric === 'rpo') {
-      if (object[threshold.metric] !== undefined) ctx.addIssue({ code: 'custom', path: [index], message: `${threshold.metric} is given twice`, input: text });
+      if (object[threshold.metric] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [index], message: `${threshold.metric} is given twice`, input: text });
       object[threshold.metric] = `${inclusiveMs(threshold)}ms`;
     } else {
       object.slo.push(threshold.text);
     }
   });
   return object.slo.length > 0 ? object : { rto: object.rto, rpo: object.rpo };
-}, hypothesisObjectSchema) as unknown as z.ZodType<z.output<typeof hypothesisObjectSchema>, z.input<typeof hypothesisObjectSchema> | ShortThreshold[]>;
+}, hypothesisObjectSchema) as unknown as z.ZodType<
+  z.output<typeof hypothesisObjectSchema>,
+  z.input<typeof hypothesisObjectSchema> | ShortThreshold[]
+>;
 
 /** A threshold in short form, for editors: `'rto<30s'`, `'budget<5%'`. */
 type ShortThreshold = `${'rto' | 'rpo' | 'budget' | 'burn' | 'alerts'}${'<' | '<='}${string}`;

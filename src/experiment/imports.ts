@@ -51,7 +51,10 @@ const extensions = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.cjs', '.mjs', '.
 
 function resolveRelative(from: string, specifier: string): string | null {
   const base = path.resolve(from, specifier);
-  for (const candidate of [...extensions.map((extension) => base + extension), ...extensions.slice(1).map((extension) => path.join(base, `index${extension}`))]) {
+  for (const candidate of [
+    ...extensions.map((extension) => base + extension),
+    ...extensions.slice(1).map((extension) => path.join(base, `index${extension}`)),
+  ]) {
     try {
       if (fs.statSync(candidate).isFile()) return candidate;
     } catch {

@@ -53,7 +53,10 @@ export function loadDefaultExport(file: string): unknown {
 
   const cycle = findImportCycle(absolute);
   if (cycle) {
-    fail(`circular import: ${cycle.map((file) => displayPath(file)).join(' → ')}; require would hand one of them a half-loaded module, so break the cycle (move what both need into a third file)`);
+    fail(
+      `circular import: ${cycle.map((file) => displayPath(file)).join(' → ')}; require would hand ` +
+        `one of them a half-loaded module, so break the cycle (move what both need into a third file)`,
+    );
   }
 
   registerTypeScript();
@@ -68,7 +71,10 @@ export function loadDefaultExport(file: string): unknown {
   if (candidate === undefined) {
     const hasOtherExports = moduleExports && typeof moduleExports === 'object' && Object.keys(moduleExports).length > 0;
     if (hasOtherExports && !('default' in moduleExports) && !('experiment' in moduleExports)) {
-      return fail(`exports no experiment (found: ${Object.keys(moduleExports).join(', ')}); add \`export default defineExperiment({...})\``);
+      return fail(
+        `exports no experiment (found: ${Object.keys(moduleExports).join(', ')}); add \`export ` +
+          `default defineExperiment({...})\``,
+      );
     }
     return fail('exports no experiment; add `export default defineExperiment({...})`');
   }

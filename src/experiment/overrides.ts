@@ -19,10 +19,19 @@ export interface ObjectiveOverrides {
 export function applyObjectiveOverrides(experiment: Experiment, overrides: ObjectiveOverrides): Experiment {
   const issues: ExperimentIssue[] = [];
   if (overrides.rpoMs !== undefined && !experiment.probes.some((probe) => probe.kind === 'ledger')) {
-    issues.push({ file: experiment.file, path: 'probes', message: '--max-rpo needs a write ledger to measure RPO; add probes: [probes.ledger({...})]' });
+    issues.push({
+      file: experiment.file,
+      path: 'probes',
+      message: '--max-rpo needs a write ledger to measure RPO; add probes: [probes.ledger({...})]',
+    });
   }
   if (overrides.budgetPct !== undefined && experiment.slos.length === 0) {
-    issues.push({ file: experiment.file, path: 'slos', message: "--max-budget needs an SLO to count error budget; add slos: [{ name, sli: 'availability', objective: 99.9 }]" });
+    issues.push({
+      file: experiment.file,
+      path: 'slos',
+      message:
+        "--max-budget needs an SLO to count error budget; add slos: [{ name, sli: 'availability', objective: 99.9 }]",
+    });
   }
   if (issues.length > 0) throw new ExperimentValidationError(issues);
 

@@ -38,7 +38,9 @@ export const experimentSchema = z
     probes: z.array(probeSchema).default([]),
     faults: z.array(faultSchema).default([]),
     stopConditions: z.array(stopConditionSchema).default([]),
-    /** Service level objectives: how much of their error budget the drill burns, and whether their alerts would page. */
+    /**
+     * Service level objectives: how much of their error budget the drill burns, and whether their alerts would page.
+     */
     slos: z.array(sloSchema).default([]),
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
@@ -46,31 +48,63 @@ export const experimentSchema = z
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
-    const within = (prefix: (string | number)[]): ReportIssue => (path, message) => report([...prefix, ...path], message);
+    const within =
+      (prefix: (string | number)[]): ReportIssue =>
+      (path, message) =>
+        report([...prefix, ...path], message);
     const target = experiment.target;
     const targetKind = targetKindOf(target);
     const regions = targetKind.regions(target);
     const api = targetKind.faultApi(target);
     targetKind.validate?.(target, within(['target']));
 
-    const probeChecks: ProbeCheckContext = { targetKind: target.kind, endpointNames: targetKind.endpointNames(target), databaseNames: targetKind.databaseNames(target) };
+    const probeChecks: ProbeCheckContext = {
+      targetKind: target.kind,
+      endpointNames: targetKind.endpointNames(target),
+      databaseNames: targetKind.databaseNames(target),
+    };
     probeKindOf(experiment.traffic)!.validate?.(experiment.traffic, probeChecks, within(['traffic']));
-    experiment.probes.forEach((probe, index) => probeKindOf(probe)!.validate?.(probe, probeChecks, within(['probes', index])));
+    experiment.probes.forEach((probe, index) =>
+      probeKindOf(probe)!.validate?.(probe, probeChecks, within(['probes', index])),
+    );
     checkLedgers(experiment, probeChecks.endpointNames, report);
-    targetKind.checkFaults?.(target, experiment.faults.map((fault) => ({ duration: fault.duration, instantaneous: faultKindOf(fault).instantaneous === true })), report);
+    targetKind.checkFaults?.(
+      target,
+      experiment.faults.map((fault) => ({
+        duration: fault.duration,
+        instantaneous: faultKindOf(fault).instantaneous === true,
+      })),
+      report,
+    );
     checkProbeNames(experiment, report);
     checkSlos(experiment, report);
-    if (experiment.failover) validateFailover(experiment.failover, { regions, primary: targetKind.primary(target), aws: api === 'aws' ? targetKind.awsModel(target) : null }, within(['failover']));
+    if (experiment.failover)
+      validateFailover(
+        experiment.failover,
+        { regions, primary: targetKind.primary(target), aws: api === 'aws' ? targetKind.awsModel(target) : null },
+        within(['failover']),
+      );
 
     const names = new Set<string>();
-    const faultChecks: FaultCheckContext = { aws: targetKind.awsModel(target), throughAws: targetKind.throughAws ?? '' };
+    const faultChecks: FaultCheckContext = {
+      aws: targetKind.awsModel(target),
+      throughAws: targetKind.throughAws ?? '',
+    };
     experiment.faults.forEach((fault, index) => {
       const faultName = fault.name ?? `${fault.kind}-${index + 1}`;
       if (names.has(faultName)) report(['faults', index, 'name'], `duplicate fault name ${JSON.stringify(faultName)}`);
       names.add(faultName);
       if ('region' in fault) {
-        if (regions.length === 0) report(['faults', index, 'kind'], `${fault.kind} needs a target with regions ('lab' or 'aws'); target '${target.kind}' supports: exec`);
-        else if (!regions.includes(fault.region)) report(['faults', index, 'region'], `unknown region ${JSON.stringify(fault.region)}; target.regions has: ${regions.join(', ')}`);
+        if (regions.length === 0)
+          report(
+            ['faults', index, 'kind'],
+            `${fault.kind} needs a target with regions ('lab' or 'aws'); target '${target.kind}' supports: exec`,
+          );
+        else if (!regions.includes(fault.region))
+          report(
+            ['faults', index, 'region'],
+            `unknown region ${JSON.stringify(fault.region)}; target.regions has: ${regions.join(', ')}`,
+          );
       }
       // What the API that carries it out cannot do, said before anything runs.
       if (api !== null) {
@@ -78,21 +112,40 @@ export const experimentSchema = z
         faultImplementationOf(named, api).validate?.(named, faultChecks, within(['faults', index]));
       }
       if (experiment.duration !== undefined && fault.after >= experiment.duration) {
-        report(['faults', index, 'after'], `starts at or after the end of the experiment (duration ${experiment.duration} ms)`);
-      } else if (experiment.duration !== undefined && fault.duration !== undefined && fault.after + fault.duration > experiment.duration) {
-        report(['faults', index, 'duration'], 'ends after the experiment does (after + duration > experiment duration)');
+        report(
+          ['faults', index, 'after'],
+          `starts at or after the end of the experiment (duration ${experiment.duration} ms)`,
+        );
+      } else if (
+        experiment.duration !== undefined &&
+        fault.duration !== undefined &&
+        fault.after + fault.duration > experiment.duration
+      ) {
+        report(
+          ['faults', index, 'duration'],
+          'ends after the experiment does (after + duration > experiment duration)',
+        );
       }
     });
   });
 
 /** At most one write ledger; an RPO objective needs one. */
-function checkLedgers(experiment: { probes: Probe[]; hypothesis: { rpo?: number } }, endpointNames: string[], report: ReportIssue): void {
+function checkLedgers(
+  experiment: { probes: Probe[]; hypothesis: { rpo?: number } },
+  endpointNames: string[],
+  report: ReportIssue,
+): void {
   let ledgers = 0;
   experiment.probes.forEach((probe, index) => {
-    if (probe.kind === 'ledger' && ++ledgers > 1) report(['probes', index], 'at most one probes.ledger(...) per experiment');
+    if (probe.kind === 'ledger' && ++ledgers > 1)
+      report(['probes', index], 'at most one probes.ledger(...) per experiment');
   });
   if (experiment.hypothesis.rpo !== undefined && ledgers === 0) {
-    report(['hypothesis', 'rpo'], `RPO is measured by the write ledger; add probes: [probes.ledger({ endpoint: '${endpointNames[0] ?? 'app'}' })] (a service with POST/GET /ledger, as the lab app has)`);
+    report(
+      ['hypothesis', 'rpo'],
+      `RPO is measured by the write ledger; add probes: [probes.ledger({ endpoint: ` +
+        `'${endpointNames[0] ?? 'app'}' })] (a service with POST/GET /ledger, as the lab app has)`,
+    );
   }
 }
 
@@ -101,21 +154,30 @@ function checkSlos(
   experiment: { traffic: { name: string }; probes: Probe[]; slos: Slo[]; stopConditions: StopCondition[] },
   report: ReportIssue,
 ): void {
-  const httpProbes = [experiment.traffic.name, ...experiment.probes.filter((probe) => probe.kind === 'http').map((probe) => probe.name)];
-  const unknownProbe = (probe: string) => `unknown http probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
+  const httpProbes = [
+    experiment.traffic.name,
+    ...experiment.probes.filter((probe) => probe.kind === 'http').map((probe) => probe.name),
+  ];
+  const unknownProbe = (probe: string) =>
+    `unknown http probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
   const sloNames = new Set<string>();
   experiment.slos.forEach((slo, index) => {
     if (sloNames.has(slo.name)) report(['slos', index, 'name'], `duplicate SLO name ${JSON.stringify(slo.name)}`);
     sloNames.add(slo.name);
     if (slo.sli === 'latency' && slo.threshold === undefined) {
-      report(['slos', index, 'threshold'], "a latency SLI needs threshold, the bound a good request stays within (e.g. '300ms')");
+      report(
+        ['slos', index, 'threshold'],
+        "a latency SLI needs threshold, the bound a good request stays within (e.g. '300ms')",
+      );
     }
     if (slo.sli === 'availability' && slo.threshold !== undefined) {
       report(['slos', index, 'threshold'], "only a latency SLI takes threshold; use sli: 'latency'");
     }
-    if (slo.probe !== undefined && !httpProbes.includes(slo.probe)) report(['slos', index, 'probe'], unknownProbe(slo.probe));
+    if (slo.probe !== undefined && !httpProbes.includes(slo.probe))
+      report(['slos', index, 'probe'], unknownProbe(slo.probe));
     slo.alerts?.forEach((pair, pairIndex) => {
-      if (pair.short >= pair.long) report(['slos', index, 'alerts', pairIndex, 'short'], 'the short window must be shorter than the long one');
+      if (pair.short >= pair.long)
+        report(['slos', index, 'alerts', pairIndex, 'short'], 'the short window must be shorter than the long one');
     });
   });
   experiment.stopConditions.forEach((condition, index) => {
@@ -124,20 +186,25 @@ function checkSlos(
     }
     if (condition.kind === 'burnRate' && !sloNames.has(condition.slo)) {
       const known = experiment.slos.map((slo) => slo.name);
-      report(['stopConditions', index, 'slo'], known.length > 0 ? `unknown SLO ${JSON.stringify(condition.slo)}; slos has: ${known.join(', ')}` : `unknown SLO ${JSON.stringify(condition.slo)}; define it in slos`);
+      report(
+        ['stopConditions', index, 'slo'],
+        known.length > 0
+          ? `unknown SLO ${JSON.stringify(condition.slo)}; slos has: ${known.join(', ')}`
+          : `unknown SLO ${JSON.stringify(condition.slo)}; define it in slos`,
+      );
     }
   });
 }
 
 /** Reports key every probe's samples by its name, so two probes (the traffic included) cannot share one. */
-function checkProbeNames(
-  experiment: { traffic: { name: string }; probes: Probe[] },
-  report: ReportIssue,
-): void {
+function checkProbeNames(experiment: { traffic: { name: string }; probes: Probe[] }, report: ReportIssue): void {
   const seen = new Set([experiment.traffic.name]);
   experiment.probes.forEach((probe, index) => {
     if (seen.has(probe.name)) {
-      report(['probes', index, 'name'], `duplicate probe name ${JSON.stringify(probe.name)} (probe names, the traffic's included, must be unique)`);
+      report(
+        ['probes', index, 'name'],
+        `duplicate probe name ${JSON.stringify(probe.name)} (probe names, the traffic's included, must be unique)`,
+      );
     }
     seen.add(probe.name);
   });

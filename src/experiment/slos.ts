@@ -5,17 +5,27 @@ import { parseThreshold, thresholdHint, type SloMetric, type Threshold } from '.
 /** Object form of SLO thresholds, for when a list of short strings reads worse. */
 const sloThresholdObject = z.strictObject({
   /** Budget consumed, as a percentage of the window's error budget: '5%' or 5. */
-  budget: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?%$/)], { error: "expected a percentage like '5%'" }).optional(),
+  budget: z
+    .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?%$/)], { error: "expected a percentage like '5%'" })
+    .optional(),
   /** Peak burn rate. */
-  burn: z.number({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).optional(),
+  burn: z
+    .number({ error: 'expected a burn rate > 0 (e.g. 14.4)' })
+    .positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' })
+    .optional(),
   /** false: no alert pair may fire. */
   alerts: z.literal(false, { error: 'expected false (no alert pair may fire)' }).optional(),
 });
 
-/** 'budget<5%', ['budget<5%', 'burn<14.4'] or { budget: '5%', burn: 14.4, alerts: false } -> thresholds, each < (strict). */
+/**
+ * 'budget<5%', ['budget<5%', 'burn<14.4'] or { budget: '5%', burn: 14.4, alerts: false } -> thresholds, each <
+ * (strict).
+ */
 export const sloThresholds = z
   .union([z.string(), z.array(z.string()), sloThresholdObject], {
-    error: `expected ${thresholdHint.replace(", 'rto<30s' or 'rpo<=1s'", '')}, a list of them, or { budget: '5%', burn: 14.4, alerts: false }`,
+    error:
+      `expected ${thresholdHint.replace(", 'rto<30s' or 'rpo<=1s'", '')}, a list of them, or { ` +
+      `budget: '5%', burn: 14.4, alerts: false }`,
   })
   .transform((value, ctx): Threshold<SloMetric>[] => {
     if (typeof value === 'string' || Array.isArray(value)) {
@@ -25,7 +35,12 @@ export const sloThresholds = z
         const threshold = parseThreshold(text);
         const path = typeof value === 'string' ? [] : [index];
         if (typeof threshold === 'string') ctx.addIssue({ code: 'custom', path, message: threshold });
-        else if (threshold.metric === 'rto' || threshold.metric === 'rpo') ctx.addIssue({ code: 'custom', path, message: `${threshold.metric} is not an SLO threshold; write it in hypothesis (rto: '30s')` });
+        else if (threshold.metric === 'rto' || threshold.metric === 'rpo')
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `${threshold.metric} is not an SLO threshold; write it in hypothesis (rto: '30s')`,
+          });
         else parsed.push(threshold as Threshold<SloMetric>);
       });
       return parsed;
@@ -35,7 +50,8 @@ export const sloThresholds = z
       const percent = typeof value.budget === 'number' ? value.budget : Number(value.budget.slice(0, -1));
       thresholds.push({ metric: 'budget', op: '<', value: percent, text: `budget<${percent}%` });
     }
-    if (value.burn !== undefined) thresholds.push({ metric: 'burn', op: '<', value: value.burn, text: `burn<${value.burn}` });
+    if (value.burn !== undefined)
+      thresholds.push({ metric: 'burn', op: '<', value: value.burn, text: `burn<${value.burn}` });
     if (value.alerts === false) thresholds.push({ metric: 'alerts', op: '<', value: 1, text: 'alerts<1' });
     return thresholds;
   });
@@ -58,13 +74,17 @@ export const sloSchema = z.strictObject({
   probe: z.string().optional(),
   /** What passes; default: hypothesis.slo, else nothing (the SLO is reported, not judged). */
   expect: sloThresholds.optional(),
-  /** Multi-window multi-burn-rate alert pairs (default: the SRE workbook's 1h/5m x14.4, 6h/30m x6, 1d/2h x3, 3d/6h x1). */
+  /**
+   * Multi-window multi-burn-rate alert pairs (default: the SRE workbook's 1h/5m x14.4, 6h/30m x6, 1d/2h x3, 3d/6h x1).
+   */
   alerts: z
     .array(
       z.strictObject({
         long: duration({ max: '400d' }),
         short: duration({ max: '400d' }),
-        factor: z.number({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' }),
+        factor: z
+          .number({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' })
+          .positive({ error: 'expected a burn-rate factor > 0 (e.g. 14.4)' }),
       }),
     )
     .min(1, { error: 'needs at least one alert pair, or leave alerts out for the defaults' })

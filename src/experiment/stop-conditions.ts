@@ -39,7 +39,9 @@ export const burnRateStopSchema = z.strictObject({
   kind: z.literal('burnRate'),
   /** Abort when the named SLO burns faster than `above` times its sustainable rate over `window`. */
   slo: z.string({ error: 'expected the name of an SLO in slos' }),
-  above: z.number({ error: 'expected a burn rate > 0 (e.g. 14.4)' }).positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }),
+  above: z
+    .number({ error: 'expected a burn rate > 0 (e.g. 14.4)' })
+    .positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }),
   window: duration().prefault('1m'),
 });
 
@@ -63,11 +65,19 @@ export type StopConditionConfig = z.input<typeof stopConditionSchema>;
 /** For plans and reports: what the guard aborts on. */
 export function describeStopCondition(condition: StopCondition): string {
   switch (condition.kind) {
-    case 'errorRatio': return `abort if error ratio > ${percent(condition.above)} over ${condition.window} ms`;
-    case 'command': return `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
-    case 'latency': return `abort if p${condition.percentile} latency of ${condition.probe ?? 'the traffic'} > ${condition.above} ms over ${condition.window} ms`;
-    case 'burnRate': return `abort if SLO ${condition.slo} burns faster than ${condition.above}x over ${condition.window} ms`;
-    case 'duration': return `abort if the observation lasts longer than ${condition.max} ms`;
+    case 'errorRatio':
+      return `abort if error ratio > ${percent(condition.above)} over ${condition.window} ms`;
+    case 'command':
+      return `abort if \`${condition.run}\` fails (every ${condition.every} ms)`;
+    case 'latency':
+      return (
+        `abort if p${condition.percentile} latency of ${condition.probe ?? 'the traffic'} > ` +
+        `${condition.above} ms over ${condition.window} ms`
+      );
+    case 'burnRate':
+      return `abort if SLO ${condition.slo} burns faster than ${condition.above}x over ${condition.window} ms`;
+    case 'duration':
+      return `abort if the observation lasts longer than ${condition.max} ms`;
   }
 }
 

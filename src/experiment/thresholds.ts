@@ -12,14 +12,18 @@ export type ThresholdMetric = SloMetric | 'rto' | 'rpo';
 export interface Threshold<M extends string = ThresholdMetric> {
   metric: M;
   op: '<' | '<=';
-  /** budget: percent of the window's budget; burn: times the sustainable rate; alerts: alert pairs that fire; rto/rpo: ms. */
+  /**
+   * budget: percent of the window's budget; burn: times the sustainable rate; alerts: alert pairs that fire; rto/rpo:
+   * ms.
+   */
   value: number;
   /** As written, for reports: 'budget<5%'. */
   text: string;
 }
 
 export const thresholdHint =
-  "a threshold like 'budget<5%' (error budget consumed), 'burn<14.4' (peak burn rate), 'alerts<1' (alert pairs that fire), 'rto<30s' or 'rpo<=1s'";
+  "a threshold like 'budget<5%' (error budget consumed), 'burn<14.4' (peak burn rate), 'alerts<1' " +
+  "(alert pairs that fire), 'rto<30s' or 'rpo<=1s'";
 
 const pattern = /^\s*(budget|burn|alerts|rto|rpo)\s*(<=|<)\s*([^\s].*?)\s*$/;
 
@@ -34,22 +38,29 @@ export function parseThreshold(text: string): Threshold | string {
   switch (metric) {
     case 'budget': {
       const percent = /^(\d+(?:\.\d+)?)%$/.exec(raw);
-      if (!percent) return `budget is a percentage of the SLO window's error budget, like 'budget<5%', got ${JSON.stringify(text)}`;
+      if (!percent)
+        return `budget is a percentage of the SLO window's error budget, like 'budget<5%', got ${JSON.stringify(text)}`;
       return made(Number(percent[1]));
     }
     case 'burn': {
       const factor = /^(\d+(?:\.\d+)?)x?$/.exec(raw);
-      if (!factor || Number(factor[1]) <= 0) return `burn is a burn rate above 0, like 'burn<14.4', got ${JSON.stringify(text)}`;
+      if (!factor || Number(factor[1]) <= 0)
+        return `burn is a burn rate above 0, like 'burn<14.4', got ${JSON.stringify(text)}`;
       return made(Number(factor[1]));
     }
     case 'alerts': {
-      if (!/^\d+$/.test(raw) || Number(raw) < 1) return `alerts is a whole number of alert pairs of at least 1, like 'alerts<1' (none may fire), got ${JSON.stringify(text)}`;
+      if (!/^\d+$/.test(raw) || Number(raw) < 1)
+        return (
+          `alerts is a whole number of alert pairs of at least 1, like 'alerts<1' (none may ` +
+          `fire), got ${JSON.stringify(text)}`
+        );
       return made(Number(raw));
     }
     case 'rto':
     case 'rpo': {
       const ms = tryParseDuration(raw);
-      if (ms === undefined) return `${metric} takes a duration like '30s' or '500ms', like '${metric}<30s', got ${JSON.stringify(text)}`;
+      if (ms === undefined)
+        return `${metric} takes a duration like '30s' or '500ms', like '${metric}<30s', got ${JSON.stringify(text)}`;
       return made(ms);
     }
   }

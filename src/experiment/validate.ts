@@ -23,14 +23,28 @@ export const defaultTailMs = 15_000;
  */
 export function validateExperiment(input: unknown, file: string): Experiment {
   if (input === null || typeof input !== 'object' || Array.isArray(input) || isThenable(input)) {
-    throw new ExperimentValidationError([{ file, path: '', message: `expected an experiment object (export default defineExperiment({...})), got ${describe(input)}${notAnObjectHint(input)}` }]);
+    throw new ExperimentValidationError([
+      {
+        file,
+        path: '',
+        message:
+          `expected an experiment object (export default defineExperiment({...})), got ` +
+          `${describe(input)}${notAnObjectHint(input)}`,
+      },
+    ]);
   }
   let parsed: ReturnType<typeof experimentSchema.safeParse>;
   try {
     parsed = experimentSchema.safeParse(input);
   } catch (error) {
     // A getter or proxy in the file that throws while we read it: the file's fault, said as such.
-    throw new ExperimentValidationError([{ file, path: '', message: `reading the exported experiment threw: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new ExperimentValidationError([
+      {
+        file,
+        path: '',
+        message: `reading the exported experiment threw: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ]);
   }
   if (!parsed.success) {
     throw new ExperimentValidationError(parsed.error.issues.map((issue) => toExperimentIssue(issue, input, file)));
@@ -105,12 +119,15 @@ function validKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
   let value: unknown = input;
   const unwrap = (s: z.ZodType): z.ZodType => {
     for (;;) {
-      if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+      if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
+        s = s.unwrap() as z.ZodType;
       else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
       else if (s instanceof z.ZodDiscriminatedUnion) {
         const kind = (value as { kind?: unknown } | undefined)?.kind;
         const match = (s.options as z.ZodType[]).find(
-          (option) => option instanceof z.ZodObject && (option.shape as Record<string, z.ZodType>).kind instanceof z.ZodLiteral &&
+          (option) =>
+            option instanceof z.ZodObject &&
+            (option.shape as Record<string, z.ZodType>).kind instanceof z.ZodLiteral &&
             ((option.shape as Record<string, z.ZodLiteral>).kind.values as Set<unknown>).has(kind),
         );
         if (!match) return s;
@@ -141,7 +158,8 @@ function isThenable(value: unknown): boolean {
 
 function notAnObjectHint(value: unknown): string {
   if (isThenable(value)) return '; experiments are loaded synchronously: export the object itself, not a promise of it';
-  if (typeof value === 'function') return '; export the object itself, not a function that builds it (call it: export default build())';
+  if (typeof value === 'function')
+    return '; export the object itself, not a function that builds it (call it: export default build())';
   return '';
 }
 

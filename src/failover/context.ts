@@ -24,7 +24,13 @@ export interface RunbookContext {
   /** Filled in as the runbook goes, for the engine deciding how long to wait for it. */
   progress?: { detected: boolean };
   /** What verify asks, as a new client would: the traffic URL and the target's name lookup. */
-  verifyProbe: { url: string; method: string; headers: Record<string, string>; body?: string; lookup?: LookupFunction } | null;
+  verifyProbe: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    lookup?: LookupFunction;
+  } | null;
 }
 
 export interface RunbookResult {

@@ -11,11 +11,15 @@ import { pollMs } from './step';
  * observations. Each poll reads the checkers' latest reports (GetHealthCheckStatus);
  * a new round of reports counts as one observation, failed when most checkers failed.
  */
-export async function detect(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
+export async function detect(
+  ctx: RunbookContext,
+  model: AwsModel,
+): Promise<{ at: number; detail: Record<string, unknown> }> {
   if (ctx.skipDetection) return { at: now(), detail: { signal: 'operator-initiated' } };
   const { detect: spec } = ctx.spec;
   const healthCheckId = spec.healthCheck ? model.healthChecks[ctx.from] : undefined;
-  if (!healthCheckId && !spec.errorRatio) throw new Error(`nothing to detect with: no health check for ${ctx.from} and no detect.errorRatio`);
+  if (!healthCheckId && !spec.errorRatio)
+    throw new Error(`nothing to detect with: no health check for ${ctx.from} and no detect.errorRatio`);
   const route53 = ctx.target.aws!.clients.route53();
   let threshold = 3;
   if (healthCheckId) {
@@ -28,14 +32,24 @@ export async function detect(ctx: RunbookContext, model: AwsModel): Promise<{ at
   while (!ctx.signal.aborted) {
     if (healthCheckId) {
       try {
-        const { HealthCheckObservations = [] } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+        const { HealthCheckObservations = [] } = await route53.send(
+          new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
+        );
         const round = Math.max(0, ...HealthCheckObservations.map((o) => o.StatusReport?.CheckedTime?.getTime() ?? 0));
         if (round > lastRound) {
           lastRound = round;
           const failed = HealthCheckObservations.filter((o) => o.StatusReport?.Status?.startsWith('Failure')).length;
           consecutiveFailures = failed * 2 > HealthCheckObservations.length ? consecutiveFailures + 1 : 0;
           if (consecutiveFailures >= threshold) {
-            return { at: now(), detail: { signal: 'route53-health-check', healthCheckId, failureThreshold: threshold, lastReport: HealthCheckObservations[0]?.StatusReport?.Status } };
+            return {
+              at: now(),
+              detail: {
+                signal: 'route53-health-check',
+                healthCheckId,
+                failureThreshold: threshold,
+                lastReport: HealthCheckObservations[0]?.StatusReport?.Status,
+              },
+            };
           }
         }
       } catch (error) {
@@ -45,7 +59,15 @@ export async function detect(ctx: RunbookContext, model: AwsModel): Promise<{ at
     if (spec.errorRatio && ctx.recorder) {
       const current = now();
       const breach = errorRatioAbove(ctx.recorder, spec.errorRatio.window, spec.errorRatio.above, current);
-      if (breach) return { at: current, detail: { signal: 'error-ratio', errorRatio: Math.round(breach.errorRatio * 1000) / 1000, window: spec.errorRatio.window } };
+      if (breach)
+        return {
+          at: current,
+          detail: {
+            signal: 'error-ratio',
+            errorRatio: Math.round(breach.errorRatio * 1000) / 1000,
+            window: spec.errorRatio.window,
+          },
+        };
     }
     if (now() > deadline) throw new Error(`no failure of ${ctx.from} detected within ${spec.timeout} ms`);
     await sleep(pollMs, ctx.signal);

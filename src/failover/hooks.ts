@@ -34,8 +34,15 @@ export async function runHook(
     return { durationMs: Math.round(result.durationMs), output: result.output.slice(-300) };
   }
   const started = performance.now();
-  const response = await fetch(hook.http.url, { method: hook.http.method, body: hook.http.body, signal: AbortSignal.timeout(hook.timeout) }).catch((error: Error) => {
-    throw new Error(`${hook.http.method} ${hook.http.url}: ${error.name === 'TimeoutError' ? `timed out after ${hook.timeout} ms` : error.message}`);
+  const response = await fetch(hook.http.url, {
+    method: hook.http.method,
+    body: hook.http.body,
+    signal: AbortSignal.timeout(hook.timeout),
+  }).catch((error: Error) => {
+    throw new Error(
+      `${hook.http.method} ${hook.http.url}: ` +
+        `${error.name === 'TimeoutError' ? `timed out after ${hook.timeout} ms` : error.message}`,
+    );
   });
   await response.arrayBuffer();
   const ok = hook.http.expectStatus.some((range) => response.status >= range.from && response.status <= range.to);

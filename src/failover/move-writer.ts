@@ -16,7 +16,10 @@ export function firstArn(selector: ResourceSelector | undefined): string | undef
  * cluster stops being the writer and, where its instance is known, stops accepting
  * connections; promotion ends when the target cluster is the available writer.
  */
-export async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<{ fencedAt: number; promotedAt: number }> {
+export async function moveWriter(
+  ctx: RunbookContext,
+  model: AwsModel,
+): Promise<{ fencedAt: number; promotedAt: number }> {
   const globalClusterId = model.globalClusterId;
   const targetArn = firstArn(model.resources[ctx.to]?.dbClusters);
   const fromArn = firstArn(model.resources[ctx.from]?.dbClusters);
@@ -30,7 +33,8 @@ export async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<
   ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'started', at: now() });
   const planned = ctx.spec.kind === 'planned';
   try {
-    if (!globalClusterId || !targetArn) throw new Error('the target names no global cluster or no cluster ARN for the new writer region');
+    if (!globalClusterId || !targetArn)
+      throw new Error('the target names no global cluster or no cluster ARN for the new writer region');
     await requestWriterMove(rds, globalClusterId, targetArn, planned);
     const deadline = now() + 15 * 60_000;
     for (;;) {
@@ -50,7 +54,8 @@ export async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<
       if (isSettledWriter(cluster, targetArn)) {
         promotedAt = now();
         if (!fencedAt) fencedAt = promotedAt;
-        if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer')) fenceVerification.push('old cluster no longer the writer');
+        if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer'))
+          fenceVerification.push('old cluster no longer the writer');
         break;
       }
       if (now() > deadline) throw new Error(`${targetArn} did not become the writer within 15 minutes`);
@@ -58,13 +63,28 @@ export async function moveWriter(ctx: RunbookContext, model: AwsModel): Promise<
       await sleep(pollMs);
     }
   } catch (error) {
-    const message = error instanceof RdsError ? error.message : `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
+    const message =
+      error instanceof RdsError
+        ? error.message
+        : `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
     ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'failed', at: now(), error: message });
     throw new StepFailed(`failover step fence failed: ${message}`);
   }
-  ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'succeeded', at: fencedAt, detail: { verified: fenceVerification.join('; '), planned } });
+  ctx.journal.append({
+    type: 'failover.step',
+    step: 'fence',
+    status: 'succeeded',
+    at: fencedAt,
+    detail: { verified: fenceVerification.join('; '), planned },
+  });
   ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'started', at: fencedAt });
-  ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'succeeded', at: promotedAt, detail: { writer: targetArn } });
+  ctx.journal.append({
+    type: 'failover.step',
+    step: 'promote',
+    status: 'succeeded',
+    at: promotedAt,
+    detail: { writer: targetArn },
+  });
   return { fencedAt, promotedAt };
 }
 

@@ -32,7 +32,10 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     for (const [index, hook] of ctx.spec.steps.entries()) {
       if (hook.after !== after) continue;
       const name = hookName(hook, index, 'step');
-      await step(ctx, name, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }) }));
+      await step(ctx, name, async () => ({
+        at: now(),
+        detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }),
+      }));
     }
   };
   try {
@@ -51,7 +54,10 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     await custom('shift-traffic');
     for (const [index, hook] of ctx.spec.warm.entries()) {
       const name = `warm: ${hookName(hook, index)}`;
-      await step(ctx, name, async () => ({ at: now(), detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }) }));
+      await step(ctx, name, async () => ({
+        at: now(),
+        detail: await runHook(hook, ctx.target.env, { from: ctx.from, to: ctx.to, step: name }),
+      }));
     }
     await custom('warm');
     await step(ctx, 'verify', () => verify(ctx));

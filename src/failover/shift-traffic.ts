@@ -12,7 +12,10 @@ import { pollMs } from './step';
  * undo journaled first. Where the target can watch its DNS (the lab), the step ends when
  * DNS answers the new region.
  */
-export async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promise<{ at: number; detail: Record<string, unknown> }> {
+export async function shiftTraffic(
+  ctx: RunbookContext,
+  model: AwsModel,
+): Promise<{ at: number; detail: Record<string, unknown> }> {
   const healthCheckId = model.healthChecks[ctx.from];
   const mode = trafficShiftOf(ctx.spec);
   if (mode === 'invert-health-check') {
@@ -29,7 +32,8 @@ export async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promis
     await setHealthCheckInverted(ctx.target.aws!.clients.route53(), healthCheckId, true);
   }
   const shifted = await ctx.target.awaitTrafficShift(ctx.to, ctx.signal);
-  if (!shifted) return { at: now(), detail: { mode, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
+  if (!shifted)
+    return { at: now(), detail: { mode, note: 'Route 53 answers the secondary while the primary check is unhealthy' } };
   return { at: now(), detail: { mode, ...shifted } };
 }
 
@@ -43,12 +47,16 @@ export async function shiftTraffic(ctx: RunbookContext, model: AwsModel): Promis
 async function untilHealthy(ctx: RunbookContext, healthCheckId: string): Promise<void> {
   const deadline = now() + (ctx.spec.kind === 'planned' ? ctx.spec.verify.timeout : 0);
   for (;;) {
-    const { HealthCheckObservations = [] } = await ctx.target.aws!.clients.route53().send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+    const { HealthCheckObservations = [] } = await ctx.target
+      .aws!.clients.route53()
+      .send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
     const failing = HealthCheckObservations.filter((o) => o.StatusReport?.Status?.startsWith('Failure')).length;
     if (failing * 2 <= HealthCheckObservations.length) return;
     if (now() >= deadline || ctx.signal.aborted) {
       throw new Error(
-        `${ctx.from}'s health check ${healthCheckId} is failing; inverting it would report it healthy and send clients back there. Use trafficShift: 'dns' (the failover records move clients by themselves)`,
+        `${ctx.from}'s health check ${healthCheckId} is failing; inverting it would report it ` +
+          `healthy and send clients back there. Use trafficShift: 'dns' (the failover records move ` +
+          `clients by themselves)`,
       );
     }
     await sleep(pollMs, ctx.signal);

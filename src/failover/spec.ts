@@ -33,7 +33,9 @@ export const runbookStepNames = ['detect', 'decide', 'fence', 'promote', 'shift-
 export const failoverSchema = z.strictObject({
   /** automatic: the runbook starts on detection; manual: it waits for approval (a TTY prompt, or --approve). */
   mode: z.enum(['automatic', 'manual']).default('automatic'),
-  /** unplanned: promote at once, acknowledged writes may be lost; planned: replication catches up first, nothing lost. */
+  /**
+   * unplanned: promote at once, acknowledged writes may be lost; planned: replication catches up first, nothing lost.
+   */
   kind: z.enum(['unplanned', 'planned']).default('unplanned'),
   /** The region failed away from (default: the primary) and to (default: the next region). */
   from: regionName.optional(),
@@ -62,9 +64,16 @@ export const failoverSchema = z.strictObject({
   steps: z
     .array(
       z.union(
-        hookShapes.map((shape) => z.strictObject({ ...shape, after: z.enum(runbookStepNames) })) as unknown as [z.ZodType, z.ZodType, z.ZodType],
+        hookShapes.map((shape) => z.strictObject({ ...shape, after: z.enum(runbookStepNames) })) as unknown as [
+          z.ZodType,
+          z.ZodType,
+          z.ZodType,
+        ],
         { error: `${hookError}, with after: one of ${runbookStepNames.join(', ')}` },
-      ) as z.ZodType<(z.output<typeof hookSchema> & { after: (typeof runbookStepNames)[number] }), z.input<typeof hookSchema> & { after: (typeof runbookStepNames)[number] }>,
+      ) as z.ZodType<
+        z.output<typeof hookSchema> & { after: (typeof runbookStepNames)[number] },
+        z.input<typeof hookSchema> & { after: (typeof runbookStepNames)[number] }
+      >,
     )
     .default([]),
   verify: z
@@ -83,7 +92,10 @@ export type FailoverConfig = z.input<typeof failoverSchema>;
 export type FailoverHook = z.output<typeof hookSchema>;
 
 /** The regions a runbook moves between: as declared, else from the primary (or the first region) to the next region. */
-export function failoverRegions(spec: Pick<FailoverSpec, 'from' | 'to'>, target: { primary?: string; regions: string[] }): { from: string; to: string | undefined } {
+export function failoverRegions(
+  spec: Pick<FailoverSpec, 'from' | 'to'>,
+  target: { primary?: string; regions: string[] },
+): { from: string; to: string | undefined } {
   const from = spec.from ?? target.primary ?? target.regions[0];
   return { from, to: spec.to ?? target.regions.find((region) => region !== from) };
 }
@@ -97,20 +109,29 @@ export function trafficShiftOf(spec: Pick<FailoverSpec, 'trafficShift' | 'kind'>
  * A runbook needs regions to move between, and, through the AWS APIs, a global cluster
  * and the new writer's regional cluster (a real account names them; the lab always has them).
  */
-export function validateFailover(spec: FailoverSpec, target: { regions: string[]; primary?: string; aws: AwsModel | null }, report: ReportIssue): void {
+export function validateFailover(
+  spec: FailoverSpec,
+  target: { regions: string[]; primary?: string; aws: AwsModel | null },
+  report: ReportIssue,
+): void {
   const { regions } = target;
   if (regions.length === 0) {
     report([], "the failover runbook needs a target with regions ('lab' or 'aws')");
     return;
   }
   const { from, to } = failoverRegions(spec, target);
-  for (const [field, region] of [['from', spec.from], ['to', spec.to]] as const) {
-    if (region !== undefined && !regions.includes(region)) report([field], `unknown region ${JSON.stringify(region)}; target.regions has: ${regions.join(', ')}`);
+  for (const [field, region] of [
+    ['from', spec.from],
+    ['to', spec.to],
+  ] as const) {
+    if (region !== undefined && !regions.includes(region))
+      report([field], `unknown region ${JSON.stringify(region)}; target.regions has: ${regions.join(', ')}`);
   }
   if (from === to) report(['to'], `must differ from failover.from (${from})`);
   const model = target.aws;
   if (model) {
     if (!model.globalClusterId) report([], 'needs target.rds.globalClusterId to move the database writer');
-    if (to && !model.resources[to]?.dbClusters) report(['to'], `needs target.resources[${JSON.stringify(to)}].dbClusters ({ arns: [the regional cluster ARN] })`);
+    if (to && !model.resources[to]?.dbClusters)
+      report(['to'], `needs target.resources[${JSON.stringify(to)}].dbClusters ({ arns: [the regional cluster ARN] })`);
   }
 }

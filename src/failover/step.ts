@@ -9,7 +9,11 @@ export class StepFailed extends Error {}
 export const pollMs = 200;
 
 /** Runs one step with started/succeeded/failed journal entries; returns when its effect happened. */
-export async function step(ctx: RunbookContext, name: string, work: () => Promise<{ at: number; detail?: Record<string, unknown> }>): Promise<number> {
+export async function step(
+  ctx: RunbookContext,
+  name: string,
+  work: () => Promise<{ at: number; detail?: Record<string, unknown> }>,
+): Promise<number> {
   ctx.journal.append({ type: 'failover.step', step: name, status: 'started', at: now() });
   try {
     const { at, detail } = await work();

@@ -23,19 +23,39 @@ export async function verify(ctx: RunbookContext): Promise<{ at: number; detail:
     const recent = results.filter((result) => result.t >= current - window);
     const ratio = recent.filter((result) => result.ok).length / recent.length;
     if (current - started >= Math.min(window, 1_000) && recent.length >= 3 && ratio >= successRatio) {
-      return { at: current, detail: { servedBy: ctx.to, successRatio: Math.round(ratio * 1000) / 1000, requests: recent.length } };
+      return {
+        at: current,
+        detail: { servedBy: ctx.to, successRatio: Math.round(ratio * 1000) / 1000, requests: recent.length },
+      };
     }
     if (current - started > timeout) {
-      throw new Error(`clients were not served by ${ctx.to} at ≥ ${successRatio * 100}% within ${timeout} ms (last: ${answer.detail})`);
+      throw new Error(
+        `clients were not served by ${ctx.to} at ≥ ${successRatio * 100}% within ${timeout} ms ` +
+          `(last: ${answer.detail})`,
+      );
     }
     await sleep(pollMs, ctx.signal);
   }
   throw new Error('the run ended before verification');
 }
 
-function askOnce(probe: NonNullable<RunbookContext['verifyProbe']>, timeoutMs: number): Promise<{ status: number; region: string; detail: string }> {
-  return exchange(probe.url, { method: probe.method, headers: probe.headers, body: probe.body, agent: false, timeoutMs, lookup: probe.lookup }).then(
-    (answer) => ({ status: answer.status, region: answer.region, detail: `HTTP ${answer.status} from ${answer.region || 'an unnamed region'}` }),
+function askOnce(
+  probe: NonNullable<RunbookContext['verifyProbe']>,
+  timeoutMs: number,
+): Promise<{ status: number; region: string; detail: string }> {
+  return exchange(probe.url, {
+    method: probe.method,
+    headers: probe.headers,
+    body: probe.body,
+    agent: false,
+    timeoutMs,
+    lookup: probe.lookup,
+  }).then(
+    (answer) => ({
+      status: answer.status,
+      region: answer.region,
+      detail: `HTTP ${answer.status} from ${answer.region || 'an unnamed region'}`,
+    }),
     (error: NodeJS.ErrnoException) => ({ status: 0, region: '', detail: error.code ?? error.message }),
   );
 }

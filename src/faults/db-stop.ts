@@ -27,14 +27,27 @@ const direct: FaultImplementation<Named<DbStopFault>> = {
   async prepare(fault, context) {
     const api = requireDirectApi(context, 'dbStop');
     return {
-      rollback: labRollback(api, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/start` }], `start ${fault.region}'s PostgreSQL`),
+      rollback: labRollback(
+        api,
+        [{ method: 'POST', path: `/lab/regions/${fault.region}/database/start` }],
+        `start ${fault.region}'s PostgreSQL`,
+      ),
       inject: async () => {
-        await injectLabRequests(api.controlUrl, [{ method: 'POST', path: `/lab/regions/${fault.region}/database/stop`, body: { mode: fault.mode } }]);
+        await injectLabRequests(api.controlUrl, [
+          { method: 'POST', path: `/lab/regions/${fault.region}/database/stop`, body: { mode: fault.mode } },
+        ]);
         return { mode: fault.mode };
       },
     };
   },
 };
 
-/** `dbStop`: a region's database stops — a reboot or a cluster failover through FIS (over at once), or held down (the lab). */
-export const dbStopFault: FaultKind<typeof dbStopFaultSchema> = { schema: dbStopFaultSchema, instantaneous: true, via: { aws: fisFault, direct } };
+/**
+ * `dbStop`: a region's database stops — a reboot or a cluster failover through FIS (over at once), or held down (the
+ * lab).
+ */
+export const dbStopFault: FaultKind<typeof dbStopFaultSchema> = {
+  schema: dbStopFaultSchema,
+  instantaneous: true,
+  via: { aws: fisFault, direct },
+};

@@ -14,11 +14,25 @@ export function requireDirectApi(context: FaultContext, kind: string): DirectApi
 
 /** Toxics a fault adds are named after it, so its rollback removes exactly those. */
 export function toxicNameFor(faultName: string): string {
-  return `gameday-${faultName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  return `gameday-${faultName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
 }
 
-export function labRollback(direct: DirectApi, requests: LabRequest[], description: string): Extract<RollbackRecord, { kind: 'lab' }> {
-  return { kind: 'lab', labDir: direct.labDir, controlUrl: direct.controlUrl, requests, description, timeoutMs: labRollbackTimeoutMs };
+export function labRollback(
+  direct: DirectApi,
+  requests: LabRequest[],
+  description: string,
+): Extract<RollbackRecord, { kind: 'lab' }> {
+  return {
+    kind: 'lab',
+    labDir: direct.labDir,
+    controlUrl: direct.controlUrl,
+    requests,
+    description,
+    timeoutMs: labRollbackTimeoutMs,
+  };
 }
 
 /** Performs control-API calls; a 404 on a DELETE means the thing is already gone, which is what undo wants. */

@@ -20,7 +20,9 @@ export const execFaultSchema = z.strictObject({
 export type ExecFault = z.output<typeof execFaultSchema>;
 export type ExecFaultConfig = z.input<typeof execFaultSchema>;
 
-/** The user's own inject and rollback shell commands, for systems gameday has no adapter for; the same through any API. */
+/**
+ * The user's own inject and rollback shell commands, for systems gameday has no adapter for; the same through any API.
+ */
 const viaShell: FaultImplementation<Named<ExecFault>> = {
   plan: (fault) => ({
     inject: `sh -c ${JSON.stringify(fault.inject)} (timeout ${fault.timeout} ms)`,
@@ -30,10 +32,17 @@ const viaShell: FaultImplementation<Named<ExecFault>> = {
   async prepare(fault, { target }) {
     const env = { ...target.env, ...fault.env };
     return {
-      rollback: { kind: 'exec', command: fault.rollback, cwd: fault.cwd, env: Object.keys(env).length > 0 ? env : undefined, timeoutMs: fault.rollbackTimeout },
+      rollback: {
+        kind: 'exec',
+        command: fault.rollback,
+        cwd: fault.cwd,
+        env: Object.keys(env).length > 0 ? env : undefined,
+        timeoutMs: fault.rollbackTimeout,
+      },
       async inject() {
         const result = await runCommand(fault.inject, { timeoutMs: fault.timeout, cwd: fault.cwd, env });
-        if (result.exitCode !== 0) throw new FaultError(`inject ${describeCommandFailure(fault.inject, result, fault.timeout)}`);
+        if (result.exitCode !== 0)
+          throw new FaultError(`inject ${describeCommandFailure(fault.inject, result, fault.timeout)}`);
         return { durationMs: Math.round(result.durationMs), output: result.output.slice(-500) };
       },
     };
@@ -41,4 +50,7 @@ const viaShell: FaultImplementation<Named<ExecFault>> = {
 };
 
 /** `exec`: your own inject and rollback commands. */
-export const execFault: FaultKind<typeof execFaultSchema> = { schema: execFaultSchema, via: { aws: viaShell, direct: viaShell } };
+export const execFault: FaultKind<typeof execFaultSchema> = {
+  schema: execFaultSchema,
+  via: { aws: viaShell, direct: viaShell },
+};

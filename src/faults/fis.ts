@@ -10,7 +10,9 @@ export type FisBackedFault = { name: string; region: string; after: number; dura
   | { kind: 'dbStop'; via: 'reboot' | 'cluster-failover' }
 );
 
-/** FIS actions last at least this long when the fault is held to the end of the observation; rollback stops them sooner. */
+/**
+ * FIS actions last at least this long when the fault is held to the end of the observation; rollback stops them sooner.
+ */
 const heldFaultMaxMs = 12 * 3_600_000;
 const startTimeoutMs = 120_000;
 const stopTimeoutMs = 120_000;
@@ -21,7 +23,14 @@ export function fisSpecOf(fault: FisBackedFault, heldForMs: number): FisFaultSpe
     case 'regionOutage':
       return { kind: 'regionOutage', name: fault.name, region: fault.region, scope: fault.scope, durationMs };
     case 'latency':
-      return { kind: 'latency', name: fault.name, region: fault.region, latencyMs: fault.latency, jitterMs: fault.jitter, durationMs };
+      return {
+        kind: 'latency',
+        name: fault.name,
+        region: fault.region,
+        latencyMs: fault.latency,
+        jitterMs: fault.jitter,
+        durationMs,
+      };
     case 'dbStop':
       return { kind: 'dbStop', name: fault.name, region: fault.region, via: fault.via };
   }
@@ -33,14 +42,25 @@ export function runTags(context: Pick<FaultContext, 'runId'>, fault: { name: str
 
 /** What `plan` shows: the API calls, with the template a run would create. */
 export function fisPlan(fault: FisBackedFault, model: AwsModel, heldForMs: number): FaultPlan {
-  const template = compileFisTemplate(fisSpecOf(fault, heldForMs), model, { 'gameday:run-id': '<run id>', 'gameday:fault': fault.name });
+  const template = compileFisTemplate(fisSpecOf(fault, heldForMs), model, {
+    'gameday:run-id': '<run id>',
+    'gameday:fault': fault.name,
+  });
   const [actionName, action] = Object.entries(template.actions ?? {})[0];
   const targets = Object.entries(template.targets ?? {})
     .map(([key, target]) => `${key}=${target.resourceArns?.join(',') ?? JSON.stringify(target.resourceTags)}`)
     .join(' ');
-  const parameters = Object.entries(action.parameters ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
+  const parameters = Object.entries(action.parameters ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
   return {
-    inject: `FIS ${fault.region}: GetAction ${action.actionId} (check parameters) -> CreateExperimentTemplate {action ${actionName}: ${action.actionId}${parameters ? ` ${parameters}` : ''}; targets ${targets}; roleArn ${template.roleArn}; stopConditions ${template.stopConditions?.map((c) => c.value ?? c.source).join(',')}} -> StartExperiment -> GetExperiment until the action runs (its startTime is t_fault)`,
+    inject:
+      `FIS ${fault.region}: GetAction ${action.actionId} (check parameters) -> ` +
+      `CreateExperimentTemplate {action ${actionName}: ` +
+      `${action.actionId}${parameters ? ` ${parameters}` : ''}; targets ${targets}; roleArn ` +
+      `${template.roleArn}; stopConditions ` +
+      `${template.stopConditions?.map((c) => c.value ?? c.source).join(',')}} -> StartExperiment -> ` +
+      `GetExperiment until the action runs (its startTime is t_fault)`,
     rollback: `FIS ${fault.region}: StopExperiment (if still running) -> DeleteExperimentTemplate`,
   };
 }
@@ -49,16 +69,26 @@ export function fisPlan(fault: FisBackedFault, model: AwsModel, heldForMs: numbe
 export const fisFault: FaultImplementation<FisBackedFault> = {
   /** What FIS has no action for, and the resources each action needs, said before anything runs. */
   validate(fault, context, report) {
-    if (fault.kind === 'regionOutage' && fault.mode === 'stop') report(['mode'], `mode 'stop' has no FIS action ${context.throughAws}; use mode 'blackhole'`);
-    if (fault.kind === 'latency' && fault.link === 'replication') report(['link'], `replication-link latency has no FIS action ${context.throughAws}; use link 'ingress'`);
+    if (fault.kind === 'regionOutage' && fault.mode === 'stop')
+      report(['mode'], `mode 'stop' has no FIS action ${context.throughAws}; use mode 'blackhole'`);
+    if (fault.kind === 'latency' && fault.link === 'replication')
+      report(['link'], `replication-link latency has no FIS action ${context.throughAws}; use link 'ingress'`);
     if (fault.kind === 'dbStop' && fault.duration !== undefined) {
-      report(['duration'], `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove duration (or use target.api 'direct' in the lab to hold the database down)`);
+      report(
+        ['duration'],
+        `a FIS ${fault.via === 'reboot' ? 'reboot' : 'cluster failover'} is instantaneous; remove ` +
+          `duration (or use target.api 'direct' in the lab to hold the database down)`,
+      );
     }
     const model = context.aws;
     if (!model || !model.regions.includes(fault.region)) return;
     const needed = fisResourceField(fault, model.compute);
     if (!model.resources[fault.region]?.[needed]) {
-      report(['region'], `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: [...] } or { tags: {...} })`);
+      report(
+        ['region'],
+        `${fault.kind} needs target.resources[${JSON.stringify(fault.region)}].${needed} ({ arns: ` +
+          `[...] } or { tags: {...} })`,
+      );
     }
   },
 
@@ -69,8 +99,13 @@ export const fisFault: FaultImplementation<FisBackedFault> = {
     if (!aws) throw new FaultError(`${fault.kind} through FIS needs an AWS model of the target`);
     const fis = aws.clients.fis(fault.region);
     const tags = runTags(context, fault);
-    const template = compileFisTemplate(fisSpecOf(fault, Math.min(context.heldForMs(fault), heldFaultMaxMs)), aws.model, tags);
-    for (const action of Object.values(template.actions ?? {})) await checkActionParameters(fis, action.actionId!, action.parameters ?? {});
+    const template = compileFisTemplate(
+      fisSpecOf(fault, Math.min(context.heldForMs(fault), heldFaultMaxMs)),
+      aws.model,
+      tags,
+    );
+    for (const action of Object.values(template.actions ?? {}))
+      await checkActionParameters(fis, action.actionId!, action.parameters ?? {});
     // A template changes nothing by itself; creating it first gives the rollback an id to act on.
     const templateId = await createTemplate(fis, template);
     return {

@@ -21,14 +21,18 @@ const route53: FaultImplementation<Fault> = {
   validate(fault, context, report) {
     const model = context.aws;
     if (model && model.regions.includes(fault.region) && !model.healthChecks[fault.region]) {
-      report(['region'], `needs target.route53.healthChecks[${JSON.stringify(fault.region)}], the health check id of that region's failover record`);
+      report(
+        ['region'],
+        `needs target.route53.healthChecks[${JSON.stringify(fault.region)}], the health check id of ` +
+          `that region's failover record`,
+      );
     }
   },
 
   plan: (fault, context) => {
     const id = context?.aws?.healthChecks[fault.region] ?? '<health check id>';
     return {
-      inject: `Route 53: GetHealthCheck ${id} -> UpdateHealthCheck ${id} Inverted=true (HealthCheckVersion from the get)`,
+      inject: `Route 53: GetHealthCheck ${id} -> UpdateHealthCheck ${id} Inverted=true (its HealthCheckVersion)`,
       rollback: `Route 53: UpdateHealthCheck ${id} Inverted=<value before the fault>`,
     };
   },
@@ -73,7 +77,11 @@ const direct: FaultImplementation<Fault> = {
     const api = requireDirectApi(context, 'healthCheckFailure');
     const path = `/lab/health-checks/${fault.region}`;
     return {
-      rollback: labRollback(api, [{ method: 'POST', path, body: { inverted: false } }], `restore ${fault.region}'s health check (Inverted=false)`),
+      rollback: labRollback(
+        api,
+        [{ method: 'POST', path, body: { inverted: false } }],
+        `restore ${fault.region}'s health check (Inverted=false)`,
+      ),
       inject: async () => {
         await injectLabRequests(api.controlUrl, [{ method: 'POST', path, body: { inverted: true } }]);
       },
@@ -85,4 +93,7 @@ const direct: FaultImplementation<Fault> = {
  * `healthCheckFailure`: the region's health check is inverted, so DNS fails traffic over
  * although the region itself is fine — the cheapest way to rehearse the traffic shift.
  */
-export const healthCheckFailureFault: FaultKind<typeof healthCheckFailureFaultSchema> = { schema: healthCheckFailureFaultSchema, via: { aws: route53, direct } };
+export const healthCheckFailureFault: FaultKind<typeof healthCheckFailureFaultSchema> = {
+  schema: healthCheckFailureFaultSchema,
+  via: { aws: route53, direct },
+};

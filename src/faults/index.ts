@@ -15,7 +15,13 @@ export const faultKinds = {
   healthCheckFailure: healthCheckFailureFault,
 };
 
-export const faultSchema = z.discriminatedUnion('kind', [execFaultSchema, regionOutageFaultSchema, latencyFaultSchema, dbStopFaultSchema, healthCheckFailureFaultSchema]);
+export const faultSchema = z.discriminatedUnion('kind', [
+  execFaultSchema,
+  regionOutageFaultSchema,
+  latencyFaultSchema,
+  dbStopFaultSchema,
+  healthCheckFailureFaultSchema,
+]);
 
 export type FaultConfig = z.input<typeof faultSchema>;
 export type Fault = z.output<typeof faultSchema>;
@@ -28,7 +34,10 @@ export function faultKindOf(fault: { kind: Fault['kind'] }): FaultKind<z.ZodType
 }
 
 /** How `api` carries out this fault (exec: the same shell commands through any). */
-export function faultImplementationOf<F extends ResolvedFault>(fault: F, api: 'aws' | 'direct' | null): FaultImplementation<F> {
+export function faultImplementationOf<F extends ResolvedFault>(
+  fault: F,
+  api: 'aws' | 'direct' | null,
+): FaultImplementation<F> {
   return faultKindOf(fault).via[api ?? 'direct'] as unknown as FaultImplementation<F>;
 }
 

@@ -24,7 +24,9 @@ export type LatencyFault = z.output<typeof latencyFaultSchema>;
  */
 const direct: FaultImplementation<Named<LatencyFault>> = {
   plan: (fault) => ({
-    inject: `lab: latency toxic ${fault.latency} ms ± ${fault.jitter} ms on ${fault.region}'s ${fault.link === 'ingress' ? 'ingress' : 'replication link'} proxy (downstream)`,
+    inject:
+      `lab: latency toxic ${fault.latency} ms ± ${fault.jitter} ms on ${fault.region}'s ` +
+      `${fault.link === 'ingress' ? 'ingress' : 'replication link'} proxy (downstream)`,
     rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from that proxy`,
   }),
 
@@ -33,10 +35,23 @@ const direct: FaultImplementation<Named<LatencyFault>> = {
     const proxy = api.proxyOf(fault.region, fault.link);
     const toxic = toxicNameFor(fault.name);
     return {
-      rollback: labRollback(api, [{ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }], `remove ${toxic} from ${proxy}`),
+      rollback: labRollback(
+        api,
+        [{ method: 'DELETE', path: `/proxies/${proxy}/toxics/${toxic}` }],
+        `remove ${toxic} from ${proxy}`,
+      ),
       inject: async () => {
         await injectLabRequests(api.controlUrl, [
-          { method: 'POST', path: `/proxies/${proxy}/toxics`, body: { name: toxic, type: 'latency', stream: 'downstream', attributes: { latency: fault.latency, jitter: fault.jitter } } },
+          {
+            method: 'POST',
+            path: `/proxies/${proxy}/toxics`,
+            body: {
+              name: toxic,
+              type: 'latency',
+              stream: 'downstream',
+              attributes: { latency: fault.latency, jitter: fault.jitter },
+            },
+          },
         ]);
         return { proxy, latencyMs: fault.latency, jitterMs: fault.jitter };
       },
@@ -44,5 +59,11 @@ const direct: FaultImplementation<Named<LatencyFault>> = {
   },
 };
 
-/** `latency`: added delay on a region's ingress (FIS network latency on its compute) or on the replication link into it (the lab). */
-export const latencyFault: FaultKind<typeof latencyFaultSchema> = { schema: latencyFaultSchema, via: { aws: fisFault, direct } };
+/**
+ * `latency`: added delay on a region's ingress (FIS network latency on its compute) or on the replication link into it
+ * (the lab).
+ */
+export const latencyFault: FaultKind<typeof latencyFaultSchema> = {
+  schema: latencyFaultSchema,
+  via: { aws: fisFault, direct },
+};

@@ -10,7 +10,10 @@ export const regionOutageFaultSchema = z.strictObject({
   kind: z.literal('regionOutage'),
   ...faultTiming,
   region: regionName,
-  /** blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database processes are killed. */
+  /**
+   * blackhole: the region's ingress, database and replication links drop all traffic; stop: its app and database
+   * processes are killed.
+   */
   mode: z.enum(['blackhole', 'stop']).default('blackhole'),
   /** all: every link of the region; cross-region: only its links to the other regions (clients still reach it). */
   scope: z.enum(['all', 'cross-region']).default('all'),
@@ -28,11 +31,16 @@ const direct: FaultImplementation<Named<RegionOutageFault>> = {
       ? {
           inject:
             fault.scope === 'all'
-              ? `lab: blackhole ${fault.region} (timeout toxic on its app ingress, database ingress and every replication link to or from it)`
-              : `lab: cut ${fault.region}'s cross-region links (timeout toxic on its database ingress and replication links; client ingress untouched)`,
+              ? `lab: blackhole ${fault.region} (timeout toxic on its app ingress, database ingress ` +
+                `and every replication link to or from it)`
+              : `lab: cut ${fault.region}'s cross-region links (timeout toxic on its database ` +
+                `ingress and replication links; client ingress untouched)`,
           rollback: `lab: remove toxic ${toxicNameFor(fault.name)} from those proxies`,
         }
-      : { inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`, rollback: `lab: start ${fault.region}'s PostgreSQL and app` },
+      : {
+          inject: `lab: kill ${fault.region}'s app and PostgreSQL (immediate)`,
+          rollback: `lab: start ${fault.region}'s PostgreSQL and app`,
+        },
 
   async prepare(fault, context) {
     const api = requireDirectApi(context, 'regionOutage');
@@ -66,7 +74,9 @@ const direct: FaultImplementation<Named<RegionOutageFault>> = {
         body: { name: `${toxic}-${stream}`, type: 'timeout', stream, attributes: { timeout: 0 } },
       })),
     );
-    const remove: LabRequest[] = proxies.flatMap((proxy) => streams.map((stream) => ({ method: 'DELETE' as const, path: `/proxies/${proxy}/toxics/${toxic}-${stream}` })));
+    const remove: LabRequest[] = proxies.flatMap((proxy) =>
+      streams.map((stream) => ({ method: 'DELETE' as const, path: `/proxies/${proxy}/toxics/${toxic}-${stream}` })),
+    );
     return {
       rollback: labRollback(api, remove, `remove ${toxic} from ${proxies.join(', ')}`),
       inject: async () => {
@@ -77,5 +87,11 @@ const direct: FaultImplementation<Named<RegionOutageFault>> = {
   },
 };
 
-/** `regionOutage`: a region drops off the network (FIS disrupt-connectivity), or its processes die (the lab's direct API). */
-export const regionOutageFault: FaultKind<typeof regionOutageFaultSchema> = { schema: regionOutageFaultSchema, via: { aws: fisFault, direct } };
+/**
+ * `regionOutage`: a region drops off the network (FIS disrupt-connectivity), or its processes die (the lab's direct
+ * API).
+ */
+export const regionOutageFault: FaultKind<typeof regionOutageFaultSchema> = {
+  schema: regionOutageFaultSchema,
+  via: { aws: fisFault, direct },
+};

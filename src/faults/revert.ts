@@ -17,7 +17,8 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
     case 'exec': {
       const env = execEnv(record);
       const result = await runCommand(record.command, { timeoutMs: record.timeoutMs, cwd: record.cwd, env });
-      if (result.exitCode !== 0) throw new FaultError(`rollback ${describeCommandFailure(record.command, result, record.timeoutMs)}`);
+      if (result.exitCode !== 0)
+        throw new FaultError(`rollback ${describeCommandFailure(record.command, result, record.timeoutMs)}`);
       return { durationMs: Math.round(result.durationMs) };
     }
     case 'lab':
@@ -31,7 +32,8 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
     case 'route53-health-check': {
       const clients = new AwsClients(record.connection);
       try {
-        if (record.kind === 'fis') return await stopAndDelete(clients.fis(record.region), record.templateId, record.timeoutMs);
+        if (record.kind === 'fis')
+          return await stopAndDelete(clients.fis(record.region), record.templateId, record.timeoutMs);
         await setHealthCheckInverted(clients.route53(), record.healthCheckId, record.inverted);
         return;
       } catch (error) {
@@ -51,7 +53,10 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
  */
 function execEnv(record: Extract<RollbackRecord, { kind: 'exec' }>): Record<string, string> | undefined {
   if (record.command.includes(redactedMarker)) {
-    throw new FaultError(`rollback command ${JSON.stringify(record.command)} carried a secret, which is never written to the journal; undo it by hand (pass secrets to exec faults through env so that recover can supply them)`);
+    throw new FaultError(
+      `rollback command ${JSON.stringify(record.command)} carried a secret, which is never written ` +
+        `to the journal; undo it by hand (pass secrets to exec faults through env so that recover can supply them)`,
+    );
   }
   if (!record.env) return undefined;
   const env: Record<string, string> = {};
@@ -62,7 +67,11 @@ function execEnv(record: Extract<RollbackRecord, { kind: 'exec' }>): Record<stri
     else missing.push(name);
   }
   if (missing.length > 0) {
-    throw new FaultError(`rollback \`${record.command}\` needs ${missing.join(', ')} from the environment (secret values are never written to the journal); set ${missing.length > 1 ? 'them' : 'it'} and run gameday recover again`);
+    throw new FaultError(
+      `rollback \`${record.command}\` needs ${missing.join(', ')} from the environment (secret ` +
+        `values are never written to the journal); set ${missing.length > 1 ? 'them' : 'it'} and run ` +
+        `gameday recover again`,
+    );
   }
   return env;
 }

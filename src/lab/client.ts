@@ -3,7 +3,10 @@ import type { LabStatus } from './lab';
 import type { LabState } from './state';
 
 export class LabApiError extends Error {
-  constructor(readonly status: number | undefined, message: string) {
+  constructor(
+    readonly status: number | undefined,
+    message: string,
+  ) {
     super(message);
     this.name = 'LabApiError';
   }
@@ -68,11 +71,15 @@ export class LabClient {
         signal: AbortSignal.timeout(120_000),
       });
     } catch (error) {
-      throw new LabApiError(undefined, `lab control endpoint ${this.controlUrl} unreachable: ${(error as Error).message}`);
+      throw new LabApiError(
+        undefined,
+        `lab control endpoint ${this.controlUrl} unreachable: ${(error as Error).message}`,
+      );
     }
     const text = await response.text();
     const parsed = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new LabApiError(response.status, `lab: ${method} ${path}: ${parsed?.error ?? response.statusText}`);
+    if (!response.ok)
+      throw new LabApiError(response.status, `lab: ${method} ${path}: ${parsed?.error ?? response.statusText}`);
     return parsed as T;
   }
 }

@@ -74,10 +74,15 @@ export class Lab {
    * Starts a lab and resolves when every region is up: primary accepting writes, every
    * standby streaming, every app answering /health, DNS answering.
    */
-  static async start(options: LabOptions & { dataRoot?: string; logDir?: string; preferredPort?: number; dnsPort?: number } = {}): Promise<Lab> {
+  static async start(
+    options: LabOptions & { dataRoot?: string; logDir?: string; preferredPort?: number; dnsPort?: number } = {},
+  ): Promise<Lab> {
     const started = performance.now();
     const { regions, primary } = resolveRegions(options);
-    const ports = await findLabPorts(regions.map((region) => region.address), options.preferredPort);
+    const ports = await findLabPorts(
+      regions.map((region) => region.address),
+      options.preferredPort,
+    );
     const layout: LabLayout = {
       regions,
       primary,
@@ -108,7 +113,8 @@ export class Lab {
 
   region(name: string): RegionRuntime {
     const region = this.regions.get(name);
-    if (!region) throw new LabError(`unknown region ${JSON.stringify(name)}; the lab has: ${[...this.regions.keys()].join(', ')}`);
+    if (!region)
+      throw new LabError(`unknown region ${JSON.stringify(name)}; the lab has: ${[...this.regions.keys()].join(', ')}`);
     return region;
   }
 
@@ -151,10 +157,22 @@ export class Lab {
 
     for (const region of layout.regions) {
       const proxies = {
-        app: await this.addProxy(`app-${region.name}`, { host: region.address, port: ports.app }, { host: region.address, port: ports.appInternal }),
-        db: await this.addProxy(`db-${region.name}`, { host: region.address, port: ports.db }, { host: region.address, port: ports.pg }),
+        app: await this.addProxy(
+          `app-${region.name}`,
+          { host: region.address, port: ports.app },
+          { host: region.address, port: ports.appInternal },
+        ),
+        db: await this.addProxy(
+          `db-${region.name}`,
+          { host: region.address, port: ports.db },
+          { host: region.address, port: ports.pg },
+        ),
         // In a standby region, the WAL stream from the primary crosses this link.
-        replication: await this.addProxy(`replication-${region.name}`, { host: region.address, port: ports.replication }, { host: primaryLayout.address, port: ports.pg }),
+        replication: await this.addProxy(
+          `replication-${region.name}`,
+          { host: region.address, port: ports.replication },
+          { host: primaryLayout.address, port: ports.pg },
+        ),
       };
       const pg = new PgNode({
         name: region.name,
@@ -165,19 +183,31 @@ export class Lab {
         osUser,
         logFile: path.join(this.logDir, `postgres-${region.name}.log`),
       });
-      this.regions.set(region.name, { layout: region, role: region.name === layout.primary ? 'primary' : 'standby', pg, app: null, proxies });
+      this.regions.set(region.name, {
+        layout: region,
+        role: region.name === layout.primary ? 'primary' : 'standby',
+        pg,
+        app: null,
+        proxies,
+      });
     }
 
     const primary = this.primaryRegion;
     await primary.pg.initPrimary();
     const standbys = [...this.regions.values()].filter((region) => region.role === 'standby');
-    await Promise.all(standbys.map((standby) => standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication })));
+    await Promise.all(
+      standbys.map((standby) =>
+        standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication }),
+      ),
+    );
     await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
 
     const records = this.initialRecords();
     const isFailover = (record: RecordSet) => 'failover' in record;
     // Apps resolve the writer name as they start; failover records need their health checks to exist.
-    this.zone.applyChanges(records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+    this.zone.applyChanges(
+      records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change),
+    );
     await Promise.all([...this.regions.values()].map((region) => this.startRegionApp(region)));
     await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
 
@@ -198,7 +228,11 @@ export class Lab {
     this.zone.applyChanges(records.filter(isFailover).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
   }
 
-  private async addProxy(name: string, listen: { host: string; port: number }, upstream: { host: string; port: number }): Promise<FaultProxy> {
+  private async addProxy(
+    name: string,
+    listen: { host: string; port: number },
+    upstream: { host: string; port: number },
+  ): Promise<FaultProxy> {
     const existing = this.proxies.get(name);
     if (existing) {
       // reset: keep the listener, drop every fault
@@ -221,13 +255,39 @@ export class Lab {
     const primary = regions.find((region) => region.name === layout.primary)!;
     const secondary = regions.find((region) => region.name !== layout.primary)!;
     const records: RecordSet[] = [
-      { name: labNames.app, type: 'A', ttl: layout.ttl.app, values: [primary.address], setIdentifier: primary.name, failover: 'PRIMARY', healthCheckId: healthCheckIdFor(primary.name) },
-      { name: labNames.app, type: 'A', ttl: layout.ttl.app, values: [secondary.address], setIdentifier: secondary.name, failover: 'SECONDARY', healthCheckId: healthCheckIdFor(secondary.name) },
+      {
+        name: labNames.app,
+        type: 'A',
+        ttl: layout.ttl.app,
+        values: [primary.address],
+        setIdentifier: primary.name,
+        failover: 'PRIMARY',
+        healthCheckId: healthCheckIdFor(primary.name),
+      },
+      {
+        name: labNames.app,
+        type: 'A',
+        ttl: layout.ttl.app,
+        values: [secondary.address],
+        setIdentifier: secondary.name,
+        failover: 'SECONDARY',
+        healthCheckId: healthCheckIdFor(secondary.name),
+      },
       { name: labNames.writer, type: 'A', ttl: layout.ttl.writer, values: [primary.address] },
     ];
     for (const region of regions) {
-      records.push({ name: labNames.regionalApp(region.name), type: 'A', ttl: layout.ttl.regional, values: [region.address] });
-      records.push({ name: labNames.regionalDb(region.name), type: 'A', ttl: layout.ttl.regional, values: [region.address] });
+      records.push({
+        name: labNames.regionalApp(region.name),
+        type: 'A',
+        ttl: layout.ttl.regional,
+        values: [region.address],
+      });
+      records.push({
+        name: labNames.regionalDb(region.name),
+        type: 'A',
+        ttl: layout.ttl.regional,
+        values: [region.address],
+      });
     }
     return records;
   }
@@ -272,7 +332,10 @@ export class Lab {
       const region = this.region(regionName);
       if (region.pg.running) return { rebuilt: false };
       if (this.demoted.has(regionName)) {
-        await region.pg.rebuildStandbyFrom(this.primaryRegion.pg, { host: region.layout.address, port: this.layout.ports.replication });
+        await region.pg.rebuildStandbyFrom(this.primaryRegion.pg, {
+          host: region.layout.address,
+          port: this.layout.ports.replication,
+        });
         this.demoted.delete(regionName);
         await region.pg.start(startTimeoutMs);
         return { rebuilt: true };
@@ -323,7 +386,12 @@ export class Lab {
     this.demoted.delete(target.layout.name);
     const newUpstream = { host: target.layout.address, port: this.layout.ports.pg };
     for (const region of this.regions.values()) region.proxies.replication.setUpstream(newUpstream);
-    this.zone.applyChanges([{ action: 'UPSERT', recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] } }]);
+    this.zone.applyChanges([
+      {
+        action: 'UPSERT',
+        recordSet: { name: labNames.writer, type: 'A', ttl: this.layout.ttl.writer, values: [target.layout.address] },
+      },
+    ]);
     return Math.round(performance.now() - started);
   }
 
@@ -338,13 +406,22 @@ export class Lab {
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
       // Check before fencing: stopping the writer for a target that cannot be promoted leaves no writer at all.
-      if (!target.pg.running) throw new LabError(`failover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`);
+      if (!target.pg.running)
+        throw new LabError(
+          `failover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`,
+        );
       const previous = this.primaryRegion;
       const started = performance.now();
       if (previous.pg.running) await previous.pg.stop('immediate');
       const fencedMs = performance.now() - started;
       const promotedMs = await this.promoteUnserialised(target, previous);
-      return { previousWriter: previous.layout.name, newWriter: regionName, fencedMs: Math.round(fencedMs), promotedMs, caughtUpLsn: null };
+      return {
+        previousWriter: previous.layout.name,
+        newWriter: regionName,
+        fencedMs: Math.round(fencedMs),
+        promotedMs,
+        caughtUpLsn: null,
+      };
     });
   }
 
@@ -359,14 +436,21 @@ export class Lab {
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
       const previous = this.primaryRegion;
-      if (!previous.pg.running) throw new LabError(`switchover needs the writer ${previous.layout.name} running; use a failover`);
-      if (!target.pg.running) throw new LabError(`switchover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`);
+      if (!previous.pg.running)
+        throw new LabError(`switchover needs the writer ${previous.layout.name} running; use a failover`);
+      if (!target.pg.running)
+        throw new LabError(
+          `switchover: ${regionName}'s database is stopped, so it cannot be promoted; the writer was left in place`,
+        );
       const started = performance.now();
-      await previous.pg.query("ALTER SYSTEM SET default_transaction_read_only = on");
+      await previous.pg.query('ALTER SYSTEM SET default_transaction_read_only = on');
       let lsn: string;
       try {
         await previous.pg.query('SELECT pg_reload_conf()');
-        await previous.pg.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        await previous.pg.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client " +
+            "backend' AND pid <> pg_backend_pid()",
+        );
         [{ lsn }] = await previous.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
         const deadline = Date.now() + timeoutMs;
         for (;;) {
@@ -375,7 +459,11 @@ export class Lab {
             [lsn],
           );
           if (caughtUp) break;
-          if (Date.now() > deadline) throw new LabError(`switchover: ${regionName} did not replay up to ${lsn} within ${timeoutMs} ms; the writer was left in place and writable`);
+          if (Date.now() > deadline)
+            throw new LabError(
+              `switchover: ${regionName} did not replay up to ${lsn} within ${timeoutMs} ms; the ` +
+                `writer was left in place and writable`,
+            );
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       } catch (error) {
@@ -387,10 +475,19 @@ export class Lab {
       await previous.pg.stop('fast');
       const fencedMs = performance.now() - started;
       const promotedMs = await this.promoteUnserialised(target, previous);
-      await previous.pg.rebuildStandbyFrom(target.pg, { host: previous.layout.address, port: this.layout.ports.replication });
+      await previous.pg.rebuildStandbyFrom(target.pg, {
+        host: previous.layout.address,
+        port: this.layout.ports.replication,
+      });
       this.demoted.delete(previous.layout.name);
       await previous.pg.start(startTimeoutMs);
-      return { previousWriter: previous.layout.name, newWriter: regionName, fencedMs: Math.round(fencedMs), promotedMs, caughtUpLsn: lsn };
+      return {
+        previousWriter: previous.layout.name,
+        newWriter: regionName,
+        fencedMs: Math.round(fencedMs),
+        promotedMs,
+        caughtUpLsn: lsn,
+      };
     });
   }
 
@@ -431,8 +528,12 @@ export class Lab {
       const unhealthy = ids.filter((id) => !this.healthChecks.isHealthy(id));
       if (unhealthy.length === 0) return;
       if (Date.now() > deadline) {
-        const why = unhealthy.map((id) => `${id} (last request: ${this.healthChecks.status(id).recentObservations.at(-1)?.detail ?? 'none'})`);
-        throw new LabError(`reset: health checks still Unhealthy ${limitMs} ms after the regions came back: ${why.join(', ')}`);
+        const why = unhealthy.map(
+          (id) => `${id} (last request: ${this.healthChecks.status(id).recentObservations.at(-1)?.detail ?? 'none'})`,
+        );
+        throw new LabError(
+          `reset: health checks still Unhealthy ${limitMs} ms after the regions came back: ${why.join(', ')}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -464,7 +565,13 @@ export class Lab {
   // ------------------------------------------------------------------ observation
 
   /** Process ids and data dirs, for the state file (so another process can clean up orphans). */
-  processes(): Array<{ region: string; role: RegionRole; pgPid: number | null; pgDataDir: string; appPid: number | null }> {
+  processes(): Array<{
+    region: string;
+    role: RegionRole;
+    pgPid: number | null;
+    pgDataDir: string;
+    appPid: number | null;
+  }> {
     return [...this.regions.values()].map((region) => ({
       region: region.layout.name,
       role: region.role,
@@ -485,8 +592,12 @@ export class Lab {
             replication = { error: (error as Error).message };
           }
         }
-        const healthCheck = this.healthChecks.has(healthCheckIdFor(region.layout.name)) ? this.healthChecks.status(healthCheckIdFor(region.layout.name)) : null;
-        const description = this.healthChecks.has(healthCheckIdFor(region.layout.name)) ? this.healthChecks.get(healthCheckIdFor(region.layout.name)) : null;
+        const healthCheck = this.healthChecks.has(healthCheckIdFor(region.layout.name))
+          ? this.healthChecks.status(healthCheckIdFor(region.layout.name))
+          : null;
+        const description = this.healthChecks.has(healthCheckIdFor(region.layout.name))
+          ? this.healthChecks.get(healthCheckIdFor(region.layout.name))
+          : null;
         return {
           name: region.layout.name,
           address: region.layout.address,
@@ -497,18 +608,31 @@ export class Lab {
             pid: region.pg.pid ?? null,
             port: this.layout.ports.pg,
             // What the server itself says: a demoted primary still running says 'primary' (not fenced).
-            actualRole: replication && 'role' in (replication as object) ? (replication as { role: RegionRole }).role : null,
+            actualRole:
+              replication && 'role' in (replication as object) ? (replication as { role: RegionRole }).role : null,
             demoted: this.demoted.has(region.layout.name),
           },
           app: { running: region.app?.running ?? false, pid: region.app?.running ? region.app.pid : null },
           replication,
-          healthCheck: healthCheck && description
-            ? { id: healthCheck.id, status: healthCheck.status, since: healthCheck.since, inverted: description.config.inverted, disabled: description.config.disabled }
-            : null,
+          healthCheck:
+            healthCheck && description
+              ? {
+                  id: healthCheck.id,
+                  status: healthCheck.status,
+                  since: healthCheck.since,
+                  inverted: description.config.inverted,
+                  disabled: description.config.disabled,
+                }
+              : null,
           proxies: (['app', 'db', 'replication'] as const).map((kind) => {
             const proxy = region.proxies[kind];
             const upstream = proxy.upstream();
-            return { name: proxy.name, enabled: proxy.enabled, upstream: `${upstream.host}:${upstream.port}`, toxics: proxy.toxics().map((toxic) => `${toxic.name}:${toxic.type}`) };
+            return {
+              name: proxy.name,
+              enabled: proxy.enabled,
+              upstream: `${upstream.host}:${upstream.port}`,
+              toxics: proxy.toxics().map((toxic) => `${toxic.name}:${toxic.type}`),
+            };
           }),
         };
       }),

@@ -11,7 +11,10 @@ import { isProcessAlive, readLabState, removeLabState, type LabState } from './s
 import type { LabOptions } from './topology';
 
 export class LabStartError extends Error {
-  constructor(message: string, readonly logFile: string) {
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
     super(message);
     this.name = 'LabStartError';
   }
@@ -30,7 +33,9 @@ const startTimeoutMs = 120_000;
  * Starts the lab daemon and resolves once it reports ready. Detached labs (`lab up`)
  * outlive this process; ephemeral ones (`gameday run`) are tied to it by a stdin pipe.
  */
-export async function startLab(options: LabOptions & { labDir?: string; ephemeral: boolean; preferredPort?: number }): Promise<RunningLab> {
+export async function startLab(
+  options: LabOptions & { labDir?: string; ephemeral: boolean; preferredPort?: number },
+): Promise<RunningLab> {
   const labDir = options.labDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-run-'));
   fs.mkdirSync(path.join(labDir, 'logs'), { recursive: true });
   const logFile = path.join(labDir, 'logs', 'daemon.log');
@@ -57,7 +62,9 @@ export async function startLab(options: LabOptions & { labDir?: string; ephemera
     client: LabClient.of(state),
     stop: async () => {
       if (!options.ephemeral) return;
-      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      const exited = new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+      );
       child.stdin?.end();
       child.kill('SIGTERM');
       await exited;
@@ -68,7 +75,10 @@ export async function startLab(options: LabOptions & { labDir?: string; ephemera
 function firstLine(child: ChildProcess, timeoutMs: number): Promise<{ ready: LabState } | { failed: string }> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`the lab did not come up within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the lab did not come up within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     lines.once('line', (line) => {
       clearTimeout(timer);
       lines.close();
@@ -125,7 +135,12 @@ export async function stopLab(labDir: string): Promise<{ stopped: boolean; orpha
       process.kill(region.appPid, 'SIGKILL');
       orphansKilled++;
     }
-    if (region.pgDataDir && (await stopOrphanPostmaster(region.pgDataDir, { pid: region.pgPid ?? undefined, mode: 'immediate' }).catch(() => false))) {
+    if (
+      region.pgDataDir &&
+      (await stopOrphanPostmaster(region.pgDataDir, { pid: region.pgPid ?? undefined, mode: 'immediate' }).catch(
+        () => false,
+      ))
+    ) {
       orphansKilled++;
     }
   }

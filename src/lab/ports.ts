@@ -34,5 +34,7 @@ export async function findLabPorts(addresses: string[], preferred?: number): Pro
     }
     if (free) return Object.fromEntries(portNames.map((name, i) => [name, numbers[i]])) as unknown as LabPorts;
   }
-  throw new Error(`no block of ${portNames.length} free ports on ${addresses.join(', ')} after ${candidates.length} tries`);
+  throw new Error(
+    `no block of ${portNames.length} free ports on ${addresses.join(', ')} after ${candidates.length} tries`,
+  );
 }

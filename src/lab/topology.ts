@@ -62,14 +62,21 @@ const regionNamePattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export function resolveRegions(options: LabOptions): { regions: RegionLayout[]; primary: string } {
   const names = options.regions ?? [...defaultRegions];
   if (names.length < 2 || names.length > maxRegions) {
-    throw new LabConfigError(`the lab runs 2 to ${maxRegions} regions, got ${names.length} (${names.join(', ') || 'none'})`);
+    throw new LabConfigError(
+      `the lab runs 2 to ${maxRegions} regions, got ${names.length} (${names.join(', ') || 'none'})`,
+    );
   }
   for (const name of names) {
-    if (!regionNamePattern.test(name)) throw new LabConfigError(`region ${JSON.stringify(name)} is not named like an AWS region (e.g. us-east-1, eu-west-1)`);
+    if (!regionNamePattern.test(name))
+      throw new LabConfigError(
+        `region ${JSON.stringify(name)} is not named like an AWS region (e.g. us-east-1, eu-west-1)`,
+      );
   }
-  if (new Set(names).size !== names.length) throw new LabConfigError(`regions must be distinct, got ${names.join(', ')}`);
+  if (new Set(names).size !== names.length)
+    throw new LabConfigError(`regions must be distinct, got ${names.join(', ')}`);
   const primary = options.primary ?? names[0];
-  if (!names.includes(primary)) throw new LabConfigError(`primary ${JSON.stringify(primary)} is not one of the regions (${names.join(', ')})`);
+  if (!names.includes(primary))
+    throw new LabConfigError(`primary ${JSON.stringify(primary)} is not one of the regions (${names.join(', ')})`);
   return {
     regions: names.map((name, i) => ({ name, address: `127.0.0.${i + 2}`, index: i + 1 })),
     primary,

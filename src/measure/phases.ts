@@ -17,7 +17,11 @@ export interface RunbookMarks {
   shiftedAt: number | null;
 }
 
-export function rtoPhases(tFault: number, tRecovered: number, marks: RunbookMarks): Array<{ name: PhaseName; ms: number }> {
+export function rtoPhases(
+  tFault: number,
+  tRecovered: number,
+  marks: RunbookMarks,
+): Array<{ name: PhaseName; ms: number }> {
   const ends = [marks.detectedAt, marks.decidedAt, marks.fencedAt, marks.promotedAt, marks.shiftedAt];
   const phases: Array<{ name: PhaseName; ms: number }> = [];
   let previous = tFault;
@@ -39,6 +43,11 @@ export function rtoPhases(tFault: number, tRecovered: number, marks: RunbookMark
  * `failureThreshold` times `interval` apart, clients keep the old answer for one TTL,
  * and the database must be promoted.
  */
-export function rtoFloorMs(config: { healthCheckIntervalMs: number; failureThreshold: number; dnsTtlMs: number; promotionMs: number }): number {
+export function rtoFloorMs(config: {
+  healthCheckIntervalMs: number;
+  failureThreshold: number;
+  dnsTtlMs: number;
+  promotionMs: number;
+}): number {
   return config.healthCheckIntervalMs * config.failureThreshold + config.dnsTtlMs + config.promotionMs;
 }

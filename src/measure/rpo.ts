@@ -79,17 +79,25 @@ export function computeRpo(input: RpoInput, options: { maxLostSeqs?: number } = 
   // duplicates = seqs with ≥ 2 copies in the read back
   const duplicateWrites = [...present.values()].filter((count) => count > 1).length;
   // unconfirmed = never acknowledged, yet present
-  const unconfirmed = new Set(input.unacked.filter((write) => !acked.has(write.seq) && present.has(write.seq)).map((write) => write.seq));
+  const unconfirmed = new Set(
+    input.unacked.filter((write) => !acked.has(write.seq) && present.has(write.seq)).map((write) => write.seq),
+  );
   const { writers, staleWriterAcks } = staleAcks([...acked.values()]);
 
   return {
     ackedWrites: acked.size,
     lostWrites: lost.length,
-    lostSeqs: lost.map((write) => write.seq).sort((a, b) => a - b).slice(0, maxLostSeqs),
+    lostSeqs: lost
+      .map((write) => write.seq)
+      .sort((a, b) => a - b)
+      .slice(0, maxLostSeqs),
     duplicateWrites,
     staleWriterAcks,
     splitBrain: staleWriterAcks > 0 || duplicateWrites > 0,
-    rpoMs: rpoOf(lost, [...acked.values()].filter((write) => present.has(write.seq))),
+    rpoMs: rpoOf(
+      lost,
+      [...acked.values()].filter((write) => present.has(write.seq)),
+    ),
     unconfirmedWrites: unconfirmed.size,
     writers,
   };
@@ -101,7 +109,8 @@ function rpoOf(lost: readonly AckedWrite[], survivors: readonly AckedWrite[]): n
   const firstLost = lost.reduce((a, b) => (b.ackedAt < a.ackedAt ? b : a));
   const lastLostAt = Math.max(...lost.map((write) => write.ackedAt));
   let anchor = Number.NEGATIVE_INFINITY;
-  for (const write of survivors) if (write.ackedAt < firstLost.ackedAt && write.ackedAt > anchor) anchor = write.ackedAt;
+  for (const write of survivors)
+    if (write.ackedAt < firstLost.ackedAt && write.ackedAt > anchor) anchor = write.ackedAt;
   if (anchor === Number.NEGATIVE_INFINITY) anchor = firstLost.t;
   return Math.max(0, lastLostAt - anchor);
 }

@@ -93,7 +93,10 @@ export function computeRto(
   for (let i = start; i < sorted.length; i++) {
     const anchor = sorted[i].t;
     if (anchor + window > end) break; // this and later windows do not fit in the observation
-    if (j < i) { j = i; okInWindow = 0; }
+    if (j < i) {
+      j = i;
+      okInWindow = 0;
+    }
     while (j < sorted.length && sorted[j].t < anchor + window) {
       if (sorted[j].ok) okInWindow++;
       j++;
@@ -109,7 +112,14 @@ export function computeRto(
     if (!tailHolds(sorted, tailStart, criteria.successRatio)) {
       return recoveryInTail(sorted, Math.max(start, tailStart), tFault, end, criteria, failedSamples, firstFailureAt);
     }
-    return { recovered: true, rtoMs: 0, tRecovered: tFault, firstFailureAt, failedSamples, observedAfterRecoveryMs: end - tFault };
+    return {
+      recovered: true,
+      rtoMs: 0,
+      tRecovered: tFault,
+      firstFailureAt,
+      failedSamples,
+      observedAfterRecoveryMs: end - tFault,
+    };
   }
 
   return recoveryInTail(sorted, lastViolatingAnchor + 1, tFault, end, criteria, failedSamples, firstFailureAt);

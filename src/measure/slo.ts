@@ -75,7 +75,8 @@ export interface SloResult {
 
 export function computeSlo(input: SloInput): SloResult {
   const { objective, windowMs, buckets, bucketMs } = input;
-  if (!(objective > 0 && objective < 1)) throw new RangeError(`objective must be between 0 and 1 exclusive, got ${objective}`);
+  if (!(objective > 0 && objective < 1))
+    throw new RangeError(`objective must be between 0 and 1 exclusive, got ${objective}`);
   const allowed = 1 - objective;
   const observedMs = buckets.length * bucketMs;
   let events = 0;
@@ -95,7 +96,10 @@ export function computeSlo(input: SloInput): SloResult {
     badBefore[index + 1] = badBefore[index] + bucket.bad;
   });
 
-  /** Burn over the `spanMs` ending at the end of bucket `end - 1`; the part before the observation is assumed good at the drill's rate. */
+  /**
+   * Burn over the `spanMs` ending at the end of bucket `end - 1`; the part before the observation is assumed good at
+   * the drill's rate.
+   */
   const burnEndingAt = (end: number, spanMs: number): number => {
     const spanBuckets = Math.max(1, Math.round(spanMs / bucketMs));
     const start = Math.max(0, end - spanBuckets);

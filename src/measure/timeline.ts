@@ -40,7 +40,13 @@ export class TimelineBuilder {
     const index = Math.floor((t - this.t0) / this.bucketMs);
     let bucket = this.buckets.get(index);
     if (!bucket) {
-      bucket = { requests: 0, errors: 0, latency: new LatencyHistogram(), regions: {}, slowOrFailed: this.thresholdsMs.map(() => 0) };
+      bucket = {
+        requests: 0,
+        errors: 0,
+        latency: new LatencyHistogram(),
+        regions: {},
+        slowOrFailed: this.thresholdsMs.map(() => 0),
+      };
       this.buckets.set(index, bucket);
     }
     bucket.requests++;

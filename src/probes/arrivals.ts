@@ -30,7 +30,10 @@ export class Arrivals {
   };
 
   /** `fire(seq, due)` starts one event and returns its completion. */
-  constructor(rate: number, private readonly fire: (seq: number, due: number) => Promise<unknown>) {
+  constructor(
+    rate: number,
+    private readonly fire: (seq: number, due: number) => Promise<unknown>,
+  ) {
     this.intervalMs = 1000 / rate;
   }
 

@@ -7,16 +7,27 @@ import type { OutcomeChange, ProbeAccumulator, ProbeSummary, ProbeSummaryContext
 const maxChanges = 50;
 
 /** How one sample reads in a change list: what makes it differ from the last (`key`), and its words. */
-export type DescribeSample = (ok: boolean, error: string, value: unknown) => { key: string; detail: string; regions?: string[] };
+export type DescribeSample = (
+  ok: boolean,
+  error: string,
+  value: unknown,
+) => { key: string; detail: string; regions?: string[] };
 
 /** The default: ok turning into failed or back, with the first sample's value or error. */
-export const okOrFailed: DescribeSample = (ok, error, value) => ({ key: String(ok), detail: ok ? valueText(value) : error });
+export const okOrFailed: DescribeSample = (ok, error, value) => ({
+  key: String(ok),
+  detail: ok ? valueText(value) : error,
+});
 
 /**
  * A periodic check's part of the summary from its `check.samples` alone: counts, latency,
  * and each change of outcome with when it began.
  */
-export function checkProbeSummary(started: EventOf<'probe.started'>, context: ProbeSummaryContext, describe: DescribeSample): ProbeAccumulator<{ summary: ProbeSummary }> {
+export function checkProbeSummary(
+  started: EventOf<'probe.started'>,
+  context: ProbeSummaryContext,
+  describe: DescribeSample,
+): ProbeAccumulator<{ summary: ProbeSummary }> {
   const rows: CheckRow[] = [];
   return {
     add(event: JournalEvent) {
@@ -34,7 +45,13 @@ export function checkProbeSummary(started: EventOf<'probe.started'>, context: Pr
           continue;
         }
         lastKey = described.key;
-        changes.push({ fromMs: context.offset(t), ok: ok === 1, samples: 1, detail: described.detail, ...(described.regions ? { regions: described.regions } : {}) });
+        changes.push({
+          fromMs: context.offset(t),
+          ok: ok === 1,
+          samples: 1,
+          detail: described.detail,
+          ...(described.regions ? { regions: described.regions } : {}),
+        });
       }
       const omitted = Math.max(0, changes.length - maxChanges);
       const kept = omitted > 0 ? [...changes.slice(0, maxChanges / 2), ...changes.slice(-maxChanges / 2)] : changes;

@@ -14,7 +14,10 @@ export interface DnsValue {
 }
 
 export class DnsQueryError extends GamedayError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -54,7 +57,12 @@ export function queryDns(server: DnsServer, name: string, type: 'A' | 'AAAA', si
         answers: answers.map((answer) => answer.data),
       });
     });
-    const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
+    const query = dnsPacket.encode({
+      type: 'query',
+      id,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ type, name, class: 'IN' }],
+    });
     socket.send(query, server.port, server.host, (error) => error && finish(error));
   });
 }

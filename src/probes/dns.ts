@@ -7,9 +7,13 @@ import { parseDnsServer, queryDns, type DnsValue } from './dns-query';
 import { PeriodicCheck, type Check } from './periodic';
 import type { ProbeKind, ProbeSummary } from './types';
 
+/** A label: letters, digits, '_' and inner '-', 1 to 63 of them. */
+const label = '[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?';
 const dnsName = z
   .string({ error: "expected a DNS name like 'app.example.com'" })
-  .regex(/^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/, { error: "expected a DNS name like 'app.example.com'" });
+  .regex(new RegExp(`^(?=.{1,253}\\.?$)(${label})(\\.${label})*\\.?$`), {
+    error: "expected a DNS name like 'app.example.com'",
+  });
 
 /** Asks a DNS server for a name at an interval: answers, TTL and rcode over time. */
 export const dnsProbeSchema = z.strictObject({
@@ -19,10 +23,15 @@ export const dnsProbeSchema = z.strictObject({
   hostname: dnsName.optional(),
   endpoint: z.string().optional(),
   type: z.enum(['A', 'AAAA']).default('A'),
-  /** 'host', 'host:port' or '[v6]:port'; default: the target's DNS server (the lab's), else the system resolver's first server. */
+  /**
+   * 'host', 'host:port' or '[v6]:port'; default: the target's DNS server (the lab's), else the system resolver's first
+   * server.
+   */
   server: z
     .string({ error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
-    .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[^:\s\[\]]+(:\d{1,5})?)$/, { error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'" })
+    .regex(/^(\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[^:\s\[\]]+(:\d{1,5})?)$/, {
+      error: "expected a DNS server as 'host', 'host:port' or '[v6]:port'",
+    })
     .optional(),
   every: duration({ max: '1h' }).prefault('1s'),
   /** No answer within it is a failed sample (UDP, no retries). */
@@ -40,7 +49,7 @@ export function dnsServerFor(probe: DnsProbe, targetServer: DnsServer | null): D
   if (probe.server) return parseDnsServer(probe.server);
   if (targetServer) return targetServer;
   const system = getServers()[0];
-  return system === undefined ? null : parseDnsServer(system) ?? { host: system, port: 53 };
+  return system === undefined ? null : (parseDnsServer(system) ?? { host: system, port: 53 });
 }
 
 /** The name a dns probe asks for: its `hostname`, or the host of the named endpoint's URL. */
@@ -51,7 +60,11 @@ export function dnsNameFor(probe: DnsProbe, endpoints: Record<string, string>): 
 /** The dns probe's check: ok when the server answers NOERROR with at least one record of the type. */
 function dnsCheck(probe: DnsProbe, server: DnsServer | null, name: string): Check {
   return async (signal) => {
-    if (!server) return { ok: false, error: 'no DNS server to ask: the system resolver has none configured; give the dns probe a server' };
+    if (!server)
+      return {
+        ok: false,
+        error: 'no DNS server to ask: the system resolver has none configured; give the dns probe a server',
+      };
     const value = await queryDns(server, name, probe.type, signal);
     if (value.rcode !== 'NOERROR') return { ok: false, error: value.rcode, value };
     if (value.answers.length === 0) return { ok: false, error: `NOERROR, no ${probe.type} records`, value };
@@ -66,21 +79,36 @@ export const dnsProbe: ProbeKind<typeof dnsProbeSchema, { summary: ProbeSummary 
   startOrder: 2,
 
   validate(probe, context, report) {
-    if (probe.hostname !== undefined && probe.endpoint !== undefined) report([], 'give either hostname or endpoint, not both');
+    if (probe.hostname !== undefined && probe.endpoint !== undefined)
+      report([], 'give either hostname or endpoint, not both');
     else if (probe.hostname === undefined && probe.endpoint === undefined) {
-      report(['hostname'], `needs hostname (the name to ask for), or endpoint (one of: ${context.endpointNames.join(', ')})`);
+      report(
+        ['hostname'],
+        `needs hostname (the name to ask for), or endpoint (one of: ${context.endpointNames.join(', ')})`,
+      );
     } else if (probe.endpoint !== undefined && !context.endpointNames.includes(probe.endpoint)) {
-      report(['endpoint'], `unknown endpoint ${JSON.stringify(probe.endpoint)}; the target has: ${context.endpointNames.join(', ')}`);
+      report(
+        ['endpoint'],
+        `unknown endpoint ${JSON.stringify(probe.endpoint)}; the target has: ${context.endpointNames.join(', ')}`,
+      );
     }
   },
 
   plan: (probe) =>
-    `start dns probe ${probe.name}: ask for ${probe.hostname ?? `the host of endpoint ${probe.endpoint}`} (${probe.type}) every ${probe.every} ms (timeout ${probe.timeout} ms) at ${probe.server ?? "the target's DNS server (the lab's) or the system resolver"}; record answers, TTL and rcode`,
+    `start dns probe ${probe.name}: ask for ` +
+    `${probe.hostname ?? `the host of endpoint ${probe.endpoint}`} (${probe.type}) every ` +
+    `${probe.every} ms (timeout ${probe.timeout} ms) at ` +
+    `${probe.server ?? "the target's DNS server (the lab's) or the system resolver"}; record answers, TTL and rcode`,
 
   async start(probe, { session, journal }) {
     const server = dnsServerFor(probe, session.dnsServer);
     const name = dnsNameFor(probe, session.endpoints);
-    const check = new PeriodicCheck(probe, journal, `dns://${server ? formatDnsServer(server) : '(no server)'}/${name}?type=${probe.type}`, dnsCheck(probe, server, name));
+    const check = new PeriodicCheck(
+      probe,
+      journal,
+      `dns://${server ? formatDnsServer(server) : '(no server)'}/${name}?type=${probe.type}`,
+      dnsCheck(probe, server, name),
+    );
     check.start();
     return { name: probe.name, kind: probe.kind, stop: () => check.stop() };
   },
@@ -91,9 +119,14 @@ export const dnsProbe: ProbeKind<typeof dnsProbeSchema, { summary: ProbeSummary 
       const answer = value as DnsValue | null;
       if (!answer) return { key: `error ${error}`, detail: error };
       const answers = [...answer.answers].sort();
-      const detail = answers.length > 0 ? `answered ${answers.join(', ')} ttl ${answer.ttl}` : `${answer.rcode}, no answer`;
+      const detail =
+        answers.length > 0 ? `answered ${answers.join(', ')} ttl ${answer.ttl}` : `${answer.rcode}, no answer`;
       const regionOf = (address: string) => context.regionOfAddress(address);
       const regions = [...new Set(answers.map(regionOf).filter((region): region is string => region !== undefined))];
-      return { key: `${ok} ${answer.rcode} ${answers.join(',')} ${answer.ttl}`, detail, ...(regions.length > 0 ? { regions } : {}) };
+      return {
+        key: `${ok} ${answer.rcode} ${answers.join(',')} ${answer.ttl}`,
+        detail,
+        ...(regions.length > 0 ? { regions } : {}),
+      };
     }),
 };

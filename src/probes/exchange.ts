@@ -42,20 +42,24 @@ export function probeAgent(url: string, connection: 'keep-alive' | 'new'): http.
 export function exchange(url: string, options: ExchangeOptions): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const transport = url.startsWith('https:') ? https : http;
-    const request = transport.request(url, { method: options.method, headers: options.headers, agent: options.agent, lookup: options.lookup }, (response) => {
-      const chunks: Buffer[] = [];
-      if (options.readBody) response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      else response.resume();
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          body: options.readBody ? Buffer.concat(chunks).toString('utf8') : '',
-          region: String(response.headers['x-gameday-region'] ?? ''),
-          writer: String(response.headers['x-gameday-writer'] ?? ''),
-        }),
-      );
-      response.on('error', reject);
-    });
+    const request = transport.request(
+      url,
+      { method: options.method, headers: options.headers, agent: options.agent, lookup: options.lookup },
+      (response) => {
+        const chunks: Buffer[] = [];
+        if (options.readBody) response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        else response.resume();
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: options.readBody ? Buffer.concat(chunks).toString('utf8') : '',
+            region: String(response.headers['x-gameday-region'] ?? ''),
+            writer: String(response.headers['x-gameday-writer'] ?? ''),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
     const timer = setTimeout(() => {
       const error: NodeJS.ErrnoException = new Error('request timed out');
       error.code = 'TIMEOUT';

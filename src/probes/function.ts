@@ -14,7 +14,10 @@ export interface ProbeFunctionContext {
   seq: number;
 }
 
-/** Returning is ok (a small JSON-able result is recorded); `{ ok: false, detail }`, a throw or the timeout is a failed sample. */
+/**
+ * Returning is ok (a small JSON-able result is recorded); `{ ok: false, detail }`, a throw or the timeout is a failed
+ * sample.
+ */
 export type ProbeFunction = (context: ProbeFunctionContext) => unknown | Promise<unknown>;
 
 /** A user's function called at an interval, one call at a time. */
@@ -25,7 +28,9 @@ export const functionProbeSchema = z.strictObject({
   every: duration({ max: '1h' }).prefault('1s'),
   /** A call running longer is a failed sample (its signal is aborted). */
   timeout: duration({ max: '5m' }).prefault('2s'),
-  run: z.custom<ProbeFunction>((value) => typeof value === 'function', { error: 'expected a function: async ({ signal, target, seq }) => { ... }' }),
+  run: z.custom<ProbeFunction>((value) => typeof value === 'function', {
+    error: 'expected a function: async ({ signal, target, seq }) => { ... }',
+  }),
 });
 
 export type FunctionProbe = z.output<typeof functionProbeSchema>;
@@ -37,7 +42,9 @@ export const functionProbe: ProbeKind<typeof functionProbeSchema, { summary: Pro
   label: 'probe',
   startOrder: 2,
 
-  plan: (probe) => `start function probe ${probe.name}: call run() every ${probe.every} ms, one call at a time (timeout ${probe.timeout} ms; a throw is a failed sample)`,
+  plan: (probe) =>
+    `start function probe ${probe.name}: call run() every ${probe.every} ms, one call at a time ` +
+    `(timeout ${probe.timeout} ms; a throw is a failed sample)`,
 
   async start(probe, { session, journal }) {
     const target = { kind: session.kind, endpoints: { ...session.endpoints }, dnsServer: session.dnsServer };
@@ -66,7 +73,11 @@ function interpret(returned: unknown): CheckResult {
     const { ok, detail } = returned as { ok: boolean; detail?: unknown };
     const value = small(detail);
     if (ok) return { ok, value };
-    return { ok, error: detail === undefined ? 'returned ok: false' : typeof detail === 'string' ? detail : describeError(detail), value };
+    return {
+      ok,
+      error: detail === undefined ? 'returned ok: false' : typeof detail === 'string' ? detail : describeError(detail),
+      value,
+    };
   }
   return { ok: true, value: small(returned) };
 }

@@ -55,7 +55,14 @@ export class HttpTraffic {
   ) {
     this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
     this.agent = probeAgent(url, probe.connection);
-    this.exchangeOptions = { method: probe.method, headers: probe.headers, body: probe.body, agent: this.agent, timeoutMs: probe.timeout, lookup: options.lookup };
+    this.exchangeOptions = {
+      method: probe.method,
+      headers: probe.headers,
+      body: probe.body,
+      agent: this.agent,
+      timeoutMs: probe.timeout,
+      lookup: options.lookup,
+    };
   }
 
   get name(): string {

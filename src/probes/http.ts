@@ -23,9 +23,14 @@ const httpDnsCacheSchema = z
     stickyFor: duration({ max: '24h' }).optional(),
   })
   .superRefine((dns, ctx) => {
-    if (dns.cache === 'ttl' && dns.stickyFor !== undefined) ctx.addIssue({ code: 'custom', path: ['stickyFor'], message: "only applies with cache: 'sticky'" });
+    if (dns.cache === 'ttl' && dns.stickyFor !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['stickyFor'], message: "only applies with cache: 'sticky'" });
   })
-  .transform((dns) => (dns.cache === 'sticky' ? { cache: 'sticky' as const, stickyFor: dns.stickyFor ?? 60_000 } : { cache: 'ttl' as const }));
+  .transform((dns) =>
+    dns.cache === 'sticky'
+      ? { cache: 'sticky' as const, stickyFor: dns.stickyFor ?? 60_000 }
+      : { cache: 'ttl' as const },
+  );
 
 export const httpProbeSchema = z.strictObject({
   kind: z.literal('http'),
@@ -48,7 +53,10 @@ export const httpProbeSchema = z.strictObject({
   successStatus: statusRanges.prefault('200-399'),
   /** 'keep-alive' reuses connections; 'new' opens one per request (sees connect failures like a fresh client). */
   connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
-  /** How the client caches DNS answers (for names the target's DNS server answers, or the system resolver's with 'sticky'). */
+  /**
+   * How the client caches DNS answers (for names the target's DNS server answers, or the system resolver's with
+   * 'sticky').
+   */
   dns: httpDnsCacheSchema.prefault({}),
 });
 
@@ -68,7 +76,8 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
 
   validate: (probe, context, report) => checkUrlOrEndpoint(probe, context, report),
 
-  plan: (probe, endpoints) => `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+  plan: (probe, endpoints) =>
+    `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
 
   async start(probe, context) {
     const url = probeUrl(probe, context.session.endpoints);
@@ -85,7 +94,12 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
       async stop() {
         await traffic.stop();
         recorder.close();
-        context.journal.append({ type: 'probe.stopped', probe: probe.name, requests: recorder.requests, errors: recorder.errors });
+        context.journal.append({
+          type: 'probe.stopped',
+          probe: probe.name,
+          requests: recorder.requests,
+          errors: recorder.errors,
+        });
       },
     };
   },
@@ -143,7 +157,13 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
         successRatio: successRatioOf(this.samples.length, this.errors),
         latencyMs,
       },
-      outcomes: { samples: this.samples, errors: this.errors, latencyMs, regions: this.regions, timeline: this.timeline?.points() ?? [] },
+      outcomes: {
+        samples: this.samples,
+        errors: this.errors,
+        latencyMs,
+        regions: this.regions,
+        timeline: this.timeline?.points() ?? [],
+      },
     };
   }
 

@@ -7,9 +7,21 @@ import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
 /** Every probe kind by its `kind`; the schema's union lists the same. Unknown kinds are refused with this list. */
-export const probeKinds = { http: httpProbe, ledger: ledgerProbe, function: functionProbe, dns: dnsProbe, sql: sqlProbe };
+export const probeKinds = {
+  http: httpProbe,
+  ledger: ledgerProbe,
+  function: functionProbe,
+  dns: dnsProbe,
+  sql: sqlProbe,
+};
 
-export const probeSchema = z.discriminatedUnion('kind', [httpProbeSchema, ledgerProbeSchema, functionProbeSchema, dnsProbeSchema, sqlProbeSchema]);
+export const probeSchema = z.discriminatedUnion('kind', [
+  httpProbeSchema,
+  ledgerProbeSchema,
+  functionProbeSchema,
+  dnsProbeSchema,
+  sqlProbeSchema,
+]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
 export type Probe = z.output<typeof probeSchema>;
@@ -25,6 +37,18 @@ export type { LedgerProbe, LedgerProbeConfig } from './ledger';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
-export type { HttpOutcomes, RpoSummary, ProbeAccumulator, ProbeHandle, ProbeKind, ProbeResult, ProbeSummary, OutcomeChange, ProbeCheckContext, ProbeStartContext, ProbeSummaryContext } from './types';
+export type {
+  HttpOutcomes,
+  RpoSummary,
+  ProbeAccumulator,
+  ProbeHandle,
+  ProbeKind,
+  ProbeResult,
+  ProbeSummary,
+  OutcomeChange,
+  ProbeCheckContext,
+  ProbeStartContext,
+  ProbeSummaryContext,
+} from './types';
 export { Resolvers, CachingResolver } from './resolver';
 export { TrafficRecorder } from './recorder';

@@ -44,9 +44,28 @@ export class HttpLedgerTransport implements LedgerTransport {
   write(client: string, seq: number): Promise<LedgerWriteAnswer> {
     const body = JSON.stringify({ client, seq });
     const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-    return exchange(this.urls.write, { method: 'POST', headers, body, agent: this.agent, timeoutMs: this.probe.timeout, lookup: this.lookup }).then(
-      (answer) => ({ acked: answer.status === 201, status: answer.status, error: '', writer: answer.writer, region: answer.region }),
-      (error: NodeJS.ErrnoException) => ({ acked: false, status: 0, error: failureCode(error), writer: '', region: '' }),
+    return exchange(this.urls.write, {
+      method: 'POST',
+      headers,
+      body,
+      agent: this.agent,
+      timeoutMs: this.probe.timeout,
+      lookup: this.lookup,
+    }).then(
+      (answer) => ({
+        acked: answer.status === 201,
+        status: answer.status,
+        error: '',
+        writer: answer.writer,
+        region: answer.region,
+      }),
+      (error: NodeJS.ErrnoException) => ({
+        acked: false,
+        status: 0,
+        error: failureCode(error),
+        writer: '',
+        region: '',
+      }),
     );
   }
 
@@ -54,12 +73,19 @@ export class HttpLedgerTransport implements LedgerTransport {
   async read(client: string, timeoutMs: number): Promise<LedgerReadAnswer> {
     const url = new URL(this.urls.read);
     url.searchParams.set('client', client);
-    const answer = await exchange(url.toString(), { method: 'GET', agent: false, timeoutMs, lookup: this.lookup, readBody: true });
+    const answer = await exchange(url.toString(), {
+      method: 'GET',
+      agent: false,
+      timeoutMs,
+      lookup: this.lookup,
+      readBody: true,
+    });
     const seqs = (parseJson(answer.body) as { seqs?: unknown } | undefined)?.seqs;
     if (answer.status === 200 && Array.isArray(seqs) && seqs.every((seq) => typeof seq === 'number')) {
       return { ok: true, seqs: seqs as number[], writer: answer.writer, region: answer.region };
     }
-    return { ok: false, error: `HTTP ${answer.status}${answer.status === 200 ? ' without a seqs array' : ''}: ${answer.body.slice(0, 200)}` };
+    const why = answer.status === 200 ? ' without a seqs array' : '';
+    return { ok: false, error: `HTTP ${answer.status}${why}: ${answer.body.slice(0, 200)}` };
   }
 
   close(): void {

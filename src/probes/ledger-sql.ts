@@ -73,7 +73,10 @@ export class SqlLedgerTransport implements LedgerTransport {
         )`),
       );
     } catch (error) {
-      throw new Error(`could not create the ledger table ${this.tableName} on ${redactUrl(this.connection)}: ${this.describe(error, true)}`);
+      throw new Error(
+        `could not create the ledger table ${this.tableName} on ${redactUrl(this.connection)}: ` +
+          `${this.describe(error, true)}`,
+      );
     }
   }
 
@@ -81,7 +84,8 @@ export class SqlLedgerTransport implements LedgerTransport {
     try {
       const { rows } = await this.attempt(this.session === 'keep-alive', this.probe.timeout, (db) =>
         db.query<{ address: string | null; writer: string | null }>(
-          `INSERT INTO ${this.table} (client, seq) VALUES ($1, $2) RETURNING host(inet_server_addr()) AS address, ${writerIdentitySql} AS writer`,
+          `INSERT INTO ${this.table} (client, seq) VALUES ($1, $2) RETURNING ` +
+            `host(inet_server_addr()) AS address, ${writerIdentitySql} AS writer`,
           [client, seq],
         ),
       );
@@ -96,12 +100,14 @@ export class SqlLedgerTransport implements LedgerTransport {
     try {
       const { rows } = await this.attempt(false, timeoutMs, (db) =>
         db.query<{ seqs: string[]; address: string | null; writer: string | null }>(
-          `SELECT ARRAY(SELECT seq FROM ${this.table} WHERE client = $1 ORDER BY seq) AS seqs, host(inet_server_addr()) AS address, ${writerIdentitySql} AS writer`,
+          `SELECT ARRAY(SELECT seq FROM ${this.table} WHERE client = $1 ORDER BY seq) AS seqs, ` +
+            `host(inet_server_addr()) AS address, ${writerIdentitySql} AS writer`,
           [client],
         ),
       );
       const { seqs, address, writer } = rows[0];
-      if (writer === null) return { ok: false, error: `${address ?? 'the server'} is in recovery (a standby), not the writer` };
+      if (writer === null)
+        return { ok: false, error: `${address ?? 'the server'} is in recovery (a standby), not the writer` };
       return { ok: true, seqs: seqs.map(Number), writer, region: this.regionOf(address ?? '') ?? '' };
     } catch (error) {
       return { ok: false, error: this.describe(error, true) };
@@ -123,7 +129,7 @@ export class SqlLedgerTransport implements LedgerTransport {
    * timed out is destroyed, never reused: it may still be busy, or its link blackholed.
    */
   private async attempt<T>(reuse: boolean, timeoutMs: number, work: (db: Client) => Promise<T>): Promise<T> {
-    let db: Client | null = reuse ? this.idle.pop() ?? null : null;
+    let db: Client | null = reuse ? (this.idle.pop() ?? null) : null;
     let expired = false;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -158,7 +164,11 @@ export class SqlLedgerTransport implements LedgerTransport {
 
   private async connect(timeoutMs: number): Promise<Client> {
     const socket = new net.Socket();
-    const db = await postgresClient(this.connection, this.resolver, { timeoutMs, applicationName: `gameday-ledger-${this.probe.name}`, socket });
+    const db = await postgresClient(this.connection, this.resolver, {
+      timeoutMs,
+      applicationName: `gameday-ledger-${this.probe.name}`,
+      socket,
+    });
     this.sockets.set(db, socket);
     // A kept connection whose server goes away errors while idle; drop it so no write picks it up.
     db.on('error', () => {
@@ -194,7 +204,8 @@ export class SqlLedgerTransport implements LedgerTransport {
    */
   private describe(error: unknown, verbose = false): string {
     const message = this.redact((error as Error)?.message ?? String(error)).slice(0, 200);
-    const code = error instanceof DatabaseError && error.code ? `SQLSTATE ${error.code}` : (error as NodeJS.ErrnoException)?.code;
+    const code =
+      error instanceof DatabaseError && error.code ? `SQLSTATE ${error.code}` : (error as NodeJS.ErrnoException)?.code;
     if (!code) return message;
     return verbose ? `${code}: ${message}` : code;
   }

@@ -33,7 +33,10 @@ export interface LedgerTransport {
    * answer that is not acknowledged, with an error code.
    */
   write(client: string, seq: number): Promise<LedgerWriteAnswer>;
-  /** One read-back attempt on a fresh connection, bounded by `timeoutMs`; rejects or answers not ok when the writer does not answer. */
+  /**
+   * One read-back attempt on a fresh connection, bounded by `timeoutMs`; rejects or answers not ok when the writer does
+   * not answer.
+   */
   read(client: string, timeoutMs: number): Promise<LedgerReadAnswer>;
   /** Releases kept connections. */
   close(): void;
@@ -52,4 +55,5 @@ export interface LedgerWriteAnswer {
   region: string;
 }
 
-export type LedgerReadAnswer = { ok: true; seqs: number[]; writer: string; region: string } | { ok: false; error: string };
+export type LedgerReadAnswer =
+  { ok: true; seqs: number[]; writer: string; region: string } | { ok: false; error: string };

@@ -23,12 +23,20 @@ export const ledgerProbeSchema = z.strictObject({
   url: httpUrl.optional(),
   endpoint: z.string().optional(),
   path: z.string().startsWith('/', { error: "must start with '/'" }).optional(),
-  /** Instead of url/endpoint: a postgres:// URL or a database the target names (lab: writer, db-<region>); writes are INSERTs. */
-  sql: z.string({ error: 'expected a postgres:// URL or a database name of the target' }).min(1, { error: 'must not be empty' }).optional(),
+  /**
+   * Instead of url/endpoint: a postgres:// URL or a database the target names (lab: writer, db-<region>); writes are
+   * INSERTs.
+   */
+  sql: z
+    .string({ error: 'expected a postgres:// URL or a database name of the target' })
+    .min(1, { error: 'must not be empty' })
+    .optional(),
   /** The SQL ledger's table (default gameday_ledger), created if missing; a plain identifier, quoted as given. */
   table: z
     .string({ error: 'expected a table name' })
-    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'expected a plain SQL identifier: a letter or _, then letters, digits or _ (at most 63)' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+      error: 'expected a plain SQL identifier: a letter or _, then letters, digits or _ (at most 63)',
+    })
     .optional(),
   /** SQL ledger: 'keep-alive' (default) reuses connections, 'new' connects for every write. */
   session: z.enum(['new', 'keep-alive']).optional(),
@@ -58,14 +66,22 @@ export const ledgerProbe: ProbeKind<typeof ledgerProbeSchema, { summary: null; r
   label: 'write ledger',
   startOrder: 1,
 
-  /** A ledger writes over HTTP (url or endpoint) or straight to PostgreSQL (sql), and takes only the fields of its kind. */
+  /**
+   * A ledger writes over HTTP (url or endpoint) or straight to PostgreSQL (sql), and takes only the fields of its kind.
+   */
   validate(probe, context, report) {
-    const only = (field: 'url' | 'endpoint' | 'path' | 'connection' | 'readBackFrom' | 'table' | 'session', message: string) => {
+    const only = (
+      field: 'url' | 'endpoint' | 'path' | 'connection' | 'readBackFrom' | 'table' | 'session',
+      message: string,
+    ) => {
       if (probe[field] !== undefined) report([field], message);
     };
     if (probe.sql !== undefined) {
       only('url', 'give either sql or url, not both: sql writes straight to PostgreSQL, url through an HTTP service');
-      only('endpoint', 'give either sql or endpoint, not both: sql writes straight to PostgreSQL, endpoint through an HTTP service');
+      only(
+        'endpoint',
+        'give either sql or endpoint, not both: sql writes straight to PostgreSQL, endpoint through an HTTP service',
+      );
       only('path', 'only applies to an HTTP ledger (url or endpoint), not to one with sql');
       only('connection', "only applies to an HTTP ledger; a SQL ledger takes session: 'keep-alive' | 'new'");
       only('readBackFrom', 'only applies to an HTTP ledger; a SQL ledger reads back from its sql database');
@@ -77,7 +93,10 @@ export const ledgerProbe: ProbeKind<typeof ledgerProbeSchema, { summary: null; r
     only('table', 'only applies to a SQL ledger (sql)');
     only('session', "only applies to a SQL ledger (sql); an HTTP ledger takes connection: 'keep-alive' | 'new'");
     if (probe.readBackFrom !== undefined && !context.endpointNames.includes(probe.readBackFrom)) {
-      report(['readBackFrom'], `unknown endpoint ${JSON.stringify(probe.readBackFrom)}; the target has: ${context.endpointNames.join(', ')}`);
+      report(
+        ['readBackFrom'],
+        `unknown endpoint ${JSON.stringify(probe.readBackFrom)}; the target has: ${context.endpointNames.join(', ')}`,
+      );
     }
   },
 
@@ -85,13 +104,26 @@ export const ledgerProbe: ProbeKind<typeof ledgerProbeSchema, { summary: null; r
   preflightUrl: (probe, endpoints) => (probe.sql === undefined ? ledgerUrls(probe, endpoints).write : null),
 
   plan(probe, endpoints) {
-    if (probe.sql === undefined) return `start write ledger ${probe.name}: POST ${ledgerUrls(probe, endpoints).write} {client, seq} at ${probe.rate}/s; ${stopAtTheEnd}`;
+    if (probe.sql === undefined)
+      return (
+        `start write ledger ${probe.name}: POST ${ledgerUrls(probe, endpoints).write} {client, ` +
+        `seq} at ${probe.rate}/s; ${stopAtTheEnd}`
+      );
     const table = probe.table ?? defaultLedgerTable;
-    return `start write ledger ${probe.name}: create table ${table} if missing, then INSERT INTO ${table} (client, seq) on ${describeDatabase(probe.sql)} at ${probe.rate}/s (${probe.session === 'new' ? 'a new connection per write' : 'kept connections'}, timeout ${probe.timeout} ms); ${stopAtTheEnd}`;
+    return (
+      `start write ledger ${probe.name}: create table ${table} if missing, then INSERT INTO ` +
+      `${table} (client, seq) on ${describeDatabase(probe.sql)} at ${probe.rate}/s ` +
+      `(${probe.session === 'new' ? 'a new connection per write' : 'kept connections'}, timeout ` +
+      `${probe.timeout} ms); ${stopAtTheEnd}`
+    );
   },
 
   async start(probe, context) {
-    const target = { session: context.session, lookup: context.resolvers.shared?.lookup(), resolver: context.resolvers.shared };
+    const target = {
+      session: context.session,
+      lookup: context.resolvers.shared?.lookup(),
+      resolver: context.resolvers.shared,
+    };
     const session = await LedgerSession.start(probe, target, context.journal, { runId: context.runId });
     let finished: Promise<void> | null = null;
     const finish = (options: { readBack: boolean; signal?: AbortSignal }) => (finished ??= session.finish(options));
@@ -147,14 +179,36 @@ class LedgerFold implements ProbeAccumulator<{ summary: null; rpo: RpoSummary }>
       url: started.url,
       rate: started.rate,
       client: started.client ?? '',
-      readBack: readBack ? { ok: readBack.ok, url: readBack.url, writer: readBack.writer, region: readBack.region, attempts: readBack.attempts, error: readBack.error ?? null } : null,
+      readBack: readBack
+        ? {
+            ok: readBack.ok,
+            url: readBack.url,
+            writer: readBack.writer,
+            region: readBack.region,
+            attempts: readBack.attempts,
+            error: readBack.error ?? null,
+          }
+        : null,
     };
     if (!readBack?.ok) {
-      const note = readBack ? `the read back failed after ${readBack.attempts} attempts: ${readBack.error}` : 'the ledger was not read back (the run was interrupted or did not finish)';
+      const note = readBack
+        ? `the read back failed after ${readBack.attempts} attempts: ${readBack.error}`
+        : 'the ledger was not read back (the run was interrupted or did not finish)';
       return {
-        // Not measured: neither met nor missed here (as an SLO without requests); the verdict counts a declared objective it could not measure as missed.
-        ...base, ms: null, met: null, ackedWrites: acked.length, lostWrites: 0, duplicateWrites: 0, splitBrain: false,
-        lostSeqs: [], unconfirmedWrites: 0, staleWriterAcks: 0, writers: [], note,
+        // Not measured: neither met nor missed here (as an SLO without requests); the verdict counts a declared
+        // objective it could not measure as missed.
+        ...base,
+        ms: null,
+        met: null,
+        ackedWrites: acked.length,
+        lostWrites: 0,
+        duplicateWrites: 0,
+        splitBrain: false,
+        lostSeqs: [],
+        unconfirmedWrites: 0,
+        staleWriterAcks: 0,
+        writers: [],
+        note,
       };
     }
     const result = computeRpo({ acked, unacked, readBack: readBack.seqs }, { maxLostSeqs: 100 });

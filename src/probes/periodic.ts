@@ -56,7 +56,13 @@ export class PeriodicCheck {
 
   start(): void {
     if (this.loop) return;
-    this.journal.append({ type: 'probe.started', probe: this.spec.name, kind: this.spec.kind, url: this.url, rate: 1000 / this.spec.every });
+    this.journal.append({
+      type: 'probe.started',
+      probe: this.spec.name,
+      kind: this.spec.kind,
+      url: this.url,
+      rate: 1000 / this.spec.every,
+    });
     this.loop = this.run();
   }
 
@@ -80,7 +86,13 @@ export class PeriodicCheck {
       if (this.stopController.signal.aborted) break;
       this.checks++;
       const result = await this.once(this.checks);
-      const row: CheckRow = [tenths(due), tenths(now() - due), result.ok ? 1 : 0, result.ok ? '' : this.redact(result.error || 'failed').slice(0, maxErrorLength), result.value ?? null];
+      const row: CheckRow = [
+        tenths(due),
+        tenths(now() - due),
+        result.ok ? 1 : 0,
+        result.ok ? '' : this.redact(result.error || 'failed').slice(0, maxErrorLength),
+        result.value ?? null,
+      ];
       if (!result.ok) this.failures++;
       this.batcher.push(row);
       slot = Math.max(slot + 1, Math.ceil((now() - t0) / this.spec.every));
@@ -116,7 +128,7 @@ export function describeError(error: unknown): string {
     const message = error.message || error.name;
     return code && !message.includes(code) ? `${code}: ${message}` : message;
   }
-  return typeof error === 'string' ? error : safeJson(error) ?? String(error);
+  return typeof error === 'string' ? error : (safeJson(error) ?? String(error));
 }
 
 /** JSON text of a value, or undefined when it has none (functions, cycles, BigInt). */
@@ -127,4 +139,3 @@ export function safeJson(value: unknown): string | undefined {
     return undefined;
   }
 }
-

@@ -36,7 +36,11 @@ export class TrafficRecorder {
   errors = 0;
 
   /** `thresholdsMs`: latency bounds whose exceedances guards count (see trackedLatencyThresholds). */
-  constructor(journal: Journal, readonly probe: string, private readonly thresholdsMs: readonly number[] = []) {
+  constructor(
+    journal: Journal,
+    readonly probe: string,
+    private readonly thresholdsMs: readonly number[] = [],
+  ) {
     this.batcher = new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
   }
 
@@ -51,7 +55,14 @@ export class TrafficRecorder {
         if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
     }
-    this.batcher.push([tenths(outcome.t), tenths(outcome.latencyMs), outcome.status, outcome.ok ? 1 : 0, outcome.error, outcome.region]);
+    this.batcher.push([
+      tenths(outcome.t),
+      tenths(outcome.latencyMs),
+      outcome.status,
+      outcome.ok ? 1 : 0,
+      outcome.error,
+      outcome.region,
+    ]);
   }
 
   /** Requests due in [from, to), and the failed ones among them. */
@@ -122,7 +133,12 @@ export class TrafficRecorder {
  * requests to mean something; null otherwise. The errorRatio guard and the runbook's
  * error-ratio detection judge the same way.
  */
-export function errorRatioAbove(recorder: TrafficRecorder, windowMs: number, above: number, current = now()): { errorRatio: number; count: number } | null {
+export function errorRatioAbove(
+  recorder: TrafficRecorder,
+  windowMs: number,
+  above: number,
+  current = now(),
+): { errorRatio: number; count: number } | null {
   const { count, failed } = recorder.countsBetween(current - windowMs, current);
   if (count < minimumSamples || failed / count <= above) return null;
   return { errorRatio: failed / count, count };

@@ -17,7 +17,10 @@ export class CachingResolver {
   private readonly cache = new Map<string, { addresses: string[]; expiresAt: number }>();
   private readonly pending = new Map<string, Promise<string[]>>();
 
-  constructor(server: DnsServer | null, private readonly options: { stickyMs?: number } = {}) {
+  constructor(
+    server: DnsServer | null,
+    private readonly options: { stickyMs?: number } = {},
+  ) {
     if (server) this.resolver.setServers([formatDnsServer(server)]);
   }
 

@@ -80,7 +80,10 @@ export class SqlCheck {
   }
 
   private async connect(signal: AbortSignal): Promise<Client> {
-    const client = await postgresClient(this.connection, this.resolver, { timeoutMs: this.probe.timeout, applicationName: `gameday-probe-${this.probe.name}` });
+    const client = await postgresClient(this.connection, this.resolver, {
+      timeoutMs: this.probe.timeout,
+      applicationName: `gameday-probe-${this.probe.name}`,
+    });
     // A server that dies under a kept connection emits 'error' on the idle client; the next check reports it.
     client.on('error', () => {
       if (client === this.kept) this.kept = null;
@@ -119,7 +122,9 @@ export async function postgresClient(
     user: decodeURIComponent(url.username) || undefined,
     password: passwordOf(url),
     database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
-    ssl: ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '') ? { rejectUnauthorized: url.searchParams.get('sslmode') !== 'require', servername: hostname } : undefined,
+    ssl: ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '')
+      ? { rejectUnauthorized: url.searchParams.get('sslmode') !== 'require', servername: hostname }
+      : undefined,
     connectionTimeoutMillis: options.timeoutMs,
     query_timeout: options.timeoutMs,
     application_name: options.applicationName,
@@ -135,14 +140,20 @@ function judge(probe: SqlCheckSpec, rows: unknown[][]): CheckResult {
   const expect = probe.expect;
   if (!expect) return { ok: true, value };
   if ('rows' in expect) {
-    return rows.length === expect.rows ? { ok: true, value } : { ok: false, error: `expected ${expect.rows} row${expect.rows === 1 ? '' : 's'}, got ${rows.length}`, value };
+    return rows.length === expect.rows
+      ? { ok: true, value }
+      : { ok: false, error: `expected ${expect.rows} row${expect.rows === 1 ? '' : 's'}, got ${rows.length}`, value };
   }
   if (rows.length === 0) return { ok: false, error: 'expected a first row, got none', value };
   const text = cellText(first);
   if ('value' in expect) {
-    return text === cellText(expect.value) ? { ok: true, value } : { ok: false, error: `expected ${cellText(expect.value)}, got ${text}`, value };
+    return text === cellText(expect.value)
+      ? { ok: true, value }
+      : { ok: false, error: `expected ${cellText(expect.value)}, got ${text}`, value };
   }
-  return new RegExp(expect.matches).test(text) ? { ok: true, value } : { ok: false, error: `expected a match of /${expect.matches}/, got ${text.slice(0, maxValueChars)}`, value };
+  return new RegExp(expect.matches).test(text)
+    ? { ok: true, value }
+    : { ok: false, error: `expected a match of /${expect.matches}/, got ${text.slice(0, maxValueChars)}`, value };
 }
 
 /** How a cell compares: pg's text of it (true, 42, 2024-01-01T…), so expect: { value: 42 } matches a bigint's '42'. */
@@ -150,7 +161,7 @@ function cellText(cell: unknown): string {
   if (cell === null || cell === undefined) return 'null';
   if (cell instanceof Date) return cell.toISOString();
   if (Buffer.isBuffer(cell)) return `\\x${cell.toString('hex')}`;
-  return typeof cell === 'object' ? safeJson(cell) ?? String(cell) : String(cell);
+  return typeof cell === 'object' ? (safeJson(cell) ?? String(cell)) : String(cell);
 }
 
 function small(cell: unknown): unknown {

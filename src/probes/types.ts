@@ -38,7 +38,9 @@ export interface ProbeHandle {
   recorder?: TrafficRecorder;
   /** How many requests were due before time t (http probes): what settling a window waits for. */
   dueBefore?(t: number): number;
-  /** At the end of the observation, before any rollback (the write ledger stops and reads back what the writer holds). */
+  /**
+   * At the end of the observation, before any rollback (the write ledger stops and reads back what the writer holds).
+   */
   endObservation?(options: { readBack: boolean; signal?: AbortSignal }): Promise<void>;
   /** Stops it and waits for what is in flight; its counts go to the journal. */
   stop(): Promise<void>;
@@ -88,7 +90,9 @@ export interface RpoSummary {
   /** null when it could not be measured (no read back); see note. */
   ms: number | null;
   objectiveMs: number | null;
-  /** RPO within the objective and no split brain; null without an objective, or when it could not be measured (ms null). */
+  /**
+   * RPO within the objective and no split brain; null without an objective, or when it could not be measured (ms null).
+   */
   met: boolean | null;
   ackedWrites: number;
   lostWrites: number;

@@ -22,7 +22,9 @@ export interface LedgerOutcome {
   latencyMs: number;
   /** HTTP status; 0 for a transport failure and for a SQL ledger. */
   status: number;
-  /** Committed on the writer as the client was told: HTTP 201, or the INSERT returned. Anything else promises nothing. */
+  /**
+   * Committed on the writer as the client was told: HTTP 201, or the INSERT returned. Anything else promises nothing.
+   */
   acked: boolean;
   /** Why not ('ECONNREFUSED', 'TIMEOUT', 'SQLSTATE 25006', ...), '' otherwise. */
   error: string;
@@ -91,7 +93,10 @@ export class WriteLedger {
     while (!signal?.aborted) {
       attempts++;
       try {
-        const answer = await this.transport.read(this.client, Math.min(this.probe.timeout, Math.max(1, deadline - now())));
+        const answer = await this.transport.read(
+          this.client,
+          Math.min(this.probe.timeout, Math.max(1, deadline - now())),
+        );
         if (answer.ok) return { ok: true, seqs: answer.seqs, writer: answer.writer, region: answer.region, attempts };
         error = answer.error;
       } catch (failure) {
@@ -100,12 +105,21 @@ export class WriteLedger {
       if (now() + retryEveryMs >= deadline) break;
       await sleep(retryEveryMs, signal);
     }
-    return { ok: false, seqs: [], writer: '', region: '', attempts, error: signal?.aborted ? `interrupted (${error})` : error };
+    return {
+      ok: false,
+      seqs: [],
+      writer: '',
+      region: '',
+      attempts,
+      error: signal?.aborted ? `interrupted (${error})` : error,
+    };
   }
 
   private send(seq: number, due: number): Promise<void> {
     const sentAt = now();
-    return this.transport.write(this.client, seq).then((answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, ...answer }));
+    return this.transport
+      .write(this.client, seq)
+      .then((answer) => this.record({ seq, t: due, sendLagMs: sentAt - due, latencyMs: now() - due, ...answer }));
   }
 
   private record(outcome: LedgerOutcome): void {
@@ -122,7 +136,10 @@ export class LedgerRecorder {
   writes = 0;
   acked = 0;
 
-  constructor(journal: Journal, readonly probe: string) {
+  constructor(
+    journal: Journal,
+    readonly probe: string,
+  ) {
     this.batcher = new JournalBatcher((rows) => journal.append({ type: 'ledger.samples', probe, rows }));
   }
 
@@ -161,7 +178,12 @@ export class LedgerSession {
    * Prepares the writer (a SQL ledger creates its table), then starts writing. Throws,
    * having written nothing, when the writer cannot be prepared.
    */
-  static async start(probe: LedgerSpec, target: LedgerTarget, journal: Journal, options: { runId: string }): Promise<LedgerSession> {
+  static async start(
+    probe: LedgerSpec,
+    target: LedgerTarget,
+    journal: Journal,
+    options: { runId: string },
+  ): Promise<LedgerSession> {
     const transport = ledgerTransport(probe, target);
     try {
       await transport.prepare();
@@ -172,7 +194,14 @@ export class LedgerSession {
     const ledger = new WriteLedger(probe, transport, ledgerClientId(options.runId, probe.name));
     const recorder = new LedgerRecorder(journal, probe.name);
     ledger.onOutcome((outcome) => recorder.add(outcome));
-    journal.append({ type: 'probe.started', probe: probe.name, kind: 'ledger', url: transport.writeTarget, rate: probe.rate, client: ledger.client });
+    journal.append({
+      type: 'probe.started',
+      probe: probe.name,
+      kind: 'ledger',
+      url: transport.writeTarget,
+      rate: probe.rate,
+      client: ledger.client,
+    });
     ledger.start();
     return new LedgerSession(ledger, recorder, journal);
   }
@@ -181,10 +210,21 @@ export class LedgerSession {
   async finish(options: { readBack: boolean; signal?: AbortSignal }): Promise<void> {
     await this.ledger.stop();
     this.recorder.close();
-    this.journal.append({ type: 'probe.stopped', probe: this.ledger.name, requests: this.recorder.writes, errors: this.recorder.writes - this.recorder.acked });
+    this.journal.append({
+      type: 'probe.stopped',
+      probe: this.ledger.name,
+      requests: this.recorder.writes,
+      errors: this.recorder.writes - this.recorder.acked,
+    });
     if (!options.readBack) return;
     const result = await this.ledger.readBack(options.signal);
-    this.journal.append({ type: 'ledger.readback', probe: this.ledger.name, client: this.ledger.client, url: this.ledger.transport.readTarget, ...result });
+    this.journal.append({
+      type: 'ledger.readback',
+      probe: this.ledger.name,
+      client: this.ledger.client,
+      url: this.ledger.transport.readTarget,
+      ...result,
+    });
   }
 }
 
@@ -197,7 +237,10 @@ export interface LedgerTarget {
 
 /** HTTP to an endpoint or URL; SQL to a database the lab names (writer, db-<region>) or a postgres:// URL. */
 export function ledgerTransport(probe: LedgerSpec, target: LedgerTarget): LedgerTransport {
-  if (probe.sql === undefined) return new HttpLedgerTransport(probe, ledgerUrls(probe, target.session.endpoints), target.lookup);
+  if (probe.sql === undefined)
+    return new HttpLedgerTransport(probe, ledgerUrls(probe, target.session.endpoints), target.lookup);
   const connection = target.session.databaseUrl(probe.sql) ?? probe.sql;
-  return new SqlLedgerTransport(probe, connection, target.resolver, (address) => target.session.regionOfAddress(address));
+  return new SqlLedgerTransport(probe, connection, target.resolver, (address) =>
+    target.session.regionOfAddress(address),
+  );
 }

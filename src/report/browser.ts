@@ -7,11 +7,19 @@ import { GamedayError } from '../core/errors';
 /** No Chromium to print with; the message says what to install. */
 export class NoBrowserError extends GamedayError {
   constructor(detail: string) {
-    super(`no browser for the PDF (${detail}): install Chromium (apt-get install chromium) or set GAMEDAY_CHROMIUM=/path/to/chromium`);
+    super(
+      `no browser for the PDF (${detail}): install Chromium (apt-get install chromium) or set ` +
+        `GAMEDAY_CHROMIUM=/path/to/chromium`,
+    );
   }
 }
 
-const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const candidates = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** GAMEDAY_CHROMIUM when set (and it must exist), else Debian's Chromium and its usual relatives. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,7 +37,16 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
  * Flags for a quiet, offline, headless Chromium that runs as root in CI: nothing it does
  * on its own (updates, sync, QUIC probes) may reach the network.
  */
-export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * A headless Chromium in a fresh profile directory, removed on close, so nothing of a
@@ -41,7 +58,12 @@ export async function withBrowser<T>(work: (context: BrowserContext) => Promise<
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-chromium-'));
   let context: BrowserContext | null = null;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: chromiumArgs, offline: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: chromiumArgs,
+      offline: true,
+    });
     return await work(context);
   } finally {
     await context?.close().catch(() => undefined);

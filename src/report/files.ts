@@ -15,7 +15,13 @@ export interface ReportOptions {
   stepSummary?: string;
 }
 
-export const reportFiles = { summary: 'summary.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml', pdf: 'report.pdf' } as const;
+export const reportFiles = {
+  summary: 'summary.json',
+  markdown: 'report.md',
+  html: 'report.html',
+  junit: 'junit.xml',
+  pdf: 'report.pdf',
+} as const;
 
 /**
  * The files of a run's reports, each its own reporter writing into the run directory at
@@ -34,10 +40,19 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
   let charts: Promise<RenderedCharts> | null = null;
   const chartsOf = (summary: RunSummary) => (charts ??= renderCharts(summary));
   const reporters: Reporter[] = [
-    { name: reportFiles.summary, onEnd: ({ summary }) => write(reportFiles.summary, JSON.stringify(summary, null, 2) + '\n') },
-    { name: reportFiles.markdown, onEnd: ({ summary }) => write(reportFiles.markdown, (markdown = renderMarkdown(summary))) },
+    {
+      name: reportFiles.summary,
+      onEnd: ({ summary }) => write(reportFiles.summary, JSON.stringify(summary, null, 2) + '\n'),
+    },
+    {
+      name: reportFiles.markdown,
+      onEnd: ({ summary }) => write(reportFiles.markdown, (markdown = renderMarkdown(summary))),
+    },
     { name: reportFiles.junit, onEnd: ({ summary }) => write(reportFiles.junit, renderJunit(summary)) },
-    { name: reportFiles.html, onEnd: async ({ summary }) => write(reportFiles.html, renderRunPage(summary, await chartsOf(summary))) },
+    {
+      name: reportFiles.html,
+      onEnd: async ({ summary }) => write(reportFiles.html, renderRunPage(summary, await chartsOf(summary))),
+    },
   ];
   if (options.pdf !== false) {
     reporters.push({

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { journalFileName, readJournal } from '../core/journal';
 import { formatDuration } from '../core/duration';
 import { chartWidth, palette, type ChartSpec } from './html/charts';
-import { escapeHtml, htmlDocument, statusWord } from './html/page';
+import { escapeHtml, row, table } from './html/markup';
+import { htmlDocument, statusWord } from './html/page';
 import { renderSvg } from './html/vega';
 import { formatPercent } from '../analysis/format';
 import { summarize } from '../analysis/summarize';
@@ -84,10 +85,21 @@ function historyRun(summary: RunSummary, dir: string): HistoryRun {
   };
 }
 
-const statusColors = { domain: ['passed', 'failed', 'aborted', 'error', 'running'], range: [palette.ok, palette.bad, palette.warn, '#6a1b9a', palette.neutral] };
+const statusColors = {
+  domain: ['passed', 'failed', 'aborted', 'error', 'running'],
+  range: [palette.ok, palette.bad, palette.warn, '#6a1b9a', palette.neutral],
+};
 
-/** One metric of one experiment over its drills: a line through the runs, each point coloured by verdict, the objective dashed. */
-export function trendChart(title: string, unit: string, rows: Array<{ at: string; value: number; status: string; series?: string }>, objectives: Array<{ at: string; value: number }>): ChartSpec | null {
+/**
+ * One metric of one experiment over its drills: a line through the runs, each point coloured by verdict, the objective
+ * dashed.
+ */
+export function trendChart(
+  title: string,
+  unit: string,
+  rows: Array<{ at: string; value: number; status: string; series?: string }>,
+  objectives: Array<{ at: string; value: number }>,
+): ChartSpec | null {
   if (rows.length === 0) return null;
   const x = { field: 'at', type: 'temporal', title: 'drill', axis: { format: '%b %d %H:%M', labelAngle: -30 } };
   return {
@@ -106,14 +118,29 @@ export function trendChart(title: string, unit: string, rows: Array<{ at: string
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative' },
-          color: { field: 'status', type: 'nominal', scale: statusColors, legend: { orient: 'right', title: 'verdict' } },
-          shape: { field: 'series', type: 'nominal', legend: rows.some((row) => row.series) ? { orient: 'right', title: 'SLO' } : null },
+          color: {
+            field: 'status',
+            type: 'nominal',
+            scale: statusColors,
+            legend: { orient: 'right', title: 'verdict' },
+          },
+          shape: {
+            field: 'series',
+            type: 'nominal',
+            legend: rows.some((row) => row.series) ? { orient: 'right', title: 'SLO' } : null,
+          },
           tooltip: [{ field: 'at', type: 'temporal' }, { field: 'value' }, { field: 'status' }],
         },
       },
       ...(objectives.length === 0
         ? []
-        : [{ data: { values: objectives }, mark: { type: 'line', color: palette.bad, strokeDash: [4, 3], interpolate: 'step-after' }, encoding: { x, y: { field: 'value', type: 'quantitative' } } }]),
+        : [
+            {
+              data: { values: objectives },
+              mark: { type: 'line', color: palette.bad, strokeDash: [4, 3], interpolate: 'step-after' },
+              encoding: { x, y: { field: 'value', type: 'quantitative' } },
+            },
+          ]),
     ],
   };
 }
@@ -126,19 +153,31 @@ export async function renderHistoryHtml(history: History): Promise<string> {
     const rto = trendChart(
       'RTO per drill',
       'seconds',
-      runs.filter((run) => run.rtoMs !== null).map((run) => ({ at: run.startedAt, value: run.rtoMs! / 1000, status: run.status })),
-      runs.filter((run) => run.rtoObjectiveMs !== null).map((run) => ({ at: run.startedAt, value: run.rtoObjectiveMs! / 1000 })),
+      runs
+        .filter((run) => run.rtoMs !== null)
+        .map((run) => ({ at: run.startedAt, value: run.rtoMs! / 1000, status: run.status })),
+      runs
+        .filter((run) => run.rtoObjectiveMs !== null)
+        .map((run) => ({ at: run.startedAt, value: run.rtoObjectiveMs! / 1000 })),
     );
     const rpo = trendChart(
       'RPO per drill',
       'seconds',
-      runs.filter((run) => run.rpoMs !== null).map((run) => ({ at: run.startedAt, value: run.rpoMs! / 1000, status: run.status })),
-      runs.filter((run) => run.rpoObjectiveMs !== null).map((run) => ({ at: run.startedAt, value: run.rpoObjectiveMs! / 1000 })),
+      runs
+        .filter((run) => run.rpoMs !== null)
+        .map((run) => ({ at: run.startedAt, value: run.rpoMs! / 1000, status: run.status })),
+      runs
+        .filter((run) => run.rpoObjectiveMs !== null)
+        .map((run) => ({ at: run.startedAt, value: run.rpoObjectiveMs! / 1000 })),
     );
     const budget = trendChart(
       'Error budget consumed per drill',
       '% of the budget',
-      runs.flatMap((run) => run.slos.filter((slo) => slo.budgetConsumedPct !== null).map((slo) => ({ at: run.startedAt, value: slo.budgetConsumedPct!, status: run.status, series: slo.name }))),
+      runs.flatMap((run) =>
+        run.slos
+          .filter((slo) => slo.budgetConsumedPct !== null)
+          .map((slo) => ({ at: run.startedAt, value: slo.budgetConsumedPct!, status: run.status, series: slo.name })),
+      ),
       [],
     );
     const charts = await Promise.all(
@@ -146,34 +185,60 @@ export async function renderHistoryHtml(history: History): Promise<string> {
         [rto, 'No drill measured an RTO.'],
         [rpo, 'No drill measured an RPO (no write ledger).'],
         [budget, 'No drill counted an error budget (no SLO).'],
-      ].map(async ([spec, missing]) => (spec ? `<figure class="chart">${await renderSvg(spec as ChartSpec)}</figure>` : `<p class="muted">${escapeHtml(missing as string)}</p>`)),
+      ].map(async ([spec, missing]) =>
+        spec
+          ? `<figure class="chart">${await renderSvg(spec as ChartSpec)}</figure>`
+          : `<p class="muted">${escapeHtml(missing as string)}</p>`,
+      ),
     );
     const rows = [...runs].reverse().map((run) => {
       const rtoText = run.rtoMs !== null ? formatDuration(run.rtoMs) : run.recovered === false ? 'not recovered' : '—';
-      const budgetText = run.slos.map((slo) => `${slo.name} ${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)}`).join(', ') || '—';
+      const budgetText =
+        run.slos
+          .map((slo) => `${slo.name} ${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)}`)
+          .join(', ') || '—';
       const link = `${encodeURI(run.dir)}/${reportFiles.html}`;
-      return `<tr class="${run.status === 'passed' ? 'met' : 'missed'}"><td>${escapeHtml(run.startedAt)}</td><td><span class="badge ${run.status}">${statusWord(run.status)}</span></td><td>${escapeHtml(rtoText)}</td><td>${run.rpoMs === null ? '—' : escapeHtml(formatDuration(run.rpoMs))}</td><td>${escapeHtml(budgetText)}</td><td><a href="${escapeHtml(link)}">${escapeHtml(run.runId)}</a></td></tr>`;
+      return row(run.status === 'passed' ? 'met' : 'missed', [
+        escapeHtml(run.startedAt),
+        `<span class="badge ${run.status}">${statusWord(run.status)}</span>`,
+        escapeHtml(rtoText),
+        run.rpoMs === null ? '—' : escapeHtml(formatDuration(run.rpoMs)),
+        escapeHtml(budgetText),
+        `<a href="${escapeHtml(link)}">${escapeHtml(run.runId)}</a>`,
+      ]);
     });
     const passed = runs.filter((run) => run.status === 'passed').length;
-    sections.push(`<section><h2>${escapeHtml(group.experiment)}</h2><p class="facts"><code>${escapeHtml(group.file)}</code> · ${runs.length} drill${runs.length === 1 ? '' : 's'}, ${passed} passed</p>
+    const facts = `<code>${escapeHtml(group.file)}</code> · ${plural(runs.length, 'drill')}, ${passed} passed`;
+    sections.push(`<section><h2>${escapeHtml(group.experiment)}</h2><p class="facts">${facts}</p>
 ${charts.join('\n')}
-<table><thead><tr><th>started</th><th>verdict</th><th>RTO</th><th>RPO</th><th>budget burned</th><th>run</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`);
+${table(['started', 'verdict', 'RTO', 'RPO', 'budget burned', 'run'], rows)}</section>`);
   }
-  const skipped = history.skipped.length === 0 ? '' : `<section><h2>Not read</h2><ul>${history.skipped.map((entry) => `<li><code>${escapeHtml(entry.dir)}</code>: ${escapeHtml(entry.reason)}</li>`).join('')}</ul></section>`;
+  const notRead = history.skipped.map(
+    (entry) => `<li><code>${escapeHtml(entry.dir)}</code>: ${escapeHtml(entry.reason)}</li>`,
+  );
+  const skipped = notRead.length === 0 ? '' : `<section><h2>Not read</h2><ul>${notRead.join('')}</ul></section>`;
   const total = history.experiments.reduce((sum, group) => sum + group.runs.length, 0);
-  const body = `<header><h1>GameDay history</h1><p class="facts">${total} drill${total === 1 ? '' : 's'} of ${history.experiments.length} experiment${history.experiments.length === 1 ? '' : 's'} · generated ${escapeHtml(history.generatedAt)}</p></header>
-${sections.length === 0 ? '<p class="muted">No run directory with a journal was found.</p>' : sections.join('\n')}
+  const counts = `${plural(total, 'drill')} of ${plural(history.experiments.length, 'experiment')}`;
+  const facts = `<p class="facts">${counts} · generated ${escapeHtml(history.generatedAt)}</p>`;
+  const found =
+    sections.length === 0 ? '<p class="muted">No run directory with a journal was found.</p>' : sections.join('\n');
+  const body = `<header><h1>GameDay history</h1>${facts}</header>
+${found}
 ${skipped}
 <footer>Rebuilt from each run's journal; this page loads nothing from the network.</footer>`;
   return htmlDocument('GameDay history', body);
 }
 
 /** history.html and history.json in `outDir`. */
-export async function writeHistory(reportsDir: string, outDir: string = reportsDir): Promise<{ history: History; files: string[] }> {
+export async function writeHistory(
+  reportsDir: string,
+  outDir: string = reportsDir,
+): Promise<{ history: History; files: string[] }> {
   const history = collectHistory(reportsDir);
   fs.mkdirSync(outDir, { recursive: true });
   // Links in the page are relative to the runs' parent directory.
-  const relocated = path.resolve(outDir) === path.resolve(reportsDir) ? history : relink(history, path.relative(outDir, reportsDir));
+  const relocated =
+    path.resolve(outDir) === path.resolve(reportsDir) ? history : relink(history, path.relative(outDir, reportsDir));
   const json = path.join(outDir, 'history.json');
   const html = path.join(outDir, 'history.html');
   fs.writeFileSync(json, JSON.stringify(history, null, 2) + '\n');
@@ -182,5 +247,15 @@ export async function writeHistory(reportsDir: string, outDir: string = reportsD
 }
 
 function relink(history: History, prefix: string): History {
-  return { ...history, experiments: history.experiments.map((group) => ({ ...group, runs: group.runs.map((run) => ({ ...run, dir: path.posix.join(prefix.split(path.sep).join('/'), run.dir) })) })) };
+  return {
+    ...history,
+    experiments: history.experiments.map((group) => ({
+      ...group,
+      runs: group.runs.map((run) => ({ ...run, dir: path.posix.join(prefix.split(path.sep).join('/'), run.dir) })),
+    })),
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -20,12 +20,20 @@ export function renderJunit(summary: RunSummary): string {
         ? ''
         : objective.met === false
           ? `<failure message="${attr(message)}" type="objective-missed">${text(detail)}</failure>`
-          : `<error message="${attr(`${objective.name}: not measured (objective ${objective.objective})`)}" type="not-measured">${text(`${detail}\nrun: ${summary.status}: ${summary.reason}`)}</error>`;
+          : `<error message="${attr(`${objective.name}: not measured (objective ${objective.objective})`)}" ` +
+            `type="not-measured">${text(`${detail}\nrun: ${summary.status}: ${summary.reason}`)}</error>`;
     return testcase(classname, objective.name, outcome);
   });
   const stoppedEarly = summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running';
   if (stoppedEarly) {
-    cases.push(testcase(classname, 'run', `<error message="${attr(`run ${summary.status}: ${summary.reason}`)}" type="${summary.status}">${text(summary.errors.join('\n') || summary.reason)}</error>`));
+    cases.push(
+      testcase(
+        classname,
+        'run',
+        `<error message="${attr(`run ${summary.status}: ${summary.reason}`)}" ` +
+          `type="${summary.status}">${text(summary.errors.join('\n') || summary.reason)}</error>`,
+      ),
+    );
   }
   const failures = objectives.filter((objective) => objective.met === false).length;
   const errors = objectives.filter((objective) => objective.met === null).length + (stoppedEarly ? 1 : 0);

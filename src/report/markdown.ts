@@ -19,7 +19,10 @@ export function renderMarkdown(summary: RunSummary): string {
   if (summary.description) lines.push(`> ${summary.description}`, '');
   lines.push(`**Result:** ${statusBadge[summary.status]} — ${summary.reason}`);
   lines.push('');
-  lines.push(`- Run: \`${summary.runId}\` (${summary.startedAt}${summary.durationMs !== null ? `, ${formatDuration(summary.durationMs)}` : ''})`);
+  lines.push(
+    `- Run: \`${summary.runId}\` ` +
+      `(${summary.startedAt}${summary.durationMs !== null ? `, ${formatDuration(summary.durationMs)}` : ''})`,
+  );
   lines.push(`- Experiment file: \`${summary.file}\``);
   lines.push(`- Target: ${summary.target.kind}`);
   lines.push('');
@@ -28,21 +31,39 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push('| objective | measured | target | met |');
   lines.push('|---|---|---|---|');
   // Terser than objectivesOf's wording (a table for engineers), judged the same: `met` comes from the summary.
-  lines.push(`| RTO (client-observed) | ${escapePipes(rtoMeasured(summary.rto))} | ${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ${metMark(summary.rto.met)} |`);
+  lines.push(
+    `| RTO (client-observed) | ${escapePipes(rtoMeasured(summary.rto))} | ` +
+      `${summary.rto.objectiveMs === null ? '—' : formatDuration(summary.rto.objectiveMs)} | ` +
+      `${metMark(summary.rto.met)} |`,
+  );
   const rpo = summary.rpo;
-  if (rpo) lines.push(`| RPO (write ledger) | ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} | ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`);
+  if (rpo)
+    lines.push(
+      `| RPO (write ledger) | ` +
+        `${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} ` +
+        `| ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`,
+    );
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
       // The text is metric, comparison, bound ('budget<5%'): the target column is what follows the metric.
-      lines.push(`| SLO ${slo.name}: ${threshold.metric} | ${sloMeasured(threshold.metric, threshold.measured)} | ${threshold.text.slice(threshold.metric.length)} | ${metMark(threshold.met)} |`);
+      lines.push(
+        `| SLO ${slo.name}: ${threshold.metric} | ${sloMeasured(threshold.metric, threshold.measured)} | ` +
+          `${threshold.text.slice(threshold.metric.length)} | ${metMark(threshold.met)} |`,
+      );
     }
   }
   const after = summary.steadyState.after;
-  if (after) lines.push(`| steady state after rollback | ${formatRatio(after.successRatio)} | ≥ ${formatRatio(after.required)} | ${metMark(after.ok)} |`);
+  if (after)
+    lines.push(
+      `| steady state after rollback | ${formatRatio(after.successRatio)} | ≥ ` +
+        `${formatRatio(after.required)} | ${metMark(after.ok)} |`,
+    );
   lines.push('');
   if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
   lines.push(
-    `RTO counts from the first fault becoming active to the first successful request after which the success ratio stayed ≥ ${formatRatio(summary.rto.criteria.successRatio)} over every ${formatDuration(summary.rto.criteria.windowMs)} window.`,
+    `RTO counts from the first fault becoming active to the first successful request after which the ` +
+      `success ratio stayed ≥ ${formatRatio(summary.rto.criteria.successRatio)} over every ` +
+      `${formatDuration(summary.rto.criteria.windowMs)} window.`,
     '',
   );
 
@@ -53,14 +74,21 @@ export function renderMarkdown(summary: RunSummary): string {
   lines.push('');
   lines.push('| requests | errors | success | p50 | p90 | p99 | max |');
   lines.push('|---|---|---|---|---|---|---|');
-  lines.push(`| ${t.requests} | ${t.errors} | ${formatRatio(t.successRatio)} | ${ms(t.latencyMs.p50)} | ${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`);
+  lines.push(
+    `| ${t.requests} | ${t.errors} | ${formatRatio(t.successRatio)} | ${ms(t.latencyMs.p50)} | ` +
+      `${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`,
+  );
   lines.push('');
   for (const probe of summary.probes) {
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
       continue;
     }
-    lines.push(`\`${probe.probe}\`: ${probe.url}: ${probe.requests} requests, ${probe.errors} errors (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`, '');
+    lines.push(
+      `\`${probe.probe}\`: ${probe.url}: ${probe.requests} requests, ${probe.errors} errors ` +
+        `(${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
+      '',
+    );
   }
   const regions = Object.entries(t.regions);
   if (regions.length > 0) {
@@ -76,7 +104,9 @@ export function renderMarkdown(summary: RunSummary): string {
     lines.push('|---|---|---|---|---|---|---|');
     for (const fault of summary.faults) {
       lines.push(
-        `| ${fault.name} | ${fault.kind} | ${offset(fault.injectedAtMs)} | ${offset(fault.revertedAtMs)} | ${fault.activeMs === null ? '—' : formatDuration(fault.activeMs)} | \`${escapePipes(fault.rollback)}\` | ${fault.error ? escapePipes(fault.error) : ''} |`,
+        `| ${fault.name} | ${fault.kind} | ${offset(fault.injectedAtMs)} | ${offset(fault.revertedAtMs)} | ` +
+          `${fault.activeMs === null ? '—' : formatDuration(fault.activeMs)} | ` +
+          `\`${escapePipes(fault.rollback)}\` | ${fault.error ? escapePipes(fault.error) : ''} |`,
       );
     }
     lines.push('');
@@ -106,14 +136,26 @@ function sloMeasured(metric: SloMetric, measured: number | null): string {
 function sloSection(summary: RunSummary): string[] {
   if (summary.slos.length === 0) return [];
   const lines = ['## SLOs', ''];
-  lines.push('| SLO | objective | window | bad / requests | budget consumed | burn (drill) | peak burn | alerts that would fire |');
+  lines.push(
+    '| SLO | objective | window | bad / requests | budget consumed | burn (drill) | peak burn | ' +
+      'alerts that would fire |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const slo of summary.slos) {
-    const what = slo.sli === 'latency' ? `${slo.objective}% within ${formatDuration(slo.thresholdMs ?? 0)}` : `${slo.objective}% available`;
-    const fired = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} ×${alert.factor} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
+    const what =
+      slo.sli === 'latency'
+        ? `${slo.objective}% within ${formatDuration(slo.thresholdMs ?? 0)}`
+        : `${slo.objective}% available`;
+    const firedAfter = (alert: (typeof slo.alerts)[number]) => formatDuration(alert.firedAfterMs ?? 0);
+    const fired = slo.alerts
+      .filter((alert) => alert.fired)
+      .map((alert) => `${alert.long}/${alert.short} ×${alert.factor} after ${firedAfter(alert)}`);
     const burn = (value: number | null) => (value === null ? '—' : formatBurn(value));
     lines.push(
-      `| ${slo.name} | ${what} | ${slo.window} | ${slo.badEvents} / ${slo.events} | ${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)} | ${burn(slo.burnRate)} | ${burn(slo.peakBurnRate)} (${formatDuration(slo.burnWindowMs)} window) | ${fired.length > 0 ? fired.join('; ') : 'none'} |`,
+      `| ${slo.name} | ${what} | ${slo.window} | ${slo.badEvents} / ${slo.events} | ` +
+        `${slo.budgetConsumedPct === null ? '—' : formatPercent(slo.budgetConsumedPct)} | ` +
+        `${burn(slo.burnRate)} | ${burn(slo.peakBurnRate)} (${formatDuration(slo.burnWindowMs)} ` +
+        `window) | ${fired.length > 0 ? fired.join('; ') : 'none'} |`,
     );
   }
   lines.push('', `Assumption: ${summary.slos[0].assumption}.`, '');
@@ -124,34 +166,64 @@ function ledgerSection(summary: RunSummary): string[] {
   const rpo = summary.rpo;
   if (!rpo) return [];
   const lines = ['## Write ledger', ''];
-  lines.push(`\`${rpo.probe}\`: POST ${rpo.url} at ${rpo.rate}/s as client \`${rpo.client}\`; read back when the observation ended, before any rollback.`, '');
+  lines.push(
+    `\`${rpo.probe}\`: POST ${rpo.url} at ${rpo.rate}/s as client \`${rpo.client}\`; read back when ` +
+      `the observation ended, before any rollback.`,
+    '',
+  );
   lines.push('| writes | acknowledged | lost | unacknowledged but present | duplicates | RPO |');
   lines.push('|---|---|---|---|---|---|');
-  lines.push(`| ${rpo.writes} | ${rpo.ackedWrites} | ${rpo.lostWrites} | ${rpo.unconfirmedWrites} | ${rpo.duplicateWrites} | ${rpo.ms === null ? '—' : formatDuration(rpo.ms)} |`);
+  lines.push(
+    `| ${rpo.writes} | ${rpo.ackedWrites} | ${rpo.lostWrites} | ${rpo.unconfirmedWrites} | ` +
+      `${rpo.duplicateWrites} | ${rpo.ms === null ? '—' : formatDuration(rpo.ms)} |`,
+  );
   lines.push('');
-  if (rpo.readBack?.ok) lines.push(`Read back from writer ${rpo.readBack.writer || '(not named)'}${rpo.readBack.region ? ` via ${rpo.readBack.region}` : ''} (${rpo.readBack.attempts} attempt${rpo.readBack.attempts === 1 ? '' : 's'}).`);
+  if (rpo.readBack?.ok)
+    lines.push(
+      `Read back from writer ` +
+        `${rpo.readBack.writer || '(not named)'}${rpo.readBack.region ? ` via ${rpo.readBack.region}` : ''} ` +
+        `(${rpo.readBack.attempts} attempt${rpo.readBack.attempts === 1 ? '' : 's'}).`,
+    );
   if (rpo.note) lines.push(`Note: ${rpo.note}.`);
   if (rpo.writers.length > 0) lines.push(`Acknowledged by: ${rpo.writers.join(' → ')}.`);
-  if (rpo.lostSeqs.length > 0) lines.push(`Lost seqs${rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length} of ${rpo.lostWrites})` : ''}: ${rpo.lostSeqs.join(', ')}.`);
-  if (rpo.splitBrain) {
-    lines.push(`**Split brain:** ${rpo.staleWriterAcks} write${rpo.staleWriterAcks === 1 ? '' : 's'} acknowledged by a superseded writer after a newer one had acknowledged, ${rpo.duplicateWrites} present more than once.`);
+  if (rpo.lostSeqs.length > 0) {
+    const some = rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length} of ${rpo.lostWrites})` : '';
+    lines.push(`Lost seqs${some}: ${rpo.lostSeqs.join(', ')}.`);
   }
-  lines.push('', 'RPO = acknowledgement time of the last lost write − that of the last surviving write acknowledged before the first loss.', '');
+  if (rpo.splitBrain) {
+    lines.push(
+      `**Split brain:** ${rpo.staleWriterAcks} write${rpo.staleWriterAcks === 1 ? '' : 's'} ` +
+        `acknowledged by a superseded writer after a newer one had acknowledged, ` +
+        `${rpo.duplicateWrites} present more than once.`,
+    );
+  }
+  lines.push(
+    '',
+    'RPO = acknowledgement time of the last lost write − that of the last surviving write ' +
+      'acknowledged before the first loss.',
+    '',
+  );
   return lines;
 }
 
 /** A dns, sql or function probe: its counts, then each change of outcome with when it began. */
 function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
-  const lines = [`\`${probe.probe}\` (${probe.kind}): ${probe.url}: ${probe.requests} checks, ${probe.errors} failed (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`, ''];
+  const lines = [
+    `\`${probe.probe}\` (${probe.kind}): ${probe.url}: ${probe.requests} checks, ${probe.errors} ` +
+      `failed (${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
+    '',
+  ];
   for (const change of probe.changes ?? []) {
     const regions = change.regions ? ` (${change.regions.join(', ')})` : '';
-    lines.push(`- from ${change.fromMs !== null && change.fromMs < 0 ? '' : '+'}${offset(change.fromMs)}s: ${change.ok ? '' : 'FAILED: '}${escapePipes(change.detail)}${regions} ×${change.samples}`);
+    lines.push(
+      `- from ${change.fromMs !== null && change.fromMs < 0 ? '' : '+'}${offset(change.fromMs)}s: ` +
+        `${change.ok ? '' : 'FAILED: '}${escapePipes(change.detail)}${regions} ×${change.samples}`,
+    );
   }
   if (probe.changesOmitted) lines.push(`- (${probe.changesOmitted} changes in between left out)`);
   lines.push('');
   return lines;
 }
-
 
 function metMark(met: boolean | null): string {
   return met === null ? '—' : met ? 'yes' : '**no**';
@@ -175,21 +247,42 @@ function failoverSection(summary: RunSummary): string[] {
   if (rto.phases) {
     lines.push('## RTO phases', '');
     lines.push('| ' + rto.phases.map((phase) => phase.name).join(' | ') + ' | RTO |');
-    lines.push('|' + '---|'.repeat(rto.phases.length + 1));
-    lines.push('| ' + rto.phases.map((phase) => formatDuration(phase.ms)).join(' | ') + ` | ${rto.ms === null ? '—' : formatDuration(rto.ms)} |`);
+    lines.push('|---|'.repeat(rto.phases.length + 1));
+    lines.push(
+      '| ' +
+        rto.phases.map((phase) => formatDuration(phase.ms)).join(' | ') +
+        ` | ${rto.ms === null ? '—' : formatDuration(rto.ms)} |`,
+    );
     lines.push('');
   }
   if (rto.floorMs !== null) {
-    lines.push(`Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + promotion): ${formatDuration(rto.floorMs)}; measured ${rto.ms === null ? 'n/a' : formatDuration(rto.ms)}.`, '');
+    lines.push(
+      `Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + ` +
+        `promotion): ${formatDuration(rto.floorMs)}; measured ${rto.ms === null ? 'n/a' : formatDuration(rto.ms)}.`,
+      '',
+    );
   }
   if (failover) {
-    lines.push(`## Failover ${failover.from ?? '?'} → ${failover.to ?? '?'}: ${failover.ok === null ? 'unfinished' : failover.ok ? 'completed' : 'FAILED'}`, '');
+    lines.push(
+      `## Failover ${failover.from ?? '?'} → ${failover.to ?? '?'}: ` +
+        `${failover.ok === null ? 'unfinished' : failover.ok ? 'completed' : 'FAILED'}`,
+      '',
+    );
     if (failover.reason) lines.push(failover.reason, '');
     lines.push('| step | outcome | started (+s) | took | detail |');
     lines.push('|---|---|---|---|---|');
     for (const step of failover.steps) {
-      const detail = step.error ?? (step.detail ? Object.entries(step.detail).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join('; ') : '');
-      lines.push(`| ${step.name} | ${step.status} | ${offset(step.startedAtMs)} | ${step.ms === null ? '—' : formatDuration(step.ms)} | ${escapePipes(detail)} |`);
+      const detail =
+        step.error ??
+        (step.detail
+          ? Object.entries(step.detail)
+              .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+              .join('; ')
+          : '');
+      lines.push(
+        `| ${step.name} | ${step.status} | ${offset(step.startedAtMs)} | ` +
+          `${step.ms === null ? '—' : formatDuration(step.ms)} | ${escapePipes(detail)} |`,
+      );
     }
     lines.push('');
   }

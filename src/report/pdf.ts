@@ -18,10 +18,17 @@ export async function renderPdf(html: string, file: string): Promise<void> {
     await page.setViewportSize(printable);
     await page.emulateMedia({ media: 'print' });
     await page.setContent(html, { waitUntil: 'load' });
-    const size = (await page.evaluate('({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight })')) as { width: number; height: number };
+    const size = (await page.evaluate(
+      '({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight })',
+    )) as { width: number; height: number };
     let scale = Math.max(minScale, Math.min(1, printable.height / size.height, printable.width / size.width));
     for (;;) {
-      const printed = await page.pdf({ format: 'A4', printBackground: true, scale, margin: { top: '10mm', bottom: '10mm', left: '10mm', right: '10mm' } });
+      const printed = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        scale,
+        margin: { top: '10mm', bottom: '10mm', left: '10mm', right: '10mm' },
+      });
       if (pageCount(printed) <= 1 || scale <= minScale) return printed;
       scale = Math.max(minScale, scale * 0.92);
     }

@@ -9,7 +9,9 @@ import type { RunSummary } from '../analysis/summary';
  * summary; a figure that was not measured is said to be unmeasured, never shown as zero.
  */
 export function plainWordsSummary(summary: RunSummary): string {
-  const clauses = [customersClause(summary), writesClause(summary), ...budgetClauses(summary)].filter((clause): clause is string => clause !== null);
+  const clauses = [customersClause(summary), writesClause(summary), ...budgetClauses(summary)].filter(
+    (clause): clause is string => clause !== null,
+  );
   const first = `${headline(summary)}: ${clauses.join(', ')}.`;
   return `${first} ${verdictSentence(summary)}`;
 }
@@ -27,7 +29,11 @@ function customersClause(summary: RunSummary): string {
   const objective = rto.objectiveMs === null ? '' : ` (objective ${formatDuration(rto.objectiveMs)})`;
   if (rto.ms === 0) return `customers saw no lasting errors${objective}`;
   if (rto.ms !== null) return `customers saw ${formatDuration(rto.ms)} of errors${objective}`;
-  if (rto.recovered === false) return `customers had still not recovered when the drill ended, after at least ${formatDuration(rto.atLeastMs ?? 0)}${objective}`;
+  if (rto.recovered === false)
+    return (
+      `customers had still not recovered when the drill ended, after at least ` +
+      `${formatDuration(rto.atLeastMs ?? 0)}${objective}`
+    );
   return `customer impact was not measured (${rto.note ?? 'no traffic'})${objective}`;
 }
 
@@ -35,7 +41,9 @@ function writesClause(summary: RunSummary): string {
   const { rpo } = summary;
   if (!rpo) return 'data loss was not measured (no write ledger)';
   const objective = rpo.objectiveMs === null ? '' : ` (objective ${formatDuration(rpo.objectiveMs)})`;
-  const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes${rpo.objectiveMs === null ? '' : `; objective ${formatDuration(rpo.objectiveMs)}`}`;
+  const lost =
+    `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged ` +
+    `writes${rpo.objectiveMs === null ? '' : `; objective ${formatDuration(rpo.objectiveMs)}`}`;
   const splitBrain = rpo.splitBrain ? ' and two writers accepted writes (split brain)' : '';
   if (rpo.ms === null) return `data loss could not be measured${rpo.note ? ` (${rpo.note})` : ''}${objective}`;
   if (rpo.lostWrites === 0) return `no acknowledged write was lost${objective}${splitBrain}`;
@@ -46,7 +54,8 @@ function budgetClauses(summary: RunSummary): string[] {
   const many = summary.slos.length > 1;
   return summary.slos.map((slo) => {
     const budget = `${windowWord(slo.windowMs)} error budget${many ? ` of ${slo.name}` : ''}`;
-    if (slo.budgetConsumedPct === null) return `the ${budget} could not be measured (${describeSloMeasure('budget', null)})`;
+    if (slo.budgetConsumedPct === null)
+      return `the ${budget} could not be measured (${describeSloMeasure('budget', null)})`;
     return `${formatPercent(slo.budgetConsumedPct)} of the ${budget} burned`;
   });
 }
@@ -54,9 +63,13 @@ function budgetClauses(summary: RunSummary): string[] {
 function verdictSentence(summary: RunSummary): string {
   switch (summary.status) {
     case 'passed':
-      return objectivesOf(summary).length > 0 ? 'Every objective was met.' : 'No objective was declared, so nothing was judged.';
+      return objectivesOf(summary).length > 0
+        ? 'Every objective was met.'
+        : 'No objective was declared, so nothing was judged.';
     case 'failed': {
-      const missed = objectivesOf(summary).filter((objective) => objective.met !== true).map((objective) => objective.name);
+      const missed = objectivesOf(summary)
+        .filter((objective) => objective.met !== true)
+        .map((objective) => objective.name);
       return missed.length > 0 ? `Missed: ${listOf(missed)}.` : `Failed: ${summary.reason}.`;
     }
     case 'aborted':
@@ -71,7 +84,13 @@ function verdictSentence(summary: RunSummary): string {
 /** 30 days reads as "monthly" to the people this sentence is for. */
 function windowWord(windowMs: number): string {
   const day = 86_400_000;
-  const named: Record<number, string> = { [day]: 'daily', [7 * day]: 'weekly', [28 * day]: 'four-weekly', [30 * day]: 'monthly', [90 * day]: 'quarterly' };
+  const named: Record<number, string> = {
+    [day]: 'daily',
+    [7 * day]: 'weekly',
+    [28 * day]: 'four-weekly',
+    [30 * day]: 'monthly',
+    [90 * day]: 'quarterly',
+  };
   return named[windowMs] ?? formatDuration(windowMs);
 }
 

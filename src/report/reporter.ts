@@ -62,7 +62,8 @@ export class Reporters {
         result.problems.push(`${reporter.name} not written: ${errorMessage(error)}`);
       }
     }
-    for (const reporter of this.failedOnEvent) result.problems.push(`${reporter.name} stopped following the run: it failed on an event`);
+    for (const reporter of this.failedOnEvent)
+      result.problems.push(`${reporter.name} stopped following the run: it failed on an event`);
     return result;
   }
 }

@@ -14,15 +14,24 @@ export class NotARunError extends GamedayError {}
  * `gameday report <run-dir>`: every report of a run rebuilt from its journal alone, with
  * today's summary and renderers, so an older run reads like a new one.
  */
-export async function rerenderRun(runDir: string, options: ReportOptions = {}): Promise<{ summary: RunSummary; reports: ReportOutcome }> {
+export async function rerenderRun(
+  runDir: string,
+  options: ReportOptions = {},
+): Promise<{ summary: RunSummary; reports: ReportOutcome }> {
   const journal = path.join(runDir, journalFileName);
-  if (!fs.existsSync(journal)) throw new NotARunError(`${runDir}: no ${journalFileName} here (expected a run directory such as reports/<run-id>)`);
+  if (!fs.existsSync(journal))
+    throw new NotARunError(`${runDir}: no ${journalFileName} here (expected a run directory such as reports/<run-id>)`);
   let summary: RunSummary;
   try {
     summary = summarize(readJournal(journal));
   } catch (error) {
     throw new NotARunError(`${journal}: not a run journal: ${errorMessage(error)}`);
   }
-  const reports = await new Reporters(fileReporters(runDir, options)).onEnd({ status: summary.status, reason: summary.reason, summary, runDir });
+  const reports = await new Reporters(fileReporters(runDir, options)).onEnd({
+    status: summary.status,
+    reason: summary.reason,
+    summary,
+    runDir,
+  });
   return { summary, reports };
 }

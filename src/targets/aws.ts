@@ -11,12 +11,23 @@ import { assertNoActiveAwsRun } from './lock';
 /** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
 export const awsFaultDurationCeiling = '6h';
 
-const accountId = z.string({ error: 'expected a 12-digit AWS account id' }).regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
-const arn = z.string({ error: 'expected an ARN (arn:aws:…)' }).regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/, { error: 'expected an ARN (arn:aws:…)' });
-const resourceSelector = z.union([
-  z.strictObject({ arns: z.array(arn).min(1, { error: 'give at least one ARN' }) }),
-  z.strictObject({ tags: z.record(z.string(), z.string()).refine((tags) => Object.keys(tags).length > 0, { error: 'give at least one tag' }) }),
-], { error: 'expected { arns: [...] } or { tags: {...} }' });
+const accountId = z
+  .string({ error: 'expected a 12-digit AWS account id' })
+  .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
+const arn = z
+  .string({ error: 'expected an ARN (arn:aws:…)' })
+  .regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+/, { error: 'expected an ARN (arn:aws:…)' });
+const resourceSelector = z.union(
+  [
+    z.strictObject({ arns: z.array(arn).min(1, { error: 'give at least one ARN' }) }),
+    z.strictObject({
+      tags: z
+        .record(z.string(), z.string())
+        .refine((tags) => Object.keys(tags).length > 0, { error: 'give at least one tag' }),
+    }),
+  ],
+  { error: 'expected { arns: [...] } or { tags: {...} }' },
+);
 
 export const awsTargetSchema = z.strictObject({
   kind: z.literal('aws'),
@@ -31,7 +42,10 @@ export const awsTargetSchema = z.strictObject({
   profile: z.string().optional(),
   /** With CI=true, `gameday run` may act on this account without --yes (an unattended pipeline cannot type it). */
   allowCI: z.boolean().default(false),
-  /** The longest any fault may stay injected in this account; every fault but dbStop (instantaneous) must give a duration up to it. */
+  /**
+   * The longest any fault may stay injected in this account; every fault but dbStop (instantaneous) must give a
+   * duration up to it.
+   */
   maxFaultDuration: duration({ max: awsFaultDurationCeiling }).prefault('30m'),
   fis: z.strictObject({
     /** The IAM role FIS assumes to act on your resources. */
@@ -110,7 +124,8 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
   schema: awsTargetSchema,
 
   validate(target, report) {
-    if (target.primary && !target.regions.includes(target.primary)) report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
+    if (target.primary && !target.regions.includes(target.primary))
+      report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
   },
 
   /**
@@ -123,9 +138,18 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
     faults.forEach((fault, index) => {
       if (fault.instantaneous) return;
       if (fault.duration === undefined) {
-        report(['faults', index, 'duration'], `is required against an aws target (at most target.maxFaultDuration, ${formatDuration(max)}): a fault in a real account must end by itself`);
+        report(
+          ['faults', index, 'duration'],
+          `is required against an aws target (at most target.maxFaultDuration, ` +
+            `${formatDuration(max)}): a fault in a real account must end by itself`,
+        );
       } else if (fault.duration > max) {
-        report(['faults', index, 'duration'], `${formatDuration(fault.duration)} exceeds target.maxFaultDuration (${formatDuration(max)}); raise target.maxFaultDuration (at most ${awsFaultDurationCeiling}) or shorten the fault`);
+        report(
+          ['faults', index, 'duration'],
+          `${formatDuration(fault.duration)} exceeds target.maxFaultDuration ` +
+            `(${formatDuration(max)}); raise target.maxFaultDuration (at most ` +
+            `${awsFaultDurationCeiling}) or shorten the fault`,
+        );
       }
     });
   },
@@ -140,7 +164,8 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
   planEndpoints: (target) => target.endpoints,
 
   planOpen: (target) => [
-    `STS GetCallerIdentity (${target.profile ? `profile ${target.profile}` : 'default credential chain'}${target.endpoint ? `, endpoint ${target.endpoint}` : ''}): the account must be one of ${target.accountIds.join(', ')}, else nothing runs`,
+    `STS GetCallerIdentity (${credentialsOf(target)}): the account must be one of ${target.accountIds.join(', ')}, ` +
+      'else nothing runs',
   ],
 
   async open(target, _lockRequest, onProgress) {
@@ -156,7 +181,9 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       clients.destroy();
       throw error;
     }
-    onProgress(`no other gameday run active in ${target.regions.join(', ')} (FIS experiments tagged gameday:managed-by)`);
+    onProgress(
+      `no other gameday run active in ${target.regions.join(', ')} (FIS experiments tagged gameday:managed-by)`,
+    );
     return {
       kind: 'aws',
       api: 'aws',
@@ -172,9 +199,20 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       awaitTrafficShift: async () => null,
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
-      describe: () => ({ kind: 'aws', accountId: account, regions: target.regions, endpoint: target.endpoint ?? null, endpoints: target.endpoints }),
+      describe: () => ({
+        kind: 'aws',
+        accountId: account,
+        regions: target.regions,
+        endpoint: target.endpoint ?? null,
+        endpoints: target.endpoints,
+      }),
       close: async () => clients.destroy(),
     };
   },
-
 };
+
+/** Where the credentials come from, and the endpoint when it is overridden, for `plan`. */
+function credentialsOf(target: AwsTarget): string {
+  const source = target.profile ? `profile ${target.profile}` : 'default credential chain';
+  return target.endpoint ? `${source}, endpoint ${target.endpoint}` : source;
+}

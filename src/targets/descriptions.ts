@@ -41,11 +41,16 @@ const lab: DescriptionReader = {
     const healthCheck = description.healthCheck as { requestIntervalMs: number; failureThreshold: number } | undefined;
     const ttl = description.ttl as { app: number } | undefined;
     if (!healthCheck || !ttl) return null;
-    return { healthCheckIntervalMs: healthCheck.requestIntervalMs, failureThreshold: healthCheck.failureThreshold, dnsTtlMs: ttl.app * 1000 };
+    return {
+      healthCheckIntervalMs: healthCheck.requestIntervalMs,
+      failureThreshold: healthCheck.failureThreshold,
+      dnsTtlMs: ttl.app * 1000,
+    };
   },
   lockFile: (description) => (description.ephemeral === true ? null : labLockFile(String(description.labDir))),
   // An ephemeral lab dies with its run (its daemon watches the run's stdin).
-  isGone: (description) => description.ephemeral === true && !fs.existsSync(path.join(String(description.labDir), stateFileName)),
+  isGone: (description) =>
+    description.ephemeral === true && !fs.existsSync(path.join(String(description.labDir), stateFileName)),
 };
 
 const endpoints: DescriptionReader = {

@@ -25,7 +25,10 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
 
   async open(target, lockRequest) {
     // Any two runs against the same set of URLs exclude each other.
-    const lock = acquireLock(endpointsLockFile(target.endpoints), { ...lockRequest, target: `the endpoints ${Object.values(target.endpoints).join(', ')}` });
+    const lock = acquireLock(endpointsLockFile(target.endpoints), {
+      ...lockRequest,
+      target: `the endpoints ${Object.values(target.endpoints).join(', ')}`,
+    });
     return {
       kind: 'endpoints',
       api: null,
@@ -43,5 +46,4 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       close: async () => lock.release(),
     };
   },
-
 };

@@ -24,7 +24,11 @@ export function targetKindOf<T extends Target>(target: T): TargetKind<z.ZodType<
  * against the same target is refused (LockHeldError, AwsTargetBusyError) before anything
  * is injected.
  */
-export function openTarget(target: Target, lock: Omit<LockRequest, 'target'>, onProgress: (message: string) => void): Promise<TargetSession> {
+export function openTarget(
+  target: Target,
+  lock: Omit<LockRequest, 'target'>,
+  onProgress: (message: string) => void,
+): Promise<TargetSession> {
   return targetKindOf(target).open(target, lock, onProgress);
 }
 

@@ -14,7 +14,11 @@ export interface TargetKind<S extends z.ZodType = z.ZodType> {
   /** Checks of the target's fields against each other. */
   validate?(target: z.output<S>, report: ReportIssue): void;
   /** What this target asks of every fault (paths from the experiment: ['faults', i, …]). */
-  checkFaults?(target: z.output<S>, faults: Array<{ duration?: number; instantaneous: boolean }>, report: ReportIssue): void;
+  checkFaults?(
+    target: z.output<S>,
+    faults: Array<{ duration?: number; instantaneous: boolean }>,
+    report: ReportIssue,
+  ): void;
   /** Its regions, the primary first unless it says otherwise; empty for a target without regions. */
   regions(target: z.output<S>): string[];
   /** The primary region (the first unless declared); undefined without regions. */
@@ -34,6 +38,9 @@ export interface TargetKind<S extends z.ZodType = z.ZodType> {
   /** What opening it does, for `gameday plan`. */
   planOpen(target: z.output<S>): string[];
   /** Opens it for a run and takes its lock; `onProgress` hears what it does meanwhile. */
-  open(target: z.output<S>, lock: Omit<LockRequest, 'target'>, onProgress: (message: string) => void): Promise<TargetSession>;
-
+  open(
+    target: z.output<S>,
+    lock: Omit<LockRequest, 'target'>,
+    onProgress: (message: string) => void,
+  ): Promise<TargetSession>;
 }

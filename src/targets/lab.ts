@@ -26,11 +26,21 @@ export const labTargetSchema = z.strictObject({
   healthCheck: z
     .strictObject({
       interval: duration({ max: '30s' }).prefault('1s'),
-      failureThreshold: z.number().int({ error: 'expected a whole number 1..10' }).min(1, { error: 'expected a whole number 1..10' }).max(10, { error: 'expected a whole number 1..10' }).default(3),
+      failureThreshold: z
+        .number()
+        .int({ error: 'expected a whole number 1..10' })
+        .min(1, { error: 'expected a whole number 1..10' })
+        .max(10, { error: 'expected a whole number 1..10' })
+        .default(3),
     })
     .prefault({}),
   /** DNS TTLs of the app's failover record and of the writer name. */
-  ttl: z.strictObject({ app: duration({ allowZero: true, max: '1h' }).prefault('5s'), writer: duration({ allowZero: true, max: '1h' }).prefault('1s') }).prefault({}),
+  ttl: z
+    .strictObject({
+      app: duration({ allowZero: true, max: '1h' }).prefault('5s'),
+      writer: duration({ allowZero: true, max: '1h' }).prefault('1s'),
+    })
+    .prefault({}),
   /** Lab directory of a running lab to use (`gameday lab up`); default .gameday/lab, else an ephemeral lab. */
   dir: z.string().optional(),
   /**
@@ -98,7 +108,8 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   schema: labTargetSchema,
 
   validate(target, report: ReportIssue) {
-    if (target.primary && !target.regions.includes(target.primary)) report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
+    if (target.primary && !target.regions.includes(target.primary))
+      report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
   },
 
   regions: (target) => target.regions,
@@ -112,12 +123,16 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   planEndpoints(target) {
     // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
     const endpoints: Record<string, string> = { app: `http://${appHost}:PORT` };
-    for (const region of resolveRegions({ regions: target.regions, primary: target.primary }).regions) endpoints[`app-${region.name}`] = `http://${region.address}:PORT`;
+    for (const region of resolveRegions({ regions: target.regions, primary: target.primary }).regions)
+      endpoints[`app-${region.name}`] = `http://${region.address}:PORT`;
     return endpoints;
   },
 
   planOpen: (target) => [
-    `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), health checks every ${target.healthCheck.interval} ms × ${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
+    `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ` +
+      `ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), ` +
+      `health checks every ${target.healthCheck.interval} ms × ` +
+      `${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
   ],
 
   async open(target, lockRequest, onProgress) {
@@ -129,7 +144,11 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
       const running = lab;
       const missing = target.regions.filter((region) => !running.state.regions.some((r) => r.name === region));
       if (missing.length > 0) {
-        throw new TargetError(`the running lab in ${labDir} has regions ${running.state.regions.map((r) => r.name).join(', ')}; the experiment needs ${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`);
+        throw new TargetError(
+          `the running lab in ${labDir} has regions ` +
+            `${running.state.regions.map((r) => r.name).join(', ')}; the experiment needs ` +
+            `${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`,
+        );
       }
       lock = acquireLock(labLockFile(labDir), { ...lockRequest, target: `the lab in ${labDir}` });
       onProgress(`using the running lab in ${labDir}`);
@@ -139,7 +158,10 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
         ephemeral: true,
         regions: target.regions,
         primary: target.primary,
-        healthCheck: { requestIntervalMs: target.healthCheck.interval, failureThreshold: target.healthCheck.failureThreshold },
+        healthCheck: {
+          requestIntervalMs: target.healthCheck.interval,
+          failureThreshold: target.healthCheck.failureThreshold,
+        },
         ttl: { app: Math.round(target.ttl.app / 1000), writer: Math.round(target.ttl.writer / 1000) },
       });
       ephemeral = true;
@@ -149,11 +171,19 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
 };
 
 /** The session over a running lab: the AWS APIs it serves, its direct API, its DNS and databases. */
-function labSession(target: LabTarget, lab: RunningLab, options: { ephemeral: boolean; lock: HeldLock | null }): TargetSession {
+function labSession(
+  target: LabTarget,
+  lab: RunningLab,
+  options: { ephemeral: boolean; lock: HeldLock | null },
+): TargetSession {
   const { state } = lab;
   const endpoints: Record<string, string> = { app: `http://${appHost}:${state.layout.ports.app}` };
   for (const region of state.regions) endpoints[`app-${region.name}`] = region.appUrl;
-  const model = labAwsModel(state.layout.regions.map((region) => region.name), state.layout.primary, state.controlUrl);
+  const model = labAwsModel(
+    state.layout.regions.map((region) => region.name),
+    state.layout.primary,
+    state.controlUrl,
+  );
   const clients = new AwsClients(model.connection);
   const databases = labDatabaseUrls(lab);
   const addresses = new Map(state.regions.map((region) => [region.address, region.name]));
@@ -201,11 +231,14 @@ function directApi(lab: RunningLab): DirectApi {
     async linksOf(region, scope) {
       const status = await lab.client.status();
       const address = status.regions.find((candidate) => candidate.name === region)!.address;
-      const touchesRegion = (regionName: string, proxy: { upstream: string }) => regionName === region || proxy.upstream.startsWith(`${address}:`);
+      const touchesRegion = (regionName: string, proxy: { upstream: string }) =>
+        regionName === region || proxy.upstream.startsWith(`${address}:`);
       // cross-region: clients still reach the region; only its links to other regions are cut.
       const isCrossRegionLink = (proxy: { name: string }) => !proxy.name.startsWith('app-');
       return status.regions.flatMap((candidate) =>
-        candidate.proxies.filter((proxy) => touchesRegion(candidate.name, proxy) && (scope === 'all' || isCrossRegionLink(proxy))).map((proxy) => proxy.name),
+        candidate.proxies
+          .filter((proxy) => touchesRegion(candidate.name, proxy) && (scope === 'all' || isCrossRegionLink(proxy)))
+          .map((proxy) => proxy.name),
       );
     },
   };
@@ -223,7 +256,8 @@ async function awaitDnsAnswer(lab: RunningLab, region: string, signal: AbortSign
     while (!signal.aborted) {
       const answers = await resolver.resolve4(appHost).catch(() => [] as string[]);
       if (address && answers.includes(address)) return { dns: `${appHost} -> ${answers.join(', ')}` };
-      if (now() > deadline) throw new Error(`${appHost} still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
+      if (now() > deadline)
+        throw new Error(`${appHost} still answers ${answers.join(', ') || 'nothing'} after 5 minutes`);
       await sleep(pollMs, signal);
     }
     throw new Error('the run ended before DNS moved');

@@ -46,12 +46,18 @@ export class LockHeldError extends GamedayError {
     readonly holder: LockHolder,
     readonly file: string,
   ) {
-    super(`${holder.target} is in use by ${describeHolder(holder)}; nothing was injected. Wait for it to finish${holder.host === os.hostname() ? '' : `, or if that run is gone from ${holder.host}, remove ${file}`}`);
+    super(
+      `${holder.target} is in use by ${describeHolder(holder)}; nothing was injected. Wait for it to ` +
+        `finish${holder.host === os.hostname() ? '' : `, or if that run is gone from ${holder.host}, remove ${file}`}`,
+    );
   }
 }
 
 export function describeHolder(holder: LockHolder): string {
-  return `run ${holder.runId} (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}, experiment ${JSON.stringify(holder.experiment)}, run dir ${holder.runDir})`;
+  return (
+    `run ${holder.runId} (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}, ` +
+    `experiment ${JSON.stringify(holder.experiment)}, run dir ${holder.runDir})`
+  );
 }
 
 /** The lock of a lab: in its directory, beside state.json. */
@@ -59,8 +65,13 @@ export function labLockFile(labDir: string): string {
   return path.join(labDir, labLockFileName);
 }
 
-/** The lock of an endpoints target: keyed by its URLs, so any two runs against the same set of URLs exclude each other. */
-export function endpointsLockFile(endpoints: Record<string, string>, locksDir = process.env.GAMEDAY_LOCKS_DIR ?? defaultLocksDir): string {
+/**
+ * The lock of an endpoints target: keyed by its URLs, so any two runs against the same set of URLs exclude each other.
+ */
+export function endpointsLockFile(
+  endpoints: Record<string, string>,
+  locksDir = process.env.GAMEDAY_LOCKS_DIR ?? defaultLocksDir,
+): string {
   const urls = [...new Set(Object.values(endpoints))].sort();
   const hash = createHash('sha256').update(urls.join('\n')).digest('hex').slice(0, 16);
   return path.resolve(locksDir, `endpoints-${hash}.lock`);
@@ -77,7 +88,13 @@ let exitHookInstalled = false;
  */
 export function acquireLock(file: string, request: LockRequest): HeldLock {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const holder: LockHolder = { ...request, pid: process.pid, pidStartedAt: processStartTime(process.pid), host: os.hostname(), startedAt: new Date().toISOString() };
+  const holder: LockHolder = {
+    ...request,
+    pid: process.pid,
+    pidStartedAt: processStartTime(process.pid),
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+  };
   let tookOver: LockHolder | null = null;
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(file, holder)) break;
@@ -153,7 +170,8 @@ function removeIfUnchanged(file: string, judged: LockHolder | null): boolean {
     return false; // someone else removed it meanwhile
   }
   const moved = readLock(aside);
-  const same = moved === null ? judged === null : judged !== null && moved.pid === judged.pid && moved.runId === judged.runId;
+  const same =
+    moved === null ? judged === null : judged !== null && moved.pid === judged.pid && moved.runId === judged.runId;
   if (same) {
     fs.rmSync(aside, { force: true });
     return true;
@@ -173,12 +191,19 @@ function removeIfUnchanged(file: string, judged: LockHolder | null): boolean {
  * its FIS experiments, tagged gameday:managed-by. One still active in any target region
  * means another run is injecting (or died without `gameday recover`).
  */
-export async function assertNoActiveAwsRun(listActive: (region: string) => Promise<ManagedExperiment[]>, regions: string[], account: string): Promise<void> {
+export async function assertNoActiveAwsRun(
+  listActive: (region: string) => Promise<ManagedExperiment[]>,
+  regions: string[],
+  account: string,
+): Promise<void> {
   for (const region of regions) {
     const [active] = await listActive(region);
     if (!active) continue;
     throw new AwsTargetBusyError(
-      `AWS account ${account} is in use by run ${active.runId}: its FIS experiment ${active.id} (fault ${active.fault}) is ${active.status} in ${region}${active.createdAt ? ` since ${active.createdAt}` : ''}; nothing was injected. Wait for it to end, or if that run is dead, run \`gameday recover\` on its run directory`,
+      `AWS account ${account} is in use by run ${active.runId}: its FIS experiment ${active.id} ` +
+        `(fault ${active.fault}) is ${active.status} in ` +
+        `${region}${active.createdAt ? ` since ${active.createdAt}` : ''}; nothing was injected. ` +
+        `Wait for it to end, or if that run is dead, run \`gameday recover\` on its run directory`,
     );
   }
 }

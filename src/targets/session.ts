@@ -25,7 +25,10 @@ export interface DirectApi {
   labDir: string;
   /** The fault proxy on a region's client ingress, or on the replication stream into it. */
   proxyOf(region: string, link: 'ingress' | 'replication'): string;
-  /** The fault proxies a region's outage cuts: every link into or out of it ('all'), or only its links to other regions ('cross-region'). */
+  /**
+   * The fault proxies a region's outage cuts: every link into or out of it ('all'), or only its links to other regions
+   * ('cross-region').
+   */
   linksOf(region: string, scope: 'all' | 'cross-region'): Promise<string[]>;
 }
 
@@ -49,9 +52,14 @@ export interface TargetSession {
   direct: DirectApi | null;
   /** Extra environment for exec commands and hooks (where the lab is). */
   env: Record<string, string>;
-  /** This run's lock on the target (none for an ephemeral lab, which no one else can reach, or an AWS account, which has markers instead). */
+  /**
+   * This run's lock on the target (none for an ephemeral lab, which no one else can reach, or an AWS account, which has
+   * markers instead).
+   */
   lock: HeldLock | null;
-  /** A database the target names (lab: writer, db-<region>) as a postgres:// URL; undefined for a name it does not know. */
+  /**
+   * A database the target names (lab: writer, db-<region>) as a postgres:// URL; undefined for a name it does not know.
+   */
   databaseUrl(name: string): string | undefined;
   /** The region a server address belongs to, when the target knows (the lab: each region has its own address). */
   regionOfAddress(address: string): string | undefined;

@@ -45,7 +45,9 @@ let drill: Drill | null = null;
 let known: LabSnapshot | null = null;
 
 function startDrill(): Drill {
-  const { child, done } = spawnCli(['run', 'experiments/region-failover.ts', '--json', '--reports', reports], { env: { GAMEDAY_LAB_DIR: labEnvDir } });
+  const { child, done } = spawnCli(['run', 'experiments/region-failover.ts', '--json', '--reports', reports], {
+    env: { GAMEDAY_LAB_DIR: labEnvDir },
+  });
   const exited = done.then(() => true);
   let gone = false;
   void exited.then(() => (gone = true));
@@ -135,7 +137,10 @@ function assertLabGone(lab: LabSnapshot, when: string): void {
 test('the region-failover drill passes on an ephemeral lab and leaves nothing running', async () => {
   const run = startDrill();
   const lab = await run.lab;
-  assert.ok(labProcesses(lab).length >= 5, `the lab runs while the drill does:\n${describeProcesses(labProcesses(lab))}`);
+  assert.ok(
+    labProcesses(lab).length >= 5,
+    `the lab runs while the drill does:\n${describeProcesses(labProcesses(lab))}`,
+  );
 
   const result = await within(run.done, 120_000, 'the drill');
   assert.is(result.code, 0, result.stderr);
@@ -145,8 +150,14 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   assert.ok(summary.rto.ms >= 2_000 && summary.rto.ms <= 30_000, `rto ${summary.rto.ms} ms`);
   assert.is(summary.rto.met, true);
   assert.ok(summary.traffic.requests > 0);
-  assert.ok(summary.traffic.regions['us-east-1'] > 0, `served by us-east-1: ${JSON.stringify(summary.traffic.regions)}`);
-  assert.ok(summary.traffic.regions['eu-west-1'] > 0, `served by eu-west-1: ${JSON.stringify(summary.traffic.regions)}`);
+  assert.ok(
+    summary.traffic.regions['us-east-1'] > 0,
+    `served by us-east-1: ${JSON.stringify(summary.traffic.regions)}`,
+  );
+  assert.ok(
+    summary.traffic.regions['eu-west-1'] > 0,
+    `served by eu-west-1: ${JSON.stringify(summary.traffic.regions)}`,
+  );
   assert.equal(
     summary.faults.map((fault: any) => [fault.name, Boolean(fault.injectedAt), Boolean(fault.revertedAt), fault.error]),
     [['us-east-1-offline', true, true, null]],
@@ -155,10 +166,19 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   assert.is(summary.failover.ok, true, summary.failover.reason);
   assert.equal(
     summary.failover.steps.map((step: any) => `${step.name} ${step.status}`),
-    ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'verify', 'notify', 'failback'].map((name) => `${name} succeeded`),
+    ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'verify', 'notify', 'failback'].map(
+      (name) => `${name} succeeded`,
+    ),
   );
-  assert.equal(summary.rto.phases.map((phase: any) => phase.name), ['detection', 'decision', 'fencing', 'promotion', 'traffic shift', 'stabilisation']);
-  assert.is(summary.rto.phases.reduce((sum: number, phase: any) => sum + phase.ms, 0), summary.rto.ms, 'the phases add up to the RTO');
+  assert.equal(
+    summary.rto.phases.map((phase: any) => phase.name),
+    ['detection', 'decision', 'fencing', 'promotion', 'traffic shift', 'stabilisation'],
+  );
+  assert.is(
+    summary.rto.phases.reduce((sum: number, phase: any) => sum + phase.ms, 0),
+    summary.rto.ms,
+    'the phases add up to the RTO',
+  );
   assert.ok(summary.rto.floorMs > 0, 'the floor implied by the configuration is reported');
   assert.is(summary.target.kind, 'lab');
   assert.is(summary.target.ephemeral, true);
@@ -168,7 +188,10 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   // `gameday run` returns only once its lab is down: checked at once, not eventually.
   assertLabGone(lab, 'after the drill');
   const events = journalEvents();
-  assert.ok(events.some((event) => event.type === 'target.closed'), 'journal records the target closed');
+  assert.ok(
+    events.some((event) => event.type === 'target.closed'),
+    'journal records the target closed',
+  );
 });
 
 test('SIGINT during the fault aborts (exit 3) and tears the ephemeral lab down', async () => {
@@ -187,7 +210,10 @@ test('SIGINT during the fault aborts (exit 3) and tears the ephemeral lab down',
   assert.is(summary.target.ephemeral, true);
   const outage = summary.faults.find((fault: any) => fault.name === 'us-east-1-offline');
   assert.ok(outage?.revertedAt, 'the outage was rolled back');
-  assert.not.ok(summary.failover?.steps.some((step: any) => step.name === 'failback'), 'no failback after an interrupt');
+  assert.not.ok(
+    summary.failover?.steps.some((step: any) => step.name === 'failback'),
+    'no failback after an interrupt',
+  );
 
   assertLabGone(lab, 'after SIGINT');
 });

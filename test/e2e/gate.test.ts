@@ -19,7 +19,12 @@ test.after.each(() => {
 });
 
 const fixture = 'test/fixtures/valid/gate-outage.ts';
-const env = (extra: Record<string, string> = {}) => ({ API_URL: service().url, DOWN_FILE: service().downFile, GITHUB_STEP_SUMMARY: '', ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  API_URL: service().url,
+  DOWN_FILE: service().downFile,
+  GITHUB_STEP_SUMMARY: '',
+  ...extra,
+});
 
 /** junit.xml must be well-formed XML and parse as JUnit; returns its one testsuite. */
 async function readJunit(runDir: string) {
@@ -27,7 +32,9 @@ async function readJunit(runDir: string) {
   assert.is(XMLValidator.validate(xml), true, 'well-formed XML');
   const parsed = await parseJunit(xml);
   assert.ok(parsed && 'testsuite' in parsed && parsed.testsuite?.length === 1, 'one testsuite');
-  return (parsed as { testsuite: NonNullable<Awaited<ReturnType<typeof parseJunit>> & { testsuite: unknown[] }>['testsuite'] }).testsuite[0] as {
+  return (
+    parsed as { testsuite: NonNullable<Awaited<ReturnType<typeof parseJunit>> & { testsuite: unknown[] }>['testsuite'] }
+  ).testsuite[0] as {
     name: string;
     tests: number;
     failures: number;
@@ -42,7 +49,10 @@ test('gate exits 0 when every objective is met, prints one line per objective an
   const lines = result.stdout.trim().split('\n');
   assert.is(lines[0], 'PASSED  gate outage');
   assert.match(result.stdout, /^ {2}ok {3}RTO \(client-observed\): [\d.]+m?s \(objective ≤ 5s\)$/m);
-  assert.match(result.stdout, /^ {2}ok {3}SLO api availability \(99\.9% over 30d\): budget: .* \(objective budget<50%\)$/m);
+  assert.match(
+    result.stdout,
+    /^ {2}ok {3}SLO api availability \(99\.9% over 30d\): budget: .* \(objective budget<50%\)$/m,
+  );
   assert.match(result.stdout, /^ {2}junit .*junit\.xml$/m);
   const suite = await readJunit(out);
   assert.is(suite.name, 'gate outage');
@@ -51,13 +61,16 @@ test('gate exits 0 when every objective is met, prints one line per objective an
   assert.is(suite.tests, 4);
   assert.is(suite.failures, 0);
   assert.ok(suite.testcase.every((testcase) => !testcase.failure && !testcase.error));
-  for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) assert.ok(fs.existsSync(path.join(out, file)), file);
+  for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml'])
+    assert.ok(fs.existsSync(path.join(out, file)), file);
   assert.not.ok(fs.existsSync(path.join(out, 'report.pdf')), '--no-pdf');
 });
 
 test('gate --max-rto 1ms overrides the file: exits 1, and the junit failure says measured vs objective', async () => {
   const out = path.join(reports, 'failed');
-  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--max-rto', '1ms', '--max-budget', '10%'], { env: env() });
+  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--max-rto', '1ms', '--max-budget', '10%'], {
+    env: env(),
+  });
   assert.is(result.code, 1, result.stderr + result.stdout);
   assert.match(result.stdout, /^FAILED {2}gate outage$/m);
   assert.match(result.stdout, /^ {2}FAIL RTO \(client-observed\): [\d.]+m?s \(objective ≤ 1ms\)$/m);
@@ -68,14 +81,22 @@ test('gate --max-rto 1ms overrides the file: exits 1, and the junit failure says
   assert.ok(rto.failure, 'RTO is a failure');
   assert.match(rto.failure![0].message ?? '', /RTO \(client-observed\): [\d.]+m?s \(objective ≤ 1ms\)/);
   assert.match(rto.failure![0].inner ?? '', /measured: [\d.]+m?s\nobjective: ≤ 1ms/);
-  assert.ok(suite.testcase.some((testcase) => testcase.name.endsWith(': budget')), 'budget testcase');
+  assert.ok(
+    suite.testcase.some((testcase) => testcase.name.endsWith(': budget')),
+    'budget testcase',
+  );
   const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-  assert.equal(summary.slos[0].thresholds.map((threshold: { text: string }) => threshold.text), ['burn<2000', 'budget<=10%']);
+  assert.equal(
+    summary.slos[0].thresholds.map((threshold: { text: string }) => threshold.text),
+    ['burn<2000', 'budget<=10%'],
+  );
 });
 
 test('gate --json prints summary.json alone on stdout', async () => {
   const out = path.join(reports, 'json');
-  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--json', '--max-rto', '30s'], { env: env() });
+  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--json', '--max-rto', '30s'], {
+    env: env(),
+  });
   assert.is(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.is(summary.rto.objectiveMs, 30_000);
@@ -85,8 +106,18 @@ test('gate --json prints summary.json alone on stdout', async () => {
 for (const [label, args, extraEnv, message] of [
   ['an unparsable --max-rto', ['--max-rto', 'soon'], {}, /--max-rto: expected a duration like '60s'.*got "soon"/],
   ['an unparsable --max-budget', ['--max-budget', 'lots'], {}, /--max-budget: expected a percentage/],
-  ['--max-budget on an experiment without SLOs', ['--max-budget', '10%'], { SLOS: '0' }, /gate-outage\.ts: slos: --max-budget needs an SLO/],
-  ['--max-rpo without a write ledger', ['--max-rpo', '1s'], {}, /gate-outage\.ts: probes: --max-rpo needs a write ledger/],
+  [
+    '--max-budget on an experiment without SLOs',
+    ['--max-budget', '10%'],
+    { SLOS: '0' },
+    /gate-outage\.ts: slos: --max-budget needs an SLO/,
+  ],
+  [
+    '--max-rpo without a write ledger',
+    ['--max-rpo', '1s'],
+    {},
+    /gate-outage\.ts: probes: --max-rpo needs a write ledger/,
+  ],
   ['an unknown flag', ['--max-latency', '1s'], {}, /Unknown argument/],
 ] as const) {
   test(`gate exits 2 for ${label}, and injects nothing`, async () => {
@@ -129,10 +160,24 @@ test('report re-renders every report from the journal; --history builds the tren
   assert.is(trend.schema, 'gameday/history/v1');
   assert.is(trend.experiments.length, 1);
   const runs = trend.experiments[0].runs;
-  assert.equal(runs.map((run: { dir: string }) => run.dir), ['run-1', 'run-2']);
-  assert.equal(runs.map((run: { status: string }) => run.status), ['passed', 'failed']);
-  assert.equal(runs.map((run: { rtoObjectiveMs: number }) => run.rtoObjectiveMs), [5_000, 1]);
-  assert.ok(runs.every((run: { rtoMs: number; slos: Array<{ budgetConsumedPct: number }> }) => run.rtoMs > 0 && run.slos[0].budgetConsumedPct > 0));
+  assert.equal(
+    runs.map((run: { dir: string }) => run.dir),
+    ['run-1', 'run-2'],
+  );
+  assert.equal(
+    runs.map((run: { status: string }) => run.status),
+    ['passed', 'failed'],
+  );
+  assert.equal(
+    runs.map((run: { rtoObjectiveMs: number }) => run.rtoObjectiveMs),
+    [5_000, 1],
+  );
+  assert.ok(
+    runs.every(
+      (run: { rtoMs: number; slos: Array<{ budgetConsumedPct: number }> }) =>
+        run.rtoMs > 0 && run.slos[0].budgetConsumedPct > 0,
+    ),
+  );
   const html = fs.readFileSync(path.join(reports, 'history.html'), 'utf8');
   assert.is((html.match(/<svg/g) ?? []).length, 2, 'RTO and budget trends (no RPO without a ledger)');
   assert.match(html, /No drill measured an RPO/);

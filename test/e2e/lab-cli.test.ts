@@ -12,7 +12,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnCli, type CliResult } from '../support/cli';
 import { waitUntil } from '../support/eventually';
-import { describeProcesses, isDaemon, killLabProcesses, labProcesses, labSnapshot, processes, type LabSnapshot } from '../support/processes';
+import {
+  describeProcesses,
+  isDaemon,
+  killLabProcesses,
+  labProcesses,
+  labSnapshot,
+  processes,
+  type LabSnapshot,
+} from '../support/processes';
 
 // ------------------------------------------------------------------ helpers
 
@@ -40,7 +48,11 @@ const lab = (dir: string, ...args: string[]) => cli(['lab', ...args, '--dir', di
 /** `lab up --json` that must succeed; its endpoints. */
 async function up(dir: string, ...args: string[]): Promise<any> {
   const result = await lab(dir, 'up', '--json', ...args);
-  assert.is(result.code, 0, `lab up exited ${result.code} (signal ${result.signal}):\n${result.stderr}\n${result.stdout}`);
+  assert.is(
+    result.code,
+    0,
+    `lab up exited ${result.code} (signal ${result.signal}):\n${result.stderr}\n${result.stdout}`,
+  );
   return json(result);
 }
 
@@ -157,7 +169,8 @@ test('lab status --json has every endpoint and the live status; lab status is re
   const result = await lab(dir, 'status', '--json');
   assert.is(result.code, 0, result.stderr);
   const status = json(result);
-  for (const key of ['labDir', 'pid', 'controlUrl', 'dns', 'app', 'regions']) assert.equal(status[key], up[key], `endpoint ${key}`);
+  for (const key of ['labDir', 'pid', 'controlUrl', 'dns', 'app', 'regions'])
+    assert.equal(status[key], up[key], `endpoint ${key}`);
 
   const regions = Object.fromEntries(status.status.regions.map((region: any) => [region.name, region]));
   assert.equal(Object.keys(regions).sort(), ['eu-west-1', 'us-east-1']);
@@ -213,10 +226,10 @@ test('lab up --regions with three regions runs three, every standby streaming', 
   assert.is(status.regions.length, 3);
   const primary = status.regions.find((region: any) => region.role === 'primary');
   assert.is(primary.name, 'us-east-1');
-  assert.equal(
-    primary.replication.standbys.map((s: any) => `${s.applicationName} ${s.state}`).sort(),
-    ['ap-southeast-2 streaming', 'eu-west-1 streaming'],
-  );
+  assert.equal(primary.replication.standbys.map((s: any) => `${s.applicationName} ${s.state}`).sort(), [
+    'ap-southeast-2 streaming',
+    'eu-west-1 streaming',
+  ]);
   for (const region of status.regions) assert.is(region.healthCheck.status, 'Healthy', region.name);
 });
 
@@ -260,7 +273,10 @@ test('lab promote eu-west-1: status shows it primary and the writer name at its 
 
   const promote = await lab(dir, 'promote', 'eu-west-1');
   assert.is(promote.code, 0, promote.stderr);
-  assert.match(promote.stdout, /^eu-west-1 promoted to primary in \d+ ms \(was us-east-1\); writer\.db\.gameday\.lab now points at it/);
+  assert.match(
+    promote.stdout,
+    /^eu-west-1 promoted to primary in \d+ ms \(was us-east-1\); writer\.db\.gameday\.lab now points at it/,
+  );
 
   const status = json(await lab(dir, 'status', '--json'));
   const roles = Object.fromEntries(status.status.regions.map((region: any) => [region.name, region.role]));
@@ -270,7 +286,11 @@ test('lab promote eu-west-1: status shows it primary and the writer name at its 
   assert.is(eu.replication.role, 'primary', 'eu-west-1 PostgreSQL is out of recovery');
   const writer = status.status.dns.answers.find((answer: any) => answer.name === 'writer.db.gameday.lab.');
   assert.match(writer.values.join(' '), /\s127\.0\.0\.3$/);
-  assert.equal(await resolve4(status.dns, 'writer.db.gameday.lab'), ['127.0.0.3'], 'the lab DNS answers with eu-west-1');
+  assert.equal(
+    await resolve4(status.dns, 'writer.db.gameday.lab'),
+    ['127.0.0.3'],
+    'the lab DNS answers with eu-west-1',
+  );
 
   const again = await lab(dir, 'promote', 'eu-west-1');
   assert.is.not(again.code, 0, 'promoting the primary is refused');
@@ -301,7 +321,8 @@ test('lab reset restores the initial topology after a promotion', async () => {
   assert.is(regions['eu-west-1'].replication.receiverStatus, 'streaming');
   for (const region of Object.values(regions) as any[]) {
     assert.is(region.healthCheck.status, 'Healthy', region.name);
-    for (const proxy of region.proxies) assert.ok(proxy.enabled && proxy.toxics.length === 0, `${proxy.name} has no fault`);
+    for (const proxy of region.proxies)
+      assert.ok(proxy.enabled && proxy.toxics.length === 0, `${proxy.name} has no fault`);
   }
   assert.equal(await resolve4(status.dns, 'writer.db.gameday.lab'), ['127.0.0.2']);
   assert.equal(await resolve4(status.dns, 'app.gameday.lab'), ['127.0.0.2']);

@@ -41,7 +41,15 @@ export default defineExperiment({
   target: { kind: 'lab', dir: ${JSON.stringify(labDir)}, api: 'direct' },
   steadyState: { duration: '300ms' },
   traffic: probes.http({ endpoint: 'app-us-east-1', path: '/health', rate: 10 }),
-  faults: [faults.latency({ name: 'slow', region: 'us-east-1', latency: '5ms', after: '100ms', duration: ${JSON.stringify(faultDuration)} })],
+  faults: [
+    faults.latency({
+      name: 'slow',
+      region: 'us-east-1',
+      latency: '5ms',
+      after: '100ms',
+      duration: ${JSON.stringify(faultDuration)},
+    }),
+  ],
   duration: ${JSON.stringify(duration)},
 });
 `,
@@ -55,36 +63,67 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
-test('a second run against a lab in use is refused, naming the holder; nothing is injected; the lock goes with the first run', async () => {
-  const first = spawnCli(['run', labExperiment('holder', '5m', '10m'), '--out', path.join(dir, 'run-1')]);
-  await waitForOutput(first.child, (text) => text.includes('fault slow injected'), 60_000);
-  const lock = JSON.parse(fs.readFileSync(labLockFile(labDir), 'utf8'));
-  assert.is(lock.pid, first.child.pid);
-  assert.is(lock.runDir, path.join(dir, 'run-1'));
+test(
+  'a second run against a lab in use is refused, naming the holder; nothing is injected; the lock ' +
+    'goes with the first run',
+  async () => {
+    const first = spawnCli(['run', labExperiment('holder', '5m', '10m'), '--out', path.join(dir, 'run-1')]);
+    await waitForOutput(first.child, (text) => text.includes('fault slow injected'), 60_000);
+    const lock = JSON.parse(fs.readFileSync(labLockFile(labDir), 'utf8'));
+    assert.is(lock.pid, first.child.pid);
+    assert.is(lock.runDir, path.join(dir, 'run-1'));
 
-  const second = await runCli(['run', labExperiment('second', '1s', '3s'), '--out', path.join(dir, 'run-2')]);
-  assert.is(second.code, 4, second.stderr);
-  assert.match(second.stdout, /^ERROR {2}second: target busy: the lab in .+ is in use by run /);
-  assert.ok(second.stdout.includes(`run ${lock.runId} (pid ${first.child.pid} on ${os.hostname()}, started ${lock.startedAt}, experiment "holder"`), second.stdout);
-  const events = readJournal(path.join(dir, 'run-2', 'journal.ndjson'));
-  assert.not.ok(events.some((event) => event.type === 'fault.injecting'), 'the refused run injected nothing');
-  assert.ok(fs.existsSync(labLockFile(labDir)), 'the refused run left the holder its lock');
+    const second = await runCli(['run', labExperiment('second', '1s', '3s'), '--out', path.join(dir, 'run-2')]);
+    assert.is(second.code, 4, second.stderr);
+    assert.match(second.stdout, /^ERROR {2}second: target busy: the lab in .+ is in use by run /);
+    assert.ok(
+      second.stdout.includes(
+        `run ${lock.runId} (pid ${first.child.pid} on ${os.hostname()}, started ${lock.startedAt}, experiment "holder"`,
+      ),
+      second.stdout,
+    );
+    const events = readJournal(path.join(dir, 'run-2', 'journal.ndjson'));
+    assert.not.ok(
+      events.some((event) => event.type === 'fault.injecting'),
+      'the refused run injected nothing',
+    );
+    assert.ok(fs.existsSync(labLockFile(labDir)), 'the refused run left the holder its lock');
 
-  first.child.kill('SIGINT');
-  const result = await first.done;
-  assert.is(result.code, 3, result.stderr);
-  assert.not.ok(fs.existsSync(labLockFile(labDir)), 'released on SIGINT');
-});
+    first.child.kill('SIGINT');
+    const result = await first.done;
+    assert.is(result.code, 3, result.stderr);
+    assert.not.ok(fs.existsSync(labLockFile(labDir)), 'released on SIGINT');
+  },
+);
 
-test('a lock whose holder is dead is taken over, with a note in the journal and on stderr, and released at the end', async () => {
+test("a dead holder's lock is taken over, noted in the journal and on stderr, released at the end", async () => {
   const pid = deadPid();
-  const stale = { pid, pidStartedAt: null, host: os.hostname(), runId: 'dead-run-1', runDir: path.join(dir, 'dead-run'), experiment: 'killed', target: `the lab in ${labDir}`, startedAt: new Date().toISOString() };
+  const stale = {
+    pid,
+    pidStartedAt: null,
+    host: os.hostname(),
+    runId: 'dead-run-1',
+    runDir: path.join(dir, 'dead-run'),
+    experiment: 'killed',
+    target: `the lab in ${labDir}`,
+    startedAt: new Date().toISOString(),
+  };
   fs.writeFileSync(labLockFile(labDir), JSON.stringify(stale));
-  const result = await runCli(['run', labExperiment('after a crash', '300ms', '1500ms'), '--out', path.join(dir, 'run-3')]);
+  const result = await runCli([
+    'run',
+    labExperiment('after a crash', '300ms', '1500ms'),
+    '--out',
+    path.join(dir, 'run-3'),
+  ]);
   assert.is(result.code, 0, result.stderr + result.stdout);
   assert.match(result.stderr, new RegExp(`note: took over the stale lock .+ of run dead-run-1 \\(pid ${pid} `));
   const events = readJournal(path.join(dir, 'run-3', 'journal.ndjson'));
-  assert.ok(events.some((event) => event.type === 'preflight.check' && event.check === 'lock' && event.ok && event.detail.includes('dead-run-1')));
+  assert.ok(
+    events.some(
+      (event) =>
+        event.type === 'preflight.check' && event.check === 'lock' && event.ok && event.detail.includes('dead-run-1'),
+    ),
+  );
   assert.not.ok(fs.existsSync(labLockFile(labDir)), 'released after a passed run');
 });
 
@@ -113,14 +152,27 @@ export default defineExperiment({
 
 test('two runs against the same endpoints: the second is refused', async () => {
   const service = await startFlakyService();
-  const env = { API_URL: service.url, DOWN_FILE: service.downFile, GAMEDAY_LOCKS_DIR: path.join(dir, 'locks'), OUTAGE: '60s', DURATION: '90s' };
+  const env = {
+    API_URL: service.url,
+    DOWN_FILE: service.downFile,
+    GAMEDAY_LOCKS_DIR: path.join(dir, 'locks'),
+    OUTAGE: '60s',
+    DURATION: '90s',
+  };
   try {
     const first = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-5')], { env });
     await waitForOutput(first.child, (text) => text.includes('fault api-down injected'), 15_000);
-    const second = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-6')], { env });
+    const second = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-6')], {
+      env,
+    });
     assert.is(second.code, 4, second.stderr);
-    assert.match(second.stdout, new RegExp(`target busy: the endpoints ${service.url} is in use by run .+ \\(pid ${first.child.pid} `));
-    assert.not.ok(readJournal(path.join(dir, 'run-6', 'journal.ndjson')).some((event) => event.type === 'fault.injecting'));
+    assert.match(
+      second.stdout,
+      new RegExp(`target busy: the endpoints ${service.url} is in use by run .+ \\(pid ${first.child.pid} `),
+    );
+    assert.not.ok(
+      readJournal(path.join(dir, 'run-6', 'journal.ndjson')).some((event) => event.type === 'fault.injecting'),
+    );
     first.child.kill('SIGTERM');
     assert.is((await first.done).code, 3);
     assert.equal(fs.readdirSync(path.join(dir, 'locks')), [], 'released on SIGTERM');

@@ -28,10 +28,14 @@ test.after(async () => {
 
 async function labStatus() {
   const status = await runCli(['lab', 'status', '--dir', path.join(dir, 'lab'), '--json']);
-  return JSON.parse(status.stdout).status.regions as Array<{ name: string; proxies: Array<{ name: string; toxics: string[] }>; healthCheck: { inverted: boolean } }>;
+  return JSON.parse(status.stdout).status.regions as Array<{
+    name: string;
+    proxies: Array<{ name: string; toxics: string[] }>;
+    healthCheck: { inverted: boolean };
+  }>;
 }
 
-test('kill -9 mid-fault, then gameday recover undoes every fault from the journal; a second recover finds nothing', async () => {
+test('kill -9 mid-fault, then recover undoes every fault from the journal; a second finds nothing', async () => {
   const file = path.join(dir, 'long-faults.ts');
   fs.writeFileSync(
     file,
@@ -42,7 +46,13 @@ export default defineExperiment({
   steadyState: { duration: '500ms' },
   traffic: probes.http({ endpoint: 'app-eu-west-1', path: '/health', rate: 5 }),
   faults: [
-    faults.regionOutage({ name: 'cut-eu-west-1', region: 'eu-west-1', scope: 'cross-region', after: '200ms', duration: '5m' }),
+    faults.regionOutage({
+      name: 'cut-eu-west-1',
+      region: 'eu-west-1',
+      scope: 'cross-region',
+      after: '200ms',
+      duration: '5m',
+    }),
     faults.healthCheckFailure({ name: 'us-east-1-check', region: 'us-east-1', after: '400ms', duration: '5m' }),
   ],
   duration: '10m',
@@ -56,12 +66,22 @@ export default defineExperiment({
   await run.done;
 
   let regions = await labStatus();
-  assert.ok(regions.some((region) => region.proxies.some((proxy) => proxy.toxics.length > 0)), 'the killed run left toxics behind');
-  assert.is(regions.find((region) => region.name === 'us-east-1')!.healthCheck.inverted, true, 'and an inverted health check');
+  assert.ok(
+    regions.some((region) => region.proxies.some((proxy) => proxy.toxics.length > 0)),
+    'the killed run left toxics behind',
+  );
+  assert.is(
+    regions.find((region) => region.name === 'us-east-1')!.healthCheck.inverted,
+    true,
+    'and an inverted health check',
+  );
 
   const recovered = await runCli(['recover', runDir]);
   assert.is(recovered.code, 0, recovered.stderr + recovered.stdout);
-  assert.match(recovered.stdout, /reverted us-east-1-check \(Route 53: UpdateHealthCheck hc-app-us-east-1 Inverted=false\)/);
+  assert.match(
+    recovered.stdout,
+    /reverted us-east-1-check \(Route 53: UpdateHealthCheck hc-app-us-east-1 Inverted=false\)/,
+  );
   assert.match(recovered.stdout, /reverted cut-eu-west-1 \(FIS eu-west-1: stop experiments of template/);
   assert.match(recovered.stdout, /released its stale lock .+run\.lock/);
   assert.not.ok(fs.existsSync(path.join(dir, 'lab', 'run.lock')), 'the dead run no longer holds the lab');

@@ -32,7 +32,8 @@ test('run --json prints summary.json alone on stdout and exits 0 when the hypoth
   assert.is(summary.faults[0].name, 'api-down');
   assert.ok(summary.rto.ms > 800 && summary.rto.ms < 1_300, `rto ${summary.rto.ms}`);
   assert.is(summary.rto.met, true);
-  for (const file of ['journal.ndjson', 'summary.json', 'report.md']) assert.ok(fs.existsSync(path.join(summary.runDir, file)), file);
+  for (const file of ['journal.ndjson', 'summary.json', 'report.md'])
+    assert.ok(fs.existsSync(path.join(summary.runDir, file)), file);
   assert.ok(summary.runDir.startsWith(reports));
   assert.match(result.stderr, /fault api-down injected/, 'progress goes to stderr');
 });
@@ -50,7 +51,9 @@ test('a missed RTO objective exits 1', async () => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} during a fault rolls it back and exits 3`, async () => {
-    const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports], { env: env() });
+    const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports], {
+      env: env(),
+    });
     await waitForOutput(child, (text) => text.includes('fault api-down injected'), 15_000);
     assert.ok(fs.existsSync(service.downFile), 'fault is active');
     child.kill(signal);
@@ -66,7 +69,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 test('a second Ctrl-C says the rollback is still running and does not abandon it', async () => {
-  const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--reports', reports], { env: env({ ROLLBACK_SLEEP: '2' }) });
+  const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--reports', reports], {
+    env: env({ ROLLBACK_SLEEP: '2' }),
+  });
   await waitForOutput(child, (text) => text.includes('fault api-down injected'), 15_000);
   child.kill('SIGINT');
   await waitForOutput(child, (text) => text.includes('rolling back'), 5_000);
@@ -77,14 +82,20 @@ test('a second Ctrl-C says the rollback is still running and does not abandon it
   assert.not.ok(fs.existsSync(service.downFile), 'the slow rollback completed');
 });
 
-test('failover --dry-run prints the runbook from decide on (an operator-initiated move detects nothing) and does nothing', async () => {
+test('failover --dry-run prints the runbook from decide on (nothing to detect), does nothing', async () => {
   const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-dry-run-'));
   fs.rmdirSync(reports);
   const result = await runCli(['failover', 'experiments/region-failover.ts', '--dry-run', '--reports', reports]);
   assert.is(result.code, 0, result.stderr);
   const steps = result.stdout.split('\n').filter((line) => line.startsWith('  '));
-  assert.equal(steps.map((line) => line.trim().split(', ')[1].split(':')[0]), ['decide', 'fence + promote', 'shift traffic', 'verify', 'notify']);
-  assert.ok(steps.every((line) => line.startsWith('  us-east-1 → eu-west-1, ')), steps.join('\n'));
+  assert.equal(
+    steps.map((line) => line.trim().split(', ')[1].split(':')[0]),
+    ['decide', 'fence + promote', 'shift traffic', 'verify', 'notify'],
+  );
+  assert.ok(
+    steps.every((line) => line.startsWith('  us-east-1 → eu-west-1, ')),
+    steps.join('\n'),
+  );
   assert.not.ok(fs.existsSync(reports), 'nothing ran');
 });
 

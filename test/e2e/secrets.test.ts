@@ -67,14 +67,20 @@ export default defineExperiment({
   name: 'carries secrets',
   target: { kind: 'endpoints', endpoints: { api: ${JSON.stringify(service.url)} } },
   steadyState: { duration: '300ms' },
-  traffic: probes.http({ url: ${JSON.stringify(withPassword + '/health')}, rate: 10, headers: { Authorization: 'Bearer ${inFile.bearer}', 'X-Api-Key': '${inFile.apiKey}' } }),
+  traffic: probes.http({
+    url: ${JSON.stringify(withPassword + '/health')},
+    rate: 10,
+    headers: { Authorization: 'Bearer ${inFile.bearer}', 'X-Api-Key': '${inFile.apiKey}' },
+  }),
   faults: [
     faults.exec({
       name: 'down-with-secrets',
       after: '100ms',
       duration: '500ms',
       env: { DB_PASSWORD: '${inFile.envPassword}', SLACK_WEBHOOK: '${inFile.webhook}' },
-      inject: "PGPASSWORD=${inFile.inlinePassword} touch '${service.downFile}' && echo \\"curl -H 'Authorization: Bearer ${inFile.inlineBearer}'\\" && echo token $SLACK_BOT_TOKEN key $AWS_SECRET_ACCESS_KEY pw $DB_PASSWORD $SLACK_WEBHOOK",
+      inject: "PGPASSWORD=${inFile.inlinePassword} touch '${service.downFile}' " +
+        "&& echo \\"curl -H 'Authorization: Bearer ${inFile.inlineBearer}'\\" && echo token $SLACK_BOT_TOKEN key " +
+        "$AWS_SECRET_ACCESS_KEY pw $DB_PASSWORD $SLACK_WEBHOOK",
       rollback: "rm -f '${service.downFile}'",
     }),
   ],
@@ -101,18 +107,23 @@ test('validate, plan and run print no secret, and no file of the run directory h
   assert.match(journal, /token \[REDACTED\] key \[REDACTED\]/, 'what the inject command echoed is redacted too');
   const files = fs.readdirSync(runDir);
   for (const expected of ['journal.ndjson', 'summary.json', 'report.md']) assert.ok(files.includes(expected), expected);
-  for (const name of files) assertNoSecretIn(`${name} in the run directory`, fs.readFileSync(path.join(runDir, name), 'utf8'));
+  for (const name of files)
+    assertNoSecretIn(`${name} in the run directory`, fs.readFileSync(path.join(runDir, name), 'utf8'));
 });
 
 test('a validation error quoting a secret does not print it', async () => {
   const file = path.join(dir, 'wrong-field.ts');
-  fs.writeFileSync(file, `export default { name: 'x', target: { kind: 'endpoints', endpoints: { api: 'http://127.0.0.1:9' } }, traffic: { kind: 'http', endpoint: 'api', timeout: '${inFile.wrongField}' } };\n`);
+  fs.writeFileSync(
+    file,
+    `export default { name: 'x', target: { kind: 'endpoints', endpoints: { api: 'http://127.0.0.1:9' ` +
+      `} }, traffic: { kind: 'http', endpoint: 'api', timeout: '${inFile.wrongField}' } };\n`,
+  );
   const result = record('validate (invalid)', await runCli(['validate', file], { env }));
   assert.is(result.code, 2);
   assert.match(result.stderr, /traffic\.timeout: expected a duration like .+, got "\[REDACTED\]"/);
 });
 
-test('recover after kill -9 undoes an exec fault whose env carried a secret, reading it from its own environment', async () => {
+test('recover after kill -9 undoes an exec fault whose env had a secret, read from its own env', async () => {
   const expected = path.join(dir, 'expected-password');
   fs.writeFileSync(expected, planted.PGPASSWORD);
   const file = path.join(dir, 'recover-secret.ts');
@@ -150,14 +161,21 @@ export default defineExperiment({
   const { PGPASSWORD: _omitted, ...withoutPassword } = env;
   const without = record('recover without the secret', await runCli(['recover', runDir], { env: withoutPassword }));
   assert.is(without.code, 4, without.stdout + without.stderr);
-  assert.match(without.stdout, /FAILED to revert held .*needs PGPASSWORD from the environment \(secret values are never written to the journal\); set it and run gameday recover again/);
+  assert.match(
+    without.stdout,
+    new RegExp(
+      String.raw`FAILED to revert held .*needs PGPASSWORD from the environment ` +
+        String.raw`\(secret values are never written to the journal\); set it and run gameday recover again`,
+    ),
+  );
   assert.ok(fs.existsSync(service.downFile), 'nothing was run with a missing secret');
 
   const recovered = record('recover', await runCli(['recover', runDir], { env }));
   assert.is(recovered.code, 0, recovered.stdout + recovered.stderr);
   assert.match(recovered.stdout, /reverted held/);
   assert.not.ok(fs.existsSync(service.downFile), 'the rollback got the real password');
-  for (const name of fs.readdirSync(runDir)) assertNoSecretIn(`${name} after recover`, fs.readFileSync(path.join(runDir, name), 'utf8'));
+  for (const name of fs.readdirSync(runDir))
+    assertNoSecretIn(`${name} after recover`, fs.readFileSync(path.join(runDir, name), 'utf8'));
 });
 
 test('nothing gameday printed, in any of these commands, shows a secret', () => {

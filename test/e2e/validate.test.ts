@@ -9,7 +9,10 @@ const corpus = path.join(repoRoot, 'test', 'fixtures', 'invalid');
 
 // Each malformed file states on its first line the message a user must see. Files in
 // subfolders (support/) are helpers the corpus imports, not experiments.
-const corpusFiles = fs.readdirSync(corpus).filter((file) => file.endsWith('.ts')).sort();
+const corpusFiles = fs
+  .readdirSync(corpus)
+  .filter((file) => file.endsWith('.ts'))
+  .sort();
 
 test('the hostile-input corpus has at least 50 cases', () => {
   assert.ok(corpusFiles.length >= 50, `${corpusFiles.length} files`);
@@ -40,7 +43,10 @@ test('validating the corpus exits 2 and prints nothing on stdout', async () => {
 for (const name of corpusFiles) {
   test(`invalid: ${name}`, async () => {
     const file = path.join('test', 'fixtures', 'invalid', name);
-    const expected = fs.readFileSync(path.join(corpus, name), 'utf8').split('\n')[0].replace(/^\/\/ expect: /, '');
+    const expected = fs
+      .readFileSync(path.join(corpus, name), 'utf8')
+      .split('\n')[0]
+      .replace(/^\/\/ expect: /, '');
     const block = (await validateCorpus()).blocks.get(file);
     assert.ok(block, `no problem reported for ${file}`);
     assert.ok(block!.includes(expected), `expected ${JSON.stringify(expected)} in:\n${block}`);
@@ -58,7 +64,14 @@ test('one invalid file alone: exit 2, the message on stderr, nothing on stdout',
 // `run` loads through the same function, so a sample of every sort of failure (loading,
 // the export, the schema, cross-field checks) shows it refuses before anything starts: no
 // run directory, so no journal and no fault.
-const refusedByRun = ['circular-import.ts', 'default-is-a-promise.ts', 'getter-throws.ts', 'throws.ts', 'fault-ends-after-experiment.ts', 'aws-fault-too-long.ts'];
+const refusedByRun = [
+  'circular-import.ts',
+  'default-is-a-promise.ts',
+  'getter-throws.ts',
+  'throws.ts',
+  'fault-ends-after-experiment.ts',
+  'aws-fault-too-long.ts',
+];
 test('run refuses invalid files with exit 2 before anything starts', async () => {
   for (const name of refusedByRun) {
     const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-invalid-'));
@@ -81,11 +94,22 @@ test('every example experiment users copy is valid', async () => {
   assert.ok(examples.length >= 6, examples.join(', '));
   const result = await runCli(['validate', ...examples.map((file) => `experiments/${file}`)]);
   assert.is(result.code, 0, result.stderr);
-  assert.is(result.stdout.trim().split('\n').filter((line) => line.startsWith('OK ')).length, examples.length);
+  assert.is(
+    result.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('OK ')).length,
+    examples.length,
+  );
 });
 
 test('several files: every one is reported and the exit code is 2 if any is invalid', async () => {
-  const result = await runCli(['validate', 'experiments/http-outage-exec.ts', 'test/fixtures/invalid/zero-rate.ts', 'test/fixtures/invalid/missing-name.ts']);
+  const result = await runCli([
+    'validate',
+    'experiments/http-outage-exec.ts',
+    'test/fixtures/invalid/zero-rate.ts',
+    'test/fixtures/invalid/missing-name.ts',
+  ]);
   assert.is(result.code, 2);
   assert.match(result.stdout, /OK experiments\/http-outage-exec\.ts/);
   assert.match(result.stderr, /zero-rate\.ts: traffic\.rate/);
@@ -114,7 +138,9 @@ test('--help lists the commands and exits 0', async () => {
 });
 
 test('plan prints the timeline and runs nothing', async () => {
-  const result = await runCli(['plan', 'experiments/http-outage-exec.ts', '--json'], { env: { DOWN_FILE: '/tmp/gameday-plan-test/down' } });
+  const result = await runCli(['plan', 'experiments/http-outage-exec.ts', '--json'], {
+    env: { DOWN_FILE: '/tmp/gameday-plan-test/down' },
+  });
   assert.is(result.code, 0, result.stderr);
   const plan = JSON.parse(result.stdout);
   const actions = plan.steps.map((step: { action: string }) => step.action).join('\n');
@@ -134,7 +160,10 @@ for (const packageType of ['commonjs', 'module']) {
       fs.symlinkSync(repoRoot, path.join(project, 'node_modules', 'gameday'));
       fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', type: packageType }));
       // A typical ESM-flavoured tsconfig must not break loading.
-      fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } }));
+      fs.writeFileSync(
+        path.join(project, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } }),
+      );
       fs.writeFileSync(
         path.join(project, 'experiments', 'mine.ts'),
         [

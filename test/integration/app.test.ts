@@ -143,11 +143,13 @@ test('ledger: 201 only after commit, a duplicate is 409, and the writer lists th
   assert.is(listed.status, 200);
   assert.equal(field(listed.body, 'seqs'), [1, 2, 3]);
 
-  const committed = await fixture.cluster.primary.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger WHERE client = 'probe-a'");
+  const committed = await fixture.cluster.primary.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM ledger WHERE client = 'probe-a'",
+  );
   assert.is(committed[0].n, 3, 'every 201 is a row committed on the writer');
 });
 
-test('failover: health turns 503, writes fail fast, and the writer is re-resolved when the DNS answer changes', async () => {
+test('failover: health turns 503, writes fail fast, the writer re-resolves when DNS changes', async () => {
   const { cluster, dns, east, west, westEvents } = fixture;
   const [standby] = cluster.standbys;
   const oldWriter = `${primaryHost}:${cluster.primary.port}`;

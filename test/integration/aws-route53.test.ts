@@ -54,7 +54,11 @@ test.before(async () => {
   const started = await startTestLab({ awsServices: { route53: createRoute53Handler } });
   lab = started.lab;
   close = started.close;
-  route53 = new Route53Client({ region: 'us-east-1', endpoint: started.endpoint, credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' } });
+  route53 = new Route53Client({
+    region: 'us-east-1',
+    endpoint: started.endpoint,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+  });
   resolver = new dnsPromises.Resolver({ timeout: 1_000, tries: 2 });
   const dns = lab.dnsAddress();
   resolver.setServers([`${dns.host}:${dns.port}`]);
@@ -98,7 +102,14 @@ test("ListResourceRecordSets lists the lab's failover records as Route 53 does, 
   const all = await listAll();
   const app = all.filter((set) => set.Name === APP);
   assert.equal(
-    app.map((set) => ({ id: set.SetIdentifier, failover: set.Failover, ttl: set.TTL, values: set.ResourceRecords?.map((r) => r.Value), check: set.HealthCheckId, type: set.Type })),
+    app.map((set) => ({
+      id: set.SetIdentifier,
+      failover: set.Failover,
+      ttl: set.TTL,
+      values: set.ResourceRecords?.map((r) => r.Value),
+      check: set.HealthCheckId,
+      type: set.Type,
+    })),
     [
       { id: SECONDARY, failover: 'SECONDARY', ttl: 1, values: ['127.0.0.3'], check: SECONDARY_CHECK, type: 'A' },
       { id: PRIMARY, failover: 'PRIMARY', ttl: 1, values: ['127.0.0.2'], check: PRIMARY_CHECK, type: 'A' },
@@ -106,18 +117,30 @@ test("ListResourceRecordSets lists the lab's failover records as Route 53 does, 
     'sorted by SetIdentifier within name and type',
   );
   // The apex comes first: Route 53 sorts by the name's labels reversed (gameday.lab. < app.gameday.lab.).
-  assert.equal(all.slice(0, 2).map((set) => `${set.Name} ${set.Type}`), ['gameday.lab. NS', 'gameday.lab. SOA']);
-  assert.ok(all.some((set) => set.Name === WRITER && set.Type === 'A' && set.ResourceRecords?.[0].Value === '127.0.0.2'));
+  assert.equal(
+    all.slice(0, 2).map((set) => `${set.Name} ${set.Type}`),
+    ['gameday.lab. NS', 'gameday.lab. SOA'],
+  );
+  assert.ok(
+    all.some((set) => set.Name === WRITER && set.Type === 'A' && set.ResourceRecords?.[0].Value === '127.0.0.2'),
+  );
 
   // One page at a time through NextRecordName/Type/Identifier gives the same list.
   const paged: ResourceRecordSet[] = [];
-  let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } = {};
+  let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet['Type']; StartRecordIdentifier?: string } =
+    {};
   for (let pages = 0; ; pages++) {
     assert.ok(pages < 100, 'paging ends');
-    const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: labHostedZoneId, MaxItems: 1, ...start }));
+    const page = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: labHostedZoneId, MaxItems: 1, ...start }),
+    );
     paged.push(...page.ResourceRecordSets!);
     if (!page.IsTruncated) break;
-    start = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, StartRecordIdentifier: page.NextRecordIdentifier };
+    start = {
+      StartRecordName: page.NextRecordName,
+      StartRecordType: page.NextRecordType,
+      StartRecordIdentifier: page.NextRecordIdentifier,
+    };
   }
   assert.equal(paged, all);
 
@@ -125,7 +148,7 @@ test("ListResourceRecordSets lists the lab's failover records as Route 53 does, 
   assert.instance(error, NoSuchHostedZone);
 });
 
-test('ChangeResourceRecordSets UPSERT moves writer.db.gameday.lab in DNS; GetChange goes PENDING then INSYNC', async () => {
+test('ChangeResourceRecordSets UPSERT moves writer.db.gameday.lab; GetChange goes PENDING then INSYNC', async () => {
   assert.equal(await resolve(WRITER), ['127.0.0.2']);
   const changed = await route53.send(
     new ChangeResourceRecordSetsCommand({
@@ -143,13 +166,21 @@ test('ChangeResourceRecordSets UPSERT moves writer.db.gameday.lab in DNS; GetCha
   assert.equal(await resolve(WRITER), ['127.0.0.3']);
 
   assert.is((await route53.send(new GetChangeCommand({ Id: info.Id }))).ChangeInfo?.Status, 'PENDING');
-  const waited = await waitUntilResourceRecordSetsChanged({ client: route53, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { Id: info.Id });
+  const waited = await waitUntilResourceRecordSetsChanged(
+    { client: route53, maxWaitTime: 10, minDelay: 1, maxDelay: 1 },
+    { Id: info.Id },
+  );
   assert.is(waited.state, 'SUCCESS');
   const insync = await route53.send(new GetChangeCommand({ Id: info.Id }));
   assert.is(insync.ChangeInfo?.Status, 'INSYNC');
   assert.is(insync.ChangeInfo?.Id, info.Id);
 
-  await route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: labHostedZoneId, ChangeBatch: { Changes: [upsertWriter('127.0.0.2')] } }));
+  await route53.send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: labHostedZoneId,
+      ChangeBatch: { Changes: [upsertWriter('127.0.0.2')] },
+    }),
+  );
   assert.equal(await resolve(WRITER), ['127.0.0.2']);
 
   const error = await rejection(route53.send(new GetChangeCommand({ Id: '/change/C0NOSUCHCHANGE' })));
@@ -159,13 +190,22 @@ test('ChangeResourceRecordSets UPSERT moves writer.db.gameday.lab in DNS; GetCha
 
 test('CREATE, then DELETE of the same set: a batch applies in order; DELETE needs the exact values', async () => {
   const name = 'drill.gameday.lab.';
-  const set: ResourceRecordSet = { Name: name, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"owner=gameday" "run=1"' }] };
+  const set: ResourceRecordSet = {
+    Name: name,
+    Type: 'TXT',
+    TTL: 60,
+    ResourceRecords: [{ Value: '"owner=gameday" "run=1"' }],
+  };
   await change([{ Action: 'CREATE', ResourceRecordSet: set }]);
   assert.equal(await resolver.resolveTxt(name), [['owner=gameday', 'run=1']]);
 
   const mismatch = await rejection(change([{ Action: 'DELETE', ResourceRecordSet: { ...set, TTL: 61 } }]));
   assert.instance(mismatch, InvalidChangeBatch);
-  assert.match(mismatch.message, "Tried to delete resource record set [name='drill.gameday.lab.', type='TXT'] but the values provided do not match the current values");
+  assert.match(
+    mismatch.message,
+    "Tried to delete resource record set [name='drill.gameday.lab.', type='TXT'] but the values " +
+      'provided do not match the current values',
+  );
 
   await change([{ Action: 'DELETE', ResourceRecordSet: set }]);
   assert.is(await resolveCode(name), 'ENOTFOUND');
@@ -176,16 +216,28 @@ test("InvalidChangeBatch: every problem in Route 53's words, and nothing of the 
   const error = await rejection(
     change([
       // valid on its own: must not be applied, because the batch fails
-      { Action: 'UPSERT', ResourceRecordSet: { Name: untouched, Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.9' }] } },
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: { Name: untouched, Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.9' }] },
+      },
       { Action: 'CREATE', ResourceRecordSet: failoverSet(PRIMARY, 'PRIMARY', '127.0.0.2', PRIMARY_CHECK) },
-      { Action: 'DELETE', ResourceRecordSet: { Name: 'nothing.gameday.lab.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.9' }] } },
+      {
+        Action: 'DELETE',
+        ResourceRecordSet: {
+          Name: 'nothing.gameday.lab.',
+          Type: 'A',
+          TTL: 5,
+          ResourceRecords: [{ Value: '127.0.0.9' }],
+        },
+      },
     ]),
   );
   assert.instance(error, InvalidChangeBatch);
   assert.is(error.$metadata.httpStatusCode, 400);
   assert.is(
     error.message,
-    "[Tried to create resource record set [name='app.gameday.lab.', type='A', set-identifier='us-east-1'] but it already exists, " +
+    "[Tried to create resource record set [name='app.gameday.lab.', type='A', " +
+      "set-identifier='us-east-1'] but it already exists, " +
       "Tried to delete resource record set [name='nothing.gameday.lab.', type='A'] but it was not found]",
   );
   // Route 53 sends the problems in Message only; the SDK's modelled `messages` stays empty.
@@ -195,49 +247,111 @@ test("InvalidChangeBatch: every problem in Route 53's words, and nothing of the 
 
   const values = await rejection(
     change([
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'bad.gameday.lab.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '300.1.2.3' }] } },
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'bad.gameday.lab.', Type: 'TXT', TTL: 5, ResourceRecords: [{ Value: 'unquoted' }] } },
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'api.gameday.lab.', Type: 'A', TTL: 5, SetIdentifier: 'p', Failover: 'PRIMARY', ResourceRecords: [{ Value: '127.0.0.2' }] } },
-      { Action: 'UPSERT', ResourceRecordSet: { Name: 'app.example.com.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.2' }] } },
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: { Name: 'bad.gameday.lab.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '300.1.2.3' }] },
+      },
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: { Name: 'bad.gameday.lab.', Type: 'TXT', TTL: 5, ResourceRecords: [{ Value: 'unquoted' }] },
+      },
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: {
+          Name: 'api.gameday.lab.',
+          Type: 'A',
+          TTL: 5,
+          SetIdentifier: 'p',
+          Failover: 'PRIMARY',
+          ResourceRecords: [{ Value: '127.0.0.2' }],
+        },
+      },
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: { Name: 'app.example.com.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.2' }] },
+      },
     ]),
   );
   assert.instance(values, InvalidChangeBatch);
   for (const expected of [
-    "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '300.1.2.3''",
-    "Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with 'unquoted''",
+    "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 " +
+      "address) encountered with '300.1.2.3''",
+    "Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed in " +
+      "quotation marks) encountered with 'unquoted''",
     'A non-alias primary ResourceRecordSet must have an associated health check. No changes made.',
   ]) {
     assert.ok(values.message.includes(expected), `${values.message}\nshould include\n${expected}`);
   }
   // The zone's own check runs when nothing else is wrong.
-  const outside = await rejection(change([{ Action: 'UPSERT', ResourceRecordSet: { Name: 'app.example.com.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.2' }] } }]));
+  const outside = await rejection(
+    change([
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: { Name: 'app.example.com.', Type: 'A', TTL: 5, ResourceRecords: [{ Value: '127.0.0.2' }] },
+      },
+    ]),
+  );
   assert.instance(outside, InvalidChangeBatch);
   assert.match(outside.message, 'RRSet with DNS name app.example.com. is not permitted in zone gameday.lab.');
 });
 
 test('ChangeResourceRecordSets: InvalidInput for a malformed change, NoSuchHealthCheck, NoSuchHostedZone', async () => {
-  const noTtl = await rejection(change([{ Action: 'UPSERT', ResourceRecordSet: { Name: 'x.gameday.lab.', Type: 'A' } }]));
+  const noTtl = await rejection(
+    change([{ Action: 'UPSERT', ResourceRecordSet: { Name: 'x.gameday.lab.', Type: 'A' } }]),
+  );
   assert.instance(noTtl, InvalidInput);
   assert.is(
     noTtl.message,
-    'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in ' +
+    'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or ' +
+      'TrafficPolicyInstanceId], but found none in ' +
       'Change with [Action=UPSERT, Name=x.gameday.lab., Type=A, SetIdentifier=null]',
   );
   const weighted = await rejection(
-    change([{ Action: 'UPSERT', ResourceRecordSet: { Name: 'x.gameday.lab.', Type: 'A', TTL: 5, SetIdentifier: 'w', Weight: 10, ResourceRecords: [{ Value: '127.0.0.2' }] } }]),
+    change([
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: {
+          Name: 'x.gameday.lab.',
+          Type: 'A',
+          TTL: 5,
+          SetIdentifier: 'w',
+          Weight: 10,
+          ResourceRecords: [{ Value: '127.0.0.2' }],
+        },
+      },
+    ]),
   );
   assert.instance(weighted, InvalidInput);
   assert.match(weighted.message, 'Weight is not supported');
-  const mx = await rejection(change([{ Action: 'UPSERT', ResourceRecordSet: { Name: 'x.gameday.lab.', Type: 'MX', TTL: 5, ResourceRecords: [{ Value: '10 mail.gameday.lab.' }] } }]));
+  const mx = await rejection(
+    change([
+      {
+        Action: 'UPSERT',
+        ResourceRecordSet: {
+          Name: 'x.gameday.lab.',
+          Type: 'MX',
+          TTL: 5,
+          ResourceRecords: [{ Value: '10 mail.gameday.lab.' }],
+        },
+      },
+    ]),
+  );
   assert.instance(mx, InvalidInput);
   assert.match(mx.message, 'MX is not supported');
 
-  const unknownCheck = await rejection(change([{ Action: 'UPSERT', ResourceRecordSet: failoverSet(PRIMARY, 'PRIMARY', '127.0.0.2', 'no-such-check') }]));
+  const unknownCheck = await rejection(
+    change([{ Action: 'UPSERT', ResourceRecordSet: failoverSet(PRIMARY, 'PRIMARY', '127.0.0.2', 'no-such-check') }]),
+  );
   assert.instance(unknownCheck, NoSuchHealthCheck);
   assert.is(unknownCheck.message, 'A health check with id no-such-check does not exist.');
 
   const noZone = await rejection(
-    route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'Z0NOSUCHZONE', ChangeBatch: { Changes: [upsertWriter('127.0.0.2')] } })),
+    route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: 'Z0NOSUCHZONE',
+        ChangeBatch: { Changes: [upsertWriter('127.0.0.2')] },
+      }),
+    ),
   );
   assert.instance(noZone, NoSuchHostedZone);
   assert.equal(await resolve(APP), ['127.0.0.2'], 'none of these changed anything');
@@ -272,7 +386,10 @@ test("the lab's health checks through ListHealthChecks, GetHealthCheck and GetHe
   assert.is(page.HealthChecks?.length, 1);
   assert.is(page.IsTruncated, true);
   const rest = await route53.send(new ListHealthChecksCommand({ Marker: page.NextMarker }));
-  assert.equal([...page.HealthChecks!, ...rest.HealthChecks!].map((c) => c.Id), ids);
+  assert.equal(
+    [...page.HealthChecks!, ...rest.HealthChecks!].map((c) => c.Id),
+    ids,
+  );
 
   const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: PRIMARY_CHECK }));
   const [observation] = status.HealthCheckObservations!;
@@ -295,104 +412,186 @@ test("the lab's health checks through ListHealthChecks, GetHealthCheck and GetHe
   }
 });
 
-test('UpdateHealthCheck Inverted=true on the primary check fails app.gameday.lab over to the secondary; Inverted=false fails back', async () => {
-  assert.equal(await resolve(APP), ['127.0.0.2']);
-  const before = await route53.send(new GetHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK }));
-  const version = before.HealthCheck!.HealthCheckVersion!;
+test(
+  'UpdateHealthCheck Inverted=true on the primary check fails app.gameday.lab over to the ' +
+    'secondary; Inverted=false fails back',
+  async () => {
+    assert.equal(await resolve(APP), ['127.0.0.2']);
+    const before = await route53.send(new GetHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK }));
+    const version = before.HealthCheck!.HealthCheckVersion!;
 
-  const stale = await rejection(route53.send(new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, HealthCheckVersion: version + 100, Inverted: true })));
-  assert.instance(stale, HealthCheckVersionMismatch);
-  assert.is(stale.$metadata.httpStatusCode, 409);
-  assert.not.ok(lab.healthChecks.get(PRIMARY_CHECK).config.inverted, 'a rejected update changes nothing');
+    const stale = await rejection(
+      route53.send(
+        new UpdateHealthCheckCommand({
+          HealthCheckId: PRIMARY_CHECK,
+          HealthCheckVersion: version + 100,
+          Inverted: true,
+        }),
+      ),
+    );
+    assert.instance(stale, HealthCheckVersionMismatch);
+    assert.is(stale.$metadata.httpStatusCode, 409);
+    assert.not.ok(lab.healthChecks.get(PRIMARY_CHECK).config.inverted, 'a rejected update changes nothing');
 
-  const started = Date.now();
-  const inverted = await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, HealthCheckVersion: version, Inverted: true }));
-  assert.is(inverted.HealthCheck?.HealthCheckVersion, version + 1);
-  assert.is(inverted.HealthCheck?.HealthCheckConfig?.Inverted, true);
+    const started = Date.now();
+    const inverted = await route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, HealthCheckVersion: version, Inverted: true }),
+    );
+    assert.is(inverted.HealthCheck?.HealthCheckVersion, version + 1);
+    assert.is(inverted.HealthCheck?.HealthCheckConfig?.Inverted, true);
 
-  const { requestIntervalMs, failureThreshold } = lab.layout.healthCheck;
-  const deadline = failureThreshold * requestIntervalMs + 3_000;
-  await until(async () => (await resolve(APP))[0] === '127.0.0.3', deadline, 'app.gameday.lab answers the secondary');
-  console.log(`    failed over ${Date.now() - started} ms after UpdateHealthCheck Inverted=true`);
-  assert.is(lab.healthChecks.status(PRIMARY_CHECK).status, 'Unhealthy', 'the check reports Unhealthy');
-  // Route 53's per-checker reports describe the endpoint, which is fine; inversion is applied after.
-  const raw = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: PRIMARY_CHECK }));
-  assert.is(raw.HealthCheckObservations?.[0].StatusReport?.Status, 'Success: HTTP Status Code 200, OK');
+    const { requestIntervalMs, failureThreshold } = lab.layout.healthCheck;
+    const deadline = failureThreshold * requestIntervalMs + 3_000;
+    await until(async () => (await resolve(APP))[0] === '127.0.0.3', deadline, 'app.gameday.lab answers the secondary');
+    console.log(`    failed over ${Date.now() - started} ms after UpdateHealthCheck Inverted=true`);
+    assert.is(lab.healthChecks.status(PRIMARY_CHECK).status, 'Unhealthy', 'the check reports Unhealthy');
+    // Route 53's per-checker reports describe the endpoint, which is fine; inversion is applied after.
+    const raw = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: PRIMARY_CHECK }));
+    assert.is(raw.HealthCheckObservations?.[0].StatusReport?.Status, 'Success: HTTP Status Code 200, OK');
 
-  const restored = await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, HealthCheckVersion: version + 1, Inverted: false }));
-  assert.is(restored.HealthCheck?.HealthCheckVersion, version + 2);
-  await until(async () => (await resolve(APP))[0] === '127.0.0.2', deadline, 'app.gameday.lab answers the primary again');
-  assert.is(lab.healthChecks.status(PRIMARY_CHECK).status, 'Healthy');
-});
+    const restored = await route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK, HealthCheckVersion: version + 1, Inverted: false }),
+    );
+    assert.is(restored.HealthCheck?.HealthCheckVersion, version + 2);
+    await until(
+      async () => (await resolve(APP))[0] === '127.0.0.2',
+      deadline,
+      'app.gameday.lab answers the primary again',
+    );
+    assert.is(lab.healthChecks.status(PRIMARY_CHECK).status, 'Healthy');
+  },
+);
 
-test('CreateHealthCheck (CallerReference idempotency), UpdateHealthCheck, DeleteHealthCheck (HealthCheckInUse while a record names it)', async () => {
-  const config = { Type: 'TCP' as const, IPAddress: '127.0.0.3', Port: lab.layout.ports.app, RequestInterval: 1, FailureThreshold: 2 };
-  const created = await route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config }));
-  const id = created.HealthCheck!.Id!;
-  createdChecks.add(id);
-  assert.match(id, /^[0-9a-f-]{36}$/);
-  assert.match(created.Location!, new RegExp(`/2013-04-01/healthcheck/${id}$`));
-  assert.is(created.HealthCheck?.HealthCheckVersion, 1);
-  assert.equal(created.HealthCheck?.HealthCheckConfig, { ...config, MeasureLatency: false, Inverted: false, Disabled: false });
-  assert.ok(lab.healthChecks.has(id), 'the lab runs the check');
-  assert.is(lab.healthChecks.get(id).config.requestIntervalMs, 1_000);
+test(
+  'CreateHealthCheck (CallerReference idempotency), UpdateHealthCheck, DeleteHealthCheck ' +
+    '(HealthCheckInUse while a record names it)',
+  async () => {
+    const config = {
+      Type: 'TCP' as const,
+      IPAddress: '127.0.0.3',
+      Port: lab.layout.ports.app,
+      RequestInterval: 1,
+      FailureThreshold: 2,
+    };
+    const created = await route53.send(
+      new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config }),
+    );
+    const id = created.HealthCheck!.Id!;
+    createdChecks.add(id);
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.match(created.Location!, new RegExp(`/2013-04-01/healthcheck/${id}$`));
+    assert.is(created.HealthCheck?.HealthCheckVersion, 1);
+    assert.equal(created.HealthCheck?.HealthCheckConfig, {
+      ...config,
+      MeasureLatency: false,
+      Inverted: false,
+      Disabled: false,
+    });
+    assert.ok(lab.healthChecks.has(id), 'the lab runs the check');
+    assert.is(lab.healthChecks.get(id).config.requestIntervalMs, 1_000);
 
-  // A retry with the same CallerReference and settings is the same check.
-  const retried = await route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config }));
-  assert.is(retried.HealthCheck?.Id, id);
-  const clash = await rejection(route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: { ...config, FailureThreshold: 5 } })));
-  assert.instance(clash, HealthCheckAlreadyExists);
-  assert.is(clash.$metadata.httpStatusCode, 409);
+    // A retry with the same CallerReference and settings is the same check.
+    const retried = await route53.send(
+      new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config }),
+    );
+    assert.is(retried.HealthCheck?.Id, id);
+    const clash = await rejection(
+      route53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: 'gameday-test-1',
+          HealthCheckConfig: { ...config, FailureThreshold: 5 },
+        }),
+      ),
+    );
+    assert.instance(clash, HealthCheckAlreadyExists);
+    assert.is(clash.$metadata.httpStatusCode, 409);
 
-  const badInterval = await rejection(route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-2', HealthCheckConfig: { ...config, RequestInterval: 45 } })));
-  assert.instance(badInterval, InvalidInput);
-  const https = await rejection(route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-3', HealthCheckConfig: { ...config, Type: 'HTTPS' } })));
-  assert.instance(https, InvalidInput);
+    const badInterval = await rejection(
+      route53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: 'gameday-test-2',
+          HealthCheckConfig: { ...config, RequestInterval: 45 },
+        }),
+      ),
+    );
+    assert.instance(badInterval, InvalidInput);
+    const https = await rejection(
+      route53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: 'gameday-test-3',
+          HealthCheckConfig: { ...config, Type: 'HTTPS' },
+        }),
+      ),
+    );
+    assert.instance(https, InvalidInput);
 
-  await until(async () => {
-    const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
-    return status.HealthCheckObservations?.[0]?.StatusReport?.Status === 'Success: TCP connection established';
-  }, 5_000, 'the new TCP check reports its first request');
+    await until(
+      async () => {
+        const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+        return status.HealthCheckObservations?.[0]?.StatusReport?.Status === 'Success: TCP connection established';
+      },
+      5_000,
+      'the new TCP check reports its first request',
+    );
 
-  const updated = await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, HealthCheckVersion: 1, FailureThreshold: 4, Disabled: true }));
-  assert.is(updated.HealthCheck?.HealthCheckVersion, 2);
-  assert.is(updated.HealthCheck?.HealthCheckConfig?.FailureThreshold, 4);
-  assert.is(updated.HealthCheck?.HealthCheckConfig?.Disabled, true);
-  assert.is(updated.HealthCheck?.HealthCheckConfig?.RequestInterval, 1, 'RequestInterval stays as created');
-  const invalid = await rejection(route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, FailureThreshold: 11 })));
-  assert.instance(invalid, InvalidInput);
-  assert.match(invalid.message, 'FailureThreshold');
+    const updated = await route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: id, HealthCheckVersion: 1, FailureThreshold: 4, Disabled: true }),
+    );
+    assert.is(updated.HealthCheck?.HealthCheckVersion, 2);
+    assert.is(updated.HealthCheck?.HealthCheckConfig?.FailureThreshold, 4);
+    assert.is(updated.HealthCheck?.HealthCheckConfig?.Disabled, true);
+    assert.is(updated.HealthCheck?.HealthCheckConfig?.RequestInterval, 1, 'RequestInterval stays as created');
+    const invalid = await rejection(
+      route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, FailureThreshold: 11 })),
+    );
+    assert.instance(invalid, InvalidInput);
+    assert.match(invalid.message, 'FailureThreshold');
 
-  // A failover pair naming the new check: the check can't be deleted while it is named.
-  const pair = [failoverSet('a', 'PRIMARY', '127.0.0.3', id, 'api.gameday.lab.'), failoverSet('b', 'SECONDARY', '127.0.0.2', undefined, 'api.gameday.lab.')];
-  await change(pair.map((set): Change => ({ Action: 'CREATE', ResourceRecordSet: set })));
-  // Disabled counts as healthy (the primary answers); inverted, the secondary does.
-  assert.equal(await resolve('api.gameday.lab.'), ['127.0.0.3']);
-  await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: true }));
-  assert.equal(await resolve('api.gameday.lab.'), ['127.0.0.2']);
-  const inUse = await rejection(route53.send(new DeleteHealthCheckCommand({ HealthCheckId: id })));
-  assert.instance(inUse, HealthCheckInUse);
-  assert.match(inUse.message, 'api.gameday.lab. A (a)');
-  const labCheck = await rejection(route53.send(new DeleteHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK })));
-  assert.instance(labCheck, HealthCheckInUse, "the lab's own checks back app.gameday.lab");
+    // A failover pair naming the new check: the check can't be deleted while it is named.
+    const pair = [
+      failoverSet('a', 'PRIMARY', '127.0.0.3', id, 'api.gameday.lab.'),
+      failoverSet('b', 'SECONDARY', '127.0.0.2', undefined, 'api.gameday.lab.'),
+    ];
+    await change(pair.map((set): Change => ({ Action: 'CREATE', ResourceRecordSet: set })));
+    // Disabled counts as healthy (the primary answers); inverted, the secondary does.
+    assert.equal(await resolve('api.gameday.lab.'), ['127.0.0.3']);
+    await route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: true }));
+    assert.equal(await resolve('api.gameday.lab.'), ['127.0.0.2']);
+    const inUse = await rejection(route53.send(new DeleteHealthCheckCommand({ HealthCheckId: id })));
+    assert.instance(inUse, HealthCheckInUse);
+    assert.match(inUse.message, 'api.gameday.lab. A (a)');
+    const labCheck = await rejection(route53.send(new DeleteHealthCheckCommand({ HealthCheckId: PRIMARY_CHECK })));
+    assert.instance(labCheck, HealthCheckInUse, "the lab's own checks back app.gameday.lab");
 
-  await change(pair.map((set): Change => ({ Action: 'DELETE', ResourceRecordSet: set })));
-  await route53.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
-  createdChecks.delete(id);
-  assert.not.ok(lab.healthChecks.has(id));
-  assert.instance(await rejection(route53.send(new GetHealthCheckCommand({ HealthCheckId: id }))), NoSuchHealthCheck);
-  // Route 53 never reuses a caller reference, even after the check is gone.
-  const reused = await rejection(route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config })));
-  assert.instance(reused, HealthCheckAlreadyExists);
-});
+    await change(pair.map((set): Change => ({ Action: 'DELETE', ResourceRecordSet: set })));
+    await route53.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
+    createdChecks.delete(id);
+    assert.not.ok(lab.healthChecks.has(id));
+    assert.instance(await rejection(route53.send(new GetHealthCheckCommand({ HealthCheckId: id }))), NoSuchHealthCheck);
+    // Route 53 never reuses a caller reference, even after the check is gone.
+    const reused = await rejection(
+      route53.send(new CreateHealthCheckCommand({ CallerReference: 'gameday-test-1', HealthCheckConfig: config })),
+    );
+    assert.instance(reused, HealthCheckAlreadyExists);
+  },
+);
 
 // ------------------------------------------------------------------ helpers
 
 function upsertWriter(address: string): Change {
-  return { Action: 'UPSERT', ResourceRecordSet: { Name: WRITER, Type: 'A', TTL: 1, ResourceRecords: [{ Value: address }] } };
+  return {
+    Action: 'UPSERT',
+    ResourceRecordSet: { Name: WRITER, Type: 'A', TTL: 1, ResourceRecords: [{ Value: address }] },
+  };
 }
 
-function failoverSet(setIdentifier: string, role: 'PRIMARY' | 'SECONDARY', address: string, healthCheckId: string | undefined, name = APP): ResourceRecordSet {
+function failoverSet(
+  setIdentifier: string,
+  role: 'PRIMARY' | 'SECONDARY',
+  address: string,
+  healthCheckId: string | undefined,
+  name = APP,
+): ResourceRecordSet {
   return {
     Name: name,
     Type: 'A',
@@ -405,7 +604,9 @@ function failoverSet(setIdentifier: string, role: 'PRIMARY' | 'SECONDARY', addre
 }
 
 function change(changes: Change[]) {
-  return route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: labHostedZoneId, ChangeBatch: { Changes: changes } }));
+  return route53.send(
+    new ChangeResourceRecordSetsCommand({ HostedZoneId: labHostedZoneId, ChangeBatch: { Changes: changes } }),
+  );
 }
 
 async function listAll(): Promise<ResourceRecordSet[]> {
@@ -422,7 +623,12 @@ async function rejection(call: Promise<unknown>): Promise<Route53ServiceExceptio
     if (error instanceof Route53ServiceException) return error;
     throw error;
   }
-  throw new assert.Assertion({ message: 'expected the call to fail', operator: 'rejects', expects: 'an error', actual: 'success' });
+  throw new assert.Assertion({
+    message: 'expected the call to fail',
+    operator: 'rejects',
+    expects: 'an error',
+    actual: 'success',
+  });
 }
 
 /** A real DNS query to the lab's server. */

@@ -24,7 +24,9 @@ function fisChainSts(): { sts: Sts; xmlParserVersion: string } {
 
 async function withSts(body: (endpoint: string) => Promise<void>): Promise<void> {
   const handler = createStsHandler(undefined as unknown as Lab);
-  const server = http.createServer((request, response) => void handler(request, response, { service: 'sts', region: 'us-east-1' }));
+  const server = http.createServer(
+    (request, response) => void handler(request, response, { service: 'sts', region: 'us-east-1' }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -33,7 +35,12 @@ async function withSts(body: (endpoint: string) => Promise<void>): Promise<void>
   }
 }
 
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' }, maxAttempts: 1 });
+const config = (endpoint: string) => ({
+  region: 'us-east-1',
+  endpoint,
+  credentials: { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' },
+  maxAttempts: 1,
+});
 
 test('the FIS client chain resolves its own STS 3.523.0, with fast-xml-parser 4.5 or later (4.2.5 is flagged)', () => {
   const { xmlParserVersion } = fisChainSts();
@@ -47,7 +54,10 @@ test('both STS clients read GetCallerIdentity from the lab: account 000000000000
     const { sts } = fisChainSts();
     const old = new sts.STSClient(config(endpoint));
     // Each client with its own command class: the two smithy generations do not mix.
-    for (const identity of [await current.send(new GetCallerIdentityCommand({})), await old.send(new sts.GetCallerIdentityCommand({}))]) {
+    for (const identity of [
+      await current.send(new GetCallerIdentityCommand({})),
+      await old.send(new sts.GetCallerIdentityCommand({})),
+    ]) {
       assert.is(identity.Account, '000000000000');
       assert.is(identity.Arn, 'arn:aws:iam::000000000000:user/gameday-lab');
     }
@@ -60,7 +70,9 @@ test("the old client parses STS's XML error: the code and message reach the call
     const { sts } = fisChainSts();
     const client = new sts.STSClient(config(endpoint));
     try {
-      await client.send(new sts.AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/x', RoleSessionName: 'gameday' }));
+      await client.send(
+        new sts.AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/x', RoleSessionName: 'gameday' }),
+      );
       assert.unreachable('the lab serves only GetCallerIdentity');
     } catch (error) {
       const failure = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };

@@ -36,7 +36,10 @@ test('bench/traffic: the open-model report is computed from the outcomes; autoca
     assert.ok(report.achievedRatio >= 0.99, `achieved ${report.achievedRatio} of 200 req/s`);
     assert.ok(sustained(report, 100));
     // Its journal directory is removed.
-    assert.is(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gameday-bench-traffic-')).length, journalsBefore);
+    assert.is(
+      fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gameday-bench-traffic-')).length,
+      journalsBefore,
+    );
 
     const closed = await runClosedModel(server.url, { connections: 4, pipelining: 1, seconds: 1 });
     assert.ok(closed.ok2xx > 0 && closed.rate > 0, JSON.stringify(closed));

@@ -13,7 +13,12 @@ test('interrupted lab drills leave the lab healthy every time', async () => {
   // ~5.5 s in, while the region blackhole is held, so recover has something to undo; SIGTERM
   // ~4.5 s in, once gameday is running and can roll back.
   const shares = [0.55, 0.45, 0.5];
-  const { iterations, healthy } = await runChaos({ n, modes: ['kill-9+recover', 'SIGTERM', 'hook-exception'], random: () => shares.shift()!, log: (line) => console.log(line) });
+  const { iterations, healthy } = await runChaos({
+    n,
+    modes: ['kill-9+recover', 'SIGTERM', 'hook-exception'],
+    random: () => shares.shift()!,
+    log: (line) => console.log(line),
+  });
   assert.is(healthy, n, iterations.map((iteration) => describeIteration(iteration, n)).join('\n'));
   const [killed, terminated, hook] = iterations;
   assert.is(killed.exitCode, null, 'kill -9 leaves no exit code');

@@ -18,7 +18,11 @@ const config = path.join(repoRoot, '.dependency-cruiser.cjs');
 
 async function cruise(cwd: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err'], { cwd });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [depcruise, 'src', '--config', config, '--output-type', 'err'],
+      { cwd },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -40,12 +44,22 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'lab-stands-alone': { files: { 'src/lab/lab.ts': "import '../targets/lab';", 'src/targets/lab.ts': '' } },
   'aws-stands-alone': { files: { 'src/aws/clients.ts': "import '../targets/session';", 'src/targets/session.ts': '' } },
   'lab-behind-targets': { files: { 'src/probes/sql.ts': "import '../lab/topology';", 'src/lab/topology.ts': '' } },
-  'faults-use-only-the-lab-client': { files: { 'src/faults/direct.ts': "import '../lab/manager';", 'src/lab/manager.ts': '' } },
-  'targets-below-kinds': { files: { 'src/targets/lab.ts': "import '../probes/resolver';", 'src/probes/resolver.ts': '' } },
-  'kinds-below-experiment': { files: { 'src/faults/exec.ts': "import '../experiment/schema';", 'src/experiment/schema.ts': '' } },
+  'faults-use-only-the-lab-client': {
+    files: { 'src/faults/direct.ts': "import '../lab/manager';", 'src/lab/manager.ts': '' },
+  },
+  'targets-below-kinds': {
+    files: { 'src/targets/lab.ts': "import '../probes/resolver';", 'src/probes/resolver.ts': '' },
+  },
+  'kinds-below-experiment': {
+    files: { 'src/faults/exec.ts': "import '../experiment/schema';", 'src/experiment/schema.ts': '' },
+  },
   'faults-probes-apart': { files: { 'src/probes/http.ts': "import '../failover/spec';", 'src/failover/spec.ts': '' } },
-  'experiment-below-analysis': { files: { 'src/experiment/validate.ts': "import '../analysis/judge';", 'src/analysis/judge.ts': '' } },
-  'analysis-below-report': { files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' } },
+  'experiment-below-analysis': {
+    files: { 'src/experiment/validate.ts': "import '../analysis/judge';", 'src/analysis/judge.ts': '' },
+  },
+  'analysis-below-report': {
+    files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' },
+  },
   'report-below-engine': { files: { 'src/report/files.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
   'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
   'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
@@ -55,7 +69,10 @@ for (const [rule, { files }] of Object.entries(planted)) {
   test(`a planted wrong-way import breaks ${rule}, and the check says so`, async () => {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-deps-'));
     try {
-      fs.writeFileSync(path.join(tree, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node' }, include: ['src'] }));
+      fs.writeFileSync(
+        path.join(tree, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node' }, include: ['src'] }),
+      );
       // yargs resolves from the repo, as the real tree's would.
       fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
       for (const [file, text] of Object.entries(files)) {
@@ -74,12 +91,17 @@ for (const [rule, { files }] of Object.entries(planted)) {
 }
 
 test('the analysis and the reports load without the AWS SDK or the lab', async () => {
+  const modules = ['analysis/summarize', 'analysis/judge', 'report/markdown', 'report/junit', 'report/rerender'];
   const script = `
-    for (const module of ['analysis/summarize', 'analysis/judge', 'report/markdown', 'report/junit', 'report/rerender']) require('./src/' + module);
+    for (const module of ${JSON.stringify(modules)}) require('./src/' + module);
     const loaded = Object.keys(require.cache);
-    console.log(JSON.stringify({ sdk: loaded.filter((m) => m.includes('@aws-sdk')), lab: loaded.filter((m) => /src\\/lab\\/(?!state)/.test(m)) }));
+    const sdk = loaded.filter((m) => m.includes('@aws-sdk'));
+    const lab = loaded.filter((m) => /src\\/lab\\/(?!state)/.test(m));
+    console.log(JSON.stringify({ sdk, lab }));
   `;
-  const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: repoRoot });
+  const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: repoRoot,
+  });
   assert.equal(JSON.parse(stdout), { sdk: [], lab: [] });
 });
 

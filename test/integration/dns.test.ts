@@ -46,9 +46,27 @@ test.before(async () => {
   zone.applyChanges([
     {
       action: 'CREATE',
-      recordSet: { name: 'app.gameday.lab', type: 'A', ttl, setIdentifier: 'us-east-1', failover: 'PRIMARY', healthCheckId: 'hc-us-east-1', values: ['127.0.0.2'] },
+      recordSet: {
+        name: 'app.gameday.lab',
+        type: 'A',
+        ttl,
+        setIdentifier: 'us-east-1',
+        failover: 'PRIMARY',
+        healthCheckId: 'hc-us-east-1',
+        values: ['127.0.0.2'],
+      },
     },
-    { action: 'CREATE', recordSet: { name: 'app.gameday.lab', type: 'A', ttl, setIdentifier: 'eu-west-1', failover: 'SECONDARY', values: ['127.0.0.3'] } },
+    {
+      action: 'CREATE',
+      recordSet: {
+        name: 'app.gameday.lab',
+        type: 'A',
+        ttl,
+        setIdentifier: 'eu-west-1',
+        failover: 'SECONDARY',
+        values: ['127.0.0.3'],
+      },
+    },
     { action: 'CREATE', recordSet: { name: 'www.gameday.lab', type: 'CNAME', ttl: 300, values: ['app.gameday.lab'] } },
   ]);
   server = await DnsServer.start({ host: '127.0.0.1', port: 0, zone });
@@ -133,7 +151,7 @@ function nextChange(emitter: EventEmitter, status: string, timeoutMs = 5000): Pr
   });
 }
 
-test('failover: dig and Node get the primary, then the secondary once its health check fails, then the primary again', async () => {
+test('failover: dig and Node get the primary, the secondary once its check fails, then the primary again', async () => {
   const healthy = await dig('app.gameday.lab', 'A');
   assert.is(healthy.status, 'NOERROR');
   assert.ok(healthy.flags.includes('aa'), `flags ${healthy.flags}`);
@@ -156,30 +174,64 @@ test('failover: dig and Node get the primary, then the secondary once its health
   const failedOver = await dig('app.gameday.lab', 'A');
   assert.equal(failedOver.answer, [{ name: 'app.gameday.lab.', ttl, type: 'A', data: '127.0.0.3' }]);
   assert.equal(await nodeResolver().resolve4('app.gameday.lab', { ttl: true }), [{ address: '127.0.0.3', ttl }]);
-  assert.match(zone.explain('app.gameday.lab', 'A').summary, /PRIMARY 'us-east-1' unhealthy .*failed over to SECONDARY 'eu-west-1'/);
+  assert.match(
+    zone.explain('app.gameday.lab', 'A').summary,
+    /PRIMARY 'us-east-1' unhealthy .*failed over to SECONDARY 'eu-west-1'/,
+  );
 
   // The CNAME in front follows the failover too.
   const www = await dig('www.gameday.lab', 'A');
-  assert.equal(www.answer.map((r) => [r.type, r.data]), [
-    ['CNAME', 'app.gameday.lab.'],
-    ['A', '127.0.0.3'],
-  ]);
+  assert.equal(
+    www.answer.map((r) => [r.type, r.data]),
+    [
+      ['CNAME', 'app.gameday.lab.'],
+      ['A', '127.0.0.3'],
+    ],
+  );
 
   primaryHealth = 200;
   await nextChange(registry, 'Healthy');
-  assert.equal((await dig('app.gameday.lab', 'A')).answer.map((r) => r.data), ['127.0.0.2']);
+  assert.equal(
+    (await dig('app.gameday.lab', 'A')).answer.map((r) => r.data),
+    ['127.0.0.2'],
+  );
   assert.equal(await nodeResolver().resolve4('app.gameday.lab', { ttl: true }), [{ address: '127.0.0.2', ttl }]);
 });
 
 test('both unhealthy: Route 53 answers the primary', async () => {
   zone.applyChanges([
-    { action: 'CREATE', recordSet: { name: 'api.gameday.lab', type: 'A', ttl: 5, setIdentifier: 'p', failover: 'PRIMARY', healthCheckId: 'hc-us-east-1', values: ['127.0.0.2'] } },
-    { action: 'CREATE', recordSet: { name: 'api.gameday.lab', type: 'A', ttl: 5, setIdentifier: 's', failover: 'SECONDARY', healthCheckId: 'hc-us-east-1', values: ['127.0.0.3'] } },
+    {
+      action: 'CREATE',
+      recordSet: {
+        name: 'api.gameday.lab',
+        type: 'A',
+        ttl: 5,
+        setIdentifier: 'p',
+        failover: 'PRIMARY',
+        healthCheckId: 'hc-us-east-1',
+        values: ['127.0.0.2'],
+      },
+    },
+    {
+      action: 'CREATE',
+      recordSet: {
+        name: 'api.gameday.lab',
+        type: 'A',
+        ttl: 5,
+        setIdentifier: 's',
+        failover: 'SECONDARY',
+        healthCheckId: 'hc-us-east-1',
+        values: ['127.0.0.3'],
+      },
+    },
   ]);
   registry.update('hc-us-east-1', { inverted: true });
   try {
     assert.is(registry.isHealthy('hc-us-east-1'), false);
-    assert.equal((await dig('api.gameday.lab', 'A')).answer.map((r) => r.data), ['127.0.0.2']);
+    assert.equal(
+      (await dig('api.gameday.lab', 'A')).answer.map((r) => r.data),
+      ['127.0.0.2'],
+    );
     assert.match(zone.explain('api.gameday.lab', 'A').summary, /no healthy set/);
   } finally {
     registry.update('hc-us-east-1', { inverted: false });
@@ -202,7 +254,10 @@ test('NODATA: a known name asked for another type', async () => {
   const result = await dig('app.gameday.lab', 'AAAA');
   assert.is(result.status, 'NOERROR');
   assert.equal(result.answer, []);
-  assert.equal(result.authority.map((r) => r.type), ['SOA']);
+  assert.equal(
+    result.authority.map((r) => r.type),
+    ['SOA'],
+  );
   assert.is(await nodeErrorCode(nodeResolver().resolve6('app.gameday.lab')), 'ENODATA');
 });
 
@@ -217,7 +272,10 @@ test('apex: SOA and NS', async () => {
   const soa = await dig('gameday.lab', 'SOA');
   assert.is(soa.answer[0].type, 'SOA');
   assert.match(soa.answer[0].data, /^ns1\.gameday\.lab\. hostmaster\.gameday\.lab\. \d+ 7200 900 1209600 60$/);
-  assert.equal((await dig('gameday.lab', 'NS')).answer.map((r) => r.data), ['ns1.gameday.lab.']);
+  assert.equal(
+    (await dig('gameday.lab', 'NS')).answer.map((r) => r.data),
+    ['ns1.gameday.lab.'],
+  );
 });
 
 test('TCP: dig +tcp gets the same answer', async () => {
@@ -228,9 +286,15 @@ test('TCP: dig +tcp gets the same answer', async () => {
 });
 
 test('live zone changes show in the next answer', async () => {
-  zone.applyChanges([{ action: 'UPSERT', recordSet: { name: 'new.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.9'] } }]);
-  assert.equal((await dig('new.gameday.lab', 'A')).answer, [{ name: 'new.gameday.lab.', ttl: 7, type: 'A', data: '127.0.0.9' }]);
-  zone.applyChanges([{ action: 'DELETE', recordSet: { name: 'new.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.9'] } }]);
+  zone.applyChanges([
+    { action: 'UPSERT', recordSet: { name: 'new.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.9'] } },
+  ]);
+  assert.equal((await dig('new.gameday.lab', 'A')).answer, [
+    { name: 'new.gameday.lab.', ttl: 7, type: 'A', data: '127.0.0.9' },
+  ]);
+  zone.applyChanges([
+    { action: 'DELETE', recordSet: { name: 'new.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.9'] } },
+  ]);
   assert.is((await dig('new.gameday.lab', 'A')).status, 'NXDOMAIN');
 });
 
@@ -239,16 +303,25 @@ test('malformed packets get FORMERR or are dropped, and the server keeps answeri
   try {
     const reply = new Promise<Buffer>((resolve) => socket.once('message', resolve));
     const tooShort = Buffer.from([0xde, 0xad]);
-    const badQuestion = Buffer.from([0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x61]);
-    await new Promise<void>((resolve, reject) => socket.send(tooShort, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
-    await new Promise<void>((resolve, reject) => socket.send(badQuestion, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    const badQuestion = Buffer.from([
+      0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x61,
+    ]);
+    await new Promise<void>((resolve, reject) =>
+      socket.send(tooShort, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+    );
+    await new Promise<void>((resolve, reject) =>
+      socket.send(badQuestion, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+    );
     const response = await reply;
     assert.is(response.readUInt16BE(0), 0xbeef, 'the reply is to the bad question; the two bytes got none');
     assert.is(response.readUInt16BE(2) & 0xf, 1, 'FORMERR');
   } finally {
     socket.close();
   }
-  assert.equal((await dig('app.gameday.lab', 'A')).answer.map((r) => r.data), ['127.0.0.2']);
+  assert.equal(
+    (await dig('app.gameday.lab', 'A')).answer.map((r) => r.data),
+    ['127.0.0.2'],
+  );
 });
 
 test('query events describe what was asked and answered', () => {

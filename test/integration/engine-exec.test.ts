@@ -17,7 +17,16 @@ function outage(overrides: Partial<ExperimentConfig> & { downFor?: string } = {}
     traffic: { kind: 'http', endpoint: 'api', path: '/health', rate: 20, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { rto: '10s', recovery: { successRatio: 0.95, window: '1s' } },
-    faults: [{ kind: 'exec', name: 'down', after: '1s', duration: downFor, inject: `touch ${service().downFile}`, rollback: `rm -f ${service().downFile}` }],
+    faults: [
+      {
+        kind: 'exec',
+        name: 'down',
+        after: '1s',
+        duration: downFor,
+        inject: `touch ${service().downFile}`,
+        rollback: `rm -f ${service().downFile}`,
+      },
+    ],
     duration: '5s',
     ...rest,
   };
@@ -31,7 +40,10 @@ test('measured RTO is within one probe interval + 50 ms of the true outage', asy
   const probeIntervalMs = 1000 / 20;
   assert.ok(result.summary.rto.ms !== null);
   const error = Math.abs(result.summary.rto.ms! - trueOutageMs);
-  assert.ok(error <= probeIntervalMs + 50, `RTO ${result.summary.rto.ms} ms vs true outage ${trueOutageMs} ms (error ${error} ms)`);
+  assert.ok(
+    error <= probeIntervalMs + 50,
+    `RTO ${result.summary.rto.ms} ms vs true outage ${trueOutageMs} ms (error ${error} ms)`,
+  );
   assert.ok(result.summary.traffic.errors >= 30, 'clients saw the outage');
   assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
 });
@@ -54,10 +66,15 @@ test('the journal records the rollback before the injection and every line parse
 });
 
 test('further http probes are measured alongside the traffic', async () => {
-  const result = await runInline(outage({ probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }));
+  const result = await runInline(
+    outage({ probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }),
+  );
   const home = result.summary.probes.find((probe) => probe.probe === 'home');
   assert.ok(home, JSON.stringify(result.summary.probes));
-  assert.ok(home!.requests > 30 && home!.errors > 5, `home: ${home!.requests} requests, ${home!.errors} errors (the outage hits it too)`);
+  assert.ok(
+    home!.requests > 30 && home!.errors > 5,
+    `home: ${home!.requests} requests, ${home!.errors} errors (the outage hits it too)`,
+  );
   assert.is(result.summary.traffic.probe, 'traffic', 'RTO stays measured from the traffic probe');
 });
 
@@ -103,15 +120,32 @@ test('an unreachable target is an error and nothing is injected', async () => {
 test('a failing inject command is an error, and its rollback still runs', async () => {
   const marker = path.join(service().dir, 'rolled-back');
   const result = await runInline(
-    outage({ faults: [{ kind: 'exec', name: 'half-done', after: '500ms', inject: 'echo partial; exit 7', rollback: `touch ${marker}` }] }),
+    outage({
+      faults: [
+        {
+          kind: 'exec',
+          name: 'half-done',
+          after: '500ms',
+          inject: 'echo partial; exit 7',
+          rollback: `touch ${marker}`,
+        },
+      ],
+    }),
   );
   assert.is(result.status, 'error');
-  assert.match(result.summary.reason, /half-done could not be injected: inject `echo partial; exit 7` exited with code 7: partial/);
+  assert.match(
+    result.summary.reason,
+    /half-done could not be injected: inject `echo partial; exit 7` exited with code 7: partial/,
+  );
   assert.ok(fs.existsSync(marker), 'the rollback registered before inject ran');
 });
 
 test('a failing rollback makes the run an error and says the fault may still be active', async () => {
-  const result = await runInline(outage({ faults: [{ kind: 'exec', name: 'sticky', after: '500ms', duration: '500ms', inject: 'true', rollback: 'exit 3' }] }));
+  const result = await runInline(
+    outage({
+      faults: [{ kind: 'exec', name: 'sticky', after: '500ms', duration: '500ms', inject: 'true', rollback: 'exit 3' }],
+    }),
+  );
   assert.is(result.status, 'error');
   assert.match(result.summary.reason, /rollback failed; the fault may still be active/);
   assert.match(result.summary.faults[0].error ?? '', /exited with code 3/);

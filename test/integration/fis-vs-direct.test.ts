@@ -11,13 +11,26 @@ import { runInline } from '../support/run';
 
 const drill = (api: 'aws' | 'direct'): ExperimentConfig => ({
   name: `fis vs direct (${api})`,
-  target: { kind: 'lab', api, healthCheck: { interval: '300ms', failureThreshold: 2 }, ttl: { app: '1s', writer: '1s' }, dir: '/nonexistent/so-an-ephemeral-lab-is-used' },
+  target: {
+    kind: 'lab',
+    api,
+    healthCheck: { interval: '300ms', failureThreshold: 2 },
+    ttl: { app: '1s', writer: '1s' },
+    dir: '/nonexistent/so-an-ephemeral-lab-is-used',
+  },
   steadyState: { duration: '1s' },
   hypothesis: { rto: '10s', recovery: { window: '1s' } },
   // New connections: keep-alive clients would stay on us-east-1 whatever DNS says (as real ones do).
   traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 20, timeout: '1s', connection: 'new' },
   faults: [
-    { kind: 'regionOutage', name: 'cut-replication', region: 'eu-west-1', scope: 'cross-region', after: '1s', duration: '4s' },
+    {
+      kind: 'regionOutage',
+      name: 'cut-replication',
+      region: 'eu-west-1',
+      scope: 'cross-region',
+      after: '1s',
+      duration: '4s',
+    },
     { kind: 'healthCheckFailure', name: 'us-east-1-check-fails', region: 'us-east-1', after: '2s', duration: '3s' },
   ],
   duration: '8s',
@@ -29,9 +42,12 @@ const drill = (api: 'aws' | 'direct'): ExperimentConfig => ({
  * events interleave is a race, not part of the shape.
  */
 function shape(events: JournalEvent[]): { phases: string[]; faults: Record<string, string[]> } {
-  const phases = events.filter((event) => event.type === 'phase' || event.type === 'run.finished').map((event) => (event.type === 'phase' ? `phase ${event.phase}` : event.type));
+  const phases = events
+    .filter((event) => event.type === 'phase' || event.type === 'run.finished')
+    .map((event) => (event.type === 'phase' ? `phase ${event.phase}` : event.type));
   const faults: Record<string, string[]> = {};
-  for (const event of events) if (event.type.startsWith('fault.') && 'fault' in event) (faults[event.fault] ??= []).push(event.type);
+  for (const event of events)
+    if (event.type.startsWith('fault.') && 'fault' in event) (faults[event.fault] ??= []).push(event.type);
   return { phases, faults };
 }
 
@@ -45,16 +61,27 @@ test('the FIS/Route 53 path and the direct path give the same journal timeline',
   for (const name of ['cut-replication', 'us-east-1-check-fails']) {
     const a = viaAws.summary.faults.find((fault) => fault.name === name)!;
     const d = direct.summary.faults.find((fault) => fault.name === name)!;
-    assert.ok(Math.abs(a.injectedAtMs! - d.injectedAtMs!) < 750, `${name} injected at +${a.injectedAtMs} (aws) vs +${d.injectedAtMs} (direct)`);
-    assert.ok(Math.abs(a.activeMs! - d.activeMs!) < 750, `${name} active ${a.activeMs} (aws) vs ${d.activeMs} (direct)`);
+    assert.ok(
+      Math.abs(a.injectedAtMs! - d.injectedAtMs!) < 750,
+      `${name} injected at +${a.injectedAtMs} (aws) vs +${d.injectedAtMs} (direct)`,
+    );
+    assert.ok(
+      Math.abs(a.activeMs! - d.activeMs!) < 750,
+      `${name} active ${a.activeMs} (aws) vs ${d.activeMs} (direct)`,
+    );
   }
   // The AWS path really went through FIS and Route 53.
-  const fisInjected = viaAws.events.find((event) => event.type === 'fault.injected' && event.fault === 'cut-replication') as Extract<JournalEvent, { type: 'fault.injected' }>;
+  const fisInjected = viaAws.events.find(
+    (event) => event.type === 'fault.injected' && event.fault === 'cut-replication',
+  ) as Extract<JournalEvent, { type: 'fault.injected' }>;
   assert.equal(fisInjected.detail?.actions, ['aws:network:route-table-disrupt-cross-region-connectivity']);
-  const injecting = viaAws.events.find((event) => event.type === 'fault.injecting' && event.fault === 'us-east-1-check-fails') as Extract<JournalEvent, { type: 'fault.injecting' }>;
+  const injecting = viaAws.events.find(
+    (event) => event.type === 'fault.injecting' && event.fault === 'us-east-1-check-fails',
+  ) as Extract<JournalEvent, { type: 'fault.injecting' }>;
   assert.is(injecting.rollback.kind, 'route53-health-check');
   // Both drills moved clients to eu-west-1 while us-east-1's check was failing.
-  for (const run of [viaAws, direct]) assert.ok((run.summary.traffic.regions['eu-west-1'] ?? 0) > 10, JSON.stringify(run.summary.traffic.regions));
+  for (const run of [viaAws, direct])
+    assert.ok((run.summary.traffic.regions['eu-west-1'] ?? 0) > 10, JSON.stringify(run.summary.traffic.regions));
 });
 
 test.run();

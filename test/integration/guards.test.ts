@@ -22,14 +22,25 @@ function drill(fault: 'down' | 'slow', overrides: Partial<ExperimentConfig> = {}
     traffic: { kind: 'http', endpoint: 'api', rate: 40, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { recovery: { successRatio: 0.95, window: '1s' } },
-    faults: [{ kind: 'exec', name: fault, after: `${faultAt}ms`, duration: '4s', inject: `touch ${file}`, rollback: `rm -f ${file}` }],
+    faults: [
+      {
+        kind: 'exec',
+        name: fault,
+        after: `${faultAt}ms`,
+        duration: '4s',
+        inject: `touch ${file}`,
+        rollback: `rm -f ${file}`,
+      },
+    ],
     duration: '6s',
     ...overrides,
   };
 }
 
 function breachOf(result: Awaited<ReturnType<typeof runInline>>) {
-  const breach = result.events.find((event): event is EventOf<'stop-condition.breached'> => event.type === 'stop-condition.breached');
+  const breach = result.events.find(
+    (event): event is EventOf<'stop-condition.breached'> => event.type === 'stop-condition.breached',
+  );
   const injected = result.events.find((event): event is EventOf<'fault.injected'> => event.type === 'fault.injected');
   assert.ok(breach, 'a stop condition was breached');
   assert.ok(injected, 'the fault was injected');
@@ -37,7 +48,9 @@ function breachOf(result: Awaited<ReturnType<typeof runInline>>) {
 }
 
 test('latency guard: p99 above the bound aborts within one window of the slowdown', async () => {
-  const result = await runInline(drill('slow', { stopConditions: [{ kind: 'latency', above: '200ms', percentile: 99, window: '1s' }] }));
+  const result = await runInline(
+    drill('slow', { stopConditions: [{ kind: 'latency', above: '200ms', percentile: 99, window: '1s' }] }),
+  );
   assert.is(result.status, 'aborted', result.summary.reason);
   const { breach, afterFaultMs } = breachOf(result);
   assert.match(breach.detail, /p99 latency over the last 1000 ms > 200 ms/);
@@ -73,14 +86,19 @@ test('duration cap: a drill that outlasts its cap is aborted at the cap', async 
 });
 
 test('SLO thresholds decide the verdict from the measured budget', async () => {
-  const slos = (expect: string) => [{ name: 'available', sli: 'availability' as const, objective: 99.9, window: '1h', expect }];
+  const slos = (expect: string) => [
+    { name: 'available', sli: 'availability' as const, objective: 99.9, window: '1h', expect },
+  ];
   const generous = await runInline(drill('down', { slos: slos('budget<1000%') }));
   const strict = await runInline(drill('down', { slos: slos('budget<1%') }));
   const [measured] = generous.summary.slos;
   // 4 s of 503s at 40/s against a 1 h budget of 0.1%: about 160 bad of an allowance of 0.001 × 40 × 3600 = 144.
   assert.ok(measured.badEvents >= 140 && measured.badEvents <= 180, `${measured.badEvents} bad events`);
-  const rate = measured.events / (Math.ceil((generous.summary.series[0].points.at(-1)!.offsetMs + 1) / 1000));
-  assert.ok(Math.abs(measured.budgetConsumedPct! - (measured.badEvents / (0.001 * rate * 3600)) * 100) < 1, 'budget = bad ÷ (allowed × rate × window)');
+  const rate = measured.events / Math.ceil((generous.summary.series[0].points.at(-1)!.offsetMs + 1) / 1000);
+  assert.ok(
+    Math.abs(measured.budgetConsumedPct! - (measured.badEvents / (0.001 * rate * 3600)) * 100) < 1,
+    'budget = bad ÷ (allowed × rate × window)',
+  );
   // Over 100% of an hour's budget: within 1000%, far beyond 1%.
   assert.is(measured.thresholds[0].met, true);
   assert.is(generous.status, 'passed', generous.summary.reason);

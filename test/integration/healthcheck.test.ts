@@ -13,7 +13,11 @@ import {
 } from '../../src/lab/healthcheck';
 
 /** A real HTTP server whose /health answers whatever status it is told, or never answers. */
-async function startHealthEndpoint(): Promise<{ port: number; answer(status: number | 'hang'): void; close(): Promise<void> }> {
+async function startHealthEndpoint(): Promise<{
+  port: number;
+  answer(status: number | 'hang'): void;
+  close(): Promise<void>;
+}> {
   let behaviour: number | 'hang' = 200;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((request, response) => {
@@ -40,7 +44,12 @@ async function startHealthEndpoint(): Promise<{ port: number; answer(status: num
 }
 
 /** Resolves with the first event matching `accept`; fails the test after `timeoutMs`. */
-function nextEvent<T>(emitter: EventEmitter, event: string, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+function nextEvent<T>(
+  emitter: EventEmitter,
+  event: string,
+  accept: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (value: T): void => {
       if (!accept(value)) return;
@@ -64,7 +73,13 @@ test('HTTP check: unhealthy after failureThreshold failures, healthy again after
   try {
     const outcomes: boolean[] = [];
     registry.on('observation', (o) => outcomes.push(o.ok));
-    registry.add({ id: 'hc-primary', ipAddress: '127.0.0.1', port: endpoint.port, requestIntervalMs: 200, failureThreshold: 3 });
+    registry.add({
+      id: 'hc-primary',
+      ipAddress: '127.0.0.1',
+      port: endpoint.port,
+      requestIntervalMs: 200,
+      failureThreshold: 3,
+    });
     await nextEvent(registry, 'observation', () => true);
     assert.is(registry.status('hc-primary').status, 'Healthy');
     assert.is(registry.status('hc-primary').recentObservations[0].detail, 'HTTP 200');
@@ -72,7 +87,10 @@ test('HTTP check: unhealthy after failureThreshold failures, healthy again after
     const failuresBefore = outcomes.length;
     endpoint.answer(500);
     const down = await nextEvent<HealthCheckChange>(registry, 'change', (c) => c.id === 'hc-primary');
-    assert.equal({ status: down.status, previous: down.previous, cause: down.cause }, { status: 'Unhealthy', previous: 'Healthy', cause: 'observation' });
+    assert.equal(
+      { status: down.status, previous: down.previous, cause: down.cause },
+      { status: 'Unhealthy', previous: 'Healthy', cause: 'observation' },
+    );
     // The flip comes on the third consecutive failure, not before and not later. (One
     // request may have been in flight when the endpoint switched, hence the slice.)
     const sinceSwitch = outcomes.slice(failuresBefore);
@@ -100,14 +118,28 @@ test('HTTP check: a 404 and a request that never answers both fail; the timeout 
   const endpoint = await startHealthEndpoint();
   const registry = new HealthCheckRegistry();
   try {
-    registry.add({ id: 'wrong-path', ipAddress: '127.0.0.1', port: endpoint.port, resourcePath: '/nope', requestIntervalMs: 100, failureThreshold: 1 });
+    registry.add({
+      id: 'wrong-path',
+      ipAddress: '127.0.0.1',
+      port: endpoint.port,
+      resourcePath: '/nope',
+      requestIntervalMs: 100,
+      failureThreshold: 1,
+    });
     const notFound = await nextEvent<HealthCheckChange>(registry, 'change', (c) => c.id === 'wrong-path');
     assert.is(notFound.status, 'Unhealthy');
     assert.is(registry.status('wrong-path').recentObservations.at(-1)?.detail, 'HTTP 404');
     registry.remove('wrong-path');
 
     endpoint.answer('hang');
-    registry.add({ id: 'slow', ipAddress: '127.0.0.1', port: endpoint.port, requestIntervalMs: 200, timeoutMs: 150, failureThreshold: 1 });
+    registry.add({
+      id: 'slow',
+      ipAddress: '127.0.0.1',
+      port: endpoint.port,
+      requestIntervalMs: 200,
+      timeoutMs: 150,
+      failureThreshold: 1,
+    });
     await nextEvent<HealthCheckChange>(registry, 'change', (c) => c.id === 'slow');
     const last = registry.status('slow').recentObservations.at(-1);
     assert.is(last?.detail, 'timeout after 150 ms');
@@ -151,7 +183,10 @@ test('live update: inverted and disabled take effect at once; versions guard aga
     assert.is(inverted.healthCheckVersion, 2);
     assert.is(inverted.config.inverted, true);
     assert.is(registry.status('hc').status, 'Unhealthy');
-    assert.equal(changes.map((c) => [c.status, c.cause]), [['Unhealthy', 'update']]);
+    assert.equal(
+      changes.map((c) => [c.status, c.cause]),
+      [['Unhealthy', 'update']],
+    );
 
     try {
       registry.update('hc', { healthCheckVersion: 1, inverted: false });
@@ -175,7 +210,11 @@ test('live update: inverted and disabled take effect at once; versions guard aga
     assert.is(registry.get('hc').healthCheckVersion, 4, 'one bump per accepted update');
 
     registry.update('hc', { disabled: false, failureThreshold: 1 });
-    const down = await nextEvent<HealthCheckChange>(registry, 'change', (c) => c.status === 'Unhealthy' && c.cause === 'observation');
+    const down = await nextEvent<HealthCheckChange>(
+      registry,
+      'change',
+      (c) => c.status === 'Unhealthy' && c.cause === 'observation',
+    );
     assert.is(down.id, 'hc');
   } finally {
     await registry.close();
@@ -197,8 +236,14 @@ test('registry: add/get/list/remove, typed errors, bounded history, nothing runs
   });
   registry.add({ id: 'a', ipAddress: '127.0.0.1', port: 1, requestIntervalMs: 100 });
   registry.add({ id: 'b', ipAddress: '::1', port: 2, type: 'TCP', requestIntervalMs: 100 });
-  assert.equal(registry.list().map((d) => d.config.id), ['a', 'b']);
-  assert.throws(() => registry.add({ id: 'a', ipAddress: '127.0.0.1', port: 1 }), (e: unknown) => e instanceof HealthCheckAlreadyExistsError);
+  assert.equal(
+    registry.list().map((d) => d.config.id),
+    ['a', 'b'],
+  );
+  assert.throws(
+    () => registry.add({ id: 'a', ipAddress: '127.0.0.1', port: 1 }),
+    (e: unknown) => e instanceof HealthCheckAlreadyExistsError,
+  );
   try {
     registry.status('c');
     assert.unreachable();
@@ -206,14 +251,20 @@ test('registry: add/get/list/remove, typed errors, bounded history, nothing runs
     assert.instance(error, NoSuchHealthCheckError);
     assert.match((error as Error).message, /no health check 'c'; known: 'a', 'b'/);
   }
-  assert.throws(() => registry.isHealthy('c'), (e: unknown) => e instanceof NoSuchHealthCheckError);
+  assert.throws(
+    () => registry.isHealthy('c'),
+    (e: unknown) => e instanceof NoSuchHealthCheckError,
+  );
 
   await delay(650);
   assert.is(registry.status('a').recentObservations.length, 4, 'history is bounded');
   assert.is(registry.status('a').consecutive >= 5, true, 'the run keeps counting past the history');
 
   registry.remove('b');
-  assert.equal(registry.list().map((d) => d.config.id), ['a']);
+  assert.equal(
+    registry.list().map((d) => d.config.id),
+    ['a'],
+  );
   await registry.close();
   const afterClose = requests;
   await delay(300);

@@ -36,7 +36,8 @@ test.before(async () => {
   // names the internal port, as an argument.
   processPatterns.push(lab.dataRoot, `"port":${lab.layout.ports.appInternal}`);
   // The leak check at the end means something only if the patterns find the live processes.
-  for (const pattern of processPatterns) assert.is((await pgrep(pattern)).length, 2, `pgrep -f ${pattern} finds both regions' processes`);
+  for (const pattern of processPatterns)
+    assert.is((await pgrep(pattern)).length, 2, `pgrep -f ${pattern} finds both regions' processes`);
   notePids();
   console.log(`    lab up in ${lab.startupMs} ms (ports from ${lab.layout.ports.app}, data ${lab.dataRoot})`);
 });
@@ -49,7 +50,7 @@ test.after(async () => {
 
 // ------------------------------------------------------------------ tests
 
-test('DNS failover: app.gameday.lab moves to the secondary only after failureThreshold failed health checks, with the TTL', async () => {
+test('DNS failover: app.gameday.lab moves only after failureThreshold failed health checks, with the TTL', async () => {
   const { failureThreshold } = lab.layout.healthCheck;
   const ttl = lab.layout.ttl.app;
   const primary = addressOf(PRIMARY);
@@ -98,7 +99,11 @@ test('DNS failover: app.gameday.lab moves to the secondary only after failureThr
     const deadline = Date.now() + 20_000;
     // Sample DNS until both clients have seen the failed-over answer a few times.
     while (samples.filter((s) => s.changedAtSend).length < 6) {
-      if (Date.now() > deadline) throw new Error(`no failover within 20 s; failures seen: ${failures}; status ${JSON.stringify(lab.healthChecks.status(checkId))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no failover within 20 s; failures seen: ${failures}; status ` +
+            `${JSON.stringify(lab.healthChecks.status(checkId))}`,
+        );
       await Promise.all([sample('dig'), sample('node')]);
       await sleep(30);
     }
@@ -108,20 +113,35 @@ test('DNS failover: app.gameday.lab moves to the secondary only after failureThr
     assert.is(failuresAtChange, failureThreshold, 'flipped on exactly the threshold-th consecutive failure');
     const recent = lab.healthChecks.status(checkId).recentObservations;
     const lastBeforeChange = recent.filter((o) => o.at <= change!.at).slice(-failureThreshold);
-    assert.equal(lastBeforeChange.map((o) => o.ok), new Array(failureThreshold).fill(false), 'the observations that flipped it all failed');
+    assert.equal(
+      lastBeforeChange.map((o) => o.ok),
+      new Array(failureThreshold).fill(false),
+      'the observations that flipped it all failed',
+    );
 
     // Not earlier: every answer completed before the change named the primary, including
     // answers given while 1..threshold-1 failures had already been observed.
     const before = samples.filter((s) => !s.changedAtReply);
-    for (const s of before) assert.equal(s.answer, [{ address: primary, ttl }], `${s.via} answer before the health check flipped`);
+    for (const s of before)
+      assert.equal(s.answer, [{ address: primary, ttl }], `${s.via} answer before the health check flipped`);
     const duringFailures = before.filter((s) => s.failuresAtSend >= 1);
-    assert.ok(duringFailures.some((s) => s.via === 'dig'), 'dig sampled while the check was failing but not yet Unhealthy');
-    assert.ok(duringFailures.some((s) => s.via === 'node'), 'Node sampled while the check was failing but not yet Unhealthy');
+    assert.ok(
+      duringFailures.some((s) => s.via === 'dig'),
+      'dig sampled while the check was failing but not yet Unhealthy',
+    );
+    assert.ok(
+      duringFailures.some((s) => s.via === 'node'),
+      'Node sampled while the check was failing but not yet Unhealthy',
+    );
 
     // After: every answer to a query sent after the change names the secondary, with the TTL.
     const after = samples.filter((s) => s.changedAtSend);
-    assert.ok(after.some((s) => s.via === 'dig') && after.some((s) => s.via === 'node'), 'both clients sampled after the change');
-    for (const s of after) assert.equal(s.answer, [{ address: secondary, ttl }], `${s.via} answer after the health check flipped`);
+    assert.ok(
+      after.some((s) => s.via === 'dig') && after.some((s) => s.via === 'node'),
+      'both clients sampled after the change',
+    );
+    for (const s of after)
+      assert.equal(s.answer, [{ address: secondary, ttl }], `${s.via} answer after the health check flipped`);
   } finally {
     lab.healthChecks.off('observation', onObservation);
     lab.healthChecks.off('change', onChange);
@@ -129,7 +149,9 @@ test('DNS failover: app.gameday.lab moves to the secondary only after failureThr
   }
 
   // Healing the path brings the primary back (failback), once enough checks succeed.
-  await eventually('the primary health check to recover', 15_000, () => (lab.healthChecks.isHealthy(checkId) ? true : undefined));
+  await eventually('the primary health check to recover', 15_000, () =>
+    lab.healthChecks.isHealthy(checkId) ? true : undefined,
+  );
   assert.equal(await digA(APP_NAME), [{ address: primary, ttl }], 'dig after recovery');
   assert.equal(await nodeA(APP_NAME), [{ address: primary, ttl }], 'Node resolver after recovery');
 });
@@ -145,7 +167,10 @@ test('replication: an order written through the primary region appears on the st
   const standby = lab.region(STANDBY).pg;
   assert.is(await standby.role(), 'standby');
   const rows = await eventually('the order on the standby', 10_000, async () => {
-    const found = await standby.query<{ item: string; quantity: number; region: string }>('SELECT item, quantity, region FROM orders WHERE id = $1', [id]);
+    const found = await standby.query<{ item: string; quantity: number; region: string }>(
+      'SELECT item, quantity, region FROM orders WHERE id = $1',
+      [id],
+    );
     return found.length > 0 ? found : undefined;
   });
   assert.equal(rows, [{ item: 'replicated umbrella', quantity: 3, region: PRIMARY }]);
@@ -156,7 +181,7 @@ test('replication: an order written through the primary region appears on the st
   assert.is((read.body as { item: string }).item, 'replicated umbrella');
 });
 
-test('dbStop + promotion: after the primary crashes and the standby is promoted, the standby region accepts writes', async () => {
+test('dbStop + promotion: the primary crashes, the standby is promoted, its region takes writes', async () => {
   try {
     await lab.stopDatabase(PRIMARY, 'immediate');
     assert.not.ok(lab.region(PRIMARY).pg.running, 'the primary database is stopped');
@@ -172,7 +197,10 @@ test('dbStop + promotion: after the primary crashes and the standby is promoted,
     // The standby region's app still has the old writer cached until the TTL expires.
     const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.pg}`;
     const created = await eventually('a 201 from the standby region after promotion', 15_000, async () => {
-      const response = await httpRequest('POST', `${appUrl(STANDBY)}/orders`, { item: 'post-failover order', quantity: 1 });
+      const response = await httpRequest('POST', `${appUrl(STANDBY)}/orders`, {
+        item: 'post-failover order',
+        quantity: 1,
+      });
       return response.status === 201 ? response : undefined;
     });
     assert.is(created.headers['x-gameday-writer'], newWriter);
@@ -181,10 +209,10 @@ test('dbStop + promotion: after the primary crashes and the standby is promoted,
     assert.equal(rows, [{ item: 'post-failover order' }], 'the order is on the promoted database');
 
     const status = await lab.status();
-    assert.equal(
-      Object.fromEntries(status.regions.map((region) => [region.name, region.role])),
-      { [PRIMARY]: 'standby', [STANDBY]: 'primary' },
-    );
+    assert.equal(Object.fromEntries(status.regions.map((region) => [region.name, region.role])), {
+      [PRIMARY]: 'standby',
+      [STANDBY]: 'primary',
+    });
 
     // The old primary must not come back as a second writer: it rejoins as a standby of the new one.
     const started = await lab.startDatabase(PRIMARY);
@@ -195,62 +223,81 @@ test('dbStop + promotion: after the primary crashes and the standby is promoted,
       const back = await lab.region(PRIMARY).pg.query<{ item: string }>('SELECT item FROM orders WHERE id = $1', [id]);
       return back.length === 1 ? back : undefined;
     });
-    const refused = await lab.region(PRIMARY).pg.query("INSERT INTO orders (item, quantity) VALUES ('split brain', 1)").then(
-      () => null,
-      (error: Error) => error.message,
-    );
+    const refused = await lab
+      .region(PRIMARY)
+      .pg.query("INSERT INTO orders (item, quantity) VALUES ('split brain', 1)")
+      .then(
+        () => null,
+        (error: Error) => error.message,
+      );
     assert.match(refused ?? 'accepted', /read-only transaction/, 'the rejoined old primary refuses writes');
   } finally {
     await resetLab();
   }
 });
 
-test('lost writes: with WAL held on the replication link, acknowledged writes after the hold are missing from the promoted writer', async () => {
-  const client = `lost-writes-${process.pid}-${Date.now()}`;
-  const standby = lab.region(STANDBY).pg;
-  const acknowledged: number[] = [];
-  const write = async (seq: number) => {
-    const response = await httpRequest('POST', `${appUrl(PRIMARY)}/ledger`, { client, seq });
-    assert.is(response.status, 201, `ledger write ${seq}: ${JSON.stringify(response.body)}`);
-    acknowledged.push(seq);
-  };
-  const standbySeqs = async () =>
-    (await standby.query<{ seq: string }>('SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY seq', [client])).map((row) => Number(row.seq));
+test(
+  'lost writes: with WAL held on the replication link, acknowledged writes after the hold are ' +
+    'missing from the promoted writer',
+  async () => {
+    const client = `lost-writes-${process.pid}-${Date.now()}`;
+    const standby = lab.region(STANDBY).pg;
+    const acknowledged: number[] = [];
+    const write = async (seq: number) => {
+      const response = await httpRequest('POST', `${appUrl(PRIMARY)}/ledger`, { client, seq });
+      assert.is(response.status, 201, `ledger write ${seq}: ${JSON.stringify(response.body)}`);
+      acknowledged.push(seq);
+    };
+    const standbySeqs = async () =>
+      (
+        await standby.query<{ seq: string }>('SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY seq', [
+          client,
+        ])
+      ).map((row) => Number(row.seq));
 
-  try {
-    // Writes before the fault replicate normally.
-    const replicated = [1, 2, 3, 4, 5];
-    for (const seq of replicated) await write(seq);
-    await eventually('the first writes on the standby', 10_000, async () => ((await standbySeqs()).length === replicated.length ? true : undefined));
+    try {
+      // Writes before the fault replicate normally.
+      const replicated = [1, 2, 3, 4, 5];
+      for (const seq of replicated) await write(seq);
+      await eventually('the first writes on the standby', 10_000, async () =>
+        (await standbySeqs()).length === replicated.length ? true : undefined,
+      );
 
-    // Hold the WAL stream into the standby (downstream = primary to standby) far longer than the test.
-    lab.proxies.get(`replication-${STANDBY}`)!.addToxic({ name: 'wal-lag', type: 'latency', stream: 'downstream', attributes: { latency: 60_000 } });
-    const held = [6, 7, 8, 9, 10, 11, 12, 13];
-    for (const seq of held) await write(seq);
-    assert.equal(await standbySeqs(), replicated, 'nothing written after the hold reached the standby');
+      // Hold the WAL stream into the standby (downstream = primary to standby) far longer than the test.
+      lab.proxies
+        .get(`replication-${STANDBY}`)!
+        .addToxic({ name: 'wal-lag', type: 'latency', stream: 'downstream', attributes: { latency: 60_000 } });
+      const held = [6, 7, 8, 9, 10, 11, 12, 13];
+      for (const seq of held) await write(seq);
+      assert.equal(await standbySeqs(), replicated, 'nothing written after the hold reached the standby');
 
-    await lab.stopDatabase(PRIMARY, 'immediate');
-    await lab.promote(STANDBY);
+      await lab.stopDatabase(PRIMARY, 'immediate');
+      await lab.promote(STANDBY);
 
-    // Read the ledger back from the new writer, through the standby region's app.
-    const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.pg}`;
-    const readBack = await eventually('the ledger from the new writer', 15_000, async () => {
-      const response = await httpRequest('GET', `${appUrl(STANDBY)}/ledger?client=${encodeURIComponent(client)}`);
-      return response.status === 200 && response.headers['x-gameday-writer'] === newWriter ? response : undefined;
-    });
-    const present = (readBack.body as { seqs: number[] }).seqs;
-    const inDatabase = await standbySeqs();
-    assert.equal(present, inDatabase, 'the app reads what the promoted database has');
+      // Read the ledger back from the new writer, through the standby region's app.
+      const newWriter = `${addressOf(STANDBY)}:${lab.layout.ports.pg}`;
+      const readBack = await eventually('the ledger from the new writer', 15_000, async () => {
+        const response = await httpRequest('GET', `${appUrl(STANDBY)}/ledger?client=${encodeURIComponent(client)}`);
+        return response.status === 200 && response.headers['x-gameday-writer'] === newWriter ? response : undefined;
+      });
+      const present = (readBack.body as { seqs: number[] }).seqs;
+      const inDatabase = await standbySeqs();
+      assert.equal(present, inDatabase, 'the app reads what the promoted database has');
 
-    const lost = acknowledged.filter((seq) => !present.includes(seq));
-    assert.ok(lost.length > 0, 'some acknowledged writes were lost');
-    assert.equal(lost, held, 'exactly the writes acknowledged after the hold were lost');
-    assert.equal(present, replicated, 'the writes that replicated before the hold survived');
-    assert.equal(present.filter((seq) => !acknowledged.includes(seq)), [], 'nothing present that was never acknowledged');
-  } finally {
-    await resetLab();
-  }
-});
+      const lost = acknowledged.filter((seq) => !present.includes(seq));
+      assert.ok(lost.length > 0, 'some acknowledged writes were lost');
+      assert.equal(lost, held, 'exactly the writes acknowledged after the hold were lost');
+      assert.equal(present, replicated, 'the writes that replicated before the hold survived');
+      assert.equal(
+        present.filter((seq) => !acknowledged.includes(seq)),
+        [],
+        'nothing present that was never acknowledged',
+      );
+    } finally {
+      await resetLab();
+    }
+  },
+);
 
 test('latency and timeout toxics on an app ingress proxy: delay, then time-outs, then service restored', async () => {
   const region = STANDBY;
@@ -262,8 +309,14 @@ test('latency and timeout toxics on an app ingress proxy: delay, then time-outs,
 
     proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', attributes: { latency: latencyMs } });
     const slowed = await medianHealthMs(url, 5);
-    assert.ok(slowed >= latencyMs, `median ${slowed} ms with a ${latencyMs} ms latency toxic (baseline ${baseline} ms)`);
-    assert.ok(slowed < latencyMs + 1_000, `median ${slowed} ms with a ${latencyMs} ms latency toxic is within a generous margin`);
+    assert.ok(
+      slowed >= latencyMs,
+      `median ${slowed} ms with a ${latencyMs} ms latency toxic (baseline ${baseline} ms)`,
+    );
+    assert.ok(
+      slowed < latencyMs + 1_000,
+      `median ${slowed} ms with a ${latencyMs} ms latency toxic is within a generous margin`,
+    );
 
     proxy.addToxic({ name: 'blackhole', type: 'timeout', stream: 'downstream', attributes: { timeout: 0 } });
     for (let i = 0; i < 3; i++) {
@@ -283,10 +336,12 @@ test('latency and timeout toxics on an app ingress proxy: delay, then time-outs,
     removeToxics(proxy);
   }
   // The blackhole made the region's check fail; let it recover before the next test.
-  await eventually(`${region}'s health check to recover`, 15_000, () => (lab.healthChecks.isHealthy(healthCheckIdFor(region)) ? true : undefined));
+  await eventually(`${region}'s health check to recover`, 15_000, () =>
+    lab.healthChecks.isHealthy(healthCheckIdFor(region)) ? true : undefined,
+  );
 });
 
-test('reset() brings back the initial topology: original primary, streaming, no toxics, healthy checks, fresh data', async () => {
+test('reset() restores the first topology: primary, streaming, no toxics, healthy checks, fresh data', async () => {
   const { ports } = lab.layout;
   const client = `reset-${process.pid}-${Date.now()}`;
   const written = await httpRequest('POST', `${appUrl(PRIMARY)}/ledger`, { client, seq: 1 });
@@ -297,11 +352,15 @@ test('reset() brings back the initial topology: original primary, streaming, no 
   // primary that has stopped answering /health, a promoted standby, and a stopped app.
   appProxy(PRIMARY).addToxic({ name: 'slow', type: 'latency', attributes: { latency: 200 } });
   lab.proxies.get(`db-${STANDBY}`)!.addToxic({ name: 'blackhole', type: 'timeout', attributes: { timeout: 0 } });
-  lab.proxies.get(`replication-${STANDBY}`)!.addToxic({ name: 'wal-lag', type: 'latency', attributes: { latency: 5_000 } });
+  lab.proxies
+    .get(`replication-${STANDBY}`)!
+    .addToxic({ name: 'wal-lag', type: 'latency', attributes: { latency: 5_000 } });
   await lab.proxies.get(`db-${PRIMARY}`)!.setEnabled(false);
   lab.updateHealthCheck(STANDBY, { inverted: true });
   await lab.stopDatabase(PRIMARY, 'immediate');
-  await eventually(`${PRIMARY}'s health check to fail`, 15_000, () => (lab.healthChecks.isHealthy(healthCheckIdFor(PRIMARY)) ? undefined : true));
+  await eventually(`${PRIMARY}'s health check to fail`, 15_000, () =>
+    lab.healthChecks.isHealthy(healthCheckIdFor(PRIMARY)) ? undefined : true,
+  );
   await lab.promote(STANDBY);
   await lab.stopApp(STANDBY);
 
@@ -317,7 +376,10 @@ test('reset() brings back the initial topology: original primary, streaming, no 
 
   // Replication streams, through the standby's replication proxy.
   const primaryReplication = byName[PRIMARY].replication as PgPrimaryReplication;
-  assert.equal(primaryReplication.standbys.map((s) => [s.applicationName, s.state]), [[STANDBY, 'streaming']]);
+  assert.equal(
+    primaryReplication.standbys.map((s) => [s.applicationName, s.state]),
+    [[STANDBY, 'streaming']],
+  );
   const standbyReplication = byName[STANDBY].replication as PgStandbyReplication;
   assert.is(standbyReplication.receiverStatus, 'streaming');
   assert.is(standbyReplication.upstreamHost, addressOf(STANDBY));
@@ -331,13 +393,22 @@ test('reset() brings back the initial topology: original primary, streaming, no 
       [
         { name: `app-${region.name}`, enabled: true, upstream: `${address}:${ports.appInternal}`, toxics: [] },
         { name: `db-${region.name}`, enabled: true, upstream: `${address}:${ports.pg}`, toxics: [] },
-        { name: `replication-${region.name}`, enabled: true, upstream: `${addressOf(PRIMARY)}:${ports.pg}`, toxics: [] },
+        {
+          name: `replication-${region.name}`,
+          enabled: true,
+          upstream: `${addressOf(PRIMARY)}:${ports.pg}`,
+          toxics: [],
+        },
       ],
       `${region.name}'s proxies`,
     );
     assert.ok(region.database.running && region.app.running, `${region.name}'s database and app run`);
     assert.equal(
-      { status: region.healthCheck?.status, inverted: region.healthCheck?.inverted, disabled: region.healthCheck?.disabled },
+      {
+        status: region.healthCheck?.status,
+        inverted: region.healthCheck?.inverted,
+        disabled: region.healthCheck?.disabled,
+      },
       { status: 'Healthy', inverted: false, disabled: false },
       `${region.name}'s health check right after reset`,
     );
@@ -353,7 +424,8 @@ test('reset() brings back the initial topology: original primary, streaming, no 
     const now = after.find((p) => p.region === old.region)!;
     assert.is.not(now.pgPid, old.pgPid, `${old.region} has a new postgres`);
     assert.is.not(now.appPid, old.appPid, `${old.region} has a new app`);
-    for (const pid of [old.pgPid, old.appPid]) if (pid !== null) assert.not.ok(isAlive(pid), `old pid ${pid} of ${old.region} is gone`);
+    for (const pid of [old.pgPid, old.appPid])
+      if (pid !== null) assert.not.ok(isAlive(pid), `old pid ${pid} of ${old.region} is gone`);
   }
 
   // Data was rebuilt: the row written before reset is gone, and the lab serves again.
@@ -475,9 +547,15 @@ function httpRequest(method: string, url: string, body?: unknown, timeoutMs = 5_
     const request = http.request(url, {
       method,
       agent: false,
-      headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      headers:
+        payload === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     });
-    const timer = setTimeout(() => request.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => request.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     request.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -498,7 +576,12 @@ function httpRequest(method: string, url: string, body?: unknown, timeoutMs = 5_
         } catch {
           // not JSON; keep the text
         }
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parsed, ms: performance.now() - started });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: parsed,
+          ms: performance.now() - started,
+        });
       });
     });
     request.end(payload);
@@ -517,7 +600,11 @@ async function medianHealthMs(url: string, count: number): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` with the last error. */
-async function eventually<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -528,7 +615,10 @@ async function eventually<T>(what: string, timeoutMs: number, probe: () => T | u
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `; last error: ${(lastError as Error).message}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ` +
+          `${what}${lastError ? `; last error: ${(lastError as Error).message}` : ''}`,
+      );
     }
     await sleep(100);
   }

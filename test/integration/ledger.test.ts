@@ -14,12 +14,17 @@ import { startLab } from '../../src/lab/manager';
 import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
-const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
+  events.filter((event): event is EventOf<T> => event.type === type);
 
 test('no fault: every acknowledged write is read back, RPO 0, objective met', async () => {
   const result = await runInline({
     name: 'ledger without faults',
-    target: { kind: 'lab', healthCheck: { interval: '300ms', failureThreshold: 2 }, dir: '/nonexistent/so-an-ephemeral-lab-is-used' },
+    target: {
+      kind: 'lab',
+      healthCheck: { interval: '300ms', failureThreshold: 2 },
+      dir: '/nonexistent/so-an-ephemeral-lab-is-used',
+    },
     steadyState: { duration: '1s' },
     hypothesis: { rpo: '1s' },
     traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10 },
@@ -47,63 +52,100 @@ test('no fault: every acknowledged write is read back, RPO 0, objective met', as
   assert.match(report, /## Write ledger/);
 });
 
-test('ground truth: replication held back, primary crashed, unplanned failover by the runbook — the lost writes are exactly those the promoted database lacks', async () => {
-  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-ledger-'));
-  // A lab the test holds on to, so the promoted database can be read after the run.
-  const lab = await startLab({ ephemeral: true, labDir, healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 }, ttl: { app: 1, writer: 1, regional: 1 } });
-  const db = new Client({ host: lab.state.regions.find((region) => region.name === 'eu-west-1')!.address, port: lab.state.layout.ports.pg, user: 'postgres', database: 'postgres' });
-  try {
-    const config: ExperimentConfig = {
-      name: 'ledger ground truth',
-      target: { kind: 'lab', api: 'direct', dir: labDir },
-      steadyState: { duration: '1s' },
-      hypothesis: { rpo: '100ms' },
-      traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10, connection: 'new' },
-      probes: [{ kind: 'ledger', endpoint: 'app', rate: 20, timeout: '1s' }],
-      faults: [
-        // WAL into eu-west-1 is held back: from here on us-east-1 acknowledges writes eu-west-1 does not get.
-        { kind: 'latency', name: 'hold-wal', region: 'eu-west-1', link: 'replication', latency: '30s', after: '1s' },
-        { kind: 'dbStop', name: 'crash-primary', region: 'us-east-1', mode: 'immediate', after: '3s' },
-      ],
-      // The built-in runbook detects the crash (us-east-1's health check fails) and fails over, data loss allowed.
-      failover: { kind: 'unplanned', from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '20s' }, failback: false },
-      duration: '9s',
-    };
-    const result = await runInline(config);
-    const rpo = result.summary.rpo!;
-    assert.is(result.summary.failover?.ok, true, result.summary.failover?.reason ?? 'no runbook');
-    assert.is(result.status, 'failed', result.summary.reason);
-    assert.match(result.summary.reason, /RPO \d+ ms > objective 100 ms/);
-    assert.ok(rpo.readBack?.ok, JSON.stringify(rpo.readBack));
-    assert.ok(rpo.readBack!.writer.startsWith('127.0.0.3:'), `read back from eu-west-1's database, got ${rpo.readBack!.writer}`);
+test(
+  'ground truth: replication held back, primary crashed, unplanned failover by the runbook — the ' +
+    'lost writes are exactly those the promoted database lacks',
+  async () => {
+    const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-ledger-'));
+    // A lab the test holds on to, so the promoted database can be read after the run.
+    const lab = await startLab({
+      ephemeral: true,
+      labDir,
+      healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 },
+      ttl: { app: 1, writer: 1, regional: 1 },
+    });
+    const db = new Client({
+      host: lab.state.regions.find((region) => region.name === 'eu-west-1')!.address,
+      port: lab.state.layout.ports.pg,
+      user: 'postgres',
+      database: 'postgres',
+    });
+    try {
+      const config: ExperimentConfig = {
+        name: 'ledger ground truth',
+        target: { kind: 'lab', api: 'direct', dir: labDir },
+        steadyState: { duration: '1s' },
+        hypothesis: { rpo: '100ms' },
+        traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10, connection: 'new' },
+        probes: [{ kind: 'ledger', endpoint: 'app', rate: 20, timeout: '1s' }],
+        faults: [
+          // WAL into eu-west-1 is held back: from here on us-east-1 acknowledges writes eu-west-1 does not get.
+          { kind: 'latency', name: 'hold-wal', region: 'eu-west-1', link: 'replication', latency: '30s', after: '1s' },
+          { kind: 'dbStop', name: 'crash-primary', region: 'us-east-1', mode: 'immediate', after: '3s' },
+        ],
+        // The built-in runbook detects the crash (us-east-1's health check fails) and fails over, data loss allowed.
+        failover: {
+          kind: 'unplanned',
+          from: 'us-east-1',
+          to: 'eu-west-1',
+          verify: { window: '1s', timeout: '20s' },
+          failback: false,
+        },
+        duration: '9s',
+      };
+      const result = await runInline(config);
+      const rpo = result.summary.rpo!;
+      assert.is(result.summary.failover?.ok, true, result.summary.failover?.reason ?? 'no runbook');
+      assert.is(result.status, 'failed', result.summary.reason);
+      assert.match(result.summary.reason, /RPO \d+ ms > objective 100 ms/);
+      assert.ok(rpo.readBack?.ok, JSON.stringify(rpo.readBack));
+      assert.ok(
+        rpo.readBack!.writer.startsWith('127.0.0.3:'),
+        `read back from eu-west-1's database, got ${rpo.readBack!.writer}`,
+      );
 
-    // Ground truth, read straight from the promoted database.
-    await db.connect();
-    const { rows } = await db.query<{ seq: string }>('SELECT seq FROM ledger WHERE client = $1', [rpo.client]);
-    const present = new Set(rows.map((row) => Number(row.seq)));
-    const acked = of(result.events, 'ledger.samples').flatMap((event) => event.rows).filter((row) => row[4] === 1);
-    const absent = acked.filter(([seq]) => !present.has(seq)).map(([seq]) => seq).sort((a, b) => a - b);
-    assert.ok(absent.length > 0, 'writes were lost');
-    assert.ok(absent.length <= 100, 'all of them fit in lostSeqs');
-    assert.is(rpo.lostWrites, absent.length);
-    assert.equal(rpo.lostSeqs, absent);
-    assert.equal(rpo.writers, ['127.0.0.2', '127.0.0.3']);
-    assert.is(rpo.splitBrain, false);
+      // Ground truth, read straight from the promoted database.
+      await db.connect();
+      const { rows } = await db.query<{ seq: string }>('SELECT seq FROM ledger WHERE client = $1', [rpo.client]);
+      const present = new Set(rows.map((row) => Number(row.seq)));
+      const acked = of(result.events, 'ledger.samples')
+        .flatMap((event) => event.rows)
+        .filter((row) => row[4] === 1);
+      const absent = acked
+        .filter(([seq]) => !present.has(seq))
+        .map(([seq]) => seq)
+        .sort((a, b) => a - b);
+      assert.ok(absent.length > 0, 'writes were lost');
+      assert.ok(absent.length <= 100, 'all of them fit in lostSeqs');
+      assert.is(rpo.lostWrites, absent.length);
+      assert.equal(rpo.lostSeqs, absent);
+      assert.equal(rpo.writers, ['127.0.0.2', '127.0.0.3']);
+      assert.is(rpo.splitBrain, false);
 
-    // And they are the writes us-east-1 acknowledged while WAL was held back, no others.
-    const at = (fault: string) => of(result.events, 'fault.injected').find((event) => event.fault === fault)!.at;
-    const [heldAt, crashedAt] = [at('hold-wal'), at('crash-primary')];
-    for (const [seq, t, latency, , , , writer] of acked.filter(([seq]) => absent.includes(seq))) {
-      assert.ok(writer.startsWith('127.0.0.2:'), `seq ${seq} acknowledged by ${writer}`);
-      assert.ok(t + latency >= heldAt - 200 && t + latency <= crashedAt, `seq ${seq} acknowledged at ${t + latency - heldAt} ms after WAL was held`);
+      // And they are the writes us-east-1 acknowledged while WAL was held back, no others.
+      const at = (fault: string) => of(result.events, 'fault.injected').find((event) => event.fault === fault)!.at;
+      const [heldAt, crashedAt] = [at('hold-wal'), at('crash-primary')];
+      for (const [seq, t, latency, , , , writer] of acked.filter(([seq]) => absent.includes(seq))) {
+        assert.ok(writer.startsWith('127.0.0.2:'), `seq ${seq} acknowledged by ${writer}`);
+        assert.ok(
+          t + latency >= heldAt - 200 && t + latency <= crashedAt,
+          `seq ${seq} acknowledged at ${t + latency - heldAt} ms after WAL was held`,
+        );
+      }
+      assert.ok(
+        acked.every(([seq, t, latency]) => t + latency > heldAt - 200 || present.has(seq)),
+        'what was acknowledged before WAL was held survived',
+      );
+      const window = crashedAt - heldAt;
+      assert.ok(
+        Math.abs(rpo.ms! - window) < 500,
+        `RPO ${rpo.ms} ms vs ${Math.round(window)} ms between holding WAL and the crash`,
+      );
+    } finally {
+      await db.end().catch(() => undefined);
+      await lab.stop();
     }
-    assert.ok(acked.every(([seq, t, latency]) => t + latency > heldAt - 200 || present.has(seq)), 'what was acknowledged before WAL was held survived');
-    const window = crashedAt - heldAt;
-    assert.ok(Math.abs(rpo.ms! - window) < 500, `RPO ${rpo.ms} ms vs ${Math.round(window)} ms between holding WAL and the crash`);
-  } finally {
-    await db.end().catch(() => undefined);
-    await lab.stop();
-  }
-});
+  },
+);
 
 test.run();

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeLabTempDir, PgNode, PgStateError, readPostmasterPid, startPgCluster, stopOrphanPostmaster, type PgCluster } from '../../src/lab/postgres';
+import {
+  makeLabTempDir,
+  PgNode,
+  PgStateError,
+  readPostmasterPid,
+  startPgCluster,
+  stopOrphanPostmaster,
+  type PgCluster,
+} from '../../src/lab/postgres';
 import { eventually } from '../support/eventually';
 import { freePortOn } from '../support/net';
 import { postmastersUnder, processAlive } from '../support/processes';
@@ -39,7 +47,10 @@ test('a primary and a standby stream, and a row written on the primary appears o
   });
   const { primary, standbys } = cluster;
   const [standby] = standbys;
-  console.log(`    primary+standby to streaming: ${cluster.startup.ms} ms (template cache ${cluster.startup.fromTemplate ? 'hit' : 'miss'})`);
+  console.log(
+    `    primary+standby to streaming: ${cluster.startup.ms} ms (template cache ` +
+      `${cluster.startup.fromTemplate ? 'hit' : 'miss'})`,
+  );
 
   assert.type(primary.pid, 'number');
   assert.type(standby.pid, 'number');
@@ -63,21 +74,28 @@ test('a primary and a standby stream, and a row written on the primary appears o
 
   await primary.query('CREATE TABLE writes (id int PRIMARY KEY, note text NOT NULL)');
   await primary.query("INSERT INTO writes VALUES (1, 'replicated')");
-  const rows = await eventually(async () => {
-    const found = await standby.query<{ note: string }>('SELECT note FROM writes WHERE id = 1').catch(() => []);
-    return found.length === 1 ? found : undefined;
-  }, 10_000, 50);
+  const rows = await eventually(
+    async () => {
+      const found = await standby.query<{ note: string }>('SELECT note FROM writes WHERE id = 1').catch(() => []);
+      return found.length === 1 ? found : undefined;
+    },
+    10_000,
+    50,
+  );
   assert.is(rows[0].note, 'replicated');
 
   try {
-    await new PgNode({ name: 'copy', host: standbyHost, port: port + 1, dataDir: `${rootDir}/copy` }).cloneStandbyFrom(primary, { host: primaryHost, port });
+    await new PgNode({ name: 'copy', host: standbyHost, port: port + 1, dataDir: `${rootDir}/copy` }).cloneStandbyFrom(
+      primary,
+      { host: primaryHost, port },
+    );
     assert.unreachable('copying a running primary must be refused');
   } catch (error) {
     assert.instance(error, PgStateError);
   }
 });
 
-test('with replication held back, acknowledged writes are lost when the primary dies and the standby is promoted', async () => {
+test('replication held back: acked writes are lost when the primary dies and the standby is promoted', async () => {
   assert.ok(cluster, 'needs the cluster from the first test');
   const { primary } = cluster;
   const [standby] = cluster.standbys;
@@ -85,19 +103,30 @@ test('with replication held back, acknowledged writes are lost when the primary 
   // Route replication through a relay we can hold, as the lab's fault proxy would.
   relay = await HoldableRelay.start(primary.host, primary.port);
   await standby.setPrimaryConninfo(relay.host, relay.port);
-  await eventually(async () => {
-    const status = await standby.replication();
-    return status.role === 'standby' && status.receiverStatus === 'streaming' && status.upstreamPort === relay?.port ? true : undefined;
-  }, 15_000, 50);
+  await eventually(
+    async () => {
+      const status = await standby.replication();
+      return status.role === 'standby' && status.receiverStatus === 'streaming' && status.upstreamPort === relay?.port
+        ? true
+        : undefined;
+    },
+    15_000,
+    50,
+  );
 
   for (let id = 2; id <= 5; id++) await primary.query('INSERT INTO writes VALUES ($1, $2)', [id, 'before hold']);
-  await eventually(async () => {
-    const count = await standby.query<{ n: number }>('SELECT count(*)::int AS n FROM writes');
-    return count[0].n === 5 ? true : undefined;
-  }, 10_000, 50);
+  await eventually(
+    async () => {
+      const count = await standby.query<{ n: number }>('SELECT count(*)::int AS n FROM writes');
+      return count[0].n === 5 ? true : undefined;
+    },
+    10_000,
+    50,
+  );
 
   relay.hold();
-  for (let id = 6; id <= 10; id++) await primary.query('INSERT INTO writes VALUES ($1, $2)', [id, 'acknowledged, never replicated']);
+  for (let id = 6; id <= 10; id++)
+    await primary.query('INSERT INTO writes VALUES ($1, $2)', [id, 'acknowledged, never replicated']);
   const onPrimary = await primary.query<{ n: number }>('SELECT count(*)::int AS n FROM writes');
   assert.is(onPrimary[0].n, 10, 'the primary acknowledged all ten writes');
 
@@ -134,11 +163,15 @@ test('rebuildStandbyFrom turns the old primary into a streaming standby of the n
 
   assert.is(await oldPrimary.role(), 'standby');
   await newPrimary.query("INSERT INTO writes VALUES (12, 'after rebuild')");
-  const ids = await eventually(async () => {
-    const rows = await oldPrimary.query<{ id: number }>('SELECT id FROM writes ORDER BY id').catch(() => []);
-    return rows.some((row) => row.id === 12) ? rows.map((row) => row.id) : undefined;
-  }, 10_000, 50);
-  assert.equal(ids, [1, 2, 3, 4, 5, 11, 12], 'the rebuilt node has the new primary\'s history, not its own lost writes');
+  const ids = await eventually(
+    async () => {
+      const rows = await oldPrimary.query<{ id: number }>('SELECT id FROM writes ORDER BY id').catch(() => []);
+      return rows.some((row) => row.id === 12) ? rows.map((row) => row.id) : undefined;
+    },
+    10_000,
+    50,
+  );
+  assert.equal(ids, [1, 2, 3, 4, 5, 11, 12], "the rebuilt node has the new primary's history, not its own lost writes");
 
   const status = await oldPrimary.replication();
   assert.is(status.role, 'standby');
@@ -157,7 +190,14 @@ test('stop("fast") resolves once the postmaster has exited and frees the port', 
 
 test('a detached postmaster left behind is found and stopped; a stale or stranger pid is never signalled', async () => {
   const port = await freePortOn([primaryHost]);
-  detached = new PgNode({ name: 'orphan', host: primaryHost, port, dataDir: `${rootDir}/orphan`, detached: true, logFile: `${rootDir}/orphan.log` });
+  detached = new PgNode({
+    name: 'orphan',
+    host: primaryHost,
+    port,
+    dataDir: `${rootDir}/orphan`,
+    detached: true,
+    logFile: `${rootDir}/orphan.log`,
+  });
   await detached.initPrimary();
   await detached.start();
   const pid = detached.pid;
@@ -181,7 +221,11 @@ class HoldableRelay {
   private held = false;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(private readonly server: net.Server, readonly host: string, readonly port: number) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly host: string,
+    readonly port: number,
+  ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<HoldableRelay> {
     const relay: { current?: HoldableRelay } = {};

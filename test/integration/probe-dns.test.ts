@@ -14,14 +14,21 @@ import { parseDnsServer, queryDns } from '../../src/probes/dns-query';
 import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
-const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
+  events.filter((event): event is EventOf<T> => event.type === type);
 const within = (ms: number) => AbortSignal.timeout(ms);
 
 test('queryDns: answers with their TTL, NXDOMAIN, no records of the type, and silence as a timeout', async () => {
   const zone = new Zone({ healthOf: () => true, healthCheckExists: () => true });
   zone.applyChanges([
-    { action: 'CREATE', recordSet: { name: 'multi.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.2', '127.0.0.3'] } },
-    { action: 'CREATE', recordSet: { name: 'www.gameday.lab', type: 'CNAME', ttl: 300, values: ['multi.gameday.lab'] } },
+    {
+      action: 'CREATE',
+      recordSet: { name: 'multi.gameday.lab', type: 'A', ttl: 7, values: ['127.0.0.2', '127.0.0.3'] },
+    },
+    {
+      action: 'CREATE',
+      recordSet: { name: 'www.gameday.lab', type: 'CNAME', ttl: 300, values: ['multi.gameday.lab'] },
+    },
   ]);
   const server = await DnsServer.start({ host: '127.0.0.1', port: 0, zone });
   const silent = dgram.createSocket('udp4');
@@ -29,11 +36,27 @@ test('queryDns: answers with their TTL, NXDOMAIN, no records of the type, and si
   try {
     const at = { host: '127.0.0.1', port: server.address().port };
     const multi = await queryDns(at, 'multi.gameday.lab', 'A', within(2_000));
-    assert.equal({ ...multi, answers: [...multi.answers].sort() }, { rcode: 'NOERROR', ttl: 7, answers: ['127.0.0.2', '127.0.0.3'] });
-    assert.equal(await queryDns(at, 'nothing-here.gameday.lab', 'A', within(2_000)), { rcode: 'NXDOMAIN', ttl: null, answers: [] });
-    assert.equal(await queryDns(at, 'multi.gameday.lab', 'AAAA', within(2_000)), { rcode: 'NOERROR', ttl: null, answers: [] });
+    assert.equal(
+      { ...multi, answers: [...multi.answers].sort() },
+      { rcode: 'NOERROR', ttl: 7, answers: ['127.0.0.2', '127.0.0.3'] },
+    );
+    assert.equal(await queryDns(at, 'nothing-here.gameday.lab', 'A', within(2_000)), {
+      rcode: 'NXDOMAIN',
+      ttl: null,
+      answers: [],
+    });
+    assert.equal(await queryDns(at, 'multi.gameday.lab', 'AAAA', within(2_000)), {
+      rcode: 'NOERROR',
+      ttl: null,
+      answers: [],
+    });
     const started = performance.now();
-    const error = await queryDns({ host: '127.0.0.1', port: (silent.address() as { port: number }).port }, 'multi.gameday.lab', 'A', within(300)).then(
+    const error = await queryDns(
+      { host: '127.0.0.1', port: (silent.address() as { port: number }).port },
+      'multi.gameday.lab',
+      'A',
+      within(300),
+    ).then(
       () => null,
       (failure: NodeJS.ErrnoException) => failure,
     );
@@ -55,17 +78,32 @@ test('parseDnsServer: host, host:port, IPv6 forms; nonsense is null', () => {
   assert.is(parseDnsServer('[nonsense]:53'), null);
 });
 
-test('lab: during a region outage the dns probe shows the app name move from us-east-1 to eu-west-1, with its TTL', async () => {
+test('lab: in a region outage the dns probe sees the app name move to eu-west-1, with its TTL', async () => {
   const result = await runInline({
     name: 'dns probe on a region outage',
-    target: { kind: 'lab', api: 'direct', healthCheck: { interval: '300ms', failureThreshold: 2 }, ttl: { app: '1s' }, dir: '/nonexistent/so-an-ephemeral-lab-is-used' },
+    target: {
+      kind: 'lab',
+      api: 'direct',
+      healthCheck: { interval: '300ms', failureThreshold: 2 },
+      ttl: { app: '1s' },
+      dir: '/nonexistent/so-an-ephemeral-lab-is-used',
+    },
     steadyState: { duration: '1s' },
     traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10, timeout: '500ms' },
     probes: [
       { kind: 'dns', name: 'app-dns', endpoint: 'app', every: '200ms' },
       { kind: 'dns', name: 'missing', hostname: 'no-such-name.gameday.lab', every: '500ms' },
     ],
-    faults: [{ kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '1s', duration: '4s' }],
+    faults: [
+      {
+        kind: 'regionOutage',
+        name: 'us-east-1-offline',
+        region: 'us-east-1',
+        mode: 'blackhole',
+        after: '1s',
+        duration: '4s',
+      },
+    ],
     duration: '6s',
   });
   assert.not.equal(result.status, 'error', result.summary.reason);
@@ -81,13 +119,21 @@ test('lab: during a region outage the dns probe shows the app name move from us-
   // Failover needs failureThreshold failed health checks after the outage begins at +1 s.
   const fault = result.summary.faults[0];
   const movedAfterFault = second.fromMs! - fault.injectedAtMs!;
-  assert.ok(movedAfterFault >= 300 && movedAfterFault < 3_000, `answer moved ${movedAfterFault} ms after the outage began`);
+  assert.ok(
+    movedAfterFault >= 300 && movedAfterFault < 3_000,
+    `answer moved ${movedAfterFault} ms after the outage began`,
+  );
 
   const missing = result.summary.probes.find((probe) => probe.probe === 'missing')!;
   assert.is(missing.errors, missing.requests);
-  assert.equal(missing.changes!.map((change) => change.detail), ['NXDOMAIN, no answer']);
+  assert.equal(
+    missing.changes!.map((change) => change.detail),
+    ['NXDOMAIN, no answer'],
+  );
 
-  const rows = of(result.events, 'check.samples').filter((event) => event.probe === 'app-dns').flatMap((event) => event.rows);
+  const rows = of(result.events, 'check.samples')
+    .filter((event) => event.probe === 'app-dns')
+    .flatMap((event) => event.rows);
   assert.equal(rows[0][4], { rcode: 'NOERROR', ttl: 1, answers: ['127.0.0.2'] });
   assert.equal(summarize(result.events), result.summary);
   const report = fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');

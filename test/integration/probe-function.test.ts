@@ -19,7 +19,8 @@ import { runInline } from '../support/run';
 
 const service = flakyServicePerTest(test);
 
-const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
+  events.filter((event): event is EventOf<T> => event.type === type);
 
 function outage(probes: ExperimentConfig['probes']): ExperimentConfig {
   return {
@@ -28,13 +29,22 @@ function outage(probes: ExperimentConfig['probes']): ExperimentConfig {
     traffic: { kind: 'http', endpoint: 'api', rate: 20, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { rto: '5s', recovery: { window: '1s' } },
-    faults: [{ kind: 'exec', name: 'down', after: '500ms', duration: '1s', inject: `touch ${service().downFile}`, rollback: `rm -f ${service().downFile}` }],
+    faults: [
+      {
+        kind: 'exec',
+        name: 'down',
+        after: '500ms',
+        duration: '1s',
+        inject: `touch ${service().downFile}`,
+        rollback: `rm -f ${service().downFile}`,
+      },
+    ],
     duration: '3s',
     probes,
   };
 }
 
-test('a function that throws every other call: each throw is a failed sample, the run rolls back and passes', async () => {
+test('a function that throws every other call: each throw a failed sample; the run rolls back and passes', async () => {
   const result = await runInline(
     outage([
       {
@@ -73,9 +83,23 @@ test('a function that throws every other call: each throw is a failed sample, th
 test('synchronous throws, non-Error throws, hangs and { ok: false } are failed samples with their reason', async () => {
   const result = await runInline(
     outage([
-      { kind: 'function', name: 'sync-throw', every: '200ms', run: () => { throw new TypeError('boom'); } },
+      {
+        kind: 'function',
+        name: 'sync-throw',
+        every: '200ms',
+        run: () => {
+          throw new TypeError('boom');
+        },
+      },
       // eslint-disable-next-line @typescript-eslint/only-throw-error
-      { kind: 'function', name: 'throws-string', every: '200ms', run: async () => { throw 'plain string'; } },
+      {
+        kind: 'function',
+        name: 'throws-string',
+        every: '200ms',
+        run: async () => {
+          throw 'plain string';
+        },
+      },
       { kind: 'function', name: 'hangs', every: '200ms', timeout: '150ms', run: () => new Promise(() => undefined) },
       { kind: 'function', name: 'says-no', every: '200ms', run: () => ({ ok: false, detail: 'replica lag 12 s' }) },
       { kind: 'function', name: 'big-value', every: '200ms', run: () => 'x'.repeat(1_000) },
@@ -84,7 +108,10 @@ test('synchronous throws, non-Error throws, hangs and { ok: false } are failed s
         name: 'aborted-late-reject',
         every: '200ms',
         timeout: '50ms',
-        run: ({ signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('late')), 10))),
+        run: ({ signal }) =>
+          new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => setTimeout(() => reject(new Error('late')), 10)),
+          ),
       },
     ]),
   );
@@ -94,7 +121,10 @@ test('synchronous throws, non-Error throws, hangs and { ok: false } are failed s
   assert.equal([firstChange('sync-throw').ok, firstChange('sync-throw').detail], [false, 'boom']);
   assert.is(firstChange('throws-string').detail, 'plain string');
   assert.is(firstChange('hangs').detail, 'timed out after 150 ms');
-  assert.ok(byName('hangs').latencyMs.p50! >= 150 && byName('hangs').latencyMs.p50! < 400, `hang latency ${byName('hangs').latencyMs.p50}`);
+  assert.ok(
+    byName('hangs').latencyMs.p50! >= 150 && byName('hangs').latencyMs.p50! < 400,
+    `hang latency ${byName('hangs').latencyMs.p50}`,
+  );
   assert.is(firstChange('says-no').detail, 'replica lag 12 s');
   assert.is(firstChange('aborted-late-reject').detail, 'timed out after 50 ms');
   for (const name of ['sync-throw', 'throws-string', 'hangs', 'says-no', 'aborted-late-reject']) {
@@ -115,7 +145,10 @@ test('from an experiment file: probes.fn with a throwing run, loaded as the CLI 
   assert.is(result.status, 'passed', result.summary.reason);
   assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
   const probe = result.summary.probes.find((entry) => entry.probe === 'flaky-check')!;
-  assert.ok(probe.requests >= 30 && Math.abs(probe.errors - probe.requests / 2) <= 1, `${probe.errors} of ${probe.requests}`);
+  assert.ok(
+    probe.requests >= 30 && Math.abs(probe.errors - probe.requests / 2) <= 1,
+    `${probe.errors} of ${probe.requests}`,
+  );
   const events = readJournal(path.join(runDir, 'journal.ndjson'));
   assert.is(events[events.length - 1].type, 'run.finished');
   assert.not.ok(of(events, 'error').length, JSON.stringify(of(events, 'error')));

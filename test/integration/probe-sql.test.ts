@@ -15,22 +15,56 @@ import { runInline } from '../support/run';
 import { startFlakyService } from '../support/flaky-service';
 import { freePortOn } from '../support/net';
 
-const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
+  events.filter((event): event is EventOf<T> => event.type === type);
 
 test('schema: connection is a postgres URL or a database the target names; expect has three forms', () => {
   const lab = { name: 'x', target: { kind: 'lab' as const }, traffic: { kind: 'http' as const, endpoint: 'app' } };
-  const ok = validateExperiment({ ...lab, probes: [{ kind: 'sql', connection: 'writer', expect: { value: false } }] }, 'x.ts');
-  assert.equal(ok.probes[0], { kind: 'sql', name: 'sql', connection: 'writer', query: 'select 1', expect: { value: false }, every: 1_000, timeout: 2_000, session: 'new' });
-  assert.throws(() => validateExperiment({ ...lab, probes: [{ kind: 'sql', connection: 'reader' }] }, 'x.ts'), /probes\[0\]\.connection: unknown database "reader"; expected a postgres:\/\/user@host:port\/database URL, or a database the target names: writer, db-us-east-1, db-eu-west-1/);
-  assert.throws(() => validateExperiment({ ...lab, probes: [{ kind: 'sql', connection: 'writer', expect: { matches: '(' } }] }, 'x.ts'), /probes\[0\]\.expect/);
-  const endpoints = { name: 'x', target: { kind: 'endpoints' as const, endpoints: { api: 'http://127.0.0.1:9' } }, traffic: { kind: 'http' as const, endpoint: 'api' } };
-  assert.throws(() => validateExperiment({ ...endpoints, probes: [{ kind: 'sql', connection: 'writer' }] }, 'x.ts'), /this target names no databases/);
+  const ok = validateExperiment(
+    { ...lab, probes: [{ kind: 'sql', connection: 'writer', expect: { value: false } }] },
+    'x.ts',
+  );
+  assert.equal(ok.probes[0], {
+    kind: 'sql',
+    name: 'sql',
+    connection: 'writer',
+    query: 'select 1',
+    expect: { value: false },
+    every: 1_000,
+    timeout: 2_000,
+    session: 'new',
+  });
+  assert.throws(
+    () => validateExperiment({ ...lab, probes: [{ kind: 'sql', connection: 'reader' }] }, 'x.ts'),
+    new RegExp(
+      String.raw`probes\[0\]\.connection: unknown database "reader"; ` +
+        'expected a postgres://user@host:port/database URL, ' +
+        'or a database the target names: writer, db-us-east-1, db-eu-west-1',
+    ),
+  );
+  assert.throws(
+    () =>
+      validateExperiment({ ...lab, probes: [{ kind: 'sql', connection: 'writer', expect: { matches: '(' } }] }, 'x.ts'),
+    /probes\[0\]\.expect/,
+  );
+  const endpoints = {
+    name: 'x',
+    target: { kind: 'endpoints' as const, endpoints: { api: 'http://127.0.0.1:9' } },
+    traffic: { kind: 'http' as const, endpoint: 'api' },
+  };
+  assert.throws(
+    () => validateExperiment({ ...endpoints, probes: [{ kind: 'sql', connection: 'writer' }] }, 'x.ts'),
+    /this target names no databases/,
+  );
 });
 
 test('redactUrl and passwordRedactor hide the password, URL-encoded or not', () => {
   assert.is(redactUrl('postgres://u:p%40ss@db.example.com:5432/app'), 'postgres://u:***@db.example.com:5432/app');
   assert.is(redactUrl('postgres://u@db.example.com/app'), 'postgres://u@db.example.com/app');
-  assert.is(passwordRedactor('postgres://u:p%40ss@h/app')('password authentication failed (p@ss)'), 'password authentication failed (***)');
+  assert.is(
+    passwordRedactor('postgres://u:p%40ss@h/app')('password authentication failed (p@ss)'),
+    'password authentication failed (***)',
+  );
 });
 
 test('a password in the URL or PGPASSWORD never reaches the journal, the summary or the report', async () => {
@@ -44,14 +78,29 @@ test('a password in the URL or PGPASSWORD never reaches the journal, the summary
       traffic: { kind: 'http', endpoint: 'api', rate: 5 },
       steadyState: { duration: '300ms' },
       probes: [
-        { kind: 'sql', name: 'url-password', connection: `postgres://gameday:url-secret-17@127.0.0.1:${port}/postgres`, every: '100ms', timeout: '300ms' },
-        { kind: 'sql', name: 'env-password', connection: `postgres://gameday@127.0.0.1:${port}/postgres`, every: '100ms', timeout: '300ms' },
+        {
+          kind: 'sql',
+          name: 'url-password',
+          connection: `postgres://gameday:url-secret-17@127.0.0.1:${port}/postgres`,
+          every: '100ms',
+          timeout: '300ms',
+        },
+        {
+          kind: 'sql',
+          name: 'env-password',
+          connection: `postgres://gameday@127.0.0.1:${port}/postgres`,
+          every: '100ms',
+          timeout: '300ms',
+        },
       ],
       duration: '1s',
     });
     assert.is(result.status, 'passed', result.summary.reason);
     const journal = fs.readFileSync(path.join(result.runDir, 'journal.ndjson'), 'utf8');
-    const everything = journal + fs.readFileSync(path.join(result.runDir, 'summary.json'), 'utf8') + fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');
+    const everything =
+      journal +
+      fs.readFileSync(path.join(result.runDir, 'summary.json'), 'utf8') +
+      fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');
     assert.not.match(everything, 'url-secret-17');
     assert.not.match(everything, 'env-secret-42');
     const probe = result.summary.probes.find((entry) => entry.probe === 'url-password')!;
@@ -65,19 +114,48 @@ test('a password in the URL or PGPASSWORD never reaches the journal, the summary
   }
 });
 
-test('lab: select pg_is_in_recovery() on the writer fails while the primary is stopped and succeeds after promotion', async () => {
+test('lab: pg_is_in_recovery() on the writer fails while the primary is down, works after promotion', async () => {
   const result = await runInline({
     name: 'sql probe on a primary crash',
-    target: { kind: 'lab', api: 'direct', healthCheck: { interval: '300ms', failureThreshold: 2 }, ttl: { app: '1s', writer: '1s' }, dir: '/nonexistent/so-an-ephemeral-lab-is-used' },
+    target: {
+      kind: 'lab',
+      api: 'direct',
+      healthCheck: { interval: '300ms', failureThreshold: 2 },
+      ttl: { app: '1s', writer: '1s' },
+      dir: '/nonexistent/so-an-ephemeral-lab-is-used',
+    },
     steadyState: { duration: '1s' },
     hypothesis: { recovery: { window: '1s' } },
     traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10, timeout: '1s' },
     probes: [
-      { kind: 'sql', name: 'writer-is-primary', connection: 'writer', query: 'select pg_is_in_recovery()', expect: { value: false }, every: '200ms', timeout: '1s' },
-      { kind: 'sql', name: 'kept', connection: 'writer', query: 'select 1', expect: { rows: 1 }, every: '200ms', timeout: '1s', session: 'keep-alive' },
+      {
+        kind: 'sql',
+        name: 'writer-is-primary',
+        connection: 'writer',
+        query: 'select pg_is_in_recovery()',
+        expect: { value: false },
+        every: '200ms',
+        timeout: '1s',
+      },
+      {
+        kind: 'sql',
+        name: 'kept',
+        connection: 'writer',
+        query: 'select 1',
+        expect: { rows: 1 },
+        every: '200ms',
+        timeout: '1s',
+        session: 'keep-alive',
+      },
     ],
     faults: [{ kind: 'dbStop', name: 'crash-us-east-1-db', region: 'us-east-1', mode: 'immediate', after: '1s' }],
-    failover: { from: 'us-east-1', to: 'eu-west-1', kind: 'unplanned', verify: { window: '1s', timeout: '20s' }, failback: false },
+    failover: {
+      from: 'us-east-1',
+      to: 'eu-west-1',
+      kind: 'unplanned',
+      verify: { window: '1s', timeout: '20s' },
+      failback: false,
+    },
     duration: '12s',
   });
   assert.not.equal(result.status, 'error', result.summary.reason);
@@ -86,19 +164,36 @@ test('lab: select pg_is_in_recovery() on the writer fails while the primary is s
   assert.ok(probe, JSON.stringify(result.summary.probes));
   assert.match(probe.url, /^postgres:\/\/postgres@writer\.db\.gameday\.lab:\d+\/postgres$/);
   const changes = probe.changes!;
-  assert.equal(changes.slice(0, 3).map((change) => change.ok), [true, false, true], JSON.stringify(changes));
+  assert.equal(
+    changes.slice(0, 3).map((change) => change.ok),
+    [true, false, true],
+    JSON.stringify(changes),
+  );
   assert.is(changes[0].detail, 'false', 'the writer answers it is not in recovery');
   const fault = result.summary.faults[0];
-  assert.ok(changes[1].fromMs! >= fault.injectedAtMs! - 250 && changes[1].fromMs! < fault.injectedAtMs! + 1_000, `failing from +${changes[1].fromMs} ms, fault at +${fault.injectedAtMs} ms`);
+  assert.ok(
+    changes[1].fromMs! >= fault.injectedAtMs! - 250 && changes[1].fromMs! < fault.injectedAtMs! + 1_000,
+    `failing from +${changes[1].fromMs} ms, fault at +${fault.injectedAtMs} ms`,
+  );
   const promote = result.summary.failover!.steps.find((step) => step.name === 'promote')!;
-  assert.ok(changes[2].fromMs! >= promote.startedAtMs!, `ok again from +${changes[2].fromMs} ms, promotion started at +${promote.startedAtMs} ms`);
+  assert.ok(
+    changes[2].fromMs! >= promote.startedAtMs!,
+    `ok again from +${changes[2].fromMs} ms, promotion started at +${promote.startedAtMs} ms`,
+  );
   assert.is(changes.length, 3, 'ok for good after promotion');
 
   const kept = result.summary.probes.find((entry) => entry.probe === 'kept')!;
   assert.ok(kept.errors > 0 && kept.changes!.at(-1)!.ok, `kept connection: ${JSON.stringify(kept.changes)}`);
   assert.equal(summarize(result.events), result.summary);
-  assert.ok(of(result.events, 'check.samples').some((event) => event.rows.some((row) => row[2] === 0 && /writer|ECONN|terminat|shut|timed out/i.test(row[3]))));
-  console.log(`sql probe: ${changes.map((change) => `+${change.fromMs} ms ${change.ok ? 'ok' : 'FAILED'} (${change.detail}) ×${change.samples}`).join('; ')}; promote at +${promote.startedAtMs} ms`);
+  assert.ok(
+    of(result.events, 'check.samples').some((event) =>
+      event.rows.some((row) => row[2] === 0 && /writer|ECONN|terminat|shut|timed out/i.test(row[3])),
+    ),
+  );
+  const told = changes.map(
+    (change) => `+${change.fromMs} ms ${change.ok ? 'ok' : 'FAILED'} (${change.detail}) ×${change.samples}`,
+  );
+  console.log(`sql probe: ${told.join('; ')}; promote at +${promote.startedAtMs} ms`);
 });
 
 test.run();

@@ -10,7 +10,8 @@ import type { EventOf, JournalEvent, SampleRow } from '../../src/core/events';
 import { validateExperiment } from '../../src/experiment/validate';
 import { runInline } from '../support/run';
 
-const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
+  events.filter((event): event is EventOf<T> => event.type === type);
 
 /** When a probe was last failing, and from when it was served by the surviving region without failures. */
 function recovery(rows: SampleRow[], t0: number): { lastFailureMs: number; firstOkAfterMs: number } {
@@ -22,47 +23,117 @@ function recovery(rows: SampleRow[], t0: number): { lastFailureMs: number; first
 
 test('schema: stickyFor defaults to 60s with cache sticky and is refused without it', () => {
   const base = { name: 'x', target: { kind: 'endpoints' as const, endpoints: { api: 'http://127.0.0.1:9' } } };
-  const sticky = validateExperiment({ ...base, traffic: { kind: 'http', endpoint: 'api', dns: { cache: 'sticky' } } }, 'inline.ts');
+  const sticky = validateExperiment(
+    { ...base, traffic: { kind: 'http', endpoint: 'api', dns: { cache: 'sticky' } } },
+    'inline.ts',
+  );
   assert.equal(sticky.traffic.dns, { cache: 'sticky', stickyFor: 60_000 });
   const plain = validateExperiment({ ...base, traffic: { kind: 'http', endpoint: 'api' } }, 'inline.ts');
   assert.equal(plain.traffic.dns, { cache: 'ttl' });
-  assert.throws(() => validateExperiment({ ...base, traffic: { kind: 'http', endpoint: 'api', dns: { stickyFor: '5s' } } }, 'inline.ts'), /traffic\.dns\.stickyFor: only applies with cache: 'sticky'/);
+  assert.throws(
+    () =>
+      validateExperiment(
+        { ...base, traffic: { kind: 'http', endpoint: 'api', dns: { stickyFor: '5s' } } },
+        'inline.ts',
+      ),
+    /traffic\.dns\.stickyFor: only applies with cache: 'sticky'/,
+  );
 });
 
 test('lab: a sticky client keeps hitting the dead region about stickyFor longer than a TTL-honouring one', async () => {
   const stickyForMs = 6_000;
   const result = await runInline({
     name: 'sticky vs ttl DNS cache',
-    target: { kind: 'lab', api: 'direct', healthCheck: { interval: '300ms', failureThreshold: 2 }, ttl: { app: '1s' }, dir: '/nonexistent/so-an-ephemeral-lab-is-used' },
+    target: {
+      kind: 'lab',
+      api: 'direct',
+      healthCheck: { interval: '300ms', failureThreshold: 2 },
+      ttl: { app: '1s' },
+      dir: '/nonexistent/so-an-ephemeral-lab-is-used',
+    },
     steadyState: { duration: '1s' },
     // New connections: every request consults the client's DNS cache, so the cache alone decides where it goes.
-    traffic: { kind: 'http', name: 'ttl-client', endpoint: 'app', path: '/health', rate: 20, timeout: '500ms', connection: 'new' },
-    probes: [{ kind: 'http', name: 'sticky-client', endpoint: 'app', path: '/health', rate: 20, timeout: '500ms', connection: 'new', dns: { cache: 'sticky', stickyFor: `${stickyForMs}ms` } }],
-    faults: [{ kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', mode: 'blackhole', after: '1s', duration: '9s' }],
+    traffic: {
+      kind: 'http',
+      name: 'ttl-client',
+      endpoint: 'app',
+      path: '/health',
+      rate: 20,
+      timeout: '500ms',
+      connection: 'new',
+    },
+    probes: [
+      {
+        kind: 'http',
+        name: 'sticky-client',
+        endpoint: 'app',
+        path: '/health',
+        rate: 20,
+        timeout: '500ms',
+        connection: 'new',
+        dns: { cache: 'sticky', stickyFor: `${stickyForMs}ms` },
+      },
+    ],
+    faults: [
+      {
+        kind: 'regionOutage',
+        name: 'us-east-1-offline',
+        region: 'us-east-1',
+        mode: 'blackhole',
+        after: '1s',
+        duration: '9s',
+      },
+    ],
     duration: '11s',
   });
   assert.not.equal(result.status, 'error', result.summary.reason);
   const t0 = of(result.events, 'observe.started')[0].t0;
-  const rowsOf = (probe: string) => of(result.events, 'traffic.samples').filter((event) => event.probe === probe).flatMap((event) => event.rows);
+  const rowsOf = (probe: string) =>
+    of(result.events, 'traffic.samples')
+      .filter((event) => event.probe === probe)
+      .flatMap((event) => event.rows);
   const ttlRows = rowsOf('ttl-client');
   const stickyRows = rowsOf('sticky-client');
   const ttl = recovery(ttlRows, t0);
   const sticky = recovery(stickyRows, t0);
   const firstStickyMs = Math.min(...stickyRows.map((row) => row[0])) - t0;
   const fault = result.summary.faults[0];
-  console.log(`fault at +${fault.injectedAtMs} ms; ttl client recovered at +${ttl.firstOkAfterMs} ms, sticky client (stickyFor ${stickyForMs} ms, first request at +${Math.round(firstStickyMs)} ms) at +${sticky.firstOkAfterMs} ms`);
+  console.log(
+    `fault at +${fault.injectedAtMs} ms; ttl client recovered at +${ttl.firstOkAfterMs} ms, sticky ` +
+      `client (stickyFor ${stickyForMs} ms, first request at +${Math.round(firstStickyMs)} ms) at ` +
+      `+${sticky.firstOkAfterMs} ms`,
+  );
 
   // The TTL client follows the failover record: detection (2 × 300 ms checks) + TTL 1 s, with slack.
-  assert.ok(ttl.firstOkAfterMs - fault.injectedAtMs! < 3_500, `ttl client recovered ${ttl.firstOkAfterMs - fault.injectedAtMs!} ms after the fault`);
+  assert.ok(
+    ttl.firstOkAfterMs - fault.injectedAtMs! < 3_500,
+    `ttl client recovered ${ttl.firstOkAfterMs - fault.injectedAtMs!} ms after the fault`,
+  );
   // The sticky client asked DNS when it started and again stickyFor later; only that second answer can name eu-west-1.
-  assert.ok(sticky.firstOkAfterMs > ttl.firstOkAfterMs + 1_000, `sticky +${sticky.firstOkAfterMs} ms vs ttl +${ttl.firstOkAfterMs} ms`);
+  assert.ok(
+    sticky.firstOkAfterMs > ttl.firstOkAfterMs + 1_000,
+    `sticky +${sticky.firstOkAfterMs} ms vs ttl +${ttl.firstOkAfterMs} ms`,
+  );
   const expected = firstStickyMs + stickyForMs;
-  assert.ok(Math.abs(sticky.firstOkAfterMs - expected) < 1_000, `sticky client recovered at +${sticky.firstOkAfterMs} ms, its cache expired at +${Math.round(expected)} ms`);
+  assert.ok(
+    Math.abs(sticky.firstOkAfterMs - expected) < 1_000,
+    `sticky client recovered at +${sticky.firstOkAfterMs} ms, its cache expired at +${Math.round(expected)} ms`,
+  );
   // Between the two recoveries the sticky client was still sending to the dead region.
-  const stuck = stickyRows.filter((row) => row[0] - t0 > ttl.firstOkAfterMs + 500 && row[0] - t0 < sticky.lastFailureMs);
-  assert.ok(stuck.length > 10 && stuck.every((row) => row[3] === 0), `${stuck.length} requests stuck on us-east-1 after the ttl client had moved`);
-  const servedAfter = stickyRows.filter((row) => row[0] - t0 > sticky.firstOkAfterMs && row[0] - t0 < fault.revertedAtMs!);
-  assert.ok(servedAfter.length > 20 && servedAfter.every((row) => row[5] === 'eu-west-1'), 'served by eu-west-1 from when its cache expired until the outage ended');
+  const stuck = stickyRows.filter(
+    (row) => row[0] - t0 > ttl.firstOkAfterMs + 500 && row[0] - t0 < sticky.lastFailureMs,
+  );
+  assert.ok(
+    stuck.length > 10 && stuck.every((row) => row[3] === 0),
+    `${stuck.length} requests stuck on us-east-1 after the ttl client had moved`,
+  );
+  const servedAfter = stickyRows.filter(
+    (row) => row[0] - t0 > sticky.firstOkAfterMs && row[0] - t0 < fault.revertedAtMs!,
+  );
+  assert.ok(
+    servedAfter.length > 20 && servedAfter.every((row) => row[5] === 'eu-west-1'),
+    'served by eu-west-1 from when its cache expired until the outage ended',
+  );
 });
 
 test.run();

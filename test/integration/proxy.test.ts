@@ -8,13 +8,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  createProxyApi,
-  FaultProxy,
-  ProxyApiError,
-  ProxyClient,
-  type ProxyConnectionError,
-} from '../../src/lab/proxy';
+import { createProxyApi, FaultProxy, ProxyApiError, ProxyClient, type ProxyConnectionError } from '../../src/lab/proxy';
 
 const host = '127.0.0.1';
 /** Added to every upper bound on a duration: CI machines stall, toxics never run early. */
@@ -57,7 +51,9 @@ async function startServer(onSocket: (socket: net.Socket) => void): Promise<Test
 /** Echoes every chunk back (after `prefix`, to tell servers apart) and forwards FIN. */
 function startEcho(prefix = ''): Promise<TestServer> {
   return startServer((socket) => {
-    socket.on('data', (data: Buffer) => socket.write(prefix === '' ? data : Buffer.concat([Buffer.from(prefix), data])));
+    socket.on('data', (data: Buffer) =>
+      socket.write(prefix === '' ? data : Buffer.concat([Buffer.from(prefix), data])),
+    );
     socket.on('end', () => socket.end());
   });
 }
@@ -228,7 +224,10 @@ test('jitter keeps each delay within latency ± jitter and preserves byte order'
     assert.ok(delay >= 40, `round trip ${delay.toFixed(1)} ms ≥ 80 - 40`);
     assert.ok(delay < 120 + slack, `round trip ${delay.toFixed(1)} ms < 80 + 40 + slack`);
   }
-  assert.ok(Math.max(...delays) - Math.min(...delays) > 5, `delays vary: ${delays.map((d) => d.toFixed(0)).join(', ')}`);
+  assert.ok(
+    Math.max(...delays) - Math.min(...delays) > 5,
+    `delays vary: ${delays.map((d) => d.toFixed(0)).join(', ')}`,
+  );
 
   // Many chunks in flight at once, each with its own draw: none may overtake another.
   client.clear();
@@ -266,7 +265,7 @@ test('a toxic added to an open connection applies to its next chunks; update and
 
 // --- timeout -----------------------------------------------------------------------
 
-test('timeout 0 blackholes an open connection; removing it releases the held bytes on the same connection', async () => {
+test('timeout 0 blackholes an open connection; removing it releases the held bytes on that connection', async () => {
   const echo = await startEcho();
   const proxy = await startProxy(echo.port);
   const client = await connect(proxy.address().port);
@@ -440,7 +439,10 @@ test('an unreachable upstream resets the client, is reported, and never crashes 
   client.socket.write('anyone?');
   await within(client.closed, 3000, 'the client to be reset');
   assert.is(client.receivedLength, 0);
-  assert.ok(errors.some((error) => error.code === 'ECONNREFUSED' && error.side === 'upstream'), 'ECONNREFUSED reported');
+  assert.ok(
+    errors.some((error) => error.code === 'ECONNREFUSED' && error.side === 'upstream'),
+    'ECONNREFUSED reported',
+  );
   assert.equal(connections, [1]);
 
   proxy.setUpstream({ host, port: echo.port });

@@ -29,7 +29,11 @@ async function startService() {
     if (down && !wasDown) for (const list of seqs.values()) list.splice(-3);
     wasDown = down;
     const url = new URL(request.url ?? '/', 'http://service');
-    const headers = { 'x-gameday-region': 'eu-test-1', 'x-gameday-writer': 'writer-1', 'content-type': 'application/json' };
+    const headers = {
+      'x-gameday-region': 'eu-test-1',
+      'x-gameday-writer': 'writer-1',
+      'content-type': 'application/json',
+    };
     if (down) {
       response.writeHead(503, headers).end('{}');
       return;
@@ -47,7 +51,9 @@ async function startService() {
       return;
     }
     if (url.pathname === '/ledger') {
-      response.writeHead(200, headers).end(JSON.stringify({ seqs: seqs.get(url.searchParams.get('client') ?? '') ?? [] }));
+      response
+        .writeHead(200, headers)
+        .end(JSON.stringify({ seqs: seqs.get(url.searchParams.get('client') ?? '') ?? [] }));
       return;
     }
     response.writeHead(200, headers).end('{"ok":true}');
@@ -77,7 +83,16 @@ function experiment(url: string, downFile: string): ExperimentConfig {
       { name: 'availability', sli: 'availability', objective: 99.9, window: '30d', expect: ['budget<50%'] },
       { name: 'latency', sli: 'latency', objective: 99, threshold: '250ms', window: '7d', expect: ['budget<0.0001%'] },
     ],
-    faults: [{ kind: 'exec', name: 'service-down', after: '1s', duration: '1500ms', inject: `touch '${downFile}'`, rollback: `rm -f '${downFile}'` }],
+    faults: [
+      {
+        kind: 'exec',
+        name: 'service-down',
+        after: '1s',
+        duration: '1500ms',
+        inject: `touch '${downFile}'`,
+        rollback: `rm -f '${downFile}'`,
+      },
+    ],
     duration: '5s',
   } as ExperimentConfig;
 }
@@ -115,14 +130,25 @@ test('report.html renders offline in Chromium with every chart; report.pdf is on
       assert.is(await page.title(), 'GameDay: report in a browser <checked> — FAILED', 'text escaped, not markup');
       const charts = await page.locator('figure.chart svg').count();
       assert.is(charts, 6, 'timeline, regions, RTO phases, ledger, budget, burn');
-      for (const chart of ['timeline', 'regions', 'rto', 'ledger', 'budget', 'burn']) assert.is(await page.locator(`figure[data-chart="${chart}"] svg`).count(), 1, chart);
+      for (const chart of ['timeline', 'regions', 'rto', 'ledger', 'budget', 'burn'])
+        assert.is(await page.locator(`figure[data-chart="${chart}"] svg`).count(), 1, chart);
       // The fault window is drawn on the timeline (vega draws rects as paths with the fill).
-      assert.ok((await page.locator('figure[data-chart="timeline"] svg [fill="#ffcdd2"]').count()) >= 1, 'fault window marked');
+      assert.ok(
+        (await page.locator('figure[data-chart="timeline"] svg [fill="#ffcdd2"]').count()) >= 1,
+        'fault window marked',
+      );
       const box = await page.locator('figure[data-chart="timeline"] svg').boundingBox();
       assert.ok(box && box.width > 500 && box.height > 250, `timeline drawn at ${JSON.stringify(box)}`);
       // RTO, RPO, the two SLO budgets, steady state.
       assert.is(await page.locator('table.verdict tbody tr').count(), 5);
-      assert.match((await page.locator('p.plain').textContent()) ?? '', /^During service-down: customers saw [\d.]+m?s of errors \(objective 5s\), [\d.]+m?s of writes were lost \(\d+ of \d+ acknowledged writes; objective 2s\), .*% of the monthly error budget of availability burned/);
+      assert.match(
+        (await page.locator('p.plain').textContent()) ?? '',
+        new RegExp(
+          String.raw`^During service-down: customers saw [\d.]+m?s of errors \(objective 5s\), ` +
+            String.raw`[\d.]+m?s of writes were lost \(\d+ of \d+ acknowledged writes; objective 2s\), ` +
+            '.*% of the monthly error budget of availability burned',
+        ),
+      );
       assert.match((await page.locator('.assumption').first().textContent()) ?? '', /Assumption: outside the drill/);
       await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
       assert.equal(consoleErrors, [], 'no console errors');
@@ -143,15 +169,25 @@ test('no browser for the PDF: one clear problem, every other report written, the
     const result = await runInline(config, { reports: { pdf: true } });
     assert.is(result.status, 'passed', result.summary.reason);
     assert.equal(result.reports.problems, [
-      'report.pdf not written: no browser for the PDF (GAMEDAY_CHROMIUM=/nonexistent/chromium does not exist): install Chromium (apt-get install chromium) or set GAMEDAY_CHROMIUM=/path/to/chromium',
+      'report.pdf not written: no browser for the PDF (GAMEDAY_CHROMIUM=/nonexistent/chromium does ' +
+        'not exist): install Chromium (apt-get install chromium) or set GAMEDAY_CHROMIUM=/path/to/chromium',
     ]);
-    for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) assert.ok(fs.existsSync(path.join(result.runDir, file)), file);
+    for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml'])
+      assert.ok(fs.existsSync(path.join(result.runDir, file)), file);
     assert.not.ok(fs.existsSync(path.join(result.runDir, 'report.pdf')));
 
     // A reporter that throws (here: the run directory is gone) is reported, never thrown.
     const gone = path.join(result.runDir, 'gone');
-    const outcome = await new Reporters(fileReporters(gone, { pdf: false })).onEnd({ status: result.status, reason: result.summary.reason, summary: result.summary, runDir: gone });
-    assert.ok(outcome.problems.length >= 4 && outcome.problems.every((problem) => problem.includes('ENOENT')), outcome.problems.join('\n'));
+    const outcome = await new Reporters(fileReporters(gone, { pdf: false })).onEnd({
+      status: result.status,
+      reason: result.summary.reason,
+      summary: result.summary,
+      runDir: gone,
+    });
+    assert.ok(
+      outcome.problems.length >= 4 && outcome.problems.every((problem) => problem.includes('ENOENT')),
+      outcome.problems.join('\n'),
+    );
   } finally {
     if (saved === undefined) delete process.env.GAMEDAY_CHROMIUM;
     else process.env.GAMEDAY_CHROMIUM = saved;

@@ -27,13 +27,17 @@ interface CurrentCommand<I extends object, O extends MetadataBearer> {
 }
 
 /** `mockClient` for a client class built on @smithy/types v4. */
-export function mockCurrentClient<TConfig>(client: { prototype: { readonly config: TConfig; send(...args: never[]): Promise<unknown> } }): AwsStub<object, MetadataBearer, TConfig> {
+export function mockCurrentClient<TConfig>(client: {
+  prototype: { readonly config: TConfig; send(...args: never[]): Promise<unknown> };
+}): AwsStub<object, MetadataBearer, TConfig> {
   // Only a type mismatch between two @smithy/types declarations of the same Client shape (see above).
   return mockClient(client as unknown as Parameters<typeof mockClient<object, MetadataBearer, TConfig>>[0]);
 }
 
 /** A v4 command class as the mock's `on()` and `commandCalls()` expect it, with its input and output types kept. */
-export function currentCommand<I extends object, O extends MetadataBearer>(command: new (input: I) => CurrentCommand<I, O>): new (input: I) => AwsCommand<I, O> {
+export function currentCommand<I extends object, O extends MetadataBearer>(
+  command: new (input: I) => CurrentCommand<I, O>,
+): new (input: I) => AwsCommand<I, O> {
   // Only a type mismatch between two @smithy/types declarations of the same Command shape (see above).
   return command as unknown as new (input: I) => AwsCommand<I, O>;
 }

@@ -40,7 +40,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 }
 
 /** Resolves when `predicate(stderr so far)` holds, or rejects after timeoutMs. */
-export function waitForOutput(child: ChildProcess, predicate: (text: string) => boolean, timeoutMs: number): Promise<void> {
+export function waitForOutput(
+  child: ChildProcess,
+  predicate: (text: string) => boolean,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`timed out waiting for output; saw:\n${seen}`)), timeoutMs);

@@ -1,7 +1,12 @@
-// Replication, DNS flips and process exits settle asynchronously: tests poll for them with a deadline instead of sleeping a guess.
+// Replication, DNS flips and process exits settle asynchronously: tests poll for them with a deadline instead of
+// sleeping a guess.
 
 /** Polls `check` every `intervalMs` until it returns a value (not undefined); throws after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await check();

@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 import type { Test } from 'uvu';
 
 /** The example's flaky service, in-process: 503 while `downFile` exists, 300 ms slow while `slowFile` does. */
-export async function startFlakyService(): Promise<{ url: string; downFile: string; slowFile: string; dir: string; close: () => Promise<void> }> {
+export async function startFlakyService(): Promise<{
+  url: string;
+  downFile: string;
+  slowFile: string;
+  dir: string;
+  close: () => Promise<void>;
+}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-test-'));
   const downFile = path.join(dir, 'down');
   const slowFile = path.join(dir, 'slow');

@@ -6,7 +6,14 @@ import net from 'node:net';
 export async function freePortOn(hosts: string[]): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await probePort(hosts[0], 0);
-    const others = await Promise.all(hosts.slice(1).map((host) => probePort(host, port).then(() => true, () => false)));
+    const others = await Promise.all(
+      hosts.slice(1).map((host) =>
+        probePort(host, port).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (others.every(Boolean)) return port;
   }
   throw new Error(`no port free on all of ${hosts.join(', ')}`);

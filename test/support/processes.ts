@@ -80,16 +80,25 @@ export function labProcesses(lab: LabSnapshot): LabProcess[] {
       continue;
     }
     const dataDirFlag = p.argv.indexOf('-D');
-    if (path.basename(p.argv[0] ?? '') === 'postgres' && dataDirFlag >= 0 && (p.argv[dataDirFlag + 1] ?? '').startsWith(lab.dataRoot + path.sep)) {
+    if (
+      path.basename(p.argv[0] ?? '') === 'postgres' &&
+      dataDirFlag >= 0 &&
+      (p.argv[dataDirFlag + 1] ?? '').startsWith(lab.dataRoot + path.sep)
+    ) {
       found.push({ pid: p.pid, what: `postgres: ${line}` });
       continue;
     }
     if (isApp(p)) {
       const config = appConfig(p);
       const parent = byPid.get(p.ppid);
-      const ownedByAnotherLab = parent !== undefined && isDaemon(parent) && parent.pid !== lab.daemonPid && !parent.argv.join(' ').includes(lab.labDir);
+      const ownedByAnotherLab =
+        parent !== undefined &&
+        isDaemon(parent) &&
+        parent.pid !== lab.daemonPid &&
+        !parent.argv.join(' ').includes(lab.labDir);
       const onOurPorts = config !== null && config.port === lab.appPort && lab.addresses.includes(config.host ?? '');
-      if ((lab.pids.has(p.pid) || onOurPorts) && !ownedByAnotherLab) found.push({ pid: p.pid, what: `app: ${line.slice(0, 160)}` });
+      if ((lab.pids.has(p.pid) || onOurPorts) && !ownedByAnotherLab)
+        found.push({ pid: p.pid, what: `app: ${line.slice(0, 160)}` });
     }
   }
   return found;
@@ -136,7 +145,10 @@ export function processAlive(pid: number | undefined): boolean {
 /** Postmasters whose data directory is under `dir`, by command line (other labs may run beside us). */
 export function postmastersUnder(dir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-af', `postgres -D ${dir}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }

@@ -7,10 +7,18 @@ import type { ExperimentConfig } from '../../src/experiment/schema';
 import { validateExperiment } from '../../src/experiment/validate';
 import { fileReporters, type ReportOptions } from '../../src/report/files';
 
-/** Runs an in-memory experiment through the real engine into a temp run dir, its report files attached as the CLI attaches them. */
+/**
+ * Runs an in-memory experiment through the real engine into a temp run dir, its report files attached as the CLI
+ * attaches them.
+ */
 export async function runInline(
   config: ExperimentConfig,
-  options: { signal?: AbortSignal; failoverOnly?: boolean; approve?: (question: string) => Promise<boolean>; reports?: ReportOptions } = {},
+  options: {
+    signal?: AbortSignal;
+    failoverOnly?: boolean;
+    approve?: (question: string) => Promise<boolean>;
+    reports?: ReportOptions;
+  } = {},
 ): Promise<RunResult & { events: ReturnType<typeof readJournal> }> {
   const experiment = validateExperiment(config, 'inline.ts');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-run-'));

@@ -6,7 +6,8 @@ export function issuesOf(input: unknown): string[] {
   try {
     validateExperiment(input, 'x.ts');
   } catch (error) {
-    if (error instanceof ExperimentValidationError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    if (error instanceof ExperimentValidationError)
+      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
     throw error;
   }
   return [];

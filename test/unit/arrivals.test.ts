@@ -29,7 +29,10 @@ test('a stalled event loop is caught up in bursts with I/O turns between, none s
   await arrivals.stop();
   assert.ok(fired.length >= 3_000, `only ${fired.length} fired`);
   assert.ok(mostBetweenTurns <= 200, `${mostBetweenTurns} released without an I/O turn`);
-  assert.equal(fired, Array.from({ length: fired.length }, (_, i) => i + 1));
+  assert.equal(
+    fired,
+    Array.from({ length: fired.length }, (_, i) => i + 1),
+  );
 });
 
 test.run();

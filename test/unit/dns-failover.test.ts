@@ -23,7 +23,12 @@ const healthOf = (id: string): boolean => {
 };
 
 // Route 53 API reference, ResourceRecordSet.Failover, plus the all-unhealthy last resort.
-const table: Array<{ primary?: Health; secondary?: Health; answers: 'PRIMARY' | 'SECONDARY'; outcome: FailoverOutcome }> = [
+const table: Array<{
+  primary?: Health;
+  secondary?: Health;
+  answers: 'PRIMARY' | 'SECONDARY';
+  outcome: FailoverOutcome;
+}> = [
   { primary: 'healthy', secondary: 'healthy', answers: 'PRIMARY', outcome: 'primary-healthy' },
   { primary: 'healthy', secondary: 'unhealthy', answers: 'PRIMARY', outcome: 'primary-healthy' },
   { primary: 'unhealthy', secondary: 'healthy', answers: 'SECONDARY', outcome: 'failed-over' },
@@ -45,29 +50,43 @@ const table: Array<{ primary?: Health; secondary?: Health; answers: 'PRIMARY' | 
 ];
 
 for (const row of table) {
-  test(`failover: primary ${row.primary ?? 'absent'}, secondary ${row.secondary ?? 'absent'} -> ${row.answers} (${row.outcome})`, () => {
-    const group = [
-      ...(row.primary ? [failoverSet('PRIMARY', row.primary)] : []),
-      ...(row.secondary ? [failoverSet('SECONDARY', row.secondary)] : []),
-    ];
-    // Order in the group must not matter.
-    for (const ordering of [group, [...group].reverse()]) {
-      const decision = chooseFailoverRecord(ordering, healthOf);
-      assert.is(decision.answeredBy.failover, row.answers);
-      assert.is(decision.outcome, row.outcome);
-    }
-  });
+  test(
+    `failover: primary ${row.primary ?? 'absent'}, secondary ${row.secondary ?? 'absent'} -> ` +
+      `${row.answers} (${row.outcome})`,
+    () => {
+      const group = [
+        ...(row.primary ? [failoverSet('PRIMARY', row.primary)] : []),
+        ...(row.secondary ? [failoverSet('SECONDARY', row.secondary)] : []),
+      ];
+      // Order in the group must not matter.
+      for (const ordering of [group, [...group].reverse()]) {
+        const decision = chooseFailoverRecord(ordering, healthOf);
+        assert.is(decision.answeredBy.failover, row.answers);
+        assert.is(decision.outcome, row.outcome);
+      }
+    },
+  );
 }
 
 test('failover: the reason names the sets, their checks, and what happened', () => {
-  const decision = chooseFailoverRecord([failoverSet('PRIMARY', 'unhealthy'), failoverSet('SECONDARY', 'healthy')], healthOf);
+  const decision = chooseFailoverRecord(
+    [failoverSet('PRIMARY', 'unhealthy'), failoverSet('SECONDARY', 'healthy')],
+    healthOf,
+  );
   assert.is(
     decision.reason,
-    "PRIMARY 'us-east-1' unhealthy (health check 'PRIMARY-unhealthy'); failed over to SECONDARY 'eu-west-1' healthy (health check 'SECONDARY-healthy')",
+    "PRIMARY 'us-east-1' unhealthy (health check 'PRIMARY-unhealthy'); failed over to SECONDARY " +
+      "'eu-west-1' healthy (health check 'SECONDARY-healthy')",
   );
-  const both = chooseFailoverRecord([failoverSet('PRIMARY', 'unhealthy'), failoverSet('SECONDARY', 'unhealthy')], healthOf);
+  const both = chooseFailoverRecord(
+    [failoverSet('PRIMARY', 'unhealthy'), failoverSet('SECONDARY', 'unhealthy')],
+    healthOf,
+  );
   assert.match(both.reason, /no healthy set, so Route 53 treats all as healthy and answers PRIMARY 'us-east-1'/);
-  const unknown = chooseFailoverRecord([failoverSet('PRIMARY', 'unknown-check'), failoverSet('SECONDARY', 'healthy')], healthOf);
+  const unknown = chooseFailoverRecord(
+    [failoverSet('PRIMARY', 'unknown-check'), failoverSet('SECONDARY', 'healthy')],
+    healthOf,
+  );
   assert.is(unknown.primary?.healthError, "no health check 'PRIMARY-unknown-check'");
 });
 

@@ -31,7 +31,16 @@ function ask(packet: Buffer, transport: 'udp' | 'tcp' = 'udp'): Decoded {
   return dnsPacket.decode(exchange.response) as Decoded;
 }
 
-const ednsOpt: dnsPacket.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+const ednsOpt: dnsPacket.OptAnswer = {
+  type: 'OPT',
+  name: '.',
+  udpPayloadSize: 4096,
+  extendedRcode: 0,
+  ednsVersion: 0,
+  flags: 0,
+  flag_do: false,
+  options: [],
+};
 
 test('wire: an answer echoes id, question and RD, sets AA, not RA, and carries the TTL', () => {
   const response = ask(query('App.GameDay.Lab', 'A'));
@@ -53,7 +62,10 @@ test('wire: NXDOMAIN carries the SOA in authority and AA', () => {
   assert.is(response.rcode, 'NXDOMAIN');
   assert.is(response.flag_aa, true);
   assert.equal(response.answers, []);
-  assert.equal(response.authorities?.map((a) => a.type), ['SOA']);
+  assert.equal(
+    response.authorities?.map((a) => a.type),
+    ['SOA'],
+  );
 });
 
 test('wire: outside the zone is REFUSED without AA', () => {
@@ -63,7 +75,10 @@ test('wire: outside the zone is REFUSED without AA', () => {
 });
 
 test('wire: garbage after a readable header is FORMERR with the id kept', () => {
-  const garbage = Buffer.concat([Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]), Buffer.from([0xff, 0xff, 0xff])]);
+  const garbage = Buffer.concat([
+    Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    Buffer.from([0xff, 0xff, 0xff]),
+  ]);
   const response = ask(garbage);
   assert.is(response.id, 0x1234);
   assert.is(response.rcode, 'FORMERR');
@@ -98,12 +113,23 @@ test('wire: random bytes never throw', () => {
 });
 
 test('wire: two questions are FORMERR; other opcodes NOTIMP; CH class and AXFR REFUSED', () => {
-  const two = dnsPacket.encode({ id: 9, type: 'query', questions: [{ name: 'a.gameday.lab', type: 'A' }, { name: 'b.gameday.lab', type: 'A' }] });
+  const two = dnsPacket.encode({
+    id: 9,
+    type: 'query',
+    questions: [
+      { name: 'a.gameday.lab', type: 'A' },
+      { name: 'b.gameday.lab', type: 'A' },
+    ],
+  });
   assert.is(ask(two).rcode, 'FORMERR');
   const status = query('app.gameday.lab', 'A');
   status.writeUInt16BE((2 << 11) | dnsPacket.RECURSION_DESIRED, 2);
   assert.is(ask(status).rcode, 'NOTIMP');
-  const chaos = dnsPacket.encode({ id: 9, type: 'query', questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] });
+  const chaos = dnsPacket.encode({
+    id: 9,
+    type: 'query',
+    questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }],
+  });
   assert.is(ask(chaos).rcode, 'REFUSED');
   assert.is(ask(query('gameday.lab', 'AXFR')).rcode, 'REFUSED');
 });
@@ -156,8 +182,15 @@ test('wire: TCP framing reassembles messages split and joined across chunks', ()
   const b = query('big.gameday.lab', 'A');
   const stream = Buffer.concat([frameTcp(a), frameTcp(b)]);
   const framer = new TcpFramer();
-  const received = [...framer.push(stream.subarray(0, 1)), ...framer.push(stream.subarray(1, a.length + 5)), ...framer.push(stream.subarray(a.length + 5))];
-  assert.equal(received.map((m) => m.toString('hex')), [a.toString('hex'), b.toString('hex')]);
+  const received = [
+    ...framer.push(stream.subarray(0, 1)),
+    ...framer.push(stream.subarray(1, a.length + 5)),
+    ...framer.push(stream.subarray(a.length + 5)),
+  ];
+  assert.equal(
+    received.map((m) => m.toString('hex')),
+    [a.toString('hex'), b.toString('hex')],
+  );
 });
 
 test.run();

@@ -11,7 +11,13 @@ const primary = {
   healthCheckId: 'hc-use1',
   values: ['127.0.0.2'],
 } as const satisfies RecordSet;
-const secondary = { ...primary, setIdentifier: 'eu-west-1', failover: 'SECONDARY', healthCheckId: 'hc-euw1', values: ['127.0.0.3'] } as const;
+const secondary = {
+  ...primary,
+  setIdentifier: 'eu-west-1',
+  failover: 'SECONDARY',
+  healthCheckId: 'hc-euw1',
+  values: ['127.0.0.3'],
+} as const;
 const simple = { name: 'db.gameday.lab', type: 'A', ttl: 60, values: ['127.0.0.2'] } as const satisfies RecordSet;
 
 function batchMessages(zone: Zone, changes: Change[]): string[] {
@@ -58,7 +64,8 @@ test('changes: CREATE of an existing set fails the whole batch and changes nothi
     { action: 'CREATE', recordSet: primary },
   ]);
   assert.equal(messages, [
-    "Tried to create resource record set [name='app.gameday.lab.', type='A', set-identifier='us-east-1'] but it already exists",
+    "Tried to create resource record set [name='app.gameday.lab.', type='A', " +
+      "set-identifier='us-east-1'] but it already exists",
   ]);
   assert.equal(zone.recordSets(), before, 'the valid first change was not applied either');
   assert.is(zone.serial, serial);
@@ -73,7 +80,8 @@ test('changes: DELETE of a missing set, or with values that differ, fails', () =
     ]),
     [
       "Tried to delete resource record set [name='missing.gameday.lab.', type='A'] but it was not found",
-      "Tried to delete resource record set [name='db.gameday.lab.', type='A'] but the values provided do not match the current values",
+      "Tried to delete resource record set [name='db.gameday.lab.', type='A'] but the values " +
+        'provided do not match the current values',
     ],
   );
 });
@@ -84,7 +92,10 @@ test('changes: DELETE then CREATE of the same set in one batch is a valid replac
     { action: 'DELETE', recordSet: primary },
     { action: 'CREATE', recordSet: { ...primary, values: ['127.0.0.4'] } },
   ]);
-  assert.equal(zone.lookup('app.gameday.lab', 'A').answers.map((a) => a.data), ['127.0.0.4']);
+  assert.equal(
+    zone.lookup('app.gameday.lab', 'A').answers.map((a) => a.data),
+    ['127.0.0.4'],
+  );
 });
 
 test('changes: every problem in the batch is listed', () => {
@@ -93,8 +104,14 @@ test('changes: every problem in the batch is listed', () => {
     { action: 'CREATE', recordSet: { name: 'x.example.com', type: 'A', ttl: 60, values: ['127.0.0.1'] } },
     { action: 'CREATE', recordSet: { name: 'a.gameday.lab', type: 'A', ttl: -1, values: ['not-an-ip'] } },
     { action: 'CREATE', recordSet: { name: 'b.gameday.lab', type: 'AAAA', ttl: 60, values: ['127.0.0.1'] } },
-    { action: 'CREATE', recordSet: { name: 'c.gameday.lab', type: 'CNAME', ttl: 60, values: ['a.gameday.lab', 'b.gameday.lab'] } },
-    { action: 'CREATE', recordSet: { name: 'd.gameday.lab', type: 'MX', ttl: 60, values: ['10 mail'] } as unknown as RecordSet },
+    {
+      action: 'CREATE',
+      recordSet: { name: 'c.gameday.lab', type: 'CNAME', ttl: 60, values: ['a.gameday.lab', 'b.gameday.lab'] },
+    },
+    {
+      action: 'CREATE',
+      recordSet: { name: 'd.gameday.lab', type: 'MX', ttl: 60, values: ['10 mail'] } as unknown as RecordSet,
+    },
     { action: 'RENAME', recordSet: simple } as unknown as Change,
   ]);
   assert.is(messages.length, 7, messages.join('\n'));
@@ -114,17 +131,24 @@ test('changes: an empty batch is invalid', () => {
 
 test('changes: CNAME owns its name and may not sit at the apex', () => {
   const zone = healthyZone();
-  const conflict = batchMessages(zone, [{ action: 'CREATE', recordSet: { name: 'db.gameday.lab', type: 'CNAME', ttl: 60, values: ['app.gameday.lab'] } }]);
-  assert.equal(conflict, [
-    'RRSet of type CNAME with DNS name db.gameday.lab. is not permitted as it conflicts with other records with the same DNS name in zone gameday.lab.',
+  const conflict = batchMessages(zone, [
+    { action: 'CREATE', recordSet: { name: 'db.gameday.lab', type: 'CNAME', ttl: 60, values: ['app.gameday.lab'] } },
   ]);
-  const apex = batchMessages(zone, [{ action: 'CREATE', recordSet: { name: 'gameday.lab', type: 'CNAME', ttl: 60, values: ['app.gameday.lab'] } }]);
+  assert.equal(conflict, [
+    'RRSet of type CNAME with DNS name db.gameday.lab. is not permitted as it conflicts with other ' +
+      'records with the same DNS name in zone gameday.lab.',
+  ]);
+  const apex = batchMessages(zone, [
+    { action: 'CREATE', recordSet: { name: 'gameday.lab', type: 'CNAME', ttl: 60, values: ['app.gameday.lab'] } },
+  ]);
   assert.match(apex[0], /not permitted at apex in zone gameday\.lab\./);
 });
 
 test('changes: simple and failover sets cannot share a name and type', () => {
   const zone = healthyZone();
-  const messages = batchMessages(zone, [{ action: 'CREATE', recordSet: { name: 'app.gameday.lab', type: 'A', ttl: 60, values: ['127.0.0.9'] } }]);
+  const messages = batchMessages(zone, [
+    { action: 'CREATE', recordSet: { name: 'app.gameday.lab', type: 'A', ttl: 60, values: ['127.0.0.9'] } },
+  ]);
   assert.match(messages[0], /cannot mix simple and failover routing/);
 });
 
@@ -227,7 +251,10 @@ test('lookup: the apex has SOA and NS', () => {
     expire: 1209600,
     minimum: 60,
   });
-  assert.equal(zone.lookup('GAMEDAY.LAB', 'NS').answers.map((a) => a.data), ['ns1.gameday.lab.', 'ns2.gameday.lab.']);
+  assert.equal(
+    zone.lookup('GAMEDAY.LAB', 'NS').answers.map((a) => a.data),
+    ['ns1.gameday.lab.', 'ns2.gameday.lab.'],
+  );
   assert.is(zone.lookup('gameday.lab', 'A').rcode, 'NOERROR', 'apex exists even without A records');
 });
 
@@ -252,12 +279,19 @@ test('lookup: a CNAME inside the zone is followed; outside it is left to the res
       ['app.gameday.lab.', 'A', '127.0.0.2'],
     ],
   );
-  assert.equal(zone.lookup('ext.gameday.lab', 'A').answers.map((a) => a.data), ['example.com.']);
+  assert.equal(
+    zone.lookup('ext.gameday.lab', 'A').answers.map((a) => a.data),
+    ['example.com.'],
+  );
   const dangling = zone.lookup('dangling.gameday.lab', 'A');
   assert.is(dangling.rcode, 'NXDOMAIN', 'RFC 6604: the rcode is that of the last name in the chain');
   assert.is(dangling.answers.length, 1);
   assert.is(zone.lookup('loop1.gameday.lab', 'A').answers.length, 2, 'a loop stops');
-  assert.is(zone.lookup('www.gameday.lab', 'CNAME').answers.length, 1, 'asking for the CNAME itself does not follow it');
+  assert.is(
+    zone.lookup('www.gameday.lab', 'CNAME').answers.length,
+    1,
+    'asking for the CNAME itself does not follow it',
+  );
 });
 
 test('lookup: TXT values in Route 53 quoted form and bare form', () => {
@@ -266,7 +300,11 @@ test('lookup: TXT values in Route 53 quoted form and bare form', () => {
   });
   const data = zone.lookup('txt.gameday.lab', 'TXT').answers.map((a) => a.data);
   assert.equal(data[0], ['v=1', 'say "hi"']);
-  assert.equal((data[1] as string[]).map((s) => s.length), [255, 45], 'bare text is cut into 255-byte strings');
+  assert.equal(
+    (data[1] as string[]).map((s) => s.length),
+    [255, 45],
+    'bare text is cut into 255-byte strings',
+  );
 });
 
 // ---- explain ----------------------------------------------------------------------
@@ -285,7 +323,10 @@ test('explain: says which set answered and why', () => {
   assert.match(failedOver.summary, /failed over to SECONDARY 'eu-west-1'.* -> 127\.0\.0\.3/);
 
   health['hc-euw1'] = false;
-  assert.match(zone.explain('app.gameday.lab', 'A').summary, /no healthy set, so Route 53 treats all as healthy and answers PRIMARY/);
+  assert.match(
+    zone.explain('app.gameday.lab', 'A').summary,
+    /no healthy set, so Route 53 treats all as healthy and answers PRIMARY/,
+  );
   assert.match(zone.explain('nope.gameday.lab', 'A').summary, /NXDOMAIN/);
   assert.match(zone.explain('example.com', 'A').summary, /outside zone gameday\.lab\.: REFUSED/);
 });

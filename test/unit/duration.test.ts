@@ -18,11 +18,29 @@ for (const [input, ms] of valid) {
   test(`parses ${JSON.stringify(input)} as ${ms} ms`, () => assert.is(parseDuration(input), ms));
 }
 
-const invalid: unknown[] = ['', '10', 's', '-5s', '5 s', '5sec', '1y', 'PT5S', '1m-30s', 10, null, undefined, {}, '5s5'];
+const invalid: unknown[] = [
+  '',
+  '10',
+  's',
+  '-5s',
+  '5 s',
+  '5sec',
+  '1y',
+  'PT5S',
+  '1m-30s',
+  10,
+  null,
+  undefined,
+  {},
+  '5s5',
+];
 for (const input of invalid) {
   test(`rejects ${JSON.stringify(input) ?? String(input)}`, () => {
     assert.is(tryParseDuration(input), undefined);
-    assert.throws(() => parseDuration(input as string), (error: unknown) => error instanceof DurationError && /'500ms', '30s'/.test((error as Error).message));
+    assert.throws(
+      () => parseDuration(input as string),
+      (error: unknown) => error instanceof DurationError && /'500ms', '30s'/.test((error as Error).message),
+    );
   });
 }
 

@@ -57,7 +57,10 @@ const invalid: Array<[string, Partial<HealthCheckInput> | Record<string, unknown
 
 for (const [name, change, path] of invalid) {
   test(`config: rejects ${name} at '${path}'`, () => {
-    assert.equal(problemPaths(() => resolveHealthCheckConfig({ ...target, ...change } as HealthCheckInput)), [path]);
+    assert.equal(
+      problemPaths(() => resolveHealthCheckConfig({ ...target, ...change } as HealthCheckInput)),
+      [path],
+    );
   });
 }
 
@@ -76,13 +79,19 @@ test('config: an update changes only the given fields and is validated', () => {
   const config = resolveHealthCheckConfig(target);
   const updated = applyHealthCheckUpdate(config, { inverted: true, failureThreshold: 5, healthCheckVersion: 1 });
   assert.equal(updated, { ...config, inverted: true, failureThreshold: 5 });
-  assert.equal(problemPaths(() => applyHealthCheckUpdate(config, { failureThreshold: 0 })), ['failureThreshold']);
+  assert.equal(
+    problemPaths(() => applyHealthCheckUpdate(config, { failureThreshold: 0 })),
+    ['failureThreshold'],
+  );
 });
 
 test('config: type and id cannot be updated, as in Route 53', () => {
   const config = resolveHealthCheckConfig(target);
   const sneaky = { type: 'TCP', id: 'other' } as unknown as HealthCheckUpdate;
-  assert.equal(problemPaths(() => applyHealthCheckUpdate(config, sneaky)), ['id', 'type']);
+  assert.equal(
+    problemPaths(() => applyHealthCheckUpdate(config, sneaky)),
+    ['id', 'type'],
+  );
 });
 
 test.run();

@@ -1,11 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HealthSettings, HealthState, initialHealthState, observe, reconfigure, reportedStatus } from '../../src/lab/healthcheck';
+import {
+  HealthSettings,
+  HealthState,
+  initialHealthState,
+  observe,
+  reconfigure,
+  reportedStatus,
+} from '../../src/lab/healthcheck';
 
 const plain: HealthSettings = { failureThreshold: 3, inverted: false, disabled: false };
 
 /** Feeds 'S' (success) / 'F' (failure) outcomes at t = 1, 2, 3…; returns the reported status after each as 'H'/'U'. */
-function run(outcomes: string, settings: HealthSettings, start: HealthState = initialHealthState(settings, 0)): { trace: string; state: HealthState } {
+function run(
+  outcomes: string,
+  settings: HealthSettings,
+  start: HealthState = initialHealthState(settings, 0),
+): { trace: string; state: HealthState } {
   let state = start;
   let trace = '';
   [...outcomes].forEach((outcome, i) => {
@@ -24,11 +35,31 @@ const table: Array<{ name: string; settings?: Partial<HealthSettings>; outcomes:
   { name: 'recovery needs threshold consecutive successes', outcomes: 'FFFSSS', expected: 'HHUUUH' },
   { name: 'a failure resets the success run', outcomes: 'FFFSSFSSS', expected: 'HHUUUUUUH' },
   { name: 'flapping never reaches the threshold', outcomes: 'FSFSFSFSFS', expected: 'HHHHHHHHHH' },
-  { name: 'threshold 1 follows every outcome', settings: { failureThreshold: 1 }, outcomes: 'FSFFS', expected: 'UHUUH' },
-  { name: 'threshold 10 needs ten failures', settings: { failureThreshold: 10 }, outcomes: 'FFFFFFFFFF', expected: 'HHHHHHHHHU' },
+  {
+    name: 'threshold 1 follows every outcome',
+    settings: { failureThreshold: 1 },
+    outcomes: 'FSFFS',
+    expected: 'UHUUH',
+  },
+  {
+    name: 'threshold 10 needs ten failures',
+    settings: { failureThreshold: 10 },
+    outcomes: 'FFFFFFFFFF',
+    expected: 'HHHHHHHHHU',
+  },
   { name: 'inverted reports the opposite', settings: { inverted: true }, outcomes: 'SSFFF', expected: 'UUUUH' },
-  { name: 'disabled ignores outcomes and is healthy', settings: { disabled: true }, outcomes: 'FFFFF', expected: 'HHHHH' },
-  { name: 'disabled and inverted is unhealthy', settings: { disabled: true, inverted: true }, outcomes: 'SSFFF', expected: 'UUUUU' },
+  {
+    name: 'disabled ignores outcomes and is healthy',
+    settings: { disabled: true },
+    outcomes: 'FFFFF',
+    expected: 'HHHHH',
+  },
+  {
+    name: 'disabled and inverted is unhealthy',
+    settings: { disabled: true, inverted: true },
+    outcomes: 'SSFFF',
+    expected: 'UUUUU',
+  },
 ];
 
 for (const row of table) {
@@ -57,7 +88,9 @@ test('state: since moves only when the reported status flips; the run length is 
 });
 
 test('state: reportedStatus truth table (measured x disabled x inverted)', () => {
-  const rows: Array<[HealthSettings['disabled'], HealthSettings['inverted'], 'Healthy' | 'Unhealthy', 'Healthy' | 'Unhealthy']> = [
+  const rows: Array<
+    [HealthSettings['disabled'], HealthSettings['inverted'], 'Healthy' | 'Unhealthy', 'Healthy' | 'Unhealthy']
+  > = [
     [false, false, 'Healthy', 'Healthy'],
     [false, false, 'Unhealthy', 'Unhealthy'],
     [false, true, 'Healthy', 'Unhealthy'],
@@ -68,7 +101,11 @@ test('state: reportedStatus truth table (measured x disabled x inverted)', () =>
     [true, true, 'Unhealthy', 'Unhealthy'],
   ];
   for (const [disabled, inverted, measured, expected] of rows) {
-    assert.is(reportedStatus(measured, { failureThreshold: 3, disabled, inverted }), expected, `disabled=${disabled} inverted=${inverted} measured=${measured}`);
+    assert.is(
+      reportedStatus(measured, { failureThreshold: 3, disabled, inverted }),
+      expected,
+      `disabled=${disabled} inverted=${inverted} measured=${measured}`,
+    );
   }
 });
 

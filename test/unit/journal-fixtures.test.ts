@@ -75,15 +75,23 @@ function one<T extends JournalEvent['type']>(events: readonly JournalEvent[], ty
 }
 
 function trafficRows(events: readonly JournalEvent[], probe = 'traffic'): SampleRow[] {
-  return all(events, 'traffic.samples').filter((event) => event.probe === probe).flatMap((event) => event.rows).sort((a, b) => a[0] - b[0]);
+  return all(events, 'traffic.samples')
+    .filter((event) => event.probe === probe)
+    .flatMap((event) => event.rows)
+    .sort((a, b) => a[0] - b[0]);
 }
 
 function ledgerRows(events: readonly JournalEvent[]): LedgerRow[] {
-  return all(events, 'ledger.samples').flatMap((event) => event.rows).sort((a, b) => a[0] - b[0]);
+  return all(events, 'ledger.samples')
+    .flatMap((event) => event.rows)
+    .sort((a, b) => a[0] - b[0]);
 }
 
 function checkRows(events: readonly JournalEvent[], probe: string): CheckRow[] {
-  return all(events, 'check.samples').filter((event) => event.probe === probe).flatMap((event) => event.rows).sort((a, b) => a[0] - b[0]);
+  return all(events, 'check.samples')
+    .filter((event) => event.probe === probe)
+    .flatMap((event) => event.rows)
+    .sort((a, b) => a[0] - b[0]);
 }
 
 function observation(events: readonly JournalEvent[]): { t0: number; end: number } {
@@ -122,7 +130,12 @@ function expectedTraffic(rows: readonly SampleRow[]) {
   const regions: Record<string, number> = {};
   for (const row of rows) if (row[5]) regions[row[5]] = (regions[row[5]] ?? 0) + 1;
   const errors = count(rows, (row) => row[3] === 0);
-  return { requests: rows.length, errors, successRatio: rows.length === 0 ? null : ratio4(rows.length - errors, rows.length), regions };
+  return {
+    requests: rows.length,
+    errors,
+    successRatio: rows.length === 0 ? null : ratio4(rows.length - errors, rows.length),
+    regions,
+  };
 }
 
 function assertTraffic(summary: RunSummary, rows: readonly SampleRow[]): void {
@@ -133,7 +146,11 @@ function assertTraffic(summary: RunSummary, rows: readonly SampleRow[]): void {
   assert.equal(summary.traffic.regions, expected.regions, 'requests per region');
   // HDR histograms: within 0.1% of the exact value (plus the summary's 0.1 ms rounding).
   const latencies = rows.map((row) => row[1]);
-  for (const [p, value] of [[50, summary.traffic.latencyMs.p50], [99, summary.traffic.latencyMs.p99], [100, summary.traffic.latencyMs.max]] as const) {
+  for (const [p, value] of [
+    [50, summary.traffic.latencyMs.p50],
+    [99, summary.traffic.latencyMs.p99],
+    [100, summary.traffic.latencyMs.max],
+  ] as const) {
     const exact = nearestRank(latencies, p);
     near(value, exact, exact * 0.001 + 0.1, `latency p${p}`);
   }
@@ -153,16 +170,33 @@ function expectedRecovery(rows: readonly SampleRow[], tFault: number, end: numbe
   // One block: between the first and last failure within the observation, nothing succeeded.
   const within = after.filter((row) => row[0] < end);
   const lastWithin = within.map((row) => row[3]).lastIndexOf(0);
-  if (lastWithin >= 0) assert.ok(within.slice(firstFailure, lastWithin + 1).every((row) => row[3] === 0), 'one contiguous block of failures in the observation');
+  if (lastWithin >= 0)
+    assert.ok(
+      within.slice(firstFailure, lastWithin + 1).every((row) => row[3] === 0),
+      'one contiguous block of failures in the observation',
+    );
   const okAfter = (list: readonly SampleRow[], from: number) => list.slice(from + 1).find((row) => row[3] === 1);
   const inside = okAfter(within, lastWithin);
   if (inside) {
-    return { recovered: true as const, tRecovered: inside[0], afterRollback: false, failed: count(within, (row) => row[3] === 0), observedAfter: end - inside[0] };
+    return {
+      recovered: true as const,
+      tRecovered: inside[0],
+      afterRollback: false,
+      failed: count(within, (row) => row[3] === 0),
+      observedAfter: end - inside[0],
+    };
   }
   const lastAll = after.map((row) => row[3]).lastIndexOf(0);
   const later = okAfter(after, lastAll);
   const failed = count(after, (row) => row[3] === 0);
-  if (later) return { recovered: true as const, tRecovered: later[0], afterRollback: true, failed, observedAfter: rows[rows.length - 1][0] - later[0] };
+  if (later)
+    return {
+      recovered: true as const,
+      tRecovered: later[0],
+      afterRollback: true,
+      failed,
+      observedAfter: rows[rows.length - 1][0] - later[0],
+    };
   return { recovered: false as const, atLeastMs: rows[rows.length - 1][0] - tFault, failed };
 }
 
@@ -191,7 +225,13 @@ const workbookPairs = [
 function expectedSlo(
   rows: readonly SampleRow[],
   t0: number,
-  slo: { objective: number; windowMs: number; thresholdMs?: number; burnWindowS?: number; pairs?: Array<{ name: string; long: number; short: number; factor: number }> },
+  slo: {
+    objective: number;
+    windowMs: number;
+    thresholdMs?: number;
+    burnWindowS?: number;
+    pairs?: Array<{ name: string; long: number; short: number; factor: number }>;
+  },
 ): SloExpectation {
   const allowed = 1 - slo.objective / 100;
   const inDrill = rows.filter((row) => row[0] >= t0);
@@ -206,7 +246,10 @@ function expectedSlo(
   const events = inDrill.length;
   const bad = count(inDrill, isBad);
   const rate = events / seconds;
-  /** Burn over the `span` seconds ending with second `end` (exclusive), padding before the drill with good requests at the drill's rate. */
+  /**
+   * Burn over the `span` seconds ending with second `end` (exclusive), padding before the drill with good requests at
+   * the drill's rate.
+   */
   const burn = (end: number, span: number) => {
     let total = 0;
     let badIn = 0;
@@ -229,23 +272,47 @@ function expectedSlo(
       }
     }
   }
-  return { events, bad, burnRate: bad / events / allowed, peakBurnRate: peak, budgetConsumedPct: (bad / (allowed * rate * (slo.windowMs / 1000))) * 100, fired };
+  return {
+    events,
+    bad,
+    burnRate: bad / events / allowed,
+    peakBurnRate: peak,
+    budgetConsumedPct: (bad / (allowed * rate * (slo.windowMs / 1000))) * 100,
+    fired,
+  };
 }
 
 function assertSlo(actual: RunSummary['slos'][number], expected: SloExpectation): void {
   assert.is(actual.events, expected.events, `${actual.name}: events`);
   assert.is(actual.badEvents, expected.bad, `${actual.name}: bad events`);
   near(actual.burnRate, expected.burnRate, expected.burnRate * 1e-4 + 1e-4, `${actual.name}: burn rate over the drill`);
-  near(actual.peakBurnRate, expected.peakBurnRate, expected.peakBurnRate * 1e-4 + 1e-4, `${actual.name}: peak burn rate`);
-  near(actual.budgetConsumedPct, expected.budgetConsumedPct, expected.budgetConsumedPct * 1e-3 + 1e-4, `${actual.name}: budget consumed`);
-  assert.equal(actual.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short}`), expected.fired.map((pair) => pair.name), `${actual.name}: alerts that fire`);
+  near(
+    actual.peakBurnRate,
+    expected.peakBurnRate,
+    expected.peakBurnRate * 1e-4 + 1e-4,
+    `${actual.name}: peak burn rate`,
+  );
+  near(
+    actual.budgetConsumedPct,
+    expected.budgetConsumedPct,
+    expected.budgetConsumedPct * 1e-3 + 1e-4,
+    `${actual.name}: budget consumed`,
+  );
+  assert.equal(
+    actual.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short}`),
+    expected.fired.map((pair) => pair.name),
+    `${actual.name}: alerts that fire`,
+  );
 }
 
 /**
  * RPO from the ledger rows and the read back, as README "What the numbers mean" defines it.
  * `identity` names the database behind an x-gameday-writer value.
  */
-function expectedRpo(events: readonly JournalEvent[], identity: (writer: string) => string = (writer) => writer.replace(/:\d+$/, '')) {
+function expectedRpo(
+  events: readonly JournalEvent[],
+  identity: (writer: string) => string = (writer) => writer.replace(/:\d+$/, ''),
+) {
   const rows = ledgerRows(events);
   const acked = rows.filter((row) => row[4] === 1);
   const readBack = one(events, 'ledger.readback').seqs;
@@ -267,7 +334,10 @@ function expectedRpo(events: readonly JournalEvent[], identity: (writer: string)
     const writer = identity(row[6]);
     firstAck.set(writer, Math.min(firstAck.get(writer) ?? Infinity, ackedAt(row)));
   }
-  const stale = acked.filter((row) => row[6] && [...firstAck.values()].some((first) => first <= row[1] && first > firstAck.get(identity(row[6]))!));
+  const stale = acked.filter(
+    (row) =>
+      row[6] && [...firstAck.values()].some((first) => first <= row[1] && first > firstAck.get(identity(row[6]))!),
+  );
   return {
     writes: rows.length,
     ackedWrites: acked.length,
@@ -297,8 +367,14 @@ function assertRpo(rpo: RunSummary['rpo'], expected: ReturnType<typeof expectedR
 }
 
 /** The runbook's phases from its step ends, each boundary clamped into [t_fault, t_recovered]. */
-function expectedPhases(events: readonly JournalEvent[], tFault: number, tRecovered: number): Array<{ name: string; ms: number }> {
-  const marks = ['detect', 'decide', 'fence', 'promote', 'shift-traffic'].map((step) => stepAt(events, step, 'succeeded'));
+function expectedPhases(
+  events: readonly JournalEvent[],
+  tFault: number,
+  tRecovered: number,
+): Array<{ name: string; ms: number }> {
+  const marks = ['detect', 'decide', 'fence', 'promote', 'shift-traffic'].map((step) =>
+    stepAt(events, step, 'succeeded'),
+  );
   const names = ['detection', 'decision', 'fencing', 'promotion', 'traffic shift'];
   let previous = tFault;
   const phases = marks.map((mark, index) => {
@@ -313,21 +389,37 @@ function expectedPhases(events: readonly JournalEvent[], tFault: number, tRecove
 function assertPhases(summary: RunSummary, expected: Array<{ name: string; ms: number }>): void {
   const phases = summary.rto.phases;
   assert.ok(phases, 'phases');
-  assert.equal(phases.map((phase) => phase.name), expected.map((phase) => phase.name));
+  assert.equal(
+    phases.map((phase) => phase.name),
+    expected.map((phase) => phase.name),
+  );
   phases.forEach((phase, index) => near(phase.ms, expected[index].ms, 1, `phase ${phase.name}`));
-  assert.is(phases.reduce((sum, phase) => sum + phase.ms, 0), summary.rto.ms, 'the phases add up to the RTO exactly');
+  assert.is(
+    phases.reduce((sum, phase) => sum + phase.ms, 0),
+    summary.rto.ms,
+    'the phases add up to the RTO exactly',
+  );
 }
 
-/** Health checks × threshold + app TTL + the measured promotion (fence end → promote end), from the target as opened. */
+/**
+ * Health checks × threshold + app TTL + the measured promotion (fence end → promote end), from the target as opened.
+ */
 function expectedFloor(events: readonly JournalEvent[]): number {
-  const target = one(events, 'target.opened').target as unknown as { healthCheck: { requestIntervalMs: number; failureThreshold: number }; ttl: { app: number } };
+  const target = one(events, 'target.opened').target as unknown as {
+    healthCheck: { requestIntervalMs: number; failureThreshold: number };
+    ttl: { app: number };
+  };
   const promotion = stepAt(events, 'promote', 'succeeded') - stepAt(events, 'fence', 'succeeded');
   return target.healthCheck.requestIntervalMs * target.healthCheck.failureThreshold + target.ttl.app * 1000 + promotion;
 }
 
 function assertFaults(summary: RunSummary, events: readonly JournalEvent[], t0: number): void {
   const injecting = all(events, 'fault.injecting');
-  assert.equal(summary.faults.map((fault) => fault.name), injecting.map((event) => event.fault), 'one entry per fault, in order');
+  assert.equal(
+    summary.faults.map((fault) => fault.name),
+    injecting.map((event) => event.fault),
+    'one entry per fault, in order',
+  );
   for (const fault of summary.faults) {
     const injected = all(events, 'fault.injected').find((event) => event.fault === fault.name);
     const reverted = all(events, 'fault.reverted').find((event) => event.fault === fault.name);
@@ -342,7 +434,9 @@ function assertFaults(summary: RunSummary, events: readonly JournalEvent[], t0: 
 }
 
 /** junit.xml parsed back with junit2json, as a CI reporter reads it. */
-async function junitOf(summary: RunSummary): Promise<{ suite: TestSuite; cases: TestCase[]; outcomes: Array<[string, 'ok' | 'failure' | 'error']> }> {
+async function junitOf(
+  summary: RunSummary,
+): Promise<{ suite: TestSuite; cases: TestCase[]; outcomes: Array<[string, 'ok' | 'failure' | 'error']> }> {
   const parsed = await parseJunit(renderJunit(summary));
   assert.ok(parsed && 'testsuite' in parsed && parsed.testsuite?.length === 1, 'one testsuite');
   const suite = parsed.testsuite![0];
@@ -354,13 +448,24 @@ async function junitOf(summary: RunSummary): Promise<{ suite: TestSuite; cases: 
   return { suite, cases, outcomes };
 }
 
-async function assertJunit(summary: RunSummary, expected: Array<[string, 'ok' | 'failure' | 'error']>): Promise<TestCase[]> {
+async function assertJunit(
+  summary: RunSummary,
+  expected: Array<[string, 'ok' | 'failure' | 'error']>,
+): Promise<TestCase[]> {
   const { suite, cases, outcomes } = await junitOf(summary);
   assert.is(suite.name, summary.experiment, 'the testsuite is named after the experiment');
   assert.equal(outcomes, expected, 'testcases and their outcomes');
   assert.is(suite.tests, expected.length, 'tests');
-  assert.is(suite.failures, count(expected, ([, outcome]) => outcome === 'failure'), 'failures');
-  assert.is(suite.errors, count(expected, ([, outcome]) => outcome === 'error'), 'errors');
+  assert.is(
+    suite.failures,
+    count(expected, ([, outcome]) => outcome === 'failure'),
+    'failures',
+  );
+  assert.is(
+    suite.errors,
+    count(expected, ([, outcome]) => outcome === 'error'),
+    'errors',
+  );
   return cases;
 }
 
@@ -372,19 +477,28 @@ function assertLines(markdown: string, lines: readonly string[]): void {
 // ---------------------------------------------------------------------------------------
 // The fixtures themselves
 
-test('fixtures: every journal numbers its events 1..n in order, starts with run.started, ends with run.finished unless cut, and all are small', () => {
-  let bytes = 0;
-  for (const name of [...finished, 'unfinished']) {
-    const file = path.join(fixtureDir, `${name}.ndjson`);
-    bytes += fs.statSync(file).size;
-    const events = eventsOf(name);
-    assert.equal(events.map((event) => event.seq), events.map((_, index) => index + 1), `${name}: seqs`);
-    assert.is(events[0].type, 'run.started', `${name}: starts with run.started`);
-    if (name !== 'unfinished') assert.is(events[events.length - 1].type, 'run.finished', `${name}: ends with run.finished`);
-  }
-  assert.ok(fs.existsSync(path.join(fixtureDir, 'README.md')), 'the fixtures are documented');
-  assert.ok(bytes < 400_000, `fixtures total ${bytes} bytes`);
-});
+test(
+  'fixtures: every journal numbers its events 1..n in order, starts with run.started, ends with ' +
+    'run.finished unless cut, and all are small',
+  () => {
+    let bytes = 0;
+    for (const name of [...finished, 'unfinished']) {
+      const file = path.join(fixtureDir, `${name}.ndjson`);
+      bytes += fs.statSync(file).size;
+      const events = eventsOf(name);
+      assert.equal(
+        events.map((event) => event.seq),
+        events.map((_, index) => index + 1),
+        `${name}: seqs`,
+      );
+      assert.is(events[0].type, 'run.started', `${name}: starts with run.started`);
+      if (name !== 'unfinished')
+        assert.is(events[events.length - 1].type, 'run.finished', `${name}: ends with run.finished`);
+    }
+    assert.ok(fs.existsSync(path.join(fixtureDir, 'README.md')), 'the fixtures are documented');
+    assert.ok(bytes < 400_000, `fixtures total ${bytes} bytes`);
+  },
+);
 
 test('fixtures: split-brain.ndjson differs from failover-passed.ndjson only by the edits its README lists', () => {
   const original = eventsOf('failover-passed');
@@ -417,7 +531,9 @@ test('fixtures: split-brain.ndjson differs from failover-passed.ndjson only by t
 // failover-passed: region failover with runbook, ledger and SLOs; passed
 
 const failoverReason =
-  'RTO 4278 ms ≤ 30000 ms; RPO 0 ms ≤ 1000 ms (0 of 115 acknowledged writes lost); SLO orders-available: budget<2% (0.18% of the budget burned); SLO orders-fast: burn<1000 (peak burn rate 7.85x); SLO orders-fast: alerts<1 (0 alert pairs fired); steady state restored';
+  'RTO 4278 ms ≤ 30000 ms; RPO 0 ms ≤ 1000 ms (0 of 115 acknowledged writes lost); SLO ' +
+  'orders-available: budget<2% (0.18% of the budget burned); SLO orders-fast: burn<1000 (peak burn ' +
+  'rate 7.85x); SLO orders-fast: alerts<1 (0 alert pairs fired); steady state restored';
 
 test('failover-passed: status, reason and the run as recorded', () => {
   const { events, summary } = load('failover-passed');
@@ -431,7 +547,11 @@ test('failover-passed: status, reason and the run as recorded', () => {
   assert.is(summary.endedAt, iso(finished.t));
   near(summary.durationMs, finished.t - started.t, 0.5, 'duration');
   assert.is(summary.target.kind, 'lab');
-  assert.is((summary.target as { labDir?: string }).labDir, (one(events, 'target.opened').target as { labDir?: string }).labDir, 'the target as opened, not as declared');
+  assert.is(
+    (summary.target as { labDir?: string }).labDir,
+    (one(events, 'target.opened').target as { labDir?: string }).labDir,
+    'the target as opened, not as declared',
+  );
 });
 
 test('failover-passed: traffic counts, regions and latency from traffic.samples', () => {
@@ -445,11 +565,22 @@ test('failover-passed: traffic counts, regions and latency from traffic.samples'
   assert.ok(series);
   const { t0 } = observation(events);
   const perSecond = new Map<number, number>();
-  for (const row of rows) perSecond.set(Math.floor((row[0] - t0) / 1000) * 1000, (perSecond.get(Math.floor((row[0] - t0) / 1000) * 1000) ?? 0) + 1);
-  for (const point of series.points) assert.is(point.requests, perSecond.get(point.offsetMs) ?? 0, `requests in second ${point.offsetMs}`);
-  assert.is(series.points.reduce((sum, point) => sum + point.errors, 0), count(rows, (row) => row[3] === 0));
+  for (const row of rows)
+    perSecond.set(
+      Math.floor((row[0] - t0) / 1000) * 1000,
+      (perSecond.get(Math.floor((row[0] - t0) / 1000) * 1000) ?? 0) + 1,
+    );
+  for (const point of series.points)
+    assert.is(point.requests, perSecond.get(point.offsetMs) ?? 0, `requests in second ${point.offsetMs}`);
+  assert.is(
+    series.points.reduce((sum, point) => sum + point.errors, 0),
+    count(rows, (row) => row[3] === 0),
+  );
   // The ledger is no http probe: no series of its own, and no entry in probes.
-  assert.equal(summary.series.map((entry) => entry.probe), ['traffic']);
+  assert.equal(
+    summary.series.map((entry) => entry.probe),
+    ['traffic'],
+  );
   assert.equal(summary.probes, []);
 });
 
@@ -459,7 +590,10 @@ test('failover-passed: RTO measured within the observation; the failback disturb
   const { end } = observation(events);
   const tFault = tFaultOf(events);
   // The failback after the observation failed a few requests: they must not undo the recovery.
-  assert.ok(count(rows, (row) => row[0] >= end && row[3] === 0) > 0, 'requests failed after the observation (failback)');
+  assert.ok(
+    count(rows, (row) => row[0] >= end && row[3] === 0) > 0,
+    'requests failed after the observation (failback)',
+  );
   const expected = expectedRecovery(rows, tFault, end);
   assert.ok(expected.recovered && !expected.afterRollback);
   assert.is(summary.rto.recovered, true);
@@ -475,17 +609,24 @@ test('failover-passed: RTO measured within the observation; the failback disturb
   assert.is(summary.rto.atLeastMs, null);
 });
 
-test('failover-passed: RTO phases from the runbook step ends add up to the RTO; the floor from the lab configuration', () => {
+test("failover-passed: RTO phases from the runbook's step ends add up to the RTO; the floor from the lab", () => {
   const { events, summary } = load('failover-passed');
   const tFault = tFaultOf(events);
   const recovery = expectedRecovery(trafficRows(events), tFault, observation(events).end);
   assert.ok(recovery.recovered);
   const phases = expectedPhases(events, tFault, recovery.tRecovered);
-  assert.ok(phases.every((phase) => phase.ms > 0), 'every phase took time: clients recovered after the shift');
+  assert.ok(
+    phases.every((phase) => phase.ms > 0),
+    'every phase took time: clients recovered after the shift',
+  );
   assertPhases(summary, phases);
   // 1 s × 3 health checks + 2 s TTL + the promotion.
   near(summary.rto.floorMs, expectedFloor(events), 0.5, 'floor');
-  assert.is(Math.round(expectedFloor(events)) - Math.round(stepAt(events, 'promote', 'succeeded') - stepAt(events, 'fence', 'succeeded')), 5000);
+  assert.is(
+    Math.round(expectedFloor(events)) -
+      Math.round(stepAt(events, 'promote', 'succeeded') - stepAt(events, 'fence', 'succeeded')),
+    5000,
+  );
 });
 
 test('failover-passed: the runbook, step by step, from the failover.step events', () => {
@@ -494,7 +635,10 @@ test('failover-passed: the runbook, step by step, from the failover.step events'
   const failover = summary.failover;
   assert.ok(failover);
   const steps = ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'verify', 'notify', 'failback'];
-  assert.equal(failover.steps.map((step) => step.name), steps);
+  assert.equal(
+    failover.steps.map((step) => step.name),
+    steps,
+  );
   for (const step of failover.steps) {
     const started = stepAt(events, step.name, 'started');
     const ended = stepAt(events, step.name, 'succeeded');
@@ -503,8 +647,14 @@ test('failover-passed: the runbook, step by step, from the failover.step events'
     near(step.startedAtMs, started - t0, 0.5, `${step.name} started`);
     near(step.ms, ended - started, 1, `${step.name} took`);
   }
-  assert.equal(failover.steps.find((step) => step.name === 'shift-traffic')!.detail, { mode: 'dns', dns: 'app.gameday.lab -> 127.0.0.3' });
-  assert.equal([failover.from, failover.to, failover.ok, failover.reason], ['us-east-1', 'eu-west-1', true, 'eu-west-1 serves clients and holds the writer']);
+  assert.equal(failover.steps.find((step) => step.name === 'shift-traffic')!.detail, {
+    mode: 'dns',
+    dns: 'app.gameday.lab -> 127.0.0.3',
+  });
+  assert.equal(
+    [failover.from, failover.to, failover.ok, failover.reason],
+    ['us-east-1', 'eu-west-1', true, 'eu-west-1 serves clients and holds the writer'],
+  );
 });
 
 test('failover-passed: the ledger: nothing lost, 20 timed-out writes present anyway, two writers by address', () => {
@@ -515,7 +665,14 @@ test('failover-passed: the ledger: nothing lost, 20 timed-out writes present any
   assert.is(expected.unconfirmedWrites, 20);
   assert.equal(expected.writers, ['127.0.0.2', '127.0.0.3']);
   const readBack = one(events, 'ledger.readback');
-  assert.equal(summary.rpo!.readBack, { ok: true, url: readBack.url, writer: readBack.writer, region: readBack.region, attempts: readBack.attempts, error: null });
+  assert.equal(summary.rpo!.readBack, {
+    ok: true,
+    url: readBack.url,
+    writer: readBack.writer,
+    region: readBack.region,
+    attempts: readBack.attempts,
+    error: null,
+  });
   assert.is(summary.rpo!.client, one(events, 'ledger.readback').client);
   assert.is(summary.rpo!.ms, 0);
   assert.is(summary.rpo!.note, null);
@@ -526,7 +683,10 @@ test('failover-passed: SLO budget, burn rates and alerts from the rows and the s
   const rows = trafficRows(events);
   const { t0 } = observation(events);
   const [available, fast] = summary.slos;
-  assert.equal(summary.slos.map((slo) => slo.name), ['orders-available', 'orders-fast']);
+  assert.equal(
+    summary.slos.map((slo) => slo.name),
+    ['orders-available', 'orders-fast'],
+  );
   const a = expectedSlo(rows, t0, { objective: 99.9, windowMs: 30 * 86_400_000 });
   const f = expectedSlo(rows, t0, { objective: 99, windowMs: 30 * 86_400_000, thresholdMs: 500 });
   assertSlo(available, a);
@@ -535,9 +695,18 @@ test('failover-passed: SLO budget, burn rates and alerts from the rows and the s
   assert.ok(available.events < summary.traffic.requests && count(rows, (row) => row[0] < t0) > 0);
   // This drill's latency SLO has no slow successes: its bad requests are the failures.
   assert.is(f.bad, a.bad);
-  assert.equal(available.thresholds.map((threshold) => [threshold.text, threshold.met]), [['budget<2%', a.budgetConsumedPct < 2]]);
+  assert.equal(
+    available.thresholds.map((threshold) => [threshold.text, threshold.met]),
+    [['budget<2%', a.budgetConsumedPct < 2]],
+  );
   near(available.thresholds[0].measured, a.budgetConsumedPct, 1e-4, 'budget measured');
-  assert.equal(fast.thresholds.map((threshold) => [threshold.text, threshold.met]), [['burn<1000', f.peakBurnRate < 1000], ['alerts<1', f.fired.length < 1]]);
+  assert.equal(
+    fast.thresholds.map((threshold) => [threshold.text, threshold.met]),
+    [
+      ['burn<1000', f.peakBurnRate < 1000],
+      ['alerts<1', f.fired.length < 1],
+    ],
+  );
   assert.equal([available.met, fast.met], [true, true]);
   assert.is(available.window, '30d');
   assert.is(fast.thresholdMs, 500);
@@ -549,7 +718,14 @@ test('failover-passed: objectives, junit.xml and report.md', async () => {
   const objectives = objectivesOf(summary);
   assert.equal(
     objectives.map((objective) => [objective.id, objective.met]),
-    [['rto', true], ['rpo', true], ['slo.orders-available.budget<2%', true], ['slo.orders-fast.burn<1000', true], ['slo.orders-fast.alerts<1', true], ['steady-state', true]],
+    [
+      ['rto', true],
+      ['rpo', true],
+      ['slo.orders-available.budget<2%', true],
+      ['slo.orders-fast.burn<1000', true],
+      ['slo.orders-fast.alerts<1', true],
+      ['steady-state', true],
+    ],
   );
   assert.is(objectives[0].measured, '4.28s');
   assert.is(objectives[1].measured, `0ms, 0 of ${expectedRpo(events).ackedWrites} acknowledged writes lost`);
@@ -571,11 +747,14 @@ test('failover-passed: objectives, junit.xml and report.md', async () => {
     '| SLO orders-fast: alerts | 0 fired | <1 | yes |',
     '| steady state after rollback | 100.0% | ≥ 99.0% | yes |',
     '## Failover us-east-1 → eu-west-1: completed',
-    `| ${traffic.requests} | ${traffic.errors} | ${(traffic.successRatio! * 100).toFixed(1)}% | ${summary.traffic.latencyMs.p50} ms | ${summary.traffic.latencyMs.p90} ms | ${summary.traffic.latencyMs.p99} ms | ${summary.traffic.latencyMs.max} ms |`,
+    `| ${traffic.requests} | ${traffic.errors} | ${(traffic.successRatio! * 100).toFixed(1)}% | ` +
+      `${summary.traffic.latencyMs.p50} ms | ${summary.traffic.latencyMs.p90} ms | ` +
+      `${summary.traffic.latencyMs.p99} ms | ${summary.traffic.latencyMs.max} ms |`,
     `Served by region: us-east-1 ${traffic.regions['us-east-1']}, eu-west-1 ${traffic.regions['eu-west-1']}`,
     `| ${ledger.writes} | ${ledger.ackedWrites} | 0 | ${ledger.unconfirmedWrites} | 0 | 0ms |`,
     'Acknowledged by: 127.0.0.2 → 127.0.0.3.',
-    'Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + promotion): 5.2s; measured 4.28s.',
+    'Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + ' +
+      'promotion): 5.2s; measured 4.28s.',
   ]);
 });
 
@@ -583,18 +762,41 @@ test('failover-passed: faults, steady state and the timeline from their events',
   const { events, summary } = load('failover-passed');
   const { t0 } = observation(events);
   assertFaults(summary, events, t0);
-  assert.is(summary.faults[0].rollback, `FIS us-east-1: stop experiments of template ${(one(events, 'fault.injected').detail as { templateId: string }).templateId}, delete it`);
-  assert.equal(summary.steadyState, { before: { ok: true, successRatio: 1, required: 0.99 }, after: { ok: true, successRatio: 1, required: 0.99 } });
+  assert.is(
+    summary.faults[0].rollback,
+    `FIS us-east-1: stop experiments of template ` +
+      `${(one(events, 'fault.injected').detail as { templateId: string }).templateId}, delete it`,
+  );
+  assert.equal(summary.steadyState, {
+    before: { ok: true, successRatio: 1, required: 0.99 },
+    after: { ok: true, successRatio: 1, required: 0.99 },
+  });
   assert.equal(summary.stopConditions, []);
   assert.equal(summary.errors, []);
   // One timeline line per notable event, at its journal time.
-  const notable = events.filter((event) => !['run.started', 'target.opened', 'target.closed', 'preflight.check', 'observe.started', 'probe.started', 'probe.stopped', 'traffic.samples', 'ledger.samples', 'check.samples'].includes(event.type));
+  const notable = events.filter(
+    (event) =>
+      ![
+        'run.started',
+        'target.opened',
+        'target.closed',
+        'preflight.check',
+        'observe.started',
+        'probe.started',
+        'probe.stopped',
+        'traffic.samples',
+        'ledger.samples',
+        'check.samples',
+      ].includes(event.type),
+  );
   assert.is(summary.timeline.length, notable.length);
   summary.timeline.forEach((line, index) => near(line.offsetMs, notable[index].t - t0, 0.5, `timeline ${line.event}`));
   const texts = summary.timeline.map((line) => line.event);
   assert.ok(texts.includes('us-east-1-offline active'));
   assert.ok(texts.includes('reverting us-east-1-offline (scheduled)'));
-  assert.ok(texts.includes(`ledger read back: ${one(events, 'ledger.readback').seqs.length} writes on 127.0.0.3:34432`));
+  assert.ok(
+    texts.includes(`ledger read back: ${one(events, 'ledger.readback').seqs.length} writes on 127.0.0.3:34432`),
+  );
   assert.ok(texts.includes('failover completed: eu-west-1 serves clients and holds the writer'));
   assert.is(texts[texts.length - 1], `finished: passed (${failoverReason})`);
 });
@@ -602,7 +804,7 @@ test('failover-passed: faults, steady state and the timeline from their events',
 // ---------------------------------------------------------------------------------------
 // split-brain: failover-passed with two acks from the superseded writer and a duplicate
 
-test('split-brain: stale acknowledgements and a duplicate from the rows; RPO within its objective yet missed', async () => {
+test('split-brain: stale acknowledgements and a duplicate from the rows; RPO within objective yet missed', async () => {
   const { events, summary } = load('split-brain');
   const expected = expectedRpo(events);
   assertRpo(summary.rpo, expected, 1000);
@@ -611,11 +813,20 @@ test('split-brain: stale acknowledgements and a duplicate from the rows; RPO wit
   assert.is(expected.duplicateWrites, 1);
   // ackedAt(111) − ackedAt(109): the survivor acknowledged just before the first loss.
   const byseq = new Map(ledgerRows(events).map((row) => [row[0], row]));
-  near(summary.rpo!.ms, byseq.get(111)![1] + byseq.get(111)![2] - (byseq.get(109)![1] + byseq.get(109)![2]), 0.5, 'RPO');
+  near(
+    summary.rpo!.ms,
+    byseq.get(111)![1] + byseq.get(111)![2] - (byseq.get(109)![1] + byseq.get(109)![2]),
+    0.5,
+    'RPO',
+  );
   assert.ok(summary.rpo!.ms! <= 1000);
   assert.is(summary.rpo!.met, false, 'split brain misses the RPO objective');
   assert.is(summary.status, 'failed');
-  assert.is(summary.reason, 'split brain: 2 writes acknowledged by a superseded writer, 1 present twice (RPO 399 ms, 2 of 115 acknowledged writes lost)');
+  assert.is(
+    summary.reason,
+    'split brain: 2 writes acknowledged by a superseded writer, 1 present twice (RPO 399 ms, 2 of ' +
+      '115 acknowledged writes lost)',
+  );
   const rpo = objectivesOf(summary).find((objective) => objective.id === 'rpo')!;
   assert.is(rpo.met, false);
   assert.is(rpo.measured, '399ms, 2 of 115 acknowledged writes lost, split brain');
@@ -627,11 +838,15 @@ test('split-brain: stale acknowledgements and a duplicate from the rows; RPO wit
     ['SLO orders-fast (99% over 30d): alerts', 'ok'],
     ['steady state', 'ok'],
   ]);
-  assert.is(cases[1].failure![0].message, 'RPO (write ledger): 399ms, 2 of 115 acknowledged writes lost, split brain (objective ≤ 1s, no split brain)');
+  assert.is(
+    cases[1].failure![0].message,
+    'RPO (write ledger): 399ms, 2 of 115 acknowledged writes lost, split brain (objective ≤ 1s, no split brain)',
+  );
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: region failover passes — FAILED',
     '| RPO (write ledger) | 399ms, **split brain** | 1s | **no** |',
-    '**Split brain:** 2 writes acknowledged by a superseded writer after a newer one had acknowledged, 1 present more than once.',
+    '**Split brain:** 2 writes acknowledged by a superseded writer after a newer one had ' +
+      'acknowledged, 1 present more than once.',
     'Lost seqs: 110, 111.',
   ]);
 });
@@ -641,39 +856,66 @@ test('split-brain: stale acknowledgements and a duplicate from the rows; RPO wit
 
 const dbCrashReason = 'RPO 1984 ms > objective 500 ms (20 of 121 acknowledged writes lost)';
 
-test('db-crash-lost-writes: lost writes are the acknowledged seqs the read back lacks, all acknowledged by the old primary while WAL was held', () => {
-  const { events, summary } = load('db-crash-lost-writes');
-  assert.is(one(events, 'run.finished').reason, dbCrashReason);
-  assert.equal([summary.status, summary.reason], ['failed', dbCrashReason]);
-  const expected = expectedRpo(events);
-  assertRpo(summary.rpo, expected, 500);
-  assert.equal(expected.lostSeqs, Array.from({ length: 20 }, (_, index) => 32 + index));
-  const heldAt = all(events, 'fault.injected').find((event) => event.fault === 'hold-wal')!.at;
-  const crashedAt = all(events, 'fault.injected').find((event) => event.fault === 'crash-primary')!.at;
-  for (const row of ledgerRows(events).filter((row) => expected.lostSeqs.includes(row[0]))) {
-    assert.ok(row[6].startsWith('127.0.0.2:'), `seq ${row[0]} acknowledged by the old primary`);
-    assert.ok(row[1] + row[2] >= heldAt && row[1] + row[2] <= crashedAt, `seq ${row[0]} acknowledged while WAL was held`);
-  }
-  // Failed writes carry the writer header too (503 from the app), but were never acknowledged.
-  assert.is(count(ledgerRows(events), (row) => row[4] === 0 && row[3] === 503 && row[6] !== ''), 20);
-  assert.is(summary.rpo!.unconfirmedWrites, 0);
-  assert.equal(summary.rpo!.writers, ['127.0.0.2', '127.0.0.3']);
-  assert.is(summary.rpo!.readBack!.writer, '127.0.0.3:32122');
-});
+test(
+  'db-crash-lost-writes: lost writes are the acknowledged seqs the read back lacks, all ' +
+    'acknowledged by the old primary while WAL was held',
+  () => {
+    const { events, summary } = load('db-crash-lost-writes');
+    assert.is(one(events, 'run.finished').reason, dbCrashReason);
+    assert.equal([summary.status, summary.reason], ['failed', dbCrashReason]);
+    const expected = expectedRpo(events);
+    assertRpo(summary.rpo, expected, 500);
+    assert.equal(
+      expected.lostSeqs,
+      Array.from({ length: 20 }, (_, index) => 32 + index),
+    );
+    const heldAt = all(events, 'fault.injected').find((event) => event.fault === 'hold-wal')!.at;
+    const crashedAt = all(events, 'fault.injected').find((event) => event.fault === 'crash-primary')!.at;
+    for (const row of ledgerRows(events).filter((row) => expected.lostSeqs.includes(row[0]))) {
+      assert.ok(row[6].startsWith('127.0.0.2:'), `seq ${row[0]} acknowledged by the old primary`);
+      assert.ok(
+        row[1] + row[2] >= heldAt && row[1] + row[2] <= crashedAt,
+        `seq ${row[0]} acknowledged while WAL was held`,
+      );
+    }
+    // Failed writes carry the writer header too (503 from the app), but were never acknowledged.
+    assert.is(
+      count(ledgerRows(events), (row) => row[4] === 0 && row[3] === 503 && row[6] !== ''),
+      20,
+    );
+    assert.is(summary.rpo!.unconfirmedWrites, 0);
+    assert.equal(summary.rpo!.writers, ['127.0.0.2', '127.0.0.3']);
+    assert.is(summary.rpo!.readBack!.writer, '127.0.0.3:32122');
+  },
+);
 
 test('db-crash-lost-writes: writer identity: a lab database is its address, whatever port reached it', () => {
   const { events, summary } = load('db-crash-lost-writes');
-  // The acknowledgements came through eu-west-1's database ingress (:32123), the read back directly (:32122): one database.
-  const ports = new Set(ledgerRows(events).filter((row) => row[4] === 1 && row[6].startsWith('127.0.0.3:')).map((row) => row[6]));
+  // The acknowledgements came through eu-west-1's database ingress (:32123), the read back directly (:32122): one
+  // database.
+  const ports = new Set(
+    ledgerRows(events)
+      .filter((row) => row[4] === 1 && row[6].startsWith('127.0.0.3:'))
+      .map((row) => row[6]),
+  );
   assert.equal([...ports], ['127.0.0.3:32123']);
   assert.is(summary.rpo!.staleWriterAcks, 0);
   // The ledger's events alone (enough for the RPO), with half of those acknowledgements
   // reaching the same database directly: on the lab that changes nothing...
-  const ledgerOnly = events.filter((event) => ['run.started', 'target.opened', 'probe.started', 'ledger.samples', 'ledger.readback'].includes(event.type));
+  const ledgerOnly = events.filter((event) =>
+    ['run.started', 'target.opened', 'probe.started', 'ledger.samples', 'ledger.readback'].includes(event.type),
+  );
   let flip = false;
   const mixed = ledgerOnly.map((event) =>
     event.type === 'ledger.samples'
-      ? { ...event, rows: event.rows.map((row): LedgerRow => (row[6] === '127.0.0.3:32123' && (flip = !flip) ? [...row.slice(0, 6), '127.0.0.3:32122', row[7]] as LedgerRow : row)) }
+      ? {
+          ...event,
+          rows: event.rows.map((row): LedgerRow =>
+            row[6] === '127.0.0.3:32123' && (flip = !flip)
+              ? ([...row.slice(0, 6), '127.0.0.3:32122', row[7]] as LedgerRow)
+              : row,
+          ),
+        }
       : event,
   );
   assert.equal(summarize(ledgerOnly).rpo, summary.rpo, 'the ledger events carry the whole RPO');
@@ -681,8 +923,11 @@ test('db-crash-lost-writes: writer identity: a lab database is its address, what
   assert.equal(onLab.writers, expectedRpo(mixed).writers);
   assert.equal(onLab.writers, ['127.0.0.2', '127.0.0.3']);
   assert.equal([onLab.staleWriterAcks, onLab.splitBrain, onLab.lostWrites], [0, false, 20]);
-  // ...while elsewhere the header is the identity: the two ports are two writers, and the older one's later acks are stale.
-  const elsewhere = mixed.map((event) => (event.type === 'target.opened' ? { ...event, target: { ...event.target, kind: 'endpoints' } } : event));
+  // ...while elsewhere the header is the identity: the two ports are two writers, and the older one's later acks are
+  // stale.
+  const elsewhere = mixed.map((event) =>
+    event.type === 'target.opened' ? { ...event, target: { ...event.target, kind: 'endpoints' } } : event,
+  );
   const asIs = expectedRpo(elsewhere, (writer) => writer);
   const offLab = summarize(elsewhere).rpo!;
   assert.equal(offLab.writers, asIs.writers);
@@ -711,8 +956,22 @@ test('db-crash-lost-writes: RTO counts from the first fault (the WAL hold); phas
   // The clamp is under a millisecond here; had the shift step been confirmed a second later
   // (its end moved in memory, on the events the RTO needs), its phase would still stop at t_recovered.
   const late = events
-    .filter((event) => ['run.started', 'target.opened', 'observe.started', 'probe.started', 'traffic.samples', 'fault.injected', 'failover.step'].includes(event.type))
-    .map((event) => (event.type === 'failover.step' && event.step === 'shift-traffic' && event.status === 'succeeded' ? { ...event, at: event.at + 1000 } : event));
+    .filter((event) =>
+      [
+        'run.started',
+        'target.opened',
+        'observe.started',
+        'probe.started',
+        'traffic.samples',
+        'fault.injected',
+        'failover.step',
+      ].includes(event.type),
+    )
+    .map((event) =>
+      event.type === 'failover.step' && event.step === 'shift-traffic' && event.status === 'succeeded'
+        ? { ...event, at: event.at + 1000 }
+        : event,
+    );
   const lateSummary = summarize(late);
   assert.is(lateSummary.rto.ms, summary.rto.ms);
   const latePhases = expectedPhases(late, tFault, expected.tRecovered);
@@ -721,28 +980,60 @@ test('db-crash-lost-writes: RTO counts from the first fault (the WAL hold); phas
   assert.ok(lateSummary.rto.phases!.every((phase) => phase.ms >= 0));
   // 0.5 s × 2 health checks + 1 s TTL + the promotion.
   near(summary.rto.floorMs, expectedFloor(events), 0.5, 'floor');
-  assert.equal(summary.failover!.steps.map((step) => step.name), ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'verify', 'notify']);
+  assert.equal(
+    summary.failover!.steps.map((step) => step.name),
+    ['detect', 'decide', 'fence', 'promote', 'shift-traffic', 'verify', 'notify'],
+  );
   assert.is(summary.failover!.ok, true);
 });
 
-test('db-crash-lost-writes: dns, sql and function probes: counts, latency and outcome changes from check.samples', () => {
+test('db-crash-lost-writes: dns, sql and function probes: counts, latency, outcome changes from the rows', () => {
   const { events, summary } = load('db-crash-lost-writes');
   const { t0 } = observation(events);
-  const regionOf = new Map((one(events, 'target.opened').target.regions as Array<{ name: string; address: string }>).map((region) => [region.address, region.name]));
-  assert.equal(summary.probes.map((probe) => [probe.probe, probe.kind]), [['writer-dns', 'dns'], ['writer-sql', 'sql'], ['eu-west-1-health', 'function']]);
+  const regionOf = new Map(
+    (one(events, 'target.opened').target.regions as Array<{ name: string; address: string }>).map((region) => [
+      region.address,
+      region.name,
+    ]),
+  );
+  assert.equal(
+    summary.probes.map((probe) => [probe.probe, probe.kind]),
+    [
+      ['writer-dns', 'dns'],
+      ['writer-sql', 'sql'],
+      ['eu-west-1-health', 'function'],
+    ],
+  );
   for (const probe of summary.probes) {
     const rows = checkRows(events, probe.probe);
     assert.is(probe.requests, rows.length, `${probe.probe}: checks`);
-    assert.is(probe.errors, count(rows, (row) => row[2] === 0), `${probe.probe}: failed`);
-    assert.is(probe.successRatio, ratio4(count(rows, (row) => row[2] === 1), rows.length));
+    assert.is(
+      probe.errors,
+      count(rows, (row) => row[2] === 0),
+      `${probe.probe}: failed`,
+    );
+    assert.is(
+      probe.successRatio,
+      ratio4(
+        count(rows, (row) => row[2] === 1),
+        rows.length,
+      ),
+    );
     const latencies = rows.map((row) => row[1]);
-    assert.equal([probe.latencyMs.p50, probe.latencyMs.max], [nearestRank(latencies, 50), Math.max(...latencies)], `${probe.probe}: latency`);
+    assert.equal(
+      [probe.latencyMs.p50, probe.latencyMs.max],
+      [nearestRank(latencies, 50), Math.max(...latencies)],
+      `${probe.probe}: latency`,
+    );
     assert.is(probe.url, all(events, 'probe.started').find((event) => event.probe === probe.probe)!.url);
     // Changes: runs of the same outcome (dns: the same answer), each from its first sample.
     const runs: Array<{ key: string; first: CheckRow; samples: number }> = [];
     for (const row of rows) {
       const value = row[4] as { rcode: string; ttl: number; answers: string[] } | string | boolean | null;
-      const key = probe.kind === 'dns' && value && typeof value === 'object' ? `${row[2]} ${value.rcode} ${[...value.answers].sort()} ${value.ttl}` : String(row[2]);
+      const key =
+        probe.kind === 'dns' && value && typeof value === 'object'
+          ? `${row[2]} ${value.rcode} ${[...value.answers].sort()} ${value.ttl}`
+          : String(row[2]);
       if (runs.length > 0 && runs[runs.length - 1].key === key) runs[runs.length - 1].samples++;
       else runs.push({ key, first: row, samples: 1 });
     }
@@ -756,20 +1047,37 @@ test('db-crash-lost-writes: dns, sql and function probes: counts, latency and ou
       if (probe.kind === 'dns') {
         const value = first[4] as { ttl: number; answers: string[] };
         assert.is(change.detail, `answered ${[...value.answers].sort().join(', ')} ttl ${value.ttl}`);
-        assert.equal(change.regions, value.answers.map((address) => regionOf.get(address)));
+        assert.equal(
+          change.regions,
+          value.answers.map((address) => regionOf.get(address)),
+        );
       } else assert.is(change.detail, first[2] === 1 ? String(first[4]) : first[3]);
     });
   }
   const [dns, sql, fn] = summary.probes;
   // The writer name moved from us-east-1's address to eu-west-1's once, with the failover.
-  assert.equal(dns.changes!.map((change) => change.regions), [['us-east-1'], ['eu-west-1']]);
+  assert.equal(
+    dns.changes!.map((change) => change.regions),
+    [['us-east-1'], ['eu-west-1']],
+  );
   near(dns.changes![1].fromMs, 4499, 1, 'the writer name moved');
   assert.ok(dns.changes![1].fromMs! > stepAt(events, 'promote', 'succeeded') - t0 - 1000);
   // The writer refused queries from the crash until the promoted one answered: ok, failed, ok.
-  assert.equal(sql.changes!.map((change) => [change.ok, change.detail]), [[true, 'false'], [false, 'read ECONNRESET'], [true, 'false']]);
-  assert.equal(fn.changes!.map((change) => [change.ok, change.detail]), [[true, 'HTTP 200']]);
+  assert.equal(
+    sql.changes!.map((change) => [change.ok, change.detail]),
+    [
+      [true, 'false'],
+      [false, 'read ECONNRESET'],
+      [true, 'false'],
+    ],
+  );
+  assert.equal(
+    fn.changes!.map((change) => [change.ok, change.detail]),
+    [[true, 'HTTP 200']],
+  );
   assertLines(renderMarkdown(summary), [
-    `\`writer-dns\` (dns): ${dns.url}: ${dns.requests} checks, 0 failed (100.0%), p50 ${dns.latencyMs.p50} ms, p99 ${dns.latencyMs.p99} ms`,
+    `\`writer-dns\` (dns): ${dns.url}: ${dns.requests} checks, 0 failed (100.0%), p50 ` +
+      `${dns.latencyMs.p50} ms, p99 ${dns.latencyMs.p99} ms`,
     `- from -2.00s: answered 127.0.0.2 ttl 1 (us-east-1) ×${dns.changes![0].samples}`,
     `- from +4.50s: answered 127.0.0.3 ttl 1 (eu-west-1) ×${dns.changes![1].samples}`,
     `- from +3.00s: FAILED: read ECONNRESET ×${count(checkRows(events, 'writer-sql'), (row) => row[2] === 0)}`,
@@ -782,19 +1090,43 @@ test('db-crash-lost-writes: traffic regions count every answer that named a regi
   const rows = trafficRows(events);
   assertTraffic(summary, rows);
   // us-east-1's app answered 503 while its database was down: those name a region too.
-  assert.is(count(rows, (row) => row[3] === 0 && row[5] === 'us-east-1'), 13);
+  assert.is(
+    count(rows, (row) => row[3] === 0 && row[5] === 'us-east-1'),
+    13,
+  );
   const series = summary.series.find((entry) => entry.probe === 'traffic')!;
   const served = (region: string) => series.points.reduce((sum, point) => sum + (point.regions[region] ?? 0), 0);
-  assert.is(served('us-east-1'), count(rows, (row) => row[3] === 1 && row[5] === 'us-east-1'));
-  assert.is(served('eu-west-1'), count(rows, (row) => row[3] === 1 && row[5] === 'eu-west-1'));
+  assert.is(
+    served('us-east-1'),
+    count(rows, (row) => row[3] === 1 && row[5] === 'us-east-1'),
+  );
+  assert.is(
+    served('eu-west-1'),
+    count(rows, (row) => row[3] === 1 && row[5] === 'eu-west-1'),
+  );
 });
 
 test('db-crash-lost-writes: objectives, junit.xml and report.md', async () => {
   const { events, summary } = load('db-crash-lost-writes');
   const expected = expectedRpo(events);
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', true], ['rpo', false], ['steady-state', true]]);
-  const cases = await assertJunit(summary, [['RTO (client-observed)', 'ok'], ['RPO (write ledger)', 'failure'], ['steady state', 'ok']]);
-  assert.is(cases[1].failure![0].message, `RPO (write ledger): 1.98s, ${expected.lostSeqs.length} of ${expected.ackedWrites} acknowledged writes lost (objective ≤ 500ms, no split brain)`);
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [
+      ['rto', true],
+      ['rpo', false],
+      ['steady-state', true],
+    ],
+  );
+  const cases = await assertJunit(summary, [
+    ['RTO (client-observed)', 'ok'],
+    ['RPO (write ledger)', 'failure'],
+    ['steady state', 'ok'],
+  ]);
+  assert.is(
+    cases[1].failure![0].message,
+    `RPO (write ledger): 1.98s, ${expected.lostSeqs.length} of ${expected.ackedWrites} acknowledged ` +
+      `writes lost (objective ≤ 500ms, no split brain)`,
+  );
   assert.is(cases[1].failure![0].type, 'objective-missed');
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: database crash loses writes — FAILED',
@@ -808,9 +1140,10 @@ test('db-crash-lost-writes: objectives, junit.xml and report.md', async () => {
 // ---------------------------------------------------------------------------------------
 // rto-missed-failed: blackhole to the end, recovery in the short tail, RTO and budget missed
 
-const rtoMissedReason = 'RTO 5155 ms > objective 5000 ms; SLO health-available: budget<0.1% not met (0.2% of the budget burned)';
+const rtoMissedReason =
+  'RTO 5155 ms > objective 5000 ms; SLO health-available: budget<0.1% not met (0.2% of the budget burned)';
 
-test('rto-missed-failed: recovered within the observation on a short tail, answered only once the blackhole lifted', () => {
+test('rto-missed-failed: recovered on a short tail of the observation, answered once the blackhole lifted', () => {
   const { events, summary } = load('rto-missed-failed');
   assert.is(one(events, 'run.finished').reason, rtoMissedReason);
   assert.equal([summary.status, summary.reason], ['failed', rtoMissedReason]);
@@ -823,7 +1156,10 @@ test('rto-missed-failed: recovered within the observation on a short tail, answe
   assert.is(summary.rto.ms, 5155);
   assert.is(summary.rto.met, false);
   assert.is(summary.rto.failedRequests, expected.failed);
-  assert.is(summary.rto.note, `recovery observed for only ${Math.round(expected.observedAfter)} ms, less than the 2000 ms window`);
+  assert.is(
+    summary.rto.note,
+    `recovery observed for only ${Math.round(expected.observedAfter)} ms, less than the 2000 ms window`,
+  );
   // The requests that count as recovered were sent before the end, answered after the blackhole was lifted.
   const lifted = one(events, 'fault.reverted').at;
   const tail = rows.filter((row) => row[0] >= expected.tRecovered && row[0] < end);
@@ -840,13 +1176,30 @@ test('rto-missed-failed: the budget threshold missed, from the rows', async () =
   const expected = expectedSlo(trafficRows(events), t0, { objective: 99.9, windowMs: 30 * 86_400_000 });
   assertSlo(summary.slos[0], expected);
   assert.ok(expected.budgetConsumedPct >= 0.1);
-  assert.equal(summary.slos[0].thresholds.map((threshold) => [threshold.text, threshold.met]), [['budget<0.1%', false]]);
+  assert.equal(
+    summary.slos[0].thresholds.map((threshold) => [threshold.text, threshold.met]),
+    [['budget<0.1%', false]],
+  );
   assert.is(summary.slos[0].met, false);
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', false], ['slo.health-available.budget<0.1%', false], ['steady-state', true]]);
-  const cases = await assertJunit(summary, [['RTO (client-observed)', 'failure'], ['SLO health-available (99.9% over 30d): budget', 'failure'], ['steady state', 'ok']]);
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [
+      ['rto', false],
+      ['slo.health-available.budget<0.1%', false],
+      ['steady-state', true],
+    ],
+  );
+  const cases = await assertJunit(summary, [
+    ['RTO (client-observed)', 'failure'],
+    ['SLO health-available (99.9% over 30d): budget', 'failure'],
+    ['steady state', 'ok'],
+  ]);
   assert.is(cases[0].failure![0].message, 'RTO (client-observed): 5.16s (objective ≤ 5s)');
   assert.is(cases[0].failure![0].inner, 'measured: 5.16s\nobjective: ≤ 5s');
-  assert.is(cases[1].failure![0].message, 'SLO health-available (99.9% over 30d): budget: 0.2% of the budget burned (objective budget<0.1%)');
+  assert.is(
+    cases[1].failure![0].message,
+    'SLO health-available (99.9% over 30d): budget: 0.2% of the budget burned (objective budget<0.1%)',
+  );
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: RTO objective missed — FAILED',
     '| RTO (client-observed) | 5.16s | 5s | **no** |',
@@ -855,32 +1208,67 @@ test('rto-missed-failed: the budget threshold missed, from the rows', async () =
   ]);
 });
 
-test('rto-missed-failed: a latency SLO counts slow successes as bad, and a short alert pair fires (SLOs added to the recorded spec)', () => {
-  const events = eventsOf('rto-missed-failed');
-  const rows = trafficRows(events);
-  const { t0 } = observation(events);
-  // The lifted blackhole answered some requests late but successfully: slow, not failed.
-  const slowSuccesses = count(rows, (row) => row[0] >= t0 && row[3] === 1 && row[1] > 500);
-  assert.ok(slowSuccesses > 0);
-  const slos = [
-    { name: 'health-fast', sli: 'latency', objective: 99, window: 86_400_000, threshold: 500, burnWindow: 5_000, alerts: [{ long: 10_000, short: 2_000, factor: 14.4 }, { long: 3_600_000, short: 300_000, factor: 14.4 }], expect: [{ metric: 'alerts', op: '<', value: 1, text: 'alerts<1' }] },
-  ];
-  const withSlo = events.map((event) => (event.type === 'run.started' ? { ...event, spec: { ...event.spec, slos } } : event)) as JournalEvent[];
-  const [slo] = summarize(withSlo).slos;
-  const expected = expectedSlo(rows, t0, { objective: 99, windowMs: 86_400_000, thresholdMs: 500, burnWindowS: 5, pairs: [{ name: '10s/2s', long: 10, short: 2, factor: 14.4 }, { name: '1h/5m', long: 3600, short: 300, factor: 14.4 }] });
-  assert.is(expected.bad, count(rows, (row) => row[0] >= t0 && row[3] === 0) + slowSuccesses);
-  assert.equal(expected.fired.map((pair) => pair.name), ['10s/2s']);
-  assertSlo(slo, expected);
-  // The peak is over the SLO's own 5 s burn window: higher than over the default minute.
-  assert.ok(slo.peakBurnRate! > expectedSlo(rows, t0, { objective: 99, windowMs: 86_400_000, thresholdMs: 500 }).peakBurnRate);
-  assert.is(slo.burnWindowMs, 5_000);
-  const alert = slo.alerts.find((pair) => pair.fired)!;
-  assert.equal([alert.long, alert.short, alert.factor], ['10s', '2s', 14.4]);
-  near(alert.firedAfterMs, expected.fired[0].atMs - Math.round(tFaultOf(events) - t0), 0.5, 'fired after t_fault');
-  assert.equal(slo.thresholds.map((threshold) => [threshold.text, threshold.measured, threshold.met]), [['alerts<1', 1, false]]);
-  assert.is(slo.window, '1d');
-  assert.is(slo.thresholdMs, 500);
-});
+test(
+  'rto-missed-failed: a latency SLO counts slow successes as bad, and a short alert pair fires ' +
+    '(SLOs added to the recorded spec)',
+  () => {
+    const events = eventsOf('rto-missed-failed');
+    const rows = trafficRows(events);
+    const { t0 } = observation(events);
+    // The lifted blackhole answered some requests late but successfully: slow, not failed.
+    const slowSuccesses = count(rows, (row) => row[0] >= t0 && row[3] === 1 && row[1] > 500);
+    assert.ok(slowSuccesses > 0);
+    const slos = [
+      {
+        name: 'health-fast',
+        sli: 'latency',
+        objective: 99,
+        window: 86_400_000,
+        threshold: 500,
+        burnWindow: 5_000,
+        alerts: [
+          { long: 10_000, short: 2_000, factor: 14.4 },
+          { long: 3_600_000, short: 300_000, factor: 14.4 },
+        ],
+        expect: [{ metric: 'alerts', op: '<', value: 1, text: 'alerts<1' }],
+      },
+    ];
+    const withSlo = events.map((event) =>
+      event.type === 'run.started' ? { ...event, spec: { ...event.spec, slos } } : event,
+    ) as JournalEvent[];
+    const [slo] = summarize(withSlo).slos;
+    const expected = expectedSlo(rows, t0, {
+      objective: 99,
+      windowMs: 86_400_000,
+      thresholdMs: 500,
+      burnWindowS: 5,
+      pairs: [
+        { name: '10s/2s', long: 10, short: 2, factor: 14.4 },
+        { name: '1h/5m', long: 3600, short: 300, factor: 14.4 },
+      ],
+    });
+    assert.is(expected.bad, count(rows, (row) => row[0] >= t0 && row[3] === 0) + slowSuccesses);
+    assert.equal(
+      expected.fired.map((pair) => pair.name),
+      ['10s/2s'],
+    );
+    assertSlo(slo, expected);
+    // The peak is over the SLO's own 5 s burn window: higher than over the default minute.
+    assert.ok(
+      slo.peakBurnRate! > expectedSlo(rows, t0, { objective: 99, windowMs: 86_400_000, thresholdMs: 500 }).peakBurnRate,
+    );
+    assert.is(slo.burnWindowMs, 5_000);
+    const alert = slo.alerts.find((pair) => pair.fired)!;
+    assert.equal([alert.long, alert.short, alert.factor], ['10s', '2s', 14.4]);
+    near(alert.firedAfterMs, expected.fired[0].atMs - Math.round(tFaultOf(events) - t0), 0.5, 'fired after t_fault');
+    assert.equal(
+      slo.thresholds.map((threshold) => [threshold.text, threshold.measured, threshold.met]),
+      [['alerts<1', 1, false]],
+    );
+    assert.is(slo.window, '1d');
+    assert.is(slo.thresholdMs, 500);
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // held-to-end-failed: region stopped to the end; clients recover only after the rollback
@@ -903,37 +1291,59 @@ test('held-to-end-failed: not recovered within the observation, so the RTO runs 
   assert.ok(expected.failed > count(rows, (row) => row[0] >= tFault && row[0] < end && row[3] === 0));
   // The post-check watched the recovered clients for less than one window, and says so too.
   assert.ok(expected.observedAfter < 2000);
-  assert.is(summary.rto.note, `recovery observed for only ${Math.round(expected.observedAfter)} ms, less than the 2000 ms window; clients recovered only after the rollback at the end of the observation`);
+  assert.is(
+    summary.rto.note,
+    `recovery observed for only ${Math.round(expected.observedAfter)} ms, less than the 2000 ms ` +
+      `window; clients recovered only after the rollback at the end of the observation`,
+  );
   assert.is(summary.rto.met, false);
   const { t0 } = observation(events);
   assertFaults(summary, events, t0);
   const [injected, reverted] = [one(events, 'fault.injected'), one(events, 'fault.reverted')];
   assert.is(Math.round((reverted.at - injected.at) / 100) / 10, 4.5);
   assert.is(summary.faults[0].rollback, "lab: start us-east-1's PostgreSQL and app");
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', false], ['steady-state', true]]);
-  await assertJunit(summary, [['RTO (client-observed)', 'failure'], ['steady state', 'ok']]);
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [
+      ['rto', false],
+      ['steady-state', true],
+    ],
+  );
+  await assertJunit(summary, [
+    ['RTO (client-observed)', 'failure'],
+    ['steady state', 'ok'],
+  ]);
   assertLines(renderMarkdown(summary), [
     '| RTO (client-observed) | 4.52s | 3s | **no** |',
     `Note: ${summary.rto.note}.`,
     // Offsets from the fault events; held 4.5 s (6 s observation − 2 s + the rollback's own time).
-    `| us-east-1-stopped | regionOutage | ${((injected.at - t0) / 1000).toFixed(2)} | ${((reverted.at - t0) / 1000).toFixed(2)} | 4.5s | \`lab: start us-east-1's PostgreSQL and app\` |  |`,
+    `| us-east-1-stopped | regionOutage | ${((injected.at - t0) / 1000).toFixed(2)} | ` +
+      `${((reverted.at - t0) / 1000).toFixed(2)} | 4.5s | \`lab: start us-east-1's PostgreSQL and app\` |  |`,
   ]);
 });
 
 // ---------------------------------------------------------------------------------------
 // never-recovered-failed: the app stays down; clients never recover, steady state never returns
 
-test('never-recovered-failed: not recovered, at least until the last request; steady state did not return', async () => {
+test('never-recovered-failed: not recovered until at least the last request; steady state did not return', async () => {
   const { events, summary } = load('never-recovered-failed');
-  const reason = 'clients never recovered (RTO ≥ 8958 ms, objective 5000 ms); steady state did not return after rollback (success ratio 0.0% < 99.0%)';
+  const reason =
+    'clients never recovered (RTO ≥ 8958 ms, objective 5000 ms); steady state did not return after ' +
+    'rollback (success ratio 0.0% < 99.0%)';
   assert.is(one(events, 'run.finished').reason, reason);
   assert.equal([summary.status, summary.reason], ['failed', reason]);
   const rows = trafficRows(events);
   const tFault = tFaultOf(events);
   const expected = expectedRecovery(rows, tFault, observation(events).end);
   assert.ok(!expected.recovered);
-  assert.ok(rows.filter((row) => row[0] >= tFault).every((row) => row[3] === 0), 'nothing succeeded after the fault');
-  assert.equal([summary.rto.recovered, summary.rto.ms, summary.rto.tRecovered, summary.rto.met], [false, null, null, false]);
+  assert.ok(
+    rows.filter((row) => row[0] >= tFault).every((row) => row[3] === 0),
+    'nothing succeeded after the fault',
+  );
+  assert.equal(
+    [summary.rto.recovered, summary.rto.ms, summary.rto.tRecovered, summary.rto.met],
+    [false, null, null, false],
+  );
   near(summary.rto.atLeastMs, expected.atLeastMs, 0.5, 'at least');
   assert.is(summary.rto.failedRequests, expected.failed);
   assert.is(summary.rto.note, 'clients had not recovered when the run ended');
@@ -941,10 +1351,23 @@ test('never-recovered-failed: not recovered, at least until the last request; st
   assert.equal(summary.steadyState.after, { ok: false, successRatio: after.successRatio, required: 0.99 });
   assert.is(after.successRatio, 0);
   assert.is(summary.faults[0].rollback, 'sh -c "echo \\"the app is left stopped on purpose\\""');
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', false], ['steady-state', false]]);
-  const cases = await assertJunit(summary, [['RTO (client-observed)', 'failure'], ['steady state', 'failure']]);
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [
+      ['rto', false],
+      ['steady-state', false],
+    ],
+  );
+  const cases = await assertJunit(summary, [
+    ['RTO (client-observed)', 'failure'],
+    ['steady state', 'failure'],
+  ]);
   assert.is(cases[0].failure![0].message, 'RTO (client-observed): not recovered (≥ 8.96s) (objective ≤ 5s)');
-  assert.is(cases[1].failure![0].message, 'steady state: success before faults 100.0%, after rollback 0.0% (objective ≥ 99.0% before faults and after rollback)');
+  assert.is(
+    cases[1].failure![0].message,
+    'steady state: success before faults 100.0%, after rollback 0.0% (objective ≥ 99.0% before ' +
+      'faults and after rollback)',
+  );
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: clients never recover — FAILED',
     '| RTO (client-observed) | not recovered (≥ 8.96s) | 5s | **no** |',
@@ -963,15 +1386,26 @@ test('stop-condition-aborted: the breach as recorded, and the 70% it names, from
   assert.equal([one(events, 'run.finished').status, one(events, 'run.finished').reason], ['aborted', abortReason]);
   assert.equal([summary.status, summary.reason], ['aborted', abortReason]);
   const breach = one(events, 'stop-condition.breached');
-  assert.equal(summary.stopConditions, [{ condition: 'stopConditions[0] errorRatio', detail: 'error ratio 70.0% over the last 2000 ms > 50.0%', at: iso(breach.t) }]);
+  assert.equal(summary.stopConditions, [
+    {
+      condition: 'stopConditions[0] errorRatio',
+      detail: 'error ratio 70.0% over the last 2000 ms > 50.0%',
+      at: iso(breach.t),
+    },
+  ]);
   // Live, the guard saw the requests due in the last 2 s that had completed by then.
-  const seen = trafficRows(events).filter((row) => row[0] >= breach.t - 2000 && row[0] < breach.t && row[0] + row[1] <= breach.t);
+  const seen = trafficRows(events).filter(
+    (row) => row[0] >= breach.t - 2000 && row[0] < breach.t && row[0] + row[1] <= breach.t,
+  );
   assert.is(count(seen, (row) => row[3] === 0) / seen.length, 0.7);
   // The fault was rolled back for the abort, at once.
   assert.is(all(events, 'fault.reverting')[0].reason, 'abort');
   assertFaults(summary, events, observation(events).t0);
   assert.ok(summary.faults[0].activeMs! < 20_000, 'rolled back long before its 20 s');
-  assertLines(renderMarkdown(summary), ['## Stop conditions', `- stopConditions[0] errorRatio: error ratio 70.0% over the last 2000 ms > 50.0%`]);
+  assertLines(renderMarkdown(summary), [
+    '## Stop conditions',
+    `- stopConditions[0] errorRatio: error ratio 70.0% over the last 2000 ms > 50.0%`,
+  ]);
 });
 
 test('stop-condition-aborted: RTO and steady state, junit with a run error, and the timeline', async () => {
@@ -984,56 +1418,95 @@ test('stop-condition-aborted: RTO and steady state, junit with a run error, and 
   near(summary.rto.ms, expected.tRecovered - tFault, 0.5, 'RTO');
   assert.is(summary.rto.failedRequests, expected.failed);
   assertTraffic(summary, rows);
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', true], ['steady-state', true]]);
-  const cases = await assertJunit(summary, [['RTO (client-observed)', 'ok'], ['steady state', 'ok'], ['run', 'error']]);
-  assert.equal(cases[2].error![0], { message: `run aborted: ${abortReason}`, type: 'aborted', inner: abortReason });
-  assert.equal(summary.timeline.map((line) => line.event), [
-    'phase preflight',
-    'phase steady-state',
-    'steady state before: ok (100.0% of 20 requests, need 99.0%)',
-    'phase observe',
-    'injecting us-east-1-cut-off (regionOutage)',
-    'us-east-1-cut-off active',
-    `stop condition ${abortReason.slice('stop condition '.length)}`,
-    'phase rollback',
-    'reverting us-east-1-cut-off (abort)',
-    'us-east-1-cut-off reverted',
-    'phase post-check',
-    'steady state after: ok (100.0% of 20 requests, need 99.0%)',
-    'phase done',
-    `finished: aborted (${abortReason})`,
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [
+      ['rto', true],
+      ['steady-state', true],
+    ],
+  );
+  const cases = await assertJunit(summary, [
+    ['RTO (client-observed)', 'ok'],
+    ['steady state', 'ok'],
+    ['run', 'error'],
   ]);
+  assert.equal(cases[2].error![0], { message: `run aborted: ${abortReason}`, type: 'aborted', inner: abortReason });
+  assert.equal(
+    summary.timeline.map((line) => line.event),
+    [
+      'phase preflight',
+      'phase steady-state',
+      'steady state before: ok (100.0% of 20 requests, need 99.0%)',
+      'phase observe',
+      'injecting us-east-1-cut-off (regionOutage)',
+      'us-east-1-cut-off active',
+      `stop condition ${abortReason.slice('stop condition '.length)}`,
+      'phase rollback',
+      'reverting us-east-1-cut-off (abort)',
+      'us-east-1-cut-off reverted',
+      'phase post-check',
+      'steady state after: ok (100.0% of 20 requests, need 99.0%)',
+      'phase done',
+      `finished: aborted (${abortReason})`,
+    ],
+  );
   const breach = one(events, 'stop-condition.breached');
   near(summary.timeline[6].offsetMs, breach.t - t0, 0.5, 'breach offset');
-  assertLines(renderMarkdown(summary), ['# GameDay: journal fixture: stop condition aborts — ABORTED', `**Result:** ABORTED — ${abortReason}`]);
+  assertLines(renderMarkdown(summary), [
+    '# GameDay: journal fixture: stop condition aborts — ABORTED',
+    `**Result:** ABORTED — ${abortReason}`,
+  ]);
 });
 
 // ---------------------------------------------------------------------------------------
 // unreachable-error: nothing listens: status error, nothing injected, nothing measured
 
-test('unreachable-error: error at the preflight; nothing injected, nothing measured; junit errors, never green', async () => {
+test('unreachable-error: error at the preflight; nothing injected or measured; junit errors, never green', async () => {
   const { events, summary } = load('unreachable-error');
-  const reason = 'target unreachable: api (http://127.0.0.1:1): ECONNREFUSED; traffic (http://127.0.0.1:1/health): ECONNREFUSED; nothing was injected';
+  const reason =
+    'target unreachable: api (http://127.0.0.1:1): ECONNREFUSED; traffic ' +
+    '(http://127.0.0.1:1/health): ECONNREFUSED; nothing was injected';
   assert.equal([one(events, 'run.finished').status, one(events, 'run.finished').reason], ['error', reason]);
   assert.equal([summary.status, summary.reason], ['error', reason]);
-  assert.equal(all(events, 'preflight.check').map((check) => [check.check, check.ok]), [['reach api', false], ['reach traffic', false]]);
+  assert.equal(
+    all(events, 'preflight.check').map((check) => [check.check, check.ok]),
+    [
+      ['reach api', false],
+      ['reach traffic', false],
+    ],
+  );
   assert.is(all(events, 'traffic.samples').length, 0);
   assert.equal([summary.traffic.requests, summary.traffic.errors, summary.traffic.successRatio], [0, 0, null]);
   assert.equal(summary.traffic.latencyMs, { p50: null, p90: null, p99: null, max: null });
   assert.equal(summary.faults, []);
-  assert.equal([summary.rto.ms, summary.rto.met, summary.rto.recovered, summary.rto.tFault, summary.rto.note], [null, null, null, null, 'no fault was injected']);
+  assert.equal(
+    [summary.rto.ms, summary.rto.met, summary.rto.recovered, summary.rto.tFault, summary.rto.note],
+    [null, null, null, null, 'no fault was injected'],
+  );
   assert.equal(summary.steadyState, { before: null, after: null });
   assert.equal(summary.slos, []);
   assert.equal(summary.series, []);
-  assert.equal(summary.timeline.map((line) => [line.event, line.offsetMs]), [
-    ['phase preflight', null],
-    ['phase rollback', null],
-    ['phase done', null],
-    [`finished: error (${reason})`, null],
+  assert.equal(
+    summary.timeline.map((line) => [line.event, line.offsetMs]),
+    [
+      ['phase preflight', null],
+      ['phase rollback', null],
+      ['phase done', null],
+      [`finished: error (${reason})`, null],
+    ],
+  );
+  assert.equal(
+    objectivesOf(summary).map((objective) => [objective.id, objective.met]),
+    [['rto', null]],
+  );
+  const cases = await assertJunit(summary, [
+    ['RTO (client-observed)', 'error'],
+    ['run', 'error'],
   ]);
-  assert.equal(objectivesOf(summary).map((objective) => [objective.id, objective.met]), [['rto', null]]);
-  const cases = await assertJunit(summary, [['RTO (client-observed)', 'error'], ['run', 'error']]);
-  assert.equal([cases[0].error![0].type, cases[0].error![0].message], ['not-measured', 'RTO (client-observed): not measured (objective ≤ 5s)']);
+  assert.equal(
+    [cases[0].error![0].type, cases[0].error![0].message],
+    ['not-measured', 'RTO (client-observed): not measured (objective ≤ 5s)'],
+  );
   assert.equal([cases[1].error![0].type, cases[1].error![0].message], ['error', `run error: ${reason}`]);
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: unreachable target — ERROR',
@@ -1046,7 +1519,7 @@ test('unreachable-error: error at the preflight; nothing injected, nothing measu
 // ---------------------------------------------------------------------------------------
 // unfinished: failover-passed cut mid-observation, with a torn last line
 
-test('unfinished: the torn last line is dropped; the run is "running", its fault still active, the ledger unread', async () => {
+test('unfinished: the torn last line is dropped; the run "running", its fault active, the ledger unread', async () => {
   const text = fs.readFileSync(path.join(fixtureDir, 'unfinished.ndjson'), 'utf8');
   assert.not.ok(text.endsWith('\n'), 'the last line is torn');
   const whole = text.split('\n').slice(0, -1);
@@ -1054,7 +1527,10 @@ test('unfinished: the torn last line is dropped; the run is "running", its fault
   assert.is(events.length, whole.length, 'every whole line, and not the torn one');
   assert.is(events[events.length - 1].seq, 60);
   assert.equal(events, eventsOf('failover-passed').slice(0, 60), 'the same events as the whole run, up to the cut');
-  assert.equal([summary.status, summary.reason, summary.endedAt, summary.durationMs], ['running', 'the run did not finish (interrupted or still running)', null, null]);
+  assert.equal(
+    [summary.status, summary.reason, summary.endedAt, summary.durationMs],
+    ['running', 'the run did not finish (interrupted or still running)', null, null],
+  );
   assert.equal([summary.faults[0].revertedAt, summary.faults[0].activeMs], [null, null]);
   assertTraffic(summary, trafficRows(events));
   // RTO: the failover had completed, and clients were served again, before the cut.
@@ -1063,12 +1539,25 @@ test('unfinished: the torn last line is dropped; the run is "running", its fault
   near(summary.rto.ms, expected.tRecovered - tFaultOf(events), 0.5, 'RTO');
   assert.is(summary.failover!.ok, true);
   const rpo = summary.rpo!;
-  assert.equal([rpo.ms, rpo.met, rpo.readBack, rpo.note], [null, null, null, 'the ledger was not read back (the run was interrupted or did not finish)']);
-  assert.is(rpo.ackedWrites, count(ledgerRows(events), (row) => row[4] === 1));
+  assert.equal(
+    [rpo.ms, rpo.met, rpo.readBack, rpo.note],
+    [null, null, null, 'the ledger was not read back (the run was interrupted or did not finish)'],
+  );
+  assert.is(
+    rpo.ackedWrites,
+    count(ledgerRows(events), (row) => row[4] === 1),
+  );
   assert.equal(summary.steadyState.after, null);
   assert.equal(
     objectivesOf(summary).map((objective) => [objective.id, objective.met]),
-    [['rto', true], ['rpo', null], ['slo.orders-available.budget<2%', true], ['slo.orders-fast.burn<1000', true], ['slo.orders-fast.alerts<1', true], ['steady-state', null]],
+    [
+      ['rto', true],
+      ['rpo', null],
+      ['slo.orders-available.budget<2%', true],
+      ['slo.orders-fast.burn<1000', true],
+      ['slo.orders-fast.alerts<1', true],
+      ['steady-state', null],
+    ],
   );
   const cases = await assertJunit(summary, [
     ['RTO (client-observed)', 'ok'],
@@ -1079,7 +1568,10 @@ test('unfinished: the torn last line is dropped; the run is "running", its fault
     ['steady state', 'error'],
     ['run', 'error'],
   ]);
-  assert.equal([cases[6].error![0].type, cases[6].error![0].message], ['running', 'run running: the run did not finish (interrupted or still running)']);
+  assert.equal(
+    [cases[6].error![0].type, cases[6].error![0].message],
+    ['running', 'run running: the run did not finish (interrupted or still running)'],
+  );
   assertLines(renderMarkdown(summary), [
     '# GameDay: journal fixture: region failover passes — UNFINISHED',
     '**Result:** UNFINISHED — the run did not finish (interrupted or still running)',
@@ -1088,13 +1580,16 @@ test('unfinished: the torn last line is dropped; the run is "running", its fault
   ]);
 });
 
-test('a journal without its run.finished event: status running, and junit with an error testcase named run', async () => {
+test('a journal without run.finished: status running, and junit with an error testcase named run', async () => {
   // A passed, a failed and an errored run: none had a "running" run testcase before.
   for (const name of ['failover-passed', 'never-recovered-failed', 'unreachable-error']) {
     const events = eventsOf(name);
     assert.is(events.filter((event) => event.type === 'run.finished').length, 1);
     const before = (await junitOf(load(name).summary)).cases.filter((testcase) => testcase.name === 'run');
-    assert.ok(before.every((testcase) => testcase.error![0].type !== 'running'), `${name}: no running testcase while finished`);
+    assert.ok(
+      before.every((testcase) => testcase.error![0].type !== 'running'),
+      `${name}: no running testcase while finished`,
+    );
     const summary = summarize(events.filter((event) => event.type !== 'run.finished'));
     assert.is(summary.status, 'running', name);
     assert.is(summary.reason, 'the run did not finish (interrupted or still running)', name);
@@ -1103,7 +1598,11 @@ test('a journal without its run.finished event: status running, and junit with a
     const run = cases.filter((testcase) => testcase.name === 'run');
     assert.is(run.length, 1, `${name}: one run testcase`);
     assert.ok(run[0].error && !run[0].failure, `${name}: the run testcase is an error`);
-    assert.equal([run[0].error![0].type, run[0].error![0].message], ['running', 'run running: the run did not finish (interrupted or still running)'], name);
+    assert.equal(
+      [run[0].error![0].type, run[0].error![0].message],
+      ['running', 'run running: the run did not finish (interrupted or still running)'],
+      name,
+    );
   }
 });
 

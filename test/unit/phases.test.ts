@@ -5,7 +5,13 @@ import { rtoFloorMs, rtoPhases } from '../../src/measure/phases';
 const sum = (phases: Array<{ ms: number }>) => phases.reduce((total, phase) => total + phase.ms, 0);
 
 test('phases are the intervals between runbook marks and add up to the RTO', () => {
-  const phases = rtoPhases(1_000, 9_000, { detectedAt: 4_000, decidedAt: 4_010, fencedAt: 4_200, promotedAt: 4_400, shiftedAt: 6_000 });
+  const phases = rtoPhases(1_000, 9_000, {
+    detectedAt: 4_000,
+    decidedAt: 4_010,
+    fencedAt: 4_200,
+    promotedAt: 4_400,
+    shiftedAt: 6_000,
+  });
   assert.equal(phases, [
     { name: 'detection', ms: 3_000 },
     { name: 'decision', ms: 10 },
@@ -18,30 +24,69 @@ test('phases are the intervals between runbook marks and add up to the RTO', () 
 });
 
 test('clients recovering before the runbook finished: later phases are 0, the sum is still the RTO', () => {
-  const phases = rtoPhases(0, 2_500, { detectedAt: 2_000, decidedAt: 2_000, fencedAt: 3_000, promotedAt: 3_500, shiftedAt: 4_000 });
-  assert.equal(phases.map((p) => p.ms), [2_000, 0, 500, 0, 0, 0]);
+  const phases = rtoPhases(0, 2_500, {
+    detectedAt: 2_000,
+    decidedAt: 2_000,
+    fencedAt: 3_000,
+    promotedAt: 3_500,
+    shiftedAt: 4_000,
+  });
+  assert.equal(
+    phases.map((p) => p.ms),
+    [2_000, 0, 500, 0, 0, 0],
+  );
   assert.is(sum(phases), 2_500);
 });
 
 test('skipped steps (no mark) take no time', () => {
-  const phases = rtoPhases(0, 10_000, { detectedAt: 3_000, decidedAt: null, fencedAt: null, promotedAt: 5_000, shiftedAt: null });
-  assert.equal(phases.map((p) => p.ms), [3_000, 0, 0, 2_000, 0, 5_000]);
+  const phases = rtoPhases(0, 10_000, {
+    detectedAt: 3_000,
+    decidedAt: null,
+    fencedAt: null,
+    promotedAt: 5_000,
+    shiftedAt: null,
+  });
+  assert.equal(
+    phases.map((p) => p.ms),
+    [3_000, 0, 0, 2_000, 0, 5_000],
+  );
 });
 
 test('marks before the fault (a detector already tripped) clamp to t_fault', () => {
-  const phases = rtoPhases(1_000, 4_000, { detectedAt: 500, decidedAt: 600, fencedAt: 2_000, promotedAt: 2_500, shiftedAt: 3_000 });
-  assert.equal(phases.map((p) => p.ms), [0, 0, 1_000, 500, 500, 1_000]);
+  const phases = rtoPhases(1_000, 4_000, {
+    detectedAt: 500,
+    decidedAt: 600,
+    fencedAt: 2_000,
+    promotedAt: 2_500,
+    shiftedAt: 3_000,
+  });
+  assert.equal(
+    phases.map((p) => p.ms),
+    [0, 0, 1_000, 500, 500, 1_000],
+  );
   assert.is(sum(phases), 3_000);
 });
 
 test('fractional times still add up exactly to the rounded RTO', () => {
-  const phases = rtoPhases(0.4, 1000.9, { detectedAt: 100.6, decidedAt: 200.5, fencedAt: 300.5, promotedAt: 400.5, shiftedAt: 500.5 });
+  const phases = rtoPhases(0.4, 1000.9, {
+    detectedAt: 100.6,
+    decidedAt: 200.5,
+    fencedAt: 300.5,
+    promotedAt: 400.5,
+    shiftedAt: 500.5,
+  });
   assert.is(sum(phases), Math.round(1000.9 - 0.4));
 });
 
 test('RTO floor = interval × threshold + TTL + promotion', () => {
-  assert.is(rtoFloorMs({ healthCheckIntervalMs: 1_000, failureThreshold: 3, dnsTtlMs: 5_000, promotionMs: 120 }), 8_120);
-  assert.is(rtoFloorMs({ healthCheckIntervalMs: 10_000, failureThreshold: 3, dnsTtlMs: 60_000, promotionMs: 60_000 }), 150_000);
+  assert.is(
+    rtoFloorMs({ healthCheckIntervalMs: 1_000, failureThreshold: 3, dnsTtlMs: 5_000, promotionMs: 120 }),
+    8_120,
+  );
+  assert.is(
+    rtoFloorMs({ healthCheckIntervalMs: 10_000, failureThreshold: 3, dnsTtlMs: 60_000, promotionMs: 60_000 }),
+    150_000,
+  );
 });
 
 test.run();

@@ -25,10 +25,18 @@ test('conninfo leaves plain values bare and quotes the rest the way libpq reads 
 });
 
 test('nodeConf points a standby at the given upstream with its region as application_name', () => {
-  const text = nodeConf({ name: 'eu-west-1', host: '127.0.0.3', port: 6000, upstream: { host: '127.0.0.9', port: 7000, slotName: 'eu_west_1' } });
+  const text = nodeConf({
+    name: 'eu-west-1',
+    host: '127.0.0.3',
+    port: 6000,
+    upstream: { host: '127.0.0.9', port: 7000, slotName: 'eu_west_1' },
+  });
   assert.match(text, "listen_addresses = '127.0.0.3'");
   assert.match(text, 'port = 6000');
-  assert.match(text, "primary_conninfo = 'host=127.0.0.9 port=7000 user=postgres application_name=eu-west-1 connect_timeout=2'");
+  assert.match(
+    text,
+    "primary_conninfo = 'host=127.0.0.9 port=7000 user=postgres application_name=eu-west-1 connect_timeout=2'",
+  );
   assert.match(text, "primary_slot_name = 'eu_west_1'");
 });
 

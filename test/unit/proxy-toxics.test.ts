@@ -72,7 +72,11 @@ test('invalid toxics are rejected with the field and what is valid', () => {
     [{}, 'toxic.type', 'missing; valid types'],
     [{ type: 'latency', stream: 'sideways' }, 'toxic.stream', '"upstream" or "downstream"'],
     [{ type: 'latency', toxicity: 1.5 }, 'toxic.toxicity', 'from 0 to 1'],
-    [{ type: 'latency', attributes: { latancy: 5 } }, 'toxic.attributes.latancy', 'valid attributes: latency (ms), jitter (ms)'],
+    [
+      { type: 'latency', attributes: { latancy: 5 } },
+      'toxic.attributes.latancy',
+      'valid attributes: latency (ms), jitter (ms)',
+    ],
     [{ type: 'latency', attributes: { latency: -1 } }, 'toxic.attributes.latency', 'must be a number >= 0 (ms)'],
     [{ type: 'latency', attributes: { latency: '5' } }, 'toxic.attributes.latency', 'must be a number'],
     [{ type: 'bandwidth' }, 'toxic.attributes.rate', 'required for bandwidth'],
@@ -103,13 +107,19 @@ test('addresses are read from "host:port" or {host, port}', () => {
   assert.equal(resolveHostPort('[::1]:80', 'upstream'), { host: '::1', port: 80 });
   assert.equal(resolveHostPort({ host: 'db', port: 5432 }, 'upstream'), { host: 'db', port: 5432 });
   for (const bad of ['5432', 'db:', 'db:0', 'db:99999', { host: '', port: 1 }, 42]) {
-    assert.throws(() => resolveHostPort(bad, 'upstream'), (error: unknown) => error instanceof InvalidRequestError);
+    assert.throws(
+      () => resolveHostPort(bad, 'upstream'),
+      (error: unknown) => error instanceof InvalidRequestError,
+    );
   }
 });
 
 test('a proxy refuses an upstream it could never connect to, before opening anything', async () => {
   const listen = { host: '127.0.0.1', port: 0 };
-  for (const upstream of [{ host: '127.0.0.1', port: 0 }, { host: '', port: 80 }]) {
+  for (const upstream of [
+    { host: '127.0.0.1', port: 0 },
+    { host: '', port: 80 },
+  ]) {
     try {
       await FaultProxy.start({ name: 'bad', listen, upstream });
       assert.unreachable('start must reject');
@@ -144,7 +154,10 @@ test('timeout holds everything and closes after its timeout; 0 never closes', ()
   const link = fakeLink();
   const toxic = toxicKinds.timeout.attach({ timeout: 500 }, link);
   assert.equal(admit(toxic, { bytes: Buffer.from('x'), arrivedAt: 0 }, 1e9), { kind: 'hold' });
-  assert.equal(link.timers.map((t) => t.ms), [500]);
+  assert.equal(
+    link.timers.map((t) => t.ms),
+    [500],
+  );
   link.timers[0]?.action();
   assert.equal(link.actions, ['close']);
 
@@ -157,7 +170,10 @@ test('reset_peer lets data through and resets after its timeout', () => {
   const link = fakeLink();
   const toxic = toxicKinds.reset_peer.attach({ timeout: 250 }, link);
   assert.equal(admit(toxic, { bytes: Buffer.from('x'), arrivedAt: 0 }, 0), { kind: 'pass' });
-  assert.equal(link.timers.map((t) => t.ms), [250]);
+  assert.equal(
+    link.timers.map((t) => t.ms),
+    [250],
+  );
   link.timers[0]?.action();
   assert.equal(link.actions, ['reset']);
 });

@@ -7,7 +7,15 @@ import { retainedMs, TrafficRecorder } from '../../src/probes/recorder';
 
 const journaled: unknown[] = [];
 const journal = { append: (event: unknown) => journaled.push(event) } as unknown as Journal;
-const outcome = (t: number, ok: boolean, latencyMs = 10, region = 'us-east-1') => ({ t, sendLagMs: 0, latencyMs, ok, status: ok ? 200 : 0, error: ok ? '' : 'ECONNREFUSED', region: ok ? region : '' });
+const outcome = (t: number, ok: boolean, latencyMs = 10, region = 'us-east-1') => ({
+  t,
+  sendLagMs: 0,
+  latencyMs,
+  ok,
+  status: ok ? 200 : 0,
+  error: ok ? '' : 'ECONNREFUSED',
+  region: ok ? region : '',
+});
 
 test('windows count requests by due time, to 100 ms', () => {
   const recorder = new TrafficRecorder(journal, 'traffic');
@@ -73,8 +81,14 @@ test('timeline: per-second buckets from t0, gaps filled, out-of-order outcomes p
   builder.add(12_900, 500, true, 'eu-west-1');
   builder.add(12_100, 5, false, '');
   const points = builder.points();
-  assert.equal(points.map((point) => point.offsetMs), [-1_000, 0, 1_000, 2_000]);
-  assert.equal(points.map((point) => point.requests), [1, 0, 0, 3]);
+  assert.equal(
+    points.map((point) => point.offsetMs),
+    [-1_000, 0, 1_000, 2_000],
+  );
+  assert.equal(
+    points.map((point) => point.requests),
+    [1, 0, 0, 3],
+  );
   assert.equal(points[3].errors, 1);
   assert.equal(points[3].regions, { 'eu-west-1': 2 });
   assert.equal(points[3].slowOrFailed, [2]);

@@ -2,7 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Redactor, redactedMarker as R } from '../../src/core/redact';
 
-const redactor = new Redactor({ SLACK_BOT_TOKEN: 'planted-slack-value-123', PGPASSWORD: 'short', HOME: '/home/someone-long-path' });
+const redactor = new Redactor({
+  SLACK_BOT_TOKEN: 'planted-slack-value-123',
+  PGPASSWORD: 'short',
+  HOME: '/home/someone-long-path',
+});
 
 // [input, expected]: every known shape, and text that must pass untouched.
 const texts: Array<[string, string]> = [
@@ -42,15 +46,29 @@ for (const [input, expected] of texts) {
 test('values: env and headers by name, credential fields anywhere; a copy, the original untouched', () => {
   const event = {
     type: 'fault.injecting',
-    rollback: { kind: 'exec', command: 'rm -f /tmp/x', env: { DB_PASSWORD: 'hunter2', API_KEY: 'k', REGION: 'us-east-1', EMPTY_TOKEN: '' } },
-    spec: { traffic: { headers: { Authorization: 'Basic Zm9vOmJhcg==', 'X-Request-Source': 'gameday' } }, notify: { token: 'abc', keys: ['a'] } },
+    rollback: {
+      kind: 'exec',
+      command: 'rm -f /tmp/x',
+      env: { DB_PASSWORD: 'hunter2', API_KEY: 'k', REGION: 'us-east-1', EMPTY_TOKEN: '' },
+    },
+    spec: {
+      traffic: { headers: { Authorization: 'Basic Zm9vOmJhcg==', 'X-Request-Source': 'gameday' } },
+      notify: { token: 'abc', keys: ['a'] },
+    },
     detail: { rows: [[1, 'ok']] },
   };
   const copy = JSON.parse(JSON.stringify(event));
   assert.equal(redactor.value(event), {
     type: 'fault.injecting',
-    rollback: { kind: 'exec', command: 'rm -f /tmp/x', env: { DB_PASSWORD: R, API_KEY: R, REGION: 'us-east-1', EMPTY_TOKEN: '' } },
-    spec: { traffic: { headers: { Authorization: R, 'X-Request-Source': 'gameday' } }, notify: { token: R, keys: ['a'] } },
+    rollback: {
+      kind: 'exec',
+      command: 'rm -f /tmp/x',
+      env: { DB_PASSWORD: R, API_KEY: R, REGION: 'us-east-1', EMPTY_TOKEN: '' },
+    },
+    spec: {
+      traffic: { headers: { Authorization: R, 'X-Request-Source': 'gameday' } },
+      notify: { token: R, keys: ['a'] },
+    },
     detail: { rows: [[1, 'ok']] },
   });
   assert.equal(event, copy);

@@ -3,7 +3,12 @@ import * as assert from 'uvu/assert';
 import { computeRpo, type AckedWrite, type RpoInput, type RpoResult } from '../../src/measure/rpo';
 
 /** 10 writes per second: seq s is due at s × 100 ms and acknowledged 20 ms later. */
-const ack = (seq: number, writer = 'A', ackedAt = seq * 100 + 20): AckedWrite => ({ seq, t: seq * 100, ackedAt, writer });
+const ack = (seq: number, writer = 'A', ackedAt = seq * 100 + 20): AckedWrite => ({
+  seq,
+  t: seq * 100,
+  ackedAt,
+  writer,
+});
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const acks = (from: number, to: number, writer = 'A') => range(from, to).map((seq) => ack(seq, writer));
 const without = (seqs: number[], gone: number[]) => seqs.filter((seq) => !gone.includes(seq));
@@ -18,7 +23,16 @@ const table: Row[] = [
   {
     name: 'no loss: every acknowledged write is there, RPO 0',
     input: { acked: acks(1, 10), unacked: [], readBack: range(1, 10) },
-    expect: { ackedWrites: 10, lostWrites: 0, lostSeqs: [], rpoMs: 0, splitBrain: false, duplicateWrites: 0, unconfirmedWrites: 0, writers: ['A'] },
+    expect: {
+      ackedWrites: 10,
+      lostWrites: 0,
+      lostSeqs: [],
+      rpoMs: 0,
+      splitBrain: false,
+      duplicateWrites: 0,
+      unconfirmedWrites: 0,
+      writers: ['A'],
+    },
   },
   {
     name: 'loss at the tail: from the last survivor to the last lost ack',
@@ -52,12 +66,26 @@ const table: Row[] = [
   {
     name: 'a clean failover: an old write acknowledged late across the switch is not split brain',
     // seq 5 was sent at 500, before B's first ack (820), and acknowledged by A at 850.
-    input: { acked: [...acks(1, 4, 'A'), ack(5, 'A', 850), ...acks(8, 10, 'B')], unacked: [{ seq: 6, t: 600 }, { seq: 7, t: 700 }], readBack: [1, 2, 3, 4, 5, 8, 9, 10] },
+    input: {
+      acked: [...acks(1, 4, 'A'), ack(5, 'A', 850), ...acks(8, 10, 'B')],
+      unacked: [
+        { seq: 6, t: 600 },
+        { seq: 7, t: 700 },
+      ],
+      readBack: [1, 2, 3, 4, 5, 8, 9, 10],
+    },
     expect: { staleWriterAcks: 0, splitBrain: false, writers: ['A', 'B'], lostWrites: 0, unconfirmedWrites: 0 },
   },
   {
     name: 'writes that errored but are present anyway: unacknowledged but present, never lost',
-    input: { acked: [...acks(1, 5), ...acks(8, 10)], unacked: [{ seq: 6, t: 600 }, { seq: 7, t: 700 }], readBack: [...range(1, 6), ...range(8, 10)] },
+    input: {
+      acked: [...acks(1, 5), ...acks(8, 10)],
+      unacked: [
+        { seq: 6, t: 600 },
+        { seq: 7, t: 700 },
+      ],
+      readBack: [...range(1, 6), ...range(8, 10)],
+    },
     expect: { ackedWrites: 8, lostWrites: 0, unconfirmedWrites: 1, rpoMs: 0 },
   },
   {
@@ -73,7 +101,16 @@ const table: Row[] = [
   {
     name: 'empty: no writes, nothing read back',
     input: { acked: [], unacked: [], readBack: [] },
-    expect: { ackedWrites: 0, lostWrites: 0, lostSeqs: [], duplicateWrites: 0, splitBrain: false, rpoMs: 0, unconfirmedWrites: 0, writers: [] },
+    expect: {
+      ackedWrites: 0,
+      lostWrites: 0,
+      lostSeqs: [],
+      duplicateWrites: 0,
+      splitBrain: false,
+      rpoMs: 0,
+      unconfirmedWrites: 0,
+      writers: [],
+    },
   },
 ];
 

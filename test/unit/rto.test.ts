@@ -15,16 +15,66 @@ interface Row {
 }
 
 const table: Row[] = [
-  { name: 'no failure at all: RTO is zero', failing: () => false, tFault: 10_000, expect: { recovered: true, rtoMs: 0, failedSamples: 0 } },
-  { name: 'a clean 10 s outage', failing: between(10_000, 20_000), tFault: 10_000, expect: { recovered: true, rtoMs: 10_000, failedSamples: 200 } },
-  { name: 'never recovered: at least until the end', failing: between(10_000, 40_000), tFault: 10_000, expect: { recovered: false, rtoMs: null, atLeastMs: 29_950 } },
-  { name: 'flapping extends RTO to the last relapse', failing: (t) => between(10_000, 20_000)(t) || between(21_000, 23_000)(t), tFault: 10_000, expect: { recovered: true, rtoMs: 13_000 } },
-  { name: 'one failed request within tolerance: zero', failing: (t) => t === 15_000, tFault: 10_000, expect: { recovered: true, rtoMs: 0, failedSamples: 1 } },
-  { name: '4 failures in a window of 100 are tolerated at 95%', failing: between(15_000, 15_200), tFault: 10_000, expect: { recovered: true, rtoMs: 0, failedSamples: 4 } },
-  { name: '6 failures in a window of 100 are not', failing: between(15_000, 15_300), tFault: 10_000, expect: { recovered: true, rtoMs: 5_300, failedSamples: 6 } },
-  { name: 'outage that began before the fault counts from t_fault', failing: between(9_000, 12_000), tFault: 10_000, expect: { recovered: true, rtoMs: 2_000 } },
-  { name: 'recovery in the last stretch shorter than a window', failing: between(10_000, 38_000), tFault: 10_000, expect: { recovered: true, rtoMs: 28_000 } },
-  { name: 'a fault after the last sample: nothing to measure', failing: () => false, tFault: 50_000, expect: { recovered: null } },
+  {
+    name: 'no failure at all: RTO is zero',
+    failing: () => false,
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 0, failedSamples: 0 },
+  },
+  {
+    name: 'a clean 10 s outage',
+    failing: between(10_000, 20_000),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 10_000, failedSamples: 200 },
+  },
+  {
+    name: 'never recovered: at least until the end',
+    failing: between(10_000, 40_000),
+    tFault: 10_000,
+    expect: { recovered: false, rtoMs: null, atLeastMs: 29_950 },
+  },
+  {
+    name: 'flapping extends RTO to the last relapse',
+    failing: (t) => between(10_000, 20_000)(t) || between(21_000, 23_000)(t),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 13_000 },
+  },
+  {
+    name: 'one failed request within tolerance: zero',
+    failing: (t) => t === 15_000,
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 0, failedSamples: 1 },
+  },
+  {
+    name: '4 failures in a window of 100 are tolerated at 95%',
+    failing: between(15_000, 15_200),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 0, failedSamples: 4 },
+  },
+  {
+    name: '6 failures in a window of 100 are not',
+    failing: between(15_000, 15_300),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 5_300, failedSamples: 6 },
+  },
+  {
+    name: 'outage that began before the fault counts from t_fault',
+    failing: between(9_000, 12_000),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 2_000 },
+  },
+  {
+    name: 'recovery in the last stretch shorter than a window',
+    failing: between(10_000, 38_000),
+    tFault: 10_000,
+    expect: { recovered: true, rtoMs: 28_000 },
+  },
+  {
+    name: 'a fault after the last sample: nothing to measure',
+    failing: () => false,
+    tFault: 50_000,
+    expect: { recovered: null },
+  },
   {
     name: 'window end is exclusive: the sample at u+W belongs to the next window',
     failing: between(10_000, 15_000),
@@ -39,7 +89,13 @@ const table: Row[] = [
     criteria: { successRatio: 0.5, windowMs: 1_000 },
     expect: { recovered: true, rtoMs: 1_000 },
   },
-  { name: 'threshold 0 tolerates anything', failing: between(10_000, 20_000), tFault: 10_000, criteria: { successRatio: 0, windowMs: 5_000 }, expect: { recovered: true, rtoMs: 0 } },
+  {
+    name: 'threshold 0 tolerates anything',
+    failing: between(10_000, 20_000),
+    tFault: 10_000,
+    criteria: { successRatio: 0, windowMs: 5_000 },
+    expect: { recovered: true, rtoMs: 0 },
+  },
 ];
 
 for (const row of table) {
@@ -49,7 +105,8 @@ for (const row of table) {
     if (result.recovered === null) return;
     if (row.expect.rtoMs !== undefined) assert.is(result.rtoMs, row.expect.rtoMs);
     if (row.expect.failedSamples !== undefined) assert.is(result.failedSamples, row.expect.failedSamples);
-    if (row.expect.atLeastMs !== undefined && result.recovered === false) assert.is(result.atLeastMs, row.expect.atLeastMs);
+    if (row.expect.atLeastMs !== undefined && result.recovered === false)
+      assert.is(result.atLeastMs, row.expect.atLeastMs);
   });
 }
 

@@ -40,8 +40,12 @@ test('a 10 s outage at 20 req/s against 99.9% over 30 days', () => {
   close(result.burnRate, 0.25 / 0.001);
   // A trailing minute always holds 1,200 events (observed plus assumed good before the drill): 200 bad at most.
   close(result.peakBurnRate, 200 / 1_200 / 0.001);
-  // 1h/5m x14.4: the 5 minutes burn at 33x but the hour only at 2.8x, so the page does not fire; nor do the slower pairs.
-  assert.equal(result.alerts.map((alert) => alert.fired), [false, false, false, false]);
+  // 1h/5m x14.4: the 5 minutes burn at 33x but the hour only at 2.8x, so the page does not fire; nor do the slower
+  // pairs.
+  assert.equal(
+    result.alerts.map((alert) => alert.fired),
+    [false, false, false, false],
+  );
 });
 
 test('an alert pair fires when both windows burn faster than the factor, timed from t_fault', () => {
@@ -52,7 +56,8 @@ test('an alert pair fires when both windows burn faster than the factor, timed f
       alerts: [{ longMs: 60_000, shortMs: 10_000, factor: 14.4 }],
     }),
   );
-  // The minute holds 1,200 events; it burns faster than 14.4x once more than 172.8 are bad: 9 bad seconds, ending at 19 s.
+  // The minute holds 1,200 events; it burns faster than 14.4x once more than 172.8 are bad: 9 bad seconds, ending at 19
+  // s.
   const [alert] = result.alerts;
   assert.is(alert.fired, true);
   assert.is(alert.firedAtMs, 19_000);
@@ -60,7 +65,13 @@ test('an alert pair fires when both windows burn faster than the factor, timed f
 });
 
 test('never recovered: everything after the fault is bad', () => {
-  const result = computeSlo(input({ objective: 0.99, buckets: buckets(40, 20, (i) => i >= 10), alerts: [{ longMs: 60_000, shortMs: 10_000, factor: 14.4 }] }));
+  const result = computeSlo(
+    input({
+      objective: 0.99,
+      buckets: buckets(40, 20, (i) => i >= 10),
+      alerts: [{ longMs: 60_000, shortMs: 10_000, factor: 14.4 }],
+    }),
+  );
   assert.is(result.badEvents, 600);
   close(result.errorRatio, 0.75);
   close(result.burnRate, 75);
@@ -69,7 +80,9 @@ test('never recovered: everything after the fault is bad', () => {
 });
 
 test('flapping: budget counts every bad event whatever the pattern; the peak follows the densest window', () => {
-  const flapping = computeSlo(input({ buckets: buckets(40, 20, (i) => i >= 10 && i < 30 && i % 2 === 0), burnWindowMs: 10_000 }));
+  const flapping = computeSlo(
+    input({ buckets: buckets(40, 20, (i) => i >= 10 && i < 30 && i % 2 === 0), burnWindowMs: 10_000 }),
+  );
   const solid = computeSlo(input({ buckets: buckets(40, 20, (i) => i >= 10 && i < 20), burnWindowMs: 10_000 }));
   assert.is(flapping.badEvents, solid.badEvents);
   close(flapping.budgetConsumedPct, solid.budgetConsumedPct!);

@@ -9,7 +9,15 @@ import { TrafficRecorder } from '../../src/probes/recorder';
 
 const slos = [
   { name: 'fast', sli: 'latency', objective: 99, window: 86_400_000, threshold: 300, burnWindow: 60_000 },
-  { name: 'fast-api', sli: 'latency', objective: 99, window: 86_400_000, threshold: 800, probe: 'api', burnWindow: 60_000 },
+  {
+    name: 'fast-api',
+    sli: 'latency',
+    objective: 99,
+    window: 86_400_000,
+    threshold: 800,
+    probe: 'api',
+    burnWindow: 60_000,
+  },
   { name: 'up', sli: 'availability', objective: 99.9, window: 86_400_000, burnWindow: 60_000 },
 ] as Slo[];
 const conditions = [
@@ -30,7 +38,8 @@ test('each probe tracks the bounds of the guards on it, once each; availability 
 
 test('error ratio guard: above the bound with enough requests; never on fewer than 5', () => {
   const recorder = new TrafficRecorder({ append: () => undefined } as unknown as Journal, 'traffic');
-  const add = (t: number, ok: boolean) => recorder.add({ t, sendLagMs: 0, latencyMs: 1, ok, status: ok ? 200 : 503, error: '', region: '' });
+  const add = (t: number, ok: boolean) =>
+    recorder.add({ t, sendLagMs: 0, latencyMs: 1, ok, status: ok ? 200 : 503, error: '', region: '' });
   for (const t of [9_000, 9_100, 9_200, 9_300]) add(t, false);
   assert.is(errorRatioAbove(recorder, 5_000, 0.5, 10_000), null, 'four failures are noise');
   add(9_400, true);

@@ -21,7 +21,8 @@ const spelled = (ms: number) =>
     ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`,
     ms >= 60_000 && ms % 1000 === 0 ? `${Math.floor(ms / 60_000)}m${(ms % 60_000) / 1000}s` : `${ms}ms`,
   );
-const durationBetween = (minMs: number, maxMs: number) => fc.integer({ min: minMs, max: maxMs }).chain((ms) => spelled(ms).map((text) => ({ ms, text })));
+const durationBetween = (minMs: number, maxMs: number) =>
+  fc.integer({ min: minMs, max: maxMs }).chain((ms) => spelled(ms).map((text) => ({ ms, text })));
 const durationText = (minMs: number, maxMs: number) => durationBetween(minMs, maxMs).map(({ text }) => text);
 
 const name = fc.string({ minLength: 1, maxLength: 60 }).filter((text) => text.trim().length > 0);
@@ -29,9 +30,13 @@ const ratio = fc.double({ min: 0, max: 1, noNaN: true });
 const endpointName = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,10}$/);
 const statusRanges = fc
   .array(fc.tuple(fc.integer({ min: 100, max: 599 }), fc.integer({ min: 0, max: 99 })), { minLength: 1, maxLength: 3 })
-  .map((ranges) => ranges.map(([from, width]) => (width === 0 ? `${from}` : `${from}-${Math.min(599, from + width)}`)).join(','));
+  .map((ranges) =>
+    ranges.map(([from, width]) => (width === 0 ? `${from}` : `${from}-${Math.min(599, from + width)}`)).join(','),
+  );
 const urlPath = fc.stringMatching(/^\/[a-z0-9/]{0,12}$/);
-const stringMap = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 3 });
+const stringMap = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), {
+  maxKeys: 3,
+});
 
 const httpProbe = (endpoints: string[]) =>
   fc.record(
@@ -50,26 +55,42 @@ const httpProbe = (endpoints: string[]) =>
   );
 
 const stopCondition = fc.oneof(
-  fc.record({ kind: fc.constant('errorRatio'), above: ratio, window: durationText(1, 60_000) }, { requiredKeys: ['kind', 'above'] }),
-  fc.record({ kind: fc.constant('command'), run: fc.string({ minLength: 1, maxLength: 20 }), every: durationText(1, 60_000), timeout: durationText(1, 60_000) }, { requiredKeys: ['kind', 'run'] }),
+  fc.record(
+    { kind: fc.constant('errorRatio'), above: ratio, window: durationText(1, 60_000) },
+    { requiredKeys: ['kind', 'above'] },
+  ),
+  fc.record(
+    {
+      kind: fc.constant('command'),
+      run: fc.string({ minLength: 1, maxLength: 20 }),
+      every: durationText(1, 60_000),
+      timeout: durationText(1, 60_000),
+    },
+    { requiredKeys: ['kind', 'run'] },
+  ),
 );
 
 /** Fault timing that fits the experiment: every fault starts before the end and ends by it. */
-const timing = fc.record({ after: durationBetween(0, 60_000), duration: fc.option(durationBetween(1, 60_000), { nil: undefined }) });
+const timing = fc.record({
+  after: durationBetween(0, 60_000),
+  duration: fc.option(durationBetween(1, 60_000), { nil: undefined }),
+});
 
 const execFault = timing.chain(({ after, duration }) =>
-  fc.record(
-    {
-      kind: fc.constant('exec'),
-      after: fc.constant(after.text),
-      duration: fc.constant(duration?.text),
-      inject: fc.string({ minLength: 1, maxLength: 20 }),
-      rollback: fc.string({ minLength: 1, maxLength: 20 }),
-      timeout: durationText(1, 3_600_000),
-      env: stringMap,
-    },
-    { requiredKeys: ['kind', 'inject', 'rollback'] },
-  ).map((fault) => ({ fault: withoutUndefined(fault), endsAt: after.ms + (duration?.ms ?? 0), startsAt: after.ms })),
+  fc
+    .record(
+      {
+        kind: fc.constant('exec'),
+        after: fc.constant(after.text),
+        duration: fc.constant(duration?.text),
+        inject: fc.string({ minLength: 1, maxLength: 20 }),
+        rollback: fc.string({ minLength: 1, maxLength: 20 }),
+        timeout: durationText(1, 3_600_000),
+        env: stringMap,
+      },
+      { requiredKeys: ['kind', 'inject', 'rollback'] },
+    )
+    .map((fault) => ({ fault: withoutUndefined(fault), endsAt: after.ms + (duration?.ms ?? 0), startsAt: after.ms })),
 );
 
 const labRegions = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2', 'sa-east-1'];
@@ -78,17 +99,35 @@ const labFault = (regions: string[]) =>
   timing.chain(({ after, duration }) =>
     fc
       .oneof(
-        fc.record({ kind: fc.constant('regionOutage'), mode: fc.constantFrom('blackhole', 'stop'), scope: fc.constantFrom('all', 'cross-region') }),
-        fc.record({ kind: fc.constant('latency'), link: fc.constantFrom('ingress', 'replication'), latency: durationText(1, 300_000), jitter: durationText(0, 300_000) }),
+        fc.record({
+          kind: fc.constant('regionOutage'),
+          mode: fc.constantFrom('blackhole', 'stop'),
+          scope: fc.constantFrom('all', 'cross-region'),
+        }),
+        fc.record({
+          kind: fc.constant('latency'),
+          link: fc.constantFrom('ingress', 'replication'),
+          latency: durationText(1, 300_000),
+          jitter: durationText(0, 300_000),
+        }),
         fc.record({ kind: fc.constant('dbStop'), mode: fc.constantFrom('immediate', 'fast') }),
         fc.record({ kind: fc.constant('healthCheckFailure') }),
       )
-      .chain((fault) => fc.constantFrom(...regions).map((region) => ({ ...fault, region, after: after.text, ...(duration ? { duration: duration.text } : {}) })))
+      .chain((fault) =>
+        fc
+          .constantFrom(...regions)
+          .map((region) => ({ ...fault, region, after: after.text, ...(duration ? { duration: duration.text } : {}) })),
+      )
       .map((fault) => ({ fault, endsAt: after.ms + (duration?.ms ?? 0), startsAt: after.ms })),
   );
 
 /** Names faults uniquely and sets an experiment duration (or none) that every fault fits in. */
-function assemble(base: Definition, faults: Array<{ fault: Definition; endsAt: number; startsAt: number }>, extraMs: number, explicitDuration: boolean): Definition {
+function assemble(
+  base: Definition,
+  faults: Array<{ fault: Definition; endsAt: number; startsAt: number }>,
+  extraMs: number,
+  explicitDuration: boolean,
+): Definition {
   const named = faults.map(({ fault }, index) => ({ ...fault, name: `fault-${index}` }));
   const needed = Math.max(1, ...faults.map(({ endsAt, startsAt }) => Math.max(endsAt, startsAt + 1)));
   return { ...base, faults: named, ...(explicitDuration ? { duration: `${needed + extraMs}ms` } : {}) };
@@ -96,8 +135,17 @@ function assemble(base: Definition, faults: Array<{ fault: Definition; endsAt: n
 
 const common = {
   description: fc.string({ maxLength: 30 }),
-  hypothesis: fc.record({ rto: durationText(0, 600_000), recovery: fc.record({ successRatio: ratio, window: durationText(1, 60_000) }, { requiredKeys: [] }) }, { requiredKeys: [] }),
-  steadyState: fc.record({ duration: durationText(1, 60_000), successRatio: ratio, recoveryTimeout: durationText(1, 600_000) }, { requiredKeys: [] }),
+  hypothesis: fc.record(
+    {
+      rto: durationText(0, 600_000),
+      recovery: fc.record({ successRatio: ratio, window: durationText(1, 60_000) }, { requiredKeys: [] }),
+    },
+    { requiredKeys: [] },
+  ),
+  steadyState: fc.record(
+    { duration: durationText(1, 60_000), successRatio: ratio, recoveryTimeout: durationText(1, 600_000) },
+    { requiredKeys: [] },
+  ),
   stopConditions: fc.array(stopCondition, { maxLength: 2 }),
   tags: fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 3 }),
 };
@@ -107,7 +155,10 @@ const endpointsExperiment = fc
   .chain((names) =>
     fc.record({
       name,
-      target: fc.constant({ kind: 'endpoints', endpoints: Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${9000 + i}`])) }),
+      target: fc.constant({
+        kind: 'endpoints',
+        endpoints: Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${9000 + i}`])),
+      }),
       traffic: httpProbe(names),
       ...common,
       faults: fc.array(execFault, { maxLength: 3 }),
@@ -123,16 +174,52 @@ const labExperiment = fc
     fc.record({
       name,
       // api 'direct' offers every lab fault; through 'aws' some combinations are refused (tested by the corpus).
-      target: fc.record({ kind: fc.constant('lab'), regions: fc.constant(regions), primary: fc.constantFrom(...regions), api: fc.constant('direct') }, { requiredKeys: ['kind', 'regions', 'api'] }),
+      target: fc.record(
+        {
+          kind: fc.constant('lab'),
+          regions: fc.constant(regions),
+          primary: fc.constantFrom(...regions),
+          api: fc.constant('direct'),
+        },
+        { requiredKeys: ['kind', 'regions', 'api'] },
+      ),
       traffic: httpProbe(['app', ...regions.map((region) => `app-${region}`)]),
       ...common,
       faults: fc.array(labFault(regions), { maxLength: 3 }),
-      failover: fc.option(fc.record({ mode: fc.constantFrom('automatic', 'manual'), kind: fc.constantFrom('unplanned', 'planned'), from: fc.constant(regions[0]), to: fc.constant(regions[1]), failback: fc.boolean() }, { requiredKeys: [] }), { nil: undefined }),
+      failover: fc.option(
+        fc.record(
+          {
+            mode: fc.constantFrom('automatic', 'manual'),
+            kind: fc.constantFrom('unplanned', 'planned'),
+            from: fc.constant(regions[0]),
+            to: fc.constant(regions[1]),
+            failback: fc.boolean(),
+          },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
       extraMs: fc.integer({ min: 0, max: 60_000 }),
       explicitDuration: fc.boolean(),
     }),
   )
-  .map(({ faults, extraMs, explicitDuration, failover, ...base }) => assemble(failover ? { ...base, failover: { ...failover, from: (base.target as { primary?: string }).primary ?? failover.from, to: otherRegion(base.target as { regions: string[]; primary?: string }) } } : base, faults, extraMs, explicitDuration));
+  .map(({ faults, extraMs, explicitDuration, failover, ...base }) =>
+    assemble(
+      failover
+        ? {
+            ...base,
+            failover: {
+              ...failover,
+              from: (base.target as { primary?: string }).primary ?? failover.from,
+              to: otherRegion(base.target as { regions: string[]; primary?: string }),
+            },
+          }
+        : base,
+      faults,
+      extraMs,
+      explicitDuration,
+    ),
+  );
 
 const validExperiment = fc.oneof(endpointsExperiment, labExperiment);
 
@@ -162,45 +249,111 @@ const notANumber = fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.con
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // wrong types
-  notAString.map((value) => ({ what: `name = ${JSON.stringify(value)}`, apply: (d: Definition) => void (d.name = value) })),
-  notANumber.map((value) => ({ what: `traffic.rate = ${JSON.stringify(value)}`, apply: (d: Definition) => void ((d.traffic as Definition).rate = value) })),
-  notAString.map((value) => ({ what: `traffic.timeout = ${JSON.stringify(value)}`, apply: (d: Definition) => void ((d.traffic as Definition).timeout = value) })),
-  fc.oneof(fc.string(), fc.integer(), fc.constant({})).map((value) => ({ what: `faults = ${JSON.stringify(value)}`, apply: (d: Definition) => void (d.faults = value) })),
-  fc.oneof(fc.string(), fc.integer(), fc.constant(null)).map((value) => ({ what: `target = ${JSON.stringify(value)}`, apply: (d: Definition) => void (d.target = value) })),
+  notAString.map((value) => ({
+    what: `name = ${JSON.stringify(value)}`,
+    apply: (d: Definition) => void (d.name = value),
+  })),
+  notANumber.map((value) => ({
+    what: `traffic.rate = ${JSON.stringify(value)}`,
+    apply: (d: Definition) => void ((d.traffic as Definition).rate = value),
+  })),
+  notAString.map((value) => ({
+    what: `traffic.timeout = ${JSON.stringify(value)}`,
+    apply: (d: Definition) => void ((d.traffic as Definition).timeout = value),
+  })),
+  fc
+    .oneof(fc.string(), fc.integer(), fc.constant({}))
+    .map((value) => ({ what: `faults = ${JSON.stringify(value)}`, apply: (d: Definition) => void (d.faults = value) })),
+  fc
+    .oneof(fc.string(), fc.integer(), fc.constant(null))
+    .map((value) => ({ what: `target = ${JSON.stringify(value)}`, apply: (d: Definition) => void (d.target = value) })),
   fc.constant({ what: 'tags = [1]', apply: (d: Definition) => void (d.tags = [1]) }),
   // out of range
-  fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 20_000.001, noNaN: true }), fc.constant(Number.NaN)).map((rate) => ({ what: `traffic.rate = ${rate}`, apply: (d: Definition) => void ((d.traffic as Definition).rate = rate) })),
-  fc.oneof(fc.double({ max: -1e-9, noNaN: true }), fc.double({ min: 1.000001, noNaN: true })).map((value) => ({ what: `steadyState.successRatio = ${value}`, apply: (d: Definition) => void (d.steadyState = { ...(d.steadyState as Definition), successRatio: value }) })),
-  fc.constantFrom('10m', '1h', '301s').map((text) => ({ what: `traffic.timeout = ${text} (max 5m)`, apply: (d: Definition) => void ((d.traffic as Definition).timeout = text) })),
-  fc.constantFrom('25h', '2d', '400d').map((text) => ({ what: `duration = ${text} (max 24h)`, apply: (d: Definition) => void (d.duration = text) })),
-  fc.constantFrom('0s', '0ms', '0m').map((text) => ({ what: `steadyState.duration = ${text}`, apply: (d: Definition) => void (d.steadyState = { ...(d.steadyState as Definition), duration: text }) })),
-  fc.constantFrom('999', '99', '200-600', '399-200', '2xx', '').map((text) => ({ what: `traffic.successStatus = ${text}`, apply: (d: Definition) => void ((d.traffic as Definition).successStatus = text) })),
-  // empty names
-  fc.constantFrom('', ' ', '\t\n').map((text) => ({ what: `name = ${JSON.stringify(text)}`, apply: (d: Definition) => void (d.name = text) })),
-  // unknown keys, anywhere an object is strict
-  fc.tuple(fc.constantFrom('', 'traffic', 'target', 'hypothesis', 'steadyState'), fc.stringMatching(/^[a-z]{1,8}$/)).map(([where, key]) => ({
-    what: `unknown key ${where || '(top)'}.zz${key}`,
-    apply: (d: Definition) => {
-      const holder = where ? ((d[where] ??= {}) as Definition) : d;
-      holder[`zz${key}`] = 1;
-    },
+  fc
+    .oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 20_000.001, noNaN: true }), fc.constant(Number.NaN))
+    .map((rate) => ({
+      what: `traffic.rate = ${rate}`,
+      apply: (d: Definition) => void ((d.traffic as Definition).rate = rate),
+    })),
+  fc.oneof(fc.double({ max: -1e-9, noNaN: true }), fc.double({ min: 1.000001, noNaN: true })).map((value) => ({
+    what: `steadyState.successRatio = ${value}`,
+    apply: (d: Definition) => void (d.steadyState = { ...(d.steadyState as Definition), successRatio: value }),
   })),
+  fc.constantFrom('10m', '1h', '301s').map((text) => ({
+    what: `traffic.timeout = ${text} (max 5m)`,
+    apply: (d: Definition) => void ((d.traffic as Definition).timeout = text),
+  })),
+  fc
+    .constantFrom('25h', '2d', '400d')
+    .map((text) => ({ what: `duration = ${text} (max 24h)`, apply: (d: Definition) => void (d.duration = text) })),
+  fc.constantFrom('0s', '0ms', '0m').map((text) => ({
+    what: `steadyState.duration = ${text}`,
+    apply: (d: Definition) => void (d.steadyState = { ...(d.steadyState as Definition), duration: text }),
+  })),
+  fc.constantFrom('999', '99', '200-600', '399-200', '2xx', '').map((text) => ({
+    what: `traffic.successStatus = ${text}`,
+    apply: (d: Definition) => void ((d.traffic as Definition).successStatus = text),
+  })),
+  // empty names
+  fc
+    .constantFrom('', ' ', '\t\n')
+    .map((text) => ({ what: `name = ${JSON.stringify(text)}`, apply: (d: Definition) => void (d.name = text) })),
+  // unknown keys, anywhere an object is strict
+  fc
+    .tuple(fc.constantFrom('', 'traffic', 'target', 'hypothesis', 'steadyState'), fc.stringMatching(/^[a-z]{1,8}$/))
+    .map(([where, key]) => ({
+      what: `unknown key ${where || '(top)'}.zz${key}`,
+      apply: (d: Definition) => {
+        const holder = where ? ((d[where] ??= {}) as Definition) : d;
+        holder[`zz${key}`] = 1;
+      },
+    })),
   // bad durations
-  notADuration.map((text) => ({ what: `traffic.timeout = ${JSON.stringify(text)}`, apply: (d: Definition) => void ((d.traffic as Definition).timeout = text) })),
-  notADuration.map((text) => ({ what: `hypothesis.rto = ${JSON.stringify(text)}`, apply: (d: Definition) => void (d.hypothesis = { ...(d.hypothesis as Definition), rto: text }) })),
+  notADuration.map((text) => ({
+    what: `traffic.timeout = ${JSON.stringify(text)}`,
+    apply: (d: Definition) => void ((d.traffic as Definition).timeout = text),
+  })),
+  notADuration.map((text) => ({
+    what: `hypothesis.rto = ${JSON.stringify(text)}`,
+    apply: (d: Definition) => void (d.hypothesis = { ...(d.hypothesis as Definition), rto: text }),
+  })),
   notADuration.map((text) => ({
     what: `a fault's after = ${JSON.stringify(text)}`,
-    apply: (d: Definition) => void ((d.faults as Definition[]).push({ kind: 'exec', name: 'mutant', inject: 'true', rollback: 'true', after: text })),
+    apply: (d: Definition) =>
+      void (d.faults as Definition[]).push({
+        kind: 'exec',
+        name: 'mutant',
+        inject: 'true',
+        rollback: 'true',
+        after: text,
+      }),
   })),
   // unknown kinds
-  fc.string({ maxLength: 10 }).filter((kind) => !['http', 'ledger', 'function'].includes(kind)).map((kind) => ({ what: `traffic.kind = ${JSON.stringify(kind)}`, apply: (d: Definition) => void ((d.traffic as Definition).kind = kind) })),
-  fc.string({ maxLength: 10 }).filter((kind) => !['exec', 'regionOutage', 'latency', 'dbStop', 'healthCheckFailure'].includes(kind)).map((kind) => ({
-    what: `fault kind ${JSON.stringify(kind)}`,
-    apply: (d: Definition) => void ((d.faults as Definition[]).push({ kind, name: 'mutant' })),
-  })),
-  fc.string({ maxLength: 10 }).filter((kind) => !['endpoints', 'lab', 'aws'].includes(kind)).map((kind) => ({ what: `target.kind = ${JSON.stringify(kind)}`, apply: (d: Definition) => void ((d.target as Definition).kind = kind) })),
+  fc
+    .string({ maxLength: 10 })
+    .filter((kind) => !['http', 'ledger', 'function'].includes(kind))
+    .map((kind) => ({
+      what: `traffic.kind = ${JSON.stringify(kind)}`,
+      apply: (d: Definition) => void ((d.traffic as Definition).kind = kind),
+    })),
+  fc
+    .string({ maxLength: 10 })
+    .filter((kind) => !['exec', 'regionOutage', 'latency', 'dbStop', 'healthCheckFailure'].includes(kind))
+    .map((kind) => ({
+      what: `fault kind ${JSON.stringify(kind)}`,
+      apply: (d: Definition) => void (d.faults as Definition[]).push({ kind, name: 'mutant' }),
+    })),
+  fc
+    .string({ maxLength: 10 })
+    .filter((kind) => !['endpoints', 'lab', 'aws'].includes(kind))
+    .map((kind) => ({
+      what: `target.kind = ${JSON.stringify(kind)}`,
+      apply: (d: Definition) => void ((d.target as Definition).kind = kind),
+    })),
   // a required field gone
-  fc.constantFrom('name', 'traffic').map((field) => ({ what: `no ${field}`, apply: (d: Definition) => void delete d[field] })),
+  fc
+    .constantFrom('name', 'traffic')
+    .map((field) => ({ what: `no ${field}`, apply: (d: Definition) => void delete d[field] })),
 );
 
 // ---------------------------------------------------------------- properties
@@ -242,9 +395,16 @@ test('every definition with one thing broken is rejected', () => {
 
 test('anything at all: the validator returns or reports, never crashes', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.anything(), fc.object({ maxDepth: 3 }), validExperiment.chain((d) => fc.anything().map((junk) => ({ ...d, traffic: junk })))), (input) => {
-      outcome(input);
-    }),
+    fc.property(
+      fc.oneof(
+        fc.anything(),
+        fc.object({ maxDepth: 3 }),
+        validExperiment.chain((d) => fc.anything().map((junk) => ({ ...d, traffic: junk }))),
+      ),
+      (input) => {
+        outcome(input);
+      },
+    ),
     { numRuns: 1000 },
   );
 });

@@ -25,7 +25,10 @@ export const latencyDocumentName = 'AWSFIS-Run-Network-Latency';
  * them: what an experiment's checks require before anything runs, and what the template
  * targets.
  */
-export function fisResourceField(spec: Pick<FisFaultSpec, 'kind'> & { via?: 'reboot' | 'cluster-failover' }, compute: ComputeType): keyof RegionResources {
+export function fisResourceField(
+  spec: Pick<FisFaultSpec, 'kind'> & { via?: 'reboot' | 'cluster-failover' },
+  compute: ComputeType,
+): keyof RegionResources {
   switch (spec.kind) {
     case 'regionOutage':
       return 'subnets';
@@ -40,12 +43,17 @@ export function fisResourceField(spec: Pick<FisFaultSpec, 'kind'> & { via?: 'reb
  * Compiles a fault to a FIS experiment template. Pure: the same input gives the same
  * template, which is also what `gameday plan` prints.
  */
-export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Record<string, string>): CreateExperimentTemplateCommandInput {
+export function compileFisTemplate(
+  spec: FisFaultSpec,
+  model: AwsModel,
+  tags: Record<string, string>,
+): CreateExperimentTemplateCommandInput {
   const resources = model.resources[spec.region];
   if (!resources) throw new FisMappingError(`no resources are configured for region ${spec.region}`);
   const field = fisResourceField(spec, model.compute);
   const target = (selector: ResourceSelector | undefined, resourceType: string) => {
-    if (!selector) throw new FisMappingError(`${spec.kind} in ${spec.region} needs target.resources.${spec.region}.${field}`);
+    if (!selector)
+      throw new FisMappingError(`${spec.kind} in ${spec.region} needs target.resources.${spec.region}.${field}`);
     return {
       resourceType,
       selectionMode: 'ALL',
@@ -59,10 +67,15 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
       const duration = toIsoDuration(spec.durationMs);
       targets = { Subnets: target(resources.subnets, 'aws:ec2:subnet') };
       if (spec.scope === 'all') {
-        action = { actionId: 'aws:network:disrupt-connectivity', parameters: { duration, scope: 'all' }, targets: { Subnets: 'Subnets' } };
+        action = {
+          actionId: 'aws:network:disrupt-connectivity',
+          parameters: { duration, scope: 'all' },
+          targets: { Subnets: 'Subnets' },
+        };
       } else {
         // Cut the links between this region and its failover partner (the primary, or for the primary the next region).
-        const partner = spec.region === model.primary ? model.regions.find((region) => region !== spec.region)! : model.primary;
+        const partner =
+          spec.region === model.primary ? model.regions.find((region) => region !== spec.region)! : model.primary;
         action = {
           actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
           parameters: { duration, region: partner },
@@ -75,12 +88,21 @@ export function compileFisTemplate(spec: FisFaultSpec, model: AwsModel, tags: Re
       const compute = computeActions[model.compute];
       if (model.compute === 'eks') {
         const eks = resources.eks;
-        if (!eks) throw new FisMappingError(`latency on EKS in ${spec.region} needs target.resources.${spec.region}.eks (cluster, namespace, pod selector, service account)`);
+        if (!eks)
+          throw new FisMappingError(
+            `latency on EKS in ${spec.region} needs target.resources.${spec.region}.eks (cluster, ` +
+              `namespace, pod selector, service account)`,
+          );
         targets = {
           Pods: {
             resourceType: 'aws:eks:pod',
             selectionMode: 'ALL',
-            parameters: { clusterIdentifier: eks.clusterIdentifier, namespace: eks.namespace, selectorType: eks.selectorType, selectorValue: eks.selectorValue },
+            parameters: {
+              clusterIdentifier: eks.clusterIdentifier,
+              namespace: eks.namespace,
+              selectorType: eks.selectorType,
+              selectorValue: eks.selectorValue,
+            },
           } as unknown as ReturnType<typeof target>,
         };
       } else {

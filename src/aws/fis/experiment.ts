@@ -28,9 +28,15 @@ export async function createTemplate(fis: FisClient, input: CreateExperimentTemp
   }
 }
 
-export async function startExperiment(fis: FisClient, templateId: string, tags: Record<string, string>): Promise<string> {
+export async function startExperiment(
+  fis: FisClient,
+  templateId: string,
+  tags: Record<string, string>,
+): Promise<string> {
   try {
-    const output = await fis.send(new StartExperimentCommand({ experimentTemplateId: templateId, clientToken: randomUUID(), tags }));
+    const output = await fis.send(
+      new StartExperimentCommand({ experimentTemplateId: templateId, clientToken: randomUUID(), tags }),
+    );
     return output.experiment!.id!;
   } catch (error) {
     throw new FisExperimentError(`FIS could not start the experiment: ${describeAwsError(error)}`);
@@ -42,21 +48,32 @@ export async function startExperiment(fis: FisClient, templateId: string, tags: 
  * latest action start time: the moment the fault is in effect, which is t_fault. An
  * experiment that fails or stops first is an error carrying FIS's reason.
  */
-export async function waitUntilActive(fis: FisClient, experimentId: string, timeoutMs: number): Promise<{ startedAt: number; experiment: Experiment }> {
+export async function waitUntilActive(
+  fis: FisClient,
+  experimentId: string,
+  timeoutMs: number,
+): Promise<{ startedAt: number; experiment: Experiment }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const experiment = await getExperiment(fis, experimentId);
     const status = experiment?.state?.status;
     const actions = Object.values(experiment?.actions ?? {});
     if (status === 'failed' || status === 'stopped') {
-      throw new FisExperimentError(`FIS experiment ${experimentId} ${status}${experiment?.state?.reason ? `: ${experiment.state.reason}` : ''}`);
+      throw new FisExperimentError(
+        `FIS experiment ${experimentId} ${status}${experiment?.state?.reason ? `: ${experiment.state.reason}` : ''}`,
+      );
     }
-    const started = actions.length > 0 && actions.every((action) => action.startTime && action.state?.status !== 'pending' && action.state?.status !== 'initiating');
+    const started =
+      actions.length > 0 &&
+      actions.every(
+        (action) => action.startTime && action.state?.status !== 'pending' && action.state?.status !== 'initiating',
+      );
     if (started || status === 'completed') {
       const startedAt = Math.max(...actions.map((action) => action.startTime?.getTime() ?? Date.now()));
       return { startedAt, experiment: experiment! };
     }
-    if (Date.now() > deadline) throw new FisExperimentError(`FIS experiment ${experimentId} was still ${status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new FisExperimentError(`FIS experiment ${experimentId} was still ${status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
 }
@@ -68,7 +85,8 @@ async function experimentsOf(fis: FisClient, templateId: string): Promise<Array<
   do {
     const page = await fis.send(new ListExperimentsCommand({ nextToken, maxResults: 100 }));
     for (const summary of page.experiments ?? []) {
-      if (summary.experimentTemplateId === templateId && summary.id) found.push({ id: summary.id, status: summary.state?.status ?? 'unknown' });
+      if (summary.experimentTemplateId === templateId && summary.id)
+        found.push({ id: summary.id, status: summary.state?.status ?? 'unknown' });
     }
     nextToken = page.nextToken;
   } while (nextToken);
@@ -113,7 +131,11 @@ export async function activeManagedExperiments(fis: FisClient): Promise<ManagedE
  * Stops whatever runs from the template and deletes it. Idempotent: an experiment that
  * already ended, or a template already deleted, is fine — that is the state undo wants.
  */
-export async function stopAndDelete(fis: FisClient, templateId: string, timeoutMs: number): Promise<{ stopped: string[] }> {
+export async function stopAndDelete(
+  fis: FisClient,
+  templateId: string,
+  timeoutMs: number,
+): Promise<{ stopped: string[] }> {
   const stopped: string[] = [];
   for (const experiment of await experimentsOf(fis, templateId)) {
     if (!activeStates.has(experiment.status)) continue;
@@ -150,7 +172,10 @@ async function waitUntilEnded(fis: FisClient, experimentId: string, timeoutMs: n
     const experiment = await getExperiment(fis, experimentId);
     const status = experiment?.state?.status ?? 'unknown';
     if (!activeStates.has(status) && status !== 'stopping') return;
-    if (Date.now() > deadline) throw new FisExperimentError(`FIS experiment ${experimentId} still ${status} ${timeoutMs} ms after StopExperiment`);
+    if (Date.now() > deadline)
+      throw new FisExperimentError(
+        `FIS experiment ${experimentId} still ${status} ${timeoutMs} ms after StopExperiment`,
+      );
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
 }
@@ -161,7 +186,11 @@ async function waitUntilEnded(fis: FisClient, experimentId: string, timeoutMs: n
  * before anything is created. An endpoint that does not serve GetAction is not an error:
  * CreateExperimentTemplate validates again.
  */
-export async function checkActionParameters(fis: FisClient, actionId: string, parameters: Record<string, string>): Promise<void> {
+export async function checkActionParameters(
+  fis: FisClient,
+  actionId: string,
+  parameters: Record<string, string>,
+): Promise<void> {
   let known: Record<string, { required?: boolean }> | undefined;
   try {
     known = (await fis.send(new GetActionCommand({ id: actionId }))).action?.parameters;
@@ -174,12 +203,16 @@ export async function checkActionParameters(fis: FisClient, actionId: string, pa
   }
   if (!known) return;
   const unknown = Object.keys(parameters).filter((parameter) => !(parameter in known!));
-  const missing = Object.entries(known).filter(([parameter, definition]) => definition.required && !(parameter in parameters)).map(([parameter]) => parameter);
+  const missing = Object.entries(known)
+    .filter(([parameter, definition]) => definition.required && !(parameter in parameters))
+    .map(([parameter]) => parameter);
   if (unknown.length > 0 || missing.length > 0) {
     const problems = [
       unknown.length > 0 ? `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` : '',
       missing.length > 0 ? `missing required ${missing.join(', ')}` : '',
     ].filter(Boolean);
-    throw new FisExperimentError(`FIS action ${actionId}: ${problems.join('; ')} (GetAction lists: ${Object.keys(known).join(', ') || 'none'})`);
+    throw new FisExperimentError(
+      `FIS action ${actionId}: ${problems.join('; ')} (GetAction lists: ${Object.keys(known).join(', ') || 'none'})`,
+    );
   }
 }

@@ -21,8 +21,12 @@ export async function failoverCommand(file: string, options: FailoverCommandOpti
     // Operator-initiated: nothing to detect.
     const runbook = runbookPlan(experiment)!;
     process.stdout.write(`failover runbook of ${experiment.name} (${experiment.file}); dry run, nothing done\n\n`);
-    for (const step of runbook.steps) if (!step.detect) process.stdout.write(`  ${runbook.from} → ${runbook.to}, ${step.action}\n`);
+    for (const step of runbook.steps)
+      if (!step.detect) process.stdout.write(`  ${runbook.from} → ${runbook.to}, ${step.action}\n`);
     return 0;
   }
-  return runWithProgress(experiment, `failover-${experiment.name}`, options, { failoverOnly: true, trafficShift: options.shift });
+  return runWithProgress(experiment, `failover-${experiment.name}`, options, {
+    failoverOnly: true,
+    trafficShift: options.shift,
+  });
 }

@@ -24,18 +24,25 @@ export async function gateCommand(file: string, options: GateCommandOptions): Pr
   return runWithProgress(experiment, experiment.name, options, {}, gateText);
 }
 
-export function parseGateFlags(options: Pick<GateCommandOptions, 'maxRto' | 'maxRpo' | 'maxBudget'>): ObjectiveOverrides {
+export function parseGateFlags(
+  options: Pick<GateCommandOptions, 'maxRto' | 'maxRpo' | 'maxBudget'>,
+): ObjectiveOverrides {
   const overrides: ObjectiveOverrides = {};
   const duration = (flag: string, value: string) => {
     const ms = tryParseDuration(value);
-    if (ms === undefined) throw new UsageError(`${flag}: expected a duration like '60s', '500ms' or '1m30s', got ${JSON.stringify(value)}`);
+    if (ms === undefined)
+      throw new UsageError(`${flag}: expected a duration like '60s', '500ms' or '1m30s', got ${JSON.stringify(value)}`);
     return ms;
   };
   if (options.maxRto !== undefined) overrides.rtoMs = duration('--max-rto', options.maxRto);
   if (options.maxRpo !== undefined) overrides.rpoMs = duration('--max-rpo', options.maxRpo);
   if (options.maxBudget !== undefined) {
     const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(options.maxBudget);
-    if (!match || Number(match[1]) <= 0) throw new UsageError(`--max-budget: expected a percentage of the error budget above 0 like '10%', got ${JSON.stringify(options.maxBudget)}`);
+    if (!match || Number(match[1]) <= 0)
+      throw new UsageError(
+        `--max-budget: expected a percentage of the error budget above 0 like '10%', got ` +
+          `${JSON.stringify(options.maxBudget)}`,
+      );
     overrides.budgetPct = Number(match[1]);
   }
   return overrides;

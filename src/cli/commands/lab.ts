@@ -10,7 +10,9 @@ export interface LabCommandOptions {
   json: boolean;
 }
 
-export async function labUpCommand(options: LabCommandOptions & { regions?: string[]; primary?: string }): Promise<number> {
+export async function labUpCommand(
+  options: LabCommandOptions & { regions?: string[]; primary?: string },
+): Promise<number> {
   // A bad --regions/--primary is a usage error (exit 2), caught before any daemon starts.
   try {
     resolveRegions({ regions: options.regions, primary: options.primary });
@@ -21,12 +23,20 @@ export async function labUpCommand(options: LabCommandOptions & { regions?: stri
   const labDir = resolveLabDir(options.dir);
   const running = await findRunningLab(labDir);
   if (running) {
-    process.stderr.write(`a lab is already running in ${labDir} (pid ${running.state.daemonPid}); \`gameday lab down\` first\n`);
+    process.stderr.write(
+      `a lab is already running in ${labDir} (pid ${running.state.daemonPid}); \`gameday lab down\` first\n`,
+    );
     printEndpoints(running.state, options.json);
     return 0;
   }
   await stopLab(labDir); // leftovers of a daemon that died
-  const lab = await startLab({ labDir, ephemeral: false, regions: options.regions, primary: options.primary, preferredPort: 18080 });
+  const lab = await startLab({
+    labDir,
+    ephemeral: false,
+    regions: options.regions,
+    primary: options.primary,
+    preferredPort: 18080,
+  });
   printEndpoints(lab.state, options.json);
   return 0;
 }
@@ -46,7 +56,11 @@ export async function labDownCommand(options: LabCommandOptions): Promise<number
   const labDir = resolveLabDir(options.dir);
   const result = await stopLab(labDir);
   if (!result.stopped) process.stdout.write(`no lab in ${labDir}\n`);
-  else process.stdout.write(`lab stopped and removed${result.orphansKilled ? ` (${result.orphansKilled} orphaned process${result.orphansKilled === 1 ? '' : 'es'} killed)` : ''}\n`);
+  else {
+    const orphans = result.orphansKilled;
+    const killed = orphans ? ` (${orphans} orphaned process${orphans === 1 ? '' : 'es'} killed)` : '';
+    process.stdout.write(`lab stopped and removed${killed}\n`);
+  }
   return 0;
 }
 
@@ -61,10 +75,14 @@ export async function labPromoteCommand(region: string, options: LabCommandOptio
   const lab = await requireLab(options.dir);
   const result = await new LabClient(lab.state.controlUrl).promote(region).catch((error: unknown) => {
     // The lab refusing (unknown region, already the primary) is the user's input, not a failure.
-    if (error instanceof LabApiError && error.status !== undefined && error.status < 500) throw new UsageError(error.message);
+    if (error instanceof LabApiError && error.status !== undefined && error.status < 500)
+      throw new UsageError(error.message);
     throw error;
   });
-  process.stdout.write(`${region} promoted to primary in ${result.promotedMs} ms (was ${result.previousPrimary}); writer.db.gameday.lab now points at it\n`);
+  process.stdout.write(
+    `${region} promoted to primary in ${result.promotedMs} ms (was ${result.previousPrimary}); ` +
+      `writer.db.gameday.lab now points at it\n`,
+  );
   return 0;
 }
 
@@ -83,7 +101,15 @@ function endpointsOf(state: LabState) {
     dns: `${state.dns.host}:${state.dns.port}`,
     app: `http://app.gameday.lab:${state.layout.ports.app}`,
     regions: Object.fromEntries(
-      state.regions.map((region) => [region.name, { role: region.role, address: region.address, app: region.appUrl, postgres: `${region.address}:${state.layout.ports.pg}` }]),
+      state.regions.map((region) => [
+        region.name,
+        {
+          role: region.role,
+          address: region.address,
+          app: region.appUrl,
+          postgres: `${region.address}:${state.layout.ports.pg}`,
+        },
+      ]),
     ),
     startupMs: state.startupMs,
   };
@@ -100,31 +126,66 @@ function printEndpoints(state: LabState, json: boolean): void {
     `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} app.gameday.lab)`,
     `  control  ${state.controlUrl}`,
     `  app      ${endpoints.app}   (resolve through the lab DNS)`,
-    ...state.regions.map((region) => `  ${region.name.padEnd(14)} ${region.role.padEnd(8)} app ${region.appUrl}  postgres ${region.address}:${state.layout.ports.pg}`),
+    ...state.regions.map(
+      (region) =>
+        `  ${region.name.padEnd(14)} ${region.role.padEnd(8)} app ${region.appUrl}  postgres ` +
+        `${region.address}:${state.layout.ports.pg}`,
+    ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
 
 function renderStatus(state: LabState, status: LabStatus): string {
-  const lines = [`lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; control ${state.controlUrl}`, ''];
+  const lines = [
+    `lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; ` +
+      `control ${state.controlUrl}`,
+    '',
+  ];
   lines.push('region          role     db       app      health check        replication');
   for (const region of status.regions) {
-    const replication = region.replication as { role?: string; standbys?: Array<{ applicationName: string; state: string; replayLagBytes: number | null }>; receiverStatus?: string; replayLagBytes?: number | null; replayDelayMs?: number | null; error?: string } | null;
+    const replication = region.replication as {
+      role?: string;
+      standbys?: Array<{ applicationName: string; state: string; replayLagBytes: number | null }>;
+      receiverStatus?: string;
+      replayLagBytes?: number | null;
+      replayDelayMs?: number | null;
+      error?: string;
+    } | null;
     let replicationText = '—';
     if (replication?.error) replicationText = `error: ${replication.error}`;
-    else if (replication?.role === 'primary') replicationText = (replication.standbys ?? []).map((s) => `${s.applicationName} ${s.state} lag ${s.replayLagBytes ?? '?'} B`).join(', ') || 'no standbys connected';
-    else if (replication?.role === 'standby') replicationText = `${replication.receiverStatus ?? 'not receiving'}, replay lag ${replication.replayLagBytes ?? '?'} B`;
-    const hc = region.healthCheck ? `${region.healthCheck.status}${region.healthCheck.inverted ? ' (inverted)' : ''}${region.healthCheck.disabled ? ' (disabled)' : ''}` : '—';
-    const role = region.database.actualRole && region.database.actualRole !== region.role ? `${region.role}*` : region.role;
+    else if (replication?.role === 'primary')
+      replicationText =
+        (replication.standbys ?? [])
+          .map((s) => `${s.applicationName} ${s.state} lag ${s.replayLagBytes ?? '?'} B`)
+          .join(', ') || 'no standbys connected';
+    else if (replication?.role === 'standby')
+      replicationText = `${replication.receiverStatus ?? 'not receiving'}, replay lag ${lagText(replication)}`;
+    const check = region.healthCheck;
+    const hc = check
+      ? `${check.status}${check.inverted ? ' (inverted)' : ''}${check.disabled ? ' (disabled)' : ''}`
+      : '—';
+    const role =
+      region.database.actualRole && region.database.actualRole !== region.role ? `${region.role}*` : region.role;
     lines.push(
-      `${region.name.padEnd(15)} ${role.padEnd(8)} ${(region.database.running ? 'up' : 'DOWN').padEnd(8)} ${(region.app.running ? 'up' : 'DOWN').padEnd(8)} ${hc.padEnd(19)} ${replicationText}`,
+      `${region.name.padEnd(15)} ${role.padEnd(8)} ${(region.database.running ? 'up' : 'DOWN').padEnd(8)} ` +
+        `${(region.app.running ? 'up' : 'DOWN').padEnd(8)} ${hc.padEnd(19)} ${replicationText}`,
     );
-    if (role.endsWith('*')) lines.push(`  * its database still runs as ${region.database.actualRole}: demoted by a promotion but not fenced (split brain possible)`);
-    else if (region.database.demoted && !region.database.running) lines.push('  demoted primary: rejoins as a standby (rebuilt from the current primary) when started');
+    if (role.endsWith('*'))
+      lines.push(
+        `  * its database still runs as ${region.database.actualRole}: demoted by a promotion but ` +
+          `not fenced (split brain possible)`,
+      );
+    else if (region.database.demoted && !region.database.running)
+      lines.push('  demoted primary: rejoins as a standby (rebuilt from the current primary) when started');
     const faulty = region.proxies.filter((proxy) => !proxy.enabled || proxy.toxics.length > 0);
-    for (const proxy of faulty) lines.push(`  proxy ${proxy.name}: ${proxy.enabled ? '' : 'DOWN '}${proxy.toxics.join(', ')}`);
+    for (const proxy of faulty)
+      lines.push(`  proxy ${proxy.name}: ${proxy.enabled ? '' : 'DOWN '}${proxy.toxics.join(', ')}`);
   }
   lines.push('', 'DNS');
   for (const answer of status.dns.answers) lines.push(`  ${answer.why}`);
   return lines.join('\n') + '\n';
+}
+
+function lagText(replication: { replayLagBytes?: number | null }): string {
+  return `${replication.replayLagBytes ?? '?'} B`;
 }

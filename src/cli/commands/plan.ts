@@ -5,7 +5,13 @@ export function planCommand(file: string, options: { json: boolean }): number {
   const experiment = loadExperiment(file);
   const steps = planExperiment(experiment);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ experiment: experiment.name, file: experiment.file, durationMs: experiment.duration, steps }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { experiment: experiment.name, file: experiment.file, durationMs: experiment.duration, steps },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   process.stdout.write(`plan for ${experiment.name} (${experiment.file}); nothing has been run\n\n`);

@@ -13,7 +13,11 @@ export interface RecoverCommandOptions {
 export async function recoverCommand(runDirs: string[], options: RecoverCommandOptions): Promise<number> {
   const dirs = options.all ? runDirsUnder(options.reports) : runDirs.map((dir) => path.resolve(dir));
   if (dirs.length === 0) {
-    throw new UsageError(options.all ? `no run directories under ${options.reports}` : 'name run directories (reports/<run-id>) or pass --all');
+    throw new UsageError(
+      options.all
+        ? `no run directories under ${options.reports}`
+        : 'name run directories (reports/<run-id>) or pass --all',
+    );
   }
   const reports = [];
   for (const dir of dirs) {
@@ -33,7 +37,10 @@ export async function recoverCommand(runDirs: string[], options: RecoverCommandO
       else if (report.clean) process.stdout.write(`${name}: nothing to recover\n`);
       else {
         for (const fault of report.faults) {
-          process.stdout.write(`${name}: ${fault.ok ? 'reverted' : 'FAILED to revert'} ${fault.fault} (${fault.rollback})${fault.error ? `: ${fault.error}` : ''}\n`);
+          process.stdout.write(
+            `${name}: ${fault.ok ? 'reverted' : 'FAILED to revert'} ${fault.fault} ` +
+              `(${fault.rollback})${fault.error ? `: ${fault.error}` : ''}\n`,
+          );
         }
       }
     }

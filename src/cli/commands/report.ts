@@ -19,23 +19,33 @@ export interface ReportCommandOptions {
 export async function reportCommand(runDir: string | undefined, options: ReportCommandOptions): Promise<number> {
   if (options.history !== undefined) {
     if (runDir !== undefined) throw new UsageError('give a run directory or --history <dir>, not both');
-    if (!fs.existsSync(options.history) || !fs.statSync(options.history).isDirectory()) throw new UsageError(`--history: ${options.history} is not a directory (expected the directory run directories are created in, e.g. reports/)`);
+    if (!fs.existsSync(options.history) || !fs.statSync(options.history).isDirectory())
+      throw new UsageError(
+        `--history: ${options.history} is not a directory (expected the directory run directories ` +
+          `are created in, e.g. reports/)`,
+      );
     const { history, files } = await writeHistory(options.history, options.out);
     if (options.json) process.stdout.write(JSON.stringify(history, null, 2) + '\n');
     else {
       const runs = history.experiments.reduce((sum, group) => sum + group.runs.length, 0);
-      process.stdout.write(`history of ${runs} run${runs === 1 ? '' : 's'} (${history.experiments.length} experiment${history.experiments.length === 1 ? '' : 's'})\n`);
+      process.stdout.write(
+        `history of ${runs} run${runs === 1 ? '' : 's'} (${history.experiments.length} ` +
+          `experiment${history.experiments.length === 1 ? '' : 's'})\n`,
+      );
       for (const file of files) process.stdout.write(`  ${shownPath(file)}\n`);
     }
     for (const entry of history.skipped) process.stderr.write(`gameday: skipped ${entry.dir}: ${entry.reason}\n`);
     return exitCodes.passed;
   }
-  if (runDir === undefined) throw new UsageError('name a run directory (gameday report reports/<run-id>) or --history <dir>');
-  if (options.out !== undefined) throw new UsageError("--out goes with --history; a run's reports are written into its run directory");
+  if (runDir === undefined)
+    throw new UsageError('name a run directory (gameday report reports/<run-id>) or --history <dir>');
+  if (options.out !== undefined)
+    throw new UsageError("--out goes with --history; a run's reports are written into its run directory");
   const { summary, reports } = await rerenderRun(runDir, { pdf: options.pdf }).catch((error: unknown) => {
     throw error instanceof NotARunError ? new UsageError(error.message) : error;
   });
-  for (const problem of reports.problems) process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);
+  for (const problem of reports.problems)
+    process.stderr.write(`gameday: ${problem}${problem.startsWith('report.pdf') ? ' (or pass --no-pdf)' : ''}\n`);
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else for (const file of reports.written) process.stdout.write(`wrote ${shownPath(file)}\n`);
   return reports.problems.length > 0 ? exitCodes.error : exitCodes.passed;

@@ -80,33 +80,59 @@ export async function runWithProgress(
 function resultText(summary: RunSummary, reports: ReportOutcome): string {
   const lines: string[] = [];
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
+  /** ' (objective 30s, met)', or nothing without an objective. */
+  const against = (objectiveMs: number | null, met: boolean | null) =>
+    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${met ? 'met' : 'MISSED'})`;
   const rto = summary.rto;
-  if (rto.ms !== null || rto.recovered === false) {
-    lines.push(`  RTO ${rtoMeasured(rto)}${rto.objectiveMs !== null ? ` (objective ${formatDuration(rto.objectiveMs)}, ${rto.met ? 'met' : 'MISSED'})` : ''}`);
+  if (rto.ms !== null || rto.recovered === false)
+    lines.push(`  RTO ${rtoMeasured(rto)}${against(rto.objectiveMs, rto.met)}`);
+  if (rto.phases) {
+    const phases = rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ');
+    lines.push(`  phases ${phases}${rto.floorMs !== null ? ` (floor ${formatDuration(rto.floorMs)})` : ''}`);
   }
-  if (rto.phases) lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}${rto.floorMs !== null ? ` (floor ${formatDuration(rto.floorMs)})` : ''}`);
   const rpo = summary.rpo;
   if (rpo) {
     const measured = rpo.ms === null ? 'not measured' : formatDuration(rpo.ms);
-    lines.push(`  RPO ${measured}: ${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost${rpo.splitBrain ? ', SPLIT BRAIN' : ''}${rpo.objectiveMs !== null ? ` (objective ${formatDuration(rpo.objectiveMs)}, ${rpo.met ? 'met' : 'MISSED'})` : ''}`);
+    const splitBrain = rpo.splitBrain ? ', SPLIT BRAIN' : '';
+    const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost${splitBrain}`;
+    lines.push(`  RPO ${measured}: ${lost}${against(rpo.objectiveMs, rpo.met)}`);
   }
   for (const slo of summary.slos) {
-    const pages = slo.alerts.filter((alert) => alert.fired).map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
-    const judged = slo.thresholds.length > 0 ? ` (${slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`).join(', ')})` : '';
-    lines.push(
-      `  SLO ${slo.name}: ${slo.budgetConsumedPct === null ? 'not measured' : `${formatPercent(slo.budgetConsumedPct)} of the ${slo.window} budget`}, peak burn ${slo.peakBurnRate === null ? '—' : formatBurn(slo.peakBurnRate)}, ${pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire'}${judged}`,
-    );
+    const pages = slo.alerts
+      .filter((alert) => alert.fired)
+      .map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
+    const verdicts = slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`);
+    const judged = verdicts.length > 0 ? ` (${verdicts.join(', ')})` : '';
+    const budget =
+      slo.budgetConsumedPct === null
+        ? 'not measured'
+        : `${formatPercent(slo.budgetConsumedPct)} of the ${slo.window} budget`;
+    const peak = slo.peakBurnRate === null ? '—' : formatBurn(slo.peakBurnRate);
+    const alerts = pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire';
+    lines.push(`  SLO ${slo.name}: ${budget}, peak burn ${peak}, ${alerts}${judged}`);
   }
-  if (summary.failover) lines.push(`  failover ${summary.failover.from} → ${summary.failover.to}: ${summary.failover.ok ? 'completed' : `FAILED (${summary.failover.reason})`}`);
+  const failover = summary.failover;
+  if (failover)
+    lines.push(
+      `  failover ${failover.from} → ${failover.to}: ${failover.ok ? 'completed' : `FAILED (${failover.reason})`}`,
+    );
   const t = summary.traffic;
   if (t.requests > 0) {
-    lines.push(`  traffic ${t.requests} requests, ${t.errors} errors, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`);
+    lines.push(
+      `  traffic ${t.requests} requests, ${t.errors} errors, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`,
+    );
   }
   for (const fault of summary.faults) {
-    lines.push(`  fault ${fault.name}: ${fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : fault.error ?? 'not active'}${fault.revertedAt ? ', reverted' : ''}`);
+    const active = fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : (fault.error ?? 'not active');
+    lines.push(`  fault ${fault.name}: ${active}${fault.revertedAt ? ', reverted' : ''}`);
   }
-  const written = [reportFiles.html, reportFiles.markdown, reportFiles.pdf, reportFiles.junit].filter((file) => reports.written.includes(path.join(summary.runDir, file)));
-  if (written.length > 0) lines.push(`  report ${shownPath(path.join(summary.runDir, written[0]))}${written.length > 1 ? ` (also ${written.slice(1).join(', ')})` : ''}`);
+  const written = [reportFiles.html, reportFiles.markdown, reportFiles.pdf, reportFiles.junit].filter((file) =>
+    reports.written.includes(path.join(summary.runDir, file)),
+  );
+  if (written.length > 0) {
+    const others = written.length > 1 ? ` (also ${written.slice(1).join(', ')})` : '';
+    lines.push(`  report ${shownPath(path.join(summary.runDir, written[0]))}${others}`);
+  }
   return lines.join('\n') + '\n';
 }
 

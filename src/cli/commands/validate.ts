@@ -11,7 +11,10 @@ export function validateCommand(files: string[]): number {
     try {
       const experiment = loadExperiment(file);
       const faultCount = experiment.faults.length;
-      process.stdout.write(`OK ${experiment.file}: ${experiment.name} (${faultCount} fault${faultCount === 1 ? '' : 's'}, ${formatDuration(experiment.duration)})\n`);
+      process.stdout.write(
+        `OK ${experiment.file}: ${experiment.name} (${faultCount} ` +
+          `fault${faultCount === 1 ? '' : 's'}, ${formatDuration(experiment.duration)})\n`,
+      );
     } catch (error) {
       if (!(error instanceof ExperimentValidationError)) throw error;
       exitCode = reportFailure(error);

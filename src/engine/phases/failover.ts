@@ -28,7 +28,14 @@ export class FailoverPhase {
   private running: { result: Promise<RunbookResult>; context: RunbookContext; abort: AbortController } | null = null;
 
   constructor(
-    private readonly run: { experiment: Experiment; session: TargetSession; journal: Journal; control: RunControl; probes: ProbeSet; lookup: LookupFunction | undefined },
+    private readonly run: {
+      experiment: Experiment;
+      session: TargetSession;
+      journal: Journal;
+      control: RunControl;
+      probes: ProbeSet;
+      lookup: LookupFunction | undefined;
+    },
     private readonly options: FailoverOptions,
   ) {}
 
@@ -53,12 +60,20 @@ export class FailoverPhase {
       approve: this.options.approve ?? (async () => false),
       skipDetection: options.skipDetection,
       progress: { detected: false },
-      verifyProbe: { url: probeUrl(traffic, session.endpoints), method: traffic.method, headers: traffic.headers, body: traffic.body, lookup: this.run.lookup },
+      verifyProbe: {
+        url: probeUrl(traffic, session.endpoints),
+        method: traffic.method,
+        headers: traffic.headers,
+        body: traffic.body,
+        lookup: this.run.lookup,
+      },
       registerChange: (name, rollback) => {
         journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
         // A standalone failover is a real DR action: what it changes stays changed (the journal says how to undo it).
         if (this.options.standalone) return;
-        control.register(name, rollback, name, () => journal.append({ type: 'fault.reverted', fault: name, at: now() }));
+        control.register(name, rollback, name, () =>
+          journal.append({ type: 'fault.reverted', fault: name, at: now() }),
+        );
       },
     };
     this.running = { result: runFailover(context), context, abort };

@@ -2,7 +2,13 @@ import { now, sleep } from '../../core/clock';
 import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
-import { faultImplementationOf, heldForMs, type FaultContext, type PreparedFault, type ResolvedFault } from '../../faults';
+import {
+  faultImplementationOf,
+  heldForMs,
+  type FaultContext,
+  type PreparedFault,
+  type ResolvedFault,
+} from '../../faults';
 import type { TargetSession } from '../../targets';
 import type { RunControl } from '../run-control';
 
@@ -39,21 +45,39 @@ export async function runFault(run: FaultRun, fault: ResolvedFault, t0: number):
   } catch (error) {
     // Preparing only reads; nothing changed, so there is nothing to undo.
     journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
-    control.requestStop({ status: 'error', reason: `fault ${fault.name} could not be prepared: ${errorMessage(error)}` });
+    control.requestStop({
+      status: 'error',
+      reason: `fault ${fault.name} could not be prepared: ${errorMessage(error)}`,
+    });
     return;
   }
   // Written and registered before the first byte of the fault happens.
-  journal.append({ type: 'fault.injecting', fault: fault.name, kind: fault.kind, rollback: prepared.rollback, detail: { inject: plan.inject } });
+  journal.append({
+    type: 'fault.injecting',
+    fault: fault.name,
+    kind: fault.kind,
+    rollback: prepared.rollback,
+    detail: { inject: plan.inject },
+  });
   control.register(fault.name, prepared.rollback, plan.rollback, (detail) => control.reverted(fault.name, detail));
   try {
     const detail = await prepared.inject();
     // When the API says when the fault took effect (FIS action startTime), that is t_fault.
     const activeAt = detail && typeof detail.activeAt === 'number' ? toMonotonic(detail.activeAt) : now();
-    journal.append({ type: 'fault.injected', fault: fault.name, kind: fault.kind, at: activeAt, detail: detail ?? undefined });
+    journal.append({
+      type: 'fault.injected',
+      fault: fault.name,
+      kind: fault.kind,
+      at: activeAt,
+      detail: detail ?? undefined,
+    });
     run.onActive();
   } catch (error) {
     journal.append({ type: 'fault.inject-failed', fault: fault.name, kind: fault.kind, error: errorMessage(error) });
-    control.requestStop({ status: 'error', reason: `fault ${fault.name} could not be injected: ${errorMessage(error)}` });
+    control.requestStop({
+      status: 'error',
+      reason: `fault ${fault.name} could not be injected: ${errorMessage(error)}`,
+    });
     return;
   }
   if (fault.duration === undefined) return; // held until the end of the observation

@@ -13,7 +13,11 @@ import { AwsTargetBusyError, describeHolder, LockHeldError } from '../../targets
  * that cannot be opened (busy, unreachable account, a lab that does not start) is the
  * reason the run ends with nothing injected.
  */
-export async function openSession(experiment: Experiment, journal: Journal, lock: { runId: string; runDir: string }): Promise<TargetSession | string> {
+export async function openSession(
+  experiment: Experiment,
+  journal: Journal,
+  lock: { runId: string; runDir: string },
+): Promise<TargetSession | string> {
   let session: TargetSession;
   try {
     session = await openTarget(experiment.target, { ...lock, experiment: experiment.name }, (message) =>
@@ -33,7 +37,9 @@ export async function openSession(experiment: Experiment, journal: Journal, lock
       type: 'preflight.check',
       check: 'lock',
       ok: true,
-      detail: `took over the stale lock ${session.lock!.file} of ${describeHolder(tookOver)}: that process is gone (run \`gameday recover ${tookOver.runDir}\` if it left faults behind)`,
+      detail:
+        `took over the stale lock ${session.lock!.file} of ${describeHolder(tookOver)}: that ` +
+        `process is gone (run \`gameday recover ${tookOver.runDir}\` if it left faults behind)`,
     });
   }
   return session;
@@ -44,7 +50,12 @@ export async function openSession(experiment: Experiment, journal: Journal, lock
  * that must be reached before it starts. Faults are pointless against a target that is
  * already down. Null when everything answered.
  */
-export async function checkReachable(experiment: Experiment, session: TargetSession, journal: Journal, lookup: LookupFunction | undefined): Promise<string | null> {
+export async function checkReachable(
+  experiment: Experiment,
+  session: TargetSession,
+  journal: Journal,
+  lookup: LookupFunction | undefined,
+): Promise<string | null> {
   const urls = new Map<string, string>(Object.entries(session.endpoints));
   urls.set(experiment.traffic.name, probeUrl(experiment.traffic, session.endpoints));
   // Further probes measure what they find; only one that needs its service up first (the write ledger) is reached here.
@@ -55,7 +66,12 @@ export async function checkReachable(experiment: Experiment, session: TargetSess
   const failures: string[] = [];
   for (const [name, url] of urls) {
     const result = await reach(url, 5_000, lookup);
-    journal.append({ type: 'preflight.check', check: `reach ${name}`, ok: result.ok, detail: `${url}: ${result.detail}` });
+    journal.append({
+      type: 'preflight.check',
+      check: `reach ${name}`,
+      ok: result.ok,
+      detail: `${url}: ${result.detail}`,
+    });
     if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
   }
   return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;

@@ -29,14 +29,29 @@ export class ProbeSet {
   ): Promise<{ probes: ProbeSet; failure: string | null }> {
     const { experiment, journal } = run;
     const all: Probe[] = [experiment.traffic, ...experiment.probes];
-    const ordered = all.map((probe, index) => ({ probe, index })).sort((a, b) => probeKindOf(a.probe)!.startOrder - probeKindOf(b.probe)!.startOrder || a.index - b.index);
+    const ordered = all
+      .map((probe, index) => ({ probe, index }))
+      .sort((a, b) => probeKindOf(a.probe)!.startOrder - probeKindOf(b.probe)!.startOrder || a.index - b.index);
     const handles: ProbeHandle[] = [];
     let failure: string | null = null;
     for (const { probe } of ordered) {
       const kind = probeKindOf(probe)!;
-      const latencyThresholds = trackedLatencyThresholds(experiment.stopConditions, experiment.slos, probe.name, experiment.traffic.name);
+      const latencyThresholds = trackedLatencyThresholds(
+        experiment.stopConditions,
+        experiment.slos,
+        probe.name,
+        experiment.traffic.name,
+      );
       try {
-        handles.push(await kind.start(probe, { session: run.session, journal, runId: run.runId, resolvers: run.resolvers, latencyThresholds }));
+        handles.push(
+          await kind.start(probe, {
+            session: run.session,
+            journal,
+            runId: run.runId,
+            resolvers: run.resolvers,
+            latencyThresholds,
+          }),
+        );
       } catch (error) {
         journal.append({ type: 'error', message: errorMessage(error), where: kind.label });
         if (!options.tolerateFailures) {
@@ -71,13 +86,20 @@ export class ProbeSet {
     }
   }
 
-  /** At the end of the observation, before any rollback: a rollback may rewind the writer (failback, lab reset), which is not what RPO measures. */
+  /**
+   * At the end of the observation, before any rollback: a rollback may rewind the writer (failback, lab reset), which
+   * is not what RPO measures.
+   */
   async endObservation(options: { readBack: boolean; signal?: AbortSignal }, journal: Journal): Promise<void> {
     for (const handle of this.handles) {
       try {
         await handle.endObservation?.(options);
       } catch (error) {
-        journal.append({ type: 'error', message: errorMessage(error), where: probeKindOf(handle)?.label ?? handle.kind });
+        journal.append({
+          type: 'error',
+          message: errorMessage(error),
+          where: probeKindOf(handle)?.label ?? handle.kind,
+        });
       }
     }
   }

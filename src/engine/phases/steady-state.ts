@@ -8,7 +8,12 @@ import type { ProbeSet } from './probes';
  * Before any fault: the traffic's success ratio over the steady-state window must meet
  * the bar, or nothing is injected (a target already failing would measure nothing).
  */
-export async function steadyStateBefore(experiment: Experiment, probes: ProbeSet, journal: Journal, control: RunControl): Promise<{ ok: boolean; ratio: number | null }> {
+export async function steadyStateBefore(
+  experiment: Experiment,
+  probes: ProbeSet,
+  journal: Journal,
+  control: RunControl,
+): Promise<{ ok: boolean; ratio: number | null }> {
   const { duration, successRatio } = experiment.steadyState;
   const from = now();
   await sleep(duration, control.signal);
@@ -17,7 +22,14 @@ export async function steadyStateBefore(experiment: Experiment, probes: ProbeSet
   await probes.settle(from, to, control.signal);
   const { ratio, count } = probes.recorderOf(undefined).ratioBetween(from, to);
   const ok = ratio !== null && ratio >= successRatio;
-  journal.append({ type: 'steady-state', when: 'before', ok, successRatio: ratio, required: successRatio, samples: count });
+  journal.append({
+    type: 'steady-state',
+    when: 'before',
+    ok,
+    successRatio: ratio,
+    required: successRatio,
+    samples: count,
+  });
   return { ok, ratio };
 }
 
@@ -26,7 +38,12 @@ export async function steadyStateBefore(experiment: Experiment, probes: ProbeSet
  * last steady-state window meets the bar, and clients have been observed for at least
  * one recovery window since the last revert (so RTO's window is judged on real data).
  */
-export async function postCheck(experiment: Experiment, probes: ProbeSet, journal: Journal, control: RunControl): Promise<void> {
+export async function postCheck(
+  experiment: Experiment,
+  probes: ProbeSet,
+  journal: Journal,
+  control: RunControl,
+): Promise<void> {
   const { duration, successRatio, recoveryTimeout } = experiment.steadyState;
   const recoveryWindow = experiment.hypothesis.recovery.window;
   const recorder = probes.recorderOf(undefined);
@@ -37,9 +54,21 @@ export async function postCheck(experiment: Experiment, probes: ProbeSet, journa
     const current = now();
     last = recorder.ratioBetween(current - duration, current);
     const holds = last.ratio !== null && last.ratio >= successRatio;
-    if ((holds && current >= minimumUntil) || current - started >= recoveryTimeout + recoveryWindow || control.interrupted) break;
+    if (
+      (holds && current >= minimumUntil) ||
+      current - started >= recoveryTimeout + recoveryWindow ||
+      control.interrupted
+    )
+      break;
     await sleep(100);
   }
   const ok = last.ratio !== null && last.ratio >= successRatio;
-  journal.append({ type: 'steady-state', when: 'after', ok, successRatio: last.ratio, required: successRatio, samples: last.count });
+  journal.append({
+    type: 'steady-state',
+    when: 'after',
+    ok,
+    successRatio: last.ratio,
+    required: successRatio,
+    samples: last.count,
+  });
 }

@@ -21,7 +21,12 @@ const evaluateEveryMs = 250;
  * The latency bounds a probe's recorder must count exceedances of, for the latency and
  * burn-rate (latency SLO) guards on it; `probe` undefined in a guard or SLO is the traffic.
  */
-export function trackedLatencyThresholds(conditions: readonly StopCondition[], slos: readonly Slo[], probe: string, trafficProbe: string): number[] {
+export function trackedLatencyThresholds(
+  conditions: readonly StopCondition[],
+  slos: readonly Slo[],
+  probe: string,
+  trafficProbe: string,
+): number[] {
   const on = (name: string | undefined) => (name ?? trafficProbe) === probe;
   const thresholds = new Set<number>();
   for (const condition of conditions) {
@@ -36,7 +41,9 @@ export function trackedLatencyThresholds(conditions: readonly StopCondition[], s
 
 /** Starts watching the guards; returns a function that stops watching. */
 export function watchStopConditions(conditions: readonly StopCondition[], context: StopWatchContext): () => void {
-  const stoppers = conditions.map((condition, index) => watch(condition, `stopConditions[${index}] ${condition.kind}`, context));
+  const stoppers = conditions.map((condition, index) =>
+    watch(condition, `stopConditions[${index}] ${condition.kind}`, context),
+  );
   return () => stoppers.forEach((stop) => stop());
 }
 
@@ -63,17 +70,24 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
       const recorder = context.recorderFor(undefined);
       poll(condition.window, (_from, to) => {
         const breach = errorRatioAbove(recorder, condition.window, condition.above, to);
-        return breach && `error ratio ${percent(breach.errorRatio)} over the last ${condition.window} ms > ${percent(condition.above)}`;
+        return (
+          breach &&
+          `error ratio ${percent(breach.errorRatio)} over the last ${condition.window} ms > ${percent(condition.above)}`
+        );
       });
       break;
     }
     case 'latency': {
-      // p-th percentile above the bound ⟺ more than (100 − p)% of requests slower (nearest rank); failures count as slow.
+      // p-th percentile above the bound ⟺ more than (100 − p)% of requests slower (nearest rank); failures count as
+      // slow.
       const recorder = context.recorderFor(condition.probe);
       poll(condition.window, (from, to) => {
         const { slowOrFailed, count } = recorder.slowerThanBetween(condition.above, from, to);
         if (count < minimumSamples || slowOrFailed / count <= 1 - condition.percentile / 100) return null;
-        return `p${condition.percentile} latency over the last ${condition.window} ms > ${condition.above} ms (${slowOrFailed} of ${count} requests slower or failed)`;
+        return (
+          `p${condition.percentile} latency over the last ${condition.window} ms > ` +
+          `${condition.above} ms (${slowOrFailed} of ${count} requests slower or failed)`
+        );
       });
       break;
     }
@@ -84,14 +98,20 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
         const { bad, count } = badEvents(recorder, slo, from, to);
         const burn = count === 0 ? 0 : bad / count / (1 - slo.objective / 100);
         if (count < minimumSamples || burn <= condition.above) return null;
-        return `SLO ${slo.name} burned ${burn.toFixed(1)}x its budget rate over the last ${condition.window} ms > ${condition.above}x (${bad} of ${count} requests bad)`;
+        return (
+          `SLO ${slo.name} burned ${burn.toFixed(1)}x its budget rate over the last ` +
+          `${condition.window} ms > ${condition.above}x (${bad} of ${count} requests bad)`
+        );
       });
       break;
     }
     case 'duration': {
-      timer = setTimeout(() => {
-        if (live()) context.onBreach(label, `the observation has lasted ${condition.max} ms, its cap`);
-      }, Math.max(0, context.t0 + condition.max - now()));
+      timer = setTimeout(
+        () => {
+          if (live()) context.onBreach(label, `the observation has lasted ${condition.max} ms, its cap`);
+        },
+        Math.max(0, context.t0 + condition.max - now()),
+      );
       break;
     }
     case 'command': {
@@ -99,7 +119,8 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
         if (!live()) return;
         const result = await runCommand(condition.run, { timeoutMs: condition.timeout });
         if (!live()) return;
-        if (result.exitCode !== 0) return context.onBreach(label, `guard ${describeCommandFailure(condition.run, result, condition.timeout)}`);
+        if (result.exitCode !== 0)
+          return context.onBreach(label, `guard ${describeCommandFailure(condition.run, result, condition.timeout)}`);
         timer = setTimeout(check, condition.every);
       };
       timer = setTimeout(check, condition.every);

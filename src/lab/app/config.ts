@@ -54,7 +54,11 @@ export function isWriterByDns(writer: AppWriterConfig): writer is AppWriterByDns
 
 export class AppConfigError extends Error {
   override readonly name = 'AppConfigError';
-  constructor(readonly source: string, readonly field: string, problem: string) {
+  constructor(
+    readonly source: string,
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${source}: ${field} ${problem}`);
   }
 }
@@ -85,7 +89,8 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
   const timeout = (field: keyof AppTimeouts): number => {
     const value = timeouts[field];
     if (value === undefined) return defaultAppTimeouts[field];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return fail(`timeouts.${field}`, 'must be a positive number of milliseconds');
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      return fail(`timeouts.${field}`, 'must be a positive number of milliseconds');
     return value;
   };
 
@@ -127,6 +132,7 @@ function portAt(value: unknown, field: string, fail: Fail, allowZero = false): n
 function hostPortAt(value: unknown, field: string, fail: Fail): string {
   const text = stringAt(value, field, fail);
   const match = /^(.+):(\d+)$/.exec(text);
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) return fail(field, `must be "host:port", got "${text}"`);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535)
+    return fail(field, `must be "host:port", got "${text}"`);
   return text;
 }

@@ -15,7 +15,11 @@ export type DbFailureKind =
 
 export class DbFailure extends Error {
   override readonly name = 'DbFailure';
-  constructor(readonly kind: DbFailureKind, readonly target: string, override readonly cause: unknown) {
+  constructor(
+    readonly kind: DbFailureKind,
+    readonly target: string,
+    override readonly cause: unknown,
+  ) {
     super(`${target}: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
@@ -46,7 +50,13 @@ export function describeTarget(host: string, port: number): string {
   return `${host}:${port}`;
 }
 
-export function createPool(db: AppDbConfig, host: string, port: number, timeouts: AppTimeouts, applicationName: string): Pool {
+export function createPool(
+  db: AppDbConfig,
+  host: string,
+  port: number,
+  timeouts: AppTimeouts,
+  applicationName: string,
+): Pool {
   const pool = new Pool({
     host,
     port,
@@ -76,7 +86,12 @@ export function createPool(db: AppDbConfig, host: string, port: number, timeouts
  * out) is destroyed rather than returned, so the next request does not inherit a broken
  * or still-busy socket; a plain SQL error keeps the healthy connection.
  */
-export async function queryPool<R extends QueryResultRow>(pool: Pool, target: string, sql: string, params: unknown[] = []): Promise<R[]> {
+export async function queryPool<R extends QueryResultRow>(
+  pool: Pool,
+  target: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   let client;
   try {
     client = await pool.connect();
@@ -95,7 +110,11 @@ export async function queryPool<R extends QueryResultRow>(pool: Pool, target: st
 }
 
 /** A single statement on a fresh connection: health checks must not be fooled by pooled state. */
-export async function queryOnce<R extends QueryResultRow>(db: AppDbConfig, timeouts: AppTimeouts, sql: string): Promise<R[]> {
+export async function queryOnce<R extends QueryResultRow>(
+  db: AppDbConfig,
+  timeouts: AppTimeouts,
+  sql: string,
+): Promise<R[]> {
   const target = describeTarget(db.host, db.port);
   const client = new Client({
     ...db,

@@ -17,7 +17,11 @@ function emit(event: AppEvent): void {
 function readConfigText(): { text: string; source: string } {
   if (process.argv[2]) return { text: process.argv[2], source: 'argv[2]' };
   if (process.env.GAMEDAY_APP_CONFIG) return { text: process.env.GAMEDAY_APP_CONFIG, source: 'GAMEDAY_APP_CONFIG' };
-  throw new AppConfigError('app', 'config', 'missing: pass a JSON config as the first argument or in GAMEDAY_APP_CONFIG');
+  throw new AppConfigError(
+    'app',
+    'config',
+    'missing: pass a JSON config as the first argument or in GAMEDAY_APP_CONFIG',
+  );
 }
 
 async function main(): Promise<void> {

@@ -7,7 +7,11 @@ import type { AppEvent } from './server';
 
 export class AppStartError extends Error {
   override readonly name = 'AppStartError';
-  constructor(readonly region: string, message: string, readonly logTail: string) {
+  constructor(
+    readonly region: string,
+    message: string,
+    readonly logTail: string,
+  ) {
     super(`app ${region}: ${message}${logTail ? `\n--- last output ---\n${logTail}` : ''}`);
   }
 }
@@ -80,14 +84,21 @@ export async function startApp(input: AppConfigInput, options: StartAppOptions =
     };
     splitLines(child.stdout, (line) => record(line, true));
     splitLines(child.stderr, (line) => record(line, false));
-    child.once('error', (error) => reject(new AppStartError(config.region, `spawn failed: ${error.message}`, logTail())));
-    void exited.then(() => reject(new AppStartError(config.region, `exited before listening (${exitDescription})`, logTail())));
+    child.once('error', (error) =>
+      reject(new AppStartError(config.region, `spawn failed: ${error.message}`, logTail())),
+    );
+    void exited.then(() =>
+      reject(new AppStartError(config.region, `exited before listening (${exitDescription})`, logTail())),
+    );
   });
 
   const timeoutMs = options.timeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppStartError(config.region, `not listening after ${timeoutMs} ms`, logTail())), timeoutMs);
+    timer = setTimeout(
+      () => reject(new AppStartError(config.region, `not listening after ${timeoutMs} ms`, logTail())),
+      timeoutMs,
+    );
   });
 
   const signalAndWait = async (signal: NodeJS.Signals, waitMs: number): Promise<boolean> => {

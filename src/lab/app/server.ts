@@ -61,7 +61,13 @@ const orderColumns = 'id::text AS id, item, quantity, customer, region, created_
 export async function startAppServer(config: AppConfig, emit: (event: AppEvent) => void): Promise<AppServer> {
   const applicationName = `gameday-app-${config.region}`;
   const localTarget = describeTarget(config.localDb.host, config.localDb.port);
-  const localPool: Pool = createPool(config.localDb, config.localDb.host, config.localDb.port, config.timeouts, applicationName);
+  const localPool: Pool = createPool(
+    config.localDb,
+    config.localDb.host,
+    config.localDb.port,
+    config.timeouts,
+    applicationName,
+  );
   const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
     emit({ event: 'writer_changed', ...change }),
   );
@@ -73,7 +79,12 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       writer = await writers.get();
     } catch (error) {
       const known = writers.lastKnownTarget;
-      throw new HttpError(503, 'writer_unresolvable', (error as Error).message, known ? { 'x-gameday-writer': known } : {});
+      throw new HttpError(
+        503,
+        'writer_unresolvable',
+        (error as Error).message,
+        known ? { 'x-gameday-writer': known } : {},
+      );
     }
     const headers = { 'x-gameday-writer': writer.target };
     try {
@@ -98,11 +109,31 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
 
   async function health(): Promise<Reply> {
     try {
-      const rows = await queryOnce<{ in_recovery: boolean }>(config.localDb, config.timeouts, 'SELECT pg_is_in_recovery() AS in_recovery');
-      return { status: 200, body: { status: 'ok', region: config.region, db: localTarget, role: rows[0].in_recovery ? 'standby' : 'primary' } };
+      const rows = await queryOnce<{ in_recovery: boolean }>(
+        config.localDb,
+        config.timeouts,
+        'SELECT pg_is_in_recovery() AS in_recovery',
+      );
+      return {
+        status: 200,
+        body: {
+          status: 'ok',
+          region: config.region,
+          db: localTarget,
+          role: rows[0].in_recovery ? 'standby' : 'primary',
+        },
+      };
     } catch (error) {
       const kind = error instanceof DbFailure ? error.kind : 'internal';
-      return { status: 503, body: { status: 'unavailable', region: config.region, db: localTarget, reason: `local database ${kind}: ${(error as Error).message}` } };
+      return {
+        status: 503,
+        body: {
+          status: 'unavailable',
+          region: config.region,
+          db: localTarget,
+          reason: `local database ${kind}: ${(error as Error).message}`,
+        },
+      };
     }
   }
 
@@ -133,7 +164,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
 
   async function getOrder(idText: string): Promise<Reply> {
     if (!/^\d{1,15}$/.test(idText)) throw new HttpError(400, 'invalid_id', 'order id must be a positive integer');
-    const rows = await onLocal(() => queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders WHERE id = $1`, [idText]));
+    const rows = await onLocal(() =>
+      queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders WHERE id = $1`, [idText]),
+    );
     if (rows.length === 0) {
       // Reads come from this region's replica, which may not have replayed a fresh write yet.
       throw new HttpError(404, 'not_found', `order ${idText} not found in ${config.region}'s database`);
@@ -147,8 +180,16 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     if (!Number.isInteger(limit) || limit < 1 || limit > maxOrderLimit) {
       throw new HttpError(400, 'invalid_limit', `limit must be an integer 1..${maxOrderLimit}`);
     }
-    const rows = await onLocal(() => queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders ORDER BY id DESC LIMIT $1`, [limit]));
-    return { status: 200, body: { region: config.region, orders: rows.map(orderJson) }, headers: { 'x-gameday-db': localTarget } };
+    const rows = await onLocal(() =>
+      queryPool<OrderRow>(localPool, localTarget, `SELECT ${orderColumns} FROM orders ORDER BY id DESC LIMIT $1`, [
+        limit,
+      ]),
+    );
+    return {
+      status: 200,
+      body: { region: config.region, orders: rows.map(orderJson) },
+      headers: { 'x-gameday-db': localTarget },
+    };
   }
 
   async function appendLedger(req: http.IncomingMessage): Promise<Reply> {
@@ -168,7 +209,13 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
         [client, seq, config.region],
       ).catch((error: unknown) => {
         if (error instanceof DbFailure && error.kind === 'duplicate') {
-          throw new HttpError(409, 'duplicate', `ledger entry ${client}/${seq} already exists`, { 'x-gameday-writer': w.target }, { client, seq });
+          throw new HttpError(
+            409,
+            'duplicate',
+            `ledger entry ${client}/${seq} already exists`,
+            { 'x-gameday-writer': w.target },
+            { client, seq },
+          );
         }
         throw error;
       }),
@@ -184,19 +231,32 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     const client = ledgerClient(url.searchParams.get('client') ?? undefined);
     // ORDER BY the column, not the text alias (which would sort 10 before 2).
     const { result, writer } = await onWriter((w) =>
-      queryPool<{ seq: string }>(w.pool, w.target, 'SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY ledger.seq', [client]),
+      queryPool<{ seq: string }>(
+        w.pool,
+        w.target,
+        'SELECT seq::text AS seq FROM ledger WHERE client = $1 ORDER BY ledger.seq',
+        [client],
+      ),
     );
-    return { status: 200, body: { client, writer, seqs: result.map((row) => Number(row.seq)) }, headers: { 'x-gameday-writer': writer } };
+    return {
+      status: 200,
+      body: { client, writer, seqs: result.map((row) => Number(row.seq)) },
+      headers: { 'x-gameday-writer': writer },
+    };
   }
 
   async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const only = (allowed: string, handler: () => Promise<Reply>): Promise<Reply> => {
-      if (method !== allowed) throw new HttpError(405, 'method_not_allowed', `${method} ${path} is not supported; use ${allowed}`, { allow: allowed });
+      if (method !== allowed)
+        throw new HttpError(405, 'method_not_allowed', `${method} ${path} is not supported; use ${allowed}`, {
+          allow: allowed,
+        });
       return handler();
     };
-    if (path === '/') return only('GET', async () => ({ status: 200, body: renderIndexPage(config.region), html: true }));
+    if (path === '/')
+      return only('GET', async () => ({ status: 200, body: renderIndexPage(config.region), html: true }));
     if (path === '/health') return only('GET', health);
     if (path === '/orders') {
       if (method === 'POST') return createOrder(req);
@@ -208,7 +268,11 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       if (method === 'POST') return appendLedger(req);
       return only('GET', () => readLedger(url));
     }
-    throw new HttpError(404, 'not_found', `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger`);
+    throw new HttpError(
+      404,
+      'not_found',
+      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger`,
+    );
   }
 
   const server = http.createServer((req, res) => {
@@ -240,7 +304,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       writer.schemaReady = true;
       emit({ event: 'schema_ready', writer: writer.target });
     })
-    .catch((error: unknown) => emit({ event: 'schema_deferred', reason: error instanceof Error ? error.message : String(error) }));
+    .catch((error: unknown) =>
+      emit({ event: 'schema_deferred', reason: error instanceof Error ? error.message : String(error) }),
+    );
 
   emit({ event: 'listening', region: config.region, host: address.address, port: address.port, pid: process.pid });
 
@@ -277,9 +343,16 @@ function dbHttpError(error: unknown, scope: 'writer' | 'local_db', headers: Reco
 
 function errorReply(error: unknown, region: string): Reply {
   if (error instanceof HttpError) {
-    return { status: error.status, body: { error: error.code, message: error.message, region, ...error.details }, headers: error.headers };
+    return {
+      status: error.status,
+      body: { error: error.code, message: error.message, region, ...error.details },
+      headers: error.headers,
+    };
   }
-  return { status: 500, body: { error: 'internal', message: error instanceof Error ? error.message : String(error), region } };
+  return {
+    status: 500,
+    body: { error: 'internal', message: error instanceof Error ? error.message : String(error), region },
+  };
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {
@@ -311,7 +384,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 }
 
 function objectBody(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'invalid_json', 'request body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'invalid_json', 'request body must be a JSON object');
   return value as Record<string, unknown>;
 }
 

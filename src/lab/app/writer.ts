@@ -6,7 +6,10 @@ import { createPool, describeTarget } from './db';
 /** The writer could not even be named: DNS failed or answered nothing. */
 export class WriterResolutionError extends Error {
   override readonly name = 'WriterResolutionError';
-  constructor(readonly writerName: string, override readonly cause: unknown) {
+  constructor(
+    readonly writerName: string,
+    override readonly cause: unknown,
+  ) {
     super(`cannot resolve writer ${writerName}: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
@@ -74,10 +77,13 @@ export class WriterDirectory {
 
   private async refresh(): Promise<CurrentWriter> {
     const writer = this.writer;
-    const { host, ttlSeconds } = isWriterByDns(writer) ? await this.lookup(writer) : { host: writer.host, ttlSeconds: Number.POSITIVE_INFINITY };
+    const { host, ttlSeconds } = isWriterByDns(writer)
+      ? await this.lookup(writer)
+      : { host: writer.host, ttlSeconds: Number.POSITIVE_INFINITY };
 
     // A lookup that finishes after close() must not open a pool nobody will end.
-    if (this.closed) throw new WriterResolutionError(isWriterByDns(writer) ? writer.name : host, new Error('app is stopping'));
+    if (this.closed)
+      throw new WriterResolutionError(isWriterByDns(writer) ? writer.name : host, new Error('app is stopping'));
     // A writer in our own region is reached directly, as inside one region's network;
     // only writes to another region cross its database ingress (and its faults).
     const port = host === this.db.host ? this.db.port : writer.port;
@@ -86,7 +92,11 @@ export class WriterDirectory {
     if (this.current?.target === target) return this.current;
 
     const previous = this.current;
-    this.current = { target, pool: createPool(this.db, host, port, this.timeouts, this.applicationName), schemaReady: false };
+    this.current = {
+      target,
+      pool: createPool(this.db, host, port, this.timeouts, this.applicationName),
+      schemaReady: false,
+    };
     // In-flight statements on the old writer finish; idle connections close now.
     void previous?.pool.end().catch(() => undefined);
     this.onChange({ from: previous?.target, to: target, ttlSeconds });

@@ -11,7 +11,10 @@ export interface ControlServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -23,11 +26,20 @@ class HttpError extends Error {
  */
 export async function startControlServer(
   lab: Lab,
-  options: { host: string; port: number; onChange: () => void; onShutdown: () => void; awsServices?: Record<string, AwsServiceFactory> },
+  options: {
+    host: string;
+    port: number;
+    onChange: () => void;
+    onShutdown: () => void;
+    awsServices?: Record<string, AwsServiceFactory>;
+  },
 ): Promise<ControlServer> {
   const proxyApi = createProxyApi({ proxies: lab.proxies });
   const awsHandlers: Record<string, AwsServiceHandler> = Object.fromEntries(
-    Object.entries(options.awsServices ?? {}).map(([service, factory]) => [service, factory(lab, { onChange: options.onChange })]),
+    Object.entries(options.awsServices ?? {}).map(([service, factory]) => [
+      service,
+      factory(lab, { onChange: options.onChange }),
+    ]),
   );
   const server = http.createServer(async (request, response) => {
     try {
@@ -36,7 +48,10 @@ export async function startControlServer(
       if (scope) {
         const handler = awsHandlers[scope.service];
         if (!handler) {
-          send(response, 400, { __type: 'UnknownServiceException', message: `the lab does not serve ${scope.service}; it serves: ${Object.keys(awsHandlers).join(', ')}` });
+          send(response, 400, {
+            __type: 'UnknownServiceException',
+            message: `the lab does not serve ${scope.service}; it serves: ${Object.keys(awsHandlers).join(', ')}`,
+          });
           return;
         }
         await handler(request, response, scope);
@@ -48,7 +63,13 @@ export async function startControlServer(
         return;
       }
       const body = request.method === 'POST' ? await readJson(request) : {};
-      const result = await route(lab, request.method ?? 'GET', new URL(request.url ?? '/', 'http://lab').pathname, body, options);
+      const result = await route(
+        lab,
+        request.method ?? 'GET',
+        new URL(request.url ?? '/', 'http://lab').pathname,
+        body,
+        options,
+      );
       send(response, 200, result ?? { ok: true });
     } catch (error) {
       const status = error instanceof HttpError ? error.status : error instanceof LabError ? 409 : 500;
@@ -89,7 +110,8 @@ async function route(
   switch (resource) {
     case 'regions': {
       lab.region(name);
-      if (sub === 'database' && action === 'stop') return changed(await lab.stopDatabase(name, body.mode === 'fast' ? 'fast' : 'immediate'));
+      if (sub === 'database' && action === 'stop')
+        return changed(await lab.stopDatabase(name, body.mode === 'fast' ? 'fast' : 'immediate'));
       if (sub === 'database' && action === 'start') return changed(await lab.startDatabase(name));
       if (sub === 'app' && action === 'stop') return changed(await lab.stopApp(name));
       if (sub === 'app' && action === 'start') return changed(await lab.startApp(name));

@@ -21,7 +21,13 @@ export function chooseFailoverRecord(group: readonly FailoverRecordSet[], health
   const secondary = secondarySet && candidate(secondarySet, healthOf);
 
   if (primary?.healthy) {
-    return { outcome: 'primary-healthy', answeredBy: primary.recordSet, primary, secondary, reason: `${describe(primary)}` };
+    return {
+      outcome: 'primary-healthy',
+      answeredBy: primary.recordSet,
+      primary,
+      secondary,
+      reason: `${describe(primary)}`,
+    };
   }
   if (secondary?.healthy) {
     const why = primary ? describe(primary) : 'no PRIMARY set';
@@ -41,7 +47,9 @@ export function chooseFailoverRecord(group: readonly FailoverRecordSet[], health
     answeredBy: lastResort.recordSet,
     primary,
     secondary,
-    reason: `${everyone.join(' and ')}; no healthy set, so Route 53 treats all as healthy and answers ${roleAndId(lastResort.recordSet)}`,
+    reason:
+      `${everyone.join(' and ')}; no healthy set, so Route 53 treats all as healthy and ` +
+      `answers ${roleAndId(lastResort.recordSet)}`,
   };
 }
 

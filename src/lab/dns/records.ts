@@ -103,7 +103,11 @@ function routingFields(raw: Record<string, unknown>, problem: (message: string) 
     }
     return undefined;
   }
-  if (typeof setIdentifier !== 'string' || setIdentifier.trim() === '' || setIdentifier.length > maxSetIdentifierLength) {
+  if (
+    typeof setIdentifier !== 'string' ||
+    setIdentifier.trim() === '' ||
+    setIdentifier.length > maxSetIdentifierLength
+  ) {
     problem(`a failover set needs a setIdentifier of 1-${maxSetIdentifierLength} characters`);
   }
   if (!(failoverRoles as readonly unknown[]).includes(failover)) {
@@ -136,7 +140,9 @@ function valueProblems(type: unknown, values: readonly string[]): string[] {
         const strings = txtStrings(v);
         if (strings === undefined) return [`TXT value ${v} is not a list of "quoted strings"`];
         const long = strings.find((s) => Buffer.byteLength(s) > maxTxtStringBytes);
-        return long === undefined ? [] : [`TXT string "${long.slice(0, 20)}…" is longer than ${maxTxtStringBytes} bytes`];
+        return long === undefined
+          ? []
+          : [`TXT string "${long.slice(0, 20)}…" is longer than ${maxTxtStringBytes} bytes`];
       });
     default:
       return [];
@@ -164,7 +170,8 @@ function chunkBytes(text: string, size: number): string[] {
   const bytes = Buffer.from(text);
   if (bytes.length <= size) return [text];
   const chunks: string[] = [];
-  for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size).toString());
+  for (let offset = 0; offset < bytes.length; offset += size)
+    chunks.push(bytes.subarray(offset, offset + size).toString());
   return chunks;
 }
 

@@ -125,7 +125,11 @@ export class DnsServer extends EventEmitter<DnsServerEvents> {
     socket.on('close', () => this.tcpSockets.delete(socket));
   }
 
-  private respond(message: Buffer, transport: Transport, remote: { address: string; port: number }): Buffer | undefined {
+  private respond(
+    message: Buffer,
+    transport: Transport,
+    remote: { address: string; port: number },
+  ): Buffer | undefined {
     const at = Date.now();
     let exchange: Exchange | undefined;
     try {

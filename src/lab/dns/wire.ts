@@ -55,7 +55,8 @@ export function answerQuery(query: Buffer, zone: Zone, transport: Transport): Ex
   }
   const questions = decoded.questions ?? [];
   const rawQuestion = questions.length === 1 ? firstQuestionBytes(query) : undefined;
-  if (questions.length !== 1 || rawQuestion === undefined) return bare(id, opcode, recursionDesired, opcode === 0 ? 'FORMERR' : 'NOTIMP');
+  if (questions.length !== 1 || rawQuestion === undefined)
+    return bare(id, opcode, recursionDesired, opcode === 0 ? 'FORMERR' : 'NOTIMP');
   const [question] = questions;
   const opt = (decoded.additionals ?? []).find((record): record is OptAnswer => record.type === 'OPT');
   const reply = (rcode: Rcode, body: Pick<BuildArgs, 'answers' | 'authorities' | 'lookup'> = {}): Exchange =>
@@ -66,7 +67,11 @@ export function answerQuery(query: Buffer, zone: Zone, transport: Transport): Ex
   if (question.type === 'AXFR' || question.type === 'IXFR') return reply('REFUSED');
 
   const lookup = zone.lookup(question.name, question.type);
-  return reply(lookup.rcode, { answers: lookup.answers.map(toWire), authorities: lookup.authorities.map(toWire), lookup });
+  return reply(lookup.rcode, {
+    answers: lookup.answers.map(toWire),
+    authorities: lookup.authorities.map(toWire),
+    lookup,
+  });
 }
 
 interface BuildArgs {
@@ -88,7 +93,18 @@ function build(args: BuildArgs): Exchange {
   const additionals: Answer[] =
     args.opt === undefined
       ? []
-      : [{ type: 'OPT', name: '.', udpPayloadSize: ednsUdpPayloadSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }];
+      : [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: ednsUdpPayloadSize,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ];
   const encode = (truncated: boolean): Buffer =>
     withQuestion(
       dnsPacket.encode({
@@ -102,7 +118,11 @@ function build(args: BuildArgs): Exchange {
       }),
       args.rawQuestion,
     );
-  const exchange = { rcode: args.rcode, question: { name: args.question.name, type: args.question.type }, lookup: args.lookup };
+  const exchange = {
+    rcode: args.rcode,
+    question: { name: args.question.name, type: args.question.type },
+    lookup: args.lookup,
+  };
   const full = encode(false);
   const limit = args.transport === 'tcp' ? maxTcpMessage : udpLimit(args.opt);
   if (full.length <= limit) return { ...exchange, response: full, truncated: false };
@@ -116,7 +136,11 @@ function build(args: BuildArgs): Exchange {
  * nothing after the insertion point refers to an offset.
  */
 function withQuestion(encodedWithoutQuestion: Buffer, rawQuestion: Buffer): Buffer {
-  const response = Buffer.concat([encodedWithoutQuestion.subarray(0, headerBytes), rawQuestion, encodedWithoutQuestion.subarray(headerBytes)]);
+  const response = Buffer.concat([
+    encodedWithoutQuestion.subarray(0, headerBytes),
+    rawQuestion,
+    encodedWithoutQuestion.subarray(headerBytes),
+  ]);
   response.writeUInt16BE(1, 4);
   return response;
 }
@@ -142,12 +166,18 @@ function firstQuestionBytes(query: Buffer): Buffer | undefined {
 export function serverFailure(query: Buffer): Buffer | undefined {
   if (query.length < headerBytes || (query.readUInt16BE(2) & 0x8000) !== 0) return undefined;
   const flags = query.readUInt16BE(2);
-  return bare(query.readUInt16BE(0), (flags >> 11) & 0xf, (flags & dnsPacket.RECURSION_DESIRED) !== 0, 'SERVFAIL').response;
+  return bare(query.readUInt16BE(0), (flags >> 11) & 0xf, (flags & dnsPacket.RECURSION_DESIRED) !== 0, 'SERVFAIL')
+    .response;
 }
 
 /** A response with no question section, for packets whose question can't be trusted. */
 function bare(id: number, opcode: number, recursionDesired: boolean, rcode: Rcode): Exchange {
-  const response = dnsPacket.encode({ id, type: 'response', flags: headerFlags(opcode, recursionDesired, rcode, false), questions: [] });
+  const response = dnsPacket.encode({
+    id,
+    type: 'response',
+    flags: headerFlags(opcode, recursionDesired, rcode, false),
+    questions: [],
+  });
   return { response, rcode, truncated: false };
 }
 

@@ -1,7 +1,14 @@
 import { InvalidChangeBatchError, InvalidZoneConfigError } from './errors';
 import { chooseFailoverRecord } from './failover';
 import { domainNameProblem, isInZone, normalizeName } from './names';
-import { describeRecordSet, normalizeRecordSet, presentRecord, recordSetKey, recordsOf, sameRecordSet } from './records';
+import {
+  describeRecordSet,
+  normalizeRecordSet,
+  presentRecord,
+  recordSetKey,
+  recordsOf,
+  sameRecordSet,
+} from './records';
 import {
   Change,
   ChangeInfo,
@@ -86,7 +93,8 @@ export class Zone {
     this.healthOf = options.healthOf ?? (() => true);
     this.healthCheckExists = options.healthCheckExists;
     this.nameServers = (options.nameServers ?? [`ns1.${this.origin}`]).map(normalizeName);
-    if (this.nameServers.length === 0) throw new InvalidZoneConfigError('nameServers', 'at least one name server is needed');
+    if (this.nameServers.length === 0)
+      throw new InvalidZoneConfigError('nameServers', 'at least one name server is needed');
     this.nsTtl = options.nsTtl ?? zoneDefaults.nsTtl;
     this.soaTtl = options.soa?.ttl ?? zoneDefaults.soaTtl;
     this.soaFields = {
@@ -142,13 +150,17 @@ export class Zone {
       touched.add(recordSet.name);
       switch (change.action) {
         case 'CREATE':
-          if (existing !== undefined) problems.push(`Tried to create resource record set ${label} but it already exists`);
+          if (existing !== undefined)
+            problems.push(`Tried to create resource record set ${label} but it already exists`);
           else working.set(key, recordSet);
           break;
         case 'DELETE':
-          if (existing === undefined) problems.push(`Tried to delete resource record set ${label} but it was not found`);
+          if (existing === undefined)
+            problems.push(`Tried to delete resource record set ${label} but it was not found`);
           else if (!sameRecordSet(existing, recordSet)) {
-            problems.push(`Tried to delete resource record set ${label} but the values provided do not match the current values`);
+            problems.push(
+              `Tried to delete resource record set ${label} but the values provided do not match the current values`,
+            );
           } else working.delete(key);
           break;
         case 'UPSERT':
@@ -163,7 +175,12 @@ export class Zone {
     this.sets = working;
     this.index = buildIndex(working);
     this.serialNumber += 1;
-    return { id: `C${String(this.serialNumber).padStart(8, '0')}`, status: 'INSYNC', submittedAt: this.now(), serial: this.serialNumber };
+    return {
+      id: `C${String(this.serialNumber).padStart(8, '0')}`,
+      status: 'INSYNC',
+      submittedAt: this.now(),
+      serial: this.serialNumber,
+    };
   }
 
   /** Every set, in a stable order (name, type, set identifier). */
@@ -197,7 +214,12 @@ export class Zone {
       const target = here.cnameTarget;
       // Following the chain inside the zone saves the resolver a round trip; outside it, the
       // resolver follows it itself.
-      if (target === undefined || !isInZone(target, this.origin) || visited.has(target) || visited.size >= maxChainLength) {
+      if (
+        target === undefined ||
+        !isInZone(target, this.origin) ||
+        visited.has(target) ||
+        visited.size >= maxChainLength
+      ) {
         return { rcode: 'NOERROR', answers, authorities: [], steps };
       }
       current = target;
@@ -216,7 +238,10 @@ export class Zone {
     return [...lookup.answers, ...lookup.authorities].map(presentRecord);
   }
 
-  private answersAt(name: string, queryType: string): { answers: ZoneRecord[]; steps: LookupStep[]; cnameTarget?: string } {
+  private answersAt(
+    name: string,
+    queryType: string,
+  ): { answers: ZoneRecord[]; steps: LookupStep[]; cnameTarget?: string } {
     const types = this.index.get(name);
     const answers: ZoneRecord[] = [];
     const steps: LookupStep[] = [];
@@ -281,7 +306,12 @@ export class Zone {
   }
 
   private healthCheckProblems(recordSet: RecordSet): string[] {
-    if (this.healthCheckExists === undefined || !isFailoverRecordSet(recordSet) || recordSet.healthCheckId === undefined) return [];
+    if (
+      this.healthCheckExists === undefined ||
+      !isFailoverRecordSet(recordSet) ||
+      recordSet.healthCheckId === undefined
+    )
+      return [];
     return this.healthCheckExists(recordSet.healthCheckId)
       ? []
       : [`${describeRecordSet(recordSet)}: no health check '${recordSet.healthCheckId}' exists`];
@@ -299,7 +329,11 @@ function buildIndex(sets: ReadonlyMap<string, RecordSet>): Map<string, TypeIndex
 }
 
 /** The zone invariants, checked on the names a batch touched, in the batch's final state. */
-function consistencyProblems(sets: ReadonlyMap<string, RecordSet>, touched: ReadonlySet<string>, origin: string): string[] {
+function consistencyProblems(
+  sets: ReadonlyMap<string, RecordSet>,
+  touched: ReadonlySet<string>,
+  origin: string,
+): string[] {
   const index = buildIndex(sets);
   const problems: string[] = [];
   for (const name of touched) {
@@ -307,7 +341,8 @@ function consistencyProblems(sets: ReadonlyMap<string, RecordSet>, touched: Read
     if (types === undefined) continue;
     if (types.has('CNAME') && types.size > 1) {
       problems.push(
-        `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other records with the same DNS name in zone ${origin}`,
+        `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other ` +
+          `records with the same DNS name in zone ${origin}`,
       );
     }
     for (const [type, group] of types) {
@@ -323,7 +358,8 @@ function consistencyProblems(sets: ReadonlyMap<string, RecordSet>, touched: Read
         if (holders.length > 1) {
           problems.push(
             `RRSet with DNS name ${name} and type ${type} has ${holders.length} ${role} sets ` +
-              `(${holders.map((s: FailoverRecordSet) => `'${s.setIdentifier}'`).join(', ')}); a failover group has one PRIMARY and one SECONDARY`,
+              `(${holders.map((s: FailoverRecordSet) => `'${s.setIdentifier}'`).join(', ')}); a ` +
+              `failover group has one PRIMARY and one SECONDARY`,
           );
         }
       }
@@ -343,10 +379,14 @@ function describeStep(step: LookupStep, origin: string): string {
     case 'apex':
       return `${step.name} ${step.type}: the zone apex's own record`;
     case 'simple':
-      return `${step.name} ${step.recordSet.type}: simple record -> ${step.recordSet.values.join(', ')} (TTL ${step.recordSet.ttl})`;
+      return (
+        `${step.name} ${step.recordSet.type}: simple record -> ` +
+        `${step.recordSet.values.join(', ')} (TTL ${step.recordSet.ttl})`
+      );
     case 'failover': {
       const answered = step.decision.answeredBy;
-      return `${step.name} ${answered.type}: ${step.decision.reason} -> ${answered.values.join(', ')} (TTL ${answered.ttl})`;
+      const values = answered.values.join(', ');
+      return `${step.name} ${answered.type}: ${step.decision.reason} -> ${values} (TTL ${answered.ttl})`;
     }
   }
 }

@@ -79,10 +79,16 @@ function configProblems(config: HealthCheckConfig): ConfigProblem[] {
     problems.push({ path, message });
   };
   if (typeof config.id !== 'string' || !idPattern.test(config.id)) {
-    problem('id', `expected 1-64 characters of letters, digits, '.', '_', ':' or '-', got ${JSON.stringify(config.id)}`);
+    problem(
+      'id',
+      `expected 1-64 characters of letters, digits, '.', '_', ':' or '-', got ${JSON.stringify(config.id)}`,
+    );
   }
   if (!(healthCheckTypes as readonly string[]).includes(config.type)) {
-    problem('type', `expected one of ${healthCheckTypes.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(config.type)}`);
+    problem(
+      'type',
+      `expected one of ${healthCheckTypes.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(config.type)}`,
+    );
   }
   if (typeof config.ipAddress !== 'string' || net.isIP(config.ipAddress) === 0) {
     problem('ipAddress', `expected an IPv4 or IPv6 address, got ${JSON.stringify(config.ipAddress)}`);
@@ -90,18 +96,30 @@ function configProblems(config: HealthCheckConfig): ConfigProblem[] {
   if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
     problem('port', `expected an integer 1..65535, got ${JSON.stringify(config.port)}`);
   }
-  if (typeof config.resourcePath !== 'string' || !config.resourcePath.startsWith('/') || /\s/.test(config.resourcePath)) {
-    problem('resourcePath', `expected a path starting with '/' and without spaces, got ${JSON.stringify(config.resourcePath)}`);
+  if (
+    typeof config.resourcePath !== 'string' ||
+    !config.resourcePath.startsWith('/') ||
+    /\s/.test(config.resourcePath)
+  ) {
+    problem(
+      'resourcePath',
+      `expected a path starting with '/' and without spaces, got ${JSON.stringify(config.resourcePath)}`,
+    );
   }
   if (!Number.isInteger(config.requestIntervalMs) || config.requestIntervalMs < minRequestIntervalMs) {
-    problem('requestIntervalMs', `expected an integer >= ${minRequestIntervalMs}, got ${JSON.stringify(config.requestIntervalMs)}`);
+    problem(
+      'requestIntervalMs',
+      `expected an integer >= ${minRequestIntervalMs}, got ${JSON.stringify(config.requestIntervalMs)}`,
+    );
   }
   const { min, max } = failureThresholdRange;
   if (!Number.isInteger(config.failureThreshold) || config.failureThreshold < min || config.failureThreshold > max) {
     problem('failureThreshold', `expected an integer ${min}..${max}, got ${JSON.stringify(config.failureThreshold)}`);
   }
-  if (typeof config.inverted !== 'boolean') problem('inverted', `expected true or false, got ${JSON.stringify(config.inverted)}`);
-  if (typeof config.disabled !== 'boolean') problem('disabled', `expected true or false, got ${JSON.stringify(config.disabled)}`);
+  if (typeof config.inverted !== 'boolean')
+    problem('inverted', `expected true or false, got ${JSON.stringify(config.inverted)}`);
+  if (typeof config.disabled !== 'boolean')
+    problem('disabled', `expected true or false, got ${JSON.stringify(config.disabled)}`);
   if (!Number.isInteger(config.timeoutMs) || config.timeoutMs < 1) {
     problem('timeoutMs', `expected a positive integer, got ${JSON.stringify(config.timeoutMs)}`);
   }

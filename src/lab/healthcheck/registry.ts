@@ -185,9 +185,10 @@ export class HealthCheckRegistry extends EventEmitter<HealthCheckRegistryEvents>
     entry.inFlight = controller;
     const startedAt = this.now();
     const config = entry.config;
-    const request = this.probe(config, controller.signal).catch(
-      (error: unknown): ProbeResult => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
-    );
+    const request = this.probe(config, controller.signal).catch((error: unknown): ProbeResult => ({
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+    }));
     this.settling.add(request);
     void request.then((result) => {
       this.settling.delete(request);
@@ -209,10 +210,16 @@ export class HealthCheckRegistry extends EventEmitter<HealthCheckRegistryEvents>
   }
 
   /** Stores the new state; returns the change event to publish when the reported status flipped. */
-  private transition(entry: CheckEntry, next: HealthState, cause: HealthCheckChange['cause']): HealthCheckChange | undefined {
+  private transition(
+    entry: CheckEntry,
+    next: HealthState,
+    cause: HealthCheckChange['cause'],
+  ): HealthCheckChange | undefined {
     const previous = entry.state.reported;
     entry.state = next;
-    return next.reported === previous ? undefined : { id: entry.config.id, status: next.reported, previous, at: next.since, cause };
+    return next.reported === previous
+      ? undefined
+      : { id: entry.config.id, status: next.reported, previous, at: next.since, cause };
   }
 }
 

@@ -63,7 +63,11 @@ export function observe(state: HealthState, outcome: Outcome, settings: HealthSe
   if (settings.disabled) return state;
   const streak = state.streakOk === outcome.ok ? state.streak + 1 : 1;
   const measured = measuredAfter(state.measured, outcome.ok, streak, settings.failureThreshold);
-  return withReported({ ...state, measured, streak, streakOk: outcome.ok, lastCheckedAt: outcome.at }, settings, outcome.at);
+  return withReported(
+    { ...state, measured, streak, streakOk: outcome.ok, lastCheckedAt: outcome.at },
+    settings,
+    outcome.at,
+  );
 }
 
 /**
@@ -71,17 +75,29 @@ export function observe(state: HealthState, outcome: Outcome, settings: HealthSe
  * status now rather than one request later: the consecutive outcomes have already happened.
  * Disabling or re-enabling ends the run, because requests stop in between.
  */
-export function reconfigure(state: HealthState, previous: HealthSettings, next: HealthSettings, at: number): HealthState {
+export function reconfigure(
+  state: HealthState,
+  previous: HealthSettings,
+  next: HealthSettings,
+  at: number,
+): HealthState {
   const runBroken = previous.disabled !== next.disabled;
   const streak = runBroken ? 0 : state.streak;
   const streakOk = runBroken ? null : state.streakOk;
   const measured =
-    next.disabled || streakOk === null ? state.measured : measuredAfter(state.measured, streakOk, streak, next.failureThreshold);
+    next.disabled || streakOk === null
+      ? state.measured
+      : measuredAfter(state.measured, streakOk, streak, next.failureThreshold);
   const unchanged = measured === state.measured && streak === state.streak && streakOk === state.streakOk;
   return withReported(unchanged ? state : { ...state, measured, streak, streakOk }, next, at);
 }
 
-function measuredAfter(measured: HealthStatus, runOk: boolean, runLength: number, failureThreshold: number): HealthStatus {
+function measuredAfter(
+  measured: HealthStatus,
+  runOk: boolean,
+  runLength: number,
+  failureThreshold: number,
+): HealthStatus {
   const runSays: HealthStatus = runOk ? 'Healthy' : 'Unhealthy';
   return runSays !== measured && runLength >= failureThreshold ? runSays : measured;
 }

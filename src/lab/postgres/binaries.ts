@@ -61,7 +61,8 @@ export function findPgBinaries(env: NodeJS.ProcessEnv = process.env): PgBinaries
  */
 export function pgProcessEnv(binaries: PgBinaries, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  if (binaries.libDir) env.LD_LIBRARY_PATH = [binaries.libDir, base.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter);
+  if (binaries.libDir)
+    env.LD_LIBRARY_PATH = [binaries.libDir, base.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter);
   // Messages in the C locale keep log tails in errors readable and greppable.
   env.LC_MESSAGES = 'C';
   return env;

@@ -79,7 +79,10 @@ export async function startPgCluster(options: StartPgClusterOptions): Promise<Pg
     const { fromTemplate } = await primary.initPrimary();
     await Promise.all(
       standbys.map((standby, i) =>
-        standby.cloneStandbyFrom(primary, options.upstreamFor?.(options.standbys[i]) ?? { host: primary.host, port: primary.port }),
+        standby.cloneStandbyFrom(
+          primary,
+          options.upstreamFor?.(options.standbys[i]) ?? { host: primary.host, port: primary.port },
+        ),
       ),
     );
     await Promise.all(nodes.map((node) => node.start(options.timeoutMs)));

@@ -14,7 +14,11 @@ export function directConnection(host: string, port: number): PgConnectionConfig
 }
 
 /** A connected client; the caller ends it. */
-export async function connectPg(config: PgConnectionConfig, connectTimeoutMs = 2_000, queryTimeoutMs?: number): Promise<Client> {
+export async function connectPg(
+  config: PgConnectionConfig,
+  connectTimeoutMs = 2_000,
+  queryTimeoutMs?: number,
+): Promise<Client> {
   const client = new Client({ ...config, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
   // A server stopped under an idle client emits 'error'; without a listener that would crash us.
   client.on('error', () => undefined);

@@ -20,9 +20,25 @@ export interface CopyDataDirOptions {
 }
 
 const neverCopiedFiles = new Set(['postmaster.pid', 'postmaster.opts']);
-const hotOnlyExcludedFiles = new Set(['backup_label', 'tablespace_map', 'backup_manifest', 'standby.signal', 'recovery.signal', 'pg_internal.init']);
+const hotOnlyExcludedFiles = new Set([
+  'backup_label',
+  'tablespace_map',
+  'backup_manifest',
+  'standby.signal',
+  'recovery.signal',
+  'pg_internal.init',
+]);
 /** Directories whose contents belong to the running server, not to the database. */
-const emptiedInHotCopy = new Set(['pg_wal', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans', 'pg_replslot']);
+const emptiedInHotCopy = new Set([
+  'pg_wal',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+  'pg_replslot',
+]);
 const emptiedInColdCopy = new Set(['pg_replslot']);
 
 const parallelCopies = 16;
@@ -95,10 +111,16 @@ function isExcluded(name: string, relative: string, mode: DataDirCopyMode): bool
 /**
  * An emptied directory is recreated; pg_wal keeps its subdirectories (archive_status,
  * summaries) because the server expects them. Nothing else keeps subdirectories: an empty
- * pg_replslot/<slot> without its state file would stop the server from starting. From pg_wal we do keep timeline history files: tiny, and
+ * pg_replslot/<slot> without its state file would stop the server from starting. From pg_wal we do keep timeline
+ * history files: tiny, and
  * they spare the standby asking the primary for them after a failover changed timelines.
  */
-async function recreateSkeleton(source: string, target: string, name: string, own: (target: string) => Promise<void>): Promise<void> {
+async function recreateSkeleton(
+  source: string,
+  target: string,
+  name: string,
+  own: (target: string) => Promise<void>,
+): Promise<void> {
   const stat = await statOrNull(source);
   if (!stat) return;
   await fs.promises.mkdir(target, { mode: stat.mode & 0o777 });

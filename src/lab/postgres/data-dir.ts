@@ -148,7 +148,11 @@ export class PgDataDir {
     const { name, osUser } = this.options;
     const blocked = untraversableAncestor(this.path, osUser);
     if (blocked) {
-      throw new PgStateError(name, `${blocked} is not traversable by ${osUser.name}; put data directories under a 0755 directory (see makeLabTempDir)`);
+      throw new PgStateError(
+        name,
+        `${blocked} is not traversable by ${osUser.name}; put data directories under a 0755 ` +
+          `directory (see makeLabTempDir)`,
+      );
     }
     const existing = await fs.promises.readdir(this.path).catch(() => undefined);
     if (existing && existing.length > 0) throw new PgStateError(name, `data directory ${this.path} is not empty`);
@@ -165,7 +169,12 @@ export class PgDataDir {
     });
     log.capture(child);
     const [code, signal] = await exitOf(child);
-    if (code !== 0) throw new PgProcessError(this.options.name, `initdb failed (${signal ? `signal ${signal}` : `exit code ${code}`})`, log.tail());
+    if (code !== 0)
+      throw new PgProcessError(
+        this.options.name,
+        `initdb failed (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+        log.tail(),
+      );
     // initdb created files as the PostgreSQL account already; our later edits keep that owner.
     await chownTree(this.path, osUser);
   }
@@ -185,7 +194,12 @@ export class PgDataDir {
     log.capture(child);
     child.stdin?.end(statements.map((statement) => `${statement}\n`).join(''));
     const [code, signal] = await exitOf(child);
-    if (code !== 0) throw new PgProcessError(this.options.name, `single-user postgres failed (${signal ? `signal ${signal}` : `exit code ${code}`})`, log.tail());
+    if (code !== 0)
+      throw new PgProcessError(
+        this.options.name,
+        `single-user postgres failed (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+        log.tail(),
+      );
   }
 }
 

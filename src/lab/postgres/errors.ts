@@ -15,9 +15,13 @@ export class PgNotFoundError extends Error {
 /** The configured unprivileged account (GAMEDAY_PG_USER or `nobody`) does not exist. */
 export class PgUserError extends Error {
   override readonly name = 'PgUserError';
-  constructor(readonly user: string, detail: string) {
+  constructor(
+    readonly user: string,
+    detail: string,
+  ) {
     super(
-      `cannot run PostgreSQL as user "${user}" (needed because we run as root and PostgreSQL refuses root): ${detail}. ` +
+      `cannot run PostgreSQL as user "${user}" (needed because we run as root and PostgreSQL refuses ` +
+        `root): ${detail}. ` +
         'Set GAMEDAY_PG_USER to an existing unprivileged account.',
     );
   }
@@ -26,7 +30,11 @@ export class PgUserError extends Error {
 /** A postgres/initdb process failed; carries the tail of its log, which holds the reason. */
 export class PgProcessError extends Error {
   override readonly name = 'PgProcessError';
-  constructor(readonly node: string, message: string, readonly logTail: string) {
+  constructor(
+    readonly node: string,
+    message: string,
+    readonly logTail: string,
+  ) {
     super(`${node}: ${message}${logTail ? `\n--- last log lines ---\n${logTail}` : ''}`);
   }
 }
@@ -34,7 +42,10 @@ export class PgProcessError extends Error {
 /** An operation was asked of a node in the wrong state (e.g. copying a running primary). */
 export class PgStateError extends Error {
   override readonly name = 'PgStateError';
-  constructor(readonly node: string, message: string) {
+  constructor(
+    readonly node: string,
+    message: string,
+  ) {
     super(`${node}: ${message}`);
   }
 }
@@ -42,7 +53,15 @@ export class PgStateError extends Error {
 /** Waiting for a condition (ready, streaming, stopped) took longer than allowed. */
 export class PgTimeoutError extends Error {
   override readonly name = 'PgTimeoutError';
-  constructor(readonly node: string, readonly waitingFor: string, readonly timeoutMs: number, readonly lastError?: string) {
-    super(`${node}: timed out after ${timeoutMs} ms waiting for ${waitingFor}${lastError ? ` (last error: ${lastError})` : ''}`);
+  constructor(
+    readonly node: string,
+    readonly waitingFor: string,
+    readonly timeoutMs: number,
+    readonly lastError?: string,
+  ) {
+    super(
+      `${node}: timed out after ${timeoutMs} ms waiting for ` +
+        `${waitingFor}${lastError ? ` (last error: ${lastError})` : ''}`,
+    );
   }
 }

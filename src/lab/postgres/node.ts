@@ -4,8 +4,21 @@ import { findPgBinaries, type PgBinaries } from './binaries';
 import type { PgSettings, PgUpstream } from './config';
 import { connectPg, directConnection, queryPg, type PgConnectionConfig } from './connection';
 import { PgDataDir } from './data-dir';
-import { cloneStandby, createReplicationSlot, promoteStandby, rebuildStandby, repointStandby, type PgReplicationMember } from './replication';
-import { readReplicationStatus, readRole, waitForStreaming, type PgReplicationStatus, type PgRole } from './replication-status';
+import {
+  cloneStandby,
+  createReplicationSlot,
+  promoteStandby,
+  rebuildStandby,
+  repointStandby,
+  type PgReplicationMember,
+} from './replication';
+import {
+  readReplicationStatus,
+  readRole,
+  waitForStreaming,
+  type PgReplicationStatus,
+  type PgRole,
+} from './replication-status';
 import { PgServerLog } from './server-log';
 import { PgServerProcess } from './server-process';
 import type { PgStopMode } from './stop-mode';
@@ -65,8 +78,27 @@ export class PgNode {
     this.parts = {
       name,
       connection,
-      server: new PgServerProcess({ name, dataDir, binaries, osUser, connection, log: this.log, logFile: options.logFile, detached: options.detached }),
-      data: new PgDataDir({ name, host, port, path: dataDir, binaries, osUser, settings: options.settings, templateCache: options.templateCache, log: this.log }),
+      server: new PgServerProcess({
+        name,
+        dataDir,
+        binaries,
+        osUser,
+        connection,
+        log: this.log,
+        logFile: options.logFile,
+        detached: options.detached,
+      }),
+      data: new PgDataDir({
+        name,
+        host,
+        port,
+        path: dataDir,
+        binaries,
+        osUser,
+        settings: options.settings,
+        templateCache: options.templateCache,
+        log: this.log,
+      }),
     };
   }
 
@@ -113,7 +145,9 @@ export class PgNode {
     return rebuildStandby(this.parts, runningPrimary.parts, upstream);
   }
 
-  /** Start the postmaster and resolve once it accepts connections (a standby: once consistent). Default timeout 30 s. */
+  /**
+   * Start the postmaster and resolve once it accepts connections (a standby: once consistent). Default timeout 30 s.
+   */
   async start(timeoutMs?: number): Promise<void> {
     return this.parts.server.start(timeoutMs);
   }
@@ -129,7 +163,11 @@ export class PgNode {
   }
 
   /** Point this standby at another upstream (a new primary, or a fault proxy in front of one). */
-  async setPrimaryConninfo(host: string, port: number, options: { slotName?: string; restart?: boolean } = {}): Promise<void> {
+  async setPrimaryConninfo(
+    host: string,
+    port: number,
+    options: { slotName?: string; restart?: boolean } = {},
+  ): Promise<void> {
     return repointStandby(this.parts, { host, port, slotName: options.slotName }, { restart: options.restart });
   }
 
@@ -161,7 +199,11 @@ export class PgNode {
   }
 
   /** One statement on a fresh connection. */
-  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[], timeoutMs?: number): Promise<R[]> {
+  async query<R extends QueryResultRow = QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+    timeoutMs?: number,
+  ): Promise<R[]> {
     return queryPg<R>(this.parts.connection, sql, params, timeoutMs);
   }
 }

@@ -35,7 +35,10 @@ export function readPostmasterPid(dataDir: string): number | undefined {
  * that data directory, so a recycled pid never gets a stranger killed. Returns whether a
  * postmaster was stopped.
  */
-export async function stopOrphanPostmaster(dataDir: string, options: { pid?: number; mode?: PgStopMode; timeoutMs?: number } = {}): Promise<boolean> {
+export async function stopOrphanPostmaster(
+  dataDir: string,
+  options: { pid?: number; mode?: PgStopMode; timeoutMs?: number } = {},
+): Promise<boolean> {
   // A remembered pid may be stale (the server was restarted since); postmaster.pid is then the truth.
   const candidates = [options.pid, readPostmasterPid(dataDir)].filter((p): p is number => p !== undefined);
   const pid = candidates.find((candidate) => isPostmasterOf(candidate, path.resolve(dataDir)));

@@ -135,14 +135,22 @@ export async function waitForStreaming(
       const status = await readReplicationStatus(node.connection);
       const streaming =
         status.role === 'primary'
-          ? status.standbys.some((s) => s.state === 'streaming' && (!applicationName || s.applicationName === applicationName))
+          ? status.standbys.some(
+              (s) => s.state === 'streaming' && (!applicationName || s.applicationName === applicationName),
+            )
           : status.receiverStatus === 'streaming';
       if (streaming) return status;
       lastError = undefined;
     } catch (error) {
       lastError = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new PgTimeoutError(node.name, `streaming replication${applicationName ? ` of ${applicationName}` : ''}`, timeoutMs, lastError);
+    if (Date.now() > deadline)
+      throw new PgTimeoutError(
+        node.name,
+        `streaming replication${applicationName ? ` of ${applicationName}` : ''}`,
+        timeoutMs,
+        lastError,
+      );
     await delay(pollIntervalMs);
   }
 }

@@ -17,9 +17,16 @@ export interface PgReplicationMember {
  * Make `standby` a standby by copying a cleanly shut-down primary's data directory (for
  * example one just created by initPrimary and not yet started).
  */
-export async function cloneStandby(standby: PgReplicationMember, stoppedPrimary: PgReplicationMember, upstream: PgUpstream): Promise<void> {
+export async function cloneStandby(
+  standby: PgReplicationMember,
+  stoppedPrimary: PgReplicationMember,
+  upstream: PgUpstream,
+): Promise<void> {
   if (stoppedPrimary.server.running || readPostmasterPid(stoppedPrimary.data.path) !== undefined) {
-    throw new PgStateError(stoppedPrimary.name, 'is running; a cold copy needs it cleanly shut down (or use rebuildStandbyFrom)');
+    throw new PgStateError(
+      stoppedPrimary.name,
+      'is running; a cold copy needs it cleanly shut down (or use rebuildStandbyFrom)',
+    );
   }
   standby.server.assertStopped('cloneStandbyFrom');
   await standby.data.copyFromStopped(stoppedPrimary.data.path);
@@ -30,9 +37,14 @@ export async function cloneStandby(standby: PgReplicationMember, stoppedPrimary:
  * Replace a stopped node's data with a hot base backup of a running primary, and make it
  * that primary's standby: how an old primary rejoins after a failover.
  */
-export async function rebuildStandby(standby: PgReplicationMember, runningPrimary: PgReplicationMember, upstream: PgUpstream): Promise<void> {
+export async function rebuildStandby(
+  standby: PgReplicationMember,
+  runningPrimary: PgReplicationMember,
+  upstream: PgUpstream,
+): Promise<void> {
   standby.server.assertStopped('rebuildStandbyFrom');
-  if (!runningPrimary.server.running) throw new PgStateError(runningPrimary.name, 'is not running; rebuildStandbyFrom needs a running primary');
+  if (!runningPrimary.server.running)
+    throw new PgStateError(runningPrimary.name, 'is not running; rebuildStandbyFrom needs a running primary');
   await standby.data.replaceWithBackupOf(
     { dataDir: runningPrimary.data.path, connection: runningPrimary.connection },
     `gameday rebuild of ${standby.name}`,
@@ -61,7 +73,10 @@ export async function repointStandby(
 }
 
 /** Promote a standby and wait until it accepts writes. */
-export async function promoteStandby(standby: { name: string; connection: PgConnectionConfig }, timeoutSeconds = 60): Promise<void> {
+export async function promoteStandby(
+  standby: { name: string; connection: PgConnectionConfig },
+  timeoutSeconds = 60,
+): Promise<void> {
   const rows = await queryPg<{ promoted: boolean }>(
     standby.connection,
     'SELECT pg_promote(true, $1) AS promoted',
@@ -75,7 +90,8 @@ export async function promoteStandby(standby: { name: string; connection: PgConn
 export async function createReplicationSlot(primary: PgConnectionConfig, slotName: string): Promise<void> {
   await queryPg(
     primary,
-    'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)',
+    'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM ' +
+      'pg_replication_slots WHERE slot_name = $1)',
     [slotName],
   );
 }

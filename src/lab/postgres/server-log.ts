@@ -32,7 +32,8 @@ export class PgServerLog {
 
   /** Called as an attached postmaster starts: from then on, recorded lines also go to the file. */
   openFile(): void {
-    this.stream = !this.options.detached && this.options.file ? fs.createWriteStream(this.options.file, { flags: 'a' }) : undefined;
+    this.stream =
+      !this.options.detached && this.options.file ? fs.createWriteStream(this.options.file, { flags: 'a' }) : undefined;
   }
 
   /** Called once that postmaster has exited. */

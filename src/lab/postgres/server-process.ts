@@ -67,7 +67,8 @@ export class PgServerProcess {
   }
 
   assertStopped(operation: string): void {
-    if (this.running) throw new PgStateError(this.options.name, `${operation} needs the server stopped (pid ${this.pid})`);
+    if (this.running)
+      throw new PgStateError(this.options.name, `${operation} needs the server stopped (pid ${this.pid})`);
   }
 
   /** Start the postmaster and resolve once it accepts connections (a standby: once consistent). */

@@ -93,7 +93,11 @@ export function untraversableAncestor(dir: string, user: PgOsUser): string | und
   for (;;) {
     const stat = fs.statSync(current);
     const canEnter =
-      stat.uid === user.uid ? (stat.mode & 0o100) !== 0 : stat.gid === user.gid ? (stat.mode & 0o010) !== 0 : (stat.mode & 0o001) !== 0;
+      stat.uid === user.uid
+        ? (stat.mode & 0o100) !== 0
+        : stat.gid === user.gid
+          ? (stat.mode & 0o010) !== 0
+          : (stat.mode & 0o001) !== 0;
     if (!canEnter) return current;
     const parent = path.dirname(current);
     if (parent === current) return undefined;

@@ -39,7 +39,10 @@ function parseHostPort(text: string, field: string): HostPort {
 
 function resolvePort(port: unknown, field: string, lowest = 1): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < lowest || port > 65535) {
-    throw new InvalidRequestError(field, `port must be an integer from ${lowest} to 65535, got ${JSON.stringify(port)}`);
+    throw new InvalidRequestError(
+      field,
+      `port must be an integer from ${lowest} to 65535, got ${JSON.stringify(port)}`,
+    );
   }
   return port;
 }

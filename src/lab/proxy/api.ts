@@ -99,7 +99,10 @@ export function proxyJson(proxy: FaultProxy): ProxyJson {
 function routeSegments(url: string, basePath: string): string[] | undefined {
   const path = url.split('?')[0] ?? '/';
   if (basePath !== '' && path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
-  const segments = path.slice(basePath.length).split('/').filter((segment) => segment !== '');
+  const segments = path
+    .slice(basePath.length)
+    .split('/')
+    .filter((segment) => segment !== '');
   if (segments[0] !== 'proxies') return undefined;
   try {
     return segments.map((segment) => decodeURIComponent(segment));
@@ -144,13 +147,17 @@ async function route(segments: readonly string[], request: RouteRequest): Promis
   }
   return failure(
     404,
-    `no route ${segments.map((s) => `/${s}`).join('')}; routes: /proxies, /proxies/:name, /proxies/:name/toxics, /proxies/:name/toxics/:toxic`,
+    `no route ${segments.map((s) => `/${s}`).join('')}; routes: /proxies, /proxies/:name, ` +
+      `/proxies/:name/toxics, /proxies/:name/toxics/:toxic`,
   );
 }
 
 async function updateProxy(proxy: FaultProxy, body: unknown): Promise<ProxyJson> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidRequestError('body', 'must be a JSON object such as {"enabled": false} or {"upstream": "host:port"}');
+    throw new InvalidRequestError(
+      'body',
+      'must be a JSON object such as {"enabled": false} or {"upstream": "host:port"}',
+    );
   }
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((field) => !proxyUpdateFields.includes(field));
@@ -230,7 +237,9 @@ function readJsonBody(request: IncomingMessage): Promise<unknown> {
       try {
         resolve(JSON.parse(text));
       } catch (error) {
-        reject(new InvalidRequestError('body', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`));
+        reject(
+          new InvalidRequestError('body', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }
     });
   });

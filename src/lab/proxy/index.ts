@@ -1,6 +1,13 @@
 export { FaultProxy, type FaultProxyEvents, type FaultProxyOptions, type ProxyStats } from './proxy';
 export type { ConnectionInfo } from './connection';
-export { createProxyApi, proxyJson, type ApiErrorJson, type ProxyApiHandler, type ProxyApiOptions, type ProxyJson } from './api';
+export {
+  createProxyApi,
+  proxyJson,
+  type ApiErrorJson,
+  type ProxyApiHandler,
+  type ProxyApiOptions,
+  type ProxyJson,
+} from './api';
 export { ProxyApiError, ProxyClient } from './client';
 export { formatHostPort, resolveHostPort, type HostPort } from './address';
 export { resolveToxic, patchToxic } from './validate';

@@ -217,10 +217,13 @@ class Wakeup {
       this.waiters.push(wake);
       if (timeoutMs !== undefined) {
         // Timers have millisecond resolution; rounding up avoids waking a hair early and spinning.
-        timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((waiter) => waiter !== wake);
-          resolve();
-        }, Math.max(1, Math.ceil(timeoutMs)));
+        timer = setTimeout(
+          () => {
+            this.waiters = this.waiters.filter((waiter) => waiter !== wake);
+            resolve();
+          },
+          Math.max(1, Math.ceil(timeoutMs)),
+        );
       }
     });
   }

@@ -13,7 +13,13 @@
 import { EventEmitter } from 'node:events';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import { checkHostPort, formatHostPort, type HostPort } from './address';
-import { ProxyClosedError, ProxyConnectionError, ProxyListenError, ToxicExistsError, ToxicNotFoundError } from './errors';
+import {
+  ProxyClosedError,
+  ProxyConnectionError,
+  ProxyListenError,
+  ToxicExistsError,
+  ToxicNotFoundError,
+} from './errors';
 import { ProxyConnection, type ConnectionInfo } from './connection';
 import type { Toxic, ToxicInput, ToxicPatch } from './toxic';
 import { patchToxic, resolveToxic } from './validate';

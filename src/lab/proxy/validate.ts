@@ -35,7 +35,8 @@ export function patchToxic(current: Toxic, patch: unknown): Toxic {
     if (fields[identity] !== undefined && fields[identity] !== current[identity]) {
       throw new InvalidToxicError(
         `toxic.${identity}`,
-        `cannot change ${identity} of toxic "${current.name}" (${JSON.stringify(current[identity])}); remove it and add a new one`,
+        `cannot change ${identity} of toxic "${current.name}" ` +
+          `(${JSON.stringify(current[identity])}); remove it and add a new one`,
       );
     }
   }
@@ -58,7 +59,8 @@ function resolveStream(value: unknown): StreamDirection {
   if (streamDirections.some((direction) => direction === value)) return value as StreamDirection;
   throw new InvalidToxicError(
     'toxic.stream',
-    `must be ${streamDirections.map((d) => `"${d}"`).join(' or ')} (upstream = client to server), got ${JSON.stringify(value)}`,
+    `must be ${streamDirections.map((d) => `"${d}"`).join(' or ')} (upstream = client to server), ` +
+      `got ${JSON.stringify(value)}`,
   );
 }
 

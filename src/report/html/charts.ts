@@ -50,14 +50,23 @@ function trafficPoints(summary: RunSummary) {
 function marks(summary: RunSummary, endMs: number) {
   const faults = summary.faults
     .filter((fault) => fault.injectedAtMs !== null)
-    .map((fault) => ({ from: seconds(fault.injectedAtMs!), to: seconds(fault.revertedAtMs ?? endMs), label: `fault: ${fault.name}` }));
+    .map((fault) => ({
+      from: seconds(fault.injectedAtMs!),
+      to: seconds(fault.revertedAtMs ?? endMs),
+      label: `fault: ${fault.name}`,
+    }));
   const tFault = Math.min(...summary.faults.map((fault) => fault.injectedAtMs ?? Infinity));
-  const rto = Number.isFinite(tFault) && summary.rto.ms !== null && summary.rto.ms > 0
-    ? [{ from: seconds(tFault), to: seconds(tFault + summary.rto.ms), label: 'RTO' }]
-    : [];
+  const rto =
+    Number.isFinite(tFault) && summary.rto.ms !== null && summary.rto.ms > 0
+      ? [{ from: seconds(tFault), to: seconds(tFault + summary.rto.ms), label: 'RTO' }]
+      : [];
   const steps = (summary.failover?.steps ?? [])
     .filter((step) => step.startedAtMs !== null && step.status !== 'running')
-    .map((step, index) => ({ at: seconds(step.startedAtMs! + (step.ms ?? 0)), label: `${step.name}${step.status === 'succeeded' ? '' : ` (${step.status})`}`, row: index % 4 }));
+    .map((step, index) => ({
+      at: seconds(step.startedAtMs! + (step.ms ?? 0)),
+      label: `${step.name}${step.status === 'succeeded' ? '' : ` (${step.status})`}`,
+      row: index % 4,
+    }));
   return { faults, rto, steps };
 }
 
@@ -76,7 +85,13 @@ function contextLayers(summary: RunSummary, endMs: number, withLabels: boolean):
     layers.push({
       data: { values: rto },
       mark: { type: 'rect', color: palette.rto },
-      encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, y: { value: 0 }, y2: { value: 5 }, tooltip: { field: 'label' } },
+      encoding: {
+        x: { field: 'from', type: 'quantitative' },
+        x2: { field: 'to' },
+        y: { value: 0 },
+        y2: { value: 5 },
+        tooltip: { field: 'label' },
+      },
     });
   }
   if (steps.length > 0) {
@@ -89,7 +104,11 @@ function contextLayers(summary: RunSummary, endMs: number, withLabels: boolean):
       layers.push({
         data: { values: steps.map((step) => ({ ...step, y: 8 + step.row * 11 })) },
         mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, color: palette.step },
-        encoding: { x: { field: 'at', type: 'quantitative' }, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'label' } },
+        encoding: {
+          x: { field: 'at', type: 'quantitative' },
+          y: { field: 'y', type: 'quantitative', scale: null },
+          text: { field: 'label' },
+        },
       });
     }
   }
@@ -105,7 +124,9 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
   const points = trafficPoints(summary);
   if (points.length === 0) return null;
   const endMs = points[points.length - 1].offsetMs + 1_000;
-  const success = points.filter((point) => point.requests > 0).map((point) => ({ t: seconds(point.offsetMs), success: (point.requests - point.errors) / point.requests }));
+  const success = points
+    .filter((point) => point.requests > 0)
+    .map((point) => ({ t: seconds(point.offsetMs), success: (point.requests - point.errors) / point.requests }));
   const latency = points.flatMap((point) => [
     ...(point.p50 === null ? [] : [{ t: seconds(point.offsetMs), percentile: 'p50', ms: point.p50 }]),
     ...(point.p99 === null ? [] : [{ t: seconds(point.offsetMs), percentile: 'p99', ms: point.p99 }]),
@@ -123,7 +144,16 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
           {
             data: { values: success },
             mark: { type: 'line', color: palette.ok, point: { size: 12 }, interpolate: 'step-after' },
-            encoding: { x, y: { field: 'success', type: 'quantitative', title: 'success', scale: { domain: [0, 1] }, axis: { format: '.0%' } } },
+            encoding: {
+              x,
+              y: {
+                field: 'success',
+                type: 'quantitative',
+                title: 'success',
+                scale: { domain: [0, 1] },
+                axis: { format: '.0%' },
+              },
+            },
           },
         ],
       },
@@ -139,7 +169,12 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
             encoding: {
               x,
               y: { field: 'ms', type: 'quantitative', title: 'ms (symlog)', scale: { type: 'symlog' } },
-              color: { field: 'percentile', type: 'nominal', scale: { domain: ['p50', 'p99'], range: [palette.step, palette.warn] }, legend: { orient: 'top', title: null } },
+              color: {
+                field: 'percentile',
+                type: 'nominal',
+                scale: { domain: ['p50', 'p99'], range: [palette.step, palette.warn] },
+                legend: { orient: 'top', title: null },
+              },
             },
           },
         ],
@@ -174,7 +209,10 @@ export function regionShareChart(summary: RunSummary): ChartSpec | null {
           color: {
             field: 'region',
             type: 'nominal',
-            scale: { domain: [...regions, 'failed'], range: [...regions.map((_, index) => colors[index % colors.length]), palette.bad] },
+            scale: {
+              domain: [...regions, 'failed'],
+              range: [...regions.map((_, index) => colors[index % colors.length]), palette.bad],
+            },
             legend: { orient: 'top', title: null },
           },
         },
@@ -191,16 +229,31 @@ export function rtoPhaseChart(summary: RunSummary): ChartSpec | null {
   const phases = rto.phases && rto.phases.length > 0 ? rto.phases : [{ name: 'until recovered', ms: rto.ms }];
   let start = 0;
   const bars = phases.map((phase, order) => {
-    const bar = { phase: phase.name, from: start / 1000, to: (start + phase.ms) / 1000, seconds: phase.ms / 1000, order };
+    const bar = {
+      phase: phase.name,
+      from: start / 1000,
+      to: (start + phase.ms) / 1000,
+      seconds: phase.ms / 1000,
+      order,
+    };
     start += phase.ms;
     return bar;
   });
   const references = [
-    ...(rto.objectiveMs === null ? [] : [{ label: `objective ${rto.objectiveMs / 1000}s`, at: rto.objectiveMs / 1000, color: palette.bad }]),
-    ...(rto.floorMs === null ? [] : [{ label: `floor ${rto.floorMs / 1000}s`, at: rto.floorMs / 1000, color: palette.neutral }]),
+    ...(rto.objectiveMs === null
+      ? []
+      : [{ label: `objective ${rto.objectiveMs / 1000}s`, at: rto.objectiveMs / 1000, color: palette.bad }]),
+    ...(rto.floorMs === null
+      ? []
+      : [{ label: `floor ${rto.floorMs / 1000}s`, at: rto.floorMs / 1000, color: palette.neutral }]),
   ];
   const domainEnd = Math.max(rto.ms, rto.objectiveMs ?? 0, rto.floorMs ?? 0) / 1000 || 1;
-  const x = { field: 'from', type: 'quantitative', title: 'seconds after the fault', scale: { domain: [0, domainEnd * 1.05] } };
+  const x = {
+    field: 'from',
+    type: 'quantitative',
+    title: 'seconds after the fault',
+    scale: { domain: [0, domainEnd * 1.05] },
+  };
   return {
     width: chartWidth,
     height: 46,
@@ -212,7 +265,13 @@ export function rtoPhaseChart(summary: RunSummary): ChartSpec | null {
         encoding: {
           x,
           x2: { field: 'to' },
-          color: { field: 'phase', type: 'nominal', sort: phases.map((phase) => phase.name), scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', title: null, columns: 6 } },
+          color: {
+            field: 'phase',
+            type: 'nominal',
+            sort: phases.map((phase) => phase.name),
+            scale: { scheme: 'tableau10' },
+            legend: { orient: 'bottom', title: null, columns: 6 },
+          },
           tooltip: [{ field: 'phase' }, { field: 'seconds', title: 's' }],
         },
       },
@@ -222,12 +281,20 @@ export function rtoPhaseChart(summary: RunSummary): ChartSpec | null {
             {
               data: { values: references },
               mark: { type: 'rule', strokeWidth: 2, strokeDash: [4, 2] },
-              encoding: { x: { field: 'at', type: 'quantitative' }, color: { field: 'color', type: 'nominal', scale: null }, tooltip: { field: 'label' } },
+              encoding: {
+                x: { field: 'at', type: 'quantitative' },
+                color: { field: 'color', type: 'nominal', scale: null },
+                tooltip: { field: 'label' },
+              },
             },
             {
               data: { values: references },
               mark: { type: 'text', align: 'left', dx: 3, dy: -20, fontSize: 10 },
-              encoding: { x: { field: 'at', type: 'quantitative' }, text: { field: 'label' }, color: { field: 'color', type: 'nominal', scale: null } },
+              encoding: {
+                x: { field: 'at', type: 'quantitative' },
+                text: { field: 'label' },
+                color: { field: 'color', type: 'nominal', scale: null },
+              },
             },
           ]),
     ],
@@ -247,7 +314,10 @@ export function ledgerChart(summary: RunSummary): ChartSpec | null {
   return {
     width: chartWidth,
     height: 100,
-    title: { text: `Write ledger: ${rpo.writes} writes sent, ${rpo.ackedWrites} acknowledged, ${rpo.lostWrites} lost`, anchor: 'start' },
+    title: {
+      text: `Write ledger: ${rpo.writes} writes sent, ${rpo.ackedWrites} acknowledged, ${rpo.lostWrites} lost`,
+      anchor: 'start',
+    },
     data: { values: rows },
     layer: [
       {
@@ -255,10 +325,22 @@ export function ledgerChart(summary: RunSummary): ChartSpec | null {
         encoding: {
           y: { field: 'outcome', type: 'nominal', sort: null, title: null },
           x: { field: 'writes', type: 'quantitative', title: 'writes' },
-          color: { field: 'outcome', type: 'nominal', scale: { domain: rows.map((row) => row.outcome), range: [palette.ok, palette.bad, '#90a4ae', '#cfd8dc'] }, legend: null },
+          color: {
+            field: 'outcome',
+            type: 'nominal',
+            scale: { domain: rows.map((row) => row.outcome), range: [palette.ok, palette.bad, '#90a4ae', '#cfd8dc'] },
+            legend: null,
+          },
         },
       },
-      { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { y: { field: 'outcome', type: 'nominal', sort: null }, x: { field: 'writes', type: 'quantitative' }, text: { field: 'writes' } } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4 },
+        encoding: {
+          y: { field: 'outcome', type: 'nominal', sort: null },
+          x: { field: 'writes', type: 'quantitative' },
+          text: { field: 'writes' },
+        },
+      },
     ],
   };
 }
@@ -294,22 +376,42 @@ export function budgetChart(summary: RunSummary): ChartSpec | null {
       {
         data: { values: rows },
         mark: { type: 'text', align: 'left', dx: 4 },
-        encoding: { y: { field: 'slo', type: 'nominal' }, x: { field: 'budget', type: 'quantitative' }, text: { field: 'budget', format: '.3~g' } },
+        encoding: {
+          y: { field: 'slo', type: 'nominal' },
+          x: { field: 'budget', type: 'quantitative' },
+          text: { field: 'budget', format: '.3~g' },
+        },
       },
       ...(limits.length === 0
         ? []
-        : [{ data: { values: limits }, mark: { type: 'tick', color: palette.bad, thickness: 3, size: 24 }, encoding: { y: { field: 'slo', type: 'nominal' }, x: { field: 'limit', type: 'quantitative' } } }]),
+        : [
+            {
+              data: { values: limits },
+              mark: { type: 'tick', color: palette.bad, thickness: 3, size: 24 },
+              encoding: { y: { field: 'slo', type: 'nominal' }, x: { field: 'limit', type: 'quantitative' } },
+            },
+          ]),
     ],
   };
 }
 
 /** Burn rate over the trailing burn window, with each alert pair's factor as a reference line. */
 export function burnChart(summary: RunSummary): ChartSpec | null {
-  const rows = summary.slos.flatMap((slo) => slo.burnTimeline.map((point) => ({ t: seconds(point.offsetMs), burn: point.burnRate, slo: slo.name })));
+  const rows = summary.slos.flatMap((slo) =>
+    slo.burnTimeline.map((point) => ({ t: seconds(point.offsetMs), burn: point.burnRate, slo: slo.name })),
+  );
   if (rows.length === 0) return null;
   const factors = new Map<number, string[]>();
-  for (const slo of summary.slos) for (const alert of slo.alerts) factors.set(alert.factor, [...(factors.get(alert.factor) ?? []), `${alert.long}/${alert.short}${alert.fired ? ' fired' : ''}`]);
-  const references = [...factors].map(([factor, pairs]) => ({ factor, label: `×${factor} (${[...new Set(pairs)].join(', ')})` }));
+  for (const slo of summary.slos)
+    for (const alert of slo.alerts)
+      factors.set(alert.factor, [
+        ...(factors.get(alert.factor) ?? []),
+        `${alert.long}/${alert.short}${alert.fired ? ' fired' : ''}`,
+      ]);
+  const references = [...factors].map(([factor, pairs]) => ({
+    factor,
+    label: `×${factor} (${[...new Set(pairs)].join(', ')})`,
+  }));
   return {
     width: chartWidth,
     height: 160,

@@ -5,6 +5,9 @@ import { objectivesOf, type Objective } from '../../analysis/judge';
 import { plainWordsSummary } from '../plain-words';
 import type { RunSummary } from '../../analysis/summary';
 import type { RunCharts } from './charts';
+import { escapeHtml, row, table } from './markup';
+
+export { escapeHtml };
 
 /** Rendered SVG per chart of RunCharts; null where the run had nothing to draw. */
 export type RenderedCharts = { [K in keyof RunCharts]: string | null };
@@ -14,14 +17,19 @@ export type RenderedCharts = { [K in keyof RunCharts]: string | null };
  * opens from an artifact store or an email attachment with no network. `leadership` is
  * the one-page variant the PDF is printed from: the words, the verdict and three charts.
  */
-export function renderRunPage(summary: RunSummary, charts: RenderedCharts, variant: 'full' | 'leadership' = 'full'): string {
+export function renderRunPage(
+  summary: RunSummary,
+  charts: RenderedCharts,
+  variant: 'full' | 'leadership' = 'full',
+): string {
   const objectives = objectivesOf(summary);
   const body = [
     header(summary),
     `<p class="plain">${escapeHtml(plainWordsSummary(summary))}</p>`,
     verdictTable(objectives, summary),
     ...(variant === 'leadership' ? leadershipSections(summary, charts) : fullSections(summary, charts)),
-    `<footer>gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · rendered from the run journal; this page loads nothing from the network.</footer>`,
+    `<footer>gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · rendered ` +
+      `from the run journal; this page loads nothing from the network.</footer>`,
   ];
   return htmlDocument(`GameDay: ${summary.experiment} — ${statusWord(summary.status)}`, body.join('\n'), variant);
 }
@@ -59,14 +67,20 @@ ${summary.description ? `<p class="description">${escapeHtml(summary.description
 }
 
 function verdictTable(objectives: Objective[], summary: RunSummary): string {
-  const rows = objectives.map(
-    (objective) =>
-      `<tr class="${metClass(objective.met)}"><td>${escapeHtml(objective.name)}</td><td>${escapeHtml(objective.measured)}</td><td>${escapeHtml(objective.objective)}</td><td class="met">${metWord(objective.met)}</td></tr>`,
+  const rows = objectives.map((objective) =>
+    row(metClass(objective.met), [
+      escapeHtml(objective.name),
+      escapeHtml(objective.measured),
+      escapeHtml(objective.objective),
+      { html: metWord(objective.met), className: 'met' },
+    ]),
   );
-  const table = rows.length === 0
-    ? '<p class="muted">The experiment declares no objective: nothing was judged.</p>'
-    : `<table class="verdict"><thead><tr><th>objective</th><th>measured</th><th>target</th><th>met</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  return `<section id="verdict"><h2>Verdict: ${statusWord(summary.status)}</h2><p class="reason">${escapeHtml(summary.reason)}</p>${table}</section>`;
+  const judged =
+    rows.length === 0
+      ? '<p class="muted">The experiment declares no objective: nothing was judged.</p>'
+      : table(['objective', 'measured', 'target', 'met'], rows, 'verdict');
+  const reason = `<p class="reason">${escapeHtml(summary.reason)}</p>`;
+  return `<section id="verdict"><h2>Verdict: ${statusWord(summary.status)}</h2>${reason}${judged}</section>`;
 }
 
 function leadershipSections(summary: RunSummary, charts: RenderedCharts): string[] {
@@ -79,11 +93,31 @@ function leadershipSections(summary: RunSummary, charts: RenderedCharts): string
 
 function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
   return [
-    section('timeline', 'Timeline', charts.timeline, 'No traffic was recorded, so there is no timeline.', legendNote(summary)),
-    section('regions', 'Traffic by region', charts.regions, 'The service does not say which region served a request (no x-gameday-region header), so there is no regional split.'),
+    section(
+      'timeline',
+      'Timeline',
+      charts.timeline,
+      'No traffic was recorded, so there is no timeline.',
+      legendNote(summary),
+    ),
+    section(
+      'regions',
+      'Traffic by region',
+      charts.regions,
+      'The service does not say which region served a request (no x-gameday-region header), so there ' +
+        'is no regional split.',
+    ),
     section('rto', 'Recovery time (RTO)', charts.phases, rtoMissing(summary), rtoNotes(summary)),
     failoverTable(summary),
-    section('ledger', 'Write ledger (RPO)', charts.ledger, summary.rpo ? 'The ledger sent no writes.' : 'The experiment has no write ledger, so data loss (RPO) was not measured.', ledgerNotes(summary)),
+    section(
+      'ledger',
+      'Write ledger (RPO)',
+      charts.ledger,
+      summary.rpo
+        ? 'The ledger sent no writes.'
+        : 'The experiment has no write ledger, so data loss (RPO) was not measured.',
+      ledgerNotes(summary),
+    ),
     sloSections(summary, charts),
     faultTable(summary),
     trafficTable(summary),
@@ -91,7 +125,10 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
 }
 
 function section(id: string, title: string, svg: string | null, missing: string, after = ''): string {
-  const content = svg === null ? `<p class="muted">${escapeHtml(missing)}</p>` : `<figure class="chart" data-chart="${id}">${svg}</figure>`;
+  const content =
+    svg === null
+      ? `<p class="muted">${escapeHtml(missing)}</p>`
+      : `<figure class="chart" data-chart="${id}">${svg}</figure>`;
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${content}${after}</section>`;
 }
 
@@ -104,16 +141,23 @@ function legendNote(summary: RunSummary): string {
 
 function rtoMissing(summary: RunSummary): string {
   const { rto } = summary;
-  if (rto.recovered === false) return `Clients had not recovered when the run ended (at least ${formatDuration(rto.atLeastMs ?? 0)}).`;
+  if (rto.recovered === false)
+    return `Clients had not recovered when the run ended (at least ${formatDuration(rto.atLeastMs ?? 0)}).`;
   return `RTO was not measured${rto.note ? `: ${rto.note}` : ''}.`;
 }
 
 function rtoNotes(summary: RunSummary): string {
   const { rto } = summary;
   const notes = [
-    `Counted from the first fault becoming active to the first successful request after which the success ratio stayed ≥ ${formatRatio(rto.criteria.successRatio)} over every ${formatDuration(rto.criteria.windowMs)} window.`,
+    `Counted from the first fault becoming active to the first successful request after which the ` +
+      `success ratio stayed ≥ ${formatRatio(rto.criteria.successRatio)} over every ` +
+      `${formatDuration(rto.criteria.windowMs)} window.`,
   ];
-  if (rto.floorMs !== null) notes.push(`Floor ${formatDuration(rto.floorMs)}: health-check interval × failure threshold + DNS TTL + the measured promotion.`);
+  if (rto.floorMs !== null)
+    notes.push(
+      `Floor ${formatDuration(rto.floorMs)}: health-check interval × failure threshold + DNS TTL + ` +
+        `the measured promotion.`,
+    );
   if (rto.note) notes.push(`Note: ${rto.note}.`);
   return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
 }
@@ -121,43 +165,79 @@ function rtoNotes(summary: RunSummary): string {
 function failoverTable(summary: RunSummary): string {
   const failover = summary.failover;
   if (!failover) return '';
-  const rows = failover.steps.map(
-    (step) =>
-      `<tr class="${step.status === 'failed' ? 'missed' : ''}"><td>${escapeHtml(step.name)}</td><td>${escapeHtml(step.status)}</td><td>${offsetText(step.startedAtMs)}</td><td>${step.ms === null ? '—' : escapeHtml(formatDuration(step.ms))}</td><td>${escapeHtml(step.error ?? '')}</td></tr>`,
+  const rows = failover.steps.map((step) =>
+    row(step.status === 'failed' ? 'missed' : '', [
+      escapeHtml(step.name),
+      escapeHtml(step.status),
+      offsetText(step.startedAtMs),
+      step.ms === null ? '—' : escapeHtml(formatDuration(step.ms)),
+      escapeHtml(step.error ?? ''),
+    ]),
   );
-  const outcome = failover.ok === null ? 'did not finish' : failover.ok ? 'completed' : `failed: ${failover.reason ?? ''}`;
-  return `<section id="failover"><h2>Failover runbook</h2><p>${escapeHtml(`${failover.from ?? '?'} → ${failover.to ?? '?'}: ${outcome}`)}</p><table><thead><tr><th>step</th><th>status</th><th>started (+s)</th><th>took</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  const outcome =
+    failover.ok === null ? 'did not finish' : failover.ok ? 'completed' : `failed: ${failover.reason ?? ''}`;
+  const moved = `<p>${escapeHtml(`${failover.from ?? '?'} → ${failover.to ?? '?'}: ${outcome}`)}</p>`;
+  const steps = table(['step', 'status', 'started (+s)', 'took', 'error'], rows);
+  return `<section id="failover"><h2>Failover runbook</h2>${moved}${steps}</section>`;
 }
 
 function ledgerNotes(summary: RunSummary): string {
   const rpo = summary.rpo;
   if (!rpo) return '';
-  const notes = [`RPO ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}: the span of acknowledged history lost.`];
-  if (rpo.lostSeqs.length > 0) notes.push(`Lost seqs${rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length})` : ''}: ${rpo.lostSeqs.join(', ')}.`);
-  if (rpo.splitBrain) notes.push(`Split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ${rpo.duplicateWrites} present twice.`);
+  const notes = [
+    `RPO ${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}: the span of acknowledged history lost.`,
+  ];
+  if (rpo.lostSeqs.length > 0)
+    notes.push(
+      `Lost seqs${rpo.lostWrites > rpo.lostSeqs.length ? ` (first ${rpo.lostSeqs.length})` : ''}: ` +
+        `${rpo.lostSeqs.join(', ')}.`,
+    );
+  if (rpo.splitBrain)
+    notes.push(
+      `Split brain: ${rpo.staleWriterAcks} writes acknowledged by a superseded writer, ` +
+        `${rpo.duplicateWrites} present twice.`,
+    );
   if (rpo.writers.length > 0) notes.push(`Writers, in the order they acknowledged: ${rpo.writers.join(', ')}.`);
   if (rpo.note) notes.push(`Note: ${rpo.note}.`);
   return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
 }
 
 function sloSections(summary: RunSummary, charts: RenderedCharts): string {
-  if (summary.slos.length === 0) return '<section id="slos"><h2>SLOs</h2><p class="muted">The experiment declares no SLO, so no error budget was counted.</p></section>';
+  if (summary.slos.length === 0) {
+    const none = '<p class="muted">The experiment declares no SLO, so no error budget was counted.</p>';
+    return `<section id="slos"><h2>SLOs</h2>${none}</section>`;
+  }
   const alertRows = summary.slos.flatMap((slo) =>
-    slo.alerts.map(
-      (alert) =>
-        `<tr class="${alert.fired ? 'missed' : ''}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(`${alert.long} / ${alert.short}`)}</td><td>×${alert.factor}</td><td>${alert.fired ? `fired after ${escapeHtml(formatDuration(alert.firedAfterMs ?? 0))}` : 'would not fire'}</td></tr>`,
+    slo.alerts.map((alert) =>
+      row(alert.fired ? 'missed' : '', [
+        escapeHtml(slo.name),
+        escapeHtml(`${alert.long} / ${alert.short}`),
+        `×${alert.factor}`,
+        alert.fired ? `fired after ${escapeHtml(formatDuration(alert.firedAfterMs ?? 0))}` : 'would not fire',
+      ]),
     ),
   );
-  const sloRows = summary.slos.map(
-    (slo) =>
-      `<tr class="${metClass(slo.met)}"><td>${escapeHtml(slo.name)}</td><td>${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}</td><td>${slo.objective}% over ${escapeHtml(formatDuration(slo.windowMs))}</td><td>${slo.badEvents} of ${slo.events}</td><td>${slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct))}</td><td>${slo.peakBurnRate === null ? '—' : `×${Number(slo.peakBurnRate.toPrecision(3))}`}</td></tr>`,
+  const sloRows = summary.slos.map((slo) =>
+    row(metClass(slo.met), [
+      escapeHtml(slo.name),
+      `${escapeHtml(slo.sli)}${slo.thresholdMs !== null ? ` ≤ ${escapeHtml(formatDuration(slo.thresholdMs))}` : ''}`,
+      `${slo.objective}% over ${escapeHtml(formatDuration(slo.windowMs))}`,
+      `${slo.badEvents} of ${slo.events}`,
+      slo.budgetConsumedPct === null ? 'not measured' : escapeHtml(formatPercent(slo.budgetConsumedPct)),
+      slo.peakBurnRate === null ? '—' : `×${Number(slo.peakBurnRate.toPrecision(3))}`,
+    ]),
   );
+  const budget = charts.budget === null ? '' : `<figure class="chart" data-chart="budget">${charts.budget}</figure>`;
+  const burn =
+    charts.burn === null
+      ? '<p class="muted">No burn-rate timeline: no requests were counted.</p>'
+      : `<figure class="chart" data-chart="burn">${charts.burn}</figure>`;
   return `<section id="slos"><h2>SLOs and error budget</h2>
-<table><thead><tr><th>SLO</th><th>SLI</th><th>objective</th><th>bad requests</th><th>budget burned</th><th>peak burn</th></tr></thead><tbody>${sloRows.join('')}</tbody></table>
-${charts.budget === null ? '' : `<figure class="chart" data-chart="budget">${charts.budget}</figure>`}
-${charts.burn === null ? '<p class="muted">No burn-rate timeline: no requests were counted.</p>' : `<figure class="chart" data-chart="burn">${charts.burn}</figure>`}
+${table(['SLO', 'SLI', 'objective', 'bad requests', 'budget burned', 'peak burn'], sloRows)}
+${budget}
+${burn}
 <h3>Would the pages have fired? (multi-window, multi-burn-rate alerts)</h3>
-<table><thead><tr><th>SLO</th><th>long / short window</th><th>factor</th><th>during this drill</th></tr></thead><tbody>${alertRows.join('')}</tbody></table>
+${table(['SLO', 'long / short window', 'factor', 'during this drill'], alertRows)}
 ${assumption(summary)}
 </section>`;
 }
@@ -168,20 +248,42 @@ function assumption(summary: RunSummary): string {
 }
 
 function faultTable(summary: RunSummary): string {
-  if (summary.faults.length === 0) return '<section id="faults"><h2>Faults</h2><p class="muted">No fault was injected.</p></section>';
-  const rows = summary.faults.map(
-    (fault) =>
-      `<tr class="${fault.error ? 'missed' : ''}"><td>${escapeHtml(fault.name)}</td><td>${escapeHtml(fault.kind)}</td><td>${offsetText(fault.injectedAtMs)}</td><td>${offsetText(fault.revertedAtMs)}</td><td>${fault.activeMs === null ? '—' : escapeHtml(formatDuration(fault.activeMs))}</td><td><code>${escapeHtml(fault.rollback)}</code></td><td>${escapeHtml(fault.error ?? '')}</td></tr>`,
+  if (summary.faults.length === 0)
+    return '<section id="faults"><h2>Faults</h2><p class="muted">No fault was injected.</p></section>';
+  const rows = summary.faults.map((fault) =>
+    row(fault.error ? 'missed' : '', [
+      escapeHtml(fault.name),
+      escapeHtml(fault.kind),
+      offsetText(fault.injectedAtMs),
+      offsetText(fault.revertedAtMs),
+      fault.activeMs === null ? '—' : escapeHtml(formatDuration(fault.activeMs)),
+      `<code>${escapeHtml(fault.rollback)}</code>`,
+      escapeHtml(fault.error ?? ''),
+    ]),
   );
-  return `<section id="faults"><h2>Faults</h2><table><thead><tr><th>fault</th><th>kind</th><th>injected (+s)</th><th>reverted (+s)</th><th>active</th><th>rollback</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  const faults = table(['fault', 'kind', 'injected (+s)', 'reverted (+s)', 'active', 'rollback', 'error'], rows);
+  return `<section id="faults"><h2>Faults</h2>${faults}</section>`;
 }
 
 function trafficTable(summary: RunSummary): string {
   const t = summary.traffic;
   const latency = (value: number | null) => (value === null ? '—' : `${value} ms`);
-  const regions = Object.entries(t.regions).map(([region, count]) => `${region} ${count}`).join(', ');
-  return `<section id="traffic"><h2>Traffic</h2><p><code>${escapeHtml(t.probe)}</code>: ${escapeHtml(t.url)} at ${t.rate}/s (open model)${regions ? `; served by ${escapeHtml(regions)}` : ''}</p>
-<table><thead><tr><th>requests</th><th>errors</th><th>success</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody><tr><td>${t.requests}</td><td>${t.errors}</td><td>${formatRatio(t.successRatio)}</td><td>${latency(t.latencyMs.p50)}</td><td>${latency(t.latencyMs.p90)}</td><td>${latency(t.latencyMs.p99)}</td><td>${latency(t.latencyMs.max)}</td></tr></tbody></table></section>`;
+  const regions = Object.entries(t.regions)
+    .map(([region, count]) => `${region} ${count}`)
+    .join(', ');
+  const servedBy = regions ? `; served by ${escapeHtml(regions)}` : '';
+  const counts = row('', [
+    String(t.requests),
+    String(t.errors),
+    formatRatio(t.successRatio),
+    latency(t.latencyMs.p50),
+    latency(t.latencyMs.p90),
+    latency(t.latencyMs.p99),
+    latency(t.latencyMs.max),
+  ]);
+  return `<section id="traffic"><h2>Traffic</h2><p><code>${escapeHtml(t.probe)}</code>: ${escapeHtml(t.url)} \
+at ${t.rate}/s (open model)${servedBy}</p>
+${table(['requests', 'errors', 'success', 'p50', 'p90', 'p99', 'max'], [counts])}</section>`;
 }
 
 function offsetText(ms: number | null): string {
@@ -200,24 +302,43 @@ function metWord(met: boolean | null): string {
   return met === null ? 'not measured' : met ? 'yes' : 'NO';
 }
 
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => htmlEscapes[char]);
-}
-
 export const styles = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #263238; max-width: 980px; margin: 24px auto; padding: 0 20px; background: #fff; }
+body {
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: #263238;
+  max-width: 980px;
+  margin: 24px auto;
+  padding: 0 20px;
+  background: #fff;
+}
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 26px 0 8px; border-bottom: 1px solid #eceff1; padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 16px 0 6px; }
-.badge { display: inline-block; padding: 2px 8px; border-radius: 4px; color: #fff; font-size: 14px; vertical-align: 3px; background: #546e7a; }
-.badge.passed { background: #2e7d32; } .badge.failed { background: #c62828; } .badge.aborted { background: #ef6c00; } .badge.error { background: #6a1b9a; }
+.badge {
+  display: inline-block;
+  padding: 2px 8px;
+  border-radius: 4px;
+  color: #fff;
+  font-size: 14px;
+  vertical-align: 3px;
+  background: #546e7a;
+}
+.badge.passed { background: #2e7d32; }
+.badge.failed { background: #c62828; }
+.badge.aborted { background: #ef6c00; }
+.badge.error { background: #6a1b9a; }
 .description { margin: 4px 0; color: #455a64; }
 .facts, .muted, footer, .note { color: #607d8b; font-size: 12px; }
-.plain { font-size: 17px; line-height: 1.5; background: #f5f7f8; border-left: 4px solid #1565c0; padding: 10px 14px; margin: 16px 0; }
+.plain {
+  font-size: 17px;
+  line-height: 1.5;
+  background: #f5f7f8;
+  border-left: 4px solid #1565c0;
+  padding: 10px 14px;
+  margin: 16px 0;
+}
 .reason { color: #455a64; font-size: 12px; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eceff1; vertical-align: top; }

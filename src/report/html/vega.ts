@@ -12,7 +12,10 @@ const importModule = new Function('url', 'return import(url)') as (url: string) 
 interface VegaModules {
   vega: {
     parse(spec: unknown, config?: unknown): unknown;
-    View: new (runtime: unknown, options: { renderer: 'none'; loader?: unknown }) => { toSVG(): Promise<string>; finalize(): void };
+    View: new (
+      runtime: unknown,
+      options: { renderer: 'none'; loader?: unknown },
+    ) => { toSVG(): Promise<string>; finalize(): void };
     loader(options?: unknown): { load: unknown; sanitize: unknown };
   };
   vegaLite: { compile(spec: unknown): { spec: unknown } };
@@ -21,9 +24,10 @@ interface VegaModules {
 let modules: Promise<VegaModules> | null = null;
 
 function loadVega(): Promise<VegaModules> {
-  modules ??= Promise.all([importModule(pathToFileURL(require.resolve('vega')).href), importModule(pathToFileURL(require.resolve('vega-lite')).href)]).then(
-    ([vega, vegaLite]) => ({ vega: vega as VegaModules['vega'], vegaLite: vegaLite as VegaModules['vegaLite'] }),
-  );
+  modules ??= Promise.all([
+    importModule(pathToFileURL(require.resolve('vega')).href),
+    importModule(pathToFileURL(require.resolve('vega-lite')).href),
+  ]).then(([vega, vegaLite]) => ({ vega: vega as VegaModules['vega'], vegaLite: vegaLite as VegaModules['vegaLite'] }));
   return modules;
 }
 

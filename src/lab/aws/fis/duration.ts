@@ -14,8 +14,17 @@ export function parseIsoDuration(text: string): { ms: number } | { error: string
   const match = pattern.exec(text);
   const hasTime = text.includes('T');
   // "P", "PT" and "P1DT" match the pattern but name no amount.
-  if (!match || text === 'P' || text.endsWith('T') || (hasTime && match[2] === undefined && match[3] === undefined && match[4] === undefined)) {
-    return { error: `${JSON.stringify(text)} is not an ISO-8601 duration; write e.g. PT30S, PT5M, PT1H30M (days, hours, minutes, seconds)` };
+  if (
+    !match ||
+    text === 'P' ||
+    text.endsWith('T') ||
+    (hasTime && match[2] === undefined && match[3] === undefined && match[4] === undefined)
+  ) {
+    return {
+      error:
+        `${JSON.stringify(text)} is not an ISO-8601 duration; write e.g. PT30S, PT5M, PT1H30M ` +
+        `(days, hours, minutes, seconds)`,
+    };
   }
   const [, days, hours, minutes, seconds] = match;
   const ms = Math.round(

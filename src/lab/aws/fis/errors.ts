@@ -22,7 +22,10 @@ const statusByCode: Record<FisErrorCode, number> = {
 export class FisError extends Error {
   readonly status: number;
 
-  constructor(readonly code: FisErrorCode, message: string) {
+  constructor(
+    readonly code: FisErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = code;
     this.status = statusByCode[code];

@@ -26,7 +26,8 @@ import type { TemplateBody } from './templates';
  */
 
 export type ExperimentStatus = 'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed';
-export type ActionStatus = 'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled' | 'skipped';
+export type ActionStatus =
+  'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled' | 'skipped';
 
 const finalExperimentStatuses: readonly ExperimentStatus[] = ['completed', 'stopped', 'failed'];
 
@@ -101,7 +102,8 @@ export class Experiment {
     for (const [name, spec] of Object.entries(init.body.actions)) {
       const definition = init.definitions.get(spec.actionId)!;
       const targets: Record<string, readonly LabResource[]> = {};
-      for (const [key, targetName] of Object.entries(spec.targets)) targets[key] = init.resolvedTargets.get(targetName) ?? [];
+      for (const [key, targetName] of Object.entries(spec.targets))
+        targets[key] = init.resolvedTargets.get(targetName) ?? [];
       const action: ActionRun = { name, spec, definition, targets, status: 'pending', reason: 'Initial state' };
       this.actions.set(name, action);
       this.history.push({ at: this.creationTime, action: name, status: 'pending', reason: action.reason });
@@ -147,12 +149,19 @@ export class Experiment {
       progressed = false;
       for (const action of this.actions.values()) {
         if (action.status !== 'pending') continue;
-        const ready = action.spec.startAfter.every((after) => ['completed', 'skipped'].includes(this.actions.get(after)!.status));
+        const ready = action.spec.startAfter.every((after) =>
+          ['completed', 'skipped'].includes(this.actions.get(after)!.status),
+        );
         if (!ready) continue;
         progressed = true;
         const empty = Object.entries(action.targets).find(([, resources]) => resources.length === 0);
         if (empty) {
-          this.setAction(action, 'skipped', `Skipped: target ${action.spec.targets[empty[0]]} resolved to no resources (emptyTargetResolutionMode skip).`);
+          this.setAction(
+            action,
+            'skipped',
+            `Skipped: target ${action.spec.targets[empty[0]]} resolved to no resources ` +
+              `(emptyTargetResolutionMode skip).`,
+          );
           continue;
         }
         const run: Promise<void> = this.runAction(action).finally(() => {
@@ -217,7 +226,8 @@ export class Experiment {
     this.abort.abort();
     for (const action of this.actions.values()) {
       if (action.status === 'pending') this.setAction(action, 'cancelled', `Action was cancelled: ${why}.`);
-      else if (action.status === 'initiating' || action.status === 'running') this.setAction(action, 'stopping', 'Action is stopping.');
+      else if (action.status === 'initiating' || action.status === 'running')
+        this.setAction(action, 'stopping', 'Action is stopping.');
     }
     // Runs that are in flight call advance() when they end; with none, finish now.
     queueMicrotask(() => this.advance());
@@ -293,7 +303,11 @@ export class Experiment {
     return [...this.resolvedTargets.entries()]
       .filter(([name]) => targetName === undefined || name === targetName)
       .flatMap(([name, resources]) =>
-        resources.map((resource) => ({ resourceType: resource.type, targetName: name, targetInformation: { arn: resource.arn } })),
+        resources.map((resource) => ({
+          resourceType: resource.type,
+          targetName: name,
+          targetInformation: { arn: resource.arn },
+        })),
       );
   }
 }

@@ -49,13 +49,17 @@ const routes: Route[] = [
     operation: 'GetExperimentTemplate',
     method: 'GET',
     path: ['experimentTemplates', '{id}'],
-    run: ({ service, region, params }) => ({ experimentTemplate: templateJson(service.getTemplate(region, params.id)) }),
+    run: ({ service, region, params }) => ({
+      experimentTemplate: templateJson(service.getTemplate(region, params.id)),
+    }),
   },
   {
     operation: 'DeleteExperimentTemplate',
     method: 'DELETE',
     path: ['experimentTemplates', '{id}'],
-    run: ({ service, region, params }) => ({ experimentTemplate: templateJson(service.deleteTemplate(region, params.id)) }),
+    run: ({ service, region, params }) => ({
+      experimentTemplate: templateJson(service.deleteTemplate(region, params.id)),
+    }),
   },
   {
     operation: 'StartExperiment',
@@ -89,7 +93,9 @@ const routes: Route[] = [
     method: 'GET',
     path: ['experiments', '{id}', 'resolvedTargets'],
     run: ({ service, region, params, query }) => {
-      const targets = service.getExperiment(region, params.id).resolvedTargetsJson(query.get('targetName') ?? undefined);
+      const targets = service
+        .getExperiment(region, params.id)
+        .resolvedTargetsJson(query.get('targetName') ?? undefined);
       const page = paginate(targets, query);
       return { resolvedTargets: page.items, nextToken: page.nextToken };
     },
@@ -109,7 +115,8 @@ const routes: Route[] = [
     path: ['actions', '{id}'],
     run: ({ region, params }) => {
       const action = actions.get(params.id);
-      if (!action) throw notFoundError(`Action ${params.id} not found; the lab carries out: ${[...actions.keys()].join(', ')}`);
+      if (!action)
+        throw notFoundError(`Action ${params.id} not found; the lab carries out: ${[...actions.keys()].join(', ')}`);
       return { action: actionJson(action, region) };
     },
   },
@@ -148,13 +155,25 @@ export function fisRequestHandler(service: FisService): AwsServiceHandler {
       const segments = url.pathname.split('/').filter(Boolean).map(decodeSegment);
       const match = findRoute(request.method ?? 'GET', segments);
       const body = await jsonBody(request);
-      const result = match.route.run({ service, region: scope.region, params: match.params, query: url.searchParams, body });
+      const result = match.route.run({
+        service,
+        region: scope.region,
+        params: match.params,
+        query: url.searchParams,
+        body,
+      });
       send(response, 200, result, requestId);
     } catch (error) {
       if (error instanceof FisError) {
         send(response, error.status, { message: error.message }, requestId, error.code);
       } else {
-        send(response, 500, { message: `the lab's FIS failed: ${(error as Error).message}` }, requestId, 'InternalServerException');
+        send(
+          response,
+          500,
+          { message: `the lab's FIS failed: ${(error as Error).message}` },
+          requestId,
+          'InternalServerException',
+        );
       }
     }
   };
@@ -174,7 +193,10 @@ function findRoute(method: string, segments: string[]): { route: Route; params: 
     if (matches) return { route, params };
   }
   const served = routes.map((route) => `${route.operation} (${route.method} /${route.path.join('/')})`).join(', ');
-  throw new FisError('UnknownOperationException', `the lab's FIS does not serve ${method} /${segments.join('/')}; it serves: ${served}`);
+  throw new FisError(
+    'UnknownOperationException',
+    `the lab's FIS does not serve ${method} /${segments.join('/')}; it serves: ${served}`,
+  );
 }
 
 function decodeSegment(segment: string): string {
@@ -194,7 +216,8 @@ async function jsonBody(request: IncomingMessage): Promise<Record<string, unknow
   } catch {
     throw validationError('the request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw validationError('the request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw validationError('the request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -202,12 +225,21 @@ async function jsonBody(request: IncomingMessage): Promise<Record<string, unknow
 function paginate<T>(items: readonly T[], query: URLSearchParams): { items: T[]; nextToken?: string } {
   const maxText = query.get('maxResults');
   const max = maxText === null ? 100 : Number(maxText);
-  if (!Number.isInteger(max) || max < 1 || max > 100) throw validationError(`maxResults must be a whole number from 1 to 100, got ${JSON.stringify(maxText)}`);
+  if (!Number.isInteger(max) || max < 1 || max > 100)
+    throw validationError(`maxResults must be a whole number from 1 to 100, got ${JSON.stringify(maxText)}`);
   const token = query.get('nextToken');
   let start = 0;
   if (token !== null) {
-    start = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
-    if (!Number.isInteger(start) || start < 0 || !Buffer.from(token, 'base64url').toString('utf8').startsWith('offset:')) {
+    start = Number(
+      Buffer.from(token, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    );
+    if (
+      !Number.isInteger(start) ||
+      start < 0 ||
+      !Buffer.from(token, 'base64url').toString('utf8').startsWith('offset:')
+    ) {
       throw validationError('nextToken is not a token this service returned');
     }
   }
@@ -221,12 +253,21 @@ function actionTargetsJson(action: ActionDefinition): Record<string, { resourceT
 }
 
 function actionSummaryJson(action: ActionDefinition, region: string): Record<string, unknown> {
-  return { id: action.id, arn: actionArn(region, action.id), description: action.description, targets: actionTargetsJson(action), tags: {} };
+  return {
+    id: action.id,
+    arn: actionArn(region, action.id),
+    description: action.description,
+    targets: actionTargetsJson(action),
+    tags: {},
+  };
 }
 
 function actionJson(action: ActionDefinition, region: string): Record<string, unknown> {
   const parameters = Object.fromEntries(
-    Object.entries(action.parameters).map(([name, parameter]) => [name, { description: parameter.description, required: parameter.required }]),
+    Object.entries(action.parameters).map(([name, parameter]) => [
+      name,
+      { description: parameter.description, required: parameter.required },
+    ]),
   );
   return { ...actionSummaryJson(action, region), parameters };
 }

@@ -4,7 +4,14 @@ import { conflictError, notFoundError, quotaError, validationError } from './err
 import { Experiment } from './experiments';
 import { experimentArn, newExperimentId, newTemplateId, parseFisArn, templateArn } from './ids';
 import { labResourceList, parseSelectionMode, resolveCandidates, selectResources, type LabResource } from './targets';
-import { emptyTarget, templateBody, validateTags, validateTemplate, type TemplateRecord, type ValidationContext } from './templates';
+import {
+  emptyTarget,
+  templateBody,
+  validateTags,
+  validateTemplate,
+  type TemplateRecord,
+  type ValidationContext,
+} from './templates';
 
 export interface FisServiceOptions {
   /** FIS's default quota of experiments running at once per account and region. */
@@ -41,10 +48,20 @@ export class FisService {
     const replay = this.replayed(region, 'template', input);
     if (replay) return this.getTemplate(region, replay);
     const body = validateTemplate(input, this.validationContext(region));
-    if (this.templatesIn(region).length >= this.maxTemplates) throw quotaError(`${region} already has ${this.maxTemplates} experiment templates, FIS's quota; delete some first`);
+    if (this.templatesIn(region).length >= this.maxTemplates)
+      throw quotaError(
+        `${region} already has ${this.maxTemplates} experiment templates, FIS's quota; delete some first`,
+      );
     const id = newTemplateId();
     const now = Date.now();
-    const template: TemplateRecord = { ...body, id, arn: templateArn(region, id), region, creationTime: now, lastUpdateTime: now };
+    const template: TemplateRecord = {
+      ...body,
+      id,
+      arn: templateArn(region, id),
+      region,
+      creationTime: now,
+      lastUpdateTime: now,
+    };
     this.templates.set(key(region, id), template);
     this.remember(region, 'template', input, id);
     return template;
@@ -72,7 +89,9 @@ export class FisService {
   startExperiment(region: string, input: Record<string, unknown>): Experiment {
     for (const field of Object.keys(input)) {
       if (!['clientToken', 'experimentTemplateId', 'tags'].includes(field)) {
-        throw validationError(`${field} is not a field of StartExperiment the lab takes; valid: clientToken, experimentTemplateId, tags`);
+        throw validationError(
+          `${field} is not a field of StartExperiment the lab takes; valid: clientToken, experimentTemplateId, tags`,
+        );
       }
     }
     if (typeof input.experimentTemplateId !== 'string') throw validationError('experimentTemplateId is required');
@@ -83,7 +102,10 @@ export class FisService {
     const tags = validateTags(input.tags, 'tags');
     const active = this.experimentsIn(region).filter((experiment) => !experiment.final).length;
     if (active >= this.maxActiveExperiments) {
-      throw quotaError(`${region} already runs ${active} experiments, FIS's quota of active experiments; stop one or wait for one to end`);
+      throw quotaError(
+        `${region} already runs ${active} experiments, FIS's quota of active experiments; stop one ` +
+          `or wait for one to end`,
+      );
     }
 
     // Targets are selected once per experiment; every action on a target acts on the same resources.
@@ -91,7 +113,8 @@ export class FisService {
     const resolvedTargets = new Map<string, readonly LabResource[]>();
     for (const [name, spec] of Object.entries(template.targets)) {
       const candidates = resolveCandidates(name, spec, region, context.resources);
-      if (candidates.length === 0 && template.experimentOptions.emptyTargetResolutionMode === 'fail') throw emptyTarget(name, spec, context);
+      if (candidates.length === 0 && template.experimentOptions.emptyTargetResolutionMode === 'fail')
+        throw emptyTarget(name, spec, context);
       resolvedTargets.set(name, selectResources(candidates, parseSelectionMode(spec.selectionMode)!));
     }
     const id = newExperimentId();
@@ -119,14 +142,21 @@ export class FisService {
   }
 
   experimentsIn(region: string, templateId?: string): Experiment[] {
-    return [...this.experiments.values()].filter((experiment) => experiment.region === region && (templateId === undefined || experiment.templateId === templateId));
+    return [...this.experiments.values()].filter(
+      (experiment) =>
+        experiment.region === region && (templateId === undefined || experiment.templateId === templateId),
+    );
   }
 
   /** Idempotent while it stops or once stopped; an experiment that completed or failed cannot be stopped. */
   stopExperiment(region: string, id: string): Experiment {
     const experiment = this.getExperiment(region, id);
     if (experiment.status === 'stopped' || experiment.status === 'stopping') return experiment;
-    if (!experiment.stop()) throw conflictError(`Experiment ${id} is already ${experiment.status}; only pending, initiating and running experiments can be stopped`);
+    if (!experiment.stop())
+      throw conflictError(
+        `Experiment ${id} is already ${experiment.status}; only pending, initiating and running ` +
+          `experiments can be stopped`,
+      );
     return experiment;
   }
 
@@ -151,8 +181,11 @@ export class FisService {
   private taggable(region: string, arn: string): { tags: Record<string, string> } {
     const parsed = parseFisArn(arn);
     if (!parsed) throw notFoundError(`${arn} is not an experiment template or experiment ARN of this account`);
-    if (parsed.region !== region) throw notFoundError(`${arn} is in ${parsed.region}; this request was signed for ${region}`);
-    return parsed.kind === 'experiment-template' ? this.getTemplate(region, parsed.id) : this.getExperiment(region, parsed.id);
+    if (parsed.region !== region)
+      throw notFoundError(`${arn} is in ${parsed.region}; this request was signed for ${region}`);
+    return parsed.kind === 'experiment-template'
+      ? this.getTemplate(region, parsed.id)
+      : this.getExperiment(region, parsed.id);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -168,7 +201,9 @@ export class FisService {
   private validationContext(region: string): ValidationContext {
     const regions = this.lab.layout.regions.map((layout) => layout.name);
     if (!regions.includes(region)) {
-      throw validationError(`the lab has no region ${region}; sign requests for one of its regions: ${regions.join(', ')}`);
+      throw validationError(
+        `the lab has no region ${region}; sign requests for one of its regions: ${regions.join(', ')}`,
+      );
     }
     return { region, regions, resources: labResourceList(this.lab.awsResources()) };
   }
@@ -177,12 +212,14 @@ export class FisService {
     if (typeof input.clientToken !== 'string') return undefined;
     const seen = this.clientTokens.get(`${region}/${kind}/${input.clientToken}`);
     if (!seen) return undefined;
-    if (seen.request !== fingerprint(input)) throw conflictError(`clientToken ${input.clientToken} was already used with a different request`);
+    if (seen.request !== fingerprint(input))
+      throw conflictError(`clientToken ${input.clientToken} was already used with a different request`);
     return seen.id;
   }
 
   private remember(region: string, kind: string, input: Record<string, unknown>, id: string): void {
-    if (typeof input.clientToken === 'string') this.clientTokens.set(`${region}/${kind}/${input.clientToken}`, { request: fingerprint(input), id });
+    if (typeof input.clientToken === 'string')
+      this.clientTokens.set(`${region}/${kind}/${input.clientToken}`, { request: fingerprint(input), id });
   }
 }
 

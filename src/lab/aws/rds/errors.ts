@@ -28,7 +28,10 @@ export type RdsErrorCode = keyof typeof statusOf;
 export class RdsError extends Error {
   readonly status: number;
 
-  constructor(readonly code: RdsErrorCode, message: string) {
+  constructor(
+    readonly code: RdsErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'RdsError';
     this.status = statusOf[code];

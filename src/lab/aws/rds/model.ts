@@ -19,7 +19,10 @@ const labDatabaseName = 'postgres';
 const labMasterUsername = 'postgres';
 const labGlobalClusterResourceId = 'cluster-0gamedaylab000000000';
 
-/** FailoverGlobalCluster with AllowDataLoss, or a switchover (SwitchoverGlobalCluster, or FailoverGlobalCluster without it). */
+/**
+ * FailoverGlobalCluster with AllowDataLoss, or a switchover (SwitchoverGlobalCluster, or FailoverGlobalCluster without
+ * it).
+ */
 export type GlobalOperationKind = 'failover' | 'switchover';
 
 export interface GlobalOperation {
@@ -82,7 +85,12 @@ export interface DBClusterShape {
   MasterUsername: string;
   /** A secondary cluster of a global database replicates from the primary cluster. */
   ReplicationSourceIdentifier?: string;
-  DBClusterMembers: Array<{ DBInstanceIdentifier: string; IsClusterWriter: boolean; DBClusterParameterGroupStatus: string; PromotionTier: number }>;
+  DBClusterMembers: Array<{
+    DBInstanceIdentifier: string;
+    IsClusterWriter: boolean;
+    DBClusterParameterGroupStatus: string;
+    PromotionTier: number;
+  }>;
   StorageEncrypted: boolean;
   DBClusterArn: string;
   EngineMode: string;
@@ -128,7 +136,11 @@ export class LabGlobalCluster {
   }
 
   requireGlobalCluster(identifier: string): void {
-    if (!this.isGlobalCluster(identifier)) throw new RdsError('GlobalClusterNotFoundFault', `GlobalCluster ${identifier} not found. The lab has one global cluster: ${labGlobalClusterId}`);
+    if (!this.isGlobalCluster(identifier))
+      throw new RdsError(
+        'GlobalClusterNotFoundFault',
+        `GlobalCluster ${identifier} not found. The lab has one global cluster: ${labGlobalClusterId}`,
+      );
   }
 
   /** Every region's resources, in layout order. */
@@ -140,13 +152,19 @@ export class LabGlobalCluster {
   findCluster(identifier: string, inRegion?: string): LabRegionResources | undefined {
     const wanted = identifier.toLowerCase();
     return this.regions().find(
-      (resources) => (inRegion === undefined || resources.region === inRegion) && (resources.dbClusterId === wanted || resources.dbClusterArn.toLowerCase() === wanted),
+      (resources) =>
+        (inRegion === undefined || resources.region === inRegion) &&
+        (resources.dbClusterId === wanted || resources.dbClusterArn.toLowerCase() === wanted),
     );
   }
 
   findInstance(identifier: string, inRegion: string): LabRegionResources | undefined {
     const wanted = identifier.toLowerCase();
-    return this.regions().find((resources) => resources.region === inRegion && (resources.dbInstanceId === wanted || resources.dbInstanceArn.toLowerCase() === wanted));
+    return this.regions().find(
+      (resources) =>
+        resources.region === inRegion &&
+        (resources.dbInstanceId === wanted || resources.dbInstanceArn.toLowerCase() === wanted),
+    );
   }
 
   /** The writer as RDS reports it: during a global operation still the cluster being demoted. */
@@ -167,7 +185,11 @@ export class LabGlobalCluster {
     const members = await Promise.all(
       regions.map(async (resources): Promise<GlobalClusterShape['GlobalClusterMembers'][number]> => {
         if (resources.region === writer) {
-          return { DBClusterArn: resources.dbClusterArn, Readers: regions.filter((other) => other.region !== writer).map((other) => other.dbClusterArn), IsWriter: true };
+          return {
+            DBClusterArn: resources.dbClusterArn,
+            Readers: regions.filter((other) => other.region !== writer).map((other) => other.dbClusterArn),
+            IsWriter: true,
+          };
         }
         return {
           DBClusterArn: resources.dbClusterArn,
@@ -192,9 +214,15 @@ export class LabGlobalCluster {
       DeletionProtection: false,
       GlobalClusterMembers: members,
       Endpoint: dnsName(labNames.writer),
-      FailoverState: operation && status !== 'available'
-        ? { Status: status, FromDbClusterArn: arnOf(operation.from), ToDbClusterArn: arnOf(operation.to), IsDataLossAllowed: operation.kind === 'failover' }
-        : undefined,
+      FailoverState:
+        operation && status !== 'available'
+          ? {
+              Status: status,
+              FromDbClusterArn: arnOf(operation.from),
+              ToDbClusterArn: arnOf(operation.to),
+              IsDataLossAllowed: operation.kind === 'failover',
+            }
+          : undefined,
     };
   }
 
@@ -205,7 +233,12 @@ export class LabGlobalCluster {
     const writerArn = this.regions().find((other) => other.region === writer)!.dbClusterArn;
     const operation = this.operation;
     const pg = this.lab.region(region).pg;
-    const status = operation && (operation.from === region || operation.to === region) ? 'failing-over' : pg.running || this.rebooting.has(region) ? 'available' : 'stopped';
+    const status =
+      operation && (operation.from === region || operation.to === region)
+        ? 'failing-over'
+        : pg.running || this.rebooting.has(region)
+          ? 'available'
+          : 'stopped';
     const endpoint = dnsName(labNames.regionalDb(region));
     return {
       AllocatedStorage: 1,
@@ -222,7 +255,14 @@ export class LabGlobalCluster {
       Port: this.lab.layout.ports.db,
       MasterUsername: labMasterUsername,
       ReplicationSourceIdentifier: isWriter ? undefined : writerArn,
-      DBClusterMembers: [{ DBInstanceIdentifier: resources.dbInstanceId, IsClusterWriter: isWriter, DBClusterParameterGroupStatus: 'in-sync', PromotionTier: 1 }],
+      DBClusterMembers: [
+        {
+          DBInstanceIdentifier: resources.dbInstanceId,
+          IsClusterWriter: isWriter,
+          DBClusterParameterGroupStatus: 'in-sync',
+          PromotionTier: 1,
+        },
+      ],
       StorageEncrypted: false,
       DBClusterArn: resources.dbClusterArn,
       EngineMode: 'provisioned',
@@ -268,24 +308,39 @@ export class LabGlobalCluster {
     if (running) {
       throw new RdsError(
         'InvalidGlobalClusterStateFault',
-        `Global cluster ${labGlobalClusterId} is ${running.kind === 'failover' ? 'failing over' : 'switching over'} from ${running.from} to ${running.to} (since ${running.startedAt.toISOString()}); wait until its Status is available`,
+        `Global cluster ${labGlobalClusterId} is ` +
+          `${running.kind === 'failover' ? 'failing over' : 'switching over'} from ${running.from} ` +
+          `to ${running.to} (since ${running.startedAt.toISOString()}); wait until its Status is available`,
       );
     }
     const from = this.lab.writerRegion();
     const to = target.region;
     if (to === from) {
-      throw new RdsError('InvalidGlobalClusterStateFault', `DB cluster ${target.dbClusterArn} is already the primary (writer) cluster of global cluster ${labGlobalClusterId}; name a secondary cluster`);
+      throw new RdsError(
+        'InvalidGlobalClusterStateFault',
+        `DB cluster ${target.dbClusterArn} is already the primary (writer) cluster of global cluster ` +
+          `${labGlobalClusterId}; name a secondary cluster`,
+      );
     }
     for (const region of [from, to]) {
-      if (this.rebooting.has(region)) throw new RdsError('InvalidDBClusterStateFault', `DB cluster ${this.clusterId(region)} is not available: its instance is rebooting`);
+      if (this.rebooting.has(region))
+        throw new RdsError(
+          'InvalidDBClusterStateFault',
+          `DB cluster ${this.clusterId(region)} is not available: its instance is rebooting`,
+        );
     }
     if (!this.lab.region(to).pg.running) {
-      throw new RdsError('InvalidDBClusterStateFault', `DB cluster ${target.dbClusterArn} is not available: its instance ${target.dbInstanceId} is stopped, so it cannot be promoted`);
+      throw new RdsError(
+        'InvalidDBClusterStateFault',
+        `DB cluster ${target.dbClusterArn} is not available: its instance ${target.dbInstanceId} is ` +
+          `stopped, so it cannot be promoted`,
+      );
     }
     if (kind === 'switchover' && !this.lab.region(from).pg.running) {
       throw new RdsError(
         'InvalidDBClusterStateFault',
-        `A switchover needs the primary cluster ${this.clusterId(from)} available, but its instance is stopped; fail over with AllowDataLoss=true instead`,
+        `A switchover needs the primary cluster ${this.clusterId(from)} available, but its instance ` +
+          `is stopped; fail over with AllowDataLoss=true instead`,
       );
     }
     const work = kind === 'failover' ? this.lab.failover(to) : this.lab.switchover(to);
@@ -294,31 +349,48 @@ export class LabGlobalCluster {
       from,
       to,
       startedAt: new Date(),
-      done: work.then(
-        (outcome) => {
-          this.lastResult = { kind, from, to, outcome };
-        },
-        (error: Error) => {
-          this.lastResult = { kind, from, to, error: error.message };
-        },
-      ).finally(() => {
-        if (this.operation === operation) this.operation = null;
-        this.onChange();
-      }),
+      done: work
+        .then(
+          (outcome) => {
+            this.lastResult = { kind, from, to, outcome };
+          },
+          (error: Error) => {
+            this.lastResult = { kind, from, to, error: error.message };
+          },
+        )
+        .finally(() => {
+          if (this.operation === operation) this.operation = null;
+          this.onChange();
+        }),
     };
     this.operation = operation;
     return operation;
   }
 
-  /** Restarts an instance's PostgreSQL (clean shutdown, start) in the background; DBInstanceStatus is rebooting meanwhile. */
+  /**
+   * Restarts an instance's PostgreSQL (clean shutdown, start) in the background; DBInstanceStatus is rebooting
+   * meanwhile.
+   */
   startReboot(resources: LabRegionResources): void {
     const { region } = resources;
     const operation = this.operation;
     if (operation && (operation.from === region || operation.to === region)) {
-      throw new RdsError('InvalidDBInstanceState', `DB instance ${resources.dbInstanceId} is not in the available state: its cluster is part of a running global ${operation.kind}`);
+      throw new RdsError(
+        'InvalidDBInstanceState',
+        `DB instance ${resources.dbInstanceId} is not in the available state: its cluster is part of ` +
+          `a running global ${operation.kind}`,
+      );
     }
-    if (this.rebooting.has(region)) throw new RdsError('InvalidDBInstanceState', `DB instance ${resources.dbInstanceId} is not in the available state: it is rebooting`);
-    if (!this.lab.region(region).pg.running) throw new RdsError('InvalidDBInstanceState', `DB instance ${resources.dbInstanceId} is not in the available state: it is stopped`);
+    if (this.rebooting.has(region))
+      throw new RdsError(
+        'InvalidDBInstanceState',
+        `DB instance ${resources.dbInstanceId} is not in the available state: it is rebooting`,
+      );
+    if (!this.lab.region(region).pg.running)
+      throw new RdsError(
+        'InvalidDBInstanceState',
+        `DB instance ${resources.dbInstanceId} is not in the available state: it is stopped`,
+      );
     this.rebooting.add(region);
     void this.lab
       .stopDatabase(region, 'fast')

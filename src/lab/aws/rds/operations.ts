@@ -40,12 +40,18 @@ export const operations: Record<string, Operation> = {
     let clusters = model.regions().filter((resources) => resources.region === region);
     if (identifier !== undefined) {
       const found = model.findCluster(identifier, region);
-      if (!found) throw new RdsError('DBClusterNotFoundFault', `DBCluster ${identifier} not found.${elsewhere(model, identifier, region)}`);
+      if (!found)
+        throw new RdsError(
+          'DBClusterNotFoundFault',
+          `DBCluster ${identifier} not found.${elsewhere(model, identifier, region)}`,
+        );
       clusters = [found];
     }
     for (const filter of filters) {
       clusters = clusters.filter((resources) =>
-        filter.name === 'engine' ? filter.values.includes(labEngine) : filter.values.some((value) => model.findCluster(value, region) === resources),
+        filter.name === 'engine'
+          ? filter.values.includes(labEngine)
+          : filter.values.some((value) => model.findCluster(value, region) === resources),
       );
     }
     return { DBClusters: clusters.map((resources) => model.dbCluster(resources)) };
@@ -64,7 +70,8 @@ export const operations: Record<string, Operation> = {
     for (const filter of filters) {
       instances = instances.filter((resources) => {
         if (filter.name === 'engine') return filter.values.includes(labEngine);
-        if (filter.name === 'db-cluster-id') return filter.values.some((value) => model.findCluster(value, region) === resources);
+        if (filter.name === 'db-cluster-id')
+          return filter.values.some((value) => model.findCluster(value, region) === resources);
         return filter.values.some((value) => model.findInstance(value, region) === resources);
       });
     }
@@ -79,7 +86,11 @@ export const operations: Record<string, Operation> = {
   async FailoverGlobalCluster(context) {
     const { params } = context;
     if (params.has('AllowDataLoss') && params.has('Switchover')) {
-      throw new RdsError('InvalidParameterCombination', 'AllowDataLoss and Switchover cannot be specified together: give AllowDataLoss=true to fail over (data loss allowed), or Switchover (or neither) to switch over');
+      throw new RdsError(
+        'InvalidParameterCombination',
+        'AllowDataLoss and Switchover cannot be specified together: give AllowDataLoss=true to fail ' +
+          'over (data loss allowed), or Switchover (or neither) to switch over',
+      );
     }
     const allowDataLoss = params.boolean('AllowDataLoss') ?? false;
     params.boolean('Switchover');
@@ -93,7 +104,11 @@ export const operations: Record<string, Operation> = {
   async RebootDBInstance({ model, params, region }) {
     const identifier = params.requiredString('DBInstanceIdentifier');
     if (params.boolean('ForceFailover')) {
-      throw new RdsError('InvalidParameterCombination', `ForceFailover applies to Multi-AZ DB instances; ${identifier} is an Aurora cluster instance (to change the writer, use FailoverGlobalCluster)`);
+      throw new RdsError(
+        'InvalidParameterCombination',
+        `ForceFailover applies to Multi-AZ DB instances; ${identifier} is an Aurora cluster instance ` +
+          `(to change the writer, use FailoverGlobalCluster)`,
+      );
     }
     const found = model.findInstance(identifier, region);
     if (!found) throw new RdsError('DBInstanceNotFound', `DBInstance ${identifier} not found.`);
@@ -102,22 +117,36 @@ export const operations: Record<string, Operation> = {
   },
 };
 
-async function startGlobalOperation({ model, params, region }: OperationContext, kind: GlobalOperationKind): Promise<Record<string, unknown>> {
+async function startGlobalOperation(
+  { model, params, region }: OperationContext,
+  kind: GlobalOperationKind,
+): Promise<Record<string, unknown>> {
   const globalId = identifierParam(params, 'GlobalClusterIdentifier');
   const targetId = identifierParam(params, 'TargetDbClusterIdentifier');
   model.requireGlobalCluster(globalId);
   // An ARN names a cluster in any region; a bare identifier only one in the region called.
   const target = targetId.startsWith('arn:') ? model.findCluster(targetId) : model.findCluster(targetId, region);
-  if (!target) throw new RdsError('DBClusterNotFoundFault', `DBCluster ${targetId} not found.${elsewhere(model, targetId, region)}`);
+  if (!target)
+    throw new RdsError(
+      'DBClusterNotFoundFault',
+      `DBCluster ${targetId} not found.${elsewhere(model, targetId, region)}`,
+    );
   model.startGlobalOperation(kind, target);
   return { GlobalCluster: await model.globalCluster() };
 }
 
-/** `[A-Za-z][0-9A-Za-z-:._]*`, 1 to 255 characters: the identifiers FailoverGlobalCluster and SwitchoverGlobalCluster take. */
+/**
+ * `[A-Za-z][0-9A-Za-z-:._]*`, 1 to 255 characters: the identifiers FailoverGlobalCluster and SwitchoverGlobalCluster
+ * take.
+ */
 function identifierParam(params: QueryParams, name: string): string {
   const value = params.requiredString(name);
   if (value.length > 255 || !/^[A-Za-z][0-9A-Za-z\-:._]*$/.test(value)) {
-    throw new RdsError('InvalidParameterValue', `Invalid value ${JSON.stringify(value)} for ${name}: must start with a letter and contain only letters, digits and - : . _ (at most 255 characters)`);
+    throw new RdsError(
+      'InvalidParameterValue',
+      `Invalid value ${JSON.stringify(value)} for ${name}: must start with a letter and contain only ` +
+        `letters, digits and - : . _ (at most 255 characters)`,
+    );
   }
   return value;
 }
@@ -125,7 +154,12 @@ function identifierParam(params: QueryParams, name: string): string {
 /** A hint when a bare identifier names a cluster of the global database in another region. */
 function elsewhere(model: LabGlobalCluster, identifier: string, region: string): string {
   const other = identifier.startsWith('arn:') ? undefined : model.findCluster(identifier);
-  if (other && other.region !== region) return ` (${other.dbClusterId} is in ${other.region}: call that region, or name it by ARN, ${other.dbClusterArn})`;
-  if (identifier.startsWith('arn:') && model.findCluster(identifier)) return ` (that cluster is in another region than ${region}; call its region)`;
-  return ` The global cluster ${labGlobalClusterId} has: ${model.regions().map((resources) => resources.dbClusterArn).join(', ')}`;
+  if (other && other.region !== region)
+    return ` (${other.dbClusterId} is in ${other.region}: call that region, or name it by ARN, ${other.dbClusterArn})`;
+  if (identifier.startsWith('arn:') && model.findCluster(identifier))
+    return ` (that cluster is in another region than ${region}; call its region)`;
+  return ` The global cluster ${labGlobalClusterId} has: ${model
+    .regions()
+    .map((resources) => resources.dbClusterArn)
+    .join(', ')}`;
 }

@@ -46,7 +46,8 @@ export class QueryParams {
 
   requiredString(name: string): string {
     const value = this.values.get(name);
-    if (value === undefined || value === '') throw new RdsError('MissingParameter', `The request must contain the parameter ${name}`);
+    if (value === undefined || value === '')
+      throw new RdsError('MissingParameter', `The request must contain the parameter ${name}`);
     return value;
   }
 
@@ -55,16 +56,26 @@ export class QueryParams {
     if (value === undefined) return undefined;
     if (/^true$/i.test(value)) return true;
     if (/^false$/i.test(value)) return false;
-    throw new RdsError('InvalidParameterValue', `Invalid value ${JSON.stringify(value)} for ${name}: expected true or false`);
+    throw new RdsError(
+      'InvalidParameterValue',
+      `Invalid value ${JSON.stringify(value)} for ${name}: expected true or false`,
+    );
   }
 
   integer(name: string, range?: { min: number; max: number }): number | undefined {
     const value = this.values.get(name);
     if (value === undefined) return undefined;
     const number = /^-?\d+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(number)) throw new RdsError('InvalidParameterValue', `Invalid value ${JSON.stringify(value)} for ${name}: expected an integer`);
+    if (!Number.isSafeInteger(number))
+      throw new RdsError(
+        'InvalidParameterValue',
+        `Invalid value ${JSON.stringify(value)} for ${name}: expected an integer`,
+      );
     if (range && (number < range.min || number > range.max)) {
-      throw new RdsError('InvalidParameterValue', `Invalid value ${number} for ${name}: must be between ${range.min} and ${range.max}`);
+      throw new RdsError(
+        'InvalidParameterValue',
+        `Invalid value ${number} for ${name}: must be between ${range.min} and ${range.max}`,
+      );
     }
     return number;
   }
@@ -95,12 +106,23 @@ export class QueryParams {
   filters(supported: readonly string[]): QueryFilter[] {
     return this.listPrefixes('Filters', 'Filter').map((prefix) => {
       const name = this.values.get(`${prefix}.Name`);
-      if (!name) throw new RdsError('InvalidParameterValue', `${prefix}.Name is required: every filter needs a name (${supported.join(', ')})`);
+      if (!name)
+        throw new RdsError(
+          'InvalidParameterValue',
+          `${prefix}.Name is required: every filter needs a name (${supported.join(', ')})`,
+        );
       if (!supported.includes(name)) {
-        throw new RdsError('InvalidParameterValue', `Unrecognized filter name: ${name}. Supported filters: ${supported.join(', ')}`);
+        throw new RdsError(
+          'InvalidParameterValue',
+          `Unrecognized filter name: ${name}. Supported filters: ${supported.join(', ')}`,
+        );
       }
       const values = this.stringList(`${prefix}.Values`, 'Value');
-      if (values.length === 0) throw new RdsError('InvalidParameterValue', `Filter ${name} (${prefix}) needs at least one value in ${prefix}.Values.Value.N`);
+      if (values.length === 0)
+        throw new RdsError(
+          'InvalidParameterValue',
+          `Filter ${name} (${prefix}) needs at least one value in ${prefix}.Values.Value.N`,
+        );
       return { name, values };
     });
   }

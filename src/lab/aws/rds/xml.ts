@@ -31,7 +31,8 @@ const listMembers: Record<string, string> = {
 
 export function responseXml(action: string, result: Record<string, unknown> | undefined, requestId: string): string {
   const resultXml = result === undefined ? '' : element(`${action}Result`, result);
-  return `<${action}Response xmlns="${rdsXmlNamespace}">${resultXml}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>\n`;
+  const metadata = `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`;
+  return `<${action}Response xmlns="${rdsXmlNamespace}">${resultXml}${metadata}</${action}Response>\n`;
 }
 
 export function errorXml(error: RdsError, requestId: string): string {
@@ -49,12 +50,19 @@ function element(name: string, value: unknown): string {
   }
   if (value instanceof Date) return `<${name}>${value.toISOString()}</${name}>`;
   if (typeof value === 'object') {
-    const children = Object.entries(value as Record<string, unknown>).map(([key, child]) => element(key, child)).join('');
+    const children = Object.entries(value as Record<string, unknown>)
+      .map(([key, child]) => element(key, child))
+      .join('');
     return `<${name}>${children}</${name}>`;
   }
   return `<${name}>${escapeText(String(value))}</${name}>`;
 }
 
 function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

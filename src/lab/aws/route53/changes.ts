@@ -52,7 +52,12 @@ export class ChangeTracker {
     do id = newChangeId();
     while (this.changes.has(id));
     const submittedAt = this.now();
-    const change: ChangeRecord = { id, submittedAt, insyncAt: submittedAt + this.insyncAfterMs, ...(comment ? { comment } : {}) };
+    const change: ChangeRecord = {
+      id,
+      submittedAt,
+      insyncAt: submittedAt + this.insyncAfterMs,
+      ...(comment ? { comment } : {}),
+    };
     this.changes.set(id, change);
     if (this.changes.size > this.limit) this.changes.delete(this.changes.keys().next().value!);
     return change;

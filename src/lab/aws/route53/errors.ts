@@ -1,6 +1,6 @@
 /**
- * Route 53's error shapes. restXml errors are an HTTP status and
- * `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId></ErrorResponse>`;
+ * Route 53's error shapes. restXml errors are an HTTP status and `<ErrorResponse><Error><Type>Sender</Type>
+ * <Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId></ErrorResponse>` (one line on the wire);
  * the SDK picks its exception class (NoSuchHealthCheck, InvalidChangeBatch, …) by Code.
  *
  * InvalidChangeBatch uses that same shape: its problems travel in Message as
@@ -41,7 +41,10 @@ export class Route53Error extends Error {
   /** 'Sender' for the caller's mistakes, 'Receiver' for the service's. */
   readonly type: 'Sender' | 'Receiver';
 
-  constructor(readonly code: Route53ErrorCode, message: string) {
+  constructor(
+    readonly code: Route53ErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = code;
     this.status = statusByCode[code];
@@ -55,8 +58,11 @@ export const invalidInput = (message: string): Route53Error => new Route53Error(
 export const invalidChangeBatch = (messages: readonly string[]): Route53Error =>
   new Route53Error('InvalidChangeBatch', `[${messages.join(', ')}]`);
 
-export const noSuchHostedZone = (id: string): Route53Error => new Route53Error('NoSuchHostedZone', `No hosted zone found with ID: ${id}`);
+export const noSuchHostedZone = (id: string): Route53Error =>
+  new Route53Error('NoSuchHostedZone', `No hosted zone found with ID: ${id}`);
 
-export const noSuchChange = (id: string): Route53Error => new Route53Error('NoSuchChange', `A change with the specified change ID ${id} does not exist.`);
+export const noSuchChange = (id: string): Route53Error =>
+  new Route53Error('NoSuchChange', `A change with the specified change ID ${id} does not exist.`);
 
-export const noSuchHealthCheck = (id: string): Route53Error => new Route53Error('NoSuchHealthCheck', `A health check with id ${id} does not exist.`);
+export const noSuchHealthCheck = (id: string): Route53Error =>
+  new Route53Error('NoSuchHealthCheck', `A health check with id ${id} does not exist.`);

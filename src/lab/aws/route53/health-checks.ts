@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Lab } from '../../lab';
 import { isFailoverRecordSet } from '../../dns';
-import type { HealthCheckConfig, HealthCheckDescription, HealthCheckInput, HealthCheckUpdate, HealthObservation } from '../../healthcheck';
+import type {
+  HealthCheckConfig,
+  HealthCheckDescription,
+  HealthCheckInput,
+  HealthCheckUpdate,
+  HealthObservation,
+} from '../../healthcheck';
 import { Route53Error, invalidInput } from './errors';
 import {
   XmlElement,
@@ -35,10 +41,28 @@ import {
  */
 
 /** Route 53's HealthCheckType enumeration, for the XML-schema check. */
-const route53HealthCheckTypes = ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP', 'CALCULATED', 'CLOUDWATCH_METRIC', 'RECOVERY_CONTROL'] as const;
+const route53HealthCheckTypes = [
+  'HTTP',
+  'HTTPS',
+  'HTTP_STR_MATCH',
+  'HTTPS_STR_MATCH',
+  'TCP',
+  'CALCULATED',
+  'CLOUDWATCH_METRIC',
+  'RECOVERY_CONTROL',
+] as const;
 const resettableElements = ['FullyQualifiedDomainName', 'Regions', 'ResourcePath', 'ChildHealthChecks'] as const;
 /** HealthCheckConfig / UpdateHealthCheck elements the lab does not serve. */
-const unsupportedConfigElements = ['FullyQualifiedDomainName', 'SearchString', 'HealthThreshold', 'ChildHealthChecks', 'Regions', 'AlarmIdentifier', 'InsufficientDataHealthStatus', 'RoutingControlArn'];
+const unsupportedConfigElements = [
+  'FullyQualifiedDomainName',
+  'SearchString',
+  'HealthThreshold',
+  'ChildHealthChecks',
+  'Regions',
+  'AlarmIdentifier',
+  'InsufficientDataHealthStatus',
+  'RoutingControlArn',
+];
 
 const routeDefaults = { requestIntervalSeconds: 30, failureThreshold: 3, httpPort: 80, resourcePath: '/' } as const;
 const labRequestIntervalSeconds = { min: 1, max: 30 } as const;
@@ -49,7 +73,8 @@ const listDefaults = { maxItems: 100, cap: 1000 } as const;
  * checker's region (one of its eight checker regions) and address.
  */
 const labChecker = { region: 'us-east-1', ipAddress: '127.0.0.1' } as const;
-const firewallHint = 'See https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-router-firewall-rules.html';
+const firewallHint =
+  'See https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-router-firewall-rules.html';
 
 interface CallerReferenceEntry {
   readonly id: string;
@@ -74,28 +99,43 @@ export class HealthCheckApi {
     const request = readRequestXml(body, 'CreateHealthCheckRequest');
     const callerReference = childText(request, 'CallerReference');
     if (callerReference === undefined || callerReference.length < 1 || callerReference.length > 64) {
-      throw invalidInput(`CallerReference must be 1 to 64 characters, got ${callerReference === undefined ? 'none' : `'${callerReference}'`}`);
+      throw invalidInput(
+        `CallerReference must be 1 to 64 characters, got ` +
+          `${callerReference === undefined ? 'none' : `'${callerReference}'`}`,
+      );
     }
     const configElement = childObject(request, 'HealthCheckConfig');
-    if (configElement === undefined) throw invalidInput(missingElement('CreateHealthCheckRequest', 'HealthCheckConfig'));
+    if (configElement === undefined)
+      throw invalidInput(missingElement('CreateHealthCheckRequest', 'HealthCheckConfig'));
     const settings = readCreateConfig(configElement);
     const fingerprint = JSON.stringify(settings);
 
     const known = this.byCallerReference.get(callerReference);
     if (known !== undefined) {
       if (known.deleted) {
-        throw new Route53Error('HealthCheckAlreadyExists', `The health check with caller reference ${callerReference} was deleted; a caller reference can't be used again.`);
+        throw new Route53Error(
+          'HealthCheckAlreadyExists',
+          `The health check with caller reference ${callerReference} was deleted; a caller reference ` +
+            `can't be used again.`,
+        );
       }
       if (known.settings !== fingerprint) {
         throw new Route53Error(
           'HealthCheckAlreadyExists',
-          `A health check with caller reference ${callerReference} already exists (${known.id}) with different settings.`,
+          `A health check with caller reference ${callerReference} already exists (${known.id}) with ` +
+            `different settings.`,
         );
       }
-      return { id: known.id, xml: xmlDocument('CreateHealthCheckResponse', [this.healthCheckElement(this.lab.healthChecks.get(known.id))]) };
+      return {
+        id: known.id,
+        xml: xmlDocument('CreateHealthCheckResponse', [this.healthCheckElement(this.lab.healthChecks.get(known.id))]),
+      };
     }
     if (this.lab.healthChecks.list().some((check) => this.callerReference(check.config.id) === callerReference)) {
-      throw new Route53Error('HealthCheckAlreadyExists', `A health check with caller reference ${callerReference} already exists.`);
+      throw new Route53Error(
+        'HealthCheckAlreadyExists',
+        `A health check with caller reference ${callerReference} already exists.`,
+      );
     }
 
     const id = randomUUID();
@@ -114,7 +154,9 @@ export class HealthCheckApi {
   list(query: URLSearchParams): string {
     const maxItems = maxItemsParam(query, listDefaults.maxItems, listDefaults.cap);
     const marker = query.get('marker') ?? undefined;
-    const checks = this.lab.healthChecks.list().sort((a, b) => (a.config.id < b.config.id ? -1 : a.config.id > b.config.id ? 1 : 0));
+    const checks = this.lab.healthChecks
+      .list()
+      .sort((a, b) => (a.config.id < b.config.id ? -1 : a.config.id > b.config.id ? 1 : 0));
     const from = marker === undefined ? 0 : checks.findIndex((check) => check.config.id >= marker);
     const start = from < 0 ? checks.length : from;
     const page = checks.slice(start, start + maxItems);
@@ -137,7 +179,8 @@ export class HealthCheckApi {
     const request = readRequestXml(body, 'UpdateHealthCheckRequest');
     refuseUnsupported(request, 'UpdateHealthCheck');
     const enableSni = childBoolean(request, 'EnableSNI');
-    if (enableSni === true) throw invalidInput("The lab's Route 53 serves HTTP and TCP health checks; EnableSNI=true is not supported");
+    if (enableSni === true)
+      throw invalidInput("The lab's Route 53 serves HTTP and TCP health checks; EnableSNI=true is not supported");
     const update: HealthCheckUpdate = {};
     const set = <K extends keyof HealthCheckUpdate>(key: K, value: HealthCheckUpdate[K] | undefined): void => {
       if (value !== undefined) update[key] = value;
@@ -151,7 +194,10 @@ export class HealthCheckApi {
     set('disabled', childBoolean(request, 'Disabled'));
     for (const element of listTexts(request, 'ResetElements', 'ResettableElementName')) {
       if (!(resettableElements as readonly string[]).includes(element)) {
-        throw invalidInput(`Invalid XML ; cvc-enumeration-valid: Value '${element}' is not facet-valid with respect to enumeration '[${resettableElements.join(', ')}]'.`);
+        throw invalidInput(
+          `Invalid XML ; cvc-enumeration-valid: Value '${element}' is not facet-valid with respect ` +
+            `to enumeration '[${resettableElements.join(', ')}]'.`,
+        );
       }
       // The lab's checks have no domain name, regions or children to reset.
       if (element === 'ResourcePath') update.resourcePath = routeDefaults.resourcePath;
@@ -170,10 +216,14 @@ export class HealthCheckApi {
     this.lab.healthChecks.get(id);
     const users = this.lab.zone.recordSets().filter((set) => isFailoverRecordSet(set) && set.healthCheckId === id);
     if (users.length > 0) {
-      const named = users.map((set) => `${set.name} ${set.type}${isFailoverRecordSet(set) ? ` (${set.setIdentifier})` : ''}`).join(', ');
+      const named = users
+        .map((set) => `${set.name} ${set.type}${isFailoverRecordSet(set) ? ` (${set.setIdentifier})` : ''}`)
+        .join(', ');
       throw new Route53Error(
         'HealthCheckInUse',
-        `The health check ID for this health check is referenced in the HealthCheckId element in one of the resource record sets in one of the hosted zones that are owned by the current Amazon Web Services account: ${named}.`,
+        `The health check ID for this health check is referenced in the HealthCheckId element in one ` +
+          `of the resource record sets in one of the hosted zones that are owned by the current ` +
+          `Amazon Web Services account: ${named}.`,
       );
     }
     this.lab.healthChecks.remove(id);
@@ -194,7 +244,9 @@ export class HealthCheckApi {
     const { config } = this.lab.healthChecks.get(id);
     const latest = this.lab.healthChecks.status(id).recentObservations.at(-1);
     const observations: XmlElement[][] = latest === undefined ? [] : [observationContent(config, latest)];
-    return xmlDocument('GetHealthCheckStatusResponse', [['HealthCheckObservations', xmlList('HealthCheckObservation', observations)]]);
+    return xmlDocument('GetHealthCheckStatusResponse', [
+      ['HealthCheckObservations', xmlList('HealthCheckObservation', observations)],
+    ]);
   }
 
   private callerReference(id: string): string {
@@ -219,19 +271,24 @@ export class HealthCheckApi {
 function readCreateConfig(element: XmlObject): Omit<HealthCheckInput, 'id'> {
   const type = childEnum(element, 'Type', route53HealthCheckTypes);
   if (type === undefined) throw invalidInput(missingElement('HealthCheckConfig', 'Type'));
-  if (type !== 'HTTP' && type !== 'TCP') throw invalidInput(`The lab's Route 53 serves HTTP and TCP health checks; Type ${type} is not supported`);
+  if (type !== 'HTTP' && type !== 'TCP')
+    throw invalidInput(`The lab's Route 53 serves HTTP and TCP health checks; Type ${type} is not supported`);
   refuseUnsupported(element, 'HealthCheckConfig');
   if (childBoolean(element, 'MeasureLatency') === true || childBoolean(element, 'EnableSNI') === true) {
     throw invalidInput("The lab's Route 53 does not support MeasureLatency=true or EnableSNI=true");
   }
   const ipAddress = childText(element, 'IPAddress');
-  if (ipAddress === undefined) throw invalidInput("The lab's Route 53 checks endpoints by IPAddress; give IPAddress (FullyQualifiedDomainName is not supported)");
+  if (ipAddress === undefined)
+    throw invalidInput(
+      "The lab's Route 53 checks endpoints by IPAddress; give IPAddress (FullyQualifiedDomainName is not supported)",
+    );
   const port = childInteger(element, 'Port') ?? (type === 'HTTP' ? routeDefaults.httpPort : undefined);
   if (port === undefined) throw invalidInput('Port is required for a TCP health check');
   const interval = childInteger(element, 'RequestInterval') ?? routeDefaults.requestIntervalSeconds;
   if (interval < labRequestIntervalSeconds.min || interval > labRequestIntervalSeconds.max) {
     throw invalidInput(
-      `RequestInterval must be 10 or 30 seconds in Route 53 (the lab accepts ${labRequestIntervalSeconds.min} to ${labRequestIntervalSeconds.max}), got ${interval}`,
+      `RequestInterval must be 10 or 30 seconds in Route 53 (the lab accepts ` +
+        `${labRequestIntervalSeconds.min} to ${labRequestIntervalSeconds.max}), got ${interval}`,
     );
   }
   return {
@@ -272,7 +329,13 @@ function observationContent(config: HealthCheckConfig, observation: HealthObserv
   return [
     ['Region', labChecker.region],
     ['IPAddress', labChecker.ipAddress],
-    ['StatusReport', [['Status', statusReportText(config, observation)], ['CheckedTime', xmlTimestamp(observation.at)]]],
+    [
+      'StatusReport',
+      [
+        ['Status', statusReportText(config, observation)],
+        ['CheckedTime', xmlTimestamp(observation.at)],
+      ],
+    ],
   ];
 }
 
@@ -281,7 +344,10 @@ function observationContent(config: HealthCheckConfig, observation: HealthObserv
  * "Failure: HTTP Status Code 503, Service Unavailable", "Failure: Connection timed out. …".
  * The reason phrase is the standard one for the code (the lab's probe keeps only the code).
  */
-export function statusReportText(config: Pick<HealthCheckConfig, 'type'>, observation: Pick<HealthObservation, 'ok' | 'detail'>): string {
+export function statusReportText(
+  config: Pick<HealthCheckConfig, 'type'>,
+  observation: Pick<HealthObservation, 'ok' | 'detail'>,
+): string {
   const outcome = observation.ok ? 'Success' : 'Failure';
   const httpStatus = /^HTTP (\d{3})$/.exec(observation.detail);
   if (httpStatus) {
@@ -290,10 +356,16 @@ export function statusReportText(config: Pick<HealthCheckConfig, 'type'>, observ
   }
   if (config.type === 'TCP' && observation.ok) return 'Success: TCP connection established';
   if (observation.detail.startsWith('timeout')) {
-    return `Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall. ${firewallHint}`;
+    return (
+      `Failure: Connection timed out. The endpoint or the internet connection is down, or ` +
+      `requests are being blocked by your firewall. ${firewallHint}`
+    );
   }
   if (observation.detail === 'ECONNREFUSED') {
-    return `Failure: Connection refused. The endpoint or the internet connection is down, or requests are being blocked by your firewall. ${firewallHint}`;
+    return (
+      `Failure: Connection refused. The endpoint or the internet connection is down, or ` +
+      `requests are being blocked by your firewall. ${firewallHint}`
+    );
   }
   return `${outcome}: ${observation.detail}`;
 }

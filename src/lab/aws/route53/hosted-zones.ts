@@ -1,6 +1,14 @@
 import net from 'node:net';
 import type { Lab } from '../../lab';
-import { InvalidChangeBatchError, isFailoverRecordSet, normalizeName, recordTypes, type Change, type RecordSet, type Zone } from '../../dns';
+import {
+  InvalidChangeBatchError,
+  isFailoverRecordSet,
+  normalizeName,
+  recordTypes,
+  type Change,
+  type RecordSet,
+  type Zone,
+} from '../../dns';
 import { labHostedZoneId } from '../resources';
 import type { ChangeTracker } from './changes';
 import { invalidChangeBatch, invalidInput, noSuchHealthCheck, noSuchHostedZone } from './errors';
@@ -32,11 +40,38 @@ import {
  */
 
 /** Route 53's RRType enumeration, for the XML-schema check every request goes through. */
-const route53RecordTypes = ['SOA', 'A', 'TXT', 'NS', 'CNAME', 'MX', 'NAPTR', 'PTR', 'SRV', 'SPF', 'AAAA', 'CAA', 'DS', 'TLSA', 'SSHFP', 'SVCB', 'HTTPS'] as const;
+const route53RecordTypes = [
+  'SOA',
+  'A',
+  'TXT',
+  'NS',
+  'CNAME',
+  'MX',
+  'NAPTR',
+  'PTR',
+  'SRV',
+  'SPF',
+  'AAAA',
+  'CAA',
+  'DS',
+  'TLSA',
+  'SSHFP',
+  'SVCB',
+  'HTTPS',
+] as const;
 const changeActions = ['CREATE', 'DELETE', 'UPSERT'] as const;
 const failoverRoles = ['PRIMARY', 'SECONDARY'] as const;
 /** Routing and alias elements of ResourceRecordSet the lab does not serve. */
-const unsupportedElements = ['Weight', 'Region', 'GeoLocation', 'MultiValueAnswer', 'AliasTarget', 'TrafficPolicyInstanceId', 'CidrRoutingConfig', 'GeoProximityLocation'];
+const unsupportedElements = [
+  'Weight',
+  'Region',
+  'GeoLocation',
+  'MultiValueAnswer',
+  'AliasTarget',
+  'TrafficPolicyInstanceId',
+  'CidrRoutingConfig',
+  'GeoProximityLocation',
+];
 
 /** Page sizes: the default, and Route 53's cap whatever MaxItems says. */
 const pageSizes = { hostedZones: { fallback: 100, cap: 100 }, recordSets: { fallback: 300, cap: 300 } } as const;
@@ -63,11 +98,18 @@ export class HostedZoneApi {
     const marker = query.get('marker') ?? undefined;
     const zones = [labHostedZoneId];
     const start = marker === undefined ? 0 : zones.indexOf(marker);
-    if (start < 0) throw invalidInput(`The marker ${marker} is not the ID of a hosted zone; the lab has one: ${labHostedZoneId}`);
+    if (start < 0)
+      throw invalidInput(`The marker ${marker} is not the ID of a hosted zone; the lab has one: ${labHostedZoneId}`);
     const page = zones.slice(start, start + maxItems);
     const next = zones[start + maxItems];
     return xmlDocument('ListHostedZonesResponse', [
-      ['HostedZones', xmlList('HostedZone', page.map(() => this.hostedZoneContent()))],
+      [
+        'HostedZones',
+        xmlList(
+          'HostedZone',
+          page.map(() => this.hostedZoneContent()),
+        ),
+      ],
       ['Marker', marker],
       ['IsTruncated', next !== undefined],
       ['NextMarker', next],
@@ -95,15 +137,20 @@ export class HostedZoneApi {
     const startName = query.get('name') ?? undefined;
     const startType = query.get('type') ?? undefined;
     const startIdentifier = query.get('identifier') ?? undefined;
-    if (startType !== undefined && startName === undefined) throw invalidInput('StartRecordType given without StartRecordName; give both, or only the name');
-    if (startIdentifier !== undefined && startType === undefined) throw invalidInput('StartRecordIdentifier given without StartRecordType; give name, type and identifier');
+    if (startType !== undefined && startName === undefined)
+      throw invalidInput('StartRecordType given without StartRecordName; give both, or only the name');
+    if (startIdentifier !== undefined && startType === undefined)
+      throw invalidInput('StartRecordIdentifier given without StartRecordType; give name, type and identifier');
     if (startType !== undefined && !(route53RecordTypes as readonly string[]).includes(startType)) {
       throw invalidInput(`StartRecordType '${startType}' is not one of ${route53RecordTypes.join(', ')}`);
     }
     const maxItems = maxItemsParam(query, pageSizes.recordSets.fallback, pageSizes.recordSets.cap);
 
     const sets = listedSets(zone).sort(compareListed);
-    const from = startName === undefined ? 0 : firstAtOrAfter(sets, [orderKey(normalizeName(startName)), startType ?? '', startIdentifier ?? '']);
+    const from =
+      startName === undefined
+        ? 0
+        : firstAtOrAfter(sets, [orderKey(normalizeName(startName)), startType ?? '', startIdentifier ?? '']);
     const page = sets.slice(from, from + maxItems);
     const next = sets[from + maxItems];
     return xmlDocument('ListResourceRecordSetsResponse', [
@@ -133,7 +180,12 @@ export class HostedZoneApi {
 
     const changes = changeElements.map(readChange);
     for (const { action, recordSet } of changes) {
-      if (action !== 'DELETE' && isFailoverRecordSet(recordSet) && recordSet.healthCheckId !== undefined && !this.lab.healthChecks.has(recordSet.healthCheckId)) {
+      if (
+        action !== 'DELETE' &&
+        isFailoverRecordSet(recordSet) &&
+        recordSet.healthCheckId !== undefined &&
+        !this.lab.healthChecks.has(recordSet.healthCheckId)
+      ) {
         throw noSuchHealthCheck(recordSet.healthCheckId);
       }
     }
@@ -161,7 +213,13 @@ export class HostedZoneApi {
       ['Id', `/hostedzone/${labHostedZoneId}`],
       ['Name', zone.origin],
       ['CallerReference', labZoneCallerReference],
-      ['Config', [['Comment', labZoneComment], ['PrivateZone', false]]],
+      [
+        'Config',
+        [
+          ['Comment', labZoneComment],
+          ['PrivateZone', false],
+        ],
+      ],
       // Route 53 counts the apex SOA and NS too: a new zone has 2.
       ['ResourceRecordSetCount', zone.recordSets().length + 2],
     ];
@@ -193,22 +251,32 @@ function readChange(element: XmlObject): Change {
   const where = `Change with [Action=${action}, Name=${name}, Type=${type}, SetIdentifier=${setIdentifier ?? 'null'}]`;
 
   if (!(recordTypes as readonly string[]).includes(type)) {
-    throw invalidInput(`The lab's Route 53 serves record types ${recordTypes.join(', ')}; ${type} is not supported (${where})`);
+    throw invalidInput(
+      `The lab's Route 53 serves record types ${recordTypes.join(', ')}; ${type} is not supported (${where})`,
+    );
   }
   const unsupported = unsupportedElements.filter((field) => rrs[field] !== undefined);
   if (unsupported.length > 0) {
-    throw invalidInput(`The lab's Route 53 serves simple and failover routing without aliases; ${unsupported.join(', ')} is not supported (${where})`);
+    throw invalidInput(
+      `The lab's Route 53 serves simple and failover routing without aliases; ` +
+        `${unsupported.join(', ')} is not supported (${where})`,
+    );
   }
   if (ttl === undefined && !hasRecords) {
-    throw invalidInput(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in ${where}`);
+    throw invalidInput(
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or ` +
+        `TrafficPolicyInstanceId], but found none in ${where}`,
+    );
   }
   if (ttl === undefined) throw invalidInput(`Invalid request: Missing field 'TTL' in ${where}`);
   if (!hasRecords) throw invalidInput(`Invalid request: Missing field 'ResourceRecords' in ${where}`);
   if (values.length === 0) throw invalidInput(missingElement('ResourceRecords', 'ResourceRecord'));
-  if (failover !== undefined && setIdentifier === undefined) throw invalidInput(`Invalid request: Missing field 'SetIdentifier' in ${where}`);
+  if (failover !== undefined && setIdentifier === undefined)
+    throw invalidInput(`Invalid request: Missing field 'SetIdentifier' in ${where}`);
   if (setIdentifier !== undefined && failover === undefined) {
     throw invalidInput(
-      `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig], but found none in ${where}`,
+      `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, ` +
+        `MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig], but found none in ${where}`,
     );
   }
   // The zone validates the rest (names, values, conflicts) and words it like Route 53.
@@ -230,10 +298,16 @@ function recordProblems({ action, recordSet }: Change): string[] {
   const problems: string[] = [];
   for (const value of recordSet.values) {
     if (recordSet.type === 'A' && !net.isIPv4(value.trim())) {
-      problems.push(`Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${value}''`);
+      problems.push(
+        `Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid ` +
+          `IPv4 address) encountered with '${value}''`,
+      );
     }
     if (recordSet.type === 'TXT' && !value.trim().startsWith('"')) {
-      problems.push(`Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with '${value}''`);
+      problems.push(
+        `Invalid Resource Record: 'FATAL problem: InvalidCharacterString (Value should be enclosed ` +
+          `in quotation marks) encountered with '${value}''`,
+      );
     }
   }
   if (isFailoverRecordSet(recordSet) && recordSet.failover === 'PRIMARY' && recordSet.healthCheckId === undefined) {
@@ -252,20 +326,46 @@ function listedSets(zone: Zone): ListedSet[] {
   if (soa?.type === 'SOA') {
     const s = soa.data;
     const value = [s.mname, s.rname, s.serial, s.refresh, s.retry, s.expire, s.minimum].join(' ');
-    listed.push({ name: apex, type: 'SOA', element: recordSetElement({ name: apex, type: 'SOA', ttl: soa.ttl, values: [value] }) });
+    listed.push({
+      name: apex,
+      type: 'SOA',
+      element: recordSetElement({ name: apex, type: 'SOA', ttl: soa.ttl, values: [value] }),
+    });
   }
   if (ns.length > 0) {
-    listed.push({ name: apex, type: 'NS', element: recordSetElement({ name: apex, type: 'NS', ttl: ns[0].ttl, values: ns.map((record) => String(record.data)) }) });
+    listed.push({
+      name: apex,
+      type: 'NS',
+      element: recordSetElement({
+        name: apex,
+        type: 'NS',
+        ttl: ns[0].ttl,
+        values: ns.map((record) => String(record.data)),
+      }),
+    });
   }
   for (const set of zone.recordSets()) {
     const setIdentifier = isFailoverRecordSet(set) ? set.setIdentifier : undefined;
-    listed.push({ name: set.name, type: set.type, ...(setIdentifier !== undefined ? { setIdentifier } : {}), element: recordSetElement(set) });
+    listed.push({
+      name: set.name,
+      type: set.type,
+      ...(setIdentifier !== undefined ? { setIdentifier } : {}),
+      element: recordSetElement(set),
+    });
   }
   return listed;
 }
 
 /** A ResourceRecordSet element, its children in the service model's order. */
-function recordSetElement(set: { name: string; type: string; ttl: number; values: readonly string[]; setIdentifier?: string; failover?: string; healthCheckId?: string }): XmlElement {
+function recordSetElement(set: {
+  name: string;
+  type: string;
+  ttl: number;
+  values: readonly string[];
+  setIdentifier?: string;
+  failover?: string;
+  healthCheckId?: string;
+}): XmlElement {
   return [
     'ResourceRecordSet',
     [
@@ -274,7 +374,13 @@ function recordSetElement(set: { name: string; type: string; ttl: number; values
       ['SetIdentifier', set.setIdentifier],
       ['Failover', set.failover],
       ['TTL', set.ttl],
-      ['ResourceRecords', xmlList('ResourceRecord', set.values.map((value): XmlElement[] => [['Value', value]]))],
+      [
+        'ResourceRecords',
+        xmlList(
+          'ResourceRecord',
+          set.values.map((value): XmlElement[] => [['Value', value]]),
+        ),
+      ],
       ['HealthCheckId', set.healthCheckId],
     ],
   ];

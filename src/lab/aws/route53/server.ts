@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lab } from '../../lab';
 import { InvalidChangeBatchError } from '../../dns';
-import { HealthCheckAlreadyExistsError, HealthCheckVersionMismatchError, InvalidHealthCheckConfigError, NoSuchHealthCheckError } from '../../healthcheck';
+import {
+  HealthCheckAlreadyExistsError,
+  HealthCheckVersionMismatchError,
+  InvalidHealthCheckConfigError,
+  NoSuchHealthCheckError,
+} from '../../healthcheck';
 import { readBody, type AwsServiceHandler } from '../handler';
 import { ChangeTracker } from './changes';
 import { Route53Error, invalidChangeBatch, invalidInput, noSuchHealthCheck } from './errors';
@@ -49,8 +54,18 @@ export function route53Handler(lab: Lab, options: Route53HandlerOptions = {}): A
   const checks = new HealthCheckApi(lab);
 
   const routes: Route[] = [
-    { operation: 'ListHostedZones', method: 'GET', path: /^\/2013-04-01\/hostedzone$/, run: ({ query }) => ok(zones.listHostedZones(query)) },
-    { operation: 'GetHostedZone', method: 'GET', path: /^\/2013-04-01\/hostedzone\/([^/]+)$/, run: ({ params }) => ok(zones.getHostedZone(params[0])) },
+    {
+      operation: 'ListHostedZones',
+      method: 'GET',
+      path: /^\/2013-04-01\/hostedzone$/,
+      run: ({ query }) => ok(zones.listHostedZones(query)),
+    },
+    {
+      operation: 'GetHostedZone',
+      method: 'GET',
+      path: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
+      run: ({ params }) => ok(zones.getHostedZone(params[0])),
+    },
     {
       operation: 'ListResourceRecordSets',
       method: 'GET',
@@ -63,21 +78,55 @@ export function route53Handler(lab: Lab, options: Route53HandlerOptions = {}): A
       path: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/,
       run: async ({ params, body }) => ok(zones.changeResourceRecordSets(params[0], await body())),
     },
-    { operation: 'GetChange', method: 'GET', path: /^\/2013-04-01\/change\/([^/]+)$/, run: ({ params }) => ok(xmlDocument('GetChangeResponse', [changes.changeInfo(changes.get(params[0]))])) },
+    {
+      operation: 'GetChange',
+      method: 'GET',
+      path: /^\/2013-04-01\/change\/([^/]+)$/,
+      run: ({ params }) => ok(xmlDocument('GetChangeResponse', [changes.changeInfo(changes.get(params[0]))])),
+    },
     {
       operation: 'CreateHealthCheck',
       method: 'POST',
       path: /^\/2013-04-01\/healthcheck$/,
       run: async ({ request, body }) => {
         const { id, xml } = checks.create(await body());
-        return { status: 201, body: xml, headers: { location: `http://${request.headers.host ?? 'localhost'}/2013-04-01/healthcheck/${id}` } };
+        return {
+          status: 201,
+          body: xml,
+          headers: { location: `http://${request.headers.host ?? 'localhost'}/2013-04-01/healthcheck/${id}` },
+        };
       },
     },
-    { operation: 'ListHealthChecks', method: 'GET', path: /^\/2013-04-01\/healthcheck$/, run: ({ query }) => ok(checks.list(query)) },
-    { operation: 'GetHealthCheck', method: 'GET', path: /^\/2013-04-01\/healthcheck\/([^/]+)$/, run: ({ params }) => ok(checks.get(params[0])) },
-    { operation: 'UpdateHealthCheck', method: 'POST', path: /^\/2013-04-01\/healthcheck\/([^/]+)$/, run: async ({ params, body }) => ok(checks.update(params[0], await body())) },
-    { operation: 'DeleteHealthCheck', method: 'DELETE', path: /^\/2013-04-01\/healthcheck\/([^/]+)$/, run: ({ params }) => ok(checks.remove(params[0])) },
-    { operation: 'GetHealthCheckStatus', method: 'GET', path: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/, run: ({ params }) => ok(checks.status(params[0])) },
+    {
+      operation: 'ListHealthChecks',
+      method: 'GET',
+      path: /^\/2013-04-01\/healthcheck$/,
+      run: ({ query }) => ok(checks.list(query)),
+    },
+    {
+      operation: 'GetHealthCheck',
+      method: 'GET',
+      path: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
+      run: ({ params }) => ok(checks.get(params[0])),
+    },
+    {
+      operation: 'UpdateHealthCheck',
+      method: 'POST',
+      path: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
+      run: async ({ params, body }) => ok(checks.update(params[0], await body())),
+    },
+    {
+      operation: 'DeleteHealthCheck',
+      method: 'DELETE',
+      path: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
+      run: ({ params }) => ok(checks.remove(params[0])),
+    },
+    {
+      operation: 'GetHealthCheckStatus',
+      method: 'GET',
+      path: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/,
+      run: ({ params }) => ok(checks.status(params[0])),
+    },
   ];
 
   return async (request, response) => {
@@ -97,12 +146,20 @@ export function route53Handler(lab: Lab, options: Route53HandlerOptions = {}): A
       }
       throw new Route53Error(
         'InvalidAction',
-        `The lab's Route 53 does not serve ${request.method} ${pathname}; it serves ${routes.map((route) => route.operation).join(', ')}`,
+        `The lab's Route 53 does not serve ${request.method} ${pathname}; it serves ` +
+          `${routes.map((route) => route.operation).join(', ')}`,
       );
     } catch (error) {
       const failure = asRoute53Error(error);
       const body = xmlDocument('ErrorResponse', [
-        ['Error', [['Type', failure.type], ['Code', failure.code], ['Message', failure.message]]],
+        [
+          'Error',
+          [
+            ['Type', failure.type],
+            ['Code', failure.code],
+            ['Message', failure.message],
+          ],
+        ],
         ['RequestId', requestId],
       ]);
       send(response, failure.status, body, requestId);
@@ -118,12 +175,16 @@ function asRoute53Error(error: unknown): Route53Error {
   if (error instanceof HealthCheckVersionMismatchError) {
     return new Route53Error(
       'HealthCheckVersionMismatch',
-      `The value of HealthCheckVersion in the request (${error.requestedVersion}) doesn't match the value of HealthCheckVersion in the health check (${error.currentVersion}).`,
+      `The value of HealthCheckVersion in the request (${error.requestedVersion}) doesn't match the ` +
+        `value of HealthCheckVersion in the health check (${error.currentVersion}).`,
     );
   }
-  if (error instanceof HealthCheckAlreadyExistsError) return new Route53Error('HealthCheckAlreadyExists', `A health check with id ${error.id} already exists.`);
+  if (error instanceof HealthCheckAlreadyExistsError)
+    return new Route53Error('HealthCheckAlreadyExists', `A health check with id ${error.id} already exists.`);
   if (error instanceof InvalidHealthCheckConfigError) {
-    return invalidInput(error.problems.map((problem) => `${route53FieldName(problem.path)}: ${problem.message}`).join('; '));
+    return invalidInput(
+      error.problems.map((problem) => `${route53FieldName(problem.path)}: ${problem.message}`).join('; '),
+    );
   }
   return new Route53Error('InternalFailure', error instanceof Error ? error.message : String(error));
 }
@@ -143,7 +204,13 @@ function route53FieldName(path: string): string {
   return names[path] ?? path;
 }
 
-function send(response: ServerResponse, status: number, body: string, requestId: string, headers: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, {
     'content-type': 'text/xml',
     'content-length': Buffer.byteLength(body),

@@ -18,7 +18,10 @@ export type XmlElement = readonly [name: string, content: XmlContent];
 
 /** A whole response body: declaration, then the root element in Route 53's namespace. */
 export function xmlDocument(root: string, children: readonly XmlElement[]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${route53Namespace}">${children.map(writeElement).join('')}</${root}>`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${root} ` +
+    `xmlns="${route53Namespace}">${children.map(writeElement).join('')}</${root}>`
+  );
 }
 
 /** A list the Route 53 way: a wrapper element holding one `itemName` element per item. */
@@ -31,7 +34,8 @@ export const xmlTimestamp = (ms: number): string => new Date(ms).toISOString();
 
 function writeElement([name, content]: XmlElement): string {
   if (content === undefined || content === null) return '';
-  if (Array.isArray(content)) return `<${name}>${(content as readonly XmlElement[]).map(writeElement).join('')}</${name}>`;
+  if (Array.isArray(content))
+    return `<${name}>${(content as readonly XmlElement[]).map(writeElement).join('')}</${name}>`;
   return `<${name}>${escapeText(String(content))}</${name}>`;
 }
 
@@ -80,7 +84,10 @@ function isObject(node: unknown): node is XmlObject {
 
 /** Route 53's XML-schema message for a required element that is missing. */
 export function missingElement(parent: string, child: string): string {
-  return `Invalid XML ; cvc-complex-type.2.4.b: The content of element '${parent}' is not complete. One of '{"${route53Namespace}":${child}}' is expected.`;
+  return (
+    `Invalid XML ; cvc-complex-type.2.4.b: The content of element '${parent}' is not complete. ` +
+    `One of '{"${route53Namespace}":${child}}' is expected.`
+  );
 }
 
 /** The text of a child that may appear at most once; undefined when absent. */
@@ -128,7 +135,9 @@ export function childInteger(parent: XmlObject, name: string): number | undefine
   const text = childText(parent, name);
   if (text === undefined) return undefined;
   if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw invalidInput(`Invalid XML ; cvc-datatype-valid.1.2.1: '${text}' is not a valid value for 'integer' (element ${name}).`);
+    throw invalidInput(
+      `Invalid XML ; cvc-datatype-valid.1.2.1: '${text}' is not a valid value for 'integer' (element ${name}).`,
+    );
   }
   return Number(text);
 }
@@ -139,7 +148,9 @@ export function childBoolean(parent: XmlObject, name: string): boolean | undefin
   if (text === undefined) return undefined;
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
-  throw invalidInput(`Invalid XML ; cvc-datatype-valid.1.2.1: '${text}' is not a valid value for 'boolean' (element ${name}).`);
+  throw invalidInput(
+    `Invalid XML ; cvc-datatype-valid.1.2.1: '${text}' is not a valid value for 'boolean' (element ${name}).`,
+  );
 }
 
 /** An enumerated field, checked the way Route 53's XML schema checks it. */
@@ -148,7 +159,8 @@ export function childEnum<T extends string>(parent: XmlObject, name: string, val
   if (text === undefined) return undefined;
   if (!(values as readonly string[]).includes(text)) {
     throw invalidInput(
-      `Invalid XML ; cvc-enumeration-valid: Value '${text}' is not facet-valid with respect to enumeration '[${values.join(', ')}]'. ` +
+      `Invalid XML ; cvc-enumeration-valid: Value '${text}' is not facet-valid with respect to ` +
+        `enumeration '[${values.join(', ')}]'. ` +
         'It must be a value from the enumeration.',
     );
   }

@@ -14,15 +14,21 @@ export const createStsHandler: AwsServiceFactory = () => async (request, respons
   const action = body.get('Action') ?? new URL(request.url ?? '/', 'http://lab').searchParams.get('Action');
   const requestId = randomUUID();
   if (action !== 'GetCallerIdentity') {
-    const xml = `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>the lab serves only GetCallerIdentity, not ${action ?? '(no Action)'}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    const xml =
+      `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>the lab ` +
+      `serves only GetCallerIdentity, not ` +
+      `${action ?? '(no Action)'}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     response.writeHead(400, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
     response.end(xml);
     return;
   }
+  const identity =
+    `<Arn>arn:aws:iam::${labAccountId}:user/gameday-lab</Arn>` +
+    `<UserId>AIDAGAMEDAYLAB000000</UserId><Account>${labAccountId}</Account>`;
+  const metadata = `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>`;
   const xml =
-    `<GetCallerIdentityResponse xmlns="${namespace}"><GetCallerIdentityResult>` +
-    `<Arn>arn:aws:iam::${labAccountId}:user/gameday-lab</Arn><UserId>AIDAGAMEDAYLAB000000</UserId><Account>${labAccountId}</Account>` +
-    `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+    `<GetCallerIdentityResponse xmlns="${namespace}">` +
+    `<GetCallerIdentityResult>${identity}</GetCallerIdentityResult>${metadata}</GetCallerIdentityResponse>`;
   response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
   response.end(xml);
 };

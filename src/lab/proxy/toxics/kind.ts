@@ -26,9 +26,7 @@ export interface PendingPiece {
 }
 
 export type Verdict =
-  | { readonly kind: 'pass' }
-  | { readonly kind: 'wait'; readonly until: number }
-  | { readonly kind: 'hold' };
+  { readonly kind: 'pass' } | { readonly kind: 'wait'; readonly until: number } | { readonly kind: 'hold' };
 
 export const pass: Verdict = Object.freeze({ kind: 'pass' });
 /** Hold until something changes (a toxic update or removal), with no deadline of its own. */

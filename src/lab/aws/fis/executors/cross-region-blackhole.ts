@@ -18,7 +18,9 @@ export const crossRegionBlackhole: Executor = ({ lab, targets, parameters, fault
   const toxics = new ToxicSet(lab, [...new Set(proxies)], blackholeToxics(faultName));
   const ms = durationMs(parameters.duration);
   return {
-    summary: `cross-region partition with ${other}: timeout toxics ${faultName}-upstream/-downstream on ${toxics.proxies.join(', ')}`,
+    summary:
+      `cross-region partition with ${other}: timeout toxics ${faultName}-upstream/-downstream ` +
+      `on ${toxics.proxies.join(', ')}`,
     inject: async () => toxics.apply(),
     settle: (signal) => sleep(ms, signal),
     revert: async () => toxics.remove(),
@@ -27,7 +29,10 @@ export const crossRegionBlackhole: Executor = ({ lab, targets, parameters, fault
 
 function linksBetween(lab: Parameters<Executor>[0]['lab'], a: string, b: string): string[] {
   const links = [`db-${a}`, `db-${b}`];
-  for (const [from, to] of [[a, b], [b, a]]) {
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ]) {
     const replication = lab.proxies.get(`replication-${from}`);
     if (replication && replication.upstream().host === addressOf(lab, to)) links.push(replication.name);
   }

@@ -24,7 +24,8 @@ export const databaseRestart =
       inject: async () => {
         for (const region of regions) {
           // As RDS refuses to reboot an instance that is not available.
-          if (!lab.region(region).pg.running) throw new Error(`the database of ${region} is not running, so it cannot be restarted`);
+          if (!lab.region(region).pg.running)
+            throw new Error(`the database of ${region} is not running, so it cannot be restarted`);
         }
         for (const region of regions) {
           stopped.push(region);

@@ -16,7 +16,12 @@ function ingressLatency(
 ): Execution {
   const proxies = regionsOf(resources).map((region) => `app-${region}`);
   const toxics = new ToxicSet(lab, proxies, [
-    { name: faultName, type: 'latency', stream: 'downstream', attributes: { latency: fault.latencyMs, jitter: fault.jitterMs } },
+    {
+      name: faultName,
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency: fault.latencyMs, jitter: fault.jitterMs },
+    },
   ]);
   return {
     summary: `latency ${fault.latencyMs} ms ± ${fault.jitterMs} ms on ${proxies.join(', ')} (toxic ${faultName})`,

@@ -15,7 +15,9 @@ export const regionBlackhole: Executor = ({ lab, targets, parameters, faultName 
   const toxics = new ToxicSet(lab, [...new Set(proxies)], blackholeToxics(faultName));
   const ms = durationMs(parameters.duration);
   return {
-    summary: `blackhole of ${regions.join(', ')}: timeout toxics ${faultName}-upstream/-downstream on ${toxics.proxies.join(', ')}`,
+    summary:
+      `blackhole of ${regions.join(', ')}: timeout toxics ${faultName}-upstream/-downstream ` +
+      `on ${toxics.proxies.join(', ')}`,
     inject: async () => toxics.apply(),
     settle: (signal) => sleep(ms, signal),
     revert: async () => toxics.remove(),
@@ -25,6 +27,10 @@ export const regionBlackhole: Executor = ({ lab, targets, parameters, faultName 
 function proxiesInOrInto(lab: Parameters<Executor>[0]['lab'], region: string): string[] {
   const address = addressOf(lab, region);
   return [...lab.proxies.values()]
-    .filter((proxy) => [`app-${region}`, `db-${region}`, `replication-${region}`].includes(proxy.name) || proxy.upstream().host === address)
+    .filter(
+      (proxy) =>
+        [`app-${region}`, `db-${region}`, `replication-${region}`].includes(proxy.name) ||
+        proxy.upstream().host === address,
+    )
     .map((proxy) => proxy.name);
 }

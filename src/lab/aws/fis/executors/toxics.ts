@@ -49,7 +49,12 @@ export class ToxicSet {
  * the server keep streaming (a primary's WAL flows server to client).
  */
 export function blackholeToxics(faultName: string): NamedToxic[] {
-  return (['upstream', 'downstream'] as const).map((stream) => ({ name: `${faultName}-${stream}`, type: 'timeout', stream, attributes: { timeout: 0 } }));
+  return (['upstream', 'downstream'] as const).map((stream) => ({
+    name: `${faultName}-${stream}`,
+    type: 'timeout',
+    stream,
+    attributes: { timeout: 0 },
+  }));
 }
 
 /** Toxic names may not contain "/"; experiment ids and action names are kept readable. */
