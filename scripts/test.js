@@ -43,7 +43,12 @@ function runNode(args, label, { stream = true } = {}) {
     const started = Date.now();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
       cwd: root,
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), GAMEDAY_TEST_RUN: testRunId },
+      env: {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...process.env,
+        TS_NODE_PROJECT: path.join(root, 'tsconfig.json'),
+        GAMEDAY_TEST_RUN: testRunId,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -61,9 +66,15 @@ function runNode(args, label, { stream = true } = {}) {
       clearTimeout(timer);
       // Strip colour codes before reading uvu's totals.
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-      const total = Number((plain.match(/Total:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
-      const passed = Number((plain.match(/Passed:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
-      const skipped = Number((plain.match(/Skipped:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0));
+      const total = Number(
+        (plain.match(/Total:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0),
+      );
+      const passed = Number(
+        (plain.match(/Passed:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0),
+      );
+      const skipped = Number(
+        (plain.match(/Skipped:\s+(\d+)/g) || []).map((m) => m.match(/\d+/)[0]).reduce((a, b) => a + Number(b), 0),
+      );
       let failed = total - passed - skipped;
       // A file that crashed or hung before uvu printed totals counts as one failure.
       if (code !== 0 && failed <= 0) failed = 1;
@@ -116,10 +127,21 @@ function orphanCheck() {
  */
 function missingRequirements() {
   const missing = [];
-  const onPath = (program) => (process.env.PATH || '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, program)));
-  const chromium = process.env.GAMEDAY_CHROMIUM || ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].find((file) => fs.existsSync(file));
-  if (!chromium || !fs.existsSync(chromium)) missing.push({ what: 'Chromium', why: 'the report tests open report.html and print report.pdf in it (or set GAMEDAY_CHROMIUM=/path/to/chromium)', apt: 'chromium' });
-  if (!onPath('dig')) missing.push({ what: 'dig', why: "the DNS tests ask the lab's DNS server with it", apt: 'dnsutils' });
+  const onPath = (program) =>
+    (process.env.PATH || '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, program)));
+  const chromium =
+    process.env.GAMEDAY_CHROMIUM ||
+    ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'].find(
+      (file) => fs.existsSync(file),
+    );
+  if (!chromium || !fs.existsSync(chromium))
+    missing.push({
+      what: 'Chromium',
+      why: 'the report tests open report.html and print report.pdf in it (or set GAMEDAY_CHROMIUM=/path/to/chromium)',
+      apt: 'chromium',
+    });
+  if (!onPath('dig'))
+    missing.push({ what: 'dig', why: "the DNS tests ask the lab's DNS server with it", apt: 'dnsutils' });
   return missing;
 }
 
@@ -150,9 +172,12 @@ function lineLengthCheck() {
       if (entry.isDirectory()) {
         if (!['node_modules', 'dist', 'invalid', 'journals'].includes(entry.name)) walk(full);
       } else if (/\.(ts|js|cjs)$/.test(entry.name)) {
-        fs.readFileSync(full, 'utf8').split('\n').forEach((line, index) => {
-          if (line.length > maxLineLength) long.push(`${path.relative(root, full)}:${index + 1}: ${line.length} characters`);
-        });
+        fs.readFileSync(full, 'utf8')
+          .split('\n')
+          .forEach((line, index) => {
+            if (line.length > maxLineLength)
+              long.push(`${path.relative(root, full)}:${index + 1}: ${line.length} characters`);
+          });
       }
     }
   };
@@ -166,7 +191,22 @@ function lineLengthCheck() {
 async function checks() {
   const bin = (name, ...file) => path.join(root, 'node_modules', name, ...file);
   return [
-    await step('dependency rules (.dependency-cruiser.cjs)', process.execPath, [bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']),
+    await step('dependency rules (.dependency-cruiser.cjs)', process.execPath, [
+      bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+      'src',
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+    ]),
+    await step('format (prettier --check)', process.execPath, [
+      bin('prettier', 'bin', 'prettier.cjs'),
+      '--check',
+      '--log-level',
+      'warn',
+      '**/*.{ts,js,cjs,json}',
+    ]),
+    lineLengthCheck(),
   ];
 }
 
@@ -196,7 +236,10 @@ async function main() {
     if (missing.length > 0) {
       console.log('The integration and e2e tests need what this machine lacks:');
       for (const requirement of missing) console.log(`  ${requirement.what}: ${requirement.why}`);
-      console.log(`Install ${missing.length > 1 ? 'them' : 'it'} with:\n  sudo apt-get update && sudo apt-get install -y ${missing.map((requirement) => requirement.apt).join(' ')}`);
+      console.log(
+        `Install ${missing.length > 1 ? 'them' : 'it'} with:\n  sudo apt-get update && sudo apt-get ` +
+          `install -y ${missing.map((requirement) => requirement.apt).join(' ')}`,
+      );
       console.log(`\n0 passed, ${missing.length} failed`);
       process.exitCode = 1;
       return;
@@ -208,7 +251,9 @@ async function main() {
     results.push(build);
     // The e2e suite runs the built CLI: without a build there is nothing to test.
     if (build.failed > 0) return finish(results);
-    results.push(await step('type check (tsc -p tsconfig.check.json)', process.execPath, [tsc, '-p', 'tsconfig.check.json']));
+    results.push(
+      await step('type check (tsc -p tsconfig.check.json)', process.execPath, [tsc, '-p', 'tsconfig.check.json']),
+    );
   }
   if (everything || args.includes('checks')) results.push(...(await checks()));
   if (args.includes('checks') && chosen.length === 0 && explicitFiles.length === 0) return finish(results);
@@ -221,9 +266,13 @@ async function main() {
       if (files.length === 0) continue;
       if (suite === 'unit') {
         const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
-        results.push(await runNode([uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'], 'test/unit'));
+        results.push(
+          await runNode([uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'], 'test/unit'),
+        );
       } else {
-        results.push(...(await inParallel(files, (file) => runNode([file], path.relative(root, file), { stream: jobs === 1 }))));
+        results.push(
+          ...(await inParallel(files, (file) => runNode([file], path.relative(root, file), { stream: jobs === 1 }))),
+        );
       }
     }
   }
