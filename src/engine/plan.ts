@@ -107,8 +107,10 @@ export function runbookPlan(
 ): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
   const spec = experiment.failover;
   const target = experiment.target;
-  if (!spec || target.kind === 'endpoints') return null;
-  const { from, to } = failoverRegions(spec, target);
+  const targetKind = targetKindOf(target);
+  const regions = targetKind.regions(target);
+  if (!spec || regions.length === 0) return null;
+  const { from, to } = failoverRegions(spec, { regions, primary: targetKind.primary(target) });
   const detectBy = [
     spec.detect.healthCheck
       ? `Route 53 GetHealthCheckStatus of ${from}'s check (FailureThreshold consecutive failures)`

@@ -3,7 +3,7 @@ import { formatRatio } from '../analysis/format';
 import { judge } from '../analysis/judge';
 import { RunSummarizer } from '../analysis/summarize';
 import type { RunSummary } from '../analysis/summary';
-import { now, sleep } from '../core/clock';
+import { now } from '../core/clock';
 import { errorMessage } from '../core/errors';
 import { experimentRecordVersion, type RunStatus } from '../core/events';
 import { Journal } from '../core/journal';
@@ -14,11 +14,10 @@ import { Reporters, type Reporter, type ReportOutcome } from '../report/reporter
 import type { TargetSession } from '../targets';
 import { assertConsent, type Consent } from './guardrails';
 import { FailoverPhase } from './phases/failover';
-import { runFault } from './phases/faults';
+import { observe } from './phases/observe';
 import { checkReachable, openSession } from './phases/preflight';
 import { ProbeSet } from './phases/probes';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
-import { watchStopConditions } from './phases/stop-conditions';
 import { RunControl, type Stop } from './run-control';
 
 export type { InterruptReason } from './run-control';
@@ -176,41 +175,6 @@ async function lifecycle(
     journal.append({ type: 'phase', phase: 'done' });
   }
   return control.stop;
-}
-
-/** The observation: stop conditions watched, every fault on its schedule, the runbook started by the first. */
-async function observe(run: {
-  experiment: Experiment;
-  session: TargetSession;
-  journal: Journal;
-  control: RunControl;
-  runId: string;
-  probes: ProbeSet;
-  failover: FailoverPhase;
-}): Promise<void> {
-  const { experiment, journal, control, probes, failover } = run;
-  const t0 = now();
-  journal.append({ type: 'observe.started', t0, durationMs: experiment.duration });
-  const stopWatching = watchStopConditions(experiment.stopConditions, {
-    recorderFor: (probe) => probes.recorderOf(probe),
-    slos: experiment.slos,
-    t0,
-    signal: control.signal,
-    onBreach: (condition, detail) => {
-      journal.append({ type: 'stop-condition.breached', condition, detail });
-      control.requestStop({ status: 'aborted', reason: `stop condition ${condition}: ${detail}` });
-    },
-  });
-  try {
-    const faultRuns = experiment.faults.map((fault) =>
-      runFault({ ...run, onActive: () => failover.start() }, fault, t0),
-    );
-    await sleep(t0 + experiment.duration - now(), control.signal);
-    await Promise.all(faultRuns);
-    await failover.finish();
-  } finally {
-    stopWatching();
-  }
 }
 
 /**

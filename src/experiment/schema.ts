@@ -211,5 +211,3 @@ function checkProbeNames(experiment: { traffic: { name: string }; probes: Probe[
 }
 
 export type ExperimentConfig = z.input<typeof experimentSchema>;
-/** The schema's output, before faults are named and the duration resolved (see validate.ts). */
-export type ParsedExperiment = z.output<typeof experimentSchema>;

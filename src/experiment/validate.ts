@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ExperimentIssue, ExperimentValidationError } from './errors';
 import type { ResolvedFault } from '../faults';
-import { experimentSchema, type ParsedExperiment } from './schema';
+import { experimentSchema } from './schema';
+
+/** What the schema gives: defaults applied, durations in ms; faults not yet named, the duration not yet resolved. */
+type ParsedExperiment = z.output<typeof experimentSchema>;
 
 export type { ResolvedFault };
 

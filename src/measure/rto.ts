@@ -31,8 +31,6 @@ export interface RecoveryCriteria {
   windowMs: number;
 }
 
-export const defaultRecoveryCriteria: RecoveryCriteria = { successRatio: 0.95, windowMs: 5_000 };
-
 export type RtoResult =
   | {
       recovered: true;
@@ -68,7 +66,7 @@ export type RtoResult =
 export function computeRto(
   samples: readonly OutcomeSample[],
   tFault: number,
-  criteria: RecoveryCriteria = defaultRecoveryCriteria,
+  criteria: RecoveryCriteria,
   endT?: number,
 ): RtoResult {
   const sorted = isSorted(samples) ? samples : [...samples].sort((a, b) => a.t - b.t);

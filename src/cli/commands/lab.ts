@@ -2,7 +2,7 @@ import { LabApiError, LabClient } from '../../lab/client';
 import { findRunningLab, startLab, stopLab } from '../../lab/manager';
 import type { LabStatus } from '../../lab/lab';
 import { resolveLabDir, type LabState } from '../../lab/state';
-import { LabConfigError, resolveRegions } from '../../lab/topology';
+import { LabConfigError, labNames, resolveRegions } from '../../lab/topology';
 import { UsageError } from '../output';
 
 export interface LabCommandOptions {
@@ -81,7 +81,7 @@ export async function labPromoteCommand(region: string, options: LabCommandOptio
   });
   process.stdout.write(
     `${region} promoted to primary in ${result.promotedMs} ms (was ${result.previousPrimary}); ` +
-      `writer.db.gameday.lab now points at it\n`,
+      `${labNames.writer.replace(/\.$/, '')} now points at it\n`,
   );
   return 0;
 }
@@ -99,7 +99,7 @@ function endpointsOf(state: LabState) {
     pid: state.daemonPid,
     controlUrl: state.controlUrl,
     dns: `${state.dns.host}:${state.dns.port}`,
-    app: `http://app.gameday.lab:${state.layout.ports.app}`,
+    app: `http://${labNames.app.replace(/\.$/, '')}:${state.layout.ports.app}`,
     regions: Object.fromEntries(
       state.regions.map((region) => [
         region.name,
@@ -123,7 +123,7 @@ function printEndpoints(state: LabState, json: boolean): void {
   }
   const lines = [
     `lab up in ${state.labDir} (pid ${state.daemonPid}, ready in ${state.startupMs} ms)`,
-    `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} app.gameday.lab)`,
+    `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} ${labNames.app.replace(/\.$/, '')})`,
     `  control  ${state.controlUrl}`,
     `  app      ${endpoints.app}   (resolve through the lab DNS)`,
     ...state.regions.map(

@@ -6,7 +6,7 @@ import type { Experiment } from '../../experiment/validate';
 import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../../failover/runbook';
 import { failoverRegions } from '../../failover/spec';
 import { probeUrl } from '../../probes/url';
-import type { TargetSession } from '../../targets';
+import { targetKindOf, type TargetSession } from '../../targets';
 import type { RunControl } from '../run-control';
 import type { ProbeSet } from './probes';
 
@@ -43,8 +43,11 @@ export class FailoverPhase {
   start(options: { skipDetection?: boolean } = {}): void {
     const { experiment, session, journal, control, probes } = this.run;
     const spec = experiment.failover;
-    if (!spec || this.running || !session.aws || experiment.target.kind === 'endpoints') return;
-    const { from, to } = failoverRegions(spec, experiment.target);
+    // Without the AWS APIs (an endpoints target) there is nothing to move the writer or the traffic with.
+    if (!spec || this.running || !session.aws) return;
+    const targetKind = targetKindOf(experiment.target);
+    const regions = { regions: targetKind.regions(experiment.target), primary: targetKind.primary(experiment.target) };
+    const { from, to } = failoverRegions(spec, regions);
     const abort = new AbortController();
     control.signal.addEventListener('abort', () => abort.abort(), { once: true });
     const traffic = experiment.traffic;
