@@ -1,3 +1,9 @@
+/**
+ * Faults: what a run injects. One file per kind, each with its schema and how each API
+ * carries it out (FIS and Route 53 through the AWS SDK, or the lab's direct API); every one
+ * is undone through its journaled rollback record (revert.ts). This registry is the only
+ * list of them.
+ */
 import { z } from 'zod';
 import { dbStopFault, dbStopFaultSchema } from './db-stop';
 import { execFault, execFaultSchema } from './exec';

@@ -1,3 +1,8 @@
+/**
+ * Probes: what a run measures while it observes — the open-model traffic (RTO), the write
+ * ledger (RPO), and periodic dns, sql and function checks. One file per kind, each the same
+ * shape (types.ts); this registry is the only list of them.
+ */
 import { z } from 'zod';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
