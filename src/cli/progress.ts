@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../core/events';
 import { formatDuration } from '../core/duration';
+import { writeControl } from './redacted-output';
 
 interface ProgressState {
   phase: string;
@@ -98,7 +99,7 @@ export class ProgressDisplay {
 
   private clearStatus(): void {
     if (this.statusLineShown) {
-      this.stream.write('\r\x1b[2K');
+      writeControl(this.stream, '\r\x1b[2K');
       this.statusLineShown = false;
     }
   }
@@ -117,7 +118,8 @@ export class ProgressDisplay {
         ? ` ${formatDuration(observed)}/${formatDuration(s.observeMs)}`
         : '';
     const faults = s.activeFaults.size > 0 ? `  faults: ${[...s.activeFaults].join(', ')}` : '';
-    this.stream.write(`\r\x1b[2K[${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
+    writeControl(this.stream, '\r\x1b[2K');
+    this.stream.write(`[${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
     this.statusLineShown = true;
   }
 }

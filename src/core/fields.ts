@@ -7,9 +7,12 @@ import { durationHint, tryParseDuration } from './duration';
  * `z.input` of a schema is what users write; `z.output` what gameday runs (durations in ms).
  */
 
-/** Duration string -> milliseconds, rejecting zero and negatives unless allowed. */
-export function duration(options: { allowZero?: boolean; max?: string } = {}) {
-  const maxMs = options.max ? tryParseDuration(options.max)! : Number.POSITIVE_INFINITY;
+/**
+ * Duration string -> milliseconds, rejecting zero unless allowed. Every field states its
+ * bound: a figure past it means nothing for a drill, and is most likely a typo.
+ */
+export function duration(options: { allowZero?: boolean; max: string }) {
+  const maxMs = tryParseDuration(options.max)!;
   return z.string({ error: `expected ${durationHint}` }).transform((text, ctx) => {
     const ms = tryParseDuration(text);
     if (ms === undefined) {

@@ -7,14 +7,14 @@ const hypothesisObjectSchema = z.strictObject({
   /** SLO thresholds for every SLO without its own `expect`. */
   slo: sloThresholds.optional(),
   /** Objective for the client-observed recovery time. */
-  rto: duration({ allowZero: true }).optional(),
+  rto: duration({ allowZero: true, max: '24h' }).optional(),
   /** Objective for acknowledged writes lost, as time. Measured by the write ledger probe. */
-  rpo: duration({ allowZero: true }).optional(),
+  rpo: duration({ allowZero: true, max: '24h' }).optional(),
   /** When clients count as recovered: success ratio >= successRatio over every window after. */
   recovery: z
     .strictObject({
       successRatio: ratio.default(0.95),
-      window: duration().prefault('5s'),
+      window: duration({ max: '1h' }).prefault('5s'),
     })
     .prefault({}),
 });

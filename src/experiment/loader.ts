@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import ts from 'typescript';
 import path from 'node:path';
 import { ExperimentValidationError } from './errors';
 import { Experiment, validateExperiment } from './validate';
@@ -92,6 +93,15 @@ function describeLoadFailure(error: unknown, absolute: string): string {
   }
   const message = String(err?.message ?? error).split('\n')[0];
   if (err?.code === 'MODULE_NOT_FOUND') return `could not load: ${message}`;
+  if (err?.code === 'ERR_REQUIRE_ASYNC_MODULE') {
+    const line = topLevelAwaitLine(absolute);
+    const where = line === null ? 'a file it imports uses' : `uses (line ${line})`;
+    return (
+      `${where} top-level await, which experiment files cannot: gameday loads them synchronously, before anything ` +
+      "runs. Move the awaited work into a function gameday calls (a probe's run, a failover hook), or compute the " +
+      'value before the run (an environment variable)'
+    );
+  }
   const where = locationIn(err?.stack, absolute);
   return `threw while loading${where ? ` (${where})` : ''}: ${message}`;
 }
@@ -106,4 +116,20 @@ function locationIn(stack: string | undefined, absolute: string): string | undef
     }
   }
   return undefined;
+}
+
+/** The line of the first `await` outside any function in a file, if there is one. */
+function topLevelAwaitLine(file: string): number | null {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  let found: ts.Node | null = null;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found === null ? null : source.getLineAndCharacterOfPosition((found as ts.Node).getStart()).line + 1;
 }

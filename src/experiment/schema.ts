@@ -18,10 +18,10 @@ import { stopConditionSchema, type StopCondition } from './stop-conditions';
 
 export const steadyStateSchema = z.strictObject({
   /** Traffic measured before any fault; it must meet successRatio or nothing is injected. */
-  duration: duration().prefault('2s'),
+  duration: duration({ max: '1h' }).prefault('2s'),
   successRatio: ratio.default(0.99),
   /** After rollback, how long the target has to return to steady state. */
-  recoveryTimeout: duration().prefault('30s'),
+  recoveryTimeout: duration({ max: '1h' }).prefault('30s'),
 });
 
 export const experimentSchema = z

@@ -56,10 +56,30 @@ export const sloThresholds = z
     return thresholds;
   });
 
-const percentObjective = z
-  .number({ error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' })
-  .gt(0, { error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' })
-  .lt(100, { error: 'expected the objective in percent, between 0 and 100 exclusive (e.g. 99.9)' });
+const objectiveHint =
+  "expected the objective as a percentage: '99.9%' (or the number 99.9), between 0 and 100 exclusive";
+
+/**
+ * The SLO objective in percent: '99.9%', or the bare number 99.9. A number of 1 or below
+ * is refused: it is almost always a ratio written where a percentage belongs (0.999 for
+ * 99.9%, 1.0 for 100%), and taken as a percentage it would be an SLO nobody means.
+ */
+const percentObjective = z.union([z.number(), z.string()], { error: objectiveHint }).transform((value, ctx) => {
+  const percent = typeof value === 'number' ? value : /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value)?.[1];
+  const number = Number(percent);
+  if (percent === undefined || !Number.isFinite(number) || number <= 0 || number >= 100) {
+    ctx.addIssue({ code: 'custom', message: `${objectiveHint}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  if (typeof value === 'number' && number <= 1) {
+    const meant = value === 1 ? '99.9' : String(+(value * 100).toPrecision(6));
+    const advice = `write the percentage as a string, e.g. '${meant}%'`;
+    const message = `${value} reads as ${value}%, which looks like a ratio: ${advice}`;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  }
+  return number;
+});
 
 export const sloSchema = z.strictObject({
   name,
@@ -69,7 +89,7 @@ export const sloSchema = z.strictObject({
   objective: percentObjective,
   window: duration({ max: '400d' }).prefault('30d'),
   /** The latency SLI's bound. */
-  threshold: duration().optional(),
+  threshold: duration({ max: '5m' }).optional(),
   /** The http probe whose requests are the SLI's events (default: the traffic). */
   probe: z.string().optional(),
   /** What passes; default: hypothesis.slo, else nothing (the SLO is reported, not judged). */
@@ -90,7 +110,7 @@ export const sloSchema = z.strictObject({
     .min(1, { error: 'needs at least one alert pair, or leave alerts out for the defaults' })
     .optional(),
   /** Trailing window of the burn-rate timeline and the peak burn rate. */
-  burnWindow: duration().prefault('1m'),
+  burnWindow: duration({ max: '24h' }).prefault('1m'),
 });
 
 export type Slo = z.output<typeof sloSchema>;

@@ -10,27 +10,27 @@ export const errorRatioStopSchema = z.strictObject({
   kind: z.literal('errorRatio'),
   /** Abort when the traffic error ratio over `window` exceeds this. */
   above: ratio,
-  window: duration().prefault('5s'),
+  window: duration({ max: '1h' }).prefault('5s'),
 });
 
 export const commandStopSchema = z.strictObject({
   kind: z.literal('command'),
   /** A guard command: a non-zero exit aborts the run. */
   run: z.string().min(1, { error: 'must not be empty' }),
-  every: duration().prefault('5s'),
-  timeout: duration().prefault('5s'),
+  every: duration({ max: '1h' }).prefault('5s'),
+  timeout: duration({ max: '1h' }).prefault('5s'),
 });
 
 export const latencyStopSchema = z.strictObject({
   kind: z.literal('latency'),
   /** Abort when this percentile of the probe's latency over `window` exceeds `above`. */
-  above: duration(),
+  above: duration({ max: '5m' }),
   percentile: z
     .number({ error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
     .gt(0, { error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
     .lt(100, { error: 'expected a percentile between 0 and 100 exclusive (e.g. 99)' })
     .default(99),
-  window: duration().prefault('10s'),
+  window: duration({ max: '1h' }).prefault('10s'),
   /** An http probe by name (default: the traffic). */
   probe: z.string().optional(),
 });
@@ -42,7 +42,7 @@ export const burnRateStopSchema = z.strictObject({
   above: z
     .number({ error: 'expected a burn rate > 0 (e.g. 14.4)' })
     .positive({ error: 'expected a burn rate > 0 (e.g. 14.4)' }),
-  window: duration().prefault('1m'),
+  window: duration({ max: '24h' }).prefault('1m'),
 });
 
 export const durationStopSchema = z.strictObject({

@@ -102,8 +102,14 @@ function toExperimentIssue(issue: z.core.$ZodIssue, input: unknown, file: string
       const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
       return { file, path, message: `expected one of ${values}, got ${describe(value)}` };
     }
+    case 'too_small':
+    case 'too_big':
+    case 'not_multiple_of':
+      // Say what was given, as a wrong type does: a long name or a big number is easier to find when quoted.
+      if (typeof value === 'number') return { file, path, message: `${issue.message}, got ${describe(value)}` };
+      return { file, path, message: issue.message };
     default:
-      return { file, path, message: value !== undefined && issue.code === 'custom' ? issue.message : issue.message };
+      return { file, path, message: issue.message };
   }
 }
 

@@ -45,7 +45,7 @@ export const failoverSchema = z.strictObject({
       /** Route 53 health-check status of the `from` region's check. */
       healthCheck: z.boolean().default(true),
       /** The traffic probe's error ratio over a window. */
-      errorRatio: z.strictObject({ above: ratio, window: duration().prefault('5s') }).optional(),
+      errorRatio: z.strictObject({ above: ratio, window: duration({ max: '1h' }).prefault('5s') }).optional(),
       /** Give up (and fail over no one) when nothing is detected by then. */
       timeout: duration({ max: '24h' }).prefault('5m'),
     })
@@ -79,7 +79,7 @@ export const failoverSchema = z.strictObject({
   verify: z
     .strictObject({
       successRatio: ratio.default(0.95),
-      window: duration().prefault('3s'),
+      window: duration({ max: '1h' }).prefault('3s'),
       timeout: duration({ max: '1h' }).prefault('60s'),
     })
     .prefault({}),

@@ -89,6 +89,15 @@ test('valid example experiments print OK and exit 0', async () => {
   assert.match(result.stdout, /^OK experiments\/http-outage-exec\.ts: api survives a 5s outage \(1 fault, 15s\)/);
 });
 
+test('a name of bidi-override and zero-width characters prints escaped: it cannot reverse or hide a line', async () => {
+  for (const command of ['validate', 'plan']) {
+    const result = await runCli([command, 'test/fixtures/valid/bidi-name.ts']);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /drill \\u202eevil\\u200b name/);
+    assert.not.match(result.stdout, /[\u202e\u200b\r]/, 'no raw control, bidi or zero-width character');
+  }
+});
+
 test('every example experiment users copy is valid', async () => {
   const examples = fs.readdirSync(path.join(repoRoot, 'experiments')).filter((file) => file.endsWith('.ts'));
   assert.ok(examples.length >= 6, examples.join(', '));

@@ -115,7 +115,7 @@ const invalid: Array<[string, unknown, RegExp]> = [
   [
     'objective as a fraction of 100 exactly',
     { slos: [{ name: 'a', sli: 'availability', objective: 100 }] },
-    /slos\[0\]\.objective: expected the objective in percent/,
+    /slos\[0\]\.objective: expected the objective as a percentage/,
   ],
   [
     'an unknown SLI',

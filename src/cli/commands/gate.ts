@@ -24,6 +24,8 @@ export async function gateCommand(file: string, options: GateCommandOptions): Pr
   return runWithProgress(experiment, experiment.name, options, {}, gateText);
 }
 
+const objectiveCeilingMs = 86_400_000;
+
 export function parseGateFlags(
   options: Pick<GateCommandOptions, 'maxRto' | 'maxRpo' | 'maxBudget'>,
 ): ObjectiveOverrides {
@@ -32,6 +34,8 @@ export function parseGateFlags(
     const ms = tryParseDuration(value);
     if (ms === undefined)
       throw new UsageError(`${flag}: expected a duration like '60s', '500ms' or '1m30s', got ${JSON.stringify(value)}`);
+    // The same bound as the file's objectives: past a day, an RTO or RPO objective is a typo.
+    if (ms > objectiveCeilingMs) throw new UsageError(`${flag}: must be at most 24h, got ${JSON.stringify(value)}`);
     return ms;
   };
   if (options.maxRto !== undefined) overrides.rtoMs = duration('--max-rto', options.maxRto);
