@@ -2,6 +2,15 @@ import type { EventOf, JournalEvent } from '../core/events';
 import { rtoFloorMs, rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
 import type { DnsFailoverConfig } from '../targets/descriptions';
 
+/** A change the failover runbook made and registered an undo for; undone in the rollback, or by `gameday recover`. */
+export interface FailoverChange {
+  name: string;
+  undo: string;
+  /** Offset from the start of observation; null while it is not undone. */
+  undoneAtMs: number | null;
+  error: string | null;
+}
+
 export interface FailoverSummary {
   from: string | null;
   to: string | null;
@@ -15,6 +24,8 @@ export interface FailoverSummary {
     detail: Record<string, unknown> | null;
     error: string | null;
   }>;
+  /** What it changed that the rollback undoes (the failback above all). */
+  changes: FailoverChange[];
 }
 
 /** The runbook as the journal tells it: its steps in the order they were written, and how it ended. */
@@ -66,6 +77,7 @@ export class FailoverFold {
       ok: completed?.ok ?? null,
       reason: completed?.reason ?? null,
       steps,
+      changes: [],
     };
   }
 

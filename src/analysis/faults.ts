@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../core/events';
 import { describeRollback } from '../core/rollback-record';
+import type { FailoverChange } from './failover';
 import type { FaultSummary } from './summary';
 
 interface FaultTimes {
@@ -41,8 +42,9 @@ export class FaultFold {
     else fault.error = event.error;
   }
 
+  /** The injected faults; the failover runbook's own changes are in `changes()`. */
   summaries(offset: (t: number) => number | null): FaultSummary[] {
-    return [...this.faults.values()].map((fault) => {
+    return this.ofKind((kind) => kind !== failoverChange).map((fault) => {
       const injectedAtMs = fault.injectedAt === null ? null : offset(fault.injectedAt);
       const revertedAtMs = fault.revertedAt === null ? null : offset(fault.revertedAt);
       return {
@@ -58,7 +60,24 @@ export class FaultFold {
       };
     });
   }
+
+  /** What the failover runbook changed and registered an undo for (the failback, a health check it inverted). */
+  changes(offset: (t: number) => number | null): FailoverChange[] {
+    return this.ofKind((kind) => kind === failoverChange).map((change) => ({
+      name: change.name,
+      undo: change.rollback,
+      undoneAtMs: change.revertedAt === null ? null : offset(change.revertedAt),
+      error: change.error,
+    }));
+  }
+
+  private ofKind(keep: (kind: string) => boolean): FaultTimes[] {
+    return [...this.faults.values()].filter((fault) => keep(fault.kind));
+  }
 }
+
+/** The kind the failover runbook's registered changes are journaled with. */
+const failoverChange = 'failover';
 
 export function iso(t: number | null | undefined): string | null {
   return t === null || t === undefined ? null : new Date(t).toISOString();

@@ -165,6 +165,8 @@ export class RunSummarizer {
       bucketMs: timelineBucketMs,
     });
 
+    const failover = this.failover.summary(this.offset);
+    if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
       event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
@@ -188,7 +190,7 @@ export class RunSummarizer {
         regions: outcomes?.regions ?? {},
       },
       rto,
-      failover: this.failover.summary(this.offset),
+      failover,
       probes: results
         .filter(({ probe }) => probe.probe !== trafficName)
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),

@@ -30,6 +30,24 @@ export type RollbackRecord =
       inverted: boolean;
       description: string;
       timeoutMs: number;
+    }
+  | {
+      /**
+       * The undo of a failover: the old writer's region rejoins (the lab starts and rebuilds
+       * the database it fenced; an AWS region rejoins by itself), then a planned switchover
+       * moves the writer back without losing writes. Undone after everything else: it needs
+       * the old region reachable again.
+       */
+      kind: 'failback';
+      connection: AwsConnectionRecord;
+      globalClusterId: string;
+      /** Where the writer goes back to, and its regional cluster. */
+      region: string;
+      clusterArn: string;
+      /** Control-API calls bringing the old writer's database back first (the lab); null where it rejoins alone. */
+      rejoin: { controlUrl: string; requests: LabRequest[] } | null;
+      description: string;
+      timeoutMs: number;
     };
 
 /** How to reach the AWS APIs again (endpoint override, profile, lab credentials). */
@@ -54,6 +72,12 @@ export function describeRollback(record: RollbackRecord): string {
       return `lab: ${record.description}`;
     case 'fis':
     case 'route53-health-check':
+    case 'failback':
       return record.description;
   }
+}
+
+/** Undone after every other change of its run (newest first among them), whatever the order they were made in. */
+export function undoneLast(record: RollbackRecord): boolean {
+  return record.kind === 'failback';
 }

@@ -11,6 +11,8 @@ export interface RollbackEntry {
   id: string;
   description: string;
   timeoutMs: number;
+  /** Undone after every entry without it: the undo needs the others undone first (a failback needs its region back). */
+  last?: boolean;
   undo: () => Promise<void>;
 }
 
@@ -49,11 +51,12 @@ export class RollbackStack {
     return runEntry(entry);
   }
 
-  /** Undoes everything left, newest first. */
+  /** Undoes everything left, newest first; entries marked `last` after all the others. */
   async runAll(onEach?: (entry: RollbackEntry) => void): Promise<RollbackOutcome[]> {
     const outcomes: RollbackOutcome[] = [];
     while (this.entries.length > 0) {
-      const entry = this.entries.pop()!;
+      const index = this.entries.findLastIndex((entry) => !entry.last);
+      const [entry] = this.entries.splice(index >= 0 ? index : this.entries.length - 1, 1);
       onEach?.(entry);
       outcomes.push(await runEntry(entry));
     }

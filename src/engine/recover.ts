@@ -2,7 +2,7 @@ import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeRollback } from '../core/rollback-record';
+import { describeRollback, undoneLast } from '../core/rollback-record';
 import { revertRecord } from '../faults/revert';
 import type { EventOf, JournalEvent, RollbackRecord, TargetDescription } from '../core/events';
 import { Journal, journalFileName, readJournal } from '../core/journal';
@@ -65,7 +65,7 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
   const journal = Journal.reopen(runDir, events);
   const faults: RecoveredFault[] = [];
   try {
-    for (const { fault, rollback } of pending.reverse()) {
+    for (const { fault, rollback } of undoOrder(pending)) {
       const description = describeRollback(rollback);
       // An ephemeral lab dies with its run (its daemon watches the run's stdin): nothing of it is left to undo.
       if (targetGone && touchesOnlyTheLab(rollback)) {
@@ -122,6 +122,15 @@ export function runDirsUnder(reportsDir: string): string[] {
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(reportsDir, entry.name, journalFileName)))
     .map((entry) => path.join(reportsDir, entry.name))
     .sort();
+}
+
+/** Newest first, as the live rollback undoes them; a failback after everything else, as it needs its region back. */
+function undoOrder<T extends { rollback: RollbackRecord }>(pending: T[]): T[] {
+  const newestFirst = [...pending].reverse();
+  return [
+    ...newestFirst.filter((entry) => !undoneLast(entry.rollback)),
+    ...newestFirst.filter((entry) => undoneLast(entry.rollback)),
+  ];
 }
 
 /** Faults whose rollback was registered and never reported done, in injection order. */

@@ -1,5 +1,6 @@
 import { now } from '../core/clock';
 import type { RollbackRecord } from '../core/events';
+import { undoneLast } from '../core/rollback-record';
 import type { Journal } from '../core/journal';
 import { RollbackStack } from '../core/rollback';
 import { revertRecord } from '../faults/revert';
@@ -74,13 +75,15 @@ export class RunControl {
     record: RollbackRecord,
     description: string,
     onReverted: (detail: Record<string, unknown> | undefined) => void,
+    perform: (record: RollbackRecord) => Promise<Record<string, unknown> | void> = revertRecord,
   ): void {
     this.rollbacks.push({
       id: name,
       description,
       timeoutMs: record.timeoutMs + 1_000,
+      last: undoneLast(record),
       undo: async () => {
-        const detail = await revertRecord(record);
+        const detail = await perform(record);
         onReverted(detail ?? undefined);
       },
     });

@@ -162,8 +162,9 @@ async function lifecycle(
     await probes?.endObservation({ readBack: !control.interrupted, signal: options.signal }, journal);
     journal.append({ type: 'phase', phase: 'rollback' });
     await failover?.finish();
+    // The faults newest first, then the failback (registered when the writer moved): even after Ctrl-C,
+    // the target goes back to the topology the run started from.
     const rollbackOk = await control.rollbackAll(control.stop ? 'abort' : 'end');
-    if (rollbackOk) await failover?.failBackIfDone();
     if (!rollbackOk || control.rollbackFailed) control.failRollback();
     if (probes && !control.interrupted) {
       journal.append({ type: 'phase', phase: 'post-check' });

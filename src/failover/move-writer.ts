@@ -26,15 +26,42 @@ export async function moveWriter(
   const fromInstance = firstArn(model.resources[ctx.from]?.dbInstances);
   const rds = ctx.target.aws!.clients.rds(ctx.to);
   const rdsFrom = ctx.target.aws!.clients.rds(ctx.from);
+  const planned = ctx.spec.kind === 'planned';
   let fencedAt = 0;
   let promotedAt = 0;
+  let step: 'fence' | 'promote' = 'fence';
   const fenceVerification: string[] = [];
 
+  // Each step is journaled when it begins, so a run killed mid-promotion shows what was in flight.
   ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'started', at: now() });
-  const planned = ctx.spec.kind === 'planned';
+  const fenced = (at: number) => {
+    fencedAt = at;
+    ctx.journal.append({
+      type: 'failover.step',
+      step: 'fence',
+      status: 'succeeded',
+      at,
+      detail: { verified: fenceVerification.join('; '), planned },
+    });
+    ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'started', at });
+    step = 'promote';
+  };
   try {
-    if (!globalClusterId || !targetArn)
-      throw new Error('the target names no global cluster or no cluster ARN for the new writer region');
+    if (!globalClusterId || !targetArn || !fromArn)
+      throw new Error('the target names no global cluster, or no cluster ARN for one of the regions');
+    if (ctx.spec.failback) {
+      // Registered before the writer moves: a run that dies after it still fails back (`gameday recover`).
+      ctx.registerChange(`failover: writer back to ${ctx.from}`, {
+        kind: 'failback',
+        connection: model.connection,
+        globalClusterId,
+        region: ctx.from,
+        clusterArn: fromArn,
+        rejoin: ctx.target.rejoinRecord(ctx.from),
+        description: `${ctx.from} rejoins, then RDS SwitchoverGlobalCluster back to ${fromArn}`,
+        timeoutMs: 5 * 60_000,
+      });
+    }
     await requestWriterMove(rds, globalClusterId, targetArn, planned);
     const deadline = now() + 15 * 60_000;
     for (;;) {
@@ -42,20 +69,14 @@ export async function moveWriter(
       const writer = writerArn(cluster);
       if (!fencedAt && fromInstance) {
         const instanceStatus = await instanceStatusOf(rdsFrom, fromInstance);
-        if (instanceStatus !== 'available') {
-          fencedAt = now();
-          fenceVerification.push(`old writer instance ${instanceStatus}`);
-        }
+        if (instanceStatus !== 'available') fenceVerification.push(`old writer instance ${instanceStatus}`);
       }
-      if (!fencedAt && writer !== fromArn) {
-        fencedAt = now();
+      if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer'))
         fenceVerification.push('old cluster no longer the writer');
-      }
+      if (!fencedAt && fenceVerification.length > 0) fenced(now());
       if (isSettledWriter(cluster, targetArn)) {
         promotedAt = now();
-        if (!fencedAt) fencedAt = promotedAt;
-        if (writer !== fromArn && !fenceVerification.includes('old cluster no longer the writer'))
-          fenceVerification.push('old cluster no longer the writer');
+        if (!fencedAt) fenced(promotedAt);
         break;
       }
       if (now() > deadline) throw new Error(`${targetArn} did not become the writer within 15 minutes`);
@@ -67,17 +88,9 @@ export async function moveWriter(
       error instanceof RdsError
         ? error.message
         : `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'}: ${describeAwsError(error)}`;
-    ctx.journal.append({ type: 'failover.step', step: 'fence', status: 'failed', at: now(), error: message });
-    throw new StepFailed(`failover step fence failed: ${message}`);
+    ctx.journal.append({ type: 'failover.step', step, status: 'failed', at: now(), error: message });
+    throw new StepFailed(`failover step ${step} failed: ${message}`);
   }
-  ctx.journal.append({
-    type: 'failover.step',
-    step: 'fence',
-    status: 'succeeded',
-    at: fencedAt,
-    detail: { verified: fenceVerification.join('; '), planned },
-  });
-  ctx.journal.append({ type: 'failover.step', step: 'promote', status: 'started', at: fencedAt });
   ctx.journal.append({
     type: 'failover.step',
     step: 'promote',

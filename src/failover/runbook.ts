@@ -1,12 +1,11 @@
-import { now, sleep } from '../core/clock';
-import { describeGlobalCluster, isSettledWriter, requestWriterMove } from '../aws/rds';
+import { now } from '../core/clock';
 import type { RunbookMarks } from '../measure/phases';
 import type { RunbookContext, RunbookResult } from './context';
 import { decide, detect } from './detect';
 import { hookName, runHook } from './hooks';
-import { firstArn, moveWriter } from './move-writer';
+import { moveWriter } from './move-writer';
 import { shiftTraffic } from './shift-traffic';
-import { pollMs, step, StepFailed } from './step';
+import { step, StepFailed } from './step';
 import { verify } from './verify';
 
 export type { RunbookContext, RunbookResult } from './context';
@@ -67,36 +66,4 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   } catch (error) {
     return finish(false, error instanceof StepFailed ? error.message : `failover: ${(error as Error).message}`);
   }
-}
-
-/**
- * Back to the original topology: the old writer's region rejoins as a standby of the new
- * one (the lab rebuilds it, having fenced it by stopping it; on AWS it rejoins by itself),
- * then a planned switchover moves the writer back without losing writes.
- */
-export async function failBack(ctx: RunbookContext): Promise<void> {
-  const aws = ctx.target.aws!;
-  await step(ctx, 'failback', async () => {
-    await ctx.target.rejoinRegion(ctx.from);
-    const fromArn = firstArn(aws.model.resources[ctx.from]?.dbClusters);
-    if (!aws.model.globalClusterId || !fromArn) throw new Error('no global cluster or cluster ARN to fail back to');
-    const rds = aws.clients.rds(ctx.from);
-    const deadline = now() + 5 * 60_000;
-    // The rejoined region must be replicating before a switchover can catch it up.
-    for (;;) {
-      try {
-        await requestWriterMove(rds, aws.model.globalClusterId, fromArn, true);
-        break;
-      } catch (error) {
-        if (now() > deadline) throw new Error(`failing back to ${ctx.from}: ${(error as Error).message}`);
-        await sleep(500);
-      }
-    }
-    for (;;) {
-      const cluster = await describeGlobalCluster(rds, aws.model.globalClusterId);
-      if (isSettledWriter(cluster, fromArn)) return { at: now(), detail: { writer: fromArn } };
-      if (now() > deadline) throw new Error(`${ctx.from} was not the writer again within 5 minutes`);
-      await sleep(pollMs);
-    }
-  });
 }

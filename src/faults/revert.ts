@@ -5,7 +5,9 @@ import { FaultError } from './types';
 import { redactedMarker } from '../core/redact';
 import { AwsClients } from '../aws/clients';
 import { stopAndDelete } from '../aws/fis/experiment';
+import { describeGlobalCluster, isSettledWriter, requestWriterMove } from '../aws/rds';
 import { setHealthCheckInverted } from '../aws/route53';
+import { now, sleep } from '../core/clock';
 
 /**
  * Performs a rollback from its journal record. The live run and `gameday recover` both
@@ -28,6 +30,8 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
         throw new FaultError(`rollback (${record.description}): ${(error as Error).message}`);
       }
       return;
+    case 'failback':
+      return failBack(record);
     case 'fis':
     case 'route53-health-check': {
       const clients = new AwsClients(record.connection);
@@ -42,6 +46,41 @@ export async function revertRecord(record: RollbackRecord): Promise<Record<strin
         clients.destroy();
       }
     }
+  }
+}
+
+/**
+ * Back to the topology the run started from: the old writer's region rejoins, then a
+ * planned switchover moves the writer there. A writer already there is left alone, so
+ * undoing a failover twice (a run, then recover) is fine.
+ */
+async function failBack(record: Extract<RollbackRecord, { kind: 'failback' }>): Promise<Record<string, unknown>> {
+  const clients = new AwsClients(record.connection);
+  const rds = clients.rds(record.region);
+  const deadline = now() + record.timeoutMs - 1_000;
+  const writerIsBack = async () =>
+    isSettledWriter(await describeGlobalCluster(rds, record.globalClusterId), record.clusterArn);
+  try {
+    if (await writerIsBack()) return { writer: record.clusterArn, note: 'already the writer' };
+    if (record.rejoin) await performLabRequests(record.rejoin.controlUrl, record.rejoin.requests);
+    // The rejoined region must replicate before a switchover can catch it up; a failover still settling refuses it too.
+    for (;;) {
+      try {
+        await requestWriterMove(rds, record.globalClusterId, record.clusterArn, true);
+        break;
+      } catch (error) {
+        if (now() > deadline) throw new FaultError(`failing back to ${record.region}: ${(error as Error).message}`);
+        await sleep(500);
+      }
+    }
+    while (!(await writerIsBack())) {
+      if (now() > deadline)
+        throw new FaultError(`${record.region} was not the writer again within ${record.timeoutMs} ms`);
+      await sleep(200);
+    }
+    return { writer: record.clusterArn };
+  } finally {
+    clients.destroy();
   }
 }
 

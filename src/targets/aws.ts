@@ -199,6 +199,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       awaitTrafficShift: async () => null,
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
+      rejoinRecord: () => null,
       describe: () => ({
         kind: 'aws',
         accountId: account,

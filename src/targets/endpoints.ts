@@ -42,6 +42,7 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       regionOfAddress: () => undefined,
       awaitTrafficShift: async () => null,
       rejoinRegion: async () => undefined,
+      rejoinRecord: () => null,
       describe: () => ({ kind: 'endpoints', endpoints: target.endpoints }),
       close: async () => lock.release(),
     };

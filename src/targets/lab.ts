@@ -200,6 +200,10 @@ function labSession(
     regionOfAddress: (address) => addresses.get(address),
     awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
     rejoinRegion: (region) => lab.client.startDatabase(region),
+    rejoinRecord: (region) => ({
+      controlUrl: state.controlUrl,
+      requests: [{ method: 'POST', path: `/lab/regions/${region}/database/start` }],
+    }),
     describe: () => ({
       kind: 'lab',
       api: target.api,

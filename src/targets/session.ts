@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws/clients';
 import type { AwsModel } from '../aws/model';
-import type { TargetDescription } from '../core/events';
+import type { LabRequest, TargetDescription } from '../core/events';
 import { GamedayError } from '../core/errors';
 import type { HeldLock } from './lock';
 
@@ -75,6 +75,8 @@ export interface TargetSession {
    * global cluster's old region rejoins by itself.
    */
   rejoinRegion(region: string): Promise<void>;
+  /** The same, as data for a journal's rollback record (the lab's control-API calls); null where it rejoins alone. */
+  rejoinRecord(region: string): { controlUrl: string; requests: LabRequest[] } | null;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): TargetDescription;
   /** Stops what the session started (an ephemeral lab) and releases its lock; nothing else. */

@@ -60,7 +60,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
       floorMs: null,
       ...rto,
     },
-    failover: { from: 'us-east-1', to: 'eu-west-1', ok: true, reason: null, steps: [] },
+    failover: { from: 'us-east-1', to: 'eu-west-1', ok: true, reason: null, steps: [], changes: [] },
     probes: [],
     rpo: null,
     slos: [],

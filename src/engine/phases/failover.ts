@@ -3,7 +3,9 @@ import { now } from '../../core/clock';
 import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
-import { failBack, runFailover, type RunbookContext, type RunbookResult } from '../../failover/runbook';
+import { runFailover, type RunbookContext, type RunbookResult } from '../../failover/runbook';
+import { revertRecord } from '../../faults/revert';
+import type { RollbackRecord } from '../../core/events';
 import { failoverRegions } from '../../failover/spec';
 import { probeUrl } from '../../probes/url';
 import { targetKindOf, type TargetSession } from '../../targets';
@@ -74,12 +76,43 @@ export class FailoverPhase {
         journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
         // A standalone failover is a real DR action: what it changes stays changed (the journal says how to undo it).
         if (this.options.standalone) return;
-        control.register(name, rollback, name, () =>
-          journal.append({ type: 'fault.reverted', fault: name, at: now() }),
+        const reverted = () => journal.append({ type: 'fault.reverted', fault: name, at: now() });
+        control.register(
+          name,
+          rollback,
+          name,
+          reverted,
+          rollback.kind === 'failback' ? (record) => this.failBack(record) : undefined,
         );
       },
     };
     this.running = { result: runFailover(context), context, abort };
+  }
+
+  /** The failback, as the runbook's last step: the step table and the failback's measured cost need it there. */
+  private async failBack(record: RollbackRecord): Promise<Record<string, unknown> | void> {
+    const { journal } = this.run;
+    journal.append({ type: 'failover.step', step: 'failback', status: 'started', at: now() });
+    try {
+      const detail = await revertRecord(record);
+      journal.append({
+        type: 'failover.step',
+        step: 'failback',
+        status: 'succeeded',
+        at: now(),
+        detail: detail ?? undefined,
+      });
+      return detail;
+    } catch (error) {
+      journal.append({
+        type: 'failover.step',
+        step: 'failback',
+        status: 'failed',
+        at: now(),
+        error: errorMessage(error),
+      });
+      throw error;
+    }
   }
 
   get started(): boolean {
@@ -101,20 +134,5 @@ export class FailoverPhase {
     const timer = setTimeout(() => running.abort.abort(), grace);
     await running.result;
     clearTimeout(timer);
-  }
-
-  /** After the faults are undone: back to the original topology, unless the experiment says to stay. */
-  async failBackIfDone(): Promise<void> {
-    const running = this.running;
-    // After an interrupt the operator wants out, not another topology change.
-    if (!running || !running.context.spec.failback || this.run.control.interrupted || this.options.standalone) return;
-    const result = await running.result;
-    if (!result.ok) return;
-    try {
-      await failBack({ ...running.context, signal: new AbortController().signal });
-    } catch (error) {
-      // The failback step's own entry says it failed; the verdict reads it there.
-      this.run.journal.append({ type: 'error', message: errorMessage(error), where: 'failback' });
-    }
   }
 }
