@@ -26,8 +26,8 @@ export default defineExperiment({
   },
   // What the customers' SLOs lose to a region outage: budget burned, and whether the pages would fire.
   slos: [
-    { name: 'orders-available', sli: 'availability', objective: 99.9, window: '30d', expect: ['budget<2%'] },
-    { name: 'orders-fast', sli: 'latency', objective: 99, threshold: '500ms', window: '30d' },
+    { name: 'orders-available', sli: 'availability', objective: '99.9%', window: '30d', expect: ['budget<2%'] },
+    { name: 'orders-fast', sli: 'latency', objective: '99%', threshold: '500ms', window: '30d' },
   ],
   traffic: probes.http({
     endpoint: 'app',
