@@ -33,4 +33,5 @@ export { fileReporters } from './report/files';
 export { renderMarkdown } from './report/markdown';
 export { computeRto, type OutcomeSample, type RtoResult, type RecoveryCriteria } from './measure/rto';
 export { computeRpo } from './measure/rpo';
-export { rtoPhases, rtoFloorMs } from './measure/phases';
+export { rtoPhases, rtoBounds } from './measure/phases';
+export { impactEpisodes, type ImpactEpisodeMeasure } from './measure/episodes';

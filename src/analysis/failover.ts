@@ -1,6 +1,5 @@
 import type { EventOf, JournalEvent } from '../core/events';
-import { rtoFloorMs, rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
-import type { DnsFailoverConfig } from '../targets/descriptions';
+import { rtoPhases, type PhaseName, type RunbookMarks } from '../measure/phases';
 
 /** A change the failover runbook made and registered an undo for; undone in the rollback, or by `gameday recover`. */
 export interface FailoverChange {
@@ -93,18 +92,24 @@ export class FailoverFold {
     };
   }
 
-  /** RTO phases when a runbook ran and clients recovered; null otherwise. */
-  phases(tFault: number | null, tRecovered: number | null): Array<{ name: PhaseName; ms: number }> | null {
+  /** The region the runbook moved to, once it said so. */
+  get to(): string | null {
+    return this.completed?.to ?? null;
+  }
+
+  /**
+   * RTO phases when a runbook ran and clients recovered; null otherwise. The traffic shift
+   * ends where clients saw it end — their first request served by the new region — not
+   * where the runbook's step did (with failover records DNS has moved by then already).
+   */
+  phases(
+    tFault: number | null,
+    tRecovered: number | null,
+    firstServedByNewRegion: number | null,
+  ): Array<{ name: PhaseName; ms: number }> | null {
     if (tFault === null || tRecovered === null) return null;
     const marks = this.marks();
     if (marks.detectedAt === null) return null;
-    return rtoPhases(tFault, tRecovered, marks);
-  }
-
-  /** The floor the target's configuration implies (health checks × threshold + TTL + promotion), when it states one. */
-  floor(dnsFailover: DnsFailoverConfig | null): number | null {
-    const marks = this.marks();
-    if (!dnsFailover || marks.fencedAt === null || marks.promotedAt === null) return null;
-    return rtoFloorMs({ ...dnsFailover, promotionMs: Math.round(marks.promotedAt - marks.fencedAt) });
+    return rtoPhases(tFault, tRecovered, { ...marks, shiftedAt: firstServedByNewRegion ?? marks.shiftedAt });
   }
 }

@@ -1,5 +1,7 @@
 import type { SloMetric } from '../experiment/thresholds';
 import { formatDuration } from '../core/duration';
+import type { RtoBounds } from './bounds';
+import type { FailbackCost, ImpactEpisode } from './impact';
 import type { RtoSummary } from './summary';
 
 /* How figures are worded wherever a run is described: the verdict's reasons, reports, the CLI. */
@@ -36,4 +38,60 @@ export function formatPercent(percent: number): string {
   if (percent < 1) return `${Number(percent.toPrecision(2))}%`;
   if (percent < 10) return `${Number(percent.toFixed(1))}%`;
   return `${Math.round(percent)}%`;
+}
+
+/** 5200 → '+5.20s': an offset from the start of observation. */
+export function formatOffset(ms: number | null): string {
+  return ms === null ? '—' : `+${(ms / 1000).toFixed(2)}s`;
+}
+
+/** How the RTO was counted: from which fault, when clients first failed, to what recovery. */
+export function rtoClock(rto: RtoSummary): string {
+  const criteria =
+    `the first successful request after which the success ratio stayed ≥ ${formatRatio(rto.criteria.successRatio)} ` +
+    `over every ${formatDuration(rto.criteria.windowMs)} window`;
+  if (!rto.cause)
+    return `RTO counts from the fault that hurt (the last active by the first failed request) to ${criteria}.`;
+  return (
+    `RTO counts from ${rto.cause.name} becoming active (${formatOffset(rto.cause.atMs)}), the last fault to begin ` +
+    `before the outage's first failed request (sent at ${formatOffset(rto.onsetMs)}), to ${criteria}.`
+  );
+}
+
+/** 'lower 2.1s, upper 10.2s: within (…)'. */
+export function boundsText(bounds: RtoBounds): string {
+  return (
+    `bounds ${formatDuration(bounds.lowerMs)}–${formatDuration(bounds.upperMs)}, measured ${bounds.position}: ` +
+    bounds.explanation
+  );
+}
+
+/** One impact episode in a line: what caused it, when clients were hurt, for how long, how many requests failed. */
+export function episodeText(episode: ImpactEpisode): string {
+  const cause = causeText(episode);
+  const lasted = episode.impactMs === null ? 'not recovered by the end' : `for ${formatDuration(episode.impactMs)}`;
+  const rto = episode.rtoMs === null ? '' : `, recovered ${formatDuration(episode.rtoMs)} after its cause`;
+  return (
+    `${cause}: clients failed from ${formatOffset(episode.onsetMs)} ${lasted} ` +
+    `(${episode.failedRequests} of ${episode.requests} requests failed${rto})`
+  );
+}
+
+/** What failing back cost: its impact, failed requests and budget, or that clients felt nothing. */
+export function failbackText(cost: FailbackCost): string {
+  const took = cost.ms === null ? cost.status : `${cost.status} in ${formatDuration(cost.ms)}`;
+  if (cost.failedRequests === 0 && cost.impactMs === 0) return `failback ${took}: clients felt nothing`;
+  const budget = cost.budget
+    .filter((entry) => entry.consumedPct !== null)
+    .map((entry) => `${formatPercent(entry.consumedPct!)} of ${entry.slo}'s budget`);
+  return (
+    `failback ${took}: ${formatDuration(cost.impactMs)} of impact, ${cost.failedRequests} failed requests` +
+    (budget.length > 0 ? `, ${budget.join(', ')}` : '')
+  );
+}
+
+/** 'fault us-east-1-offline', 'failback', 'rollback', or 'before any fault'. */
+export function causeText(episode: ImpactEpisode): string {
+  if (!episode.cause) return 'before any fault';
+  return episode.cause.kind === 'fault' ? `fault ${episode.cause.name}` : episode.cause.kind;
 }

@@ -23,6 +23,8 @@ export interface SloSummary {
   burnWindowMs: number;
   /** Percent of the window's error budget this drill consumed. */
   budgetConsumedPct: number | null;
+  /** The bad events the SLO window allows at the drill's rate (budget consumed = bad ÷ this). */
+  budgetEvents: number | null;
   burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
   alerts: Array<{
     long: string;
@@ -119,6 +121,7 @@ export function summarizeSlos(
       peakBurnRate: round(result.peakBurnRate, 4),
       burnWindowMs,
       budgetConsumedPct: round(result.budgetConsumedPct, 4),
+      budgetEvents: round(result.budgetEvents, 2),
       burnTimeline: result.burnTimeline.map((point) => ({
         offsetMs: point.offsetMs,
         burnRate: round(point.burnRate, 3)!,

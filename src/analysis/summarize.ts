@@ -1,13 +1,22 @@
 import type { EventOf, ExperimentRecord, JournalEvent, TargetDescription } from '../core/events';
 import { successRatioOf } from '../measure/ratio';
 import type { TimelinePoint } from '../measure/timeline';
-import { probeKindOf, type ProbeAccumulator, type ProbeResult, type ProbeSummaryContext } from '../probes';
+import {
+  probeKindOf,
+  type ProbeAccumulator,
+  type ProbeResult,
+  type ProbeSummaryContext,
+  type TrafficSample,
+} from '../probes';
+import type { RtoBounds } from './bounds';
 import { timelineBucketMs } from '../probes/http';
 import { descriptionReader } from '../targets/descriptions';
 import { FailoverFold } from './failover';
 import { FaultFold, iso } from './faults';
 import { readExperimentRecord } from './record';
-import { measureRto, summarizeRto } from './rto';
+import { placeRto } from './bounds';
+import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
+import { headlineRto } from './rto';
 import { seriesOf } from './series';
 import { sloThresholdsByProbe, summarizeSlos } from './slos';
 import { summarySchemaId, type RunSummary } from './summary';
@@ -34,7 +43,7 @@ export class RunSummarizer {
   private readonly faults = new FaultFold();
   private readonly failover = new FailoverFold();
   private readonly probes: ProbeFold[] = [];
-  private readonly injectedAt: number[] = [];
+  private readonly causes = new CauseFold();
   private readonly steadyState: { before?: EventOf<'steady-state'>; after?: EventOf<'steady-state'> } = {};
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
   private readonly errors: EventOf<'error'>[] = [];
@@ -62,9 +71,6 @@ export class RunSummarizer {
       case 'probe.started':
         this.startProbe(event);
         break;
-      case 'fault.injected':
-        this.injectedAt.push(event.at);
-        break;
       case 'steady-state':
         this.steadyState[event.when] ??= event;
         break;
@@ -76,10 +82,13 @@ export class RunSummarizer {
         break;
     }
     this.faults.add(event);
+    this.causes.add(event);
     this.failover.add(event);
     for (const probe of this.probes) probe.fold.add(event);
     const text = timelineText(event);
-    if (text !== null) this.timeline.push({ t: event.t, event: text });
+    // Placed by when it happened: a step's end is often written after it.
+    if (text !== null)
+      this.timeline.push({ t: 'at' in event && typeof event.at === 'number' ? event.at : event.t, event: text });
   }
 
   result(): RunSummary {
@@ -102,7 +111,7 @@ export class RunSummarizer {
       endedAt: iso(finished?.t),
       durationMs: finished ? Math.round(finished.t - started.t) : null,
       ...measured,
-      timeline: this.timeline.map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
+      timeline: [...this.timeline].sort((a, b) => a.t - b.t).map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
     };
   }
 
@@ -133,6 +142,33 @@ export class RunSummarizer {
     this.probes.push({ started, fold });
   }
 
+  /** When clients were first served by the region the runbook moved to, after promotion (or detection). */
+  private firstServedByNewRegion(samples: readonly TrafficSample[], spec: ExperimentRecord): number | null {
+    const to = this.failover.to ?? spec.failover?.to ?? null;
+    const marks = this.failover.marks();
+    const from = marks.promotedAt ?? marks.detectedAt;
+    if (to === null || from === null) return null;
+    return samples.find((sample) => sample.ok && sample.region === to && sample.t >= from)?.t ?? null;
+  }
+
+  /** RTO's bounds with DNS failover: what the health checks, the measured runbook, TTL and timeout allow. */
+  private bounds(rto: RunSummary['rto'], spec: ExperimentRecord): RtoBounds | null {
+    const dns = descriptionReader(this.target).dnsFailover?.(this.target) ?? null;
+    const marks = this.failover.marks();
+    if (!dns || rto.ms === null || !rto.cause || !rto.phases || marks.detectedAt === null || marks.promotedAt === null)
+      return null;
+    const sticky = spec.traffic.dns?.cache === 'sticky' ? (spec.traffic.dns.stickyFor ?? null) : null;
+    return placeRto(rto.ms, rto.phases, {
+      healthCheckIntervalMs: dns.healthCheckIntervalMs,
+      failureThreshold: dns.failureThreshold,
+      healthCheckTimeoutMs: dns.healthCheckTimeoutMs,
+      runbookMs: Math.round(marks.promotedAt - marks.detectedAt),
+      staleAnswerMs: sticky ?? dns.dnsTtlMs,
+      clientTimeoutMs: spec.traffic.timeout ?? 0,
+      requestIntervalMs: spec.traffic.rate > 0 ? Math.round(1000 / spec.traffic.rate) : 0,
+    });
+  }
+
   private measure(started: EventOf<'run.started'>, spec: ExperimentRecord): NonNullable<RunSummarizer['measured']> {
     const target = this.target;
     const trafficName = spec.traffic.name;
@@ -141,16 +177,10 @@ export class RunSummarizer {
     const outcomes = traffic?.result.outcomes ?? null;
 
     const criteria = { successRatio: spec.hypothesis.recovery.successRatio, windowMs: spec.hypothesis.recovery.window };
-    const tFault = this.injectedAt.length > 0 ? Math.min(...this.injectedAt) : null;
-    const observeEnd = this.observe ? this.observe.t0 + this.observe.durationMs : null;
-    const { result: rtoResult, afterRollback } = measureRto(outcomes?.samples ?? [], tFault, criteria, observeEnd);
-    const rto = summarizeRto(rtoResult, spec.hypothesis.rto ?? null, criteria, tFault, iso);
-    rto.phases = this.failover.phases(tFault, rtoResult && rtoResult.recovered === true ? rtoResult.tRecovered : null);
-    rto.floorMs = this.failover.floor(descriptionReader(target).dnsFailover?.(target) ?? null);
-    if (afterRollback && rto.recovered)
-      rto.note = [rto.note, 'clients recovered only after the rollback at the end of the observation']
-        .filter(Boolean)
-        .join('; ');
+    const samples = outcomes?.samples ?? [];
+    const faults = this.causes.causes.filter((cause) => cause.kind === 'fault');
+    const firstFault = faults.length > 0 ? Math.min(...faults.map((fault) => fault.at)) : null;
+    const observe = this.observe ? { t0: this.observe.t0, end: this.observe.t0 + this.observe.durationMs } : null;
 
     // Per-second timelines of every http probe, once the observation has begun.
     const timelines = new Map<string, TimelinePoint[]>();
@@ -161,9 +191,35 @@ export class RunSummarizer {
       trafficProbe: trafficName,
       timelines,
       thresholdsByProbe: sloThresholdsByProbe(spec.slos, trafficName),
-      faultOffsetMs: this.offset(tFault),
+      faultOffsetMs: this.offset(firstFault),
       bucketMs: timelineBucketMs,
     });
+
+    const episodes = measureImpact(samples, this.causes.causes, {
+      criteria,
+      observe,
+      offset: this.offset,
+      iso: (t) => new Date(t).toISOString(),
+      slos: slos.filter((slo) => slo.probe === trafficName),
+    });
+    const headline = headlineRto(episodes, faults, {
+      objectiveMs: spec.hypothesis.rto ?? null,
+      criteria,
+      sampledAfterFault: firstFault !== null && samples.some((sample) => sample.t >= firstFault),
+      lastSampleAt: samples.at(-1)?.t ?? null,
+      observeEnd: observe?.end ?? null,
+      iso: (t) => new Date(t).toISOString(),
+      offset: this.offset,
+    });
+    const rto = headline.summary;
+    rto.phases = this.failover.phases(headline.tFault, headline.tRecovered, this.firstServedByNewRegion(samples, spec));
+    rto.bounds = this.bounds(rto, spec);
+    const lastReverted = this.faults
+      .summaries(() => 0)
+      .reduce<number | null>((last, fault) => {
+        const at = fault.revertedAt === null ? null : Date.parse(fault.revertedAt);
+        return at === null || (last !== null && last >= at) ? last : at;
+      }, null);
 
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
@@ -187,9 +243,23 @@ export class RunSummarizer {
         errors: outcomes?.errors ?? 0,
         successRatio: successRatioOf(outcomes?.samples.length ?? 0, outcomes?.errors ?? 0),
         latencyMs: outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null },
+        latencyByPeriod: latencyByPeriod(
+          samples,
+          {
+            firstInjected: faults.length > 0 ? Math.min(...faults.map((fault) => fault.actingFrom)) : null,
+            lastReverted,
+          },
+          observe?.t0 ?? null,
+        ),
         regions: outcomes?.regions ?? {},
       },
       rto,
+      impact: episodes.map((episode) => episode.summary),
+      failback: failbackCost(
+        this.causes.failbackRun,
+        episodes.map((episode) => episode.summary),
+        slos.filter((slo) => slo.probe === trafficName),
+      ),
       failover,
       probes: results
         .filter(({ probe }) => probe.probe !== trafficName)

@@ -1,7 +1,10 @@
 import type { RunStatus, TargetDescription } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
+import type { PhaseName } from '../measure/phases';
 import type { ProbeSummary, RpoSummary } from '../probes';
 import type { FailoverSummary } from './failover';
+import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
+import type { RtoBounds } from './bounds';
 import type { ProbeSeries } from './series';
 import type { SloSummary } from './slos';
 
@@ -11,7 +14,7 @@ import type { SloSummary } from './slos';
  * versioned by `schema`; a change that removes or renames a field needs a new version
  * and a reader for the old one.
  */
-export const summarySchemaId = 'gameday/run/v1';
+export const summarySchemaId = 'gameday/run/v2';
 
 export interface FaultSummary {
   name: string;
@@ -33,7 +36,13 @@ export interface RtoSummary {
   recovered: boolean | null;
   /** When RTO is not reached by the end of the run, it is at least this. */
   atLeastMs: number | null;
+  /** When the clock started: the fault that caused the longest outage became active (its `cause`). */
   tFault: string | null;
+  /** The fault whose outage the RTO measures: the last one active at or before that outage's first failed request. */
+  cause: ImpactCause | null;
+  /** That first failed request (impact onset), and its offset from the start of observation. */
+  tOnset: string | null;
+  onsetMs: number | null;
   tRecovered: string | null;
   failedRequests: number;
   criteria: { successRatio: number; windowMs: number };
@@ -41,9 +50,9 @@ export interface RtoSummary {
   /**
    * With a failover runbook: detection, decision, fencing, promotion, traffic shift, stabilisation; they add up to ms.
    */
-  phases: Array<{ name: string; ms: number }> | null;
-  /** The least RTO the configuration allows (lab: health checks × threshold + DNS TTL + promotion). */
-  floorMs: number | null;
+  phases: Array<{ name: PhaseName; ms: number }> | null;
+  /** What the configuration and the measured runbook allow, and where the RTO falls (analysis/bounds.ts). */
+  bounds: RtoBounds | null;
 }
 
 export interface RunSummary {
@@ -67,12 +76,18 @@ export interface RunSummary {
     requests: number;
     errors: number;
     successRatio: number | null;
-    /** From each request's scheduled time, so queueing behind a slow server counts. */
+    /** From each request's scheduled time, so queueing behind a slow server counts. Over the whole run. */
     latencyMs: LatencySummary;
+    /** The same before the first fault, from its injection until the last was reverted, and after. */
+    latencyByPeriod: Record<'beforeFaults' | 'duringFaults' | 'afterFaults', LatencySummary & { requests: number }>;
     /** Requests per region that served them (x-gameday-region), when the service says. */
     regions: Record<string, number>;
   };
   rto: RtoSummary;
+  /** Every time clients were hurt, in order: its cause, onset, recovery, failed requests, latency and budget. */
+  impact: ImpactEpisode[];
+  /** What failing back cost clients, when the run failed back. */
+  failback: FailbackCost | null;
   /** The failover runbook, step by step, when the experiment has one. */
   failover: FailoverSummary | null;
   /**

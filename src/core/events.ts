@@ -54,8 +54,10 @@ export interface ExperimentRecord {
     slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
     recovery: { successRatio: number; window: number };
   };
-  traffic: { name: string; rate: number };
+  /** Timeout and DNS caching arrived with the RTO bounds: older journals lack them. */
+  traffic: { name: string; rate: number; timeout?: number; dns?: { cache: 'ttl' | 'sticky'; stickyFor?: number } };
   slos: SloRecord[];
+  failover?: { from?: string; to?: string } | null;
   /** Observation length, ms. */
   duration: number;
 }

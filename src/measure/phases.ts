@@ -34,20 +34,53 @@ export function rtoPhases(
   phases.push({ name: 'stabilisation', ms: Math.round(Math.max(0, tRecovered - previous)) });
   // Rounding each phase could drift from the rounded total by a millisecond; put it on stabilisation.
   const drift = Math.round(tRecovered - tFault) - phases.reduce((sum, phase) => sum + phase.ms, 0);
-  phases[phases.length - 1].ms += drift;
+  // On the longest phase, which a millisecond cannot make negative.
+  phases.reduce((longest, phase) => (phase.ms > longest.ms ? phase : longest)).ms += drift;
   return phases;
 }
 
-/**
- * The least RTO the configuration allows with DNS failover: health checks must fail
- * `failureThreshold` times `interval` apart, clients keep the old answer for one TTL,
- * and the database must be promoted.
- */
-export function rtoFloorMs(config: {
+export interface RtoBoundsInput {
   healthCheckIntervalMs: number;
   failureThreshold: number;
-  dnsTtlMs: number;
-  promotionMs: number;
-}): number {
-  return config.healthCheckIntervalMs * config.failureThreshold + config.dnsTtlMs + config.promotionMs;
+  /** A check of an endpoint that does not answer fails only at its timeout. */
+  healthCheckTimeoutMs: number;
+  /** The runbook's own time from detection to the end of promotion (decision, fencing, promotion), as measured. */
+  runbookMs: number;
+  /** The longest a client may keep a stale answer: the DNS TTL, or how long its resolver keeps answers regardless. */
+  staleAnswerMs: number;
+  /** A request sent just before the answer changed may hang this long before it fails. */
+  clientTimeoutMs: number;
+  /** Time between a client's requests: recovery is seen at the next request. */
+  requestIntervalMs: number;
+}
+
+export interface RtoBoundsMs {
+  /** What no client can beat: the fastest detection the health checks allow, then the runbook. */
+  lowerMs: number;
+  /** What the slowest client should see: slowest detection, the runbook, a stale answer, a timeout, a request gap. */
+  upperMs: number;
+  detectionMinMs: number;
+  detectionMaxMs: number;
+}
+
+/**
+ * Bounds on RTO with DNS failover, from the configuration and the measured runbook. A
+ * health check fails `failureThreshold` times `interval` apart. The first failing check can
+ * start right after the fault and fail at once (a refused connection), so detection takes at
+ * least (threshold − 1) intervals; it can also start up to an interval later and, against a
+ * blackhole, fail only at its timeout, so at most threshold intervals plus one timeout. Each
+ * client sits somewhere in between, by when its cached answer expires and when its next
+ * request goes out.
+ */
+export function rtoBounds(input: RtoBoundsInput): RtoBoundsMs {
+  const detectionMinMs = input.healthCheckIntervalMs * Math.max(0, input.failureThreshold - 1);
+  const detectionMaxMs = input.healthCheckIntervalMs * input.failureThreshold + input.healthCheckTimeoutMs;
+  return {
+    lowerMs: Math.round(detectionMinMs + input.runbookMs),
+    upperMs: Math.round(
+      detectionMaxMs + input.runbookMs + input.staleAnswerMs + input.clientTimeoutMs + input.requestIntervalMs,
+    ),
+    detectionMinMs,
+    detectionMaxMs,
+  };
 }

@@ -69,12 +69,11 @@ export function computeRto(
   criteria: RecoveryCriteria,
   endT?: number,
 ): RtoResult {
-  const sorted = isSorted(samples) ? samples : [...samples].sort((a, b) => a.t - b.t);
+  const sorted = sortedByTime(samples);
   const start = lowerBound(sorted, tFault);
   if (start >= sorted.length) return { recovered: null, reason: 'no samples after the fault' };
 
   const end = endT ?? sorted[sorted.length - 1].t;
-  const window = criteria.windowMs;
   let failedSamples = 0;
   let firstFailureAt: number | null = null;
   for (let i = start; i < sorted.length; i++) {
@@ -84,76 +83,86 @@ export function computeRto(
     }
   }
 
+  const violating = violatingAnchors(sorted, start, criteria, end);
+  let from: number;
+  if (violating.length === 0) {
+    // The tail that no full window covers is judged as one window of its own.
+    const tailStart = firstAnchorBeyond(sorted, start, end - criteria.windowMs);
+    if (tailHolds(sorted, tailStart, criteria.successRatio))
+      return {
+        recovered: true,
+        rtoMs: 0,
+        tRecovered: tFault,
+        firstFailureAt,
+        failedSamples,
+        observedAfterRecoveryMs: end - tFault,
+      };
+    from = Math.max(start, tailStart);
+  } else from = violating[violating.length - 1] + 1;
+
+  const recovered = recoveryIndex(sorted, from, criteria, end);
+  if (recovered === -1)
+    return { recovered: false, rtoMs: null, tRecovered: null, firstFailureAt, failedSamples, atLeastMs: end - tFault };
+  return {
+    recovered: true,
+    rtoMs: sorted[recovered].t - tFault,
+    tRecovered: sorted[recovered].t,
+    firstFailureAt,
+    failedSamples,
+    observedAfterRecoveryMs: end - sorted[recovered].t,
+  };
+}
+
+/** Indices of the anchors from `start` on whose full window, fitting in the observation, is below the ratio. */
+export function violatingAnchors(
+  sorted: readonly OutcomeSample[],
+  start: number,
+  criteria: RecoveryCriteria,
+  end: number,
+): number[] {
+  const violating: number[] = [];
   // Two pointers: for each anchor i, samples in [t_i, t_i + W) are sorted[i..j).
-  let lastViolatingAnchor = -1;
   let okInWindow = 0;
   let j = start;
   for (let i = start; i < sorted.length; i++) {
     const anchor = sorted[i].t;
-    if (anchor + window > end) break; // this and later windows do not fit in the observation
+    if (anchor + criteria.windowMs > end) break; // this and later windows do not fit in the observation
     if (j < i) {
       j = i;
       okInWindow = 0;
     }
-    while (j < sorted.length && sorted[j].t < anchor + window) {
+    while (j < sorted.length && sorted[j].t < anchor + criteria.windowMs) {
       if (sorted[j].ok) okInWindow++;
       j++;
     }
     const count = j - i;
-    if (count > 0 && okInWindow / count < criteria.successRatio) lastViolatingAnchor = i;
+    if (count > 0 && okInWindow / count < criteria.successRatio) violating.push(i);
     if (sorted[i].ok) okInWindow--;
   }
-
-  if (lastViolatingAnchor === -1) {
-    // The tail that no full window covers is judged as one window of its own.
-    const tailStart = firstAnchorBeyond(sorted, start, end - window);
-    if (!tailHolds(sorted, tailStart, criteria.successRatio)) {
-      return recoveryInTail(sorted, Math.max(start, tailStart), tFault, end, criteria, failedSamples, firstFailureAt);
-    }
-    return {
-      recovered: true,
-      rtoMs: 0,
-      tRecovered: tFault,
-      firstFailureAt,
-      failedSamples,
-      observedAfterRecoveryMs: end - tFault,
-    };
-  }
-
-  return recoveryInTail(sorted, lastViolatingAnchor + 1, tFault, end, criteria, failedSamples, firstFailureAt);
+  return violating;
 }
 
-/** Looks for recovery from index `from` on: the first success whose remaining tail holds. */
-function recoveryInTail(
+/**
+ * The first success from index `from` after which no judged window violates: one whose
+ * window fits in the observation (the caller starts past the last violating anchor), or,
+ * in the unjudged tail, one after which what is left holds. -1 when there is none.
+ */
+export function recoveryIndex(
   sorted: readonly OutcomeSample[],
   from: number,
-  tFault: number,
-  end: number,
   criteria: RecoveryCriteria,
-  failedSamples: number,
-  firstFailureAt: number | null,
-): RtoResult {
+  end: number,
+): number {
   for (let i = from; i < sorted.length; i++) {
     if (!sorted[i].ok) continue;
-    // Anchors after the last violation all hold when their windows fit; a candidate in
-    // the unjudged tail must hold over what is left of the observation instead.
     const fitsFullWindow = sorted[i].t + criteria.windowMs <= end;
-    if (fitsFullWindow || tailHolds(sorted, i, criteria.successRatio)) {
-      return {
-        recovered: true,
-        rtoMs: sorted[i].t - tFault,
-        tRecovered: sorted[i].t,
-        firstFailureAt,
-        failedSamples,
-        observedAfterRecoveryMs: end - sorted[i].t,
-      };
-    }
+    if (fitsFullWindow || tailHolds(sorted, i, criteria.successRatio)) return i;
   }
-  return { recovered: false, rtoMs: null, tRecovered: null, firstFailureAt, failedSamples, atLeastMs: end - tFault };
+  return -1;
 }
 
-/** Whether every suffix starting at a success from `from` keeps the ratio; used for the unjudged tail. */
-function tailHolds(sorted: readonly OutcomeSample[], from: number, successRatio: number): boolean {
+/** Whether the samples from `from` to the end, taken as one window, keep the ratio; used for the unjudged tail. */
+export function tailHolds(sorted: readonly OutcomeSample[], from: number, successRatio: number): boolean {
   let ok = 0;
   let count = 0;
   for (let i = sorted.length - 1; i >= from; i--) {
@@ -163,13 +172,15 @@ function tailHolds(sorted: readonly OutcomeSample[], from: number, successRatio:
   return count === 0 || ok / count >= successRatio;
 }
 
-function firstAnchorBeyond(sorted: readonly OutcomeSample[], from: number, t: number): number {
+/** The first index from `from` whose time is after t. */
+export function firstAnchorBeyond(sorted: readonly OutcomeSample[], from: number, t: number): number {
   let i = from;
   while (i < sorted.length && sorted[i].t <= t) i++;
   return i;
 }
 
-function lowerBound(sorted: readonly OutcomeSample[], t: number): number {
+/** The first index whose time is at or after t. */
+export function lowerBound(sorted: readonly OutcomeSample[], t: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -180,7 +191,9 @@ function lowerBound(sorted: readonly OutcomeSample[], t: number): number {
   return low;
 }
 
-function isSorted(samples: readonly OutcomeSample[]): boolean {
-  for (let i = 1; i < samples.length; i++) if (samples[i].t < samples[i - 1].t) return false;
-  return true;
+/** The samples in time order (a copy only when they are not). */
+export function sortedByTime<T extends OutcomeSample>(samples: readonly T[]): readonly T[] {
+  for (let i = 1; i < samples.length; i++)
+    if (samples[i].t < samples[i - 1].t) return [...samples].sort((a, b) => a.t - b.t);
+  return samples;
 }

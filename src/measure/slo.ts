@@ -68,6 +68,8 @@ export interface SloResult {
   /** The highest burn over any trailing `burnWindowMs` ending inside the observation. */
   peakBurnRate: number | null;
   budgetConsumedPct: number | null;
+  /** The bad events the whole SLO window allows at the drill's rate: what a drill's bad events are a share of. */
+  budgetEvents: number | null;
   /** Burn over the trailing `burnWindowMs`, at the end of each bucket. */
   burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
   alerts: AlertOutcome[];
@@ -87,6 +89,7 @@ export function computeSlo(input: SloInput): SloResult {
   }
   const ratePerSecond = observedMs > 0 ? (events * 1000) / observedMs : 0;
   const errorRatio = events > 0 ? badEvents / events : null;
+  const budgetEvents = allowed * ratePerSecond * (windowMs / 1000);
 
   // Prefix sums make every trailing window O(1).
   const totalBefore = new Float64Array(buckets.length + 1);
@@ -135,7 +138,8 @@ export function computeSlo(input: SloInput): SloResult {
     errorRatio,
     burnRate: errorRatio === null ? null : errorRatio / allowed,
     peakBurnRate: events > 0 ? peakBurnRate : null,
-    budgetConsumedPct: events > 0 ? (badEvents / (allowed * ratePerSecond * (windowMs / 1000))) * 100 : null,
+    budgetConsumedPct: events > 0 ? (badEvents / budgetEvents) * 100 : null,
+    budgetEvents: events > 0 ? budgetEvents : null,
     burnTimeline,
     alerts,
   };

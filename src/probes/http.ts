@@ -3,12 +3,11 @@ import type { EventOf, JournalEvent, SampleRow } from '../core/events';
 import { duration, httpUrl, name, statusRanges } from '../core/fields';
 import { LatencyHistogram } from '../measure/histogram';
 import { successRatioOf } from '../measure/ratio';
-import type { OutcomeSample } from '../measure/rto';
 import { TimelineBuilder } from '../measure/timeline';
 import { checkUrlOrEndpoint } from './endpoint-check';
 import { HttpTraffic } from './http-traffic';
 import { TrafficRecorder } from './recorder';
-import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
+import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary, TrafficSample } from './types';
 import { probeUrl } from './url';
 
 /**
@@ -113,7 +112,7 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
  * rows before it wait in `early` until it is known.
  */
 class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
-  private readonly samples: OutcomeSample[] = [];
+  private readonly samples: TrafficSample[] = [];
   private readonly latency = new LatencyHistogram();
   private readonly regions: Record<string, number> = {};
   private errors = 0;
@@ -135,7 +134,7 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
     if (event.type !== 'traffic.samples' || event.probe !== this.started.probe) return;
     for (const row of event.rows) {
       const [t, latencyMs, , ok, , region] = row;
-      this.samples.push({ t, ok: ok === 1 });
+      this.samples.push({ t, ok: ok === 1, latencyMs, region });
       this.latency.record(latencyMs);
       if (!ok) this.errors++;
       if (region) this.regions[region] = (this.regions[region] ?? 0) + 1;

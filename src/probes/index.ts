@@ -44,6 +44,7 @@ export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type {
   HttpOutcomes,
+  TrafficSample,
   RpoSummary,
   ProbeAccumulator,
   ProbeHandle,

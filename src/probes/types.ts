@@ -73,9 +73,17 @@ export interface ProbeSummary {
 }
 
 /** Everything the summary reads from an http probe's rows beyond its line. */
+/** One request as the analysis needs it: RTO and impact from `t` and `ok`, latency, the traffic shift from `region`. */
+export interface TrafficSample extends OutcomeSample {
+  /** From its scheduled time, ms. */
+  latencyMs: number;
+  /** The region that answered (x-gameday-region), '' when the service does not say. */
+  region: string;
+}
+
 export interface HttpOutcomes {
-  /** Every outcome's due time and success, in time order: what RTO is measured on. */
-  samples: OutcomeSample[];
+  /** Every outcome in time order: what RTO is measured on. */
+  samples: TrafficSample[];
   errors: number;
   /** From each request's scheduled time, so queueing behind a slow server counts. */
   latencyMs: LatencySummary;

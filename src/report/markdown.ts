@@ -1,6 +1,15 @@
 import { formatDuration } from '../core/duration';
 import type { SloMetric } from '../experiment/thresholds';
-import { formatBurn, formatPercent, formatRatio, rtoMeasured } from '../analysis/format';
+import {
+  boundsText,
+  causeText,
+  failbackText,
+  formatBurn,
+  formatPercent,
+  formatRatio,
+  rtoClock,
+  rtoMeasured,
+} from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
 
 const statusBadge: Record<RunSummary['status'], string> = {
@@ -60,12 +69,9 @@ export function renderMarkdown(summary: RunSummary): string {
     );
   lines.push('');
   if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
-  lines.push(
-    `RTO counts from the first fault becoming active to the first successful request after which the ` +
-      `success ratio stayed ≥ ${formatRatio(summary.rto.criteria.successRatio)} over every ` +
-      `${formatDuration(summary.rto.criteria.windowMs)} window.`,
-    '',
-  );
+  lines.push(rtoClock(summary.rto), '');
+  if (summary.rto.bounds) lines.push(`RTO ${boundsText(summary.rto.bounds)}.`, '');
+  lines.push(...impactSection(summary));
 
   lines.push(...failoverSection(summary));
   lines.push('## Traffic', '');
@@ -79,6 +85,20 @@ export function renderMarkdown(summary: RunSummary): string {
       `${ms(t.latencyMs.p90)} | ${ms(t.latencyMs.p99)} | ${ms(t.latencyMs.max)} |`,
   );
   lines.push('');
+  const periods = [
+    ['before the faults', t.latencyByPeriod.beforeFaults],
+    ['while faults were active', t.latencyByPeriod.duringFaults],
+    ['after the faults', t.latencyByPeriod.afterFaults],
+  ] as const;
+  if (t.latencyByPeriod.duringFaults.requests > 0) {
+    lines.push('| latency | requests | p50 | p90 | p99 | max |', '|---|---|---|---|---|---|');
+    for (const [name, period] of periods)
+      lines.push(
+        `| ${name} | ${period.requests} | ${ms(period.p50)} | ${ms(period.p90)} | ${ms(period.p99)} | ` +
+          `${ms(period.max)} |`,
+      );
+    lines.push('');
+  }
   for (const probe of summary.probes) {
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
@@ -241,26 +261,44 @@ function escapePipes(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** Every time clients were hurt, each with its cause; the failback's cost. */
+function impactSection(summary: RunSummary): string[] {
+  if (summary.impact.length === 0 && !summary.failback) return [];
+  const lines = ['## Impact', ''];
+  if (summary.impact.length > 0) {
+    lines.push('| cause | onset (+s) | impact | recovered (+s) | RTO from cause | failed / requests | p99 |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const episode of summary.impact)
+      lines.push(
+        `| ${escapePipes(causeText(episode))} | ` +
+          `${offset(episode.onsetMs)} | ` +
+          `${episode.impactMs === null ? 'not recovered' : formatDuration(episode.impactMs)} | ` +
+          `${offset(episode.recoveredAtMs)} | ${episode.rtoMs === null ? '—' : formatDuration(episode.rtoMs)} | ` +
+          `${episode.failedRequests} / ${episode.requests} | ${ms(episode.latencyMs.p99)} |`,
+      );
+    lines.push('');
+  }
+  if (summary.failback) lines.push(`${capitalized(failbackText(summary.failback))}.`, '');
+  return lines;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function failoverSection(summary: RunSummary): string[] {
   const lines: string[] = [];
   const { rto, failover } = summary;
   if (rto.phases) {
     lines.push('## RTO phases', '');
     lines.push('| ' + rto.phases.map((phase) => phase.name).join(' | ') + ' | RTO |');
-    lines.push('|---|'.repeat(rto.phases.length + 1));
+    lines.push('|' + '---|'.repeat(rto.phases.length + 1));
     lines.push(
       '| ' +
         rto.phases.map((phase) => formatDuration(phase.ms)).join(' | ') +
         ` | ${rto.ms === null ? '—' : formatDuration(rto.ms)} |`,
     );
     lines.push('');
-  }
-  if (rto.floorMs !== null) {
-    lines.push(
-      `Floor implied by the configuration (health-check interval × failure threshold + DNS TTL + ` +
-        `promotion): ${formatDuration(rto.floorMs)}; measured ${rto.ms === null ? 'n/a' : formatDuration(rto.ms)}.`,
-      '',
-    );
   }
   if (failover) {
     lines.push(

@@ -9,9 +9,12 @@ import type { RunSummary } from '../analysis/summary';
  * summary; a figure that was not measured is said to be unmeasured, never shown as zero.
  */
 export function plainWordsSummary(summary: RunSummary): string {
-  const clauses = [customersClause(summary), writesClause(summary), ...budgetClauses(summary)].filter(
-    (clause): clause is string => clause !== null,
-  );
+  const clauses = [
+    customersClause(summary),
+    failbackClause(summary),
+    writesClause(summary),
+    ...budgetClauses(summary),
+  ].filter((clause): clause is string => clause !== null);
   const first = `${headline(summary)}: ${clauses.join(', ')}.`;
   return `${first} ${verdictSentence(summary)}`;
 }
@@ -35,6 +38,13 @@ function customersClause(summary: RunSummary): string {
       `${formatDuration(rto.atLeastMs ?? 0)}${objective}`
     );
   return `customer impact was not measured (${rto.note ?? 'no traffic'})${objective}`;
+}
+
+function failbackClause(summary: RunSummary): string | null {
+  const cost = summary.failback;
+  if (!cost || cost.status !== 'succeeded') return null;
+  if (cost.failedRequests === 0) return 'failing back cost them nothing';
+  return `failing back cost them ${formatDuration(cost.impactMs)} more (${cost.failedRequests} failed requests)`;
 }
 
 function writesClause(summary: RunSummary): string {

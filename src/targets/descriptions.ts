@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TargetDescription } from '../core/events';
+import { defaultTimeoutMs } from '../lab/healthcheck/config';
 import { stateFileName } from '../lab/state';
 import { endpointsLockFile, labLockFile } from './lock';
 
@@ -8,6 +9,8 @@ import { endpointsLockFile, labLockFile } from './lock';
 export interface DnsFailoverConfig {
   healthCheckIntervalMs: number;
   failureThreshold: number;
+  /** How long a check waits on an endpoint that does not answer (a blackhole): the last failing check takes this. */
+  healthCheckTimeoutMs: number;
   dnsTtlMs: number;
 }
 
@@ -38,12 +41,14 @@ const lab: DescriptionReader = {
   // ledger's identity ('host:port (timeline n)') does not end in a port and is kept whole.
   writerIdentity: (_description, writer) => writer.replace(/:\d+$/, ''),
   dnsFailover(description) {
-    const healthCheck = description.healthCheck as { requestIntervalMs: number; failureThreshold: number } | undefined;
+    const healthCheck = description.healthCheck as
+      { requestIntervalMs: number; failureThreshold: number; timeoutMs?: number } | undefined;
     const ttl = description.ttl as { app: number } | undefined;
     if (!healthCheck || !ttl) return null;
     return {
       healthCheckIntervalMs: healthCheck.requestIntervalMs,
       failureThreshold: healthCheck.failureThreshold,
+      healthCheckTimeoutMs: healthCheck.timeoutMs ?? defaultTimeoutMs(healthCheck.requestIntervalMs),
       dnsTtlMs: ttl.app * 1000,
     };
   },

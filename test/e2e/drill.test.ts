@@ -145,7 +145,7 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   const result = await within(run.done, 120_000, 'the drill');
   assert.is(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
-  assert.is(summary.schema, 'gameday/run/v1');
+  assert.is(summary.schema, 'gameday/run/v2');
   assert.is(summary.status, 'passed', summary.reason);
   assert.ok(summary.rto.ms >= 2_000 && summary.rto.ms <= 30_000, `rto ${summary.rto.ms} ms`);
   assert.is(summary.rto.met, true);
@@ -179,7 +179,14 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
     summary.rto.ms,
     'the phases add up to the RTO',
   );
-  assert.ok(summary.rto.floorMs > 0, 'the floor implied by the configuration is reported');
+  assert.is(summary.rto.cause.name, 'us-east-1-offline');
+  assert.ok(
+    summary.rto.bounds.lowerMs <= summary.rto.ms && summary.rto.ms <= summary.rto.bounds.upperMs,
+    `RTO within its bounds: ${JSON.stringify(summary.rto.bounds)}`,
+  );
+  // The failback after the experiment: its cost measured, whatever it was.
+  assert.is(summary.failback.status, 'succeeded');
+  assert.ok(summary.failback.ms > 0 && summary.failback.failedRequests >= 0);
   assert.is(summary.target.kind, 'lab');
   assert.is(summary.target.ephemeral, true);
   assert.is(summary.target.labDir, lab.labDir);

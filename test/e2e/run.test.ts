@@ -27,7 +27,7 @@ test('run --json prints summary.json alone on stdout and exits 0 when the hypoth
   });
   assert.is(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
-  assert.is(summary.schema, 'gameday/run/v1');
+  assert.is(summary.schema, 'gameday/run/v2');
   assert.is(summary.status, 'passed');
   assert.is(summary.faults[0].name, 'api-down');
   assert.ok(summary.rto.ms > 800 && summary.rto.ms < 1_300, `rto ${summary.rto.ms}`);
@@ -45,7 +45,10 @@ test('a missed RTO objective exits 1', async () => {
   });
   assert.is(result.code, 1, result.stderr);
   assert.match(result.stdout, /^FAILED {2}long outage: RTO \d+ ms > objective 500 ms/);
-  assert.match(result.stdout, /RTO \d\.\d+s \(objective 500ms, MISSED\)/);
+  assert.match(
+    result.stdout,
+    /RTO \d\.\d+s from \S+ \(clients first failed at \+\d+\.\d+s\) \(objective 500ms, MISSED\)/,
+  );
   assert.ok(fs.existsSync(path.join(out, 'summary.json')), '--out is the run directory');
 });
 

@@ -61,7 +61,7 @@ test('the journal records the rollback before the injection and every line parse
   assert.is(lines.length, result.events.length);
   for (const file of ['summary.json', 'report.md']) assert.ok(fs.existsSync(path.join(result.runDir, file)), file);
   const summary = JSON.parse(fs.readFileSync(path.join(result.runDir, 'summary.json'), 'utf8'));
-  assert.is(summary.schema, 'gameday/run/v1');
+  assert.is(summary.schema, 'gameday/run/v2');
   assert.ok(summary.traffic.latencyMs.p99 > 0);
 });
 

@@ -8,6 +8,7 @@ export { judge, objectivesOf } from '../../src/analysis/judge';
 export { renderJunit } from '../../src/report/junit';
 export { renderMarkdown } from '../../src/report/markdown';
 export { readJournal } from '../../src/core/journal';
+export { formatDuration } from '../../src/core/duration';
 
 export type { RunSummary } from '../../src/analysis/summary';
 export type { Objective } from '../../src/analysis/judge';

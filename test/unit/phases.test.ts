@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rtoFloorMs, rtoPhases } from '../../src/measure/phases';
+import { rtoBounds, rtoPhases } from '../../src/measure/phases';
 
 const sum = (phases: Array<{ ms: number }>) => phases.reduce((total, phase) => total + phase.ms, 0);
 
@@ -78,15 +78,42 @@ test('fractional times still add up exactly to the rounded RTO', () => {
   assert.is(sum(phases), Math.round(1000.9 - 0.4));
 });
 
-test('RTO floor = interval × threshold + TTL + promotion', () => {
-  assert.is(
-    rtoFloorMs({ healthCheckIntervalMs: 1_000, failureThreshold: 3, dnsTtlMs: 5_000, promotionMs: 120 }),
-    8_120,
-  );
-  assert.is(
-    rtoFloorMs({ healthCheckIntervalMs: 10_000, failureThreshold: 3, dnsTtlMs: 60_000, promotionMs: 60_000 }),
-    150_000,
-  );
+test('RTO bounds: (threshold − 1) checks + runbook; threshold checks + check timeout + runbook + TTL + timeout', () => {
+  const config = {
+    healthCheckIntervalMs: 1_000,
+    failureThreshold: 3,
+    healthCheckTimeoutMs: 1_000,
+    runbookMs: 120,
+    staleAnswerMs: 5_000,
+    clientTimeoutMs: 2_000,
+    requestIntervalMs: 50,
+  };
+  assert.equal(rtoBounds(config), { lowerMs: 2_120, upperMs: 11_170, detectionMinMs: 2_000, detectionMaxMs: 4_000 });
+  // Route 53 defaults: 30 s checks, threshold 3, TTL 60 s, a minute to promote Aurora.
+  const aws = rtoBounds({
+    ...config,
+    healthCheckIntervalMs: 30_000,
+    healthCheckTimeoutMs: 4_000,
+    runbookMs: 60_000,
+    staleAnswerMs: 60_000,
+    requestIntervalMs: 1_000,
+  });
+  assert.is(aws.lowerMs, 120_000);
+  assert.is(aws.upperMs, 90_000 + 4_000 + 60_000 + 60_000 + 2_000 + 1_000);
+});
+
+test('a threshold of 1 can detect at once: the lower bound is the runbook alone', () => {
+  const bounds = rtoBounds({
+    healthCheckIntervalMs: 10_000,
+    failureThreshold: 1,
+    healthCheckTimeoutMs: 0,
+    runbookMs: 500,
+    staleAnswerMs: 0,
+    clientTimeoutMs: 0,
+    requestIntervalMs: 0,
+  });
+  assert.is(bounds.lowerMs, 500);
+  assert.is(bounds.upperMs, 10_500);
 });
 
 test.run();

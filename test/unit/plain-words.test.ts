@@ -10,7 +10,7 @@ const day = 86_400_000;
 function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<RunSummary['rto']> } = {}): RunSummary {
   const { rto, ...rest } = changes;
   return {
-    schema: 'gameday/run/v1',
+    schema: 'gameday/run/v2',
     runId: 'run-1',
     experiment: 'region failover',
     description: '',
@@ -43,6 +43,11 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
       errors: 100,
       successRatio: 0.9,
       latencyMs: { p50: 5, p90: 9, p99: 20, max: 30 },
+      latencyByPeriod: {
+        beforeFaults: { p50: 5, p90: 8, p99: 9, max: 10, requests: 100 },
+        duringFaults: { p50: 6, p90: 9, p99: 25, max: 30, requests: 500 },
+        afterFaults: { p50: 5, p90: 8, p99: 9, max: 10, requests: 400 },
+      },
       regions: {},
     },
     rto: {
@@ -57,9 +62,14 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
       criteria: { successRatio: 0.95, windowMs: 5_000 },
       note: null,
       phases: null,
-      floorMs: null,
+      bounds: null,
+      cause: null,
+      tOnset: null,
+      onsetMs: null,
       ...rto,
     },
+    impact: [],
+    failback: null,
     failover: { from: 'us-east-1', to: 'eu-west-1', ok: true, reason: null, steps: [], changes: [] },
     probes: [],
     rpo: null,
@@ -116,6 +126,7 @@ function slo(changes: Partial<SloSummary>): SloSummary {
     peakBurnRate: 100,
     burnWindowMs: 60_000,
     budgetConsumedPct: 16.2,
+    budgetEvents: 617.28,
     burnTimeline: [],
     alerts: [],
     thresholds: [{ metric: 'budget', text: 'budget<20%', value: 20, measured: 16.2, met: true }],
@@ -181,6 +192,18 @@ const cases: Array<[string, RunSummary, RegExp]> = [
     'failed: the missed objectives named',
     summary({ status: 'failed', rto: { met: false, objectiveMs: 30_000 } }),
     /\. Missed: RTO \(client-observed\)\.$/,
+  ],
+  [
+    "the failback's cost follows the outage's",
+    summary({
+      failback: { status: 'succeeded', ms: 4_200, impactMs: 1_300, failedRequests: 11, budget: [] },
+    }),
+    /customers saw 41s of errors \(objective 1m\), failing back cost them 1\.3s more \(11 failed requests\), /,
+  ],
+  [
+    'a failback clients did not feel',
+    summary({ failback: { status: 'succeeded', ms: 4_200, impactMs: 0, failedRequests: 0, budget: [] } }),
+    /, failing back cost them nothing, /,
   ],
   [
     'aborted: the reason',

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { formatBurn, formatPercent, rtoMeasured } from '../../analysis/format';
+import {
+  boundsText,
+  episodeText,
+  failbackText,
+  formatBurn,
+  formatOffset,
+  formatPercent,
+  rtoMeasured,
+} from '../../analysis/format';
 import type { RunSummary } from '../../analysis/summary';
 import { formatDuration } from '../../core/duration';
 import { runExperiment, type RunOptions } from '../../engine/run';
@@ -84,12 +92,16 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
   const against = (objectiveMs: number | null, met: boolean | null) =>
     objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${met ? 'met' : 'MISSED'})`;
   const rto = summary.rto;
-  if (rto.ms !== null || rto.recovered === false)
-    lines.push(`  RTO ${rtoMeasured(rto)}${against(rto.objectiveMs, rto.met)}`);
-  if (rto.phases) {
-    const phases = rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ');
-    lines.push(`  phases ${phases}${rto.floorMs !== null ? ` (floor ${formatDuration(rto.floorMs)})` : ''}`);
+  if (rto.ms !== null || rto.recovered === false) {
+    const from = rto.cause ? ` from ${rto.cause.name} (clients first failed at ${formatOffset(rto.onsetMs)})` : '';
+    lines.push(`  RTO ${rtoMeasured(rto)}${from}${against(rto.objectiveMs, rto.met)}`);
   }
+  if (rto.phases)
+    lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}`);
+  if (rto.bounds) lines.push(`  ${boundsText(rto.bounds)}`);
+  if (summary.impact.length > 1 || summary.impact.some((episode) => episode.cause?.kind !== 'fault'))
+    for (const episode of summary.impact) lines.push(`  impact ${episodeText(episode)}`);
+  if (summary.failback) lines.push(`  ${failbackText(summary.failback)}`);
   const rpo = summary.rpo;
   if (rpo) {
     const measured = rpo.ms === null ? 'not measured' : formatDuration(rpo.ms);
@@ -121,6 +133,13 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     lines.push(
       `  traffic ${t.requests} requests, ${t.errors} errors, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`,
     );
+    const during = t.latencyByPeriod.duringFaults;
+    if (during.requests > 0)
+      lines.push(
+        `  latency during faults p50 ${during.p50} ms, p99 ${during.p99} ms ` +
+          `(before p99 ${t.latencyByPeriod.beforeFaults.p99 ?? '—'} ms, ` +
+          `after p99 ${t.latencyByPeriod.afterFaults.p99 ?? '—'} ms)`,
+      );
   }
   for (const fault of summary.faults) {
     const active = fault.activeMs !== null ? `active ${formatDuration(fault.activeMs)}` : (fault.error ?? 'not active');

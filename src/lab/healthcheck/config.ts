@@ -58,7 +58,8 @@ export function applyHealthCheckUpdate(current: HealthCheckConfig, update: Healt
   return next;
 }
 
-function defaultTimeoutMs(requestIntervalMs: number): number {
+/** A check's timeout when none is given: its interval, at most Route 53's 4 s. */
+export function defaultTimeoutMs(requestIntervalMs: number): number {
   return Number.isFinite(requestIntervalMs)
     ? Math.min(healthCheckDefaults.maxTimeoutMs, requestIntervalMs)
     : healthCheckDefaults.maxTimeoutMs;

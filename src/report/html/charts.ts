@@ -55,9 +55,10 @@ function marks(summary: RunSummary, endMs: number) {
       to: seconds(fault.revertedAtMs ?? endMs),
       label: `fault: ${fault.name}`,
     }));
-  const tFault = Math.min(...summary.faults.map((fault) => fault.injectedAtMs ?? Infinity));
+  // The RTO's clock starts at the fault that hurt, not necessarily the first one.
+  const tFault = summary.rto.cause?.atMs ?? null;
   const rto =
-    Number.isFinite(tFault) && summary.rto.ms !== null && summary.rto.ms > 0
+    tFault !== null && summary.rto.ms !== null && summary.rto.ms > 0
       ? [{ from: seconds(tFault), to: seconds(tFault + summary.rto.ms), label: 'RTO' }]
       : [];
   const steps = (summary.failover?.steps ?? [])
@@ -243,11 +244,14 @@ export function rtoPhaseChart(summary: RunSummary): ChartSpec | null {
     ...(rto.objectiveMs === null
       ? []
       : [{ label: `objective ${rto.objectiveMs / 1000}s`, at: rto.objectiveMs / 1000, color: palette.bad }]),
-    ...(rto.floorMs === null
+    ...(rto.bounds === null
       ? []
-      : [{ label: `floor ${rto.floorMs / 1000}s`, at: rto.floorMs / 1000, color: palette.neutral }]),
+      : [
+          { label: `lower ${rto.bounds.lowerMs / 1000}s`, at: rto.bounds.lowerMs / 1000, color: palette.neutral },
+          { label: `upper ${rto.bounds.upperMs / 1000}s`, at: rto.bounds.upperMs / 1000, color: palette.neutral },
+        ]),
   ];
-  const domainEnd = Math.max(rto.ms, rto.objectiveMs ?? 0, rto.floorMs ?? 0) / 1000 || 1;
+  const domainEnd = Math.max(rto.ms, rto.objectiveMs ?? 0, rto.bounds?.upperMs ?? 0) / 1000 || 1;
   const x = {
     field: 'from',
     type: 'quantitative',

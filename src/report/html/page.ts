@@ -1,6 +1,6 @@
 import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
-import { formatPercent, formatRatio } from '../../analysis/format';
+import { boundsText, causeText, failbackText, formatPercent, formatRatio, rtoClock } from '../../analysis/format';
 import { objectivesOf, type Objective } from '../../analysis/judge';
 import { plainWordsSummary } from '../plain-words';
 import type { RunSummary } from '../../analysis/summary';
@@ -134,7 +134,7 @@ function section(id: string, title: string, svg: string | null, missing: string,
 
 function legendNote(summary: RunSummary): string {
   const parts = ['shaded red: a fault was active'];
-  if (summary.rto.ms) parts.push('amber strip along the top: the RTO, from the first fault to recovery');
+  if (summary.rto.ms) parts.push('amber strip along the top: the RTO, from the fault that hurt to recovery');
   if (summary.failover) parts.push('dashed blue lines: where each failover step ended');
   return `<p class="note">${escapeHtml(parts.join('; '))}.</p>`;
 }
@@ -148,18 +148,31 @@ function rtoMissing(summary: RunSummary): string {
 
 function rtoNotes(summary: RunSummary): string {
   const { rto } = summary;
-  const notes = [
-    `Counted from the first fault becoming active to the first successful request after which the ` +
-      `success ratio stayed ≥ ${formatRatio(rto.criteria.successRatio)} over every ` +
-      `${formatDuration(rto.criteria.windowMs)} window.`,
-  ];
-  if (rto.floorMs !== null)
-    notes.push(
-      `Floor ${formatDuration(rto.floorMs)}: health-check interval × failure threshold + DNS TTL + ` +
-        `the measured promotion.`,
-    );
+  const notes = [rtoClock(rto)];
+  if (rto.bounds) notes.push(`RTO ${boundsText(rto.bounds)}.`);
   if (rto.note) notes.push(`Note: ${rto.note}.`);
-  return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
+  return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('') + impactTable(summary);
+}
+
+/** Every time clients were hurt, each with its cause, and the failback's cost. */
+function impactTable(summary: RunSummary): string {
+  if (summary.impact.length === 0 && !summary.failback) return '';
+  const rows = summary.impact.map((episode) =>
+    row(episode.cause?.kind === 'fault' ? '' : 'muted', [
+      escapeHtml(causeText(episode)),
+      offsetText(episode.onsetMs),
+      episode.impactMs === null ? 'not recovered' : formatDuration(episode.impactMs),
+      episode.rtoMs === null ? '—' : formatDuration(episode.rtoMs),
+      `${episode.failedRequests} / ${episode.requests}`,
+      episode.latencyMs.p99 === null ? '—' : `${episode.latencyMs.p99} ms`,
+    ]),
+  );
+  const episodes =
+    rows.length === 0
+      ? ''
+      : table(['impact from', 'onset (+s)', 'lasted', 'RTO from cause', 'failed / requests', 'p99'], rows);
+  const failback = summary.failback ? `<p class="note">${escapeHtml(failbackText(summary.failback))}.</p>` : '';
+  return `<h3>Impact</h3>${episodes}${failback}`;
 }
 
 function failoverTable(summary: RunSummary): string {
@@ -281,9 +294,29 @@ function trafficTable(summary: RunSummary): string {
     latency(t.latencyMs.p99),
     latency(t.latencyMs.max),
   ]);
+  const periods = (
+    [
+      ['before the faults', t.latencyByPeriod.beforeFaults],
+      ['while faults were active', t.latencyByPeriod.duringFaults],
+      ['after the faults', t.latencyByPeriod.afterFaults],
+    ] as const
+  ).map(([name, period]) =>
+    row('', [
+      name,
+      String(period.requests),
+      latency(period.p50),
+      latency(period.p90),
+      latency(period.p99),
+      latency(period.max),
+    ]),
+  );
+  const byPeriod =
+    t.latencyByPeriod.duringFaults.requests > 0
+      ? table(['latency', 'requests', 'p50', 'p90', 'p99', 'max'], periods)
+      : '';
   return `<section id="traffic"><h2>Traffic</h2><p><code>${escapeHtml(t.probe)}</code>: ${escapeHtml(t.url)} \
 at ${t.rate}/s (open model)${servedBy}</p>
-${table(['requests', 'errors', 'success', 'p50', 'p90', 'p99', 'max'], [counts])}</section>`;
+${table(['requests', 'errors', 'success', 'p50', 'p90', 'p99', 'max'], [counts])}${byPeriod}</section>`;
 }
 
 function offsetText(ms: number | null): string {
