@@ -7,6 +7,7 @@ import { probeKindOf } from '../probes';
 import { targetKindOf } from '../targets';
 import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
 import type { PlanContext } from '../faults/types';
+import { failbackExperiment } from './phases/failover';
 
 /** One line of what a run would do, at an offset from the start of observation. */
 export interface PlanStep {
@@ -101,10 +102,15 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
-/** The runbook's steps in words, in order; `detect` only matters when a fault starts it. */
+/**
+ * The runbook's steps in words, in order; `detect` only matters when a fault starts it.
+ * `failback`: the reversed runbook of `gameday failover --failback`.
+ */
 export function runbookPlan(
-  experiment: Experiment,
+  given: Experiment,
+  options: { failback?: boolean } = {},
 ): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
+  const experiment = options.failback ? failbackExperiment(given) : given;
   const spec = experiment.failover;
   const target = experiment.target;
   const targetKind = targetKindOf(target);
@@ -131,6 +137,12 @@ export function runbookPlan(
       : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`;
   const after = [
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
+    ...(options.failback
+      ? [
+          `rejoin: ${to} comes back as a secondary of ${from} (the lab rebuilds its database; an AWS region ` +
+            `rejoins by itself); its health check, if inverted, is set Inverted=false`,
+        ]
+      : []),
     `fence + promote: RDS ${moveWriter} to ${to}; verify the old writer no longer accepts writes`,
     `shift traffic: ${shift}`,
     ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),
