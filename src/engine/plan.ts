@@ -7,7 +7,7 @@ import { probeKindOf } from '../probes';
 import { targetKindOf } from '../targets';
 import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
 import type { PlanContext } from '../faults/types';
-import { failbackExperiment } from './phases/failover';
+import { failbackExperiment, runbookRegions } from './phases/failover';
 
 /** One line of what a run would do, at an offset from the start of observation. */
 export interface PlanStep {
@@ -32,6 +32,18 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
   for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
+  }
+  const runbook = runbookRegions(experiment);
+  if (runbook && planContext.aws) {
+    const { from, to } = runbook;
+    steps.push({
+      atMs: -steadyState.duration,
+      phase: 'preflight',
+      action:
+        `check the starting topology: ${from} holds the writer (RDS DescribeGlobalClusters), the other ` +
+        `regions' clusters are secondaries in sync, the health checks of ${from} and ${to} are healthy and ` +
+        `not inverted (Route 53); otherwise inject nothing`,
+    });
   }
   steps.push({
     atMs: -steadyState.duration,

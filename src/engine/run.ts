@@ -15,7 +15,7 @@ import type { TargetSession } from '../targets';
 import { assertConsent, type Consent } from './guardrails';
 import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/failover';
 import { observe } from './phases/observe';
-import { checkFailbackTopology, checkReachable, openSession } from './phases/preflight';
+import { checkFailbackTopology, checkReachable, checkStartingTopology, openSession } from './phases/preflight';
 import { ProbeSet } from './phases/probes';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
 import { RunControl, type Stop } from './run-control';
@@ -136,6 +136,8 @@ async function lifecycle(
     if (!options.failoverOnly) {
       const unreachable = await checkReachable(experiment, session, journal, lookup);
       if (unreachable) return { status: 'error', reason: unreachable };
+      const mismatch = await checkStartingTopology(experiment, session, journal, regions, control.signal);
+      if (mismatch) return { status: 'error', reason: mismatch };
       if (control.stop) return control.stop;
       journal.append({ type: 'phase', phase: 'steady-state' });
     } else {

@@ -1,8 +1,8 @@
 /**
- * What a failback expects of the target, the runbook it runs, and the reading of the
- * topology from AWS-shaped answers the lab never gives (no SynchronizationStatus, a
- * cluster the target does not name, a member missing), with aws-sdk-client-mock standing
- * in for AWS.
+ * What a failover experiment expects of the target before it injects anything, and what
+ * a failback expects: the decisions on a topology as read, and the reading of AWS-shaped
+ * answers the lab never gives (no SynchronizationStatus, a cluster the target does not
+ * name, a member missing), with aws-sdk-client-mock standing in for AWS.
  */
 import { DescribeGlobalClustersCommand as DescribeGlobalClusters, RDSClient } from '@aws-sdk/client-rds';
 import {
@@ -16,9 +16,10 @@ import { AwsClients } from '../../src/aws/clients';
 import type { AwsModel } from '../../src/aws/model';
 import { failbackSpec, judgeFailbackTopology } from '../../src/failover/failback';
 import { failoverSchema } from '../../src/failover/spec';
-import { readTopology, type Topology } from '../../src/failover/topology';
+import { judgeStartingTopology, readTopology, type Topology } from '../../src/failover/topology';
 import { currentCommand, mockCurrentClient } from '../support/aws-mock';
 
+const expected = { from: 'us-east-1', to: 'eu-west-1', file: 'experiments/region-failover.ts' };
 const healthy = (region: string) => ({
   region,
   id: `hc-${region}`,
@@ -33,6 +34,85 @@ const starting: Topology = {
   missing: [],
   healthChecks: [healthy('us-east-1'), healthy('eu-west-1')],
 };
+
+const failed = (topology: Topology) =>
+  judgeStartingTopology(topology, expected)
+    .filter((check) => !check.ok)
+    .map((check) => `${check.check}: ${check.detail} | ${check.fix}`);
+
+test('the starting topology passes every check, each saying what it saw', () => {
+  const checks = judgeStartingTopology(starting, expected);
+  assert.equal(
+    checks.map((check) => [check.check, check.ok]),
+    [
+      ['writer', true],
+      ['secondary eu-west-1', true],
+      ['health check us-east-1', true],
+      ['health check eu-west-1', true],
+    ],
+  );
+  assert.is(checks[0].detail, 'us-east-1 holds the writer (RDS DescribeGlobalClusters)');
+  assert.is(checks[2].detail, "us-east-1's health check hc-us-east-1 is healthy (3/3 checkers), not inverted");
+});
+
+test('a target still failed over: the writer mismatch names the failback of this file as the fix', () => {
+  const problems = failed({
+    ...starting,
+    writer: 'eu-west-1',
+    // The old writer is behind by definition: the writer mismatch speaks for it.
+    secondaries: [{ region: 'us-east-1', synchronization: 'pending-resync' }],
+    healthChecks: [
+      { ...healthy('us-east-1'), reports: 1, failures: ['Failure: HTTP Status Code 503, Service Unavailable'] },
+      healthy('eu-west-1'),
+    ],
+  });
+  assert.equal(problems, [
+    'writer: the writer is eu-west-1, but the experiment fails over from us-east-1 — the target is still ' +
+      'failed over from an earlier run | gameday failover experiments/region-failover.ts --failback (or, for ' +
+      'the lab, gameday lab reset)',
+    "health check us-east-1: us-east-1's health check hc-us-east-1 is failing (1 of 1 checkers: Failure: HTTP " +
+      'Status Code 503, Service Unavailable) | bring us-east-1 back first (gameday recover <run dir> if a run ' +
+      'left a fault; for the lab, gameday lab reset)',
+  ]);
+});
+
+test('a file name a shell would split is quoted in the fix', () => {
+  const [writer] = judgeStartingTopology({ ...starting, writer: 'eu-west-1' }, { ...expected, file: "my drill's.ts" });
+  assert.match(writer.fix ?? '', /^gameday failover 'my drill'\\''s\.ts' --failback/);
+});
+
+test('a writer in a third region, none, or one moving: each its own mismatch and fix', () => {
+  assert.match(
+    failed({ ...starting, writer: 'ap-south-1' })[0],
+    /the writer is ap-south-1.*\| make us-east-1 the writer/,
+  );
+  assert.match(failed({ ...starting, writer: null })[0], /no cluster of the global cluster is the writer/);
+  assert.match(
+    failed({ ...starting, busy: 'in status modifying' })[0],
+    /writer: the global cluster is in status modifying \| wait until its Status is available/,
+  );
+});
+
+test('a secondary out of sync, or missing from the global cluster, fails; no SynchronizationStatus passes', () => {
+  assert.match(
+    failed({ ...starting, secondaries: [{ region: 'eu-west-1', synchronization: 'pending-resync' }] })[0],
+    /secondary eu-west-1: eu-west-1's cluster is not in sync with the writer \(SynchronizationStatus pending-resync\)/,
+  );
+  assert.match(
+    failed({ ...starting, secondaries: [], missing: ['eu-west-1'] })[0],
+    /eu-west-1's cluster is not a member of the global cluster/,
+  );
+  assert.equal(failed({ ...starting, secondaries: [{ region: 'eu-west-1', synchronization: undefined }] }), []);
+});
+
+test('a health check inverted, failing by majority, or not yet reported fails; a minority of failures does not', () => {
+  const withCheck = (check: Partial<Topology['healthChecks'][number]>) =>
+    failed({ ...starting, healthChecks: [healthy('us-east-1'), { ...healthy('eu-west-1'), ...check }] });
+  assert.match(withCheck({ inverted: true })[0], /hc-eu-west-1 is inverted.*\| set Inverted=false again/);
+  assert.match(withCheck({ reports: 0 })[0], /has no checker report yet/);
+  assert.match(withCheck({ failures: ['Failure: a', 'Failure: b'] })[0], /is failing \(2 of 3 checkers: Failure: a\)/);
+  assert.equal(withCheck({ failures: ['Failure: a'] }), []);
+});
 
 test('a failback expects the writer where the failover sent it; already home is nothing to fail back', () => {
   const regions = { from: 'eu-west-1', to: 'us-east-1' };

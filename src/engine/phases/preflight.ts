@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
 import { judgeFailbackTopology } from '../../failover/failback';
-import { readTopology, type TopologyCheck } from '../../failover/topology';
+import { readTopology, startingTopology, type TopologyCheck } from '../../failover/topology';
 import { probeKindOf } from '../../probes';
 import { exchange } from '../../probes/exchange';
 import { probeUrl } from '../../probes/url';
@@ -77,6 +77,30 @@ export async function checkReachable(
     if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
   }
   return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
+}
+
+/** How long a topology just restored (a failback, a reverted fault) gets to settle before it is a mismatch. */
+const topologySettleMs = 15_000;
+
+/**
+ * A runbook must start from the topology it fails over from (failover/topology.ts): a
+ * target left failed over by an earlier run ends the run here, with nothing injected
+ * and the fix said. Null when it matches, or when there is no runbook to run.
+ */
+export async function checkStartingTopology(
+  experiment: Experiment,
+  session: TargetSession,
+  journal: Journal,
+  regions: { from: string; to: string } | null,
+  signal: AbortSignal,
+): Promise<string | null> {
+  const aws = session.aws;
+  if (!experiment.failover || !regions || !aws) return null;
+  return journalTopology(
+    journal,
+    () => startingTopology(aws, { ...regions, file: experiment.file }, { settleMs: topologySettleMs, signal }),
+    'nothing was injected',
+  );
 }
 
 /** A failback needs the writer where the runbook sent it (`regions.from` of the failback). */
