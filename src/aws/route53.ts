@@ -1,4 +1,9 @@
-import { GetHealthCheckCommand, UpdateHealthCheckCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  UpdateHealthCheckCommand,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
 import { describeAwsError } from './clients';
 import { GamedayError } from '../core/errors';
 
@@ -29,5 +34,36 @@ export async function setHealthCheckInverted(
     throw new Route53Error(
       `Route 53 UpdateHealthCheck ${healthCheckId} Inverted=${inverted}: ${describeAwsError(error)}`,
     );
+  }
+}
+
+/** What preflight needs of a health check: its Inverted flag and its checkers' latest reports. */
+export interface HealthCheckReading {
+  inverted: boolean;
+  /** How many checkers reported, and the reports that are failures ("Failure: HTTP Status Code 503, …"). */
+  reports: number;
+  failures: string[];
+}
+
+/**
+ * Reads a health check as Route 53 sees it (GetHealthCheck, GetHealthCheckStatus). The
+ * status reports are the checkers' raw results, before Inverted is applied.
+ */
+export async function readHealthCheck(route53: Route53Client, healthCheckId: string): Promise<HealthCheckReading> {
+  let call = 'GetHealthCheck';
+  try {
+    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    call = 'GetHealthCheckStatus';
+    const { HealthCheckObservations = [] } = await route53.send(
+      new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
+    );
+    const statuses = HealthCheckObservations.map((observation) => observation.StatusReport?.Status ?? '');
+    return {
+      inverted: HealthCheck?.HealthCheckConfig?.Inverted ?? false,
+      reports: statuses.length,
+      failures: statuses.filter((status) => status.startsWith('Failure')),
+    };
+  } catch (error) {
+    throw new Route53Error(`Route 53 ${call} ${healthCheckId}: ${describeAwsError(error)}`);
   }
 }

@@ -157,9 +157,14 @@ function parser(argv: string[], guard: Guard) {
             describe: 'experiment file with a failover runbook',
           })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the steps; do nothing' })
+          .option('failback', {
+            type: 'boolean',
+            describe: 'undo a failover done for real: the old writer rejoins, a planned switchover moves it back',
+          })
           .option('shift', {
             choices: ['dns', 'invert-health-check'] as const,
             describe: "override the runbook's trafficShift (a healthy old region's check never fails by itself)",
+            conflicts: 'failback',
           })
           .option('approve', {
             type: 'boolean',
@@ -180,6 +185,7 @@ function parser(argv: string[], guard: Guard) {
             json: args.json,
             shift: args.shift,
             yes: args.yes,
+            failback: args.failback === true,
           }),
         )(),
     )

@@ -7,6 +7,7 @@ import { probeKindOf } from '../probes';
 import { targetKindOf } from '../targets';
 import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
 import type { PlanContext } from '../faults/types';
+import { failbackExperiment, runbookRegions } from './phases/failover';
 
 /** One line of what a run would do, at an offset from the start of observation. */
 export interface PlanStep {
@@ -31,6 +32,18 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
   for (const [name, url] of Object.entries(endpoints)) {
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: `check ${name} answers HTTP: GET ${url}` });
+  }
+  const runbook = runbookRegions(experiment);
+  if (runbook && planContext.aws) {
+    const { from, to } = runbook;
+    steps.push({
+      atMs: -steadyState.duration,
+      phase: 'preflight',
+      action:
+        `check the starting topology: ${from} holds the writer (RDS DescribeGlobalClusters), the other ` +
+        `regions' clusters are secondaries in sync, the health checks of ${from} and ${to} are healthy and ` +
+        `not inverted (Route 53); otherwise inject nothing`,
+    });
   }
   steps.push({
     atMs: -steadyState.duration,
@@ -101,10 +114,15 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
   return steps.sort((a, b) => a.atMs - b.atMs);
 }
 
-/** The runbook's steps in words, in order; `detect` only matters when a fault starts it. */
+/**
+ * The runbook's steps in words, in order; `detect` only matters when a fault starts it.
+ * `failback`: the reversed runbook of `gameday failover --failback`.
+ */
 export function runbookPlan(
-  experiment: Experiment,
+  given: Experiment,
+  options: { failback?: boolean } = {},
 ): { from: string; to: string; steps: Array<{ detect: boolean; action: string }> } | null {
+  const experiment = options.failback ? failbackExperiment(given) : given;
   const spec = experiment.failover;
   const target = experiment.target;
   const targetKind = targetKindOf(target);
@@ -131,6 +149,12 @@ export function runbookPlan(
       : `Route 53 UpdateHealthCheck ${from} Inverted=true (control plane), then DNS`;
   const after = [
     `decide: ${spec.mode === 'automatic' ? 'automatic' : 'manual — wait for approval (TTY prompt or --approve)'}`,
+    ...(options.failback
+      ? [
+          `rejoin: ${to} comes back as a secondary of ${from} (the lab rebuilds its database; an AWS region ` +
+            `rejoins by itself); its health check, if inverted, is set Inverted=false`,
+        ]
+      : []),
     `fence + promote: RDS ${moveWriter} to ${to}; verify the old writer no longer accepts writes`,
     `shift traffic: ${shift}`,
     ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),

@@ -13,9 +13,9 @@ import { Resolvers } from '../probes';
 import { Reporters, type Reporter, type ReportOutcome } from '../report/reporter';
 import type { TargetSession } from '../targets';
 import { assertConsent, type Consent } from './guardrails';
-import { FailoverPhase } from './phases/failover';
+import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/failover';
 import { observe } from './phases/observe';
-import { checkReachable, openSession } from './phases/preflight';
+import { checkFailbackTopology, checkReachable, checkStartingTopology, openSession } from './phases/preflight';
 import { ProbeSet } from './phases/probes';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
 import { RunControl, type Stop } from './run-control';
@@ -36,6 +36,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** Run only the failover runbook (`gameday failover`). */
   failoverOnly?: boolean;
+  /** With failoverOnly: run it reversed, to undo a failover done for real (`gameday failover --failback`). */
+  failback?: boolean;
   /** Overrides the runbook's trafficShift (e.g. invert a healthy region's check in a planned DR move). */
   trafficShift?: 'dns' | 'invert-health-check';
   /** Manual failover: asks the operator; resolves true to go ahead. Without it, manual failovers are declined. */
@@ -63,7 +65,9 @@ export interface RunResult {
  * what happened and the journal says why. Everything it learns goes to the journal,
  * from which the summary is folded as the run goes and the reporters are told.
  */
-export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
+export async function runExperiment(given: Experiment, options: RunOptions): Promise<RunResult> {
+  // The journal records the runbook that runs: a failback's, from where the failover went.
+  const experiment = options.failback ? failbackExperiment(given) : given;
   assertConsent(experiment, options.consent ?? { yes: false }, options.failoverOnly ? 'failover' : 'run');
   const journal = Journal.create(options.runDir);
   const summarizer = new RunSummarizer();
@@ -128,12 +132,20 @@ async function lifecycle(
   let failover: FailoverPhase | null = null;
   try {
     if (control.stop) return control.stop;
+    const regions = runbookRegions(experiment);
     if (!options.failoverOnly) {
       const unreachable = await checkReachable(experiment, session, journal, lookup);
       if (unreachable) return { status: 'error', reason: unreachable };
+      const mismatch = await checkStartingTopology(experiment, session, journal, regions, control.signal);
+      if (mismatch) return { status: 'error', reason: mismatch };
       if (control.stop) return control.stop;
       journal.append({ type: 'phase', phase: 'steady-state' });
     } else {
+      // Run alone for real, the runbook is the operator's decision: only a failback has a topology to expect.
+      if (options.failback && regions) {
+        const refused = await checkFailbackTopology(session, journal, regions);
+        if (refused) return { status: 'error', reason: refused };
+      }
       journal.append({ type: 'phase', phase: 'observe' });
     }
     // A DR action goes ahead without a probe that cannot start (the old writer may be down); the journal says why.
@@ -142,7 +154,12 @@ async function lifecycle(
     if (started.failure) return { status: 'error', reason: `${started.failure}; nothing was injected` };
     failover = new FailoverPhase(
       { ...run, probes, lookup },
-      { trafficShift: options.trafficShift, approve: options.approve, standalone: options.failoverOnly === true },
+      {
+        trafficShift: options.trafficShift,
+        approve: options.approve,
+        standalone: options.failoverOnly === true,
+        rejoin: options.failback,
+      },
     );
     if (options.failoverOnly) return await failoverOnly(failover, journal);
 

@@ -21,6 +21,8 @@ export interface RunbookContext {
   registerChange: (name: string, rollback: RollbackRecord) => void;
   /** Operator-initiated (`gameday failover`): nothing to detect. */
   skipDetection?: boolean;
+  /** A failback (`gameday failover --failback`): `to` rejoins once the move is decided, before the writer moves. */
+  rejoin?: boolean;
   /** Filled in as the runbook goes, for the engine deciding how long to wait for it. */
   progress?: { detected: boolean };
   /** What verify asks, as a new client would: the traffic URL and the target's name lookup. */

@@ -2,6 +2,7 @@ import { now } from '../core/clock';
 import type { RunbookMarks } from '../measure/phases';
 import type { RunbookContext, RunbookResult } from './context';
 import { decide, detect } from './detect';
+import { rejoin } from './failback';
 import { hookName, runHook } from './hooks';
 import { moveWriter } from './move-writer';
 import { shiftTraffic } from './shift-traffic';
@@ -11,11 +12,11 @@ import { verify } from './verify';
 export type { RunbookContext, RunbookResult } from './context';
 
 /**
- * The failover runbook: detect → decide → fence → promote → shift traffic → warm →
- * verify → notify, each step timed in the journal. It acts through the same AWS APIs as
- * the faults (Route 53 health-check status, RDS global-cluster failover), so it runs
- * against the lab and a real account alike. A failing step stops the runbook with a
- * clear journal entry.
+ * The failover runbook: detect → decide → (rejoin, failing back) → fence → promote →
+ * shift traffic → warm → verify → notify, each step timed in the journal. It acts
+ * through the same AWS APIs as the faults (Route 53 health-check status, RDS
+ * global-cluster failover), so it runs against the lab and a real account alike. A
+ * failing step stops the runbook with a clear journal entry.
  */
 export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   const marks: RunbookMarks = { detectedAt: null, decidedAt: null, fencedAt: null, promotedAt: null, shiftedAt: null };
@@ -43,6 +44,7 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     await custom('detect');
     marks.decidedAt = await step(ctx, 'decide', () => decide(ctx));
     await custom('decide');
+    if (ctx.rejoin) await step(ctx, 'rejoin', () => rejoin(ctx, aws.model));
     const moved = await moveWriter(ctx, aws.model);
     marks.fencedAt = moved.fencedAt;
     marks.promotedAt = moved.promotedAt;

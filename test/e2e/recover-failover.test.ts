@@ -12,8 +12,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
-import { eventually } from '../support/eventually';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
+import { assertStartingTopology, labRegions } from '../support/lab-topology';
 
 let dir: string;
 let labDir: string;
@@ -66,54 +66,10 @@ test.after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface RegionStatus {
-  name: string;
-  role: string;
-  healthCheck: { status: string; inverted: boolean };
-  replication: { role: string; standbys?: Array<{ applicationName: string; state: string }>; receiverStatus?: string };
-}
-
-async function regions(): Promise<Record<string, RegionStatus>> {
-  const status = await runCli(['lab', 'status', '--dir', labDir, '--json']);
-  const list = JSON.parse(status.stdout).status.regions as RegionStatus[];
-  return Object.fromEntries(list.map((region) => [region.name, region]));
-}
-
-async function assertStartingTopology(): Promise<void> {
-  let lastMismatch = '';
-  const settled = async () => {
-    const now = await regions();
-    assert.is(now['us-east-1'].role, 'primary', 'us-east-1 writes again');
-    assert.is(now['eu-west-1'].role, 'standby');
-    assert.equal(
-      now['us-east-1'].replication.standbys?.map((standby) => [standby.applicationName, standby.state]),
-      [['eu-west-1', 'streaming']],
-      'eu-west-1 streams from it',
-    );
-    for (const region of Object.values(now)) assert.is(region.healthCheck.status, 'Healthy', `${region.name} check`);
-  };
-  const held = await waitUntilAsync(async () => {
-    try {
-      await settled();
-      return true;
-    } catch (error) {
-      lastMismatch = (error as Error).message;
-      return false;
-    }
-  }, 30_000);
-  assert.ok(held, `the lab is back in its starting topology (last seen: ${lastMismatch})`);
-}
-
-async function waitUntilAsync(predicate: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  return (
-    (await eventually(async () => ((await predicate()) ? true : undefined), timeoutMs, 500).catch(() => false)) === true
-  );
-}
-
 async function runUntilFailedOver(runDir: string) {
   const run = spawnCli(['run', file, '--out', runDir]);
   await waitForOutput(run.child, (text) => /failover us-east-1 → eu-west-1 completed/.test(text), 90_000);
-  const moved = await regions();
+  const moved = await labRegions(labDir);
   assert.is(moved['eu-west-1'].role, 'primary', 'the run failed over before it was stopped');
   return run;
 }
@@ -123,7 +79,7 @@ test('kill -9 after the failover: recover reverts the fault, then fails back to 
   const run = await runUntilFailedOver(runDir);
   run.child.kill('SIGKILL');
   await run.done;
-  assert.is((await regions())['eu-west-1'].role, 'primary', 'a killed process fails nothing back');
+  assert.is((await labRegions(labDir))['eu-west-1'].role, 'primary', 'a killed process fails nothing back');
 
   const recovered = await runCli(['recover', runDir]);
   assert.is(recovered.code, 0, recovered.stderr + recovered.stdout);
@@ -134,7 +90,7 @@ test('kill -9 after the failover: recover reverts the fault, then fails back to 
   );
   const reverted = recovered.stdout.split('\n').filter((line) => line.includes('reverted'));
   assert.ok(reverted.at(-1)?.includes('writer back to us-east-1'), 'the failback comes last');
-  await assertStartingTopology();
+  await assertStartingTopology(labDir);
 
   const events = readJournal(path.join(runDir, 'journal.ndjson'));
   assert.match((events[events.length - 1] as { reason?: string }).reason ?? '', /recover undid every fault/);
@@ -149,7 +105,7 @@ test('SIGTERM after the failover fails back before the process exits', async () 
   const result = await run.done;
   assert.ok(result.code !== 0, 'an interrupted run does not pass');
   assert.match(result.stderr + result.stdout, /fault failover: writer back to us-east-1 reverted/);
-  await assertStartingTopology();
+  await assertStartingTopology(labDir);
   const recovered = await runCli(['recover', runDir]);
   assert.match(recovered.stdout, /nothing to recover/);
 });

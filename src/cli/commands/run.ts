@@ -45,7 +45,7 @@ export async function runWithProgress(
   experiment: Experiment,
   label: string,
   options: RunCommandOptions,
-  mode: Pick<RunOptions, 'failoverOnly' | 'trafficShift'>,
+  mode: Pick<RunOptions, 'failoverOnly' | 'failback' | 'trafficShift'>,
   format: (summary: RunSummary, reports: ReportOutcome) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };

@@ -6,6 +6,7 @@ import type { Experiment } from '../../experiment/validate';
 import { runFailover, type RunbookContext, type RunbookResult } from '../../failover/runbook';
 import { revertRecord } from '../../faults/revert';
 import type { RollbackRecord } from '../../core/events';
+import { failbackSpec } from '../../failover/failback';
 import { failoverRegions } from '../../failover/spec';
 import { probeUrl } from '../../probes/url';
 import { targetKindOf, type TargetSession } from '../../targets';
@@ -19,6 +20,26 @@ export interface FailoverOptions {
   approve?: (question: string) => Promise<boolean>;
   /** `gameday failover`: a real DR action, whose changes stay changed. */
   standalone: boolean;
+  /** `gameday failover --failback` (the experiment's runbook reversed by failbackExperiment): `to` rejoins first. */
+  rejoin?: boolean;
+}
+
+/** The experiment with its runbook reversed, to undo a failover done for real (failover/failback.ts). */
+export function failbackExperiment(experiment: Experiment): Experiment {
+  const regions = runbookRegions(experiment);
+  if (!experiment.failover || !regions) return experiment;
+  return { ...experiment, failover: failbackSpec(experiment.failover, regions) };
+}
+
+/** The regions the experiment's runbook moves between; null without a runbook or regions. */
+export function runbookRegions(experiment: Experiment): { from: string; to: string } | null {
+  const spec = experiment.failover;
+  const targetKind = targetKindOf(experiment.target);
+  const regions = targetKind.regions(experiment.target);
+  if (!spec || regions.length === 0) return null;
+  const { from, to } = failoverRegions(spec, { regions, primary: targetKind.primary(experiment.target) });
+  // Validation guarantees a second region.
+  return { from, to: to! };
 }
 
 /**
@@ -45,25 +66,25 @@ export class FailoverPhase {
   start(options: { skipDetection?: boolean } = {}): void {
     const { experiment, session, journal, control, probes } = this.run;
     const spec = experiment.failover;
+    const regions = runbookRegions(experiment);
     // Without the AWS APIs (an endpoints target) there is nothing to move the writer or the traffic with.
-    if (!spec || this.running || !session.aws) return;
-    const targetKind = targetKindOf(experiment.target);
-    const regions = { regions: targetKind.regions(experiment.target), primary: targetKind.primary(experiment.target) };
-    const { from, to } = failoverRegions(spec, regions);
+    if (!spec || !regions || this.running || !session.aws) return;
+    const { trafficShift } = this.options;
+    const { from, to } = regions;
     const abort = new AbortController();
     control.signal.addEventListener('abort', () => abort.abort(), { once: true });
     const traffic = experiment.traffic;
     const context: RunbookContext = {
-      spec: this.options.trafficShift ? { ...spec, trafficShift: this.options.trafficShift } : spec,
+      spec: trafficShift ? { ...spec, trafficShift } : spec,
       from,
-      // Validation guarantees a second region.
-      to: to!,
+      to,
       target: session,
       journal,
       recorder: probes.recorderOf(undefined),
       signal: abort.signal,
       approve: this.options.approve ?? (async () => false),
       skipDetection: options.skipDetection,
+      rejoin: this.options.rejoin,
       progress: { detected: false },
       verifyProbe: {
         url: probeUrl(traffic, session.endpoints),

@@ -2,6 +2,8 @@ import type { LookupFunction } from 'node:net';
 import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
+import { judgeFailbackTopology } from '../../failover/failback';
+import { readTopology, startingTopology, type TopologyCheck } from '../../failover/topology';
 import { probeKindOf } from '../../probes';
 import { exchange } from '../../probes/exchange';
 import { probeUrl } from '../../probes/url';
@@ -75,6 +77,67 @@ export async function checkReachable(
     if (!result.ok) failures.push(`${name} (${url}): ${result.detail}`);
   }
   return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
+}
+
+/** How long a topology just restored (a failback, a reverted fault) gets to settle before it is a mismatch. */
+const topologySettleMs = 15_000;
+
+/**
+ * A runbook must start from the topology it fails over from (failover/topology.ts): a
+ * target left failed over by an earlier run ends the run here, with nothing injected
+ * and the fix said. Null when it matches, or when there is no runbook to run.
+ */
+export async function checkStartingTopology(
+  experiment: Experiment,
+  session: TargetSession,
+  journal: Journal,
+  regions: { from: string; to: string } | null,
+  signal: AbortSignal,
+): Promise<string | null> {
+  const aws = session.aws;
+  if (!experiment.failover || !regions || !aws) return null;
+  return journalTopology(
+    journal,
+    () => startingTopology(aws, { ...regions, file: experiment.file }, { settleMs: topologySettleMs, signal }),
+    'nothing was injected',
+  );
+}
+
+/** A failback needs the writer where the runbook sent it (`regions.from` of the failback). */
+export async function checkFailbackTopology(
+  session: TargetSession,
+  journal: Journal,
+  regions: { from: string; to: string },
+): Promise<string | null> {
+  const aws = session.aws;
+  // A target without the AWS APIs cannot fail over at all; the runbook says so when it does not start.
+  if (!aws) return null;
+  return journalTopology(
+    journal,
+    async () => [judgeFailbackTopology(await readTopology(aws, regions), regions)],
+    'nothing was changed',
+  );
+}
+
+/** Journals every check as a preflight.check; the first mismatch, and its fix, is the reason the run ends. */
+async function journalTopology(
+  journal: Journal,
+  read: () => Promise<TopologyCheck[]>,
+  untouched: string,
+): Promise<string | null> {
+  let checks: TopologyCheck[];
+  try {
+    checks = await read();
+  } catch (error) {
+    journal.append({ type: 'preflight.check', check: 'topology', ok: false, detail: errorMessage(error) });
+    return `preflight: the target's topology could not be read: ${errorMessage(error)}; ${untouched}`;
+  }
+  for (const { check, ok, detail, fix } of checks)
+    journal.append({ type: 'preflight.check', check, ok, detail: fix ? `${detail}. Fix: ${fix}` : detail });
+  const [first, ...others] = checks.filter((check) => !check.ok);
+  if (!first) return null;
+  const also = others.length > 0 ? ` (also: ${others.map((check) => check.check).join(', ')})` : '';
+  return `preflight: ${first.detail}${also}; ${untouched}${first.fix ? `. Fix: ${first.fix}` : ''}`;
 }
 
 /** One request to see whether anything answers HTTP there (any status will do). */
