@@ -62,6 +62,10 @@ test('a failed-over lab: preflight refuses the experiment, --failback restores i
   const failover = await cli(['failover', file, '--yes', '--out', path.join(dir, 'failover')]);
   assert.is(failover.code, 0, failover.stderr + failover.stdout);
   assert.is((await labRegions(labDir))['eu-west-1'].role, 'primary', 'the lab failed over');
+  // A deliberate failover stays done: recover finds no failback in its journal to undo it with.
+  const recovered = await cli(['recover', path.join(dir, 'failover')]);
+  assert.match(recovered.stdout, /nothing to recover/, recovered.stdout + recovered.stderr);
+  assert.is((await labRegions(labDir))['eu-west-1'].role, 'primary', 'recover left the failover in place');
 
   const runDir = path.join(dir, 'refused');
   const refused = await cli(['run', file, '--out', runDir]);

@@ -94,8 +94,11 @@ export class FailoverPhase {
         lookup: this.run.lookup,
       },
       registerChange: (name, rollback) => {
+        // A standalone failover is a real DR action that stays done: it has no failback for
+        // `gameday recover` to find and undo it with (`gameday failover --failback` is the way back).
+        if (this.options.standalone && rollback.kind === 'failback') return;
         journal.append({ type: 'fault.injecting', fault: name, kind: 'failover', rollback, detail: {} });
-        // A standalone failover is a real DR action: what it changes stays changed (the journal says how to undo it).
+        // What else it changes stays changed too; the journal says how to undo it.
         if (this.options.standalone) return;
         const reverted = () => journal.append({ type: 'fault.reverted', fault: name, at: now() });
         control.register(
