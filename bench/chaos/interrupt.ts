@@ -2,204 +2,282 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { activeManagedExperiments } from '../../src/aws/fis/experiment';
-import { AwsClients } from '../../src/aws/clients';
-import { labLockFile } from '../../src/targets/lock';
+import type { JournalEvent } from '../../src/core/events';
+import { journalFileName, readJournal } from '../../src/core/journal';
 import type { LabStatus } from '../../src/lab/lab';
+import { aimLengths, aims, JournalTail, opensAim, phaseAt, phases, type Aim, type Phase } from './journal';
+import { baselineOf, repair, whatRemains } from './lab-check';
 
 /**
  * Chaos on gameday itself: start a lab drill (faults through FIS and Route 53, a failover
- * runbook) against one persistent lab, interrupt it at a random moment in one of the ways
- * a run dies — SIGINT, SIGTERM, kill -9 followed by `gameday recover`, an exception inside
- * a probe or inside a runbook hook — and check that nothing of it is left: no toxic, no
- * inverted or unhealthy health check, no FIS experiment running, no lock, every
- * component up and every standby streaming (after `gameday lab reset` when the
- * interrupted runbook had moved the writer).
+ * runbook that fails back) against one persistent lab, interrupt it in one of the ways a
+ * run dies — SIGINT, SIGTERM, kill -9 followed by `gameday recover`, an exception inside a
+ * probe or inside a runbook hook — and check that the lab is as the drill found it, with
+ * no reset (lab-check.ts). A drill that left anything behind is a failure, whatever
+ * repairs it afterwards; the harness then repairs the lab so the next drill starts clean.
+ *
+ * The moments are stratified over the drill's phases: the k-th signal drill aims at
+ * aims[k % 5] (steady state, fault before detection, promotion, failed over,
+ * rollback/failback), probe exceptions likewise, counted apart; each waits for the journal
+ * event that opens its phase and fires uniformly within that phase's length in a
+ * calibration drill run first, uninterrupted. Where it landed is read back from the
+ * journal, since no run keeps to the calibration's timing exactly.
  */
 
 export const interruptModes = ['kill-9+recover', 'SIGINT', 'SIGTERM', 'probe-exception', 'hook-exception'] as const;
-export type InterruptMode = (typeof interruptModes)[number];
+/**
+ * 'kill-9' (no recover) is a control, not in the default modes: it must come out unhealthy,
+ * or the check cannot see what a dead run leaves.
+ */
+export type InterruptMode = (typeof interruptModes)[number] | 'kill-9';
 
 export interface Iteration {
   index: number;
   mode: InterruptMode;
-  /**
-   * When the interruption came, from the start of `gameday run` (exceptions: when the probe or hook threw, from the
-   * run's start).
-   */
-  interruptAtMs: number;
+  /** The phase it aimed at (null: a hook exception, which comes where the hook is). */
+  aim: Aim | null;
+  /** When the interruption came, from the start of `gameday run`; null when the run ended first. */
+  momentMs: number | null;
+  /** Where the run was at that moment, from its journal; 'not-reached' when it ended before its moment came. */
+  phase: Phase | 'not-reached';
   exitCode: number | null;
   /** For kill -9: what `gameday recover` said; otherwise '-'. */
   recover: string;
-  /** Faults or locks left behind before any reset: must be empty. */
-  leftovers: string[];
-  /** The runbook had moved the writer (it was interrupted before failing back): `gameday lab reset` restored it. */
-  reset: boolean;
-  /** Components, health checks and replication after settling (and the reset). */
-  unhealthy: string[];
+  /** What differed from the starting lab after the run (and recover), before any repair; empty when healthy. */
+  remained: string[];
+  /** What the harness did to start the next drill clean (empty when nothing was needed). */
+  repaired: string[];
+  /** What the run's journal says went wrong (its verdict, failed steps and reverts, errors): why, when unhealthy. */
+  said: string[];
   healthy: boolean;
 }
 
 export interface ChaosOptions {
   n: number;
-  /** Work directory (lab, experiment, run directories); removed at the end. */
+  /** Work directory (lab, experiment, run directories); default a temporary one, removed at the end. */
   dir?: string;
   /** The gameday bin to run (default: this checkout's, built). */
   bin?: string;
   modes?: readonly InterruptMode[];
+  /** Aims in turn (default: all five); a signal or probe drill takes the next. */
+  aims?: readonly Aim[];
+  /** Each aim's length (ms); without it a calibration drill measures them first. */
+  aimLengths?: Record<Aim, number>;
   /** Random source in [0, 1), injectable for a reproducible sequence. */
   random?: () => number;
   log?: (line: string) => void;
   /** Extra environment for every command (the test runner's process marker). */
   env?: Record<string, string>;
+  /** Keep the work directory when a drill was unhealthy: its journals are the evidence (printed where). */
+  keepUnhealthy?: boolean;
+}
+
+export interface ChaosResult {
+  iterations: Iteration[];
+  healthy: number;
+  /** The calibration drill, when one ran: how long it took and each aim's length. */
+  calibration: { durationMs: number; aimLengths: Record<Aim, number> } | null;
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** How long a drill runs, roughly: preflight, steady state, 8 s of observation with faults and a failover, failback. */
-const drillSpanMs = 9_000;
 
-export async function runChaos(options: ChaosOptions): Promise<{ iterations: Iteration[]; healthy: number }> {
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-chaos-'));
   const labDir = path.join(dir, 'lab');
   const random = options.random ?? Math.random;
   const modes = options.modes ?? interruptModes;
+  const aimOrder = options.aims ?? aims;
   const log = options.log ?? (() => undefined);
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runGameday(options.bin ?? path.join(repoRoot, 'bin', 'gameday'), args, { ...options.env, ...env }, dir);
+  const statusOf = () => labStatus(cli, labDir);
 
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   if (!fs.existsSync(path.join(dir, 'node_modules', 'gameday')))
     fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
+  const throwFile = path.join(dir, 'probe-throws');
   const file = writeDrill(dir, labDir);
   const up = await cli(['lab', 'up', '--dir', labDir, '--json']).done;
   if (up.code !== 0) throw new Error(`gameday lab up failed: ${up.stderr}`);
-  const lab = JSON.parse(up.stdout) as { controlUrl: string; regions: Record<string, { role: string }> };
-  const primary = Object.entries(lab.regions).find(([, region]) => region.role === 'primary')![0];
+  const { controlUrl } = JSON.parse(up.stdout) as { controlUrl: string };
 
   const iterations: Iteration[] = [];
+  let calibration: ChaosResult['calibration'] = null;
   try {
+    const baseline = baselineOf(await statusOf());
+    const remainsOf = () => whatRemains(statusOf, labDir, controlUrl, baseline);
+    let lengths = options.aimLengths;
+    if (!lengths) {
+      const runDir = path.join(dir, 'runs', '0-calibration');
+      const started = Date.now();
+      const run = await cli(['run', file, '--out', runDir]).done;
+      const durationMs = Date.now() - started;
+      const remained = await remainsOf();
+      if (run.code !== 0 || remained.length > 0)
+        throw new Error(
+          `the calibration drill, left alone, exited ${run.code} and left ${remained.join('; ') || 'nothing'}: ` +
+            `${run.stdout.trim().split('\n').slice(-3).join(' / ')}`,
+        );
+      lengths = aimLengths(readJournal(path.join(runDir, journalFileName)));
+      calibration = { durationMs, aimLengths: lengths };
+      log(describeCalibration(calibration));
+    }
+
+    let aimed = 0;
+    let probesAimed = 0;
     for (let index = 0; index < options.n; index++) {
       const mode = modes[index % modes.length];
-      const interruptAtMs = Math.round(500 + random() * drillSpanMs);
+      const aim =
+        mode === 'hook-exception'
+          ? null
+          : aimOrder[(mode === 'probe-exception' ? probesAimed++ : aimed++) % aimOrder.length];
       const runDir = path.join(dir, 'runs', `${index + 1}-${mode}`);
+      fs.rmSync(throwFile, { force: true });
       const env: Record<string, string> = {};
-      if (mode === 'probe-exception') env.CHAOS_PROBE_THROW_AT_MS = String(interruptAtMs);
+      if (mode === 'probe-exception') env.CHAOS_PROBE_THROW_FILE = throwFile;
       if (mode === 'hook-exception') env.CHAOS_HOOK_THROWS = '1';
+
+      const spawnedAt = Date.now();
       const run = cli(['run', file, '--out', runDir], env);
-      let recover = '-';
-      if (mode === 'SIGINT' || mode === 'SIGTERM' || mode === 'kill-9+recover') {
-        await Promise.race([sleep(interruptAtMs), run.done]);
-        run.child.kill(mode === 'kill-9+recover' ? 'SIGKILL' : mode);
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      const tail = new JournalTail(path.join(runDir, journalFileName));
+      let firedAt: number | null = null;
+      if (aim) {
+        const opened = await tail.waitFor(
+          (event) => opensAim(aim, event),
+          () => exited,
+        );
+        if (opened) {
+          // From when the event happened, not when it was read: the poll's delay is not part of the phase.
+          const at = opened.t + random() * lengths[aim];
+          await Promise.race([sleep(at - Date.now()), run.done]);
+          if (!exited) {
+            firedAt = Date.now();
+            const signal = signalOf[mode];
+            if (signal) run.child.kill(signal);
+            else fs.writeFileSync(throwFile, '');
+          }
+        }
       }
       const result = await run.done;
-      if (mode === 'kill-9+recover') {
-        const recovered = await cli(['recover', runDir]).done;
-        const reverted = (recovered.stdout.match(/^.*: reverted /gm) ?? []).length;
-        recover =
-          recovered.code === 0
-            ? reverted > 0
-              ? `reverted ${reverted}`
-              : recovered.stdout.includes('nothing to recover')
-                ? 'nothing to recover'
-                : 'ok'
-            : `FAILED (exit ${recovered.code}): ${recovered.stdout.trim()} ${recovered.stderr.trim()}`;
+      const events = fs.existsSync(tail.file) ? readJournal(tail.file) : [];
+      if (mode === 'hook-exception') {
+        const threw = events.find((event) => event.type === 'failover.step' && event.status === 'failed');
+        firedAt = threw ? threw.t : null;
       }
-      const leftovers = await leftoversOf(labDir, lab.controlUrl, cli);
-      const status = await labStatus(cli, labDir);
-      const reset =
-        status.regions.some((region) =>
-          region.name === primary ? region.role !== 'primary' : region.role === 'primary',
-        ) || status.regions.some((region) => !region.database.running || !region.app.running);
-      if (reset) {
-        const done = await cli(['lab', 'reset', '--dir', labDir]).done;
-        if (done.code !== 0) leftovers.push(`lab reset failed: ${done.stderr.trim()}`);
+      const recover = mode === 'kill-9+recover' ? await recoverRun(cli, runDir) : '-';
+
+      const remained = await remainsOf();
+      if (recover.startsWith('FAILED')) remained.unshift(`recover ${recover}`);
+      let repaired: string[] = [];
+      if (remained.length > 0) {
+        repaired = await repair(statusOf, labDir, controlUrl, () => cli(['lab', 'reset', '--dir', labDir]).done);
+        const still = await remainsOf();
+        // A lab the harness cannot repair makes every later drill meaningless.
+        if (still.length > 0) throw new Error(`drill ${index + 1}: after ${repaired.join(', ')}: ${still.join('; ')}`);
       }
-      const unhealthy = await settledHealth(cli, labDir);
       const iteration: Iteration = {
         index: index + 1,
         mode,
-        interruptAtMs,
+        aim,
+        momentMs: firedAt === null ? null : Math.round(firedAt - spawnedAt),
+        phase: firedAt === null ? 'not-reached' : phaseAt(events, firedAt),
         exitCode: result.code,
         recover,
-        leftovers,
-        reset,
-        unhealthy,
-        healthy: leftovers.length === 0 && unhealthy.length === 0 && !recover.startsWith('FAILED'),
+        remained,
+        repaired,
+        said: whatTheRunSaid(events),
+        healthy: remained.length === 0,
       };
       iterations.push(iteration);
       log(describeIteration(iteration, options.n));
     }
   } finally {
     await cli(['lab', 'down', '--dir', labDir]).done;
-    if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (options.keepUnhealthy && iterations.some((iteration) => !iteration.healthy))
+      log(`run directories kept in ${path.join(dir, 'runs')}`);
+    else if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { iterations, healthy: iterations.filter((iteration) => iteration.healthy).length };
+  return { iterations, healthy: iterations.filter((iteration) => iteration.healthy).length, calibration };
 }
 
+const signalOf: Partial<Record<InterruptMode, NodeJS.Signals>> = {
+  'kill-9+recover': 'SIGKILL',
+  'kill-9': 'SIGKILL',
+  SIGINT: 'SIGINT',
+  SIGTERM: 'SIGTERM',
+};
+
+const modeLabels: Record<InterruptMode, string> = {
+  'kill-9+recover': 'kill -9+recover',
+  'kill-9': 'kill -9 alone',
+  SIGINT: 'SIGINT',
+  SIGTERM: 'SIGTERM',
+  'probe-exception': 'probe throws',
+  'hook-exception': 'hook throws',
+};
+
 export function describeIteration(iteration: Iteration, n: number): string {
-  const when = `${(iteration.interruptAtMs / 1000).toFixed(1)}s`;
-  const problems = [...iteration.leftovers, ...iteration.unhealthy];
+  const when = iteration.momentMs === null ? '-' : `${(iteration.momentMs / 1000).toFixed(2)}s`;
+  const said = iteration.said.length > 0 ? ` (the run: ${iteration.said.join('; ')})` : '';
+  const outcome = iteration.healthy
+    ? 'healthy'
+    : `UNHEALTHY: ${iteration.remained.join('; ')}${said} → ${iteration.repaired.join(', ')}`;
   return (
-    `[${iteration.index}/${n}] ${iteration.mode.padEnd(15)} at ${when.padStart(5)}  exit ` +
-    `${iteration.exitCode}  recover ${iteration.recover}  reset ${iteration.reset ? 'yes' : 'no'}  ` +
-    `${iteration.healthy ? 'healthy' : `UNHEALTHY: ${problems.join('; ')}`}`
+    `[${String(iteration.index).padStart(String(n).length)}/${n}] ${modeLabels[iteration.mode].padEnd(15)} ` +
+    `aim ${(iteration.aim ?? '-').padEnd(22)} ` +
+    `at ${when.padStart(6)} in ${iteration.phase.padEnd(22)} exit ${String(iteration.exitCode).padEnd(4)} ` +
+    `recover ${iteration.recover.padEnd(10)} ${outcome}`
   );
 }
 
-/** What an interrupted run may have left: toxics, inverted checks, running FIS experiments, its lock. */
-async function leftoversOf(labDir: string, controlUrl: string, cli: Cli): Promise<string[]> {
-  const left: string[] = [];
-  const status = await labStatus(cli, labDir);
-  for (const region of status.regions) {
-    for (const proxy of region.proxies) {
-      if (proxy.toxics.length > 0)
-        left.push(`${region.name} proxy ${proxy.name} has toxics ${proxy.toxics.join(', ')}`);
-      if (!proxy.enabled) left.push(`${region.name} proxy ${proxy.name} is down`);
-    }
-    if (region.healthCheck?.inverted) left.push(`${region.name} health check inverted`);
-    if (region.healthCheck?.disabled) left.push(`${region.name} health check disabled`);
-  }
-  const clients = new AwsClients({ endpoint: controlUrl, labCredentials: true });
-  try {
-    for (const region of status.regions) {
-      for (const experiment of await activeManagedExperiments(clients.fis(region.name)))
-        left.push(`FIS experiment ${experiment.id} (${experiment.fault}) still ${experiment.status} in ${region.name}`);
-    }
-  } finally {
-    clients.destroy();
-  }
-  if (fs.existsSync(labLockFile(labDir))) left.push(`lock ${labLockFile(labDir)} left behind`);
-  return left;
+function describeCalibration(calibration: NonNullable<ChaosResult['calibration']>): string {
+  const lengths = aims.map((aim) => `${aim} ${(calibration.aimLengths[aim] / 1000).toFixed(2)}s`).join(', ');
+  return (
+    `calibration drill, uninterrupted: passed in ${(calibration.durationMs / 1000).toFixed(1)}s, ` +
+    `lab healthy; phase lengths: ${lengths}`
+  );
 }
 
-/** Health after the dust settles: health checks flip back only after their threshold of successes. */
-async function settledHealth(cli: Cli, labDir: string): Promise<string[]> {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const problems = healthProblems(await labStatus(cli, labDir));
-    if (problems.length === 0 || Date.now() > deadline) return problems;
-    await sleep(500);
-  }
+/**
+ * The result line: healthy and unhealthy drills (which add up to all of them), how many
+ * needed the harness's repair, and where the interruptions landed.
+ */
+export function summaryLine(iterations: readonly Iteration[]): string {
+  const healthy = iterations.filter((iteration) => iteration.healthy).length;
+  const unhealthy = iterations.length - healthy;
+  const repaired = iterations.filter((iteration) => iteration.repaired.length > 0).length;
+  const landed = [...phases, 'not-reached' as const]
+    .map((phase) => [phase, iterations.filter((iteration) => iteration.phase === phase).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([phase, count]) => `${phase} ${count}`)
+    .join(', ');
+  return (
+    `${healthy} of ${iterations.length} healthy, ${unhealthy} unhealthy (${repaired} needed a lab reset); ` +
+    `interrupted in: ${landed}`
+  );
 }
 
-function healthProblems(status: LabStatus): string[] {
-  const problems: string[] = [];
-  for (const region of status.regions) {
-    if (!region.database.running) problems.push(`${region.name} database down`);
-    if (!region.app.running) problems.push(`${region.name} app down`);
-    if (region.healthCheck && region.healthCheck.status.toLowerCase() !== 'healthy')
-      problems.push(`${region.name} health check ${region.healthCheck.status}`);
-    const replication = region.replication as {
-      role?: string;
-      receiverStatus?: string;
-      standbys?: Array<{ state: string }>;
-    } | null;
-    if (region.role === 'standby' && replication?.receiverStatus !== 'streaming')
-      problems.push(`${region.name} replication ${replication?.receiverStatus ?? 'unknown'}`);
-    if (region.role === 'primary' && (replication?.standbys ?? []).length < status.regions.length - 1)
-      problems.push(`${region.name} has ${(replication?.standbys ?? []).length} standbys streaming`);
+function whatTheRunSaid(events: readonly JournalEvent[]): string[] {
+  const said: string[] = [];
+  for (const event of events) {
+    if (event.type === 'failover.step' && event.status === 'failed') said.push(`${event.step} failed: ${event.error}`);
+    else if (event.type === 'fault.revert-failed') said.push(`revert of ${event.fault} failed: ${event.error}`);
+    else if (event.type === 'error') said.push(`error in ${event.where}: ${event.message}`);
+    else if (event.type === 'run.finished') said.push(`${event.status}: ${event.reason}`);
   }
-  return problems;
+  return said;
+}
+
+async function recoverRun(cli: Cli, runDir: string): Promise<string> {
+  if (!fs.existsSync(path.join(runDir, journalFileName))) return 'no journal';
+  const recovered = await cli(['recover', runDir]).done;
+  const reverted = (recovered.stdout.match(/^.*: reverted /gm) ?? []).length;
+  if (recovered.code !== 0)
+    return `FAILED (exit ${recovered.code}): ${recovered.stdout.trim()} ${recovered.stderr.trim()}`;
+  if (reverted > 0) return `reverted ${reverted}`;
+  return recovered.stdout.includes('nothing to recover') ? 'nothing' : 'ok';
 }
 
 async function labStatus(cli: Cli, labDir: string): Promise<LabStatus> {
@@ -208,15 +286,16 @@ async function labStatus(cli: Cli, labDir: string): Promise<LabStatus> {
   return JSON.parse(result.stdout).status as LabStatus;
 }
 
-/** The drill: FIS health-check and latency faults, a runbook that fails over and back; knobs for the exceptions. */
+/** The drill: FIS region blackhole and latency faults, a runbook that fails over and back; the exceptions' knobs. */
 function writeDrill(dir: string, labDir: string): string {
   const file = path.join(dir, 'chaos-drill.ts');
   fs.writeFileSync(
     file,
-    `import { defineExperiment, faults, probes } from 'gameday';
+    `import fs from 'node:fs';
+import { defineExperiment, faults, probes } from 'gameday';
 
-const startedAt = Date.now();
-const probeThrowAt = Number(process.env.CHAOS_PROBE_THROW_AT_MS ?? Number.POSITIVE_INFINITY);
+// The harness creates the file at the moment it chose; the probe throws from its next tick on.
+const throwFile = process.env.CHAOS_PROBE_THROW_FILE;
 
 export default defineExperiment({
   name: 'chaos drill',
@@ -229,7 +308,7 @@ export default defineExperiment({
       name: 'chaos-probe',
       every: '200ms',
       run: () => {
-        if (Date.now() - startedAt >= probeThrowAt) throw new Error('chaos: an exception inside a probe');
+        if (throwFile && fs.existsSync(throwFile)) throw new Error('chaos: an exception inside a probe');
         return 'ok';
       },
     }),
@@ -285,5 +364,5 @@ function runGameday(bin: string, args: string[], env: Record<string, string>, cw
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
