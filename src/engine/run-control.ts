@@ -25,7 +25,7 @@ export class RunControl {
   readonly rollbacks = new RollbackStack();
   private readonly controller = new AbortController();
   stop: Stop | null = null;
-  /** The user asked to stop (SIGINT/SIGTERM): no post-check, no failback, no read back. */
+  /** The user asked to stop (SIGINT/SIGTERM): no post-check, no read back; the failback still runs (an undo). */
   interrupted = false;
   /** A revert on the way failed: the world may be left broken. */
   rollbackFailed = false;

@@ -454,8 +454,27 @@ test(
       400,
     );
 
+    // Meanwhile, callers describing the cluster as fast as they can: no reply may say "the old
+    // writer, available" before the move is done (a failback took such a torn reply as "already
+    // home" and skipped itself). Once a reply names the new writer, the old one never comes back.
+    let moving = true;
+    const torn: string[] = [];
+    const describers = Array.from({ length: 4 }, async () => {
+      let movedSeen = false;
+      while (moving) {
+        const cluster = (
+          await rds(US).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: labGlobalClusterId }))
+        ).GlobalClusters![0];
+        const writer = cluster.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn;
+        if (writer === euCluster.arn) movedSeen = true;
+        else if (cluster.Status === 'available' || movedSeen) torn.push(`${writer} ${cluster.Status}`);
+      }
+    });
     // "Wait for the new writer": poll DescribeGlobalClusters, as gameday does against RDS.
     const { cluster: done, seen } = await waitForWriter(EU);
+    moving = false;
+    await Promise.all(describers);
+    assert.equal(torn, [], 'every reply during the failover said it was failing over');
     console.log(
       `    failover: eu-west-1 IsWriter after ${Date.now() - started} ms; statuses seen while polling: ` +
         `${[...seen].join(', ')}`,

@@ -179,7 +179,11 @@ export class LabGlobalCluster {
   // ------------------------------------------------------------------ shapes
 
   async globalCluster(): Promise<GlobalClusterShape> {
+    // One snapshot before any await: a reply that read the writer before a failover ended and
+    // its status after would say "the old writer, available" — a state that never existed,
+    // which a failback takes as "already the writer" and skips (found by `npm run chaos`).
     const writer = this.writerRegion();
+    const operation = this.operation;
     const regions = this.regions();
     const arnOf = (region: string) => regions.find((resources) => resources.region === region)!.dbClusterArn;
     const members = await Promise.all(
@@ -200,7 +204,6 @@ export class LabGlobalCluster {
         };
       }),
     );
-    const operation = this.operation;
     const status = operation ? (operation.kind === 'failover' ? 'failing-over' : 'switching-over') : 'available';
     return {
       GlobalClusterIdentifier: labGlobalClusterId,
