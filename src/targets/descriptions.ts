@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TargetDescription } from '../core/events';
-import { defaultTimeoutMs } from '../lab/healthcheck/config';
 import { stateFileName } from '../lab/state';
 import { endpointsLockFile, labLockFile } from './lock';
 
@@ -44,11 +43,12 @@ const lab: DescriptionReader = {
     const healthCheck = description.healthCheck as
       { requestIntervalMs: number; failureThreshold: number; timeoutMs?: number } | undefined;
     const ttl = description.ttl as { app: number } | undefined;
-    if (!healthCheck || !ttl) return null;
+    // A description without the check's timeout cannot bound the slowest detection: no bounds rather than wrong ones.
+    if (!healthCheck || !ttl || healthCheck.timeoutMs === undefined) return null;
     return {
       healthCheckIntervalMs: healthCheck.requestIntervalMs,
       failureThreshold: healthCheck.failureThreshold,
-      healthCheckTimeoutMs: healthCheck.timeoutMs ?? defaultTimeoutMs(healthCheck.requestIntervalMs),
+      healthCheckTimeoutMs: healthCheck.timeoutMs,
       dnsTtlMs: ttl.app * 1000,
     };
   },

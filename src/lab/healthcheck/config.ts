@@ -58,8 +58,7 @@ export function applyHealthCheckUpdate(current: HealthCheckConfig, update: Healt
   return next;
 }
 
-/** A check's timeout when none is given: its interval, at most Route 53's 4 s. */
-export function defaultTimeoutMs(requestIntervalMs: number): number {
+function defaultTimeoutMs(requestIntervalMs: number): number {
   return Number.isFinite(requestIntervalMs)
     ? Math.min(healthCheckDefaults.maxTimeoutMs, requestIntervalMs)
     : healthCheckDefaults.maxTimeoutMs;
