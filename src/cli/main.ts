@@ -14,7 +14,7 @@ import { redactProcessOutput } from './redacted-output';
 
 /**
  * The CLI: parses arguments and calls one library function per command. Exit codes:
- * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error.
+ * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error, 5 halted.
  */
 export async function main(argv: string[]): Promise<number> {
   redactProcessOutput();

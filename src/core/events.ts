@@ -7,7 +7,8 @@ export type { AwsConnectionRecord, LabRequest, RollbackRecord } from './rollback
  * else, so every fact a report shows must arrive here as an event.
  */
 
-export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
+/** `halted`: stopped by the safety lever (`gameday halt`), or refused while it was pulled. */
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error' | 'halted';
 export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'post-check' | 'done';
 
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */

@@ -17,6 +17,7 @@ const statusBadge: Record<RunSummary['status'], string> = {
   failed: 'FAILED',
   aborted: 'ABORTED',
   error: 'ERROR',
+  halted: 'HALTED',
   running: 'UNFINISHED',
 };
 

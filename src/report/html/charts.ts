@@ -27,6 +27,7 @@ export const palette = {
   fault: '#ffcdd2',
   rto: '#f9a825',
   step: '#1565c0',
+  halt: '#37474f',
 };
 
 export function runCharts(summary: RunSummary): RunCharts {

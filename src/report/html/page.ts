@@ -362,6 +362,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .badge.failed { background: #c62828; }
 .badge.aborted { background: #ef6c00; }
 .badge.error { background: #6a1b9a; }
+.badge.halted { background: #37474f; }
 .description { margin: 4px 0; color: #455a64; }
 .facts, .muted, footer, .note { color: #607d8b; font-size: 12px; }
 .plain {
