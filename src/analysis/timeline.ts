@@ -58,6 +58,12 @@ export function timelineText(event: JournalEvent): string | null {
     case 'run.finished':
       text = `finished: ${event.status} (${event.reason})`;
       break;
+    case 'halt':
+      text =
+        event.action === 'halt'
+          ? `HALT pulled by ${event.by}: ${event.reason ?? 'no reason given'}`
+          : `halt released by ${event.by}`;
+      break;
   }
   return text;
 }

@@ -6,6 +6,7 @@ import { gateCommand } from './commands/gate';
 import { reportCommand } from './commands/report';
 import { failoverCommand } from './commands/failover';
 import { recoverCommand } from './commands/recover';
+import { haltCommand } from './commands/halt';
 import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -205,6 +206,25 @@ function parser(argv: string[], guard: Guard) {
             reports: args.reports,
             json: args.json,
           }),
+        )(),
+    )
+    .command(
+      'halt',
+      'the safety lever: every run on this machine rolls back and ends halted; new runs are refused until --release',
+      (y) =>
+        y
+          .option('reason', { type: 'string', describe: "why, for the runs' journals and whoever is refused" })
+          // No defaults here: yargs counts a defaulted option as given when it checks conflicts.
+          .option('release', { type: 'boolean', describe: 'lift the halt: runs may start again' })
+          .option('wait', {
+            type: 'string',
+            describe: 'how long to wait for the runs to roll back and finish (default 60s)',
+          })
+          .option('json', { type: 'boolean', default: false })
+          .conflicts('release', ['reason', 'wait']),
+      (args) =>
+        guard(() =>
+          haltCommand({ reason: args.reason, release: args.release === true, wait: args.wait, json: args.json }),
         )(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>

@@ -82,6 +82,14 @@ export class ProgressDisplay {
       case 'stop-condition.breached':
         this.line(`stop condition ${event.condition}: ${event.detail}`);
         break;
+      case 'halt':
+        this.line(
+          event.action === 'halt'
+            ? `HALT by ${event.by}: ${event.reason ?? 'no reason given'}; stopping the run and rolling back every ` +
+                'injected fault…'
+            : `halt released by ${event.by}`,
+        );
+        break;
     }
   }
 

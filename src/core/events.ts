@@ -143,7 +143,12 @@ export type JournalEventInput =
   | { type: 'failover.completed'; from: string; to: string; ok: boolean; reason: string }
   | { type: 'signal'; signal: string; count: number }
   | { type: 'error'; message: string; where: string }
-  | { type: 'run.finished'; status: RunStatus; reason: string };
+  | { type: 'run.finished'; status: RunStatus; reason: string }
+  /**
+   * The safety lever as this run saw it in the halt file: pulled (the run rolls back and ends `halted`) or
+   * released. `since` is when it was pulled or released, `by` the OS user who did it.
+   */
+  | { type: 'halt'; action: 'halt' | 'release'; since: string; by: string; host: string; reason: string | null };
 
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 
