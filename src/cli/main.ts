@@ -7,6 +7,7 @@ import { reportCommand } from './commands/report';
 import { failoverCommand } from './commands/failover';
 import { recoverCommand } from './commands/recover';
 import { haltCommand } from './commands/halt';
+import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -225,6 +226,33 @@ function parser(argv: string[], guard: Guard) {
       (args) =>
         guard(() =>
           haltCommand({ reason: args.reason, release: args.release === true, wait: args.wait, json: args.json }),
+        )(),
+    )
+    .command(
+      'note <text>',
+      "write a note, a finding or an action item into a running run's journal (and its reports)",
+      (y) =>
+        y
+          .positional('text', { type: 'string', demandOption: true, describe: 'what to note' })
+          .option('run', {
+            type: 'string',
+            default: 'latest',
+            describe: "the run directory, or 'latest': the most recent run going on this machine",
+          })
+          .option('finding', { type: 'boolean', describe: 'something the drill taught' })
+          .option('action', { type: 'boolean', describe: 'something to do (needs --owner)' })
+          .option('owner', { type: 'string', describe: "an action item's owner" })
+          .option('json', { type: 'boolean', default: false })
+          .conflicts('finding', 'action'),
+      (args) =>
+        guard(() =>
+          noteCommand(args.text, {
+            run: args.run,
+            finding: args.finding === true,
+            action: args.action === true,
+            owner: args.owner,
+            json: args.json,
+          }),
         )(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>

@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../core/events';
 import { formatDuration } from '../core/duration';
+import { noteLabel } from '../analysis/timeline';
 import { writeControl } from './redacted-output';
 
 interface ProgressState {
@@ -89,6 +90,9 @@ export class ProgressDisplay {
                 'injected fault…'
             : `halt released by ${event.by}`,
         );
+        break;
+      case 'note':
+        this.line(`${noteLabel(event)} from ${event.author}: ${event.text}`);
         break;
     }
   }

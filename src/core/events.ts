@@ -148,7 +148,12 @@ export type JournalEventInput =
    * The safety lever as this run saw it in the halt file: pulled (the run rolls back and ends `halted`) or
    * released. `since` is when it was pulled or released, `by` the OS user who did it.
    */
-  | { type: 'halt'; action: 'halt' | 'release'; since: string; by: string; host: string; reason: string | null };
+  | { type: 'halt'; action: 'halt' | 'release'; since: string; by: string; host: string; reason: string | null }
+  /** Written from another terminal while the run went on (`gameday note`); `author` is that terminal's OS user. */
+  | { type: 'note'; id: string; kind: NoteKind; text: string; owner: string | null; author: string; host: string };
+
+/** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
+export type NoteKind = 'note' | 'finding' | 'action';
 
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 

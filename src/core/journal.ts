@@ -73,7 +73,7 @@ export class Journal {
 
 /**
  * Follows the journal of a run that is still writing it (`gameday halt` waiting for
- * run.finished): each read returns the events appended since
+ * run.finished, `gameday note` for its note): each read returns the events appended since
  * the last. The writer's appends are whole lines, but a read can land between the bytes of
  * one, so a line without its newline yet is kept back until it is complete; and only the
  * new bytes are read, as a long run's journal grows by megabytes.

@@ -6,7 +6,7 @@ import { stateDir, writeFileAtomically } from './state-dir';
 
 /**
  * The runs going on on this machine, one file each in the state directory: what
- * `gameday halt` stops. A run's lock cannot tell
+ * `gameday halt` stops and `gameday note` writes to (`latest`). A run's lock cannot tell
  * this: an `aws` target has no lock file, and a lab's lock lives in that lab's directory.
  * A run removes its file when it ends; a run killed with -9 cannot, so a reader treats
  * an entry whose process is gone as dead (and removes it once it has said so).

@@ -17,6 +17,7 @@ import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/fail
 import { observe } from './phases/observe';
 import { HaltWatcher, haltEvent, haltedRunReason } from './halt';
 import { registerLiveRun } from './live-runs';
+import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
   checkNotHalted,
@@ -124,8 +125,9 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
 
 /**
  * What reaches a run from outside its process while it goes: the safety lever (the halt
- * file, watched from the start, so a halt pulled at any moment after this stops the run);
- * and the run's entry in the registry of live runs, through which `gameday halt` finds it.
+ * file, watched from the start, so a halt pulled at any moment after this stops the run)
+ * and notes dropped into its inbox; and the run's entry in the registry of live runs,
+ * through which `gameday halt` and `gameday note latest` find it.
  */
 function watchFromOutside(name: string, journal: Journal, control: RunControl, options: RunOptions) {
   let unregister: () => void = () => undefined;
@@ -140,11 +142,17 @@ function watchFromOutside(name: string, journal: Journal, control: RunControl, o
     journal.append(haltEvent(reading));
     if (reading.halted) control.halt(haltedRunReason(reading));
   });
+  const inbox = new NoteInbox(options.runDir);
+  inbox.start(
+    (note) => journal.append(note),
+    (problem) => journal.append({ type: 'error', message: problem, where: 'note inbox' }),
+  );
   return {
     halt,
-    /** Before run.finished: nothing arrives after the end. */
+    /** Before run.finished: the last notes are journaled, and nothing arrives after the end. */
     close() {
       halt.stop();
+      inbox.close();
     },
     unregister,
   };

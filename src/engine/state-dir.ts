@@ -13,7 +13,7 @@ export function stateDir(): string {
   return path.resolve(process.env.GAMEDAY_STATE_DIR || path.join(os.homedir(), '.gameday'));
 }
 
-/** Who pulled the lever: the OS user (a container may have no passwd entry for it). */
+/** Who pulled the lever or wrote the note: the OS user (a container may have no passwd entry for it). */
 export function currentUser(): string {
   try {
     return os.userInfo().username;

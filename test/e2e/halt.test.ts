@@ -204,6 +204,7 @@ test('a run killed with -9 is named with its recover command; its FIS experiment
   const recovered = await runCli(['recover', runDir]);
   assert.is(recovered.code, 0, recovered.stderr + recovered.stdout);
   assert.match(recovered.stdout, /reverted us-east-1-check/);
+  assert.not.ok(fs.existsSync(path.join(runDir, 'inbox')), 'recover tidies the dead run');
   await labIsClean();
 });
 

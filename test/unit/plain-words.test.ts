@@ -81,6 +81,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     },
     stopConditions: [],
     errors: [],
+    notes: [],
     timeline: [],
     ...rest,
   };
