@@ -18,6 +18,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -39,6 +40,10 @@ function testFiles(dir) {
 }
 
 function runNode(args, label, { stream = true } = {}) {
+  // Each file its own gameday state directory (the halt file, the live runs): a test's
+  // `gameday halt` stops only that file's runs, and a developer's own halt in ~/.gameday
+  // neither stops nor refuses the suite's.
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-test-state-'));
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
@@ -48,6 +53,7 @@ function runNode(args, label, { stream = true } = {}) {
         ...process.env,
         TS_NODE_PROJECT: path.join(root, 'tsconfig.json'),
         GAMEDAY_TEST_RUN: testRunId,
+        GAMEDAY_STATE_DIR: stateDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -64,6 +70,7 @@ function runNode(args, label, { stream = true } = {}) {
     }, fileTimeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      fs.rmSync(stateDir, { recursive: true, force: true });
       // Strip colour codes before reading uvu's totals.
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
       const total = Number(

@@ -13,6 +13,7 @@ import { timelineBucketMs } from '../probes/http';
 import { descriptionReader } from '../targets/descriptions';
 import { FailoverFold } from './failover';
 import { FaultFold, iso } from './faults';
+import { NoteFold } from './notes';
 import { readExperimentRecord } from './record';
 import { placeRto } from './bounds';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
@@ -42,6 +43,7 @@ export class RunSummarizer {
   private observe: EventOf<'observe.started'> | undefined;
   private readonly faults = new FaultFold();
   private readonly failover = new FailoverFold();
+  private readonly notes = new NoteFold();
   private readonly probes: ProbeFold[] = [];
   private readonly causes = new CauseFold();
   private readonly steadyState: { before?: EventOf<'steady-state'>; after?: EventOf<'steady-state'> } = {};
@@ -84,6 +86,7 @@ export class RunSummarizer {
     this.faults.add(event);
     this.causes.add(event);
     this.failover.add(event);
+    this.notes.add(event);
     for (const probe of this.probes) probe.fold.add(event);
     const text = timelineText(event);
     // Placed by when it happened: a step's end is often written after it.
@@ -274,6 +277,7 @@ export class RunSummarizer {
         at: new Date(e.t).toISOString(),
       })),
       errors: this.errors.map((e) => `${e.where}: ${e.message}`),
+      notes: this.notes.summaries(this.offset),
     };
   }
 }

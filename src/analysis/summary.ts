@@ -3,6 +3,7 @@ import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
 import type { ProbeSummary, RpoSummary } from '../probes';
 import type { FailoverSummary } from './failover';
+import type { NoteSummary } from './notes';
 import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
 import type { RtoBounds } from './bounds';
 import type { ProbeSeries } from './series';
@@ -107,5 +108,7 @@ export interface RunSummary {
   };
   stopConditions: { condition: string; detail: string; at: string }[];
   errors: string[];
+  /** Notes, findings and action items written during the run (`gameday note`), in the order the run took them. */
+  notes: NoteSummary[];
   timeline: { t: number; offsetMs: number | null; event: string }[];
 }

@@ -1,5 +1,10 @@
-import type { JournalEvent } from '../core/events';
+import type { JournalEvent, NoteKind } from '../core/events';
 import { formatRatio } from './format';
+
+/** 'note', 'finding', or 'action for alice': how a note is introduced wherever it is shown. */
+export function noteLabel(note: { kind: NoteKind; owner: string | null }): string {
+  return note.kind === 'action' ? `action for ${note.owner ?? 'nobody'}` : note.kind;
+}
 
 /**
  * An event as the report's timeline says it, or null for events it leaves out (samples,
@@ -57,6 +62,15 @@ export function timelineText(event: JournalEvent): string | null {
       break;
     case 'run.finished':
       text = `finished: ${event.status} (${event.reason})`;
+      break;
+    case 'halt':
+      text =
+        event.action === 'halt'
+          ? `HALT pulled by ${event.by}: ${event.reason ?? 'no reason given'}`
+          : `halt released by ${event.by}`;
+      break;
+    case 'note':
+      text = `${noteLabel(event)} (${event.author}): ${event.text}`;
       break;
   }
   return text;

@@ -7,6 +7,8 @@ export const exitCodes = {
   invalid: 2,
   aborted: 3,
   error: 4,
+  /** Stopped by `gameday halt`, or refused while gameday is halted: an operator said stop, not the target. */
+  halted: 5,
 } as const;
 
 export function exitCodeFor(status: RunStatus): number {

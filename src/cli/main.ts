@@ -6,6 +6,8 @@ import { gateCommand } from './commands/gate';
 import { reportCommand } from './commands/report';
 import { failoverCommand } from './commands/failover';
 import { recoverCommand } from './commands/recover';
+import { haltCommand } from './commands/halt';
+import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -14,7 +16,7 @@ import { redactProcessOutput } from './redacted-output';
 
 /**
  * The CLI: parses arguments and calls one library function per command. Exit codes:
- * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error.
+ * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error, 5 halted.
  */
 export async function main(argv: string[]): Promise<number> {
   redactProcessOutput();
@@ -203,6 +205,52 @@ function parser(argv: string[], guard: Guard) {
           recoverCommand((args.runDirs as string[] | undefined) ?? [], {
             all: args.all,
             reports: args.reports,
+            json: args.json,
+          }),
+        )(),
+    )
+    .command(
+      'halt',
+      'the safety lever: every run on this machine rolls back and ends halted; new runs are refused until --release',
+      (y) =>
+        y
+          .option('reason', { type: 'string', describe: "why, for the runs' journals and whoever is refused" })
+          // No defaults here: yargs counts a defaulted option as given when it checks conflicts.
+          .option('release', { type: 'boolean', describe: 'lift the halt: runs may start again' })
+          .option('wait', {
+            type: 'string',
+            describe: 'how long to wait for the runs to roll back and finish (default 60s)',
+          })
+          .option('json', { type: 'boolean', default: false })
+          .conflicts('release', ['reason', 'wait']),
+      (args) =>
+        guard(() =>
+          haltCommand({ reason: args.reason, release: args.release === true, wait: args.wait, json: args.json }),
+        )(),
+    )
+    .command(
+      'note <text>',
+      "write a note, a finding or an action item into a running run's journal (and its reports)",
+      (y) =>
+        y
+          .positional('text', { type: 'string', demandOption: true, describe: 'what to note' })
+          .option('run', {
+            type: 'string',
+            default: 'latest',
+            describe: "the run directory, or 'latest': the most recent run going on this machine",
+          })
+          .option('finding', { type: 'boolean', describe: 'something the drill taught' })
+          .option('action', { type: 'boolean', describe: 'something to do (needs --owner)' })
+          .option('owner', { type: 'string', describe: "an action item's owner" })
+          .option('json', { type: 'boolean', default: false })
+          .conflicts('finding', 'action'),
+      (args) =>
+        guard(() =>
+          noteCommand(args.text, {
+            run: args.run,
+            finding: args.finding === true,
+            action: args.action === true,
+            owner: args.owner,
             json: args.json,
           }),
         )(),

@@ -1,5 +1,6 @@
 import type { JournalEvent } from '../core/events';
 import { formatDuration } from '../core/duration';
+import { noteLabel } from '../analysis/timeline';
 import { writeControl } from './redacted-output';
 
 interface ProgressState {
@@ -81,6 +82,17 @@ export class ProgressDisplay {
         break;
       case 'stop-condition.breached':
         this.line(`stop condition ${event.condition}: ${event.detail}`);
+        break;
+      case 'halt':
+        this.line(
+          event.action === 'halt'
+            ? `HALT by ${event.by}: ${event.reason ?? 'no reason given'}; stopping the run and rolling back every ` +
+                'injected fault…'
+            : `halt released by ${event.by}`,
+        );
+        break;
+      case 'note':
+        this.line(`${noteLabel(event)} from ${event.author}: ${event.text}`);
         break;
     }
   }

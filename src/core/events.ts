@@ -7,7 +7,8 @@ export type { AwsConnectionRecord, LabRequest, RollbackRecord } from './rollback
  * else, so every fact a report shows must arrive here as an event.
  */
 
-export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
+/** `halted`: stopped by the safety lever (`gameday halt`), or refused while it was pulled. */
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error' | 'halted';
 export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'post-check' | 'done';
 
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
@@ -142,7 +143,17 @@ export type JournalEventInput =
   | { type: 'failover.completed'; from: string; to: string; ok: boolean; reason: string }
   | { type: 'signal'; signal: string; count: number }
   | { type: 'error'; message: string; where: string }
-  | { type: 'run.finished'; status: RunStatus; reason: string };
+  | { type: 'run.finished'; status: RunStatus; reason: string }
+  /**
+   * The safety lever as this run saw it in the halt file: pulled (the run rolls back and ends `halted`) or
+   * released. `since` is when it was pulled or released, `by` the OS user who did it.
+   */
+  | { type: 'halt'; action: 'halt' | 'release'; since: string; by: string; host: string; reason: string | null }
+  /** Written from another terminal while the run went on (`gameday note`); `author` is that terminal's OS user. */
+  | { type: 'note'; id: string; kind: NoteKind; text: string; owner: string | null; author: string; host: string };
+
+/** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
+export type NoteKind = 'note' | 'finding' | 'action';
 
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 

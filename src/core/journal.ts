@@ -71,6 +71,56 @@ export class Journal {
   }
 }
 
+/**
+ * Follows the journal of a run that is still writing it (`gameday halt` waiting for
+ * run.finished, `gameday note` for its note): each read returns the events appended since
+ * the last. The writer's appends are whole lines, but a read can land between the bytes of
+ * one, so a line without its newline yet is kept back until it is complete; and only the
+ * new bytes are read, as a long run's journal grows by megabytes.
+ */
+export class JournalTail {
+  private offset = 0;
+  /** The bytes of a line not complete yet: kept as bytes, as the read may have split a character too. */
+  private pending = Buffer.alloc(0);
+
+  constructor(readonly file: string) {}
+
+  read(): JournalEvent[] {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const chunks: Buffer[] = [this.pending];
+    try {
+      const buffer = Buffer.alloc(1 << 16);
+      for (;;) {
+        const read = fs.readSync(fd, buffer, 0, buffer.length, this.offset);
+        if (read === 0) break;
+        chunks.push(Buffer.from(buffer.subarray(0, read)));
+        this.offset += read;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const data = Buffer.concat(chunks);
+    const end = data.lastIndexOf(0x0a) + 1;
+    this.pending = data.subarray(end);
+    const events: JournalEvent[] = [];
+    for (const line of data.subarray(0, end).toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        events.push(JSON.parse(line) as JournalEvent);
+      } catch {
+        // A line torn by a writer killed mid-write, with a later writer's (recover's) after it.
+      }
+    }
+    return events;
+  }
+}
+
 /** Reads a journal, tolerating a torn last line from a killed writer. */
 export function readJournal(file: string): JournalEvent[] {
   const text = fs.readFileSync(file, 'utf8');

@@ -10,6 +10,7 @@ import { isProcessAlive } from '../core/process';
 import { releaseLockOfDeadRun } from '../targets/lock';
 import { descriptionReader } from '../targets/descriptions';
 import { GamedayError } from '../core/errors';
+import { inboxDirName } from './notes';
 
 export interface RecoveredFault {
   fault: string;
@@ -56,6 +57,8 @@ export async function recoverRun(runDir: string): Promise<RecoverReport> {
     };
   }
 
+  // A dead run takes no more notes; a note left in its inbox was never acknowledged to its sender.
+  fs.rmSync(path.join(runDir, inboxDirName), { recursive: true, force: true });
   const target = events.find((e): e is EventOf<'target.opened'> => e.type === 'target.opened')?.target;
   const releasedLock = started ? releaseLock(target, started.runId) : null;
   const pending = pendingRollbacks(events);

@@ -7,7 +7,7 @@ import { revertRecord } from '../faults/revert';
 
 /** Why a run stopped early; the first one to happen wins. */
 export interface Stop {
-  status: 'aborted' | 'error';
+  status: 'aborted' | 'error' | 'halted';
   reason: string;
 }
 
@@ -25,7 +25,7 @@ export class RunControl {
   readonly rollbacks = new RollbackStack();
   private readonly controller = new AbortController();
   stop: Stop | null = null;
-  /** The user asked to stop (SIGINT/SIGTERM): no post-check, no read back; the failback still runs (an undo). */
+  /** The user asked to stop (SIGINT/SIGTERM, gameday halt): no post-check, no read back; every undo still runs. */
   interrupted = false;
   /** A revert on the way failed: the world may be left broken. */
   rollbackFailed = false;
@@ -55,6 +55,16 @@ export class RunControl {
     if (this.stop) return;
     this.stop = stop;
     this.controller.abort();
+  }
+
+  /**
+   * The safety lever was pulled: stop as an interrupt does (every wait wakes, everything
+   * injected is rolled back, the failback included, and the post-check is skipped), and
+   * end `halted` unless something else was already stopping the run.
+   */
+  halt(reason: string): void {
+    this.interrupted = true;
+    this.requestStop({ status: 'halted', reason });
   }
 
   /** Worse than any earlier reason to stop: a rollback failed, so the world may be left broken. */

@@ -15,7 +15,16 @@ import type { TargetSession } from '../targets';
 import { assertConsent, type Consent } from './guardrails';
 import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/failover';
 import { observe } from './phases/observe';
-import { checkFailbackTopology, checkReachable, checkStartingTopology, openSession } from './phases/preflight';
+import { HaltWatcher, haltEvent, haltedRunReason } from './halt';
+import { registerLiveRun } from './live-runs';
+import { NoteInbox } from './notes';
+import {
+  checkFailbackTopology,
+  checkNotHalted,
+  checkReachable,
+  checkStartingTopology,
+  openSession,
+} from './phases/preflight';
 import { ProbeSet } from './phases/probes';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
 import { RunControl, type Stop } from './run-control';
@@ -75,36 +84,6 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
   journal.onEvent((event) => summarizer.add(event));
   journal.onEvent((event) => reporters.onEvent(event));
   const control = new RunControl(journal, options.signal);
-
-  let outcome: Stop | { status: RunStatus; reason: string };
-  try {
-    outcome = (await lifecycle(experiment, journal, control, options)) ?? judge(summarizer.result());
-  } catch (error) {
-    // Reaching here means a bug in gameday, not a target failure; still roll back.
-    journal.append({ type: 'error', message: errorMessage(error), where: 'engine' });
-    await control.rollbackAll('error');
-    outcome = { status: 'error', reason: `internal error: ${errorMessage(error)}` };
-  }
-  journal.append({ type: 'run.finished', status: outcome.status, reason: outcome.reason });
-  journal.close();
-
-  const summary = summarizer.result();
-  const reports = await reporters.onEnd({
-    status: outcome.status,
-    reason: outcome.reason,
-    summary,
-    runDir: options.runDir,
-  });
-  return { status: outcome.status, summary, runDir: options.runDir, reports };
-}
-
-/** The run from start to rollback; null when it went to the end and its measurements decide. */
-async function lifecycle(
-  experiment: Experiment,
-  journal: Journal,
-  control: RunControl,
-  options: RunOptions,
-): Promise<Stop | { status: RunStatus; reason: string } | null> {
   journal.append({
     type: 'run.started',
     runId: options.runId,
@@ -118,7 +97,79 @@ async function lifecycle(
     host: os.hostname(),
     spec: { ...experiment, recordVersion: experimentRecordVersion },
   });
+  const live = watchFromOutside(experiment.name, journal, control, options);
+
+  let outcome: Stop | { status: RunStatus; reason: string };
+  try {
+    outcome = (await lifecycle(experiment, journal, control, options, live.halt)) ?? judge(summarizer.result());
+  } catch (error) {
+    // Reaching here means a bug in gameday, not a target failure; still roll back.
+    journal.append({ type: 'error', message: errorMessage(error), where: 'engine' });
+    await control.rollbackAll('error');
+    outcome = { status: 'error', reason: `internal error: ${errorMessage(error)}` };
+  }
+  live.close();
+  journal.append({ type: 'run.finished', status: outcome.status, reason: outcome.reason });
+  journal.close();
+  live.unregister();
+
+  const summary = summarizer.result();
+  const reports = await reporters.onEnd({
+    status: outcome.status,
+    reason: outcome.reason,
+    summary,
+    runDir: options.runDir,
+  });
+  return { status: outcome.status, summary, runDir: options.runDir, reports };
+}
+
+/**
+ * What reaches a run from outside its process while it goes: the safety lever (the halt
+ * file, watched from the start, so a halt pulled at any moment after this stops the run)
+ * and notes dropped into its inbox; and the run's entry in the registry of live runs,
+ * through which `gameday halt` and `gameday note latest` find it.
+ */
+function watchFromOutside(name: string, journal: Journal, control: RunControl, options: RunOptions) {
+  let unregister: () => void = () => undefined;
+  try {
+    unregister = registerLiveRun({ runId: options.runId, runDir: options.runDir, experiment: name });
+  } catch (error) {
+    // The lever still stops this run (it reads the halt file); only `gameday halt` cannot list it.
+    journal.append({ type: 'error', message: errorMessage(error), where: 'registering the run as live' });
+  }
+  const halt = new HaltWatcher();
+  halt.start((reading) => {
+    journal.append(haltEvent(reading));
+    if (reading.halted) control.halt(haltedRunReason(reading));
+  });
+  const inbox = new NoteInbox(options.runDir);
+  inbox.start(
+    (note) => journal.append(note),
+    (problem) => journal.append({ type: 'error', message: problem, where: 'note inbox' }),
+  );
+  return {
+    halt,
+    /** Before run.finished: the last notes are journaled, and nothing arrives after the end. */
+    close() {
+      halt.stop();
+      inbox.close();
+    },
+    unregister,
+  };
+}
+
+/** The run from start to rollback; null when it went to the end and its measurements decide. */
+async function lifecycle(
+  experiment: Experiment,
+  journal: Journal,
+  control: RunControl,
+  options: RunOptions,
+  halt: HaltWatcher,
+): Promise<Stop | { status: RunStatus; reason: string } | null> {
   journal.append({ type: 'phase', phase: 'preflight' });
+  // First, before the target is opened: while the lever is pulled, nothing is touched.
+  const halted = checkNotHalted(halt.current, halt.file, journal);
+  if (halted) return { status: 'halted', reason: halted };
   const opened =
     options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };
@@ -161,7 +212,13 @@ async function lifecycle(
         rejoin: options.failback,
       },
     );
-    if (options.failoverOnly) return await failoverOnly(failover, journal);
+    if (options.failoverOnly) {
+      const result = await failoverOnly(failover, journal);
+      // The runbook fails when the lever stops it; the run says why it stopped. (Narrowed to null above, before
+      // the await: TypeScript cannot know the lever may have been pulled since.)
+      const stop = control.stop as Stop | null;
+      return stop?.status === 'halted' ? stop : result;
+    }
 
     const before = await steadyStateBefore(experiment, probes, journal, control);
     if (control.stop) return control.stop;

@@ -86,8 +86,8 @@ function historyRun(summary: RunSummary, dir: string): HistoryRun {
 }
 
 const statusColors = {
-  domain: ['passed', 'failed', 'aborted', 'error', 'running'],
-  range: [palette.ok, palette.bad, palette.warn, '#6a1b9a', palette.neutral],
+  domain: ['passed', 'failed', 'aborted', 'error', 'halted', 'running'],
+  range: [palette.ok, palette.bad, palette.warn, '#6a1b9a', palette.halt, palette.neutral],
 };
 
 /**

@@ -4,7 +4,7 @@ import type { RunSummary } from '../analysis/summary';
 /**
  * junit.xml for CI test reporters: the experiment is the testsuite, each objective a
  * testcase. A missed objective is a <failure>, one that could not be measured an <error>
- * (it did not pass, but nothing was shown to miss it either). A run that was aborted or
+ * (it did not pass, but nothing was shown to miss it either). A run that was aborted, halted or
  * errored adds a "run" testcase with the reason, so a gate that stopped early never shows
  * up green.
  */
@@ -24,7 +24,7 @@ export function renderJunit(summary: RunSummary): string {
             `type="not-measured">${text(`${detail}\nrun: ${summary.status}: ${summary.reason}`)}</error>`;
     return testcase(classname, objective.name, outcome);
   });
-  const stoppedEarly = summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running';
+  const stoppedEarly = summary.status !== 'passed' && summary.status !== 'failed';
   if (stoppedEarly) {
     cases.push(
       testcase(

@@ -17,6 +17,7 @@ const statusBadge: Record<RunSummary['status'], string> = {
   failed: 'FAILED',
   aborted: 'ABORTED',
   error: 'ERROR',
+  halted: 'HALTED',
   running: 'UNFINISHED',
 };
 
@@ -138,12 +139,48 @@ export function renderMarkdown(summary: RunSummary): string {
     lines.push('');
   }
 
+  lines.push(...findingsSection(summary));
+
   lines.push('## Timeline', '');
   lines.push('| +s | event |');
   lines.push('|---|---|');
-  for (const entry of summary.timeline) lines.push(`| ${offset(entry.offsetMs)} | ${escapePipes(entry.event)} |`);
+  // Notes are on the timeline too, so it is escaped as they are.
+  for (const entry of summary.timeline) lines.push(`| ${offset(entry.offsetMs)} | ${noteText(entry.event)} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/** The findings and action items written during the run (`gameday note`); plain notes are on the timeline. */
+function findingsSection(summary: RunSummary): string[] {
+  const findings = summary.notes.filter((note) => note.kind === 'finding');
+  const actions = summary.notes.filter((note) => note.kind === 'action');
+  if (findings.length === 0 && actions.length === 0) return [];
+  const lines = ['## Findings and action items', ''];
+  if (findings.length > 0) {
+    lines.push('| finding | +s | by |', '|---|---|---|');
+    for (const note of findings)
+      lines.push(`| ${noteText(note.text)} | ${offset(note.offsetMs)} | ${noteText(note.author)} |`);
+    lines.push('');
+  }
+  if (actions.length > 0) {
+    lines.push('| action item | owner | +s | by |', '|---|---|---|---|');
+    for (const note of actions)
+      lines.push(
+        `| ${noteText(note.text)} | ${noteText(note.owner ?? '')} | ${offset(note.offsetMs)} | ` +
+          `${noteText(note.author)} |`,
+      );
+    lines.push('');
+  }
+  return lines;
+}
+
+/**
+ * Text typed at a terminal (a note), in a table cell: no pipe or line break ends the cell,
+ * and no `<` that would open a tag, a comment or a closing tag in a Markdown renderer (a
+ * `<` before anything else, as in 'budget<2%', is left alone).
+ */
+function noteText(text: string): string {
+  return escapePipes(text.replace(/\r\n?/g, '\n')).replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 function sloMeasured(metric: SloMetric, measured: number | null): string {

@@ -86,6 +86,8 @@ function verdictSentence(summary: RunSummary): string {
       return `The drill was aborted: ${summary.reason}.`;
     case 'error':
       return `The drill ended in an error: ${summary.reason}.`;
+    case 'halted':
+      return `The drill was halted with gameday's safety lever and rolled back: ${summary.reason}.`;
     case 'running':
       return 'The drill did not finish, so these figures are partial.';
   }

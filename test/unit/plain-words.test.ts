@@ -81,6 +81,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     },
     stopConditions: [],
     errors: [],
+    notes: [],
     timeline: [],
     ...rest,
   };
@@ -209,6 +210,11 @@ const cases: Array<[string, RunSummary, RegExp]> = [
     'aborted: the reason',
     summary({ status: 'aborted', reason: 'stop condition errorRatio breached' }),
     /\. The drill was aborted: stop condition errorRatio breached\.$/,
+  ],
+  [
+    'halted: the lever, and the reason',
+    summary({ status: 'halted', reason: 'halted by alice at 2026-12-04T10:00:00.000Z (gameday halt): deploy' }),
+    /\. The drill was halted with gameday's safety lever and rolled back: halted by alice at .*: deploy\.$/,
   ],
 ];
 for (const [name, input, expected] of cases) {

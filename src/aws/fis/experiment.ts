@@ -139,14 +139,7 @@ export async function stopAndDelete(
   const stopped: string[] = [];
   for (const experiment of await experimentsOf(fis, templateId)) {
     if (!activeStates.has(experiment.status)) continue;
-    try {
-      await fis.send(new StopExperimentCommand({ id: experiment.id }));
-    } catch (error) {
-      // Gone, or ended between the list and the stop: either way it is no longer running.
-      const name = (error as { name?: string }).name;
-      if (name !== 'ResourceNotFoundException' && name !== 'ConflictException') throw error;
-    }
-    await waitUntilEnded(fis, experiment.id, timeoutMs);
+    await stopExperiment(fis, experiment.id, timeoutMs);
     stopped.push(experiment.id);
   }
   try {
@@ -155,6 +148,18 @@ export async function stopAndDelete(
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
   return { stopped };
+}
+
+/** Stops one experiment and waits until it has ended; one that already ended (or is gone) is fine. */
+export async function stopExperiment(fis: FisClient, experimentId: string, timeoutMs: number): Promise<void> {
+  try {
+    await fis.send(new StopExperimentCommand({ id: experimentId }));
+  } catch (error) {
+    // Gone, or ended between the list and the stop: either way it is no longer running.
+    const name = (error as { name?: string }).name;
+    if (name !== 'ResourceNotFoundException' && name !== 'ConflictException') throw error;
+  }
+  await waitUntilEnded(fis, experimentId, timeoutMs);
 }
 
 async function getExperiment(fis: FisClient, experimentId: string): Promise<Experiment | undefined> {

@@ -9,6 +9,7 @@ import { exchange } from '../../probes/exchange';
 import { probeUrl } from '../../probes/url';
 import { openTarget, type TargetSession } from '../../targets';
 import { AwsTargetBusyError, describeHolder, LockHeldError } from '../../targets/lock';
+import { haltedMessage, type HaltReading } from '../halt';
 
 /**
  * Opens the experiment's target for this run, journaling what opening does; a target
@@ -146,4 +147,19 @@ function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise
     (answer) => ({ ok: true, detail: `HTTP ${answer.status}` }),
     (error: NodeJS.ErrnoException) => ({ ok: false, detail: error.code ?? error.message }),
   );
+}
+
+/**
+ * The safety lever (engine/halt.ts): while it is pulled, every run — `run`, `gate`,
+ * `failover`, a GameDay's — is refused here, before its target is opened. Null when
+ * gameday is not halted.
+ */
+export function checkNotHalted(reading: HaltReading, file: string, journal: Journal): string | null {
+  if (!reading.halted) {
+    journal.append({ type: 'preflight.check', check: 'halt', ok: true, detail: `gameday is not halted (${file})` });
+    return null;
+  }
+  const message = haltedMessage(reading);
+  journal.append({ type: 'preflight.check', check: 'halt', ok: false, detail: message });
+  return message;
 }

@@ -27,6 +27,8 @@ export const palette = {
   fault: '#ffcdd2',
   rto: '#f9a825',
   step: '#1565c0',
+  halt: '#37474f',
+  note: '#6a1b9a',
 };
 
 export function runCharts(summary: RunSummary): RunCharts {
@@ -68,11 +70,22 @@ function marks(summary: RunSummary, endMs: number) {
       label: `${step.name}${step.status === 'succeeded' ? '' : ` (${step.status})`}`,
       row: index % 4,
     }));
-  return { faults, rto, steps };
+  // Notes written during the run (gameday note), numbered as the report's notes table numbers them; those
+  // written before the charted seconds (while the target was opened) or after them are in the table alone.
+  const startMs = Math.min(0, trafficPoints(summary)[0]?.offsetMs ?? 0);
+  const notes = summary.notes
+    .map((note, index) => ({ note, number: index + 1 }))
+    .filter(({ note }) => note.offsetMs !== null && note.offsetMs >= startMs && note.offsetMs <= endMs)
+    .map(({ note, number }) => ({
+      at: seconds(note.offsetMs!),
+      label: `#${number}`,
+      text: `#${number} ${note.kind}${note.owner ? ` (owner ${note.owner})` : ''}: ${note.text}`,
+    }));
+  return { faults, rto, steps, notes };
 }
 
 function contextLayers(summary: RunSummary, endMs: number, withLabels: boolean): ChartSpec[] {
-  const { faults, rto, steps } = marks(summary, endMs);
+  const { faults, rto, steps, notes } = marks(summary, endMs);
   const layers: ChartSpec[] = [];
   if (faults.length > 0) {
     layers.push({
@@ -108,6 +121,24 @@ function contextLayers(summary: RunSummary, endMs: number, withLabels: boolean):
         encoding: {
           x: { field: 'at', type: 'quantitative' },
           y: { field: 'y', type: 'quantitative', scale: null },
+          text: { field: 'label' },
+        },
+      });
+    }
+  }
+  if (notes.length > 0) {
+    layers.push({
+      data: { values: notes },
+      mark: { type: 'rule', color: palette.note, strokeDash: [1, 2], strokeWidth: 1.5 },
+      encoding: { x: { field: 'at', type: 'quantitative' }, tooltip: { field: 'text' } },
+    });
+    if (withLabels) {
+      layers.push({
+        data: { values: notes },
+        mark: { type: 'text', align: 'left', dx: 2, fontSize: 9, fontWeight: 'bold', color: palette.note },
+        encoding: {
+          x: { field: 'at', type: 'quantitative' },
+          y: { value: 144 },
           text: { field: 'label' },
         },
       });

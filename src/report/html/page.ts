@@ -100,6 +100,7 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
       'No traffic was recorded, so there is no timeline.',
       legendNote(summary),
     ),
+    notesSection(summary),
     section(
       'regions',
       'Traffic by region',
@@ -136,7 +137,35 @@ function legendNote(summary: RunSummary): string {
   const parts = ['shaded red: a fault was active'];
   if (summary.rto.ms) parts.push('amber strip along the top: the RTO, from the fault that hurt to recovery');
   if (summary.failover) parts.push('dashed blue lines: where each failover step ended');
+  if (summary.notes.length > 0) parts.push('dotted purple lines: notes written during the run, numbered as below');
   return `<p class="note">${escapeHtml(parts.join('; '))}.</p>`;
+}
+
+/**
+ * What people wrote during the run (`gameday note`): findings and action items with their
+ * owners, and plain notes, numbered as the timeline marks them. Their text is whatever was
+ * typed at a terminal, so it is escaped like everything else on the page.
+ */
+function notesSection(summary: RunSummary): string {
+  if (summary.notes.length === 0) return '';
+  const kinds = { note: 'note', finding: 'finding', action: 'action item' } as const;
+  const rows = summary.notes.map((note, index) =>
+    row(note.kind === 'note' ? '' : note.kind, [
+      `#${index + 1}`,
+      offsetText(note.offsetMs),
+      escapeHtml(kinds[note.kind]),
+      escapeHtml(note.text),
+      escapeHtml(note.owner ?? ''),
+      escapeHtml(note.author),
+    ]),
+  );
+  const findings = summary.notes.filter((note) => note.kind === 'finding').length;
+  const actions = summary.notes.filter((note) => note.kind === 'action').length;
+  const counted = `<p class="note">${findings} finding${findings === 1 ? '' : 's'}, ${actions} action item${
+    actions === 1 ? '' : 's'
+  }, written with <code>gameday note</code> while the run went on.</p>`;
+  const notes = table(['#', '+s', 'kind', 'text', 'owner', 'by'], rows, 'notes');
+  return `<section id="notes"><h2>Findings, action items and notes</h2>${counted}${notes}</section>`;
 }
 
 function rtoMissing(summary: RunSummary): string {
@@ -362,6 +391,9 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .badge.failed { background: #c62828; }
 .badge.aborted { background: #ef6c00; }
 .badge.error { background: #6a1b9a; }
+.badge.halted { background: #37474f; }
+table.notes td { white-space: pre-wrap; overflow-wrap: anywhere; }
+tr.finding td:nth-child(3), tr.action td:nth-child(3) { color: #6a1b9a; font-weight: 700; }
 .description { margin: 4px 0; color: #455a64; }
 .facts, .muted, footer, .note { color: #607d8b; font-size: 12px; }
 .plain {
