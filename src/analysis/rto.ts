@@ -83,7 +83,8 @@ export function headlineRto(
     failedRequests: headline.measure.failed,
   };
   if (open) {
-    const end = Math.max(context.lastSampleAt ?? cause.at, context.observeEnd ?? cause.at);
+    // The last request seen, not the planned end: an interrupted run did not observe that long.
+    const end = context.lastSampleAt ?? cause.at;
     return {
       summary: {
         ...base,
