@@ -19,15 +19,17 @@ test('the hostile-input corpus has at least 50 cases', () => {
 });
 
 // One `validate` over the whole corpus (a CLI start per file would cost a second each):
-// every file gets its own block, `invalid experiment (N problems):` then its problems.
+// every file gets its own block, `invalid experiment (N problems):` (or `invalid scenario`)
+// then its problems. A scenario's block may name only the experiment file a step points
+// at, followed by `(in steps[i] of <the scenario>)`.
 let corpusRun: { code: number | null; stdout: string; blocks: Map<string, string> } | undefined;
 async function validateCorpus() {
   if (corpusRun) return corpusRun;
   const files = corpusFiles.map((name) => path.join('test', 'fixtures', 'invalid', name));
   const result = await runCli(['validate', ...files]);
   const blocks = new Map<string, string>();
-  for (const block of result.stderr.split(/^(?=invalid experiment)/m)) {
-    const file = files.find((candidate) => block.includes(`${candidate}:`));
+  for (const block of result.stderr.split(/^(?=invalid (?:experiment|scenario))/m)) {
+    const file = files.find((candidate) => block.includes(`${candidate}:`) || block.includes(`of ${candidate})`));
     if (file) blocks.set(file, (blocks.get(file) ?? '') + block);
   }
   corpusRun = { code: result.code, stdout: result.stdout, blocks };
@@ -71,6 +73,8 @@ const refusedByRun = [
   'throws.ts',
   'fault-ends-after-experiment.ts',
   'aws-fault-too-long.ts',
+  'scenario-experiment-file-invalid.ts',
+  'scenario-target-disagrees.ts',
 ];
 test('run refuses invalid files with exit 2 before anything starts', async () => {
   for (const name of refusedByRun) {
@@ -78,7 +82,7 @@ test('run refuses invalid files with exit 2 before anything starts', async () =>
     fs.rmdirSync(reports);
     const run = await runCli(['run', path.join('test', 'fixtures', 'invalid', name), '--reports', reports, '--yes']);
     assert.is(run.code, 2, `run exit code for ${name}: ${run.stderr}`);
-    assert.match(run.stderr, /^invalid experiment/, name);
+    assert.match(run.stderr, /^invalid (experiment|scenario)/, name);
     assert.not.ok(fs.existsSync(reports), `run of ${name} started nothing`);
   }
 });
