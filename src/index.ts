@@ -9,6 +9,9 @@ export type { Scenario, ScenarioStep } from './scenario/validate';
 export { validateScenario } from './scenario/validate';
 export { loadDefinition, type Definition } from './scenario/loader';
 export { planScenario, type ScenarioPlan, type AgendaStep } from './scenario/plan';
+export { summarizeScenario, ScenarioSummarizer } from './analysis/summarize-scenario';
+export type { ScenarioSummary } from './analysis/scenario-summary';
+export { scenarioFileReporters } from './report/scenario/files';
 export type { ExperimentConfig } from './experiment/schema';
 export type { FaultConfig } from './faults';
 export type {
