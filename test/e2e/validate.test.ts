@@ -116,6 +116,55 @@ test('every example experiment users copy is valid', async () => {
   );
 });
 
+test('every example scenario is valid, its experiment steps with it', async () => {
+  const scenarios = fs.readdirSync(path.join(repoRoot, 'scenarios')).filter((file) => file.endsWith('.ts'));
+  assert.ok(scenarios.includes('region-gameday.ts'), scenarios.join(', '));
+  const result = await runCli(['validate', ...scenarios.map((file) => `scenarios/${file}`)]);
+  assert.is(result.code, 0, result.stderr);
+  const steps = '10 steps: 2 notes, 4 experiments, 3 checkpoints, 1 wait';
+  assert.ok(
+    result.stdout.includes(`OK scenarios/region-gameday.ts: GameDay region failover (${steps}; expected `),
+    result.stdout,
+  );
+});
+
+test('plan of a scenario: the agenda, each experiment with its timeline, the length of the day', async () => {
+  const result = await runCli(['plan', 'scenarios/region-gameday.ts', '--json']);
+  assert.is(result.code, 0, result.stderr);
+  const plan = JSON.parse(result.stdout);
+  assert.is(plan.scenario, 'region failover');
+  assert.equal(
+    plan.steps.map((step: { kind: string }) => step.kind),
+    [
+      'note',
+      'experiment',
+      'checkpoint',
+      'experiment',
+      'checkpoint',
+      'experiment',
+      'wait',
+      'checkpoint',
+      'experiment',
+      'note',
+    ],
+  );
+  const steps = plan.steps as Array<{ atMs: number; expectedMs: number; timeline?: Array<{ action: string }> }>;
+  assert.is(plan.expectedMs, steps.at(-1)!.atMs + steps.at(-1)!.expectedMs);
+  assert.ok(steps[8].timeline!.some((line) => line.action.startsWith('inject us-east-1-offline (regionOutage)')));
+  const text = await runCli(['plan', 'scenarios/region-gameday.ts']);
+  assert.match(text.stdout, /^expected length of the day: \S+, plus however long 3 checkpoint decisions take$/m);
+  assert.match(text.stdout, /^target, opened once for the whole day: lab: /m);
+});
+
+test('gate and failover take one experiment: a scenario is refused with where it belongs', async () => {
+  const result = await runCli(['gate', 'scenarios/region-gameday.ts']);
+  assert.is(result.code, 2);
+  assert.match(
+    result.stderr,
+    /scenarios\/region-gameday\.ts: is a GameDay scenario, and this command takes one experiment/,
+  );
+});
+
 test('several files: every one is reported and the exit code is 2 if any is invalid', async () => {
   const result = await runCli([
     'validate',
