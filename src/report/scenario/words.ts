@@ -18,14 +18,14 @@ export function rtoText(experiment: ScenarioExperimentSummary): string {
       : rto.recovered === false
         ? `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`
         : 'not measured';
-  return rto.objectiveMs === null ? measured : `${measured} (≤ ${formatDuration(rto.objectiveMs)})`;
+  return rto.objectiveMs === null ? measured : `${measured} (objective ${formatDuration(rto.objectiveMs)})`;
 }
 
 export function rpoText(experiment: ScenarioExperimentSummary): string {
   const rpo = experiment.rpo;
   if (!rpo) return '—';
   const measured = rpo.ms === null ? 'not measured' : `${formatDuration(rpo.ms)}, ${rpo.lostWrites} lost`;
-  return rpo.objectiveMs === null ? measured : `${measured} (≤ ${formatDuration(rpo.objectiveMs)})`;
+  return rpo.objectiveMs === null ? measured : `${measured} (objective ${formatDuration(rpo.objectiveMs)})`;
 }
 
 export function budgetText(experiment: ScenarioExperimentSummary): string {
