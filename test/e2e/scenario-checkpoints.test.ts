@@ -82,6 +82,19 @@ test('approved from another process: the day passes, with who answered and how l
   assert.match(junit, /name="step 1: first drill"/);
   assert.match(junit, /name="step 3: second drill"/);
 
+  // The history page counts each experiment of the day as a drill of its own.
+  const history = await runCli(['report', '--history', project.reports, '--json']);
+  assert.is(history.code, 0, history.stderr);
+  const trend = JSON.parse(history.stdout) as {
+    skipped: unknown[];
+    experiments: Array<{ runs: Array<{ dir: string }> }>;
+  };
+  assert.equal(trend.skipped, []);
+  assert.equal(
+    trend.experiments.map((group) => group.runs.map((run) => run.dir)),
+    summary.experiments.map((experiment) => [`${path.basename(dayDir)}/${experiment.runDir}`]),
+  );
+
   const late = await runCli(['approve', dayDir]);
   assert.is(late.code, 2);
   assert.match(late.stderr, /the GameDay "approved" is over \(passed\): nothing is waiting for an answer/);
