@@ -19,9 +19,9 @@ export function terminalAsk(): CheckpointAnswerers['ask'] {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
   return (checkpoint, signal) =>
     new Promise((resolve, reject) => {
-      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-      // readline takes Ctrl-C from the terminal for itself: hand it on, so it interrupts the day as anywhere else.
-      rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+      // Line by line, as the terminal itself echoes and edits: readline's own line editing would write control
+      // sequences (which the CLI's output shows escaped) and take Ctrl-C for itself, away from the rollback.
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: false });
       const close = () => {
         rl.close();
         process.stdin.pause();

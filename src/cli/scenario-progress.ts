@@ -29,7 +29,7 @@ export class ScenarioProgress {
 
   /** Follows one experiment step's run, with its own status line. */
   stepReporter(step: { step: number; total: number; name: string }): Reporter {
-    const display = new ProgressDisplay(this.stream, `step ${step.step}/${step.total}`);
+    const display = new ProgressDisplay(this.stream, `step ${step.step}/${step.total} ${step.name.slice(0, 32)}`);
     return { name: 'progress', onEvent: (event) => display.onEvent(event), onEnd: () => display.close() };
   }
 

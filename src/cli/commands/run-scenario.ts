@@ -64,7 +64,9 @@ function dayText(summary: ScenarioSummary, reports: ReportOutcome): string {
       lines.push(`${label} ${statusText(experiment.status)} ${step.name}${took}${figures}`);
     } else if (step.kind === 'checkpoint') {
       const checkpoint = summary.checkpoints.find((entry) => entry.step === step.step)!;
-      lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}: ${decisionText(checkpoint)}`);
+      lines.push(
+        `${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}: ${decisionText(checkpoint, true)}`,
+      );
     } else lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}${took}`);
   }
   for (const total of summary.budget)

@@ -82,8 +82,9 @@ export function renderScenarioMarkdown(summary: ScenarioSummary): string {
 
   if (summary.checkpoints.length > 0) {
     lines.push('## Go/no-go decisions', '', '| step | question | decision |', '|---|---|---|');
+    const dayOver = summary.status !== 'running';
     for (const checkpoint of summary.checkpoints)
-      lines.push(`| ${checkpoint.step} | ${cell(checkpoint.question)} | ${cell(decisionText(checkpoint))} |`);
+      lines.push(`| ${checkpoint.step} | ${cell(checkpoint.question)} | ${cell(decisionText(checkpoint, dayOver))} |`);
     lines.push('');
   }
 

@@ -153,7 +153,7 @@ function checkpointsSection(summary: ScenarioSummary): string {
     row(checkpoint.answer === 'no' ? 'missed' : checkpoint.answer === 'yes' ? 'met' : 'unmeasured', [
       String(checkpoint.step),
       escapeHtml(checkpoint.question),
-      escapeHtml(decisionText(checkpoint)),
+      escapeHtml(decisionText(checkpoint, summary.status !== 'running')),
     ]),
   );
   const decisions = table(['step', 'question', 'decision'], rows);

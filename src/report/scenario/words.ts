@@ -34,8 +34,9 @@ export function budgetText(experiment: ScenarioExperimentSummary): string {
   return measured.map((slo) => `${slo.name} ${formatPercent(slo.budgetConsumedPct!)}`).join(', ');
 }
 
-export function decisionText(checkpoint: ScenarioSummary['checkpoints'][number]): string {
-  if (checkpoint.answer === null) return checkpoint.askedAt ? 'waiting' : 'not asked';
+/** The decision in words; `dayOver` tells a question still waiting from one the day never got an answer to. */
+export function decisionText(checkpoint: ScenarioSummary['checkpoints'][number], dayOver: boolean): string {
+  if (checkpoint.answer === null) return !checkpoint.askedAt ? 'not asked' : dayOver ? 'not answered' : 'waiting';
   const took = checkpoint.decisionMs === null ? '' : ` after ${formatDuration(checkpoint.decisionMs)}`;
   return `${checkpoint.answer} by ${checkpoint.by} (${channelText[checkpoint.via!]})${took}`;
 }
