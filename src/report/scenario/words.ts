@@ -56,7 +56,7 @@ export function dayInWords(summary: ScenarioSummary): string {
     const worst = experiments.find((experiment) => experiment.step === summary.worst.rtoStep);
     clauses.push(`the worst RTO was ${formatDuration(summary.worst.rtoMs)}${worst ? ` (${worst.name})` : ''}`);
   }
-  if (summary.worst.rpoMs !== null) clauses.push(`the worst RPO ${formatDuration(summary.worst.rpoMs)}`);
+  if (summary.worst.rpoMs !== null) clauses.push(`the worst RPO was ${formatDuration(summary.worst.rpoMs)}`);
   for (const total of summary.budget)
     clauses.push(
       `${total.slo} burned ${formatPercent(total.budgetConsumedPct)} of its ` +
