@@ -147,17 +147,8 @@ export class ScenarioSummarizer {
       name: planned.name,
       file: run?.file ?? planned.detail,
       continueOnFailure: planned.continueOnFailure === true,
-      status:
-        run?.status ??
-        (ended
-          ? ended.status === 'done'
-            ? 'error'
-            : ended.status
-          : skipped
-            ? 'skipped'
-            : begun
-              ? 'running'
-              : 'pending'),
+      // An experiment step always ends with its run's record; without one, it has not ended.
+      status: run?.status ?? (skipped ? 'skipped' : begun ? 'running' : 'pending'),
       reason: run?.reason ?? ended?.reason ?? skipped?.reason ?? '',
       runId: run?.runId ?? begun?.runId ?? null,
       runDir: run?.runDir ?? begun?.runDir ?? null,

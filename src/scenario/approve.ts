@@ -20,6 +20,9 @@ export interface ApproveRequest {
   takenWithinMs?: number;
 }
 
+/** How long `gameday approve` waits for the running day to take its answer: the day polls every 200 ms. */
+const takenWithinMs = 15_000;
+
 /** The roles that may answer a checkpoint when the scenario names who approves. */
 const deciders = new Set(['approver', 'facilitator']);
 
@@ -90,7 +93,8 @@ async function awaitTaken(
   waiting: EventOf<'checkpoint.asked'>,
   request: ApproveRequest,
 ): Promise<EventOf<'checkpoint.answered'>> {
-  const deadline = Date.now() + (request.takenWithinMs ?? 15_000);
+  const within = request.takenWithinMs ?? takenWithinMs;
+  const deadline = Date.now() + within;
   for (;;) {
     const answered = readJournal(path.join(runDir, journalFileName)).find(
       (event): event is EventOf<'checkpoint.answered'> =>
@@ -106,7 +110,7 @@ async function awaitTaken(
     }
     if (Date.now() >= deadline)
       throw new CheckpointError(
-        `the GameDay did not take the answer within ${formatDuration(request.takenWithinMs ?? 15_000)}; it waits in ` +
+        `the GameDay did not take the answer within ${formatDuration(within)}; it waits in ` +
           `${path.join(runDir, answerFileName)}`,
       );
     await sleep(200);
