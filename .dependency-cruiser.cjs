@@ -1,8 +1,8 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * engine ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles; yargs only in
- * the CLI. Type-only imports count: a type from a layer above is a dependency on it.
+ * engine ← scenario ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
+ * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
 const above = {
@@ -103,6 +103,15 @@ module.exports = {
       severity: 'error',
       from: { path: layer('report') },
       to: { path: layer(...above.report) },
+    },
+    {
+      name: 'scenario-above-engine',
+      comment:
+        'A GameDay runs experiments through the engine on one session; nothing below it (the engine, the reports) ' +
+        'knows of scenarios: only the CLI and the public API import scenario/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('scenario', 'cli'), '^src/index\\.ts$'] },
+      to: { path: layer('scenario') },
     },
     {
       name: 'cli-is-the-top',

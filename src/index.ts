@@ -3,6 +3,17 @@
  *   import { defineExperiment, faults, probes } from 'gameday';
  */
 export { defineExperiment, faults, probes, stopWhen } from './experiment/define';
+export { defineScenario } from './scenario/define';
+export type { ScenarioConfig, StepConfig, Participant, ScenarioObjective } from './scenario/schema';
+export type { Scenario, ScenarioStep } from './scenario/validate';
+export { validateScenario } from './scenario/validate';
+export { loadDefinition, type Definition } from './scenario/loader';
+export { runScenario, type ScenarioRunOptions, type ScenarioResult, type ScenarioOutcome } from './scenario/run';
+export { planScenario, type ScenarioPlan, type AgendaStep } from './scenario/plan';
+export { answerCheckpoint } from './scenario/approve';
+export { summarizeScenario, ScenarioSummarizer } from './analysis/summarize-scenario';
+export type { ScenarioSummary } from './analysis/scenario-summary';
+export { scenarioFileReporters } from './report/scenario/files';
 export type { ExperimentConfig } from './experiment/schema';
 export type { FaultConfig } from './faults';
 export type {

@@ -45,6 +45,13 @@ export function formatOffset(ms: number | null): string {
   return ms === null ? '—' : `+${(ms / 1000).toFixed(2)}s`;
 }
 
+/** 65 000 → '+1:05': an offset from the start of a GameDay, in minutes and seconds. */
+export function dayOffset(ms: number | null): string {
+  if (ms === null) return '—';
+  const seconds = Math.round(ms / 1000);
+  return `+${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /** How the RTO was counted: from which fault, when clients first failed, to what recovery. */
 export function rtoClock(rto: RtoSummary): string {
   const criteria =

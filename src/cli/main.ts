@@ -9,6 +9,7 @@ import { recoverCommand } from './commands/recover';
 import { haltCommand } from './commands/halt';
 import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
+import { approveCommand } from './commands/approve';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
@@ -66,23 +67,36 @@ function parser(argv: string[], guard: Guard) {
     .usage('$0 <command> [options]\n\nChaos experiments and GameDay drills for multi-region failover.')
     .command(
       'validate <files..>',
-      'check experiment files; print OK or every problem',
-      (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'experiment files' }),
+      'check experiment and GameDay scenario files; print OK or every problem',
+      (y) =>
+        y.positional('files', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'experiment or scenario files',
+        }),
       (args) => guard(() => validateCommand(args.files as string[]))(),
     )
     .command(
       'plan <file>',
-      'print the timeline a run would follow; runs nothing',
+      "print the timeline a run would follow (a GameDay's agenda, each experiment's timeline); runs nothing",
       (y) =>
         y
-          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment or scenario file' })
           .option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
       (args) => guard(() => planCommand(args.file, { json: args.json }))(),
     )
     .command(
       'run <file>',
-      'run an experiment: steady state, faults, rollback, verdict, report',
-      (y) => y.positional('file', { type: 'string', demandOption: true }).options(runOptions),
+      'run an experiment (steady state, faults, rollback, verdict, report) or a GameDay scenario (its steps in order)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true })
+          .options(runOptions)
+          .option('yes', {
+            ...yesOption,
+            describe: `${yesOption.describe}; for a GameDay, also answers every checkpoint yes`,
+          }),
       (args) =>
         guard(() =>
           runCommand(args.file, {
@@ -254,6 +268,21 @@ function parser(argv: string[], guard: Guard) {
             json: args.json,
           }),
         )(),
+    )
+    .command(
+      'approve <run>',
+      'answer the checkpoint a running GameDay waits at (from another terminal): go on, or --no to end the day',
+      (y) =>
+        y
+          .positional('run', {
+            type: 'string',
+            demandOption: true,
+            describe: "the GameDay's run directory, or latest (the newest under --reports)",
+          })
+          .option('no', { type: 'boolean', default: false, describe: 'answer no: the day ends, the rest is skipped' })
+          .option('as', { type: 'string', describe: "who answers, as recorded (default: this terminal's user)" })
+          .option('reports', { type: 'string', default: 'reports', describe: 'where latest is looked for' }),
+      (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

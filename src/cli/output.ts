@@ -14,7 +14,7 @@ export class UsageError extends GamedayError {}
 export function reportFailure(error: unknown): number {
   if (error instanceof ExperimentValidationError) {
     const count = error.issues.length;
-    process.stderr.write(`invalid experiment (${count} problem${count === 1 ? '' : 's'}):\n`);
+    process.stderr.write(`invalid ${error.subject} (${count} problem${count === 1 ? '' : 's'}):\n`);
     for (const issue of error.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
     return exitCodes.invalid;
   }

@@ -15,7 +15,8 @@ interface ProgressState {
 /**
  * Live progress on stderr. On a TTY one status line is redrawn (phase, elapsed, current
  * success ratio, active faults); otherwise only notable events are printed, one per line,
- * so CI logs stay readable. Stdout is left alone (it carries --json output).
+ * so CI logs stay readable. Stdout is left alone (it carries --json output). In a GameDay
+ * each experiment step has its own display, whose `header` says which step it is.
  */
 export class ProgressDisplay {
   private readonly state: ProgressState = {
@@ -29,7 +30,10 @@ export class ProgressDisplay {
   private readonly timer: NodeJS.Timeout | undefined;
   private statusLineShown = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly header: string | null = null,
+  ) {
     if (this.stream.isTTY) this.timer = setInterval(() => this.redraw(), 250);
   }
 
@@ -131,7 +135,8 @@ export class ProgressDisplay {
         : '';
     const faults = s.activeFaults.size > 0 ? `  faults: ${[...s.activeFaults].join(', ')}` : '';
     writeControl(this.stream, '\r\x1b[2K');
-    this.stream.write(`[${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
+    const step = this.header === null ? '' : `${this.header} · `;
+    this.stream.write(`[${step}${s.phase}${observe}] elapsed ${elapsed}  success(5s) ${ratio}${faults}`);
     this.statusLineShown = true;
   }
 }

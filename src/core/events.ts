@@ -150,12 +150,130 @@ export type JournalEventInput =
    */
   | { type: 'halt'; action: 'halt' | 'release'; since: string; by: string; host: string; reason: string | null }
   /** Written from another terminal while the run went on (`gameday note`); `author` is that terminal's OS user. */
-  | { type: 'note'; id: string; kind: NoteKind; text: string; owner: string | null; author: string; host: string };
+  | { type: 'note'; id: string; kind: NoteKind; text: string; owner: string | null; author: string; host: string }
+  /* A GameDay's own journal (the scenario's run directory), beside each experiment's in its own. */
+  | {
+      type: 'scenario.started';
+      runId: string;
+      runDir: string;
+      scenario: string;
+      file: string;
+      description: string;
+      /** The day's one target, as declared; `target.opened` says where it really was. */
+      target: TargetDescription;
+      gamedayVersion: string;
+      pid: number;
+      host: string;
+      spec: ScenarioRecord;
+    }
+  | {
+      type: 'step.started';
+      step: number;
+      kind: ScenarioStepKind;
+      name: string;
+      /** The step in a line: the experiment's file, the question, the pause's reason, the note's text. */
+      detail: string;
+      /** An experiment step's run, relative to the scenario's run directory. */
+      runId?: string;
+      runDir?: string;
+    }
+  | {
+      type: 'step.finished';
+      step: number;
+      kind: ScenarioStepKind;
+      name: string;
+      status: StepStatus;
+      reason: string;
+      /** What an experiment step's run concluded. */
+      run?: StepRunRecord;
+    }
+  | { type: 'step.skipped'; step: number; kind: ScenarioStepKind; name: string; reason: string }
+  | { type: 'checkpoint.asked'; step: number; question: string; timeoutMs: number | null; default: 'yes' | 'no' }
+  | {
+      type: 'checkpoint.answered';
+      step: number;
+      answer: 'yes' | 'no';
+      /** Who answered: a name (`gameday approve --as`), the user at the terminal, or nobody when the timeout did. */
+      by: string;
+      via: CheckpointChannel;
+      /** From the question to the answer: the human part of the day's timing. */
+      decisionMs: number;
+    }
+  | { type: 'scenario.finished'; status: RunStatus; reason: string };
 
 /** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
 export type NoteKind = 'note' | 'finding' | 'action';
 
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
+
+/** A GameDay's step kinds, as its journal names them. */
+export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note';
+
+/** How a step ended: an experiment's verdict; `done` for a checkpoint answered, a wait over, a note said. */
+export type StepStatus = RunStatus | 'done';
+
+/** How a checkpoint was answered: at the terminal, by --yes, by `gameday approve`, or by its timeout's default. */
+export type CheckpointChannel = 'terminal' | 'yes-flag' | 'approve' | 'timeout';
+
+export const scenarioRecordVersion = 1;
+
+/**
+ * The scenario as `scenario.started` records it: what the day's summary and reports are
+ * rebuilt from. Its experiments are recorded by their own runs' journals.
+ */
+export interface ScenarioRecord {
+  recordVersion: typeof scenarioRecordVersion;
+  name: string;
+  participants: Array<{ name: string; role: string; slack?: string }>;
+  /** As written ('passed', 'budget<5%', 'rto<60s'), with the bound parsed (ms for rto and rpo, percent for budget). */
+  objectives: Array<{ metric: 'passed' | 'budget' | 'rto' | 'rpo'; text: string; op?: '<' | '<='; value?: number }>;
+  tags: string[];
+  agenda: AgendaRecord;
+}
+
+/** The plan of the day: each step at the offset it is expected to start at, to set against what happened. */
+export interface AgendaRecord {
+  /** The whole day, checkpoints counted as instant (people take what they take). */
+  expectedMs: number;
+  steps: Array<{
+    step: number;
+    kind: ScenarioStepKind;
+    name: string;
+    detail: string;
+    /** Expected start, from the start of the day. */
+    atMs: number;
+    expectedMs: number;
+    continueOnFailure?: boolean;
+  }>;
+}
+
+/** What an experiment step's run concluded, from its summary when it ended: what the day's verdict is judged on. */
+export interface StepRunRecord {
+  runId: string;
+  /** Its run directory, relative to the scenario's: each experiment keeps its own journal and full report there. */
+  runDir: string;
+  file: string;
+  status: RunStatus | 'running';
+  reason: string;
+  durationMs: number | null;
+  rto: {
+    ms: number | null;
+    objectiveMs: number | null;
+    met: boolean | null;
+    recovered: boolean | null;
+    atLeastMs: number | null;
+  };
+  rpo: {
+    ms: number | null;
+    objectiveMs: number | null;
+    met: boolean | null;
+    lostWrites: number;
+    ackedWrites: number;
+  } | null;
+  slos: Array<{ name: string; windowMs: number; budgetConsumedPct: number | null; met: boolean | null }>;
+  /** The run summary's notes, findings and action items (`gameday note`), as they were; absent when it has none. */
+  notes?: unknown;
+}
 
 export type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
 

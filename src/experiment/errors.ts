@@ -1,5 +1,5 @@
 import { GamedayError } from '../core/errors';
-/** One problem in an experiment file: where it is and what is valid. */
+/** One problem in an experiment (or scenario) file: where it is and what is valid. */
 export interface ExperimentIssue {
   file: string;
   /** Field path like `faults[0].duration`; empty for the file as a whole. */
@@ -7,9 +7,15 @@ export interface ExperimentIssue {
   message: string;
 }
 
-/** The experiment file is invalid; nothing may run. The CLI maps this to exit code 2. */
+/**
+ * The file is invalid; nothing may run. The CLI maps this to exit code 2. `subject` is what
+ * was being read: a scenario's problems include those of the experiment files it names.
+ */
 export class ExperimentValidationError extends GamedayError {
-  constructor(readonly issues: ExperimentIssue[]) {
+  constructor(
+    readonly issues: ExperimentIssue[],
+    readonly subject: 'experiment' | 'scenario' = 'experiment',
+  ) {
     super(issues.map(formatIssue).join('\n'));
   }
 }

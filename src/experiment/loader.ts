@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ExperimentValidationError } from './errors';
 import { Experiment, validateExperiment } from './validate';
 import { findImportCycle } from './imports';
+import { isScenarioDefinition } from './detect';
 
 let typescriptRegistered = false;
 
@@ -33,6 +34,16 @@ function registerTypeScript(): void {
 /** Loads and validates one experiment file. Throws ExperimentValidationError for anything wrong with it. */
 export function loadExperiment(file: string): Experiment {
   const exported = loadDefaultExport(file);
+  if (isScenarioDefinition(exported))
+    throw new ExperimentValidationError([
+      {
+        file: displayPath(file),
+        path: '',
+        message:
+          'is a GameDay scenario, and this command takes one experiment; run the day with `gameday run`, ' +
+          'plan it with `gameday plan`',
+      },
+    ]);
   return validateExperiment(exported, displayPath(file));
 }
 

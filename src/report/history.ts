@@ -9,6 +9,8 @@ import { htmlDocument, statusWord } from './html/page';
 import { renderSvg } from './html/vega';
 import { formatPercent } from '../analysis/format';
 import { summarize } from '../analysis/summarize';
+import { isScenarioJournal } from '../analysis/summarize-scenario';
+import type { JournalEvent } from '../core/events';
 import type { RunSummary } from '../analysis/summary';
 import { reportFiles } from './files';
 
@@ -40,7 +42,8 @@ export interface History {
 }
 
 /**
- * Every run under `dir` (one level down), each rebuilt from its journal — the record —
+ * Every run under `dir` (one level down, and the experiments of a GameDay's directory one
+ * further), each rebuilt from its journal — the record —
  * so drills from older versions are judged by today's summary, grouped per experiment
  * and ordered by start time.
  */
@@ -48,24 +51,38 @@ export function collectHistory(dir: string, now = new Date()): History {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
   const skipped: History['skipped'] = [];
   const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory()) continue;
-    const journal = path.join(dir, entry.name, journalFileName);
-    if (!fs.existsSync(journal)) continue;
+  const collect = (relative: string, events: JournalEvent[]) => {
     let summary: RunSummary;
     try {
-      summary = summarize(readJournal(journal));
+      summary = summarize(events);
     } catch (error) {
-      skipped.push({ dir: entry.name, reason: errorMessage(error) });
-      continue;
+      skipped.push({ dir: relative, reason: errorMessage(error) });
+      return;
     }
     const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };
-    group.runs.push(historyRun(summary, entry.name));
+    group.runs.push(historyRun(summary, relative));
     groups.set(summary.experiment, group);
+  };
+  for (const name of journaledDirs(dir)) {
+    const events = readJournal(path.join(dir, name, journalFileName));
+    // A GameDay's directory: its experiments' runs are directories inside it, each a drill of the history.
+    if (isScenarioJournal(events))
+      for (const inner of journaledDirs(path.join(dir, name)))
+        collect(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
+    else collect(name, events);
   }
   const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
   for (const group of experiments) group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   return { schema: historySchemaId, generatedAt: now.toISOString(), skipped, experiments };
+}
+
+/** The directories directly under `dir` that hold a journal, by name. */
+function journaledDirs(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, journalFileName)))
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
 }
 
 function historyRun(summary: RunSummary, dir: string): HistoryRun {

@@ -1,5 +1,6 @@
 import { objectivesOf } from '../analysis/judge';
 import type { RunSummary } from '../analysis/summary';
+import { xmlAttr as attr, xmlText as text } from './xml';
 
 /**
  * junit.xml for CI test reporters: the experiment is the testsuite, each objective a
@@ -62,17 +63,4 @@ ${cases.join('\n')}
 function testcase(classname: string, name: string, outcome: string): string {
   const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"`;
   return outcome ? `${open}>\n      ${outcome}\n    </testcase>` : `${open}/>`;
-}
-
-/** XML 1.0 forbids most control characters even when escaped; drop them. */
-function clean(value: string): string {
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-}
-
-function text(value: string): string {
-  return clean(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
 }

@@ -17,13 +17,13 @@ export interface RunOutcome {
  * the reporters were given, and one that throws is noted and never stops the others,
  * the run, its rollback or its verdict.
  */
-export interface Reporter {
+export interface Reporter<O = RunOutcome> {
   /** Names it where its problems are said. */
   name: string;
   /** Every journal event, as it is written (already redacted). */
   onEvent?(event: JournalEvent): void;
-  /** Once the run has ended and its summary is final; returns the files it wrote. */
-  onEnd?(outcome: RunOutcome): Promise<string[] | void> | string[] | void;
+  /** Once the run (or the GameDay) has ended and its summary is final; returns the files it wrote. */
+  onEnd?(outcome: O): Promise<string[] | void> | string[] | void;
 }
 
 /** What the reporters did at the end of a run. */
@@ -35,10 +35,10 @@ export interface ReportOutcome {
 }
 
 /** Runs several reporters as one, each isolated from the others' failures. */
-export class Reporters {
-  private readonly failedOnEvent = new Set<Reporter>();
+export class Reporters<O = RunOutcome> {
+  private readonly failedOnEvent = new Set<Reporter<O>>();
 
-  constructor(private readonly reporters: readonly Reporter[]) {}
+  constructor(private readonly reporters: readonly Reporter<O>[]) {}
 
   onEvent(event: JournalEvent): void {
     for (const reporter of this.reporters) {
@@ -52,7 +52,7 @@ export class Reporters {
     }
   }
 
-  async onEnd(outcome: RunOutcome): Promise<ReportOutcome> {
+  async onEnd(outcome: O): Promise<ReportOutcome> {
     const result: ReportOutcome = { written: [], problems: [] };
     for (const reporter of this.reporters) {
       if (!reporter.onEnd) continue;

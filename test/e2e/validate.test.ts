@@ -19,15 +19,17 @@ test('the hostile-input corpus has at least 50 cases', () => {
 });
 
 // One `validate` over the whole corpus (a CLI start per file would cost a second each):
-// every file gets its own block, `invalid experiment (N problems):` then its problems.
+// every file gets its own block, `invalid experiment (N problems):` (or `invalid scenario`)
+// then its problems. A scenario's block may name only the experiment file a step points
+// at, followed by `(in steps[i] of <the scenario>)`.
 let corpusRun: { code: number | null; stdout: string; blocks: Map<string, string> } | undefined;
 async function validateCorpus() {
   if (corpusRun) return corpusRun;
   const files = corpusFiles.map((name) => path.join('test', 'fixtures', 'invalid', name));
   const result = await runCli(['validate', ...files]);
   const blocks = new Map<string, string>();
-  for (const block of result.stderr.split(/^(?=invalid experiment)/m)) {
-    const file = files.find((candidate) => block.includes(`${candidate}:`));
+  for (const block of result.stderr.split(/^(?=invalid (?:experiment|scenario))/m)) {
+    const file = files.find((candidate) => block.includes(`${candidate}:`) || block.includes(`of ${candidate})`));
     if (file) blocks.set(file, (blocks.get(file) ?? '') + block);
   }
   corpusRun = { code: result.code, stdout: result.stdout, blocks };
@@ -71,6 +73,8 @@ const refusedByRun = [
   'throws.ts',
   'fault-ends-after-experiment.ts',
   'aws-fault-too-long.ts',
+  'scenario-experiment-file-invalid.ts',
+  'scenario-target-disagrees.ts',
 ];
 test('run refuses invalid files with exit 2 before anything starts', async () => {
   for (const name of refusedByRun) {
@@ -78,7 +82,7 @@ test('run refuses invalid files with exit 2 before anything starts', async () =>
     fs.rmdirSync(reports);
     const run = await runCli(['run', path.join('test', 'fixtures', 'invalid', name), '--reports', reports, '--yes']);
     assert.is(run.code, 2, `run exit code for ${name}: ${run.stderr}`);
-    assert.match(run.stderr, /^invalid experiment/, name);
+    assert.match(run.stderr, /^invalid (experiment|scenario)/, name);
     assert.not.ok(fs.existsSync(reports), `run of ${name} started nothing`);
   }
 });
@@ -109,6 +113,55 @@ test('every example experiment users copy is valid', async () => {
       .split('\n')
       .filter((line) => line.startsWith('OK ')).length,
     examples.length,
+  );
+});
+
+test('every example scenario is valid, its experiment steps with it', async () => {
+  const scenarios = fs.readdirSync(path.join(repoRoot, 'scenarios')).filter((file) => file.endsWith('.ts'));
+  assert.ok(scenarios.includes('region-gameday.ts'), scenarios.join(', '));
+  const result = await runCli(['validate', ...scenarios.map((file) => `scenarios/${file}`)]);
+  assert.is(result.code, 0, result.stderr);
+  const steps = '10 steps: 2 notes, 4 experiments, 3 checkpoints, 1 wait';
+  assert.ok(
+    result.stdout.includes(`OK scenarios/region-gameday.ts: GameDay region failover (${steps}; expected `),
+    result.stdout,
+  );
+});
+
+test('plan of a scenario: the agenda, each experiment with its timeline, the length of the day', async () => {
+  const result = await runCli(['plan', 'scenarios/region-gameday.ts', '--json']);
+  assert.is(result.code, 0, result.stderr);
+  const plan = JSON.parse(result.stdout);
+  assert.is(plan.scenario, 'region failover');
+  assert.equal(
+    plan.steps.map((step: { kind: string }) => step.kind),
+    [
+      'note',
+      'experiment',
+      'checkpoint',
+      'experiment',
+      'checkpoint',
+      'experiment',
+      'wait',
+      'checkpoint',
+      'experiment',
+      'note',
+    ],
+  );
+  const steps = plan.steps as Array<{ atMs: number; expectedMs: number; timeline?: Array<{ action: string }> }>;
+  assert.is(plan.expectedMs, steps.at(-1)!.atMs + steps.at(-1)!.expectedMs);
+  assert.ok(steps[8].timeline!.some((line) => line.action.startsWith('inject us-east-1-offline (regionOutage)')));
+  const text = await runCli(['plan', 'scenarios/region-gameday.ts']);
+  assert.match(text.stdout, /^expected length of the day: \S+, plus however long 3 checkpoint decisions take$/m);
+  assert.match(text.stdout, /^target, opened once for the whole day: lab: /m);
+});
+
+test('gate and failover take one experiment: a scenario is refused with where it belongs', async () => {
+  const result = await runCli(['gate', 'scenarios/region-gameday.ts']);
+  assert.is(result.code, 2);
+  assert.match(
+    result.stderr,
+    /scenarios\/region-gameday\.ts: is a GameDay scenario, and this command takes one experiment/,
   );
 });
 

@@ -61,6 +61,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
     files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' },
   },
   'report-below-engine': { files: { 'src/report/files.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
+  'scenario-above-engine': {
+    files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
+  },
   'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
   'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
 };
@@ -91,7 +94,15 @@ for (const [rule, { files }] of Object.entries(planted)) {
 }
 
 test('the analysis and the reports load without the AWS SDK or the lab', async () => {
-  const modules = ['analysis/summarize', 'analysis/judge', 'report/markdown', 'report/junit', 'report/rerender'];
+  const modules = [
+    'analysis/summarize',
+    'analysis/judge',
+    'analysis/summarize-scenario',
+    'report/markdown',
+    'report/junit',
+    'report/rerender',
+    'report/scenario/rerender',
+  ];
   const script = `
     for (const module of ${JSON.stringify(modules)}) require('./src/' + module);
     const loaded = Object.keys(require.cache);

@@ -6,7 +6,8 @@ import { objectivesOf } from '../../analysis/judge';
 import type { RunSummary } from '../../analysis/summary';
 import { reportFiles } from '../../report/files';
 import { UsageError } from '../output';
-import { runWithProgress, shownPath, type RunCommandOptions } from './run';
+import { shownPath } from '../shown-path';
+import { runWithProgress, type RunCommandOptions } from './run';
 
 export interface GateCommandOptions extends RunCommandOptions {
   maxRto?: string;

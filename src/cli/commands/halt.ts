@@ -3,7 +3,7 @@ import { maxReasonLength } from '../../engine/halt';
 import { haltRuns, releaseRuns, type HaltProgress } from '../../engine/halt-runs';
 import { exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
-import { shownPath } from './run';
+import { shownPath } from '../shown-path';
 
 export interface HaltCommandOptions {
   reason?: string;

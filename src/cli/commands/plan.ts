@@ -1,8 +1,17 @@
 import { planExperiment } from '../../engine/plan';
-import { loadExperiment } from '../../experiment/loader';
+import { loadDefinition } from '../../scenario/loader';
+import type { Experiment } from '../../experiment/validate';
+import { timelineLine } from './plan-line';
+import { printScenarioPlan } from './plan-scenario';
 
+/** `gameday plan <file>`: an experiment's timeline, or a GameDay's agenda; runs nothing. */
 export function planCommand(file: string, options: { json: boolean }): number {
-  const experiment = loadExperiment(file);
+  const definition = loadDefinition(file);
+  if (definition.kind === 'scenario') return printScenarioPlan(definition.scenario, options);
+  return printExperimentPlan(definition.experiment, options);
+}
+
+function printExperimentPlan(experiment: Experiment, options: { json: boolean }): number {
   const steps = planExperiment(experiment);
   if (options.json) {
     process.stdout.write(
@@ -15,9 +24,6 @@ export function planCommand(file: string, options: { json: boolean }): number {
     return 0;
   }
   process.stdout.write(`plan for ${experiment.name} (${experiment.file}); nothing has been run\n\n`);
-  for (const step of steps) {
-    const at = `${step.atMs < 0 ? '-' : '+'}${(Math.abs(step.atMs) / 1000).toFixed(1)}s`.padStart(8);
-    process.stdout.write(`${at}  ${step.phase.padEnd(12)} ${step.action}\n`);
-  }
+  for (const step of steps) process.stdout.write(`${timelineLine(step)}\n`);
   return 0;
 }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { writeHistory } from '../../report/history';
 import { NotARunError, rerenderRun } from '../../report/rerender';
+import { rerenderScenario } from '../../report/scenario/rerender';
+import { scenarioStart } from '../../scenario/run-dirs';
 import { exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
-import { shownPath } from './run';
+import { shownPath } from '../shown-path';
 
 export interface ReportCommandOptions {
   history?: string;
@@ -41,7 +43,9 @@ export async function reportCommand(runDir: string | undefined, options: ReportC
     throw new UsageError('name a run directory (gameday report reports/<run-id>) or --history <dir>');
   if (options.out !== undefined)
     throw new UsageError("--out goes with --history; a run's reports are written into its run directory");
-  const { summary, reports } = await rerenderRun(runDir, { pdf: options.pdf }).catch((error: unknown) => {
+  // A GameDay's directory holds the day's journal; its experiments' runs are directories inside it.
+  const rerender = scenarioStart(runDir) ? rerenderScenario : rerenderRun;
+  const { summary, reports } = await rerender(runDir, { pdf: options.pdf }).catch((error: unknown) => {
     throw error instanceof NotARunError ? new UsageError(error.message) : error;
   });
   for (const problem of reports.problems)

@@ -12,7 +12,8 @@ import type { RunSummary } from '../../analysis/summary';
 import { formatDuration } from '../../core/duration';
 import { runExperiment, type RunOptions } from '../../engine/run';
 import { newRunId } from '../../engine/run-id';
-import { loadExperiment } from '../../experiment/loader';
+import { loadDefinition } from '../../scenario/loader';
+import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
 import { fileReporters, reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
@@ -20,21 +21,16 @@ import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
+import { shownPath } from '../shown-path';
+import type { RunCommandOptions } from './run-options';
 
-export interface RunCommandOptions {
-  out?: string;
-  reports: string;
-  json: boolean;
-  approve: boolean;
-  /** Consent to act on a real AWS account. */
-  yes: boolean;
-  /** Print report.pdf (default true). */
-  pdf?: boolean;
-}
+export type { RunCommandOptions };
 
+/** `gameday run <file>`: an experiment, or a GameDay scenario, told apart by what the file exports. */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  const experiment = loadExperiment(file);
-  return runWithProgress(experiment, experiment.name, options, {});
+  const definition = loadDefinition(file);
+  if (definition.kind === 'scenario') return runScenarioCommand(definition.scenario, options);
+  return runWithProgress(definition.experiment, definition.experiment.name, options, {});
 }
 
 /**
@@ -153,10 +149,4 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     lines.push(`  report ${shownPath(path.join(summary.runDir, written[0]))}${others}`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** Relative when inside the working directory, absolute otherwise (no ../../tmp/...). */
-export function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') ? relative : file;
 }

@@ -1,0 +1,78 @@
+import type { ScenarioSummary } from '../../analysis/scenario-summary';
+import { statusText } from './words';
+import { xmlAttr as attr, xmlText as text } from '../xml';
+
+/**
+ * The day's junit.xml: the GameDay is the testsuite; each experiment a testcase (one the
+ * day never reached is <skipped/>, with why), then each objective of the day. A day that
+ * was stopped (a no-go, an interrupt, an error) adds a `day` testcase with the reason, so
+ * it never shows up green.
+ */
+export function renderScenarioJunit(summary: ScenarioSummary): string {
+  const classname = `gameday.${summary.scenario}`;
+  const cases: string[] = [];
+  let failures = 0;
+  let errors = 0;
+  let skipped = 0;
+  for (const experiment of summary.experiments) {
+    const name = `step ${experiment.step}: ${experiment.name}`;
+    const time = (experiment.durationMs ?? 0) / 1000;
+    const reason = `${statusText(experiment.status)}: ${experiment.reason}`;
+    let outcome = '';
+    if (experiment.status === 'skipped' || experiment.status === 'pending') {
+      skipped++;
+      outcome = `<skipped message="${attr(experiment.reason || 'not reached')}"/>`;
+    } else if (experiment.status === 'failed') {
+      failures++;
+      outcome = `<failure message="${attr(reason)}" type="failed">${text(experiment.reason)}</failure>`;
+    } else if (experiment.status !== 'passed') {
+      errors++;
+      outcome = `<error message="${attr(reason)}" type="${attr(experiment.status)}">${text(experiment.reason)}</error>`;
+    }
+    cases.push(testcase(classname, name, time, outcome));
+  }
+  for (const objective of summary.objectives) {
+    let outcome = '';
+    if (objective.met === false) {
+      failures++;
+      const message = `${objective.text}: ${objective.measured}`;
+      outcome = `<failure message="${attr(message)}" type="objective-missed">${text(message)}</failure>`;
+    } else if (objective.met === null) {
+      errors++;
+      outcome = `<error message="${attr(`${objective.text}: ${objective.measured}`)}" type="not-measured"/>`;
+    }
+    cases.push(testcase(`${classname}.objectives`, `objective ${objective.text}`, 0, outcome));
+  }
+  if (summary.status === 'aborted' || summary.status === 'error' || summary.status === 'running') {
+    errors++;
+    const message = `day ${statusText(summary.status)}: ${summary.reason}`;
+    cases.push(testcase(classname, 'day', 0, `<error message="${attr(message)}" type="${summary.status}"/>`));
+  }
+  const seconds = (summary.durationMs ?? 0) / 1000;
+  const tally = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
+  const counts = `${tally} time="${seconds}"`;
+  const properties = [
+    ['run-id', summary.runId],
+    ['status', summary.status],
+    ['reason', summary.reason],
+    ['file', summary.file],
+    ['target', summary.target.kind],
+  ]
+    .map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`)
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="gameday" ${counts}>
+  <testsuite name="${attr(summary.scenario)}" ${counts} timestamp="${attr(summary.startedAt)}">
+    <properties>
+${properties}
+    </properties>
+${cases.join('\n')}
+  </testsuite>
+</testsuites>
+`;
+}
+
+function testcase(classname: string, name: string, seconds: number, outcome: string): string {
+  const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="${seconds}"`;
+  return outcome ? `${open}>\n      ${outcome}\n    </testcase>` : `${open}/>`;
+}
