@@ -14,6 +14,8 @@ import { shownPath } from './shown-path';
 export class ScenarioProgress {
   private total = 0;
   private readonly stream: NodeJS.WriteStream;
+  /** The running experiment's display: a line said meanwhile (Ctrl-C's) goes above its status line. */
+  private active: ProgressDisplay | null = null;
 
   constructor(
     private readonly runDir: string,
@@ -30,11 +32,20 @@ export class ScenarioProgress {
   /** Follows one experiment step's run, with its own status line. */
   stepReporter(step: { step: number; total: number; name: string }): Reporter {
     const display = new ProgressDisplay(this.stream, `step ${step.step}/${step.total} ${step.name.slice(0, 32)}`);
-    return { name: 'progress', onEvent: (event) => display.onEvent(event), onEnd: () => display.close() };
+    this.active = display;
+    return {
+      name: 'progress',
+      onEvent: (event) => display.onEvent(event),
+      onEnd: () => {
+        display.close();
+        if (this.active === display) this.active = null;
+      },
+    };
   }
 
   line(text: string): void {
-    this.stream.write(`${text}\n`);
+    if (this.active) this.active.line(text);
+    else this.stream.write(`${text}\n`);
   }
 
   private onEvent(event: JournalEvent): void {

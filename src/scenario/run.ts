@@ -295,9 +295,9 @@ async function experimentStep(
       step: number,
     };
   if (result.status === 'passed') return null;
-  // An error (a rollback that failed, a target gone) may have left the target broken, and a halt stops the whole
-  // machine: the day never goes on after either.
-  if (step.continueOnFailure && result.status !== 'error' && result.status !== 'halted') return null;
+  // Only a verdict on the target's behaviour lets the day go on: after an error (a rollback that failed, a target
+  // gone) the target may be left broken, and any other way of stopping was someone's decision to stop.
+  if (step.continueOnFailure && (result.status === 'failed' || result.status === 'aborted')) return null;
   return {
     status: result.status,
     reason: `step ${number} (${step.name}) ${result.status}: ${result.summary.reason}`,
