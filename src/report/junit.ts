@@ -1,6 +1,6 @@
 import { objectivesOf } from '../analysis/judge';
 import type { RunSummary } from '../analysis/summary';
-import { xmlAttr as attr, xmlText as text } from './xml';
+import { junitDocument, junitTestcase, xmlAttr as attr, xmlText as text } from './xml';
 
 /**
  * junit.xml for CI test reporters: the experiment is the testsuite, each objective a
@@ -39,28 +39,20 @@ export function renderJunit(summary: RunSummary): string {
   const failures = objectives.filter((objective) => objective.met === false).length;
   const errors = objectives.filter((objective) => objective.met === null).length + (stoppedEarly ? 1 : 0);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
-  const properties = [
-    ['run-id', summary.runId],
-    ['status', summary.status],
-    ['reason', summary.reason],
-    ['file', summary.file],
-    ['target', summary.target.kind],
-  ]
-    .map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`)
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="gameday" ${counts}>
-  <testsuite name="${attr(summary.experiment)}" ${counts} timestamp="${attr(summary.startedAt)}">
-    <properties>
-${properties}
-    </properties>
-${cases.join('\n')}
-  </testsuite>
-</testsuites>
-`;
+  return junitDocument({
+    name: summary.experiment,
+    counts,
+    timestamp: summary.startedAt,
+    properties: [
+      ['run-id', summary.runId],
+      ['status', summary.status],
+      ['reason', summary.reason],
+      ['file', summary.file],
+      ['target', summary.target.kind],
+    ],
+    cases,
+  });
 }
 
-function testcase(classname: string, name: string, outcome: string): string {
-  const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"`;
-  return outcome ? `${open}>\n      ${outcome}\n    </testcase>` : `${open}/>`;
-}
+/** A run is judged at its end: its testcases have no duration of their own. */
+const testcase = (classname: string, name: string, outcome: string) => junitTestcase(classname, name, 0, outcome);

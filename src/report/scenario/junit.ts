@@ -1,6 +1,6 @@
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
 import { statusText } from './words';
-import { xmlAttr as attr, xmlText as text } from '../xml';
+import { junitDocument, junitTestcase as testcase, xmlAttr as attr, xmlText as text } from '../xml';
 
 /**
  * The day's junit.xml: the GameDay is the testsuite; each experiment a testcase (one the
@@ -51,28 +51,17 @@ export function renderScenarioJunit(summary: ScenarioSummary): string {
   const seconds = (summary.durationMs ?? 0) / 1000;
   const tally = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   const counts = `${tally} time="${seconds}"`;
-  const properties = [
-    ['run-id', summary.runId],
-    ['status', summary.status],
-    ['reason', summary.reason],
-    ['file', summary.file],
-    ['target', summary.target.kind],
-  ]
-    .map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`)
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="gameday" ${counts}>
-  <testsuite name="${attr(summary.scenario)}" ${counts} timestamp="${attr(summary.startedAt)}">
-    <properties>
-${properties}
-    </properties>
-${cases.join('\n')}
-  </testsuite>
-</testsuites>
-`;
-}
-
-function testcase(classname: string, name: string, seconds: number, outcome: string): string {
-  const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="${seconds}"`;
-  return outcome ? `${open}>\n      ${outcome}\n    </testcase>` : `${open}/>`;
+  return junitDocument({
+    name: summary.scenario,
+    counts,
+    timestamp: summary.startedAt,
+    properties: [
+      ['run-id', summary.runId],
+      ['status', summary.status],
+      ['reason', summary.reason],
+      ['file', summary.file],
+      ['target', summary.target.kind],
+    ],
+    cases,
+  });
 }
