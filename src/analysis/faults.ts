@@ -71,6 +71,14 @@ export class FaultFold {
     }));
   }
 
+  /** When the last injected fault was reverted; null while none was. */
+  lastRevertedAt(): number | null {
+    const reverted = this.ofKind((kind) => kind !== failoverChange).flatMap((fault) =>
+      fault.revertedAt === null ? [] : [fault.revertedAt],
+    );
+    return reverted.length > 0 ? Math.max(...reverted) : null;
+  }
+
   private ofKind(keep: (kind: string) => boolean): FaultTimes[] {
     return [...this.faults.values()].filter((fault) => keep(fault.kind));
   }

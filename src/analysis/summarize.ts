@@ -217,12 +217,7 @@ export class RunSummarizer {
     const rto = headline.summary;
     rto.phases = this.failover.phases(headline.tFault, headline.tRecovered, this.firstServedByNewRegion(samples, spec));
     rto.bounds = this.bounds(rto, spec);
-    const lastReverted = this.faults
-      .summaries(() => 0)
-      .reduce<number | null>((last, fault) => {
-        const at = fault.revertedAt === null ? null : Date.parse(fault.revertedAt);
-        return at === null || (last !== null && last >= at) ? last : at;
-      }, null);
+    const lastReverted = this.faults.lastRevertedAt();
 
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
