@@ -190,7 +190,8 @@ function parser(argv: string[], guard: Guard) {
           .option('yes', yesOption)
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
-          .option('json', { type: 'boolean', default: false }),
+          .option('json', { type: 'boolean', default: false })
+          .option('pdf', runOptions.pdf),
       (args) =>
         guard(() =>
           failoverCommand(args.file, {
@@ -202,6 +203,7 @@ function parser(argv: string[], guard: Guard) {
             shift: args.shift,
             yes: args.yes,
             failback: args.failback === true,
+            pdf: args.pdf,
           }),
         )(),
     )

@@ -43,6 +43,11 @@ export class ScenarioProgress {
     };
   }
 
+  /** Runs a question asked at the terminal with the current step's status line put away. */
+  whileAsking<T>(question: () => Promise<T>): Promise<T> {
+    return this.active ? this.active.whileAsking(question) : question();
+  }
+
   line(text: string): void {
     if (this.active) this.active.line(text);
     else this.stream.write(`${text}\n`);

@@ -214,10 +214,11 @@ async function lifecycle(
     );
     if (options.failoverOnly) {
       const result = await failoverOnly(failover, journal);
-      // The runbook fails when the lever stops it; the run says why it stopped. (Narrowed to null above, before
-      // the await: TypeScript cannot know the lever may have been pulled since.)
+      // The runbook fails when the lever or Ctrl-C stops it; the run says why it stopped (halted, or aborted:
+      // exit 3, as for any interrupted run). (Narrowed to null above, before the await: TypeScript cannot know
+      // the run may have been stopped since.)
       const stop = control.stop as Stop | null;
-      return stop?.status === 'halted' ? stop : result;
+      return stop ?? result;
     }
 
     const before = await steadyStateBefore(experiment, probes, journal, control);

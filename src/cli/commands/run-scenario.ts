@@ -39,7 +39,7 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
       ],
       stepReporters: (step) => [progress.stepReporter(step), ...fileReporters(step.runDir, { pdf: options.pdf })],
       answerers: { yes: options.yes ? { by: operatorName() } : undefined, ask },
-      approve: approver(options.approve),
+      approve: approver(options.approve, progress),
       consent: { yes: options.yes, ci: process.env.CI },
     });
     for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);

@@ -65,7 +65,7 @@ export async function runWithProgress(
         },
         ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
       ],
-      approve: approver(options.approve),
+      approve: approver(options.approve, progress),
       consent,
       ...mode,
     });
