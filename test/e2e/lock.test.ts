@@ -41,6 +41,7 @@ export default defineExperiment({
   target: { kind: 'lab', dir: ${JSON.stringify(labDir)}, api: 'direct' },
   steadyState: { duration: '300ms' },
   traffic: probes.http({ endpoint: 'app-us-east-1', path: '/health', rate: 10 }),
+  slos: [{ name: 'available', sli: 'availability', objective: '99.9%', window: '30d', expect: ['budget<2%'] }],
   faults: [
     faults.latency({
       name: 'slow',
@@ -76,6 +77,8 @@ test(
     const second = await runCli(['run', labExperiment('second', '1s', '3s'), '--out', path.join(dir, 'run-2')]);
     assert.is(second.code, 4, second.stderr);
     assert.match(second.stdout, /^ERROR {2}second: target busy: the lab in .+ is in use by run /);
+    // Refused before it measured anything: its objectives are not measured, not missed.
+    assert.match(second.stdout, /SLO available: not measured, .*\(budget<2% not measured\)/);
     assert.ok(
       second.stdout.includes(
         `run ${lock.runId} (pid ${first.child.pid} on ${os.hostname()}, started ${lock.startedAt}, experiment "holder"`,

@@ -81,12 +81,17 @@ export async function runWithProgress(
   }
 }
 
+/** An objective's word: a run refused or ended before it measured anything has not missed it. */
+function metWord(met: boolean | null): string {
+  return met === null ? 'not measured' : met ? 'met' : 'MISSED';
+}
+
 function resultText(summary: RunSummary, reports: ReportOutcome): string {
   const lines: string[] = [];
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
   /** ' (objective 30s, met)', or nothing without an objective. */
   const against = (objectiveMs: number | null, met: boolean | null) =>
-    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${met ? 'met' : 'MISSED'})`;
+    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${metWord(met)})`;
   const rto = summary.rto;
   if (rto.ms !== null || rto.recovered === false) {
     const from = rto.cause ? ` from ${rto.cause.name} (clients first failed at ${formatOffset(rto.onsetMs)})` : '';
@@ -109,7 +114,7 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     const pages = slo.alerts
       .filter((alert) => alert.fired)
       .map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
-    const verdicts = slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`);
+    const verdicts = slo.thresholds.map((threshold) => `${threshold.text} ${metWord(threshold.met)}`);
     const judged = verdicts.length > 0 ? ` (${verdicts.join(', ')})` : '';
     const budget =
       slo.budgetConsumedPct === null
