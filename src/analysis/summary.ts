@@ -81,7 +81,7 @@ export interface RunSummary {
     latencyMs: LatencySummary;
     /** The same before the first fault, from its injection until the last was reverted, and after. */
     latencyByPeriod: Record<'beforeFaults' | 'duringFaults' | 'afterFaults', LatencySummary & { requests: number }>;
-    /** Requests per region that served them (x-gameday-region), when the service says. */
+    /** Requests served per region (x-gameday-region), successes only, when the service says. */
     regions: Record<string, number>;
   };
   rto: RtoSummary;

@@ -137,7 +137,8 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
       this.samples.push({ t, ok: ok === 1, latencyMs, region });
       this.latency.record(latencyMs);
       if (!ok) this.errors++;
-      if (region) this.regions[region] = (this.regions[region] ?? 0) + 1;
+      // Served means answered with success, as the timeline counts: a 503 from a dying region served nobody.
+      if (region && ok) this.regions[region] = (this.regions[region] ?? 0) + 1;
       if (this.timeline) this.addToTimeline(row);
       else this.early?.push(row);
     }
