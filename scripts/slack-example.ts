@@ -39,9 +39,8 @@ async function main(args: string[]): Promise<number> {
       const error = call.error ? ` error=${call.error}` : '';
       process.stdout.write(`  ${call.method} → ${call.status}${error}${thread}\n`);
     }
-    process.stdout.write(
-      `departures from the shapes Slack documents: ${slack.violations.length === 0 ? 'nothing' : slack.violations.join('; ')}\n`,
-    );
+    const departures = slack.violations.length === 0 ? 'nothing' : slack.violations.join('; ');
+    process.stdout.write(`departures from the shapes Slack documents: ${departures}\n`);
     return run.code ?? 4;
   } finally {
     await slack.close();
