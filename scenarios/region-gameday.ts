@@ -8,10 +8,14 @@ import { defineScenario } from 'gameday';
  * drill takes seconds) and each experiment writes its own full report inside the day's.
  * Its steps are the examples in experiments/, made shorter, in scenarios/region-gameday/.
  *
+ * The day is told in one Slack thread in #gameday-drills (README "Notifications"): it needs a
+ * bot token in SLACK_BOT_TOKEN; without one, run it with --no-notify.
+ *
  *   npx gameday plan scenarios/region-gameday.ts
  *   npx gameday run scenarios/region-gameday.ts --yes     # every checkpoint answered yes
  *   npx gameday run scenarios/region-gameday.ts           # asked at the terminal, or:
  *   npx gameday approve latest --as Chloe [--no]          # from another terminal
+ *   npx gameday run scenarios/region-gameday.ts --yes --no-notify   # without Slack
  */
 export default defineScenario({
   name: 'region failover',
@@ -69,4 +73,6 @@ export default defineScenario({
     },
   ],
   tags: ['lab', 'gameday'],
+  // Chloe (her Slack ID above) is called at each go/no-go; the thread ends with the verdict and report.pdf.
+  notify: [{ kind: 'slack', channel: '#gameday-drills' }],
 });

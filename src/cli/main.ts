@@ -51,6 +51,12 @@ const yesOption = {
   describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does',
 } as const;
 
+const notifyOption = {
+  type: 'boolean',
+  default: true,
+  describe: "post to the file's notifiers (Slack, webhooks) or $GAMEDAY_SLACK_CHANNEL's (--no-notify: nobody)",
+} as const;
+
 /** What `run` and `gate` share: a gate is a run judged for CI. */
 const runOptions = {
   out: { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' },
@@ -59,6 +65,7 @@ const runOptions = {
   approve: { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' },
   yes: yesOption,
   pdf: { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' },
+  notify: notifyOption,
 } as const;
 
 function parser(argv: string[], guard: Guard) {
@@ -106,6 +113,7 @@ function parser(argv: string[], guard: Guard) {
             approve: args.approve,
             yes: args.yes,
             pdf: args.pdf,
+            notify: args.notify,
           }),
         )(),
     )
@@ -134,6 +142,7 @@ function parser(argv: string[], guard: Guard) {
             approve: args.approve,
             yes: args.yes,
             pdf: args.pdf,
+            notify: args.notify,
             maxRto: args['max-rto'],
             maxRpo: args['max-rpo'],
             maxBudget: args['max-budget'],
@@ -191,7 +200,8 @@ function parser(argv: string[], guard: Guard) {
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false })
-          .option('pdf', runOptions.pdf),
+          .option('pdf', runOptions.pdf)
+          .option('notify', notifyOption),
       (args) =>
         guard(() =>
           failoverCommand(args.file, {
@@ -204,6 +214,7 @@ function parser(argv: string[], guard: Guard) {
             yes: args.yes,
             failback: args.failback === true,
             pdf: args.pdf,
+            notify: args.notify,
           }),
         )(),
     )

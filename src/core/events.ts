@@ -61,6 +61,12 @@ export interface ExperimentRecord {
   failover?: { from?: string; to?: string } | null;
   /** Observation length, ms. */
   duration: number;
+  /**
+   * What the run will do, as resolved (ms): the faults (kind-specific fields besides these) and the steady state
+   * measured first. What a run's notifications announce before anything happens.
+   */
+  faults?: Array<{ name: string; kind: string; after: number; duration?: number; region?: string }>;
+  steadyState?: { duration: number };
 }
 
 /**

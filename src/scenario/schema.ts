@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, name, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
+import { notifySchema } from '../experiment/notify';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
 import { targetKindOf, targetSchema } from '../targets';
 
@@ -17,7 +18,7 @@ export type ParticipantRole = (typeof participantRoles)[number];
 const participantSchema = z.strictObject({
   name,
   role: z.enum(participantRoles),
-  /** A Slack member id, for notifications to come. */
+  /** A Slack member ID: mentioned in the day's Slack thread, at its start and at the checkpoints they may answer. */
   slack: z
     .string({ error: "expected a Slack member id like 'U024BE7LH'" })
     .regex(/^[UW][A-Z0-9]{2,20}$/, { error: "expected a Slack member id like 'U024BE7LH'" })
@@ -140,6 +141,11 @@ export const scenarioSchema = z
       .min(1, { error: 'a GameDay needs at least one step' })
       .max(100, { error: 'at most 100 steps' }),
     tags: z.array(z.string().min(1)).default([]),
+    /**
+     * One thread (or POST series) per notifier for the whole day, its experiments' updates included; the experiments'
+     * own notify lists are not used in a GameDay. Absent: the environment's default.
+     */
+    notify: notifySchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

@@ -5,6 +5,7 @@ import { ExperimentValidationError, type ExperimentIssue } from '../experiment/e
 import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from '../experiment/issues';
 import { displayPath, loadDefaultExport } from '../experiment/loader';
 import { validateExperiment, type Experiment } from '../experiment/validate';
+import type { Notifier } from '../experiment/notify';
 import type { Target } from '../targets';
 import { isScenarioDefinition } from '../experiment/detect';
 import {
@@ -41,6 +42,8 @@ export interface Scenario {
   objectives: ScenarioObjective[];
   tags: string[];
   steps: ScenarioStep[];
+  /** As written; absent means the environment's default (notify/defaults.ts). */
+  notify?: Notifier[];
 }
 
 /**

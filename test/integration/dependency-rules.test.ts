@@ -61,6 +61,8 @@ const planted: Record<string, { files: Record<string, string> }> = {
     files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' },
   },
   'report-below-engine': { files: { 'src/report/files.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
+  'report-below-notify': { files: { 'src/report/files.ts': "import '../notify/slack';", 'src/notify/slack.ts': '' } },
+  'notify-below-engine': { files: { 'src/notify/slack.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
   },
@@ -102,6 +104,8 @@ test('the analysis and the reports load without the AWS SDK or the lab', async (
     'report/junit',
     'report/rerender',
     'report/scenario/rerender',
+    'notify/run-messages',
+    'notify/day-messages',
   ];
   const script = `
     for (const module of ${JSON.stringify(modules)}) require('./src/' + module);

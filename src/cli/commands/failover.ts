@@ -15,6 +15,7 @@ export interface FailoverCommandOptions {
   failback: boolean;
   /** Print report.pdf (default true), as `gameday run` does. */
   pdf?: boolean;
+  notify?: boolean;
 }
 
 /** `gameday failover <file> [--failback]`: the experiment's runbook alone, or reversed, as a real DR action. */

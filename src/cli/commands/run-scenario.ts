@@ -3,6 +3,7 @@ import { formatPercent } from '../../analysis/format';
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
 import { formatDuration } from '../../core/duration';
 import { newRunId } from '../../engine/run-id';
+import { notifiersFor } from '../../notify';
 import { fileReporters, reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
 import { scenarioFileReporters } from '../../report/scenario/files';
@@ -23,6 +24,10 @@ import type { RunCommandOptions } from './run-options';
  * experiment's rollback; prints the day's result and returns its exit code.
  */
 export async function runScenarioCommand(scenario: Scenario, options: RunCommandOptions): Promise<number> {
+  const notifiers =
+    options.notify === false
+      ? { reporters: [], stepReporters: () => [] }
+      : notifiersFor({ kind: 'scenario', scenario }, { by: operatorName() });
   const runId = newRunId(scenario.name);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const ask = options.yes ? undefined : terminalAsk();
@@ -36,8 +41,13 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
       reporters: [
         progress.reporter(),
         ...scenarioFileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+        ...notifiers.reporters,
       ],
-      stepReporters: (step) => [progress.stepReporter(step), ...fileReporters(step.runDir, { pdf: options.pdf })],
+      stepReporters: (step) => [
+        progress.stepReporter(step),
+        ...fileReporters(step.runDir, { pdf: options.pdf }),
+        ...notifiers.stepReporters(step),
+      ],
       answerers: { yes: options.yes ? { by: operatorName() } : undefined, ask },
       approve: approver(options.approve, progress),
       consent: { yes: options.yes, ci: process.env.CI },

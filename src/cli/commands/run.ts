@@ -11,6 +11,7 @@ import {
 import type { RunSummary } from '../../analysis/summary';
 import { formatDuration } from '../../core/duration';
 import { runExperiment, type RunOptions } from '../../engine/run';
+import { notifiersFor } from '../../notify';
 import { newRunId } from '../../engine/run-id';
 import { loadDefinition } from '../../scenario/loader';
 import { runScenarioCommand } from './run-scenario';
@@ -21,6 +22,7 @@ import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
+import { operatorName } from '../checkpoint-prompt';
 import { shownPath } from '../shown-path';
 import type { RunCommandOptions } from './run-options';
 
@@ -45,6 +47,12 @@ export async function runWithProgress(
   format: (summary: RunSummary, reports: ReportOutcome) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
+  // Before anything starts: a notifier that cannot deliver (no SLACK_BOT_TOKEN) refuses the run.
+  const action = mode.failoverOnly ? (mode.failback ? 'failback' : 'failover') : 'run';
+  const notifiers =
+    options.notify === false
+      ? []
+      : notifiersFor({ kind: 'experiment', experiment }, { by: operatorName(), action }).reporters;
   const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
   const progress = new ProgressDisplay();
@@ -64,6 +72,8 @@ export async function runWithProgress(
           },
         },
         ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+        // After the files: the thread's verdict uploads report.pdf.
+        ...notifiers,
       ],
       approve: approver(options.approve, progress),
       consent,
