@@ -54,7 +54,7 @@ const yesOption = {
 const notifyOption = {
   type: 'boolean',
   default: true,
-  describe: "post to the file's notifiers (Slack, webhooks) or $GAMEDAY_SLACK_CHANNEL's (--no-notify: nobody)",
+  describe: "tell the file's notifiers (Slack, webhooks), or the environment's default (--no-notify: nobody)",
 } as const;
 
 /** What `run` and `gate` share: a gate is a run judged for CI. */

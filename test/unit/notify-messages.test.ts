@@ -69,6 +69,10 @@ test('first message: what, who, the expected impact from the journaled plan, whe
   assert.is(field(start, 'Length'), 'about 27s (2s of steady state, then 25s observed)');
   assert.match(field(start, 'Report')!, /report\.pdf in this thread when the run ends/);
   assert.equal(start.mention, ['U024BE7LH']);
+  // `gameday failover`: the same run, said as what it is.
+  const dr = new RunNarrator([]).start(started, { by: 'ana', action: 'failover', mention: [], reportUrl: null });
+  assert.is(dr.title, `FAILOVER (a real DR action) starting: ${started.experiment}`);
+  assert.is(field(dr, 'Length'), 'as long as the runbook takes');
 });
 
 test('updates: each fault and each failover step as it ends, with offsets from the start of observation', () => {
