@@ -54,6 +54,16 @@ export function objectivesOf(summary: RunSummary): Objective[] {
       });
     }
   }
+  for (const probe of summary.probes) {
+    if (!probe.k6) continue;
+    objectives.push({
+      id: `k6.${probe.probe}`,
+      name: `k6 ${probe.probe}: thresholds and exit`,
+      measured: probe.k6.measured,
+      objective: "the script's thresholds hold; k6 ends by itself (exit 0) or when gameday stops it",
+      met: probe.k6.met,
+    });
+  }
   const { before, after } = summary.steadyState;
   if (before || after) {
     const parts: string[] = [];
@@ -119,6 +129,8 @@ function judgeObjectives(summary: RunSummary): Judgement {
         );
     }
   }
+  for (const probe of summary.probes)
+    if (probe.k6?.met === false) misses.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
   const after = summary.steadyState.after;
   if (after && !after.ok)
     misses.push(
@@ -136,6 +148,7 @@ function judgeObjectives(summary: RunSummary): Judgement {
     for (const threshold of slo.thresholds)
       met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
   }
+  for (const probe of summary.probes) if (probe.k6?.met) met.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
 }

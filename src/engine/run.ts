@@ -21,6 +21,7 @@ import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
   checkNotHalted,
+  checkProbeTools,
   checkReachable,
   checkStartingTopology,
   openSession,
@@ -170,6 +171,9 @@ async function lifecycle(
   // First, before the target is opened: while the lever is pulled, nothing is touched.
   const halted = checkNotHalted(halt.current, halt.file, journal);
   if (halted) return { status: 'halted', reason: halted };
+  // A DR action goes ahead without a probe's tool (its probe then fails to start, tolerated); a drill does not.
+  const missingTool = await checkProbeTools(experiment, journal);
+  if (missingTool && !options.failoverOnly) return { status: 'error', reason: missingTool };
   const opened =
     options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };
@@ -177,7 +181,7 @@ async function lifecycle(
   journal.append({ type: 'target.opened', target: session.describe() });
   const resolvers = new Resolvers(session.dnsServer);
   const lookup = resolvers.shared?.lookup();
-  const run = { experiment, session, journal, control, resolvers, runId: options.runId };
+  const run = { experiment, session, journal, control, resolvers, runId: options.runId, runDir: options.runDir };
 
   let probes: ProbeSet | null = null;
   let failover: FailoverPhase | null = null;

@@ -3,6 +3,7 @@ import type {
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
+  K6ProbeConfig,
   LedgerProbeConfig,
   SqlProbeConfig,
 } from '../probes';
@@ -52,6 +53,11 @@ export const probes = {
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
   /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
   sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
+  /**
+   * Your k6 script, run by k6 for the whole drill: endpoints as `__ENV.GAMEDAY_ENDPOINT_<NAME>`, its requests and
+   * checks measured live (RTO per scenario, request name and check), its thresholds an objective.
+   */
+  k6: (config: Without<K6ProbeConfig, 'kind'>): K6ProbeConfig => ({ kind: 'k6', ...config }),
 };
 
 /** Stop-condition constructors. */

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { duration, name, ratio, type ReportIssue } from '../core/fields';
 import { failoverSchema, validateFailover } from '../failover/spec';
 import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext } from '../faults';
-import { httpProbeSchema, probeKindOf, probeSchema, type Probe, type ProbeCheckContext } from '../probes';
+import {
+  httpProbeSchema,
+  probeKindOf,
+  probeSchema,
+  sendsRequests,
+  type Probe,
+  type ProbeCheckContext,
+} from '../probes';
 import { targetKindOf, targetSchema } from '../targets';
 import { hypothesisSchema } from './hypothesis';
 import { sloSchema, type Slo } from './slos';
@@ -154,12 +161,9 @@ function checkSlos(
   experiment: { traffic: { name: string }; probes: Probe[]; slos: Slo[]; stopConditions: StopCondition[] },
   report: ReportIssue,
 ): void {
-  const httpProbes = [
-    experiment.traffic.name,
-    ...experiment.probes.filter((probe) => probe.kind === 'http').map((probe) => probe.name),
-  ];
+  const httpProbes = [experiment.traffic.name, ...experiment.probes.filter(sendsRequests).map((probe) => probe.name)];
   const unknownProbe = (probe: string) =>
-    `unknown http probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
+    `unknown http or k6 probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
   const sloNames = new Set<string>();
   experiment.slos.forEach((slo, index) => {
     if (sloNames.has(slo.name)) report(['slos', index, 'name'], `duplicate SLO name ${JSON.stringify(slo.name)}`);

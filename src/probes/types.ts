@@ -3,7 +3,8 @@ import type { EventOf, JournalEvent } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
 import type { LatencySummary } from '../measure/percentiles';
-import type { OutcomeSample } from '../measure/rto';
+import type { OutcomeSample, RecoveryCriteria } from '../measure/rto';
+import type { K6Details } from './k6-details';
 import type { TimelinePoint } from '../measure/timeline';
 import type { TargetSession } from '../targets/session';
 import type { TrafficRecorder } from './recorder';
@@ -28,6 +29,8 @@ export interface ProbeStartContext {
   resolvers: Resolvers;
   /** Latency bounds its live windows must count exceedances of (the guards and SLOs on it). */
   latencyThresholds: number[];
+  /** The run's directory, for what a probe keeps beside the journal (k6's output and summary). */
+  runDir: string;
 }
 
 /** A probe while it measures. */
@@ -70,6 +73,8 @@ export interface ProbeSummary {
   changes?: OutcomeChange[];
   /** How many changes beyond the first and last kept ones were left out. */
   changesOmitted?: number;
+  /** A k6 probe: how k6 ended, its thresholds, and each scenario, request name and check as a journey. */
+  k6?: K6Details;
 }
 
 /** Everything the summary reads from an http probe's rows beyond its line. */
@@ -144,6 +149,8 @@ export interface ProbeSummaryContext {
   objectiveMs: number | null;
   /** Latency bounds its per-second timeline counts exceedances of (the latency SLOs on it). */
   latencyThresholds: number[];
+  /** The hypothesis's recovery criterion: what a journey's RTO is measured with. */
+  recovery: RecoveryCriteria;
 }
 
 /**
@@ -170,6 +177,15 @@ export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
    */
   startOrder: number;
   validate?(probe: z.output<S>, context: ProbeCheckContext, report: ReportIssue): void;
+  /**
+   * What depends on where the experiment file is (a k6 script named relative to it): checked, and made absolute.
+   */
+  resolveFiles?(probe: z.output<S>, experimentDir: string, report: ReportIssue): z.output<S>;
+  /**
+   * What must be in place on this machine before the target is touched (the k6 binary): `check` resolves to what was
+   * found and throws saying what is missing; `plan` says what it checks, for `gameday plan`.
+   */
+  preflight?: { plan(probe: z.output<S>): string; check(probe: z.output<S>): Promise<string> };
   /** The URL preflight must reach before anything is injected, if any. */
   preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
   plan(probe: z.output<S>, endpoints: Record<string, string>): string;

@@ -11,6 +11,7 @@ import {
   rtoMeasured,
 } from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
+import type { K6Details } from '../probes';
 
 const statusBadge: Record<RunSummary['status'], string> = {
   passed: 'PASSED',
@@ -62,6 +63,12 @@ export function renderMarkdown(summary: RunSummary): string {
       );
     }
   }
+  for (const probe of summary.probes)
+    if (probe.k6)
+      lines.push(
+        `| k6 ${probe.probe}: thresholds and exit | ${escapePipes(probe.k6.measured)} | thresholds hold | ` +
+          `${metMark(probe.k6.met)} |`,
+      );
   const after = summary.steadyState.after;
   if (after)
     lines.push(
@@ -103,6 +110,10 @@ export function renderMarkdown(summary: RunSummary): string {
   for (const probe of summary.probes) {
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
+      continue;
+    }
+    if (probe.k6) {
+      lines.push(...k6ProbeLines(probe, probe.k6));
       continue;
     }
     lines.push(
@@ -280,6 +291,45 @@ function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
   if (probe.changesOmitted) lines.push(`- (${probe.changesOmitted} changes in between left out)`);
   lines.push('');
   return lines;
+}
+
+/** A k6 probe: its counts, how k6 ended, where its summary is, and each journey with its RTO. */
+function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details): string[] {
+  const lines = [
+    `\`${probe.probe}\` (k6): ${probe.url}: ${probe.requests} requests, ${probe.errors} failed ` +
+      `(${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
+    '',
+    `${k6.version ?? 'k6'}: ${escapePipes(k6.measured)}` +
+      (k6.files ? `. Its summary: \`${k6.files.summaryExport}\`, its output: \`${k6.files.log}\`` : '') +
+      '.',
+    '',
+  ];
+  if (k6.note) lines.push(`Note: ${escapePipes(k6.note)}.`, '');
+  lines.push('| journey | of | requests | failed | success | p99 | RTO |', '|---|---|---|---|---|---|---|');
+  for (const journey of k6.journeys)
+    lines.push(
+      `| ${escapePipes(journey.journey)} | ${journeyOf[journey.by]} | ${journey.samples} | ${journey.failed} | ` +
+        `${formatRatio(journey.successRatio)} | ${ms(journey.latencyMs?.p99 ?? null)} | ${journeyRto(journey)} |`,
+    );
+  if (k6.journeysOmitted > 0) lines.push('', `(${k6.journeysOmitted} less frequent request names and checks left out)`);
+  lines.push('');
+  return lines;
+}
+
+const journeyOf: Record<K6Details['journeys'][number]['by'], string> = {
+  probe: 'all requests',
+  scenario: 'scenario',
+  name: 'request name',
+  check: 'check',
+};
+
+function journeyRto({ rto }: K6Details['journeys'][number]): string {
+  if (rto.recovered === true)
+    return rto.ms === 0
+      ? '0 (never below the criterion)'
+      : `${formatDuration(rto.ms!)} (at +${offset(rto.recoveredAtMs)} s)`;
+  if (rto.recovered === false) return `≥ ${formatDuration(rto.atLeastMs!)}, not recovered`;
+  return `— (${escapePipes(rto.note ?? 'not measured')})`;
 }
 
 function metMark(met: boolean | null): string {
