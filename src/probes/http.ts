@@ -7,7 +7,7 @@ import { TimelineBuilder } from '../measure/timeline';
 import { checkUrlOrEndpoint } from './endpoint-check';
 import { HttpTraffic } from './http-traffic';
 import { TrafficRecorder } from './recorder';
-import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary, TrafficSample } from './types';
+import type { HttpOutcomes, JourneyOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary, TrafficSample } from './types';
 import { probeUrl } from './url';
 
 /**
@@ -64,11 +64,13 @@ export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
 
 export const timelineBucketMs = 1_000;
 
+type HttpResult = { summary: ProbeSummary; outcomes: HttpOutcomes; journeys: JourneyOutcomes[] };
+
 /**
  * Open-model HTTP traffic at a constant arrival rate (the experiment's `traffic`, and any
  * further http probes measured alongside). RTO is measured on the traffic's outcomes.
  */
-export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummary; outcomes: HttpOutcomes }> = {
+export const httpProbe: ProbeKind<typeof httpProbeSchema, HttpResult> = {
   schema: httpProbeSchema,
   label: 'probe',
   startOrder: 0,
@@ -77,6 +79,8 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
 
   plan: (probe, endpoints) =>
     `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+
+  journeys: (probe) => ({ names: [probe.name] }),
 
   async start(probe, context) {
     const url = probeUrl(probe, context.session.endpoints);
@@ -111,7 +115,7 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
  * counts from the start of observation, which is journaled after the steady state began:
  * rows before it wait in `early` until it is known.
  */
-class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
+class HttpOutcomeFold implements ProbeAccumulator<HttpResult> {
   private readonly samples: TrafficSample[] = [];
   private readonly latency = new LatencyHistogram();
   private readonly regions: Record<string, number> = {};
@@ -143,7 +147,7 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
     }
   }
 
-  result(): { summary: ProbeSummary; outcomes: HttpOutcomes } {
+  result(): HttpResult {
     this.samples.sort((a, b) => a.t - b.t);
     const latencyMs = this.latency.summary();
     return {
@@ -163,6 +167,10 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
         regions: this.regions,
         timeline: this.timeline?.points() ?? [],
       },
+      // Each http probe is one journey: its requests are its samples.
+      journeys: [
+        { name: this.started.probe, probe: this.started.probe, kind: this.started.kind, samples: this.samples },
+      ],
     };
   }
 

@@ -44,6 +44,8 @@ export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type {
   HttpOutcomes,
+  JourneyNames,
+  JourneyOutcomes,
   TrafficSample,
   RpoSummary,
   ProbeAccumulator,
