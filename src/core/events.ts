@@ -50,7 +50,12 @@ export interface ExperimentRecord {
   recordVersion?: typeof experimentRecordVersion;
   name: string;
   hypothesis: {
+    /** The headline journey's RTO objective. */
     rto?: number;
+    /** Objectives of other journeys by name (per-journey RTO arrived later: older journals lack it). */
+    rtoByJourney?: Record<string, number>;
+    /** The journey whose RTO is the headline, when not the traffic's. */
+    headline?: string;
     rpo?: number;
     slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
     recovery: { successRatio: number; window: number };

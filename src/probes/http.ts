@@ -5,7 +5,7 @@ import { checkUrlOrEndpoint } from './endpoint-check';
 import { HttpTraffic } from './http-traffic';
 import { TrafficRecorder } from './recorder';
 import { OutcomeAccumulator } from './outcomes';
-import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
+import type { HttpOutcomes, JourneyOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
 import { probeUrl } from './url';
 
 /**
@@ -62,11 +62,13 @@ export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
 
 export { timelineBucketMs } from './outcomes';
 
+type HttpResult = { summary: ProbeSummary; outcomes: HttpOutcomes; journeys: JourneyOutcomes[] };
+
 /**
  * Open-model HTTP traffic at a constant arrival rate (the experiment's `traffic`, and any
  * further http probes measured alongside). RTO is measured on the traffic's outcomes.
  */
-export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummary; outcomes: HttpOutcomes }> = {
+export const httpProbe: ProbeKind<typeof httpProbeSchema, HttpResult> = {
   schema: httpProbeSchema,
   label: 'probe',
   startOrder: 0,
@@ -75,6 +77,8 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
 
   plan: (probe, endpoints) =>
     `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+
+  journeys: (probe) => ({ names: [probe.name] }),
 
   async start(probe, context) {
     const url = probeUrl(probe, context.session.endpoints);
@@ -105,7 +109,7 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
 };
 
 /** An http probe's outcomes from its `traffic.samples` batches. */
-class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
+class HttpOutcomeFold implements ProbeAccumulator<HttpResult> {
   private readonly outcomes: OutcomeAccumulator;
 
   constructor(
@@ -121,7 +125,15 @@ class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outco
       for (const row of event.rows) this.outcomes.add(row);
   }
 
-  result(): { summary: ProbeSummary; outcomes: HttpOutcomes } {
-    return this.outcomes.result(this.started);
+  result(): HttpResult {
+    const { summary, outcomes } = this.outcomes.result(this.started);
+    return {
+      summary,
+      outcomes,
+      // Each http probe is one journey: its requests are its samples.
+      journeys: [
+        { name: this.started.probe, probe: this.started.probe, kind: this.started.kind, samples: outcomes.samples },
+      ],
+    };
   }
 }

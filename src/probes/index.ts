@@ -49,6 +49,8 @@ export type { K6Probe, K6ProbeConfig } from './k6';
 export type { K6Details, K6Journey, JourneyRto } from './k6-details';
 export type {
   HttpOutcomes,
+  JourneyNames,
+  JourneyOutcomes,
   TrafficSample,
   RpoSummary,
   ProbeAccumulator,

@@ -127,10 +127,35 @@ export interface RpoSummary {
   note: string | null;
 }
 
+/**
+ * One journey a probe measured: what clients do through it, each attempt a sample. The
+ * analysis measures every journey's RTO from its samples alone, with the hypothesis'
+ * recovery criterion (or the journey's own), the same way as the headline RTO.
+ */
+export interface JourneyOutcomes {
+  /** Unique in the run: the probe's name, or `<probe>.<part>` for a probe that runs several (a k6 scenario). */
+  name: string;
+  probe: string;
+  kind: string;
+  /** Every attempt in time order: when it was due (`t`), ok, how long it took (`latencyMs`), the region that served. */
+  samples: TrafficSample[];
+  /** Its own recovery criterion, when the probe kind has a reason to differ from the hypothesis'. */
+  criteria?: RecoveryCriteria;
+}
+
+/** The journeys a probe declares before it runs, so objectives can name them (`rto: { checkout: '30s' }`). */
+export interface JourneyNames {
+  names: string[];
+  /** A probe whose journeys are only known once it runs (k6 scenarios) declares their prefix: `<probe>.`. */
+  prefix?: string;
+}
+
 /** A probe's part of the summary. */
 export interface ProbeResult {
   /** Its line in `summary.probes` (none for the write ledger, which has its own section). */
   summary: ProbeSummary | null;
+  /** The journeys it measured: each gets its own RTO (summary.journeys). */
+  journeys?: JourneyOutcomes[];
   /** An http probe's outcomes: the traffic section, RTO, SLOs and the charts are made of them. */
   outcomes?: HttpOutcomes;
   /** The write ledger's section. */
@@ -189,6 +214,8 @@ export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
   /** The URL preflight must reach before anything is injected, if any. */
   preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
   plan(probe: z.output<S>, endpoints: Record<string, string>): string;
+  /** The journeys it will report (`ProbeResult.journeys`); none when it measures no client journey. */
+  journeys?(probe: z.output<S>): JourneyNames;
   start(probe: z.output<S>, context: ProbeStartContext): Promise<ProbeHandle>;
   summarize(started: EventOf<'probe.started'>, context: ProbeSummaryContext): ProbeAccumulator<R>;
 }
