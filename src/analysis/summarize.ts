@@ -137,7 +137,6 @@ export class RunSummarizer {
       offset: (t) => this.offset(t),
       objectiveMs: started.kind === 'ledger' ? (spec.hypothesis.rpo ?? null) : null,
       latencyThresholds: sloThresholdsByProbe(spec.slos, spec.traffic.name).get(started.probe) ?? [],
-      recovery: { successRatio: spec.hypothesis.recovery.successRatio, windowMs: spec.hypothesis.recovery.window },
       regionOfAddress: (address) => descriptionReader(this.target).regionOfAddress?.(this.target, address),
       writerIdentity: (writer) => descriptionReader(this.target).writerIdentity?.(this.target, writer) ?? writer,
     };

@@ -46,7 +46,7 @@ export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type { K6Probe, K6ProbeConfig } from './k6';
-export type { K6Details, K6Journey, JourneyRto } from './k6-details';
+export type { K6Details } from './k6-details';
 export type {
   HttpOutcomes,
   JourneyNames,

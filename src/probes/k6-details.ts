@@ -1,39 +1,6 @@
 import type { K6ThresholdRecord } from '../core/events';
-import type { LatencySummary } from '../measure/percentiles';
 
-/**
- * A journey's recovery, measured as the traffic's RTO is (measure/rto.ts): from the first
- * fault to the first success after which its success ratio holds for the recovery window.
- */
-export interface JourneyRto {
-  /** null when it did not recover, or could not be measured (see note). */
-  ms: number | null;
-  recovered: boolean | null;
-  /** Not recovered when its samples ended: its RTO is at least this. */
-  atLeastMs: number | null;
-  /** Offset from the start of observation of the success it recovered at. */
-  recoveredAtMs: number | null;
-  /** Failed samples at or after the fault. */
-  failedAfterFault: number;
-  criteria: { successRatio: number; windowMs: number };
-  note: string | null;
-}
-
-/** One scenario, request name or check of a k6 script: what it saw, and when it recovered. */
-export interface K6Journey {
-  /** The scenario's, request's or check's name; the probe's own name for all its requests. */
-  journey: string;
-  by: 'probe' | 'scenario' | 'name' | 'check';
-  /** Requests (checks, for a check). */
-  samples: number;
-  failed: number;
-  successRatio: number | null;
-  /** http_req_duration; null for a check. */
-  latencyMs: LatencySummary | null;
-  rto: JourneyRto;
-}
-
-/** What a k6 probe adds to its line in summary.probes. */
+/** What a k6 probe adds to its line in summary.probes (its journeys and their RTOs are in summary.journeys). */
 export interface K6Details {
   script: string;
   version: string | null;
@@ -52,8 +19,7 @@ export interface K6Details {
   /** The objective: thresholds held and k6 ended as it should; null when there is nothing to judge by. */
   met: boolean | null;
   measured: string;
-  journeys: K6Journey[];
-  /** Request names beyond the most frequent ones kept as journeys. */
+  /** Request names and checks beyond the most frequent ones reported as journeys. */
   journeysOmitted: number;
   note: string | null;
 }

@@ -1,37 +1,53 @@
 import type { EventOf, JournalEvent, K6TagSet } from '../core/events';
-import { LatencyHistogram } from '../measure/histogram';
-import { successRatioOf } from '../measure/ratio';
-import { computeRto, type OutcomeSample } from '../measure/rto';
-import type { JourneyRto, K6Details, K6Journey } from './k6-details';
+import type { K6Details } from './k6-details';
 import { judgeK6 } from './k6-verdict';
 import { OutcomeAccumulator } from './outcomes';
-import type { HttpOutcomes, ProbeAccumulator, ProbeSummary, ProbeSummaryContext } from './types';
+import type {
+  HttpOutcomes,
+  JourneyOutcomes,
+  ProbeAccumulator,
+  ProbeSummary,
+  ProbeSummaryContext,
+  TrafficSample,
+} from './types';
 
-/** A script with a name per URL would make a journey of every URL: the most frequent are kept. */
+/** A script with a name per URL would make a journey of every URL: the most frequent names and checks are kept. */
 const maxNamedJourneys = 20;
 
-interface JourneySamples {
-  journey: string;
-  by: K6Journey['by'];
-  samples: OutcomeSample[];
-  failed: number;
-  latency: LatencyHistogram | null;
+type K6Result = { summary: ProbeSummary; outcomes: HttpOutcomes; journeys: JourneyOutcomes[] };
+
+/**
+ * The journeys of a k6 probe, by name: the probe (all its requests), `<probe>.<scenario>`
+ * for each k6 scenario, `<probe>.<request name>` for each request name (`… (request)` when
+ * a scenario has the same name), `<probe>.check: <check>` for each check.
+ */
+export function k6JourneyName(
+  probe: string,
+  kind: 'scenario' | 'request' | 'check',
+  name: string,
+  scenarios: ReadonlySet<string> = new Set(),
+): string {
+  if (kind === 'check') return `${probe}.check: ${name}`;
+  return `${probe}.${name}${kind === 'request' && scenarios.has(name) ? ' (request)' : ''}`;
 }
 
 /**
  * A k6 probe's part of the summary, from its journal events: all its requests as outcomes
- * (so SLOs, latency and the charts treat it as they treat an http probe), and each k6
- * scenario, request name and check as a journey with its own RTO, measured from the first
- * fault with the hypothesis's recovery criterion; and how k6 ended, judged.
+ * (SLOs, latency and the charts treat it as an http probe), its journeys — the probe, each
+ * scenario, request name and check, whose RTOs the analysis measures as the headline's —
+ * and how k6 ended, judged.
  */
-export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
+export class K6Fold implements ProbeAccumulator<K6Result> {
   private readonly outcomes: OutcomeAccumulator;
   private readonly tagSets = new Map<number, K6TagSet>();
-  private readonly journeys = new Map<string, JourneySamples>();
+  private readonly samplesBy = {
+    scenario: new Map<string, TrafficSample[]>(),
+    request: new Map<string, TrafficSample[]>(),
+    check: new Map<string, TrafficSample[]>(),
+  };
   private k6Started: EventOf<'k6.started'> | null = null;
   private finished: EventOf<'k6.finished'> | null = null;
-  private firstFaultAt: number | null = null;
-  private observe: { t0: number; end: number } | null = null;
+  private observeEnd: number | null = null;
 
   constructor(
     private readonly started: EventOf<'probe.started'>,
@@ -43,11 +59,8 @@ export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcome
   add(event: JournalEvent): void {
     switch (event.type) {
       case 'observe.started':
-        this.observe ??= { t0: event.t0, end: event.t0 + event.durationMs };
+        this.observeEnd ??= event.t0 + event.durationMs;
         this.outcomes.observeStarted(event.t0);
-        return;
-      case 'fault.injected':
-        this.firstFaultAt = Math.min(this.firstFaultAt ?? event.at, event.at);
         return;
       case 'k6.started':
         if (event.probe === this.started.probe) this.k6Started = event;
@@ -61,10 +74,10 @@ export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcome
     }
   }
 
-  result(): { summary: ProbeSummary; outcomes: HttpOutcomes } {
+  result(): K6Result {
     const { summary, outcomes } = this.outcomes.result(this.started);
     const verdict = judgeK6(this.finished);
-    const kept = this.keptJourneys();
+    const { journeys, omitted } = this.journeys(outcomes.samples);
     const k6: K6Details = {
       script: this.started.url,
       version: this.k6Started?.version ?? null,
@@ -77,22 +90,10 @@ export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcome
       thresholds: this.finished?.thresholds ?? null,
       met: verdict.met,
       measured: verdict.measured,
-      journeys: [
-        {
-          journey: this.started.probe,
-          by: 'probe',
-          samples: outcomes.samples.length,
-          failed: outcomes.errors,
-          successRatio: summary.successRatio,
-          latencyMs: outcomes.latencyMs,
-          rto: this.rtoOf(outcomes.samples),
-        },
-        ...kept.journeys,
-      ],
-      journeysOmitted: kept.omitted,
+      journeysOmitted: omitted,
       note: this.note(),
     };
-    return { summary: { ...summary, k6 }, outcomes };
+    return { summary: { ...summary, k6 }, outcomes, journeys };
   }
 
   private addSamples(event: EventOf<'k6.samples'>): void {
@@ -102,80 +103,50 @@ export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcome
       this.outcomes.add([t, latencyMs, status, ok, error, region]);
       const tags = this.tagSets.get(tagSetId);
       if (!tags) continue;
-      this.record('scenario', tags.scenario, t, ok === 1, latencyMs);
-      this.record('name', tags.name, t, ok === 1, latencyMs);
+      const sample = { t, ok: ok === 1, latencyMs, region };
+      this.record('scenario', tags.scenario, sample);
+      this.record('request', tags.name, sample);
     }
     for (const [t, ok, tagSetId] of event.checks) {
       const tags = this.tagSets.get(tagSetId);
-      if (tags) this.record('check', tags.name, t, ok === 1, null);
+      // A check has no duration of its own.
+      if (tags) this.record('check', tags.name, { t, ok: ok === 1, latencyMs: 0, region: '' });
     }
   }
 
-  private record(by: K6Journey['by'], journey: string, t: number, ok: boolean, latencyMs: number | null): void {
-    const key = `${by}\u0000${journey}`;
-    let samples = this.journeys.get(key);
-    if (!samples) {
-      samples = { journey, by, samples: [], failed: 0, latency: latencyMs === null ? null : new LatencyHistogram() };
-      this.journeys.set(key, samples);
-    }
-    samples.samples.push({ t, ok });
-    if (!ok) samples.failed++;
-    if (latencyMs !== null) samples.latency?.record(latencyMs);
+  private record(kind: keyof K6Fold['samplesBy'], name: string, sample: TrafficSample): void {
+    const list = this.samplesBy[kind].get(name);
+    if (list) list.push(sample);
+    else this.samplesBy[kind].set(name, [sample]);
   }
 
-  /** Every scenario; the request names and checks seen most often. */
-  private keptJourneys(): { journeys: K6Journey[]; omitted: number } {
-    const all = [...this.journeys.values()];
-    const byCount = (a: JourneySamples, b: JourneySamples) =>
-      b.samples.length - a.samples.length || a.journey.localeCompare(b.journey);
-    const scenarios = all.filter((j) => j.by === 'scenario').sort((a, b) => a.journey.localeCompare(b.journey));
-    const names = all.filter((j) => j.by === 'name').sort(byCount);
-    const checks = all.filter((j) => j.by === 'check').sort(byCount);
-    const kept = [...scenarios, ...names.slice(0, maxNamedJourneys), ...checks.slice(0, maxNamedJourneys)];
+  /** The probe, every scenario, the request names and checks seen most often; each journey's samples in time order. */
+  private journeys(all: TrafficSample[]): { journeys: JourneyOutcomes[]; omitted: number } {
+    const probe = this.started.probe;
+    const journey = (name: string, samples: TrafficSample[]): JourneyOutcomes => ({
+      name,
+      probe,
+      kind: this.started.kind,
+      samples: [...samples].sort((a, b) => a.t - b.t),
+    });
+    const mostFrequent = (map: Map<string, TrafficSample[]>) =>
+      [...map].sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b));
+    const scenarios = [...this.samplesBy.scenario].sort(([a], [b]) => a.localeCompare(b));
+    const requests = mostFrequent(this.samplesBy.request);
+    const checks = mostFrequent(this.samplesBy.check);
+    const scenarioNames = new Set(scenarios.map(([name]) => name));
     return {
-      journeys: kept.map((journey) => this.journeyOf(journey)),
-      omitted: Math.max(0, names.length - maxNamedJourneys) + Math.max(0, checks.length - maxNamedJourneys),
-    };
-  }
-
-  private journeyOf(journey: JourneySamples): K6Journey {
-    return {
-      journey: journey.journey,
-      by: journey.by,
-      samples: journey.samples.length,
-      failed: journey.failed,
-      successRatio: successRatioOf(journey.samples.length, journey.failed),
-      latencyMs: journey.latency?.summary() ?? null,
-      rto: this.rtoOf(journey.samples),
-    };
-  }
-
-  private rtoOf(samples: readonly OutcomeSample[]): JourneyRto {
-    const criteria = this.context.recovery;
-    const none = { ms: null, recovered: null, atLeastMs: null, recoveredAtMs: null, failedAfterFault: 0, criteria };
-    if (this.firstFaultAt === null) return { ...none, note: 'no fault was injected' };
-    const result = computeRto(samples, this.firstFaultAt, criteria, this.observe?.end);
-    if (result.recovered === null) return { ...none, note: result.reason };
-    if (!result.recovered)
-      return {
-        ...none,
-        recovered: false,
-        // From its last sample, not the observation's end: a journey k6 stopped making did not go on failing.
-        atLeastMs: Math.round(samples.reduce((last, sample) => Math.max(last, sample.t), 0) - this.firstFaultAt),
-        failedAfterFault: result.failedSamples,
-        note: 'not recovered when its samples ended',
-      };
-    return {
-      ms: Math.round(result.rtoMs),
-      recovered: true,
-      atLeastMs: null,
-      recoveredAtMs: this.context.offset(result.tRecovered),
-      failedAfterFault: result.failedSamples,
-      criteria,
-      note:
-        result.observedAfterRecoveryMs < criteria.windowMs
-          ? `recovery observed for only ${Math.round(result.observedAfterRecoveryMs)} ms, less than the window`
-          : null,
+      journeys: [
+        { name: probe, probe, kind: this.started.kind, samples: all },
+        ...scenarios.map(([name, samples]) => journey(k6JourneyName(probe, 'scenario', name), samples)),
+        ...requests
+          .slice(0, maxNamedJourneys)
+          .map(([name, samples]) => journey(k6JourneyName(probe, 'request', name, scenarioNames), samples)),
+        ...checks
+          .slice(0, maxNamedJourneys)
+          .map(([name, samples]) => journey(k6JourneyName(probe, 'check', name), samples)),
+      ],
+      omitted: Math.max(0, requests.length - maxNamedJourneys) + Math.max(0, checks.length - maxNamedJourneys),
     };
   }
 
@@ -183,10 +154,10 @@ export class K6Fold implements ProbeAccumulator<{ summary: ProbeSummary; outcome
     const notes: string[] = [];
     if (this.finished?.note) notes.push(this.finished.note);
     const ended = this.finished?.t;
-    if (this.finished?.stoppedBy === 'k6' && ended !== undefined && this.observe && ended < this.observe.end)
+    if (this.finished?.stoppedBy === 'k6' && ended !== undefined && this.observeEnd !== null && ended < this.observeEnd)
       notes.push(
         `k6 ended at ${offsetText(this.context.offset(ended))}, before the observation did ` +
-          `(${offsetText(this.context.offset(this.observe.end))}): nothing after that is measured by this probe`,
+          `(${offsetText(this.context.offset(this.observeEnd))}): its journeys are not measured after that`,
       );
     return notes.length > 0 ? notes.join('; ') : null;
   }

@@ -8,7 +8,7 @@ import { K6Fold } from './k6-fold';
 import { K6Process } from './k6-process';
 import { K6Run, type K6Files } from './k6-run';
 import { TrafficRecorder } from './recorder';
-import type { HttpOutcomes, ProbeKind, ProbeSummary } from './types';
+import type { HttpOutcomes, JourneyOutcomes, ProbeKind, ProbeSummary } from './types';
 
 /** What gameday passes k6 itself, so refused among a probe's own `args` (more `--out`s are fine: k6 takes several). */
 const ownedFlags = ['--summary-export'];
@@ -80,7 +80,10 @@ export function k6Environment(own: NodeJS.ProcessEnv, probeEnv: Record<string, s
  * variables, its `--out json` read live into samples like the traffic's (RTO, SLOs,
  * latency, per scenario, request name and check), stopped at the end of the observation.
  */
-export const k6Probe: ProbeKind<typeof k6ProbeSchema, { summary: ProbeSummary; outcomes: HttpOutcomes }> = {
+export const k6Probe: ProbeKind<
+  typeof k6ProbeSchema,
+  { summary: ProbeSummary; outcomes: HttpOutcomes; journeys: JourneyOutcomes[] }
+> = {
   schema: k6ProbeSchema,
   label: 'k6 probe',
   // With the http probes: it measures the steady state's time too.
@@ -125,6 +128,9 @@ export const k6Probe: ProbeKind<typeof k6ProbeSchema, { summary: ProbeSummary; o
       return `${k6.version} (${k6.path})`;
     },
   },
+
+  // Its scenarios, request names and checks are known once k6 runs: `<probe>.<scenario>` and the like (k6-fold.ts).
+  journeys: (probe) => ({ names: [probe.name], prefix: `${probe.name}.` }),
 
   plan: (probe, endpoints) =>
     `start k6 probe ${probe.name}: k6 run ${probe.script}${shape(probe)} with ` +

@@ -174,8 +174,6 @@ export interface ProbeSummaryContext {
   objectiveMs: number | null;
   /** Latency bounds its per-second timeline counts exceedances of (the latency SLOs on it). */
   latencyThresholds: number[];
-  /** The hypothesis's recovery criterion: what a journey's RTO is measured with. */
-  recovery: RecoveryCriteria;
 }
 
 /**

@@ -113,7 +113,7 @@ export function renderMarkdown(summary: RunSummary): string {
       continue;
     }
     if (probe.k6) {
-      lines.push(...k6ProbeLines(probe, probe.k6));
+      lines.push(...k6ProbeLines(probe, probe.k6, summary));
       continue;
     }
     lines.push(
@@ -293,8 +293,8 @@ function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
   return lines;
 }
 
-/** A k6 probe: its counts, how k6 ended, where its summary is, and each journey with its RTO. */
-function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details): string[] {
+/** A k6 probe: its counts, how k6 ended, where its summary is, and each of its journeys with its RTO. */
+function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details, summary: RunSummary): string[] {
   const lines = [
     `\`${probe.probe}\` (k6): ${probe.url}: ${probe.requests} requests, ${probe.errors} failed ` +
       `(${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
@@ -305,31 +305,21 @@ function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details): strin
     '',
   ];
   if (k6.note) lines.push(`Note: ${escapePipes(k6.note)}.`, '');
-  lines.push('| journey | of | requests | failed | success | p99 | RTO |', '|---|---|---|---|---|---|---|');
-  for (const journey of k6.journeys)
-    lines.push(
-      `| ${escapePipes(journey.journey)} | ${journeyOf[journey.by]} | ${journey.samples} | ${journey.failed} | ` +
-        `${formatRatio(journey.successRatio)} | ${ms(journey.latencyMs?.p99 ?? null)} | ${journeyRto(journey)} |`,
-    );
+  const journeys = summary.journeys.filter((journey) => journey.probe === probe.probe);
+  if (journeys.length > 0) {
+    lines.push('| journey | samples | failed | success | p99 | RTO | objective |', '|---|---|---|---|---|---|---|');
+    for (const journey of journeys) {
+      const { rto } = journey;
+      lines.push(
+        `| ${escapePipes(journey.name)} | ${journey.samples} | ${journey.failed} | ` +
+          `${formatRatio(journey.successRatio)} | ${ms(journey.latencyMs.p99)} | ${escapePipes(rtoMeasured(rto))} | ` +
+          `${rto.objectiveMs === null ? '—' : `≤ ${formatDuration(rto.objectiveMs)} ${metMark(rto.met)}`} |`,
+      );
+    }
+  }
   if (k6.journeysOmitted > 0) lines.push('', `(${k6.journeysOmitted} less frequent request names and checks left out)`);
   lines.push('');
   return lines;
-}
-
-const journeyOf: Record<K6Details['journeys'][number]['by'], string> = {
-  probe: 'all requests',
-  scenario: 'scenario',
-  name: 'request name',
-  check: 'check',
-};
-
-function journeyRto({ rto }: K6Details['journeys'][number]): string {
-  if (rto.recovered === true)
-    return rto.ms === 0
-      ? '0 (never below the criterion)'
-      : `${formatDuration(rto.ms!)} (at +${offset(rto.recoveredAtMs)} s)`;
-  if (rto.recovered === false) return `≥ ${formatDuration(rto.atLeastMs!)}, not recovered`;
-  return `— (${escapePipes(rto.note ?? 'not measured')})`;
 }
 
 function metMark(met: boolean | null): string {

@@ -125,7 +125,7 @@ test('stopped at the end of the observation: the invocation, the output read liv
     assert.match(fs.readFileSync(path.join(result.runDir, 'k6', 'shop', 'k6.log'), 'utf8'), /✓ http_req_duration/);
     const report = fs.readFileSync(path.join(result.runDir, 'report.md'), 'utf8');
     assert.match(report, /\| k6 shop: thresholds and exit \| stopped by gameday at the end of the observation/);
-    assert.match(report, /\| camel \| scenario \| \d+ \| \d+ \|/);
+    assert.match(report, /\| shop\.camel \| \d+ \| \d+ \|/);
   });
 });
 
@@ -137,10 +137,12 @@ test('k6 that ends before the observation: all of its output read, and the gap s
     const k6 = result.summary.probes.find((probe) => probe.probe === 'shop')!;
     assert.equal([k6.requests, k6.errors], [32, 10], 'the whole recording: 32 requests, 10 of them 404s');
     assert.equal(
-      k6.k6!.journeys.filter((journey) => journey.by === 'scenario').map((j) => [j.journey, j.samples, j.failed]),
+      result.summary.journeys
+        .filter((journey) => journey.name === 'shop.camel' || journey.name === 'shop.snake')
+        .map((journey) => [journey.name, journey.samples, journey.failed]),
       [
-        ['camel', 16, 5],
-        ['snake', 16, 5],
+        ['shop.camel', 16, 5],
+        ['shop.snake', 16, 5],
       ],
     );
     assert.match(k6.k6!.note ?? '', /k6 ended at \+\d+\.\d s, before the observation did/);

@@ -91,6 +91,12 @@ test('two endpoints that would reach the script under one variable are refused',
   assert.equal(issuesOf(clash), ['probes[0]: endpoints "a-b" and "a_b" would both be GAMEDAY_ENDPOINT_A_B']);
 });
 
+test('RTO objectives may name the journeys a k6 probe will report: <probe>.<scenario> and the like', () => {
+  assert.equal(issuesOf(experiment({ script }, { hypothesis: { rto: { shop: '20s', 'shop.checkout': '30s' } } })), []);
+  const [unknown] = issuesOf(experiment({ script }, { hypothesis: { rto: { 'cart.checkout': '30s' } } }));
+  assert.match(unknown, /unknown journey "cart\.checkout"; the experiment's journeys: .*shop, shop\.<name>/);
+});
+
 test('SLOs and latency guards may name a k6 probe, as they name an http probe', () => {
   assert.equal(
     issuesOf(
