@@ -8,7 +8,7 @@ import { FileFollower } from './file-follower';
 import { K6PointParser, type K6Record } from './k6-points';
 import type { K6Exit, K6Process } from './k6-process';
 import { thresholdsOfSummaryExport } from './k6-summary-export';
-import { stoppedBySignalExitCode } from './k6-verdict';
+import { describeExitCode, stoppedBySignalExitCode } from './k6-verdict';
 import type { TrafficRecorder } from './recorder';
 
 /** k6 flushes its JSON output every 200 ms (k6 internal/output/json/json.go); reading as often keeps up with it. */
@@ -40,6 +40,8 @@ export class K6Run {
   private readonly timer: NodeJS.Timeout;
   private finishing: Promise<void> | null = null;
   private readError: string | null = null;
+  private sawOutput = false;
+  private failedAtOnce: string | null = null;
 
   constructor(
     private readonly probe: { name: string; regionTag: string },
@@ -55,7 +57,22 @@ export class K6Run {
     this.encoder = new K6SampleEncoder(clockOffset);
     this.batcher = new JournalBatcher((samples) => this.journalSamples(samples));
     this.timer = setInterval(() => this.readMore(), readEveryMs);
-    void k6.exited.then(() => this.finish());
+    // stop() awaits the same promise, and reports what goes wrong in it.
+    void k6.exited.then(() => this.finish()).catch(() => undefined);
+  }
+
+  /**
+   * Waits until k6 has written its first point, has exited, or has run for `ms`, so that a
+   * script k6 refuses (a syntax error, a bad flag) ends the run before anything is injected:
+   * rejects, with k6's own words, when k6 exited with an error before writing anything.
+   */
+  async running(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.sawOutput && this.k6.running && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    if (this.k6.running || this.sawOutput) return;
+    await this.finish();
+    if (this.failedAtOnce) throw new Error(this.failedAtOnce);
   }
 
   /** Stops k6 if it still runs (SIGINT), reads the rest of its output and journals how it ended. Idempotent. */
@@ -75,7 +92,11 @@ export class K6Run {
     const thresholds = this.readThresholds(notes);
     if (this.malformed > 0)
       notes.push(`${this.malformed} lines of k6's output could not be read (${this.firstMalformed})`);
-    if (!endedAsExpected(exit, stoppedBy)) notes.push(...this.logTail());
+    if (!endedAsExpected(exit, stoppedBy)) {
+      notes.push(...this.logTail());
+      const how = exit.exitCode === null ? `was killed by ${exit.signal}` : describeExitCode(exit.exitCode);
+      if (!this.sawOutput) this.failedAtOnce = `k6 ${how} before its first request; ${notes.join('; ')}`;
+    }
     this.journal.append({
       type: 'k6.finished',
       probe: this.probe.name,
@@ -91,7 +112,9 @@ export class K6Run {
 
   private readMore(): void {
     try {
-      this.take(this.parser.write(this.follower.read()));
+      const text = this.follower.read();
+      if (text) this.sawOutput = true;
+      this.take(this.parser.write(text));
     } catch (error) {
       this.readError ??= errorMessage(error);
     }

@@ -10,6 +10,9 @@ import { K6Run, type K6Files } from './k6-run';
 import { TrafficRecorder } from './recorder';
 import type { HttpOutcomes, JourneyOutcomes, ProbeKind, ProbeSummary } from './types';
 
+/** How long a k6 that has written nothing yet is watched for an early exit (a script it refuses) before faults. */
+const startGraceMs = 5_000;
+
 /** What gameday passes k6 itself, so refused among a probe's own `args` (more `--out`s are fine: k6 takes several). */
 const ownedFlags = ['--summary-export'];
 
@@ -170,6 +173,7 @@ export const k6Probe: ProbeKind<
       files: { points: relative(files.points), summaryExport: relative(files.summaryExport), log: relative(files.log) },
     });
     const run = new K6Run(probe, context.journal, recorder, k6Process, files, clockOffset);
+    await run.running(startGraceMs);
     return {
       name: probe.name,
       kind: probe.kind,

@@ -130,7 +130,7 @@ test('stopped at the end of the observation: the invocation, the output read liv
 });
 
 test('k6 that ends before the observation: all of its output read, and the gap said', async () => {
-  await withStandIn(8, async () => {
+  await withStandIn(2, async () => {
     const result = await runInline(shop());
     const finished = of(result.events, 'k6.finished')[0];
     assert.equal([finished.exitCode, finished.stoppedBy], [0, 'k6'], JSON.stringify(finished));
@@ -145,8 +145,25 @@ test('k6 that ends before the observation: all of its output read, and the gap s
         ['shop.snake', 16, 5],
       ],
     );
-    assert.match(k6.k6!.note ?? '', /k6 ended at \+\d+\.\d s, before the observation did/);
+    assert.match(k6.k6!.note ?? '', /k6 ended at -?\+?\d+\.\d s, before the observation did/, k6.k6!.note ?? '');
     assert.is(k6.k6!.met, true, k6.k6!.measured);
+  });
+});
+
+test('a k6 that refuses the script or its flags: the run ends before any fault, with what k6 said', async () => {
+  await withStandIn(1, async () => {
+    const config = shop();
+    config.probes = [{ kind: 'k6', name: 'shop', script, args: ['--no-such-flag'] }];
+    const result = await runInline(config);
+    assert.is(result.status, 'error');
+    assert.match(
+      result.summary.reason,
+      new RegExp(
+        "^k6 probe shop could not start: k6 exit 255: .* before its first request; k6's log ends: " +
+          'Error: unknown flag: --no-such-flag; nothing was injected$',
+      ),
+    );
+    assert.not.ok(result.events.some((event) => event.type === 'fault.injecting'));
   });
 });
 
