@@ -1,5 +1,6 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
 import type {
+  BrowserProbeConfig,
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
@@ -52,6 +53,11 @@ export const probes = {
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
   /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
   sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
+  /**
+   * A user journey in a real Chromium (Playwright's API), at an interval: `journey: async ({ page, step }) => {...}`.
+   * Each journey is a sample with its steps' durations; its RTO is measured like the traffic's.
+   */
+  browser: (config: Without<BrowserProbeConfig, 'kind'>): BrowserProbeConfig => ({ kind: 'browser', ...config }),
 };
 
 /** Stop-condition constructors. */

@@ -1,9 +1,10 @@
 /**
  * Probes: what a run measures while it observes — the open-model traffic (RTO), the write
- * ledger (RPO), and periodic dns, sql and function checks. One file per kind, each the same
+ * ledger (RPO), periodic dns, sql and function checks, and browser journeys. One file per kind, each the same
  * shape (types.ts); this registry is the only list of them.
  */
 import { z } from 'zod';
+import { browserProbe, browserProbeSchema } from './browser';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
@@ -18,6 +19,7 @@ export const probeKinds = {
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
+  browser: browserProbe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -26,6 +28,7 @@ export const probeSchema = z.discriminatedUnion('kind', [
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
+  browserProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -42,8 +45,10 @@ export type { LedgerProbe, LedgerProbeConfig } from './ledger';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
+export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
 export type {
   HttpOutcomes,
+  JourneyFailure,
   JourneyNames,
   JourneyOutcomes,
   TrafficSample,

@@ -70,6 +70,28 @@ export interface ProbeSummary {
   changes?: OutcomeChange[];
   /** How many changes beyond the first and last kept ones were left out. */
   changesOmitted?: number;
+  /** How the probe ran, in words (a browser probe: which Chromium, how it resolved names, its session). */
+  detail?: string;
+  /** A browser probe's steps, in the order they first ran: how long each took and how often it failed. */
+  steps?: Array<{ name: string; samples: number; failed: number; latencyMs: LatencySummary }>;
+  /** A browser probe's failed journeys: the step, the error, the region, and what each left (run-dir paths). */
+  failures?: JourneyFailure[];
+  failuresOmitted?: number;
+  /**
+   * A browser probe resolving through the target's DNS: in how many journeys Chromium asked it for the site's address
+   * (its host cache had no answer), and how many times in all.
+   */
+  lookups?: { journeys: number; total: number };
+}
+
+export interface JourneyFailure {
+  /** When the journey was due, from the start of observation. */
+  atMs: number | null;
+  step: string | null;
+  error: string;
+  region: string;
+  screenshot: string | null;
+  trace: string | null;
 }
 
 /** Everything the summary reads from an http probe's rows beyond its line. */
@@ -195,6 +217,11 @@ export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
    */
   startOrder: number;
   validate?(probe: z.output<S>, context: ProbeCheckContext, report: ReportIssue): void;
+  /**
+   * What the machine must have before anything is opened or injected (the browser probe: a Chromium), each journaled
+   * as a preflight check; a failed one ends the run with nothing injected.
+   */
+  prerequisites?(probe: z.output<S>): Array<{ check: string; ok: boolean; detail: string }>;
   /** The URL preflight must reach before anything is injected, if any. */
   preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
   plan(probe: z.output<S>, endpoints: Record<string, string>): string;
