@@ -116,6 +116,23 @@ export interface K6ThresholdRecord {
   ok: boolean;
 }
 
+/**
+ * A browser journey, compact: [t (ms, when it was due), durationMs, ok 1/0, error or '', region that served its
+ * last page or '', steps [name, ms, ok 1/0] in order, what a failure left ({ screenshot, trace }: paths relative to
+ * the run directory) or null, how many times Chromium asked the target's DNS for the site's address during it (null
+ * when it resolved through the system's resolver, which gameday does not see)].
+ */
+export type JourneyRow = [
+  number,
+  number,
+  0 | 1,
+  string,
+  string,
+  Array<[string, number, 0 | 1]>,
+  { screenshot: string | null; trace: string | null } | null,
+  number | null,
+];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -145,11 +162,21 @@ export type JournalEventInput =
       samples: number;
     }
   | { type: 'observe.started'; t0: number; durationMs: number }
-  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number; client?: string }
+  | {
+      type: 'probe.started';
+      probe: string;
+      kind: string;
+      url: string;
+      rate: number;
+      client?: string;
+      /** How it runs, in words, when the kind has more to say (a browser probe: its Chromium and name resolution). */
+      detail?: string;
+    }
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
+  | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {

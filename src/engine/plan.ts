@@ -28,10 +28,6 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     aws: targetKind.awsModel(target),
     heldForMs: (fault) => heldForMs(fault, experiment.duration),
   };
-  for (const probe of experiment.probes) {
-    const tool = probeKindOf(probe)!.preflight;
-    if (tool) steps.push({ atMs: -steadyState.duration, phase: 'preflight', action: tool.plan(probe) });
-  }
   for (const action of targetKind.planOpen(target))
     steps.push({ atMs: -steadyState.duration, phase: 'preflight', action });
   for (const [name, url] of Object.entries(endpoints)) {

@@ -21,7 +21,7 @@ import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
   checkNotHalted,
-  checkProbeTools,
+  checkProbePrerequisites,
   checkReachable,
   checkStartingTopology,
   openSession,
@@ -171,9 +171,11 @@ async function lifecycle(
   // First, before the target is opened: while the lever is pulled, nothing is touched.
   const halted = checkNotHalted(halt.current, halt.file, journal);
   if (halted) return { status: 'halted', reason: halted };
-  // A DR action goes ahead without a probe's tool (its probe then fails to start, tolerated); a drill does not.
-  const missingTool = await checkProbeTools(experiment, journal);
-  if (missingTool && !options.failoverOnly) return { status: 'error', reason: missingTool };
+  // A DR action (the runbook alone) goes ahead without the probes it cannot run.
+  if (!options.failoverOnly) {
+    const missing = await checkProbePrerequisites(experiment, journal);
+    if (missing) return { status: 'error', reason: missing };
+  }
   const opened =
     options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };

@@ -1,5 +1,6 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
 import type {
+  BrowserProbeConfig,
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
@@ -58,6 +59,11 @@ export const probes = {
    * checks measured live (RTO per scenario, request name and check), its thresholds an objective.
    */
   k6: (config: Without<K6ProbeConfig, 'kind'>): K6ProbeConfig => ({ kind: 'k6', ...config }),
+  /**
+   * A user journey in a real Chromium (Playwright's API), at an interval: `journey: async ({ page, step }) => {...}`.
+   * Each journey is a sample with its steps' durations; its RTO is measured like the traffic's.
+   */
+  browser: (config: Without<BrowserProbeConfig, 'kind'>): BrowserProbeConfig => ({ kind: 'browser', ...config }),
 };
 
 /** Stop-condition constructors. */

@@ -1,9 +1,10 @@
 /**
  * Probes: what a run measures while it observes — the open-model traffic (RTO), the write
- * ledger (RPO), periodic dns, sql and function checks, and a k6 script's load. One file per
- * kind, each the same shape (types.ts); this registry is the only list of them.
+ * ledger (RPO), periodic dns, sql and function checks, browser journeys, and a k6 script's load. One file
+ * per kind, each the same shape (types.ts); this registry is the only list of them.
  */
 import { z } from 'zod';
+import { browserProbe, browserProbeSchema } from './browser';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
@@ -19,6 +20,7 @@ export const probeKinds = {
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
+  browser: browserProbe,
   k6: k6Probe,
 };
 
@@ -28,6 +30,7 @@ export const probeSchema = z.discriminatedUnion('kind', [
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
+  browserProbeSchema,
   k6ProbeSchema,
 ]);
 
@@ -45,10 +48,12 @@ export type { LedgerProbe, LedgerProbeConfig } from './ledger';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
+export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
 export type { K6Probe, K6ProbeConfig } from './k6';
 export type { K6Details } from './k6-details';
 export type {
   HttpOutcomes,
+  JourneyFailure,
   JourneyNames,
   JourneyOutcomes,
   TrafficSample,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { now } from '../core/clock';
 import { duration, name } from '../core/fields';
-import { locateK6 } from './k6-binary';
+import { K6NotFoundError, locateK6 } from './k6-binary';
 import { K6Fold } from './k6-fold';
 import { K6Process } from './k6-process';
 import { K6Run, type K6Files } from './k6-run';
@@ -124,19 +124,22 @@ export const k6Probe: ProbeKind<
     return { ...probe, script };
   },
 
-  preflight: {
-    plan: () => 'check k6 runs here (K6_BIN, or k6 on PATH: `k6 version`); otherwise touch nothing',
-    async check() {
+  async prerequisites() {
+    try {
       const k6 = await locateK6();
-      return `${k6.version} (${k6.path})`;
-    },
+      return [{ check: 'k6', ok: true, detail: `${k6.version} (${k6.path})` }];
+    } catch (error) {
+      if (!(error instanceof K6NotFoundError)) throw error;
+      return [{ check: 'k6', ok: false, detail: error.message }];
+    }
   },
 
   // Its scenarios, request names and checks are known once k6 runs: `<probe>.<scenario>` and the like (k6-fold.ts).
   journeys: (probe) => ({ names: [probe.name], prefix: `${probe.name}.` }),
 
   plan: (probe, endpoints) =>
-    `start k6 probe ${probe.name}: k6 run ${probe.script}${shape(probe)} with ` +
+    `start k6 probe ${probe.name} (k6: K6_BIN or on PATH, asked \`k6 version\` before the target is opened): ` +
+    `k6 run ${probe.script}${shape(probe)} with ` +
     `${Object.keys(endpoints).map(endpointVariable).join(', ') || 'no endpoints'}; stopped with SIGINT at the end ` +
     `of the observation (k6 gets ${probe.stopTimeout} ms to write its summary)`,
 

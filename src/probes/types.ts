@@ -33,6 +33,13 @@ export interface ProbeStartContext {
   runDir: string;
 }
 
+/** One thing a probe needs of this machine, checked before anything is opened: what, whether it is there, and why. */
+export interface Prerequisite {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
 /** A probe while it measures. */
 export interface ProbeHandle {
   name: string;
@@ -75,6 +82,28 @@ export interface ProbeSummary {
   changesOmitted?: number;
   /** A k6 probe: how k6 ended, its thresholds, and each scenario, request name and check as a journey. */
   k6?: K6Details;
+  /** How the probe ran, in words (a browser probe: which Chromium, how it resolved names, its session). */
+  detail?: string;
+  /** A browser probe's steps, in the order they first ran: how long each took and how often it failed. */
+  steps?: Array<{ name: string; samples: number; failed: number; latencyMs: LatencySummary }>;
+  /** A browser probe's failed journeys: the step, the error, the region, and what each left (run-dir paths). */
+  failures?: JourneyFailure[];
+  failuresOmitted?: number;
+  /**
+   * A browser probe resolving through the target's DNS: in how many journeys Chromium asked it for the site's address
+   * (its host cache had no answer), and how many times in all.
+   */
+  lookups?: { journeys: number; total: number };
+}
+
+export interface JourneyFailure {
+  /** When the journey was due, from the start of observation. */
+  atMs: number | null;
+  step: string | null;
+  error: string;
+  region: string;
+  screenshot: string | null;
+  trace: string | null;
 }
 
 /** Everything the summary reads from an http probe's rows beyond its line. */
@@ -205,10 +234,10 @@ export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
    */
   resolveFiles?(probe: z.output<S>, experimentDir: string, report: ReportIssue): z.output<S>;
   /**
-   * What must be in place on this machine before the target is touched (the k6 binary): `check` resolves to what was
-   * found and throws saying what is missing; `plan` says what it checks, for `gameday plan`.
+   * What the machine must have before anything is opened or injected (the browser probe: a Chromium; the k6 probe:
+   * k6), each journaled as a preflight check; a failed one ends the run with nothing injected.
    */
-  preflight?: { plan(probe: z.output<S>): string; check(probe: z.output<S>): Promise<string> };
+  prerequisites?(probe: z.output<S>): Prerequisite[] | Promise<Prerequisite[]>;
   /** The URL preflight must reach before anything is injected, if any. */
   preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
   plan(probe: z.output<S>, endpoints: Record<string, string>): string;

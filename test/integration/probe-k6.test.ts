@@ -173,7 +173,7 @@ test('no k6 anywhere: the run ends before the target is touched, saying how to f
   try {
     const result = await runInline(shop());
     assert.is(result.status, 'error');
-    assert.match(result.summary.reason, /^k6 probe shop: k6 is not on PATH; install k6 .*; nothing was injected$/);
+    assert.match(result.summary.reason, /^preflight: shop: k6 is not on PATH; install k6 .*; nothing was injected$/);
     assert.not.ok(result.events.some((event) => event.type === 'target.opened' || event.type === 'fault.injecting'));
   } finally {
     process.env.PATH = saved;

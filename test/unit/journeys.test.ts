@@ -16,6 +16,7 @@ import {
   readJournal,
   summarize,
   type JournalEvent,
+  type JourneyRow,
   type RunSummary,
   type SampleRow,
 } from '../support/analysis';
@@ -205,6 +206,68 @@ test('a journey that never recovered fails the run with how long it was down at 
     `journey checkout never recovered (RTO ≥ ${checkout.rto.atLeastMs} ms, objective 10000 ms)`,
   );
   assert.is(checkout.rto.atLeastMs, t0 + 29_500 - tFault, 'to the last sample');
+});
+
+test('a browser probe is a journey: its RTO, its steps, its failures with what they left, its DNS lookups', () => {
+  const steps = (ok: boolean): Array<[string, number, 0 | 1]> => [
+    ['product list', 300, 1],
+    ['checkout', ok ? 500 : 4_000, ok ? 1 : 0],
+  ];
+  // A journey every 2 s; those due from the fault to +6 s fail in their checkout step.
+  const failing = between(tFault, tFault + 6_000);
+  const rows: JourneyRow[] = samplesEvery(2_000, t0, t0 + 30_000, failing).map(({ t, ok }, index) => [
+    t,
+    ok ? 800 : 4_300,
+    ok ? 1 : 0,
+    ok ? '' : "step 'checkout': page.click: Timeout 4000ms exceeded.",
+    ok ? 'eu-west-1' : 'us-east-1',
+    steps(ok),
+    ok
+      ? null
+      : { screenshot: `journeys/checkout/${index}-checkout.png`, trace: `journeys/checkout/${index}-trace.zip` },
+    index % 3 === 0 ? 1 : 0,
+  ]);
+  const events = journal({ rtoByJourney: { checkout: 10_000 } }, { traffic: trafficRows });
+  const finished = events.pop()!;
+  const at = (body: Record<string, unknown>, seq: number) => ({ ...body, seq, t: t0 + 30_000 }) as JournalEvent;
+  events.push(
+    at({ type: 'probe.started', probe: 'checkout', kind: 'browser', url: 'http://app/', rate: 0.5 }, 90),
+    at({ type: 'journey.samples', probe: 'checkout', rows }, 91),
+    finished,
+  );
+  const summary = summarize(events);
+  const checkout = journeyOf(summary, 'checkout');
+  assert.is(checkout.kind, 'browser');
+  const expected = computeRto(
+    rows.map(([t, , ok]) => ({ t, ok: ok === 1 })),
+    tFault,
+    criteria,
+  );
+  assert.ok(expected.recovered === true);
+  assert.is(checkout.rto.ms, expected.rtoMs);
+  assert.is(checkout.rto.met, true);
+  assert.equal(checkout.regions, {
+    'eu-west-1': rows.filter((row) => row[2] === 1).length,
+    'us-east-1': rows.filter((row) => row[2] === 0).length,
+  });
+
+  const line = summary.probes.find((probe) => probe.probe === 'checkout')!;
+  assert.equal(
+    line.steps?.map((step) => [step.name, step.samples, step.failed]),
+    [
+      ['product list', rows.length, 0],
+      ['checkout', rows.length, 3],
+    ],
+  );
+  assert.equal(
+    line.failures?.map((failure) => [failure.atMs, failure.step, failure.screenshot]),
+    [
+      [6_000, 'checkout', 'journeys/checkout/3-checkout.png'],
+      [8_000, 'checkout', 'journeys/checkout/4-checkout.png'],
+      [10_000, 'checkout', 'journeys/checkout/5-checkout.png'],
+    ],
+  );
+  assert.equal(line.lookups, { journeys: Math.ceil(rows.length / 3), total: Math.ceil(rows.length / 3) });
 });
 
 test('a real run: its one journey, the traffic, is the headline, with the same RTO', () => {

@@ -80,27 +80,6 @@ export async function checkReachable(
   return failures.length > 0 ? `target unreachable: ${failures.join('; ')}; nothing was injected` : null;
 }
 
-/**
- * What the probes need on this machine before anything is touched (the k6 binary), each
- * journaled; the first that is missing is the reason the run ends, before the target is
- * even opened. Null when everything is there.
- */
-export async function checkProbeTools(experiment: Experiment, journal: Journal): Promise<string | null> {
-  const failures: string[] = [];
-  for (const probe of experiment.probes) {
-    const kind = probeKindOf(probe);
-    if (!kind?.preflight) continue;
-    const check = `${kind.label} ${probe.name}`;
-    try {
-      journal.append({ type: 'preflight.check', check, ok: true, detail: await kind.preflight.check(probe) });
-    } catch (error) {
-      journal.append({ type: 'preflight.check', check, ok: false, detail: errorMessage(error) });
-      failures.push(`${check}: ${errorMessage(error)}`);
-    }
-  }
-  return failures.length > 0 ? `${failures.join('; ')}; nothing was injected` : null;
-}
-
 /** How long a topology just restored (a failback, a reverted fault) gets to settle before it is a mismatch. */
 const topologySettleMs = 15_000;
 
@@ -168,6 +147,20 @@ function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise
     (answer) => ({ ok: true, detail: `HTTP ${answer.status}` }),
     (error: NodeJS.ErrnoException) => ({ ok: false, detail: error.code ?? error.message }),
   );
+}
+
+/**
+ * What the probes need of this machine before anything is opened or injected (a browser
+ * probe: a Chromium; a k6 probe: k6); each journaled. Null when everything is there.
+ */
+export async function checkProbePrerequisites(experiment: Experiment, journal: Journal): Promise<string | null> {
+  const missing: string[] = [];
+  for (const probe of [experiment.traffic, ...experiment.probes])
+    for (const { check, ok, detail } of (await probeKindOf(probe)?.prerequisites?.(probe)) ?? []) {
+      journal.append({ type: 'preflight.check', check, ok, detail });
+      if (!ok) missing.push(`${probe.name}: ${detail}`);
+    }
+  return missing.length > 0 ? `preflight: ${missing.join('; ')}; nothing was injected` : null;
 }
 
 /**
