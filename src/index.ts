@@ -24,6 +24,9 @@ export type {
   FunctionProbeConfig,
   ProbeFunction,
   ProbeFunctionContext,
+  BrowserProbeConfig,
+  BrowserJourney,
+  BrowserJourneyContext,
 } from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
 export type { FailoverFunctionHook } from './failover/spec';

@@ -18,6 +18,7 @@ import { readExperimentRecord } from './record';
 import { placeRto } from './bounds';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
 import { headlineRto } from './rto';
+import { journeySummary, measureJourney, type JourneyContext, type MeasuredJourney } from './journeys';
 import { seriesOf } from './series';
 import { sloThresholdsByProbe, summarizeSlos } from './slos';
 import { summarySchemaId, type RunSummary } from './summary';
@@ -145,6 +146,25 @@ export class RunSummarizer {
     this.probes.push({ started, fold });
   }
 
+  /**
+   * Every journey the probes reported, measured once: the traffic's RTO and episodes are the ones already worked out
+   * (with its SLOs), the others' measured here.
+   */
+  private journeys(
+    results: Array<{ probe: EventOf<'probe.started'>; result: ProbeResult }>,
+    trafficName: string,
+    context: JourneyContext,
+    traffic: { rto: MeasuredJourney['rto']; episodes: MeasuredJourney['episodes'] },
+  ): MeasuredJourney[] {
+    return results.flatMap(({ probe, result }) =>
+      (result.journeys ?? []).map((journey) =>
+        probe.probe === trafficName && journey.name === trafficName
+          ? { journey, ...traffic }
+          : measureJourney(journey, context),
+      ),
+    );
+  }
+
   /** When clients were first served by the region the runbook moved to, after promotion (or detection). */
   private firstServedByNewRegion(samples: readonly TrafficSample[], spec: ExperimentRecord): number | null {
     const to = this.failover.to ?? spec.failover?.to ?? null;
@@ -205,8 +225,19 @@ export class RunSummarizer {
       iso: (t) => new Date(t).toISOString(),
       slos: slos.filter((slo) => slo.probe === trafficName),
     });
-    const headline = headlineRto(episodes, faults, {
-      objectiveMs: spec.hypothesis.rto ?? null,
+    const headlineName = spec.hypothesis.headline ?? trafficName;
+    const byJourney = spec.hypothesis.rtoByJourney ?? {};
+    const journeyContext: JourneyContext = {
+      causes: this.causes.causes,
+      criteria,
+      observe,
+      offset: this.offset,
+      iso: (t) => new Date(t).toISOString(),
+      objectiveOf: (journey) =>
+        journey === headlineName ? (spec.hypothesis.rto ?? byJourney[journey] ?? null) : (byJourney[journey] ?? null),
+    };
+    const trafficRto = headlineRto(episodes, faults, {
+      objectiveMs: journeyContext.objectiveOf(trafficName),
       criteria,
       sampledAfterFault: firstFault !== null && samples.some((sample) => sample.t >= firstFault),
       lastSampleAt: samples.at(-1)?.t ?? null,
@@ -214,9 +245,29 @@ export class RunSummarizer {
       iso: (t) => new Date(t).toISOString(),
       offset: this.offset,
     });
-    const rto = headline.summary;
-    rto.phases = this.failover.phases(headline.tFault, headline.tRecovered, this.firstServedByNewRegion(samples, spec));
-    rto.bounds = this.bounds(rto, spec);
+    const measuredJourneys = this.journeys(results, trafficName, journeyContext, { rto: trafficRto, episodes });
+    // The traffic is a journey even when it never started (its RTO says why it was not measured).
+    if (!measuredJourneys.some((measured) => measured.journey.name === trafficName))
+      measuredJourneys.unshift({
+        journey: { name: trafficName, probe: trafficName, kind: 'http', samples },
+        rto: trafficRto,
+        episodes,
+      });
+    // A journey the objectives name but no probe measured is listed as such, so its objective shows unmeasured.
+    for (const name of new Set([headlineName, ...Object.keys(byJourney)]))
+      if (!measuredJourneys.some((measured) => measured.journey.name === name))
+        measuredJourneys.push(
+          measureJourney({ name, probe: name, kind: 'unmeasured', samples: [] }, journeyContext, []),
+        );
+    const headline = measuredJourneys.find((measured) => measured.journey.name === headlineName)!;
+    const rto = headline.rto.summary;
+    rto.phases = this.failover.phases(
+      headline.rto.tFault,
+      headline.rto.tRecovered,
+      this.firstServedByNewRegion(headline.journey.samples, spec),
+    );
+    // The bounds are worked out from the traffic's own client: its timeout, rate and DNS cache.
+    rto.bounds = headlineName === trafficName ? this.bounds(rto, spec) : null;
     const lastReverted = this.faults.lastRevertedAt();
 
     const failover = this.failover.summary(this.offset);
@@ -252,6 +303,9 @@ export class RunSummarizer {
         regions: outcomes?.regions ?? {},
       },
       rto,
+      journeys: measuredJourneys.map((measured) =>
+        journeySummary(measured, measured.journey.name === headlineName, journeyContext),
+      ),
       impact: episodes.map((episode) => episode.summary),
       failback: failbackCost(
         this.causes.failbackRun,

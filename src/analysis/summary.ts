@@ -56,6 +56,31 @@ export interface RtoSummary {
   bounds: RtoBounds | null;
 }
 
+/**
+ * One journey's outcome and RTO: every http probe (the traffic included) and every browser
+ * journey is one; a probe kind may report several (ProbeResult.journeys).
+ */
+export interface JourneySummary {
+  name: string;
+  probe: string;
+  kind: string;
+  /** Whether the run's headline RTO (summary.rto) is this journey's. */
+  headline: boolean;
+  samples: number;
+  failed: number;
+  successRatio: number | null;
+  /** How long each attempt took (a request; a whole browser journey), from when it was due. */
+  latencyMs: LatencySummary;
+  /** Attempts per region that served them, when the service says. */
+  regions: Record<string, number>;
+  /** Its RTO, with its recovery criterion and objective (phases and bounds on the headline only). */
+  rto: RtoSummary;
+  /** Its outcome over time: runs of attempts with the same outcome, offsets from the observation's start. */
+  outcomes: Array<{ fromMs: number | null; toMs: number | null; ok: boolean; samples: number }>;
+  /** Runs left out between the first and last kept ones. */
+  outcomesOmitted?: number;
+}
+
 export interface RunSummary {
   schema: typeof summarySchemaId;
   runId: string;
@@ -85,6 +110,8 @@ export interface RunSummary {
     regions: Record<string, number>;
   };
   rto: RtoSummary;
+  /** Every journey's RTO with its criterion, in the order the probes were declared (the traffic first). */
+  journeys: JourneySummary[];
   /** Every time clients were hurt, in order: its cause, onset, recovery, failed requests, latency and budget. */
   impact: ImpactEpisode[];
   /** What failing back cost clients, when the run failed back. */

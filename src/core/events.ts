@@ -50,7 +50,12 @@ export interface ExperimentRecord {
   recordVersion?: typeof experimentRecordVersion;
   name: string;
   hypothesis: {
+    /** The headline journey's RTO objective. */
     rto?: number;
+    /** Objectives of other journeys by name (per-journey RTO arrived later: older journals lack it). */
+    rtoByJourney?: Record<string, number>;
+    /** The journey whose RTO is the headline, when not the traffic's. */
+    headline?: string;
     rpo?: number;
     slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
     recovery: { successRatio: number; window: number };
@@ -87,6 +92,53 @@ export type LedgerRow = [number, number, number, number, 0 | 1, string, string, 
  */
 export type CheckRow = [number, number, 0 | 1, string, unknown];
 
+/**
+ * What a k6 request or check was tagged with, written once per probe and referred to by
+ * `id` from then on: a k6 script's names repeat on every request, and a journal written
+ * at k6's rates would be mostly those names. `name` is the request's name tag (its URL
+ * unless the script names it) or the check's name.
+ */
+export interface K6TagSet {
+  id: number;
+  kind: 'request' | 'check';
+  scenario: string;
+  name: string;
+  group: string;
+}
+
+/**
+ * A k6 request, compact: [t (ms, when it started, on gameday's clock), latencyMs (http_req_duration),
+ * status or 0, ok 1/0, k6 error code or '', region tag or '', tag set id].
+ */
+export type K6RequestRow = [number, number, number, 0 | 1, string, string, number];
+
+/** A k6 check, compact: [t (ms, on gameday's clock), ok 1/0, tag set id]. */
+export type K6CheckRow = [number, 0 | 1, number];
+
+/** One of k6's thresholds as its end-of-test summary judged it. */
+export interface K6ThresholdRecord {
+  metric: string;
+  threshold: string;
+  ok: boolean;
+}
+
+/**
+ * A browser journey, compact: [t (ms, when it was due), durationMs, ok 1/0, error or '', region that served its
+ * last page or '', steps [name, ms, ok 1/0] in order, what a failure left ({ screenshot, trace }: paths relative to
+ * the run directory) or null, how many times Chromium asked the target's DNS for the site's address during it (null
+ * when it resolved through the system's resolver, which gameday does not see)].
+ */
+export type JourneyRow = [
+  number,
+  number,
+  0 | 1,
+  string,
+  string,
+  Array<[string, number, 0 | 1]>,
+  { screenshot: string | null; trace: string | null } | null,
+  number | null,
+];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -116,11 +168,21 @@ export type JournalEventInput =
       samples: number;
     }
   | { type: 'observe.started'; t0: number; durationMs: number }
-  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number; client?: string }
+  | {
+      type: 'probe.started';
+      probe: string;
+      kind: string;
+      url: string;
+      rate: number;
+      client?: string;
+      /** How it runs, in words, when the kind has more to say (a browser probe: its Chromium and name resolution). */
+      detail?: string;
+    }
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
+  | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {
@@ -205,7 +267,34 @@ export type JournalEventInput =
       /** From the question to the answer: the human part of the day's timing. */
       decisionMs: number;
     }
-  | { type: 'scenario.finished'; status: RunStatus; reason: string };
+  | { type: 'scenario.finished'; status: RunStatus; reason: string }
+  /** A k6 probe's k6 process, as started; files are relative to the run directory. */
+  | {
+      type: 'k6.started';
+      probe: string;
+      pid: number;
+      /** `k6` and its arguments as run. */
+      command: string[];
+      version: string;
+      files: { points: string; summaryExport: string; log: string };
+    }
+  /** Its requests and checks read from k6's JSON output, with the tag sets first seen in this batch. */
+  | { type: 'k6.samples'; probe: string; tagSets: K6TagSet[]; requests: K6RequestRow[]; checks: K6CheckRow[] }
+  /**
+   * Its k6 process ended: by itself, or stopped by gameday at the end of the observation. `thresholds` is what k6's
+   * summary export said, null without one; `declared` what the JSON output declared.
+   */
+  | {
+      type: 'k6.finished';
+      probe: string;
+      exitCode: number | null;
+      signal: string | null;
+      stoppedBy: 'gameday' | 'k6';
+      thresholds: K6ThresholdRecord[] | null;
+      declared: Array<{ metric: string; thresholds: string[] }>;
+      malformedLines: number;
+      note: string | null;
+    };
 
 /** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
 export type NoteKind = 'note' | 'finding' | 'action';

@@ -21,6 +21,7 @@ import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
   checkNotHalted,
+  checkProbePrerequisites,
   checkReachable,
   checkStartingTopology,
   openSession,
@@ -170,6 +171,11 @@ async function lifecycle(
   // First, before the target is opened: while the lever is pulled, nothing is touched.
   const halted = checkNotHalted(halt.current, halt.file, journal);
   if (halted) return { status: 'halted', reason: halted };
+  // A DR action (the runbook alone) goes ahead without the probes it cannot run.
+  if (!options.failoverOnly) {
+    const missing = await checkProbePrerequisites(experiment, journal);
+    if (missing) return { status: 'error', reason: missing };
+  }
   const opened =
     options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };
@@ -177,7 +183,7 @@ async function lifecycle(
   journal.append({ type: 'target.opened', target: session.describe() });
   const resolvers = new Resolvers(session.dnsServer);
   const lookup = resolvers.shared?.lookup();
-  const run = { experiment, session, journal, control, resolvers, runId: options.runId };
+  const run = { experiment, session, journal, control, resolvers, runId: options.runId, runDir: options.runDir };
 
   let probes: ProbeSet | null = null;
   let failover: FailoverPhase | null = null;

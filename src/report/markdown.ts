@@ -11,6 +11,7 @@ import {
   rtoMeasured,
 } from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
+import type { K6Details } from '../probes';
 
 const statusBadge: Record<RunSummary['status'], string> = {
   passed: 'PASSED',
@@ -62,6 +63,12 @@ export function renderMarkdown(summary: RunSummary): string {
       );
     }
   }
+  for (const probe of summary.probes)
+    if (probe.k6)
+      lines.push(
+        `| k6 ${probe.probe}: thresholds and exit | ${escapePipes(probe.k6.measured)} | thresholds hold | ` +
+          `${metMark(probe.k6.met)} |`,
+      );
   const after = summary.steadyState.after;
   if (after)
     lines.push(
@@ -103,6 +110,10 @@ export function renderMarkdown(summary: RunSummary): string {
   for (const probe of summary.probes) {
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
+      continue;
+    }
+    if (probe.k6) {
+      lines.push(...k6ProbeLines(probe, probe.k6, summary));
       continue;
     }
     lines.push(
@@ -278,6 +289,35 @@ function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
     );
   }
   if (probe.changesOmitted) lines.push(`- (${probe.changesOmitted} changes in between left out)`);
+  lines.push('');
+  return lines;
+}
+
+/** A k6 probe: its counts, how k6 ended, where its summary is, and each of its journeys with its RTO. */
+function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details, summary: RunSummary): string[] {
+  const lines = [
+    `\`${probe.probe}\` (k6): ${probe.url}: ${probe.requests} requests, ${probe.errors} failed ` +
+      `(${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
+    '',
+    `${k6.version ?? 'k6'}: ${escapePipes(k6.measured)}` +
+      (k6.files ? `. Its summary: \`${k6.files.summaryExport}\`, its output: \`${k6.files.log}\`` : '') +
+      '.',
+    '',
+  ];
+  if (k6.note) lines.push(`Note: ${escapePipes(k6.note)}.`, '');
+  const journeys = summary.journeys.filter((journey) => journey.probe === probe.probe);
+  if (journeys.length > 0) {
+    lines.push('| journey | samples | failed | success | p99 | RTO | objective |', '|---|---|---|---|---|---|---|');
+    for (const journey of journeys) {
+      const { rto } = journey;
+      lines.push(
+        `| ${escapePipes(journey.name)} | ${journey.samples} | ${journey.failed} | ` +
+          `${formatRatio(journey.successRatio)} | ${ms(journey.latencyMs.p99)} | ${escapePipes(rtoMeasured(rto))} | ` +
+          `${rto.objectiveMs === null ? '—' : `≤ ${formatDuration(rto.objectiveMs)} ${metMark(rto.met)}`} |`,
+      );
+    }
+  }
+  if (k6.journeysOmitted > 0) lines.push('', `(${k6.journeysOmitted} less frequent request names and checks left out)`);
   lines.push('');
   return lines;
 }

@@ -41,6 +41,15 @@ const objectiveSchema = z.string({ error: `expected ${objectiveHint}` }).transfo
     ctx.addIssue({ code: 'custom', message: `expected ${objectiveHint}, got ${JSON.stringify(text)}` });
     return z.NEVER;
   }
+  if (threshold.journey !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `a day's objectives are not per journey; set '${threshold.text}' in that experiment's hypothesis, or use ` +
+        objectiveHint,
+    });
+    return z.NEVER;
+  }
   if (threshold.metric === 'burn' || threshold.metric === 'alerts') {
     ctx.addIssue({
       code: 'custom',

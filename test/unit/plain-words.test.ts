@@ -68,6 +68,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
       onsetMs: null,
       ...rto,
     },
+    journeys: [],
     impact: [],
     failback: null,
     failover: { from: 'us-east-1', to: 'eu-west-1', ok: true, reason: null, steps: [], changes: [] },
