@@ -14,6 +14,14 @@ export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'pos
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
 export type TargetDescription = { kind: string; [key: string]: unknown };
 
+/** The CI job a run ran in, as its provider's environment names it. */
+export interface CiJob {
+  /** 'github-actions', 'gitlab', 'jenkins', 'buildkite', or 'ci' (CI=true, provider unknown). */
+  provider: string;
+  job: string | null;
+  url: string | null;
+}
+
 /** A threshold as written and parsed: 'budget<5%' is { metric: 'budget', op: '<', value: 5 }. */
 export interface ThresholdRecord<M extends string = string> {
   metric: M;
@@ -93,6 +101,11 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      /** Who started it, and the CI job it ran in; absent from journals written before evidence was kept. */
+      user?: string;
+      ci?: CiJob | null;
+      /** SHA-256 of the experiment file when the run started; null for an inline experiment (no file of its own). */
+      fileSha256?: string | null;
       /** The resolved experiment, durations in ms: enough to re-render any report. */
       spec: ExperimentRecord;
     }
@@ -164,6 +177,9 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      user?: string;
+      ci?: CiJob | null;
+      fileSha256?: string | null;
       spec: ScenarioRecord;
     }
   | {
