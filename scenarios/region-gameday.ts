@@ -69,4 +69,5 @@ export default defineScenario({
     },
   ],
   tags: ['lab', 'gameday'],
+  service: 'orders',
 });

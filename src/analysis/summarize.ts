@@ -222,6 +222,8 @@ export class RunSummarizer {
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
+    const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
       event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
     return {
@@ -230,17 +232,19 @@ export class RunSummarizer {
       experiment: started.experiment,
       description: started.description,
       file: started.file,
+      service: spec.service ?? null,
+      staleAfterMs: spec.staleAfter ?? null,
       target,
       runDir: started.runDir,
       faults: this.faults.summaries(this.offset),
       traffic: {
         probe: trafficName,
         url: traffic?.probe.url ?? '',
-        rate: traffic?.probe.rate ?? spec.traffic.rate,
+        rate,
         requests: outcomes?.samples.length ?? 0,
         errors: outcomes?.errors ?? 0,
         successRatio: successRatioOf(outcomes?.samples.length ?? 0, outcomes?.errors ?? 0),
-        latencyMs: outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null },
+        latencyMs,
         latencyByPeriod: latencyByPeriod(
           samples,
           {

@@ -62,6 +62,10 @@ export interface RunSummary {
   experiment: string;
   description: string;
   file: string;
+  /** The service the run is evidence for (the experiment's `service`, or its GameDay's); null when untagged. */
+  service: string | null;
+  /** How long the run stays current evidence for the service's score (`staleAfter`); null: the default. */
+  staleAfterMs: number | null;
   target: TargetDescription;
   status: RunStatus | 'running';
   reason: string;

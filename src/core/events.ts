@@ -69,6 +69,9 @@ export interface ExperimentRecord {
   failover?: { from?: string; to?: string } | null;
   /** Observation length, ms. */
   duration: number;
+  /** The service its runs are evidence for, and how long they stay current (ms); absent before scores were kept. */
+  service?: string;
+  staleAfter?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, ratio, type ReportIssue } from '../core/fields';
+import { duration, name, ratio, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import { failoverSchema, validateFailover } from '../failover/spec';
 import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext } from '../faults';
 import { httpProbeSchema, probeKindOf, probeSchema, type Probe, type ProbeCheckContext } from '../probes';
@@ -45,6 +45,10 @@ export const experimentSchema = z
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),
+    /** The service this drill is evidence for: its runs count towards that service's resilience score. */
+    service: serviceName.optional(),
+    /** How long a run stays current evidence for the score (default 30d); a GameDay's applies to its experiments. */
+    staleAfter: staleAfter.optional(),
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

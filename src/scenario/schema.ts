@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, type ReportIssue } from '../core/fields';
+import { duration, name, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
 import { targetKindOf, targetSchema } from '../targets';
@@ -140,6 +140,10 @@ export const scenarioSchema = z
       .min(1, { error: 'a GameDay needs at least one step' })
       .max(100, { error: 'at most 100 steps' }),
     tags: z.array(z.string().min(1)).default([]),
+    /** The service the day is evidence for; each experiment step without a service of its own takes it. */
+    service: serviceName.optional(),
+    /** How long the day's runs stay current evidence; each experiment step without its own takes it. */
+    staleAfter: staleAfter.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { evidenceFileName } from '../../report/file-names';
 import { writeHistory } from '../../report/history';
+import { scoreText } from '../../report/history-score';
 import { NotARunError, rerenderRun } from '../../report/rerender';
 import { rerenderScenario } from '../../report/scenario/rerender';
 import { scenarioStart } from '../../scenario/run-dirs';
@@ -36,6 +37,19 @@ export async function reportCommand(runDir: string | undefined, options: ReportC
         `history of ${runs} run${runs === 1 ? '' : 's'} (${history.experiments.length} ` +
           `experiment${history.experiments.length === 1 ? '' : 's'})\n`,
       );
+      for (const service of history.services) {
+        const stale = service.evidence.filter((entry) => entry.stale).length;
+        const parts = (['rto', 'rpo', 'budget'] as const)
+          .filter((metric) => service.byObjective[metric] !== null)
+          .map(
+            (metric) =>
+              `${metric === 'budget' ? 'budget' : metric.toUpperCase()} ${scoreText(service.byObjective[metric])}`,
+          );
+        process.stdout.write(
+          `  score ${service.service}${service.tagged ? '' : ' (untagged)'}: ${scoreText(service.score)}` +
+            `${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${stale > 0 ? `; ${stale} stale` : ''}\n`,
+        );
+      }
       for (const file of files) process.stdout.write(`  ${shownPath(file)}\n`);
     }
     for (const entry of history.skipped) process.stderr.write(`gameday: skipped ${entry.dir}: ${entry.reason}\n`);

@@ -416,6 +416,8 @@ figure.chart { margin: 8px 0; overflow-x: auto; } figure.chart svg { max-width: 
 code { font-size: 12px; background: #f5f7f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
 footer { margin: 30px 0 10px; border-top: 1px solid #eceff1; padding-top: 8px; }
 footer .evidence { margin: 0 0 4px; color: #37474f; }
+.stale { color: #c62828; font-weight: 700; }
+ul.formula { margin: 6px 0 10px; padding-left: 20px; } ul.formula code { word-break: normal; }
 body.leadership { margin: 0 auto; max-width: 800px; }
 body.leadership h2 { margin: 14px 0 6px; }
 body.leadership .reason { display: none; }
