@@ -16,6 +16,7 @@ import { FaultFold, iso } from './faults';
 import { NoteFold } from './notes';
 import { readExperimentRecord } from './record';
 import { placeRto } from './bounds';
+import { compareWithBaseline } from './baseline';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
 import { headlineRto } from './rto';
 import { seriesOf } from './series';
@@ -268,6 +269,14 @@ export class RunSummarizer {
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
       slos,
+      baseline: spec.baseline
+        ? compareWithBaseline(spec.baseline, {
+            rto: { ms: rto.ms, recovered: rto.recovered },
+            rpo: rpo && { ms: rpo.ms, rate: rpo.rate },
+            traffic: { rate, p99: latencyMs.p99 },
+            slos,
+          })
+        : null,
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
       stopConditions: this.stopConditions.map((e) => ({

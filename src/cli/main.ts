@@ -125,6 +125,14 @@ function parser(argv: string[], guard: Guard) {
             type: 'string',
             describe: 'error budget each SLO may burn, replacing its budget threshold (e.g. 10%)',
           })
+          .option('baseline', {
+            type: 'string',
+            describe: "fail when worse than this run (a run dir, or a dir of runs: this experiment's latest there)",
+          })
+          .option('tolerance', {
+            type: 'string',
+            describe: 'how much worse than the baseline: rto=20%,rpo=20%,budget=20%,p99=30% (or amounts: rto=1s)',
+          })
           .options(runOptions),
       (args) =>
         guard(() =>
@@ -138,6 +146,8 @@ function parser(argv: string[], guard: Guard) {
             maxRto: args['max-rto'],
             maxRpo: args['max-rpo'],
             maxBudget: args['max-budget'],
+            baseline: args.baseline,
+            tolerance: args.tolerance,
           }),
         )(),
     )

@@ -72,6 +72,31 @@ export interface ExperimentRecord {
   /** The service its runs are evidence for, and how long they stay current (ms); absent before scores were kept. */
   service?: string;
   staleAfter?: number;
+  /** What `gameday gate --baseline` compares this run with: set by the gate, never written in a file. */
+  baseline?: BaselineRecord;
+}
+
+export type BaselineMetric = 'rto' | 'rpo' | 'budget' | 'p99';
+
+/** How much worse than the baseline a metric may get: a share of the baseline (%), an amount, or the larger of both. */
+export interface Tolerance {
+  pct: number | null;
+  /** ms for rto, rpo and p99; percentage points of the error budget for budget. */
+  amount: number | null;
+}
+
+/** The run a gate compares against, as measured, and the tolerances it was given. */
+export interface BaselineRecord {
+  runId: string;
+  /** The baseline's run directory, as given (or found in the history directory given). */
+  dir: string;
+  startedAt: string;
+  status: string;
+  rto: { ms: number | null; recovered: boolean | null };
+  rpoMs: number | null;
+  p99Ms: number | null;
+  budgets: Array<{ slo: string; pct: number | null }>;
+  tolerance: Record<BaselineMetric, Tolerance>;
 }
 
 /**

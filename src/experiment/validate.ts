@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BaselineRecord } from '../core/events';
 import { ExperimentValidationError } from './errors';
 import { describeValue, isThenable, issuesOf, notAnObjectHint } from './issues';
 import type { ResolvedFault } from '../faults';
@@ -16,6 +17,8 @@ export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
   duration: number;
   /** The file it came from, for messages and reports. */
   file: string;
+  /** The run `gameday gate --baseline` compares this one with (experiment/baseline.ts); never from the file. */
+  baseline?: BaselineRecord;
 };
 
 /** Observation continues this long after the last fault ends, unless the file says otherwise. */

@@ -76,6 +76,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     probes: [],
     rpo: null,
     slos: [],
+    baseline: null,
     series: [],
     steadyState: {
       before: { ok: true, successRatio: 1, required: 0.99 },
