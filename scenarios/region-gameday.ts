@@ -75,4 +75,5 @@ export default defineScenario({
   tags: ['lab', 'gameday'],
   // Chloe (her Slack ID above) is called at each go/no-go; the thread ends with the verdict and report.pdf.
   notify: [{ kind: 'slack', channel: '#gameday-drills' }],
+  service: 'orders',
 });

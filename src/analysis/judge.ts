@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration';
 import type { RunStatus } from '../core/events';
+import { baselineAmount, baselineMeasured, baselineObjective } from './baseline';
 import { describeSloMeasure, formatRatio, rtoMeasured } from './format';
 import type { RunSummary } from './summary';
 
@@ -74,6 +75,15 @@ export function objectivesOf(summary: RunSummary): Objective[] {
       measured: probe.k6.measured,
       objective: "the script's thresholds hold; k6 ends by itself (exit 0) or when gameday stops it",
       met: probe.k6.met,
+    });
+  }
+  for (const entry of summary.baseline?.metrics ?? []) {
+    objectives.push({
+      id: `baseline.${entry.metric === 'budget' ? entry.name.replace(/^budget /, 'budget.') : entry.metric}`,
+      name: `${entry.name} vs baseline ${summary.baseline!.runId}`,
+      measured: baselineMeasured(entry),
+      objective: baselineObjective(entry),
+      met: entry.met,
     });
   }
   const { before, after } = summary.steadyState;
@@ -153,6 +163,12 @@ function judgeObjectives(summary: RunSummary): Judgement {
   }
   for (const probe of summary.probes)
     if (probe.k6?.met === false) misses.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
+  for (const entry of summary.baseline?.metrics ?? [])
+    if (!entry.met)
+      misses.push(
+        `${entry.name} regressed against baseline ${summary.baseline!.runId}: ${baselineMeasured(entry)}, ` +
+          `allowed ${baselineAmount(entry.metric, entry.allowed)}`,
+      );
   const after = summary.steadyState.after;
   if (after && !after.ok)
     misses.push(
@@ -173,6 +189,9 @@ function judgeObjectives(summary: RunSummary): Judgement {
       met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
   }
   for (const probe of summary.probes) if (probe.k6?.met) met.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
+  const compared = summary.baseline?.metrics ?? [];
+  if (compared.length > 0)
+    met.push(`no worse than baseline ${summary.baseline!.runId} (${compared.map((entry) => entry.name).join(', ')})`);
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
 }

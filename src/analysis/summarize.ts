@@ -16,6 +16,7 @@ import { FaultFold, iso } from './faults';
 import { NoteFold } from './notes';
 import { readExperimentRecord } from './record';
 import { placeRto } from './bounds';
+import { compareWithBaseline } from './baseline';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
 import { headlineRto } from './rto';
 import { journeySummary, measureJourney, type JourneyContext, type MeasuredJourney } from './journeys';
@@ -273,6 +274,8 @@ export class RunSummarizer {
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
+    const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
       event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
     return {
@@ -281,17 +284,19 @@ export class RunSummarizer {
       experiment: started.experiment,
       description: started.description,
       file: started.file,
+      service: spec.service ?? null,
+      staleAfterMs: spec.staleAfter ?? null,
       target,
       runDir: started.runDir,
       faults: this.faults.summaries(this.offset),
       traffic: {
         probe: trafficName,
         url: traffic?.probe.url ?? '',
-        rate: traffic?.probe.rate ?? spec.traffic.rate,
+        rate,
         requests: outcomes?.samples.length ?? 0,
         errors: outcomes?.errors ?? 0,
         successRatio: successRatioOf(outcomes?.samples.length ?? 0, outcomes?.errors ?? 0),
-        latencyMs: outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null },
+        latencyMs,
         latencyByPeriod: latencyByPeriod(
           samples,
           {
@@ -318,6 +323,14 @@ export class RunSummarizer {
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
       slos,
+      baseline: spec.baseline
+        ? compareWithBaseline(spec.baseline, {
+            rto: { ms: rto.ms, recovered: rto.recovered },
+            rpo: rpo && { ms: rpo.ms, rate: rpo.rate },
+            traffic: { rate, p99: latencyMs.p99 },
+            slos,
+          })
+        : null,
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
       stopConditions: this.stopConditions.map((e) => ({

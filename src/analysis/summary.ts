@@ -1,4 +1,4 @@
-import type { RunStatus, TargetDescription } from '../core/events';
+import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
 import type { ProbeSummary, RpoSummary } from '../probes';
@@ -87,6 +87,10 @@ export interface RunSummary {
   experiment: string;
   description: string;
   file: string;
+  /** The service the run is evidence for (the experiment's `service`, or its GameDay's); null when untagged. */
+  service: string | null;
+  /** How long the run stays current evidence for the service's score (`staleAfter`); null: the default. */
+  staleAfterMs: number | null;
   target: TargetDescription;
   status: RunStatus | 'running';
   reason: string;
@@ -127,6 +131,8 @@ export interface RunSummary {
   rpo: RpoSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
+  /** Set against the baseline run `gameday gate --baseline` named (analysis/baseline.ts); null otherwise. */
+  baseline: BaselineComparison | null;
   /** Per-second timelines of the traffic and every http probe, for charts. */
   series: ProbeSeries[];
   steadyState: {
@@ -138,4 +144,31 @@ export interface RunSummary {
   /** Notes, findings and action items written during the run (`gameday note`), in the order the run took them. */
   notes: NoteSummary[];
   timeline: { t: number; offsetMs: number | null; event: string }[];
+}
+
+/** One metric of a run set against the baseline's: within its tolerance, or a regression. */
+export interface BaselineMetricComparison {
+  metric: BaselineMetric;
+  /** 'RTO', 'RPO', 'p99 latency', 'budget <slo>'. */
+  name: string;
+  /** ms, or % of the error budget for budget. */
+  baseline: number;
+  /** null: this run did not measure it (clients never recovered, the ledger could not read back). */
+  measured: number | null;
+  /** The most it may be: the baseline, its tolerance, the measurement's resolution. */
+  allowed: number;
+  /** + or − percent of the baseline; null from a baseline of 0, or when not measured. */
+  changePct: number | null;
+  tolerance: Tolerance;
+  /** What two runs of one configuration can differ by with nothing changed (one request interval, …). */
+  resolution: number;
+  met: boolean;
+}
+
+export interface BaselineComparison {
+  runId: string;
+  dir: string;
+  startedAt: string;
+  status: string;
+  metrics: BaselineMetricComparison[];
 }

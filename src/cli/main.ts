@@ -10,6 +10,7 @@ import { haltCommand } from './commands/halt';
 import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
 import { approveCommand } from './commands/approve';
+import { verifyCommand } from './commands/verify';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
@@ -132,6 +133,14 @@ function parser(argv: string[], guard: Guard) {
             type: 'string',
             describe: 'error budget each SLO may burn, replacing its budget threshold (e.g. 10%)',
           })
+          .option('baseline', {
+            type: 'string',
+            describe: "fail when worse than this run (a run dir, or a dir of runs: this experiment's latest there)",
+          })
+          .option('tolerance', {
+            type: 'string',
+            describe: 'how much worse than the baseline: rto=20%,rpo=20%,budget=20%,p99=30% (or amounts: rto=1s)',
+          })
           .options(runOptions),
       (args) =>
         guard(() =>
@@ -146,6 +155,8 @@ function parser(argv: string[], guard: Guard) {
             maxRto: args['max-rto'],
             maxRpo: args['max-rpo'],
             maxBudget: args['max-budget'],
+            baseline: args.baseline,
+            tolerance: args.tolerance,
           }),
         )(),
     )
@@ -296,6 +307,19 @@ function parser(argv: string[], guard: Guard) {
           .option('as', { type: 'string', describe: "who answers, as recorded (default: this terminal's user)" })
           .option('reports', { type: 'string', default: 'reports', describe: 'where latest is looked for' }),
       (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
+    )
+    .command(
+      'verify <dir>',
+      'check run directories against their evidence.json: name any file changed since it was sealed; exit 1 if one was',
+      (y) =>
+        y
+          .positional('dir', {
+            type: 'string',
+            demandOption: true,
+            describe: 'a run directory, or a directory of runs (e.g. reports/)',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'the verification as JSON' }),
+      (args) => guard(() => verifyCommand(args.dir, { json: args.json }))(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

@@ -14,6 +14,14 @@ export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'pos
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
 export type TargetDescription = { kind: string; [key: string]: unknown };
 
+/** The CI job a run ran in, as its provider's environment names it. */
+export interface CiJob {
+  /** 'github-actions', 'gitlab', 'jenkins', 'buildkite', or 'ci' (CI=true, provider unknown). */
+  provider: string;
+  job: string | null;
+  url: string | null;
+}
+
 /** A threshold as written and parsed: 'budget<5%' is { metric: 'budget', op: '<', value: 5 }. */
 export interface ThresholdRecord<M extends string = string> {
   metric: M;
@@ -72,6 +80,34 @@ export interface ExperimentRecord {
    */
   faults?: Array<{ name: string; kind: string; after: number; duration?: number; region?: string }>;
   steadyState?: { duration: number };
+  /** The service its runs are evidence for, and how long they stay current (ms); absent before scores were kept. */
+  service?: string;
+  staleAfter?: number;
+  /** What `gameday gate --baseline` compares this run with: set by the gate, never written in a file. */
+  baseline?: BaselineRecord;
+}
+
+export type BaselineMetric = 'rto' | 'rpo' | 'budget' | 'p99';
+
+/** How much worse than the baseline a metric may get: a share of the baseline (%), an amount, or the larger of both. */
+export interface Tolerance {
+  pct: number | null;
+  /** ms for rto, rpo and p99; percentage points of the error budget for budget. */
+  amount: number | null;
+}
+
+/** The run a gate compares against, as measured, and the tolerances it was given. */
+export interface BaselineRecord {
+  runId: string;
+  /** The baseline's run directory, as given (or found in the history directory given). */
+  dir: string;
+  startedAt: string;
+  status: string;
+  rto: { ms: number | null; recovered: boolean | null };
+  rpoMs: number | null;
+  p99Ms: number | null;
+  budgets: Array<{ slo: string; pct: number | null }>;
+  tolerance: Record<BaselineMetric, Tolerance>;
 }
 
 /**
@@ -151,6 +187,11 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      /** Who started it, and the CI job it ran in; absent from journals written before evidence was kept. */
+      user?: string;
+      ci?: CiJob | null;
+      /** SHA-256 of the experiment file when the run started; null for an inline experiment (no file of its own). */
+      fileSha256?: string | null;
       /** The resolved experiment, durations in ms: enough to re-render any report. */
       spec: ExperimentRecord;
     }
@@ -232,6 +273,9 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      user?: string;
+      ci?: CiJob | null;
+      fileSha256?: string | null;
       spec: ScenarioRecord;
     }
   | {

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { formatRatio } from '../analysis/format';
 import { judge } from '../analysis/judge';
 import { RunSummarizer } from '../analysis/summarize';
@@ -7,6 +6,7 @@ import { now } from '../core/clock';
 import { errorMessage } from '../core/errors';
 import { experimentRecordVersion, type RunStatus } from '../core/events';
 import { Journal } from '../core/journal';
+import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import type { Experiment } from '../experiment/validate';
 import { Resolvers } from '../probes';
@@ -17,6 +17,7 @@ import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/fail
 import { observe } from './phases/observe';
 import { HaltWatcher, haltEvent, haltedRunReason } from './halt';
 import { registerLiveRun } from './live-runs';
+import { ranBy } from './ran-by';
 import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
@@ -85,6 +86,7 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
   journal.onEvent((event) => summarizer.add(event));
   journal.onEvent((event) => reporters.onEvent(event));
   const control = new RunControl(journal, options.signal);
+  const by = ranBy();
   journal.append({
     type: 'run.started',
     runId: options.runId,
@@ -95,7 +97,10 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
     target: { ...experiment.target },
     gamedayVersion,
     pid: process.pid,
-    host: os.hostname(),
+    host: by.host,
+    user: by.user,
+    ci: by.ci,
+    fileSha256: sha256OfFile(experiment.file),
     spec: { ...experiment, recordVersion: experimentRecordVersion },
   });
   const live = watchFromOutside(experiment.name, journal, control, options);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, ratio, type ReportIssue } from '../core/fields';
+import { duration, name, ratio, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import { failoverSchema, validateFailover } from '../failover/spec';
 import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext } from '../faults';
 import {
@@ -56,6 +56,10 @@ export const experimentSchema = z
     tags: z.array(z.string().min(1)).default([]),
     /** Slack threads and webhooks told of the run; absent: the environment's default (GAMEDAY_SLACK_CHANNEL…). */
     notify: notifySchema.optional(),
+    /** The service this drill is evidence for: its runs count towards that service's resilience score. */
+    service: serviceName.optional(),
+    /** How long a run stays current evidence for the score (default 30d); a GameDay's applies to its experiments. */
+    staleAfter: staleAfter.optional(),
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { BaselineRecord } from '../core/events';
 import { probeKindOf } from '../probes';
 import { ExperimentValidationError, type ExperimentIssue } from './errors';
 import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from './issues';
@@ -18,6 +19,8 @@ export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
   duration: number;
   /** The file it came from, for messages and reports. */
   file: string;
+  /** The run `gameday gate --baseline` compares this one with (experiment/baseline.ts); never from the file. */
+  baseline?: BaselineRecord;
 };
 
 /** Observation continues this long after the last fault ends, unless the file says otherwise. */

@@ -12,12 +12,16 @@ import { summarize } from '../analysis/summarize';
 import { isScenarioJournal } from '../analysis/summarize-scenario';
 import type { JournalEvent } from '../core/events';
 import type { RunSummary } from '../analysis/summary';
-import { reportFiles } from './files';
+import { reportFiles } from './file-names';
+import { scoredRunOf, scoreFormula, scoreServices, type ScoredRun, type ServiceScore } from '../analysis/score';
+import { scoreSection } from './history-score';
 
 export const historySchemaId = 'gameday/history/v1';
 
 export interface HistoryRun {
   runId: string;
+  /** The service it is evidence for; null when untagged. */
+  service: string | null;
   /** The run directory, relative to the history directory. */
   dir: string;
   startedAt: string;
@@ -38,6 +42,10 @@ export interface History {
   generatedAt: string;
   /** Run directories that could not be read, and why. */
   skipped: Array<{ dir: string; reason: string }>;
+  /** Each service's resilience score now, per objective, over time, and the evidence it stands on. */
+  services: ServiceScore[];
+  /** How the score is computed, in words (analysis/score.ts). */
+  scoreFormula: string[];
   experiments: Array<{ experiment: string; file: string; runs: HistoryRun[] }>;
 }
 
@@ -48,32 +56,55 @@ export interface History {
  * and ordered by start time.
  */
 export function collectHistory(dir: string, now = new Date()): History {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
   const skipped: History['skipped'] = [];
+  const scored: ScoredRun[] = [];
   const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
-  const collect = (relative: string, events: JournalEvent[]) => {
-    let summary: RunSummary;
-    try {
-      summary = summarize(events);
-    } catch (error) {
-      skipped.push({ dir: relative, reason: errorMessage(error) });
-      return;
+  for (const run of readRuns(dir)) {
+    if ('error' in run) {
+      skipped.push({ dir: run.dir, reason: run.error });
+      continue;
     }
+    const { summary } = run;
     const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };
-    group.runs.push(historyRun(summary, relative));
+    group.runs.push(historyRun(summary, run.dir));
     groups.set(summary.experiment, group);
-  };
-  for (const name of journaledDirs(dir)) {
-    const events = readJournal(path.join(dir, name, journalFileName));
-    // A GameDay's directory: its experiments' runs are directories inside it, each a drill of the history.
-    if (isScenarioJournal(events))
-      for (const inner of journaledDirs(path.join(dir, name)))
-        collect(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
-    else collect(name, events);
+    scored.push(scoredRunOf(summary));
   }
   const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
   for (const group of experiments) group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  return { schema: historySchemaId, generatedAt: now.toISOString(), skipped, experiments };
+  return {
+    schema: historySchemaId,
+    generatedAt: now.toISOString(),
+    skipped,
+    services: scoreServices(scored, now),
+    scoreFormula,
+    experiments,
+  };
+}
+
+/**
+ * Every run in a directory of runs, each summarized from its journal: the directories one
+ * level down, and the experiments of a GameDay's directory one further (each a drill of
+ * its own); `dir` relative to the directory given, in name order.
+ */
+export function readRuns(dir: string): Array<{ dir: string; summary: RunSummary } | { dir: string; error: string }> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
+  const runs: Array<{ dir: string; summary: RunSummary } | { dir: string; error: string }> = [];
+  const read = (relative: string, events: JournalEvent[]) => {
+    try {
+      runs.push({ dir: relative, summary: summarize(events) });
+    } catch (error) {
+      runs.push({ dir: relative, error: errorMessage(error) });
+    }
+  };
+  for (const name of journaledDirs(dir)) {
+    const events = readJournal(path.join(dir, name, journalFileName));
+    if (isScenarioJournal(events))
+      for (const inner of journaledDirs(path.join(dir, name)))
+        read(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
+    else read(name, events);
+  }
+  return runs;
 }
 
 /** The directories directly under `dir` that hold a journal, by name. */
@@ -88,6 +119,7 @@ function journaledDirs(dir: string): string[] {
 function historyRun(summary: RunSummary, dir: string): HistoryRun {
   return {
     runId: summary.runId,
+    service: summary.service ?? null,
     dir,
     startedAt: summary.startedAt,
     status: summary.status,
@@ -240,6 +272,7 @@ ${table(['started', 'verdict', 'RTO', 'RPO', 'budget burned', 'run'], rows)}</se
   const found =
     sections.length === 0 ? '<p class="muted">No run directory with a journal was found.</p>' : sections.join('\n');
   const body = `<header><h1>GameDay history</h1>${facts}</header>
+${await scoreSection(history.services)}
 ${found}
 ${skipped}
 <footer>Rebuilt from each run's journal; this page loads nothing from the network.</footer>`;

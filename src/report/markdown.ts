@@ -12,6 +12,7 @@ import {
 } from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
 import type { K6Details } from '../probes';
+import { baselineMeasured, baselineObjective } from '../analysis/baseline';
 
 const statusBadge: Record<RunSummary['status'], string> = {
   passed: 'PASSED',
@@ -69,6 +70,11 @@ export function renderMarkdown(summary: RunSummary): string {
         `| k6 ${probe.probe}: thresholds and exit | ${escapePipes(probe.k6.measured)} | thresholds hold | ` +
           `${metMark(probe.k6.met)} |`,
       );
+  for (const entry of summary.baseline?.metrics ?? [])
+    lines.push(
+      `| ${escapePipes(entry.name)} vs baseline | ${escapePipes(baselineMeasured(entry))} | ` +
+        `${escapePipes(baselineObjective(entry))} | ${metMark(entry.met)} |`,
+    );
   const after = summary.steadyState.after;
   if (after)
     lines.push(
@@ -76,6 +82,14 @@ export function renderMarkdown(summary: RunSummary): string {
         `${formatRatio(after.required)} | ${metMark(after.ok)} |`,
     );
   lines.push('');
+  const baseline = summary.baseline;
+  if (baseline)
+    lines.push(
+      `Baseline: run \`${baseline.runId}\` (${baseline.startedAt}, ${baseline.status}) in \`${baseline.dir}\`; ` +
+        'a metric may be worse by its tolerance plus what two runs of one configuration differ by ' +
+        '(one request interval for RTO, one ledger write for RPO, one request of budget).',
+      '',
+    );
   if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
   lines.push(rtoClock(summary.rto), '');
   if (summary.rto.bounds) lines.push(`RTO ${boundsText(summary.rto.bounds)}.`, '');

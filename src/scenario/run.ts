@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { judgeDay } from '../analysis/judge-scenario';
 import type { ScenarioSummary } from '../analysis/scenario-summary';
@@ -9,10 +8,12 @@ import { formatDuration } from '../core/duration';
 import { errorMessage } from '../core/errors';
 import { scenarioRecordVersion, type AgendaRecord, type RunStatus } from '../core/events';
 import { Journal } from '../core/journal';
+import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
 import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
 import { newRunId } from '../engine/run-id';
+import { ranBy } from '../engine/ran-by';
 import { Reporters, type ReportOutcome, type Reporter } from '../report/reporter';
 import { openTarget, type TargetSession } from '../targets';
 import { AwsTargetBusyError, LockHeldError } from '../targets/lock';
@@ -78,6 +79,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   journal.onEvent((event) => summarizer.add(event));
   journal.onEvent((event) => reporters.onEvent(event));
 
+  const by = ranBy();
   journal.append({
     type: 'scenario.started',
     runId: options.runId,
@@ -88,7 +90,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     target: { ...scenario.target },
     gamedayVersion,
     pid: process.pid,
-    host: os.hostname(),
+    host: by.host,
+    user: by.user,
+    ci: by.ci,
+    fileSha256: sha256OfFile(scenario.file),
     spec: {
       recordVersion: scenarioRecordVersion,
       name: scenario.name,

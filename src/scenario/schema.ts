@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, type ReportIssue } from '../core/fields';
+import { duration, name, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
 import { notifySchema } from '../experiment/notify';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
@@ -155,6 +155,10 @@ export const scenarioSchema = z
      * own notify lists are not used in a GameDay. Absent: the environment's default.
      */
     notify: notifySchema.optional(),
+    /** The service the day is evidence for; each experiment step without a service of its own takes it. */
+    service: serviceName.optional(),
+    /** How long the day's runs stay current evidence; each experiment step without its own takes it. */
+    staleAfter: staleAfter.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

@@ -41,6 +41,8 @@ export interface Scenario {
   participants: Participant[];
   objectives: ScenarioObjective[];
   tags: string[];
+  service?: string;
+  staleAfter?: number;
   steps: ScenarioStep[];
   /** As written; absent means the environment's default (notify/defaults.ts). */
   notify?: Notifier[];
@@ -152,10 +154,17 @@ function scenarioTarget(rawTarget: unknown): Target | null {
 }
 
 function resolve(spec: ParsedScenario, file: string, experiments: Map<number, Experiment>): Scenario {
+  // The day's service and freshness are its experiments' unless they say otherwise: their runs are the evidence.
+  const ofTheDay = (experiment: Experiment | undefined): Experiment | undefined =>
+    experiment && {
+      ...experiment,
+      service: experiment.service ?? spec.service,
+      staleAfter: experiment.staleAfter ?? spec.staleAfter,
+    };
   return {
     ...spec,
     file,
-    steps: spec.steps.map((step, index) => resolveStep(step, experiments.get(index))),
+    steps: spec.steps.map((step, index) => resolveStep(step, ofTheDay(experiments.get(index)))),
   };
 }
 

@@ -202,6 +202,21 @@ test('report re-renders every report from the journal; --history builds the tren
   assert.match(html, /No drill measured an RPO/);
   assert.match(html, /href="run-2\/report\.html"/);
   assert.ok(fs.existsSync(path.join(history, 'history.json')));
+
+  // Both runs were sealed as they ended, the second chained to the first; report re-rendered run-1's
+  // reports from the same journal, byte for byte, so its evidence still holds.
+  const verified = await runCli(['verify', history], { env: env() });
+  assert.is(verified.code, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /^ok {7}run-1: journal and 4 reports as sealed at .*, first of its directory; /m);
+  assert.match(verified.stdout, /^ok {7}run-2: journal and 4 reports as sealed at .*, chained to run-1; /m);
+  const journal = path.join(first, 'journal.ndjson');
+  const bytes = fs.readFileSync(journal);
+  bytes[bytes.indexOf('"status":"passed"') + 10] = 'P'.charCodeAt(0);
+  fs.writeFileSync(journal, bytes);
+  const tampered = await runCli(['verify', history], { env: env() });
+  assert.is(tampered.code, 1, tampered.stdout + tampered.stderr);
+  assert.match(tampered.stdout, /^CHANGED {2}run-1: journal\.ndjson changed since the run was sealed/m);
+  assert.match(tampered.stdout, /^NOT VERIFIED: 1 of 2 sealed runs changed since sealed$/m);
 });
 
 test('report exits 2 for a directory without a journal', async () => {

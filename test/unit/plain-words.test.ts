@@ -15,6 +15,8 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     experiment: 'region failover',
     description: '',
     file: 'experiments/x.ts',
+    service: null,
+    staleAfterMs: null,
     target: { kind: 'lab' },
     status: 'passed',
     reason: 'ok',
@@ -75,6 +77,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     probes: [],
     rpo: null,
     slos: [],
+    baseline: null,
     series: [],
     steadyState: {
       before: { ok: true, successRatio: 1, required: 0.99 },

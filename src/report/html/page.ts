@@ -5,7 +5,7 @@ import { objectivesOf, type Objective } from '../../analysis/judge';
 import { plainWordsSummary } from '../plain-words';
 import type { RunSummary } from '../../analysis/summary';
 import type { RunCharts } from './charts';
-import { escapeHtml, row, table } from './markup';
+import { escapeHtml, evidenceLine, row, table } from './markup';
 
 export { escapeHtml };
 
@@ -21,6 +21,7 @@ export function renderRunPage(
   summary: RunSummary,
   charts: RenderedCharts,
   variant: 'full' | 'leadership' = 'full',
+  evidence: string | null = null,
 ): string {
   const objectives = objectivesOf(summary);
   const body = [
@@ -28,8 +29,8 @@ export function renderRunPage(
     `<p class="plain">${escapeHtml(plainWordsSummary(summary))}</p>`,
     verdictTable(objectives, summary),
     ...(variant === 'leadership' ? leadershipSections(summary, charts) : fullSections(summary, charts)),
-    `<footer>gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · rendered ` +
-      `from the run journal; this page loads nothing from the network.</footer>`,
+    `<footer>${evidenceLine(evidence)}gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · ` +
+      `rendered from the run journal; this page loads nothing from the network.</footer>`,
   ];
   return htmlDocument(`GameDay: ${summary.experiment} — ${statusWord(summary.status)}`, body.join('\n'), variant);
 }
@@ -414,6 +415,9 @@ figure.chart { margin: 8px 0; overflow-x: auto; } figure.chart svg { max-width: 
 .assumption { font-size: 12px; background: #fffde7; padding: 6px 10px; border-radius: 4px; }
 code { font-size: 12px; background: #f5f7f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
 footer { margin: 30px 0 10px; border-top: 1px solid #eceff1; padding-top: 8px; }
+footer .evidence { margin: 0 0 4px; color: #37474f; }
+.stale { color: #c62828; font-weight: 700; }
+ul.formula { margin: 6px 0 10px; padding-left: 20px; } ul.formula code { word-break: normal; }
 body.leadership { margin: 0 auto; max-width: 800px; }
 body.leadership h2 { margin: 14px 0 6px; }
 body.leadership .reason { display: none; }
