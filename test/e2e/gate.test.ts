@@ -198,7 +198,7 @@ test('report re-renders every report from the journal; --history builds the tren
     ),
   );
   const html = fs.readFileSync(path.join(history, 'history.html'), 'utf8');
-  assert.is((html.match(/<svg/g) ?? []).length, 2, 'RTO and budget trends (no RPO without a ledger)');
+  assert.is((html.match(/<svg/g) ?? []).length, 3, 'the score over time, RTO and budget trends (no RPO, no ledger)');
   assert.match(html, /No drill measured an RPO/);
   assert.match(html, /href="run-2\/report\.html"/);
   assert.ok(fs.existsSync(path.join(history, 'history.json')));
