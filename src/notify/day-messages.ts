@@ -5,7 +5,7 @@ import { formatDuration } from '../core/duration';
 import type { EventOf, JournalEvent, RunStatus } from '../core/events';
 import { reportFiles } from '../report/files';
 import { budgetText, dayInWords, rpoText, rtoText, statusText } from '../report/scenario/words';
-import { listOf, type Message } from './message';
+import { listOf, reportLocation, verdictIcon, type Message } from './message';
 import { RunNarrator, targetText, type Ending, type StartContext, type Update } from './run-messages';
 
 /** How a GameDay ended, as its notifiers are told (the scenario runner's outcome has this shape). */
@@ -140,12 +140,8 @@ export class DayNarrator {
   finish(outcome: DayOutcome, reportUrl: string | null): Ending {
     const { summary } = outcome;
     const good = outcome.status === 'passed';
-    const icon = good
-      ? 'white_check_mark'
-      : outcome.status === 'failed' || outcome.status === 'error'
-        ? 'x'
-        : 'warning';
-    const report = `${outcome.runDir}/${reportFiles.html}${this.started ? ` on ${this.started.host}` : ''}`;
+    const icon = verdictIcon(outcome.status);
+    const report = reportLocation(outcome.runDir, reportFiles.html, this.started?.host);
     const links = reportUrl ? [{ label: "the day's report", url: reportUrl }] : [];
     const skipped = summary.steps.filter((step) => step.status === 'skipped').map((step) => String(step.step));
     const fields = [

@@ -37,3 +37,14 @@ export function listOf(items: string[]): string {
 export function reportLink(template: string | undefined, runId: string): string | null {
   return template === undefined ? null : template.split('{runId}').join(encodeURIComponent(runId));
 }
+
+/** How a verdict looks at a glance: passed, failed or errored, anything else (aborted, halted) a warning. */
+export function verdictIcon(status: string): string {
+  if (status === 'passed') return 'white_check_mark';
+  return status === 'failed' || status === 'error' ? 'x' : 'warning';
+}
+
+/** Where the report is on disk: its path, and the host it was written on once the run has said it. */
+export function reportLocation(runDir: string, reportFile: string, host: string | undefined): string {
+  return `${runDir}/${reportFile}${host ? ` on ${host}` : ''}`;
+}

@@ -8,7 +8,7 @@ import { reportFiles } from '../report/files';
 import { plainWordsSummary } from '../report/plain-words';
 import type { RunOutcome } from '../report/reporter';
 import { statusText } from '../report/scenario/words';
-import { listOf, type Message } from './message';
+import { listOf, reportLocation, verdictIcon, type Message } from './message';
 
 /**
  * What a run's thread says, composed from its journal events as they are written and from
@@ -207,12 +207,8 @@ export class RunNarrator {
   finish(outcome: RunOutcome, reportUrl: string | null): Ending {
     const { summary } = outcome;
     const good = outcome.status === 'passed';
-    const icon = good
-      ? 'white_check_mark'
-      : outcome.status === 'failed' || outcome.status === 'error'
-        ? 'x'
-        : 'warning';
-    const report = `${outcome.runDir}/${reportFiles.html}${this.started ? ` on ${this.started.host}` : ''}`;
+    const icon = verdictIcon(outcome.status);
+    const report = reportLocation(outcome.runDir, reportFiles.html, this.started?.host);
     const links = reportUrl ? [{ label: 'the full report', url: reportUrl }] : [];
     const reply: Message = {
       weight: 'headline',

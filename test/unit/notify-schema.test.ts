@@ -11,6 +11,7 @@ import { validateExperiment } from '../../src/experiment/validate';
 import { NotifySetupError } from '../../src/notify';
 import { readyNotifiers } from '../../src/notify/setup';
 import { validateScenario } from '../../src/scenario/validate';
+import { issuesOf } from '../support/validation';
 
 const experiment = (notify: unknown) => ({
   name: 'drill',
@@ -18,17 +19,6 @@ const experiment = (notify: unknown) => ({
   traffic: { kind: 'http', endpoint: 'api' },
   notify,
 });
-
-function problems(input: unknown): string[] {
-  try {
-    validateExperiment(input, 'x.ts');
-  } catch (error) {
-    if (error instanceof ExperimentValidationError)
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
 
 test('a Slack notifier: every update kind unless chosen, nobody mentioned unless named', () => {
   const resolved = validateExperiment(experiment([{ kind: 'slack', channel: '#gameday-drills' }]), 'x.ts');
@@ -49,36 +39,36 @@ test('a Slack notifier: every update kind unless chosen, nobody mentioned unless
 });
 
 test('each mistake in notify: its field path and what is valid', () => {
-  assert.equal(problems(experiment([{ kind: 'slack', channel: 'gameday' }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'slack', channel: 'gameday' }])), [
     "notify[0].channel: expected a Slack channel: its ID like 'C0123456789' or its name like '#gameday-drills'",
   ]);
-  assert.equal(problems(experiment([{ kind: 'teams', url: 'https://x' }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'teams', url: 'https://x' }])), [
     'notify[0].kind: unknown kind "teams"; valid kinds: slack, webhook',
   ]);
-  assert.equal(problems(experiment([{ kind: 'slack', channel: '#a', events: ['started'] }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'slack', channel: '#a', events: ['started'] }])), [
     'notify[0].events[0]: expected one of "fault", "failover", "stop", "checkpoint", "step", "note", "halt", ' +
       'got "started"',
   ]);
-  assert.equal(problems(experiment([{ kind: 'slack', channel: '#a', mention: ['ana'] }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'slack', channel: '#a', mention: ['ana'] }])), [
     "notify[0].mention[0]: expected a Slack member ID like 'U024BE7LH', a user group ID like 'S0614TZR7', " +
       "'@here' or '@channel'",
   ]);
-  assert.equal(problems(experiment([{ kind: 'slack', channel: '#a', token: 'xoxb-1' }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'slack', channel: '#a', token: 'xoxb-1' }])), [
     'notify[0]: unknown field "token"; valid fields: kind, channel, events, mention, reportUrl',
   ]);
-  assert.equal(problems(experiment([{ kind: 'webhook', events: ['finished'] }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'webhook', events: ['finished'] }])), [
     "notify[0].url: give the URL to POST to: url ('https://…') or urlEnv (the variable that holds it)",
   ]);
   assert.equal(
-    problems(experiment([{ kind: 'webhook', url: 'https://h.example', urlEnv: 'HOOK', events: ['finished'] }])),
+    issuesOf(experiment([{ kind: 'webhook', url: 'https://h.example', urlEnv: 'HOOK', events: ['finished'] }])),
     ['notify[0].urlEnv: give url or urlEnv, not both'],
   );
-  assert.equal(problems(experiment([{ kind: 'webhook', url: 'https://h.example', events: [] }])), [
+  assert.equal(issuesOf(experiment([{ kind: 'webhook', url: 'https://h.example', events: [] }])), [
     'notify[0].events: name at least one event kind: started, fault, failover, stop, checkpoint, step, note, ' +
       'halt, finished',
   ]);
   assert.equal(
-    problems(experiment([{ kind: 'webhook', url: 'ftp://h', events: ['finished'], secretEnv: 'my secret' }])),
+    issuesOf(experiment([{ kind: 'webhook', url: 'ftp://h', events: ['finished'], secretEnv: 'my secret' }])),
     [
       'notify[0].url: expected an http:// or https:// URL',
       "notify[0].secretEnv: expected the name of an environment variable, like 'GAMEDAY_WEBHOOK_SECRET'",
