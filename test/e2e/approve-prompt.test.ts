@@ -48,9 +48,11 @@ test.after(async () => {
 
 /** `gameday failover` at a terminal; `answer` is typed once the question is on screen. */
 function failoverAtTerminal(runDir: string, answer: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, gamedayBin, 'failover', file, '--yes', '--no-pdf', '--out', runDir]
+  // `exec`: no shell stays between the terminal and gameday. script(1) runs the command with $SHELL, and a shell
+  // that is itself killed by the terminal's SIGINT would report 130 instead of gameday's own exit code.
+  const command = `exec ${[process.execPath, gamedayBin, 'failover', file, '--yes', '--no-pdf', '--out', runDir]
     .map((word) => `'${word}'`)
-    .join(' ');
+    .join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: dir,
     env: { ...process.env, FORCE_COLOR: '0' },
