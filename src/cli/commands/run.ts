@@ -6,6 +6,7 @@ import {
   formatBurn,
   formatOffset,
   formatPercent,
+  journeysText,
   rtoMeasured,
 } from '../../analysis/format';
 import type { RunSummary } from '../../analysis/summary';
@@ -86,7 +87,9 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
   /** ' (objective 30s, met)', or nothing without an objective. */
   const against = (objectiveMs: number | null, met: boolean | null) =>
-    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${met ? 'met' : 'MISSED'})`;
+    objectiveMs === null
+      ? ''
+      : ` (objective ${formatDuration(objectiveMs)}, ${met === null ? 'not judged' : met ? 'met' : 'MISSED'})`;
   const rto = summary.rto;
   if (rto.ms !== null || rto.recovered === false) {
     const from = rto.cause ? ` from ${rto.cause.name} (clients first failed at ${formatOffset(rto.onsetMs)})` : '';
@@ -95,6 +98,27 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
   if (rto.phases)
     lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}`);
   if (rto.bounds) lines.push(`  ${boundsText(rto.bounds)}`);
+  const journeys = summary.journeys ?? [];
+  if (journeys.some((journey) => journey.name !== summary.traffic.probe)) {
+    lines.push(`  journeys: ${journeysText(journeys)}`);
+    for (const journey of journeys.filter((candidate) => !candidate.headline)) {
+      const cause = journey.rto.cause && journey.rto.ms ? ` from ${journey.rto.cause.name}` : '';
+      lines.push(
+        `  journey ${journey.name} (${journey.kind}): RTO ${rtoMeasured(journey.rto)}${cause}` +
+          `${against(journey.rto.objectiveMs, journey.rto.met)}; ${journey.samples} attempts, ${journey.failed} failed`,
+      );
+    }
+  }
+  for (const probe of summary.probes) {
+    const kept = (probe.failures ?? []).filter((failure) => failure.screenshot || failure.trace);
+    if (kept.length > 0) {
+      const folder = path.dirname(kept[0].screenshot ?? kept[0].trace!);
+      lines.push(
+        `  ${probe.probe}: ${kept.length} failed journey${kept.length === 1 ? '' : 's'} left a screenshot and a ` +
+          `trace in ${shownPath(path.join(summary.runDir, folder))}`,
+      );
+    }
+  }
   if (summary.impact.length > 1 || summary.impact.some((episode) => episode.cause?.kind !== 'fault'))
     for (const episode of summary.impact) lines.push(`  impact ${episodeText(episode)}`);
   if (summary.failback) lines.push(`  ${failbackText(summary.failback)}`);
