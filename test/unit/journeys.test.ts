@@ -8,7 +8,11 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { journeysText } from '../../src/analysis/format';
+import type { JourneySummary } from '../../src/analysis/summary';
 import { computeRto } from '../../src/measure/rto';
+import { renderRunPage } from '../../src/report/html/page';
+import { renderCharts } from '../../src/report/html/render';
 import { validateExperiment } from '../../src/experiment/validate';
 import {
   judge,
@@ -354,6 +358,47 @@ test('a real run with a browser journey, in words: report.md, its links and its 
   // Offsets and the RTO are each rounded to the millisecond.
   assert.ok(Math.abs(recovered!.offsetMs! - (checkout.rto.cause!.atMs! + checkout.rto.ms!)) <= 1);
   assert.match(renderJunit(summary), 'name="RTO of journey checkout (browser)"');
+});
+
+test('report.html: the journeys section, its chart of attempts, and each failure linked to its evidence', async () => {
+  const summary = summarize(browserRun());
+  const page = renderRunPage(summary, await renderCharts(summary));
+  const section = page.slice(
+    page.indexOf('<section id="journeys">'),
+    page.indexOf('</section>', page.indexOf('<section id="journeys">')),
+  );
+  assert.match(section, 'Checkout recovered at +');
+  assert.match(section, '<figure class="chart" data-chart="journeys"><svg');
+  for (const failure of summary.probes.find((probe) => probe.probe === 'checkout')!.failures!) {
+    assert.match(section, `<a href="${failure.screenshot}">screenshot</a>`);
+    assert.match(section, `<a href="${failure.trace}">trace</a>`);
+  }
+});
+
+test('journeys in words: the slowest first, and what was not measured or never recovered said as such', () => {
+  const journey = (name: string, rto: Partial<JourneySummary['rto']>): JourneySummary =>
+    ({
+      name,
+      rto: { ms: null, recovered: null, atLeastMs: null, note: null, cause: null, ...rto },
+    }) as JourneySummary;
+  const cause = { kind: 'fault' as const, name: 'outage', at: '', atMs: 5_000 };
+  assert.is(
+    journeysText([
+      journey('traffic', { ms: 3_140, recovered: true, cause }),
+      journey('checkout', { ms: 7_240, recovered: true, cause }),
+      journey('browse', { ms: 0, recovered: true, cause }),
+    ]),
+    'checkout recovered at +7.2 s, traffic at +3.1 s, browse never failed beyond its criterion (from outage)',
+  );
+  assert.is(
+    journeysText([
+      journey('traffic', { ms: 3_140, recovered: true, cause }),
+      journey('checkout', { recovered: false, atLeastMs: 40_000, cause }),
+      journey('load.browse', { note: 'no samples after the fault' }),
+    ]),
+    'checkout had not recovered when the run ended (after +40.0 s), traffic recovered at +3.1 s, ' +
+      'load.browse was not measured: no samples after the fault (from outage)',
+  );
 });
 
 const experiment = (hypothesis: unknown) => ({
