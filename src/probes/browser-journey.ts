@@ -89,7 +89,12 @@ export class JourneyRunner {
     try {
       // A Chromium too busy to open a page is the journey's failure, not a probe that hangs.
       const opening = Math.max(0, due + options.timeout - now());
-      context = await deadline(this.contextFor(), opening, 'opening a browser context');
+      const made = this.contextFor();
+      context = await deadline(made, opening, 'opening a browser context').catch((error: unknown) => {
+        // A context that opens after all would be nobody's: close it then.
+        if (options.session === 'new') made.then((late) => late.close()).catch(() => undefined);
+        throw error;
+      });
       context.setDefaultTimeout(options.timeout);
       if (options.trace) tracing = await deadline(this.startTrace(context, seq), opening, 'starting the trace');
       page = await deadline(context.newPage(), opening, 'opening a page');

@@ -48,7 +48,8 @@ export class DohFront {
     const certificate = selfSignedCertificate('127.0.0.1');
     let front: DohFront | null = null;
     const server = https.createServer({ key: certificate.keyPem, cert: certificate.certPem }, (req, res) => {
-      void front!.handle(upstream, req, res);
+      // Whatever goes wrong with one exchange (a client gone mid-request) ends that exchange, nothing else.
+      front!.handle(upstream, req, res).catch(() => res.destroy());
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
