@@ -47,14 +47,14 @@ export async function launchChromium(doh: DohFront | null): Promise<LaunchedChro
       args,
     });
   } catch (error) {
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
     throw error;
   }
   // The persistent context only carries the profile; journeys get contexts of their own from its browser.
   const browser = context.browser();
   if (!browser) {
     await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
     throw new Error(`${executablePath} gave no browser to open contexts in`);
   }
   return {
@@ -73,7 +73,11 @@ export async function launchChromium(doh: DohFront | null): Promise<LaunchedChro
       ]);
       clearTimeout(timer);
       const killed = closed ? 0 : killProcessesOf(profile);
-      fs.rmSync(profile, { recursive: true, force: true });
+      try {
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // A profile directory left in the temporary directory must not turn the end of a run into an error.
+      }
       return { killed };
     },
   };
