@@ -59,6 +59,29 @@ export function measureJourney(
     iso: context.iso,
     offset: context.offset,
   });
+  // Without a steady state of its own, a journey may already be failing when the fault comes: from what, it cannot
+  // tell, so its RTO is not measured rather than counted from the fault or called 0.
+  const broken =
+    firstFault === null
+      ? undefined
+      : measured.find(
+          (episode) =>
+            episode.cause === null &&
+            episode.measure.onset < firstFault &&
+            (episode.measure.recoveredAt === null || episode.measure.recoveredAt > firstFault),
+        );
+  if (broken)
+    rto.summary = {
+      ...rto.summary,
+      ms: null,
+      met: null,
+      recovered: null,
+      atLeastMs: null,
+      tRecovered: null,
+      note:
+        `already failing before the fault (since ${signedSeconds(broken.summary.onsetMs)}): ` +
+        'its recovery cannot be told',
+    };
   return { journey, rto, episodes: measured };
 }
 
@@ -105,4 +128,8 @@ function outcomeRuns(samples: readonly TrafficSample[], offset: JourneyContext['
   }
   close();
   return runs;
+}
+
+function signedSeconds(ms: number | null): string {
+  return ms === null ? 'the start' : `${ms < 0 ? '-' : '+'}${Math.abs(ms / 1000).toFixed(2)}s`;
 }

@@ -12,6 +12,7 @@ import type { RtoBounds } from './bounds';
 import { timelineBucketMs } from '../probes/http';
 import { descriptionReader } from '../targets/descriptions';
 import { FailoverFold } from './failover';
+import { causeText } from './format';
 import { FaultFold, iso } from './faults';
 import { NoteFold } from './notes';
 import { readExperimentRecord } from './record';
@@ -52,6 +53,8 @@ export class RunSummarizer {
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
   private readonly errors: EventOf<'error'>[] = [];
   private readonly timeline: Array<{ t: number; event: string }> = [];
+  /** When each journey but the traffic began failing and recovered: measured, so worked out with the measurements. */
+  private journeyTimeline: Array<{ t: number; event: string }> = [];
   private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null =
     null;
 
@@ -116,7 +119,9 @@ export class RunSummarizer {
       endedAt: iso(finished?.t),
       durationMs: finished ? Math.round(finished.t - started.t) : null,
       ...measured,
-      timeline: [...this.timeline].sort((a, b) => a.t - b.t).map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
+      timeline: [...this.timeline, ...this.journeyTimeline]
+        .sort((a, b) => a.t - b.t)
+        .map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
     };
   }
 
@@ -267,6 +272,16 @@ export class RunSummarizer {
       headline.rto.tRecovered,
       this.firstServedByNewRegion(headline.journey.samples, spec),
     );
+    this.journeyTimeline = measuredJourneys
+      .filter((measured) => measured.journey.name !== trafficName)
+      .flatMap(({ journey, episodes: journeyEpisodes }) =>
+        journeyEpisodes.flatMap(({ measure, summary }) => [
+          { t: measure.onset, event: `journey ${journey.name} failing (${causeText(summary)})` },
+          ...(measure.recoveredAt === null
+            ? []
+            : [{ t: measure.recoveredAt, event: `journey ${journey.name} recovered` }]),
+        ]),
+      );
     // The bounds are worked out from the traffic's own client: its timeout, rate and DNS cache.
     rto.bounds = headlineName === trafficName ? this.bounds(rto, spec) : null;
     const lastReverted = this.faults.lastRevertedAt();

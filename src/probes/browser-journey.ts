@@ -40,6 +40,8 @@ export interface JourneyRunnerOptions {
 }
 
 const artifactTimeoutMs = 3_000;
+/** What closing, tracing and screenshotting may take before it is given up: a wedged page must not hold the probe. */
+const cleanupMs = 5_000;
 const maxErrorLength = 500;
 
 /**
@@ -85,10 +87,17 @@ export class JourneyRunner {
     let tracing = false;
     let outcome: { ok: true } | { ok: false; error: string; step: string | null };
     try {
-      context = await this.contextFor();
+      // A Chromium too busy to open a page is the journey's failure, not a probe that hangs.
+      const opening = Math.max(0, due + options.timeout - now());
+      const made = this.contextFor();
+      context = await deadline(made, opening, 'opening a browser context').catch((error: unknown) => {
+        // A context that opens after all would be nobody's: close it then.
+        if (options.session === 'new') made.then((late) => late.close()).catch(() => undefined);
+        throw error;
+      });
       context.setDefaultTimeout(options.timeout);
-      if (options.trace) tracing = await this.startTrace(context, seq);
-      page = await context.newPage();
+      if (options.trace) tracing = await deadline(this.startTrace(context, seq), opening, 'starting the trace');
+      page = await deadline(context.newPage(), opening, 'opening a page');
       // The region of the last response that named one: the page the journey ended on.
       page.on('response', (response) => {
         const named = response.headers()['x-gameday-region'];
@@ -192,7 +201,7 @@ export class JourneyRunner {
   /** Closes the kept context. */
   async close(): Promise<void> {
     this.stopping.abort();
-    await this.kept?.close().catch(() => undefined);
+    await settled(this.kept?.close(), cleanupMs);
     this.kept = null;
   }
 
@@ -218,7 +227,7 @@ export class JourneyRunner {
 
   private async dropTrace(context: BrowserContext): Promise<void> {
     const stop = this.options.session === 'new' ? context.tracing.stop() : context.tracing.stopChunk();
-    await stop.catch(() => undefined);
+    await settled(stop, cleanupMs);
   }
 
   private async keepArtifacts(
@@ -240,29 +249,34 @@ export class JourneyRunner {
     // A navigation still waiting on a server that does not answer would hold the screenshot: stop it first, as the
     // customer's Stop button does, so the page is taken as it stood.
     if (page)
-      await context
-        .newCDPSession(page)
-        .then((cdp) => cdp.send('Page.stopLoading'))
-        .catch(() => undefined);
+      await settled(
+        context.newCDPSession(page).then((cdp) => cdp.send('Page.stopLoading')),
+        cleanupMs,
+      );
     if (page)
-      screenshot = await page
-        .screenshot({ path: shot.absolute, timeout: artifactTimeoutMs })
-        .then(() => shot.relative)
-        .catch(() => null);
+      screenshot = await settled(
+        page.screenshot({ path: shot.absolute, timeout: artifactTimeoutMs }).then(() => shot.relative),
+        cleanupMs,
+        null,
+      );
     let kept: string | null = null;
     if (tracing) {
       const stop =
         this.options.session === 'new'
           ? context.tracing.stop({ path: trace.absolute })
           : context.tracing.stopChunk({ path: trace.absolute });
-      kept = await stop.then(() => trace.relative).catch(() => null);
+      kept = await settled(
+        stop.then(() => trace.relative),
+        cleanupMs,
+        null,
+      );
     }
     return { screenshot, trace: kept };
   }
 
   private async release(context: BrowserContext | null, page: Page | null): Promise<void> {
-    if (this.options.session === 'new') await context?.close().catch(() => undefined);
-    else await page?.close().catch(() => undefined);
+    if (this.options.session === 'new') await settled(context?.close(), cleanupMs);
+    else await settled(page?.close(), cleanupMs);
   }
 }
 
@@ -289,4 +303,31 @@ function slug(text: string): string {
       .replace(/^-|-$/g, '')
       .slice(0, 40) || 'step'
   );
+}
+
+/**
+ * Waits for a Playwright call at most `ms`: whatever it gives, or `fallback` when it fails or takes longer (it is
+ * left to finish or fail on its own).
+ */
+function settled<T, F = undefined>(promise: Promise<T> | undefined, ms: number, fallback?: F): Promise<T | F> {
+  if (!promise) return Promise.resolve(fallback as F);
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.catch(() => fallback as F),
+    new Promise<F>((resolve) => {
+      timer = setTimeout(() => resolve(fallback as F), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The call's result, or an error saying what did not happen within `ms`. */
+function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => undefined);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than the journey's timeout`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

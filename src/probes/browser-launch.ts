@@ -11,8 +11,11 @@ export const browserProbePurpose = 'the browser probe';
 export interface LaunchedChromium {
   browser: Browser;
   executablePath: string;
-  close(): Promise<void>;
+  /** Closes it; one that does not close in time is killed, and how many of its processes were is returned. */
+  close(): Promise<{ killed: number }>;
 }
+
+const closeTimeoutMs = 10_000;
 
 /**
  * The machine's Chromium (findChromium: GAMEDAY_CHROMIUM or Debian's; never a download),
@@ -44,25 +47,69 @@ export async function launchChromium(doh: DohFront | null): Promise<LaunchedChro
       args,
     });
   } catch (error) {
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
     throw error;
   }
   // The persistent context only carries the profile; journeys get contexts of their own from its browser.
   const browser = context.browser();
   if (!browser) {
     await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
     throw new Error(`${executablePath} gave no browser to open contexts in`);
   }
   return {
     browser,
     executablePath,
     async close() {
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        context.close().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), closeTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      const killed = closed ? 0 : killProcessesOf(profile);
       try {
-        await context.close();
-      } finally {
-        fs.rmSync(profile, { recursive: true, force: true });
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // A profile directory left in the temporary directory must not turn the end of a run into an error.
       }
+      return { killed };
     },
   };
+}
+
+/**
+ * Kills the Chromium processes started with this probe's own profile directory (each has it on its command line),
+ * and nothing else: a browser that would not close must not outlive the run.
+ */
+function killProcessesOf(profile: string): number {
+  const marker = `--user-data-dir=${profile}`;
+  let killed = 0;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    let commandLine: string;
+    try {
+      commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone already
+    }
+    if (!commandLine.split('\0').includes(marker)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return killed;
 }

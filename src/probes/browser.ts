@@ -161,7 +161,13 @@ export const browserProbe: ProbeKind<typeof browserProbeSchema, BrowserResult> =
         runner.stop();
         await loop;
         await runner.close();
-        await chromium.close().catch(() => undefined);
+        const { killed } = await chromium.close();
+        if (killed > 0)
+          journal.append({
+            type: 'error',
+            where: 'browser probe',
+            message: `${probe.name}: Chromium did not close within 10 s; its ${killed} processes were killed`,
+          });
         await doh?.close();
         batcher.close();
         journal.append({ type: 'probe.stopped', probe: probe.name, requests: journeys, errors: failures });

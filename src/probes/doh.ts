@@ -31,17 +31,25 @@ export class DohFront {
     return () => this.listeners.delete(listener);
   }
 
+  private readonly sockets = new Set<net.Socket>();
+
   private constructor(
     private readonly server: https.Server,
     readonly template: string,
     readonly spkiSha256: string,
-  ) {}
+  ) {
+    server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
 
   static async start(upstream: DnsServer): Promise<DohFront> {
     const certificate = selfSignedCertificate('127.0.0.1');
     let front: DohFront | null = null;
     const server = https.createServer({ key: certificate.keyPem, cert: certificate.certPem }, (req, res) => {
-      void front!.handle(upstream, req, res);
+      // Whatever goes wrong with one exchange (a client gone mid-request) ends that exchange, nothing else.
+      front!.handle(upstream, req, res).catch(() => res.destroy());
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -55,10 +63,11 @@ export class DohFront {
     return front;
   }
 
+  /** Stops listening and drops every connection, a TLS handshake under way included. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 

@@ -7,6 +7,7 @@ import {
   formatBurn,
   formatPercent,
   formatRatio,
+  journeysText,
   rtoClock,
   rtoMeasured,
 } from '../analysis/format';
@@ -93,6 +94,7 @@ export function renderMarkdown(summary: RunSummary): string {
   if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
   lines.push(rtoClock(summary.rto), '');
   if (summary.rto.bounds) lines.push(`RTO ${boundsText(summary.rto.bounds)}.`, '');
+  lines.push(...journeysSection(summary));
   lines.push(...impactSection(summary));
 
   lines.push(...failoverSection(summary));
@@ -122,6 +124,10 @@ export function renderMarkdown(summary: RunSummary): string {
     lines.push('');
   }
   for (const probe of summary.probes) {
+    if (probe.steps) {
+      lines.push(...browserProbeLines(probe));
+      continue;
+    }
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
       continue;
@@ -333,6 +339,64 @@ function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details, summar
   }
   if (k6.journeysOmitted > 0) lines.push('', `(${k6.journeysOmitted} less frequent request names and checks left out)`);
   lines.push('');
+  return lines;
+}
+
+/** Every journey's RTO with its criterion, in words first; shown when there is more than the traffic. */
+function journeysSection(summary: RunSummary): string[] {
+  const journeys = summary.journeys ?? [];
+  if (journeys.length < 2 && !journeys.some((journey) => journey.name !== summary.traffic.probe)) return [];
+  const lines = ['## Journeys', '', `${capitalized(journeysText(journeys))}.`, ''];
+  lines.push('| journey | kind | attempts | failed | RTO | objective | met | recovered when |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const journey of journeys) {
+    const { rto } = journey;
+    lines.push(
+      `| ${escapePipes(journey.name)}${journey.headline ? ' (headline)' : ''} | ${journey.kind} | ` +
+        `${journey.samples} | ${journey.failed} | ${escapePipes(rtoMeasured(rto))} | ` +
+        `${rto.objectiveMs === null ? '—' : formatDuration(rto.objectiveMs)} | ${metMark(rto.met)} | ` +
+        `≥ ${formatRatio(rto.criteria.successRatio)} over every ${formatDuration(rto.criteria.windowMs)} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** A browser probe: its journeys, how it ran, each step's timing, and each failure with what it left. */
+function browserProbeLines(probe: RunSummary['probes'][number]): string[] {
+  const seconds = (value: number | null) => (value === null ? '—' : formatDuration(Math.round(value)));
+  const lines = [
+    `\`${probe.probe}\` (${probe.kind}): ${probe.url}: ${probe.requests} journeys, ${probe.errors} failed ` +
+      `(${formatRatio(probe.successRatio)}), p50 ${seconds(probe.latencyMs.p50)}, p99 ${seconds(probe.latencyMs.p99)}`,
+    '',
+  ];
+  if (probe.detail) lines.push(`${capitalized(probe.detail)}.`, '');
+  if (probe.lookups)
+    lines.push(
+      `Chromium asked the target's DNS for the site's address in ${probe.lookups.journeys} of ${probe.requests} ` +
+        `journeys (${probe.lookups.total} lookups); the others used an answer it had cached.`,
+      '',
+    );
+  lines.push('| step | runs | failed | p50 | p99 |', '|---|---|---|---|---|');
+  for (const step of probe.steps ?? [])
+    lines.push(
+      `| ${escapePipes(step.name)} | ${step.samples} | ${step.failed} | ${ms(step.latencyMs.p50)} | ` +
+        `${ms(step.latencyMs.p99)} |`,
+    );
+  lines.push('');
+  for (const failure of probe.failures ?? []) {
+    const evidence = [
+      failure.screenshot ? `[screenshot](${failure.screenshot})` : null,
+      failure.trace ? `[trace](${failure.trace})` : null,
+    ].filter((link) => link !== null);
+    lines.push(
+      `- ${offset(failure.atMs)}s${failure.step ? ` ${escapePipes(failure.step)}` : ''}: ` +
+        `${noteText(failure.error)}${failure.region ? ` (${failure.region})` : ''}` +
+        `${evidence.length > 0 ? ` — ${evidence.join(', ')}` : ''}`,
+    );
+  }
+  if (probe.failuresOmitted) lines.push(`- (${probe.failuresOmitted} failures in between left out)`);
+  if ((probe.failures ?? []).length > 0) lines.push('');
   return lines;
 }
 

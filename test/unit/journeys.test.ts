@@ -8,13 +8,20 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { journeysText } from '../../src/analysis/format';
+import type { JourneySummary } from '../../src/analysis/summary';
 import { computeRto } from '../../src/measure/rto';
+import { renderRunPage } from '../../src/report/html/page';
+import { renderCharts } from '../../src/report/html/render';
 import { validateExperiment } from '../../src/experiment/validate';
 import {
   judge,
   objectivesOf,
   readJournal,
+  renderJunit,
+  renderMarkdown,
   summarize,
+  type EventOf,
   type JournalEvent,
   type JourneyRow,
   type RunSummary,
@@ -279,6 +286,119 @@ test('a real run: its one journey, the traffic, is the headline, with the same R
   assert.equal(traffic.rto, summary.rto);
   assert.is(traffic.samples, summary.traffic.requests);
   assert.is(traffic.failed, summary.traffic.errors);
+});
+
+// A real run with a browser journey (test/fixtures/journals/README.md): the order traffic and a checkout through the
+// lab's storefront every 2 s while us-east-1 was blackholed and the runbook failed over.
+const browserRun = () => readJournal(path.join(__dirname, '..', 'fixtures', 'journals', 'browser-checkout.ndjson'));
+
+test('a real run with a browser journey: its RTO from its own rows, judged as the run recorded', () => {
+  const events = browserRun();
+  const summary = summarize(events);
+  const finished = events.find((event) => event.type === 'run.finished') as EventOf<'run.finished'>;
+  assert.equal(judge(summarize(events.filter((event) => event.type !== 'run.finished'))), {
+    status: finished.status,
+    reason: finished.reason,
+  });
+  const observe = events.find((event) => event.type === 'observe.started') as EventOf<'observe.started'>;
+  const fault = events.find((event) => event.type === 'fault.injected') as EventOf<'fault.injected'>;
+  const started = events.find((event) => event.type === 'run.started') as EventOf<'run.started'>;
+  const rows = events
+    .filter((event): event is EventOf<'journey.samples'> => event.type === 'journey.samples')
+    .flatMap((event) => event.rows)
+    .sort((a, b) => a[0] - b[0]);
+  // By hand: one journey was due just before the blackhole and failed in it (hung to its 8 s timeout, ending after
+  // the fault began); the first journey after it that succeeded, with every one in the recovery window after it, is
+  // the recovery; the RTO counts from the fault becoming active.
+  const injecting = events.find((event) => event.type === 'fault.injecting')!.t;
+  const windowMs = started.spec.hypothesis.recovery.window;
+  const hurt = rows.findIndex(([t, ms, ok]) => ok === 0 && t + ms >= injecting && t >= observe.t0 - ms);
+  assert.ok(hurt >= 0 && rows[hurt][0] < fault.at, 'the journey caught by the fault was due before it');
+  const recovery = rows.find(
+    ([t, , ok], index) =>
+      index > hurt && ok === 1 && rows.every(([u, , fine]) => u < t || u >= t + windowMs || fine === 1),
+  )!;
+  const expected = Math.round(recovery[0] - fault.at);
+  const checkout = journeyOf(summary, 'checkout');
+  assert.is(checkout.rto.ms, expected);
+  assert.match(finished.reason, `journey checkout RTO ${checkout.rto.ms} ms`);
+  assert.equal([checkout.samples, checkout.failed], [rows.length, rows.filter((row) => row[2] === 0).length]);
+  assert.is(summary.rto.ms, journeyOf(summary, 'traffic').rto.ms, 'the headline is the traffic');
+
+  const line = summary.probes.find((probe) => probe.probe === 'checkout')!;
+  const stepRuns = (name: string) => rows.flatMap((row) => row[5]).filter((step) => step[0] === name);
+  for (const step of line.steps!)
+    assert.equal(
+      [step.samples, step.failed],
+      [stepRuns(step.name).length, stepRuns(step.name).filter((run) => run[2] === 0).length],
+    );
+  assert.equal(
+    line.failures!.map((failure) => [failure.screenshot, failure.trace]),
+    rows.filter((row) => row[2] === 0).map((row) => [row[6]!.screenshot, row[6]!.trace]),
+  );
+  assert.equal(line.lookups, { journeys: rows.length, total: rows.length }, 'a new session asks DNS every journey');
+});
+
+test('a real run with a browser journey, in words: report.md, its links and its timeline', () => {
+  const summary = summarize(browserRun());
+  const rtoOf = (name: string) => `+${(journeyOf(summary, name).rto.ms! / 1000).toFixed(1)} s`;
+  const markdown = renderMarkdown(summary);
+  assert.match(
+    markdown,
+    `Checkout recovered at ${rtoOf('checkout')}, traffic at ${rtoOf('traffic')} (from us-east-1-offline).`,
+  );
+  for (const failure of summary.probes.find((probe) => probe.probe === 'checkout')!.failures!)
+    assert.match(markdown, `[screenshot](${failure.screenshot}), [trace](${failure.trace})`);
+  const checkout = journeyOf(summary, 'checkout');
+  const failing = summary.timeline.find(
+    (entry) => entry.event === 'journey checkout failing (fault us-east-1-offline)',
+  );
+  assert.is(failing?.offsetMs, checkout.outcomes.find((run) => !run.ok)!.fromMs);
+  const recovered = summary.timeline.find((entry) => entry.event === 'journey checkout recovered');
+  // Offsets and the RTO are each rounded to the millisecond.
+  assert.ok(Math.abs(recovered!.offsetMs! - (checkout.rto.cause!.atMs! + checkout.rto.ms!)) <= 1);
+  assert.match(renderJunit(summary), 'name="RTO of journey checkout (browser)"');
+});
+
+test('report.html: the journeys section, its chart of attempts, and each failure linked to its evidence', async () => {
+  const summary = summarize(browserRun());
+  const page = renderRunPage(summary, await renderCharts(summary));
+  const section = page.slice(
+    page.indexOf('<section id="journeys">'),
+    page.indexOf('</section>', page.indexOf('<section id="journeys">')),
+  );
+  assert.match(section, 'Checkout recovered at +');
+  assert.match(section, '<figure class="chart" data-chart="journeys"><svg');
+  for (const failure of summary.probes.find((probe) => probe.probe === 'checkout')!.failures!) {
+    assert.match(section, `<a href="${failure.screenshot}">screenshot</a>`);
+    assert.match(section, `<a href="${failure.trace}">trace</a>`);
+  }
+});
+
+test('journeys in words: the slowest first, and what was not measured or never recovered said as such', () => {
+  const journey = (name: string, rto: Partial<JourneySummary['rto']>): JourneySummary =>
+    ({
+      name,
+      rto: { ms: null, recovered: null, atLeastMs: null, note: null, cause: null, ...rto },
+    }) as JourneySummary;
+  const cause = { kind: 'fault' as const, name: 'outage', at: '', atMs: 5_000 };
+  assert.is(
+    journeysText([
+      journey('traffic', { ms: 3_140, recovered: true, cause }),
+      journey('checkout', { ms: 7_240, recovered: true, cause }),
+      journey('browse', { ms: 0, recovered: true, cause }),
+    ]),
+    'checkout recovered at +7.2 s, traffic at +3.1 s, browse never failed beyond its criterion (from outage)',
+  );
+  assert.is(
+    journeysText([
+      journey('traffic', { ms: 3_140, recovered: true, cause }),
+      journey('checkout', { recovered: false, atLeastMs: 40_000, cause }),
+      journey('load.browse', { note: 'no samples after the fault' }),
+    ]),
+    'checkout had not recovered when the run ended (after +40.0 s), traffic recovered at +3.1 s, ' +
+      'load.browse was not measured: no samples after the fault (from outage)',
+  );
 });
 
 const experiment = (hypothesis: unknown) => ({

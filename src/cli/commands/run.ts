@@ -6,6 +6,7 @@ import {
   formatBurn,
   formatOffset,
   formatPercent,
+  journeysText,
   rtoMeasured,
 } from '../../analysis/format';
 import type { RunSummary } from '../../analysis/summary';
@@ -110,6 +111,27 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
   if (rto.phases)
     lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}`);
   if (rto.bounds) lines.push(`  ${boundsText(rto.bounds)}`);
+  const journeys = summary.journeys ?? [];
+  if (journeys.some((journey) => journey.name !== summary.traffic.probe)) {
+    lines.push(`  journeys: ${journeysText(journeys)}`);
+    for (const journey of journeys.filter((candidate) => !candidate.headline)) {
+      const cause = journey.rto.cause && journey.rto.ms ? ` from ${journey.rto.cause.name}` : '';
+      lines.push(
+        `  journey ${journey.name} (${journey.kind}): RTO ${rtoMeasured(journey.rto)}${cause}` +
+          `${against(journey.rto.objectiveMs, journey.rto.met)}; ${journey.samples} attempts, ${journey.failed} failed`,
+      );
+    }
+  }
+  for (const probe of summary.probes) {
+    const kept = (probe.failures ?? []).filter((failure) => failure.screenshot || failure.trace);
+    if (kept.length > 0) {
+      const folder = path.dirname(kept[0].screenshot ?? kept[0].trace!);
+      lines.push(
+        `  ${probe.probe}: ${kept.length} failed journey${kept.length === 1 ? '' : 's'} left a screenshot and a ` +
+          `trace in ${shownPath(path.join(summary.runDir, folder))}`,
+      );
+    }
+  }
   if (summary.impact.length > 1 || summary.impact.some((episode) => episode.cause?.kind !== 'fault'))
     for (const episode of summary.impact) lines.push(`  impact ${episodeText(episode)}`);
   if (summary.failback) lines.push(`  ${failbackText(summary.failback)}`);
