@@ -243,7 +243,16 @@ export type JournalEventInput =
       /** From the question to the answer: the human part of the day's timing. */
       decisionMs: number;
     }
-  | { type: 'scenario.finished'; status: RunStatus; reason: string };
+  | { type: 'scenario.finished'; status: RunStatus; reason: string }
+  /** One readiness check of a GameDay's check step (`gameday check`'s lines), as it found the target. */
+  | {
+      type: 'readiness.check';
+      step: number;
+      check: string;
+      status: 'ok' | 'failed' | 'skipped';
+      detail: string;
+      fix?: string;
+    };
 
 /** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
 export type NoteKind = 'note' | 'finding' | 'action';
@@ -251,7 +260,7 @@ export type NoteKind = 'note' | 'finding' | 'action';
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 
 /** A GameDay's step kinds, as its journal names them. */
-export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note';
+export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note' | 'check';
 
 /** How a step ended: an experiment's verdict; `done` for a checkpoint answered, a wait over, a note said. */
 export type StepStatus = RunStatus | 'done';
