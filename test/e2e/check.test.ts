@@ -179,6 +179,10 @@ test('a stopped standby fails standby, sync and lag; a GameDay checking first en
       /<testcase classname="gameday\.check first" name="step 1: ready for the outage\?"[^>]*>\s*<failure /,
     );
     assert.match(junit, /name="step 2: check: lose us-east-1"[^>]*>\s*<skipped /);
+    // The day was sealed like any run directory.
+    const verified = await runCli(['verify', out]);
+    assert.is(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^ok {7}day: journal and 4 reports as sealed at /m);
   } finally {
     await lab.startDatabase('eu-west-1');
   }
