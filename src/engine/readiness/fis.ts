@@ -5,6 +5,7 @@ import type { AwsModel } from '../../aws/model';
 import { errorMessage } from '../../core/errors';
 import type { Experiment } from '../../experiment/validate';
 import { fisSpecOf, type FisBackedFault } from '../../faults/fis';
+import { targetKindOf } from '../../targets';
 import { failed, ok, skipped, type ReadinessCheck } from './types';
 
 type Aws = { model: AwsModel; clients: AwsClients };
@@ -13,8 +14,8 @@ type Aws = { model: AwsModel; clients: AwsClients };
 function fisActions(experiments: readonly Experiment[], model: AwsModel) {
   const actions = new Map<string, { actionId: string; region: string; parameters: Record<string, string> }>();
   for (const experiment of experiments) {
-    if (experiment.target.kind === 'endpoints' || (experiment.target.kind === 'lab' && experiment.target.api !== 'aws'))
-      continue;
+    // Faults that reach the target through its own API (the lab's direct one) ask nothing of FIS.
+    if (targetKindOf(experiment.target).faultApi(experiment.target) !== 'aws') continue;
     for (const fault of experiment.faults) {
       if (!('region' in fault) || fault.kind === 'healthCheckFailure') continue;
       try {
