@@ -11,6 +11,8 @@ export { loadDefinition, type Definition } from './scenario/loader';
 export { runScenario, type ScenarioRunOptions, type ScenarioResult, type ScenarioOutcome } from './scenario/run';
 export { planScenario, type ScenarioPlan, type AgendaStep } from './scenario/plan';
 export { answerCheckpoint } from './scenario/approve';
+export { checkFileReadiness, checkDefinitionReadiness, type FileReadiness } from './scenario/check';
+export { checkReadiness, checkTargetReadiness, type ReadinessReport, type ReadinessCheck } from './engine/readiness';
 export { summarizeScenario, ScenarioSummarizer } from './analysis/summarize-scenario';
 export type { ScenarioSummary } from './analysis/scenario-summary';
 export { scenarioFileReporters } from './report/scenario/files';

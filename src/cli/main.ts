@@ -11,6 +11,7 @@ import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
 import { approveCommand } from './commands/approve';
 import { verifyCommand } from './commands/verify';
+import { checkCommand } from './commands/check';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
@@ -307,6 +308,15 @@ function parser(argv: string[], guard: Guard) {
           .option('as', { type: 'string', describe: "who answers, as recorded (default: this terminal's user)" })
           .option('reports', { type: 'string', default: 'reports', describe: 'where latest is looked for' }),
       (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
+    )
+    .command(
+      'check <file>',
+      "read-only readiness checks of the file's target for its experiments; exit 1 when one fails",
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment or scenario file' })
+          .option('json', { type: 'boolean', default: false, describe: 'the checks as JSON' }),
+      (args) => guard(() => checkCommand(args.file, { json: args.json }))(),
     )
     .command(
       'verify <dir>',

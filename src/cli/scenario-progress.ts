@@ -99,6 +99,11 @@ export class ScenarioProgress {
       case 'step.skipped':
         this.line(`── step ${event.step}/${this.total} skipped: ${event.kind} · ${event.name}`);
         break;
+      case 'readiness.check': {
+        const mark = event.status === 'ok' ? 'ok  ' : event.status === 'failed' ? 'FAIL' : 'skip';
+        this.line(`   ${mark}  ${event.check}: ${event.detail}`);
+        break;
+      }
       case 'error':
         this.line(`error in ${event.where}: ${event.message}`);
         break;

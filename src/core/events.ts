@@ -338,6 +338,15 @@ export type JournalEventInput =
       declared: Array<{ metric: string; thresholds: string[] }>;
       malformedLines: number;
       note: string | null;
+    }
+  /** One readiness check of a GameDay's check step (`gameday check`'s lines), as it found the target. */
+  | {
+      type: 'readiness.check';
+      step: number;
+      check: string;
+      status: 'ok' | 'failed' | 'skipped';
+      detail: string;
+      fix?: string;
     };
 
 /** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
@@ -346,7 +355,7 @@ export type NoteKind = 'note' | 'finding' | 'action';
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 
 /** A GameDay's step kinds, as its journal names them. */
-export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note';
+export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note' | 'check';
 
 /** How a step ended: an experiment's verdict; `done` for a checkpoint answered, a wait over, a note said. */
 export type StepStatus = RunStatus | 'done';

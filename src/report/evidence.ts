@@ -108,8 +108,14 @@ export function readEvidence(runDir: string): Evidence | null {
  */
 export function sealRun(runDir: string, now: Date = new Date()): EvidenceSeal {
   const journal = digestFile(runDir, journalFileName);
-  const start = readJournal(path.join(runDir, journalFileName)).find(isStart);
+  const events = readJournal(path.join(runDir, journalFileName));
+  const start = events.find(isStart);
   if (!start) throw new EvidenceError(`${journalFileName} has no run.started or scenario.started: nothing to seal`);
+  // A journal still being written (or left by a killed run) is not the record yet.
+  if (!events.some((event) => event.type === 'run.finished' || event.type === 'scenario.finished'))
+    throw new EvidenceError(
+      'the run has not finished: it is still running, or was killed (gameday recover finishes its journal)',
+    );
   const kind = start.type === 'scenario.started' ? 'gameday' : 'run';
   return {
     kind,

@@ -126,11 +126,20 @@ const noteStepSchema = z.strictObject({
     .min(1, { error: 'expected the text to say to the team' }),
 });
 
+const checkStepSchema = z.strictObject({
+  kind: z.literal('check'),
+  /** Default: 'readiness check'. */
+  name: stepName,
+  /** A failed check does not end the day (the experiments after it run on a target found not ready). */
+  continueOnFailure: z.boolean().default(false),
+});
+
 export const stepSchema = z.discriminatedUnion('kind', [
   experimentStepSchema,
   checkpointStepSchema,
   waitStepSchema,
   noteStepSchema,
+  checkStepSchema,
 ]);
 
 export type StepConfig = z.input<typeof stepSchema>;

@@ -6,7 +6,7 @@ import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from
 import { displayPath, loadDefaultExport } from '../experiment/loader';
 import { validateExperiment, type Experiment } from '../experiment/validate';
 import type { Notifier } from '../experiment/notify';
-import type { Target } from '../targets';
+import { targetKindOf, type Target } from '../targets';
 import { isScenarioDefinition } from '../experiment/detect';
 import {
   scenarioSchema,
@@ -29,7 +29,14 @@ export type ScenarioStep =
     }
   | { kind: 'checkpoint'; name: string; question: string; timeout: number | null; default: 'yes' | 'no' }
   | { kind: 'wait'; name: string; duration: number; reason: string }
-  | { kind: 'note'; name: string; message: string };
+  | { kind: 'note'; name: string; message: string }
+  | {
+      kind: 'check';
+      name: string;
+      continueOnFailure: boolean;
+      /** The experiments it checks the target for: every experiment step after it, by step number. */
+      experiments: Array<{ step: number; experiment: Experiment }>;
+    };
 
 /** A GameDay ready to run: validated whole, defaults applied, every duration in ms. */
 export interface Scenario {
@@ -86,8 +93,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
   }
   if (issues.length > 0 || !parsed.success) throw new ExperimentValidationError(issues, 'scenario');
   const scenario = resolve(parsed.data, file, experiments);
-  const unmeasurable = objectivesWithoutMeasure(scenario);
-  if (unmeasurable.length > 0) throw new ExperimentValidationError(unmeasurable, 'scenario');
+  const problems = [...objectivesWithoutMeasure(scenario), ...checksWithoutDrills(scenario)];
+  if (problems.length > 0) throw new ExperimentValidationError(problems, 'scenario');
   return scenario;
 }
 
@@ -161,11 +168,15 @@ function resolve(spec: ParsedScenario, file: string, experiments: Map<number, Ex
       service: experiment.service ?? spec.service,
       staleAfter: experiment.staleAfter ?? spec.staleAfter,
     };
-  return {
-    ...spec,
-    file,
-    steps: spec.steps.map((step, index) => resolveStep(step, ofTheDay(experiments.get(index)))),
-  };
+  const steps = spec.steps.map((step, index) => resolveStep(step, ofTheDay(experiments.get(index))));
+  // A check holds the target to what the drills after it expect.
+  steps.forEach((step, index) => {
+    if (step.kind !== 'check') return;
+    step.experiments = steps.flatMap((later, laterIndex) =>
+      later.kind === 'experiment' && laterIndex > index ? [{ step: laterIndex + 1, experiment: later.experiment }] : [],
+    );
+  });
+  return { ...spec, file, steps };
 }
 
 function resolveStep(step: ParsedStep, experiment: Experiment | undefined): ScenarioStep {
@@ -195,7 +206,41 @@ function resolveStep(step: ParsedStep, experiment: Experiment | undefined): Scen
       };
     case 'note':
       return { kind: 'note', name: step.name ?? step.message.split('\n')[0].slice(0, 120), message: step.message };
+    case 'check':
+      return {
+        kind: 'check',
+        name: step.name ?? 'readiness check',
+        continueOnFailure: step.continueOnFailure,
+        experiments: [],
+      };
   }
+}
+
+/** A check holds the target to the experiments after it: one with none after it has nothing to check for. */
+function checksWithoutDrills(scenario: Scenario): ExperimentIssue[] {
+  const regions = targetKindOf(scenario.target).regions(scenario.target);
+  return scenario.steps.flatMap((step, index): ExperimentIssue[] => {
+    if (step.kind !== 'check') return [];
+    const path = formatPath(['steps', index]);
+    if (regions.length < 2)
+      return [
+        {
+          file: scenario.file,
+          path,
+          message:
+            `a check reads how the target would fail over; target ${scenario.target.kind} has no regions to ` +
+            'fail over between',
+        },
+      ];
+    if (step.experiments.length > 0) return [];
+    return [
+      {
+        file: scenario.file,
+        path,
+        message: 'a check holds the target to the experiments after it; no experiment step follows this one',
+      },
+    ];
+  });
 }
 
 /**

@@ -40,16 +40,18 @@ test('a rerun of the same configuration passes against the baseline; slower heal
   const baselineRto = JSON.parse(fs.readFileSync(path.join(reports, 'main', 'summary.json'), 'utf8')).rto.ms;
   assert.ok(baselineRto > 0, 'the outage was felt');
 
-  // RTO may worsen by 1 s (plus one request interval): two runs of one configuration differ by the phase of the
-  // health checks against the fault and of the requests against the checks, well under that.
-  const rerun = await gate('rerun', {}, '--baseline', reports, '--tolerance', 'rto=1s,p99=50%');
+  // RTO may worsen by 2 s (plus one request interval): two runs of one configuration differ by the phase of the
+  // health checks against the fault, a few hundred ms even with the lab's checker starved on a loaded machine.
+  const tolerance = ['--tolerance', 'rto=2s,p99=100%'];
+  const rerun = await gate('rerun', {}, '--baseline', reports, ...tolerance);
   assert.is(rerun.code, 0, rerun.stdout + rerun.stderr);
   assert.match(rerun.stdout, /^ {2}ok {3}RTO vs baseline \S+: [\d.]+m?s \(baseline [\d.]+m?s, [+-]\d+%\)/m);
   assert.match(rerun.stdout, /^ {2}baseline \S+ \(passed, .*main\)$/m);
   assert.is((await junitCase('rerun', /^RTO vs baseline/))?.failure, undefined);
 
-  // 2 s between checks, 2 failures to flip: DNS cannot move within the 4 s outage, so clients wait it out.
-  const slower = await gate('slower', { HC_INTERVAL: '2s' }, '--baseline', reports, '--tolerance', 'rto=1s,p99=50%');
+  // 30 s between checks, 2 failures to flip: DNS cannot move within the 9 s outage; clients wait for the
+  // rollback (about 9 s), far past the baseline's failover plus 2 s.
+  const slower = await gate('slower', { HC_INTERVAL: '30s' }, '--baseline', reports, ...tolerance);
   assert.is(slower.code, 1, slower.stdout + slower.stderr);
   const summary = JSON.parse(fs.readFileSync(path.join(reports, 'slower', 'summary.json'), 'utf8'));
   const rto = summary.baseline.metrics.find((metric: { metric: string }) => metric.metric === 'rto');

@@ -199,6 +199,11 @@ test('report re-renders every report from the journal; --history builds the tren
   );
   const html = fs.readFileSync(path.join(history, 'history.html'), 'utf8');
   assert.is((html.match(/<svg/g) ?? []).length, 3, 'the score over time, RTO and budget trends (no RPO, no ledger)');
+  // Untagged, the experiment is its own service; run-2's RTO against 1 ms counts next to nothing, its budget fully.
+  const [service] = trend.services;
+  assert.equal([trend.services.length, service.service, service.tagged], [1, 'gate outage', false]);
+  assert.ok(service.score > 49 && service.score < 51, `${service.score}`);
+  assert.match(html, /<h2>Resilience score<\/h2>/);
   assert.match(html, /No drill measured an RPO/);
   assert.match(html, /href="run-2\/report\.html"/);
   assert.ok(fs.existsSync(path.join(history, 'history.json')));

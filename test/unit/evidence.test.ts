@@ -165,6 +165,16 @@ test('a run killed before its reports is unsealed until gameday report seals it,
   let verification = verifyEvidence(reports);
   assert.ok(verification.ok, 'unsealed is not a change');
   assert.is(verification.runs[3].status, 'unsealed');
+  // Until its journal is finished (gameday recover does it), it is not sealed: it may still be running.
+  const early = await rerenderRun(dir, { pdf: false });
+  assert.equal(early.reports.problems, [
+    'evidence.json not written: the run could not be sealed: the run has not finished: it is still running, or was ' +
+      'killed (gameday recover finishes its journal)',
+  ]);
+  assert.not.ok(fs.existsSync(path.join(dir, 'evidence.json')));
+  // As gameday recover finishes it (the fixture's last line is torn, as a killed writer leaves it).
+  const finished = { seq: 100000, t: Date.now(), type: 'run.finished', status: 'aborted', reason: 'recovered' };
+  fs.appendFileSync(path.join(dir, 'journal.ndjson'), `\n${JSON.stringify(finished)}\n`);
   await rerenderRun(dir, { pdf: false });
   assert.is(evidenceOf('run-4').seal.previous.run, 'run-3');
   // Journals from before who ran it was recorded: the user is unknown, the host is the journal's.

@@ -149,7 +149,7 @@ test('every problem at once, each at its field path; a bad day target is said on
         'RPO of the day), got "nonsense"',
       'participants[0].role: expected one of "facilitator", "operator", "observer", "approver", got "boss"',
       "participants[1].slack: expected a Slack member id like 'U024BE7LH'",
-      'steps[0].kind: unknown kind "pause"; valid kinds: experiment, checkpoint, wait, note',
+      'steps[0].kind: unknown kind "pause"; valid kinds: experiment, checkpoint, wait, note, check',
       "steps[1].question: expected the go/no-go question, e.g. 'Go on to the region outage?'",
       "steps[2].duration: expected a duration like '500ms', '30s', '2m', '1h' or '1m30s', got \"forever\"",
       "steps[3].experiment: expected an experiment file path (relative to the scenario, e.g. './latency.ts') or " +

@@ -77,7 +77,9 @@ function dayText(summary: ScenarioSummary, reports: ReportOutcome): string {
       lines.push(
         `${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}: ${decisionText(checkpoint, true)}`,
       );
-    } else lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}${took}`);
+    } else if (step.kind === 'check' && step.status !== 'skipped')
+      lines.push(`${label} ${statusText(step.status)} ${step.name}${took}: ${step.reason ?? ''}`);
+    else lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}${took}`);
   }
   for (const total of summary.budget)
     lines.push(

@@ -18,7 +18,10 @@ export function verifyCommand(dir: string, options: { json: boolean }): number {
   else {
     const lines = verification.runs.map((run) => {
       if (run.status === 'unsealed')
-        return `unsealed ${run.run}: no evidence.json (a run killed before its reports; gameday report seals it)`;
+        return (
+          `unsealed ${run.run}: no evidence.json (killed before its reports: gameday recover, then gameday report ` +
+          'seals it)'
+        );
       if (run.status === 'changed') return `CHANGED  ${run.run}: ${run.problems.join('; ')}`;
       const chain = run.previous === null ? 'first of its directory' : `chained to ${run.previous}`;
       const reports = `${run.files - 1} report${run.files === 2 ? '' : 's'}`;
