@@ -5,6 +5,7 @@ import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext
 import { httpProbeSchema, probeKindOf, probeSchema, type Probe, type ProbeCheckContext } from '../probes';
 import { targetKindOf, targetSchema } from '../targets';
 import { hypothesisSchema } from './hypothesis';
+import { scheduleSchema } from './schedule';
 import { sloSchema, type Slo } from './slos';
 import { stopConditionSchema, type StopCondition } from './stop-conditions';
 
@@ -45,6 +46,8 @@ export const experimentSchema = z
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),
+    /** When `gameday schedule run` starts it on its own; see schedule.ts. */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

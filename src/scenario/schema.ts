@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, name, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
+import { scheduleSchema } from '../experiment/schedule';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
 import { targetKindOf, targetSchema } from '../targets';
 
@@ -140,6 +141,8 @@ export const scenarioSchema = z
       .min(1, { error: 'a GameDay needs at least one step' })
       .max(100, { error: 'at most 100 steps' }),
     tags: z.array(z.string().min(1)).default([]),
+    /** When `gameday schedule run` starts the day on its own (the experiments' own schedules are not used in it). */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

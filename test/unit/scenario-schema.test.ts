@@ -138,7 +138,8 @@ test('every problem at once, each at its field path; a bad day target is said on
       stepz: [],
     }).sort(),
     [
-      ': unknown field "stepz"; valid fields: name, description, target, participants, objectives, steps, tags',
+      ': unknown field "stepz"; valid fields: name, description, target, participants, objectives, steps, tags, ' +
+        'schedule',
       'name: must not be empty',
       "objectives[2]: burn is judged per experiment (an SLO's expect), not over a day; a day's objectives are " +
         "'passed' (every experiment of the day passed), 'budget<5%' (each SLO's error budget burned, summed over " +
