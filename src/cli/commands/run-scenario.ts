@@ -3,13 +3,13 @@ import { formatPercent } from '../../analysis/format';
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
 import { formatDuration } from '../../core/duration';
 import { newRunId } from '../../engine/run-id';
-import { fileReporters, reportFiles } from '../../report/files';
+import { reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
-import { scenarioFileReporters } from '../../report/scenario/files';
 import { decisionText, rpoText, rtoText, statusText } from '../../report/scenario/words';
 import { runScenario } from '../../scenario/run';
 import type { Scenario } from '../../scenario/validate';
 import { approver } from '../approve';
+import { drillReporters } from '../drill-reporters';
 import { operatorName, terminalAsk } from '../checkpoint-prompt';
 import { exitCodeFor } from '../exit-codes';
 import { ScenarioProgress } from '../scenario-progress';
@@ -29,15 +29,13 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
   const progress = new ScenarioProgress(runDir, { answers: options.yes ? 'yes-flag' : ask ? 'terminal' : 'approve' });
   const interrupt = interruptController((message) => progress.line(message));
   try {
+    const files = drillReporters(options).scenario(runDir);
     const result = await runScenario(scenario, {
       runId,
       runDir,
       signal: interrupt.signal,
-      reporters: [
-        progress.reporter(),
-        ...scenarioFileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
-      ],
-      stepReporters: (step) => [progress.stepReporter(step), ...fileReporters(step.runDir, { pdf: options.pdf })],
+      reporters: [progress.reporter(), ...files.reporters],
+      stepReporters: (step) => [progress.stepReporter(step), ...files.stepReporters(step)],
       answerers: { yes: options.yes ? { by: operatorName() } : undefined, ask },
       approve: approver(options.approve),
       consent: { yes: options.yes, ci: process.env.CI },

@@ -15,12 +15,13 @@ import { newRunId } from '../../engine/run-id';
 import { loadDefinition } from '../../scenario/loader';
 import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
-import { fileReporters, reportFiles } from '../../report/files';
+import { reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
+import { drillReporters } from '../drill-reporters';
 import { shownPath } from '../shown-path';
 import type { RunCommandOptions } from './run-options';
 
@@ -63,7 +64,7 @@ export async function runWithProgress(
             progress.onEvent(event);
           },
         },
-        ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+        ...drillReporters(options).experiment(runDir),
       ],
       approve: approver(options.approve),
       consent,
