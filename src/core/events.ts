@@ -61,6 +61,8 @@ export interface ExperimentRecord {
   failover?: { from?: string; to?: string } | null;
   /** Observation length, ms. */
   duration: number;
+  /** Its schedule, when it has one; the history reads how long its evidence stays fresh. */
+  schedule?: { staleAfter?: number };
 }
 
 /**
@@ -229,6 +231,8 @@ export interface ScenarioRecord {
   objectives: Array<{ metric: 'passed' | 'budget' | 'rto' | 'rpo'; text: string; op?: '<' | '<='; value?: number }>;
   tags: string[];
   agenda: AgendaRecord;
+  /** The day's schedule, when it has one: how long its drills' evidence stays fresh (ms). */
+  schedule?: { staleAfter?: number };
 }
 
 /** The plan of the day: each step at the offset it is expected to start at, to set against what happened. */

@@ -10,7 +10,7 @@ import { renderSvg } from './html/vega';
 import { formatPercent } from '../analysis/format';
 import { summarize } from '../analysis/summarize';
 import { isScenarioJournal } from '../analysis/summarize-scenario';
-import type { JournalEvent } from '../core/events';
+import type { EventOf, JournalEvent } from '../core/events';
 import type { RunSummary } from '../analysis/summary';
 import { reportFiles } from './files';
 
@@ -31,6 +31,19 @@ export interface HistoryRun {
   rpoObjectiveMs: number | null;
   lostWrites: number | null;
   slos: Array<{ name: string; budgetConsumedPct: number | null; met: boolean | null }>;
+  /** Older than the experiment's staleAfter when the history was made: no longer evidence of the system as it is. */
+  stale: boolean;
+}
+
+/** One experiment's drills, oldest first. */
+export interface HistoryGroup {
+  experiment: string;
+  file: string;
+  runs: HistoryRun[];
+  /** How long a drill's evidence stays fresh (its schedule's staleAfter, as of its latest run); null: no limit. */
+  staleAfterMs: number | null;
+  /** Its latest drill is older than staleAfter: nothing fresh says the hypothesis still holds. */
+  stale: boolean;
 }
 
 export interface History {
@@ -38,20 +51,23 @@ export interface History {
   generatedAt: string;
   /** Run directories that could not be read, and why. */
   skipped: Array<{ dir: string; reason: string }>;
-  experiments: Array<{ experiment: string; file: string; runs: HistoryRun[] }>;
+  experiments: HistoryGroup[];
 }
 
 /**
  * Every run under `dir` (one level down, and the experiments of a GameDay's directory one
  * further), each rebuilt from its journal — the record —
  * so drills from older versions are judged by today's summary, grouped per experiment
- * and ordered by start time.
+ * and ordered by start time. A drill older than its experiment's `schedule.staleAfter` (or
+ * its GameDay's) is flagged stale: evidence that old no longer speaks for the system.
  */
 export function collectHistory(dir: string, now = new Date()): History {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
   const skipped: History['skipped'] = [];
-  const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
-  const collect = (relative: string, events: JournalEvent[]) => {
+  const groups = new Map<string, HistoryGroup>();
+  /** Each run's own staleAfter (or its day's), until the group's is known. */
+  const staleAfter = new Map<HistoryRun, number | null>();
+  const collect = (relative: string, events: JournalEvent[], dayStaleAfter: number | null = null) => {
     let summary: RunSummary;
     try {
       summary = summarize(events);
@@ -59,20 +75,43 @@ export function collectHistory(dir: string, now = new Date()): History {
       skipped.push({ dir: relative, reason: errorMessage(error) });
       return;
     }
-    const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };
-    group.runs.push(historyRun(summary, relative));
+    const group = groups.get(summary.experiment) ?? {
+      experiment: summary.experiment,
+      file: summary.file,
+      runs: [],
+      staleAfterMs: null,
+      stale: false,
+    };
+    const run = historyRun(summary, relative);
+    const started = events.find((event): event is EventOf<'run.started'> => event.type === 'run.started');
+    staleAfter.set(run, started?.spec.schedule?.staleAfter ?? dayStaleAfter);
+    group.runs.push(run);
     groups.set(summary.experiment, group);
   };
   for (const name of journaledDirs(dir)) {
     const events = readJournal(path.join(dir, name, journalFileName));
     // A GameDay's directory: its experiments' runs are directories inside it, each a drill of the history.
-    if (isScenarioJournal(events))
+    if (isScenarioJournal(events)) {
+      const day = events.find((event): event is EventOf<'scenario.started'> => event.type === 'scenario.started');
       for (const inner of journaledDirs(path.join(dir, name)))
-        collect(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
-    else collect(name, events);
+        collect(
+          path.posix.join(name, inner),
+          readJournal(path.join(dir, name, inner, journalFileName)),
+          day?.spec.schedule?.staleAfter ?? null,
+        );
+    } else collect(name, events);
   }
   const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
-  for (const group of experiments) group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  for (const group of experiments) {
+    group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    // Today's policy is the latest drill's: an older drill judged by a limit set since is judged by it too.
+    const latest = group.runs[group.runs.length - 1];
+    group.staleAfterMs = staleAfter.get(latest) ?? null;
+    const olderThanLimit = (run: HistoryRun) =>
+      group.staleAfterMs !== null && now.getTime() - Date.parse(run.startedAt) > group.staleAfterMs;
+    for (const run of group.runs) run.stale = olderThanLimit(run);
+    group.stale = olderThanLimit(latest);
+  }
   return { schema: historySchemaId, generatedAt: now.toISOString(), skipped, experiments };
 }
 
@@ -99,6 +138,7 @@ function historyRun(summary: RunSummary, dir: string): HistoryRun {
     rpoObjectiveMs: summary.rpo?.objectiveMs ?? null,
     lostWrites: summary.rpo?.lostWrites ?? null,
     slos: summary.slos.map((slo) => ({ name: slo.name, budgetConsumedPct: slo.budgetConsumedPct, met: slo.met })),
+    stale: false,
   };
 }
 
@@ -216,7 +256,7 @@ export async function renderHistoryHtml(history: History): Promise<string> {
           .join(', ') || '—';
       const link = `${encodeURI(run.dir)}/${reportFiles.html}`;
       return row(run.status === 'passed' ? 'met' : 'missed', [
-        escapeHtml(run.startedAt),
+        escapeHtml(run.startedAt) + (run.stale ? ' <span class="badge stale">stale</span>' : ''),
         `<span class="badge ${run.status}">${statusWord(run.status)}</span>`,
         escapeHtml(rtoText),
         run.rpoMs === null ? '—' : escapeHtml(formatDuration(run.rpoMs)),
@@ -225,7 +265,9 @@ export async function renderHistoryHtml(history: History): Promise<string> {
       ]);
     });
     const passed = runs.filter((run) => run.status === 'passed').length;
-    const facts = `<code>${escapeHtml(group.file)}</code> · ${plural(runs.length, 'drill')}, ${passed} passed`;
+    const facts =
+      `<code>${escapeHtml(group.file)}</code> · ${plural(runs.length, 'drill')}, ${passed} passed` +
+      staleText(group, history.generatedAt);
     sections.push(`<section><h2>${escapeHtml(group.experiment)}</h2><p class="facts">${facts}</p>
 ${charts.join('\n')}
 ${table(['started', 'verdict', 'RTO', 'RPO', 'budget burned', 'run'], rows)}</section>`);
@@ -271,6 +313,18 @@ function relink(history: History, prefix: string): History {
       runs: group.runs.map((run) => ({ ...run, dir: path.posix.join(prefix.split(path.sep).join('/'), run.dir) })),
     })),
   };
+}
+
+/** ' · stale: …' when the latest drill is older than the experiment's staleAfter, ' · fresh …' while it is not. */
+function staleText(group: HistoryGroup, generatedAt: string): string {
+  if (group.staleAfterMs === null) return '';
+  const latest = group.runs[group.runs.length - 1];
+  const age = formatDuration(Date.parse(generatedAt) - Date.parse(latest.startedAt));
+  const limit = formatDuration(group.staleAfterMs);
+  return group.stale
+    ? ` · <span class="badge stale">stale</span> the latest drill ran ${escapeHtml(age)} ago, staleAfter ${limit}: ` +
+        'run it again before relying on it'
+    : ` · fresh: the latest drill ran ${escapeHtml(age)} ago (staleAfter ${limit})`;
 }
 
 function plural(count: number, noun: string): string {

@@ -96,6 +96,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       objectives: scenario.objectives,
       tags: scenario.tags,
       agenda: agendaRecord(planScenario(scenario)),
+      ...(scenario.schedule ? { schedule: { staleAfter: scenario.schedule.staleAfter } } : {}),
     },
   });
 
