@@ -114,8 +114,7 @@ export class Scheduler {
       const schedule = entry.schedule;
       const at = drawStart(schedule, due, this.random) ?? due;
       if (at > due) {
-        const window = `drawn in its ${formatDuration(schedule.window!)} window`;
-        const reason = `triggered; starts ${iso(at)} (${formatLocal(at, schedule.timezone)}, ${window})`;
+        const reason = `triggered; ${startText(schedule, due)}`;
         this.record(
           slot,
           { kind: 'scheduled', due: iso(due), reason },
@@ -454,15 +453,9 @@ export class Scheduler {
     const schedule = slot.entry.schedule;
     // A window the blackout covers whole: woken at the due time, which the blackout covers too, to skip it then.
     const at = drawStart(schedule, due, this.random) ?? due;
-    const local = formatLocal(at, schedule.timezone);
-    const window = schedule.window ? `, drawn in its ${formatDuration(schedule.window)} window` : '';
-    this.record(
-      slot,
-      { kind: 'scheduled', due: iso(due), reason: `next run starts ${iso(at)} (${local}${window})` },
-      (s) => {
-        s.next = { due: iso(due), at: iso(at) };
-      },
-    );
+    this.record(slot, { kind: 'scheduled', due: iso(due), reason: `next run ${startText(schedule, due)}` }, (s) => {
+      s.next = { due: iso(due), at: iso(at) };
+    });
   }
 
   /** Changes the entry's state, keeps the decision in it, writes it, then tells the log: recorded before it is said. */
@@ -473,6 +466,17 @@ export class Scheduler {
     writeState(slot.entry.key, slot.state);
     this.options.onDecision(full);
   }
+}
+
+/**
+ * When a run starts, as the log says it: at its due time, or at a moment in its window that
+ * the log does not give away — logs travel further than the state file, and a drill the
+ * on-call team can read the time of is no longer one nobody can predict.
+ */
+function startText(schedule: ScheduledEntry['schedule'], due: number): string {
+  const local = formatLocal(due, schedule.timezone);
+  if (!schedule.window) return `starts ${iso(due)} (${local})`;
+  return `due ${iso(due)} (${local}), starts at a moment drawn in its ${formatDuration(schedule.window)} window`;
 }
 
 function iso(ms: number): string {
