@@ -59,6 +59,9 @@ test('killed with -9 mid-drill, restarted: no due time runs twice or is dropped,
     API_URL: service.url,
     DOWN_FILE: service.downFile,
     CRON: cron,
+    // A fault of two seconds: long enough to be caught injected on a loaded machine.
+    OUTAGE: '2s',
+    DURATION: '3s',
     GAMEDAY_STATE_DIR: path.join(work, 'state'),
   };
   const args = ['schedule', 'run', file, '--reports', reports, '--no-pdf', '--json'];
@@ -169,6 +172,40 @@ test('killed with -9 mid-drill, restarted: no due time runs twice or is dropped,
     );
   } finally {
     await service.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('schedule list, export and run --once from the CLI: the example GameDay, a refusal, a halted skip', async () => {
+  const list = await runCli(['schedule', 'list', 'scenarios/region-gameday.ts', '--json']);
+  assert.is(list.code, 0, list.stderr);
+  const [day] = JSON.parse(list.stdout);
+  assert.is(day.schedule, "At 10:00, only on Tuesday (cron '0 10 * * TUE')");
+  assert.is(day.timezone, 'Europe/Berlin');
+  assert.equal(day.blackout, ['year-end release freeze (2026-12-18 to 2027-01-04)']);
+  const starting = day.next.filter((run: { skipped: string | null }) => run.skipped === null);
+  assert.is(starting.length, 5, 'the next five runs after blackout');
+  assert.ok(
+    day.next.every((run: { due: string; local: string }) => /^Tue .* 10:00 GMT\+[12]$/.test(run.local)),
+    JSON.stringify(day.next),
+  );
+
+  const refused = await runCli(['schedule', 'export', '--format', 'github-actions', 'scenarios/region-gameday.ts']);
+  assert.is(refused.code, 2);
+  assert.match(refused.stderr, /^gameday: cannot export to github-actions: GitHub Actions runs schedules in UTC only/);
+  assert.is(refused.stdout, '', 'nothing written');
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-schedule-'));
+  const env = { GAMEDAY_STATE_DIR: work, API_URL: 'http://127.0.0.1:9', DOWN_FILE: path.join(work, 'down') };
+  try {
+    const halt = await runCli(['halt', '--reason', 'incident INC-9'], { env });
+    assert.is(halt.code, 0, halt.stderr);
+    const once = await runCli(['schedule', 'run', '--once', file, '--reports', path.join(work, 'reports')], { env });
+    assert.is(once.code, 0, `a skip is the schedule working: ${once.stderr}`);
+    assert.match(once.stdout, /^\S+ skipped halted test\/fixtures\/valid\/scheduled-drill\.ts due \S+: halted: /);
+    assert.match(once.stdout, /: halted: gameday is halted since \S+ by \S+: incident INC-9/);
+    assert.not.ok(fs.existsSync(path.join(work, 'reports')), 'nothing started');
+  } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
