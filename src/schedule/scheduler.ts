@@ -4,6 +4,7 @@ import path from 'node:path';
 import { formatDuration } from '../core/duration';
 import { GamedayError } from '../core/errors';
 import { processStartTime } from '../core/process';
+import { Redactor } from '../core/redact';
 import { haltedMessage, readHalt } from '../engine/halt';
 import { newRunId } from '../engine/run-id';
 import { blackoutAt } from './blackout';
@@ -75,6 +76,8 @@ export class Scheduler {
   /** What stopped the scheduler from recording a decision; it stops deciding, and run() throws it. */
   private failure: unknown = null;
   private wake: () => void = () => undefined;
+  /** A reason can quote a command's output (a failed precondition, a recovery): kept and logged redacted. */
+  private readonly redactor = new Redactor();
 
   constructor(
     private readonly entries: ScheduledEntry[],
@@ -83,6 +86,8 @@ export class Scheduler {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? cryptoRandom;
     this.startedAt = this.clock();
+    // The entries' own secrets (env, headers, a precondition's) are learned, as a run's journal learns them.
+    for (const entry of entries) this.redactor.value(entry.definition);
   }
 
   /** Runs until the signal aborts; throws ScheduleBusyError at once when an entry is held by another process. */
@@ -460,7 +465,12 @@ export class Scheduler {
 
   /** Changes the entry's state, keeps the decision in it, writes it, then tells the log: recorded before it is said. */
   private record(slot: Slot, decision: Omit<Decision, 'at' | 'entry'>, change?: (state: EntryState) => void): void {
-    const full: Decision = { at: new Date(this.clock()).toISOString(), entry: slot.entry.label, ...decision };
+    const full: Decision = {
+      at: new Date(this.clock()).toISOString(),
+      entry: slot.entry.label,
+      ...decision,
+      reason: this.redactor.text(decision.reason),
+    };
     change?.(slot.state);
     remember(slot.state, full);
     writeState(slot.entry.key, slot.state);

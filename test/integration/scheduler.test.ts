@@ -131,6 +131,23 @@ test('--once: a precondition that does not pass skips the run with its reason; n
   }
 });
 
+test("a failed precondition's output is kept and logged redacted", async () => {
+  process.env.DRILL_API_TOKEN = 'tok-3f9a8c7e1b2d';
+  try {
+    const drill = entry('secret', {
+      every: '1d',
+      precondition: { kind: 'exec', command: 'echo "401 for token $DRILL_API_TOKEN" >&2; exit 1' },
+    });
+    const log: Decision[] = [];
+    const last = await scheduler([drill], undefined, log).once();
+    assert.is(last.cause, 'precondition');
+    assert.match(last.reason, /401 for token \[REDACTED\]/);
+    assert.not.match(JSON.stringify([log, readState(drill.key)]), /tok-3f9a8c7e1b2d/);
+  } finally {
+    delete process.env.DRILL_API_TOKEN;
+  }
+});
+
 test('--once: halted, or inside a blackout, the run is skipped and says why', async () => {
   pullLever('incident INC-7 in progress');
   try {
