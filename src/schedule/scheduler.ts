@@ -14,7 +14,16 @@ import { DueTimes, type DueSpan } from './due-times';
 import type { ScheduledEntry } from './entries';
 import { formatLocal } from './local-time';
 import { checkPreconditions } from './precondition';
-import { lockEntry, readState, remember, writeState, type Decision, type EntryState, type Holder } from './state';
+import {
+  holderText,
+  lockEntry,
+  readState,
+  remember,
+  writeState,
+  type Decision,
+  type EntryState,
+  type Holder,
+} from './state';
 import { drawStart, type Random } from './window';
 
 export interface SchedulerOptions extends DrillOptions {
@@ -536,9 +545,4 @@ export function takeLocks(entries: ScheduledEntry[], mode: Holder['mode']): Arra
     throw new ScheduleBusyError(`already scheduled: ${held.join('; ')}; one process acts on an entry at a time`);
   }
   return taken;
-}
-
-export function holderText(holder: Holder): string {
-  const what = holder.mode === 'scheduler' ? '`gameday schedule run`' : '`gameday schedule run --once`';
-  return `${what} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
 }

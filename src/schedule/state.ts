@@ -177,6 +177,18 @@ export function lockEntry(key: string, mode: Holder['mode']): { release: () => v
   throw new ScheduleStateError(`${file} could not be taken`);
 }
 
+/** Who holds an entry, as messages and `schedule list` say it. */
+export function holderText(holder: Holder): string {
+  const what = holder.mode === 'scheduler' ? '`gameday schedule run`' : '`gameday schedule run --once`';
+  return `${what} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
+}
+
+/** The live process that holds an entry now, if one does. */
+export function holderOf(key: string): Holder | null {
+  const holder = readHolder(path.join(schedulesDir(), `${key}.lock`));
+  return holder && !holderGone(holder) ? holder : null;
+}
+
 function readHolder(file: string): Holder | null {
   try {
     const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as Holder;

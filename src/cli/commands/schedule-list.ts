@@ -1,7 +1,7 @@
 import { formatDuration } from '../../core/duration';
 import { loadEntries, type ScheduledEntry } from '../../schedule/entries';
 import { formatLocal } from '../../schedule/local-time';
-import { holderGone, readState, type EntryState } from '../../schedule/state';
+import { holderGone, holderOf, holderText, readState, type EntryState } from '../../schedule/state';
 import { upcomingRuns, type UpcomingRun } from '../../schedule/upcoming';
 import { blackoutText, preconditionText, scheduleText } from '../../schedule/words';
 import { UsageError } from '../output';
@@ -48,6 +48,8 @@ interface Listing {
   lastSkip: EntryState['lastSkip'];
   /** Whether a drill of it is claimed as going now. */
   running: EntryState['running'];
+  /** The process scheduling it now (`schedule run`, or a `--once`), said in words; null when none does. */
+  scheduledBy: string | null;
   decisions: number;
 }
 
@@ -78,6 +80,7 @@ function listing(entry: ScheduledEntry, state: EntryState | null, now: number, c
     lastRun: state?.lastRun ?? null,
     lastSkip: state?.lastSkip ?? null,
     running,
+    scheduledBy: ((holder) => (holder ? holderText(holder) : null))(holderOf(entry.key)),
     decisions: state?.decisions.length ?? 0,
   };
 }
@@ -106,5 +109,9 @@ function text(entry: Listing): string {
   );
   if (entry.lastSkip) field('last skip', `${entry.lastSkip.at} ${entry.lastSkip.reason}`);
   if (entry.running) field('running', `since ${entry.running.startedAt} (pid ${entry.running.pid})`);
+  field(
+    'scheduler',
+    entry.scheduledBy ?? 'none running: start one with `gameday schedule run`, or export the schedule',
+  );
   return lines.join('\n') + '\n';
 }
