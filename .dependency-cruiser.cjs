@@ -1,7 +1,7 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * notify ← engine ← scenario ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
+ * notify ← engine ← scenario ← schedule ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
  * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
@@ -124,10 +124,19 @@ module.exports = {
       name: 'scenario-above-engine',
       comment:
         'A GameDay runs experiments through the engine on one session; nothing below it (the engine, the reports) ' +
-        'knows of scenarios: only the CLI and the public API import scenario/.',
+        'knows of scenarios: only the scheduler, the CLI and the public API import scenario/.',
       severity: 'error',
-      from: { path: '^src/', pathNot: [layer('scenario', 'cli'), '^src/index\\.ts$'] },
+      from: { path: '^src/', pathNot: [layer('scenario', 'schedule', 'cli'), '^src/index\\.ts$'] },
       to: { path: layer('scenario') },
+    },
+    {
+      name: 'schedule-above-scenario',
+      comment:
+        'The scheduler starts experiments and GameDays through the same functions as `gameday run`; nothing it ' +
+        'runs knows it was scheduled: only the CLI and the public API import schedule/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('schedule', 'cli'), '^src/index\\.ts$'] },
+      to: { path: layer('schedule') },
     },
     {
       name: 'cli-is-the-top',

@@ -76,4 +76,15 @@ export default defineScenario({
   // Chloe (her Slack ID above) is called at each go/no-go; the thread ends with the verdict and report.pdf.
   notify: [{ kind: 'slack', channel: '#gameday-drills' }],
   service: 'orders',
+  // Every Tuesday morning in Berlin, at a moment nobody knows in advance, never during the year-end freeze:
+  //   npx gameday schedule list scenarios/region-gameday.ts
+  //   npx gameday schedule run scenarios/region-gameday.ts      # checkpoints wait for `gameday approve`
+  schedule: {
+    cron: '0 10 * * TUE',
+    timezone: 'Europe/Berlin',
+    window: '2h',
+    blackout: [{ from: '2026-12-18', to: '2027-01-04', reason: 'year-end release freeze' }],
+    overlap: 'skip',
+    missed: 'run-once',
+  },
 });

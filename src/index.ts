@@ -17,6 +17,12 @@ export { summarizeScenario, ScenarioSummarizer } from './analysis/summarize-scen
 export type { ScenarioSummary } from './analysis/scenario-summary';
 export { scenarioFileReporters } from './report/scenario/files';
 export type { ExperimentConfig } from './experiment/schema';
+export type {
+  ScheduleConfig,
+  PreconditionConfig,
+  PreconditionFunction,
+  PreconditionContext,
+} from './experiment/schedule';
 export type { FaultConfig } from './faults';
 export type {
   HttpProbeConfig,

@@ -12,7 +12,11 @@ import { validateCommand } from './commands/validate';
 import { approveCommand } from './commands/approve';
 import { verifyCommand } from './commands/verify';
 import { checkCommand } from './commands/check';
+import { scheduleExportCommand } from './commands/schedule-export';
+import { scheduleListCommand } from './commands/schedule-list';
+import { scheduleRunCommand } from './commands/schedule-run';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
+import { exportFormats, type ExportFormat } from '../schedule/export';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
 import { redactProcessOutput } from './redacted-output';
@@ -330,6 +334,101 @@ function parser(argv: string[], guard: Guard) {
           })
           .option('json', { type: 'boolean', default: false, describe: 'the verification as JSON' }),
       (args) => guard(() => verifyCommand(args.dir, { json: args.json }))(),
+    )
+    .command('schedule', 'scheduled drills: run the scheduler, list the next runs, export to another scheduler', (y) =>
+      y
+        .command(
+          'run [files..]',
+          'the scheduler: runs each file on its schedule until SIGTERM/Ctrl-C, one log line per decision',
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe:
+                  'scheduled experiment or scenario files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('once', {
+                type: 'boolean',
+                default: false,
+                describe: 'one run now, for an external scheduler: window, blackout, precondition, overlap applied',
+              })
+              .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
+              .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf (--no-pdf: skip it)' })
+              .option('json', { type: 'boolean', default: false, describe: 'each decision as a JSON line' })
+              .option('approve', {
+                type: 'boolean',
+                default: false,
+                describe: 'approve manual failovers up front (without it they are declined: nobody is at the terminal)',
+              })
+              .option('yes', {
+                ...yesOption,
+                describe: `${yesOption.describe}; a GameDay's checkpoints are answered yes`,
+              })
+              .option('notify', notifyOption),
+          (args) =>
+            guard(() =>
+              scheduleRunCommand((args.files as string[] | undefined) ?? [], {
+                once: args.once,
+                reports: args.reports,
+                pdf: args.pdf,
+                json: args.json,
+                approve: args.approve,
+                yes: args.yes,
+                notify: args.notify,
+              }),
+            )(),
+        )
+        .command(
+          'list [files..]',
+          "each scheduled file's schedule in words, its next runs after blackout, its last run and skip",
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe: 'scheduled files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('count', { type: 'number', default: 5, describe: 'how many next runs' })
+              .option('json', { type: 'boolean', default: false }),
+          (args) =>
+            guard(() =>
+              scheduleListCommand((args.files as string[] | undefined) ?? [], { count: args.count, json: args.json }),
+            )(),
+        )
+        .command(
+          'export [files..]',
+          'write the configuration that hands the schedules to cron, systemd, GitHub Actions or Kubernetes',
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe: 'scheduled files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('format', {
+                choices: Object.keys(exportFormats) as ExportFormat[],
+                demandOption: true,
+                describe: 'the scheduler to hand them to',
+              })
+              .option('out', { type: 'string', describe: 'write the files into this directory (default: print them)' })
+              .option('workdir', { type: 'string', describe: 'the project directory the command runs in (default: .)' })
+              .option('gameday', { type: 'string', default: 'npx gameday', describe: 'how gameday is invoked there' })
+              .option('reports', { type: 'string', default: 'reports', describe: 'where run directories go there' })
+              .option('image', { type: 'string', describe: 'k8s-cronjob: the container image with your project' }),
+          (args) =>
+            guard(() =>
+              scheduleExportCommand((args.files as string[] | undefined) ?? [], {
+                format: args.format as ExportFormat,
+                out: args.out,
+                workdir: args.workdir,
+                gameday: args.gameday,
+                reports: args.reports,
+                image: args.image,
+              }),
+            )(),
+        )
+        .demandCommand(1, 'name a schedule command: run, list, export'),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

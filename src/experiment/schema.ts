@@ -14,6 +14,7 @@ import {
 import { targetKindOf, targetSchema } from '../targets';
 import { hypothesisSchema, type Hypothesis } from './hypothesis';
 import { notifySchema } from './notify';
+import { scheduleSchema } from './schedule';
 import { sloSchema, type Slo } from './slos';
 import { stopConditionSchema, type StopCondition } from './stop-conditions';
 
@@ -60,6 +61,8 @@ export const experimentSchema = z
     service: serviceName.optional(),
     /** How long a run stays current evidence for the score (default 30d); a GameDay's applies to its experiments. */
     staleAfter: staleAfter.optional(),
+    /** When `gameday schedule run` starts it on its own; see schedule.ts. */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

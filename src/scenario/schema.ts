@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, name, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
 import { notifySchema } from '../experiment/notify';
+import { scheduleSchema } from '../experiment/schedule';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
 import { targetKindOf, targetSchema } from '../targets';
 
@@ -168,6 +169,8 @@ export const scenarioSchema = z
     service: serviceName.optional(),
     /** How long the day's runs stay current evidence; each experiment step without its own takes it. */
     staleAfter: staleAfter.optional(),
+    /** When `gameday schedule run` starts the day on its own (the experiments' own schedules are not used in it). */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { formatDuration } from '../core/duration';
 import { errorMessage } from '../core/errors';
 import { ExperimentValidationError, type ExperimentIssue } from '../experiment/errors';
+import type { ParsedSchedule } from '../experiment/schedule';
 import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from '../experiment/issues';
 import { displayPath, loadDefaultExport } from '../experiment/loader';
 import { validateExperiment, type Experiment } from '../experiment/validate';
@@ -53,6 +54,8 @@ export interface Scenario {
   steps: ScenarioStep[];
   /** As written; absent means the environment's default (notify/defaults.ts). */
   notify?: Notifier[];
+  /** When `gameday schedule run` starts the day on its own. */
+  schedule?: ParsedSchedule;
 }
 
 /**

@@ -75,6 +75,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
   },
+  'schedule-above-scenario': {
+    files: { 'src/scenario/run.ts': "import '../schedule/scheduler';", 'src/schedule/scheduler.ts': '' },
+  },
   'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
   'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
 };

@@ -139,7 +139,7 @@ test('every problem at once, each at its field path; a bad day target is said on
     }).sort(),
     [
       ': unknown field "stepz"; valid fields: name, description, target, participants, objectives, steps, tags, ' +
-        'notify, service, staleAfter',
+        'notify, service, staleAfter, schedule',
       'name: must not be empty',
       "objectives[2]: burn is judged per experiment (an SLO's expect), not over a day; a day's objectives are " +
         "'passed' (every experiment of the day passed), 'budget<5%' (each SLO's error budget burned, summed over " +
@@ -240,6 +240,29 @@ test("the agenda: each step at its expected offset, an experiment's timeline wit
   assert.not.ok(
     actions.some((action) => action.startsWith('lab: use the running lab')),
     'the target is opened by the day',
+  );
+});
+
+test("the day's service and staleAfter go to each experiment step that says none of its own", () => {
+  const scenario = validateScenario(
+    day({
+      service: 'orders',
+      staleAfter: '14d',
+      steps: [
+        { kind: 'experiment', experiment: experiment() },
+        { kind: 'experiment', experiment: experiment({ name: 'own', service: 'billing', staleAfter: '7d' }) },
+      ],
+    }),
+    'day.ts',
+  );
+  assert.equal(
+    scenario.steps.map((step) =>
+      step.kind === 'experiment' ? [step.experiment.service, step.experiment.staleAfter] : [],
+    ),
+    [
+      ['orders', 14 * 86_400_000],
+      ['billing', 7 * 86_400_000],
+    ],
   );
 });
 

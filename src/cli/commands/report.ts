@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { evidenceFileName } from '../../report/file-names';
+import { formatDuration } from '../../core/duration';
 import { writeHistory } from '../../report/history';
 import { scoreText } from '../../report/history-score';
 import { NotARunError, rerenderRun } from '../../report/rerender';
@@ -51,6 +52,13 @@ export async function reportCommand(runDir: string | undefined, options: ReportC
         );
       }
       for (const file of files) process.stdout.write(`  ${shownPath(file)}\n`);
+      for (const group of history.experiments.filter((entry) => entry.stale)) {
+        const latest = group.runs[group.runs.length - 1].startedAt;
+        process.stdout.write(
+          `  stale: ${group.experiment}: its latest drill ran ${latest}, longer ago than its staleAfter ` +
+            `${formatDuration(group.staleAfterMs!)}\n`,
+        );
+      }
     }
     for (const entry of history.skipped) process.stderr.write(`gameday: skipped ${entry.dir}: ${entry.reason}\n`);
     return exitCodes.passed;

@@ -12,18 +12,18 @@ import {
 import type { RunSummary } from '../../analysis/summary';
 import { formatDuration } from '../../core/duration';
 import { runExperiment, type RunOptions } from '../../engine/run';
-import { notifiersFor } from '../../notify';
 import { newRunId } from '../../engine/run-id';
 import { loadDefinition } from '../../scenario/loader';
 import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
-import { fileReporters, reportFiles } from '../../report/files';
+import { reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
 import { operatorName } from '../checkpoint-prompt';
+import { drillReporters } from '../drill-reporters';
 import { shownPath } from '../shown-path';
 import type { RunCommandOptions } from './run-options';
 
@@ -48,14 +48,14 @@ export async function runWithProgress(
   format: (summary: RunSummary, reports: ReportOutcome) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
-  // Before anything starts: a notifier that cannot deliver (no SLACK_BOT_TOKEN) refuses the run.
   const action = mode.failoverOnly ? (mode.failback ? 'failback' : 'failover') : 'run';
-  const notifiers =
-    options.notify === false
-      ? []
-      : notifiersFor({ kind: 'experiment', experiment }, { by: operatorName(), action }).reporters;
   const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
+  // Built before anything starts: a notifier that cannot deliver (no SLACK_BOT_TOKEN) refuses the run.
+  const reporters = drillReporters({ pdf: options.pdf, notify: options.notify, by: operatorName(), action }).experiment(
+    runDir,
+    experiment,
+  );
   const progress = new ProgressDisplay();
   const interrupt = interruptController((message) => progress.line(message));
   try {
@@ -72,9 +72,7 @@ export async function runWithProgress(
             progress.onEvent(event);
           },
         },
-        ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
-        // After the files: the thread's verdict uploads report.pdf.
-        ...notifiers,
+        ...reporters,
       ],
       approve: approver(options.approve, progress),
       consent,
