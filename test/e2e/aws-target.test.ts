@@ -87,7 +87,7 @@ export default defineExperiment({
 
 test('a run against the aws target goes through STS, FIS and Route 53 and leaves nothing behind', async () => {
   const file = experimentFile('aws target drill');
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 0, result.stderr);
@@ -122,7 +122,7 @@ test('an invalid FIS template is a clear error (exit 4), not a stack trace, and 
     subnets: "{ arns: ['arn:aws:ec2:eu-west-1:000000000000:subnet/subnet-0nope'] }",
     faults: "[faults.regionOutage({ region: 'eu-west-1', after: '500ms', duration: '1s' })]",
   });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 4, result.stderr);
@@ -136,7 +136,7 @@ test('an invalid FIS template is a clear error (exit 4), not a stack trace, and 
 
 test('credentials for an account not on the allow-list: exit 4 before any fault', async () => {
   const file = experimentFile('wrong account', { accountIds: ['123456789012'] });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 4, result.stderr);
@@ -181,6 +181,7 @@ test('CI=true needs target.allowCI: refused without it; with it the run goes on 
       '--json',
       '--reports',
       reports,
+      '--no-pdf',
     ],
     { env: { ...credentials, CI: 'true' } },
   );
@@ -193,13 +194,16 @@ test('a run on an account where a gameday FIS experiment runs is refused, naming
   const faults =
     "[faults.regionOutage({ name: 'long-cut', region: 'eu-west-1', scope: 'cross-region', after: " +
     "'200ms', duration: '5m' })]";
-  const first = spawnCli(['run', experimentFile('holder', { faults, duration: '10m' }), '--out', holderDir, '--yes'], {
-    env: credentials,
-  });
+  const first = spawnCli(
+    ['run', experimentFile('holder', { faults, duration: '10m' }), '--out', holderDir, '--yes', '--no-pdf'],
+    {
+      env: credentials,
+    },
+  );
   await waitForOutput(first.child, (text) => text.includes('fault long-cut injected'), 60_000);
   const runId = (readJournal(path.join(holderDir, 'journal.ndjson'))[0] as { runId: string }).runId;
   const second = await runCli(
-    ['run', experimentFile('second'), '--json', '--reports', path.join(labDir, 'reports'), '--yes'],
+    ['run', experimentFile('second'), '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'],
     { env: credentials },
   );
   assert.is(second.code, 4, second.stderr);
