@@ -1,4 +1,4 @@
-import { startLab } from '../../src/lab/manager';
+import { startLab, type RunningLab } from '../../src/lab/manager';
 
 /**
  * A running lab as `gameday lab up` leaves one (its own daemon, until `gameday lab down`),
@@ -7,8 +7,8 @@ import { startLab } from '../../src/lab/manager';
  * 5 s) take 3 s and 5 s. For e2e tests whose subject is not `lab up` itself
  * (test/e2e/lab-cli.test.ts tests that).
  */
-export async function startQuickLab(labDir: string): Promise<void> {
-  await startLab({
+export function startQuickLab(labDir: string): Promise<RunningLab> {
+  return startLab({
     labDir,
     ephemeral: false,
     healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 },
