@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
+import { labStatus } from '../support/lab-topology';
 
 let labDir: string;
 let lab: { controlUrl: string; regions: Record<string, { app: string }> };
@@ -106,13 +107,8 @@ test('a run against the aws target goes through STS, FIS and Route 53 and leaves
   for (const fault of summary.faults) assert.ok(fault.revertedAt, `${fault.name} reverted`);
 
   // Nothing left: no toxic on any proxy, the health check not inverted.
-  const status = await runCli(['lab', 'status', '--dir', labDir, '--json']);
-  const regions = JSON.parse(status.stdout).status.regions as Array<{
-    proxies: Array<{ toxics: string[] }>;
-    healthCheck: { inverted: boolean };
-  }>;
-  for (const region of regions) {
-    assert.is(region.healthCheck.inverted, false);
+  for (const region of (await labStatus(labDir)).regions) {
+    assert.is(region.healthCheck?.inverted, false);
     for (const proxy of region.proxies) assert.equal(proxy.toxics, []);
   }
 });
