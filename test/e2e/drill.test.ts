@@ -212,6 +212,9 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   assert.is(summary.target.kind, 'lab');
   assert.is(summary.target.ephemeral, true);
   assert.is(summary.target.labDir, lab.labDir);
+  // As users run it, with every report: the other e2e runs skip the PDF (--no-pdf) unless they read it.
+  for (const file of ['report.html', 'report.pdf', 'junit.xml'])
+    assert.ok(fs.existsSync(path.join(summary.runDir, file)), `${file} written`);
   assert.match(result.stderr, /fault us-east-1-offline injected \(regionOutage\)/);
 
   // `gameday run` returns only once its lab is down: checked at once, not eventually.
