@@ -4,12 +4,15 @@ import { startApp, type AppProcess } from './app';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
+import { LabObjectStores } from './objects';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
-import { labResources, type LabRegionResources } from './aws/resources';
+import { labAccountId, labResources, type LabRegionResources } from './aws/resources';
 import {
   healthCheckIdFor,
+  labBucketFor,
   labNames,
+  objectLinkName,
   resolveRegions,
   type LabLayout,
   type LabOptions,
@@ -25,6 +28,8 @@ interface RegionRuntime {
   pg: PgNode;
   app: AppProcess | null;
   proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
+  /** Object replication from this region to each other region crosses one of these. */
+  objectLinks: FaultProxy[];
 }
 
 export class LabError extends Error {
@@ -49,6 +54,8 @@ export class Lab {
   readonly proxies = new Map<string, FaultProxy>();
   readonly healthChecks = new HealthCheckRegistry();
   readonly zone: Zone;
+  /** Each region's S3-compatible store and the replication between them. */
+  readonly objects = new LabObjectStores((source, destination) => this.objectLinkAddress(source, destination));
   private regions = new Map<string, RegionRuntime>();
   /** Former primaries whose data has diverged from the current primary's. */
   private readonly demoted = new Set<string>();
@@ -183,14 +190,27 @@ export class Lab {
         osUser,
         logFile: path.join(this.logDir, `postgres-${region.name}.log`),
       });
+      const objectLinks: FaultProxy[] = [];
+      for (const destination of layout.regions) {
+        if (destination.name === region.name) continue;
+        objectLinks.push(
+          await this.addProxy(
+            objectLinkName(region.name, destination.name),
+            this.objectLinkAddress(region.name, destination.name)!,
+            { host: destination.address, port: ports.objects },
+          ),
+        );
+      }
       this.regions.set(region.name, {
         layout: region,
         role: region.name === layout.primary ? 'primary' : 'standby',
         pg,
         app: null,
         proxies,
+        objectLinks,
       });
     }
+    await this.startObjectStores();
 
     const primary = this.primaryRegion;
     await primary.pg.initPrimary();
@@ -226,6 +246,38 @@ export class Lab {
       }
     }
     this.zone.applyChanges(records.filter(isFailover).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+  }
+
+  /** Every region's bucket, empty, each replicating to every other region's bucket (S3 two-way replication). */
+  private async startObjectStores(): Promise<void> {
+    const { regions, ports } = this.layout;
+    for (const region of regions)
+      await this.objects.addRegion({ name: region.name, endpoint: { host: region.address, port: ports.objects } }, [
+        labBucketFor(region.name),
+      ]);
+    for (const region of regions) {
+      this.objects.setReplication(labBucketFor(region.name), {
+        role: `arn:aws:iam::${labAccountId}:role/gameday-lab-replication`,
+        rules: regions
+          .filter((destination) => destination.name !== region.name)
+          .map((destination) => ({
+            id: `to-${destination.name}`,
+            priority: destination.index,
+            enabled: true,
+            prefix: '',
+            destinationBucket: labBucketFor(destination.name),
+            deleteMarkerReplication: true,
+          })),
+      });
+    }
+  }
+
+  /** Where a region's replicas to `destination` leave from: the listener of the fault proxy on that link. */
+  private objectLinkAddress(source: string, destination: string): { host: string; port: number } | undefined {
+    const from = this.layout.regions.find((region) => region.name === source);
+    const to = this.layout.regions.find((region) => region.name === destination);
+    if (!from || !to || from === to) return undefined;
+    return { host: from.address, port: this.layout.ports.objectReplication + to.index - 1 };
   }
 
   private async addProxy(
@@ -556,6 +608,7 @@ export class Lab {
     this.closed = true;
     await this.queue.catch(() => undefined);
     await this.stopRegions();
+    await this.objects.close();
     await this.healthChecks.close();
     await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
     await this.dns?.close();
@@ -624,8 +677,10 @@ export class Lab {
                   disabled: description.config.disabled,
                 }
               : null,
-          proxies: (['app', 'db', 'replication'] as const).map((kind) => {
-            const proxy = region.proxies[kind];
+          proxies: [
+            ...(['app', 'db', 'replication'] as const).map((kind) => region.proxies[kind]),
+            ...region.objectLinks,
+          ].map((proxy) => {
             const upstream = proxy.upstream();
             return {
               name: proxy.name,
@@ -634,6 +689,7 @@ export class Lab {
               toxics: proxy.toxics().map((toxic) => `${toxic.name}:${toxic.type}`),
             };
           }),
+          objects: this.objects.status().find((entry) => entry.region === region.layout.name) ?? null,
         };
       }),
     );
@@ -672,6 +728,8 @@ export interface RegionStatus {
   replication: unknown;
   healthCheck: { id: string; status: string; since: number; inverted: boolean; disabled: boolean } | null;
   proxies: Array<{ name: string; enabled: boolean; upstream: string; toxics: string[] }>;
+  /** The region's buckets (object counts) and its replication backlog to each destination. */
+  objects: ReturnType<LabObjectStores['status']>[number] | null;
 }
 
 export interface LabStatus {

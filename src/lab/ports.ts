@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { LabPorts } from './topology';
+import { maxRegions, type LabPorts } from './topology';
 
 /** Whether a TCP port can be bound on an address right now. */
 function canBind(host: string, port: number): Promise<boolean> {
@@ -10,7 +10,17 @@ function canBind(host: string, port: number): Promise<boolean> {
   });
 }
 
-const portNames: Array<keyof LabPorts> = ['app', 'appInternal', 'pg', 'db', 'replication'];
+const portNames: Array<keyof LabPorts> = [
+  'app',
+  'appInternal',
+  'pg',
+  'db',
+  'replication',
+  'objects',
+  'objectReplication',
+];
+/** objectReplication is the first of one port per possible destination region. */
+const portCount = portNames.length - 1 + maxRegions;
 
 /**
  * Finds port numbers free on every region address at once (each region uses the same
@@ -21,7 +31,7 @@ export async function findLabPorts(addresses: string[], preferred?: number): Pro
   const candidates = preferred ? [preferred] : [];
   for (let i = 0; i < 60; i++) candidates.push(20_000 + Math.floor(Math.random() * 4_000) * 10);
   for (const base of candidates) {
-    const numbers = portNames.map((_, i) => base + i);
+    const numbers = Array.from({ length: portCount }, (_, i) => base + i);
     let free = true;
     for (const address of addresses) {
       for (const port of numbers) {
@@ -34,7 +44,5 @@ export async function findLabPorts(addresses: string[], preferred?: number): Pro
     }
     if (free) return Object.fromEntries(portNames.map((name, i) => [name, numbers[i]])) as unknown as LabPorts;
   }
-  throw new Error(
-    `no block of ${portNames.length} free ports on ${addresses.join(', ')} after ${candidates.length} tries`,
-  );
+  throw new Error(`no block of ${portCount} free ports on ${addresses.join(', ')} after ${candidates.length} tries`);
 }

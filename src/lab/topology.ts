@@ -21,6 +21,13 @@ export interface LabPorts {
   db: number;
   /** Replication proxy in each standby region: the WAL stream from the primary passes it. */
   replication: number;
+  /** The region's S3 endpoint (path-style); replicas from other regions arrive here. */
+  objects: number;
+  /**
+   * First of `maxRegions` ports: the object replication link from this region to the region
+   * with index i listens on objectReplication + i - 1 (a fault proxy in front of that region's S3 endpoint).
+   */
+  objectReplication: number;
 }
 
 export interface RegionLayout {
@@ -90,6 +97,12 @@ export const labNames = {
   regionalApp: (region: string) => `app.${region}.${zoneOrigin}`,
   regionalDb: (region: string) => `db.${region}.${zoneOrigin}`,
 } as const;
+
+/** The lab's bucket in a region: receipts and other objects the app and probes write there. */
+export const labBucketFor = (region: string) => `gameday-lab-${region}`;
+
+/** The fault proxy carrying object replication from one region to another. */
+export const objectLinkName = (source: string, destination: string) => `objects-${source}-to-${destination}`;
 
 /** Health check ids: one per region, checking the app's /health through its ingress proxy. */
 export const healthCheckIdFor = (region: string) => `hc-app-${region}`;

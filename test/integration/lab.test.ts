@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import type { HealthCheckChange, HealthObservation } from '../../src/lab/healthcheck';
 import { Lab } from '../../src/lab/lab';
 import type { PgPrimaryReplication, PgStandbyReplication } from '../../src/lab/postgres';
-import { healthCheckIdFor } from '../../src/lab/topology';
+import { healthCheckIdFor, objectLinkName } from '../../src/lab/topology';
 
 const PRIMARY = 'us-east-1';
 const STANDBY = 'eu-west-1';
@@ -399,6 +399,14 @@ test('reset() restores the first topology: primary, streaming, no toxics, health
           upstream: `${addressOf(PRIMARY)}:${ports.pg}`,
           toxics: [],
         },
+        ...status.regions
+          .filter((other) => other.name !== region.name)
+          .map((other) => ({
+            name: objectLinkName(region.name, other.name),
+            enabled: true,
+            upstream: `${other.address}:${ports.objects}`,
+            toxics: [],
+          })),
       ],
       `${region.name}'s proxies`,
     );
