@@ -354,6 +354,7 @@ export class Lab {
         port: ports.appInternal,
         localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
         writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
+        objects: { endpoint: `${region.layout.address}:${ports.objects}`, bucket: labBucketFor(region.layout.name) },
       },
       { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
     );

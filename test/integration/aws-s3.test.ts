@@ -250,4 +250,30 @@ test('a pause holds replication to the destination region until it ends; resume 
   assert.ok(afterResume < 5_000, `delivered ${afterResume} ms after the resume`);
 });
 
+test("the app stores a receipt per order in its region's bucket and keeps the key in the order row", async () => {
+  const usApp = `http://${env.lab.layout.regions[0].address}:${env.lab.layout.ports.app}`;
+  const created = await fetch(`${usApp}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ item: 'moka-pot', quantity: 2, customer: 'ada' }),
+  });
+  assert.is(created.status, 201);
+  const order = (await created.json()) as { id: number; receiptKey: string };
+  assert.match(order.receiptKey, /^receipts\/[0-9a-f-]{36}\.json$/);
+  const [row] = await env.lab
+    .region(US)
+    .pg.query<{ receipt_key: string }>('SELECT receipt_key FROM orders WHERE id = $1', [order.id]);
+  assert.is(row.receipt_key, order.receiptKey);
+  const stored = await read(US, order.receiptKey);
+  assert.equal(JSON.parse(stored!.body), { ...JSON.parse(stored!.body), item: 'moka-pot', quantity: 2, region: US });
+  await replicaArrives(EU, order.receiptKey, Date.now());
+  const receipt = await fetch(`${usApp}/orders/${order.id}/receipt`);
+  assert.is(receipt.status, 200);
+  assert.is(((await receipt.json()) as { item: string }).item, 'moka-pot');
+  await s3(US).send(new DeleteObjectCommand({ Bucket: usBucket, Key: order.receiptKey }));
+  const broken = await fetch(`${usApp}/orders/${order.id}/receipt`);
+  assert.is(broken.status, 404);
+  assert.is(((await broken.json()) as { error: string }).error, 'receipt_missing');
+});
+
 test.run();

@@ -32,6 +32,13 @@ export interface AppTimeouts {
   dnsMs: number;
 }
 
+/** The region's bucket, where each order's receipt object is stored. */
+export interface AppObjectsConfig {
+  /** `host:port` of the region's S3 endpoint (path-style). */
+  endpoint: string;
+  bucket: string;
+}
+
 export interface AppConfig {
   region: string;
   host: string;
@@ -40,6 +47,8 @@ export interface AppConfig {
   localDb: AppDbConfig;
   /** Where writes go. Writer connections use localDb's user and database. */
   writer: AppWriterConfig;
+  /** Without it, orders carry no receipt object (receiptKey null). */
+  objects?: AppObjectsConfig;
   timeouts: AppTimeouts;
 }
 
@@ -72,6 +81,7 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
   const localDb = objectAt(root.localDb, 'localDb', fail);
   const writer = objectAt(root.writer, 'writer', fail);
   const timeouts = root.timeouts === undefined ? {} : objectAt(root.timeouts, 'timeouts', fail);
+  const objects = root.objects === undefined ? undefined : objectAt(root.objects, 'objects', fail);
 
   let parsedWriter: AppWriterConfig;
   if ('name' in writer) {
@@ -105,6 +115,14 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
       database: stringAt(localDb.database, 'localDb.database', fail),
     },
     writer: parsedWriter,
+    ...(objects
+      ? {
+          objects: {
+            endpoint: hostPortAt(objects.endpoint, 'objects.endpoint', fail),
+            bucket: stringAt(objects.bucket, 'objects.bucket', fail),
+          },
+        }
+      : {}),
     timeouts: { connectMs: timeout('connectMs'), statementMs: timeout('statementMs'), dnsMs: timeout('dnsMs') },
   };
 }

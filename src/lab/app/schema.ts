@@ -13,7 +13,9 @@ CREATE TABLE IF NOT EXISTS orders (
   quantity   integer     NOT NULL CHECK (quantity > 0),
   customer   text,
   region     text        NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- the order's receipt object in the bucket of the region that took it
+  receipt_key text
 );
 CREATE TABLE IF NOT EXISTS products (
   sku         text    PRIMARY KEY,

@@ -5,6 +5,7 @@ import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
 import { renderIndexPage } from './page';
 import { HttpError, readText, type Reply } from './reply';
+import { ReceiptStore } from './receipts';
 import { shopRoutes } from './shop';
 import { ensureSchema } from './schema';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
@@ -35,9 +36,10 @@ interface OrderRow {
   customer: string | null;
   region: string;
   created_at: Date;
+  receipt_key: string | null;
 }
 
-const orderColumns = 'id::text AS id, item, quantity, customer, region, created_at';
+const orderColumns = 'id::text AS id, item, quantity, customer, region, created_at, receipt_key';
 
 export async function startAppServer(config: AppConfig, emit: (event: AppEvent) => void): Promise<AppServer> {
   const applicationName = `gameday-app-${config.region}`;
@@ -49,6 +51,7 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     config.timeouts,
     applicationName,
   );
+  const receipts = config.objects ? new ReceiptStore(config.objects, config.timeouts.statementMs) : null;
   const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
     emit({ event: 'writer_changed', ...change }),
   );
@@ -132,12 +135,16 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     if (customer !== null && (typeof customer !== 'string' || customer.length > 200)) {
       throw new HttpError(400, 'invalid_order', 'customer must be a string of at most 200 characters');
     }
+    const receiptKey = receipts?.newKey() ?? null;
+    if (receipts && receiptKey)
+      await receipts.put(receiptKey, { item, quantity, customer, region: config.region, at: new Date().toISOString() });
     const { result, writer } = await onWriter((w) =>
       queryPool<OrderRow>(
         w.pool,
         w.target,
-        `INSERT INTO orders (item, quantity, customer, region) VALUES ($1, $2, $3, $4) RETURNING ${orderColumns}`,
-        [item, quantity, customer, config.region],
+        `INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5) ` +
+          `RETURNING ${orderColumns}`,
+        [item, quantity, customer, config.region, receiptKey],
       ),
     );
     return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
@@ -153,6 +160,22 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       throw new HttpError(404, 'not_found', `order ${idText} not found in ${config.region}'s database`);
     }
     return { status: 200, body: orderJson(rows[0]), headers: { 'x-gameday-db': localTarget } };
+  }
+
+  /** The order's receipt from this region's bucket: what a customer downloading it gets here. */
+  async function getReceipt(idText: string): Promise<Reply> {
+    const order = await getOrder(idText);
+    const key = (order.body as { receiptKey: string | null }).receiptKey;
+    if (!key) throw new HttpError(404, 'no_receipt', `order ${idText} has no receipt object`);
+    if (!receipts) throw new HttpError(503, 'no_receipt_store', `${config.region}'s app has no bucket configured`);
+    const receipt = await receipts.get(key);
+    if (receipt === null)
+      throw new HttpError(
+        404,
+        'receipt_missing',
+        `order ${idText}'s receipt ${key} is not in ${config.objects!.bucket} (${config.region})`,
+      );
+    return { status: 200, body: JSON.parse(receipt) as unknown, headers: { 'x-gameday-receipt-key': key } };
   }
 
   async function listOrders(url: URL): Promise<Reply> {
@@ -257,6 +280,8 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     }
     const orderMatch = /^\/orders\/([^/]+)$/.exec(path);
     if (orderMatch) return only('GET', () => getOrder(orderMatch[1]));
+    const receiptMatch = /^\/orders\/([^/]+)\/receipt$/.exec(path);
+    if (receiptMatch) return only('GET', () => getReceipt(receiptMatch[1]));
     if (path === '/ledger') {
       if (method === 'POST') return appendLedger(req);
       return only('GET', () => readLedger(url));
@@ -264,7 +289,8 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     throw new HttpError(
       404,
       'not_found',
-      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger, ` +
+      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, ` +
+        'GET /orders/:id/receipt, GET|POST /ledger, ' +
         'GET /shop (the storefront)',
     );
   }
@@ -390,5 +416,6 @@ function orderJson(row: OrderRow) {
     customer: row.customer,
     region: row.region,
     createdAt: row.created_at.toISOString(),
+    receiptKey: row.receipt_key,
   };
 }
