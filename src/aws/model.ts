@@ -23,6 +23,8 @@ export interface RegionResources {
   eks?: EksPodSelector;
   dbInstances?: ResourceSelector;
   dbClusters?: ResourceSelector;
+  /** S3 buckets whose replication a fault pauses (the region's source buckets). */
+  buckets?: ResourceSelector;
 }
 
 /**

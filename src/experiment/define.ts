@@ -39,6 +39,8 @@ export const faults = {
   dbStop: faultOf('dbStop'),
   /** A region's health check is inverted, so DNS fails over although the region is fine. */
   healthCheckFailure: faultOf('healthCheckFailure'),
+  /** S3 replication out of a region's buckets pauses (FIS aws:s3:bucket-pause-replication). */
+  objectReplicationPause: faultOf('objectReplicationPause'),
 };
 
 /** Probe constructors. */

@@ -8,6 +8,7 @@ export type FisBackedFault = { name: string; region: string; after: number; dura
   | { kind: 'regionOutage'; mode: 'blackhole' | 'stop'; scope: 'all' | 'cross-region' }
   | { kind: 'latency'; link: 'ingress' | 'replication'; latency: number; jitter: number }
   | { kind: 'dbStop'; via: 'reboot' | 'cluster-failover' }
+  | { kind: 'objectReplicationPause'; to?: string }
 );
 
 /**
@@ -33,6 +34,14 @@ export function fisSpecOf(fault: FisBackedFault, heldForMs: number): FisFaultSpe
       };
     case 'dbStop':
       return { kind: 'dbStop', name: fault.name, region: fault.region, via: fault.via };
+    case 'objectReplicationPause':
+      return {
+        kind: 'objectReplicationPause',
+        name: fault.name,
+        region: fault.region,
+        ...(fault.to ? { destinationRegion: fault.to } : {}),
+        durationMs,
+      };
   }
 }
 
@@ -82,6 +91,10 @@ export const fisFault: FaultImplementation<FisBackedFault> = {
     }
     const model = context.aws;
     if (!model || !model.regions.includes(fault.region)) return;
+    if (fault.kind === 'objectReplicationPause' && fault.to !== undefined && fault.to === fault.region)
+      report(['to'], `is the fault's own region; name the region the replicas go to`);
+    else if (fault.kind === 'objectReplicationPause' && fault.to !== undefined && !model.regions.includes(fault.to))
+      report(['to'], `${JSON.stringify(fault.to)} is not a region of the target (${model.regions.join(', ')})`);
     const needed = fisResourceField(fault, model.compute);
     if (!model.resources[fault.region]?.[needed]) {
       report(

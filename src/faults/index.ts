@@ -9,6 +9,7 @@ import { dbStopFault, dbStopFaultSchema } from './db-stop';
 import { execFault, execFaultSchema } from './exec';
 import { healthCheckFailureFault, healthCheckFailureFaultSchema } from './health-check-failure';
 import { latencyFault, latencyFaultSchema } from './latency';
+import { objectReplicationPauseFault, objectReplicationPauseFaultSchema } from './object-replication-pause';
 import { regionOutageFault, regionOutageFaultSchema } from './region-outage';
 import type { FaultImplementation, FaultKind } from './types';
 
@@ -19,6 +20,7 @@ export const faultKinds = {
   latency: latencyFault,
   dbStop: dbStopFault,
   healthCheckFailure: healthCheckFailureFault,
+  objectReplicationPause: objectReplicationPauseFault,
 };
 
 export const faultSchema = z.discriminatedUnion('kind', [
@@ -27,6 +29,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   latencyFaultSchema,
   dbStopFaultSchema,
   healthCheckFailureFaultSchema,
+  objectReplicationPauseFaultSchema,
 ]);
 
 export type FaultConfig = z.input<typeof faultSchema>;
@@ -52,6 +55,7 @@ export type { RegionOutageFault } from './region-outage';
 export type { LatencyFault } from './latency';
 export type { DbStopFault } from './db-stop';
 export type { HealthCheckFailureFault } from './health-check-failure';
+export type { ObjectReplicationPauseFault } from './object-replication-pause';
 export type { FaultContext, FaultPlan, PlanContext, PreparedFault, FaultCheckContext } from './types';
 export { FaultError } from './types';
 export { heldForMs } from './timing';

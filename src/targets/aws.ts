@@ -73,6 +73,8 @@ export const awsTargetSchema = z.strictObject({
         compute: resourceSelector.optional(),
         dbInstances: resourceSelector.optional(),
         dbClusters: resourceSelector.optional(),
+        /** S3 buckets whose Cross-Region Replication objectReplicationPause pauses. */
+        buckets: resourceSelector.optional(),
         /** compute 'eks': FIS picks pods by cluster, namespace and a selector, and needs a service account. */
         eks: z
           .strictObject({

@@ -66,6 +66,7 @@ export function labAwsModel(regions: string[], primary: string, endpoint?: strin
       compute: { arns: [r.ecsTaskArn] },
       dbInstances: { arns: [r.dbInstanceArn] },
       dbClusters: { arns: [r.dbClusterArn] },
+      buckets: { arns: [r.bucketArn] },
     };
     healthChecks[region] = r.healthCheckId;
   });

@@ -20,7 +20,12 @@ import {
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createS3Handler } from '../../src/lab/aws/s3';
+import { AwsClients } from '../../src/aws/clients';
+import { revertRecord } from '../../src/faults/revert';
+import { objectReplicationPauseFault } from '../../src/faults/object-replication-pause';
+import { labAwsServices } from '../../src/lab/aws/services';
+import type { TargetSession } from '../../src/targets/session';
+import { labAwsModel } from '../../src/targets/lab';
 import { labBucketFor, objectLinkName } from '../../src/lab/topology';
 import { startTestLab } from '../support/lab';
 
@@ -68,7 +73,7 @@ async function replicaArrives(region: string, key: string, sinceMs: number, limi
 }
 
 test.before(async () => {
-  env = await startTestLab({ awsServices: { s3: createS3Handler }, regions: [US, EU] });
+  env = await startTestLab({ awsServices: labAwsServices, regions: [US, EU] });
 });
 
 test.after(async () => {
@@ -274,6 +279,34 @@ test("the app stores a receipt per order in its region's bucket and keeps the ke
   const broken = await fetch(`${usApp}/orders/${order.id}/receipt`);
   assert.is(broken.status, 404);
   assert.is(((await broken.json()) as { error: string }).error, 'receipt_missing');
+});
+
+test('objectReplicationPause through the lab FIS: replication held, rolled back as recover does', async () => {
+  const clients = new AwsClients({ endpoint: env.endpoint, labCredentials: true });
+  const target = { aws: { model: labAwsModel([US, EU], US, env.endpoint), clients } } as unknown as TargetSession;
+  const fault = objectReplicationPauseFault.schema.parse({ kind: 'objectReplicationPause', region: US });
+  try {
+    const prepared = await objectReplicationPauseFault.via.aws.prepare(
+      { ...fault, name: 'pause-us' },
+      { target, runId: 'objects-test', aws: target.aws!.model, heldForMs: () => 60_000 },
+    );
+    assert.is(prepared.rollback.kind, 'fis');
+    const injected = await prepared.inject();
+    assert.equal((injected as { actions: string[] }).actions, ['aws:s3:bucket-pause-replication']);
+    const writtenAt = Date.now();
+    await s3(US).send(new PutObjectCommand({ Bucket: usBucket, Key: 'fault/held', Body: 'x' }));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.is(await read(EU, 'fault/held'), null, 'held while the experiment runs');
+    assert.is((await read(US, 'fault/held'))?.status, 'PENDING');
+    // The rollback record is what `gameday recover` reverts from a killed run's journal.
+    await revertRecord(prepared.rollback);
+    const lag = await replicaArrives(EU, 'fault/held', writtenAt);
+    assert.ok(lag >= 700, `replicated ${lag} ms after the write, once the experiment stopped`);
+    assert.is((await read(US, 'fault/held'))?.status, 'COMPLETED');
+    await revertRecord(prepared.rollback);
+  } finally {
+    clients.destroy();
+  }
 });
 
 test.run();

@@ -190,4 +190,48 @@ test('missing resources are a clear mapping error naming the field', () => {
   );
 });
 
+test('objectReplicationPause -> aws:s3:bucket-pause-replication on the region buckets, to the partner or `to`', () => {
+  const template = compileFisTemplate(
+    { kind: 'objectReplicationPause', name: 'pause', region: 'us-east-1', durationMs: 8_000 },
+    lab,
+    tags,
+  );
+  assert.equal(template.targets, {
+    Buckets: {
+      resourceType: 'aws:s3:bucket',
+      selectionMode: 'ALL',
+      resourceArns: ['arn:aws:s3:::gameday-lab-us-east-1'],
+    },
+  });
+  assert.equal(template.actions, {
+    pause: {
+      actionId: 'aws:s3:bucket-pause-replication',
+      parameters: { duration: 'PT8S', region: 'eu-west-1' },
+      targets: { Buckets: 'Buckets' },
+    },
+  });
+  const three = labAwsModel(['us-east-1', 'eu-west-1', 'ap-south-1'], 'us-east-1', 'http://127.0.0.1:1');
+  const toThird = compileFisTemplate(
+    {
+      kind: 'objectReplicationPause',
+      name: 'pause',
+      region: 'us-east-1',
+      destinationRegion: 'ap-south-1',
+      durationMs: 8_000,
+    },
+    three,
+    tags,
+  );
+  assert.is(Object.values(toThird.actions!)[0].parameters!.region, 'ap-south-1');
+  assert.throws(
+    () =>
+      compileFisTemplate(
+        { kind: 'objectReplicationPause', name: 'p', region: 'us-east-1', durationMs: 1_000 },
+        account,
+        tags,
+      ),
+    (error: unknown) => error instanceof FisMappingError && /target\.resources\.us-east-1\.buckets/.test(error.message),
+  );
+});
+
 test.run();

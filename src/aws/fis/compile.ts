@@ -7,7 +7,15 @@ import { GamedayError } from '../../core/errors';
 export type FisFaultSpec =
   | { kind: 'regionOutage'; name: string; region: string; scope: 'all' | 'cross-region'; durationMs: number }
   | { kind: 'latency'; name: string; region: string; latencyMs: number; jitterMs: number; durationMs: number }
-  | { kind: 'dbStop'; name: string; region: string; via: 'reboot' | 'cluster-failover' };
+  | { kind: 'dbStop'; name: string; region: string; via: 'reboot' | 'cluster-failover' }
+  | {
+      kind: 'objectReplicationPause';
+      name: string;
+      region: string;
+      /** Where the paused replicas go; without it, the failover partner (as for a cross-region outage). */
+      destinationRegion?: string;
+      durationMs: number;
+    };
 
 export class FisMappingError extends GamedayError {}
 
@@ -36,7 +44,14 @@ export function fisResourceField(
       return compute === 'eks' ? 'eks' : 'compute';
     case 'dbStop':
       return spec.via === 'reboot' ? 'dbInstances' : 'dbClusters';
+    case 'objectReplicationPause':
+      return 'buckets';
   }
+}
+
+/** The region a region's traffic fails over to or from: the primary's is the next region, any other's the primary. */
+export function failoverPartner(model: Pick<AwsModel, 'regions' | 'primary'>, region: string): string {
+  return region === model.primary ? model.regions.find((candidate) => candidate !== region)! : model.primary;
 }
 
 /**
@@ -74,8 +89,7 @@ export function compileFisTemplate(
         };
       } else {
         // Cut the links between this region and its failover partner (the primary, or for the primary the next region).
-        const partner =
-          spec.region === model.primary ? model.regions.find((region) => region !== spec.region)! : model.primary;
+        const partner = failoverPartner(model, spec.region);
         action = {
           actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
           parameters: { duration, region: partner },
@@ -138,6 +152,18 @@ export function compileFisTemplate(
         targets = { Clusters: target(resources.dbClusters, 'aws:rds:cluster') };
         action = { actionId: 'aws:rds:failover-db-cluster', parameters: {}, targets: { Clusters: 'Clusters' } };
       }
+      break;
+    }
+    case 'objectReplicationPause': {
+      targets = { Buckets: target(resources.buckets, 'aws:s3:bucket') };
+      action = {
+        actionId: 'aws:s3:bucket-pause-replication',
+        parameters: {
+          duration: toIsoDuration(spec.durationMs),
+          region: spec.destinationRegion ?? failoverPartner(model, spec.region),
+        },
+        targets: { Buckets: 'Buckets' },
+      };
       break;
     }
   }

@@ -1,3 +1,5 @@
+import { labBucketFor } from '../topology';
+
 /**
  * The lab's resources, named and tagged the AWS way, so the same FIS templates, Route 53
  * calls and RDS calls work against the lab and a real account. One account, one
@@ -23,6 +25,9 @@ export interface LabRegionResources {
   dbInstanceId: string;
   dbInstanceArn: string;
   healthCheckId: string;
+  /** The region's S3 bucket (names are global, so the ARN has no region). */
+  bucketName: string;
+  bucketArn: string;
   tags: Record<string, string>;
 }
 
@@ -44,6 +49,8 @@ export function labResources(region: string, index: number): LabRegionResources 
     dbInstanceId,
     dbInstanceArn: `arn:aws:rds:${region}:${labAccountId}:db:${dbInstanceId}`,
     healthCheckId: `hc-app-${region}`,
+    bucketName: labBucketFor(region),
+    bucketArn: `arn:aws:s3:::${labBucketFor(region)}`,
     tags: { [labRegionTag]: region, Name: `gameday-lab-${region}` },
   };
 }

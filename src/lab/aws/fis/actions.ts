@@ -1,4 +1,5 @@
 import { parseIsoDuration } from './duration';
+import { bucketPauseReplication } from './executors/bucket-pause-replication';
 import { crossRegionBlackhole } from './executors/cross-region-blackhole';
 import { databaseRestart } from './executors/database-restart';
 import type { Executor } from './executors/execution';
@@ -76,6 +77,17 @@ const otherRegion = (value: string, { region, regions }: CheckContext): string |
     ? undefined
     : `${JSON.stringify(value)} is not a lab region; valid: ${regions.filter((r) => r !== region).join(', ')}`;
 };
+
+const destinationRegion = (value: string, { region, regions }: CheckContext): string | undefined =>
+  regions.includes(value) && value !== region
+    ? undefined
+    : `${JSON.stringify(value)} holds no destination bucket of the lab's; valid: ` +
+      `${regions.filter((r) => r !== region).join(', ')}`;
+
+const notInLab =
+  (what: string) =>
+  (value: string): string | undefined =>
+    value.trim() ? `the lab pauses whole buckets, not ${what}; leave it out` : undefined;
 
 const latencyDocument = 'document/AWSFIS-Run-Network-Latency';
 
@@ -296,6 +308,32 @@ const catalogue: ActionDefinition[] = [
     target: { key: 'Clusters', resourceType: 'aws:rds:cluster' },
     parameters: {},
     executor: databaseRestart('Clusters'),
+  },
+  {
+    id: 'aws:s3:bucket-pause-replication',
+    description:
+      'Pauses replication from the target source buckets to their destination buckets in a region. ' +
+      'In the lab: the source region queues the changes, and replicates them when the pause ends.',
+    target: { key: 'Buckets', resourceType: 'aws:s3:bucket' },
+    parameters: {
+      duration: duration('How long replication is paused'),
+      region: {
+        description: 'The region of the destination buckets (another lab region).',
+        required: true,
+        check: destinationRegion,
+      },
+      destinationBuckets: {
+        description: 'Comma-separated destination bucket names. The lab pauses every destination in region.',
+        required: false,
+        check: notInLab('a list of destination buckets'),
+      },
+      prefixes: {
+        description: 'Comma-separated key prefixes of the replication rules to pause. The lab pauses every rule.',
+        required: false,
+        check: notInLab('a list of prefixes'),
+      },
+    },
+    executor: bucketPauseReplication,
   },
   {
     id: 'aws:fis:wait',

@@ -14,6 +14,7 @@ export const resourceTypes = [
   'aws:eks:pod',
   'aws:rds:db',
   'aws:rds:cluster',
+  'aws:s3:bucket',
 ] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
@@ -86,6 +87,7 @@ export function labResourceList(regions: readonly LabRegionResources[]): LabReso
       tags: r.tags,
       attributes: { DBClusterIdentifier: r.dbClusterId },
     },
+    { type: 'aws:s3:bucket', arn: r.bucketArn, region: r.region, tags: r.tags, attributes: {} },
   ]);
 }
 
@@ -96,6 +98,7 @@ const filterPaths: Record<ResourceType, string[]> = {
   'aws:eks:pod': [],
   'aws:rds:db': ['DBInstanceIdentifier', 'DBClusterIdentifier'],
   'aws:rds:cluster': ['DBClusterIdentifier'],
+  'aws:s3:bucket': [],
 };
 
 export function isResourceType(value: unknown): value is ResourceType {

@@ -1,3 +1,4 @@
+import { objectLinkName } from '../../../topology';
 import { durationMs } from '../duration';
 import { regionsOf, sleep, type Executor } from './execution';
 import { addressOf, blackholeToxics, ToxicSet } from './toxics';
@@ -7,7 +8,8 @@ import { addressOf, blackholeToxics, ToxicSet } from './toxics';
  * region and `region` stops; client ingress and each region's own links stay up. The
  * links between two regions A and B are their database ingress proxies (db-A, db-B: the
  * other region's app reaches the writer through them) and a replication link whose WAL
- * comes from the other region (replication-B when A is the primary, and the reverse).
+ * comes from the other region (replication-B when A is the primary, and the reverse), and
+ * the object replication links both ways (objects-A-to-B, objects-B-to-A).
  *
  * The lab's proxies cannot tell clients apart, so db-<writer> is held for the writer
  * region's own app too: its writes stall as well while the action runs.
@@ -28,7 +30,9 @@ export const crossRegionBlackhole: Executor = ({ lab, targets, parameters, fault
 };
 
 function linksBetween(lab: Parameters<Executor>[0]['lab'], a: string, b: string): string[] {
-  const links = [`db-${a}`, `db-${b}`];
+  const links = [`db-${a}`, `db-${b}`, objectLinkName(a, b), objectLinkName(b, a)].filter((name) =>
+    lab.proxies.has(name),
+  );
   for (const [from, to] of [
     [a, b],
     [b, a],
