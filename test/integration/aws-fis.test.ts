@@ -124,6 +124,7 @@ test('ListActions and GetAction serve the catalogue, with parameters and targets
     'aws:network:route-table-disrupt-cross-region-connectivity',
     'aws:rds:failover-db-cluster',
     'aws:rds:reboot-db-instances',
+    'aws:s3:bucket-pause-replication',
     'aws:ssm:send-command',
   ]);
   const paged = await clients[PRIMARY].send(new ListActionsCommand({ maxResults: 3 }));
@@ -468,8 +469,15 @@ test("disrupt-connectivity blackholes the subnet's region for its duration, then
   const blackholed = proxiesWithToxic(`fis-${experiment.id}-outage-upstream`);
   assert.equal(
     blackholed,
-    [`app-${PRIMARY}`, `db-${PRIMARY}`, `replication-${STANDBY}`, `replication-${PRIMARY}`],
-    'every proxy in or into the region',
+    [
+      `app-${PRIMARY}`,
+      `db-${PRIMARY}`,
+      `objects-${STANDBY}-to-${PRIMARY}`,
+      `objects-${PRIMARY}-to-${STANDBY}`,
+      `replication-${STANDBY}`,
+      `replication-${PRIMARY}`,
+    ],
+    'every proxy in or into the region, the object replication links out of it too',
   );
   assert.equal(proxiesWithToxic(`fis-${experiment.id}-outage-downstream`), blackholed, 'in both directions');
   assert.match(running.actions!.outage.state!.reason!, /blackhole of us-east-1/);
@@ -771,8 +779,14 @@ test('cross-region disruption stops WAL reaching the standby while both app ingr
   await waitFor(client, experiment.id!, (e) => e.actions!.partition.state!.status === 'running');
   assert.equal(
     proxiesWithToxic(`fis-${experiment.id}-partition-upstream`),
-    [`db-${STANDBY}`, `db-${PRIMARY}`, `replication-${STANDBY}`],
-    'the links between the two regions, no app ingress',
+    [
+      `db-${STANDBY}`,
+      `db-${PRIMARY}`,
+      `objects-${STANDBY}-to-${PRIMARY}`,
+      `objects-${PRIMARY}-to-${STANDBY}`,
+      `replication-${STANDBY}`,
+    ],
+    'the links between the two regions (object replication both ways), no app ingress',
   );
 
   await primary.query('INSERT INTO fis_probe VALUES (1)');
