@@ -30,6 +30,8 @@ interface RegionRuntime {
   proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
   /** Object replication from this region to each other region crosses one of these. */
   objectLinks: FaultProxy[];
+  /** Clients' S3 requests for the region's buckets cross this on their way to its S3 endpoint. */
+  objectsIngress: FaultProxy;
 }
 
 export class LabError extends Error {
@@ -190,6 +192,10 @@ export class Lab {
         osUser,
         logFile: path.join(this.logDir, `postgres-${region.name}.log`),
       });
+      const objectsIngress = await this.addProxy(`s3-${region.name}`, this.objectsIngressAddress(region.name), {
+        host: region.address,
+        port: ports.objects,
+      });
       const objectLinks: FaultProxy[] = [];
       for (const destination of layout.regions) {
         if (destination.name === region.name) continue;
@@ -208,6 +214,7 @@ export class Lab {
         app: null,
         proxies,
         objectLinks,
+        objectsIngress,
       });
     }
     await this.startObjectStores();
@@ -270,6 +277,16 @@ export class Lab {
           })),
       });
     }
+  }
+
+  /**
+   * Where clients' S3 requests for a region enter it: the port of the replication link to itself, which no region
+   * has, so the lab's port block stays ten wide.
+   */
+  objectsIngressAddress(regionName: string): { host: string; port: number } {
+    const region = this.layout.regions.find((candidate) => candidate.name === regionName);
+    if (!region) throw new LabError(`unknown region ${JSON.stringify(regionName)}`);
+    return { host: region.address, port: this.layout.ports.objectReplication + region.index - 1 };
   }
 
   /** Where a region's replicas to `destination` leave from: the listener of the fault proxy on that link. */
@@ -680,6 +697,7 @@ export class Lab {
               : null,
           proxies: [
             ...(['app', 'db', 'replication'] as const).map((kind) => region.proxies[kind]),
+            region.objectsIngress,
             ...region.objectLinks,
           ].map((proxy) => {
             const upstream = proxy.upstream();

@@ -238,8 +238,9 @@ function directApi(lab: RunningLab): DirectApi {
       const address = status.regions.find((candidate) => candidate.name === region)!.address;
       const touchesRegion = (regionName: string, proxy: { upstream: string }) =>
         regionName === region || proxy.upstream.startsWith(`${address}:`);
-      // cross-region: clients still reach the region; only its links to other regions are cut.
-      const isCrossRegionLink = (proxy: { name: string }) => !proxy.name.startsWith('app-');
+      // cross-region: clients (of the app and of S3) still reach the region; only its links to other regions are cut.
+      const isCrossRegionLink = (proxy: { name: string }) =>
+        !proxy.name.startsWith('app-') && !proxy.name.startsWith('s3-');
       return status.regions.flatMap((candidate) =>
         candidate.proxies
           .filter((proxy) => touchesRegion(candidate.name, proxy) && (scope === 'all' || isCrossRegionLink(proxy)))

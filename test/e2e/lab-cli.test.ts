@@ -195,8 +195,8 @@ test('lab status --json has every endpoint and the live status; lab status is re
     assert.ok(region.app.running && region.app.pid > 0, `${region.name} app running`);
     assert.is(region.healthCheck.status, 'Healthy', `${region.name} health check`);
     assert.is(region.healthCheck.id, `hc-app-${region.name}`);
-    // app, db, replication, and the object replication link to the other region
-    assert.is(region.proxies.length, 4);
+    // app, db, replication, S3 ingress, and the object replication link to the other region
+    assert.is(region.proxies.length, 5);
   }
   assert.is(primary.replication.role, 'primary');
   assert.equal(

@@ -476,6 +476,7 @@ test("disrupt-connectivity blackholes the subnet's region for its duration, then
       `objects-${PRIMARY}-to-${STANDBY}`,
       `replication-${STANDBY}`,
       `replication-${PRIMARY}`,
+      `s3-${PRIMARY}`,
     ],
     'every proxy in or into the region, the object replication links out of it too',
   );

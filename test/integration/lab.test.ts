@@ -399,6 +399,12 @@ test('reset() restores the first topology: primary, streaming, no toxics, health
           upstream: `${addressOf(PRIMARY)}:${ports.pg}`,
           toxics: [],
         },
+        {
+          name: `s3-${region.name}`,
+          enabled: true,
+          upstream: `${address}:${ports.objects}`,
+          toxics: [],
+        },
         ...status.regions
           .filter((other) => other.name !== region.name)
           .map((other) => ({
