@@ -56,6 +56,19 @@ export function objectivesOf(summary: RunSummary): Objective[] {
       met: rpo.met,
     });
   }
+  const objects = summary.objects;
+  if (objects && objects.objectiveMs !== null)
+    objectives.push({
+      id: 'objectRpo',
+      name: 'object RPO (object ledger)',
+      measured:
+        objects.ms === null
+          ? `not measured${objects.note ? ` (${objects.note})` : ''}`
+          : `${formatDuration(objects.ms)}, ${objects.lostObjects} of ${objects.ackedObjects} ` +
+            `acknowledged objects lost`,
+      objective: `≤ ${formatDuration(objects.objectiveMs)}`,
+      met: objects.met,
+    });
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
       objectives.push({
@@ -153,6 +166,14 @@ function judgeObjectives(summary: RunSummary): Judgement {
     );
   }
   if (rpo && rpo.objectiveMs !== null && rpo.met !== true) misses.push(rpoMiss(rpo));
+  const objects = summary.objects;
+  if (objects && objects.objectiveMs !== null && objects.met !== true)
+    misses.push(
+      objects.ms === null
+        ? `object RPO not measured (objective ${objects.objectiveMs} ms): ${objects.note}`
+        : `object RPO ${objects.ms} ms > objective ${objects.objectiveMs} ms ` +
+            `(${objects.lostObjects} of ${objects.ackedObjects} acknowledged objects lost)`,
+    );
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
       if (threshold.met !== true)

@@ -141,7 +141,12 @@ export class RunSummarizer {
     if (!kind || !spec) return;
     const context: ProbeSummaryContext = {
       offset: (t) => this.offset(t),
-      objectiveMs: started.kind === 'ledger' ? (spec.hypothesis.rpo ?? null) : null,
+      objectiveMs:
+        started.kind === 'ledger'
+          ? (spec.hypothesis.rpo ?? null)
+          : started.kind === 'objects'
+            ? (spec.hypothesis.objectRpo ?? null)
+            : null,
       latencyThresholds: sloThresholdsByProbe(spec.slos, spec.traffic.name).get(started.probe) ?? [],
       regionOfAddress: (address) => descriptionReader(this.target).regionOfAddress?.(this.target, address),
       writerIdentity: (writer) => descriptionReader(this.target).writerIdentity?.(this.target, writer) ?? writer,
@@ -289,6 +294,7 @@ export class RunSummarizer {
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const objects = results.find(({ result }) => result.objects)?.result.objects ?? null;
     const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
     const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
@@ -337,6 +343,7 @@ export class RunSummarizer {
         .filter(({ probe }) => probe.probe !== trafficName)
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
+      objects,
       slos,
       baseline: spec.baseline
         ? compareWithBaseline(spec.baseline, {

@@ -1,7 +1,7 @@
 import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
-import type { ProbeSummary, RpoSummary } from '../probes';
+import type { ProbeSummary, RpoSummary, ObjectRpoSummary } from '../probes';
 import type { FailoverSummary } from './failover';
 import type { NoteSummary } from './notes';
 import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
@@ -129,6 +129,8 @@ export interface RunSummary {
   probes: ProbeSummary[];
   /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
   rpo: RpoSummary | null;
+  /** From the object ledger, when the experiment has one: object RPO, lag, dangling references (older: absent). */
+  objects?: ObjectRpoSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
   /** Set against the baseline run `gameday gate --baseline` named (analysis/baseline.ts); null otherwise. */

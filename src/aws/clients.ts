@@ -1,6 +1,7 @@
 import { FisClient } from '@aws-sdk/client-fis';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * How gameday reaches AWS APIs: a real account through the standard credential chain
@@ -36,7 +37,7 @@ export function clientConfig(connection: AwsConnection, region: string) {
 
 /** Clients are cheap but hold sockets; one per (service, region, connection) for a run. */
 export class AwsClients {
-  private readonly cache = new Map<string, FisClient | Route53Client | RDSClient>();
+  private readonly cache = new Map<string, FisClient | Route53Client | RDSClient | S3Client>();
 
   constructor(readonly connection: AwsConnection) {}
 
@@ -53,12 +54,18 @@ export class AwsClients {
     return this.get(`rds:${region}`, () => new RDSClient(clientConfig(this.connection, region)));
   }
 
+  /** Path-style when the endpoint is overridden (the lab serves every bucket under its one endpoint). */
+  s3(region: string): S3Client {
+    const config = clientConfig(this.connection, region);
+    return this.get(`s3:${region}`, () => new S3Client({ ...config, forcePathStyle: 'endpoint' in config }));
+  }
+
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
   }
 
-  private get<T extends FisClient | Route53Client | RDSClient>(key: string, make: () => T): T {
+  private get<T extends FisClient | Route53Client | RDSClient | S3Client>(key: string, make: () => T): T {
     let client = this.cache.get(key) as T | undefined;
     if (!client) {
       client = make();

@@ -65,6 +65,8 @@ export interface ExperimentRecord {
     /** The journey whose RTO is the headline, when not the traffic's. */
     headline?: string;
     rpo?: number;
+    /** The object ledger's RPO objective (arrived with it: older journals lack it). */
+    objectRpo?: number;
     slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
     recovery: { successRatio: number; window: number };
   };
@@ -224,6 +226,23 @@ export type JournalEventInput =
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
   | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
+  /** Object ledger PUTs: [seq, t (scheduled), latencyMs, ok]. */
+  | { type: 'objects.samples'; probe: string; rows: Array<[number, number, number, boolean]> }
+  /** Object ledger replicas first seen in the destination bucket: [seq, seenAt]. */
+  | { type: 'objects.replicas'; probe: string; rows: Array<[number, number]> }
+  /** What the destination bucket held after the observation, and the order rows whose objects it lacks. */
+  | {
+      type: 'objects.readback';
+      probe: string;
+      region: string;
+      bucket: string;
+      ok: boolean;
+      seqs: number[];
+      attempts: number;
+      error?: string;
+      /** The dangling-reference check: keys the database names, and those missing from the bucket. */
+      references: { checked: number; missing: string[]; error?: string } | null;
+    }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {

@@ -6,6 +6,7 @@ import type {
   HttpProbeConfig,
   K6ProbeConfig,
   LedgerProbeConfig,
+  ObjectsProbeConfig,
   SqlProbeConfig,
 } from '../probes';
 import type { ExperimentConfig } from './schema';
@@ -48,6 +49,11 @@ export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
   /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
+  /**
+   * The object ledger: sequenced PUTs into a bucket, read back from its replication destination after the observation,
+   * for object RPO, lost objects, replication lag and (with `references`) dangling references.
+   */
+  objects: (config: Without<ObjectsProbeConfig, 'kind'>): ObjectsProbeConfig => ({ kind: 'objects', ...config }),
   /**
    * Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample.
    */

@@ -43,6 +43,8 @@ const hypothesisObjectSchema = z
     headline: name.optional(),
     /** Objective for acknowledged writes lost, as time. Measured by the write ledger probe. */
     rpo: duration({ allowZero: true, max: '24h' }).optional(),
+    /** Objective for acknowledged objects lost, as time (same definition as rpo). Measured by the object ledger. */
+    objectRpo: duration({ allowZero: true, max: '24h' }).optional(),
     /** When clients count as recovered: success ratio >= successRatio over every window after. */
     recovery: z
       .strictObject({

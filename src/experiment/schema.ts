@@ -150,7 +150,7 @@ export const experimentSchema = z
 
 /** At most one write ledger; an RPO objective needs one. */
 function checkLedgers(
-  experiment: { probes: Probe[]; hypothesis: { rpo?: number } },
+  experiment: { probes: Probe[]; hypothesis: { rpo?: number; objectRpo?: number } },
   endpointNames: string[],
   report: ReportIssue,
 ): void {
@@ -159,6 +159,13 @@ function checkLedgers(
     if (probe.kind === 'ledger' && ++ledgers > 1)
       report(['probes', index], 'at most one probes.ledger(...) per experiment');
   });
+  const objectLedgers = experiment.probes.filter((probe) => probe.kind === 'objects').length;
+  if (objectLedgers > 1) report(['probes'], 'at most one probes.objects(...) per experiment');
+  if (experiment.hypothesis.objectRpo !== undefined && objectLedgers === 0)
+    report(
+      ['hypothesis', 'objectRpo'],
+      "object RPO is measured by the object ledger; add probes: [probes.objects({ bucket: '<source bucket>' })]",
+    );
   if (experiment.hypothesis.rpo !== undefined && ledgers === 0) {
     report(
       ['hypothesis', 'rpo'],

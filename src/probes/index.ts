@@ -10,6 +10,8 @@ import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
 import { k6Probe, k6ProbeSchema } from './k6';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
+import { objectsProbe } from './objects';
+import { objectsProbeSchema } from './objects-schema';
 import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
@@ -22,6 +24,7 @@ export const probeKinds = {
   sql: sqlProbe,
   browser: browserProbe,
   k6: k6Probe,
+  objects: objectsProbe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -32,6 +35,7 @@ export const probeSchema = z.discriminatedUnion('kind', [
   sqlProbeSchema,
   browserProbeSchema,
   k6ProbeSchema,
+  objectsProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -50,6 +54,7 @@ export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
 export type { K6Probe, K6ProbeConfig } from './k6';
+export type { ObjectsProbe, ObjectsProbeConfig } from './objects';
 export type { K6Details } from './k6-details';
 export type {
   HttpOutcomes,
@@ -58,6 +63,7 @@ export type {
   JourneyOutcomes,
   TrafficSample,
   RpoSummary,
+  ObjectRpoSummary,
   ProbeAccumulator,
   ProbeHandle,
   ProbeKind,

@@ -156,6 +156,37 @@ export interface RpoSummary {
   note: string | null;
 }
 
+/** The object ledger's part of the summary: object RPO (measure/rpo.ts, as for rows), lag, dangling references. */
+export interface ObjectRpoSummary {
+  probe: string;
+  bucket: string;
+  /** Where the objects were read back: the replication destination, the region that serves after failover. */
+  destination: { region: string; bucket: string };
+  rate: number;
+  /** null when it could not be measured (no read back); see note. */
+  ms: number | null;
+  objectiveMs: number | null;
+  met: boolean | null;
+  writes: number;
+  ackedObjects: number;
+  lostObjects: number;
+  /** The first 100 lost seqs, ascending. */
+  lostSeqs: number[];
+  /** From acknowledgement to the replica first seen in the destination; per second of acknowledgement. */
+  lag: {
+    p50Ms: number | null;
+    maxMs: number | null;
+    timeline: Array<{ offsetS: number; maxLagMs: number | null; unreplicated: number }>;
+  };
+  /** Order rows whose object the destination bucket lacks; null when not checked (or the check failed: see note). */
+  danglingReferences: number | null;
+  referencesChecked: number | null;
+  /** The first 20 dangling keys. */
+  danglingKeys: string[];
+  readBack: { ok: boolean; attempts: number; error: string | null } | null;
+  note: string | null;
+}
+
 /**
  * One journey a probe measured: what clients do through it, each attempt a sample. The
  * analysis measures every journey's RTO from its samples alone, with the hypothesis'
@@ -189,6 +220,8 @@ export interface ProbeResult {
   outcomes?: HttpOutcomes;
   /** The write ledger's section. */
   rpo?: RpoSummary;
+  /** The object ledger's section. */
+  objects?: ObjectRpoSummary;
 }
 
 /** What reading a journal back gives a probe's summary. */

@@ -56,6 +56,14 @@ export function renderMarkdown(summary: RunSummary): string {
         `${rpo.ms === null ? 'not measured' : formatDuration(rpo.ms)}${rpo.splitBrain ? ', **split brain**' : ''} ` +
         `| ${rpo.objectiveMs === null ? '—' : formatDuration(rpo.objectiveMs)} | ${metMark(rpo.met)} |`,
     );
+  const objects = summary.objects;
+  if (objects)
+    lines.push(
+      `| object RPO (object ledger) | ${objects.ms === null ? 'not measured' : formatDuration(objects.ms)}, ` +
+        `${objects.lostObjects} lost` +
+        `${objects.danglingReferences === null ? '' : `, ${objects.danglingReferences} dangling references`} ` +
+        `| ${objects.objectiveMs === null ? '—' : formatDuration(objects.objectiveMs)} | ${metMark(objects.met)} |`,
+    );
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
       // The text is metric, comparison, bound ('budget<5%'): the target column is what follows the metric.

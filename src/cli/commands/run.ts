@@ -140,6 +140,22 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     const lost = `${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost${splitBrain}`;
     lines.push(`  RPO ${measured}: ${lost}${against(rpo.objectiveMs, rpo.met)}`);
   }
+  const objects = summary.objects;
+  if (objects) {
+    const measured = objects.ms === null ? 'not measured' : formatDuration(objects.ms);
+    const lost = `${objects.lostObjects} of ${objects.ackedObjects} acknowledged objects lost`;
+    const lag =
+      objects.lag.maxMs === null
+        ? ''
+        : `, replication lag p50 ${formatDuration(objects.lag.p50Ms!)} max ${formatDuration(objects.lag.maxMs)}`;
+    lines.push(`  object RPO ${measured}: ${lost}${lag}${against(objects.objectiveMs, objects.met)}`);
+    if (objects.danglingReferences !== null)
+      lines.push(
+        `  dangling references: ${objects.danglingReferences} of ${objects.referencesChecked} order rows name an ` +
+          `object missing from ${objects.destination.bucket} (${objects.destination.region})`,
+      );
+    if (objects.note) lines.push(`  object ledger: ${objects.note}`);
+  }
   for (const slo of summary.slos) {
     const pages = slo.alerts
       .filter((alert) => alert.fired)
