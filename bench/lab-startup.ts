@@ -5,7 +5,11 @@
  * every standby's WAL receiver streaming and the primary seeing it stream), and the
  * verification's time is part of the figure. Each lab is stopped before the next.
  *
- *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist]
+ * Then, apart from that figure (the default lab starts without it), the lab's Prometheus
+ * as a run that needs it starts it: from the control API call to "every region's app and
+ * the lab's own metrics scraped once" (the call returns then), and its stop.
+ *
+ *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist] [--no-prometheus]
  *
  * By default the lab comes from the sources (src/lab/manager.ts), so under ts-node the
  * daemon and the apps run from the sources too (each child pays ts-node's start-up);
@@ -38,12 +42,18 @@ interface Sample {
   /** Lab.start as the daemon measured it (no process start, no ready-line hop). */
   daemonStartupMs: number;
   stopMs: number;
+  /** The control API call that starts the lab's Prometheus, to every target scraped once; null with --no-prometheus. */
+  prometheusMs: number | null;
+  /** The same as the lab measured it: spawn to every target scraped once. */
+  prometheusStartupMs: number | null;
+  prometheusStopMs: number | null;
 }
 
-function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean } {
+function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean; prometheus: boolean } {
   let runs = 5;
   let regions = [2, 3];
   let dist = false;
+  let prometheus = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -56,18 +66,20 @@ function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boo
     else if (arg === '--regions') regions = value().split(',').map(Number);
     else if (arg.startsWith('--regions=')) regions = arg.slice(10).split(',').map(Number);
     else if (arg === '--dist') dist = true;
+    else if (arg === '--no-prometheus') prometheus = false;
     else if (arg === '-h' || arg === '--help') usage();
     else usage(`unknown argument ${arg}`);
   }
   if (!Number.isInteger(runs) || runs < 1) usage('--runs must be a positive integer');
   for (const count of regions) if (!regionSets[count]) usage(`--regions takes counts from 2 to 4, got ${count}`);
-  return { runs, regions, dist };
+  return { runs, regions, dist, prometheus };
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`lab-startup: ${problem}\n`);
   process.stderr.write(
-    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n',
+    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist] ' +
+      '[--no-prometheus]\n',
   );
   process.exit(problem ? 2 : 0);
 }
@@ -110,7 +122,7 @@ function notReady(status: LabStatus, regions: string[]): string | null {
 
 let current: RunningLab | null = null;
 
-async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
+async function once(startLab: StartLab, regions: string[], withPrometheus: boolean): Promise<Sample> {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
   try {
     const t0 = performance.now();
@@ -130,6 +142,19 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
     }
     const t2 = performance.now();
     const daemonStartupMs = lab.state.startupMs;
+    let prometheusMs: number | null = null;
+    let prometheusStartupMs: number | null = null;
+    let prometheusStopMs: number | null = null;
+    if (withPrometheus) {
+      const p0 = performance.now();
+      const { status } = await lab.client.startPrometheus();
+      prometheusMs = performance.now() - p0;
+      prometheusStartupMs = status.startupMs;
+      const p1 = performance.now();
+      await lab.client.stopPrometheus();
+      prometheusStopMs = performance.now() - p1;
+    }
+    const t3Start = performance.now();
     await lab.stop();
     current = null;
     const t3 = performance.now();
@@ -139,7 +164,10 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
       verifyMs: t2 - t1,
       verifyAttempts: attempts,
       daemonStartupMs,
-      stopMs: t3 - t2,
+      stopMs: t3 - t3Start,
+      prometheusMs,
+      prometheusStartupMs,
+      prometheusStopMs,
     };
   } finally {
     if (current) {
@@ -159,7 +187,7 @@ function stats(values: number[]): { min: number; median: number; max: number } {
 }
 
 async function main(): Promise<void> {
-  const { runs, regions, dist } = parseArgs(process.argv.slice(2));
+  const { runs, regions, dist, prometheus } = parseArgs(process.argv.slice(2));
   const source = dist
     ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js')
     : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
@@ -181,13 +209,17 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (let run = 1; run <= runs; run++) {
       try {
-        const sample = await once(startLab, names);
+        const sample = await once(startLab, names, prometheus);
         samples.push(sample);
         process.stderr.write(
           `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
             `${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ` +
             `${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon ` +
-            `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
+            `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)` +
+            (sample.prometheusMs === null
+              ? '\n'
+              : `; Prometheus ${Math.round(sample.prometheusMs)} ms (lab-side ${sample.prometheusStartupMs} ms, ` +
+                `stop ${Math.round(sample.prometheusStopMs!)} ms)\n`),
         );
         if (sample.verifyAttempts > 1)
           process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
@@ -206,6 +238,9 @@ async function main(): Promise<void> {
       daemonStartupMs: stats(samples.map((s) => s.daemonStartupMs)),
       stopMs: stats(samples.map((s) => s.stopMs)),
       readyBeforeVerified: samples.filter((s) => s.verifyAttempts > 1).length,
+      prometheusMs: prometheus ? stats(samples.map((s) => s.prometheusMs!)) : null,
+      prometheusStartupMs: prometheus ? stats(samples.map((s) => s.prometheusStartupMs!)) : null,
+      prometheusStopMs: prometheus ? stats(samples.map((s) => s.prometheusStopMs!)) : null,
       samplesMs: samples.map((s) => Math.round(s.totalMs)),
     });
   }
@@ -217,6 +252,12 @@ async function main(): Promise<void> {
         `ms, max ${max} ms  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; ` +
         `stop median ${result.stopMs.median} ms]\n`,
     );
+    if (result.prometheusMs)
+      process.stdout.write(
+        `  + lab Prometheus on demand: min ${result.prometheusMs.min} ms, median ${result.prometheusMs.median} ms, ` +
+          `max ${result.prometheusMs.max} ms to every target scraped once [stop median ` +
+          `${result.prometheusStopMs!.median} ms]\n`,
+      );
   }
   process.stdout.write(
     JSON.stringify({

@@ -294,7 +294,12 @@ function parser(argv: string[], guard: Guard) {
           (z) =>
             z
               .option('regions', { type: 'string', describe: 'comma-separated, 2 to 4 (default us-east-1,eu-west-1)' })
-              .option('primary', { type: 'string', describe: 'primary region (default: the first)' }),
+              .option('primary', { type: 'string', describe: 'primary region (default: the first)' })
+              .option('prometheus', {
+                type: 'boolean',
+                default: false,
+                describe: "also start the lab's Prometheus (else runs start it when they need it)",
+              }),
           (args) =>
             guard(() =>
               labUpCommand({
@@ -305,6 +310,7 @@ function parser(argv: string[], guard: Guard) {
                   .map((r) => r.trim())
                   .filter(Boolean),
                 primary: args.primary,
+                prometheus: args.prometheus,
               }),
             )(),
         )

@@ -1,5 +1,7 @@
 import { ProxyClient } from './proxy';
 import type { LabStatus } from './lab';
+import type { PrometheusStatus } from './prometheus/holder';
+import type { RuleFileInput } from './prometheus/server';
 import type { LabState } from './state';
 
 export class LabApiError extends Error {
@@ -50,6 +52,20 @@ export class LabClient {
 
   updateHealthCheck(region: string, update: { inverted?: boolean; disabled?: boolean }): Promise<void> {
     return this.call('POST', `/lab/health-checks/${region}`, update);
+  }
+
+  /** Starts the lab's Prometheus unless it runs; `started` says whether this call did. */
+  startPrometheus(evaluationIntervalMs?: number): Promise<{ status: PrometheusStatus; started: boolean }> {
+    return this.call('POST', '/lab/prometheus/start', { evaluationIntervalMs });
+  }
+
+  /** Replaces the rule files the lab's Prometheus evaluates (an empty list unloads them). */
+  loadPrometheusRules(files: RuleFileInput[], evaluationIntervalMs?: number): Promise<PrometheusStatus> {
+    return this.call('POST', '/lab/prometheus/rules', { files, evaluationIntervalMs });
+  }
+
+  stopPrometheus(): Promise<void> {
+    return this.call('POST', '/lab/prometheus/stop');
   }
 
   reset(): Promise<void> {

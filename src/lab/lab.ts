@@ -4,6 +4,7 @@ import { startApp, type AppProcess } from './app';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
+import { LabPrometheusHolder, type PrometheusStatus } from './prometheus/holder';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
 import { labResources, type LabRegionResources } from './aws/resources';
@@ -57,6 +58,16 @@ export class Lab {
   /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   startupMs = 0;
+  /** The lab's Prometheus, started on demand (lab/prometheus/). */
+  readonly prometheus = new LabPrometheusHolder(() => ({
+    dir: path.join(this.dataRoot, 'prometheus'),
+    logFile: path.join(this.logDir, 'prometheus.log'),
+    apps: this.layout.regions.map((region) => ({
+      region: region.name,
+      address: region.address,
+      port: this.layout.ports.appInternal,
+    })),
+  }));
 
   private constructor(
     readonly layout: LabLayout,
@@ -555,6 +566,7 @@ export class Lab {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await this.prometheus.stop();
     await this.stopRegions();
     await this.healthChecks.close();
     await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
@@ -648,6 +660,7 @@ export class Lab {
           { name: labNames.writer, values: this.zone.present(explainWriter), why: explainWriter.summary },
         ],
       },
+      prometheus: this.prometheus.status(),
     };
   }
 }
@@ -677,4 +690,6 @@ export interface RegionStatus {
 export interface LabStatus {
   regions: RegionStatus[];
   dns: { server: { host: string; port: number }; answers: Array<{ name: string; values: string[]; why: string }> };
+  /** The lab's Prometheus while it runs. */
+  prometheus: PrometheusStatus | null;
 }

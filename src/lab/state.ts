@@ -24,6 +24,8 @@ export interface LabState {
   dataRoot: string;
   logDir: string;
   layout: LabLayout;
+  /** The lab's Prometheus while it runs (started on demand): where it answers, and its process for `lab down`. */
+  prometheus?: { url: string; pid: number; dataDir: string; startedAt: number } | null;
   regions: Array<{
     name: string;
     address: string;

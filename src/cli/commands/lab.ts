@@ -11,7 +11,7 @@ export interface LabCommandOptions {
 }
 
 export async function labUpCommand(
-  options: LabCommandOptions & { regions?: string[]; primary?: string },
+  options: LabCommandOptions & { regions?: string[]; primary?: string; prometheus?: boolean },
 ): Promise<number> {
   // A bad --regions/--primary is a usage error (exit 2), caught before any daemon starts.
   try {
@@ -36,6 +36,7 @@ export async function labUpCommand(
     regions: options.regions,
     primary: options.primary,
     preferredPort: 18080,
+    prometheus: options.prometheus,
   });
   printEndpoints(lab.state, options.json);
   return 0;
@@ -112,6 +113,7 @@ function endpointsOf(state: LabState) {
       ]),
     ),
     startupMs: state.startupMs,
+    prometheus: state.prometheus?.url ?? null,
   };
 }
 
@@ -132,6 +134,7 @@ function printEndpoints(state: LabState, json: boolean): void {
         `${region.address}:${state.layout.ports.pg}`,
     ),
   ];
+  if (state.prometheus) lines.push(`  prometheus ${state.prometheus.url}   (scrapes every region every second)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -183,6 +186,16 @@ function renderStatus(state: LabState, status: LabStatus): string {
   }
   lines.push('', 'DNS');
   for (const answer of status.dns.answers) lines.push(`  ${answer.why}`);
+  const prometheus = status.prometheus;
+  if (prometheus) {
+    const rules = prometheus.ruleFiles.map((file) => file.name).join(', ') || 'none';
+    lines.push(
+      '',
+      `Prometheus ${prometheus.url} (pid ${prometheus.pid}, since ${new Date(prometheus.startedAt).toISOString()}): ` +
+        `scrapes every ${prometheus.scrapeIntervalMs} ms, evaluates every ${prometheus.evaluationIntervalMs} ms; ` +
+        `rule files: ${rules}`,
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
+import { createAppMetrics } from './metrics';
 import { renderIndexPage } from './page';
 import { ensureSchema } from './schema';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
@@ -68,6 +69,7 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     config.timeouts,
     applicationName,
   );
+  const metrics = createAppMetrics(config.region);
   const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
     emit({ event: 'writer_changed', ...change }),
   );
@@ -93,7 +95,7 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
         writer.schemaReady = true;
         emit({ event: 'schema_ready', writer: writer.target });
       }
-      return { result: await work(writer), writer: writer.target };
+      return { result: await metrics.onWriter(() => work(writer)), writer: writer.target };
     } catch (error) {
       throw dbHttpError(error, 'writer', headers);
     }
@@ -271,18 +273,21 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     throw new HttpError(
       404,
       'not_found',
-      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger`,
+      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger, ` +
+        'GET /metrics',
     );
   }
 
-  const server = http.createServer((req, res) => {
-    res.setHeader('x-gameday-region', config.region);
-    const url = new URL(req.url ?? '/', 'http://app.invalid');
-    route(req, url).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, errorReply(error, config.region)),
-    );
-  });
+  const server = http.createServer(
+    metrics.instrument((req, res) => {
+      res.setHeader('x-gameday-region', config.region);
+      const url = new URL(req.url ?? '/', 'http://app.invalid');
+      route(req, url).then(
+        (reply) => send(res, reply),
+        (error: unknown) => send(res, errorReply(error, config.region)),
+      );
+    }),
+  );
   // A keep-alive client must not hold a socket to a region longer than the lab's faults last.
   server.keepAliveTimeout = 5_000;
 
