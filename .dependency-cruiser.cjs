@@ -1,7 +1,7 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * engine ← scenario ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
+ * engine ← scenario ← cli; measure/ pure; lab/, aws/ and prometheus/ on their own; no import cycles;
  * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
@@ -50,6 +50,15 @@ module.exports = {
       severity: 'error',
       from: { path: layer('aws') },
       to: { path: '^src/', pathNot: layer('aws', 'core') },
+    },
+    {
+      name: 'prometheus-stands-alone',
+      comment:
+        "prometheus/ holds the Prometheus HTTP client, PromQL and rule-file reading: core/ only (the lab's own " +
+        'Prometheus process lives in lab/).',
+      severity: 'error',
+      from: { path: layer('prometheus') },
+      to: { path: '^src/', pathNot: layer('prometheus', 'core') },
     },
     {
       name: 'lab-behind-targets',

@@ -21,11 +21,13 @@ export type {
   LedgerProbeConfig,
   DnsProbeConfig,
   SqlProbeConfig,
+  PrometheusProbeConfig,
   FunctionProbeConfig,
   ProbeFunction,
   ProbeFunctionContext,
 } from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
+export type { AlertsConfig } from './experiment/alerts';
 export type { FailoverFunctionHook } from './failover/spec';
 export type { Experiment } from './experiment/validate';
 export { validateExperiment } from './experiment/validate';

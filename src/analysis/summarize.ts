@@ -19,7 +19,8 @@ import { placeRto } from './bounds';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
 import { headlineRto } from './rto';
 import { seriesOf } from './series';
-import { sloThresholdsByProbe, summarizeSlos } from './slos';
+import { sloBuckets, sloThresholdsByProbe, summarizeSlos, type SloSources } from './slos';
+import { summarizeAlerts, type AlertsSummary } from './alerts';
 import { summarySchemaId, type RunSummary } from './summary';
 import { timelineText } from './timeline';
 
@@ -48,6 +49,9 @@ export class RunSummarizer {
   private readonly causes = new CauseFold();
   private readonly steadyState: { before?: EventOf<'steady-state'>; after?: EventOf<'steady-state'> } = {};
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
+  private prometheusOpened: EventOf<'prometheus.opened'> | undefined;
+  private alertsObserved: EventOf<'alerts.observed'> | undefined;
+  private readonly promqlSamples = new Map<string, EventOf<'slo.promql-samples'>>();
   private readonly errors: EventOf<'error'>[] = [];
   private readonly timeline: Array<{ t: number; event: string }> = [];
   private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null =
@@ -78,6 +82,15 @@ export class RunSummarizer {
         break;
       case 'stop-condition.breached':
         this.stopConditions.push(event);
+        break;
+      case 'prometheus.opened':
+        this.prometheusOpened ??= event;
+        break;
+      case 'alerts.observed':
+        this.alertsObserved ??= event;
+        break;
+      case 'slo.promql-samples':
+        this.promqlSamples.set(event.slo, event);
         break;
       case 'error':
         this.errors.push(event);
@@ -145,6 +158,32 @@ export class RunSummarizer {
     this.probes.push({ started, fold });
   }
 
+  /** The team's alert rules beside gameday's evaluation of their windows, once Prometheus has been read. */
+  private alerts(spec: ExperimentRecord, sources: SloSources, firstFault: number | null): AlertsSummary | null {
+    const observed = this.alertsObserved;
+    if (!observed) return null;
+    const t0 = this.observe?.t0 ?? null;
+    const reference = firstFault ?? t0 ?? observed.from;
+    const compared = spec.slos.find((slo) => slo.name === spec.alerts?.slo);
+    const lastReverted = this.faults.lastRevertedAt();
+    return summarizeAlerts({
+      opened: this.prometheusOpened,
+      observed,
+      reference,
+      referenceIsFault: firstFault !== null,
+      faults: firstFault === null ? null : { from: firstFault, to: lastReverted },
+      slo:
+        compared && t0 !== null
+          ? {
+              name: compared.name,
+              objective: compared.objective,
+              ...sloBuckets(compared, sources),
+              referenceOffsetMs: reference - t0,
+            }
+          : null,
+    });
+  }
+
   /** When clients were first served by the region the runbook moved to, after promotion (or detection). */
   private firstServedByNewRegion(samples: readonly TrafficSample[], spec: ExperimentRecord): number | null {
     const to = this.failover.to ?? spec.failover?.to ?? null;
@@ -190,13 +229,15 @@ export class RunSummarizer {
     if (this.observe)
       for (const { probe, result } of results)
         if (result.outcomes) timelines.set(probe.probe, result.outcomes.timeline);
-    const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, {
+    const sources: SloSources = {
       trafficProbe: trafficName,
       timelines,
       thresholdsByProbe: sloThresholdsByProbe(spec.slos, trafficName),
-      faultOffsetMs: this.offset(firstFault),
       bucketMs: timelineBucketMs,
-    });
+      t0: this.observe?.t0 ?? null,
+      promql: this.promqlSamples,
+    };
+    const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, { ...sources, faultOffsetMs: this.offset(firstFault) });
 
     const episodes = measureImpact(samples, this.causes.causes, {
       criteria,
@@ -264,6 +305,7 @@ export class RunSummarizer {
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
       slos,
+      alerts: this.alerts(spec, sources, firstFault),
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
       stopConditions: this.stopConditions.map((e) => ({

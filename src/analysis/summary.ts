@@ -8,6 +8,7 @@ import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
 import type { RtoBounds } from './bounds';
 import type { ProbeSeries } from './series';
 import type { SloSummary } from './slos';
+import type { AlertsSummary } from './alerts-summary';
 
 /**
  * summary.json: everything a run measured, derived from its journal alone. Reports,
@@ -100,6 +101,11 @@ export interface RunSummary {
   rpo: RpoSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
+  /**
+   * The team's alert rules (experiment `alerts`): every alert Prometheus raised, and each rule beside gameday's own
+   * evaluation of its windows (analysis/alerts.ts); null when the experiment names no rules.
+   */
+  alerts: AlertsSummary | null;
   /** Per-second timelines of the traffic and every http probe, for charts. */
   series: ProbeSeries[];
   steadyState: {

@@ -25,12 +25,15 @@ export interface ThresholdRecord<M extends string = string> {
 /** An SLO as the journal carries it (durations in ms). */
 export interface SloRecord {
   name: string;
-  sli: 'availability' | 'latency';
+  sli: 'availability' | 'latency' | 'promql';
   /** Percent: 99.9. */
   objective: number;
   window: number;
   threshold?: number;
   probe?: string;
+  /** sli 'promql': the counters of good events and of all events. */
+  good?: string;
+  total?: string;
   expect?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
   alerts?: Array<{ long: number; short: number; factor: number }>;
   burnWindow: number;
@@ -59,6 +62,8 @@ export interface ExperimentRecord {
   traffic: { name: string; rate: number; timeout?: number; dns?: { cache: 'ttl' | 'sticky'; stickyFor?: number } };
   slos: SloRecord[];
   failover?: { from?: string; to?: string } | null;
+  /** The team's alert rules: their files, and the SLO gameday evaluates their windows on. */
+  alerts?: { rules: string[]; evaluationInterval?: number; slo?: string };
   /** Observation length, ms. */
   duration: number;
 }
@@ -80,6 +85,41 @@ export type LedgerRow = [number, number, number, number, 0 | 1, string, string, 
  * dns {rcode, ttl, answers}, sql the first column of the first row, function what it returned.
  */
 export type CheckRow = [number, number, 0 | 1, string, unknown];
+
+/** A rule as the Prometheus that evaluated it reports it (/api/v1/rules), durations in ms. */
+export interface PrometheusRuleRecord {
+  group: string;
+  file: string;
+  /** Its group's evaluation interval. */
+  intervalMs: number;
+  type: 'alerting' | 'recording';
+  name: string;
+  /** Its expression as the server prints it. */
+  query: string;
+  /** `for:` and `keep_firing_for:` (0 when absent). */
+  forMs: number;
+  keepFiringForMs: number;
+  labels: Record<string, string>;
+}
+
+/** One alert (an alerting rule's instance, by its labels) as ALERTS and ALERTS_FOR_STATE recorded it. */
+export interface AlertInstanceRecord {
+  alertname: string;
+  /** Its labels but __name__, alertname and alertstate. */
+  labels: Record<string, string>;
+  /** [first, last] evaluation (epoch ms) of each run of evaluations in that state. */
+  pending: Array<[number, number]>;
+  firing: Array<[number, number]>;
+  /** The evaluation each activation began at (ALERTS_FOR_STATE's first sample of it), epoch ms. */
+  activeSince: number[];
+}
+
+/** A burn condition's left side (an error ratio) as Prometheus computed it over the drill: [epoch ms, value]. */
+export interface AlertConditionSeries {
+  rule: string;
+  lhs: string;
+  points: Array<[number, number]>;
+}
 
 export type JournalEventInput =
   | {
@@ -131,6 +171,44 @@ export type JournalEventInput =
   | { type: 'fault.reverted'; fault: string; at: number; detail?: Record<string, unknown> }
   | { type: 'fault.revert-failed'; fault: string; error: string }
   | { type: 'stop-condition.breached'; condition: string; detail: string }
+  /** The Prometheus the run asks, made ready before anything is injected (the lab's started and given the rules). */
+  | {
+      type: 'prometheus.opened';
+      source: 'lab' | 'target';
+      url: string;
+      /** Its start, when this run started it. */
+      startupMs: number | null;
+      /** Epoch ms its data begins (a lab Prometheus started for the run); null for a server with its own history. */
+      dataSince: number | null;
+      scrapeIntervalMs: number | null;
+      evaluationIntervalMs: number | null;
+      ruleFiles: Array<{ name: string; path: string }>;
+    }
+  /**
+   * What Prometheus recorded over the drill, asked once the run is over (read only): every alert that went pending or
+   * fired, the rules behind them, and each burn condition's ratio as it computed it.
+   */
+  | {
+      type: 'alerts.observed';
+      source: 'lab' | 'target';
+      url: string;
+      /** The window asked, epoch ms; the rules' evaluation interval, which the conditions' ratios were queried at. */
+      from: number;
+      to: number;
+      stepMs: number;
+      rules: PrometheusRuleRecord[];
+      alerts: AlertInstanceRecord[];
+      conditions: AlertConditionSeries[];
+      error?: string;
+    }
+  /** A PromQL SLI's events per step over the drill, asked once the run is over: [epoch ms, good, total]. */
+  | {
+      type: 'slo.promql-samples';
+      slo: string;
+      stepMs: number;
+      points: Array<[number, number, number]>;
+      error?: string;
+    }
   /** One step of the failover runbook; `at` is when the step's effect happened, when the API says. */
   | {
       type: 'failover.step';

@@ -4,6 +4,7 @@ import type {
   FunctionProbeConfig,
   HttpProbeConfig,
   LedgerProbeConfig,
+  PrometheusProbeConfig,
   SqlProbeConfig,
 } from '../probes';
 import type { ExperimentConfig } from './schema';
@@ -52,6 +53,11 @@ export const probes = {
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
   /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
   sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
+  /** A PromQL query at an interval against the target's Prometheus: every series must meet `expect`. */
+  prometheus: (config: Without<PrometheusProbeConfig, 'kind'>): PrometheusProbeConfig => ({
+    kind: 'prometheus',
+    ...config,
+  }),
 };
 
 /** Stop-condition constructors. */
@@ -74,6 +80,12 @@ export const stopWhen = {
   commandFails: (run: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({
     kind: 'command',
     run,
+    ...options,
+  }),
+  /** A PromQL expression returning any series (as an alerting rule fires), checked every `every` (default 1s). */
+  promql: (query: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({
+    kind: 'promql',
+    query,
     ...options,
   }),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ExperimentValidationError } from './errors';
 import { describeValue, isThenable, issuesOf, notAnObjectHint } from './issues';
 import type { ResolvedFault } from '../faults';
+import { resolveRuleFiles } from './rule-files';
 import { experimentSchema } from './schema';
 
 /** What the schema gives: defaults applied, durations in ms; faults not yet named, the duration not yet resolved. */
@@ -10,8 +11,10 @@ type ParsedExperiment = z.output<typeof experimentSchema>;
 export type { ResolvedFault };
 
 /** An experiment ready to run: validated, defaults applied, every duration in ms. */
-export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
+export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration' | 'alerts'> & {
   faults: ResolvedFault[];
+  /** The rule files as absolute paths, and the SLO their windows are evaluated on (the only one, if not named). */
+  alerts?: { rules: string[]; evaluationInterval?: number; slo?: string };
   /** Observation length in ms. */
   duration: number;
   /** The file it came from, for messages and reports. */
@@ -53,11 +56,29 @@ export function validateExperiment(input: unknown, file: string): Experiment {
   if (!parsed.success) {
     throw new ExperimentValidationError(issuesOf(parsed.error.issues, input, file, experimentSchema));
   }
-  return resolve(parsed.data, file);
+  // Files the experiment names are read only once the rest of it is valid.
+  const rules = resolveRuleFiles(parsed.data.alerts?.rules ?? [], file);
+  if (rules.issues.length > 0) throw new ExperimentValidationError(rules.issues);
+  return resolve(parsed.data, file, rules.files);
 }
 
-function resolve(spec: ParsedExperiment, file: string): Experiment {
+function resolve(spec: ParsedExperiment, file: string, ruleFiles: string[]): Experiment {
   const faults = spec.faults.map((fault, index) => ({ ...fault, name: fault.name ?? `${fault.kind}-${index + 1}` }));
   const lastFaultEnd = Math.max(0, ...faults.map((fault) => fault.after + (fault.duration ?? 0)));
-  return { ...spec, faults, duration: spec.duration ?? lastFaultEnd + defaultTailMs, file };
+  const { alerts, ...rest } = spec;
+  return {
+    ...rest,
+    ...(alerts
+      ? {
+          alerts: {
+            ...alerts,
+            rules: ruleFiles,
+            ...(alerts.slo === undefined && spec.slos.length === 1 ? { slo: spec.slos[0].name } : {}),
+          },
+        }
+      : {}),
+    faults,
+    duration: spec.duration ?? lastFaultEnd + defaultTailMs,
+    file,
+  };
 }

@@ -8,6 +8,7 @@ import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
+import { prometheusProbe, prometheusProbeSchema } from './prometheus';
 import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
@@ -18,6 +19,7 @@ export const probeKinds = {
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
+  prometheus: prometheusProbe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -26,6 +28,7 @@ export const probeSchema = z.discriminatedUnion('kind', [
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
+  prometheusProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -41,6 +44,7 @@ export type { HttpProbe, HttpProbeConfig } from './http';
 export type { LedgerProbe, LedgerProbeConfig } from './ledger';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
+export type { PrometheusProbe, PrometheusProbeConfig } from './prometheus';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type {
   HttpOutcomes,

@@ -4,6 +4,7 @@ import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample } from '../measure/rto';
+import type { PrometheusClient } from '../prometheus/client';
 import type { TimelinePoint } from '../measure/timeline';
 import type { TargetSession } from '../targets/session';
 import type { TrafficRecorder } from './recorder';
@@ -17,6 +18,8 @@ export interface ProbeCheckContext {
   endpointNames: string[];
   /** Databases it may name instead of a postgres:// URL. */
   databaseNames: string[];
+  /** Whether the target has a Prometheus to ask. */
+  prometheus: boolean;
 }
 
 /** What starting a probe is given. */
@@ -28,6 +31,8 @@ export interface ProbeStartContext {
   resolvers: Resolvers;
   /** Latency bounds its live windows must count exceedances of (the guards and SLOs on it). */
   latencyThresholds: number[];
+  /** The target's Prometheus, opened for this run when the experiment asks it anything; null otherwise. */
+  prometheus: PrometheusClient | null;
 }
 
 /** A probe while it measures. */

@@ -7,6 +7,7 @@ import { formatDuration } from '../core/duration';
 import { duration, httpUrl, namedUrls, regionName } from '../core/fields';
 import type { TargetKind } from './kind';
 import { assertNoActiveAwsRun } from './lock';
+import { prometheusTargetSchema, targetPrometheus } from './prometheus';
 
 /** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
 export const awsFaultDurationCeiling = '6h';
@@ -88,6 +89,8 @@ export const awsTargetSchema = z.strictObject({
     .default({}),
   /** Named URLs probes hit (e.g. the public name of the app). */
   endpoints: namedUrls,
+  /** Your Prometheus-compatible server, read only: PromQL probes, SLIs and stop conditions, and which alerts fired. */
+  prometheus: prometheusTargetSchema.optional(),
 });
 
 export type AwsTarget = z.output<typeof awsTargetSchema>;
@@ -158,6 +161,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
   primary: (target) => target.primary ?? target.regions[0],
   endpointNames: (target) => Object.keys(target.endpoints),
   databaseNames: () => [],
+  hasPrometheus: (target) => target.prometheus !== undefined,
   faultApi: () => 'aws',
   throughAws: 'through AWS FIS',
   awsModel: (target) => awsTargetModel(target),
@@ -192,6 +196,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       aws: { model, clients },
       direct: null,
       env: {},
+      prometheus: target.prometheus ? targetPrometheus(target.prometheus) : null,
       lock: null,
       databaseUrl: () => undefined,
       regionOfAddress: () => undefined,
@@ -206,6 +211,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
         regions: target.regions,
         endpoint: target.endpoint ?? null,
         endpoints: target.endpoints,
+        ...(target.prometheus ? { prometheus: target.prometheus.url } : {}),
       }),
       close: async () => clients.destroy(),
     };

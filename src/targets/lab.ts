@@ -10,6 +10,7 @@ import { resolveLabDir } from '../lab/state';
 import { labNames, resolveRegions } from '../lab/topology';
 import type { TargetKind } from './kind';
 import { acquireLock, labLockFile, type HeldLock } from './lock';
+import { labPrometheus } from './prometheus';
 import { formatDnsServer, TargetError, type DirectApi, type TargetSession } from './session';
 
 export const labTargetSchema = z.strictObject({
@@ -116,6 +117,7 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   primary: (target) => target.primary ?? target.regions[0],
   endpointNames: (target) => ['app', ...target.regions.map((region) => `app-${region}`)],
   databaseNames: (target) => databaseNames(target.regions),
+  hasPrometheus: () => true,
   faultApi: (target) => target.api,
   throughAws: "through the AWS APIs (use target.api 'direct' for lab-only faults)",
   awsModel: (target) => labAwsModel(target.regions, target.primary ?? target.regions[0]),
@@ -187,6 +189,7 @@ function labSession(
   const clients = new AwsClients(model.connection);
   const databases = labDatabaseUrls(lab);
   const addresses = new Map(state.regions.map((region) => [region.address, region.name]));
+  const prometheus = labPrometheus(lab.client);
   return {
     kind: 'lab',
     api: target.api,
@@ -195,6 +198,7 @@ function labSession(
     aws: { model, clients },
     direct: directApi(lab),
     env: { GAMEDAY_LAB_DIR: state.labDir, GAMEDAY_LAB_CONTROL_URL: state.controlUrl },
+    prometheus,
     lock: options.lock,
     databaseUrl: (name) => databases[name],
     regionOfAddress: (address) => addresses.get(address),

@@ -3,6 +3,7 @@ import type { AwsModel } from '../aws/model';
 import type { LabRequest, TargetDescription } from '../core/events';
 import { GamedayError } from '../core/errors';
 import type { HeldLock } from './lock';
+import type { PrometheusPort } from './prometheus';
 
 /** A DNS server to ask: the lab's, or any. */
 export interface DnsServer {
@@ -52,6 +53,8 @@ export interface TargetSession {
   direct: DirectApi | null;
   /** Extra environment for exec commands and hooks (where the lab is). */
   env: Record<string, string>;
+  /** The Prometheus its metrics are in: the lab's (started on demand), the one the target names, or none. */
+  prometheus: PrometheusPort | null;
   /**
    * This run's lock on the target (none for an ephemeral lab, which no one else can reach, or an AWS account, which has
    * markers instead).

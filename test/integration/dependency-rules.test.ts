@@ -43,6 +43,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'measure-is-pure': { files: { 'src/measure/rto.ts': "import '../core/clock';", 'src/core/clock.ts': '' } },
   'lab-stands-alone': { files: { 'src/lab/lab.ts': "import '../targets/lab';", 'src/targets/lab.ts': '' } },
   'aws-stands-alone': { files: { 'src/aws/clients.ts': "import '../targets/session';", 'src/targets/session.ts': '' } },
+  'prometheus-stands-alone': {
+    files: { 'src/prometheus/client.ts': "import '../probes/periodic';", 'src/probes/periodic.ts': '' },
+  },
   'lab-behind-targets': { files: { 'src/probes/sql.ts': "import '../lab/topology';", 'src/lab/topology.ts': '' } },
   'faults-use-only-the-lab-client': {
     files: { 'src/faults/direct.ts': "import '../lab/manager';", 'src/lab/manager.ts': '' },

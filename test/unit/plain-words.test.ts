@@ -74,6 +74,7 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     probes: [],
     rpo: null,
     slos: [],
+    alerts: null,
     series: [],
     steadyState: {
       before: { ok: true, successRatio: 1, required: 0.99 },

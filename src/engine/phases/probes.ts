@@ -3,6 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
 import { probeKindOf, type Probe, type ProbeHandle, type Resolvers, type TrafficRecorder } from '../../probes';
+import type { PrometheusClient } from '../../prometheus/client';
 import type { TargetSession } from '../../targets';
 import { trackedLatencyThresholds } from './stop-conditions';
 
@@ -24,7 +25,14 @@ export class ProbeSet {
    * action goes ahead without it); the journal says why either way.
    */
   static async start(
-    run: { experiment: Experiment; journal: Journal; session: TargetSession; resolvers: Resolvers; runId: string },
+    run: {
+      experiment: Experiment;
+      journal: Journal;
+      session: TargetSession;
+      resolvers: Resolvers;
+      runId: string;
+      prometheus: PrometheusClient | null;
+    },
     options: { tolerateFailures: boolean },
   ): Promise<{ probes: ProbeSet; failure: string | null }> {
     const { experiment, journal } = run;
@@ -50,6 +58,7 @@ export class ProbeSet {
             runId: run.runId,
             resolvers: run.resolvers,
             latencyThresholds,
+            prometheus: run.prometheus,
           }),
         );
       } catch (error) {

@@ -1,3 +1,4 @@
+import { alertsSection } from './alerts';
 import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
 import { boundsText, causeText, failbackText, formatPercent, formatRatio, rtoClock } from '../../analysis/format';
@@ -120,6 +121,7 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
       ledgerNotes(summary),
     ),
     sloSections(summary, charts),
+    alertsSection(summary),
     faultTable(summary),
     trafficTable(summary),
   ];
