@@ -28,6 +28,7 @@ export type {
 } from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
 export type { AlertsConfig } from './experiment/alerts';
+export type { AnnotationsConfig } from './experiment/annotations';
 export type { FailoverFunctionHook } from './failover/spec';
 export type { Experiment } from './experiment/validate';
 export { validateExperiment } from './experiment/validate';

@@ -5,6 +5,7 @@ import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext
 import { httpProbeSchema, probeKindOf, probeSchema, type Probe, type ProbeCheckContext } from '../probes';
 import { targetKindOf, targetSchema } from '../targets';
 import { alertsSchema, minEvaluationIntervalMs, type Alerts } from './alerts';
+import { annotationsSchema } from './annotations';
 import { hypothesisSchema } from './hypothesis';
 import { sloSchema, type Slo } from './slos';
 import { stopConditionSchema, type StopCondition } from './stop-conditions';
@@ -45,6 +46,8 @@ export const experimentSchema = z
     slos: z.array(sloSchema).default([]),
     /** The team's own alert rules: which went pending and fired during the drill, beside gameday's evaluation. */
     alerts: alertsSchema.optional(),
+    /** Grafana annotations for each fault and failover step, on the team's dashboards. */
+    annotations: annotationsSchema.optional(),
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),

@@ -12,6 +12,7 @@ import { Journal } from '../core/journal';
 import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
 import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
+import type { Experiment } from '../experiment/validate';
 import { newRunId } from '../engine/run-id';
 import { Reporters, type ReportOutcome, type Reporter } from '../report/reporter';
 import { openTarget, type TargetSession } from '../targets';
@@ -36,7 +37,13 @@ export interface ScenarioRunOptions {
   /** Told every event of the day's journal, and the outcome at the end: the day's report files, progress. */
   reporters?: Reporter<ScenarioOutcome>[];
   /** The reporters of one experiment step's run (its own report files, live progress), given where it runs. */
-  stepReporters?: (step: { step: number; total: number; name: string; runDir: string }) => Reporter[];
+  stepReporters?: (step: {
+    step: number;
+    total: number;
+    name: string;
+    runDir: string;
+    experiment: Experiment;
+  }) => Reporter[];
   /** How checkpoints may be answered besides `gameday approve` (always open): --yes, the terminal. */
   answerers?: CheckpointAnswerers;
   /** A manual failover runbook's go-ahead, as for `gameday run` of an experiment. */
@@ -268,8 +275,13 @@ async function experimentStep(
     runDir,
   });
   const reporters =
-    options.stepReporters?.({ step: number, total: scenario.steps.length, name: step.name, runDir: absoluteRunDir }) ??
-    [];
+    options.stepReporters?.({
+      step: number,
+      total: scenario.steps.length,
+      name: step.name,
+      runDir: absoluteRunDir,
+      experiment: step.experiment,
+    }) ?? [];
   const result = await runExperiment(step.experiment, {
     runId,
     runDir: absoluteRunDir,

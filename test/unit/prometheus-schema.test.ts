@@ -121,6 +121,15 @@ test('a PromQL SLI: good and total, no probe or threshold; no burnRate guard (Pr
   );
 });
 
+test('grafana annotations: url and token required, extra fields refused', () => {
+  assert.equal(issuesOf({ ...lab, annotations: { grafana: { url: 'https://grafana.example.com', token: 'x' } } }), []);
+  assert.equal(issuesOf({ ...lab, annotations: { grafana: { url: 'grafana', token: '', folder: 'x' } } }), [
+    'annotations.grafana.url: expected an http:// or https:// URL',
+    'annotations.grafana.token: must not be empty',
+    'annotations.grafana: unknown field "folder"; valid fields: url, token, dashboardUID, tags',
+  ]);
+});
+
 test("the prometheus probe's judgement: every series, at least one unless it expects none", () => {
   const series = (value: number, region: string) => ({ labels: { __name__: 'lag', region }, value });
   assert.equal(judge({ below: 1 }, [series(0.2, 'eu-west-1'), series(0.5, 'ap-southeast-2')]), {

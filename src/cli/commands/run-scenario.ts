@@ -4,6 +4,7 @@ import type { ScenarioSummary } from '../../analysis/scenario-summary';
 import { formatDuration } from '../../core/duration';
 import { newRunId } from '../../engine/run-id';
 import { fileReporters, reportFiles } from '../../report/files';
+import { annotationReporters } from '../../report/grafana-annotations';
 import type { ReportOutcome } from '../../report/reporter';
 import { scenarioFileReporters } from '../../report/scenario/files';
 import { decisionText, rpoText, rtoText, statusText } from '../../report/scenario/words';
@@ -37,7 +38,11 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
         progress.reporter(),
         ...scenarioFileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
       ],
-      stepReporters: (step) => [progress.stepReporter(step), ...fileReporters(step.runDir, { pdf: options.pdf })],
+      stepReporters: (step) => [
+        progress.stepReporter(step),
+        ...fileReporters(step.runDir, { pdf: options.pdf }),
+        ...annotationReporters(step.experiment),
+      ],
       answerers: { yes: options.yes ? { by: operatorName() } : undefined, ask },
       approve: approver(options.approve),
       consent: { yes: options.yes, ci: process.env.CI },

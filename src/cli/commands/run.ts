@@ -17,6 +17,7 @@ import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
 import { fileReporters, reportFiles } from '../../report/files';
 import { ruleLine } from '../../report/alerts';
+import { annotationReporters } from '../../report/grafana-annotations';
 import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
@@ -65,6 +66,7 @@ export async function runWithProgress(
           },
         },
         ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+        ...annotationReporters(experiment),
       ],
       approve: approver(options.approve),
       consent,
