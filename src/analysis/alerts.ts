@@ -73,7 +73,7 @@ export function summarizeAlerts(context: AlertsContext): AlertsSummary {
   };
 }
 
-/** The last step an alert was seen in; a run ending within a step and a half of the window's end is still going. */
+/** Still active when the window ended: its last evaluation in that state within an interval and a half of the end. */
 function stillActive(runs: Array<[number, number]>, observed: EventOf<'alerts.observed'>): boolean {
   const last = runs.at(-1);
   return last !== undefined && observed.to - last[1] <= observed.stepMs * 1.5;

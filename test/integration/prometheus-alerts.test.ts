@@ -235,4 +235,44 @@ test("the lab's Prometheus: every region scraped, the lab's own metrics, each ru
   }
 });
 
+test('your own server, read only: the alerts it raised and its rules, from an endpoints target', async () => {
+  const status = await lab.client.status();
+  // Stands in for a team's server: a real Prometheus gameday did not start and loads nothing into.
+  await lab.client.loadPrometheusRules([
+    {
+      name: 'always.yml',
+      content: 'groups:\n  - name: always\n    rules:\n      - alert: AlwaysOn\n        expr: vector(1) > 0\n',
+    },
+  ]);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const app = lab.state.regions.find((region) => region.name === 'eu-west-1')!.appUrl;
+    const result = await runInline({
+      name: 'read a team server',
+      target: { kind: 'endpoints', endpoints: { api: app }, prometheus: { url: status.prometheus!.url } },
+      steadyState: { duration: '1s' },
+      traffic: { kind: 'http', endpoint: 'api', path: '/health', rate: 10 },
+      alerts: {},
+      duration: '2s',
+    });
+    assert.is(result.status, 'passed', result.summary.reason);
+    const alerts = result.summary.alerts!;
+    assert.is(alerts.source, 'target');
+    assert.is(alerts.dataSince, null, "a team's server has its own history");
+    assert.is(alerts.reference, 'observation');
+    const always = alerts.alerts.find((alert) => alert.alertname === 'AlwaysOn')!;
+    assert.ok(always.firingAfterMs !== null && always.firingAfterMs < 0, 'firing since before the drill');
+    assert.is(always.activeAtEnd, 'firing');
+    const rule = alerts.rules.find((entry) => entry.name === 'AlwaysOn')!;
+    assert.is(rule.file.endsWith('always.yml'), true);
+    assert.match(rule.explanation.join(' '), /not an error ratio over a window/);
+    assert.equal(
+      (await lab.client.status()).prometheus!.ruleFiles.map((file) => file.name),
+      ['always.yml'],
+    );
+  } finally {
+    await lab.client.loadPrometheusRules([]);
+  }
+});
+
 test.run();

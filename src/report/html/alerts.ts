@@ -62,7 +62,7 @@ export function alertsSection(summary: RunSummary): string {
     .map(
       (rule) =>
         `<p><strong>${escapeHtml(rule.name)}</strong> <span class="muted">(${escapeHtml(rule.file)}, group ` +
-        `${escapeHtml(rule.group)})</span>: ${escapeHtml(rule.explanation.join(' '))}</p>`,
+        `${escapeHtml(rule.group)})</span>: ${withCode(rule.explanation.join(' '))}</p>`,
     )
     .join('');
   return `<section id="alerts"><h2>Your alert rules</h2>
@@ -73,4 +73,9 @@ ${raised}
 ${rules}
 ${why}
 </section>`;
+}
+
+/** Escaped text whose `backticked` parts (a rule's `for: 2m`, a PromQL expression) read as code. */
+function withCode(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
