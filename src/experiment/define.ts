@@ -1,8 +1,10 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
 import type {
+  BrowserProbeConfig,
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
+  K6ProbeConfig,
   LedgerProbeConfig,
   PrometheusProbeConfig,
   SqlProbeConfig,
@@ -58,6 +60,16 @@ export const probes = {
     kind: 'prometheus',
     ...config,
   }),
+  /**
+   * Your k6 script, run by k6 for the whole drill: endpoints as `__ENV.GAMEDAY_ENDPOINT_<NAME>`, its requests and
+   * checks measured live (RTO per scenario, request name and check), its thresholds an objective.
+   */
+  k6: (config: Without<K6ProbeConfig, 'kind'>): K6ProbeConfig => ({ kind: 'k6', ...config }),
+  /**
+   * A user journey in a real Chromium (Playwright's API), at an interval: `journey: async ({ page, step }) => {...}`.
+   * Each journey is a sample with its steps' durations; its RTO is measured like the traffic's.
+   */
+  browser: (config: Without<BrowserProbeConfig, 'kind'>): BrowserProbeConfig => ({ kind: 'browser', ...config }),
 };
 
 /** Stop-condition constructors. */

@@ -1,12 +1,14 @@
 /**
  * Probes: what a run measures while it observes — the open-model traffic (RTO), the write
- * ledger (RPO), and periodic dns, sql and function checks. One file per kind, each the same
- * shape (types.ts); this registry is the only list of them.
+ * ledger (RPO), periodic dns, sql and function checks, browser journeys, and a k6 script's load. One file
+ * per kind, each the same shape (types.ts); this registry is the only list of them.
  */
 import { z } from 'zod';
+import { browserProbe, browserProbeSchema } from './browser';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
+import { k6Probe, k6ProbeSchema } from './k6';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
 import { prometheusProbe, prometheusProbeSchema } from './prometheus';
 import { sqlProbe, sqlProbeSchema } from './sql';
@@ -20,6 +22,8 @@ export const probeKinds = {
   dns: dnsProbe,
   sql: sqlProbe,
   prometheus: prometheusProbe,
+  browser: browserProbe,
+  k6: k6Probe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -29,6 +33,8 @@ export const probeSchema = z.discriminatedUnion('kind', [
   dnsProbeSchema,
   sqlProbeSchema,
   prometheusProbeSchema,
+  browserProbeSchema,
+  k6ProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -46,8 +52,14 @@ export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { PrometheusProbe, PrometheusProbeConfig } from './prometheus';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
+export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
+export type { K6Probe, K6ProbeConfig } from './k6';
+export type { K6Details } from './k6-details';
 export type {
   HttpOutcomes,
+  JourneyFailure,
+  JourneyNames,
+  JourneyOutcomes,
   TrafficSample,
   RpoSummary,
   ProbeAccumulator,
@@ -60,5 +72,10 @@ export type {
   ProbeStartContext,
   ProbeSummaryContext,
 } from './types';
+
+/** The probes whose requests have live windows (guards, latency SLOs) and outcomes like the traffic's. */
+export function sendsRequests(probe: { kind: string }): boolean {
+  return probe.kind === 'http' || probe.kind === 'k6';
+}
 export { Resolvers, CachingResolver } from './resolver';
 export { TrafficRecorder } from './recorder';

@@ -31,6 +31,7 @@ export class ProbeSet {
       session: TargetSession;
       resolvers: Resolvers;
       runId: string;
+      runDir: string;
       prometheus: PrometheusClient | null;
     },
     options: { tolerateFailures: boolean },
@@ -56,6 +57,7 @@ export class ProbeSet {
             session: run.session,
             journal,
             runId: run.runId,
+            runDir: run.runDir,
             resolvers: run.resolvers,
             latencyThresholds,
             prometheus: run.prometheus,
