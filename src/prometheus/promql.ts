@@ -254,7 +254,7 @@ class Parser {
   }
 
   private unexpected(token: Token, wanted?: string): PromqlSyntaxError {
-    const found = token.kind === 'eof' ? 'the end of the expression' : JSON.stringify(token.text);
+    const found = token.kind === 'eof' ? 'end of the expression' : JSON.stringify(token.text);
     return new PromqlSyntaxError(
       `unexpected ${found}${wanted ? `, expected ${JSON.stringify(wanted)}` : ''}`,
       token.start,

@@ -91,7 +91,7 @@ test('PromQL is checked where it is written', () => {
     }).map((issue) => issue.replace(/ \(at character.*$/, '')),
     [
       'probes[0].query: not valid PromQL: unexpected ")", expected "]"',
-      'stopConditions[0].query: not valid PromQL: unexpected the end of the expression',
+      'stopConditions[0].query: not valid PromQL: unexpected end of the expression',
     ],
   );
 });

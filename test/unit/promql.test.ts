@@ -76,7 +76,7 @@ for (const query of valid)
 
 const invalid: Array<[string, RegExp]> = [
   ['', /empty expression/],
-  ['sum(', /unexpected the end of the expression/],
+  ['sum(', /unexpected end of the expression/],
   ['rate(x[5m)', /unexpected "\)", expected "\]"/],
   ['x{a=b}', /expected "a quoted label value"/],
   ['{}', /at least one non-empty matcher/],
@@ -84,7 +84,7 @@ const invalid: Array<[string, RegExp]> = [
   ['x[5m][1h]', /ranges only allowed for vector selectors/],
   ['x and bool y', /bool modifier can only be used on comparison operators/],
   ['5m', /unexpected "5m"/],
-  ['a +', /unexpected the end of the expression/],
+  ['a +', /unexpected end of the expression/],
   ['(a', /expected "\)"/],
   ['x{a=~"("}', /invalid regular expression/],
   ['"abc', /unterminated string/],
@@ -177,7 +177,7 @@ test('the error message says where, with the text around it', () => {
   } catch (error) {
     assert.match(
       describePromqlError(error as PromqlSyntaxError, query),
-      /^not valid PromQL: unexpected the end of the expression, expected "\)" \(at character 40, near "/,
+      /^not valid PromQL: unexpected end of the expression, expected "\)" \(at character 40, near "/,
     );
     return;
   }
