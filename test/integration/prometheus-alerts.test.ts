@@ -142,7 +142,7 @@ test('short-window rules fire at the time gameday evaluates; the standard 1h/5m 
     standard.explanation.some((line) => /Your rule has `for: 2m`/.test(line)),
     standard.explanation.join('\n'),
   );
-  // Prometheus, started for the drill, had only the drill in its 1h window; the explanation says so when it went pending.
+  // Prometheus, started for the drill, had only the drill in its 1h window: said when it went pending.
   if (standard.prometheus.pendingAfterMs !== null)
     assert.ok(
       standard.explanation.some((line) => /Prometheus had only .* of data when it went pending/.test(line)),
