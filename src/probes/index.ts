@@ -21,9 +21,9 @@ export const probeKinds = {
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
-  prometheus: prometheusProbe,
   browser: browserProbe,
   k6: k6Probe,
+  prometheus: prometheusProbe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -32,9 +32,9 @@ export const probeSchema = z.discriminatedUnion('kind', [
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
-  prometheusProbeSchema,
   browserProbeSchema,
   k6ProbeSchema,
+  prometheusProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
