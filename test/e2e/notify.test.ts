@@ -118,7 +118,7 @@ test("a GameDay's one thread: the day, each step, its experiment's faults, the g
   }
 });
 
-test('a scheduled drill tells its notifiers as a run by hand does; without SLACK_BOT_TOKEN the scheduler refuses to start', async () => {
+test('a scheduled drill notifies as a run by hand does; with no token its scheduler never starts', async () => {
   const service = await startFlakyService();
   const slack = await new SlackStandIn().start();
   const state = path.join(dir, 'state');
