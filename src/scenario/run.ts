@@ -13,7 +13,7 @@ import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
 import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
 import type { Experiment } from '../experiment/validate';
-import { checkReadiness, type ReadinessCheck } from '../engine/readiness';
+import { checkReadiness, readinessVerdict, type ReadinessCheck } from '../engine/readiness';
 import { newRunId } from '../engine/run-id';
 import { ranBy } from '../engine/ran-by';
 import { Reporters, type ReportOutcome, type Reporter } from '../report/reporter';
@@ -264,14 +264,8 @@ async function checkStep(
   }
   if (options.signal?.aborted) return finishSimpleStep(step, number, context, 'interrupted');
   for (const check of checks) journal.append({ type: 'readiness.check', step: number, ...check });
-  const failedChecks = checks.filter((check) => check.status === 'failed');
-  const skipped = checks.filter((check) => check.status === 'skipped').length;
-  const reason =
-    failedChecks.length === 0
-      ? `ready: ${checks.length - skipped} checks passed${skipped > 0 ? `, ${skipped} skipped` : ''}`
-      : `not ready: ${failedChecks.length} of ${checks.length} checks failed ` +
-        `(${failedChecks.map((check) => check.check).join(', ')})`;
-  const status = failedChecks.length === 0 ? 'passed' : 'failed';
+  const reason = readinessVerdict(checks);
+  const status = checks.every((check) => check.status !== 'failed') ? 'passed' : 'failed';
   journal.append({ type: 'step.finished', step: number, kind: 'check', name: step.name, status, reason });
   if (status === 'passed' || step.continueOnFailure) return null;
   return { status: 'failed', reason: `step ${number} (${step.name}) failed: ${reason}`, step: number };
