@@ -294,7 +294,11 @@ function parser(argv: string[], guard: Guard) {
           (z) =>
             z
               .option('regions', { type: 'string', describe: 'comma-separated, 2 to 4 (default us-east-1,eu-west-1)' })
-              .option('primary', { type: 'string', describe: 'primary region (default: the first)' }),
+              .option('primary', { type: 'string', describe: 'primary region (default: the first)' })
+              .option('strategy', {
+                type: 'string',
+                describe: 'the failover strategy the lab is built as (default active-passive-dns)',
+              }),
           (args) =>
             guard(() =>
               labUpCommand({
@@ -305,6 +309,7 @@ function parser(argv: string[], guard: Guard) {
                   .map((r) => r.trim())
                   .filter(Boolean),
                 primary: args.primary,
+                strategy: args.strategy,
               }),
             )(),
         )

@@ -48,6 +48,11 @@ export class LabClient {
     return this.call('POST', `/lab/regions/${region}/promote`);
   }
 
+  /** One step of the lab strategy's runbook, in `region`. */
+  strategyStep(region: string, step: string): Promise<Record<string, unknown>> {
+    return this.call('POST', `/lab/regions/${region}/steps/${step}`);
+  }
+
   updateHealthCheck(region: string, update: { inverted?: boolean; disabled?: boolean }): Promise<void> {
     return this.call('POST', `/lab/health-checks/${region}`, update);
   }

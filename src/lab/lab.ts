@@ -7,6 +7,7 @@ import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } fro
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
 import { labResources, type LabRegionResources } from './aws/resources';
+import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
 import {
   healthCheckIdFor,
   labNames,
@@ -26,6 +27,8 @@ interface RegionRuntime {
   app: AppProcess | null;
   proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
 }
+
+type StepAction = (region: RegionRuntime) => Promise<Record<string, unknown>>;
 
 export class LabError extends Error {
   constructor(message: string) {
@@ -59,6 +62,7 @@ export class Lab {
   startupMs = 0;
 
   private constructor(
+    readonly strategy: LabStrategy,
     readonly layout: LabLayout,
     readonly dataRoot: string,
     private readonly ownsDataRoot: boolean,
@@ -78,12 +82,14 @@ export class Lab {
     options: LabOptions & { dataRoot?: string; logDir?: string; preferredPort?: number; dnsPort?: number } = {},
   ): Promise<Lab> {
     const started = performance.now();
+    const strategy = labStrategy(options.strategy);
     const { regions, primary } = resolveRegions(options);
     const ports = await findLabPorts(
       regions.map((region) => region.address),
       options.preferredPort,
     );
     const layout: LabLayout = {
+      strategy: strategy.name,
       regions,
       primary,
       ports,
@@ -95,7 +101,7 @@ export class Lab {
     const dataRoot = options.dataRoot ?? (await makeLabTempDir('gameday-lab-'));
     const logDir = options.logDir ?? path.join(dataRoot, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
-    const lab = new Lab(layout, dataRoot, options.dataRoot === undefined, logDir);
+    const lab = new Lab(strategy, layout, dataRoot, options.dataRoot === undefined, logDir);
     try {
       await lab.bringUp();
     } catch (error) {
@@ -491,6 +497,25 @@ export class Lab {
     });
   }
 
+  /**
+   * One step of the strategy's runbook, carried out in `regionName` (strategies/ lists each strategy's steps); resolves
+   * with what it did, for the runbook's journal.
+   */
+  strategyStep(step: string, regionName: string): Promise<Record<string, unknown>> {
+    this.region(regionName);
+    const steps: readonly string[] = this.strategy.steps;
+    if (!steps.includes(step)) {
+      const valid = steps.length > 0 ? `its steps: ${steps.join(', ')}` : 'it has none';
+      return Promise.reject(
+        new LabError(`the ${this.strategy.name} lab has no step ${JSON.stringify(step)}; ${valid}`),
+      );
+    }
+    return (this.stepActions as Record<string, StepAction>)[step](this.region(regionName));
+  }
+
+  /** How the lab carries out each step a strategy may declare. */
+  private readonly stepActions: Record<StrategyStep, StepAction> = {};
+
   /** Inverts or disables a region's health check (Route 53 UpdateHealthCheck). */
   updateHealthCheck(regionName: string, update: { inverted?: boolean; disabled?: boolean }): void {
     this.region(regionName);
@@ -640,6 +665,7 @@ export class Lab {
     const explainApp = this.zone.explain(labNames.app, 'A');
     const explainWriter = this.zone.explain(labNames.writer, 'A');
     return {
+      strategy: { name: this.strategy.name, summary: this.strategy.summary },
       regions,
       dns: {
         server: this.dnsAddress(),
@@ -675,6 +701,7 @@ export interface RegionStatus {
 }
 
 export interface LabStatus {
+  strategy: { name: string; summary: string };
   regions: RegionStatus[];
   dns: { server: { host: string; port: number }; answers: Array<{ name: string; values: string[]; why: string }> };
 }

@@ -32,6 +32,8 @@ export interface RegionLayout {
 }
 
 export interface LabLayout {
+  /** The failover strategy the lab is built as (strategies/). */
+  strategy: string;
   regions: RegionLayout[];
   primary: string;
   ports: LabPorts;
@@ -43,6 +45,8 @@ export interface LabLayout {
 }
 
 export interface LabOptions {
+  /** Default 'active-passive-dns'; see strategies/ for the others. */
+  strategy?: string;
   regions?: string[];
   primary?: string;
   healthCheck?: Partial<LabLayout['healthCheck']>;

@@ -7,6 +7,7 @@ import { formatDuration } from '../core/duration';
 import { duration, httpUrl, namedUrls, regionName } from '../core/fields';
 import type { TargetKind } from './kind';
 import { assertNoActiveAwsRun } from './lock';
+import { TargetError } from './session';
 
 /** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
 export const awsFaultDurationCeiling = '6h';
@@ -187,6 +188,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
     return {
       kind: 'aws',
       api: 'aws',
+      strategy: null,
       endpoints: { ...target.endpoints },
       dnsServer: null,
       aws: { model, clients },
@@ -200,6 +202,9 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      strategyStep: async (step) => {
+        throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
+      },
       describe: () => ({
         kind: 'aws',
         accountId: account,

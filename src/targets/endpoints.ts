@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { namedUrls } from '../core/fields';
 import type { TargetKind } from './kind';
 import { acquireLock, endpointsLockFile } from './lock';
+import { TargetError } from './session';
 
 /** Any service by its URLs, faults by your own `exec` commands; no regions. */
 export const endpointsTargetSchema = z.strictObject({
@@ -32,6 +33,7 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
     return {
       kind: 'endpoints',
       api: null,
+      strategy: null,
       endpoints: { ...target.endpoints },
       dnsServer: null,
       aws: null,
@@ -43,6 +45,9 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       awaitTrafficShift: async () => null,
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      strategyStep: async (step) => {
+        throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
+      },
       describe: () => ({ kind: 'endpoints', endpoints: target.endpoints }),
       close: async () => lock.release(),
     };

@@ -7,6 +7,7 @@ import { duration, regionName, type ReportIssue } from '../core/fields';
 import { labAccountId, labGlobalClusterId, labHostedZoneId, labResources } from '../lab/aws/resources';
 import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
 import { resolveLabDir } from '../lab/state';
+import { defaultStrategy, labStrategy, strategyNames } from '../lab/strategies';
 import { labNames, resolveRegions } from '../lab/topology';
 import type { TargetKind } from './kind';
 import { acquireLock, labLockFile, type HeldLock } from './lock';
@@ -14,6 +15,8 @@ import { formatDnsServer, TargetError, type DirectApi, type TargetSession } from
 
 export const labTargetSchema = z.strictObject({
   kind: z.literal('lab'),
+  /** The failover architecture the lab is built as (lab/strategies/): the same outage, measured against each. */
+  strategy: z.enum(strategyNames).default(defaultStrategy),
   /** 2 to 4 regions; the first is the primary unless `primary` says otherwise. */
   regions: z
     .array(regionName)
@@ -130,7 +133,8 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
 
   planOpen: (target) => [
     `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ` +
-      `ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), ` +
+      `ephemeral lab built as ${target.strategy} (${labStrategy(target.strategy).summary}): ` +
+      `${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), ` +
       `health checks every ${target.healthCheck.interval} ms × ` +
       `${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
   ],
@@ -150,12 +154,22 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
             `${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`,
         );
       }
+      // A lab up before strategies existed was built as the default.
+      const runningStrategy = running.state.layout.strategy ?? defaultStrategy;
+      if (runningStrategy !== target.strategy) {
+        throw new TargetError(
+          `the running lab in ${labDir} is built as ${runningStrategy}; the experiment needs ` +
+            `${target.strategy} (\`gameday lab down\`, then \`gameday lab up --strategy ${target.strategy}\`, or run ` +
+            `without a running lab)`,
+        );
+      }
       lock = acquireLock(labLockFile(labDir), { ...lockRequest, target: `the lab in ${labDir}` });
       onProgress(`using the running lab in ${labDir}`);
     } else {
       onProgress('starting an ephemeral lab…');
       lab = await startLab({
         ephemeral: true,
+        strategy: target.strategy,
         regions: target.regions,
         primary: target.primary,
         healthCheck: {
@@ -190,6 +204,7 @@ function labSession(
   return {
     kind: 'lab',
     api: target.api,
+    strategy: state.layout.strategy ?? defaultStrategy,
     endpoints,
     dnsServer: state.dns,
     aws: { model, clients },
@@ -200,6 +215,7 @@ function labSession(
     regionOfAddress: (address) => addresses.get(address),
     awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
     rejoinRegion: (region) => lab.client.startDatabase(region),
+    strategyStep: (step, region) => lab.client.strategyStep(region, step),
     rejoinRecord: (region) => ({
       controlUrl: state.controlUrl,
       requests: [{ method: 'POST', path: `/lab/regions/${region}/database/start` }],
@@ -207,6 +223,7 @@ function labSession(
     describe: () => ({
       kind: 'lab',
       api: target.api,
+      strategy: state.layout.strategy ?? defaultStrategy,
       labDir: state.labDir,
       controlUrl: state.controlUrl,
       ephemeral: options.ephemeral,

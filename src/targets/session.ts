@@ -42,6 +42,11 @@ export interface TargetSession {
   kind: string;
   /** How region faults are carried out: AWS APIs (FIS, Route 53, RDS), the lab's direct API, or none (no regions). */
   api: 'aws' | 'direct' | null;
+  /**
+   * The failover strategy the target is built as (the lab's `target.strategy`), which decides the runbook's extra
+   * steps; null where the target does not say (a real account, endpoints): the runbook as written.
+   */
+  strategy: string | null;
   /** Named URLs probes may hit by name. */
   endpoints: Record<string, string>;
   /** Clients resolve names through this DNS server (the lab's), honouring TTLs; null: the system's resolver. */
@@ -75,6 +80,11 @@ export interface TargetSession {
    * global cluster's old region rejoins by itself.
    */
   rejoinRegion(region: string): Promise<void>;
+  /**
+   * One step a strategy's runbook adds (failover/strategies/), carried out in `region` by the target; resolves with
+   * what it did. A target without strategies refuses.
+   */
+  strategyStep(step: string, region: string): Promise<Record<string, unknown>>;
   /** The same, as data for a journal's rollback record (the lab's control-API calls); null where it rejoins alone. */
   rejoinRecord(region: string): { controlUrl: string; requests: LabRequest[] } | null;
   /** For the journal: enough for `gameday recover` to find the target again. */

@@ -116,6 +116,7 @@ async function route(
       if (sub === 'app' && action === 'stop') return changed(await lab.stopApp(name));
       if (sub === 'app' && action === 'start') return changed(await lab.startApp(name));
       if (sub === 'promote' && action === undefined) return changed(await lab.promote(name));
+      if (sub === 'steps' && action !== undefined) return changed(await lab.strategyStep(action, name));
       break;
     }
     case 'health-checks': {

@@ -1,0 +1,17 @@
+import { activePassiveDnsRunbook } from './active-passive-dns';
+import type { StrategyRunbook } from './types';
+
+/** Each lab strategy's runbook side, by the strategy's name (lab/strategies/ has the same names). */
+const strategyRunbooks: Record<string, StrategyRunbook> = {
+  'active-passive-dns': activePassiveDnsRunbook,
+};
+
+/**
+ * The steps a target's strategy adds to the runbook; a target without one (a real account, endpoints) runs the
+ * runbook as written.
+ */
+export function strategyRunbook(strategy: string | null): StrategyRunbook {
+  return (strategy === null ? undefined : strategyRunbooks[strategy]) ?? activePassiveDnsRunbook;
+}
+
+export type { StrategyRunbook } from './types';

@@ -1,0 +1,33 @@
+/**
+ * A failover strategy as the lab builds it: which processes run in which region, how the
+ * databases replicate, and what clients use as the entry point. Each strategy is one file
+ * in this folder, declaring these choices; the lab (lab.ts) carries them out, so the same
+ * outage can be measured against every architecture.
+ */
+
+/** How the regions' databases replicate. */
+export type DatabaseTopology =
+  /** A primary in one region, a hot standby streaming its WAL in every other. */
+  'streaming';
+
+/** What clients use as the entry point (the `app` endpoint). */
+export type EntryPoint =
+  /** `app.gameday.lab`: Route 53 failover records, PRIMARY and SECONDARY, each with its health check. */
+  'dns-failover';
+
+export interface LabStrategy {
+  /** As written in `target.strategy`. */
+  name: string;
+  /** One line: what runs where, for `gameday plan`, `lab status` and the README. */
+  summary: string;
+  database: DatabaseTopology;
+  entry: EntryPoint;
+  /**
+   * The steps its runbook asks of the lab (failover/strategies/ says where in the runbook), each carried out in one
+   * region by Lab.strategyStep.
+   */
+  steps: readonly StrategyStep[];
+}
+
+/** What a strategy's runbook may ask of the lab. */
+export type StrategyStep = never;
