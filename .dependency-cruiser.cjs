@@ -1,7 +1,7 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * engine ← scenario ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
+ * engine ← scenario, compare ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
  * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
@@ -112,6 +112,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: [layer('scenario', 'cli'), '^src/index\\.ts$'] },
       to: { path: layer('scenario') },
+    },
+    {
+      name: 'compare-above-engine',
+      comment:
+        'A comparison runs one experiment through the engine once per failover strategy; nothing below it knows of ' +
+        'comparisons (their figures are folded in analysis/, rendered in report/compare/): only the CLI imports compare/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('compare', 'cli')] },
+      to: { path: layer('compare') },
     },
     {
       name: 'cli-is-the-top',

@@ -222,6 +222,8 @@ export class RunSummarizer {
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const staleReads = results.find(({ result }) => result.staleReads)?.result.staleReads ?? null;
+    const resources = results.find(({ result }) => result.resources)?.result.resources ?? null;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
       event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
     return {
@@ -263,6 +265,8 @@ export class RunSummarizer {
         .filter(({ probe }) => probe.probe !== trafficName)
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
+      staleReads,
+      resources,
       slos,
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },

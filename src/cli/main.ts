@@ -9,6 +9,7 @@ import { recoverCommand } from './commands/recover';
 import { haltCommand } from './commands/halt';
 import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
+import { compareCommand } from './commands/compare';
 import { approveCommand } from './commands/approve';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exitCodes } from './exit-codes';
@@ -283,6 +284,32 @@ function parser(argv: string[], guard: Guard) {
           .option('as', { type: 'string', describe: "who answers, as recorded (default: this terminal's user)" })
           .option('reports', { type: 'string', default: 'reports', describe: 'where latest is looked for' }),
       (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
+    )
+    .command(
+      'compare <file>',
+      'run the experiment against each failover strategy, one lab after another; compare.html, .md, .json',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'a lab experiment file' })
+          .option('strategies', {
+            type: 'string',
+            default: 'all',
+            describe: 'all, or strategies separated by commas (e.g. active-passive-dns,warm-standby)',
+          })
+          .option('out', { type: 'string', describe: 'the comparison directory (default: <reports>/<id>)' })
+          .option('reports', { type: 'string', default: 'reports', describe: 'where the directory is created' })
+          .option('json', { type: 'boolean', default: false, describe: 'print compare.json to stdout' })
+          .option('pdf', { type: 'boolean', default: true, describe: "each run's report.pdf (--no-pdf: skip them)" }),
+      (args) =>
+        guard(() =>
+          compareCommand(args.file as string, {
+            strategies: args.strategies,
+            out: args.out,
+            reports: args.reports,
+            json: args.json,
+            pdf: args.pdf,
+          }),
+        )(),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

@@ -81,6 +81,19 @@ export type LedgerRow = [number, number, number, number, 0 | 1, string, string, 
  */
 export type CheckRow = [number, number, 0 | 1, string, unknown];
 
+/**
+ * A read-your-writes pair, compact: [seq, t (ms, scheduled time), write latencyMs, write status or 0, acknowledged
+ * 1/0, region that acknowledged it or '', first read found it 1/0 (0 too when not read), ms from the acknowledgement
+ * to the first read that found it, or -1 when none did (gave up, or the observation ended first), gave up 1/0].
+ */
+export type ReadRow = [number, number, number, number, 0 | 1, string, 0 | 1, number, 0 | 1];
+
+/**
+ * What the target's processes consumed at one moment (resources probe), compact: [t, per region [region, side,
+ * per process [pid, cpuMs (since it started), private bytes, shared bytes]]].
+ */
+export type UsageRow = [number, Array<[string, 'active' | 'standby', Array<[number, number, number, number]>]>];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -115,6 +128,8 @@ export type JournalEventInput =
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
+  | { type: 'read.samples'; probe: string; rows: ReadRow[] }
+  | { type: 'usage.samples'; probe: string; rows: UsageRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {

@@ -1,5 +1,5 @@
 import { ProxyClient } from './proxy';
-import type { LabStatus } from './lab';
+import type { LabStatus, LabUsage } from './lab';
 import type { LabState } from './state';
 
 export class LabApiError extends Error {
@@ -26,6 +26,11 @@ export class LabClient {
 
   status(): Promise<LabStatus> {
     return this.call('GET', '/lab/status');
+  }
+
+  /** What each region's processes consume now, read from /proc by the lab. */
+  usage(): Promise<LabUsage> {
+    return this.call('GET', '/lab/usage');
   }
 
   stopDatabase(region: string, mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {

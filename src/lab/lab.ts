@@ -6,6 +6,7 @@ import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
+import { processTrees, type ProcessUsage } from './usage';
 import { labResources, type LabRegionResources } from './aws/resources';
 import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
 import {
@@ -606,6 +607,27 @@ export class Lab {
     }));
   }
 
+  /**
+   * What each region's processes consume right now (usage.ts): its database and app process trees, and whether the
+   * region serves clients (active) or stands by.
+   */
+  usage(): LabUsage {
+    const primary = this.writerRegion();
+    return {
+      regions: [...this.regions.values()].map((region) => {
+        const roots = [region.pg.pid, region.app?.running ? region.app.pid : undefined];
+        return {
+          region: region.layout.name,
+          side:
+            this.strategy.serving === 'every-region' || region.layout.name === primary
+              ? ('active' as const)
+              : ('standby' as const),
+          processes: processTrees(roots.filter((pid): pid is number => pid !== undefined)),
+        };
+      }),
+    };
+  }
+
   async status(): Promise<LabStatus> {
     const regions = await Promise.all(
       [...this.regions.values()].map(async (region): Promise<RegionStatus> => {
@@ -698,6 +720,10 @@ export interface RegionStatus {
   replication: unknown;
   healthCheck: { id: string; status: string; since: number; inverted: boolean; disabled: boolean } | null;
   proxies: Array<{ name: string; enabled: boolean; upstream: string; toxics: string[] }>;
+}
+
+export interface LabUsage {
+  regions: Array<{ region: string; side: 'active' | 'standby'; processes: ProcessUsage[] }>;
 }
 
 export interface LabStatus {

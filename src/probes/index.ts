@@ -8,6 +8,8 @@ import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
+import { readYourWritesProbe, readYourWritesProbeSchema } from './read-your-writes';
+import { resourcesProbe, resourcesProbeSchema } from './resources';
 import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
@@ -15,6 +17,8 @@ import type { ProbeKind, ProbeResult } from './types';
 export const probeKinds = {
   http: httpProbe,
   ledger: ledgerProbe,
+  readYourWrites: readYourWritesProbe,
+  resources: resourcesProbe,
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
@@ -23,6 +27,8 @@ export const probeKinds = {
 export const probeSchema = z.discriminatedUnion('kind', [
   httpProbeSchema,
   ledgerProbeSchema,
+  readYourWritesProbeSchema,
+  resourcesProbeSchema,
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
@@ -39,6 +45,8 @@ export function probeKindOf(probe: { kind: string }): ProbeKind<z.ZodType<Probe>
 export { httpProbeSchema } from './http';
 export type { HttpProbe, HttpProbeConfig } from './http';
 export type { LedgerProbe, LedgerProbeConfig } from './ledger';
+export type { ReadYourWritesProbe, ReadYourWritesProbeConfig } from './read-your-writes';
+export type { ResourcesProbe, ResourcesProbeConfig } from './resources';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
@@ -46,6 +54,8 @@ export type {
   HttpOutcomes,
   TrafficSample,
   RpoSummary,
+  StaleReadSummary,
+  ResourceSummary,
   ProbeAccumulator,
   ProbeHandle,
   ProbeKind,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventOf, JournalEvent } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
+import type { DrillCost } from '../measure/cost';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample } from '../measure/rto';
 import type { TimelinePoint } from '../measure/timeline';
@@ -122,6 +123,30 @@ export interface RpoSummary {
   note: string | null;
 }
 
+/** The stale reads a run saw: how often the first read of one's own write was behind, and by how much. */
+export interface StaleReadSummary {
+  probe: string;
+  url: string;
+  rate: number;
+  writes: number;
+  /** Acknowledged writes: each read back from the region that acknowledged it. */
+  acked: number;
+  /** Acknowledged writes whose first read in their region did not find them. */
+  stale: number;
+  /** stale ÷ acked; null without an acknowledged write. */
+  staleRatio: number | null;
+  /** From the acknowledgement to the first read that found the write, over the stale ones that showed. */
+  stalenessMs: LatencySummary;
+  /** Stale writes that had not shown when the probe gave up on them (giveUpAfter) or the observation ended. */
+  notVisible: number;
+  /** Of those, given up on after giveUpAfter (the rest were still being read when the observation ended). */
+  gaveUp: number;
+  byRegion: Record<string, { acked: number; stale: number }>;
+}
+
+/** The resources probe's part of the summary: what each side consumed, idling and over the drill. */
+export type ResourceSummary = DrillCost & { probe: string };
+
 /** A probe's part of the summary. */
 export interface ProbeResult {
   /** Its line in `summary.probes` (none for the write ledger, which has its own section). */
@@ -130,6 +155,10 @@ export interface ProbeResult {
   outcomes?: HttpOutcomes;
   /** The write ledger's section. */
   rpo?: RpoSummary;
+  /** The read-your-writes probe's section. */
+  staleReads?: StaleReadSummary;
+  /** The resources probe's section (null when it took no snapshot). */
+  resources?: ResourceSummary | null;
 }
 
 /** What reading a journal back gives a probe's summary. */

@@ -202,6 +202,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      resourceUsage: async () => null,
       strategyStep: async (step) => {
         throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
       },

@@ -45,6 +45,7 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       awaitTrafficShift: async () => null,
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      resourceUsage: async () => null,
       strategyStep: async (step) => {
         throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
       },

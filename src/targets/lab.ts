@@ -56,6 +56,9 @@ export const labTargetSchema = z.strictObject({
 
 export type LabTarget = z.output<typeof labTargetSchema>;
 
+/** Every strategy a lab target may name, in the lab's order: what `gameday compare --strategies all` runs. */
+export const labStrategyNames: readonly string[] = strategyNames;
+
 export const labFisRoleArn = `arn:aws:iam::${labAccountId}:role/gameday-lab-fis`;
 
 /** The lab as AWS sees it; deterministic from the region list, so `plan` can show exact ARNs. */
@@ -216,6 +219,7 @@ function labSession(
     awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
     rejoinRegion: (region) => lab.client.startDatabase(region),
     strategyStep: (step, region) => lab.client.strategyStep(region, step),
+    resourceUsage: () => lab.client.usage(),
     rejoinRecord: (region) => ({
       controlUrl: state.controlUrl,
       requests: [{ method: 'POST', path: `/lab/regions/${region}/database/start` }],

@@ -32,6 +32,16 @@ export interface DirectApi {
   linksOf(region: string, scope: 'all' | 'cross-region'): Promise<string[]>;
 }
 
+/** What each region's processes consume at one moment (the lab reads /proc); see lab/usage.ts. */
+export interface ResourceUsage {
+  regions: Array<{
+    region: string;
+    /** Serving clients, or standing by. */
+    side: 'active' | 'standby';
+    processes: Array<{ pid: number; name: string; cpuMs: number; privateBytes: number; sharedBytes: number }>;
+  }>;
+}
+
 /**
  * A target opened for one run (or for a whole GameDay, one experiment after another): the
  * port between gameday and where faults land. Faults, probes and the runbook see only
@@ -87,6 +97,8 @@ export interface TargetSession {
   strategyStep(step: string, region: string): Promise<Record<string, unknown>>;
   /** The same, as data for a journal's rollback record (the lab's control-API calls); null where it rejoins alone. */
   rejoinRecord(region: string): { controlUrl: string; requests: LabRequest[] } | null;
+  /** What its regions' processes consume now; null where the target cannot say (a real account, endpoints). */
+  resourceUsage(): Promise<ResourceUsage | null>;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): TargetDescription;
   /** Stops what the session started (an ephemeral lab) and releases its lock; nothing else. */

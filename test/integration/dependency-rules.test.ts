@@ -64,6 +64,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
   },
+  'compare-above-engine': {
+    files: { 'src/report/files.ts': "import '../compare/run';", 'src/compare/run.ts': '' },
+  },
   'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
   'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
 };

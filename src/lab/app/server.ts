@@ -245,6 +245,30 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     };
   }
 
+  /** One ledger entry as this region's own database holds it: a client reading its own write from its region. */
+  async function readLocalLedgerEntry(url: URL): Promise<Reply> {
+    const client = ledgerClient(url.searchParams.get('client') ?? undefined);
+    const seqText = url.searchParams.get('seq') ?? '';
+    if (!/^\d{1,15}$/.test(seqText))
+      throw new HttpError(400, 'invalid_ledger_entry', 'seq must be a non-negative integer');
+    const rows = await onLocal(() =>
+      queryPool<{ committed_at: Date }>(
+        localPool,
+        localTarget,
+        'SELECT committed_at FROM ledger WHERE client = $1 AND seq = $2',
+        [client, seqText],
+      ),
+    );
+    // A replica that has not replayed the write yet: the answer is behind, not wrong.
+    if (rows.length === 0)
+      throw new HttpError(404, 'not_found', `ledger entry ${client}/${seqText} not in ${config.region}'s database`);
+    return {
+      status: 200,
+      body: { client, seq: Number(seqText), region: config.region, committedAt: rows[0].committed_at.toISOString() },
+      headers: { 'x-gameday-db': localTarget },
+    };
+  }
+
   async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
@@ -268,10 +292,12 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       if (method === 'POST') return appendLedger(req);
       return only('GET', () => readLedger(url));
     }
+    if (path === '/ledger/entry') return only('GET', () => readLocalLedgerEntry(url));
     throw new HttpError(
       404,
       'not_found',
-      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger`,
+      `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger, ` +
+        'GET /ledger/entry',
     );
   }
 

@@ -106,6 +106,7 @@ async function route(
   };
   const [, resource, name, sub, action] = parts;
   if (method === 'GET' && resource === 'status' && parts.length === 2) return lab.status();
+  if (method === 'GET' && resource === 'usage' && parts.length === 2) return lab.usage();
   if (method !== 'POST') throw new HttpError(405, `${method} ${pathname} is not supported`);
   switch (resource) {
     case 'regions': {

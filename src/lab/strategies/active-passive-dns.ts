@@ -13,5 +13,6 @@ export const activePassiveDns: LabStrategy = {
     'and an idle app, promoted by the runbook',
   database: 'streaming',
   entry: 'dns-failover',
+  serving: 'primary',
   steps: [],
 };

@@ -23,6 +23,11 @@ export interface LabStrategy {
   database: DatabaseTopology;
   entry: EntryPoint;
   /**
+   * Which regions serve clients while nothing is wrong: the primary's alone (the others stand by), or every region.
+   * What stands by is what its idle cost is measured on.
+   */
+  serving: 'primary' | 'every-region';
+  /**
    * The steps its runbook asks of the lab (failover/strategies/ says where in the runbook), each carried out in one
    * region by Lab.strategyStep.
    */
