@@ -6,7 +6,11 @@
  * verification's time is part of the figure. Each lab is stopped before the next.
  *
  *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist]
+ *     [--strategies all|a,b]
  *
+ * `--strategies` times each failover strategy's lab (two regions; default: the default
+ * strategy alone, at every --regions count); "healthy" is then what that strategy starts
+ * as (see notReady).
  * By default the lab comes from the sources (src/lab/manager.ts), so under ts-node the
  * daemon and the apps run from the sources too (each child pays ts-node's start-up);
  * `--dist` uses the build (dist/lab/manager.js, `npm run build` first), which is what
@@ -40,10 +44,11 @@ interface Sample {
   stopMs: number;
 }
 
-function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean } {
+function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean; strategies: string[] | null } {
   let runs = 5;
   let regions = [2, 3];
   let dist = false;
+  let strategies: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -56,18 +61,21 @@ function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boo
     else if (arg === '--regions') regions = value().split(',').map(Number);
     else if (arg.startsWith('--regions=')) regions = arg.slice(10).split(',').map(Number);
     else if (arg === '--dist') dist = true;
+    else if (arg === '--strategies') strategies = value().split(',');
+    else if (arg.startsWith('--strategies=')) strategies = arg.slice(13).split(',');
     else if (arg === '-h' || arg === '--help') usage();
     else usage(`unknown argument ${arg}`);
   }
   if (!Number.isInteger(runs) || runs < 1) usage('--runs must be a positive integer');
   for (const count of regions) if (!regionSets[count]) usage(`--regions takes counts from 2 to 4, got ${count}`);
-  return { runs, regions, dist };
+  return { runs, regions, dist, strategies };
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`lab-startup: ${problem}\n`);
   process.stderr.write(
-    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n',
+    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist] ' +
+      '[--strategies all|a,b]\n',
   );
   process.exit(problem ? 2 : 0);
 }
@@ -110,11 +118,11 @@ function notReady(status: LabStatus, regions: string[]): string | null {
 
 let current: RunningLab | null = null;
 
-async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
+async function once(startLab: StartLab, regions: string[], strategy: string): Promise<Sample> {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
   try {
     const t0 = performance.now();
-    const lab = await startLab({ ephemeral: true, labDir, regions });
+    const lab = await startLab({ ephemeral: true, labDir, regions, strategy });
     current = lab;
     const t1 = performance.now();
     let attempts = 0;
@@ -159,12 +167,21 @@ function stats(values: number[]): { min: number; median: number; max: number } {
 }
 
 async function main(): Promise<void> {
-  const { runs, regions, dist } = parseArgs(process.argv.slice(2));
-  const source = dist
-    ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js')
-    : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
+  const { runs, regions, dist, strategies } = parseArgs(process.argv.slice(2));
+  const root = path.resolve(__dirname, '..', dist ? 'dist' : 'src', 'lab');
+  const source = path.join(root, dist ? 'manager.js' : 'manager');
   if (dist && !fs.existsSync(source)) usage(`${source} does not exist; run \`npm run build\` first`);
   const { startLab } = require(source) as { startLab: StartLab };
+  const { strategyNames, defaultStrategy } = require(path.join(root, 'strategies')) as {
+    strategyNames: string[];
+    defaultStrategy: string;
+  };
+  const chosen = strategies?.includes('all') ? strategyNames : strategies;
+  for (const name of chosen ?? []) if (!strategyNames.includes(name)) usage(`unknown strategy ${name}`);
+  // Without --strategies: the default strategy at every region count; with it, each strategy with two regions.
+  const configurations = chosen
+    ? chosen.map((strategy) => ({ strategy, count: 2 }))
+    : regions.map((count) => ({ strategy: defaultStrategy, count }));
 
   // Ctrl-C: stop the lab in flight (an ephemeral lab would die with us anyway, via its stdin pipe).
   const interrupted = () => {
@@ -176,15 +193,15 @@ async function main(): Promise<void> {
 
   const results = [];
   let failures = 0;
-  for (const count of regions) {
+  for (const { strategy, count } of configurations) {
     const names = regionSets[count];
     const samples: Sample[] = [];
     for (let run = 1; run <= runs; run++) {
       try {
-        const sample = await once(startLab, names);
+        const sample = await once(startLab, names, strategy);
         samples.push(sample);
         process.stderr.write(
-          `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
+          `${strategy}, ${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
             `${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ` +
             `${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon ` +
             `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
@@ -193,11 +210,14 @@ async function main(): Promise<void> {
           process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
       } catch (error) {
         failures++;
-        process.stderr.write(`${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`);
+        process.stderr.write(
+          `${strategy}, ${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`,
+        );
       }
     }
     if (samples.length === 0) continue;
     results.push({
+      strategy,
       regions: count,
       runs: samples.length,
       totalMs: stats(samples.map((s) => s.totalMs)),
@@ -213,7 +233,8 @@ async function main(): Promise<void> {
   for (const result of results) {
     const { min, median, max } = result.totalMs;
     process.stdout.write(
-      `lab startup, ${result.regions} regions (${result.runs} runs): min ${min} ms, median ${median} ` +
+      `lab startup, ${result.strategy}, ${result.regions} regions (${result.runs} runs): min ${min} ms, ` +
+        `median ${median} ` +
         `ms, max ${max} ms  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; ` +
         `stop median ${result.stopMs.median} ms]\n`,
     );

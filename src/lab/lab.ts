@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type AppProcess } from './app';
+import { GlobalLoadBalancer } from './balancer/balancer';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
@@ -41,6 +42,8 @@ export class LabError extends Error {
 const defaultHealthCheck = { requestIntervalMs: 1_000, failureThreshold: 3, timeoutMs: 800 };
 const defaultTtl = { app: 5, writer: 1, regional: 5 };
 const startTimeoutMs = 60_000;
+/** Longer than any client waits: the client's own timeout decides, as with any slow region. */
+const balancerUpstreamTimeoutMs = 10_000;
 
 /**
  * The local multi-region lab, in one process: per region a PostgreSQL (primary or hot
@@ -57,6 +60,8 @@ export class Lab {
   /** Former primaries whose data has diverged from the current primary's. */
   private readonly demoted = new Set<string>();
   private dns: DnsServer | null = null;
+  /** The global load balancer, for a strategy whose entry point is one. */
+  private balancer: GlobalLoadBalancer | null = null;
   private closed = false;
   /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -233,6 +238,29 @@ export class Lab {
       }
     }
     this.zone.applyChanges(records.filter(isFailover).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+    if (this.strategy.entry === 'load-balancer' && !this.balancer) {
+      // The primary first: traffic goes there while its check passes, as a failover record's PRIMARY does.
+      const ordered = [primaryLayout, ...layout.regions.filter((region) => region !== primaryLayout)];
+      this.balancer = await GlobalLoadBalancer.start({
+        host: '127.0.0.1',
+        port: 0,
+        targets: ordered.map((region) => ({ region: region.name, host: region.address, port: ports.app })),
+        isHealthy: (region) => this.healthChecks.isHealthy(healthCheckIdFor(region)),
+        upstreamTimeoutMs: balancerUpstreamTimeoutMs,
+      });
+    }
+  }
+
+  /** Where clients enter, and the region it sends them to now. */
+  entry(): LabEntry {
+    if (this.balancer) return { kind: 'load-balancer', url: this.balancer.url, routesTo: this.balancer.routesTo() };
+    const answer = this.zone.present(this.zone.explain(labNames.app, 'A'));
+    const region = this.layout.regions.find((candidate) => answer.includes(candidate.address));
+    return {
+      kind: this.strategy.entry,
+      url: `http://${labNames.app.replace(/\.$/, '')}:${this.layout.ports.app}`,
+      routesTo: region?.name ?? null,
+    };
   }
 
   private async addProxy(
@@ -583,6 +611,7 @@ export class Lab {
     await this.queue.catch(() => undefined);
     await this.stopRegions();
     await this.healthChecks.close();
+    await this.balancer?.close();
     await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
     await this.dns?.close();
     if (this.ownsDataRoot && !options.keepData) fs.rmSync(this.dataRoot, { recursive: true, force: true });
@@ -688,6 +717,7 @@ export class Lab {
     const explainWriter = this.zone.explain(labNames.writer, 'A');
     return {
       strategy: { name: this.strategy.name, summary: this.strategy.summary },
+      entry: this.entry(),
       regions,
       dns: {
         server: this.dnsAddress(),
@@ -726,8 +756,16 @@ export interface LabUsage {
   regions: Array<{ region: string; side: 'active' | 'standby'; processes: ProcessUsage[] }>;
 }
 
+/** The clients' entry point: its URL (the `app` endpoint) and the region it sends them to now. */
+export interface LabEntry {
+  kind: string;
+  url: string;
+  routesTo: string | null;
+}
+
 export interface LabStatus {
   strategy: { name: string; summary: string };
+  entry: LabEntry;
   regions: RegionStatus[];
   dns: { server: { host: string; port: number }; answers: Array<{ name: string; values: string[]; why: string }> };
 }

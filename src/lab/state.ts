@@ -24,6 +24,8 @@ export interface LabState {
   dataRoot: string;
   logDir: string;
   layout: LabLayout;
+  /** Where clients enter (the `app` endpoint); absent in the state of a lab older than strategies. */
+  entry?: { kind: string; url: string };
   regions: Array<{
     name: string;
     address: string;

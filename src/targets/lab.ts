@@ -127,8 +127,9 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   awsModel: (target) => labAwsModel(target.regions, target.primary ?? target.regions[0]),
 
   planEndpoints(target) {
-    // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
-    const endpoints: Record<string, string> = { app: `http://${appHost}:PORT` };
+    // Ports are picked when the lab starts; `app` is resolved through the lab's DNS, or is the load balancer's address.
+    const balanced = labStrategy(target.strategy).entry === 'load-balancer';
+    const endpoints: Record<string, string> = { app: balanced ? 'http://127.0.0.1:PORT' : `http://${appHost}:PORT` };
     for (const region of resolveRegions({ regions: target.regions, primary: target.primary }).regions)
       endpoints[`app-${region.name}`] = `http://${region.address}:PORT`;
     return endpoints;
@@ -194,7 +195,8 @@ function labSession(
   options: { ephemeral: boolean; lock: HeldLock | null },
 ): TargetSession {
   const { state } = lab;
-  const endpoints: Record<string, string> = { app: `http://${appHost}:${state.layout.ports.app}` };
+  const entry = state.entry ?? { kind: 'dns-failover', url: `http://${appHost}:${state.layout.ports.app}` };
+  const endpoints: Record<string, string> = { app: entry.url };
   for (const region of state.regions) endpoints[`app-${region.name}`] = region.appUrl;
   const model = labAwsModel(
     state.layout.regions.map((region) => region.name),
@@ -216,7 +218,8 @@ function labSession(
     lock: options.lock,
     databaseUrl: (name) => databases[name],
     regionOfAddress: (address) => addresses.get(address),
-    awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
+    awaitTrafficShift: (region, signal) =>
+      entry.kind === 'load-balancer' ? awaitBalancer(lab, region, signal) : awaitDnsAnswer(lab, region, signal),
     rejoinRegion: (region) => lab.client.startDatabase(region),
     strategyStep: (step, region) => lab.client.strategyStep(region, step),
     resourceUsage: () => lab.client.usage(),
@@ -228,6 +231,7 @@ function labSession(
       kind: 'lab',
       api: target.api,
       strategy: state.layout.strategy ?? defaultStrategy,
+      entry,
       labDir: state.labDir,
       controlUrl: state.controlUrl,
       ephemeral: options.ephemeral,
@@ -270,6 +274,19 @@ function directApi(lab: RunningLab): DirectApi {
 }
 
 const pollMs = 200;
+
+/** Until the lab's load balancer sends requests to `region`: its health checks decide, no DNS in between. */
+async function awaitBalancer(lab: RunningLab, region: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const deadline = now() + 5 * 60_000;
+  while (!signal.aborted) {
+    const { entry } = await lab.client.status();
+    if (entry.routesTo === region) return { entry: `the load balancer ${entry.url} routes to ${region}` };
+    if (now() > deadline)
+      throw new Error(`the load balancer still routes to ${entry.routesTo ?? 'nothing'} after 5 minutes`);
+    await sleep(pollMs, signal);
+  }
+  throw new Error('the run ended before the load balancer moved');
+}
 
 /** Until the lab's DNS answers the app's name with `region`'s address, as a client asking it would be told. */
 async function awaitDnsAnswer(lab: RunningLab, region: string, signal: AbortSignal): Promise<Record<string, unknown>> {

@@ -103,7 +103,7 @@ function endpointsOf(state: LabState) {
     pid: state.daemonPid,
     controlUrl: state.controlUrl,
     dns: `${state.dns.host}:${state.dns.port}`,
-    app: `http://${labNames.app.replace(/\.$/, '')}:${state.layout.ports.app}`,
+    app: state.entry?.url ?? `http://${labNames.app.replace(/\.$/, '')}:${state.layout.ports.app}`,
     regions: Object.fromEntries(
       state.regions.map((region) => [
         region.name,
@@ -130,7 +130,8 @@ function printEndpoints(state: LabState, json: boolean): void {
     `  strategy ${state.layout.strategy}`,
     `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} ${labNames.app.replace(/\.$/, '')})`,
     `  control  ${state.controlUrl}`,
-    `  app      ${endpoints.app}   (resolve through the lab DNS)`,
+    `  app      ${endpoints.app}   ` +
+      (state.entry?.kind === 'load-balancer' ? '(the global load balancer)' : '(resolve through the lab DNS)'),
     ...state.regions.map(
       (region) =>
         `  ${region.name.padEnd(14)} ${region.role.padEnd(8)} app ${region.appUrl}  postgres ` +
@@ -145,6 +146,7 @@ function renderStatus(state: LabState, status: LabStatus): string {
     `lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; ` +
       `control ${state.controlUrl}`,
     `strategy ${status.strategy.name}: ${status.strategy.summary}`,
+    `entry ${status.entry.kind} ${status.entry.url} -> ${status.entry.routesTo ?? 'no region'}`,
     '',
   ];
   lines.push('region          role     db       app      health check        replication');

@@ -13,7 +13,9 @@ export type DatabaseTopology =
 /** What clients use as the entry point (the `app` endpoint). */
 export type EntryPoint =
   /** `app.gameday.lab`: Route 53 failover records, PRIMARY and SECONDARY, each with its health check. */
-  'dns-failover';
+  | 'dns-failover'
+  /** One address in front of every region (balancer/): the most preferred region whose health check passes. */
+  | 'load-balancer';
 
 export interface LabStrategy {
   /** As written in `target.strategy`. */
