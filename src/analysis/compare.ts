@@ -38,6 +38,8 @@ export interface StrategyComparison {
   steadyStateP99Ms: number | null;
   staleReads: {
     acked: number;
+    answered: number;
+    unanswered: number;
     stale: number;
     staleRatio: number | null;
     stalenessP99Ms: number | null;
@@ -94,6 +96,8 @@ export function compareRun(strategy: string, runDir: string, summary: RunSummary
     steadyStateP99Ms: summary.traffic.latencyByPeriod.beforeFaults.p99,
     staleReads: staleReads && {
       acked: staleReads.acked,
+      answered: staleReads.answered,
+      unanswered: staleReads.unanswered,
       stale: staleReads.stale,
       staleRatio: staleReads.staleRatio,
       stalenessP99Ms: staleReads.stalenessMs.p99,

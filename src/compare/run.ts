@@ -37,7 +37,8 @@ export interface CompareResult {
  * removed after, so no strategy inherits another's state. Each run is a full run (its
  * journal and reports in `<runDir>/<NN>-<strategy>/`). A run that ends in error, is
  * halted or is interrupted ends the comparison; a strategy that misses the experiment's
- * objectives is a finding, and the comparison goes on.
+ * objectives, or whose run a stop condition or its steady state aborted, is a finding,
+ * and the comparison goes on.
  */
 export async function runComparison(experiment: Experiment, options: CompareOptions): Promise<CompareResult> {
   if (experiment.target.kind !== 'lab')
@@ -73,8 +74,11 @@ export async function runComparison(experiment: Experiment, options: CompareOpti
         reporters: options.runReporters?.({ strategy, index: index + 1, total, runDir }) ?? [],
       });
       summary.strategies.push(compareRun(strategy, dirName, result.summary));
-      if (result.status === 'error' || result.status === 'halted' || result.status === 'aborted')
-        stop = { status: result.status, reason: `${strategy}: ${result.summary.reason}` };
+      // A run aborted by its own stop condition or steady state is a finding about its strategy; one the operator
+      // interrupted, halted, or that could not run, ends the comparison.
+      const interrupted = options.signal?.aborted === true;
+      if (result.status === 'error' || result.status === 'halted' || interrupted)
+        stop = { status: interrupted ? 'aborted' : result.status, reason: `${strategy}: ${result.summary.reason}` };
     } catch (error) {
       stop = { status: 'error', reason: `${strategy}: ${errorMessage(error)}` };
       summary.skipped.push({ strategy, reason: stop.reason });

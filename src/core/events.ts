@@ -83,10 +83,11 @@ export type CheckRow = [number, number, 0 | 1, string, unknown];
 
 /**
  * A read-your-writes pair, compact: [seq, t (ms, scheduled time), write latencyMs, write status or 0, acknowledged
- * 1/0, region that acknowledged it or '', first read found it 1/0 (0 too when not read), ms from the acknowledgement
- * to the first read that found it, or -1 when none did (gave up, or the observation ended first), gave up 1/0].
+ * 1/0, region that acknowledged it or '', the region's first answer: 1 had the write, 0 did not yet (behind), -1 no
+ * answer at all (unreachable, an error), ms from the acknowledgement to the first read that found it or -1 when none
+ * did (gave up, or the observation ended first), gave up 1/0].
  */
-export type ReadRow = [number, number, number, number, 0 | 1, string, 0 | 1, number, 0 | 1];
+export type ReadRow = [number, number, number, number, 0 | 1, string, 1 | 0 | -1, number, 0 | 1];
 
 /**
  * What the target's processes consumed at one moment (resources probe), compact: [t, per region [region, side,

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, type AppProcess } from './app';
+import { startApp, type AppCapacity, type AppProcess } from './app';
 import { GlobalLoadBalancer } from './balancer/balancer';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
 import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
-import { processTrees, type ProcessUsage } from './usage';
+import { readProcessTable, type ProcessUsage } from './usage';
 import { labResources, type LabRegionResources } from './aws/resources';
 import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
 import {
@@ -44,6 +44,8 @@ const defaultTtl = { app: 5, writer: 1, regional: 5 };
 const startTimeoutMs = 60_000;
 /** Longer than any client waits: the client's own timeout decides, as with any slow region. */
 const balancerUpstreamTimeoutMs = 10_000;
+/** Starting workers: a cold Node start on a busy machine, several at once. */
+const fleetScaleTimeoutMs = 60_000;
 
 /**
  * The local multi-region lab, in one process: per region a PostgreSQL (primary or hot
@@ -337,8 +339,32 @@ export class Lab {
         port: ports.appInternal,
         localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
         writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
+        capacity: this.capacityFor(region),
       },
       { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
+    );
+  }
+
+  /** A fleet's capacity as the region's role says: serving as the primary, standing by otherwise. */
+  private capacityFor(region: RegionRuntime): AppCapacity | undefined {
+    const fleet = this.strategy.fleet;
+    if (!fleet) return undefined;
+    const serving = this.strategy.serving === 'every-region' || region.role === 'primary';
+    return {
+      workers: serving ? fleet.servingWorkers : fleet.standbyWorkers,
+      minWorkers: fleet.standbyWorkers,
+      maxWorkers: fleet.servingWorkers,
+      rpsPerWorker: fleet.rpsPerWorker,
+    };
+  }
+
+  /** After a planned move (a failback), each fleet at its role's capacity again: the new writer's up, the rest down. */
+  private async rescaleFleets(): Promise<void> {
+    if (!this.strategy.fleet) return;
+    await Promise.all(
+      [...this.regions.values()].map((region) =>
+        region.app?.running ? region.app.scale(region.role === 'primary' ? 'up' : 'down', fleetScaleTimeoutMs) : null,
+      ),
     );
   }
 
@@ -516,6 +542,7 @@ export class Lab {
       });
       this.demoted.delete(previous.layout.name);
       await previous.pg.start(startTimeoutMs);
+      await this.rescaleFleets();
       return {
         previousWriter: previous.layout.name,
         newWriter: regionName,
@@ -543,7 +570,18 @@ export class Lab {
   }
 
   /** How the lab carries out each step a strategy may declare. */
-  private readonly stepActions: Record<StrategyStep, StepAction> = {};
+  private readonly stepActions: Record<StrategyStep, StepAction> = {
+    'scale-up': (region) =>
+      this.serialised(async () => {
+        if (!region.app?.running) throw new LabError(`${region.layout.name}'s app is not running: nothing to scale up`);
+        const scaled = await region.app.scale('up', fleetScaleTimeoutMs);
+        return {
+          workers: `${scaled.fromWorkers} → ${scaled.workers}`,
+          warmUpMs: scaled.ms,
+          shedWhileWarmingUp: scaled.shed,
+        };
+      }),
+  };
 
   /** Inverts or disables a region's health check (Route 53 UpdateHealthCheck). */
   updateHealthCheck(regionName: string, update: { inverted?: boolean; disabled?: boolean }): void {
@@ -640,7 +678,8 @@ export class Lab {
    * What each region's processes consume right now (usage.ts): its database and app process trees, and whether the
    * region serves clients (active) or stands by.
    */
-  usage(): LabUsage {
+  async usage(): Promise<LabUsage> {
+    const table = await readProcessTable();
     const primary = this.writerRegion();
     return {
       regions: [...this.regions.values()].map((region) => {
@@ -651,7 +690,7 @@ export class Lab {
             this.strategy.serving === 'every-region' || region.layout.name === primary
               ? ('active' as const)
               : ('standby' as const),
-          processes: processTrees(roots.filter((pid): pid is number => pid !== undefined)),
+          processes: table.trees(roots.filter((pid): pid is number => pid !== undefined)),
         };
       }),
     };

@@ -9,7 +9,9 @@ import fs from 'node:fs';
  * disconnects, is its postmaster's), so a tree's CPU is counted once. Memory is each
  * process's private pages (RssAnon) and its shared memory (RssShmem), kept apart because
  * every PostgreSQL process maps the same shared buffers: a sum would count them once per
- * backend. Linux only; elsewhere nothing is read.
+ * backend. Linux only; elsewhere nothing is read. Every file is read asynchronously: the
+ * lab daemon that reads them also carries every region's traffic through its proxies,
+ * and a walk of /proc must not hold that traffic up while it measures.
  */
 export interface ProcessUsage {
   pid: number;
@@ -41,16 +43,16 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-function readEntry(pid: number, ticks: number): ProcEntry | null {
+async function readEntry(pid: number, ticks: number): Promise<ProcEntry | null> {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = await fs.promises.readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces or parentheses: fields start after the last ')'.
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17.
     const ppid = Number(fields[1]);
     const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const status = await fs.promises.readFile(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
     return {
       pid,
@@ -66,31 +68,49 @@ function readEntry(pid: number, ticks: number): ProcEntry | null {
   }
 }
 
-/** Every live process in the trees rooted at `roots` (absent roots are skipped), roots first. */
-export function processTrees(roots: readonly number[]): ProcessUsage[] {
-  if (!fs.existsSync('/proc/self/stat')) return [];
-  const ticks = clockTicks();
+/** Files read at once: enough to finish quickly, few enough to leave the thread pool to the rest of the lab. */
+const concurrentReads = 4;
+
+/** One reading of every process on the machine, asked for the trees the lab started. */
+export interface ProcessTable {
+  /** Every live process in the trees rooted at `roots` (absent roots are skipped), roots first. */
+  trees(roots: readonly number[]): ProcessUsage[];
+}
+
+export async function readProcessTable(): Promise<ProcessTable> {
   const children = new Map<number, number[]>();
   const entries = new Map<number, ProcEntry>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const entry = readEntry(Number(name), ticks);
-    if (!entry) continue;
-    entries.set(entry.pid, entry);
-    const siblings = children.get(entry.ppid);
-    if (siblings) siblings.push(entry.pid);
-    else children.set(entry.ppid, [entry.pid]);
+  if (fs.existsSync('/proc/self/stat')) {
+    const ticks = clockTicks();
+    const pids = (await fs.promises.readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+    let next = 0;
+    const read = async () => {
+      while (next < pids.length) {
+        const entry = await readEntry(pids[next++], ticks);
+        if (entry) entries.set(entry.pid, entry);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrentReads }, read));
+    for (const entry of entries.values()) {
+      const siblings = children.get(entry.ppid);
+      if (siblings) siblings.push(entry.pid);
+      else children.set(entry.ppid, [entry.pid]);
+    }
   }
-  const found: ProcessUsage[] = [];
-  const seen = new Set<number>();
-  const visit = (pid: number) => {
-    const entry = entries.get(pid);
-    if (!entry || seen.has(pid)) return;
-    seen.add(pid);
-    const { ppid: _ppid, ...usage } = entry;
-    found.push(usage);
-    for (const child of children.get(pid) ?? []) visit(child);
+  return {
+    trees(roots) {
+      const found: ProcessUsage[] = [];
+      const seen = new Set<number>();
+      const visit = (pid: number) => {
+        const entry = entries.get(pid);
+        if (!entry || seen.has(pid)) return;
+        seen.add(pid);
+        const { ppid: _ppid, ...usage } = entry;
+        found.push(usage);
+        for (const child of children.get(pid) ?? []) visit(child);
+      };
+      for (const root of roots) visit(root);
+      return found;
+    },
   };
-  for (const root of roots) visit(root);
-  return found;
 }

@@ -18,10 +18,12 @@ import { probeUrl } from './url';
  * Read your own writes: a client writes (`POST <path> {client, seq}`, the write ledger's
  * API) through the entry point, then reads that very write back from the region that
  * acknowledged it (`GET <path>/entry?client=&seq=` on that region's own endpoint, which
- * answers from the region's database). When the first read misses, the write was stale
- * there: it reads again, backing off from 10 ms to 200 ms, until the write shows or
- * `giveUpAfter`. Whether users can tolerate stale data becomes a number: how often the
- * first read was behind, and by how much.
+ * answers from the region's database). When the region's first answer is that it does not
+ * have the write (404), the read was stale: it reads again, backing off from 10 ms to 200
+ * ms, until the write shows or `giveUpAfter`. A read that gets no answer (the region is
+ * unreachable, or failing) says nothing about staleness: it is counted apart. Whether users
+ * can tolerate stale data becomes a number: how often the first answer was behind, and by
+ * how much.
  */
 export const readYourWritesProbeSchema = z.strictObject({
   kind: z.literal('readYourWrites'),
@@ -165,16 +167,19 @@ class ReadYourWrites {
     url.searchParams.set('seq', String(seq));
     const deadline = ackedAt + this.probe.giveUpAfter;
     let wait = firstRetryMs;
-    for (let attempt = 0; ; attempt++) {
-      const found = await this.read(url.toString());
-      if (found) {
-        const behind = tenths(now() - ackedAt);
-        this.batcher.push([seq, tenths(due), latency, write.status, 1, write.region, attempt === 0 ? 1 : 0, behind, 0]);
+    // The region's first answer: whether it had the write (1) or not yet (0); -1 while it has not answered.
+    let firstAnswer: 1 | 0 | -1 = -1;
+    for (;;) {
+      const answer = await this.read(url.toString());
+      if (firstAnswer === -1 && answer !== 'unanswered') firstAnswer = answer === 'found' ? 1 : 0;
+      if (answer === 'found') {
+        const visibleAfter = tenths(now() - ackedAt);
+        this.batcher.push([seq, tenths(due), latency, write.status, 1, write.region, firstAnswer, visibleAfter, 0]);
         return;
       }
       const gaveUp = now() + wait > deadline;
       if (gaveUp || this.stopping.signal.aborted) {
-        this.batcher.push([seq, tenths(due), latency, write.status, 1, write.region, 0, -1, gaveUp ? 1 : 0]);
+        this.batcher.push([seq, tenths(due), latency, write.status, 1, write.region, firstAnswer, -1, gaveUp ? 1 : 0]);
         return;
       }
       await sleep(wait, this.stopping.signal).catch(() => undefined);
@@ -183,10 +188,10 @@ class ReadYourWrites {
   }
 
   /** A connection of its own, so a read never waits behind the region's other traffic. */
-  private read(url: string): Promise<boolean> {
+  private read(url: string): Promise<'found' | 'behind' | 'unanswered'> {
     return exchange(url, { method: 'GET', agent: false, timeoutMs: this.probe.timeout }).then(
-      (answer) => answer.status === 200,
-      () => false,
+      (answer) => (answer.status === 200 ? 'found' : answer.status === 404 ? 'behind' : 'unanswered'),
+      () => 'unanswered',
     );
   }
 }
@@ -203,11 +208,12 @@ class StaleReadFold implements ProbeAccumulator<{ summary: null; staleReads: Sta
 
   result(): { summary: null; staleReads: StaleReadSummary } {
     const acked = this.rows.filter((row) => row[4] === 1);
-    const stale = acked.filter((row) => row[6] === 0);
+    const answered = acked.filter((row) => row[6] !== -1);
+    const stale = answered.filter((row) => row[6] === 0);
     const byRegion: StaleReadSummary['byRegion'] = {};
-    for (const row of acked) {
-      const region = (byRegion[row[5]] ??= { acked: 0, stale: 0 });
-      region.acked++;
+    for (const row of answered) {
+      const region = (byRegion[row[5]] ??= { answered: 0, stale: 0 });
+      region.answered++;
       if (row[6] === 0) region.stale++;
     }
     return {
@@ -218,8 +224,10 @@ class StaleReadFold implements ProbeAccumulator<{ summary: null; staleReads: Sta
         rate: this.started.rate,
         writes: this.rows.length,
         acked: acked.length,
+        answered: answered.length,
+        unanswered: acked.length - answered.length,
         stale: stale.length,
-        staleRatio: acked.length === 0 ? null : Math.round((stale.length / acked.length) * 10_000) / 10_000,
+        staleRatio: answered.length === 0 ? null : Math.round((stale.length / answered.length) * 10_000) / 10_000,
         stalenessMs: summarizeLatency(stale.filter((row) => row[7] >= 0).map((row) => row[7])),
         notVisible: stale.filter((row) => row[7] < 0).length,
         gaveUp: stale.filter((row) => row[8] === 1).length,

@@ -131,9 +131,13 @@ export interface StaleReadSummary {
   writes: number;
   /** Acknowledged writes: each read back from the region that acknowledged it. */
   acked: number;
-  /** Acknowledged writes whose first read in their region did not find them. */
+  /** Of those, the ones their region answered a read about (it had them or not). */
+  answered: number;
+  /** The ones their region never answered a read about (unreachable, failing): no staleness to tell. */
+  unanswered: number;
+  /** Answered writes whose region's first answer was that it did not have them yet. */
   stale: number;
-  /** stale ÷ acked; null without an acknowledged write. */
+  /** stale ÷ answered; null without an answered write. */
   staleRatio: number | null;
   /** From the acknowledgement to the first read that found the write, over the stale ones that showed. */
   stalenessMs: LatencySummary;
@@ -141,7 +145,7 @@ export interface StaleReadSummary {
   notVisible: number;
   /** Of those, given up on after giveUpAfter (the rest were still being read when the observation ended). */
   gaveUp: number;
-  byRegion: Record<string, { acked: number; stale: number }>;
+  byRegion: Record<string, { answered: number; stale: number }>;
 }
 
 /** The resources probe's part of the summary: what each side consumed, idling and over the drill. */

@@ -88,7 +88,7 @@ test('the idle window ends at the first fault; sides are those of the first snap
   assert.is(measureCost([]), null);
 });
 
-test('stale reads: how often the first read of one’s own write missed, and how long until it showed', () => {
+test('stale reads: how often the region’s first answer lacked one’s own write, how long until it showed', () => {
   const started = {
     type: 'probe.started',
     probe: 'ryw',
@@ -111,20 +111,24 @@ test('stale reads: how often the first read of one’s own write missed, and how
     [3, 1000, 5, 202, 1, 'eu-west-1', 0, 900, 0],
     [4, 1500, 5, 202, 1, 'eu-west-1', 0, -1, 1],
     [5, 2000, 5, 202, 1, 'eu-west-1', 0, -1, 0],
-    [6, 2500, 2000, 0, 0, '', 0, -1, 0],
+    // Its region never answered (cut off): nothing to say about staleness.
+    [6, 2200, 5, 201, 1, 'us-east-1', -1, -1, 1],
+    [7, 2500, 2000, 0, 0, '', -1, -1, 0],
   ];
   fold.add({ type: 'read.samples', probe: 'ryw', rows, seq: 2, t: 3000 } as JournalEvent);
   fold.add({ type: 'read.samples', probe: 'other', rows, seq: 3, t: 3000 } as JournalEvent);
   const stale = fold.result().staleReads;
-  assert.is(stale.writes, 6);
-  assert.is(stale.acked, 5);
+  assert.is(stale.writes, 7);
+  assert.is(stale.acked, 6);
+  assert.is(stale.answered, 5);
+  assert.is(stale.unanswered, 1);
   assert.is(stale.stale, 4);
   assert.is(stale.staleRatio, 0.8);
   assert.is(stale.stalenessMs.max, 900);
   assert.is(stale.stalenessMs.p50, 40);
   assert.is(stale.notVisible, 2);
   assert.is(stale.gaveUp, 1);
-  assert.equal(stale.byRegion, { 'us-east-1': { acked: 1, stale: 0 }, 'eu-west-1': { acked: 4, stale: 4 } });
+  assert.equal(stale.byRegion, { 'us-east-1': { answered: 1, stale: 0 }, 'eu-west-1': { answered: 4, stale: 4 } });
 });
 
 test('--strategies: all, a list in the order given, each once; unknown names refused with the valid list', () => {
@@ -175,6 +179,8 @@ test('compare.md and .html: a row per strategy linked to its report, the skipped
       rate: 2,
       writes: 10,
       acked: 10,
+      answered: 10,
+      unanswered: 0,
       stale: 2,
       staleRatio: 0.2,
       stalenessMs: { p50: 12, p90: 30, p99: 30, max: 30 },

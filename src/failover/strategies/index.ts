@@ -1,11 +1,13 @@
 import { activePassiveDnsRunbook } from './active-passive-dns';
 import { globalLoadBalancerRunbook } from './global-load-balancer';
+import { warmStandbyRunbook } from './warm-standby';
 import type { StrategyRunbook } from './types';
 
 /** Each lab strategy's runbook side, by the strategy's name (lab/strategies/ has the same names). */
 const strategyRunbooks: Record<string, StrategyRunbook> = {
   'active-passive-dns': activePassiveDnsRunbook,
   'global-load-balancer': globalLoadBalancerRunbook,
+  'warm-standby': warmStandbyRunbook,
 };
 
 /**

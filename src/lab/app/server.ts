@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
+import { CapacityLimit, reportShed } from './capacity';
 import { renderIndexPage } from './page';
 import { ensureSchema } from './schema';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
@@ -14,6 +15,7 @@ export type AppEvent =
   | { event: 'schema_ready'; writer: string }
   | { event: 'schema_deferred'; reason: string }
   | { event: 'stopping'; reason: string }
+  | { event: 'scaled'; workers: number; fromWorkers: number; ms: number; shed: number }
   | { event: 'stopped' };
 
 export interface AppServer {
@@ -301,9 +303,22 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     );
   }
 
+  const limit = config.capacity ? new CapacityLimit(config.capacity.rpsPerWorker) : null;
   const server = http.createServer((req, res) => {
     res.setHeader('x-gameday-region', config.region);
     const url = new URL(req.url ?? '/', 'http://app.invalid');
+    // Health checks are not shed: a fleet at capacity is busy, not down.
+    if (limit && url.pathname !== '/health' && !limit.take()) {
+      req.resume();
+      reportShed();
+      const message = `worker ${process.pid} is at its capacity of ${config.capacity!.rpsPerWorker} requests/s`;
+      send(res, {
+        status: 503,
+        body: { error: 'over_capacity', message, region: config.region },
+        headers: { 'retry-after': '1' },
+      });
+      return;
+    }
     route(req, url).then(
       (reply) => send(res, reply),
       (error: unknown) => send(res, errorReply(error, config.region)),
@@ -311,6 +326,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
   });
   // A keep-alive client must not hold a socket to a region longer than the lab's faults last.
   server.keepAliveTimeout = 5_000;
+  // Workers share the port and the cluster hands out connections, not requests: one request per connection spreads
+  // the load over every worker, as a load balancer in front of a fleet does.
+  if (config.capacity) server.maxRequestsPerSocket = 1;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

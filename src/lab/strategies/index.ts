@@ -1,12 +1,14 @@
 import { LabConfigError } from '../topology';
 import { activePassiveDns } from './active-passive-dns';
 import { globalLoadBalancer } from './global-load-balancer';
+import { warmStandby } from './warm-standby';
 import type { LabStrategy } from './types';
 
 /** Every strategy the lab can build, by the name `target.strategy` uses; the only list of them. */
 export const labStrategies = {
   'active-passive-dns': activePassiveDns,
   'global-load-balancer': globalLoadBalancer,
+  'warm-standby': warmStandby,
 } satisfies Record<string, LabStrategy>;
 
 export type StrategyName = keyof typeof labStrategies;

@@ -30,6 +30,11 @@ export interface LabStrategy {
    */
   serving: 'primary' | 'every-region';
   /**
+   * Each region's app as a fleet of worker processes of a known capacity (app/cluster.ts): so many while the region
+   * stands by, so many while it serves (a region starts as its role says); none: one process, unlimited.
+   */
+  fleet?: { standbyWorkers: number; servingWorkers: number; rpsPerWorker: number };
+  /**
    * The steps its runbook asks of the lab (failover/strategies/ says where in the runbook), each carried out in one
    * region by Lab.strategyStep.
    */
@@ -37,4 +42,6 @@ export interface LabStrategy {
 }
 
 /** What a strategy's runbook may ask of the lab. */
-export type StrategyStep = never;
+export type StrategyStep =
+  /** A fleet standing by scales up to serve (fleet): resolves once every new worker listens. */
+  'scale-up';

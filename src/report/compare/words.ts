@@ -52,7 +52,10 @@ export function staleText(row: StrategyComparison): string {
   if (stale.acked === 0) return 'no write acknowledged';
   const behind = stale.stalenessP99Ms === null ? '' : `, p99 ${formatDuration(stale.stalenessP99Ms)} behind`;
   const never = stale.notVisible > 0 ? `, ${stale.notVisible} never seen` : '';
-  return `${stale.stale} of ${stale.acked} (${formatPercent((stale.staleRatio ?? 0) * 100)})${behind}${never}`;
+  const unanswered = stale.unanswered > 0 ? `; ${stale.unanswered} reads unanswered (region unreachable)` : '';
+  if (stale.answered === 0) return `no read answered${unanswered}`;
+  const ratio = formatPercent((stale.staleRatio ?? 0) * 100);
+  return `${stale.stale} of ${stale.answered} (${ratio})${behind}${never}${unanswered}`;
 }
 
 export function idleText(row: StrategyComparison): string {
