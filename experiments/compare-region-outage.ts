@@ -30,6 +30,9 @@ export default defineExperiment({
     body: JSON.stringify({ item: 'gameday-compare', quantity: 1 }),
     rate: 20,
     timeout: '2s',
+    // Many clients rather than one: each request on a new connection, sent where DNS or the
+    // balancer says at the time (a kept connection stays with the region it was opened to).
+    connection: 'new',
   }),
   probes: [
     probes.ledger({ endpoint: 'app', rate: 10 }),

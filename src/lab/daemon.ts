@@ -108,7 +108,7 @@ function stateOf(lab: Lab, config: DaemonConfig, controlUrl: string): LabState {
     dataRoot: lab.dataRoot,
     logDir: path.join(config.labDir, 'logs'),
     layout: lab.layout,
-    entry: { kind: lab.entry().kind, url: lab.entry().url },
+    entry: (({ kind, url }) => ({ kind, url }))(lab.entry()),
     regions: lab.layout.regions.map((region) => {
       const entry = processes.get(region.name);
       return {

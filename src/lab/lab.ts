@@ -217,7 +217,8 @@ export class Lab {
     await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
 
     const records = this.initialRecords();
-    const isFailover = (record: RecordSet) => 'failover' in record;
+    // Sets with health checks go in once the checks exist.
+    const isFailover = (record: RecordSet) => 'healthCheckId' in record;
     // Apps resolve the writer name as they start; failover records need their health checks to exist.
     this.zone.applyChanges(
       records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change),
@@ -253,15 +254,14 @@ export class Lab {
     }
   }
 
-  /** Where clients enter, and the region it sends them to now. */
+  /** Where clients enter, and the regions it sends them to now. */
   entry(): LabEntry {
-    if (this.balancer) return { kind: 'load-balancer', url: this.balancer.url, routesTo: this.balancer.routesTo() };
-    const answer = this.zone.present(this.zone.explain(labNames.app, 'A'));
-    const region = this.layout.regions.find((candidate) => answer.includes(candidate.address));
+    if (this.balancer) return { kind: 'load-balancer', url: this.balancer.url, routesTo: [this.balancer.routesTo()] };
+    const answered = this.zone.lookup(labNames.app, 'A').answers.map((record) => String(record.data));
     return {
       kind: this.strategy.entry,
       url: `http://${labNames.app.replace(/\.$/, '')}:${this.layout.ports.app}`,
-      routesTo: region?.name ?? null,
+      routesTo: this.layout.regions.filter((region) => answered.includes(region.address)).map((region) => region.name),
     };
   }
 
@@ -291,25 +291,39 @@ export class Lab {
     const regions = layout.regions;
     const primary = regions.find((region) => region.name === layout.primary)!;
     const secondary = regions.find((region) => region.name !== layout.primary)!;
+    const appRecords: RecordSet[] =
+      this.strategy.entry === 'dns-multivalue'
+        ? regions.map((region) => ({
+            name: labNames.app,
+            type: 'A',
+            ttl: layout.ttl.app,
+            values: [region.address],
+            setIdentifier: region.name,
+            multiValueAnswer: true,
+            healthCheckId: healthCheckIdFor(region.name),
+          }))
+        : [
+            {
+              name: labNames.app,
+              type: 'A',
+              ttl: layout.ttl.app,
+              values: [primary.address],
+              setIdentifier: primary.name,
+              failover: 'PRIMARY',
+              healthCheckId: healthCheckIdFor(primary.name),
+            },
+            {
+              name: labNames.app,
+              type: 'A',
+              ttl: layout.ttl.app,
+              values: [secondary.address],
+              setIdentifier: secondary.name,
+              failover: 'SECONDARY',
+              healthCheckId: healthCheckIdFor(secondary.name),
+            },
+          ];
     const records: RecordSet[] = [
-      {
-        name: labNames.app,
-        type: 'A',
-        ttl: layout.ttl.app,
-        values: [primary.address],
-        setIdentifier: primary.name,
-        failover: 'PRIMARY',
-        healthCheckId: healthCheckIdFor(primary.name),
-      },
-      {
-        name: labNames.app,
-        type: 'A',
-        ttl: layout.ttl.app,
-        values: [secondary.address],
-        setIdentifier: secondary.name,
-        failover: 'SECONDARY',
-        healthCheckId: healthCheckIdFor(secondary.name),
-      },
+      ...appRecords,
       { name: labNames.writer, type: 'A', ttl: layout.ttl.writer, values: [primary.address] },
     ];
     for (const region of regions) {
@@ -795,11 +809,11 @@ export interface LabUsage {
   regions: Array<{ region: string; side: 'active' | 'standby'; processes: ProcessUsage[] }>;
 }
 
-/** The clients' entry point: its URL (the `app` endpoint) and the region it sends them to now. */
+/** The clients' entry point: its URL (the `app` endpoint) and the regions it sends them to now. */
 export interface LabEntry {
   kind: string;
   url: string;
-  routesTo: string | null;
+  routesTo: string[];
 }
 
 export interface LabStatus {

@@ -280,9 +280,9 @@ async function awaitBalancer(lab: RunningLab, region: string, signal: AbortSigna
   const deadline = now() + 5 * 60_000;
   while (!signal.aborted) {
     const { entry } = await lab.client.status();
-    if (entry.routesTo === region) return { entry: `the load balancer ${entry.url} routes to ${region}` };
+    if (entry.routesTo.includes(region)) return { entry: `the load balancer ${entry.url} routes to ${region}` };
     if (now() > deadline)
-      throw new Error(`the load balancer still routes to ${entry.routesTo ?? 'nothing'} after 5 minutes`);
+      throw new Error(`the load balancer still routes to ${entry.routesTo.join(', ') || 'nothing'} after 5 minutes`);
     await sleep(pollMs, signal);
   }
   throw new Error('the run ended before the load balancer moved');

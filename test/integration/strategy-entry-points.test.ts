@@ -2,13 +2,15 @@
  * Strategies that change where clients enter, each on a lab of its own, measured by a real
  * run of the same kind of drill (us-east-1 drops off the network, the runbook promotes
  * eu-west-1):
- * - global-load-balancer: clients keep one address and the shift waits for no DNS TTL.
+ * - global-load-balancer: clients keep one address and the shift waits for no DNS TTL;
+ * - active-active: both regions serve, and the region left serves its own reads throughout.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { SampleRow } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { runInline } from '../support/run';
 
@@ -74,6 +76,41 @@ test('global-load-balancer: one address for clients, and the shift waits for no 
   assert.ok(summary.rto.ms! < ttlMs / 2, `RTO ${summary.rto.ms} ms with a ${ttlMs} ms TTL on the DNS name`);
   // The bounds know there is no stale DNS answer to wait out.
   assert.ok(summary.rto.bounds!.upperMs < ttlMs, JSON.stringify(summary.rto.bounds));
+});
+
+test('active-active: both regions serve; eu-west-1 serves its reads throughout the loss of the writer', async () => {
+  const base = outage('active-active');
+  const result = await runInline({
+    ...base,
+    // Clients of their own: each request a new connection, sent where DNS answers at the time (a kept connection
+    // would stay with the region it was opened to).
+    traffic: { ...base.traffic, connection: 'new' } as ExperimentConfig['traffic'],
+    // eu-west-1's own clients, reading: from its replica, then from it promoted.
+    probes: [
+      {
+        kind: 'http',
+        name: 'reads-eu-west-1',
+        endpoint: 'app-eu-west-1',
+        path: '/orders?limit=5',
+        rate: 10,
+        timeout: '1s',
+      },
+    ],
+  });
+  const { summary, events } = result;
+  assert.is(result.status, 'passed', summary.reason);
+  const faultAt = events.find((event) => event.type === 'fault.injected')!.t;
+  const before = events
+    .flatMap((event) => (event.type === 'traffic.samples' ? event.rows : ([] as SampleRow[])))
+    .filter((row) => row[0] < faultAt && row[3] === 1);
+  const servedBy = new Set(before.map((row) => row[5]));
+  assert.ok(servedBy.has('us-east-1') && servedBy.has('eu-west-1'), `before the fault: ${[...servedBy].join(', ')}`);
+  const reads = summary.probes.find((probe) => probe.probe === 'reads-eu-west-1')!;
+  assert.ok(reads.requests > 50, `${reads.requests} reads`);
+  assert.is(reads.errors, 0, `eu-west-1's reads failed ${reads.errors} times`);
+  // The writer's region was lost: its writes needed the promotion.
+  assert.ok(summary.rto.ms! > 0, 'the writes through the entry point were hurt');
+  assert.ok(summary.failover!.steps.some((step) => step.name === 'promote' && step.status === 'succeeded'));
 });
 
 test.run();

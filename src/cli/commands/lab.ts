@@ -146,7 +146,7 @@ function renderStatus(state: LabState, status: LabStatus): string {
     `lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; ` +
       `control ${state.controlUrl}`,
     `strategy ${status.strategy.name}: ${status.strategy.summary}`,
-    `entry ${status.entry.kind} ${status.entry.url} -> ${status.entry.routesTo ?? 'no region'}`,
+    `entry ${status.entry.kind} ${status.entry.url} -> ${status.entry.routesTo.join(', ') || 'no region'}`,
     '',
   ];
   lines.push('region          role     db       app      health check        replication');

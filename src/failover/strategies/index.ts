@@ -1,3 +1,4 @@
+import { activeActiveRunbook } from './active-active';
 import { activePassiveDnsRunbook } from './active-passive-dns';
 import { globalLoadBalancerRunbook } from './global-load-balancer';
 import { warmStandbyRunbook } from './warm-standby';
@@ -8,6 +9,7 @@ const strategyRunbooks: Record<string, StrategyRunbook> = {
   'active-passive-dns': activePassiveDnsRunbook,
   'global-load-balancer': globalLoadBalancerRunbook,
   'warm-standby': warmStandbyRunbook,
+  'active-active': activeActiveRunbook,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { LabConfigError } from '../topology';
+import { activeActive } from './active-active';
 import { activePassiveDns } from './active-passive-dns';
 import { globalLoadBalancer } from './global-load-balancer';
 import { warmStandby } from './warm-standby';
@@ -9,6 +10,7 @@ export const labStrategies = {
   'active-passive-dns': activePassiveDns,
   'global-load-balancer': globalLoadBalancer,
   'warm-standby': warmStandby,
+  'active-active': activeActive,
 } satisfies Record<string, LabStrategy>;
 
 export type StrategyName = keyof typeof labStrategies;

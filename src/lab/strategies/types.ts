@@ -14,6 +14,8 @@ export type DatabaseTopology =
 export type EntryPoint =
   /** `app.gameday.lab`: Route 53 failover records, PRIMARY and SECONDARY, each with its health check. */
   | 'dns-failover'
+  /** `app.gameday.lab`: Route 53 multivalue answers, one set per region with its health check: every healthy region. */
+  | 'dns-multivalue'
   /** One address in front of every region (balancer/): the most preferred region whose health check passes. */
   | 'load-balancer';
 
