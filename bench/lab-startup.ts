@@ -81,7 +81,13 @@ function usage(problem?: string): never {
 }
 
 /** Why the lab is not yet "all healthy, all streaming", or null when it is. */
-function notReady(status: LabStatus, regions: string[]): string | null {
+/**
+ * Why the lab is not yet up as its strategy starts, or null when it is: by default every region healthy and every
+ * standby streaming; a cold standby ('archive') runs nothing, so there its database and app are down and its check
+ * unhealthy, and nothing streams.
+ */
+function notReady(status: LabStatus, regions: string[], database: string): string | null {
+  if (database === 'archive') return notReadyCold(status, regions);
   const problems: string[] = [];
   const byName = new Map(status.regions.map((region) => [region.name, region]));
   const primaries = status.regions.filter((region) => region.role === 'primary');
@@ -116,9 +122,21 @@ function notReady(status: LabStatus, regions: string[]): string | null {
   return problems.length > 0 ? problems.join('; ') : null;
 }
 
+function notReadyCold(status: LabStatus, regions: string[]): string | null {
+  const problems: string[] = [];
+  for (const region of status.regions.filter((candidate) => regions.includes(candidate.name))) {
+    const up = region.role === 'primary';
+    if (up && region.healthCheck?.status !== 'Healthy')
+      problems.push(`${region.name} health check ${region.healthCheck?.status ?? 'absent'}`);
+    if (region.database.running !== up) problems.push(`${region.name} database ${up ? 'down' : 'running'}`);
+    if (region.app.running !== up) problems.push(`${region.name} app ${up ? 'down' : 'running'}`);
+  }
+  return problems.length > 0 ? problems.join('; ') : null;
+}
+
 let current: RunningLab | null = null;
 
-async function once(startLab: StartLab, regions: string[], strategy: string): Promise<Sample> {
+async function once(startLab: StartLab, regions: string[], strategy: string, database: string): Promise<Sample> {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
   try {
     const t0 = performance.now();
@@ -130,7 +148,7 @@ async function once(startLab: StartLab, regions: string[], strategy: string): Pr
     const deadline = Date.now() + verifyTimeoutMs;
     while (problem !== null) {
       attempts++;
-      problem = notReady(await lab.client.status(), regions);
+      problem = notReady(await lab.client.status(), regions, database);
       if (problem === null) break;
       if (Date.now() > deadline)
         throw new Error(`ready, but after ${verifyTimeoutMs} ms still not healthy and streaming: ${problem}`);
@@ -172,9 +190,10 @@ async function main(): Promise<void> {
   const source = path.join(root, dist ? 'manager.js' : 'manager');
   if (dist && !fs.existsSync(source)) usage(`${source} does not exist; run \`npm run build\` first`);
   const { startLab } = require(source) as { startLab: StartLab };
-  const { strategyNames, defaultStrategy } = require(path.join(root, 'strategies')) as {
+  const { strategyNames, defaultStrategy, labStrategy } = require(path.join(root, 'strategies')) as {
     strategyNames: string[];
     defaultStrategy: string;
+    labStrategy: (name: string) => { database: string };
   };
   const chosen = strategies?.includes('all') ? strategyNames : strategies;
   for (const name of chosen ?? []) if (!strategyNames.includes(name)) usage(`unknown strategy ${name}`);
@@ -198,7 +217,7 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     for (let run = 1; run <= runs; run++) {
       try {
-        const sample = await once(startLab, names, strategy);
+        const sample = await once(startLab, names, strategy, labStrategy(strategy).database);
         samples.push(sample);
         process.stderr.write(
           `${strategy}, ${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +

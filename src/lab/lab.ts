@@ -1,18 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type AppCapacity, type AppProcess } from './app';
+import { ArchiveReceiver } from './archive/receiver';
+import { WalShipper } from './archive/shipper';
 import { GlobalLoadBalancer } from './balancer/balancer';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
-import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
+import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgOsUser, type PgStopMode } from './postgres';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
 import { readProcessTable, type ProcessUsage } from './usage';
 import { labResources, type LabRegionResources } from './aws/resources';
 import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
+import type { PgSettings } from './postgres';
 import {
   healthCheckIdFor,
   labNames,
+  LabConfigError,
   resolveRegions,
   type LabLayout,
   type LabOptions,
@@ -27,10 +31,26 @@ interface RegionRuntime {
   role: RegionRole;
   pg: PgNode;
   app: AppProcess | null;
-  proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
+  proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy; archive?: FaultProxy };
 }
 
 type StepAction = (region: RegionRuntime) => Promise<Record<string, unknown>>;
+
+/**
+ * Each archived file goes to the region's spool for the shipper, written aside and renamed so the shipper never
+ * takes half of one.
+ */
+function archiveCommand(spool: string): PgSettings {
+  const dir = spool.replace(/'/g, '');
+  return { archive_command: `cp '%p' '${dir}/%f.tmp' && mv '${dir}/%f.tmp' '${dir}/%f'` };
+}
+
+/** A directory PostgreSQL's account can write in (we may be root, running it as nobody). */
+function makeOwnedDir(dir: string, osUser: PgOsUser): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dir, 0o755);
+  if (osUser.switched) fs.chownSync(dir, osUser.uid, osUser.gid);
+}
 
 export class LabError extends Error {
   constructor(message: string) {
@@ -64,6 +84,8 @@ export class Lab {
   private dns: DnsServer | null = null;
   /** The global load balancer, for a strategy whose entry point is one. */
   private balancer: GlobalLoadBalancer | null = null;
+  /** A WAL archive's two ends ('archive' strategies): the cold region's archive, the primary's shipper. */
+  private archive: { receiver: ArchiveReceiver; shipper: WalShipper } | null = null;
   private closed = false;
   /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -92,6 +114,11 @@ export class Lab {
     const started = performance.now();
     const strategy = labStrategy(options.strategy);
     const { regions, primary } = resolveRegions(options);
+    if (strategy.regions && regions.length > strategy.regions.max)
+      throw new LabConfigError(
+        `the ${strategy.name} lab runs at most ${strategy.regions.max} regions, got ${regions.length} ` +
+          `(${regions.map((region) => region.name).join(', ')})`,
+      );
     const ports = await findLabPorts(
       regions.map((region) => region.address),
       options.preferredPort,
@@ -196,6 +223,9 @@ export class Lab {
         binaries,
         osUser,
         logFile: path.join(this.logDir, `postgres-${region.name}.log`),
+        settings: this.strategy.postgres?.settings,
+        initdbArgs: this.strategy.postgres?.initdbArgs,
+        nodeSettings: this.strategy.database === 'archive' ? archiveCommand(this.spoolOf(region.name)) : undefined,
       });
       this.regions.set(region.name, {
         layout: region,
@@ -207,14 +237,9 @@ export class Lab {
     }
 
     const primary = this.primaryRegion;
-    await primary.pg.initPrimary();
     const standbys = [...this.regions.values()].filter((region) => region.role === 'standby');
-    await Promise.all(
-      standbys.map((standby) =>
-        standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication }),
-      ),
-    );
-    await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+    if (this.strategy.database === 'archive') await this.bringUpArchive(primary, standbys, osUser);
+    else await this.bringUpStreaming(primary, standbys);
 
     const records = this.initialRecords();
     // Sets with health checks go in once the checks exist.
@@ -223,8 +248,11 @@ export class Lab {
     this.zone.applyChanges(
       records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change),
     );
-    await Promise.all([...this.regions.values()].map((region) => this.startRegionApp(region)));
-    await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
+    // A cold region runs no app until the runbook starts one.
+    const serving = [...this.regions.values()].filter((region) => region.pg.running);
+    await Promise.all(serving.map((region) => this.startRegionApp(region)));
+    if (this.strategy.database === 'streaming')
+      await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
 
     for (const region of this.regions.values()) {
       if (!this.healthChecks.has(healthCheckIdFor(region.layout.name))) {
@@ -252,6 +280,79 @@ export class Lab {
         upstreamTimeoutMs: balancerUpstreamTimeoutMs,
       });
     }
+  }
+
+  /** A primary and a hot standby in every other region, streaming its WAL through that region's replication link. */
+  private async bringUpStreaming(primary: RegionRuntime, standbys: RegionRuntime[]): Promise<void> {
+    const { ports } = this.layout;
+    await primary.pg.initPrimary();
+    await Promise.all(
+      standbys.map((standby) =>
+        standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication }),
+      ),
+    );
+    await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+  }
+
+  /**
+   * A primary archiving its WAL, and a cold region: the archive there (its receiver), the primary's shipper across
+   * the primary region's archive link, and a base backup of the primary once its WAL is archived. Nothing runs in
+   * the cold region.
+   */
+  private async bringUpArchive(primary: RegionRuntime, standbys: RegionRuntime[], osUser: PgOsUser): Promise<void> {
+    const { ports } = this.layout;
+    const cold = standbys[0];
+    for (const region of this.regions.values()) makeOwnedDir(this.spoolOf(region.layout.name), osUser);
+    await primary.pg.initPrimary();
+    await primary.pg.start(startTimeoutMs);
+    const receiver = await ArchiveReceiver.start({
+      host: cold.layout.address,
+      port: ports.archive,
+      dir: this.archiveDir(),
+    });
+    primary.proxies.archive = await this.addProxy(
+      `archive-${primary.layout.name}`,
+      { host: primary.layout.address, port: ports.archive },
+      { host: cold.layout.address, port: ports.archive },
+    );
+    const shipper = new WalShipper({
+      spool: this.spoolOf(primary.layout.name),
+      url: `http://${primary.layout.address}:${ports.archive}`,
+      intervalMs: 200,
+      timeoutMs: 3_000,
+    });
+    shipper.start();
+    this.archive = { receiver, shipper };
+    await this.baseBackup(primary, cold);
+  }
+
+  /** A base backup of the primary for a cold region, usable once the WAL it ends in is in the archive. */
+  private async baseBackup(primary: RegionRuntime, cold: RegionRuntime): Promise<{ stopWalFile: string }> {
+    const backup = await primary.pg.baseBackupInto(
+      this.baseBackupDir(cold.layout.name),
+      `gameday base backup for ${cold.layout.name}`,
+    );
+    const deadline = Date.now() + startTimeoutMs;
+    while (!this.archive!.receiver.files().includes(backup.stopWalFile)) {
+      if (Date.now() > deadline)
+        throw new LabError(`the base backup's last WAL segment ${backup.stopWalFile} never reached the archive`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return backup;
+  }
+
+  /** A region's WAL spool: archive_command puts each archived file there for the shipper. */
+  private spoolOf(region: string): string {
+    return path.join(this.dataRoot, 'pg', 'wal-spool', region);
+  }
+
+  /** The WAL archive, in the cold region. */
+  private archiveDir(): string {
+    return path.join(this.dataRoot, 'pg', 'wal-archive');
+  }
+
+  private baseBackupDir(region: string): string {
+    return path.join(this.dataRoot, 'pg', `${region}.base-backup`);
   }
 
   /** Where clients enter, and the regions it sends them to now. */
@@ -357,6 +458,19 @@ export class Lab {
       },
       { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
     );
+  }
+
+  /**
+   * After a failback, the region that held the writer goes cold again: its app and database stop, its data goes, and a
+   * fresh base backup of the writer waits for it (the WAL archive keeps what the writer ships).
+   */
+  private async coolDown(primary: RegionRuntime, cold: RegionRuntime): Promise<void> {
+    await cold.app?.stop(2_000).catch(() => undefined);
+    cold.app = null;
+    await cold.pg.stop('fast');
+    fs.rmSync(cold.pg.dataDir, { recursive: true, force: true });
+    makeOwnedDir(this.spoolOf(primary.layout.name), pgOsUser());
+    await this.baseBackup(primary, cold);
   }
 
   /** A fleet's capacity as the region's role says: serving as the primary, standing by otherwise. */
@@ -488,6 +602,9 @@ export class Lab {
       const previous = this.primaryRegion;
       const started = performance.now();
       if (previous.pg.running) await previous.pg.stop('immediate');
+      // WAL its region archived but never shipped is lost with it: the new writer's timeline has left it behind.
+      if (this.strategy.database === 'archive')
+        fs.rmSync(this.spoolOf(previous.layout.name), { force: true, recursive: true });
       const fencedMs = performance.now() - started;
       const promotedMs = await this.promoteUnserialised(target, previous);
       return {
@@ -557,6 +674,7 @@ export class Lab {
       this.demoted.delete(previous.layout.name);
       await previous.pg.start(startTimeoutMs);
       await this.rescaleFleets();
+      if (this.strategy.database === 'archive') await this.coolDown(target, previous);
       return {
         previousWriter: previous.layout.name,
         newWriter: regionName,
@@ -585,6 +703,28 @@ export class Lab {
 
   /** How the lab carries out each step a strategy may declare. */
   private readonly stepActions: Record<StrategyStep, StepAction> = {
+    restore: (region) =>
+      this.serialised(async () => {
+        if (region.pg.running) throw new LabError(`${region.layout.name}'s database already runs: nothing to restore`);
+        const started = performance.now();
+        const archived = this.archive!.receiver.files();
+        await region.pg.restoreFromBackup(this.baseBackupDir(region.layout.name), this.archiveDir());
+        // It starts once consistent (the base backup replayed); promotion replays the rest of the archive.
+        await region.pg.start(startTimeoutMs);
+        return {
+          baseBackup: this.baseBackupDir(region.layout.name),
+          archivedFiles: archived.length,
+          lastArchived: archived.at(-1) ?? null,
+          restoredMs: Math.round(performance.now() - started),
+        };
+      }),
+    'start-app': (region) =>
+      this.serialised(async () => {
+        if (region.app?.running) return { app: 'already running' };
+        const started = performance.now();
+        await this.startRegionApp(region);
+        return { app: `started in ${region.layout.name}`, startedMs: Math.round(performance.now() - started) };
+      }),
     'scale-up': (region) =>
       this.serialised(async () => {
         if (!region.app?.running) throw new LabError(`${region.layout.name}'s app is not running: nothing to scale up`);
@@ -592,7 +732,7 @@ export class Lab {
         return {
           workers: `${scaled.fromWorkers} → ${scaled.workers}`,
           warmUpMs: scaled.ms,
-          shedWhileWarmingUp: scaled.shed,
+          shedBeforeScaledUp: scaled.shed,
         };
       }),
   };
@@ -646,6 +786,9 @@ export class Lab {
   }
 
   private async stopRegions(): Promise<void> {
+    await this.archive?.shipper.stop();
+    await this.archive?.receiver.close();
+    this.archive = null;
     await Promise.all(
       [...this.regions.values()].map(async (region) => {
         await region.app?.stop(2_000).catch(() => undefined);
@@ -753,8 +896,9 @@ export class Lab {
                   disabled: description.config.disabled,
                 }
               : null,
-          proxies: (['app', 'db', 'replication'] as const).map((kind) => {
+          proxies: (['app', 'db', 'replication', 'archive'] as const).flatMap((kind) => {
             const proxy = region.proxies[kind];
+            if (!proxy) return [];
             const upstream = proxy.upstream();
             return {
               name: proxy.name,

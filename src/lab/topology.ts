@@ -21,6 +21,8 @@ export interface LabPorts {
   db: number;
   /** Replication proxy in each standby region: the WAL stream from the primary passes it. */
   replication: number;
+  /** A cold region's WAL archive, and the link each other region ships its archived WAL over. */
+  archive: number;
 }
 
 export interface RegionLayout {

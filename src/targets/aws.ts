@@ -190,6 +190,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       api: 'aws',
       strategy: null,
       endpoints: { ...target.endpoints },
+      coldEndpoints: [],
       dnsServer: null,
       aws: { model, clients },
       direct: null,

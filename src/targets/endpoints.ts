@@ -35,6 +35,7 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       api: null,
       strategy: null,
       endpoints: { ...target.endpoints },
+      coldEndpoints: [],
       dnsServer: null,
       aws: null,
       direct: null,

@@ -116,6 +116,9 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   validate(target, report: ReportIssue) {
     if (target.primary && !target.regions.includes(target.primary))
       report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
+    const most = labStrategy(target.strategy).regions?.max;
+    if (most !== undefined && target.regions.length > most)
+      report(['regions'], `the ${target.strategy} strategy runs at most ${most} regions, got ${target.regions.length}`);
   },
 
   regions: (target) => target.regions,
@@ -211,6 +214,11 @@ function labSession(
     api: target.api,
     strategy: state.layout.strategy ?? defaultStrategy,
     endpoints,
+    // A cold standby region runs no app until the runbook starts one.
+    coldEndpoints:
+      labStrategy(state.layout.strategy ?? defaultStrategy).database === 'archive'
+        ? state.regions.filter((region) => region.role === 'standby').map((region) => `app-${region.name}`)
+        : [],
     dnsServer: state.dns,
     aws: { model, clients },
     direct: directApi(lab),

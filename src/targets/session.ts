@@ -59,6 +59,11 @@ export interface TargetSession {
   strategy: string | null;
   /** Named URLs probes may hit by name. */
   endpoints: Record<string, string>;
+  /**
+   * Endpoints nothing serves until the runbook starts it (a cold standby region's app): preflight does not expect
+   * them to answer.
+   */
+  coldEndpoints: string[];
   /** Clients resolve names through this DNS server (the lab's), honouring TTLs; null: the system's resolver. */
   dnsServer: DnsServer | null;
   /** The AWS APIs faults and the runbook act through (the lab serves the same APIs); null without regions. */

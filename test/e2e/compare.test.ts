@@ -3,8 +3,10 @@
  * lab after another, each run's full report kept and linked; compare.json, compare.md and
  * compare.html written; what the comparison adds to measure (stale reads, the idle cost)
  * present. The strategies that differ by what stands by are compared here, each on its
- * one lab: a warm standby recovers later than active-passive, by its warm-up, which
- * clients see. And a bad --strategies list refused before any lab starts.
+ * one lab: a cold standby recovers later than a warm one, which recovers later than
+ * active-passive; the warm-up is what clients see of a warm standby, and a cold standby
+ * loses what its primary had not archived yet. And a bad --strategies list refused before
+ * any lab starts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +23,7 @@ test.before(() => {
 });
 test.after(() => fs.rmSync(out, { recursive: true, force: true }));
 
-const strategies = ['active-passive-dns', 'warm-standby'];
+const strategies = ['active-passive-dns', 'warm-standby', 'cold-standby'];
 
 test('each strategy on a lab of its own, side by side, each linked to its full report', async () => {
   const dir = path.join(out, 'comparison');
@@ -68,17 +70,43 @@ test('each strategy on a lab of its own, side by side, each linked to its full r
 
   const rto = (strategy: string) => comparison.strategies.find((row) => row.strategy === strategy)!.rto.ms!;
   // Warm standby: after the promotion the runbook scales eu-west-1's app up from the one worker that stood by;
-  // until the new workers listen it sheds what one worker cannot serve: clients see the warm-up, and it costs RTO.
+  // from when clients came to it until the new workers listened it shed what one worker cannot serve: clients see
+  // the warm-up, and it costs RTO.
   const warm = runs.get('warm-standby')!;
   const scaleUp = warm.failover!.steps.find((step) => step.name === 'scale-up')!;
   assert.is(scaleUp.status, 'succeeded');
   assert.is(scaleUp.detail?.workers, '1 → 4');
   assert.ok((scaleUp.detail?.warmUpMs as number) > 0, JSON.stringify(scaleUp.detail));
-  assert.ok((scaleUp.detail?.shedWhileWarmingUp as number) > 0, `shed nothing: ${JSON.stringify(scaleUp.detail)}`);
+  assert.ok((scaleUp.detail?.shedBeforeScaledUp as number) > 0, `shed nothing: ${JSON.stringify(scaleUp.detail)}`);
   assert.ok(
     rto('warm-standby') > rto('active-passive-dns'),
     `warm ${rto('warm-standby')} ms, hot ${rto('active-passive-dns')} ms`,
   );
+
+  // Cold standby: nothing ran in eu-west-1 (no standby memory while idle); the runbook restored its database from
+  // the base backup and the archived WAL, promoted it and started its app — slower than scaling a warm one up.
+  const cold = runs.get('cold-standby')!;
+  const coldRow = comparison.strategies.find((row) => row.strategy === 'cold-standby')!;
+  assert.is(coldRow.idleCost!.standbyMemoryMeanBytes, 0, 'nothing ran in the cold region');
+  const steps = new Map(cold.failover!.steps.map((step) => [step.name, step]));
+  assert.equal(cold.failover!.steps.map((step) => step.name).slice(0, 6), [
+    'detect',
+    'decide',
+    'restore',
+    'fence',
+    'promote',
+    'start-app',
+  ]);
+  assert.ok((steps.get('restore')!.detail?.archivedFiles as number) > 0, JSON.stringify(steps.get('restore')));
+  assert.ok(
+    rto('cold-standby') > rto('warm-standby'),
+    `cold ${rto('cold-standby')} ms, warm ${rto('warm-standby')} ms`,
+  );
+  // What the primary had not shipped to the archive when its region went (a segment at least every 5 s) is lost:
+  // some acknowledged writes, from the last few seconds before the outage.
+  const rpo = cold.rpo!;
+  assert.ok(rpo.lostWrites > 0, `lost ${rpo.lostWrites} of ${rpo.ackedWrites}`);
+  assert.ok(rpo.ms! > 0 && rpo.ms! <= 6_000, `RPO ${rpo.ms} ms with a 5 s archive_timeout`);
 });
 
 test('an unknown strategy is refused with the valid list, before any lab starts', async () => {

@@ -8,19 +8,34 @@ import * as assert from 'uvu/assert';
 import { CapacityLimit } from '../../src/lab/app/capacity';
 import { AppConfigError, parseAppConfig } from '../../src/lab/app/config';
 
-test('a worker serves its rate: a second’s burst, then as the bucket refills', () => {
+test('a worker serves its rate: a quarter second’s burst, then as the bucket refills', () => {
   let clock = 0;
-  const limit = new CapacityLimit(10, () => clock);
+  const limit = new CapacityLimit(20, () => clock);
   const served = Array.from({ length: 15 }, () => limit.take()).filter(Boolean).length;
-  assert.is(served, 10, 'a full bucket: one second of requests at once');
-  clock += 250;
+  assert.is(served, 5, 'a full bucket: a quarter second of requests at once');
+  clock += 100;
   assert.equal(
-    Array.from({ length: 5 }, () => limit.take()),
-    [true, true, false, false, false],
-    'a quarter second refills a quarter of the rate',
+    Array.from({ length: 4 }, () => limit.take()),
+    [true, true, false, false],
+    'a tenth of a second refills a tenth of the rate',
   );
   clock += 60_000;
-  assert.is(Array.from({ length: 20 }, () => limit.take()).filter(Boolean).length, 10, 'never more than a second');
+  assert.is(Array.from({ length: 20 }, () => limit.take()).filter(Boolean).length, 5, 'idle time banks no more');
+  // A steady stream at the rate is served whole; at twice the rate, half of it.
+  let served1 = 0;
+  let served2 = 0;
+  const steady = new CapacityLimit(20, () => clock);
+  for (let i = 0; i < 200; i++) {
+    clock += 50;
+    if (steady.take()) served1++;
+  }
+  for (let i = 0; i < 400; i++) {
+    clock += 25;
+    if (steady.take()) served2++;
+  }
+  assert.is(served1, 200);
+  assert.ok(Math.abs(served2 - 200) <= 5, `${served2} of 400 at twice the rate`);
+  assert.is(new CapacityLimit(2, () => clock).take(), true, 'a slow worker still holds one token');
 });
 
 const config = (capacity: unknown) => ({

@@ -1,5 +1,6 @@
 import { activeActiveRunbook } from './active-active';
 import { activePassiveDnsRunbook } from './active-passive-dns';
+import { coldStandbyRunbook } from './cold-standby';
 import { globalLoadBalancerRunbook } from './global-load-balancer';
 import { warmStandbyRunbook } from './warm-standby';
 import type { StrategyRunbook } from './types';
@@ -10,6 +11,7 @@ const strategyRunbooks: Record<string, StrategyRunbook> = {
   'global-load-balancer': globalLoadBalancerRunbook,
   'warm-standby': warmStandbyRunbook,
   'active-active': activeActiveRunbook,
+  'cold-standby': coldStandbyRunbook,
 };
 
 /**

@@ -9,4 +9,9 @@ export interface StrategyRunbook {
   beforeMove: readonly string[];
   /** After the promotion, before the traffic shift. */
   afterMove: readonly string[];
+  /**
+   * What preflight expects of the region failed over to: running (in sync, its health check healthy), or cold
+   * (nothing runs there until the runbook restores it). Default running.
+   */
+  standby?: 'running' | 'cold';
 }

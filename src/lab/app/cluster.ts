@@ -6,10 +6,13 @@ import type { AppEvent } from './server';
  * A region's fleet: the app as `capacity.workers` worker processes sharing its port (the
  * cluster hands each connection to the next worker). This primary process only keeps the
  * fleet: SIGUSR2 scales it up to `maxWorkers` — new workers are real processes that must
- * start, connect and listen before they take a share, which is the warm-up a client sees —
- * and SIGUSR1 back down to `minWorkers`. It reports `listening` once the first workers listen
- * and `scaled` once a scaling is done, with how many requests the fleet shed meanwhile;
- * workers' own events come up through it.
+ * start, connect and listen before they take a share, one after another (a rolling
+ * scale-out: the next starts once the last listens, so starting workers never starve the
+ * ones serving of CPU), which is the warm-up a client sees — and SIGUSR1 back down to
+ * `minWorkers`. It reports `listening` once the first workers listen
+ * and `scaled` once a scaling is done, with how many requests the fleet shed since it last
+ * stood by (scaled down, or started): what clients saw of its reduced capacity until then.
+ * Workers' own events come up through it.
  */
 export function runFleet(
   config: AppConfig & { capacity: AppCapacity },
@@ -21,10 +24,14 @@ export function runFleet(
   const listening = new Set<Worker>();
   let target = config.capacity.workers;
   let reported = false;
-  let scaling: { from: number; startedAt: number; shedBefore: number } | null = null;
+  let scaling: { from: number; startedAt: number } | null = null;
   let shed = 0;
+  /** The shed count when the fleet last stood by. */
+  let shedMark = 0;
 
   const settle = () => {
+    // Scaling up: the next worker once every one started so far listens.
+    if (scaling && workers.size < target && [...workers].every((worker) => listening.has(worker))) fork();
     if (listening.size < target) return;
     if (!reported) {
       reported = true;
@@ -36,8 +43,9 @@ export function runFleet(
         workers: workers.size,
         fromWorkers: scaling.from,
         ms: Math.round(performance.now() - scaling.startedAt),
-        shed: shed - scaling.shedBefore,
+        shed: shed - shedMark,
       });
+      if (workers.size === config.capacity.minWorkers) shedMark = shed;
       scaling = null;
     }
   };
@@ -59,9 +67,8 @@ export function runFleet(
     });
   };
   const scaleTo = (count: number) => {
-    scaling = { from: workers.size, startedAt: performance.now(), shedBefore: shed };
+    scaling = { from: workers.size, startedAt: performance.now() };
     target = count;
-    while (workers.size < count) fork();
     for (const worker of [...workers].slice(count)) {
       workers.delete(worker);
       listening.delete(worker);

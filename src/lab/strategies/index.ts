@@ -1,6 +1,7 @@
 import { LabConfigError } from '../topology';
 import { activeActive } from './active-active';
 import { activePassiveDns } from './active-passive-dns';
+import { coldStandby } from './cold-standby';
 import { globalLoadBalancer } from './global-load-balancer';
 import { warmStandby } from './warm-standby';
 import type { LabStrategy } from './types';
@@ -11,6 +12,7 @@ export const labStrategies = {
   'global-load-balancer': globalLoadBalancer,
   'warm-standby': warmStandby,
   'active-active': activeActive,
+  'cold-standby': coldStandby,
 } satisfies Record<string, LabStrategy>;
 
 export type StrategyName = keyof typeof labStrategies;

@@ -1,3 +1,5 @@
+import type { PgSettings } from '../postgres';
+
 /**
  * A failover strategy as the lab builds it: which processes run in which region, how the
  * databases replicate, and what clients use as the entry point. Each strategy is one file
@@ -8,7 +10,12 @@
 /** How the regions' databases replicate. */
 export type DatabaseTopology =
   /** A primary in one region, a hot standby streaming its WAL in every other. */
-  'streaming';
+  | 'streaming'
+  /**
+   * A primary in one region archiving its WAL to the other (shipped across the region link), where a base backup
+   * waits; nothing runs there until the runbook restores it.
+   */
+  | 'archive';
 
 /** What clients use as the entry point (the `app` endpoint). */
 export type EntryPoint =
@@ -36,6 +43,10 @@ export interface LabStrategy {
    * stands by, so many while it serves (a region starts as its role says); none: one process, unlimited.
    */
   fleet?: { standbyWorkers: number; servingWorkers: number; rpsPerWorker: number };
+  /** How many regions it runs, when not the lab's 2 to 4. */
+  regions?: { max: number };
+  /** PostgreSQL beyond the lab's settings: more settings for every node, more initdb arguments. */
+  postgres?: { settings?: PgSettings; initdbArgs?: readonly string[] };
   /**
    * The steps its runbook asks of the lab (failover/strategies/ says where in the runbook), each carried out in one
    * region by Lab.strategyStep.
@@ -46,4 +57,8 @@ export interface LabStrategy {
 /** What a strategy's runbook may ask of the lab. */
 export type StrategyStep =
   /** A fleet standing by scales up to serve (fleet): resolves once every new worker listens. */
-  'scale-up';
+  | 'scale-up'
+  /** A cold region's database restored from its base backup and WAL archive ('archive'): it recovers, a standby. */
+  | 'restore'
+  /** A region's app started (a cold region runs none until then). */
+  | 'start-app';
