@@ -1,16 +1,18 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * engine ← scenario, compare ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
+ * notify ← engine ← scenario ← schedule ← cli, and engine ← compare ← cli; measure/ pure; lab/ and aws/ on their own;
+ * no import cycles;
  * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
 const above = {
-  targets: ['faults', 'probes', 'failover', 'experiment', 'analysis', 'report', 'engine', 'cli'],
-  kinds: ['experiment', 'analysis', 'report', 'engine', 'cli'],
-  experiment: ['analysis', 'report', 'engine', 'cli'],
-  analysis: ['report', 'engine', 'cli'],
+  targets: ['faults', 'probes', 'failover', 'experiment', 'analysis', 'report', 'notify', 'engine', 'cli'],
+  kinds: ['experiment', 'analysis', 'report', 'notify', 'engine', 'cli'],
+  experiment: ['analysis', 'report', 'notify', 'engine', 'cli'],
+  analysis: ['report', 'notify', 'engine', 'cli'],
   report: ['engine', 'cli'],
+  notify: ['engine', 'cli'],
 };
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -105,12 +107,27 @@ module.exports = {
       to: { path: layer(...above.report) },
     },
     {
+      name: 'report-below-notify',
+      comment:
+        'Notifiers (Slack, webhooks) say what the reports say, in their words: notify/ uses report/, never the reverse.',
+      severity: 'error',
+      from: { path: layer('report') },
+      to: { path: layer('notify') },
+    },
+    {
+      name: 'notify-below-engine',
+      comment: 'A notifier is a reporter the caller attaches: it knows events and summaries, not the engine that runs.',
+      severity: 'error',
+      from: { path: layer('notify') },
+      to: { path: layer(...above.notify) },
+    },
+    {
       name: 'scenario-above-engine',
       comment:
         'A GameDay runs experiments through the engine on one session; nothing below it (the engine, the reports) ' +
-        'knows of scenarios: only the CLI and the public API import scenario/.',
+        'knows of scenarios: only the scheduler, the CLI and the public API import scenario/.',
       severity: 'error',
-      from: { path: '^src/', pathNot: [layer('scenario', 'cli'), '^src/index\\.ts$'] },
+      from: { path: '^src/', pathNot: [layer('scenario', 'schedule', 'cli'), '^src/index\\.ts$'] },
       to: { path: layer('scenario') },
     },
     {
@@ -121,6 +138,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: [layer('compare', 'cli')] },
       to: { path: layer('compare') },
+    },
+    {
+      name: 'schedule-above-scenario',
+      comment:
+        'The scheduler starts experiments and GameDays through the same functions as `gameday run`; nothing it ' +
+        'runs knows it was scheduled: only the CLI and the public API import schedule/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('schedule', 'cli'), '^src/index\\.ts$'] },
+      to: { path: layer('schedule') },
     },
     {
       name: 'cli-is-the-top',

@@ -51,4 +51,5 @@ export default defineExperiment({
   stopConditions: [{ kind: 'errorRatio', above: 0.5, window: '3m' }],
   duration: '10m',
   tags: ['aws', 'region-failover'],
+  service: 'orders',
 });

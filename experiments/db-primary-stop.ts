@@ -34,4 +34,5 @@ export default defineExperiment({
   failover: { from: 'us-east-1', to: 'eu-west-1', kind: 'unplanned', verify: { timeout: '30s' } },
   duration: '30s',
   tags: ['lab', 'database'],
+  service: 'orders',
 });

@@ -15,4 +15,5 @@ export default defineExperiment({
   faults: [faults.healthCheckFailure({ name: 'invert-us-east-1', region: 'us-east-1', after: '5s', duration: '15s' })],
   duration: '30s',
   tags: ['lab', 'dns'],
+  service: 'orders',
 });

@@ -36,4 +36,5 @@ export default defineExperiment({
   stopConditions: [{ kind: 'errorRatio', above: 0.99, window: '20s' }],
   duration: '15s',
   tags: ['example', 'exec'],
+  service: 'api',
 });

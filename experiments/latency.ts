@@ -39,4 +39,5 @@ export default defineExperiment({
   ],
   duration: '30s',
   tags: ['lab', 'latency'],
+  service: 'orders',
 });

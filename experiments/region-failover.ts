@@ -61,4 +61,5 @@ export default defineExperiment({
   },
   duration: '40s',
   tags: ['lab', 'region-failover'],
+  service: 'orders',
 });

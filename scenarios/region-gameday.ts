@@ -8,10 +8,14 @@ import { defineScenario } from 'gameday';
  * drill takes seconds) and each experiment writes its own full report inside the day's.
  * Its steps are the examples in experiments/, made shorter, in scenarios/region-gameday/.
  *
+ * The day is told in one Slack thread in #gameday-drills (README "Notifications"): it needs a
+ * bot token in SLACK_BOT_TOKEN; without one, run it with --no-notify.
+ *
  *   npx gameday plan scenarios/region-gameday.ts
  *   npx gameday run scenarios/region-gameday.ts --yes     # every checkpoint answered yes
  *   npx gameday run scenarios/region-gameday.ts           # asked at the terminal, or:
  *   npx gameday approve latest --as Chloe [--no]          # from another terminal
+ *   npx gameday run scenarios/region-gameday.ts --yes --no-notify   # without Slack
  */
 export default defineScenario({
   name: 'region failover',
@@ -69,4 +73,18 @@ export default defineScenario({
     },
   ],
   tags: ['lab', 'gameday'],
+  // Chloe (her Slack ID above) is called at each go/no-go; the thread ends with the verdict and report.pdf.
+  notify: [{ kind: 'slack', channel: '#gameday-drills' }],
+  service: 'orders',
+  // Every Tuesday morning in Berlin, at a moment nobody knows in advance, never during the year-end freeze:
+  //   npx gameday schedule list scenarios/region-gameday.ts
+  //   npx gameday schedule run scenarios/region-gameday.ts      # checkpoints wait for `gameday approve`
+  schedule: {
+    cron: '0 10 * * TUE',
+    timezone: 'Europe/Berlin',
+    window: '2h',
+    blackout: [{ from: '2026-12-18', to: '2027-01-04', reason: 'year-end release freeze' }],
+    overlap: 'skip',
+    missed: 'run-once',
+  },
 });

@@ -12,9 +12,12 @@
 //   node scripts/test.js checks          the house rules alone
 //   node scripts/test.js test/integration/proxy.test.ts   one file
 //
-// Integration and e2e files run GAMEDAY_TEST_JOBS at a time (default 2): most of their
-// time is spent waiting on labs, timers and child processes, not on the CPU. Each file's
-// output is printed whole when it ends, so parallel files never interleave.
+// The unit process and the integration and e2e files run GAMEDAY_TEST_JOBS at a time
+// (default 2): most of their time is spent waiting on labs, timers and child processes, not
+// on the CPU. They start longest first, by the time each took when it last ran (kept in
+// ~/.cache/gameday/test-times.json; a file never timed starts first), so the slots finish
+// together instead of one waiting on the last long file. Each file's output is printed
+// whole when it ends, so parallel files never interleave.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -27,6 +30,11 @@ const maxLineLength = 120;
 const testRunId = `${process.pid}-${Date.now()}`;
 const fileTimeoutMs = Number(process.env.GAMEDAY_TEST_FILE_TIMEOUT_MS || 240_000);
 const jobs = Math.max(1, Number(process.env.GAMEDAY_TEST_JOBS || 2));
+const timesFile = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+  'gameday',
+  'test-times.json',
+);
 
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -85,10 +93,10 @@ function runNode(args, label, { stream = true } = {}) {
       let failed = total - passed - skipped;
       // A file that crashed or hung before uvu printed totals counts as one failure.
       if (code !== 0 && failed <= 0) failed = 1;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const seconds = (Date.now() - started) / 1000;
       if (!stream) process.stdout.write(output);
-      console.log(`-- ${label}: ${passed} passed, ${failed} failed (${seconds}s)`);
-      resolve({ label, passed, failed, skipped });
+      console.log(`-- ${label}: ${passed} passed, ${failed} failed (${seconds.toFixed(1)}s)`);
+      resolve({ label, passed, failed, skipped, seconds });
     });
   });
 }
@@ -217,6 +225,39 @@ async function checks() {
   ];
 }
 
+/** Seconds each test file took when it last ran, by its label; {} before the first run. */
+function lastTimes() {
+  try {
+    return JSON.parse(fs.readFileSync(timesFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps this run's times for the next run's order; a machine where it cannot write just keeps no order. */
+function saveTimes(results) {
+  const times = lastTimes();
+  for (const result of results)
+    if (result.seconds !== undefined) times[result.label] = Number(result.seconds.toFixed(1));
+  const temporary = `${timesFile}.${process.pid}`;
+  try {
+    fs.mkdirSync(path.dirname(timesFile), { recursive: true });
+    fs.writeFileSync(temporary, JSON.stringify(times, null, 2) + '\n');
+    fs.renameSync(temporary, timesFile);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Longest first by the last run's times; files never timed before all of them (they may be long), by name. */
+function longestFirst(items) {
+  const times = lastTimes();
+  const secondsOf = (item) => times[item.label] ?? Infinity;
+  return [...items].sort((a, b) =>
+    secondsOf(a) === secondsOf(b) ? a.label.localeCompare(b.label) : secondsOf(b) - secondsOf(a),
+  );
+}
+
 /** Runs `work` over `items`, `jobs` at a time; results in the order of `items`. */
 async function inParallel(items, work) {
   const results = new Array(items.length);
@@ -268,20 +309,26 @@ async function main() {
   if (explicitFiles.length > 0) {
     for (const file of explicitFiles) results.push(await runNode([file], path.relative(root, file)));
   } else {
+    // Every chosen suite in one pool: the unit suite as one process, each other file as its own.
+    const items = [];
     for (const suite of chosen.length > 0 ? chosen : suites) {
       const files = testFiles(path.join(root, 'test', suite));
       if (files.length === 0) continue;
       if (suite === 'unit') {
         const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
-        results.push(
-          await runNode([uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'], 'test/unit'),
-        );
+        items.push({
+          label: 'test/unit',
+          args: [uvu, 'test/unit', '.test.ts$', '-r', 'ts-node/register/transpile-only'],
+        });
       } else {
-        results.push(
-          ...(await inParallel(files, (file) => runNode([file], path.relative(root, file), { stream: jobs === 1 }))),
-        );
+        items.push(...files.map((file) => ({ label: path.relative(root, file), args: [file] })));
       }
     }
+    // Live output when nothing runs beside it.
+    const stream = jobs === 1 || items.length === 1;
+    const finished = await inParallel(longestFirst(items), (item) => runNode(item.args, item.label, { stream }));
+    saveTimes(finished);
+    results.push(...finished);
   }
 
   if (explicitFiles.length === 0) results.push(orphanCheck());

@@ -11,10 +11,18 @@ export { loadDefinition, type Definition } from './scenario/loader';
 export { runScenario, type ScenarioRunOptions, type ScenarioResult, type ScenarioOutcome } from './scenario/run';
 export { planScenario, type ScenarioPlan, type AgendaStep } from './scenario/plan';
 export { answerCheckpoint } from './scenario/approve';
+export { checkFileReadiness, checkDefinitionReadiness, type FileReadiness } from './scenario/check';
+export { checkReadiness, checkTargetReadiness, type ReadinessReport, type ReadinessCheck } from './engine/readiness';
 export { summarizeScenario, ScenarioSummarizer } from './analysis/summarize-scenario';
 export type { ScenarioSummary } from './analysis/scenario-summary';
 export { scenarioFileReporters } from './report/scenario/files';
 export type { ExperimentConfig } from './experiment/schema';
+export type {
+  ScheduleConfig,
+  PreconditionConfig,
+  PreconditionFunction,
+  PreconditionContext,
+} from './experiment/schedule';
 export type { FaultConfig } from './faults';
 export type {
   HttpProbeConfig,
@@ -24,6 +32,9 @@ export type {
   FunctionProbeConfig,
   ProbeFunction,
   ProbeFunctionContext,
+  BrowserProbeConfig,
+  BrowserJourney,
+  BrowserJourneyContext,
 } from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
 export type { FailoverFunctionHook } from './failover/spec';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JournalEvent } from '../../src/core/events';
 import { journalFileName, readJournal } from '../../src/core/journal';
-import type { LabStatus } from '../../src/lab/lab';
+import { LabClient } from '../../src/lab/client';
 import { aimLengths, aims, JournalTail, opensAim, phaseAt, phases, type Aim, type Phase } from './journal';
 import { baselineOf, repair, whatRemains } from './lab-check';
 
@@ -70,6 +70,11 @@ export interface ChaosOptions {
   env?: Record<string, string>;
   /** Keep the work directory when a drill was unhealthy: its journals are the evidence (printed where). */
   keepUnhealthy?: boolean;
+  /**
+   * Starts the running lab the drills use in `labDir`, returning its control URL (default: `gameday lab up`,
+   * with its default health checks and TTLs); it is taken down with `gameday lab down` at the end either way.
+   */
+  startLab?: (labDir: string) => Promise<{ controlUrl: string }>;
 }
 
 export interface ChaosResult {
@@ -90,16 +95,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runGameday(options.bin ?? path.join(repoRoot, 'bin', 'gameday'), args, { ...options.env, ...env }, dir);
-  const statusOf = () => labStatus(cli, labDir);
 
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   if (!fs.existsSync(path.join(dir, 'node_modules', 'gameday')))
     fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
   const throwFile = path.join(dir, 'probe-throws');
   const file = writeDrill(dir, labDir);
-  const up = await cli(['lab', 'up', '--dir', labDir, '--json']).done;
-  if (up.code !== 0) throw new Error(`gameday lab up failed: ${up.stderr}`);
-  const { controlUrl } = JSON.parse(up.stdout) as { controlUrl: string };
+  const { controlUrl } = options.startLab ? await options.startLab(labDir) : await labUp(cli, labDir);
+  // Asked after every drill, and again while what heals by itself heals: from the control API, which
+  // `gameday lab status --json` prints too, rather than a CLI start each time.
+  const lab = new LabClient(controlUrl);
+  const statusOf = () => lab.status();
 
   const iterations: Iteration[] = [];
   let calibration: ChaosResult['calibration'] = null;
@@ -280,10 +286,10 @@ async function recoverRun(cli: Cli, runDir: string): Promise<string> {
   return recovered.stdout.includes('nothing to recover') ? 'nothing' : 'ok';
 }
 
-async function labStatus(cli: Cli, labDir: string): Promise<LabStatus> {
-  const result = await cli(['lab', 'status', '--dir', labDir, '--json']).done;
-  if (result.code !== 0) throw new Error(`gameday lab status failed: ${result.stderr}`);
-  return JSON.parse(result.stdout).status as LabStatus;
+async function labUp(cli: Cli, labDir: string): Promise<{ controlUrl: string }> {
+  const up = await cli(['lab', 'up', '--dir', labDir, '--json']).done;
+  if (up.code !== 0) throw new Error(`gameday lab up failed: ${up.stderr}`);
+  return JSON.parse(up.stdout) as { controlUrl: string };
 }
 
 /** The drill: FIS region blackhole and latency faults, a runbook that fails over and back; the exceptions' knobs. */

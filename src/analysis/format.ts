@@ -2,7 +2,7 @@ import type { SloMetric } from '../experiment/thresholds';
 import { formatDuration } from '../core/duration';
 import type { RtoBounds } from './bounds';
 import type { FailbackCost, ImpactEpisode } from './impact';
-import type { RtoSummary } from './summary';
+import type { JourneySummary, RtoSummary } from './summary';
 
 /* How figures are worded wherever a run is described: the verdict's reasons, reports, the CLI. */
 
@@ -101,4 +101,39 @@ export function failbackText(cost: FailbackCost): string {
 export function causeText(episode: ImpactEpisode): string {
   if (!episode.cause) return 'before any fault';
   return episode.cause.kind === 'fault' ? `fault ${episode.cause.name}` : episode.cause.kind;
+}
+
+/** 7240 → '+7.2 s': how long after its fault a journey recovered. */
+function afterFault(ms: number): string {
+  return `+${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Every journey's recovery in one sentence, the slowest first: 'checkout recovered at +7.2 s,
+ * traffic at +3.1 s (after us-east-1-offline)'. Each is counted from the fault that hurt it.
+ */
+export function journeysText(journeys: readonly JourneySummary[]): string {
+  const order = (journey: JourneySummary) =>
+    journey.rto.recovered === false
+      ? Infinity
+      : journey.rto.ms === null
+        ? -2
+        : journey.rto.ms === 0
+          ? -1
+          : journey.rto.ms;
+  const sorted = [...journeys].sort((a, b) => order(b) - order(a));
+  const parts: string[] = [];
+  let recoveredSaid = false;
+  for (const { name, rto } of sorted) {
+    if (rto.ms !== null && rto.ms > 0) {
+      parts.push(`${name} ${recoveredSaid ? '' : 'recovered '}at ${afterFault(rto.ms)}`);
+      recoveredSaid = true;
+    } else if (rto.ms === 0) parts.push(`${name} never failed beyond its criterion`);
+    else if (rto.recovered === false)
+      parts.push(`${name} had not recovered when the run ended (after ${afterFault(rto.atLeastMs ?? 0)})`);
+    else parts.push(`${name} was not measured${rto.note ? `: ${rto.note}` : ''}`);
+  }
+  const causes = [...new Set(sorted.flatMap(({ rto }) => (rto.cause && rto.ms !== 0 ? [rto.cause.name] : [])))];
+  const after = causes.length === 1 ? ` (from ${causes[0]})` : '';
+  return `${parts.join(', ')}${after}`;
 }

@@ -110,7 +110,9 @@ export function measureImpact(
   context: ImpactContext,
 ): MeasuredEpisode[] {
   const { criteria, observe } = context;
-  const fromStart = observe ? samples.filter((sample) => sample.t >= observe.t0) : samples;
+  // What ended during the observation belongs to it: a browser journey begun in the steady state can end failing in
+  // the outage (its time stays when it was due, as a request's does).
+  const fromStart = observe ? samples.filter((sample) => sample.t + sample.latencyMs >= observe.t0) : samples;
   const whole = impactEpisodes(fromStart, criteria);
   let measured: ImpactEpisodeMeasure[] = whole;
   if (observe) {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration';
 import type { RunStatus } from '../core/events';
+import { baselineAmount, baselineMeasured, baselineObjective } from './baseline';
 import { describeSloMeasure, formatRatio, rtoMeasured } from './format';
 import type { RunSummary } from './summary';
 
@@ -22,14 +23,26 @@ export function objectivesOf(summary: RunSummary): Objective[] {
   const objectives: Objective[] = [];
   const { rto, rpo } = summary;
   if (rto.objectiveMs !== null) {
+    const headline = (summary.journeys ?? []).find((journey) => journey.headline);
     objectives.push({
       id: 'rto',
-      name: 'RTO (client-observed)',
+      name:
+        headline && headline.name !== summary.traffic.probe
+          ? `RTO (client-observed, journey ${headline.name})`
+          : 'RTO (client-observed)',
       measured: rtoMeasured(rto),
       objective: `≤ ${formatDuration(rto.objectiveMs)}`,
       met: rto.met,
     });
   }
+  for (const journey of otherJourneys(summary))
+    objectives.push({
+      id: `rto.${journey.name}`,
+      name: `RTO of journey ${journey.name} (${journey.kind})`,
+      measured: rtoMeasured(journey.rto),
+      objective: `≤ ${formatDuration(journey.rto.objectiveMs!)}`,
+      met: journey.rto.met,
+    });
   if (rpo && rpo.objectiveMs !== null) {
     const measured =
       rpo.ms === null
@@ -53,6 +66,25 @@ export function objectivesOf(summary: RunSummary): Objective[] {
         met: threshold.met,
       });
     }
+  }
+  for (const probe of summary.probes) {
+    if (!probe.k6) continue;
+    objectives.push({
+      id: `k6.${probe.probe}`,
+      name: `k6 ${probe.probe}: thresholds and exit`,
+      measured: probe.k6.measured,
+      objective: "the script's thresholds hold; k6 ends by itself (exit 0) or when gameday stops it",
+      met: probe.k6.met,
+    });
+  }
+  for (const entry of summary.baseline?.metrics ?? []) {
+    objectives.push({
+      id: `baseline.${entry.metric === 'budget' ? entry.name.replace(/^budget /, 'budget.') : entry.metric}`,
+      name: `${entry.name} vs baseline ${summary.baseline!.runId}`,
+      measured: baselineMeasured(entry),
+      objective: baselineObjective(entry),
+      met: entry.met,
+    });
   }
   const { before, after } = summary.steadyState;
   if (before || after) {
@@ -110,6 +142,16 @@ function judgeObjectives(summary: RunSummary): Judgement {
         : `RTO ${rto.ms} ms > objective ${rto.objectiveMs} ms`,
     );
   }
+  for (const journey of otherJourneys(summary)) {
+    const { rto: journeyRto } = journey;
+    if (journeyRto.met !== false) continue;
+    misses.push(
+      journeyRto.recovered === false
+        ? `journey ${journey.name} never recovered ` +
+            `(RTO ≥ ${journeyRto.atLeastMs} ms, objective ${journeyRto.objectiveMs} ms)`
+        : `journey ${journey.name} RTO ${journeyRto.ms} ms > objective ${journeyRto.objectiveMs} ms`,
+    );
+  }
   if (rpo && rpo.objectiveMs !== null && rpo.met !== true) misses.push(rpoMiss(rpo));
   for (const slo of summary.slos) {
     for (const threshold of slo.thresholds) {
@@ -119,6 +161,14 @@ function judgeObjectives(summary: RunSummary): Judgement {
         );
     }
   }
+  for (const probe of summary.probes)
+    if (probe.k6?.met === false) misses.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
+  for (const entry of summary.baseline?.metrics ?? [])
+    if (!entry.met)
+      misses.push(
+        `${entry.name} regressed against baseline ${summary.baseline!.runId}: ${baselineMeasured(entry)}, ` +
+          `allowed ${baselineAmount(entry.metric, entry.allowed)}`,
+      );
   const after = summary.steadyState.after;
   if (after && !after.ok)
     misses.push(
@@ -128,6 +178,8 @@ function judgeObjectives(summary: RunSummary): Judgement {
   if (misses.length > 0) return { status: 'failed', reason: misses.join('; ') };
   const met: string[] = [];
   if (rto.met) met.push(`RTO ${rto.ms} ms ≤ ${rto.objectiveMs} ms`);
+  for (const journey of otherJourneys(summary))
+    if (journey.rto.met) met.push(`journey ${journey.name} RTO ${journey.rto.ms} ms ≤ ${journey.rto.objectiveMs} ms`);
   if (rpo?.met)
     met.push(
       `RPO ${rpo.ms} ms ≤ ${rpo.objectiveMs} ms (${rpo.lostWrites} of ${rpo.ackedWrites} acknowledged writes lost)`,
@@ -136,8 +188,18 @@ function judgeObjectives(summary: RunSummary): Judgement {
     for (const threshold of slo.thresholds)
       met.push(`SLO ${slo.name}: ${threshold.text} (${describeSloMeasure(threshold.metric, threshold.measured)})`);
   }
+  for (const probe of summary.probes) if (probe.k6?.met) met.push(`k6 ${probe.probe}: ${probe.k6.measured}`);
+  const compared = summary.baseline?.metrics ?? [];
+  if (compared.length > 0)
+    met.push(`no worse than baseline ${summary.baseline!.runId} (${compared.map((entry) => entry.name).join(', ')})`);
   if (after?.ok) met.push('steady state restored');
   return { status: 'passed', reason: met.length > 0 ? met.join('; ') : 'no objective missed' };
+}
+
+/** Journeys with an RTO objective of their own: the headline's is the run's RTO objective, judged as `rto`. */
+function otherJourneys(summary: RunSummary): RunSummary['journeys'] {
+  // Summaries written before journeys had their own RTO have none.
+  return (summary.journeys ?? []).filter((journey) => !journey.headline && journey.rto.objectiveMs !== null);
 }
 
 function rpoMiss(rpo: NonNullable<RunSummary['rpo']>): string {

@@ -23,6 +23,8 @@ export function scenarioTimelineText(event: JournalEvent): string | null {
         `step ${event.step} answered ${event.answer} by ${event.by} (${channelText[event.via]}) after ` +
         formatDuration(event.decisionMs)
       );
+    case 'readiness.check':
+      return event.status === 'failed' ? `step ${event.step} check ${event.check} FAILED: ${event.detail}` : null;
     case 'target.closed':
       return 'target closed';
     case 'error':

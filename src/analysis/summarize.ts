@@ -12,12 +12,15 @@ import type { RtoBounds } from './bounds';
 import { timelineBucketMs } from '../probes/http';
 import { descriptionReader } from '../targets/descriptions';
 import { FailoverFold } from './failover';
+import { causeText } from './format';
 import { FaultFold, iso } from './faults';
 import { NoteFold } from './notes';
 import { readExperimentRecord } from './record';
 import { placeRto } from './bounds';
+import { compareWithBaseline } from './baseline';
 import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impact';
 import { headlineRto } from './rto';
+import { journeySummary, measureJourney, type JourneyContext, type MeasuredJourney } from './journeys';
 import { seriesOf } from './series';
 import { sloThresholdsByProbe, summarizeSlos } from './slos';
 import { summarySchemaId, type RunSummary } from './summary';
@@ -50,6 +53,8 @@ export class RunSummarizer {
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
   private readonly errors: EventOf<'error'>[] = [];
   private readonly timeline: Array<{ t: number; event: string }> = [];
+  /** When each journey but the traffic began failing and recovered: measured, so worked out with the measurements. */
+  private journeyTimeline: Array<{ t: number; event: string }> = [];
   private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null =
     null;
 
@@ -114,7 +119,9 @@ export class RunSummarizer {
       endedAt: iso(finished?.t),
       durationMs: finished ? Math.round(finished.t - started.t) : null,
       ...measured,
-      timeline: [...this.timeline].sort((a, b) => a.t - b.t).map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
+      timeline: [...this.timeline, ...this.journeyTimeline]
+        .sort((a, b) => a.t - b.t)
+        .map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
     };
   }
 
@@ -143,6 +150,25 @@ export class RunSummarizer {
     // A probe started after the observation began (gameday failover) still learns where it began.
     if (this.observe) fold.add(this.observe);
     this.probes.push({ started, fold });
+  }
+
+  /**
+   * Every journey the probes reported, measured once: the traffic's RTO and episodes are the ones already worked out
+   * (with its SLOs), the others' measured here.
+   */
+  private journeys(
+    results: Array<{ probe: EventOf<'probe.started'>; result: ProbeResult }>,
+    trafficName: string,
+    context: JourneyContext,
+    traffic: { rto: MeasuredJourney['rto']; episodes: MeasuredJourney['episodes'] },
+  ): MeasuredJourney[] {
+    return results.flatMap(({ probe, result }) =>
+      (result.journeys ?? []).map((journey) =>
+        probe.probe === trafficName && journey.name === trafficName
+          ? { journey, ...traffic }
+          : measureJourney(journey, context),
+      ),
+    );
   }
 
   /** When clients were first served by the region the runbook moved to, after promotion (or detection). */
@@ -205,8 +231,19 @@ export class RunSummarizer {
       iso: (t) => new Date(t).toISOString(),
       slos: slos.filter((slo) => slo.probe === trafficName),
     });
-    const headline = headlineRto(episodes, faults, {
-      objectiveMs: spec.hypothesis.rto ?? null,
+    const headlineName = spec.hypothesis.headline ?? trafficName;
+    const byJourney = spec.hypothesis.rtoByJourney ?? {};
+    const journeyContext: JourneyContext = {
+      causes: this.causes.causes,
+      criteria,
+      observe,
+      offset: this.offset,
+      iso: (t) => new Date(t).toISOString(),
+      objectiveOf: (journey) =>
+        journey === headlineName ? (spec.hypothesis.rto ?? byJourney[journey] ?? null) : (byJourney[journey] ?? null),
+    };
+    const trafficRto = headlineRto(episodes, faults, {
+      objectiveMs: journeyContext.objectiveOf(trafficName),
       criteria,
       sampledAfterFault: firstFault !== null && samples.some((sample) => sample.t >= firstFault),
       lastSampleAt: samples.at(-1)?.t ?? null,
@@ -214,9 +251,39 @@ export class RunSummarizer {
       iso: (t) => new Date(t).toISOString(),
       offset: this.offset,
     });
-    const rto = headline.summary;
-    rto.phases = this.failover.phases(headline.tFault, headline.tRecovered, this.firstServedByNewRegion(samples, spec));
-    rto.bounds = this.bounds(rto, spec);
+    const measuredJourneys = this.journeys(results, trafficName, journeyContext, { rto: trafficRto, episodes });
+    // The traffic is a journey even when it never started (its RTO says why it was not measured).
+    if (!measuredJourneys.some((measured) => measured.journey.name === trafficName))
+      measuredJourneys.unshift({
+        journey: { name: trafficName, probe: trafficName, kind: 'http', samples },
+        rto: trafficRto,
+        episodes,
+      });
+    // A journey the objectives name but no probe measured is listed as such, so its objective shows unmeasured.
+    for (const name of new Set([headlineName, ...Object.keys(byJourney)]))
+      if (!measuredJourneys.some((measured) => measured.journey.name === name))
+        measuredJourneys.push(
+          measureJourney({ name, probe: name, kind: 'unmeasured', samples: [] }, journeyContext, []),
+        );
+    const headline = measuredJourneys.find((measured) => measured.journey.name === headlineName)!;
+    const rto = headline.rto.summary;
+    rto.phases = this.failover.phases(
+      headline.rto.tFault,
+      headline.rto.tRecovered,
+      this.firstServedByNewRegion(headline.journey.samples, spec),
+    );
+    this.journeyTimeline = measuredJourneys
+      .filter((measured) => measured.journey.name !== trafficName)
+      .flatMap(({ journey, episodes: journeyEpisodes }) =>
+        journeyEpisodes.flatMap(({ measure, summary }) => [
+          { t: measure.onset, event: `journey ${journey.name} failing (${causeText(summary)})` },
+          ...(measure.recoveredAt === null
+            ? []
+            : [{ t: measure.recoveredAt, event: `journey ${journey.name} recovered` }]),
+        ]),
+      );
+    // The bounds are worked out from the traffic's own client: its timeout, rate and DNS cache.
+    rto.bounds = headlineName === trafficName ? this.bounds(rto, spec) : null;
     const lastReverted = this.faults.lastRevertedAt();
 
     const failover = this.failover.summary(this.offset);
@@ -224,6 +291,8 @@ export class RunSummarizer {
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
     const staleReads = results.find(({ result }) => result.staleReads)?.result.staleReads ?? null;
     const resources = results.find(({ result }) => result.resources)?.result.resources ?? null;
+    const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
+    const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
       event ? { ok: event.ok, successRatio: event.successRatio, required: event.required } : null;
     return {
@@ -232,17 +301,19 @@ export class RunSummarizer {
       experiment: started.experiment,
       description: started.description,
       file: started.file,
+      service: spec.service ?? null,
+      staleAfterMs: spec.staleAfter ?? null,
       target,
       runDir: started.runDir,
       faults: this.faults.summaries(this.offset),
       traffic: {
         probe: trafficName,
         url: traffic?.probe.url ?? '',
-        rate: traffic?.probe.rate ?? spec.traffic.rate,
+        rate,
         requests: outcomes?.samples.length ?? 0,
         errors: outcomes?.errors ?? 0,
         successRatio: successRatioOf(outcomes?.samples.length ?? 0, outcomes?.errors ?? 0),
-        latencyMs: outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null },
+        latencyMs,
         latencyByPeriod: latencyByPeriod(
           samples,
           {
@@ -254,6 +325,9 @@ export class RunSummarizer {
         regions: outcomes?.regions ?? {},
       },
       rto,
+      journeys: measuredJourneys.map((measured) =>
+        journeySummary(measured, measured.journey.name === headlineName, journeyContext),
+      ),
       impact: episodes.map((episode) => episode.summary),
       failback: failbackCost(
         this.causes.failbackRun,
@@ -268,6 +342,14 @@ export class RunSummarizer {
       staleReads,
       resources,
       slos,
+      baseline: spec.baseline
+        ? compareWithBaseline(spec.baseline, {
+            rto: { ms: rto.ms, recovered: rto.recovered },
+            rpo: rpo && { ms: rpo.ms, rate: rpo.rate },
+            traffic: { rate, p99: latencyMs.p99 },
+            slos,
+          })
+        : null,
       series: seriesOf(timelines, timelineBucketMs),
       steadyState: { before: steady(this.steadyState.before), after: steady(this.steadyState.after) },
       stopConditions: this.stopConditions.map((e) => ({

@@ -1,4 +1,4 @@
-import type { RunStatus, TargetDescription } from '../core/events';
+import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
 import type { ProbeSummary, ResourceSummary, RpoSummary, StaleReadSummary } from '../probes';
@@ -56,12 +56,41 @@ export interface RtoSummary {
   bounds: RtoBounds | null;
 }
 
+/**
+ * One journey's outcome and RTO: every http probe (the traffic included) and every browser
+ * journey is one; a probe kind may report several (ProbeResult.journeys).
+ */
+export interface JourneySummary {
+  name: string;
+  probe: string;
+  kind: string;
+  /** Whether the run's headline RTO (summary.rto) is this journey's. */
+  headline: boolean;
+  samples: number;
+  failed: number;
+  successRatio: number | null;
+  /** How long each attempt took (a request; a whole browser journey), from when it was due. */
+  latencyMs: LatencySummary;
+  /** Attempts per region that served them, when the service says. */
+  regions: Record<string, number>;
+  /** Its RTO, with its recovery criterion and objective (phases and bounds on the headline only). */
+  rto: RtoSummary;
+  /** Its outcome over time: runs of attempts with the same outcome, offsets from the observation's start. */
+  outcomes: Array<{ fromMs: number | null; toMs: number | null; ok: boolean; samples: number }>;
+  /** Runs left out between the first and last kept ones. */
+  outcomesOmitted?: number;
+}
+
 export interface RunSummary {
   schema: typeof summarySchemaId;
   runId: string;
   experiment: string;
   description: string;
   file: string;
+  /** The service the run is evidence for (the experiment's `service`, or its GameDay's); null when untagged. */
+  service: string | null;
+  /** How long the run stays current evidence for the service's score (`staleAfter`); null: the default. */
+  staleAfterMs: number | null;
   target: TargetDescription;
   status: RunStatus | 'running';
   reason: string;
@@ -81,10 +110,12 @@ export interface RunSummary {
     latencyMs: LatencySummary;
     /** The same before the first fault, from its injection until the last was reverted, and after. */
     latencyByPeriod: Record<'beforeFaults' | 'duringFaults' | 'afterFaults', LatencySummary & { requests: number }>;
-    /** Requests per region that served them (x-gameday-region), when the service says. */
+    /** Requests served per region (x-gameday-region), successes only, when the service says. */
     regions: Record<string, number>;
   };
   rto: RtoSummary;
+  /** Every journey's RTO with its criterion, in the order the probes were declared (the traffic first). */
+  journeys: JourneySummary[];
   /** Every time clients were hurt, in order: its cause, onset, recovery, failed requests, latency and budget. */
   impact: ImpactEpisode[];
   /** What failing back cost clients, when the run failed back. */
@@ -104,6 +135,8 @@ export interface RunSummary {
   resources: ResourceSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
+  /** Set against the baseline run `gameday gate --baseline` named (analysis/baseline.ts); null otherwise. */
+  baseline: BaselineComparison | null;
   /** Per-second timelines of the traffic and every http probe, for charts. */
   series: ProbeSeries[];
   steadyState: {
@@ -115,4 +148,31 @@ export interface RunSummary {
   /** Notes, findings and action items written during the run (`gameday note`), in the order the run took them. */
   notes: NoteSummary[];
   timeline: { t: number; offsetMs: number | null; event: string }[];
+}
+
+/** One metric of a run set against the baseline's: within its tolerance, or a regression. */
+export interface BaselineMetricComparison {
+  metric: BaselineMetric;
+  /** 'RTO', 'RPO', 'p99 latency', 'budget <slo>'. */
+  name: string;
+  /** ms, or % of the error budget for budget. */
+  baseline: number;
+  /** null: this run did not measure it (clients never recovered, the ledger could not read back). */
+  measured: number | null;
+  /** The most it may be: the baseline, its tolerance, the measurement's resolution. */
+  allowed: number;
+  /** + or − percent of the baseline; null from a baseline of 0, or when not measured. */
+  changePct: number | null;
+  tolerance: Tolerance;
+  /** What two runs of one configuration can differ by with nothing changed (one request interval, …). */
+  resolution: number;
+  met: boolean;
+}
+
+export interface BaselineComparison {
+  runId: string;
+  dir: string;
+  startedAt: string;
+  status: string;
+  metrics: BaselineMetricComparison[];
 }

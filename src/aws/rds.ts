@@ -1,7 +1,11 @@
 import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   SwitchoverGlobalClusterCommand,
+  type DBCluster,
+  type DBInstance,
   type GlobalCluster,
   type RDSClient,
 } from '@aws-sdk/client-rds';
@@ -64,5 +68,26 @@ export async function requestWriterMove(
       `RDS ${planned ? 'SwitchoverGlobalCluster' : 'FailoverGlobalCluster'} to ${targetClusterArn}: ` +
         `${describeAwsError(error)}`,
     );
+  }
+}
+
+/** A regional cluster and its instances, as RDS describes them in the cluster's region. */
+export async function describeClusterWithInstances(
+  rds: RDSClient,
+  clusterArn: string,
+): Promise<{ cluster: DBCluster; instances: DBInstance[] }> {
+  let call = 'DescribeDBClusters';
+  try {
+    const { DBClusters } = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
+    const cluster = DBClusters?.[0];
+    if (!cluster) throw new RdsError(`DB cluster ${clusterArn} not found`);
+    call = 'DescribeDBInstances';
+    const { DBInstances } = await rds.send(
+      new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterArn] }] }),
+    );
+    return { cluster, instances: DBInstances ?? [] };
+  } catch (error) {
+    if (error instanceof RdsError) throw error;
+    throw new RdsError(`RDS ${call} ${clusterArn}: ${describeAwsError(error)}`);
   }
 }

@@ -11,7 +11,13 @@ import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
 import { compareCommand } from './commands/compare';
 import { approveCommand } from './commands/approve';
+import { verifyCommand } from './commands/verify';
+import { checkCommand } from './commands/check';
+import { scheduleExportCommand } from './commands/schedule-export';
+import { scheduleListCommand } from './commands/schedule-list';
+import { scheduleRunCommand } from './commands/schedule-run';
 import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
+import { exportFormats, type ExportFormat } from '../schedule/export';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
 import { redactProcessOutput } from './redacted-output';
@@ -52,6 +58,12 @@ const yesOption = {
   describe: 'act on a real AWS account (target kind aws); CI=true with target.allowCI also does',
 } as const;
 
+const notifyOption = {
+  type: 'boolean',
+  default: true,
+  describe: "tell the file's notifiers (Slack, webhooks), or the environment's default (--no-notify: nobody)",
+} as const;
+
 /** What `run` and `gate` share: a gate is a run judged for CI. */
 const runOptions = {
   out: { type: 'string', describe: 'run directory (default: <reports>/<run-id>)' },
@@ -60,6 +72,7 @@ const runOptions = {
   approve: { type: 'boolean', default: false, describe: 'approve a manual failover up front (no prompt)' },
   yes: yesOption,
   pdf: { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf: skip it)' },
+  notify: notifyOption,
 } as const;
 
 function parser(argv: string[], guard: Guard) {
@@ -107,6 +120,7 @@ function parser(argv: string[], guard: Guard) {
             approve: args.approve,
             yes: args.yes,
             pdf: args.pdf,
+            notify: args.notify,
           }),
         )(),
     )
@@ -125,6 +139,14 @@ function parser(argv: string[], guard: Guard) {
             type: 'string',
             describe: 'error budget each SLO may burn, replacing its budget threshold (e.g. 10%)',
           })
+          .option('baseline', {
+            type: 'string',
+            describe: "fail when worse than this run (a run dir, or a dir of runs: this experiment's latest there)",
+          })
+          .option('tolerance', {
+            type: 'string',
+            describe: 'how much worse than the baseline: rto=20%,rpo=20%,budget=20%,p99=30% (or amounts: rto=1s)',
+          })
           .options(runOptions),
       (args) =>
         guard(() =>
@@ -135,9 +157,12 @@ function parser(argv: string[], guard: Guard) {
             approve: args.approve,
             yes: args.yes,
             pdf: args.pdf,
+            notify: args.notify,
             maxRto: args['max-rto'],
             maxRpo: args['max-rpo'],
             maxBudget: args['max-budget'],
+            baseline: args.baseline,
+            tolerance: args.tolerance,
           }),
         )(),
     )
@@ -191,7 +216,9 @@ function parser(argv: string[], guard: Guard) {
           .option('yes', yesOption)
           .option('out', { type: 'string', describe: 'run directory' })
           .option('reports', { type: 'string', default: 'reports' })
-          .option('json', { type: 'boolean', default: false }),
+          .option('json', { type: 'boolean', default: false })
+          .option('pdf', runOptions.pdf)
+          .option('notify', notifyOption),
       (args) =>
         guard(() =>
           failoverCommand(args.file, {
@@ -203,6 +230,8 @@ function parser(argv: string[], guard: Guard) {
             shift: args.shift,
             yes: args.yes,
             failback: args.failback === true,
+            pdf: args.pdf,
+            notify: args.notify,
           }),
         )(),
     )
@@ -310,6 +339,123 @@ function parser(argv: string[], guard: Guard) {
             pdf: args.pdf,
           }),
         )(),
+    )
+    .command(
+      'check <file>',
+      "read-only readiness checks of the file's target for its experiments; exit 1 when one fails",
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment or scenario file' })
+          .option('json', { type: 'boolean', default: false, describe: 'the checks as JSON' }),
+      (args) => guard(() => checkCommand(args.file, { json: args.json }))(),
+    )
+    .command(
+      'verify <dir>',
+      'check run directories against their evidence.json: name any file changed since it was sealed; exit 1 if one was',
+      (y) =>
+        y
+          .positional('dir', {
+            type: 'string',
+            demandOption: true,
+            describe: 'a run directory, or a directory of runs (e.g. reports/)',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'the verification as JSON' }),
+      (args) => guard(() => verifyCommand(args.dir, { json: args.json }))(),
+    )
+    .command('schedule', 'scheduled drills: run the scheduler, list the next runs, export to another scheduler', (y) =>
+      y
+        .command(
+          'run [files..]',
+          'the scheduler: runs each file on its schedule until SIGTERM/Ctrl-C, one log line per decision',
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe:
+                  'scheduled experiment or scenario files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('once', {
+                type: 'boolean',
+                default: false,
+                describe: 'one run now, for an external scheduler: window, blackout, precondition, overlap applied',
+              })
+              .option('reports', { type: 'string', default: 'reports', describe: 'where run directories are created' })
+              .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf (--no-pdf: skip it)' })
+              .option('json', { type: 'boolean', default: false, describe: 'each decision as a JSON line' })
+              .option('approve', {
+                type: 'boolean',
+                default: false,
+                describe: 'approve manual failovers up front (without it they are declined: nobody is at the terminal)',
+              })
+              .option('yes', {
+                ...yesOption,
+                describe: `${yesOption.describe}; a GameDay's checkpoints are answered yes`,
+              })
+              .option('notify', notifyOption),
+          (args) =>
+            guard(() =>
+              scheduleRunCommand((args.files as string[] | undefined) ?? [], {
+                once: args.once,
+                reports: args.reports,
+                pdf: args.pdf,
+                json: args.json,
+                approve: args.approve,
+                yes: args.yes,
+                notify: args.notify,
+              }),
+            )(),
+        )
+        .command(
+          'list [files..]',
+          "each scheduled file's schedule in words, its next runs after blackout, its last run and skip",
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe: 'scheduled files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('count', { type: 'number', default: 5, describe: 'how many next runs' })
+              .option('json', { type: 'boolean', default: false }),
+          (args) =>
+            guard(() =>
+              scheduleListCommand((args.files as string[] | undefined) ?? [], { count: args.count, json: args.json }),
+            )(),
+        )
+        .command(
+          'export [files..]',
+          'write the configuration that hands the schedules to cron, systemd, GitHub Actions or Kubernetes',
+          (z) =>
+            z
+              .positional('files', {
+                type: 'string',
+                array: true,
+                describe: 'scheduled files (default: those with a schedule in experiments/, scenarios/)',
+              })
+              .option('format', {
+                choices: Object.keys(exportFormats) as ExportFormat[],
+                demandOption: true,
+                describe: 'the scheduler to hand them to',
+              })
+              .option('out', { type: 'string', describe: 'write the files into this directory (default: print them)' })
+              .option('workdir', { type: 'string', describe: 'the project directory the command runs in (default: .)' })
+              .option('gameday', { type: 'string', default: 'npx gameday', describe: 'how gameday is invoked there' })
+              .option('reports', { type: 'string', default: 'reports', describe: 'where run directories go there' })
+              .option('image', { type: 'string', describe: 'k8s-cronjob: the container image with your project' }),
+          (args) =>
+            guard(() =>
+              scheduleExportCommand((args.files as string[] | undefined) ?? [], {
+                format: args.format as ExportFormat,
+                out: args.out,
+                workdir: args.workdir,
+                gameday: args.gameday,
+                reports: args.reports,
+                image: args.image,
+              }),
+            )(),
+        )
+        .demandCommand(1, 'name a schedule command: run, list, export'),
     )
     .command('lab', 'the local multi-region lab: up, status, down, reset, promote', (y) =>
       y

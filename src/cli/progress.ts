@@ -29,6 +29,8 @@ export class ProgressDisplay {
   };
   private readonly timer: NodeJS.Timeout | undefined;
   private statusLineShown = false;
+  /** A question is up at the terminal: the status line stays away so it neither erases nor interleaves with it. */
+  private asking = false;
 
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
@@ -105,7 +107,18 @@ export class ProgressDisplay {
   line(text: string): void {
     this.clearStatus();
     this.stream.write(`${text}\n`);
-    if (this.stream.isTTY) this.redraw();
+    if (this.stream.isTTY && !this.asking) this.redraw();
+  }
+
+  /** Runs a question asked at the terminal (a manual failover's go-ahead) with the status line put away. */
+  async whileAsking<T>(question: () => Promise<T>): Promise<T> {
+    this.clearStatus();
+    this.asking = true;
+    try {
+      return await question();
+    } finally {
+      this.asking = false;
+    }
   }
 
   close(): void {
@@ -121,6 +134,7 @@ export class ProgressDisplay {
   }
 
   private redraw(): void {
+    if (this.asking) return;
     const s = this.state;
     const nowMs = Date.now();
     const elapsed = formatDuration(nowMs - s.startedAt);

@@ -43,6 +43,11 @@ export class ScenarioProgress {
     };
   }
 
+  /** Runs a question asked at the terminal with the current step's status line put away. */
+  whileAsking<T>(question: () => Promise<T>): Promise<T> {
+    return this.active ? this.active.whileAsking(question) : question();
+  }
+
   line(text: string): void {
     if (this.active) this.active.line(text);
     else this.stream.write(`${text}\n`);
@@ -94,6 +99,11 @@ export class ScenarioProgress {
       case 'step.skipped':
         this.line(`── step ${event.step}/${this.total} skipped: ${event.kind} · ${event.name}`);
         break;
+      case 'readiness.check': {
+        const mark = event.status === 'ok' ? 'ok  ' : event.status === 'failed' ? 'FAIL' : 'skip';
+        this.line(`   ${mark}  ${event.check}: ${event.detail}`);
+        break;
+      }
       case 'error':
         this.line(`error in ${event.where}: ${event.message}`);
         break;

@@ -14,6 +14,14 @@ export type Phase = 'preflight' | 'steady-state' | 'observe' | 'rollback' | 'pos
 /** A target as a run's journal describes it: its kind, and whatever its adapter needs to find it again. */
 export type TargetDescription = { kind: string; [key: string]: unknown };
 
+/** The CI job a run ran in, as its provider's environment names it. */
+export interface CiJob {
+  /** 'github-actions', 'gitlab', 'jenkins', 'buildkite', or 'ci' (CI=true, provider unknown). */
+  provider: string;
+  job: string | null;
+  url: string | null;
+}
+
 /** A threshold as written and parsed: 'budget<5%' is { metric: 'budget', op: '<', value: 5 }. */
 export interface ThresholdRecord<M extends string = string> {
   metric: M;
@@ -50,7 +58,12 @@ export interface ExperimentRecord {
   recordVersion?: typeof experimentRecordVersion;
   name: string;
   hypothesis: {
+    /** The headline journey's RTO objective. */
     rto?: number;
+    /** Objectives of other journeys by name (per-journey RTO arrived later: older journals lack it). */
+    rtoByJourney?: Record<string, number>;
+    /** The journey whose RTO is the headline, when not the traffic's. */
+    headline?: string;
     rpo?: number;
     slo?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
     recovery: { successRatio: number; window: number };
@@ -61,6 +74,40 @@ export interface ExperimentRecord {
   failover?: { from?: string; to?: string } | null;
   /** Observation length, ms. */
   duration: number;
+  /**
+   * What the run will do, as resolved (ms): the faults (kind-specific fields besides these) and the steady state
+   * measured first. What a run's notifications announce before anything happens.
+   */
+  faults?: Array<{ name: string; kind: string; after: number; duration?: number; region?: string }>;
+  steadyState?: { duration: number };
+  /** The service its runs are evidence for, and how long they stay current (ms); absent before scores were kept. */
+  service?: string;
+  staleAfter?: number;
+  /** What `gameday gate --baseline` compares this run with: set by the gate, never written in a file. */
+  baseline?: BaselineRecord;
+}
+
+export type BaselineMetric = 'rto' | 'rpo' | 'budget' | 'p99';
+
+/** How much worse than the baseline a metric may get: a share of the baseline (%), an amount, or the larger of both. */
+export interface Tolerance {
+  pct: number | null;
+  /** ms for rto, rpo and p99; percentage points of the error budget for budget. */
+  amount: number | null;
+}
+
+/** The run a gate compares against, as measured, and the tolerances it was given. */
+export interface BaselineRecord {
+  runId: string;
+  /** The baseline's run directory, as given (or found in the history directory given). */
+  dir: string;
+  startedAt: string;
+  status: string;
+  rto: { ms: number | null; recovered: boolean | null };
+  rpoMs: number | null;
+  p99Ms: number | null;
+  budgets: Array<{ slo: string; pct: number | null }>;
+  tolerance: Record<BaselineMetric, Tolerance>;
 }
 
 /**
@@ -95,6 +142,53 @@ export type ReadRow = [number, number, number, number, 0 | 1, string, 1 | 0 | -1
  */
 export type UsageRow = [number, Array<[string, 'active' | 'standby', Array<[number, number, number, number]>]>];
 
+/**
+ * What a k6 request or check was tagged with, written once per probe and referred to by
+ * `id` from then on: a k6 script's names repeat on every request, and a journal written
+ * at k6's rates would be mostly those names. `name` is the request's name tag (its URL
+ * unless the script names it) or the check's name.
+ */
+export interface K6TagSet {
+  id: number;
+  kind: 'request' | 'check';
+  scenario: string;
+  name: string;
+  group: string;
+}
+
+/**
+ * A k6 request, compact: [t (ms, when it started, on gameday's clock), latencyMs (http_req_duration),
+ * status or 0, ok 1/0, k6 error code or '', region tag or '', tag set id].
+ */
+export type K6RequestRow = [number, number, number, 0 | 1, string, string, number];
+
+/** A k6 check, compact: [t (ms, on gameday's clock), ok 1/0, tag set id]. */
+export type K6CheckRow = [number, 0 | 1, number];
+
+/** One of k6's thresholds as its end-of-test summary judged it. */
+export interface K6ThresholdRecord {
+  metric: string;
+  threshold: string;
+  ok: boolean;
+}
+
+/**
+ * A browser journey, compact: [t (ms, when it was due), durationMs, ok 1/0, error or '', region that served its
+ * last page or '', steps [name, ms, ok 1/0] in order, what a failure left ({ screenshot, trace }: paths relative to
+ * the run directory) or null, how many times Chromium asked the target's DNS for the site's address during it (null
+ * when it resolved through the system's resolver, which gameday does not see)].
+ */
+export type JourneyRow = [
+  number,
+  number,
+  0 | 1,
+  string,
+  string,
+  Array<[string, number, 0 | 1]>,
+  { screenshot: string | null; trace: string | null } | null,
+  number | null,
+];
+
 export type JournalEventInput =
   | {
       type: 'run.started';
@@ -107,6 +201,11 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      /** Who started it, and the CI job it ran in; absent from journals written before evidence was kept. */
+      user?: string;
+      ci?: CiJob | null;
+      /** SHA-256 of the experiment file when the run started; null for an inline experiment (no file of its own). */
+      fileSha256?: string | null;
       /** The resolved experiment, durations in ms: enough to re-render any report. */
       spec: ExperimentRecord;
     }
@@ -124,13 +223,23 @@ export type JournalEventInput =
       samples: number;
     }
   | { type: 'observe.started'; t0: number; durationMs: number }
-  | { type: 'probe.started'; probe: string; kind: string; url: string; rate: number; client?: string }
+  | {
+      type: 'probe.started';
+      probe: string;
+      kind: string;
+      url: string;
+      rate: number;
+      client?: string;
+      /** How it runs, in words, when the kind has more to say (a browser probe: its Chromium and name resolution). */
+      detail?: string;
+    }
   | { type: 'probe.stopped'; probe: string; requests: number; errors: number }
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
   | { type: 'read.samples'; probe: string; rows: ReadRow[] }
   | { type: 'usage.samples'; probe: string; rows: UsageRow[] }
+  | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)
   | {
@@ -180,6 +289,9 @@ export type JournalEventInput =
       gamedayVersion: string;
       pid: number;
       host: string;
+      user?: string;
+      ci?: CiJob | null;
+      fileSha256?: string | null;
       spec: ScenarioRecord;
     }
   | {
@@ -215,7 +327,43 @@ export type JournalEventInput =
       /** From the question to the answer: the human part of the day's timing. */
       decisionMs: number;
     }
-  | { type: 'scenario.finished'; status: RunStatus; reason: string };
+  | { type: 'scenario.finished'; status: RunStatus; reason: string }
+  /** A k6 probe's k6 process, as started; files are relative to the run directory. */
+  | {
+      type: 'k6.started';
+      probe: string;
+      pid: number;
+      /** `k6` and its arguments as run. */
+      command: string[];
+      version: string;
+      files: { points: string; summaryExport: string; log: string };
+    }
+  /** Its requests and checks read from k6's JSON output, with the tag sets first seen in this batch. */
+  | { type: 'k6.samples'; probe: string; tagSets: K6TagSet[]; requests: K6RequestRow[]; checks: K6CheckRow[] }
+  /**
+   * Its k6 process ended: by itself, or stopped by gameday at the end of the observation. `thresholds` is what k6's
+   * summary export said, null without one; `declared` what the JSON output declared.
+   */
+  | {
+      type: 'k6.finished';
+      probe: string;
+      exitCode: number | null;
+      signal: string | null;
+      stoppedBy: 'gameday' | 'k6';
+      thresholds: K6ThresholdRecord[] | null;
+      declared: Array<{ metric: string; thresholds: string[] }>;
+      malformedLines: number;
+      note: string | null;
+    }
+  /** One readiness check of a GameDay's check step (`gameday check`'s lines), as it found the target. */
+  | {
+      type: 'readiness.check';
+      step: number;
+      check: string;
+      status: 'ok' | 'failed' | 'skipped';
+      detail: string;
+      fix?: string;
+    };
 
 /** A plain note, a finding (something learnt), or an action item (something to do, with its owner). */
 export type NoteKind = 'note' | 'finding' | 'action';
@@ -223,7 +371,7 @@ export type NoteKind = 'note' | 'finding' | 'action';
 export type JournalEvent = JournalEventInput & { seq: number; t: number };
 
 /** A GameDay's step kinds, as its journal names them. */
-export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note';
+export type ScenarioStepKind = 'experiment' | 'checkpoint' | 'wait' | 'note' | 'check';
 
 /** How a step ended: an experiment's verdict; `done` for a checkpoint answered, a wait over, a note said. */
 export type StepStatus = RunStatus | 'done';

@@ -37,6 +37,19 @@ export const name = z
   .min(1, { error: 'must not be empty' })
   .max(120, { error: 'must be at most 120 characters' });
 
+/**
+ * The service a drill is evidence for, as its resilience score is kept: a short label, the
+ * same across the experiments (and GameDays) that test one service.
+ */
+export const serviceName = z
+  .string({ error: "expected the service's name, e.g. 'checkout'" })
+  .trim()
+  .min(1, { error: "expected the service's name, e.g. 'checkout'" })
+  .max(80, { error: 'must be at most 80 characters' });
+
+/** How long a drill's evidence stays current: after it, its part of the service's score halves every staleAfter. */
+export const staleAfter = duration({ max: '400d' });
+
 export const ratio = z
   .number({ error: 'expected a number between 0 and 1 (e.g. 0.99)' })
   .min(0, { error: 'expected a number between 0 and 1 (e.g. 0.99)' })

@@ -109,9 +109,17 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     phase: 'post-check',
     action:
       `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then ` +
-      `verdict${experiment.hypothesis.rto !== undefined ? ` (RTO objective ${experiment.hypothesis.rto} ms)` : ''}`,
+      `verdict${rtoObjectivesText(experiment)}`,
   });
   return steps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** ' (RTO objective 30000 ms; journey checkout 45000 ms)', or nothing without one. */
+function rtoObjectivesText(experiment: Experiment): string {
+  const { rto, rtoByJourney = {}, headline } = experiment.hypothesis;
+  const parts = rto !== undefined ? [`RTO objective ${rto} ms${headline ? ` (journey ${headline})` : ''}`] : [];
+  parts.push(...Object.entries(rtoByJourney).map(([journey, ms]) => `journey ${journey} RTO objective ${ms} ms`));
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
 /**

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { formatRatio } from '../analysis/format';
 import { judge } from '../analysis/judge';
 import { RunSummarizer } from '../analysis/summarize';
@@ -7,6 +6,7 @@ import { now } from '../core/clock';
 import { errorMessage } from '../core/errors';
 import { experimentRecordVersion, type RunStatus } from '../core/events';
 import { Journal } from '../core/journal';
+import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import type { Experiment } from '../experiment/validate';
 import { Resolvers } from '../probes';
@@ -17,10 +17,12 @@ import { failbackExperiment, FailoverPhase, runbookRegions } from './phases/fail
 import { observe } from './phases/observe';
 import { HaltWatcher, haltEvent, haltedRunReason } from './halt';
 import { registerLiveRun } from './live-runs';
+import { ranBy } from './ran-by';
 import { NoteInbox } from './notes';
 import {
   checkFailbackTopology,
   checkNotHalted,
+  checkProbePrerequisites,
   checkReachable,
   checkStartingTopology,
   openSession,
@@ -84,6 +86,7 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
   journal.onEvent((event) => summarizer.add(event));
   journal.onEvent((event) => reporters.onEvent(event));
   const control = new RunControl(journal, options.signal);
+  const by = ranBy();
   journal.append({
     type: 'run.started',
     runId: options.runId,
@@ -94,7 +97,10 @@ export async function runExperiment(given: Experiment, options: RunOptions): Pro
     target: { ...experiment.target },
     gamedayVersion,
     pid: process.pid,
-    host: os.hostname(),
+    host: by.host,
+    user: by.user,
+    ci: by.ci,
+    fileSha256: sha256OfFile(experiment.file),
     spec: { ...experiment, recordVersion: experimentRecordVersion },
   });
   const live = watchFromOutside(experiment.name, journal, control, options);
@@ -170,6 +176,11 @@ async function lifecycle(
   // First, before the target is opened: while the lever is pulled, nothing is touched.
   const halted = checkNotHalted(halt.current, halt.file, journal);
   if (halted) return { status: 'halted', reason: halted };
+  // A DR action (the runbook alone) goes ahead without the probes it cannot run.
+  if (!options.failoverOnly) {
+    const missing = await checkProbePrerequisites(experiment, journal);
+    if (missing) return { status: 'error', reason: missing };
+  }
   const opened =
     options.session ?? (await openSession(experiment, journal, { runId: options.runId, runDir: options.runDir }));
   if (typeof opened === 'string') return { status: 'error', reason: opened };
@@ -177,7 +188,7 @@ async function lifecycle(
   journal.append({ type: 'target.opened', target: session.describe() });
   const resolvers = new Resolvers(session.dnsServer);
   const lookup = resolvers.shared?.lookup();
-  const run = { experiment, session, journal, control, resolvers, runId: options.runId };
+  const run = { experiment, session, journal, control, resolvers, runId: options.runId, runDir: options.runDir };
 
   let probes: ProbeSet | null = null;
   let failover: FailoverPhase | null = null;
@@ -214,10 +225,11 @@ async function lifecycle(
     );
     if (options.failoverOnly) {
       const result = await failoverOnly(failover, journal);
-      // The runbook fails when the lever stops it; the run says why it stopped. (Narrowed to null above, before
-      // the await: TypeScript cannot know the lever may have been pulled since.)
+      // The runbook fails when the lever or Ctrl-C stops it; the run says why it stopped (halted, or aborted:
+      // exit 3, as for any interrupted run). (Narrowed to null above, before the await: TypeScript cannot know
+      // the run may have been stopped since.)
       const stop = control.stop as Stop | null;
-      return stop?.status === 'halted' ? stop : result;
+      return stop ?? result;
     }
 
     const before = await steadyStateBefore(experiment, probes, journal, control);

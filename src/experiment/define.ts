@@ -1,8 +1,10 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
 import type {
+  BrowserProbeConfig,
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
+  K6ProbeConfig,
   LedgerProbeConfig,
   ReadYourWritesProbeConfig,
   ResourcesProbeConfig,
@@ -64,6 +66,16 @@ export const probes = {
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
   /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
   sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
+  /**
+   * Your k6 script, run by k6 for the whole drill: endpoints as `__ENV.GAMEDAY_ENDPOINT_<NAME>`, its requests and
+   * checks measured live (RTO per scenario, request name and check), its thresholds an objective.
+   */
+  k6: (config: Without<K6ProbeConfig, 'kind'>): K6ProbeConfig => ({ kind: 'k6', ...config }),
+  /**
+   * A user journey in a real Chromium (Playwright's API), at an interval: `journey: async ({ page, step }) => {...}`.
+   * Each journey is a sample with its steps' durations; its RTO is measured like the traffic's.
+   */
+  browser: (config: Without<BrowserProbeConfig, 'kind'>): BrowserProbeConfig => ({ kind: 'browser', ...config }),
 };
 
 /** Stop-condition constructors. */

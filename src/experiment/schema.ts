@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { duration, name, ratio, type ReportIssue } from '../core/fields';
+import { duration, name, ratio, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import { failoverSchema, validateFailover } from '../failover/spec';
 import { faultImplementationOf, faultKindOf, faultSchema, type FaultCheckContext } from '../faults';
-import { httpProbeSchema, probeKindOf, probeSchema, type Probe, type ProbeCheckContext } from '../probes';
+import {
+  httpProbeSchema,
+  probeKindOf,
+  probeSchema,
+  sendsRequests,
+  type HttpProbe,
+  type Probe,
+  type ProbeCheckContext,
+} from '../probes';
 import { targetKindOf, targetSchema } from '../targets';
-import { hypothesisSchema } from './hypothesis';
+import { hypothesisSchema, type Hypothesis } from './hypothesis';
+import { notifySchema } from './notify';
+import { scheduleSchema } from './schedule';
 import { sloSchema, type Slo } from './slos';
 import { stopConditionSchema, type StopCondition } from './stop-conditions';
 
@@ -45,6 +55,14 @@ export const experimentSchema = z
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),
+    /** Slack threads and webhooks told of the run; absent: the environment's default (GAMEDAY_SLACK_CHANNEL…). */
+    notify: notifySchema.optional(),
+    /** The service this drill is evidence for: its runs count towards that service's resilience score. */
+    service: serviceName.optional(),
+    /** How long a run stays current evidence for the score (default 30d); a GameDay's applies to its experiments. */
+    staleAfter: staleAfter.optional(),
+    /** When `gameday schedule run` starts it on its own; see schedule.ts. */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((experiment, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
@@ -77,6 +95,7 @@ export const experimentSchema = z
       report,
     );
     checkProbeNames(experiment, report);
+    checkJourneyObjectives(experiment, report);
     checkSlos(experiment, report);
     if (experiment.failover)
       validateFailover(
@@ -154,12 +173,9 @@ function checkSlos(
   experiment: { traffic: { name: string }; probes: Probe[]; slos: Slo[]; stopConditions: StopCondition[] },
   report: ReportIssue,
 ): void {
-  const httpProbes = [
-    experiment.traffic.name,
-    ...experiment.probes.filter((probe) => probe.kind === 'http').map((probe) => probe.name),
-  ];
+  const httpProbes = [experiment.traffic.name, ...experiment.probes.filter(sendsRequests).map((probe) => probe.name)];
   const unknownProbe = (probe: string) =>
-    `unknown http probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
+    `unknown http or k6 probe ${JSON.stringify(probe)}; the experiment has: ${httpProbes.join(', ')}`;
   const sloNames = new Set<string>();
   experiment.slos.forEach((slo, index) => {
     if (sloNames.has(slo.name)) report(['slos', index, 'name'], `duplicate SLO name ${JSON.stringify(slo.name)}`);
@@ -194,6 +210,40 @@ function checkSlos(
       );
     }
   });
+}
+
+/** Per-journey objectives and the headline name journeys the probes will measure. */
+function checkJourneyObjectives(
+  experiment: { traffic: HttpProbe; probes: Probe[]; hypothesis: Hypothesis },
+  report: ReportIssue,
+): void {
+  const declared = [experiment.traffic, ...experiment.probes].flatMap((probe) => {
+    const journeys = probeKindOf(probe)?.journeys?.(probe);
+    return journeys ? [journeys] : [];
+  });
+  const names = declared.flatMap((journeys) => journeys.names);
+  const prefixes = declared.flatMap((journeys) => (journeys.prefix ? [journeys.prefix] : []));
+  const known = (journey: string) =>
+    names.includes(journey) || prefixes.some((prefix) => journey.startsWith(prefix) && journey.length > prefix.length);
+  const valid = [...names, ...prefixes.map((prefix) => `${prefix}<name>`)].join(', ');
+  const { headline, rto, rtoByJourney = {} } = experiment.hypothesis;
+  if (headline !== undefined && !known(headline))
+    report(
+      ['hypothesis', 'headline'],
+      `unknown journey ${JSON.stringify(headline)}; the experiment's journeys: ${valid}`,
+    );
+  for (const journey of Object.keys(rtoByJourney))
+    if (!known(journey))
+      report(
+        ['hypothesis', 'rto', journey],
+        `unknown journey ${JSON.stringify(journey)}; the experiment's journeys: ${valid}`,
+      );
+  const headlineName = headline ?? experiment.traffic.name;
+  if (rto !== undefined && rtoByJourney[headlineName] !== undefined)
+    report(
+      ['hypothesis', 'rto'],
+      `the headline journey ${headlineName}'s RTO objective is given twice (as rto and as ${headlineName}.rto)`,
+    );
 }
 
 /** Reports key every probe's samples by its name, so two probes (the traffic included) cannot share one. */

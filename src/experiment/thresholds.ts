@@ -11,6 +11,8 @@ export type ThresholdMetric = SloMetric | 'rto' | 'rpo';
 
 export interface Threshold<M extends string = ThresholdMetric> {
   metric: M;
+  /** 'checkout.rto<30s': the journey whose RTO it bounds (only rto is per journey). */
+  journey?: string;
   op: '<' | '<=';
   /**
    * budget: percent of the window's budget; burn: times the sustainable rate; alerts: alert pairs that fire; rto/rpo:
@@ -25,16 +27,26 @@ export const thresholdHint =
   "a threshold like 'budget<5%' (error budget consumed), 'burn<14.4' (peak burn rate), 'alerts<1' " +
   "(alert pairs that fire), 'rto<30s' or 'rpo<=1s'";
 
-const pattern = /^\s*(budget|burn|alerts|rto|rpo)\s*(<=|<)\s*([^\s].*?)\s*$/;
+/** A journey's name may itself hold dots (`load.browse`): the metric is what follows the last one. */
+const pattern = /^\s*(?:(\S+)\.)?(budget|burn|alerts|rto|rpo)\s*(<=|<)\s*([^\s].*?)\s*$/;
 
 /** Parses one short-form threshold; a string describing what is wrong when it is not one. */
 export function parseThreshold(text: string): Threshold | string {
   const match = pattern.exec(text);
   if (!match) return `expected ${thresholdHint}, got ${JSON.stringify(text)}`;
-  const metric = match[1] as ThresholdMetric;
-  const op = match[2] as '<' | '<=';
-  const raw = match[3];
-  const made = (value: number): Threshold => ({ metric, op, value, text: `${metric}${op}${raw}` });
+  const journey = match[1];
+  const metric = match[2] as ThresholdMetric;
+  const op = match[3] as '<' | '<=';
+  const raw = match[4];
+  if (journey !== undefined && metric !== 'rto')
+    return `only rto is measured per journey, like '${journey}.rto<30s', got ${JSON.stringify(text)}`;
+  const made = (value: number): Threshold => ({
+    metric,
+    op,
+    value,
+    text: `${journey === undefined ? '' : `${journey}.`}${metric}${op}${raw}`,
+    ...(journey === undefined ? {} : { journey }),
+  });
   switch (metric) {
     case 'budget': {
       const percent = /^(\d+(?:\.\d+)?)%$/.exec(raw);

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
-import { ExperimentValidationError } from './errors';
-import { describeValue, isThenable, issuesOf, notAnObjectHint } from './issues';
+import type { BaselineRecord } from '../core/events';
+import { probeKindOf } from '../probes';
+import { ExperimentValidationError, type ExperimentIssue } from './errors';
+import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from './issues';
 import type { ResolvedFault } from '../faults';
 import { experimentSchema } from './schema';
 
@@ -16,6 +19,8 @@ export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
   duration: number;
   /** The file it came from, for messages and reports. */
   file: string;
+  /** The run `gameday gate --baseline` compares this one with (experiment/baseline.ts); never from the file. */
+  baseline?: BaselineRecord;
 };
 
 /** Observation continues this long after the last fault ends, unless the file says otherwise. */
@@ -56,8 +61,24 @@ export function validateExperiment(input: unknown, file: string): Experiment {
   return resolve(parsed.data, file);
 }
 
-function resolve(spec: ParsedExperiment, file: string): Experiment {
+function resolve(parsed: ParsedExperiment, file: string): Experiment {
+  const spec = { ...parsed, probes: probesBesideTheFile(parsed.probes, file) };
   const faults = spec.faults.map((fault, index) => ({ ...fault, name: fault.name ?? `${fault.kind}-${index + 1}` }));
   const lastFaultEnd = Math.max(0, ...faults.map((fault) => fault.after + (fault.duration ?? 0)));
   return { ...spec, faults, duration: spec.duration ?? lastFaultEnd + defaultTailMs, file };
+}
+
+/** Files a probe names relative to the experiment file (a k6 script): made absolute, and each one checked to exist. */
+function probesBesideTheFile(probes: ParsedExperiment['probes'], file: string): ParsedExperiment['probes'] {
+  const issues: ExperimentIssue[] = [];
+  const dir = path.dirname(path.resolve(file));
+  const resolved = probes.map((probe, index) => {
+    const kind = probeKindOf(probe);
+    if (!kind?.resolveFiles) return probe;
+    return kind.resolveFiles(probe, dir, (at, message) =>
+      issues.push({ file, path: formatPath(['probes', index, ...at]), message }),
+    );
+  });
+  if (issues.length > 0) throw new ExperimentValidationError(issues);
+  return resolved;
 }

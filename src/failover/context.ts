@@ -16,7 +16,8 @@ export interface RunbookContext {
   recorder: TrafficRecorder | null;
   signal: AbortSignal;
   /** Manual mode: asks the operator; resolves true to go ahead. */
-  approve: (question: string) => Promise<boolean>;
+  /** Asks for the go-ahead; the run's signal withdraws the question when the run is stopped. */
+  approve: (question: string, signal?: AbortSignal) => Promise<boolean>;
   /** Registers (and journals) the undo of a change the runbook makes, before it makes it. */
   registerChange: (name: string, rollback: RollbackRecord) => void;
   /** Operator-initiated (`gameday failover`): nothing to detect. */

@@ -78,7 +78,7 @@ export async function detect(
 /** Automatic mode goes ahead; manual mode asks the operator (a TTY prompt, or --approve). */
 export async function decide(ctx: RunbookContext): Promise<{ at: number; detail: Record<string, unknown> }> {
   if (ctx.spec.mode === 'automatic') return { at: now(), detail: { mode: 'automatic' } };
-  const approved = await ctx.approve(`Fail over from ${ctx.from} to ${ctx.to} (${ctx.spec.kind})?`);
+  const approved = await ctx.approve(`Fail over from ${ctx.from} to ${ctx.to} (${ctx.spec.kind})?`, ctx.signal);
   if (!approved) throw new Error('not approved (manual mode: answer the prompt, or pass --approve)');
   return { at: now(), detail: { mode: 'manual', approved: true } };
 }

@@ -180,7 +180,8 @@ function writerCheck(topology: Topology, expected: { from: string; to: string; f
   };
 }
 
-function healthCheckCheck(reading: Topology['healthChecks'][number]): TopologyCheck {
+/** A health check as a failover needs it: not inverted, reported on, passing (preflight and `gameday check`). */
+export function healthCheckCheck(reading: Topology['healthChecks'][number]): TopologyCheck {
   const { region, id, inverted, reports, failures } = reading;
   const check = `health check ${region}`;
   const passing = reports - failures.length;

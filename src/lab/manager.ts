@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { LabClient } from './client';
 import type { DaemonConfig } from './daemon';
 import { stopOrphanPostmaster } from './postgres';
-import { nodeEntry } from './process/node-entry';
+import { nodeEntry } from '../core/node-entry';
 import { isProcessAlive, readLabState, removeLabState, type LabState } from './state';
 import type { LabOptions } from './topology';
 

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import type { EventOf, JournalEvent, SampleRow } from '../core/events';
+import type { EventOf, JournalEvent } from '../core/events';
 import { duration, httpUrl, name, statusRanges } from '../core/fields';
-import { LatencyHistogram } from '../measure/histogram';
-import { successRatioOf } from '../measure/ratio';
-import { TimelineBuilder } from '../measure/timeline';
 import { checkUrlOrEndpoint } from './endpoint-check';
 import { HttpTraffic } from './http-traffic';
 import { TrafficRecorder } from './recorder';
-import type { HttpOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary, TrafficSample } from './types';
+import { OutcomeAccumulator } from './outcomes';
+import type { HttpOutcomes, JourneyOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
 import { probeUrl } from './url';
 
 /**
@@ -62,13 +60,15 @@ export const httpProbeSchema = z.strictObject({
 export type HttpProbe = z.output<typeof httpProbeSchema>;
 export type HttpProbeConfig = z.input<typeof httpProbeSchema>;
 
-export const timelineBucketMs = 1_000;
+export { timelineBucketMs } from './outcomes';
+
+type HttpResult = { summary: ProbeSummary; outcomes: HttpOutcomes; journeys: JourneyOutcomes[] };
 
 /**
  * Open-model HTTP traffic at a constant arrival rate (the experiment's `traffic`, and any
  * further http probes measured alongside). RTO is measured on the traffic's outcomes.
  */
-export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummary; outcomes: HttpOutcomes }> = {
+export const httpProbe: ProbeKind<typeof httpProbeSchema, HttpResult> = {
   schema: httpProbeSchema,
   label: 'probe',
   startOrder: 0,
@@ -77,6 +77,8 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
 
   plan: (probe, endpoints) =>
     `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+
+  journeys: (probe) => ({ names: [probe.name] }),
 
   async start(probe, context) {
     const url = probeUrl(probe, context.session.endpoints);
@@ -106,67 +108,32 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, { summary: ProbeSummar
   summarize: (started, context) => new HttpOutcomeFold(started, context.latencyThresholds),
 };
 
-/**
- * An http probe's outcomes from its `traffic.samples` batches. The per-second timeline
- * counts from the start of observation, which is journaled after the steady state began:
- * rows before it wait in `early` until it is known.
- */
-class HttpOutcomeFold implements ProbeAccumulator<{ summary: ProbeSummary; outcomes: HttpOutcomes }> {
-  private readonly samples: TrafficSample[] = [];
-  private readonly latency = new LatencyHistogram();
-  private readonly regions: Record<string, number> = {};
-  private errors = 0;
-  private timeline: TimelineBuilder | null = null;
-  private early: SampleRow[] | null = [];
+/** An http probe's outcomes from its `traffic.samples` batches. */
+class HttpOutcomeFold implements ProbeAccumulator<HttpResult> {
+  private readonly outcomes: OutcomeAccumulator;
 
   constructor(
     private readonly started: EventOf<'probe.started'>,
-    private readonly thresholdsMs: readonly number[],
-  ) {}
+    thresholdsMs: readonly number[],
+  ) {
+    this.outcomes = new OutcomeAccumulator(thresholdsMs);
+  }
 
   add(event: JournalEvent): void {
-    if (event.type === 'observe.started' && !this.timeline) {
-      this.timeline = new TimelineBuilder(event.t0, timelineBucketMs, this.thresholdsMs);
-      for (const row of this.early ?? []) this.addToTimeline(row);
-      this.early = null;
-      return;
-    }
-    if (event.type !== 'traffic.samples' || event.probe !== this.started.probe) return;
-    for (const row of event.rows) {
-      const [t, latencyMs, , ok, , region] = row;
-      this.samples.push({ t, ok: ok === 1, latencyMs, region });
-      this.latency.record(latencyMs);
-      if (!ok) this.errors++;
-      if (region) this.regions[region] = (this.regions[region] ?? 0) + 1;
-      if (this.timeline) this.addToTimeline(row);
-      else this.early?.push(row);
-    }
+    if (event.type === 'observe.started') this.outcomes.observeStarted(event.t0);
+    else if (event.type === 'traffic.samples' && event.probe === this.started.probe)
+      for (const row of event.rows) this.outcomes.add(row);
   }
 
-  result(): { summary: ProbeSummary; outcomes: HttpOutcomes } {
-    this.samples.sort((a, b) => a.t - b.t);
-    const latencyMs = this.latency.summary();
+  result(): HttpResult {
+    const { summary, outcomes } = this.outcomes.result(this.started);
     return {
-      summary: {
-        probe: this.started.probe,
-        kind: this.started.kind,
-        url: this.started.url,
-        requests: this.samples.length,
-        errors: this.errors,
-        successRatio: successRatioOf(this.samples.length, this.errors),
-        latencyMs,
-      },
-      outcomes: {
-        samples: this.samples,
-        errors: this.errors,
-        latencyMs,
-        regions: this.regions,
-        timeline: this.timeline?.points() ?? [],
-      },
+      summary,
+      outcomes,
+      // Each http probe is one journey: its requests are its samples.
+      journeys: [
+        { name: this.started.probe, probe: this.started.probe, kind: this.started.kind, samples: outcomes.samples },
+      ],
     };
-  }
-
-  private addToTimeline([t, latencyMs, , ok, , region]: SampleRow): void {
-    this.timeline!.add(t, latencyMs, ok === 1, region);
   }
 }

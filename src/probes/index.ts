@@ -1,12 +1,14 @@
 /**
  * Probes: what a run measures while it observes — the open-model traffic (RTO), the write
- * ledger (RPO), and periodic dns, sql and function checks. One file per kind, each the same
- * shape (types.ts); this registry is the only list of them.
+ * ledger (RPO), periodic dns, sql and function checks, browser journeys, and a k6 script's load. One file
+ * per kind, each the same shape (types.ts); this registry is the only list of them.
  */
 import { z } from 'zod';
+import { browserProbe, browserProbeSchema } from './browser';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
+import { k6Probe, k6ProbeSchema } from './k6';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
 import { readYourWritesProbe, readYourWritesProbeSchema } from './read-your-writes';
 import { resourcesProbe, resourcesProbeSchema } from './resources';
@@ -22,6 +24,8 @@ export const probeKinds = {
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
+  browser: browserProbe,
+  k6: k6Probe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
@@ -32,6 +36,8 @@ export const probeSchema = z.discriminatedUnion('kind', [
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
+  browserProbeSchema,
+  k6ProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -50,8 +56,14 @@ export type { ResourcesProbe, ResourcesProbeConfig } from './resources';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
+export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
+export type { K6Probe, K6ProbeConfig } from './k6';
+export type { K6Details } from './k6-details';
 export type {
   HttpOutcomes,
+  JourneyFailure,
+  JourneyNames,
+  JourneyOutcomes,
   TrafficSample,
   RpoSummary,
   StaleReadSummary,
@@ -66,5 +78,10 @@ export type {
   ProbeStartContext,
   ProbeSummaryContext,
 } from './types';
+
+/** The probes whose requests have live windows (guards, latency SLOs) and outcomes like the traffic's. */
+export function sendsRequests(probe: { kind: string }): boolean {
+  return probe.kind === 'http' || probe.kind === 'k6';
+}
 export { Resolvers, CachingResolver } from './resolver';
 export { TrafficRecorder } from './recorder';

@@ -30,18 +30,25 @@ interface Bucket {
  * journal); live, only counts over the thresholds the guards need are kept.
  */
 export class TrafficRecorder {
-  private readonly batcher: JournalBatcher<SampleRow>;
+  private readonly batcher: JournalBatcher<SampleRow> | null;
   private readonly ring: Bucket[] = [];
   requests = 0;
   errors = 0;
 
-  /** `thresholdsMs`: latency bounds whose exceedances guards count (see trackedLatencyThresholds). */
+  /**
+   * `thresholdsMs`: latency bounds whose exceedances guards count (see trackedLatencyThresholds).
+   * `journalRows: false` for a probe that journals its outcomes in a shape of its own (k6's, with their tags).
+   */
   constructor(
     journal: Journal,
     readonly probe: string,
     private readonly thresholdsMs: readonly number[] = [],
+    options: { journalRows?: boolean } = {},
   ) {
-    this.batcher = new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
+    this.batcher =
+      options.journalRows === false
+        ? null
+        : new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
   }
 
   add(outcome: HttpOutcome): void {
@@ -55,7 +62,7 @@ export class TrafficRecorder {
         if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
     }
-    this.batcher.push([
+    this.batcher?.push([
       tenths(outcome.t),
       tenths(outcome.latencyMs),
       outcome.status,
@@ -96,7 +103,7 @@ export class TrafficRecorder {
   }
 
   close(): void {
-    this.batcher.close();
+    this.batcher?.close();
   }
 
   /** The bucket of a due time, recycled when its slot in the ring held an older time; null when older than the ring. */

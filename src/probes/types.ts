@@ -4,7 +4,8 @@ import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
 import type { DrillCost } from '../measure/cost';
 import type { LatencySummary } from '../measure/percentiles';
-import type { OutcomeSample } from '../measure/rto';
+import type { OutcomeSample, RecoveryCriteria } from '../measure/rto';
+import type { K6Details } from './k6-details';
 import type { TimelinePoint } from '../measure/timeline';
 import type { TargetSession } from '../targets/session';
 import type { TrafficRecorder } from './recorder';
@@ -29,6 +30,15 @@ export interface ProbeStartContext {
   resolvers: Resolvers;
   /** Latency bounds its live windows must count exceedances of (the guards and SLOs on it). */
   latencyThresholds: number[];
+  /** The run's directory, for what a probe keeps beside the journal (k6's output and summary). */
+  runDir: string;
+}
+
+/** One thing a probe needs of this machine, checked before anything is opened: what, whether it is there, and why. */
+export interface Prerequisite {
+  check: string;
+  ok: boolean;
+  detail: string;
 }
 
 /** A probe while it measures. */
@@ -71,6 +81,30 @@ export interface ProbeSummary {
   changes?: OutcomeChange[];
   /** How many changes beyond the first and last kept ones were left out. */
   changesOmitted?: number;
+  /** A k6 probe: how k6 ended, its thresholds, and each scenario, request name and check as a journey. */
+  k6?: K6Details;
+  /** How the probe ran, in words (a browser probe: which Chromium, how it resolved names, its session). */
+  detail?: string;
+  /** A browser probe's steps, in the order they first ran: how long each took and how often it failed. */
+  steps?: Array<{ name: string; samples: number; failed: number; latencyMs: LatencySummary }>;
+  /** A browser probe's failed journeys: the step, the error, the region, and what each left (run-dir paths). */
+  failures?: JourneyFailure[];
+  failuresOmitted?: number;
+  /**
+   * A browser probe resolving through the target's DNS: in how many journeys Chromium asked it for the site's address
+   * (its host cache had no answer), and how many times in all.
+   */
+  lookups?: { journeys: number; total: number };
+}
+
+export interface JourneyFailure {
+  /** When the journey was due, from the start of observation. */
+  atMs: number | null;
+  step: string | null;
+  error: string;
+  region: string;
+  screenshot: string | null;
+  trace: string | null;
 }
 
 /** Everything the summary reads from an http probe's rows beyond its line. */
@@ -151,10 +185,35 @@ export interface StaleReadSummary {
 /** The resources probe's part of the summary: what each side consumed, idling and over the drill. */
 export type ResourceSummary = DrillCost & { probe: string };
 
+/**
+ * One journey a probe measured: what clients do through it, each attempt a sample. The
+ * analysis measures every journey's RTO from its samples alone, with the hypothesis'
+ * recovery criterion (or the journey's own), the same way as the headline RTO.
+ */
+export interface JourneyOutcomes {
+  /** Unique in the run: the probe's name, or `<probe>.<part>` for a probe that runs several (a k6 scenario). */
+  name: string;
+  probe: string;
+  kind: string;
+  /** Every attempt in time order: when it was due (`t`), ok, how long it took (`latencyMs`), the region that served. */
+  samples: TrafficSample[];
+  /** Its own recovery criterion, when the probe kind has a reason to differ from the hypothesis'. */
+  criteria?: RecoveryCriteria;
+}
+
+/** The journeys a probe declares before it runs, so objectives can name them (`rto: { checkout: '30s' }`). */
+export interface JourneyNames {
+  names: string[];
+  /** A probe whose journeys are only known once it runs (k6 scenarios) declares their prefix: `<probe>.`. */
+  prefix?: string;
+}
+
 /** A probe's part of the summary. */
 export interface ProbeResult {
   /** Its line in `summary.probes` (none for the write ledger, which has its own section). */
   summary: ProbeSummary | null;
+  /** The journeys it measured: each gets its own RTO (summary.journeys). */
+  journeys?: JourneyOutcomes[];
   /** An http probe's outcomes: the traffic section, RTO, SLOs and the charts are made of them. */
   outcomes?: HttpOutcomes;
   /** The write ledger's section. */
@@ -203,9 +262,20 @@ export interface ProbeKind<S extends z.ZodType, R extends ProbeResult> {
    */
   startOrder: number;
   validate?(probe: z.output<S>, context: ProbeCheckContext, report: ReportIssue): void;
+  /**
+   * What depends on where the experiment file is (a k6 script named relative to it): checked, and made absolute.
+   */
+  resolveFiles?(probe: z.output<S>, experimentDir: string, report: ReportIssue): z.output<S>;
+  /**
+   * What the machine must have before anything is opened or injected (the browser probe: a Chromium; the k6 probe:
+   * k6), each journaled as a preflight check; a failed one ends the run with nothing injected.
+   */
+  prerequisites?(probe: z.output<S>): Prerequisite[] | Promise<Prerequisite[]>;
   /** The URL preflight must reach before anything is injected, if any. */
   preflightUrl?(probe: z.output<S>, endpoints: Record<string, string>): string | null;
   plan(probe: z.output<S>, endpoints: Record<string, string>): string;
+  /** The journeys it will report (`ProbeResult.journeys`); none when it measures no client journey. */
+  journeys?(probe: z.output<S>): JourneyNames;
   start(probe: z.output<S>, context: ProbeStartContext): Promise<ProbeHandle>;
   summarize(started: EventOf<'probe.started'>, context: ProbeSummaryContext): ProbeAccumulator<R>;
 }

@@ -2,36 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { GamedayError } from '../core/errors';
-
-/** No Chromium to print with; the message says what to install. */
-export class NoBrowserError extends GamedayError {
-  constructor(detail: string) {
-    super(
-      `no browser for the PDF (${detail}): install Chromium (apt-get install chromium) or set ` +
-        `GAMEDAY_CHROMIUM=/path/to/chromium`,
-    );
-  }
-}
-
-const candidates = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-];
-
-/** GAMEDAY_CHROMIUM when set (and it must exist), else Debian's Chromium and its usual relatives. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = env.GAMEDAY_CHROMIUM;
-  if (chosen) {
-    if (!fs.existsSync(chosen)) throw new NoBrowserError(`GAMEDAY_CHROMIUM=${chosen} does not exist`);
-    return chosen;
-  }
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) throw new NoBrowserError(`none of ${candidates.join(', ')} exists`);
-  return found;
-}
+import { findChromium } from '../core/chromium';
 
 /**
  * Flags for a quiet, offline, headless Chromium that runs as root in CI: nothing it does
@@ -53,7 +24,7 @@ export const chromiumArgs = [
  * previous session (cache, cookies, service workers) can change what a report looks like.
  */
 export async function withBrowser<T>(work: (context: BrowserContext) => Promise<T>): Promise<T> {
-  const executablePath = findChromium();
+  const executablePath = findChromium('the PDF');
   const { chromium } = await import('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-chromium-'));
   let context: BrowserContext | null = null;

@@ -7,6 +7,8 @@ import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderPdf } from './pdf';
 import type { Reporter } from './reporter';
+import { evidenceFileName, reportFiles } from './file-names';
+import { EvidenceKeeper } from './evidence';
 
 export interface ReportOptions {
   /** Print report.pdf with Chromium (default true). */
@@ -15,18 +17,13 @@ export interface ReportOptions {
   stepSummary?: string;
 }
 
-export const reportFiles = {
-  summary: 'summary.json',
-  markdown: 'report.md',
-  html: 'report.html',
-  junit: 'junit.xml',
-  pdf: 'report.pdf',
-} as const;
+export { reportFiles };
 
 /**
  * The files of a run's reports, each its own reporter writing into the run directory at
  * the end: summary.json, report.md, junit.xml, report.html, report.pdf (printed from the
- * page's one-page variant, with the charts the HTML rendered) and the GitHub job summary.
+ * page's one-page variant, with the charts the HTML rendered), the GitHub job summary, and
+ * last, once every report is final, evidence.json (the page and the PDF state its hash).
  * The end of `run`, `gate` and `failover`, and `gameday report`, all attach these.
  */
 export function fileReporters(runDir: string, options: ReportOptions = {}): Reporter[] {
@@ -39,6 +36,7 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
   // Rendered once, for the page and the PDF; a failure is the page's, and the PDF says so.
   let charts: Promise<RenderedCharts> | null = null;
   const chartsOf = (summary: RunSummary) => (charts ??= renderCharts(summary));
+  const evidence = new EvidenceKeeper(runDir);
   const reporters: Reporter[] = [
     {
       name: reportFiles.summary,
@@ -51,7 +49,8 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
     { name: reportFiles.junit, onEnd: ({ summary }) => write(reportFiles.junit, renderJunit(summary)) },
     {
       name: reportFiles.html,
-      onEnd: async ({ summary }) => write(reportFiles.html, renderRunPage(summary, await chartsOf(summary))),
+      onEnd: async ({ summary }) =>
+        write(reportFiles.html, renderRunPage(summary, await chartsOf(summary), 'full', evidence.hash())),
     },
   ];
   if (options.pdf !== false) {
@@ -62,7 +61,7 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
           throw new Error(`its charts could not be rendered (see ${reportFiles.html})`);
         });
         const file = path.join(runDir, reportFiles.pdf);
-        await renderPdf(renderRunPage(summary, rendered, 'leadership'), file);
+        await renderPdf(renderRunPage(summary, rendered, 'leadership', evidence.hash()), file);
         return [file];
       },
     });
@@ -77,5 +76,7 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
       },
     });
   }
+  // Last: it digests every report file as written.
+  reporters.push({ name: evidenceFileName, onEnd: () => evidence.write() });
   return reporters;
 }

@@ -12,12 +12,23 @@ import { summarize } from '../analysis/summarize';
 import { isScenarioJournal } from '../analysis/summarize-scenario';
 import type { JournalEvent } from '../core/events';
 import type { RunSummary } from '../analysis/summary';
-import { reportFiles } from './files';
+import { reportFiles } from './file-names';
+import {
+  defaultStaleAfterMs,
+  scoredRunOf,
+  scoreFormula,
+  scoreServices,
+  type ScoredRun,
+  type ServiceScore,
+} from '../analysis/score';
+import { scoreSection } from './history-score';
 
 export const historySchemaId = 'gameday/history/v1';
 
 export interface HistoryRun {
   runId: string;
+  /** The service it is evidence for; null when untagged. */
+  service: string | null;
   /** The run directory, relative to the history directory. */
   dir: string;
   startedAt: string;
@@ -31,6 +42,19 @@ export interface HistoryRun {
   rpoObjectiveMs: number | null;
   lostWrites: number | null;
   slos: Array<{ name: string; budgetConsumedPct: number | null; met: boolean | null }>;
+  /** Older than the experiment's staleAfter when the history was made: no longer evidence of the system as it is. */
+  stale: boolean;
+}
+
+/** One experiment's drills, oldest first. */
+export interface HistoryGroup {
+  experiment: string;
+  file: string;
+  runs: HistoryRun[];
+  /** How long a drill's evidence stays fresh: its experiment's staleAfter (default 30d), as of its latest run. */
+  staleAfterMs: number;
+  /** Its latest drill is older than staleAfter: nothing fresh says the hypothesis still holds. */
+  stale: boolean;
 }
 
 export interface History {
@@ -38,42 +62,89 @@ export interface History {
   generatedAt: string;
   /** Run directories that could not be read, and why. */
   skipped: Array<{ dir: string; reason: string }>;
-  experiments: Array<{ experiment: string; file: string; runs: HistoryRun[] }>;
+  /** Each service's resilience score now, per objective, over time, and the evidence it stands on. */
+  services: ServiceScore[];
+  /** How the score is computed, in words (analysis/score.ts). */
+  scoreFormula: string[];
+  experiments: HistoryGroup[];
 }
 
 /**
  * Every run under `dir` (one level down, and the experiments of a GameDay's directory one
  * further), each rebuilt from its journal — the record —
  * so drills from older versions are judged by today's summary, grouped per experiment
- * and ordered by start time.
+ * and ordered by start time. A drill older than its experiment's `staleAfter` (or its
+ * GameDay's; default 30 days) is flagged stale: evidence that old no longer speaks for the system.
  */
 export function collectHistory(dir: string, now = new Date()): History {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
   const skipped: History['skipped'] = [];
-  const groups = new Map<string, { experiment: string; file: string; runs: HistoryRun[] }>();
-  const collect = (relative: string, events: JournalEvent[]) => {
-    let summary: RunSummary;
-    try {
-      summary = summarize(events);
-    } catch (error) {
-      skipped.push({ dir: relative, reason: errorMessage(error) });
-      return;
+  const scored: ScoredRun[] = [];
+  const groups = new Map<string, HistoryGroup>();
+  /** Each run's own staleAfter, until its group's is known. */
+  const staleAfter = new Map<HistoryRun, number>();
+  for (const run of readRuns(dir)) {
+    if ('error' in run) {
+      skipped.push({ dir: run.dir, reason: run.error });
+      continue;
     }
-    const group = groups.get(summary.experiment) ?? { experiment: summary.experiment, file: summary.file, runs: [] };
-    group.runs.push(historyRun(summary, relative));
+    const { summary } = run;
+    const group = groups.get(summary.experiment) ?? {
+      experiment: summary.experiment,
+      file: summary.file,
+      runs: [],
+      staleAfterMs: defaultStaleAfterMs,
+      stale: false,
+    };
+    const entry = historyRun(summary, run.dir);
+    // The same limit the score discounts by: the experiment's (or its GameDay's) staleAfter, else the default.
+    staleAfter.set(entry, summary.staleAfterMs ?? defaultStaleAfterMs);
+    group.runs.push(entry);
     groups.set(summary.experiment, group);
+    scored.push(scoredRunOf(summary));
+  }
+  const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
+  for (const group of experiments) {
+    group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    // Today's policy is the latest drill's: an older drill judged by a limit set since is judged by it too.
+    const latest = group.runs[group.runs.length - 1];
+    group.staleAfterMs = staleAfter.get(latest) ?? defaultStaleAfterMs;
+    const olderThanLimit = (run: HistoryRun) => now.getTime() - Date.parse(run.startedAt) > group.staleAfterMs;
+    for (const run of group.runs) run.stale = olderThanLimit(run);
+    group.stale = olderThanLimit(latest);
+  }
+  return {
+    schema: historySchemaId,
+    generatedAt: now.toISOString(),
+    skipped,
+    services: scoreServices(scored, now),
+    scoreFormula,
+    experiments,
+  };
+}
+
+/**
+ * Every run in a directory of runs, each summarized from its journal: the directories one
+ * level down, and the experiments of a GameDay's directory one further (each a drill of
+ * its own); `dir` relative to the directory given, in name order.
+ */
+export function readRuns(dir: string): Array<{ dir: string; summary: RunSummary } | { dir: string; error: string }> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory of runs`);
+  const runs: Array<{ dir: string; summary: RunSummary } | { dir: string; error: string }> = [];
+  const read = (relative: string, events: JournalEvent[]) => {
+    try {
+      runs.push({ dir: relative, summary: summarize(events) });
+    } catch (error) {
+      runs.push({ dir: relative, error: errorMessage(error) });
+    }
   };
   for (const name of journaledDirs(dir)) {
     const events = readJournal(path.join(dir, name, journalFileName));
-    // A GameDay's directory: its experiments' runs are directories inside it, each a drill of the history.
     if (isScenarioJournal(events))
       for (const inner of journaledDirs(path.join(dir, name)))
-        collect(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
-    else collect(name, events);
+        read(path.posix.join(name, inner), readJournal(path.join(dir, name, inner, journalFileName)));
+    else read(name, events);
   }
-  const experiments = [...groups.values()].sort((a, b) => a.experiment.localeCompare(b.experiment));
-  for (const group of experiments) group.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  return { schema: historySchemaId, generatedAt: now.toISOString(), skipped, experiments };
+  return runs;
 }
 
 /** The directories directly under `dir` that hold a journal, by name. */
@@ -88,6 +159,7 @@ function journaledDirs(dir: string): string[] {
 function historyRun(summary: RunSummary, dir: string): HistoryRun {
   return {
     runId: summary.runId,
+    service: summary.service ?? null,
     dir,
     startedAt: summary.startedAt,
     status: summary.status,
@@ -99,6 +171,7 @@ function historyRun(summary: RunSummary, dir: string): HistoryRun {
     rpoObjectiveMs: summary.rpo?.objectiveMs ?? null,
     lostWrites: summary.rpo?.lostWrites ?? null,
     slos: summary.slos.map((slo) => ({ name: slo.name, budgetConsumedPct: slo.budgetConsumedPct, met: slo.met })),
+    stale: false,
   };
 }
 
@@ -216,7 +289,7 @@ export async function renderHistoryHtml(history: History): Promise<string> {
           .join(', ') || '—';
       const link = `${encodeURI(run.dir)}/${reportFiles.html}`;
       return row(run.status === 'passed' ? 'met' : 'missed', [
-        escapeHtml(run.startedAt),
+        escapeHtml(run.startedAt) + (run.stale ? ' <span class="badge stale">stale</span>' : ''),
         `<span class="badge ${run.status}">${statusWord(run.status)}</span>`,
         escapeHtml(rtoText),
         run.rpoMs === null ? '—' : escapeHtml(formatDuration(run.rpoMs)),
@@ -225,7 +298,9 @@ export async function renderHistoryHtml(history: History): Promise<string> {
       ]);
     });
     const passed = runs.filter((run) => run.status === 'passed').length;
-    const facts = `<code>${escapeHtml(group.file)}</code> · ${plural(runs.length, 'drill')}, ${passed} passed`;
+    const facts =
+      `<code>${escapeHtml(group.file)}</code> · ${plural(runs.length, 'drill')}, ${passed} passed` +
+      staleText(group, history.generatedAt);
     sections.push(`<section><h2>${escapeHtml(group.experiment)}</h2><p class="facts">${facts}</p>
 ${charts.join('\n')}
 ${table(['started', 'verdict', 'RTO', 'RPO', 'budget burned', 'run'], rows)}</section>`);
@@ -240,6 +315,7 @@ ${table(['started', 'verdict', 'RTO', 'RPO', 'budget burned', 'run'], rows)}</se
   const found =
     sections.length === 0 ? '<p class="muted">No run directory with a journal was found.</p>' : sections.join('\n');
   const body = `<header><h1>GameDay history</h1>${facts}</header>
+${await scoreSection(history.services)}
 ${found}
 ${skipped}
 <footer>Rebuilt from each run's journal; this page loads nothing from the network.</footer>`;
@@ -271,6 +347,17 @@ function relink(history: History, prefix: string): History {
       runs: group.runs.map((run) => ({ ...run, dir: path.posix.join(prefix.split(path.sep).join('/'), run.dir) })),
     })),
   };
+}
+
+/** ' · stale: …' when the latest drill is older than the experiment's staleAfter, ' · fresh …' while it is not. */
+function staleText(group: HistoryGroup, generatedAt: string): string {
+  const latest = group.runs[group.runs.length - 1];
+  const age = formatDuration(Date.parse(generatedAt) - Date.parse(latest.startedAt));
+  const limit = formatDuration(group.staleAfterMs);
+  return group.stale
+    ? ` · <span class="badge stale">stale</span> the latest drill ran ${escapeHtml(age)} ago, staleAfter ${limit}: ` +
+        'run it again before relying on it'
+    : ` · fresh: the latest drill ran ${escapeHtml(age)} ago (staleAfter ${limit})`;
 }
 
 function plural(count: number, noun: string): string {

@@ -7,10 +7,13 @@ import {
   formatBurn,
   formatPercent,
   formatRatio,
+  journeysText,
   rtoClock,
   rtoMeasured,
 } from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
+import type { K6Details } from '../probes';
+import { baselineMeasured, baselineObjective } from '../analysis/baseline';
 
 const statusBadge: Record<RunSummary['status'], string> = {
   passed: 'PASSED',
@@ -62,6 +65,17 @@ export function renderMarkdown(summary: RunSummary): string {
       );
     }
   }
+  for (const probe of summary.probes)
+    if (probe.k6)
+      lines.push(
+        `| k6 ${probe.probe}: thresholds and exit | ${escapePipes(probe.k6.measured)} | thresholds hold | ` +
+          `${metMark(probe.k6.met)} |`,
+      );
+  for (const entry of summary.baseline?.metrics ?? [])
+    lines.push(
+      `| ${escapePipes(entry.name)} vs baseline | ${escapePipes(baselineMeasured(entry))} | ` +
+        `${escapePipes(baselineObjective(entry))} | ${metMark(entry.met)} |`,
+    );
   const after = summary.steadyState.after;
   if (after)
     lines.push(
@@ -69,9 +83,18 @@ export function renderMarkdown(summary: RunSummary): string {
         `${formatRatio(after.required)} | ${metMark(after.ok)} |`,
     );
   lines.push('');
+  const baseline = summary.baseline;
+  if (baseline)
+    lines.push(
+      `Baseline: run \`${baseline.runId}\` (${baseline.startedAt}, ${baseline.status}) in \`${baseline.dir}\`; ` +
+        'a metric may be worse by its tolerance plus what two runs of one configuration differ by ' +
+        '(one request interval for RTO, one ledger write for RPO, one request of budget).',
+      '',
+    );
   if (summary.rto.note) lines.push(`Note: ${summary.rto.note}.`, '');
   lines.push(rtoClock(summary.rto), '');
   if (summary.rto.bounds) lines.push(`RTO ${boundsText(summary.rto.bounds)}.`, '');
+  lines.push(...journeysSection(summary));
   lines.push(...impactSection(summary));
 
   lines.push(...failoverSection(summary));
@@ -101,8 +124,16 @@ export function renderMarkdown(summary: RunSummary): string {
     lines.push('');
   }
   for (const probe of summary.probes) {
+    if (probe.steps) {
+      lines.push(...browserProbeLines(probe));
+      continue;
+    }
     if (probe.changes) {
       lines.push(...checkProbeLines(probe));
+      continue;
+    }
+    if (probe.k6) {
+      lines.push(...k6ProbeLines(probe, probe.k6, summary));
       continue;
     }
     lines.push(
@@ -279,6 +310,93 @@ function checkProbeLines(probe: RunSummary['probes'][number]): string[] {
   }
   if (probe.changesOmitted) lines.push(`- (${probe.changesOmitted} changes in between left out)`);
   lines.push('');
+  return lines;
+}
+
+/** A k6 probe: its counts, how k6 ended, where its summary is, and each of its journeys with its RTO. */
+function k6ProbeLines(probe: RunSummary['probes'][number], k6: K6Details, summary: RunSummary): string[] {
+  const lines = [
+    `\`${probe.probe}\` (k6): ${probe.url}: ${probe.requests} requests, ${probe.errors} failed ` +
+      `(${formatRatio(probe.successRatio)}), p50 ${ms(probe.latencyMs.p50)}, p99 ${ms(probe.latencyMs.p99)}`,
+    '',
+    `${k6.version ?? 'k6'}: ${escapePipes(k6.measured)}` +
+      (k6.files ? `. Its summary: \`${k6.files.summaryExport}\`, its output: \`${k6.files.log}\`` : '') +
+      '.',
+    '',
+  ];
+  if (k6.note) lines.push(`Note: ${escapePipes(k6.note)}.`, '');
+  const journeys = summary.journeys.filter((journey) => journey.probe === probe.probe);
+  if (journeys.length > 0) {
+    lines.push('| journey | samples | failed | success | p99 | RTO | objective |', '|---|---|---|---|---|---|---|');
+    for (const journey of journeys) {
+      const { rto } = journey;
+      lines.push(
+        `| ${escapePipes(journey.name)} | ${journey.samples} | ${journey.failed} | ` +
+          `${formatRatio(journey.successRatio)} | ${ms(journey.latencyMs.p99)} | ${escapePipes(rtoMeasured(rto))} | ` +
+          `${rto.objectiveMs === null ? '—' : `≤ ${formatDuration(rto.objectiveMs)} ${metMark(rto.met)}`} |`,
+      );
+    }
+  }
+  if (k6.journeysOmitted > 0) lines.push('', `(${k6.journeysOmitted} less frequent request names and checks left out)`);
+  lines.push('');
+  return lines;
+}
+
+/** Every journey's RTO with its criterion, in words first; shown when there is more than the traffic. */
+function journeysSection(summary: RunSummary): string[] {
+  const journeys = summary.journeys ?? [];
+  if (journeys.length < 2 && !journeys.some((journey) => journey.name !== summary.traffic.probe)) return [];
+  const lines = ['## Journeys', '', `${capitalized(journeysText(journeys))}.`, ''];
+  lines.push('| journey | kind | attempts | failed | RTO | objective | met | recovered when |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const journey of journeys) {
+    const { rto } = journey;
+    lines.push(
+      `| ${escapePipes(journey.name)}${journey.headline ? ' (headline)' : ''} | ${journey.kind} | ` +
+        `${journey.samples} | ${journey.failed} | ${escapePipes(rtoMeasured(rto))} | ` +
+        `${rto.objectiveMs === null ? '—' : formatDuration(rto.objectiveMs)} | ${metMark(rto.met)} | ` +
+        `≥ ${formatRatio(rto.criteria.successRatio)} over every ${formatDuration(rto.criteria.windowMs)} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** A browser probe: its journeys, how it ran, each step's timing, and each failure with what it left. */
+function browserProbeLines(probe: RunSummary['probes'][number]): string[] {
+  const seconds = (value: number | null) => (value === null ? '—' : formatDuration(Math.round(value)));
+  const lines = [
+    `\`${probe.probe}\` (${probe.kind}): ${probe.url}: ${probe.requests} journeys, ${probe.errors} failed ` +
+      `(${formatRatio(probe.successRatio)}), p50 ${seconds(probe.latencyMs.p50)}, p99 ${seconds(probe.latencyMs.p99)}`,
+    '',
+  ];
+  if (probe.detail) lines.push(`${capitalized(probe.detail)}.`, '');
+  if (probe.lookups)
+    lines.push(
+      `Chromium asked the target's DNS for the site's address in ${probe.lookups.journeys} of ${probe.requests} ` +
+        `journeys (${probe.lookups.total} lookups); the others used an answer it had cached.`,
+      '',
+    );
+  lines.push('| step | runs | failed | p50 | p99 |', '|---|---|---|---|---|');
+  for (const step of probe.steps ?? [])
+    lines.push(
+      `| ${escapePipes(step.name)} | ${step.samples} | ${step.failed} | ${ms(step.latencyMs.p50)} | ` +
+        `${ms(step.latencyMs.p99)} |`,
+    );
+  lines.push('');
+  for (const failure of probe.failures ?? []) {
+    const evidence = [
+      failure.screenshot ? `[screenshot](${failure.screenshot})` : null,
+      failure.trace ? `[trace](${failure.trace})` : null,
+    ].filter((link) => link !== null);
+    lines.push(
+      `- ${offset(failure.atMs)}s${failure.step ? ` ${escapePipes(failure.step)}` : ''}: ` +
+        `${noteText(failure.error)}${failure.region ? ` (${failure.region})` : ''}` +
+        `${evidence.length > 0 ? ` — ${evidence.join(', ')}` : ''}`,
+    );
+  }
+  if (probe.failuresOmitted) lines.push(`- (${probe.failuresOmitted} failures in between left out)`);
+  if ((probe.failures ?? []).length > 0) lines.push('');
   return lines;
 }
 

@@ -12,7 +12,7 @@ export interface RunOutcome {
 }
 
 /**
- * Anything that consumes a run: the files of its reports, live progress, notifications.
+ * Anything that consumes a run: the files of its reports, live progress, notifications (notify/).
  * Every hook is optional; Playwright's reporters are the model. Hooks run in the order
  * the reporters were given, and one that throws is noted and never stops the others,
  * the run, its rollback or its verdict.
@@ -20,6 +20,8 @@ export interface RunOutcome {
 export interface Reporter<O = RunOutcome> {
   /** Names it where its problems are said. */
   name: string;
+  /** How a failure of its onEnd follows its name: 'not written' (a report file, the default), 'not delivered'. */
+  endFailure?: string;
   /** Every journal event, as it is written (already redacted). */
   onEvent?(event: JournalEvent): void;
   /** Once the run (or the GameDay) has ended and its summary is final; returns the files it wrote. */
@@ -59,7 +61,7 @@ export class Reporters<O = RunOutcome> {
       try {
         result.written.push(...((await reporter.onEnd(outcome)) ?? []));
       } catch (error) {
-        result.problems.push(`${reporter.name} not written: ${errorMessage(error)}`);
+        result.problems.push(`${reporter.name} ${reporter.endFailure ?? 'not written'}: ${errorMessage(error)}`);
       }
     }
     for (const reporter of this.failedOnEvent)

@@ -56,6 +56,12 @@ export function planScenario(scenario: Scenario): ScenarioPlan {
   };
 }
 
+/** 'readiness of the target for steps 3, 5 (…)': what a check holds the target to. */
+export function checkDetail(step: Extract<ScenarioStep, { kind: 'check' }>): string {
+  const steps = step.experiments.map((entry) => entry.step);
+  return `readiness of the target for step${steps.length === 1 ? '' : 's'} ${steps.join(', ')}`;
+}
+
 function agendaStep(step: ScenarioStep, number: number, atMs: number, opening: Set<string>): AgendaStep {
   const base = { step: number, kind: step.kind, name: step.name, atMs };
   switch (step.kind) {
@@ -79,5 +85,7 @@ function agendaStep(step: ScenarioStep, number: number, atMs: number, opening: S
       return { ...base, detail: step.reason, expectedMs: step.duration };
     case 'note':
       return { ...base, detail: step.message, expectedMs: 0 };
+    case 'check':
+      return { ...base, detail: checkDetail(step), expectedMs: 0, continueOnFailure: step.continueOnFailure };
   }
 }

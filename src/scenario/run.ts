@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { judgeDay } from '../analysis/judge-scenario';
 import type { ScenarioSummary } from '../analysis/scenario-summary';
@@ -9,15 +8,18 @@ import { formatDuration } from '../core/duration';
 import { errorMessage } from '../core/errors';
 import { scenarioRecordVersion, type AgendaRecord, type RunStatus } from '../core/events';
 import { Journal } from '../core/journal';
+import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
 import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
+import { checkReadiness, type ReadinessCheck } from '../engine/readiness';
 import { newRunId } from '../engine/run-id';
+import { ranBy } from '../engine/ran-by';
 import { Reporters, type ReportOutcome, type Reporter } from '../report/reporter';
 import { openTarget, type TargetSession } from '../targets';
 import { AwsTargetBusyError, LockHeldError } from '../targets/lock';
 import { awaitDecision, type CheckpointAnswerers } from './checkpoint';
-import { planScenario, type ScenarioPlan } from './plan';
+import { checkDetail, planScenario, type ScenarioPlan } from './plan';
 import type { Scenario, ScenarioStep } from './validate';
 
 /** How a GameDay ended, as its reporters are told at the end. */
@@ -78,6 +80,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   journal.onEvent((event) => summarizer.add(event));
   journal.onEvent((event) => reporters.onEvent(event));
 
+  const by = ranBy();
   journal.append({
     type: 'scenario.started',
     runId: options.runId,
@@ -88,7 +91,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     target: { ...scenario.target },
     gamedayVersion,
     pid: process.pid,
-    host: os.hostname(),
+    host: by.host,
+    user: by.user,
+    ci: by.ci,
+    fileSha256: sha256OfFile(scenario.file),
     spec: {
       recordVersion: scenarioRecordVersion,
       name: scenario.name,
@@ -221,7 +227,47 @@ async function runStep(step: ScenarioStep, number: number, context: StepContext)
       });
       return finishSimpleStep(step, number, context, 'said to the team');
     }
+    case 'check':
+      return checkStep(step, number, context);
   }
+}
+
+/**
+ * The target's readiness for the drills after this step (`gameday check`'s checks, on the
+ * day's session), each check journaled; one that fails ends the day before any of those
+ * drills starts, unless the step may continue.
+ */
+async function checkStep(
+  step: Extract<ScenarioStep, { kind: 'check' }>,
+  number: number,
+  context: StepContext,
+): Promise<DayEnd | null> {
+  const { journal, session, options } = context;
+  journal.append({ type: 'step.started', step: number, kind: 'check', name: step.name, detail: checkDetail(step) });
+  let checks: ReadinessCheck[];
+  try {
+    checks = (
+      await checkReadiness(
+        session,
+        step.experiments.map((entry) => entry.experiment),
+      )
+    ).checks;
+  } catch (error) {
+    checks = [{ check: 'readiness', status: 'failed', detail: errorMessage(error) }];
+  }
+  if (options.signal?.aborted) return finishSimpleStep(step, number, context, 'interrupted');
+  for (const check of checks) journal.append({ type: 'readiness.check', step: number, ...check });
+  const failedChecks = checks.filter((check) => check.status === 'failed');
+  const skipped = checks.filter((check) => check.status === 'skipped').length;
+  const reason =
+    failedChecks.length === 0
+      ? `ready: ${checks.length - skipped} checks passed${skipped > 0 ? `, ${skipped} skipped` : ''}`
+      : `not ready: ${failedChecks.length} of ${checks.length} checks failed ` +
+        `(${failedChecks.map((check) => check.check).join(', ')})`;
+  const status = failedChecks.length === 0 ? 'passed' : 'failed';
+  journal.append({ type: 'step.finished', step: number, kind: 'check', name: step.name, status, reason });
+  if (status === 'passed' || step.continueOnFailure) return null;
+  return { status: 'failed', reason: `step ${number} (${step.name}) failed: ${reason}`, step: number };
 }
 
 function finishSimpleStep(step: ScenarioStep, number: number, context: StepContext, done: string): DayEnd | null {

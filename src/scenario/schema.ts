@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { duration, name, type ReportIssue } from '../core/fields';
+import { duration, name, serviceName, staleAfter, type ReportIssue } from '../core/fields';
 import type { ExperimentConfig } from '../experiment/schema';
+import { notifySchema } from '../experiment/notify';
+import { scheduleSchema } from '../experiment/schedule';
 import { parseThreshold, type Threshold } from '../experiment/thresholds';
 import { targetKindOf, targetSchema } from '../targets';
 
@@ -17,7 +19,7 @@ export type ParticipantRole = (typeof participantRoles)[number];
 const participantSchema = z.strictObject({
   name,
   role: z.enum(participantRoles),
-  /** A Slack member id, for notifications to come. */
+  /** A Slack member ID: mentioned in the day's Slack thread, at its start and at the checkpoints they may answer. */
   slack: z
     .string({ error: "expected a Slack member id like 'U024BE7LH'" })
     .regex(/^[UW][A-Z0-9]{2,20}$/, { error: "expected a Slack member id like 'U024BE7LH'" })
@@ -38,6 +40,15 @@ const objectiveSchema = z.string({ error: `expected ${objectiveHint}` }).transfo
   const threshold = parseThreshold(text);
   if (typeof threshold === 'string') {
     ctx.addIssue({ code: 'custom', message: `expected ${objectiveHint}, got ${JSON.stringify(text)}` });
+    return z.NEVER;
+  }
+  if (threshold.journey !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `a day's objectives are not per journey; set '${threshold.text}' in that experiment's hypothesis, or use ` +
+        objectiveHint,
+    });
     return z.NEVER;
   }
   if (threshold.metric === 'burn' || threshold.metric === 'alerts') {
@@ -116,11 +127,20 @@ const noteStepSchema = z.strictObject({
     .min(1, { error: 'expected the text to say to the team' }),
 });
 
+const checkStepSchema = z.strictObject({
+  kind: z.literal('check'),
+  /** Default: 'readiness check'. */
+  name: stepName,
+  /** A failed check does not end the day (the experiments after it run on a target found not ready). */
+  continueOnFailure: z.boolean().default(false),
+});
+
 export const stepSchema = z.discriminatedUnion('kind', [
   experimentStepSchema,
   checkpointStepSchema,
   waitStepSchema,
   noteStepSchema,
+  checkStepSchema,
 ]);
 
 export type StepConfig = z.input<typeof stepSchema>;
@@ -140,6 +160,17 @@ export const scenarioSchema = z
       .min(1, { error: 'a GameDay needs at least one step' })
       .max(100, { error: 'at most 100 steps' }),
     tags: z.array(z.string().min(1)).default([]),
+    /**
+     * One thread (or POST series) per notifier for the whole day, its experiments' updates included; the experiments'
+     * own notify lists are not used in a GameDay. Absent: the environment's default.
+     */
+    notify: notifySchema.optional(),
+    /** The service the day is evidence for; each experiment step without a service of its own takes it. */
+    service: serviceName.optional(),
+    /** How long the day's runs stay current evidence; each experiment step without its own takes it. */
+    staleAfter: staleAfter.optional(),
+    /** When `gameday schedule run` starts the day on its own (the experiments' own schedules are not used in it). */
+    schedule: scheduleSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const report: ReportIssue = (path, message) => ctx.addIssue({ code: 'custom', path, message });

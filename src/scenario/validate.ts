@@ -2,10 +2,12 @@ import path from 'node:path';
 import { formatDuration } from '../core/duration';
 import { errorMessage } from '../core/errors';
 import { ExperimentValidationError, type ExperimentIssue } from '../experiment/errors';
+import type { ParsedSchedule } from '../experiment/schedule';
 import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from '../experiment/issues';
 import { displayPath, loadDefaultExport } from '../experiment/loader';
 import { validateExperiment, type Experiment } from '../experiment/validate';
-import type { Target } from '../targets';
+import type { Notifier } from '../experiment/notify';
+import { targetKindOf, type Target } from '../targets';
 import { isScenarioDefinition } from '../experiment/detect';
 import {
   scenarioSchema,
@@ -28,7 +30,14 @@ export type ScenarioStep =
     }
   | { kind: 'checkpoint'; name: string; question: string; timeout: number | null; default: 'yes' | 'no' }
   | { kind: 'wait'; name: string; duration: number; reason: string }
-  | { kind: 'note'; name: string; message: string };
+  | { kind: 'note'; name: string; message: string }
+  | {
+      kind: 'check';
+      name: string;
+      continueOnFailure: boolean;
+      /** The experiments it checks the target for: every experiment step after it, by step number. */
+      experiments: Array<{ step: number; experiment: Experiment }>;
+    };
 
 /** A GameDay ready to run: validated whole, defaults applied, every duration in ms. */
 export interface Scenario {
@@ -40,7 +49,13 @@ export interface Scenario {
   participants: Participant[];
   objectives: ScenarioObjective[];
   tags: string[];
+  service?: string;
+  staleAfter?: number;
   steps: ScenarioStep[];
+  /** As written; absent means the environment's default (notify/defaults.ts). */
+  notify?: Notifier[];
+  /** When `gameday schedule run` starts the day on its own. */
+  schedule?: ParsedSchedule;
 }
 
 /**
@@ -81,8 +96,8 @@ export function validateScenario(input: unknown, file: string): Scenario {
   }
   if (issues.length > 0 || !parsed.success) throw new ExperimentValidationError(issues, 'scenario');
   const scenario = resolve(parsed.data, file, experiments);
-  const unmeasurable = objectivesWithoutMeasure(scenario);
-  if (unmeasurable.length > 0) throw new ExperimentValidationError(unmeasurable, 'scenario');
+  const problems = [...objectivesWithoutMeasure(scenario), ...checksWithoutDrills(scenario)];
+  if (problems.length > 0) throw new ExperimentValidationError(problems, 'scenario');
   return scenario;
 }
 
@@ -149,11 +164,22 @@ function scenarioTarget(rawTarget: unknown): Target | null {
 }
 
 function resolve(spec: ParsedScenario, file: string, experiments: Map<number, Experiment>): Scenario {
-  return {
-    ...spec,
-    file,
-    steps: spec.steps.map((step, index) => resolveStep(step, experiments.get(index))),
-  };
+  // The day's service and freshness are its experiments' unless they say otherwise: their runs are the evidence.
+  const ofTheDay = (experiment: Experiment | undefined): Experiment | undefined =>
+    experiment && {
+      ...experiment,
+      service: experiment.service ?? spec.service,
+      staleAfter: experiment.staleAfter ?? spec.staleAfter,
+    };
+  const steps = spec.steps.map((step, index) => resolveStep(step, ofTheDay(experiments.get(index))));
+  // A check holds the target to what the drills after it expect.
+  steps.forEach((step, index) => {
+    if (step.kind !== 'check') return;
+    step.experiments = steps.flatMap((later, laterIndex) =>
+      later.kind === 'experiment' && laterIndex > index ? [{ step: laterIndex + 1, experiment: later.experiment }] : [],
+    );
+  });
+  return { ...spec, file, steps };
 }
 
 function resolveStep(step: ParsedStep, experiment: Experiment | undefined): ScenarioStep {
@@ -183,7 +209,41 @@ function resolveStep(step: ParsedStep, experiment: Experiment | undefined): Scen
       };
     case 'note':
       return { kind: 'note', name: step.name ?? step.message.split('\n')[0].slice(0, 120), message: step.message };
+    case 'check':
+      return {
+        kind: 'check',
+        name: step.name ?? 'readiness check',
+        continueOnFailure: step.continueOnFailure,
+        experiments: [],
+      };
   }
+}
+
+/** A check holds the target to the experiments after it: one with none after it has nothing to check for. */
+function checksWithoutDrills(scenario: Scenario): ExperimentIssue[] {
+  const regions = targetKindOf(scenario.target).regions(scenario.target);
+  return scenario.steps.flatMap((step, index): ExperimentIssue[] => {
+    if (step.kind !== 'check') return [];
+    const path = formatPath(['steps', index]);
+    if (regions.length < 2)
+      return [
+        {
+          file: scenario.file,
+          path,
+          message:
+            `a check reads how the target would fail over; target ${scenario.target.kind} has no regions to ` +
+            'fail over between',
+        },
+      ];
+    if (step.experiments.length > 0) return [];
+    return [
+      {
+        file: scenario.file,
+        path,
+        message: 'a check holds the target to the experiments after it; no experiment step follows this one',
+      },
+    ];
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
+import { labStatus } from '../support/lab-topology';
 
 let labDir: string;
 let lab: { controlUrl: string; regions: Record<string, { app: string }> };
@@ -87,7 +88,7 @@ export default defineExperiment({
 
 test('a run against the aws target goes through STS, FIS and Route 53 and leaves nothing behind', async () => {
   const file = experimentFile('aws target drill');
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 0, result.stderr);
@@ -106,13 +107,8 @@ test('a run against the aws target goes through STS, FIS and Route 53 and leaves
   for (const fault of summary.faults) assert.ok(fault.revertedAt, `${fault.name} reverted`);
 
   // Nothing left: no toxic on any proxy, the health check not inverted.
-  const status = await runCli(['lab', 'status', '--dir', labDir, '--json']);
-  const regions = JSON.parse(status.stdout).status.regions as Array<{
-    proxies: Array<{ toxics: string[] }>;
-    healthCheck: { inverted: boolean };
-  }>;
-  for (const region of regions) {
-    assert.is(region.healthCheck.inverted, false);
+  for (const region of (await labStatus(labDir)).regions) {
+    assert.is(region.healthCheck?.inverted, false);
     for (const proxy of region.proxies) assert.equal(proxy.toxics, []);
   }
 });
@@ -122,7 +118,7 @@ test('an invalid FIS template is a clear error (exit 4), not a stack trace, and 
     subnets: "{ arns: ['arn:aws:ec2:eu-west-1:000000000000:subnet/subnet-0nope'] }",
     faults: "[faults.regionOutage({ region: 'eu-west-1', after: '500ms', duration: '1s' })]",
   });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 4, result.stderr);
@@ -136,7 +132,7 @@ test('an invalid FIS template is a clear error (exit 4), not a stack trace, and 
 
 test('credentials for an account not on the allow-list: exit 4 before any fault', async () => {
   const file = experimentFile('wrong account', { accountIds: ['123456789012'] });
-  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes'], {
+  const result = await runCli(['run', file, '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'], {
     env: credentials,
   });
   assert.is(result.code, 4, result.stderr);
@@ -181,6 +177,7 @@ test('CI=true needs target.allowCI: refused without it; with it the run goes on 
       '--json',
       '--reports',
       reports,
+      '--no-pdf',
     ],
     { env: { ...credentials, CI: 'true' } },
   );
@@ -193,13 +190,16 @@ test('a run on an account where a gameday FIS experiment runs is refused, naming
   const faults =
     "[faults.regionOutage({ name: 'long-cut', region: 'eu-west-1', scope: 'cross-region', after: " +
     "'200ms', duration: '5m' })]";
-  const first = spawnCli(['run', experimentFile('holder', { faults, duration: '10m' }), '--out', holderDir, '--yes'], {
-    env: credentials,
-  });
+  const first = spawnCli(
+    ['run', experimentFile('holder', { faults, duration: '10m' }), '--out', holderDir, '--yes', '--no-pdf'],
+    {
+      env: credentials,
+    },
+  );
   await waitForOutput(first.child, (text) => text.includes('fault long-cut injected'), 60_000);
   const runId = (readJournal(path.join(holderDir, 'journal.ndjson'))[0] as { runId: string }).runId;
   const second = await runCli(
-    ['run', experimentFile('second'), '--json', '--reports', path.join(labDir, 'reports'), '--yes'],
+    ['run', experimentFile('second'), '--json', '--reports', path.join(labDir, 'reports'), '--yes', '--no-pdf'],
     { env: credentials },
   );
   assert.is(second.code, 4, second.stderr);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli, spawnCli, waitForOutput, type CliResult } from '../support/cli';
+import { repoRoot, runCli, spawnCli, waitForOutput, type CliResult } from '../support/cli';
 import type { ChildProcess } from 'node:child_process';
 import { waitUntil } from '../support/eventually';
 import { describeProcesses, killLabProcesses, labProcesses, labSnapshot, type LabSnapshot } from '../support/processes';
@@ -44,8 +44,30 @@ let reports = '';
 let drill: Drill | null = null;
 let known: LabSnapshot | null = null;
 
-function startDrill(): Drill {
-  const { child, done } = spawnCli(['run', 'experiments/region-failover.ts', '--json', '--reports', reports], {
+const example = 'experiments/region-failover.ts';
+/**
+ * The tests that interrupt the drill during its fault run the shipped drill with its fault
+ * sooner: 500 ms after a 500 ms steady state, not 5 s after 2 s. What they check starts
+ * once the fault is in, and everything else is the example's own.
+ */
+const project = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-drill-project-'));
+const soonerDrill = path.join(project, 'region-failover-sooner.ts');
+test.before(() => {
+  fs.mkdirSync(path.join(project, 'node_modules'));
+  fs.symlinkSync(repoRoot, path.join(project, 'node_modules', 'gameday'));
+  const source = fs.readFileSync(path.join(repoRoot, example), 'utf8');
+  const sooner = source
+    .replace("after: '5s',", "after: '500ms',")
+    .replace('  hypothesis: {', "  steadyState: { duration: '500ms' },\n  hypothesis: {");
+  assert.is(sooner.split('\n').length, source.split('\n').length + 1, 'the steady state added');
+  assert.ok(sooner.includes("after: '500ms',"), `${example} injects its fault 5 s in`);
+  fs.writeFileSync(soonerDrill, sooner);
+});
+test.after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+/** `gameday run` of the experiment file, against an ephemeral lab (nothing in GAMEDAY_LAB_DIR), JSON to stdout. */
+function startDrill(file = example, ...args: string[]): Drill {
+  const { child, done } = spawnCli(['run', file, '--json', '--reports', reports, ...args], {
     env: { GAMEDAY_LAB_DIR: labEnvDir },
   });
   const exited = done.then(() => true);
@@ -190,6 +212,9 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
   assert.is(summary.target.kind, 'lab');
   assert.is(summary.target.ephemeral, true);
   assert.is(summary.target.labDir, lab.labDir);
+  // As users run it, with every report: the other e2e runs skip the PDF (--no-pdf) unless they read it.
+  for (const file of ['report.html', 'report.pdf', 'junit.xml'])
+    assert.ok(fs.existsSync(path.join(summary.runDir, file)), `${file} written`);
   assert.match(result.stderr, /fault us-east-1-offline injected \(regionOutage\)/);
 
   // `gameday run` returns only once its lab is down: checked at once, not eventually.
@@ -202,7 +227,7 @@ test('the region-failover drill passes on an ephemeral lab and leaves nothing ru
 });
 
 test('SIGINT during the fault aborts (exit 3) and tears the ephemeral lab down', async () => {
-  const run = startDrill();
+  const run = startDrill(soonerDrill, '--no-pdf');
   await waitForOutput(run.child, (text) => text.includes('fault us-east-1-offline injected'), labStartMs);
   const lab = await within(run.lab, 5_000, 'lab snapshot');
   assert.ok(labProcesses(lab).length >= 5, 'the lab is up while the fault is active');
@@ -226,7 +251,7 @@ test('SIGINT during the fault aborts (exit 3) and tears the ephemeral lab down',
 });
 
 test('kill -9 of gameday mid-drill: the ephemeral lab dies with it (stdin pipe)', async () => {
-  const run = startDrill();
+  const run = startDrill(soonerDrill);
   await waitForOutput(run.child, (text) => text.includes('fault us-east-1-offline injected'), labStartMs);
   const lab = await within(run.lab, 5_000, 'lab snapshot');
   assert.ok(labProcesses(lab).length >= 5, 'the lab is up while the fault is active');

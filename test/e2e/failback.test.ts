@@ -14,6 +14,7 @@ import type { EventOf } from '../../src/core/events';
 import { exitCodes } from '../../src/cli/exit-codes';
 import { repoRoot, runCli } from '../support/cli';
 import { assertStartingTopology, labRegions } from '../support/lab-topology';
+import { startQuickLab } from '../support/quick-lab';
 
 let dir: string;
 let labDir: string;
@@ -24,8 +25,7 @@ test.before(async () => {
   labDir = path.join(dir, 'lab');
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
-  const up = await runCli(['lab', 'up', '--dir', labDir]);
-  assert.is(up.code, 0, up.stderr);
+  await startQuickLab(labDir);
   file = path.join(dir, 'drill.ts');
   fs.writeFileSync(
     file,
@@ -68,7 +68,7 @@ test('a failed-over lab: preflight refuses the experiment, --failback restores i
   assert.is((await labRegions(labDir))['eu-west-1'].role, 'primary', 'recover left the failover in place');
 
   const runDir = path.join(dir, 'refused');
-  const refused = await cli(['run', file, '--out', runDir]);
+  const refused = await cli(['run', file, '--out', runDir, '--no-pdf']);
   assert.is(refused.code, exitCodes.error, refused.stderr + refused.stdout);
   assert.match(
     refused.stdout,

@@ -5,8 +5,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseJunit } from 'junit2json';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../support/cli';
-import { flakyServicePerTest } from '../support/flaky-service';
+import { runCli, type CliResult } from '../support/cli';
+import { flakyServicePerTest, startFlakyService, type FlakyService } from '../support/flaky-service';
 
 const service = flakyServicePerTest(test);
 let reports: string;
@@ -19,11 +19,35 @@ test.after.each(() => {
 });
 
 const fixture = 'test/fixtures/valid/gate-outage.ts';
-const env = (extra: Record<string, string> = {}) => ({
-  API_URL: service().url,
-  DOWN_FILE: service().downFile,
+const env = (extra: Record<string, string> = {}, on: FlakyService = service()) => ({
+  API_URL: on.url,
+  DOWN_FILE: on.downFile,
   GITHUB_STEP_SUMMARY: '',
   ...extra,
+});
+
+// The passing and the failing gate are run once each, into one reports directory: their own tests read their
+// output, and the report test re-renders and charts the same two runs.
+const history = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-gate-history-'));
+const historyService = startFlakyService();
+const gates = new Map<string, Promise<{ result: CliResult; out: string }>>();
+function gate(dir: 'run-1' | 'run-2', args: string[]) {
+  const out = path.join(history, dir);
+  if (!gates.has(dir))
+    gates.set(
+      dir,
+      historyService.then(async (on) => ({
+        result: await runCli(['gate', fixture, '--out', out, '--no-pdf', ...args], { env: env({}, on) }),
+        out,
+      })),
+    );
+  return gates.get(dir)!;
+}
+const passedGate = () => gate('run-1', []);
+const failedGate = () => gate('run-2', ['--max-rto', '1ms', '--max-budget', '10%']);
+test.after(async () => {
+  await (await historyService).close();
+  fs.rmSync(history, { recursive: true, force: true });
 });
 
 /** junit.xml must be well-formed XML and parse as JUnit; returns its one testsuite. */
@@ -43,8 +67,7 @@ async function readJunit(runDir: string) {
 }
 
 test('gate exits 0 when every objective is met, prints one line per objective and writes junit.xml', async () => {
-  const out = path.join(reports, 'passed');
-  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf'], { env: env() });
+  const { result, out } = await passedGate();
   assert.is(result.code, 0, result.stderr + result.stdout);
   const lines = result.stdout.trim().split('\n');
   assert.is(lines[0], 'PASSED  gate outage');
@@ -67,10 +90,7 @@ test('gate exits 0 when every objective is met, prints one line per objective an
 });
 
 test('gate --max-rto 1ms overrides the file: exits 1, and the junit failure says measured vs objective', async () => {
-  const out = path.join(reports, 'failed');
-  const result = await runCli(['gate', fixture, '--out', out, '--no-pdf', '--max-rto', '1ms', '--max-budget', '10%'], {
-    env: env(),
-  });
+  const { result, out } = await failedGate();
   assert.is(result.code, 1, result.stderr + result.stdout);
   assert.match(result.stdout, /^FAILED {2}gate outage$/m);
   assert.match(result.stdout, /^ {2}FAIL RTO \(client-observed\): [\d.]+m?s \(objective ≤ 1ms\)$/m);
@@ -139,10 +159,9 @@ test('gate exits 2 for an invalid experiment file', async () => {
 });
 
 test('report re-renders every report from the journal; --history builds the trend page over two runs', async () => {
-  const first = path.join(reports, 'run-1');
-  const second = path.join(reports, 'run-2');
-  assert.is((await runCli(['gate', fixture, '--out', first, '--no-pdf'], { env: env() })).code, 0);
-  assert.is((await runCli(['gate', fixture, '--out', second, '--no-pdf', '--max-rto', '1ms'], { env: env() })).code, 1);
+  const [passed, failed] = [await passedGate(), await failedGate()];
+  assert.equal([passed.result.code, failed.result.code], [0, 1]);
+  const first = passed.out;
 
   for (const file of ['summary.json', 'report.md', 'report.html', 'junit.xml']) fs.rmSync(path.join(first, file));
   const rerender = await runCli(['report', first, '--no-pdf'], { env: env() });
@@ -154,9 +173,9 @@ test('report re-renders every report from the journal; --history builds the tren
   assert.is(JSON.parse(fs.readFileSync(path.join(first, 'summary.json'), 'utf8')).status, 'passed');
   assert.is((await readJunit(first)).testcase.length, 4);
 
-  const history = await runCli(['report', '--history', reports, '--json'], { env: env() });
-  assert.is(history.code, 0, history.stderr);
-  const trend = JSON.parse(history.stdout);
+  const trends = await runCli(['report', '--history', history, '--json'], { env: env() });
+  assert.is(trends.code, 0, trends.stderr);
+  const trend = JSON.parse(trends.stdout);
   assert.is(trend.schema, 'gameday/history/v1');
   assert.is(trend.experiments.length, 1);
   const runs = trend.experiments[0].runs;
@@ -178,11 +197,31 @@ test('report re-renders every report from the journal; --history builds the tren
         run.rtoMs > 0 && run.slos[0].budgetConsumedPct > 0,
     ),
   );
-  const html = fs.readFileSync(path.join(reports, 'history.html'), 'utf8');
-  assert.is((html.match(/<svg/g) ?? []).length, 2, 'RTO and budget trends (no RPO without a ledger)');
+  const html = fs.readFileSync(path.join(history, 'history.html'), 'utf8');
+  assert.is((html.match(/<svg/g) ?? []).length, 3, 'the score over time, RTO and budget trends (no RPO, no ledger)');
+  // Untagged, the experiment is its own service; run-2's RTO against 1 ms counts next to nothing, its budget fully.
+  const [service] = trend.services;
+  assert.equal([trend.services.length, service.service, service.tagged], [1, 'gate outage', false]);
+  assert.ok(service.score > 49 && service.score < 51, `${service.score}`);
+  assert.match(html, /<h2>Resilience score<\/h2>/);
   assert.match(html, /No drill measured an RPO/);
   assert.match(html, /href="run-2\/report\.html"/);
-  assert.ok(fs.existsSync(path.join(reports, 'history.json')));
+  assert.ok(fs.existsSync(path.join(history, 'history.json')));
+
+  // Both runs were sealed as they ended, the second chained to the first; report re-rendered run-1's
+  // reports from the same journal, byte for byte, so its evidence still holds.
+  const verified = await runCli(['verify', history], { env: env() });
+  assert.is(verified.code, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /^ok {7}run-1: journal and 4 reports as sealed at .*, first of its directory; /m);
+  assert.match(verified.stdout, /^ok {7}run-2: journal and 4 reports as sealed at .*, chained to run-1; /m);
+  const journal = path.join(first, 'journal.ndjson');
+  const bytes = fs.readFileSync(journal);
+  bytes[bytes.indexOf('"status":"passed"') + 10] = 'P'.charCodeAt(0);
+  fs.writeFileSync(journal, bytes);
+  const tampered = await runCli(['verify', history], { env: env() });
+  assert.is(tampered.code, 1, tampered.stdout + tampered.stderr);
+  assert.match(tampered.stdout, /^CHANGED {2}run-1: journal\.ndjson changed since the run was sealed/m);
+  assert.match(tampered.stdout, /^NOT VERIFIED: 1 of 2 sealed runs changed since sealed$/m);
 });
 
 test('report exits 2 for a directory without a journal', async () => {

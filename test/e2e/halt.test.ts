@@ -15,7 +15,7 @@ import type { EventOf, JournalEvent } from '../../src/core/events';
 import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
 import { eventually } from '../support/eventually';
-import { assertStartingTopology } from '../support/lab-topology';
+import { assertStartingTopology, labStatus } from '../support/lab-topology';
 
 let dir: string;
 let labDir: string;
@@ -86,8 +86,7 @@ function one<T extends JournalEvent['type']>(events: JournalEvent[], type: T): E
 
 async function labIsClean(): Promise<void> {
   await assertStartingTopology(labDir);
-  const status = JSON.parse((await runCli(['lab', 'status', '--dir', labDir, '--json'])).stdout).status;
-  for (const region of status.regions as Array<{ name: string; proxies: Array<{ name: string; toxics: string[] }> }>) {
+  for (const region of (await labStatus(labDir)).regions) {
     for (const proxy of region.proxies) assert.equal(proxy.toxics, [], `${region.name} ${proxy.name}: no toxic left`);
   }
 }
@@ -192,8 +191,7 @@ test('a run killed with -9 is named with its recover command; its FIS experiment
   // The partition went with its FIS experiment; the inverted health check waits for recover.
   await eventually(
     async () => {
-      const status = JSON.parse((await runCli(['lab', 'status', '--dir', labDir, '--json'])).stdout).status;
-      const toxics = (status.regions as Array<{ proxies: Array<{ toxics: string[] }> }>).flatMap((region) =>
+      const toxics = (await labStatus(labDir)).regions.flatMap((region) =>
         region.proxies.flatMap((proxy) => proxy.toxics),
       );
       return toxics.length === 0 || undefined;

@@ -1,8 +1,9 @@
 /**
  * `gameday lab up|status|promote|reset|down` end to end, through the built CLI, against
- * real labs (PostgreSQL, apps, DNS, health checks). Every test uses its own lab
- * directory and tears its lab down afterwards — through `lab down`, and if that leaves
- * anything behind (the test then fails), by killing what is left directly.
+ * real labs (PostgreSQL, apps, DNS, health checks). The lifecycle tests drive one lab in
+ * order, as an operator would (up, status, a second up, promote, reset, down); every other
+ * test uses its own lab directory. Each lab is torn down at the end — through `lab down`,
+ * and if that leaves anything behind (the test then fails), by killing what is left directly.
  */
 import { Resolver } from 'node:dns/promises';
 import fs from 'node:fs';
@@ -84,53 +85,65 @@ async function resolve4(dns: string, name: string): Promise<string[]> {
   return resolver.resolve4(name);
 }
 
-// ------------------------------------------------------------------ per-test lab dir and cleanup
+// ------------------------------------------------------------------ lab dirs and cleanup
 
-let dir = '';
-/** Labs seen during the test, so cleanup can kill what `lab down` might miss. */
-let seen: LabSnapshot[] = [];
+/** Every lab seen, by its dir, so cleanup can kill what `lab down` might miss. */
+const seen = new Map<string, LabSnapshot[]>();
 
 function remember(labDir: string): LabSnapshot {
   const lab = labSnapshot(labDir);
-  seen.push(lab);
+  seen.set(labDir, [...(seen.get(labDir) ?? []), lab]);
   return lab;
 }
 
-test.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-cli-'));
-  seen = [];
-});
-
-test.after.each(async () => {
+async function cleanUp(labDir: string): Promise<void> {
   try {
-    if (fs.existsSync(path.join(dir, 'state.json'))) {
+    // Without a state file `lab down` has nothing to read (and says so): no CLI start for it.
+    if (fs.existsSync(path.join(labDir, 'state.json'))) {
       try {
-        seen.push(labSnapshot(dir));
+        remember(labDir);
       } catch {
         // torn or unreadable: lab down still tries
       }
+      await lab(labDir, 'down').catch(() => undefined);
     }
-    await lab(dir, 'down').catch(() => undefined);
   } finally {
     // Belt and braces: whatever survived `lab down` is killed here (the test has already
     // failed on it if it mattered).
-    for (const snap of seen) {
+    for (const snap of seen.get(labDir) ?? []) {
       killLabProcesses(snap);
       fs.rmSync(snap.dataRoot, { recursive: true, force: true });
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    seen.delete(labDir);
+    fs.rmSync(labDir, { recursive: true, force: true });
   }
+}
+
+/** The test's own lab dir, empty at its start. */
+let dir = '';
+test.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-cli-'));
 });
+test.after.each(() => cleanUp(dir));
+
+/**
+ * The lab of the lifecycle tests, started by the first that needs it: each of them takes the
+ * lab as the one before left it, as an operator's next command would.
+ */
+const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-cli-shared-'));
+let sharedUp: Promise<CliResult> | undefined;
+const upShared = () => (sharedUp ??= lab(shared, 'up', '--json'));
+test.after(() => cleanUp(shared));
 
 // ------------------------------------------------------------------ tests
 
 test('lab up --json prints the endpoints and exits 0; they answer', async () => {
-  const result = await lab(dir, 'up', '--json');
+  const result = await upShared();
   assert.is(result.code, 0, result.stderr);
   const up = json(result);
-  const snap = remember(dir);
+  const snap = remember(shared);
 
-  assert.is(path.resolve(up.labDir), path.resolve(dir));
+  assert.is(path.resolve(up.labDir), path.resolve(shared));
   assert.ok(Number.isInteger(up.pid) && up.pid > 0, `pid ${up.pid}`);
   assert.is(up.pid, snap.daemonPid);
   assert.ok(isAlive(up.pid), 'the daemon keeps running after `lab up` exits');
@@ -161,12 +174,11 @@ test('lab up --json prints the endpoints and exits 0; they answer', async () => 
 });
 
 test('lab status --json has every endpoint and the live status; lab status is readable', async () => {
-  const upResult = await lab(dir, 'up', '--json');
+  const upResult = await upShared();
   assert.is(upResult.code, 0, upResult.stderr);
   const up = json(upResult);
-  remember(dir);
 
-  const result = await lab(dir, 'status', '--json');
+  const result = await lab(shared, 'status', '--json');
   assert.is(result.code, 0, result.stderr);
   const status = json(result);
   for (const key of ['labDir', 'pid', 'controlUrl', 'dns', 'app', 'regions'])
@@ -199,7 +211,7 @@ test('lab status --json has every endpoint and the live status; lab status is re
   assert.match(answers['writer.db.gameday.lab.'].values.join(' '), /\s127\.0\.0\.2$/);
   assert.is(`${status.status.dns.server.host}:${status.status.dns.server.port}`, up.dns);
 
-  const human = await lab(dir, 'status');
+  const human = await lab(shared, 'status');
   assert.is(human.code, 0, human.stderr);
   assert.match(human.stdout, `(pid ${up.pid}); dns ${up.dns}; control ${up.controlUrl}`);
   assert.match(human.stdout, /region\s+role\s+db\s+app\s+health check\s+replication/);
@@ -234,25 +246,25 @@ test('lab up --regions with three regions runs three, every standby streaming', 
 });
 
 test('a second lab up on the same dir reports the running lab and starts nothing', async () => {
-  const first = await lab(dir, 'up', '--json');
+  const first = await upShared();
   assert.is(first.code, 0, first.stderr);
-  const snap = remember(dir);
-  const daemonsBefore = processes().filter((p) => isDaemon(p) && p.argv.join(' ').includes(dir));
+  const snap = remember(shared);
+  const daemonsBefore = processes().filter((p) => isDaemon(p) && p.argv.join(' ').includes(shared));
   assert.is(daemonsBefore.length, 1);
 
-  const second = await lab(dir, 'up', '--json');
+  const second = await lab(shared, 'up', '--json');
   assert.is(second.code, 0, second.stderr);
-  assert.match(second.stderr, `a lab is already running in ${path.resolve(dir)} (pid ${snap.daemonPid})`);
+  assert.match(second.stderr, `a lab is already running in ${path.resolve(shared)} (pid ${snap.daemonPid})`);
   const again = json(second);
   assert.equal(again, json(first), 'the same lab, the same endpoints');
 
-  const daemonsAfter = processes().filter((p) => isDaemon(p) && p.argv.join(' ').includes(dir));
+  const daemonsAfter = processes().filter((p) => isDaemon(p) && p.argv.join(' ').includes(shared));
   assert.equal(
     daemonsAfter.map((p) => p.pid),
     [snap.daemonPid],
     'still exactly one daemon for this dir',
   );
-  assert.is(labSnapshot(dir).daemonPid, snap.daemonPid, 'state.json untouched');
+  assert.is(labSnapshot(shared).daemonPid, snap.daemonPid, 'state.json untouched');
 });
 
 test('lab status, promote and reset with no lab exit 2 with a clear message', async () => {
@@ -268,17 +280,16 @@ test('lab status, promote and reset with no lab exit 2 with a clear message', as
 });
 
 test('lab promote eu-west-1: status shows it primary and the writer name at its address', async () => {
-  await up(dir);
-  remember(dir);
+  assert.is((await upShared()).code, 0, 'the lab is up');
 
-  const promote = await lab(dir, 'promote', 'eu-west-1');
+  const promote = await lab(shared, 'promote', 'eu-west-1');
   assert.is(promote.code, 0, promote.stderr);
   assert.match(
     promote.stdout,
     /^eu-west-1 promoted to primary in \d+ ms \(was us-east-1\); writer\.db\.gameday\.lab now points at it/,
   );
 
-  const status = json(await lab(dir, 'status', '--json'));
+  const status = json(await lab(shared, 'status', '--json'));
   const roles = Object.fromEntries(status.status.regions.map((region: any) => [region.name, region.role]));
   assert.equal(roles, { 'us-east-1': 'standby', 'eu-west-1': 'primary' });
   assert.is(status.regions['eu-west-1'].role, 'primary', 'the endpoints reflect the new role too');
@@ -292,25 +303,21 @@ test('lab promote eu-west-1: status shows it primary and the writer name at its 
     'the lab DNS answers with eu-west-1',
   );
 
-  const again = await lab(dir, 'promote', 'eu-west-1');
+  const again = await lab(shared, 'promote', 'eu-west-1');
   assert.is.not(again.code, 0, 'promoting the primary is refused');
   assert.match(again.stderr, /already the primary/);
 });
 
-test('lab reset restores the initial topology after a promotion', async () => {
-  await up(dir);
-  remember(dir);
-  {
-    const promote = await lab(dir, 'promote', 'eu-west-1');
-    assert.is(promote.code, 0, promote.stderr);
-  }
+test('lab reset restores the initial topology after the promotion', async () => {
+  const promoted = json(await lab(shared, 'status', '--json'));
+  assert.is(promoted.regions['eu-west-1'].role, 'primary', 'the test before promoted eu-west-1');
 
-  const reset = await lab(dir, 'reset');
+  const reset = await lab(shared, 'reset');
   assert.is(reset.code, 0, reset.stderr);
   assert.match(reset.stdout, /lab reset to its initial topology/);
-  remember(dir); // reset restarts every process: new pids
+  remember(shared); // reset restarts every process: new pids
 
-  const status = json(await lab(dir, 'status', '--json'));
+  const status = json(await lab(shared, 'status', '--json'));
   const regions = Object.fromEntries(status.status.regions.map((region: any) => [region.name, region]));
   assert.is(regions['us-east-1'].role, 'primary');
   assert.is(regions['eu-west-1'].role, 'standby');
@@ -329,22 +336,22 @@ test('lab reset restores the initial topology after a promotion', async () => {
 });
 
 test('lab down stops every process and removes the state and data', async () => {
-  await up(dir);
-  const snap = remember(dir);
+  assert.is((await upShared()).code, 0, 'the lab is up');
+  const snap = remember(shared);
   assert.ok(labProcesses(snap).length >= 5, `daemon, 2 postgres, 2 apps: ${JSON.stringify(labProcesses(snap))}`);
   assert.ok(fs.existsSync(snap.dataRoot));
 
-  const down = await lab(dir, 'down');
+  const down = await lab(shared, 'down');
   assert.is(down.code, 0, down.stderr);
   assert.is(down.stdout, 'lab stopped and removed\n', 'a clean stop kills no orphans');
   assert.not.ok(isAlive(snap.daemonPid), 'daemon gone');
   assertNothingLeft(snap, 'after lab down');
-  assert.not.ok(fs.existsSync(path.join(dir, 'state.json')), 'state.json removed');
+  assert.not.ok(fs.existsSync(path.join(shared, 'state.json')), 'state.json removed');
   assert.not.ok(fs.existsSync(snap.dataRoot), 'data root removed');
 
-  const status = await lab(dir, 'status');
+  const status = await lab(shared, 'status');
   assert.is(status.code, 2, 'no lab any more');
-  const again = await lab(dir, 'down');
+  const again = await lab(shared, 'down');
   assert.is(again.code, 0);
   assert.match(again.stdout, /^no lab in /);
 });

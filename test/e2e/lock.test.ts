@@ -41,6 +41,7 @@ export default defineExperiment({
   target: { kind: 'lab', dir: ${JSON.stringify(labDir)}, api: 'direct' },
   steadyState: { duration: '300ms' },
   traffic: probes.http({ endpoint: 'app-us-east-1', path: '/health', rate: 10 }),
+  slos: [{ name: 'available', sli: 'availability', objective: '99.9%', window: '30d', expect: ['budget<2%'] }],
   faults: [
     faults.latency({
       name: 'slow',
@@ -67,15 +68,23 @@ test(
   'a second run against a lab in use is refused, naming the holder; nothing is injected; the lock ' +
     'goes with the first run',
   async () => {
-    const first = spawnCli(['run', labExperiment('holder', '5m', '10m'), '--out', path.join(dir, 'run-1')]);
+    const first = spawnCli(['run', labExperiment('holder', '5m', '10m'), '--out', path.join(dir, 'run-1'), '--no-pdf']);
     await waitForOutput(first.child, (text) => text.includes('fault slow injected'), 60_000);
     const lock = JSON.parse(fs.readFileSync(labLockFile(labDir), 'utf8'));
     assert.is(lock.pid, first.child.pid);
     assert.is(lock.runDir, path.join(dir, 'run-1'));
 
-    const second = await runCli(['run', labExperiment('second', '1s', '3s'), '--out', path.join(dir, 'run-2')]);
+    const second = await runCli([
+      'run',
+      labExperiment('second', '1s', '3s'),
+      '--out',
+      path.join(dir, 'run-2'),
+      '--no-pdf',
+    ]);
     assert.is(second.code, 4, second.stderr);
     assert.match(second.stdout, /^ERROR {2}second: target busy: the lab in .+ is in use by run /);
+    // Refused before it measured anything: its objectives are not measured, not missed.
+    assert.match(second.stdout, /SLO available: not measured, .*\(budget<2% not measured\)/);
     assert.ok(
       second.stdout.includes(
         `run ${lock.runId} (pid ${first.child.pid} on ${os.hostname()}, started ${lock.startedAt}, experiment "holder"`,
@@ -114,6 +123,7 @@ test("a dead holder's lock is taken over, noted in the journal and on stderr, re
     labExperiment('after a crash', '300ms', '1500ms'),
     '--out',
     path.join(dir, 'run-3'),
+    '--no-pdf',
   ]);
   assert.is(result.code, 0, result.stderr + result.stdout);
   assert.match(result.stderr, new RegExp(`note: took over the stale lock .+ of run dead-run-1 \\(pid ${pid} `));
@@ -142,7 +152,7 @@ export default defineExperiment({
 });
 `,
   );
-  const result = await runCli(['run', file, '--out', path.join(dir, 'run-4')]);
+  const result = await runCli(['run', file, '--out', path.join(dir, 'run-4'), '--no-pdf']);
   assert.is(result.code, 4, result.stderr + result.stdout);
   // It held the lock (taken before the target opens) and failed at the inject.
   const types = readJournal(path.join(dir, 'run-4', 'journal.ndjson')).map((event) => event.type);
@@ -160,11 +170,19 @@ test('two runs against the same endpoints: the second is refused', async () => {
     DURATION: '90s',
   };
   try {
-    const first = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-5')], { env });
+    const first = spawnCli(
+      ['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-5'), '--no-pdf'],
+      {
+        env,
+      },
+    );
     await waitForOutput(first.child, (text) => text.includes('fault api-down injected'), 15_000);
-    const second = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-6')], {
-      env,
-    });
+    const second = await runCli(
+      ['run', 'test/fixtures/valid/long-outage.ts', '--out', path.join(dir, 'run-6'), '--no-pdf'],
+      {
+        env,
+      },
+    );
     assert.is(second.code, 4, second.stderr);
     assert.match(
       second.stdout,

@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
 import { assertStartingTopology, labRegions } from '../support/lab-topology';
+import { startQuickLab } from '../support/quick-lab';
 
 let dir: string;
 let labDir: string;
@@ -24,8 +25,7 @@ test.before(async () => {
   labDir = path.join(dir, 'lab');
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'gameday'));
-  const up = await runCli(['lab', 'up', '--dir', labDir]);
-  assert.is(up.code, 0, up.stderr);
+  await startQuickLab(labDir);
   file = path.join(dir, 'long-failover.ts');
   fs.writeFileSync(
     file,
@@ -67,7 +67,7 @@ test.after(async () => {
 });
 
 async function runUntilFailedOver(runDir: string) {
-  const run = spawnCli(['run', file, '--out', runDir]);
+  const run = spawnCli(['run', file, '--out', runDir, '--no-pdf']);
   await waitForOutput(run.child, (text) => /failover us-east-1 → eu-west-1 completed/.test(text), 90_000);
   const moved = await labRegions(labDir);
   assert.is(moved['eu-west-1'].role, 'primary', 'the run failed over before it was stopped');

@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
 import { repoRoot, runCli, spawnCli, waitForOutput } from '../support/cli';
+import { labStatus } from '../support/lab-topology';
 
 let dir: string;
 
@@ -26,14 +27,7 @@ test.after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function labStatus() {
-  const status = await runCli(['lab', 'status', '--dir', path.join(dir, 'lab'), '--json']);
-  return JSON.parse(status.stdout).status.regions as Array<{
-    name: string;
-    proxies: Array<{ name: string; toxics: string[] }>;
-    healthCheck: { inverted: boolean };
-  }>;
-}
+const labRegions = async () => (await labStatus(path.join(dir, 'lab'))).regions;
 
 test('kill -9 mid-fault, then recover undoes every fault from the journal; a second finds nothing', async () => {
   const file = path.join(dir, 'long-faults.ts');
@@ -65,13 +59,13 @@ export default defineExperiment({
   run.child.kill('SIGKILL');
   await run.done;
 
-  let regions = await labStatus();
+  let regions = await labRegions();
   assert.ok(
     regions.some((region) => region.proxies.some((proxy) => proxy.toxics.length > 0)),
     'the killed run left toxics behind',
   );
   assert.is(
-    regions.find((region) => region.name === 'us-east-1')!.healthCheck.inverted,
+    regions.find((region) => region.name === 'us-east-1')!.healthCheck?.inverted,
     true,
     'and an inverted health check',
   );
@@ -86,9 +80,9 @@ export default defineExperiment({
   assert.match(recovered.stdout, /released its stale lock .+run\.lock/);
   assert.not.ok(fs.existsSync(path.join(dir, 'lab', 'run.lock')), 'the dead run no longer holds the lab');
 
-  regions = await labStatus();
+  regions = await labRegions();
   for (const region of regions) {
-    assert.is(region.healthCheck.inverted, false, `${region.name} check restored`);
+    assert.is(region.healthCheck?.inverted, false, `${region.name} check restored`);
     for (const proxy of region.proxies) assert.equal(proxy.toxics, [], `${proxy.name} clean`);
   }
   const events = readJournal(path.join(runDir, 'journal.ndjson'));

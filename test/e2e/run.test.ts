@@ -22,9 +22,12 @@ test.after.each(async () => {
 const env = (extra: Record<string, string> = {}) => ({ API_URL: service.url, DOWN_FILE: service.downFile, ...extra });
 
 test('run --json prints summary.json alone on stdout and exits 0 when the hypothesis holds', async () => {
-  const result = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports], {
-    env: env({ OUTAGE: '1s', DURATION: '3s', RTO_OBJECTIVE: '5s' }),
-  });
+  const result = await runCli(
+    ['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports, '--no-pdf'],
+    {
+      env: env({ OUTAGE: '1s', DURATION: '3s', RTO_OBJECTIVE: '5s' }),
+    },
+  );
   assert.is(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.is(summary.schema, 'gameday/run/v2');
@@ -40,7 +43,7 @@ test('run --json prints summary.json alone on stdout and exits 0 when the hypoth
 
 test('a missed RTO objective exits 1', async () => {
   const out = path.join(reports, 'fixed');
-  const result = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', out], {
+  const result = await runCli(['run', 'test/fixtures/valid/long-outage.ts', '--out', out, '--no-pdf'], {
     env: env({ OUTAGE: '2s', DURATION: '4s', RTO_OBJECTIVE: '500ms' }),
   });
   assert.is(result.code, 1, result.stderr);
@@ -54,9 +57,12 @@ test('a missed RTO objective exits 1', async () => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} during a fault rolls it back and exits 3`, async () => {
-    const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports], {
-      env: env(),
-    });
+    const { child, done } = spawnCli(
+      ['run', 'test/fixtures/valid/long-outage.ts', '--json', '--reports', reports, '--no-pdf'],
+      {
+        env: env(),
+      },
+    );
     await waitForOutput(child, (text) => text.includes('fault api-down injected'), 15_000);
     assert.ok(fs.existsSync(service.downFile), 'fault is active');
     child.kill(signal);
@@ -72,7 +78,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 test('a second Ctrl-C says the rollback is still running and does not abandon it', async () => {
-  const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--reports', reports], {
+  const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--reports', reports, '--no-pdf'], {
     env: env({ ROLLBACK_SLEEP: '2' }),
   });
   await waitForOutput(child, (text) => text.includes('fault api-down injected'), 15_000);

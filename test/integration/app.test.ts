@@ -127,6 +127,90 @@ test('orders are written on the DNS-resolved writer and read back from the local
   assert.is(notFound.status, 404);
 });
 
+test('the storefront: product list → product → cart → checkout, read locally, the order on the writer', async () => {
+  const { west, cluster } = fixture;
+  // eu-west-1 reads its replica: the products are there once the writer's seed has replayed.
+  const list = await eventually(async () => {
+    const response = await fetch(`${west.url}/shop`);
+    const text = await response.text();
+    return response.status === 200 && text.includes('Moka pot') ? { response, text } : undefined;
+  }, 10_000);
+  assert.match(list.response.headers.get('content-type') ?? '', 'text/html');
+  assert.match(list.text, '<strong data-testid="region">eu-west-1</strong>');
+  assert.match(list.text, 'href="/shop/products/moka-pot"');
+
+  const product = await fetch(`${west.url}/shop/products/moka-pot`);
+  assert.is(product.status, 200);
+  const productHtml = await product.text();
+  assert.match(productHtml, 'data-testid="add-to-cart"');
+  assert.match(productHtml, '$35.00');
+
+  const add = (sku: string, quantity: number, cookie = '') =>
+    fetch(`${west.url}/shop/cart`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ sku, quantity: String(quantity) }).toString(),
+    });
+  const first = await add('moka-pot', 2);
+  assert.is(first.status, 303, 'post/redirect/get');
+  assert.is(first.headers.get('location'), '/shop/cart');
+  const cookieOf = (response: Response) => (response.headers.get('set-cookie') ?? '').split(';')[0];
+  assert.is(cookieOf(first), 'gameday_cart=moka-pot:2');
+  const second = await add('milk-jug', 1, cookieOf(first));
+  const cookie = cookieOf(second);
+  assert.is(cookie, 'gameday_cart=moka-pot:2|milk-jug:1');
+
+  const cart = await (await fetch(`${west.url}/shop/cart`, { headers: { cookie } })).text();
+  assert.is(cart.match(/data-testid="cart-line"/g)?.length, 2);
+  assert.match(cart, '<th data-testid="cart-total">$82.00</th>');
+
+  const customer = `Ada <${Date.now()}>`;
+  const placed = await fetch(`${west.url}/shop/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ customer }).toString(),
+  });
+  const placedHtml = await placed.text();
+  assert.is(placed.status, 200, placedHtml);
+  assert.is(placed.headers.get('x-gameday-region'), 'eu-west-1');
+  assert.is(placed.headers.get('x-gameday-writer'), `${primaryHost}:${cluster.primary.port}`);
+  assert.match(placedHtml, 'data-testid="order-placed"');
+  assert.match(placedHtml, customer.replace('<', '&lt;').replace('>', '&gt;'), 'the name is escaped');
+  assert.match(placed.headers.get('set-cookie') ?? '', /^gameday_cart=; .*Max-Age=0/);
+  const written = await cluster.primary.query<{ item: string; quantity: number; region: string }>(
+    `SELECT item, quantity, region FROM orders WHERE customer = '${customer}' ORDER BY id`,
+  );
+  assert.equal(written, [
+    { item: 'Moka pot', quantity: 2, region: 'eu-west-1' },
+    { item: 'Milk jug', quantity: 1, region: 'eu-west-1' },
+  ]);
+});
+
+test('the storefront answers a failure with a page that names the region', async () => {
+  const { east } = fixture;
+  const missing = await fetch(`${east.url}/shop/products/no-such-thing`);
+  assert.is(missing.status, 404);
+  const missingHtml = await missing.text();
+  assert.match(missingHtml, 'data-testid="error-message">no product no-such-thing in us-east-1');
+  assert.match(missingHtml, '<strong data-testid="region">us-east-1</strong>');
+
+  const empty = await fetch(`${east.url}/shop/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'customer=Bob',
+  });
+  assert.is(empty.status, 400);
+  assert.match(await empty.text(), 'the cart is empty');
+
+  const tampered = await fetch(`${east.url}/shop/cart`, { headers: { cookie: 'gameday_cart=<x>:1' } });
+  assert.match(await tampered.text(), 'data-testid="cart-empty"', 'a malformed cart reads as empty');
+
+  const wrongMethod = await fetch(`${east.url}/shop/checkout`);
+  assert.is(wrongMethod.status, 405);
+  assert.is(wrongMethod.headers.get('allow'), 'POST');
+});
+
 test('ledger: 201 only after commit, a duplicate is 409, and the writer lists the seqs sorted', async () => {
   const { west } = fixture;
   for (const seq of [2, 1, 3]) {

@@ -160,6 +160,27 @@ test(
         .DBClusters,
       [],
     );
+    // Filtered by cluster (ARN or id) and by instance: a cluster's instances, as `gameday check` asks for them.
+    for (const value of [euCluster.arn, euCluster.id]) {
+      const byCluster = await rds(EU).send(
+        new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [value] }] }),
+      );
+      assert.equal(
+        byCluster.DBInstances?.map((instance) => instance.DBInstanceIdentifier),
+        [euCluster.instance],
+      );
+      const clusters = await rds(EU).send(
+        new DescribeDBClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: [value] }] }),
+      );
+      assert.equal(
+        clusters.DBClusters?.map((cluster) => cluster.DBClusterIdentifier),
+        [euCluster.id],
+      );
+    }
+    const byInstance = await rds(US).send(
+      new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-instance-id', Values: [usCluster.instance] }] }),
+    );
+    assert.is(byInstance.DBInstances?.length, 1);
     assert.equal(
       (await rds('ap-south-1').send(new DescribeDBClustersCommand({}))).DBClusters,
       [],

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeIteration, runChaos, summaryLine } from '../../bench/chaos/interrupt';
+import { startQuickLab } from '../support/quick-lab';
 
 test('a drill the lab needed a reset after counts as a failure; SIGTERM and kill -9 + recover fail back', async () => {
   const n = 3;
@@ -19,6 +20,9 @@ test('a drill the lab needed a reset after counts as a failure; SIGTERM and kill
     aimLengths: { ...lengths, 'rollback-failback': 1000 },
     random: () => 0.1,
     log: (line) => console.log(line),
+    // Health checks 300 ms × 2 and 1 s TTLs: each drill detects, moves clients and fails back in about a second
+    // each, where `lab up`'s defaults take 3 s and 5 s; what is checked is what each interruption leaves behind.
+    startLab: async (labDir) => (await startQuickLab(labDir)).state,
   });
   const lines = iterations.map((iteration) => describeIteration(iteration, n)).join('\n');
   const [control, terminated, killed] = iterations;

@@ -13,26 +13,35 @@ import * as assert from 'uvu/assert';
 import { repoRoot } from '../support/cli';
 
 const run = promisify(execFile);
-const depcruise = path.join(repoRoot, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const config = path.join(repoRoot, '.dependency-cruiser.cjs');
 
-async function cruise(cwd: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [depcruise, 'src', '--config', config, '--output-type', 'err'],
-      { cwd },
-    );
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
-  }
+interface Checked {
+  dir: string;
+  exitCode: number;
+  output: string;
+}
+
+/**
+ * The dependency check over src/ and every planted tree, in one process (a Node start and a load of
+ * dependency-cruiser per tree would cost seconds each): asked for once, read by each test.
+ */
+let checked: Promise<Map<string, Checked>> | undefined;
+function checkAll(): Promise<Map<string, Checked>> {
+  checked ??= (async () => {
+    const { stdout } = await run(process.execPath, [
+      path.join(repoRoot, 'test', 'support', 'dependency-check.js'),
+      config,
+      repoRoot,
+      ...Object.values(trees),
+    ]);
+    return new Map((JSON.parse(stdout) as Checked[]).map((result) => [result.dir, result]));
+  })();
+  return checked;
 }
 
 test('src/ keeps every rule', async () => {
-  const { code, output } = await cruise(repoRoot);
-  assert.is(code, 0, output);
+  const { exitCode, output } = (await checkAll()).get(repoRoot)!;
+  assert.is(exitCode, 0, output);
   assert.match(output, /no dependency violations found/);
 });
 
@@ -61,38 +70,50 @@ const planted: Record<string, { files: Record<string, string> }> = {
     files: { 'src/analysis/summarize.ts': "import '../report/files';", 'src/report/files.ts': '' },
   },
   'report-below-engine': { files: { 'src/report/files.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
+  'report-below-notify': { files: { 'src/report/files.ts': "import '../notify/slack';", 'src/notify/slack.ts': '' } },
+  'notify-below-engine': { files: { 'src/notify/slack.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
   },
   'compare-above-engine': {
     files: { 'src/report/files.ts': "import '../compare/run';", 'src/compare/run.ts': '' },
   },
+  'schedule-above-scenario': {
+    files: { 'src/scenario/run.ts': "import '../schedule/scheduler';", 'src/schedule/scheduler.ts': '' },
+  },
   'cli-is-the-top': { files: { 'src/engine/run.ts': "import '../cli/output';", 'src/cli/output.ts': '' } },
   'yargs-only-in-cli': { files: { 'src/engine/run.ts': "import 'yargs';" } },
 };
 
-for (const [rule, { files }] of Object.entries(planted)) {
-  test(`a planted wrong-way import breaks ${rule}, and the check says so`, async () => {
+/** Each rule's tree, written before the tests (the check reads them all at once) and removed after. */
+const trees: Record<string, string> = {};
+test.before(() => {
+  for (const [rule, { files }] of Object.entries(planted)) {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-deps-'));
-    try {
-      fs.writeFileSync(
-        path.join(tree, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node' }, include: ['src'] }),
-      );
-      // yargs resolves from the repo, as the real tree's would.
-      fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
-      for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
-        fs.writeFileSync(path.join(tree, file), `${text}\nexport {};\n`);
-      }
-      const { code, output } = await cruise(tree);
-      assert.is.not(code, 0, output);
-      assert.match(output, new RegExp(`error ${rule}:`), output);
-      const broken = new Set([...output.matchAll(/error ([\w-]+):/g)].map((match) => match[1]));
-      assert.equal([...broken], [rule], `only ${rule} is broken:\n${output}`);
-    } finally {
-      fs.rmSync(tree, { recursive: true, force: true });
+    trees[rule] = tree;
+    fs.writeFileSync(
+      path.join(tree, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node' }, include: ['src'] }),
+    );
+    // yargs resolves from the repo, as the real tree's would.
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+      fs.writeFileSync(path.join(tree, file), `${text}\nexport {};\n`);
     }
+  }
+});
+test.after(() => {
+  for (const tree of Object.values(trees)) fs.rmSync(tree, { recursive: true, force: true });
+});
+
+for (const rule of Object.keys(planted)) {
+  test(`a planted wrong-way import breaks ${rule}, and the check says so`, async () => {
+    const { exitCode, output } = (await checkAll()).get(trees[rule])!;
+    assert.is.not(exitCode, 0, output);
+    assert.match(output, new RegExp(`error ${rule}:`), output);
+    const broken = new Set([...output.matchAll(/error ([\w-]+):/g)].map((match) => match[1]));
+    assert.equal([...broken], [rule], `only ${rule} is broken:\n${output}`);
   });
 }
 
@@ -105,6 +126,8 @@ test('the analysis and the reports load without the AWS SDK or the lab', async (
     'report/junit',
     'report/rerender',
     'report/scenario/rerender',
+    'notify/run-messages',
+    'notify/day-messages',
   ];
   const script = `
     for (const module of ${JSON.stringify(modules)}) require('./src/' + module);

@@ -3,17 +3,17 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExperimentConfig } from '../../src/experiment/schema';
-import { flakyServicePerTest } from '../support/flaky-service';
+import { flakyServicePerTest, startFlakyService, type FlakyService } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
 const service = flakyServicePerTest(test);
 
-/** An experiment against the flaky service: `downFor` of 503s starting at +1s. */
-function outage(overrides: Partial<ExperimentConfig> & { downFor?: string } = {}): ExperimentConfig {
-  const { downFor = '2s', ...rest } = overrides;
+/** An experiment against `on` (the test's own flaky service by default): `downFor` of 503s starting at +1s. */
+function outage(overrides: Partial<ExperimentConfig> & { downFor?: string; on?: FlakyService } = {}): ExperimentConfig {
+  const { downFor = '2s', on = service(), ...rest } = overrides;
   return {
     name: 'outage',
-    target: { kind: 'endpoints', endpoints: { api: service().url } },
+    target: { kind: 'endpoints', endpoints: { api: on.url } },
     traffic: { kind: 'http', endpoint: 'api', path: '/health', rate: 20, timeout: '1s' },
     steadyState: { duration: '500ms' },
     hypothesis: { rto: '10s', recovery: { successRatio: 0.95, window: '1s' } },
@@ -23,8 +23,8 @@ function outage(overrides: Partial<ExperimentConfig> & { downFor?: string } = {}
         name: 'down',
         after: '1s',
         duration: downFor,
-        inject: `touch ${service().downFile}`,
-        rollback: `rm -f ${service().downFile}`,
+        inject: `touch ${on.downFile}`,
+        rollback: `rm -f ${on.downFile}`,
       },
     ],
     duration: '5s',
@@ -32,8 +32,23 @@ function outage(overrides: Partial<ExperimentConfig> & { downFor?: string } = {}
   };
 }
 
+// The first three tests are three views of one run of the plain outage, with a second http probe for the third:
+// its RTO, its journal, its probes.
+let shared: Promise<{ result: Awaited<ReturnType<typeof runInline>>; downFile: string }> | undefined;
+const sharedService = startFlakyService();
+function plainOutage() {
+  shared ??= sharedService.then(async (on) => ({
+    result: await runInline(
+      outage({ on, probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }),
+    ),
+    downFile: on.downFile,
+  }));
+  return shared;
+}
+test.after(async () => (await sharedService).close());
+
 test('measured RTO is within one probe interval + 50 ms of the true outage', async () => {
-  const result = await runInline(outage());
+  const { result, downFile } = await plainOutage();
   assert.is(result.status, 'passed', result.summary.reason);
   const fault = result.summary.faults[0];
   const trueOutageMs = fault.activeMs!;
@@ -45,17 +60,17 @@ test('measured RTO is within one probe interval + 50 ms of the true outage', asy
     `RTO ${result.summary.rto.ms} ms vs true outage ${trueOutageMs} ms (error ${error} ms)`,
   );
   assert.ok(result.summary.traffic.errors >= 30, 'clients saw the outage');
-  assert.not.ok(fs.existsSync(service().downFile), 'rolled back');
+  assert.not.ok(fs.existsSync(downFile), 'rolled back');
 });
 
 test('the journal records the rollback before the injection and every line parses', async () => {
-  const result = await runInline(outage());
+  const { result, downFile } = await plainOutage();
   const types = result.events.map((event) => event.type);
   const injecting = types.indexOf('fault.injecting');
   const injected = types.indexOf('fault.injected');
   assert.ok(injecting >= 0 && injected > injecting, 'fault.injecting is written before fault.injected');
   const record = result.events[injecting] as Extract<(typeof result.events)[number], { type: 'fault.injecting' }>;
-  assert.equal(record.rollback, { kind: 'exec', command: `rm -f ${service().downFile}`, timeoutMs: 30_000 });
+  assert.equal(record.rollback, { kind: 'exec', command: `rm -f ${downFile}`, timeoutMs: 30_000 });
   assert.is(types[types.length - 1], 'run.finished');
   const lines = fs.readFileSync(path.join(result.runDir, 'journal.ndjson'), 'utf8').trim().split('\n');
   assert.is(lines.length, result.events.length);
@@ -66,9 +81,7 @@ test('the journal records the rollback before the injection and every line parse
 });
 
 test('further http probes are measured alongside the traffic', async () => {
-  const result = await runInline(
-    outage({ probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }),
-  );
+  const { result } = await plainOutage();
   const home = result.summary.probes.find((probe) => probe.probe === 'home');
   assert.ok(home, JSON.stringify(result.summary.probes));
   assert.ok(
@@ -76,13 +89,6 @@ test('further http probes are measured alongside the traffic', async () => {
     `home: ${home!.requests} requests, ${home!.errors} errors (the outage hits it too)`,
   );
   assert.is(result.summary.traffic.probe, 'traffic', 'RTO stays measured from the traffic probe');
-});
-
-test('an RTO objective shorter than the outage fails the hypothesis', async () => {
-  const result = await runInline(outage({ hypothesis: { rto: '500ms', recovery: { window: '1s' } } }));
-  assert.is(result.status, 'failed');
-  assert.match(result.summary.reason, /RTO \d+ ms > objective 500 ms/);
-  assert.is(result.summary.rto.met, false);
 });
 
 test('a breached stop condition aborts and rolls back at once', async () => {
@@ -99,8 +105,12 @@ test('a breached stop condition aborts and rolls back at once', async () => {
 test('steady state not met: nothing is injected', async () => {
   fs.writeFileSync(service().downFile, '');
   const marker = path.join(service().dir, 'injected');
+  // The post-check still waits for the target to recover after the abort; it never will here, so 1 s, not 30 s.
   const result = await runInline(
-    outage({ faults: [{ kind: 'exec', after: '0s', inject: `touch ${marker}`, rollback: 'true' }] }),
+    outage({
+      steadyState: { duration: '500ms', recoveryTimeout: '1s' },
+      faults: [{ kind: 'exec', after: '0s', inject: `touch ${marker}`, rollback: 'true' }],
+    }),
   );
   assert.is(result.status, 'aborted');
   assert.match(result.summary.reason, /steady state not met before any fault.*nothing was injected/);
@@ -144,6 +154,7 @@ test('a failing rollback makes the run an error and says the fault may still be 
   const result = await runInline(
     outage({
       faults: [{ kind: 'exec', name: 'sticky', after: '500ms', duration: '500ms', inject: 'true', rollback: 'exit 3' }],
+      duration: '1500ms',
     }),
   );
   assert.is(result.status, 'error');
@@ -155,7 +166,7 @@ test('a hanging rollback times out and later rollbacks still run, newest first',
   const order = path.join(service().dir, 'order');
   const result = await runInline(
     outage({
-      duration: '3s',
+      duration: '1s',
       faults: [
         { kind: 'exec', name: 'first', after: '200ms', inject: 'true', rollback: `echo first >> ${order}` },
         { kind: 'exec', name: 'hangs', after: '400ms', inject: 'true', rollback: 'sleep 30', rollbackTimeout: '1s' },

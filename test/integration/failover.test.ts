@@ -133,10 +133,13 @@ test('split brain: after failover the old writer comes back as a standby and acc
 });
 
 test('a manual runbook without approval fails over no one', async () => {
+  // The runbook stops at decide, right after detection: a 3 s outage and 5 s of observation are plenty.
   const result = await runInline(
     drill({
       failover: { mode: 'manual', from: 'us-east-1', to: 'eu-west-1' },
       hypothesis: { recovery: { window: '1s' } },
+      faults: [{ kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', after: '1s', duration: '3s' }],
+      duration: '5s',
     }),
   );
   const steps = result.summary.failover!.steps.map((step) => `${step.name} ${step.status}`);

@@ -1,23 +1,37 @@
 /**
  * One code path: the same lab drill, once with faults through the lab's AWS APIs (FIS,
  * Route 53, via the official SDK) and once through the lab's direct control API, must
- * produce the same timeline in the journal.
+ * produce the same timeline in the journal. Both run on one lab: every fault of the first
+ * is reverted before the second starts.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
+import { startLab, stopLab } from '../../src/lab/manager';
 import { runInline } from '../support/run';
+
+let labDir: string;
+test.before(async () => {
+  labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-fis-vs-direct-'));
+  await startLab({
+    labDir,
+    ephemeral: false,
+    healthCheck: { requestIntervalMs: 300, failureThreshold: 2 },
+    ttl: { app: 1, writer: 1 },
+  });
+});
+test.after(async () => {
+  await stopLab(labDir);
+  fs.rmSync(labDir, { recursive: true, force: true });
+});
 
 const drill = (api: 'aws' | 'direct'): ExperimentConfig => ({
   name: `fis vs direct (${api})`,
-  target: {
-    kind: 'lab',
-    api,
-    healthCheck: { interval: '300ms', failureThreshold: 2 },
-    ttl: { app: '1s', writer: '1s' },
-    dir: '/nonexistent/so-an-ephemeral-lab-is-used',
-  },
+  target: { kind: 'lab', api, dir: labDir },
   steadyState: { duration: '1s' },
   hypothesis: { rto: '10s', recovery: { window: '1s' } },
   // New connections: keep-alive clients would stay on us-east-1 whatever DNS says (as real ones do).

@@ -1,6 +1,8 @@
 /**
  * The write ledger and RPO against the real lab: real PostgreSQL streaming replication,
- * so a lost write is one the promoted database really does not have.
+ * so a lost write is one the promoted database really does not have. One lab for the file,
+ * held by the test so the promoted database can be read after the run: the run without a
+ * fault first, then the one that crashes the primary and leaves the lab failed over.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,21 +12,33 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventOf, JournalEvent } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
-import { startLab } from '../../src/lab/manager';
+import { startLab, type RunningLab } from '../../src/lab/manager';
 import { summarize } from '../../src/analysis/summarize';
 import { runInline } from '../support/run';
 
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
   events.filter((event): event is EventOf<T> => event.type === type);
 
+let labDir: string;
+let lab: RunningLab;
+test.before(async () => {
+  labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-ledger-'));
+  lab = await startLab({
+    ephemeral: true,
+    labDir,
+    healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 },
+    ttl: { app: 1, writer: 1, regional: 1 },
+  });
+});
+test.after(async () => {
+  await lab?.stop();
+  fs.rmSync(labDir, { recursive: true, force: true });
+});
+
 test('no fault: every acknowledged write is read back, RPO 0, objective met', async () => {
   const result = await runInline({
     name: 'ledger without faults',
-    target: {
-      kind: 'lab',
-      healthCheck: { interval: '300ms', failureThreshold: 2 },
-      dir: '/nonexistent/so-an-ephemeral-lab-is-used',
-    },
+    target: { kind: 'lab', dir: labDir },
     steadyState: { duration: '1s' },
     hypothesis: { rpo: '1s' },
     traffic: { kind: 'http', endpoint: 'app', path: '/health', rate: 10 },
@@ -56,14 +70,6 @@ test(
   'ground truth: replication held back, primary crashed, unplanned failover by the runbook — the ' +
     'lost writes are exactly those the promoted database lacks',
   async () => {
-    const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-ledger-'));
-    // A lab the test holds on to, so the promoted database can be read after the run.
-    const lab = await startLab({
-      ephemeral: true,
-      labDir,
-      healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 },
-      ttl: { app: 1, writer: 1, regional: 1 },
-    });
     const db = new Client({
       host: lab.state.regions.find((region) => region.name === 'eu-west-1')!.address,
       port: lab.state.layout.ports.pg,
@@ -143,7 +149,6 @@ test(
       );
     } finally {
       await db.end().catch(() => undefined);
-      await lab.stop();
     }
   },
 );

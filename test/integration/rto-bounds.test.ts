@@ -22,6 +22,9 @@ async function drillWithTtl(ttlSeconds: number) {
     healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 250 },
     ttl: { app: ttlSeconds, writer: 1 },
   });
+  // The outage must outlast the slowest client's recovery through the failover (the upper bound: about 3 s
+  // plus the TTL and the runbook), with room for a loaded machine: 10 s at TTL 1, 20 s at TTL 6.
+  const outageSeconds = 8 + 2 * ttlSeconds;
   try {
     const experiment: ExperimentConfig = {
       name: `bounds with TTL ${ttlSeconds}s`,
@@ -47,10 +50,16 @@ async function drillWithTtl(ttlSeconds: number) {
           after: '0s',
           duration: '1500ms',
         },
-        { kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', after: '2s', duration: '20s' },
+        {
+          kind: 'regionOutage',
+          name: 'us-east-1-offline',
+          region: 'us-east-1',
+          after: '2s',
+          duration: `${outageSeconds}s`,
+        },
       ],
       failover: { from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '30s' } },
-      duration: '23s',
+      duration: `${outageSeconds + 3}s`,
     };
     return await runInline(experiment);
   } finally {

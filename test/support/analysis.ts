@@ -17,4 +17,4 @@ export { renderScenarioJunit } from '../../src/report/scenario/junit';
 export type { RunSummary } from '../../src/analysis/summary';
 export type { ScenarioExperimentSummary, ScenarioSummary } from '../../src/analysis/scenario-summary';
 export type { Objective } from '../../src/analysis/judge';
-export type { CheckRow, EventOf, JournalEvent, LedgerRow, SampleRow } from '../../src/core/events';
+export type { CheckRow, EventOf, JournalEvent, JourneyRow, LedgerRow, SampleRow } from '../../src/core/events';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readJournal } from '../../src/core/journal';
 import type { ScenarioSummary } from '../../src/analysis/scenario-summary';
 import { repoRoot, runCli } from './cli';
-import { assertStartingTopology } from './lab-topology';
+import { assertStartingTopology, labStatus } from './lab-topology';
 
 /**
  * A place to run GameDays from the CLI as a user would: a project directory whose
@@ -81,14 +81,8 @@ export default defineScenario({
 
   /** No fault is left on any proxy, and the lab is in its starting topology with every check healthy. */
   async assertLabClean(): Promise<void> {
-    const status = await runCli(['lab', 'status', '--dir', this.labDir, '--json']);
-    const regions = JSON.parse(status.stdout).status.regions as Array<{
-      name: string;
-      proxies: Array<{ name: string; toxics: string[] }>;
-      healthCheck: { inverted: boolean };
-    }>;
-    for (const region of regions) {
-      assert.is(region.healthCheck.inverted, false, `${region.name} check not inverted`);
+    for (const region of (await labStatus(this.labDir)).regions) {
+      assert.is(region.healthCheck?.inverted, false, `${region.name} check not inverted`);
       for (const proxy of region.proxies) assert.equal(proxy.toxics, [], `${proxy.name} has no toxic`);
     }
     await assertStartingTopology(this.labDir);

@@ -219,7 +219,15 @@ test('a halted run: exit code 5, HALTED in report.md and on the page, a junit te
   assert.is(summary.status, 'halted');
   assert.is(exitCodeFor('halted'), 5);
   assert.ok(renderMarkdown(summary).includes(`**Result:** HALTED — ${reason}`));
-  const none: RenderedCharts = { timeline: null, regions: null, phases: null, ledger: null, budget: null, burn: null };
+  const none: RenderedCharts = {
+    timeline: null,
+    journeys: null,
+    regions: null,
+    phases: null,
+    ledger: null,
+    budget: null,
+    burn: null,
+  };
   assert.ok(renderRunPage(summary, none).includes('<span class="badge halted">HALTED</span>'));
   const junit = renderJunit(summary);
   assert.ok(junit.includes(`<testcase classname="gameday.${summary.experiment}" name="run" time="0">`), junit);

@@ -146,7 +146,8 @@ function nearestRank(values: readonly number[], p: number): number {
 /** Traffic totals straight from the rows. */
 function expectedTraffic(rows: readonly SampleRow[]) {
   const regions: Record<string, number> = {};
-  for (const row of rows) if (row[5]) regions[row[5]] = (regions[row[5]] ?? 0) + 1;
+  // Served: answered with success (a 503 from a failing region served nobody).
+  for (const row of rows) if (row[5] && row[3] === 1) regions[row[5]] = (regions[row[5]] ?? 0) + 1;
   const errors = count(rows, (row) => row[3] === 0);
   return {
     requests: rows.length,

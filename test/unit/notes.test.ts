@@ -163,7 +163,15 @@ test('report.md: findings and action items (with owner) in their own section, no
 
 test('report.html: every note in its table, numbered as the timeline marks them, and escaped', () => {
   const summary = summarize(journalWithNotes());
-  const none: RenderedCharts = { timeline: null, regions: null, phases: null, ledger: null, budget: null, burn: null };
+  const none: RenderedCharts = {
+    timeline: null,
+    journeys: null,
+    regions: null,
+    phases: null,
+    ledger: null,
+    budget: null,
+    burn: null,
+  };
   const html = renderRunPage(summary, none);
   const section = html.slice(html.indexOf('<section id="notes">'), html.indexOf('<section id="regions">'));
   assert.ok(section.includes('1 finding, 1 action item'), section);

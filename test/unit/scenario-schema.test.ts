@@ -138,7 +138,8 @@ test('every problem at once, each at its field path; a bad day target is said on
       stepz: [],
     }).sort(),
     [
-      ': unknown field "stepz"; valid fields: name, description, target, participants, objectives, steps, tags',
+      ': unknown field "stepz"; valid fields: name, description, target, participants, objectives, steps, tags, ' +
+        'notify, service, staleAfter, schedule',
       'name: must not be empty',
       "objectives[2]: burn is judged per experiment (an SLO's expect), not over a day; a day's objectives are " +
         "'passed' (every experiment of the day passed), 'budget<5%' (each SLO's error budget burned, summed over " +
@@ -148,7 +149,7 @@ test('every problem at once, each at its field path; a bad day target is said on
         'RPO of the day), got "nonsense"',
       'participants[0].role: expected one of "facilitator", "operator", "observer", "approver", got "boss"',
       "participants[1].slack: expected a Slack member id like 'U024BE7LH'",
-      'steps[0].kind: unknown kind "pause"; valid kinds: experiment, checkpoint, wait, note',
+      'steps[0].kind: unknown kind "pause"; valid kinds: experiment, checkpoint, wait, note, check',
       "steps[1].question: expected the go/no-go question, e.g. 'Go on to the region outage?'",
       "steps[2].duration: expected a duration like '500ms', '30s', '2m', '1h' or '1m30s', got \"forever\"",
       "steps[3].experiment: expected an experiment file path (relative to the scenario, e.g. './latency.ts') or " +
@@ -239,6 +240,29 @@ test("the agenda: each step at its expected offset, an experiment's timeline wit
   assert.not.ok(
     actions.some((action) => action.startsWith('lab: use the running lab')),
     'the target is opened by the day',
+  );
+});
+
+test("the day's service and staleAfter go to each experiment step that says none of its own", () => {
+  const scenario = validateScenario(
+    day({
+      service: 'orders',
+      staleAfter: '14d',
+      steps: [
+        { kind: 'experiment', experiment: experiment() },
+        { kind: 'experiment', experiment: experiment({ name: 'own', service: 'billing', staleAfter: '7d' }) },
+      ],
+    }),
+    'day.ts',
+  );
+  assert.equal(
+    scenario.steps.map((step) =>
+      step.kind === 'experiment' ? [step.experiment.service, step.experiment.staleAfter] : [],
+    ),
+    [
+      ['orders', 14 * 86_400_000],
+      ['billing', 7 * 86_400_000],
+    ],
   );
 });
 

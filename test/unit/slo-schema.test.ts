@@ -135,7 +135,7 @@ const invalid: Array<[string, unknown, RegExp]> = [
   [
     'an SLO on an unknown probe',
     { slos: [{ name: 'a', sli: 'availability', objective: 99, probe: 'nope' }] },
-    /slos\[0\]\.probe: unknown http probe "nope"; the experiment has: traffic/,
+    /slos\[0\]\.probe: unknown http or k6 probe "nope"; the experiment has: traffic/,
   ],
   [
     'duplicate SLO names',

@@ -13,6 +13,9 @@ export interface FailoverCommandOptions {
   yes: boolean;
   /** Undo a failover done for real: the runbook reversed (failover/failback.ts). */
   failback: boolean;
+  /** Print report.pdf (default true), as `gameday run` does. */
+  pdf?: boolean;
+  notify?: boolean;
 }
 
 /** `gameday failover <file> [--failback]`: the experiment's runbook alone, or reversed, as a real DR action. */

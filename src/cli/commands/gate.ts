@@ -2,6 +2,8 @@ import path from 'node:path';
 import { tryParseDuration } from '../../core/duration';
 import { loadExperiment } from '../../experiment/loader';
 import { applyObjectiveOverrides, type ObjectiveOverrides } from '../../experiment/overrides';
+import { parseTolerances, ToleranceError, withBaseline } from '../../experiment/baseline';
+import { BaselineError, findBaseline } from '../../report/baseline';
 import { objectivesOf } from '../../analysis/judge';
 import type { RunSummary } from '../../analysis/summary';
 import { reportFiles } from '../../report/files';
@@ -13,16 +15,40 @@ export interface GateCommandOptions extends RunCommandOptions {
   maxRto?: string;
   maxRpo?: string;
   maxBudget?: string;
+  /** A run directory, or a directory of runs whose latest run of this experiment is the baseline. */
+  baseline?: string;
+  tolerance?: string;
 }
 
 /**
  * `gameday gate <file>`: the run command's code path with the gate's objectives laid over
- * the file's, and a short text made for CI logs (or summary.json with --json).
+ * the file's — and with --baseline, the run it must be no worse than — and a short text
+ * made for CI logs (or summary.json with --json).
  */
 export async function gateCommand(file: string, options: GateCommandOptions): Promise<number> {
   const overrides = parseGateFlags(options);
-  const experiment = applyObjectiveOverrides(loadExperiment(file), overrides);
+  if (options.tolerance !== undefined && options.baseline === undefined)
+    throw new UsageError('--tolerance says how much worse than the baseline a run may be: give --baseline DIR too');
+  const tolerances = options.baseline === undefined ? null : tolerancesOf(options.tolerance);
+  let experiment = applyObjectiveOverrides(loadExperiment(file), overrides);
+  if (options.baseline !== undefined && tolerances) {
+    try {
+      experiment = withBaseline(experiment, findBaseline(options.baseline, experiment.name, tolerances));
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   return runWithProgress(experiment, experiment.name, options, {}, gateText);
+}
+
+function tolerancesOf(text: string | undefined) {
+  try {
+    return parseTolerances(text);
+  } catch (error) {
+    if (error instanceof ToleranceError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 const objectiveCeilingMs = 86_400_000;
@@ -61,6 +87,9 @@ function gateText(summary: RunSummary): string {
     const mark = objective.met === true ? 'ok  ' : objective.met === false ? 'FAIL' : 'N/A ';
     lines.push(`  ${mark} ${objective.name}: ${objective.measured} (objective ${objective.objective})`);
   }
+  const baseline = summary.baseline;
+  if (baseline)
+    lines.push(`  baseline ${baseline.runId} (${baseline.status}, ${shownPath(path.resolve(baseline.dir))})`);
   lines.push(`  junit ${shownPath(path.join(summary.runDir, reportFiles.junit))}`);
   lines.push(`  report ${shownPath(path.join(summary.runDir, reportFiles.html))}`);
   return lines.join('\n') + '\n';

@@ -40,7 +40,10 @@ export function printScenarioPlan(scenario: Scenario, options: { json: boolean }
   out.push(`expected length of the day: ${formatDuration(plan.expectedMs)}${decisions}`, '');
   for (const step of plan.steps) {
     const at = dayOffset(step.atMs);
-    const length = step.kind === 'checkpoint' || step.kind === 'note' ? '' : ` (≈ ${formatDuration(step.expectedMs)})`;
+    const length =
+      step.kind === 'checkpoint' || step.kind === 'note' || step.kind === 'check'
+        ? ''
+        : ` (≈ ${formatDuration(step.expectedMs)})`;
     const lenient = step.continueOnFailure ? ', continues on failure' : '';
     out.push(`${at.padStart(6)}  step ${step.step}  ${step.kind.padEnd(10)} ${step.name}${length}${lenient}`);
     if (step.detail && step.detail !== step.name) out.push(`${' '.repeat(16)}${step.detail}`);

@@ -8,4 +8,6 @@ export interface RunCommandOptions {
   yes: boolean;
   /** Print report.pdf (default true). */
   pdf?: boolean;
+  /** Tell the file's notifiers, or the environment's default (default true); --no-notify: nobody. */
+  notify?: boolean;
 }

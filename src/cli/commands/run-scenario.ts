@@ -3,13 +3,13 @@ import { formatPercent } from '../../analysis/format';
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
 import { formatDuration } from '../../core/duration';
 import { newRunId } from '../../engine/run-id';
-import { fileReporters, reportFiles } from '../../report/files';
+import { reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
-import { scenarioFileReporters } from '../../report/scenario/files';
 import { decisionText, rpoText, rtoText, statusText } from '../../report/scenario/words';
 import { runScenario } from '../../scenario/run';
 import type { Scenario } from '../../scenario/validate';
 import { approver } from '../approve';
+import { drillReporters } from '../drill-reporters';
 import { operatorName, terminalAsk } from '../checkpoint-prompt';
 import { exitCodeFor } from '../exit-codes';
 import { ScenarioProgress } from '../scenario-progress';
@@ -25,6 +25,11 @@ import type { RunCommandOptions } from './run-options';
 export async function runScenarioCommand(scenario: Scenario, options: RunCommandOptions): Promise<number> {
   const runId = newRunId(scenario.name);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
+  // Built before anything starts: a notifier that cannot deliver (no SLACK_BOT_TOKEN) refuses the day.
+  const files = drillReporters({ pdf: options.pdf, notify: options.notify, by: operatorName() }).scenario(
+    runDir,
+    scenario,
+  );
   const ask = options.yes ? undefined : terminalAsk();
   const progress = new ScenarioProgress(runDir, { answers: options.yes ? 'yes-flag' : ask ? 'terminal' : 'approve' });
   const interrupt = interruptController((message) => progress.line(message));
@@ -33,13 +38,10 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
       runId,
       runDir,
       signal: interrupt.signal,
-      reporters: [
-        progress.reporter(),
-        ...scenarioFileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
-      ],
-      stepReporters: (step) => [progress.stepReporter(step), ...fileReporters(step.runDir, { pdf: options.pdf })],
+      reporters: [progress.reporter(), ...files.reporters],
+      stepReporters: (step) => [progress.stepReporter(step), ...files.stepReporters(step)],
       answerers: { yes: options.yes ? { by: operatorName() } : undefined, ask },
-      approve: approver(options.approve),
+      approve: approver(options.approve, progress),
       consent: { yes: options.yes, ci: process.env.CI },
     });
     for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);
@@ -67,7 +69,9 @@ function dayText(summary: ScenarioSummary, reports: ReportOutcome): string {
       lines.push(
         `${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}: ${decisionText(checkpoint, true)}`,
       );
-    } else lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}${took}`);
+    } else if (step.kind === 'check' && step.status !== 'skipped')
+      lines.push(`${label} ${statusText(step.status)} ${step.name}${took}: ${step.reason ?? ''}`);
+    else lines.push(`${label} ${step.status === 'skipped' ? 'SKIPPED ' : ''}${step.name}${took}`);
   }
   for (const total of summary.budget)
     lines.push(

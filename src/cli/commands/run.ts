@@ -6,6 +6,7 @@ import {
   formatBurn,
   formatOffset,
   formatPercent,
+  journeysText,
   rtoMeasured,
 } from '../../analysis/format';
 import type { RunSummary } from '../../analysis/summary';
@@ -15,12 +16,14 @@ import { newRunId } from '../../engine/run-id';
 import { loadDefinition } from '../../scenario/loader';
 import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
-import { fileReporters, reportFiles } from '../../report/files';
+import { reportFiles } from '../../report/files';
 import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
+import { operatorName } from '../checkpoint-prompt';
+import { drillReporters } from '../drill-reporters';
 import { shownPath } from '../shown-path';
 import type { RunCommandOptions } from './run-options';
 
@@ -45,8 +48,14 @@ export async function runWithProgress(
   format: (summary: RunSummary, reports: ReportOutcome) => string = resultText,
 ): Promise<number> {
   const consent = { yes: options.yes, ci: process.env.CI };
+  const action = mode.failoverOnly ? (mode.failback ? 'failback' : 'failover') : 'run';
   const runId = newRunId(label);
   const runDir = path.resolve(options.out ?? path.join(options.reports, runId));
+  // Built before anything starts: a notifier that cannot deliver (no SLACK_BOT_TOKEN) refuses the run.
+  const reporters = drillReporters({ pdf: options.pdf, notify: options.notify, by: operatorName(), action }).experiment(
+    runDir,
+    experiment,
+  );
   const progress = new ProgressDisplay();
   const interrupt = interruptController((message) => progress.line(message));
   try {
@@ -63,9 +72,9 @@ export async function runWithProgress(
             progress.onEvent(event);
           },
         },
-        ...fileReporters(runDir, { pdf: options.pdf, stepSummary: process.env.GITHUB_STEP_SUMMARY }),
+        ...reporters,
       ],
-      approve: approver(options.approve),
+      approve: approver(options.approve, progress),
       consent,
       ...mode,
     });
@@ -81,12 +90,17 @@ export async function runWithProgress(
   }
 }
 
+/** An objective's word: a run refused or ended before it measured anything has not missed it. */
+function metWord(met: boolean | null): string {
+  return met === null ? 'not measured' : met ? 'met' : 'MISSED';
+}
+
 function resultText(summary: RunSummary, reports: ReportOutcome): string {
   const lines: string[] = [];
   lines.push(`${summary.status.toUpperCase()}  ${summary.experiment}: ${summary.reason}`);
   /** ' (objective 30s, met)', or nothing without an objective. */
   const against = (objectiveMs: number | null, met: boolean | null) =>
-    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${met ? 'met' : 'MISSED'})`;
+    objectiveMs === null ? '' : ` (objective ${formatDuration(objectiveMs)}, ${metWord(met)})`;
   const rto = summary.rto;
   if (rto.ms !== null || rto.recovered === false) {
     const from = rto.cause ? ` from ${rto.cause.name} (clients first failed at ${formatOffset(rto.onsetMs)})` : '';
@@ -95,6 +109,27 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
   if (rto.phases)
     lines.push(`  phases ${rto.phases.map((phase) => `${phase.name} ${formatDuration(phase.ms)}`).join(', ')}`);
   if (rto.bounds) lines.push(`  ${boundsText(rto.bounds)}`);
+  const journeys = summary.journeys ?? [];
+  if (journeys.some((journey) => journey.name !== summary.traffic.probe)) {
+    lines.push(`  journeys: ${journeysText(journeys)}`);
+    for (const journey of journeys.filter((candidate) => !candidate.headline)) {
+      const cause = journey.rto.cause && journey.rto.ms ? ` from ${journey.rto.cause.name}` : '';
+      lines.push(
+        `  journey ${journey.name} (${journey.kind}): RTO ${rtoMeasured(journey.rto)}${cause}` +
+          `${against(journey.rto.objectiveMs, journey.rto.met)}; ${journey.samples} attempts, ${journey.failed} failed`,
+      );
+    }
+  }
+  for (const probe of summary.probes) {
+    const kept = (probe.failures ?? []).filter((failure) => failure.screenshot || failure.trace);
+    if (kept.length > 0) {
+      const folder = path.dirname(kept[0].screenshot ?? kept[0].trace!);
+      lines.push(
+        `  ${probe.probe}: ${kept.length} failed journey${kept.length === 1 ? '' : 's'} left a screenshot and a ` +
+          `trace in ${shownPath(path.join(summary.runDir, folder))}`,
+      );
+    }
+  }
   if (summary.impact.length > 1 || summary.impact.some((episode) => episode.cause?.kind !== 'fault'))
     for (const episode of summary.impact) lines.push(`  impact ${episodeText(episode)}`);
   if (summary.failback) lines.push(`  ${failbackText(summary.failback)}`);
@@ -109,7 +144,7 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     const pages = slo.alerts
       .filter((alert) => alert.fired)
       .map((alert) => `${alert.long}/${alert.short} after ${formatDuration(alert.firedAfterMs ?? 0)}`);
-    const verdicts = slo.thresholds.map((threshold) => `${threshold.text} ${threshold.met ? 'met' : 'MISSED'}`);
+    const verdicts = slo.thresholds.map((threshold) => `${threshold.text} ${metWord(threshold.met)}`);
     const judged = verdicts.length > 0 ? ` (${verdicts.join(', ')})` : '';
     const budget =
       slo.budgetConsumedPct === null

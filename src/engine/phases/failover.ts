@@ -17,7 +17,7 @@ export interface FailoverOptions {
   /** Overrides the runbook's trafficShift (a planned DR move inverts a healthy region's check). */
   trafficShift?: 'dns' | 'invert-health-check';
   /** Manual runbooks ask this; without it, they are declined. */
-  approve?: (question: string) => Promise<boolean>;
+  approve?: (question: string, signal?: AbortSignal) => Promise<boolean>;
   /** `gameday failover`: a real DR action, whose changes stay changed. */
   standalone: boolean;
   /** `gameday failover --failback` (the experiment's runbook reversed by failbackExperiment): `to` rejoins first. */

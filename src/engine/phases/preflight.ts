@@ -165,6 +165,20 @@ function reach(url: string, timeoutMs: number, lookup?: LookupFunction): Promise
 }
 
 /**
+ * What the probes need of this machine before anything is opened or injected (a browser
+ * probe: a Chromium; a k6 probe: k6); each journaled. Null when everything is there.
+ */
+export async function checkProbePrerequisites(experiment: Experiment, journal: Journal): Promise<string | null> {
+  const missing: string[] = [];
+  for (const probe of [experiment.traffic, ...experiment.probes])
+    for (const { check, ok, detail } of (await probeKindOf(probe)?.prerequisites?.(probe)) ?? []) {
+      journal.append({ type: 'preflight.check', check, ok, detail });
+      if (!ok) missing.push(`${probe.name}: ${detail}`);
+    }
+  return missing.length > 0 ? `preflight: ${missing.join('; ')}; nothing was injected` : null;
+}
+
+/**
  * The safety lever (engine/halt.ts): while it is pulled, every run — `run`, `gate`,
  * `failover`, a GameDay's — is refused here, before its target is opened. Null when
  * gameday is not halted.

@@ -24,7 +24,14 @@ export class ProbeSet {
    * action goes ahead without it); the journal says why either way.
    */
   static async start(
-    run: { experiment: Experiment; journal: Journal; session: TargetSession; resolvers: Resolvers; runId: string },
+    run: {
+      experiment: Experiment;
+      journal: Journal;
+      session: TargetSession;
+      resolvers: Resolvers;
+      runId: string;
+      runDir: string;
+    },
     options: { tolerateFailures: boolean },
   ): Promise<{ probes: ProbeSet; failure: string | null }> {
     const { experiment, journal } = run;
@@ -48,6 +55,7 @@ export class ProbeSet {
             session: run.session,
             journal,
             runId: run.runId,
+            runDir: run.runDir,
             resolvers: run.resolvers,
             latencyThresholds,
           }),

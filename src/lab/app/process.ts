@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { nodeEntry } from '../process/node-entry';
+import { nodeEntry } from '../../core/node-entry';
 import { parseAppConfig, type AppConfig, type AppConfigInput } from './config';
 import type { AppEvent } from './server';
 

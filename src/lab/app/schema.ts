@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { DbFailure, queryPool } from './db';
 
 /**
- * The app's tables. Idempotent, run against the writer at startup and again (once) for
+ * The app's tables, and the storefront's products. Idempotent, run against the writer at startup and again (once) for
  * every new writer, since a region may start while its writer is unreachable or before DNS
  * points at a promoted primary. Standbys get the tables by replication.
  */
@@ -15,6 +15,18 @@ CREATE TABLE IF NOT EXISTS orders (
   region     text        NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS products (
+  sku         text    PRIMARY KEY,
+  name        text    NOT NULL,
+  description text    NOT NULL,
+  price_cents integer NOT NULL CHECK (price_cents > 0)
+);
+INSERT INTO products (sku, name, description, price_cents) VALUES
+  ('espresso-beans', 'Espresso beans (1 kg)', 'Dark roast, for the moka pot or the machine.', 2400),
+  ('milk-jug', 'Milk jug', 'Stainless steel, 350 ml.', 1200),
+  ('moka-pot', 'Moka pot', 'Three cups, aluminium, for the stove.', 3500),
+  ('hand-grinder', 'Hand grinder', 'Ceramic burrs, adjustable from espresso to filter.', 6900)
+ON CONFLICT (sku) DO NOTHING;
 CREATE TABLE IF NOT EXISTS ledger (
   client       text        NOT NULL,
   seq          bigint      NOT NULL,

@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Pool } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
 import { CapacityLimit, reportShed } from './capacity';
 import { renderIndexPage } from './page';
+import { HttpError, readText, type Reply } from './reply';
+import { shopRoutes } from './shop';
 import { ensureSchema } from './schema';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
 
@@ -24,30 +26,9 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-const maxBodyBytes = 64 * 1024;
 const defaultOrderLimit = 20;
 const maxOrderLimit = 100;
 const closeGraceMs = 5_000;
-
-/** A response decided by a handler. Errors are thrown as HttpError and rendered the same way. */
-interface Reply {
-  status: number;
-  body: unknown;
-  html?: boolean;
-  headers?: Record<string, string>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 interface OrderRow {
   id: string;
@@ -271,9 +252,21 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     };
   }
 
+  const shop = shopRoutes({
+    region: config.region,
+    local: <R extends QueryResultRow>(sql: string, params: unknown[] = []) =>
+      onLocal(() => queryPool<R>(localPool, localTarget, sql, params)),
+    writer: async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => {
+      const { result, writer } = await onWriter((w) => queryPool<R>(w.pool, w.target, sql, params));
+      return { rows: result, writer };
+    },
+  });
+
   async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
+    const shopReply = shop(req, url);
+    if (shopReply) return shopReply;
     const only = (allowed: string, handler: () => Promise<Reply>): Promise<Reply> => {
       if (method !== allowed)
         throw new HttpError(405, 'method_not_allowed', `${method} ${path} is not supported; use ${allowed}`, {
@@ -299,7 +292,7 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       404,
       'not_found',
       `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, GET|POST /ledger, ` +
-        'GET /ledger/entry',
+        'GET /ledger/entry, GET /shop (the storefront)',
     );
   }
 
@@ -411,15 +404,7 @@ function send(res: http.ServerResponse, reply: Reply): void {
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBodyBytes) throw new HttpError(413, 'body_too_large', `request body over ${maxBodyBytes} bytes`);
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readText(req);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

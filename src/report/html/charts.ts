@@ -10,6 +10,7 @@ export type ChartSpec = Record<string, unknown>;
 
 export interface RunCharts {
   timeline: ChartSpec | null;
+  journeys: ChartSpec | null;
   regions: ChartSpec | null;
   phases: ChartSpec | null;
   ledger: ChartSpec | null;
@@ -34,6 +35,7 @@ export const palette = {
 export function runCharts(summary: RunSummary): RunCharts {
   return {
     timeline: timelineChart(summary),
+    journeys: journeyChart(summary),
     regions: regionShareChart(summary),
     phases: rtoPhaseChart(summary),
     ledger: ledgerChart(summary),
@@ -213,6 +215,80 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
       },
     ],
     resolve: { scale: { x: 'shared' } },
+  };
+}
+
+/**
+ * Each journey's outcome over time, a row per journey: green while its attempts succeeded,
+ * red while they failed, a black tick where it recovered; fault windows shaded. Shown when
+ * there is a journey besides the traffic.
+ */
+export function journeyChart(summary: RunSummary): ChartSpec | null {
+  const journeys = (summary.journeys ?? []).filter((journey) => journey.outcomes.length > 0);
+  if (!journeys.some((journey) => journey.name !== summary.traffic.probe)) return null;
+  const runs = journeys.flatMap((journey) =>
+    journey.outcomes
+      .filter((run) => run.fromMs !== null && run.toMs !== null)
+      // A lone attempt at the end still shows: half a second wide.
+      .map((run) => ({
+        journey: journey.name,
+        from: seconds(run.fromMs!),
+        to: seconds(Math.max(run.toMs!, run.fromMs! + 500)),
+        outcome: run.ok ? 'ok' : 'failed',
+        label: `${journey.name}: ${run.samples} ${run.ok ? 'ok' : 'failed'}`,
+      })),
+  );
+  if (runs.length === 0) return null;
+  const recoveries = journeys
+    .filter((journey) => journey.rto.cause?.atMs != null && journey.rto.ms !== null && journey.rto.ms > 0)
+    .map((journey) => ({
+      journey: journey.name,
+      at: seconds(journey.rto.cause!.atMs! + journey.rto.ms!),
+      label: `${journey.name} recovered ${(journey.rto.ms! / 1000).toFixed(1)} s after ${journey.rto.cause!.name}`,
+    }));
+  const endMs = Math.max(...runs.map((run) => run.to * 1000));
+  const domain = [Math.min(0, ...runs.map((run) => run.from)), seconds(endMs)];
+  const x = {
+    field: 'from',
+    type: 'quantitative',
+    title: 'seconds since the observation began',
+    scale: { domain, nice: false },
+  };
+  const y = { field: 'journey', type: 'nominal', title: null, sort: journeys.map((journey) => journey.name) };
+  return {
+    width: chartWidth,
+    height: 26 * journeys.length,
+    title: { text: 'Journeys: each attempt’s outcome', anchor: 'start' },
+    layer: [
+      ...contextLayers(summary, endMs, false).filter(
+        (layer) => (layer.mark as { color?: string }).color === palette.fault,
+      ),
+      {
+        data: { values: runs },
+        mark: { type: 'rect', height: { band: 0.7 } },
+        encoding: {
+          x,
+          x2: { field: 'to' },
+          y,
+          color: {
+            field: 'outcome',
+            type: 'nominal',
+            scale: { domain: ['ok', 'failed'], range: [palette.ok, palette.bad] },
+            legend: { orient: 'top', title: null },
+          },
+          tooltip: { field: 'label' },
+        },
+      },
+      ...(recoveries.length > 0
+        ? [
+            {
+              data: { values: recoveries },
+              mark: { type: 'tick', color: '#000', thickness: 2 },
+              encoding: { x: { field: 'at', type: 'quantitative' }, y, tooltip: { field: 'label' } },
+            },
+          ]
+        : []),
+    ],
   };
 }
 

@@ -20,3 +20,15 @@ export function row(className: string, cells: Array<string | { html: string; cla
   );
   return `<tr class="${className}">${tds.join('')}</tr>`;
 }
+
+/**
+ * The evidence hash a page states (the seal of its run directory's evidence.json), for
+ * whoever holds the printed page to check against the files with `gameday verify`.
+ */
+export function evidenceLine(hash: string | null): string {
+  if (hash === null) return '';
+  return (
+    `<p class="evidence">Evidence: SHA-256 <code>${escapeHtml(hash)}</code> (evidence.json beside this ` +
+    'report; <code>gameday verify</code> checks that its journal and reports are the ones written when it ran).</p>'
+  );
+}

@@ -1,11 +1,20 @@
 import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
-import { boundsText, causeText, failbackText, formatPercent, formatRatio, rtoClock } from '../../analysis/format';
+import {
+  boundsText,
+  causeText,
+  failbackText,
+  formatPercent,
+  formatRatio,
+  journeysText,
+  rtoClock,
+  rtoMeasured,
+} from '../../analysis/format';
 import { objectivesOf, type Objective } from '../../analysis/judge';
 import { plainWordsSummary } from '../plain-words';
 import type { RunSummary } from '../../analysis/summary';
 import type { RunCharts } from './charts';
-import { escapeHtml, row, table } from './markup';
+import { escapeHtml, evidenceLine, row, table } from './markup';
 
 export { escapeHtml };
 
@@ -21,6 +30,7 @@ export function renderRunPage(
   summary: RunSummary,
   charts: RenderedCharts,
   variant: 'full' | 'leadership' = 'full',
+  evidence: string | null = null,
 ): string {
   const objectives = objectivesOf(summary);
   const body = [
@@ -28,8 +38,8 @@ export function renderRunPage(
     `<p class="plain">${escapeHtml(plainWordsSummary(summary))}</p>`,
     verdictTable(objectives, summary),
     ...(variant === 'leadership' ? leadershipSections(summary, charts) : fullSections(summary, charts)),
-    `<footer>gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · rendered ` +
-      `from the run journal; this page loads nothing from the network.</footer>`,
+    `<footer>${evidenceLine(evidence)}gameday ${escapeHtml(gamedayVersion)} · run ${escapeHtml(summary.runId)} · ` +
+      `rendered from the run journal; this page loads nothing from the network.</footer>`,
   ];
   return htmlDocument(`GameDay: ${summary.experiment} — ${statusWord(summary.status)}`, body.join('\n'), variant);
 }
@@ -86,6 +96,7 @@ function verdictTable(objectives: Objective[], summary: RunSummary): string {
 function leadershipSections(summary: RunSummary, charts: RenderedCharts): string[] {
   return [
     section('timeline', 'What customers saw', charts.timeline, 'No traffic was recorded, so there is no timeline.'),
+    charts.journeys === null ? '' : section('journeys', 'Journeys', charts.journeys, '', journeysWords(summary)),
     section('rto', 'Recovery time', charts.phases, rtoMissing(summary)),
     summary.slos.length > 0 ? section('budget', 'Error budget', charts.budget, '') + assumption(summary) : '',
   ];
@@ -100,6 +111,7 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
       'No traffic was recorded, so there is no timeline.',
       legendNote(summary),
     ),
+    journeysSection(summary, charts),
     notesSection(summary),
     section(
       'regions',
@@ -139,6 +151,89 @@ function legendNote(summary: RunSummary): string {
   if (summary.failover) parts.push('dashed blue lines: where each failover step ended');
   if (summary.notes.length > 0) parts.push('dotted purple lines: notes written during the run, numbered as below');
   return `<p class="note">${escapeHtml(parts.join('; '))}.</p>`;
+}
+
+/** The journeys in one sentence, slowest recovery first. */
+function journeysWords(summary: RunSummary): string {
+  return `<p class="journeys">${escapeHtml(capitalized(journeysText(summary.journeys ?? [])))}.</p>`;
+}
+
+/**
+ * Every journey: its recovery in words, its outcome over time, its RTO against its
+ * objective with its criterion; and each browser probe's steps and failed journeys, each
+ * linked to the screenshot and trace it left in the run directory.
+ */
+function journeysSection(summary: RunSummary, charts: RenderedCharts): string {
+  const journeys = summary.journeys ?? [];
+  if (!journeys.some((journey) => journey.name !== summary.traffic.probe)) return '';
+  const rows = journeys.map((journey) =>
+    row(metClass(journey.rto.met), [
+      `${escapeHtml(journey.name)}${journey.headline ? ' <span class="muted">(headline)</span>' : ''}`,
+      escapeHtml(journey.kind),
+      `${journey.failed} of ${journey.samples}`,
+      escapeHtml(rtoMeasured(journey.rto)),
+      journey.rto.objectiveMs === null ? '—' : `≤ ${escapeHtml(formatDuration(journey.rto.objectiveMs))}`,
+      escapeHtml(criterionText(journey.rto.criteria)),
+      { html: journey.rto.objectiveMs === null ? '—' : metWord(journey.rto.met), className: 'met' },
+    ]),
+  );
+  const chart =
+    charts.journeys === null ? '' : `<figure class="chart" data-chart="journeys">${charts.journeys}</figure>`;
+  const browsers = summary.probes
+    .filter((probe) => probe.steps)
+    .map(browserProbeHtml)
+    .join('');
+  return `<section id="journeys"><h2>Journeys</h2>${journeysWords(summary)}${chart}
+${table(['journey', 'kind', 'failed', 'RTO', 'objective', 'recovered when', 'met'], rows)}${browsers}</section>`;
+}
+
+function browserProbeHtml(probe: RunSummary['probes'][number]): string {
+  const ms = (value: number | null) => (value === null ? '—' : `${value} ms`);
+  const steps = (probe.steps ?? []).map((step) =>
+    row(step.failed > 0 ? 'missed' : '', [
+      escapeHtml(step.name),
+      String(step.samples),
+      String(step.failed),
+      ms(step.latencyMs.p50),
+      ms(step.latencyMs.p99),
+    ]),
+  );
+  const link = (href: string | null, text: string) =>
+    href === null ? '' : `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+  const failures = (probe.failures ?? []).map((failure) =>
+    row('', [
+      offsetText(failure.atMs),
+      escapeHtml(failure.step ?? ''),
+      escapeHtml(failure.error),
+      escapeHtml(failure.region),
+      [link(failure.screenshot, 'screenshot'), link(failure.trace, 'trace')].filter(Boolean).join(' · ') || '—',
+    ]),
+  );
+  const lookups = probe.lookups
+    ? ` Chromium asked the target's DNS for the site's address in ${probe.lookups.journeys} of ${probe.requests} ` +
+      `journeys; the others used an answer it had cached.`
+    : '';
+  const how = probe.detail ? `${capitalized(probe.detail)}.` : '';
+  const omitted = probe.failuresOmitted
+    ? `<p class="note">${probe.failuresOmitted} failures in between left out.</p>`
+    : '';
+  return `<h3>Browser probe <code>${escapeHtml(probe.probe)}</code></h3>
+<p class="note">${escapeHtml(`${probe.url}: ${probe.requests} journeys, ${probe.errors} failed. ${how}${lookups}`)}</p>
+${table(['step', 'runs', 'failed', 'p50', 'p99'], steps)}${
+    failures.length === 0
+      ? ''
+      : `<p class="note">Failed journeys; each screenshot and trace is in the run directory (open a trace with ` +
+        `<code>npx playwright show-trace</code>).</p>` +
+        table(['due (+s)', 'step', 'error', 'region', 'evidence'], failures)
+  }${omitted}`;
+}
+
+function criterionText(criteria: { successRatio: number; windowMs: number }): string {
+  return `≥ ${formatRatio(criteria.successRatio)} over every ${formatDuration(criteria.windowMs)}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
@@ -405,6 +500,7 @@ tr.finding td:nth-child(3), tr.action td:nth-child(3) { color: #6a1b9a; font-wei
   margin: 16px 0;
 }
 .reason { color: #455a64; font-size: 12px; margin: 0 0 8px; }
+.journeys { font-size: 15px; margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eceff1; vertical-align: top; }
 th { color: #546e7a; font-weight: 600; }
@@ -414,6 +510,9 @@ figure.chart { margin: 8px 0; overflow-x: auto; } figure.chart svg { max-width: 
 .assumption { font-size: 12px; background: #fffde7; padding: 6px 10px; border-radius: 4px; }
 code { font-size: 12px; background: #f5f7f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
 footer { margin: 30px 0 10px; border-top: 1px solid #eceff1; padding-top: 8px; }
+footer .evidence { margin: 0 0 4px; color: #37474f; }
+.stale { color: #c62828; font-weight: 700; }
+ul.formula { margin: 6px 0 10px; padding-left: 20px; } ul.formula code { word-break: normal; }
 body.leadership { margin: 0 auto; max-width: 800px; }
 body.leadership h2 { margin: 14px 0 6px; }
 body.leadership .reason { display: none; }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
+import { EvidenceKeeper } from '../evidence';
+import { evidenceFileName } from '../file-names';
 import { reportFiles, type ReportOptions } from '../files';
 import { renderSvg } from '../html/vega';
 import { renderPdf } from '../pdf';
@@ -18,8 +20,9 @@ export interface ScenarioReportOutcome {
 /**
  * The day's report files, written into its run directory at the end, under the same names
  * as a run's (summary.json, report.md, junit.xml, report.html, report.pdf), each its own
- * reporter so one that fails leaves the others written. The experiments' own reports are
- * their runs' business, in their own directories.
+ * reporter so one that fails leaves the others written, and last evidence.json, whose seal
+ * also holds the evidence of each experiment's run. The experiments' own reports are their
+ * runs' business, in their own directories.
  */
 export function scenarioFileReporters(runDir: string, options: ReportOptions = {}): Reporter<ScenarioReportOutcome>[] {
   const write = (name: string, content: string | Buffer) => {
@@ -34,6 +37,7 @@ export function scenarioFileReporters(runDir: string, options: ReportOptions = {
     const spec = agendaChart(summary);
     return (chart ??= spec === null ? Promise.resolve(null) : renderSvg(spec));
   };
+  const evidence = new EvidenceKeeper(runDir);
   const reporters: Reporter<ScenarioReportOutcome>[] = [
     {
       name: reportFiles.summary,
@@ -46,7 +50,8 @@ export function scenarioFileReporters(runDir: string, options: ReportOptions = {
     { name: reportFiles.junit, onEnd: ({ summary }) => write(reportFiles.junit, renderScenarioJunit(summary)) },
     {
       name: reportFiles.html,
-      onEnd: async ({ summary }) => write(reportFiles.html, renderScenarioPage(summary, await chartOf(summary))),
+      onEnd: async ({ summary }) =>
+        write(reportFiles.html, renderScenarioPage(summary, await chartOf(summary), 'full', evidence.hash())),
     },
   ];
   if (options.pdf !== false)
@@ -55,7 +60,7 @@ export function scenarioFileReporters(runDir: string, options: ReportOptions = {
       onEnd: async ({ summary }) => {
         const svg = await chartOf(summary).catch(() => null);
         const file = path.join(runDir, reportFiles.pdf);
-        await renderPdf(renderScenarioPage(summary, svg, 'leadership'), file);
+        await renderPdf(renderScenarioPage(summary, svg, 'leadership', evidence.hash()), file);
         return [file];
       },
     });
@@ -67,5 +72,6 @@ export function scenarioFileReporters(runDir: string, options: ReportOptions = {
         if (markdown !== null) fs.appendFileSync(stepSummary, `${markdown}\n`);
       },
     });
+  reporters.push({ name: evidenceFileName, onEnd: () => evidence.write() });
   return reporters;
 }

@@ -3,8 +3,9 @@ import { statusText } from './words';
 import { junitDocument, junitTestcase as testcase, xmlAttr as attr, xmlText as text } from '../xml';
 
 /**
- * The day's junit.xml: the GameDay is the testsuite; each experiment a testcase (one the
- * day never reached is <skipped/>, with why), then each objective of the day. A day that
+ * The day's junit.xml: the GameDay is the testsuite; each readiness check step and each
+ * experiment a testcase, in step order (one the day never reached is <skipped/>, with
+ * why), then each objective of the day. A day that
  * was stopped (a no-go, an interrupt, an error) adds a `day` testcase with the reason, so
  * it never shows up green.
  */
@@ -14,7 +15,28 @@ export function renderScenarioJunit(summary: ScenarioSummary): string {
   let failures = 0;
   let errors = 0;
   let skipped = 0;
-  for (const experiment of summary.experiments) {
+  const checks = summary.steps.filter((step) => step.kind === 'check');
+  const steps = [
+    ...checks.map((step) => ({ step: step.step, check: step })),
+    ...summary.experiments.map((experiment) => ({ step: experiment.step, experiment })),
+  ].sort((a, b) => a.step - b.step);
+  for (const entry of steps) {
+    if ('check' in entry) {
+      const { check } = entry;
+      const time = (check.actual?.ms ?? 0) / 1000;
+      let outcome = '';
+      if (check.status === 'skipped' || check.status === 'pending') {
+        skipped++;
+        outcome = `<skipped message="${attr(check.reason ?? 'not reached')}"/>`;
+      } else if (check.status !== 'passed') {
+        failures++;
+        const reason = `${statusText(check.status)}: ${check.reason ?? ''}`;
+        outcome = `<failure message="${attr(reason)}" type="not-ready">${text(check.reason ?? '')}</failure>`;
+      }
+      cases.push(testcase(classname, `step ${check.step}: ${check.name}`, time, outcome));
+      continue;
+    }
+    const { experiment } = entry;
     const name = `step ${experiment.step}: ${experiment.name}`;
     const time = (experiment.durationMs ?? 0) / 1000;
     const reason = `${statusText(experiment.status)}: ${experiment.reason}`;

@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
 import { dayOffset, formatPercent } from '../../analysis/format';
 import type { ScenarioSummary } from '../../analysis/scenario-summary';
-import { escapeHtml, row, table } from '../html/markup';
+import { escapeHtml, evidenceLine, row, table } from '../html/markup';
 import { htmlDocument } from '../html/page';
 import { budgetText, dayInWords, decisionText, rpoText, rtoText, statusText } from './words';
 
@@ -17,6 +17,7 @@ export function renderScenarioPage(
   summary: ScenarioSummary,
   agendaSvg: string | null,
   variant: 'full' | 'leadership' = 'full',
+  evidence: string | null = null,
 ): string {
   const sections =
     variant === 'leadership'
@@ -35,9 +36,9 @@ export function renderScenarioPage(
     header(summary),
     `<p class="plain">${escapeHtml(dayInWords(summary))}</p>`,
     ...sections,
-    `<footer>gameday ${escapeHtml(gamedayVersion)} · GameDay ${escapeHtml(summary.runId)} · rendered from the ` +
-      `day's journal; each experiment's full report is in its own run directory; this page loads nothing from ` +
-      'the network.</footer>',
+    `<footer>${evidenceLine(evidence)}gameday ${escapeHtml(gamedayVersion)} · GameDay ${escapeHtml(summary.runId)} ` +
+      `· rendered from the day's journal; each experiment's full report is in its own run directory; ` +
+      'this page loads nothing from the network.</footer>',
   ];
   return htmlDocument(`GameDay: ${summary.scenario} — ${statusText(summary.status)}`, body.join('\n'), variant);
 }

@@ -9,7 +9,7 @@ export function statusText(status: string): string {
   return status === 'running' ? 'UNFINISHED' : status === 'done' ? 'done' : status.toUpperCase();
 }
 
-export function rtoText(experiment: ScenarioExperimentSummary): string {
+export function rtoText(experiment: Pick<ScenarioExperimentSummary, 'rto'>): string {
   const rto = experiment.rto;
   if (!rto) return '—';
   const measured =
@@ -21,14 +21,14 @@ export function rtoText(experiment: ScenarioExperimentSummary): string {
   return rto.objectiveMs === null ? measured : `${measured} (objective ${formatDuration(rto.objectiveMs)})`;
 }
 
-export function rpoText(experiment: ScenarioExperimentSummary): string {
+export function rpoText(experiment: Pick<ScenarioExperimentSummary, 'rpo'>): string {
   const rpo = experiment.rpo;
   if (!rpo) return '—';
   const measured = rpo.ms === null ? 'not measured' : `${formatDuration(rpo.ms)}, ${rpo.lostWrites} lost`;
   return rpo.objectiveMs === null ? measured : `${measured} (objective ${formatDuration(rpo.objectiveMs)})`;
 }
 
-export function budgetText(experiment: ScenarioExperimentSummary): string {
+export function budgetText(experiment: Pick<ScenarioExperimentSummary, 'slos'>): string {
   const measured = experiment.slos.filter((slo) => slo.budgetConsumedPct !== null);
   if (measured.length === 0) return '—';
   return measured.map((slo) => `${slo.name} ${formatPercent(slo.budgetConsumedPct!)}`).join(', ');

@@ -51,7 +51,7 @@ export const operations: Record<string, Operation> = {
       clusters = clusters.filter((resources) =>
         filter.name === 'engine'
           ? filter.values.includes(labEngine)
-          : filter.values.some((value) => model.findCluster(value, region) === resources),
+          : filter.values.some((value) => model.findCluster(value, region)?.region === resources.region),
       );
     }
     return { DBClusters: clusters.map((resources) => model.dbCluster(resources)) };
@@ -70,9 +70,10 @@ export const operations: Record<string, Operation> = {
     for (const filter of filters) {
       instances = instances.filter((resources) => {
         if (filter.name === 'engine') return filter.values.includes(labEngine);
+        // Each call describes the lab afresh: a region's resources are the same by region, not by object.
         if (filter.name === 'db-cluster-id')
-          return filter.values.some((value) => model.findCluster(value, region) === resources);
-        return filter.values.some((value) => model.findInstance(value, region) === resources);
+          return filter.values.some((value) => model.findCluster(value, region)?.region === resources.region);
+        return filter.values.some((value) => model.findInstance(value, region)?.region === resources.region);
       });
     }
     return { DBInstances: instances.map((resources) => model.dbInstance(resources)) };
