@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type AppCapacity, type AppProcess } from './app';
+import { readWriteQueue } from './app/write-queue';
 import { ArchiveReceiver } from './archive/receiver';
 import { WalShipper } from './archive/shipper';
 import { GlobalLoadBalancer } from './balancer/balancer';
@@ -62,6 +63,10 @@ export class LabError extends Error {
 const defaultHealthCheck = { requestIntervalMs: 1_000, failureThreshold: 3, timeoutMs: 800 };
 const defaultTtl = { app: 5, writer: 1, regional: 5 };
 const startTimeoutMs = 60_000;
+/** How long a drain-queue step waits for a region's write queue to be replayed. */
+const drainTimeoutMs = 60_000;
+/** Beyond the writer's TTL, how long an app may take to look its writer up again (the queue's replay interval). */
+const writerLookupMs = 100;
 /** Longer than any client waits: the client's own timeout decides, as with any slow region. */
 const balancerUpstreamTimeoutMs = 10_000;
 /** Starting workers: a cold Node start on a busy machine, several at once. */
@@ -341,6 +346,13 @@ export class Lab {
     return backup;
   }
 
+  /** A region's durable write queue (writeQueue strategies), kept with the lab's data: a reset empties it. */
+  private writeQueueOf(region: string): string {
+    const dir = path.join(this.dataRoot, 'pg', 'write-queue');
+    fs.mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${region}.ndjson`);
+  }
+
   /** A region's WAL spool: archive_command puts each archived file there for the shipper. */
   private spoolOf(region: string): string {
     return path.join(this.dataRoot, 'pg', 'wal-spool', region);
@@ -455,6 +467,7 @@ export class Lab {
         localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
         writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
         capacity: this.capacityFor(region),
+        ...(this.strategy.writeQueue ? { writeQueue: { file: this.writeQueueOf(region.layout.name) } } : {}),
       },
       { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
     );
@@ -701,6 +714,51 @@ export class Lab {
     return (this.stepActions as Record<string, StepAction>)[step](this.region(regionName));
   }
 
+  /**
+   * Until the region's write queue is replayed (its app does that once its writer takes writes), then what the
+   * writer holds of it: every queued ledger entry found, and in the order the queue acknowledged them (by when each
+   * committed); how long each waited from its acknowledgement to its replay.
+   */
+  private async drainQueue(region: RegionRuntime): Promise<Record<string, unknown>> {
+    const file = this.writeQueueOf(region.layout.name);
+    const started = performance.now();
+    // Until the region's app sees the new writer (its DNS answer expires), its writes still go to the old one and
+    // queue: only then can the queue empty for good.
+    await new Promise((resolve) => setTimeout(resolve, this.layout.ttl.writer * 1000 + 2 * writerLookupMs));
+    let queue = readWriteQueue(file);
+    while (queue.replays.length < queue.writes.length) {
+      if (performance.now() - started > drainTimeoutMs)
+        throw new LabError(
+          `${region.layout.name}'s write queue still holds ${queue.writes.length - queue.replays.length} of ` +
+            `${queue.writes.length} writes after ${drainTimeoutMs / 1000} s: its writer does not take them`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      queue = readWriteQueue(file);
+    }
+    const ledger = queue.writes.flatMap((write) => (write.kind === 'ledger' ? [write] : []));
+    const committed = ledger.length
+      ? await this.primaryRegion.pg.query<{ client: string; seq: string }>(
+          `SELECT client, seq::text AS seq FROM ledger
+           WHERE (client, seq) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))
+           ORDER BY committed_at, client, seq`,
+          [ledger.map((write) => write.client), ledger.map((write) => write.seq)],
+        )
+      : [];
+    const position = new Map(ledger.map((write, index) => [`${write.client}/${write.seq}`, index]));
+    const order = committed.map((row) => position.get(`${row.client}/${row.seq}`)!);
+    const replayedAt = new Map(queue.replays.map((replay) => [replay.n, replay.replayedAt]));
+    const lags = queue.writes.map((write) => replayedAt.get(write.n)! - write.queuedAt).sort((a, b) => a - b);
+    return {
+      queued: queue.writes.length,
+      ledgerEntries: ledger.length,
+      replayed: queue.replays.length,
+      missing: ledger.length - committed.length,
+      inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
+      replayLagMs: lags.length ? { p50: lags[Math.floor((lags.length - 1) / 2)], max: lags[lags.length - 1] } : null,
+      drainedMs: Math.round(performance.now() - started),
+    };
+  }
+
   /** How the lab carries out each step a strategy may declare. */
   private readonly stepActions: Record<StrategyStep, StepAction> = {
     restore: (region) =>
@@ -725,6 +783,7 @@ export class Lab {
         await this.startRegionApp(region);
         return { app: `started in ${region.layout.name}`, startedMs: Math.round(performance.now() - started) };
       }),
+    'drain-queue': (region) => this.drainQueue(region),
     'scale-up': (region) =>
       this.serialised(async () => {
         if (!region.app?.running) throw new LabError(`${region.layout.name}'s app is not running: nothing to scale up`);

@@ -1,6 +1,7 @@
 import { activeActiveRunbook } from './active-active';
 import { activePassiveDnsRunbook } from './active-passive-dns';
 import { coldStandbyRunbook } from './cold-standby';
+import { queueBufferedRunbook } from './queue-buffered';
 import { globalLoadBalancerRunbook } from './global-load-balancer';
 import { warmStandbyRunbook } from './warm-standby';
 import type { StrategyRunbook } from './types';
@@ -12,6 +13,7 @@ const strategyRunbooks: Record<string, StrategyRunbook> = {
   'warm-standby': warmStandbyRunbook,
   'active-active': activeActiveRunbook,
   'cold-standby': coldStandbyRunbook,
+  'queue-buffered': queueBufferedRunbook,
 };
 
 /**

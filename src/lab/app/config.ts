@@ -55,6 +55,11 @@ export interface AppConfig {
   writer: AppWriterConfig;
   timeouts: AppTimeouts;
   capacity?: AppCapacity;
+  /**
+   * A durable local queue (write-queue.ts) for the writes that cannot reach the writer: acknowledged once on disk,
+   * replayed in order once a writer takes them. None: such a write fails.
+   */
+  writeQueue?: { file: string };
 }
 
 /** What callers write: timeouts optional. */
@@ -128,6 +133,10 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
       fail('capacity.workers', 'must be within capacity.minWorkers..maxWorkers');
   }
 
+  let writeQueue: AppConfig['writeQueue'];
+  if (root.writeQueue !== undefined)
+    writeQueue = { file: stringAt(objectAt(root.writeQueue, 'writeQueue', fail).file, 'writeQueue.file', fail) };
+
   return {
     region: stringAt(root.region, 'region', fail),
     host: stringAt(root.host, 'host', fail),
@@ -141,6 +150,7 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
     writer: parsedWriter,
     timeouts: { connectMs: timeout('connectMs'), statementMs: timeout('statementMs'), dnsMs: timeout('dnsMs') },
     ...(capacity ? { capacity } : {}),
+    ...(writeQueue ? { writeQueue } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { renderIndexPage } from './page';
 import { HttpError, readText, type Reply } from './reply';
 import { shopRoutes } from './shop';
 import { ensureSchema } from './schema';
+import { WriteQueue, type QueuedWrite, type WriteToQueue } from './write-queue';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
 
 /** Lifecycle events the app reports (main.ts prints them as JSON lines; startApp waits for `listening`). */
@@ -18,6 +19,8 @@ export type AppEvent =
   | { event: 'schema_deferred'; reason: string }
   | { event: 'stopping'; reason: string }
   | { event: 'scaled'; workers: number; fromWorkers: number; ms: number; shed: number }
+  /** The write queue replayed up to write `replayed`: nothing waits in it any more. */
+  | { event: 'queue_drained'; replayed: number }
   | { event: 'stopped' };
 
 export interface AppServer {
@@ -29,6 +32,10 @@ export interface AppServer {
 const defaultOrderLimit = 20;
 const maxOrderLimit = 100;
 const closeGraceMs = 5_000;
+/** How often a region's write queue is tried against the writer while it holds writes. */
+const replayIntervalMs = 100;
+/** A write the writer has not answered within this long goes to the region's write queue, when it has one. */
+const queueAfterMs = 1_000;
 
 interface OrderRow {
   id: string;
@@ -51,6 +58,13 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     config.timeouts,
     applicationName,
   );
+  const queue = config.writeQueue ? WriteQueue.open(config.writeQueue.file) : null;
+  let replaying: Promise<void> | null = null;
+  const replayTimer = queue
+    ? setInterval(() => {
+        if (queue.pending > 0) replaying ??= replayQueue(queue).finally(() => (replaying = null));
+      }, replayIntervalMs)
+    : undefined;
   const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
     emit({ event: 'writer_changed', ...change }),
   );
@@ -134,15 +148,17 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     if (customer !== null && (typeof customer !== 'string' || customer.length > 200)) {
       throw new HttpError(400, 'invalid_order', 'customer must be a string of at most 200 characters');
     }
-    const { result, writer } = await onWriter((w) =>
-      queryPool<OrderRow>(
-        w.pool,
-        w.target,
-        `INSERT INTO orders (item, quantity, customer, region) VALUES ($1, $2, $3, $4) RETURNING ${orderColumns}`,
-        [item, quantity, customer, config.region],
-      ),
-    );
-    return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
+    return orQueue({ kind: 'order', item, quantity, customer, region: config.region }, async () => {
+      const { result, writer } = await onWriter((w) =>
+        queryPool<OrderRow>(
+          w.pool,
+          w.target,
+          `INSERT INTO orders (item, quantity, customer, region) VALUES ($1, $2, $3, $4) RETURNING ${orderColumns}`,
+          [item, quantity, customer, config.region],
+        ),
+      );
+      return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
+    });
   }
 
   async function getOrder(idText: string): Promise<Reply> {
@@ -183,7 +199,11 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       throw new HttpError(400, 'invalid_ledger_entry', 'seq must be a non-negative integer');
     }
     // Autocommit: the INSERT has committed on the writer when the query returns, so a 201
-    // is an acknowledgement the RPO measurement can hold the writer to.
+    // is an acknowledgement the RPO measurement can hold the writer to (a 202: to the queue's replay).
+    return orQueue({ kind: 'ledger', client, seq, region: config.region }, () => insertLedger(client, seq));
+  }
+
+  async function insertLedger(client: string, seq: number): Promise<Reply> {
     const { result, writer } = await onWriter((w) =>
       queryPool<{ committed_at: Date }>(
         w.pool,
@@ -208,6 +228,71 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       body: { client, seq, region: config.region, writer, committedAt: result[0].committed_at.toISOString() },
       headers: { 'x-gameday-writer': writer },
     };
+  }
+
+  /**
+   * A write through the queue, when the region has one: queued behind any write still waiting (the order they were
+   * acknowledged in is the order they are replayed in), or when the writer cannot take it now — it fails as
+   * unavailable, or has not answered within queueAfterMs (a partitioned writer never answers: the bytes are held) —
+   * and acknowledged 202 once on disk. Otherwise straight to the writer. A write queued after its deadline may still
+   * commit on the writer: a ledger entry is not written twice by the replay, an order would be.
+   */
+  async function orQueue(write: WriteToQueue, direct: () => Promise<Reply>): Promise<Reply> {
+    if (!queue) return direct();
+    if (queue.pending > 0) return queuedReply(queue.enqueue(write));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), queueAfterMs)));
+    const attempt = direct();
+    try {
+      const answer = await Promise.race([attempt, late]);
+      if (answer !== 'late') return answer;
+      attempt.catch(() => undefined);
+    } catch (error) {
+      if (!writerUnavailable(error)) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return queuedReply(queue.enqueue(write));
+  }
+
+  function queuedReply(write: QueuedWrite): Reply {
+    const { n, queuedAt, kind, ...fields } = write;
+    return {
+      status: 202,
+      body: { queued: true, position: n, kind, ...fields, queuedAt: new Date(queuedAt).toISOString() },
+      headers: { 'x-gameday-queued': String(n) },
+    };
+  }
+
+  /**
+   * The queue replayed on the writer, oldest first, one write at a time; at the first failure it stops, to go on
+   * from that write. A ledger entry already there (its first attempt committed, the answer lost) is not written again.
+   */
+  async function replayQueue(q: WriteQueue): Promise<void> {
+    for (let write = q.next(); write; write = q.next()) {
+      const replaying = write;
+      try {
+        await onWriter((w) =>
+          replaying.kind === 'ledger'
+            ? queryPool(
+                w.pool,
+                w.target,
+                'INSERT INTO ledger (client, seq, region) VALUES ($1, $2, $3) ON CONFLICT (client, seq) DO NOTHING',
+                [replaying.client, replaying.seq, replaying.region],
+              )
+            : queryPool(
+                w.pool,
+                w.target,
+                'INSERT INTO orders (item, quantity, customer, region) VALUES ($1, $2, $3, $4)',
+                [replaying.item, replaying.quantity, replaying.customer, replaying.region],
+              ),
+        );
+      } catch {
+        return;
+      }
+      q.replayed(replaying);
+      if (q.pending === 0) emit({ event: 'queue_drained', replayed: replaying.n });
+    }
   }
 
   async function readLedger(url: URL): Promise<Reply> {
@@ -355,6 +440,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       const forced = setTimeout(() => server.closeAllConnections(), closeGraceMs);
       await closed;
       clearTimeout(forced);
+      clearInterval(replayTimer);
+      await replaying;
+      queue?.close();
       await Promise.all([writers.close(), localPool.end().catch(() => undefined)]);
       emit({ event: 'stopped' });
     })();
@@ -376,6 +464,14 @@ function dbHttpError(error: unknown, scope: 'writer' | 'local_db', headers: Reco
     internal: 500,
   };
   return new HttpError(statusByKind[error.kind], `${scope}_${error.kind}`, error.message, headers);
+}
+
+/** The writer cannot take a write now (unreachable, timed out, not yet a primary, not resolvable): a queue may. */
+function writerUnavailable(error: unknown): boolean {
+  return (
+    error instanceof HttpError &&
+    ['writer_unreachable', 'writer_timeout', 'writer_read_only', 'writer_unresolvable'].includes(error.code)
+  );
 }
 
 function errorReply(error: unknown, region: string): Reply {

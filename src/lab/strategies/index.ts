@@ -2,6 +2,7 @@ import { LabConfigError } from '../topology';
 import { activeActive } from './active-active';
 import { activePassiveDns } from './active-passive-dns';
 import { coldStandby } from './cold-standby';
+import { queueBuffered } from './queue-buffered';
 import { globalLoadBalancer } from './global-load-balancer';
 import { warmStandby } from './warm-standby';
 import type { LabStrategy } from './types';
@@ -13,6 +14,7 @@ export const labStrategies = {
   'warm-standby': warmStandby,
   'active-active': activeActive,
   'cold-standby': coldStandby,
+  'queue-buffered': queueBuffered,
 } satisfies Record<string, LabStrategy>;
 
 export type StrategyName = keyof typeof labStrategies;

@@ -43,6 +43,11 @@ export interface LabStrategy {
    * stands by, so many while it serves (a region starts as its role says); none: one process, unlimited.
    */
   fleet?: { standbyWorkers: number; servingWorkers: number; rpsPerWorker: number };
+  /**
+   * Each region's app keeps a durable local write queue (app/write-queue.ts): writes its writer cannot take now are
+   * acknowledged into it and replayed in order once a writer takes them.
+   */
+  writeQueue?: boolean;
   /** How many regions it runs, when not the lab's 2 to 4. */
   regions?: { max: number };
   /** PostgreSQL beyond the lab's settings: more settings for every node, more initdb arguments. */
@@ -61,4 +66,6 @@ export type StrategyStep =
   /** A cold region's database restored from its base backup and WAL archive ('archive'): it recovers, a standby. */
   | 'restore'
   /** A region's app started (a cold region runs none until then). */
-  | 'start-app';
+  | 'start-app'
+  /** A region's write queue (writeQueue) replayed on the writer: resolves once it is empty, with what was replayed. */
+  | 'drain-queue';
