@@ -330,6 +330,8 @@ export class RunSummarizer {
     const failover = this.failover.summary(this.offset);
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
+    const staleReads = results.find(({ result }) => result.staleReads)?.result.staleReads ?? null;
+    const resources = results.find(({ result }) => result.resources)?.result.resources ?? null;
     const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
     const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
@@ -378,6 +380,8 @@ export class RunSummarizer {
         .filter(({ probe }) => probe.probe !== trafficName)
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
+      staleReads,
+      resources,
       slos,
       alerts: this.alerts(spec, sources, firstFault),
       baseline: spec.baseline

@@ -1,7 +1,7 @@
 import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
-import type { ProbeSummary, RpoSummary } from '../probes';
+import type { ProbeSummary, ResourceSummary, RpoSummary, StaleReadSummary } from '../probes';
 import type { FailoverSummary } from './failover';
 import type { NoteSummary } from './notes';
 import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
@@ -130,6 +130,10 @@ export interface RunSummary {
   probes: ProbeSummary[];
   /** From the write ledger, when the experiment has one (see measure/rpo.ts). */
   rpo: RpoSummary | null;
+  /** From the read-your-writes probe, when the experiment has one: how often a client's own write was not there yet. */
+  staleReads: StaleReadSummary | null;
+  /** From the resources probe, when the experiment has one: what each side's processes consumed over the drill. */
+  resources: ResourceSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
   /**

@@ -169,6 +169,20 @@ export interface AlertConditionSeries {
 }
 
 /**
+ * A read-your-writes pair, compact: [seq, t (ms, scheduled time), write latencyMs, write status or 0, acknowledged
+ * 1/0, region that acknowledged it or '', the region's first answer: 1 had the write, 0 did not yet (behind), -1 no
+ * answer at all (unreachable, an error), ms from the acknowledgement to the first read that found it or -1 when none
+ * did (gave up, or the observation ended first), gave up 1/0].
+ */
+export type ReadRow = [number, number, number, number, 0 | 1, string, 1 | 0 | -1, number, 0 | 1];
+
+/**
+ * What the target's processes consumed at one moment (resources probe), compact: [t, per region [region, side,
+ * per process [pid, cpuMs (since it started), private bytes, shared bytes]]].
+ */
+export type UsageRow = [number, Array<[string, 'active' | 'standby', Array<[number, number, number, number]>]>];
+
+/**
  * What a k6 request or check was tagged with, written once per probe and referred to by
  * `id` from then on: a k6 script's names repeat on every request, and a journal written
  * at k6's rates would be mostly those names. `name` is the request's name tag (its URL
@@ -263,6 +277,8 @@ export type JournalEventInput =
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
+  | { type: 'read.samples'; probe: string; rows: ReadRow[] }
+  | { type: 'usage.samples'; probe: string; rows: UsageRow[] }
   | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** What the writer held after the observation: every seq of this run's client, duplicates kept. */
   | ({ type: 'ledger.readback'; probe: string; client: string; url: string } & ReadBack)

@@ -7,6 +7,8 @@ import type {
   K6ProbeConfig,
   LedgerProbeConfig,
   PrometheusProbeConfig,
+  ReadYourWritesProbeConfig,
+  ResourcesProbeConfig,
   SqlProbeConfig,
 } from '../probes';
 import type { ExperimentConfig } from './schema';
@@ -47,6 +49,16 @@ export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
   /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
+  /** A client writes through the entry point, then reads its own write from the region that acknowledged it. */
+  readYourWrites: (config: Without<ReadYourWritesProbeConfig, 'kind'> = {}): ReadYourWritesProbeConfig => ({
+    kind: 'readYourWrites',
+    ...config,
+  }),
+  /** What each region's processes consume over the drill (the lab): the idle cost of the standby side. */
+  resources: (config: Without<ResourcesProbeConfig, 'kind'> = {}): ResourcesProbeConfig => ({
+    kind: 'resources',
+    ...config,
+  }),
   /**
    * Your function at an interval: returning is ok; throwing, timing out or `{ ok: false, detail }` is a failed sample.
    */

@@ -1,5 +1,5 @@
 import { ProxyClient } from './proxy';
-import type { LabStatus } from './lab';
+import type { LabStatus, LabUsage } from './lab';
 import type { PrometheusStatus } from './prometheus/holder';
 import type { RuleFileInput } from './prometheus/server';
 import type { LabState } from './state';
@@ -30,6 +30,11 @@ export class LabClient {
     return this.call('GET', '/lab/status');
   }
 
+  /** What each region's processes consume now, read from /proc by the lab. */
+  usage(): Promise<LabUsage> {
+    return this.call('GET', '/lab/usage');
+  }
+
   stopDatabase(region: string, mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
     return this.call('POST', `/lab/regions/${region}/database/stop`, { mode });
   }
@@ -48,6 +53,11 @@ export class LabClient {
 
   promote(region: string): Promise<{ previousPrimary: string; promotedMs: number }> {
     return this.call('POST', `/lab/regions/${region}/promote`);
+  }
+
+  /** One step of the lab strategy's runbook, in `region`. */
+  strategyStep(region: string, step: string): Promise<Record<string, unknown>> {
+    return this.call('POST', `/lab/regions/${region}/steps/${step}`);
   }
 
   updateHealthCheck(region: string, update: { inverted?: boolean; disabled?: boolean }): Promise<void> {

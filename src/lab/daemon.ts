@@ -112,6 +112,7 @@ function stateOf(lab: Lab, config: DaemonConfig, controlUrl: string): LabState {
     logDir: path.join(config.labDir, 'logs'),
     layout: lab.layout,
     prometheus: prometheusOf(lab),
+    entry: (({ kind, url }) => ({ kind, url }))(lab.entry()),
     regions: lab.layout.regions.map((region) => {
       const entry = processes.get(region.name);
       return {

@@ -10,7 +10,7 @@ function canBind(host: string, port: number): Promise<boolean> {
   });
 }
 
-const portNames: Array<keyof LabPorts> = ['app', 'appInternal', 'pg', 'db', 'replication'];
+const portNames: Array<keyof LabPorts> = ['app', 'appInternal', 'pg', 'db', 'replication', 'archive'];
 
 /**
  * Finds port numbers free on every region address at once (each region uses the same

@@ -11,6 +11,8 @@ import { httpProbe, httpProbeSchema } from './http';
 import { k6Probe, k6ProbeSchema } from './k6';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
 import { prometheusProbe, prometheusProbeSchema } from './prometheus';
+import { readYourWritesProbe, readYourWritesProbeSchema } from './read-your-writes';
+import { resourcesProbe, resourcesProbeSchema } from './resources';
 import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
@@ -18,6 +20,8 @@ import type { ProbeKind, ProbeResult } from './types';
 export const probeKinds = {
   http: httpProbe,
   ledger: ledgerProbe,
+  readYourWrites: readYourWritesProbe,
+  resources: resourcesProbe,
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
@@ -29,6 +33,8 @@ export const probeKinds = {
 export const probeSchema = z.discriminatedUnion('kind', [
   httpProbeSchema,
   ledgerProbeSchema,
+  readYourWritesProbeSchema,
+  resourcesProbeSchema,
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
@@ -48,6 +54,8 @@ export function probeKindOf(probe: { kind: string }): ProbeKind<z.ZodType<Probe>
 export { httpProbeSchema } from './http';
 export type { HttpProbe, HttpProbeConfig } from './http';
 export type { LedgerProbe, LedgerProbeConfig } from './ledger';
+export type { ReadYourWritesProbe, ReadYourWritesProbeConfig } from './read-your-writes';
+export type { ResourcesProbe, ResourcesProbeConfig } from './resources';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { PrometheusProbe, PrometheusProbeConfig } from './prometheus';
@@ -62,6 +70,8 @@ export type {
   JourneyOutcomes,
   TrafficSample,
   RpoSummary,
+  StaleReadSummary,
+  ResourceSummary,
   ProbeAccumulator,
   ProbeHandle,
   ProbeKind,

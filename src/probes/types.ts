@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { EventOf, JournalEvent } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
+import type { DrillCost } from '../measure/cost';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample, RecoveryCriteria } from '../measure/rto';
 import type { PrometheusClient } from '../prometheus/client';
@@ -161,6 +162,34 @@ export interface RpoSummary {
   note: string | null;
 }
 
+/** The stale reads a run saw: how often the first read of one's own write was behind, and by how much. */
+export interface StaleReadSummary {
+  probe: string;
+  url: string;
+  rate: number;
+  writes: number;
+  /** Acknowledged writes: each read back from the region that acknowledged it. */
+  acked: number;
+  /** Of those, the ones their region answered a read about (it had them or not). */
+  answered: number;
+  /** The ones their region never answered a read about (unreachable, failing): no staleness to tell. */
+  unanswered: number;
+  /** Answered writes whose region's first answer was that it did not have them yet. */
+  stale: number;
+  /** stale ÷ answered; null without an answered write. */
+  staleRatio: number | null;
+  /** From the acknowledgement to the first read that found the write, over the stale ones that showed. */
+  stalenessMs: LatencySummary;
+  /** Stale writes that had not shown when the probe gave up on them (giveUpAfter) or the observation ended. */
+  notVisible: number;
+  /** Of those, given up on after giveUpAfter (the rest were still being read when the observation ended). */
+  gaveUp: number;
+  byRegion: Record<string, { answered: number; stale: number }>;
+}
+
+/** The resources probe's part of the summary: what each side consumed, idling and over the drill. */
+export type ResourceSummary = DrillCost & { probe: string };
+
 /**
  * One journey a probe measured: what clients do through it, each attempt a sample. The
  * analysis measures every journey's RTO from its samples alone, with the hypothesis'
@@ -194,6 +223,10 @@ export interface ProbeResult {
   outcomes?: HttpOutcomes;
   /** The write ledger's section. */
   rpo?: RpoSummary;
+  /** The read-your-writes probe's section. */
+  staleReads?: StaleReadSummary;
+  /** The resources probe's section (null when it took no snapshot). */
+  resources?: ResourceSummary | null;
 }
 
 /** What reading a journal back gives a probe's summary. */

@@ -8,6 +8,7 @@ import { duration, httpUrl, namedUrls, regionName } from '../core/fields';
 import type { TargetKind } from './kind';
 import { assertNoActiveAwsRun } from './lock';
 import { prometheusTargetSchema, targetPrometheus } from './prometheus';
+import { TargetError } from './session';
 
 /** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
 export const awsFaultDurationCeiling = '6h';
@@ -191,7 +192,9 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
     return {
       kind: 'aws',
       api: 'aws',
+      strategy: null,
       endpoints: { ...target.endpoints },
+      coldEndpoints: [],
       dnsServer: null,
       aws: { model, clients },
       direct: null,
@@ -205,6 +208,10 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      resourceUsage: async () => null,
+      strategyStep: async (step) => {
+        throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
+      },
       describe: () => ({
         kind: 'aws',
         accountId: account,

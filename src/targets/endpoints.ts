@@ -3,6 +3,7 @@ import { namedUrls } from '../core/fields';
 import type { TargetKind } from './kind';
 import { acquireLock, endpointsLockFile } from './lock';
 import { prometheusTargetSchema, targetPrometheus } from './prometheus';
+import { TargetError } from './session';
 
 /** Any service by its URLs, faults by your own `exec` commands; no regions. */
 export const endpointsTargetSchema = z.strictObject({
@@ -36,7 +37,9 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
     return {
       kind: 'endpoints',
       api: null,
+      strategy: null,
       endpoints: { ...target.endpoints },
+      coldEndpoints: [],
       dnsServer: null,
       aws: null,
       direct: null,
@@ -48,6 +51,10 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       awaitTrafficShift: async () => null,
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      resourceUsage: async () => null,
+      strategyStep: async (step) => {
+        throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
+      },
       describe: () => ({
         kind: 'endpoints',
         endpoints: target.endpoints,

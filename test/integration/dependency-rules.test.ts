@@ -78,6 +78,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
   },
+  'compare-above-engine': {
+    files: { 'src/report/files.ts': "import '../compare/run';", 'src/compare/run.ts': '' },
+  },
   'schedule-above-scenario': {
     files: { 'src/scenario/run.ts': "import '../schedule/scheduler';", 'src/schedule/scheduler.ts': '' },
   },

@@ -32,6 +32,19 @@ export interface AppTimeouts {
   dnsMs: number;
 }
 
+/**
+ * A region's fleet as worker processes of a known capacity (app/cluster.ts): how many run
+ * at start, standing by (scaled down) and serving (scaled up), and how many requests a
+ * second each one serves before it sheds load (503 over_capacity). Without it the app is
+ * one process, unlimited.
+ */
+export interface AppCapacity {
+  workers: number;
+  minWorkers: number;
+  maxWorkers: number;
+  rpsPerWorker: number;
+}
+
 export interface AppConfig {
   region: string;
   host: string;
@@ -41,6 +54,12 @@ export interface AppConfig {
   /** Where writes go. Writer connections use localDb's user and database. */
   writer: AppWriterConfig;
   timeouts: AppTimeouts;
+  capacity?: AppCapacity;
+  /**
+   * A durable local queue (write-queue.ts) for the writes that cannot reach the writer: acknowledged once on disk,
+   * replayed in order once a writer takes them. None: such a write fails.
+   */
+  writeQueue?: { file: string };
 }
 
 /** What callers write: timeouts optional. */
@@ -94,6 +113,30 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
     return value;
   };
 
+  let capacity: AppCapacity | undefined;
+  if (root.capacity !== undefined) {
+    const fields = objectAt(root.capacity, 'capacity', fail);
+    const whole = (field: keyof AppCapacity, max: number): number => {
+      const value = fields[field];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
+        return fail(`capacity.${field}`, `must be an integer 1..${max}`);
+      return value;
+    };
+    capacity = {
+      workers: whole('workers', 16),
+      minWorkers: whole('minWorkers', 16),
+      maxWorkers: whole('maxWorkers', 16),
+      rpsPerWorker: whole('rpsPerWorker', 10_000),
+    };
+    if (capacity.minWorkers > capacity.maxWorkers) fail('capacity.minWorkers', 'must be at most capacity.maxWorkers');
+    if (capacity.workers < capacity.minWorkers || capacity.workers > capacity.maxWorkers)
+      fail('capacity.workers', 'must be within capacity.minWorkers..maxWorkers');
+  }
+
+  let writeQueue: AppConfig['writeQueue'];
+  if (root.writeQueue !== undefined)
+    writeQueue = { file: stringAt(objectAt(root.writeQueue, 'writeQueue', fail).file, 'writeQueue.file', fail) };
+
   return {
     region: stringAt(root.region, 'region', fail),
     host: stringAt(root.host, 'host', fail),
@@ -106,6 +149,8 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
     },
     writer: parsedWriter,
     timeouts: { connectMs: timeout('connectMs'), statementMs: timeout('statementMs'), dnsMs: timeout('dnsMs') },
+    ...(capacity ? { capacity } : {}),
+    ...(writeQueue ? { writeQueue } : {}),
   };
 }
 

@@ -123,6 +123,7 @@ async function route(
   };
   const [, resource, name, sub, action] = parts;
   if (method === 'GET' && resource === 'status' && parts.length === 2) return lab.status();
+  if (method === 'GET' && resource === 'usage' && parts.length === 2) return lab.usage();
   if (method !== 'POST') throw new HttpError(405, `${method} ${pathname} is not supported`);
   switch (resource) {
     case 'regions': {
@@ -133,6 +134,7 @@ async function route(
       if (sub === 'app' && action === 'stop') return changed(await lab.stopApp(name));
       if (sub === 'app' && action === 'start') return changed(await lab.startApp(name));
       if (sub === 'promote' && action === undefined) return changed(await lab.promote(name));
+      if (sub === 'steps' && action !== undefined) return changed(await lab.strategyStep(action, name));
       break;
     }
     case 'health-checks': {
