@@ -20,9 +20,10 @@ export interface DrillReporterOptions {
 /**
  * The reporters every drill gets, whoever starts it — `gameday run`, `gate`, `failover`,
  * `gameday schedule run`: its report files (and the GitHub job summary when there is one),
- * its Grafana annotations, then its notifiers (after the files: the thread's verdict uploads report.pdf). What a
- * drill reports is decided here, once. Building them throws NotifySetupError when a
- * notifier could not deliver (no SLACK_BOT_TOKEN): before anything has started.
+ * its Grafana annotations, then its notifiers (after the files: the thread's verdict
+ * uploads report.pdf). What a drill reports is decided here, once. Building them throws
+ * NotifySetupError when a notifier could not deliver (no SLACK_BOT_TOKEN): before anything
+ * has started.
  */
 export function drillReporters(options: DrillReporterOptions): DrillReporters & {
   /** Throws NotifySetupError now for what would refuse the definition's drills later (a scheduler's start). */
