@@ -1,8 +1,9 @@
 /**
  * The layering of src/ (ARCHITECTURE.md), held by `npm run lint:deps`, which `npm test`
  * runs: core ← targets ← faults / probes / failover ← experiment ← analysis ← report ←
- * notify ← engine ← scenario ← schedule ← cli; measure/ pure; lab/ and aws/ on their own; no import cycles;
- * yargs only in the CLI. Type-only imports count: a type from a layer above is a dependency on it.
+ * notify ← engine ← scenario ← schedule ← cli, and engine ← compare ← cli; measure/ pure; lab/, aws/ and
+ * prometheus/ on their own; no import cycles; yargs only in the CLI. Type-only imports count: a type from a
+ * layer above is a dependency on it.
  */
 const layer = (...names) => `^src/(${names.join('|')})/`;
 const above = {
@@ -51,6 +52,15 @@ module.exports = {
       severity: 'error',
       from: { path: layer('aws') },
       to: { path: '^src/', pathNot: layer('aws', 'core') },
+    },
+    {
+      name: 'prometheus-stands-alone',
+      comment:
+        "prometheus/ holds the Prometheus HTTP client, PromQL and rule-file reading: core/ only (the lab's own " +
+        'Prometheus process lives in lab/).',
+      severity: 'error',
+      from: { path: layer('prometheus') },
+      to: { path: '^src/', pathNot: layer('prometheus', 'core') },
     },
     {
       name: 'lab-behind-targets',
@@ -128,6 +138,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: [layer('scenario', 'schedule', 'cli'), '^src/index\\.ts$'] },
       to: { path: layer('scenario') },
+    },
+    {
+      name: 'compare-above-engine',
+      comment:
+        'A comparison runs one experiment through the engine once per failover strategy; nothing below it knows of ' +
+        'comparisons (their figures are folded in analysis/, rendered in report/compare/): only the CLI imports compare/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('compare', 'cli')] },
+      to: { path: layer('compare') },
     },
     {
       name: 'schedule-above-scenario',

@@ -5,8 +5,16 @@
  * every standby's WAL receiver streaming and the primary seeing it stream), and the
  * verification's time is part of the figure. Each lab is stopped before the next.
  *
- *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist]
+ * Then, apart from that figure (the default lab starts without it), the lab's Prometheus
+ * as a run that needs it starts it: from the control API call to "every region's app and
+ * the lab's own metrics scraped once" (the call returns then), and its stop.
  *
+ *   node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs 5] [--regions 2,3] [--dist] [--no-prometheus]
+ *     [--strategies all|a,b]
+ *
+ * `--strategies` times each failover strategy's lab (two regions; default: the default
+ * strategy alone, at every --regions count); "healthy" is then what that strategy starts
+ * as (see notReady).
  * By default the lab comes from the sources (src/lab/manager.ts), so under ts-node the
  * daemon and the apps run from the sources too (each child pays ts-node's start-up);
  * `--dist` uses the build (dist/lab/manager.js, `npm run build` first), which is what
@@ -38,12 +46,25 @@ interface Sample {
   /** Lab.start as the daemon measured it (no process start, no ready-line hop). */
   daemonStartupMs: number;
   stopMs: number;
+  /** The control API call that starts the lab's Prometheus, to every target scraped once; null with --no-prometheus. */
+  prometheusMs: number | null;
+  /** The same as the lab measured it: spawn to every target scraped once. */
+  prometheusStartupMs: number | null;
+  prometheusStopMs: number | null;
 }
 
-function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boolean } {
+function parseArgs(argv: string[]): {
+  runs: number;
+  regions: number[];
+  dist: boolean;
+  prometheus: boolean;
+  strategies: string[] | null;
+} {
   let runs = 5;
   let regions = [2, 3];
   let dist = false;
+  let prometheus = true;
+  let strategies: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -56,24 +77,34 @@ function parseArgs(argv: string[]): { runs: number; regions: number[]; dist: boo
     else if (arg === '--regions') regions = value().split(',').map(Number);
     else if (arg.startsWith('--regions=')) regions = arg.slice(10).split(',').map(Number);
     else if (arg === '--dist') dist = true;
+    else if (arg === '--no-prometheus') prometheus = false;
+    else if (arg === '--strategies') strategies = value().split(',');
+    else if (arg.startsWith('--strategies=')) strategies = arg.slice(13).split(',');
     else if (arg === '-h' || arg === '--help') usage();
     else usage(`unknown argument ${arg}`);
   }
   if (!Number.isInteger(runs) || runs < 1) usage('--runs must be a positive integer');
   for (const count of regions) if (!regionSets[count]) usage(`--regions takes counts from 2 to 4, got ${count}`);
-  return { runs, regions, dist };
+  return { runs, regions, dist, prometheus, strategies };
 }
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`lab-startup: ${problem}\n`);
   process.stderr.write(
-    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist]\n',
+    'usage: node -r ts-node/register/transpile-only bench/lab-startup.ts [--runs N] [--regions 2,3] [--dist] ' +
+      '[--no-prometheus] [--strategies all|a,b]\n',
   );
   process.exit(problem ? 2 : 0);
 }
 
 /** Why the lab is not yet "all healthy, all streaming", or null when it is. */
-function notReady(status: LabStatus, regions: string[]): string | null {
+/**
+ * Why the lab is not yet up as its strategy starts, or null when it is: by default every region healthy and every
+ * standby streaming; a cold standby ('archive') runs nothing, so there its database and app are down and its check
+ * unhealthy, and nothing streams.
+ */
+function notReady(status: LabStatus, regions: string[], database: string): string | null {
+  if (database === 'archive') return notReadyCold(status, regions);
   const problems: string[] = [];
   const byName = new Map(status.regions.map((region) => [region.name, region]));
   const primaries = status.regions.filter((region) => region.role === 'primary');
@@ -108,13 +139,31 @@ function notReady(status: LabStatus, regions: string[]): string | null {
   return problems.length > 0 ? problems.join('; ') : null;
 }
 
+function notReadyCold(status: LabStatus, regions: string[]): string | null {
+  const problems: string[] = [];
+  for (const region of status.regions.filter((candidate) => regions.includes(candidate.name))) {
+    const up = region.role === 'primary';
+    if (up && region.healthCheck?.status !== 'Healthy')
+      problems.push(`${region.name} health check ${region.healthCheck?.status ?? 'absent'}`);
+    if (region.database.running !== up) problems.push(`${region.name} database ${up ? 'down' : 'running'}`);
+    if (region.app.running !== up) problems.push(`${region.name} app ${up ? 'down' : 'running'}`);
+  }
+  return problems.length > 0 ? problems.join('; ') : null;
+}
+
 let current: RunningLab | null = null;
 
-async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
+async function once(
+  startLab: StartLab,
+  regions: string[],
+  strategy: string,
+  database: string,
+  withPrometheus: boolean,
+): Promise<Sample> {
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
   try {
     const t0 = performance.now();
-    const lab = await startLab({ ephemeral: true, labDir, regions });
+    const lab = await startLab({ ephemeral: true, labDir, regions, strategy });
     current = lab;
     const t1 = performance.now();
     let attempts = 0;
@@ -122,7 +171,7 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
     const deadline = Date.now() + verifyTimeoutMs;
     while (problem !== null) {
       attempts++;
-      problem = notReady(await lab.client.status(), regions);
+      problem = notReady(await lab.client.status(), regions, database);
       if (problem === null) break;
       if (Date.now() > deadline)
         throw new Error(`ready, but after ${verifyTimeoutMs} ms still not healthy and streaming: ${problem}`);
@@ -130,6 +179,19 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
     }
     const t2 = performance.now();
     const daemonStartupMs = lab.state.startupMs;
+    let prometheusMs: number | null = null;
+    let prometheusStartupMs: number | null = null;
+    let prometheusStopMs: number | null = null;
+    if (withPrometheus) {
+      const p0 = performance.now();
+      const { status } = await lab.client.startPrometheus();
+      prometheusMs = performance.now() - p0;
+      prometheusStartupMs = status.startupMs;
+      const p1 = performance.now();
+      await lab.client.stopPrometheus();
+      prometheusStopMs = performance.now() - p1;
+    }
+    const t3Start = performance.now();
     await lab.stop();
     current = null;
     const t3 = performance.now();
@@ -139,7 +201,10 @@ async function once(startLab: StartLab, regions: string[]): Promise<Sample> {
       verifyMs: t2 - t1,
       verifyAttempts: attempts,
       daemonStartupMs,
-      stopMs: t3 - t2,
+      stopMs: t3 - t3Start,
+      prometheusMs,
+      prometheusStartupMs,
+      prometheusStopMs,
     };
   } finally {
     if (current) {
@@ -159,12 +224,22 @@ function stats(values: number[]): { min: number; median: number; max: number } {
 }
 
 async function main(): Promise<void> {
-  const { runs, regions, dist } = parseArgs(process.argv.slice(2));
-  const source = dist
-    ? path.resolve(__dirname, '..', 'dist', 'lab', 'manager.js')
-    : path.resolve(__dirname, '..', 'src', 'lab', 'manager');
+  const { runs, regions, dist, prometheus, strategies } = parseArgs(process.argv.slice(2));
+  const root = path.resolve(__dirname, '..', dist ? 'dist' : 'src', 'lab');
+  const source = path.join(root, dist ? 'manager.js' : 'manager');
   if (dist && !fs.existsSync(source)) usage(`${source} does not exist; run \`npm run build\` first`);
   const { startLab } = require(source) as { startLab: StartLab };
+  const { strategyNames, defaultStrategy, labStrategy } = require(path.join(root, 'strategies')) as {
+    strategyNames: string[];
+    defaultStrategy: string;
+    labStrategy: (name: string) => { database: string };
+  };
+  const chosen = strategies?.includes('all') ? strategyNames : strategies;
+  for (const name of chosen ?? []) if (!strategyNames.includes(name)) usage(`unknown strategy ${name}`);
+  // Without --strategies: the default strategy at every region count; with it, each strategy with two regions.
+  const configurations = chosen
+    ? chosen.map((strategy) => ({ strategy, count: 2 }))
+    : regions.map((count) => ({ strategy: defaultStrategy, count }));
 
   // Ctrl-C: stop the lab in flight (an ephemeral lab would die with us anyway, via its stdin pipe).
   const interrupted = () => {
@@ -176,28 +251,35 @@ async function main(): Promise<void> {
 
   const results = [];
   let failures = 0;
-  for (const count of regions) {
+  for (const { strategy, count } of configurations) {
     const names = regionSets[count];
     const samples: Sample[] = [];
     for (let run = 1; run <= runs; run++) {
       try {
-        const sample = await once(startLab, names);
+        const sample = await once(startLab, names, strategy, labStrategy(strategy).database, prometheus);
         samples.push(sample);
         process.stderr.write(
-          `${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
+          `${strategy}, ${count} regions, run ${run}/${runs}: ${Math.round(sample.totalMs)} ms (ready ` +
             `${Math.round(sample.readyMs)} ms, verify ${Math.round(sample.verifyMs)} ms in ` +
             `${sample.verifyAttempts} check${sample.verifyAttempts === 1 ? '' : 's'}; daemon ` +
-            `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)\n`,
+            `Lab.start ${sample.daemonStartupMs} ms; stop ${Math.round(sample.stopMs)} ms)` +
+            (sample.prometheusMs === null
+              ? '\n'
+              : `; Prometheus ${Math.round(sample.prometheusMs)} ms (lab-side ${sample.prometheusStartupMs} ms, ` +
+                `stop ${Math.round(sample.prometheusStopMs!)} ms)\n`),
         );
         if (sample.verifyAttempts > 1)
           process.stderr.write('  warning: the ready line came before every region was healthy and streaming\n');
       } catch (error) {
         failures++;
-        process.stderr.write(`${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`);
+        process.stderr.write(
+          `${strategy}, ${count} regions, run ${run}/${runs}: FAILED: ${(error as Error).message}\n`,
+        );
       }
     }
     if (samples.length === 0) continue;
     results.push({
+      strategy,
       regions: count,
       runs: samples.length,
       totalMs: stats(samples.map((s) => s.totalMs)),
@@ -206,6 +288,9 @@ async function main(): Promise<void> {
       daemonStartupMs: stats(samples.map((s) => s.daemonStartupMs)),
       stopMs: stats(samples.map((s) => s.stopMs)),
       readyBeforeVerified: samples.filter((s) => s.verifyAttempts > 1).length,
+      prometheusMs: prometheus ? stats(samples.map((s) => s.prometheusMs!)) : null,
+      prometheusStartupMs: prometheus ? stats(samples.map((s) => s.prometheusStartupMs!)) : null,
+      prometheusStopMs: prometheus ? stats(samples.map((s) => s.prometheusStopMs!)) : null,
       samplesMs: samples.map((s) => Math.round(s.totalMs)),
     });
   }
@@ -213,10 +298,17 @@ async function main(): Promise<void> {
   for (const result of results) {
     const { min, median, max } = result.totalMs;
     process.stdout.write(
-      `lab startup, ${result.regions} regions (${result.runs} runs): min ${min} ms, median ${median} ` +
+      `lab startup, ${result.strategy}, ${result.regions} regions (${result.runs} runs): min ${min} ms, ` +
+        `median ${median} ` +
         `ms, max ${max} ms  [ready median ${result.readyMs.median} ms + verify median ${result.verifyMs.median} ms; ` +
         `stop median ${result.stopMs.median} ms]\n`,
     );
+    if (result.prometheusMs)
+      process.stdout.write(
+        `  + lab Prometheus on demand: min ${result.prometheusMs.min} ms, median ${result.prometheusMs.median} ms, ` +
+          `max ${result.prometheusMs.max} ms to every target scraped once [stop median ` +
+          `${result.prometheusStopMs!.median} ms]\n`,
+      );
   }
   process.stdout.write(
     JSON.stringify({

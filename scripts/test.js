@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The whole check of a change, and what `npm test` runs. In order: what this machine
-// must have (Chromium and dig, said with the command that installs them, before anything
-// else), the build, the type check, the house rules (the dependency check, formatting,
-// line length), then the uvu suites — test/unit in one process (pure and fast), every
+// must have (Chromium, dig and Prometheus, said with the command that installs them,
+// before anything else), the build, the type check, the house rules (the dependency
+// check, formatting, line length), then the uvu suites — test/unit in one process (pure and fast), every
 // integration and e2e file in its own process, so a leaked socket or child in one file
 // can neither hang nor poison the next. Prints the closing line "N passed, N failed" that
 // CI counts.
@@ -157,6 +157,18 @@ function missingRequirements() {
     });
   if (!onPath('dig'))
     missing.push({ what: 'dig', why: "the DNS tests ask the lab's DNS server with it", apt: 'dnsutils' });
+  const explicit = process.env.PROMETHEUS_BIN;
+  const prometheus = explicit
+    ? fs.existsSync(explicit) && fs.existsSync(path.join(path.dirname(explicit), 'promtool'))
+    : onPath('prometheus') && onPath('promtool');
+  if (!prometheus)
+    missing.push({
+      what: 'Prometheus (prometheus and promtool)',
+      why:
+        'the alert-rule tests run a real Prometheus in the lab, and validation checks rule files with promtool ' +
+        '(or set PROMETHEUS_BIN=/path/to/prometheus, promtool beside it)',
+      apt: 'prometheus',
+    });
   return missing;
 }
 

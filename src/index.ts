@@ -29,6 +29,7 @@ export type {
   LedgerProbeConfig,
   DnsProbeConfig,
   SqlProbeConfig,
+  PrometheusProbeConfig,
   FunctionProbeConfig,
   ProbeFunction,
   ProbeFunctionContext,
@@ -37,6 +38,8 @@ export type {
   BrowserJourneyContext,
 } from './probes';
 export type { StopConditionConfig } from './experiment/stop-conditions';
+export type { AlertsConfig } from './experiment/alerts';
+export type { AnnotationsConfig } from './experiment/annotations';
 export type { FailoverFunctionHook } from './failover/spec';
 export type { Experiment } from './experiment/validate';
 export { validateExperiment } from './experiment/validate';

@@ -2,12 +2,12 @@ import { formatDuration } from '../core/duration';
 import type { SloRecord } from '../core/events';
 import type { Threshold, SloMetric } from '../experiment/thresholds';
 import { thresholdMet } from '../experiment/thresholds';
-import { computeSlo, defaultAlertPairs, type SloResult } from '../measure/slo';
+import { computeSlo, defaultAlertPairs, type SloBucket, type SloResult } from '../measure/slo';
 import type { TimelinePoint } from '../measure/timeline';
 
 export interface SloSummary {
   name: string;
-  sli: 'availability' | 'latency';
+  sli: 'availability' | 'latency' | 'promql';
   /** Percent, as written: 99.9. */
   objective: number;
   window: string;
@@ -25,6 +25,8 @@ export interface SloSummary {
   budgetConsumedPct: number | null;
   /** The bad events the SLO window allows at the drill's rate (budget consumed = bad ÷ this). */
   budgetEvents: number | null;
+  /** A PromQL SLI's: why Prometheus could not be read for it. */
+  error?: string;
   burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
   alerts: Array<{
     long: string;
@@ -59,6 +61,42 @@ export function sloThresholdsByProbe(slos: readonly SloRecord[], trafficProbe: s
   return byProbe;
 }
 
+/** What an SLO's events are read from: the probes' per-second timelines, and a PromQL SLI's samples. */
+export interface SloSources {
+  trafficProbe: string;
+  timelines: ReadonlyMap<string, TimelinePoint[]>;
+  thresholdsByProbe: ReadonlyMap<string, number[]>;
+  bucketMs: number;
+  /** Start of observation, epoch ms: a PromQL SLI's steps are placed from it. */
+  t0: number | null;
+  promql: ReadonlyMap<string, { stepMs: number; points: Array<[number, number, number]>; error?: string }>;
+}
+
+/**
+ * An SLO's events in consecutive buckets from the start of observation: a probe's requests (bad: failed, or for a
+ * latency SLI slower than its bound), or what a PromQL SLI's counters counted per step (bad: total − good).
+ */
+export function sloBuckets(slo: SloRecord, sources: SloSources): { buckets: SloBucket[]; bucketMs: number } {
+  if (slo.sli === 'promql') {
+    const samples = sources.promql.get(slo.name);
+    if (!samples || sources.t0 === null) return { buckets: [], bucketMs: sources.bucketMs };
+    // A step's increase happened during the step that ends at its time: those ending after the observation began.
+    const buckets = samples.points
+      .filter(([t]) => t > sources.t0!)
+      .map(([, good, total]) => ({ total, bad: Math.max(0, total - good) }));
+    return { buckets, bucketMs: samples.stepMs };
+  }
+  const probe = slo.probe ?? sources.trafficProbe;
+  const points = (sources.timelines.get(probe) ?? []).filter((point) => point.offsetMs >= 0);
+  const thresholdIndex =
+    slo.threshold === undefined ? -1 : (sources.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
+  const buckets = points.map((point) => ({
+    total: point.requests,
+    bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors,
+  }));
+  return { buckets, bucketMs: sources.bucketMs };
+}
+
 /**
  * Each SLO over the drill: the observation and what the traffic saw after it (rollback and
  * post-check are customer time too), from the per-second timelines.
@@ -66,23 +104,11 @@ export function sloThresholdsByProbe(slos: readonly SloRecord[], trafficProbe: s
 export function summarizeSlos(
   slos: readonly SloRecord[],
   defaults: Threshold<SloMetric>[] | undefined,
-  context: {
-    trafficProbe: string;
-    timelines: ReadonlyMap<string, TimelinePoint[]>;
-    thresholdsByProbe: ReadonlyMap<string, number[]>;
-    faultOffsetMs: number | null;
-    bucketMs: number;
-  },
+  context: SloSources & { faultOffsetMs: number | null },
 ): SloSummary[] {
   return slos.map((slo) => {
-    const probe = slo.probe ?? context.trafficProbe;
-    const points = (context.timelines.get(probe) ?? []).filter((point) => point.offsetMs >= 0);
-    const thresholdIndex =
-      slo.threshold === undefined ? -1 : (context.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
-    const buckets = points.map((point) => ({
-      total: point.requests,
-      bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors,
-    }));
+    const probe = slo.sli === 'promql' ? 'prometheus' : (slo.probe ?? context.trafficProbe);
+    const { buckets, bucketMs } = sloBuckets(slo, context);
     const alertPairs =
       slo.alerts?.map((pair) => ({ longMs: pair.long, shortMs: pair.short, factor: pair.factor })) ?? defaultAlertPairs;
     const burnWindowMs = slo.burnWindow;
@@ -90,7 +116,7 @@ export function summarizeSlos(
       objective: slo.objective / 100,
       windowMs: slo.window,
       buckets,
-      bucketMs: context.bucketMs,
+      bucketMs,
       faultOffsetMs: context.faultOffsetMs,
       alerts: alertPairs,
       burnWindowMs,
@@ -139,6 +165,9 @@ export function summarizeSlos(
       // A threshold that could not be measured (no requests) is not met.
       met: thresholds.length === 0 ? null : thresholds.every((threshold) => threshold.met === true),
       assumption: sloAssumption,
+      ...(slo.sli === 'promql' && context.promql.get(slo.name)?.error
+        ? { error: context.promql.get(slo.name)!.error }
+        : {}),
     };
   });
 }

@@ -22,7 +22,8 @@ import { CauseFold, failbackCost, latencyByPeriod, measureImpact } from './impac
 import { headlineRto } from './rto';
 import { journeySummary, measureJourney, type JourneyContext, type MeasuredJourney } from './journeys';
 import { seriesOf } from './series';
-import { sloThresholdsByProbe, summarizeSlos } from './slos';
+import { sloBuckets, sloThresholdsByProbe, summarizeSlos, type SloSources } from './slos';
+import { summarizeAlerts, type AlertsSummary } from './alerts';
 import { summarySchemaId, type RunSummary } from './summary';
 import { timelineText } from './timeline';
 
@@ -51,6 +52,9 @@ export class RunSummarizer {
   private readonly causes = new CauseFold();
   private readonly steadyState: { before?: EventOf<'steady-state'>; after?: EventOf<'steady-state'> } = {};
   private readonly stopConditions: EventOf<'stop-condition.breached'>[] = [];
+  private prometheusOpened: EventOf<'prometheus.opened'> | undefined;
+  private alertsObserved: EventOf<'alerts.observed'> | undefined;
+  private readonly promqlSamples = new Map<string, EventOf<'slo.promql-samples'>>();
   private readonly errors: EventOf<'error'>[] = [];
   private readonly timeline: Array<{ t: number; event: string }> = [];
   /** When each journey but the traffic began failing and recovered: measured, so worked out with the measurements. */
@@ -83,6 +87,15 @@ export class RunSummarizer {
         break;
       case 'stop-condition.breached':
         this.stopConditions.push(event);
+        break;
+      case 'prometheus.opened':
+        this.prometheusOpened ??= event;
+        break;
+      case 'alerts.observed':
+        this.alertsObserved ??= event;
+        break;
+      case 'slo.promql-samples':
+        this.promqlSamples.set(event.slo, event);
         break;
       case 'error':
         this.errors.push(event);
@@ -157,6 +170,32 @@ export class RunSummarizer {
     this.probes.push({ started, fold });
   }
 
+  /** The team's alert rules beside gameday's evaluation of their windows, once Prometheus has been read. */
+  private alerts(spec: ExperimentRecord, sources: SloSources, firstFault: number | null): AlertsSummary | null {
+    const observed = this.alertsObserved;
+    if (!observed) return null;
+    const t0 = this.observe?.t0 ?? null;
+    const reference = firstFault ?? t0 ?? observed.from;
+    const compared = spec.slos.find((slo) => slo.name === spec.alerts?.slo);
+    const lastReverted = this.faults.lastRevertedAt();
+    return summarizeAlerts({
+      opened: this.prometheusOpened,
+      observed,
+      reference,
+      referenceIsFault: firstFault !== null,
+      faults: firstFault === null ? null : { from: firstFault, to: lastReverted },
+      slo:
+        compared && t0 !== null
+          ? {
+              name: compared.name,
+              objective: compared.objective,
+              ...sloBuckets(compared, sources),
+              referenceOffsetMs: reference - t0,
+            }
+          : null,
+    });
+  }
+
   /**
    * Every journey the probes reported, measured once: the traffic's RTO and episodes are the ones already worked out
    * (with its SLOs), the others' measured here.
@@ -221,13 +260,15 @@ export class RunSummarizer {
     if (this.observe)
       for (const { probe, result } of results)
         if (result.outcomes) timelines.set(probe.probe, result.outcomes.timeline);
-    const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, {
+    const sources: SloSources = {
       trafficProbe: trafficName,
       timelines,
       thresholdsByProbe: sloThresholdsByProbe(spec.slos, trafficName),
-      faultOffsetMs: this.offset(firstFault),
       bucketMs: timelineBucketMs,
-    });
+      t0: this.observe?.t0 ?? null,
+      promql: this.promqlSamples,
+    };
+    const slos = summarizeSlos(spec.slos, spec.hypothesis.slo, { ...sources, faultOffsetMs: this.offset(firstFault) });
 
     const episodes = measureImpact(samples, this.causes.causes, {
       criteria,
@@ -295,6 +336,8 @@ export class RunSummarizer {
     if (failover) failover.changes = this.faults.changes(this.offset);
     const rpo = results.find(({ result }) => result.rpo)?.result.rpo ?? null;
     const objects = results.find(({ result }) => result.objects)?.result.objects ?? null;
+    const staleReads = results.find(({ result }) => result.staleReads)?.result.staleReads ?? null;
+    const resources = results.find(({ result }) => result.resources)?.result.resources ?? null;
     const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
     const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
@@ -344,7 +387,10 @@ export class RunSummarizer {
         .flatMap(({ result }) => (result.summary ? [result.summary] : [])),
       rpo,
       objects,
+      staleReads,
+      resources,
       slos,
+      alerts: this.alerts(spec, sources, firstFault),
       baseline: spec.baseline
         ? compareWithBaseline(spec.baseline, {
             rto: { ms: rto.ms, recovered: rto.recovered },

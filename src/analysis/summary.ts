@@ -1,13 +1,14 @@
 import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
-import type { ProbeSummary, RpoSummary, ObjectRpoSummary } from '../probes';
+import type { ObjectRpoSummary, ProbeSummary, ResourceSummary, RpoSummary, StaleReadSummary } from '../probes';
 import type { FailoverSummary } from './failover';
 import type { NoteSummary } from './notes';
 import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
 import type { RtoBounds } from './bounds';
 import type { ProbeSeries } from './series';
 import type { SloSummary } from './slos';
+import type { AlertsSummary } from './alerts-summary';
 
 /**
  * summary.json: everything a run measured, derived from its journal alone. Reports,
@@ -131,8 +132,17 @@ export interface RunSummary {
   rpo: RpoSummary | null;
   /** From the object ledger, when the experiment has one: object RPO, lag, dangling references (older: absent). */
   objects?: ObjectRpoSummary | null;
+  /** From the read-your-writes probe, when the experiment has one: how often a client's own write was not there yet. */
+  staleReads: StaleReadSummary | null;
+  /** From the resources probe, when the experiment has one: what each side's processes consumed over the drill. */
+  resources: ResourceSummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
+  /**
+   * The team's alert rules (experiment `alerts`): every alert Prometheus raised, and each rule beside gameday's own
+   * evaluation of its windows (analysis/alerts.ts); null when the experiment names no rules.
+   */
+  alerts: AlertsSummary | null;
   /** Set against the baseline run `gameday gate --baseline` named (analysis/baseline.ts); null otherwise. */
   baseline: BaselineComparison | null;
   /** Per-second timelines of the traffic and every http probe, for charts. */

@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment/validate';
 import { notifiersFor } from '../notify';
 import { fileReporters } from '../report/files';
+import { annotationReporters } from '../report/grafana-annotations';
 import { scenarioFileReporters } from '../report/scenario/files';
 import type { DrillReporters } from '../schedule/drill';
 import type { Definition } from '../scenario/loader';
@@ -19,9 +20,10 @@ export interface DrillReporterOptions {
 /**
  * The reporters every drill gets, whoever starts it — `gameday run`, `gate`, `failover`,
  * `gameday schedule run`: its report files (and the GitHub job summary when there is one),
- * then its notifiers (after the files: the thread's verdict uploads report.pdf). What a
- * drill reports is decided here, once. Building them throws NotifySetupError when a
- * notifier could not deliver (no SLACK_BOT_TOKEN): before anything has started.
+ * its Grafana annotations, then its notifiers (after the files: the thread's verdict
+ * uploads report.pdf). What a drill reports is decided here, once. Building them throws
+ * NotifySetupError when a notifier could not deliver (no SLACK_BOT_TOKEN): before anything
+ * has started.
  */
 export function drillReporters(options: DrillReporterOptions): DrillReporters & {
   /** Throws NotifySetupError now for what would refuse the definition's drills later (a scheduler's start). */
@@ -38,6 +40,7 @@ export function drillReporters(options: DrillReporterOptions): DrillReporters & 
   return {
     experiment: (runDir, experiment) => [
       ...fileReporters(runDir, { pdf: options.pdf, stepSummary }),
+      ...annotationReporters(experiment),
       ...experimentNotifiers(experiment),
     ],
     scenario: (runDir, scenario) => {
@@ -46,6 +49,7 @@ export function drillReporters(options: DrillReporterOptions): DrillReporters & 
         reporters: [...scenarioFileReporters(runDir, { pdf: options.pdf, stepSummary }), ...notifiers.reporters],
         stepReporters: (step) => [
           ...fileReporters(step.runDir, { pdf: options.pdf }),
+          ...annotationReporters(step.experiment),
           ...notifiers.stepReporters(step),
         ],
       };

@@ -9,6 +9,7 @@ import { recoverCommand } from './commands/recover';
 import { haltCommand } from './commands/halt';
 import { noteCommand } from './commands/note';
 import { validateCommand } from './commands/validate';
+import { compareCommand } from './commands/compare';
 import { approveCommand } from './commands/approve';
 import { verifyCommand } from './commands/verify';
 import { checkCommand } from './commands/check';
@@ -314,6 +315,32 @@ function parser(argv: string[], guard: Guard) {
       (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
     )
     .command(
+      'compare <file>',
+      'run the experiment against each failover strategy, one lab after another; compare.html, .md, .json',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'a lab experiment file' })
+          .option('strategies', {
+            type: 'string',
+            default: 'all',
+            describe: 'all, or strategies separated by commas (e.g. active-passive-dns,warm-standby)',
+          })
+          .option('out', { type: 'string', describe: 'the comparison directory (default: <reports>/<id>)' })
+          .option('reports', { type: 'string', default: 'reports', describe: 'where the directory is created' })
+          .option('json', { type: 'boolean', default: false, describe: 'print compare.json to stdout' })
+          .option('pdf', { type: 'boolean', default: true, describe: "each run's report.pdf (--no-pdf: skip them)" }),
+      (args) =>
+        guard(() =>
+          compareCommand(args.file as string, {
+            strategies: args.strategies,
+            out: args.out,
+            reports: args.reports,
+            json: args.json,
+            pdf: args.pdf,
+          }),
+        )(),
+    )
+    .command(
       'check <file>',
       "read-only readiness checks of the file's target for its experiments; exit 1 when one fails",
       (y) =>
@@ -440,7 +467,16 @@ function parser(argv: string[], guard: Guard) {
           (z) =>
             z
               .option('regions', { type: 'string', describe: 'comma-separated, 2 to 4 (default us-east-1,eu-west-1)' })
-              .option('primary', { type: 'string', describe: 'primary region (default: the first)' }),
+              .option('primary', { type: 'string', describe: 'primary region (default: the first)' })
+              .option('prometheus', {
+                type: 'boolean',
+                default: false,
+                describe: "also start the lab's Prometheus (else runs start it when they need it)",
+              })
+              .option('strategy', {
+                type: 'string',
+                describe: 'the failover strategy the lab is built as (default active-passive-dns)',
+              }),
           (args) =>
             guard(() =>
               labUpCommand({
@@ -451,6 +487,8 @@ function parser(argv: string[], guard: Guard) {
                   .map((r) => r.trim())
                   .filter(Boolean),
                 primary: args.primary,
+                prometheus: args.prometheus,
+                strategy: args.strategy,
               }),
             )(),
         )

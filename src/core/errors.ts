@@ -10,6 +10,15 @@ export class GamedayError extends Error {
   }
 }
 
+/**
+ * Why a fetch() failed: undici says only "fetch failed" and keeps the reason (ECONNREFUSED, a bad port, a TLS error) in
+ * its cause.
+ */
+export function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? errorMessage(error);
+}
+
 /** What to say of anything thrown: its message, or the value itself. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -33,12 +33,15 @@ export interface ThresholdRecord<M extends string = string> {
 /** An SLO as the journal carries it (durations in ms). */
 export interface SloRecord {
   name: string;
-  sli: 'availability' | 'latency';
+  sli: 'availability' | 'latency' | 'promql';
   /** Percent: 99.9. */
   objective: number;
   window: number;
   threshold?: number;
   probe?: string;
+  /** sli 'promql': the counters of good events and of all events. */
+  good?: string;
+  total?: string;
   expect?: ThresholdRecord<'budget' | 'burn' | 'alerts'>[];
   alerts?: Array<{ long: number; short: number; factor: number }>;
   burnWindow: number;
@@ -74,6 +77,8 @@ export interface ExperimentRecord {
   traffic: { name: string; rate: number; timeout?: number; dns?: { cache: 'ttl' | 'sticky'; stickyFor?: number } };
   slos: SloRecord[];
   failover?: { from?: string; to?: string } | null;
+  /** The team's alert rules: their files, and the SLO gameday evaluates their windows on. */
+  alerts?: { rules: string[]; evaluationInterval?: number; slo?: string };
   /** Observation length, ms. */
   duration: number;
   /**
@@ -129,6 +134,55 @@ export type LedgerRow = [number, number, number, number, 0 | 1, string, string, 
  * dns {rcode, ttl, answers}, sql the first column of the first row, function what it returned.
  */
 export type CheckRow = [number, number, 0 | 1, string, unknown];
+
+/** A rule as the Prometheus that evaluated it reports it (/api/v1/rules), durations in ms. */
+export interface PrometheusRuleRecord {
+  group: string;
+  file: string;
+  /** Its group's evaluation interval. */
+  intervalMs: number;
+  type: 'alerting' | 'recording';
+  name: string;
+  /** Its expression as the server prints it. */
+  query: string;
+  /** `for:` and `keep_firing_for:` (0 when absent). */
+  forMs: number;
+  keepFiringForMs: number;
+  labels: Record<string, string>;
+}
+
+/** One alert (an alerting rule's instance, by its labels) as ALERTS and ALERTS_FOR_STATE recorded it. */
+export interface AlertInstanceRecord {
+  alertname: string;
+  /** Its labels but __name__, alertname and alertstate. */
+  labels: Record<string, string>;
+  /** [first, last] evaluation (epoch ms) of each run of evaluations in that state. */
+  pending: Array<[number, number]>;
+  firing: Array<[number, number]>;
+  /** The evaluation each activation began at (ALERTS_FOR_STATE's first sample of it), epoch ms. */
+  activeSince: number[];
+}
+
+/** A burn condition's left side (an error ratio) as Prometheus computed it over the drill: [epoch ms, value]. */
+export interface AlertConditionSeries {
+  rule: string;
+  lhs: string;
+  points: Array<[number, number]>;
+}
+
+/**
+ * A read-your-writes pair, compact: [seq, t (ms, scheduled time), write latencyMs, write status or 0, acknowledged
+ * 1/0, region that acknowledged it or '', the region's first answer: 1 had the write, 0 did not yet (behind), -1 no
+ * answer at all (unreachable, an error), ms from the acknowledgement to the first read that found it or -1 when none
+ * did (gave up, or the observation ended first), gave up 1/0].
+ */
+export type ReadRow = [number, number, number, number, 0 | 1, string, 1 | 0 | -1, number, 0 | 1];
+
+/**
+ * What the target's processes consumed at one moment (resources probe), compact: [t, per region [region, side,
+ * per process [pid, cpuMs (since it started), private bytes, shared bytes]]].
+ */
+export type UsageRow = [number, Array<[string, 'active' | 'standby', Array<[number, number, number, number]>]>];
 
 /**
  * What a k6 request or check was tagged with, written once per probe and referred to by
@@ -225,6 +279,8 @@ export type JournalEventInput =
   | { type: 'traffic.samples'; probe: string; rows: SampleRow[] }
   | { type: 'ledger.samples'; probe: string; rows: LedgerRow[] }
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
+  | { type: 'read.samples'; probe: string; rows: ReadRow[] }
+  | { type: 'usage.samples'; probe: string; rows: UsageRow[] }
   | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** Object ledger PUTs: [seq, t (scheduled), latencyMs, ok]. */
   | { type: 'objects.samples'; probe: string; rows: Array<[number, number, number, boolean]> }
@@ -259,6 +315,44 @@ export type JournalEventInput =
   | { type: 'fault.reverted'; fault: string; at: number; detail?: Record<string, unknown> }
   | { type: 'fault.revert-failed'; fault: string; error: string }
   | { type: 'stop-condition.breached'; condition: string; detail: string }
+  /** The Prometheus the run asks, made ready before anything is injected (the lab's started and given the rules). */
+  | {
+      type: 'prometheus.opened';
+      source: 'lab' | 'target';
+      url: string;
+      /** Its start, when this run started it. */
+      startupMs: number | null;
+      /** Epoch ms its data begins (a lab Prometheus started for the run); null for a server with its own history. */
+      dataSince: number | null;
+      scrapeIntervalMs: number | null;
+      evaluationIntervalMs: number | null;
+      ruleFiles: Array<{ name: string; path: string }>;
+    }
+  /**
+   * What Prometheus recorded over the drill, asked once the run is over (read only): every alert that went pending or
+   * fired, the rules behind them, and each burn condition's ratio as it computed it.
+   */
+  | {
+      type: 'alerts.observed';
+      source: 'lab' | 'target';
+      url: string;
+      /** The window asked, epoch ms; the rules' evaluation interval, which the conditions' ratios were queried at. */
+      from: number;
+      to: number;
+      stepMs: number;
+      rules: PrometheusRuleRecord[];
+      alerts: AlertInstanceRecord[];
+      conditions: AlertConditionSeries[];
+      error?: string;
+    }
+  /** A PromQL SLI's events per step over the drill, asked once the run is over: [epoch ms, good, total]. */
+  | {
+      type: 'slo.promql-samples';
+      slo: string;
+      stepMs: number;
+      points: Array<[number, number, number]>;
+      error?: string;
+    }
   /** One step of the failover runbook; `at` is when the step's effect happened, when the API says. */
   | {
       type: 'failover.step';

@@ -8,6 +8,7 @@ import { targetKindOf } from '../targets';
 import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
 import type { PlanContext } from '../faults/types';
 import { failbackExperiment, runbookRegions } from './phases/failover';
+import { needsPrometheus } from './phases/prometheus';
 
 /** One line of what a run would do, at an offset from the start of observation. */
 export interface PlanStep {
@@ -45,6 +46,7 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
         `not inverted (Route 53); otherwise inject nothing`,
     });
   }
+  steps.push(...planPrometheus(experiment));
   steps.push({
     atMs: -steadyState.duration,
     phase: 'steady-state',
@@ -70,7 +72,9 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
     const sli =
       slo.sli === 'latency'
         ? `requests of ${slo.probe ?? traffic.name} answered within ${formatDuration(slo.threshold ?? 0)}`
-        : `requests of ${slo.probe ?? traffic.name} that succeed`;
+        : slo.sli === 'promql'
+          ? `events Prometheus counts good (\`${slo.good}\` of \`${slo.total}\`, read after the run)`
+          : `requests of ${slo.probe ?? traffic.name} that succeed`;
     const objective = `${slo.objective}% ${sli} over ${formatDuration(slo.window)}`;
     const judged = slo.expect ?? experiment.hypothesis.slo;
     const passWhen =
@@ -111,7 +115,40 @@ export function planExperiment(experiment: Experiment): PlanStep[] {
       `require success ≥ ${steadyState.successRatio * 100}% again within ${steadyState.recoveryTimeout} ms; then ` +
       `verdict${rtoObjectivesText(experiment)}`,
   });
+  if (experiment.alerts)
+    steps.push({
+      atMs: experiment.duration,
+      phase: 'post-check',
+      action:
+        'read from Prometheus (read only): ALERTS and ALERTS_FOR_STATE over the drill, the rules behind them and ' +
+        "each burn condition's ratio; set each rule beside gameday's evaluation of its windows" +
+        (experiment.alerts.slo ? ` on ${experiment.alerts.slo}'s requests` : ''),
+    });
   return steps.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** Where the run's PromQL goes: the lab's Prometheus (started unless it runs, given the rule files), or yours. */
+function planPrometheus(experiment: Experiment): PlanStep[] {
+  if (!needsPrometheus(experiment)) return [];
+  const at = -experiment.steadyState.duration;
+  const target = experiment.target;
+  const rules = experiment.alerts?.rules ?? [];
+  if (target.kind === 'lab') {
+    const interval = formatDuration(experiment.alerts?.evaluationInterval ?? 1_000);
+    return [
+      {
+        atMs: at,
+        phase: 'preflight',
+        action:
+          "start the lab's Prometheus unless it runs (scrapes every region's app and the lab's own metrics every 1s, " +
+          'region-labelled)' +
+          (rules.length > 0 ? `; load ${rules.length} rule file(s), evaluated every ${interval}` : '') +
+          '; unload them after the run',
+      },
+    ];
+  }
+  const url = 'prometheus' in target && target.prometheus ? target.prometheus.url : '<none>';
+  return [{ atMs: at, phase: 'preflight', action: `check Prometheus at ${url} answers PromQL (read only)` }];
 }
 
 /** ' (RTO objective 30000 ms; journey checkout 45000 ms)', or nothing without one. */

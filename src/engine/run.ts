@@ -28,6 +28,7 @@ import {
   openSession,
 } from './phases/preflight';
 import { ProbeSet } from './phases/probes';
+import { PrometheusPhase } from './phases/prometheus';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
 import { RunControl, type Stop } from './run-control';
 
@@ -192,6 +193,7 @@ async function lifecycle(
 
   let probes: ProbeSet | null = null;
   let failover: FailoverPhase | null = null;
+  let prometheus: PrometheusPhase | null = null;
   try {
     if (control.stop) return control.stop;
     const regions = runbookRegions(experiment);
@@ -200,6 +202,12 @@ async function lifecycle(
       if (unreachable) return { status: 'error', reason: unreachable };
       const mismatch = await checkStartingTopology(experiment, session, journal, regions, control.signal);
       if (mismatch) return { status: 'error', reason: mismatch };
+    }
+    const opened = await PrometheusPhase.open(run);
+    // A DR action goes ahead without a Prometheus that cannot be opened (its preflight check says why).
+    if (typeof opened === 'string' && !options.failoverOnly) return { status: 'error', reason: opened };
+    prometheus = typeof opened === 'string' ? null : opened;
+    if (!options.failoverOnly) {
       if (control.stop) return control.stop;
       journal.append({ type: 'phase', phase: 'steady-state' });
     } else {
@@ -211,7 +219,10 @@ async function lifecycle(
       journal.append({ type: 'phase', phase: 'observe' });
     }
     // A DR action goes ahead without a probe that cannot start (the old writer may be down); the journal says why.
-    const started = await ProbeSet.start(run, { tolerateFailures: options.failoverOnly === true });
+    const started = await ProbeSet.start(
+      { ...run, prometheus: prometheus?.client ?? null },
+      { tolerateFailures: options.failoverOnly === true },
+    );
     probes = started.probes;
     if (started.failure) return { status: 'error', reason: `${started.failure}; nothing was injected` };
     failover = new FailoverPhase(
@@ -243,7 +254,7 @@ async function lifecycle(
       };
     }
     journal.append({ type: 'phase', phase: 'observe' });
-    await observe({ ...run, probes, failover });
+    await observe({ ...run, probes, failover, prometheus: prometheus?.client ?? null });
   } finally {
     await probes?.endObservation({ readBack: !control.interrupted, signal: options.signal }, journal);
     journal.append({ type: 'phase', phase: 'rollback' });
@@ -257,6 +268,8 @@ async function lifecycle(
       await postCheck(experiment, probes, journal, control);
     }
     await probes?.stop();
+    // Read once the post-check is over: the drill's window includes the rollback, as customers' time does.
+    await prometheus?.finish();
     resolvers.close();
     if (!options.session) await closeSession(session, journal);
     journal.append({ type: 'phase', phase: 'done' });

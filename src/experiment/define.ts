@@ -7,6 +7,9 @@ import type {
   K6ProbeConfig,
   LedgerProbeConfig,
   ObjectsProbeConfig,
+  PrometheusProbeConfig,
+  ReadYourWritesProbeConfig,
+  ResourcesProbeConfig,
   SqlProbeConfig,
 } from '../probes';
 import type { ExperimentConfig } from './schema';
@@ -49,6 +52,16 @@ export const probes = {
   http: (config: Without<HttpProbeConfig, 'kind'>): HttpProbeConfig => ({ kind: 'http', ...config }),
   /** The write ledger: sequenced writes, read back after the observation, for RPO and lost writes. */
   ledger: (config: Without<LedgerProbeConfig, 'kind'> = {}): LedgerProbeConfig => ({ kind: 'ledger', ...config }),
+  /** A client writes through the entry point, then reads its own write from the region that acknowledged it. */
+  readYourWrites: (config: Without<ReadYourWritesProbeConfig, 'kind'> = {}): ReadYourWritesProbeConfig => ({
+    kind: 'readYourWrites',
+    ...config,
+  }),
+  /** What each region's processes consume over the drill (the lab): the idle cost of the standby side. */
+  resources: (config: Without<ResourcesProbeConfig, 'kind'> = {}): ResourcesProbeConfig => ({
+    kind: 'resources',
+    ...config,
+  }),
   /**
    * The object ledger: sequenced PUTs into a bucket, read back from its replication destination after the observation,
    * for object RPO, lost objects, replication lag and (with `references`) dangling references.
@@ -62,6 +75,11 @@ export const probes = {
   dns: (config: Without<DnsProbeConfig, 'kind'>): DnsProbeConfig => ({ kind: 'dns', ...config }),
   /** A query at an interval against PostgreSQL, with an expected result: what a fresh database client sees. */
   sql: (config: Without<SqlProbeConfig, 'kind'>): SqlProbeConfig => ({ kind: 'sql', ...config }),
+  /** A PromQL query at an interval against the target's Prometheus: every series must meet `expect`. */
+  prometheus: (config: Without<PrometheusProbeConfig, 'kind'>): PrometheusProbeConfig => ({
+    kind: 'prometheus',
+    ...config,
+  }),
   /**
    * Your k6 script, run by k6 for the whole drill: endpoints as `__ENV.GAMEDAY_ENDPOINT_<NAME>`, its requests and
    * checks measured live (RTO per scenario, request name and check), its thresholds an objective.
@@ -94,6 +112,12 @@ export const stopWhen = {
   commandFails: (run: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({
     kind: 'command',
     run,
+    ...options,
+  }),
+  /** A PromQL expression returning any series (as an alerting rule fires), checked every `every` (default 1s). */
+  promql: (query: string, options: { every?: string; timeout?: string } = {}): StopConditionConfig => ({
+    kind: 'promql',
+    query,
     ...options,
   }),
 };

@@ -183,7 +183,19 @@ const functionPrecondition = z.strictObject({
   timeout: duration({ max: '10m' }).prefault('30s'),
 });
 
-const preconditionSchema = z.discriminatedUnion('kind', [execPrecondition, httpPrecondition, functionPrecondition]);
+/** `gameday check` of the entry's own file at start time: a drill never starts on a target that could not fail over. */
+const readinessPrecondition = z.strictObject({
+  kind: z.literal('readiness'),
+  name: name.default('readiness'),
+  timeout: duration({ max: '10m' }).prefault('2m'),
+});
+
+const preconditionSchema = z.discriminatedUnion('kind', [
+  execPrecondition,
+  httpPrecondition,
+  functionPrecondition,
+  readinessPrecondition,
+]);
 
 export type Precondition = z.output<typeof preconditionSchema>;
 export type PreconditionConfig = z.input<typeof preconditionSchema>;
@@ -192,6 +204,7 @@ const preconditionFields: Record<string, string[]> = {
   exec: Object.keys(execPrecondition.shape),
   http: Object.keys(httpPrecondition.shape),
   function: Object.keys(functionPrecondition.shape),
+  readiness: Object.keys(readinessPrecondition.shape),
 };
 
 /**

@@ -12,6 +12,8 @@ import {
   type ProbeCheckContext,
 } from '../probes';
 import { targetKindOf, targetSchema } from '../targets';
+import { alertsSchema, minEvaluationIntervalMs, type Alerts } from './alerts';
+import { annotationsSchema } from './annotations';
 import { hypothesisSchema, type Hypothesis } from './hypothesis';
 import { notifySchema } from './notify';
 import { scheduleSchema } from './schedule';
@@ -52,6 +54,10 @@ export const experimentSchema = z
      * Service level objectives: how much of their error budget the drill burns, and whether their alerts would page.
      */
     slos: z.array(sloSchema).default([]),
+    /** The team's own alert rules: which went pending and fired during the drill, beside gameday's evaluation. */
+    alerts: alertsSchema.optional(),
+    /** Grafana annotations for each fault and failover step, on the team's dashboards. */
+    annotations: annotationsSchema.optional(),
     /** Length of the observation, from the first request to the end; default: last fault end + 15s. */
     duration: duration({ max: '24h' }).optional(),
     tags: z.array(z.string().min(1)).default([]),
@@ -80,6 +86,7 @@ export const experimentSchema = z
       targetKind: target.kind,
       endpointNames: targetKind.endpointNames(target),
       databaseNames: targetKind.databaseNames(target),
+      prometheus: targetKind.hasPrometheus(target),
     };
     probeKindOf(experiment.traffic)!.validate?.(experiment.traffic, probeChecks, within(['traffic']));
     experiment.probes.forEach((probe, index) =>
@@ -97,6 +104,7 @@ export const experimentSchema = z
     checkProbeNames(experiment, report);
     checkJourneyObjectives(experiment, report);
     checkSlos(experiment, report);
+    checkPrometheus(experiment, { kind: target.kind, has: probeChecks.prometheus }, report);
     if (experiment.failover)
       validateFailover(
         experiment.failover,
@@ -193,8 +201,22 @@ function checkSlos(
         "a latency SLI needs threshold, the bound a good request stays within (e.g. '300ms')",
       );
     }
-    if (slo.sli === 'availability' && slo.threshold !== undefined) {
+    if (slo.sli !== 'latency' && slo.threshold !== undefined) {
       report(['slos', index, 'threshold'], "only a latency SLI takes threshold; use sli: 'latency'");
+    }
+    if (slo.sli === 'promql') {
+      for (const field of ['good', 'total'] as const)
+        if (slo[field] === undefined)
+          report(
+            ['slos', index, field],
+            `a PromQL SLI needs good and total: counters of good events and of all events (e.g. ` +
+              `${field === 'good' ? 'http_requests_total{code!~"5.."}' : 'http_requests_total'})`,
+          );
+      if (slo.probe !== undefined)
+        report(['slos', index, 'probe'], 'a PromQL SLI counts what Prometheus counts, not a probe; leave probe out');
+    } else {
+      for (const field of ['good', 'total'] as const)
+        if (slo[field] !== undefined) report(['slos', index, field], "only sli: 'promql' takes good and total");
     }
     if (slo.probe !== undefined && !httpProbes.includes(slo.probe))
       report(['slos', index, 'probe'], unknownProbe(slo.probe));
@@ -207,6 +229,13 @@ function checkSlos(
     if (condition.kind === 'latency' && condition.probe !== undefined && !httpProbes.includes(condition.probe)) {
       report(['stopConditions', index, 'probe'], unknownProbe(condition.probe));
     }
+    const guarded = experiment.slos.find((slo) => slo.name === (condition as { slo?: string }).slo);
+    if (condition.kind === 'burnRate' && guarded?.sli === 'promql')
+      report(
+        ['stopConditions', index, 'slo'],
+        `SLO ${JSON.stringify(condition.slo)} is counted by Prometheus once the run ends; guard the drill with a ` +
+          "promql stop condition instead (e.g. { kind: 'promql', query: '<error ratio> > 0.5' })",
+      );
     if (condition.kind === 'burnRate' && !sloNames.has(condition.slo)) {
       const known = experiment.slos.map((slo) => slo.name);
       report(
@@ -217,6 +246,57 @@ function checkSlos(
       );
     }
   });
+}
+
+/**
+ * What asks Prometheus needs a target that has one; the lab's evaluates the rule files given, a team's server is only
+ * read (the rules it evaluates are its own, its interval its own).
+ */
+function checkPrometheus(
+  experiment: { alerts?: Alerts; slos: Slo[]; stopConditions: StopCondition[] },
+  target: { kind: string; has: boolean },
+  report: ReportIssue,
+): void {
+  const none = `needs a Prometheus to ask: target '${target.kind}' names none (give target.prometheus: { url })`;
+  experiment.stopConditions.forEach((condition, index) => {
+    if (condition.kind === 'promql' && !target.has) report(['stopConditions', index], none);
+  });
+  experiment.slos.forEach((slo, index) => {
+    if (slo.sli === 'promql' && !target.has) report(['slos', index, 'sli'], none);
+  });
+  const alerts = experiment.alerts;
+  if (!alerts) return;
+  if (!target.has) report(['alerts'], none);
+  if (target.kind === 'lab') {
+    if (alerts.rules.length === 0)
+      report(['alerts', 'rules'], "the lab's Prometheus evaluates the rule files you give: name at least one");
+    if (alerts.evaluationInterval !== undefined && alerts.evaluationInterval < minEvaluationIntervalMs)
+      report(
+        ['alerts', 'evaluationInterval'],
+        'must be at least 1s (Prometheus evaluates rules at most once a second)',
+      );
+  } else if (target.has) {
+    if (alerts.rules.length > 0)
+      report(
+        ['alerts', 'rules'],
+        'your server evaluates the rules deployed on it; gameday reads them from its /api/v1/rules (leave rules out)',
+      );
+    if (alerts.evaluationInterval !== undefined)
+      report(['alerts', 'evaluationInterval'], "is your server's own (its rule groups' interval); leave it out");
+  }
+  const sloNames = experiment.slos.map((slo) => slo.name);
+  if (alerts.slo !== undefined && !sloNames.includes(alerts.slo))
+    report(
+      ['alerts', 'slo'],
+      sloNames.length > 0
+        ? `unknown SLO ${JSON.stringify(alerts.slo)}; slos has: ${sloNames.join(', ')}`
+        : `unknown SLO ${JSON.stringify(alerts.slo)}; define it in slos`,
+    );
+  else if (alerts.slo === undefined && sloNames.length > 1)
+    report(
+      ['alerts', 'slo'],
+      `name the SLO whose requests gameday evaluates the rules' windows on: one of ${sloNames.join(', ')}`,
+    );
 }
 
 /** Per-journey objectives and the headline name journeys the probes will measure. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, name } from '../core/fields';
+import { promqlExpression } from '../prometheus/schema';
 import { parseThreshold, thresholdHint, type SloMetric, type Threshold } from './thresholds';
 
 /** Object form of SLO thresholds, for when a list of short strings reads worse. */
@@ -83,8 +84,11 @@ const percentObjective = z.union([z.number(), z.string()], { error: objectiveHin
 
 export const sloSchema = z.strictObject({
   name,
-  /** availability: a request is good when it succeeds; latency: when it succeeds within `threshold`. */
-  sli: z.enum(['availability', 'latency'], { error: "expected 'availability' or 'latency'" }),
+  /**
+   * availability: a request is good when it succeeds; latency: when it succeeds within `threshold`; promql: events
+   * counted by Prometheus (`good` and `total`).
+   */
+  sli: z.enum(['availability', 'latency', 'promql'], { error: "expected 'availability', 'latency' or 'promql'" }),
   /** In percent: 99.9 allows 0.1% of requests in the window to be bad. */
   objective: percentObjective,
   window: duration({ max: '400d' }).prefault('30d'),
@@ -92,6 +96,12 @@ export const sloSchema = z.strictObject({
   threshold: duration({ max: '5m' }).optional(),
   /** The http probe whose requests are the SLI's events (default: the traffic). */
   probe: z.string().optional(),
+  /**
+   * sli 'promql': counters of good events and of all events (each series a counter, e.g.
+   * http_requests_total{code!~"5.."}); gameday takes each series' increase per second, as increase() does, and sums.
+   */
+  good: promqlExpression.optional(),
+  total: promqlExpression.optional(),
   /** What passes; default: hypothesis.slo, else nothing (the SLO is reported, not judged). */
   expect: sloThresholds.optional(),
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, ratio } from '../core/fields';
+import { promqlExpression } from '../prometheus/schema';
 
 /**
  * Stop conditions (guards): what aborts a run while it observes — the traffic's error
@@ -51,12 +52,21 @@ export const durationStopSchema = z.strictObject({
   max: duration({ max: '24h' }),
 });
 
+export const promqlStopSchema = z.strictObject({
+  kind: z.literal('promql'),
+  /** Abort when this expression returns any series (as an alerting rule fires), like FIS on a CloudWatch alarm. */
+  query: promqlExpression,
+  every: duration({ max: '1h' }).prefault('1s'),
+  timeout: duration({ max: '1m' }).prefault('5s'),
+});
+
 export const stopConditionSchema = z.discriminatedUnion('kind', [
   errorRatioStopSchema,
   commandStopSchema,
   latencyStopSchema,
   burnRateStopSchema,
   durationStopSchema,
+  promqlStopSchema,
 ]);
 
 export type StopCondition = z.output<typeof stopConditionSchema>;
@@ -78,6 +88,8 @@ export function describeStopCondition(condition: StopCondition): string {
       return `abort if SLO ${condition.slo} burns faster than ${condition.above}x over ${condition.window} ms`;
     case 'duration':
       return `abort if the observation lasts longer than ${condition.max} ms`;
+    case 'promql':
+      return `abort if \`${condition.query}\` returns any series (every ${condition.every} ms)`;
   }
 }
 

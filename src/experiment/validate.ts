@@ -5,6 +5,7 @@ import { probeKindOf } from '../probes';
 import { ExperimentValidationError, type ExperimentIssue } from './errors';
 import { describeValue, formatPath, isThenable, issuesOf, notAnObjectHint } from './issues';
 import type { ResolvedFault } from '../faults';
+import { resolveRuleFiles } from './rule-files';
 import { experimentSchema } from './schema';
 
 /** What the schema gives: defaults applied, durations in ms; faults not yet named, the duration not yet resolved. */
@@ -13,8 +14,10 @@ type ParsedExperiment = z.output<typeof experimentSchema>;
 export type { ResolvedFault };
 
 /** An experiment ready to run: validated, defaults applied, every duration in ms. */
-export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration'> & {
+export type Experiment = Omit<ParsedExperiment, 'faults' | 'duration' | 'alerts'> & {
   faults: ResolvedFault[];
+  /** The rule files as absolute paths, and the SLO their windows are evaluated on (the only one, if not named). */
+  alerts?: { rules: string[]; evaluationInterval?: number; slo?: string };
   /** Observation length in ms. */
   duration: number;
   /** The file it came from, for messages and reports. */
@@ -58,14 +61,32 @@ export function validateExperiment(input: unknown, file: string): Experiment {
   if (!parsed.success) {
     throw new ExperimentValidationError(issuesOf(parsed.error.issues, input, file, experimentSchema));
   }
-  return resolve(parsed.data, file);
+  // Files the experiment names are read only once the rest of it is valid.
+  const rules = resolveRuleFiles(parsed.data.alerts?.rules ?? [], file);
+  if (rules.issues.length > 0) throw new ExperimentValidationError(rules.issues);
+  return resolve(parsed.data, file, rules.files);
 }
 
-function resolve(parsed: ParsedExperiment, file: string): Experiment {
+function resolve(parsed: ParsedExperiment, file: string, ruleFiles: string[]): Experiment {
   const spec = { ...parsed, probes: probesBesideTheFile(parsed.probes, file) };
   const faults = spec.faults.map((fault, index) => ({ ...fault, name: fault.name ?? `${fault.kind}-${index + 1}` }));
   const lastFaultEnd = Math.max(0, ...faults.map((fault) => fault.after + (fault.duration ?? 0)));
-  return { ...spec, faults, duration: spec.duration ?? lastFaultEnd + defaultTailMs, file };
+  const { alerts, ...rest } = spec;
+  return {
+    ...rest,
+    ...(alerts
+      ? {
+          alerts: {
+            ...alerts,
+            rules: ruleFiles,
+            ...(alerts.slo === undefined && spec.slos.length === 1 ? { slo: spec.slos[0].name } : {}),
+          },
+        }
+      : {}),
+    faults,
+    duration: spec.duration ?? lastFaultEnd + defaultTailMs,
+    file,
+  };
 }
 
 /** Files a probe names relative to the experiment file (a k6 script): made absolute, and each one checked to exist. */

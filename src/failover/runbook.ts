@@ -7,13 +7,15 @@ import { hookName, runHook } from './hooks';
 import { moveWriter } from './move-writer';
 import { shiftTraffic } from './shift-traffic';
 import { step, StepFailed } from './step';
+import { strategyRunbook } from './strategies';
 import { verify } from './verify';
 
 export type { RunbookContext, RunbookResult } from './context';
 
 /**
- * The failover runbook: detect → decide → (rejoin, failing back) → fence → promote →
- * shift traffic → warm → verify → notify, each step timed in the journal. It acts
+ * The failover runbook: detect → decide → (rejoin, failing back) → (the strategy's steps)
+ * → fence → promote → (the strategy's steps) → shift traffic → warm → verify → notify,
+ * each step timed in the journal. It acts
  * through the same AWS APIs as the faults (Route 53 health-check status, RDS
  * global-cluster failover), so it runs against the lab and a real account alike. A
  * failing step stops the runbook with a clear journal entry.
@@ -28,6 +30,17 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   };
   if (!aws) return finish(false, 'the target has no AWS model to fail over with');
 
+  // A failback returns to where the strategy's processes already run: its steps are the way out's.
+  const strategy = ctx.rejoin ? { beforeMove: [], afterMove: [] } : strategyRunbook(ctx.target.strategy);
+  // A strategy's own steps, carried out by the target in the region failed over to.
+  const strategySteps = async (names: readonly string[]) => {
+    for (const name of names) {
+      await step(ctx, name, async () => {
+        const detail = await ctx.target.strategyStep(name, ctx.to);
+        return { at: now(), detail };
+      });
+    }
+  };
   const custom = async (after: string) => {
     for (const [index, hook] of ctx.spec.steps.entries()) {
       if (hook.after !== after) continue;
@@ -45,12 +58,14 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     marks.decidedAt = await step(ctx, 'decide', () => decide(ctx));
     await custom('decide');
     if (ctx.rejoin) await step(ctx, 'rejoin', () => rejoin(ctx, aws.model));
+    await strategySteps(strategy.beforeMove);
     const moved = await moveWriter(ctx, aws.model);
     marks.fencedAt = moved.fencedAt;
     marks.promotedAt = moved.promotedAt;
     promotionMs = Math.round(moved.promotedAt - moved.fencedAt);
     await custom('fence');
     await custom('promote');
+    await strategySteps(strategy.afterMove);
     marks.shiftedAt = await step(ctx, 'shift-traffic', () => shiftTraffic(ctx, aws.model));
     await custom('shift-traffic');
     for (const [index, hook] of ctx.spec.warm.entries()) {

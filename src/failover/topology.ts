@@ -74,13 +74,23 @@ export async function readTopology(aws: Aws, regions: { from: string; to: string
  */
 export function judgeStartingTopology(
   topology: Topology,
-  expected: { from: string; to: string; file: string },
+  expected: { from: string; to: string; file: string; standby?: 'running' | 'cold' },
 ): TopologyCheck[] {
-  const { from } = expected;
+  const { from, to } = expected;
+  // A cold standby runs nothing until the runbook restores it: no replica to be in sync, no check to pass.
+  const cold = expected.standby === 'cold';
   const checks: TopologyCheck[] = [writerCheck(topology, expected)];
   for (const { region, synchronization } of topology.secondaries) {
     // The old writer of a failed-over target is behind by definition; the writer check names that.
     if (region === from) continue;
+    if (cold && region === to) {
+      checks.push({
+        check: `secondary ${region}`,
+        ok: true,
+        detail: `${region} is the cold standby: nothing runs there until the runbook restores it`,
+      });
+      continue;
+    }
     checks.push(
       synchronization === undefined || synchronization === 'connected'
         ? {
@@ -109,7 +119,7 @@ export function judgeStartingTopology(
       fix: 'add it back as a secondary region, or name its cluster in target.resources',
     });
   }
-  for (const check of topology.healthChecks) checks.push(healthCheckCheck(check));
+  for (const check of topology.healthChecks) if (!(cold && check.region === to)) checks.push(healthCheckCheck(check));
   return checks;
 }
 
@@ -121,7 +131,7 @@ export function judgeStartingTopology(
  */
 export async function startingTopology(
   aws: Aws,
-  expected: { from: string; to: string; file: string },
+  expected: { from: string; to: string; file: string; standby?: 'running' | 'cold' },
   options: { settleMs: number; signal: AbortSignal },
 ): Promise<TopologyCheck[]> {
   const deadline = now() + options.settleMs;

@@ -1,5 +1,7 @@
 import { ProxyClient } from './proxy';
-import type { LabStatus } from './lab';
+import type { LabStatus, LabUsage } from './lab';
+import type { PrometheusStatus } from './prometheus/holder';
+import type { RuleFileInput } from './prometheus/server';
 import type { LabState } from './state';
 
 export class LabApiError extends Error {
@@ -28,6 +30,11 @@ export class LabClient {
     return this.call('GET', '/lab/status');
   }
 
+  /** What each region's processes consume now, read from /proc by the lab. */
+  usage(): Promise<LabUsage> {
+    return this.call('GET', '/lab/usage');
+  }
+
   stopDatabase(region: string, mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
     return this.call('POST', `/lab/regions/${region}/database/stop`, { mode });
   }
@@ -48,8 +55,27 @@ export class LabClient {
     return this.call('POST', `/lab/regions/${region}/promote`);
   }
 
+  /** One step of the lab strategy's runbook, in `region`. */
+  strategyStep(region: string, step: string): Promise<Record<string, unknown>> {
+    return this.call('POST', `/lab/regions/${region}/steps/${step}`);
+  }
+
   updateHealthCheck(region: string, update: { inverted?: boolean; disabled?: boolean }): Promise<void> {
     return this.call('POST', `/lab/health-checks/${region}`, update);
+  }
+
+  /** Starts the lab's Prometheus unless it runs; `started` says whether this call did. */
+  startPrometheus(evaluationIntervalMs?: number): Promise<{ status: PrometheusStatus; started: boolean }> {
+    return this.call('POST', '/lab/prometheus/start', { evaluationIntervalMs });
+  }
+
+  /** Replaces the rule files the lab's Prometheus evaluates (an empty list unloads them). */
+  loadPrometheusRules(files: RuleFileInput[], evaluationIntervalMs?: number): Promise<PrometheusStatus> {
+    return this.call('POST', '/lab/prometheus/rules', { files, evaluationIntervalMs });
+  }
+
+  stopPrometheus(): Promise<void> {
+    return this.call('POST', '/lab/prometheus/stop');
   }
 
   reset(): Promise<void> {

@@ -20,6 +20,8 @@ export interface DaemonConfig extends LabOptions {
   labDir: string;
   ephemeral: boolean;
   preferredPort?: number;
+  /** Start the lab's Prometheus with the lab (`gameday lab up --prometheus`); otherwise it starts when asked. */
+  prometheus?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       onShutdown: () => void shutdown(),
       awsServices: labAwsServices,
     });
+    if (config.prometheus) await started.prometheus.start({ labMetrics: new URL(control.url).host });
     const state = publish();
     process.stdout.write(JSON.stringify({ ready: state }) + '\n');
   } catch (error) {
@@ -108,6 +111,8 @@ function stateOf(lab: Lab, config: DaemonConfig, controlUrl: string): LabState {
     dataRoot: lab.dataRoot,
     logDir: path.join(config.labDir, 'logs'),
     layout: lab.layout,
+    prometheus: prometheusOf(lab),
+    entry: (({ kind, url }) => ({ kind, url }))(lab.entry()),
     regions: lab.layout.regions.map((region) => {
       const entry = processes.get(region.name);
       return {
@@ -121,6 +126,11 @@ function stateOf(lab: Lab, config: DaemonConfig, controlUrl: string): LabState {
       };
     }),
   };
+}
+
+function prometheusOf(lab: Lab): LabState['prometheus'] {
+  const status = lab.prometheus.status();
+  return status && { url: status.url, pid: status.pid, dataDir: status.dataDir, startedAt: status.startedAt };
 }
 
 void main();

@@ -1,17 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, type AppProcess } from './app';
+import { startApp, type AppCapacity, type AppProcess } from './app';
+import { readWriteQueue } from './app/write-queue';
+import { ArchiveReceiver } from './archive/receiver';
+import { WalShipper } from './archive/shipper';
+import { GlobalLoadBalancer } from './balancer/balancer';
 import { DnsServer, Zone, type Change, type RecordSet } from './dns';
 import { HealthCheckRegistry } from './healthcheck';
-import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgStopMode } from './postgres';
+import { PgNode, findPgBinaries, makeLabTempDir, pgOsUser, type PgOsUser, type PgStopMode } from './postgres';
 import { LabObjectStores } from './objects';
+import { LabPrometheusHolder, type PrometheusStatus } from './prometheus/holder';
 import { FaultProxy } from './proxy';
 import { findLabPorts } from './ports';
+import { readProcessTable, type ProcessUsage } from './usage';
 import { labAccountId, labResources, type LabRegionResources } from './aws/resources';
+import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
+import type { PgSettings } from './postgres';
 import {
   healthCheckIdFor,
   labBucketFor,
   labNames,
+  LabConfigError,
   objectLinkName,
   resolveRegions,
   type LabLayout,
@@ -27,11 +36,29 @@ interface RegionRuntime {
   role: RegionRole;
   pg: PgNode;
   app: AppProcess | null;
-  proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy };
+  proxies: { app: FaultProxy; db: FaultProxy; replication: FaultProxy; archive?: FaultProxy };
   /** Object replication from this region to each other region crosses one of these. */
   objectLinks: FaultProxy[];
   /** Clients' S3 requests for the region's buckets cross this on their way to its S3 endpoint. */
   objectsIngress: FaultProxy;
+}
+
+type StepAction = (region: RegionRuntime) => Promise<Record<string, unknown>>;
+
+/**
+ * Each archived file goes to the region's spool for the shipper, written aside and renamed so the shipper never
+ * takes half of one.
+ */
+function archiveCommand(spool: string): PgSettings {
+  const dir = spool.replace(/'/g, '');
+  return { archive_command: `cp '%p' '${dir}/%f.tmp' && mv '${dir}/%f.tmp' '${dir}/%f'` };
+}
+
+/** A directory PostgreSQL's account can write in (we may be root, running it as nobody). */
+function makeOwnedDir(dir: string, osUser: PgOsUser): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dir, 0o755);
+  if (osUser.switched) fs.chownSync(dir, osUser.uid, osUser.gid);
 }
 
 export class LabError extends Error {
@@ -44,6 +71,14 @@ export class LabError extends Error {
 const defaultHealthCheck = { requestIntervalMs: 1_000, failureThreshold: 3, timeoutMs: 800 };
 const defaultTtl = { app: 5, writer: 1, regional: 5 };
 const startTimeoutMs = 60_000;
+/** How long a drain-queue step waits for a region's write queue to be replayed. */
+const drainTimeoutMs = 60_000;
+/** Beyond the writer's TTL, how long an app may take to look its writer up again (the queue's replay interval). */
+const writerLookupMs = 100;
+/** Longer than any client waits: the client's own timeout decides, as with any slow region. */
+const balancerUpstreamTimeoutMs = 10_000;
+/** Starting workers: a cold Node start on a busy machine, several at once. */
+const fleetScaleTimeoutMs = 60_000;
 
 /**
  * The local multi-region lab, in one process: per region a PostgreSQL (primary or hot
@@ -62,12 +97,27 @@ export class Lab {
   /** Former primaries whose data has diverged from the current primary's. */
   private readonly demoted = new Set<string>();
   private dns: DnsServer | null = null;
+  /** The global load balancer, for a strategy whose entry point is one. */
+  private balancer: GlobalLoadBalancer | null = null;
+  /** A WAL archive's two ends ('archive' strategies): the cold region's archive, the primary's shipper. */
+  private archive: { receiver: ArchiveReceiver; shipper: WalShipper } | null = null;
   private closed = false;
   /** Serialises topology changes (promote, reset, stop/start) so they never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   startupMs = 0;
+  /** The lab's Prometheus, started on demand (lab/prometheus/). */
+  readonly prometheus = new LabPrometheusHolder(() => ({
+    dir: path.join(this.dataRoot, 'prometheus'),
+    logFile: path.join(this.logDir, 'prometheus.log'),
+    apps: this.layout.regions.map((region) => ({
+      region: region.name,
+      address: region.address,
+      port: this.layout.ports.appInternal,
+    })),
+  }));
 
   private constructor(
+    readonly strategy: LabStrategy,
     readonly layout: LabLayout,
     readonly dataRoot: string,
     private readonly ownsDataRoot: boolean,
@@ -87,12 +137,19 @@ export class Lab {
     options: LabOptions & { dataRoot?: string; logDir?: string; preferredPort?: number; dnsPort?: number } = {},
   ): Promise<Lab> {
     const started = performance.now();
+    const strategy = labStrategy(options.strategy);
     const { regions, primary } = resolveRegions(options);
+    if (strategy.regions && regions.length > strategy.regions.max)
+      throw new LabConfigError(
+        `the ${strategy.name} lab runs at most ${strategy.regions.max} regions, got ${regions.length} ` +
+          `(${regions.map((region) => region.name).join(', ')})`,
+      );
     const ports = await findLabPorts(
       regions.map((region) => region.address),
       options.preferredPort,
     );
     const layout: LabLayout = {
+      strategy: strategy.name,
       regions,
       primary,
       ports,
@@ -104,7 +161,7 @@ export class Lab {
     const dataRoot = options.dataRoot ?? (await makeLabTempDir('gameday-lab-'));
     const logDir = options.logDir ?? path.join(dataRoot, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
-    const lab = new Lab(layout, dataRoot, options.dataRoot === undefined, logDir);
+    const lab = new Lab(strategy, layout, dataRoot, options.dataRoot === undefined, logDir);
     try {
       await lab.bringUp();
     } catch (error) {
@@ -191,6 +248,9 @@ export class Lab {
         binaries,
         osUser,
         logFile: path.join(this.logDir, `postgres-${region.name}.log`),
+        settings: this.strategy.postgres?.settings,
+        initdbArgs: this.strategy.postgres?.initdbArgs,
+        nodeSettings: this.strategy.database === 'archive' ? archiveCommand(this.spoolOf(region.name)) : undefined,
       });
       const objectsIngress = await this.addProxy(`s3-${region.name}`, this.objectsIngressAddress(region.name), {
         host: region.address,
@@ -220,23 +280,22 @@ export class Lab {
     await this.startObjectStores();
 
     const primary = this.primaryRegion;
-    await primary.pg.initPrimary();
     const standbys = [...this.regions.values()].filter((region) => region.role === 'standby');
-    await Promise.all(
-      standbys.map((standby) =>
-        standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication }),
-      ),
-    );
-    await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+    if (this.strategy.database === 'archive') await this.bringUpArchive(primary, standbys, osUser);
+    else await this.bringUpStreaming(primary, standbys);
 
     const records = this.initialRecords();
-    const isFailover = (record: RecordSet) => 'failover' in record;
+    // Sets with health checks go in once the checks exist.
+    const isFailover = (record: RecordSet) => 'healthCheckId' in record;
     // Apps resolve the writer name as they start; failover records need their health checks to exist.
     this.zone.applyChanges(
       records.filter((record) => !isFailover(record)).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change),
     );
-    await Promise.all([...this.regions.values()].map((region) => this.startRegionApp(region)));
-    await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
+    // A cold region runs no app until the runbook starts one.
+    const serving = [...this.regions.values()].filter((region) => region.pg.running);
+    await Promise.all(serving.map((region) => this.startRegionApp(region)));
+    if (this.strategy.database === 'streaming')
+      await Promise.all(standbys.map((standby) => primary.pg.waitStreaming(startTimeoutMs, standby.layout.name)));
 
     for (const region of this.regions.values()) {
       if (!this.healthChecks.has(healthCheckIdFor(region.layout.name))) {
@@ -253,6 +312,108 @@ export class Lab {
       }
     }
     this.zone.applyChanges(records.filter(isFailover).map((recordSet) => ({ action: 'UPSERT', recordSet }) as Change));
+    if (this.strategy.entry === 'load-balancer' && !this.balancer) {
+      // The primary first: traffic goes there while its check passes, as a failover record's PRIMARY does.
+      const ordered = [primaryLayout, ...layout.regions.filter((region) => region !== primaryLayout)];
+      this.balancer = await GlobalLoadBalancer.start({
+        host: '127.0.0.1',
+        port: 0,
+        targets: ordered.map((region) => ({ region: region.name, host: region.address, port: ports.app })),
+        isHealthy: (region) => this.healthChecks.isHealthy(healthCheckIdFor(region)),
+        upstreamTimeoutMs: balancerUpstreamTimeoutMs,
+      });
+    }
+  }
+
+  /** A primary and a hot standby in every other region, streaming its WAL through that region's replication link. */
+  private async bringUpStreaming(primary: RegionRuntime, standbys: RegionRuntime[]): Promise<void> {
+    const { ports } = this.layout;
+    await primary.pg.initPrimary();
+    await Promise.all(
+      standbys.map((standby) =>
+        standby.pg.cloneStandbyFrom(primary.pg, { host: standby.layout.address, port: ports.replication }),
+      ),
+    );
+    await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+  }
+
+  /**
+   * A primary archiving its WAL, and a cold region: the archive there (its receiver), the primary's shipper across
+   * the primary region's archive link, and a base backup of the primary once its WAL is archived. Nothing runs in
+   * the cold region.
+   */
+  private async bringUpArchive(primary: RegionRuntime, standbys: RegionRuntime[], osUser: PgOsUser): Promise<void> {
+    const { ports } = this.layout;
+    const cold = standbys[0];
+    for (const region of this.regions.values()) makeOwnedDir(this.spoolOf(region.layout.name), osUser);
+    await primary.pg.initPrimary();
+    await primary.pg.start(startTimeoutMs);
+    const receiver = await ArchiveReceiver.start({
+      host: cold.layout.address,
+      port: ports.archive,
+      dir: this.archiveDir(),
+    });
+    primary.proxies.archive = await this.addProxy(
+      `archive-${primary.layout.name}`,
+      { host: primary.layout.address, port: ports.archive },
+      { host: cold.layout.address, port: ports.archive },
+    );
+    const shipper = new WalShipper({
+      spool: this.spoolOf(primary.layout.name),
+      url: `http://${primary.layout.address}:${ports.archive}`,
+      intervalMs: 200,
+      timeoutMs: 3_000,
+    });
+    shipper.start();
+    this.archive = { receiver, shipper };
+    await this.baseBackup(primary, cold);
+  }
+
+  /** A base backup of the primary for a cold region, usable once the WAL it ends in is in the archive. */
+  private async baseBackup(primary: RegionRuntime, cold: RegionRuntime): Promise<{ stopWalFile: string }> {
+    const backup = await primary.pg.baseBackupInto(
+      this.baseBackupDir(cold.layout.name),
+      `gameday base backup for ${cold.layout.name}`,
+    );
+    const deadline = Date.now() + startTimeoutMs;
+    while (!this.archive!.receiver.files().includes(backup.stopWalFile)) {
+      if (Date.now() > deadline)
+        throw new LabError(`the base backup's last WAL segment ${backup.stopWalFile} never reached the archive`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return backup;
+  }
+
+  /** A region's durable write queue (writeQueue strategies), kept with the lab's data: a reset empties it. */
+  private writeQueueOf(region: string): string {
+    const dir = path.join(this.dataRoot, 'pg', 'write-queue');
+    fs.mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${region}.ndjson`);
+  }
+
+  /** A region's WAL spool: archive_command puts each archived file there for the shipper. */
+  private spoolOf(region: string): string {
+    return path.join(this.dataRoot, 'pg', 'wal-spool', region);
+  }
+
+  /** The WAL archive, in the cold region. */
+  private archiveDir(): string {
+    return path.join(this.dataRoot, 'pg', 'wal-archive');
+  }
+
+  private baseBackupDir(region: string): string {
+    return path.join(this.dataRoot, 'pg', `${region}.base-backup`);
+  }
+
+  /** Where clients enter, and the regions it sends them to now. */
+  entry(): LabEntry {
+    if (this.balancer) return { kind: 'load-balancer', url: this.balancer.url, routesTo: [this.balancer.routesTo()] };
+    const answered = this.zone.lookup(labNames.app, 'A').answers.map((record) => String(record.data));
+    return {
+      kind: this.strategy.entry,
+      url: `http://${labNames.app.replace(/\.$/, '')}:${this.layout.ports.app}`,
+      routesTo: this.layout.regions.filter((region) => answered.includes(region.address)).map((region) => region.name),
+    };
   }
 
   /** Every region's bucket, empty, each replicating to every other region's bucket (S3 two-way replication). */
@@ -323,25 +484,39 @@ export class Lab {
     const regions = layout.regions;
     const primary = regions.find((region) => region.name === layout.primary)!;
     const secondary = regions.find((region) => region.name !== layout.primary)!;
+    const appRecords: RecordSet[] =
+      this.strategy.entry === 'dns-multivalue'
+        ? regions.map((region) => ({
+            name: labNames.app,
+            type: 'A',
+            ttl: layout.ttl.app,
+            values: [region.address],
+            setIdentifier: region.name,
+            multiValueAnswer: true,
+            healthCheckId: healthCheckIdFor(region.name),
+          }))
+        : [
+            {
+              name: labNames.app,
+              type: 'A',
+              ttl: layout.ttl.app,
+              values: [primary.address],
+              setIdentifier: primary.name,
+              failover: 'PRIMARY',
+              healthCheckId: healthCheckIdFor(primary.name),
+            },
+            {
+              name: labNames.app,
+              type: 'A',
+              ttl: layout.ttl.app,
+              values: [secondary.address],
+              setIdentifier: secondary.name,
+              failover: 'SECONDARY',
+              healthCheckId: healthCheckIdFor(secondary.name),
+            },
+          ];
     const records: RecordSet[] = [
-      {
-        name: labNames.app,
-        type: 'A',
-        ttl: layout.ttl.app,
-        values: [primary.address],
-        setIdentifier: primary.name,
-        failover: 'PRIMARY',
-        healthCheckId: healthCheckIdFor(primary.name),
-      },
-      {
-        name: labNames.app,
-        type: 'A',
-        ttl: layout.ttl.app,
-        values: [secondary.address],
-        setIdentifier: secondary.name,
-        failover: 'SECONDARY',
-        healthCheckId: healthCheckIdFor(secondary.name),
-      },
+      ...appRecords,
       { name: labNames.writer, type: 'A', ttl: layout.ttl.writer, values: [primary.address] },
     ];
     for (const region of regions) {
@@ -371,9 +546,47 @@ export class Lab {
         port: ports.appInternal,
         localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
         writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
+        capacity: this.capacityFor(region),
+        ...(this.strategy.writeQueue ? { writeQueue: { file: this.writeQueueOf(region.layout.name) } } : {}),
         objects: { endpoint: `${region.layout.address}:${ports.objects}`, bucket: labBucketFor(region.layout.name) },
       },
       { logFile: path.join(this.logDir, `app-${region.layout.name}.log`), timeoutMs: startTimeoutMs },
+    );
+  }
+
+  /**
+   * After a failback, the region that held the writer goes cold again: its app and database stop, its data goes, and a
+   * fresh base backup of the writer waits for it (the WAL archive keeps what the writer ships).
+   */
+  private async coolDown(primary: RegionRuntime, cold: RegionRuntime): Promise<void> {
+    await cold.app?.stop(2_000).catch(() => undefined);
+    cold.app = null;
+    await cold.pg.stop('fast');
+    fs.rmSync(cold.pg.dataDir, { recursive: true, force: true });
+    makeOwnedDir(this.spoolOf(primary.layout.name), pgOsUser());
+    await this.baseBackup(primary, cold);
+  }
+
+  /** A fleet's capacity as the region's role says: serving as the primary, standing by otherwise. */
+  private capacityFor(region: RegionRuntime): AppCapacity | undefined {
+    const fleet = this.strategy.fleet;
+    if (!fleet) return undefined;
+    const serving = this.strategy.serving === 'every-region' || region.role === 'primary';
+    return {
+      workers: serving ? fleet.servingWorkers : fleet.standbyWorkers,
+      minWorkers: fleet.standbyWorkers,
+      maxWorkers: fleet.servingWorkers,
+      rpsPerWorker: fleet.rpsPerWorker,
+    };
+  }
+
+  /** After a planned move (a failback), each fleet at its role's capacity again: the new writer's up, the rest down. */
+  private async rescaleFleets(): Promise<void> {
+    if (!this.strategy.fleet) return;
+    await Promise.all(
+      [...this.regions.values()].map((region) =>
+        region.app?.running ? region.app.scale(region.role === 'primary' ? 'up' : 'down', fleetScaleTimeoutMs) : null,
+      ),
     );
   }
 
@@ -483,6 +696,9 @@ export class Lab {
       const previous = this.primaryRegion;
       const started = performance.now();
       if (previous.pg.running) await previous.pg.stop('immediate');
+      // WAL its region archived but never shipped is lost with it: the new writer's timeline has left it behind.
+      if (this.strategy.database === 'archive')
+        fs.rmSync(this.spoolOf(previous.layout.name), { force: true, recursive: true });
       const fencedMs = performance.now() - started;
       const promotedMs = await this.promoteUnserialised(target, previous);
       return {
@@ -551,6 +767,8 @@ export class Lab {
       });
       this.demoted.delete(previous.layout.name);
       await previous.pg.start(startTimeoutMs);
+      await this.rescaleFleets();
+      if (this.strategy.database === 'archive') await this.coolDown(target, previous);
       return {
         previousWriter: previous.layout.name,
         newWriter: regionName,
@@ -560,6 +778,104 @@ export class Lab {
       };
     });
   }
+
+  /**
+   * One step of the strategy's runbook, carried out in `regionName` (strategies/ lists each strategy's steps); resolves
+   * with what it did, for the runbook's journal.
+   */
+  strategyStep(step: string, regionName: string): Promise<Record<string, unknown>> {
+    this.region(regionName);
+    const steps: readonly string[] = this.strategy.steps;
+    if (!steps.includes(step)) {
+      const valid = steps.length > 0 ? `its steps: ${steps.join(', ')}` : 'it has none';
+      return Promise.reject(
+        new LabError(`the ${this.strategy.name} lab has no step ${JSON.stringify(step)}; ${valid}`),
+      );
+    }
+    return (this.stepActions as Record<string, StepAction>)[step](this.region(regionName));
+  }
+
+  /**
+   * Until the region's write queue is replayed (its app does that once its writer takes writes), then what the
+   * writer holds of it: every queued ledger entry found, and in the order the queue acknowledged them (by when each
+   * committed); how long each waited from its acknowledgement to its replay.
+   */
+  private async drainQueue(region: RegionRuntime): Promise<Record<string, unknown>> {
+    const file = this.writeQueueOf(region.layout.name);
+    const started = performance.now();
+    // Until the region's app sees the new writer (its DNS answer expires), its writes still go to the old one and
+    // queue: only then can the queue empty for good.
+    await new Promise((resolve) => setTimeout(resolve, this.layout.ttl.writer * 1000 + 2 * writerLookupMs));
+    let queue = readWriteQueue(file);
+    while (queue.replays.length < queue.writes.length) {
+      if (performance.now() - started > drainTimeoutMs)
+        throw new LabError(
+          `${region.layout.name}'s write queue still holds ${queue.writes.length - queue.replays.length} of ` +
+            `${queue.writes.length} writes after ${drainTimeoutMs / 1000} s: its writer does not take them`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      queue = readWriteQueue(file);
+    }
+    const ledger = queue.writes.flatMap((write) => (write.kind === 'ledger' ? [write] : []));
+    const committed = ledger.length
+      ? await this.primaryRegion.pg.query<{ client: string; seq: string }>(
+          `SELECT client, seq::text AS seq FROM ledger
+           WHERE (client, seq) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))
+           ORDER BY committed_at, client, seq`,
+          [ledger.map((write) => write.client), ledger.map((write) => write.seq)],
+        )
+      : [];
+    const position = new Map(ledger.map((write, index) => [`${write.client}/${write.seq}`, index]));
+    const order = committed.map((row) => position.get(`${row.client}/${row.seq}`)!);
+    const replayedAt = new Map(queue.replays.map((replay) => [replay.n, replay.replayedAt]));
+    const lags = queue.writes.map((write) => replayedAt.get(write.n)! - write.queuedAt).sort((a, b) => a - b);
+    return {
+      queued: queue.writes.length,
+      ledgerEntries: ledger.length,
+      replayed: queue.replays.length,
+      missing: ledger.length - committed.length,
+      inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
+      replayLagMs: lags.length ? { p50: lags[Math.floor((lags.length - 1) / 2)], max: lags[lags.length - 1] } : null,
+      drainedMs: Math.round(performance.now() - started),
+    };
+  }
+
+  /** How the lab carries out each step a strategy may declare. */
+  private readonly stepActions: Record<StrategyStep, StepAction> = {
+    restore: (region) =>
+      this.serialised(async () => {
+        if (region.pg.running) throw new LabError(`${region.layout.name}'s database already runs: nothing to restore`);
+        const started = performance.now();
+        const archived = this.archive!.receiver.files();
+        await region.pg.restoreFromBackup(this.baseBackupDir(region.layout.name), this.archiveDir());
+        // It starts once consistent (the base backup replayed); promotion replays the rest of the archive.
+        await region.pg.start(startTimeoutMs);
+        return {
+          baseBackup: this.baseBackupDir(region.layout.name),
+          archivedFiles: archived.length,
+          lastArchived: archived.at(-1) ?? null,
+          restoredMs: Math.round(performance.now() - started),
+        };
+      }),
+    'start-app': (region) =>
+      this.serialised(async () => {
+        if (region.app?.running) return { app: 'already running' };
+        const started = performance.now();
+        await this.startRegionApp(region);
+        return { app: `started in ${region.layout.name}`, startedMs: Math.round(performance.now() - started) };
+      }),
+    'drain-queue': (region) => this.drainQueue(region),
+    'scale-up': (region) =>
+      this.serialised(async () => {
+        if (!region.app?.running) throw new LabError(`${region.layout.name}'s app is not running: nothing to scale up`);
+        const scaled = await region.app.scale('up', fleetScaleTimeoutMs);
+        return {
+          workers: `${scaled.fromWorkers} → ${scaled.workers}`,
+          warmUpMs: scaled.ms,
+          shedBeforeScaledUp: scaled.shed,
+        };
+      }),
+  };
 
   /** Inverts or disables a region's health check (Route 53 UpdateHealthCheck). */
   updateHealthCheck(regionName: string, update: { inverted?: boolean; disabled?: boolean }): void {
@@ -610,6 +926,9 @@ export class Lab {
   }
 
   private async stopRegions(): Promise<void> {
+    await this.archive?.shipper.stop();
+    await this.archive?.receiver.close();
+    this.archive = null;
     await Promise.all(
       [...this.regions.values()].map(async (region) => {
         await region.app?.stop(2_000).catch(() => undefined);
@@ -625,9 +944,11 @@ export class Lab {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await this.prometheus.stop();
     await this.stopRegions();
     await this.objects.close();
     await this.healthChecks.close();
+    await this.balancer?.close();
     await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
     await this.dns?.close();
     if (this.ownsDataRoot && !options.keepData) fs.rmSync(this.dataRoot, { recursive: true, force: true });
@@ -650,6 +971,28 @@ export class Lab {
       pgDataDir: region.pg.dataDir,
       appPid: region.app?.running ? region.app.pid : null,
     }));
+  }
+
+  /**
+   * What each region's processes consume right now (usage.ts): its database and app process trees, and whether the
+   * region serves clients (active) or stands by.
+   */
+  async usage(): Promise<LabUsage> {
+    const table = await readProcessTable();
+    const primary = this.writerRegion();
+    return {
+      regions: [...this.regions.values()].map((region) => {
+        const roots = [region.pg.pid, region.app?.running ? region.app.pid : undefined];
+        return {
+          region: region.layout.name,
+          side:
+            this.strategy.serving === 'every-region' || region.layout.name === primary
+              ? ('active' as const)
+              : ('standby' as const),
+          processes: table.trees(roots.filter((pid): pid is number => pid !== undefined)),
+        };
+      }),
+    };
   }
 
   async status(): Promise<LabStatus> {
@@ -696,7 +1039,7 @@ export class Lab {
                 }
               : null,
           proxies: [
-            ...(['app', 'db', 'replication'] as const).map((kind) => region.proxies[kind]),
+            ...(['app', 'db', 'replication', 'archive'] as const).flatMap((kind) => region.proxies[kind] ?? []),
             region.objectsIngress,
             ...region.objectLinks,
           ].map((proxy) => {
@@ -715,6 +1058,8 @@ export class Lab {
     const explainApp = this.zone.explain(labNames.app, 'A');
     const explainWriter = this.zone.explain(labNames.writer, 'A');
     return {
+      strategy: { name: this.strategy.name, summary: this.strategy.summary },
+      entry: this.entry(),
       regions,
       dns: {
         server: this.dnsAddress(),
@@ -723,6 +1068,7 @@ export class Lab {
           { name: labNames.writer, values: this.zone.present(explainWriter), why: explainWriter.summary },
         ],
       },
+      prometheus: this.prometheus.status(),
     };
   }
 }
@@ -751,7 +1097,22 @@ export interface RegionStatus {
   objects: ReturnType<LabObjectStores['status']>[number] | null;
 }
 
+export interface LabUsage {
+  regions: Array<{ region: string; side: 'active' | 'standby'; processes: ProcessUsage[] }>;
+}
+
+/** The clients' entry point: its URL (the `app` endpoint) and the regions it sends them to now. */
+export interface LabEntry {
+  kind: string;
+  url: string;
+  routesTo: string[];
+}
+
 export interface LabStatus {
+  strategy: { name: string; summary: string };
+  entry: LabEntry;
   regions: RegionStatus[];
   dns: { server: { host: string; port: number }; answers: Array<{ name: string; values: string[]; why: string }> };
+  /** The lab's Prometheus while it runs. */
+  prometheus: PrometheusStatus | null;
 }

@@ -34,7 +34,7 @@ const startTimeoutMs = 120_000;
  * outlive this process; ephemeral ones (`gameday run`) are tied to it by a stdin pipe.
  */
 export async function startLab(
-  options: LabOptions & { labDir?: string; ephemeral: boolean; preferredPort?: number },
+  options: LabOptions & { labDir?: string; ephemeral: boolean; preferredPort?: number; prometheus?: boolean },
 ): Promise<RunningLab> {
   const labDir = options.labDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-lab-run-'));
   fs.mkdirSync(path.join(labDir, 'logs'), { recursive: true });
@@ -130,6 +130,11 @@ export async function stopLab(labDir: string): Promise<{ stopped: boolean; orpha
     }
   }
   let orphansKilled = 0;
+  const prometheus = state.prometheus;
+  if (prometheus && isProcessAlive(prometheus.pid) && isOurPrometheus(prometheus.pid, prometheus.dataDir)) {
+    process.kill(prometheus.pid, 'SIGKILL');
+    orphansKilled++;
+  }
   for (const region of state.regions) {
     if (region.appPid && isProcessAlive(region.appPid) && isOurApp(region.appPid)) {
       process.kill(region.appPid, 'SIGKILL');
@@ -160,6 +165,14 @@ function isOurDaemon(pid: number, labDir: string): boolean {
     return !fs.existsSync('/proc/self/cmdline');
   }
   return /daemon\.(js|ts)\0/.test(cmdline) && cmdline.includes(`"labDir":${JSON.stringify(labDir)}`);
+}
+
+function isOurPrometheus(pid: number, dataDir: string): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--storage.tsdb.path=${dataDir}`);
+  } catch {
+    return false;
+  }
 }
 
 function isOurApp(pid: number): boolean {

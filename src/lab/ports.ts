@@ -16,11 +16,14 @@ const portNames: Array<keyof LabPorts> = [
   'pg',
   'db',
   'replication',
+  'archive',
   'objects',
   'objectReplication',
 ];
 /** objectReplication is the first of one port per possible destination region. */
 const portCount = portNames.length - 1 + maxRegions;
+/** Random blocks start this far apart, so two labs' blocks never overlap. */
+const blockSpacing = 16;
 
 /**
  * Finds port numbers free on every region address at once (each region uses the same
@@ -29,7 +32,7 @@ const portCount = portNames.length - 1 + maxRegions;
  */
 export async function findLabPorts(addresses: string[], preferred?: number): Promise<LabPorts> {
   const candidates = preferred ? [preferred] : [];
-  for (let i = 0; i < 60; i++) candidates.push(20_000 + Math.floor(Math.random() * 4_000) * 10);
+  for (let i = 0; i < 60; i++) candidates.push(20_000 + Math.floor(Math.random() * 2_500) * blockSpacing);
   for (const base of candidates) {
     const numbers = Array.from({ length: portCount }, (_, i) => base + i);
     let free = true;

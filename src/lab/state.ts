@@ -24,6 +24,10 @@ export interface LabState {
   dataRoot: string;
   logDir: string;
   layout: LabLayout;
+  /** The lab's Prometheus while it runs (started on demand): where it answers, and its process for `lab down`. */
+  prometheus?: { url: string; pid: number; dataDir: string; startedAt: number } | null;
+  /** Where clients enter (the `app` endpoint); absent in the state of a lab older than strategies. */
+  entry?: { kind: string; url: string };
   regions: Array<{
     name: string;
     address: string;

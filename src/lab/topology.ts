@@ -21,6 +21,8 @@ export interface LabPorts {
   db: number;
   /** Replication proxy in each standby region: the WAL stream from the primary passes it. */
   replication: number;
+  /** A cold region's WAL archive, and the link each other region ships its archived WAL over. */
+  archive: number;
   /** The region's S3 endpoint (path-style); replicas from other regions arrive here. */
   objects: number;
   /**
@@ -39,6 +41,8 @@ export interface RegionLayout {
 }
 
 export interface LabLayout {
+  /** The failover strategy the lab is built as (strategies/). */
+  strategy: string;
   regions: RegionLayout[];
   primary: string;
   ports: LabPorts;
@@ -50,6 +54,8 @@ export interface LabLayout {
 }
 
 export interface LabOptions {
+  /** Default 'active-passive-dns'; see strategies/ for the others. */
+  strategy?: string;
   regions?: string[];
   primary?: string;
   healthCheck?: Partial<LabLayout['healthCheck']>;

@@ -75,43 +75,60 @@ export interface SloResult {
   alerts: AlertOutcome[];
 }
 
-export function computeSlo(input: SloInput): SloResult {
-  const { objective, windowMs, buckets, bucketMs } = input;
-  if (!(objective > 0 && objective < 1))
-    throw new RangeError(`objective must be between 0 and 1 exclusive, got ${objective}`);
-  const allowed = 1 - objective;
+/** Events per second over the buckets: the rate assumed outside them. */
+export function drillRatePerSecond(buckets: readonly SloBucket[], bucketMs: number): number {
   const observedMs = buckets.length * bucketMs;
-  let events = 0;
-  let badEvents = 0;
-  for (const bucket of buckets) {
-    events += bucket.total;
-    badEvents += bucket.bad;
-  }
-  const ratePerSecond = observedMs > 0 ? (events * 1000) / observedMs : 0;
-  const errorRatio = events > 0 ? badEvents / events : null;
-  const budgetEvents = allowed * ratePerSecond * (windowMs / 1000);
+  const events = buckets.reduce((sum, bucket) => sum + bucket.total, 0);
+  return observedMs > 0 ? (events * 1000) / observedMs : 0;
+}
 
-  // Prefix sums make every trailing window O(1).
+/**
+ * The error ratio over a trailing span ending at the end of bucket `end - 1`, under the drill's assumption: the part of
+ * the span before the first bucket, and after the last, is good traffic at the drill's rate. Prefix sums make every
+ * span O(1).
+ */
+export function trailingErrorRatio(
+  buckets: readonly SloBucket[],
+  bucketMs: number,
+): (end: number, spanMs: number) => number {
+  const ratePerSecond = drillRatePerSecond(buckets, bucketMs);
   const totalBefore = new Float64Array(buckets.length + 1);
   const badBefore = new Float64Array(buckets.length + 1);
   buckets.forEach((bucket, index) => {
     totalBefore[index + 1] = totalBefore[index] + bucket.total;
     badBefore[index + 1] = badBefore[index] + bucket.bad;
   });
-
-  /**
-   * Burn over the `spanMs` ending at the end of bucket `end - 1`; the part before the observation is assumed good at
-   * the drill's rate.
-   */
-  const burnEndingAt = (end: number, spanMs: number): number => {
+  const last = buckets.length;
+  return (end, spanMs) => {
     const spanBuckets = Math.max(1, Math.round(spanMs / bucketMs));
-    const start = Math.max(0, end - spanBuckets);
-    const observedTotal = totalBefore[end] - totalBefore[start];
-    const bad = badBefore[end] - badBefore[start];
-    const assumedTotal = ((spanBuckets - (end - start)) * bucketMs * ratePerSecond) / 1000;
+    const start = end - spanBuckets;
+    const from = Math.min(last, Math.max(0, start));
+    const to = Math.min(last, Math.max(0, end));
+    const observedTotal = totalBefore[to] - totalBefore[from];
+    const bad = badBefore[to] - badBefore[from];
+    const assumedTotal = ((spanBuckets - (to - from)) * bucketMs * ratePerSecond) / 1000;
     const total = observedTotal + assumedTotal;
-    return total > 0 ? bad / total / allowed : 0;
+    return total > 0 ? bad / total : 0;
   };
+}
+
+export function computeSlo(input: SloInput): SloResult {
+  const { objective, windowMs, buckets, bucketMs } = input;
+  if (!(objective > 0 && objective < 1))
+    throw new RangeError(`objective must be between 0 and 1 exclusive, got ${objective}`);
+  const allowed = 1 - objective;
+  let events = 0;
+  let badEvents = 0;
+  for (const bucket of buckets) {
+    events += bucket.total;
+    badEvents += bucket.bad;
+  }
+  const ratePerSecond = drillRatePerSecond(buckets, bucketMs);
+  const errorRatio = events > 0 ? badEvents / events : null;
+  const budgetEvents = allowed * ratePerSecond * (windowMs / 1000);
+  const errorRatioEndingAt = trailingErrorRatio(buckets, bucketMs);
+  /** Burn over the `spanMs` ending at the end of bucket `end - 1`. */
+  const burnEndingAt = (end: number, spanMs: number): number => errorRatioEndingAt(end, spanMs) / allowed;
 
   const burnTimeline: SloResult['burnTimeline'] = [];
   let peakBurnRate: number | null = null;

@@ -12,6 +12,9 @@ import { k6Probe, k6ProbeSchema } from './k6';
 import { ledgerProbe, ledgerProbeSchema } from './ledger';
 import { objectsProbe } from './objects';
 import { objectsProbeSchema } from './objects-schema';
+import { prometheusProbe, prometheusProbeSchema } from './prometheus';
+import { readYourWritesProbe, readYourWritesProbeSchema } from './read-your-writes';
+import { resourcesProbe, resourcesProbeSchema } from './resources';
 import { sqlProbe, sqlProbeSchema } from './sql';
 import type { ProbeKind, ProbeResult } from './types';
 
@@ -19,23 +22,29 @@ import type { ProbeKind, ProbeResult } from './types';
 export const probeKinds = {
   http: httpProbe,
   ledger: ledgerProbe,
+  readYourWrites: readYourWritesProbe,
+  resources: resourcesProbe,
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
   browser: browserProbe,
   k6: k6Probe,
   objects: objectsProbe,
+  prometheus: prometheusProbe,
 };
 
 export const probeSchema = z.discriminatedUnion('kind', [
   httpProbeSchema,
   ledgerProbeSchema,
+  readYourWritesProbeSchema,
+  resourcesProbeSchema,
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
   browserProbeSchema,
   k6ProbeSchema,
   objectsProbeSchema,
+  prometheusProbeSchema,
 ]);
 
 export type ProbeConfig = z.input<typeof probeSchema>;
@@ -49,8 +58,11 @@ export function probeKindOf(probe: { kind: string }): ProbeKind<z.ZodType<Probe>
 export { httpProbeSchema } from './http';
 export type { HttpProbe, HttpProbeConfig } from './http';
 export type { LedgerProbe, LedgerProbeConfig } from './ledger';
+export type { ReadYourWritesProbe, ReadYourWritesProbeConfig } from './read-your-writes';
+export type { ResourcesProbe, ResourcesProbeConfig } from './resources';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
+export type { PrometheusProbe, PrometheusProbeConfig } from './prometheus';
 export type { FunctionProbe, FunctionProbeConfig, ProbeFunction, ProbeFunctionContext } from './function';
 export type { BrowserProbe, BrowserProbeConfig, BrowserJourney, BrowserJourneyContext } from './browser';
 export type { K6Probe, K6ProbeConfig } from './k6';
@@ -64,6 +76,8 @@ export type {
   TrafficSample,
   RpoSummary,
   ObjectRpoSummary,
+  StaleReadSummary,
+  ResourceSummary,
   ProbeAccumulator,
   ProbeHandle,
   ProbeKind,

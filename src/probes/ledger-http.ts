@@ -53,7 +53,8 @@ export class HttpLedgerTransport implements LedgerTransport {
       lookup: this.lookup,
     }).then(
       (answer) => ({
-        acked: answer.status === 201,
+        // 202: a region's durable write queue took it, to be replayed on the writer (queue-buffered).
+        acked: answer.status === 201 || answer.status === 202,
         status: answer.status,
         error: '',
         writer: answer.writer,

@@ -23,7 +23,8 @@ export function selfSignedCertificate(ip: string, validForMs = 7 * 86_400_000): 
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const now = Date.now();
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f; // a positive INTEGER
+  // Positive (top bit clear) and minimal: a zero first byte would be padding DER forbids, refused by OpenSSL.
+  serial[0] = (serial[0] & 0x7f) | 0x40;
   const subjectAltName = sequence(tlv(0x87, Buffer.from(ip.split('.').map(Number)))); // [7] iPAddress
   const tbs = sequence(
     tlv(0xa0, integer(Buffer.from([2]))), // [0] version: v3

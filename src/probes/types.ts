@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { EventOf, JournalEvent } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
+import type { DrillCost } from '../measure/cost';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample, RecoveryCriteria } from '../measure/rto';
+import type { PrometheusClient } from '../prometheus/client';
 import type { K6Details } from './k6-details';
 import type { TimelinePoint } from '../measure/timeline';
 import type { TargetSession } from '../targets/session';
@@ -18,6 +20,8 @@ export interface ProbeCheckContext {
   endpointNames: string[];
   /** Databases it may name instead of a postgres:// URL. */
   databaseNames: string[];
+  /** Whether the target has a Prometheus to ask. */
+  prometheus: boolean;
 }
 
 /** What starting a probe is given. */
@@ -31,6 +35,8 @@ export interface ProbeStartContext {
   latencyThresholds: number[];
   /** The run's directory, for what a probe keeps beside the journal (k6's output and summary). */
   runDir: string;
+  /** The target's Prometheus, opened for this run when the experiment asks it anything; null otherwise. */
+  prometheus: PrometheusClient | null;
 }
 
 /** One thing a probe needs of this machine, checked before anything is opened: what, whether it is there, and why. */
@@ -187,6 +193,34 @@ export interface ObjectRpoSummary {
   note: string | null;
 }
 
+/** The stale reads a run saw: how often the first read of one's own write was behind, and by how much. */
+export interface StaleReadSummary {
+  probe: string;
+  url: string;
+  rate: number;
+  writes: number;
+  /** Acknowledged writes: each read back from the region that acknowledged it. */
+  acked: number;
+  /** Of those, the ones their region answered a read about (it had them or not). */
+  answered: number;
+  /** The ones their region never answered a read about (unreachable, failing): no staleness to tell. */
+  unanswered: number;
+  /** Answered writes whose region's first answer was that it did not have them yet. */
+  stale: number;
+  /** stale ÷ answered; null without an answered write. */
+  staleRatio: number | null;
+  /** From the acknowledgement to the first read that found the write, over the stale ones that showed. */
+  stalenessMs: LatencySummary;
+  /** Stale writes that had not shown when the probe gave up on them (giveUpAfter) or the observation ended. */
+  notVisible: number;
+  /** Of those, given up on after giveUpAfter (the rest were still being read when the observation ended). */
+  gaveUp: number;
+  byRegion: Record<string, { answered: number; stale: number }>;
+}
+
+/** The resources probe's part of the summary: what each side consumed, idling and over the drill. */
+export type ResourceSummary = DrillCost & { probe: string };
+
 /**
  * One journey a probe measured: what clients do through it, each attempt a sample. The
  * analysis measures every journey's RTO from its samples alone, with the hypothesis'
@@ -222,6 +256,10 @@ export interface ProbeResult {
   rpo?: RpoSummary;
   /** The object ledger's section. */
   objects?: ObjectRpoSummary;
+  /** The read-your-writes probe's section. */
+  staleReads?: StaleReadSummary;
+  /** The resources probe's section (null when it took no snapshot). */
+  resources?: ResourceSummary | null;
 }
 
 /** What reading a journal back gives a probe's summary. */

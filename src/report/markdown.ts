@@ -12,6 +12,7 @@ import {
   rtoMeasured,
 } from '../analysis/format';
 import type { RunSummary } from '../analysis/summary';
+import { alertsMarkdown } from './alerts-markdown';
 import type { K6Details } from '../probes';
 import { baselineMeasured, baselineObjective } from '../analysis/baseline';
 
@@ -157,6 +158,7 @@ export function renderMarkdown(summary: RunSummary): string {
 
   lines.push(...ledgerSection(summary));
   lines.push(...sloSection(summary));
+  lines.push(...alertsMarkdown(summary));
   lines.push('## Faults', '');
   if (summary.faults.length === 0) lines.push('No fault was injected.', '');
   else {
@@ -241,7 +243,9 @@ function sloSection(summary: RunSummary): string[] {
     const what =
       slo.sli === 'latency'
         ? `${slo.objective}% within ${formatDuration(slo.thresholdMs ?? 0)}`
-        : `${slo.objective}% available`;
+        : slo.sli === 'promql'
+          ? `${slo.objective}% good (PromQL)`
+          : `${slo.objective}% available`;
     const firedAfter = (alert: (typeof slo.alerts)[number]) => formatDuration(alert.firedAfterMs ?? 0);
     const fired = slo.alerts
       .filter((alert) => alert.fired)

@@ -12,7 +12,8 @@ import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
 import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
-import { checkReadiness, type ReadinessCheck } from '../engine/readiness';
+import type { Experiment } from '../experiment/validate';
+import { checkReadiness, readinessVerdict, type ReadinessCheck } from '../engine/readiness';
 import { newRunId } from '../engine/run-id';
 import { ranBy } from '../engine/ran-by';
 import { Reporters, type ReportOutcome, type Reporter } from '../report/reporter';
@@ -38,7 +39,13 @@ export interface ScenarioRunOptions {
   /** Told every event of the day's journal, and the outcome at the end: the day's report files, progress. */
   reporters?: Reporter<ScenarioOutcome>[];
   /** The reporters of one experiment step's run (its own report files, live progress), given where it runs. */
-  stepReporters?: (step: { step: number; total: number; name: string; runDir: string }) => Reporter[];
+  stepReporters?: (step: {
+    step: number;
+    total: number;
+    name: string;
+    runDir: string;
+    experiment: Experiment;
+  }) => Reporter[];
   /** How checkpoints may be answered besides `gameday approve` (always open): --yes, the terminal. */
   answerers?: CheckpointAnswerers;
   /** A manual failover runbook's go-ahead, as for `gameday run` of an experiment. */
@@ -257,14 +264,8 @@ async function checkStep(
   }
   if (options.signal?.aborted) return finishSimpleStep(step, number, context, 'interrupted');
   for (const check of checks) journal.append({ type: 'readiness.check', step: number, ...check });
-  const failedChecks = checks.filter((check) => check.status === 'failed');
-  const skipped = checks.filter((check) => check.status === 'skipped').length;
-  const reason =
-    failedChecks.length === 0
-      ? `ready: ${checks.length - skipped} checks passed${skipped > 0 ? `, ${skipped} skipped` : ''}`
-      : `not ready: ${failedChecks.length} of ${checks.length} checks failed ` +
-        `(${failedChecks.map((check) => check.check).join(', ')})`;
-  const status = failedChecks.length === 0 ? 'passed' : 'failed';
+  const reason = readinessVerdict(checks);
+  const status = checks.every((check) => check.status !== 'failed') ? 'passed' : 'failed';
   journal.append({ type: 'step.finished', step: number, kind: 'check', name: step.name, status, reason });
   if (status === 'passed' || step.continueOnFailure) return null;
   return { status: 'failed', reason: `step ${number} (${step.name}) failed: ${reason}`, step: number };
@@ -314,8 +315,13 @@ async function experimentStep(
     runDir,
   });
   const reporters =
-    options.stepReporters?.({ step: number, total: scenario.steps.length, name: step.name, runDir: absoluteRunDir }) ??
-    [];
+    options.stepReporters?.({
+      step: number,
+      total: scenario.steps.length,
+      name: step.name,
+      runDir: absoluteRunDir,
+      experiment: step.experiment,
+    }) ?? [];
   const result = await runExperiment(step.experiment, {
     runId,
     runDir: absoluteRunDir,

@@ -1,10 +1,20 @@
 import { errorMessage } from '../core/errors';
 import { formatDuration } from '../core/duration';
 import { describeCommandFailure, runCommand } from '../core/shell';
+import { readinessVerdict } from '../engine/readiness';
 import type { Precondition } from '../experiment/schedule';
+import { checkDefinitionReadiness } from '../scenario/check';
+import type { Definition } from '../scenario/loader';
 
 /** A precondition's answer: pass, or the reason the run is skipped. */
 export type CheckAnswer = { ok: true } | { ok: false; reason: string };
+
+/** What the checks are asked for: the due time, the scheduler's stop, the drill that would start (for readiness). */
+export interface PreconditionAsked {
+  due: Date;
+  signal: AbortSignal;
+  definition: Definition;
+}
 
 /**
  * Asks a schedule's preconditions at start time, in order; the first that does not pass
@@ -14,7 +24,7 @@ export type CheckAnswer = { ok: true } | { ok: false; reason: string };
  */
 export async function checkPreconditions(
   checks: readonly Precondition[],
-  context: { due: Date; signal: AbortSignal },
+  context: PreconditionAsked,
 ): Promise<CheckAnswer> {
   for (const check of checks) {
     const answer = await ask(check, context);
@@ -28,7 +38,7 @@ function nameOf(check: Precondition): string {
   return check.kind === 'exec' ? `\`${check.command}\`` : check.kind === 'http' ? `${check.method} ${check.url}` : '';
 }
 
-async function ask(check: Precondition, context: { due: Date; signal: AbortSignal }): Promise<CheckAnswer> {
+async function ask(check: Precondition, context: PreconditionAsked): Promise<CheckAnswer> {
   switch (check.kind) {
     case 'exec': {
       const result = await runCommand(check.command, { timeoutMs: check.timeout });
@@ -39,6 +49,31 @@ async function ask(check: Precondition, context: { due: Date; signal: AbortSigna
       return askHttp(check, context.signal);
     case 'function':
       return askFunction(check, context);
+    case 'readiness':
+      return askReadiness(check, context.definition);
+  }
+}
+
+/** The drill's own readiness checks (`gameday check`); one that fails, or cannot be made, skips the run. */
+async function askReadiness(
+  check: Extract<Precondition, { kind: 'readiness' }>,
+  definition: Definition,
+): Promise<CheckAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckAnswer>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, reason: `no answer within ${formatDuration(check.timeout)}` }),
+      check.timeout,
+    );
+  });
+  const checked = checkDefinitionReadiness(definition).then(
+    (report): CheckAnswer => (report.ok ? { ok: true } : { ok: false, reason: readinessVerdict(report.checks) }),
+    (error: unknown): CheckAnswer => ({ ok: false, reason: `could not check: ${errorMessage(error)}` }),
+  );
+  try {
+    return await Promise.race([checked, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -62,7 +97,7 @@ async function askHttp(check: Extract<Precondition, { kind: 'http' }>, stop: Abo
 
 async function askFunction(
   check: Extract<Precondition, { kind: 'function' }>,
-  context: { due: Date; signal: AbortSignal },
+  context: PreconditionAsked,
 ): Promise<CheckAnswer> {
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -379,7 +379,11 @@ export class Scheduler {
     const { signal } = this.options;
     const checks = slot.entry.schedule.precondition;
     if (checks.length > 0) {
-      const answer = await checkPreconditions(checks, { due: new Date(due), signal });
+      const answer = await checkPreconditions(checks, {
+        due: new Date(due),
+        signal,
+        definition: slot.entry.definition,
+      });
       if (!answer.ok) {
         this.record(
           slot,

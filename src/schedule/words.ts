@@ -54,5 +54,7 @@ export function preconditionText(check: Precondition): string {
     }
     case 'function':
       return `${check.name}: its function returns true (within ${formatDuration(check.timeout)})`;
+    case 'readiness':
+      return `${check.name}: gameday check of the file passes (within ${formatDuration(check.timeout)})`;
   }
 }

@@ -7,6 +7,8 @@ import { formatDuration } from '../core/duration';
 import { duration, httpUrl, namedUrls, regionName } from '../core/fields';
 import type { TargetKind } from './kind';
 import { assertNoActiveAwsRun } from './lock';
+import { prometheusTargetSchema, targetPrometheus } from './prometheus';
+import { TargetError } from './session';
 
 /** No fault stays in a real account longer than this, whatever target.maxFaultDuration says. */
 export const awsFaultDurationCeiling = '6h';
@@ -90,6 +92,8 @@ export const awsTargetSchema = z.strictObject({
     .default({}),
   /** Named URLs probes hit (e.g. the public name of the app). */
   endpoints: namedUrls,
+  /** Your Prometheus-compatible server, read only: PromQL probes, SLIs and stop conditions, and which alerts fired. */
+  prometheus: prometheusTargetSchema.optional(),
 });
 
 export type AwsTarget = z.output<typeof awsTargetSchema>;
@@ -160,6 +164,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
   primary: (target) => target.primary ?? target.regions[0],
   endpointNames: (target) => Object.keys(target.endpoints),
   databaseNames: () => [],
+  hasPrometheus: (target) => target.prometheus !== undefined,
   faultApi: () => 'aws',
   throughAws: 'through AWS FIS',
   awsModel: (target) => awsTargetModel(target),
@@ -189,11 +194,14 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
     return {
       kind: 'aws',
       api: 'aws',
+      strategy: null,
       endpoints: { ...target.endpoints },
+      coldEndpoints: [],
       dnsServer: null,
       aws: { model, clients },
       direct: null,
       env: {},
+      prometheus: target.prometheus ? targetPrometheus(target.prometheus) : null,
       lock: null,
       databaseUrl: () => undefined,
       regionOfAddress: () => undefined,
@@ -202,12 +210,17 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       // An Aurora global cluster's old primary region rejoins as a secondary by itself.
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
+      resourceUsage: async () => null,
+      strategyStep: async (step) => {
+        throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
+      },
       describe: () => ({
         kind: 'aws',
         accountId: account,
         regions: target.regions,
         endpoint: target.endpoint ?? null,
         endpoints: target.endpoints,
+        ...(target.prometheus ? { prometheus: target.prometheus.url } : {}),
       }),
       close: async () => clients.destroy(),
     };

@@ -45,11 +45,13 @@ const lab: DescriptionReader = {
     const ttl = description.ttl as { app: number } | undefined;
     // A description without the check's timeout cannot bound the slowest detection: no bounds rather than wrong ones.
     if (!healthCheck || !ttl || healthCheck.timeoutMs === undefined) return null;
+    // Behind a load balancer clients hold no DNS answer: nothing stale to wait out.
+    const balanced = (description.entry as { kind?: string } | undefined)?.kind === 'load-balancer';
     return {
       healthCheckIntervalMs: healthCheck.requestIntervalMs,
       failureThreshold: healthCheck.failureThreshold,
       healthCheckTimeoutMs: healthCheck.timeoutMs,
-      dnsTtlMs: ttl.app * 1000,
+      dnsTtlMs: balanced ? 0 : ttl.app * 1000,
     };
   },
   lockFile: (description) => (description.ephemeral === true ? null : labLockFile(String(description.labDir))),

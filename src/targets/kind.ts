@@ -27,6 +27,8 @@ export interface TargetKind<S extends z.ZodType = z.ZodType> {
   endpointNames(target: z.output<S>): string[];
   /** Databases sql probes and SQL ledgers may name instead of a postgres:// URL. */
   databaseNames(target: z.output<S>): string[];
+  /** Whether it has a Prometheus to ask (the lab always; aws and endpoints when they name one). */
+  hasPrometheus(target: z.output<S>): boolean;
   /** How region faults reach it: AWS APIs, the lab's direct API, or none. */
   faultApi(target: z.output<S>): 'aws' | 'direct' | null;
   /** How to say that the AWS APIs cannot do something on this target, and what to do instead. */

@@ -7,13 +7,17 @@ import { duration, regionName, type ReportIssue } from '../core/fields';
 import { labAccountId, labGlobalClusterId, labHostedZoneId, labResources } from '../lab/aws/resources';
 import { findRunningLab, startLab, type RunningLab } from '../lab/manager';
 import { resolveLabDir } from '../lab/state';
+import { defaultStrategy, labStrategy, strategyNames } from '../lab/strategies';
 import { labNames, resolveRegions } from '../lab/topology';
 import type { TargetKind } from './kind';
 import { acquireLock, labLockFile, type HeldLock } from './lock';
+import { labPrometheus } from './prometheus';
 import { formatDnsServer, TargetError, type DirectApi, type TargetSession } from './session';
 
 export const labTargetSchema = z.strictObject({
   kind: z.literal('lab'),
+  /** The failover architecture the lab is built as (lab/strategies/): the same outage, measured against each. */
+  strategy: z.enum(strategyNames).default(defaultStrategy),
   /** 2 to 4 regions; the first is the primary unless `primary` says otherwise. */
   regions: z
     .array(regionName)
@@ -52,6 +56,9 @@ export const labTargetSchema = z.strictObject({
 });
 
 export type LabTarget = z.output<typeof labTargetSchema>;
+
+/** Every strategy a lab target may name, in the lab's order: what `gameday compare --strategies all` runs. */
+export const labStrategyNames: readonly string[] = strategyNames;
 
 export const labFisRoleArn = `arn:aws:iam::${labAccountId}:role/gameday-lab-fis`;
 
@@ -111,19 +118,24 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
   validate(target, report: ReportIssue) {
     if (target.primary && !target.regions.includes(target.primary))
       report(['primary'], `must be one of target.regions (${target.regions.join(', ')})`);
+    const most = labStrategy(target.strategy).regions?.max;
+    if (most !== undefined && target.regions.length > most)
+      report(['regions'], `the ${target.strategy} strategy runs at most ${most} regions, got ${target.regions.length}`);
   },
 
   regions: (target) => target.regions,
   primary: (target) => target.primary ?? target.regions[0],
   endpointNames: (target) => ['app', ...target.regions.map((region) => `app-${region}`)],
   databaseNames: (target) => databaseNames(target.regions),
+  hasPrometheus: () => true,
   faultApi: (target) => target.api,
   throughAws: "through the AWS APIs (use target.api 'direct' for lab-only faults)",
   awsModel: (target) => labAwsModel(target.regions, target.primary ?? target.regions[0]),
 
   planEndpoints(target) {
-    // Ports are picked when the lab starts; `app` is resolved through the lab's DNS.
-    const endpoints: Record<string, string> = { app: `http://${appHost}:PORT` };
+    // Ports are picked when the lab starts; `app` is resolved through the lab's DNS, or is the load balancer's address.
+    const balanced = labStrategy(target.strategy).entry === 'load-balancer';
+    const endpoints: Record<string, string> = { app: balanced ? 'http://127.0.0.1:PORT' : `http://${appHost}:PORT` };
     for (const region of resolveRegions({ regions: target.regions, primary: target.primary }).regions)
       endpoints[`app-${region.name}`] = `http://${region.address}:PORT`;
     return endpoints;
@@ -131,7 +143,8 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
 
   planOpen: (target) => [
     `lab: use the running lab (${target.dir ?? '.gameday/lab'}) if there is one, else start an ` +
-      `ephemeral lab: ${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), ` +
+      `ephemeral lab built as ${target.strategy} (${labStrategy(target.strategy).summary}): ` +
+      `${target.regions.join(', ')} (primary ${target.primary ?? target.regions[0]}), ` +
       `health checks every ${target.healthCheck.interval} ms × ` +
       `${target.healthCheck.failureThreshold}, TTL app ${target.ttl.app} ms / writer ${target.ttl.writer} ms`,
   ],
@@ -151,12 +164,22 @@ export const labTarget: TargetKind<typeof labTargetSchema> = {
             `${missing.join(', ')} too (\`gameday lab down\`, or run without a running lab)`,
         );
       }
+      // A lab up before strategies existed was built as the default.
+      const runningStrategy = running.state.layout.strategy ?? defaultStrategy;
+      if (runningStrategy !== target.strategy) {
+        throw new TargetError(
+          `the running lab in ${labDir} is built as ${runningStrategy}; the experiment needs ` +
+            `${target.strategy} (\`gameday lab down\`, then \`gameday lab up --strategy ${target.strategy}\`, or run ` +
+            `without a running lab)`,
+        );
+      }
       lock = acquireLock(labLockFile(labDir), { ...lockRequest, target: `the lab in ${labDir}` });
       onProgress(`using the running lab in ${labDir}`);
     } else {
       onProgress('starting an ephemeral lab…');
       lab = await startLab({
         ephemeral: true,
+        strategy: target.strategy,
         regions: target.regions,
         primary: target.primary,
         healthCheck: {
@@ -178,7 +201,8 @@ function labSession(
   options: { ephemeral: boolean; lock: HeldLock | null },
 ): TargetSession {
   const { state } = lab;
-  const endpoints: Record<string, string> = { app: `http://${appHost}:${state.layout.ports.app}` };
+  const entry = state.entry ?? { kind: 'dns-failover', url: `http://${appHost}:${state.layout.ports.app}` };
+  const endpoints: Record<string, string> = { app: entry.url };
   for (const region of state.regions) endpoints[`app-${region.name}`] = region.appUrl;
   const model = labAwsModel(
     state.layout.regions.map((region) => region.name),
@@ -188,19 +212,30 @@ function labSession(
   const clients = new AwsClients(model.connection);
   const databases = labDatabaseUrls(lab);
   const addresses = new Map(state.regions.map((region) => [region.address, region.name]));
+  const prometheus = labPrometheus(lab.client);
   return {
     kind: 'lab',
     api: target.api,
+    strategy: state.layout.strategy ?? defaultStrategy,
     endpoints,
+    // A cold standby region runs no app until the runbook starts one.
+    coldEndpoints:
+      labStrategy(state.layout.strategy ?? defaultStrategy).database === 'archive'
+        ? state.regions.filter((region) => region.role === 'standby').map((region) => `app-${region.name}`)
+        : [],
     dnsServer: state.dns,
     aws: { model, clients },
     direct: directApi(lab),
     env: { GAMEDAY_LAB_DIR: state.labDir, GAMEDAY_LAB_CONTROL_URL: state.controlUrl },
+    prometheus,
     lock: options.lock,
     databaseUrl: (name) => databases[name],
     regionOfAddress: (address) => addresses.get(address),
-    awaitTrafficShift: (region, signal) => awaitDnsAnswer(lab, region, signal),
+    awaitTrafficShift: (region, signal) =>
+      entry.kind === 'load-balancer' ? awaitBalancer(lab, region, signal) : awaitDnsAnswer(lab, region, signal),
     rejoinRegion: (region) => lab.client.startDatabase(region),
+    strategyStep: (step, region) => lab.client.strategyStep(region, step),
+    resourceUsage: () => lab.client.usage(),
     rejoinRecord: (region) => ({
       controlUrl: state.controlUrl,
       requests: [{ method: 'POST', path: `/lab/regions/${region}/database/start` }],
@@ -208,6 +243,8 @@ function labSession(
     describe: () => ({
       kind: 'lab',
       api: target.api,
+      strategy: state.layout.strategy ?? defaultStrategy,
+      entry,
       labDir: state.labDir,
       controlUrl: state.controlUrl,
       ephemeral: options.ephemeral,
@@ -251,6 +288,19 @@ function directApi(lab: RunningLab): DirectApi {
 }
 
 const pollMs = 200;
+
+/** Until the lab's load balancer sends requests to `region`: its health checks decide, no DNS in between. */
+async function awaitBalancer(lab: RunningLab, region: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const deadline = now() + 5 * 60_000;
+  while (!signal.aborted) {
+    const { entry } = await lab.client.status();
+    if (entry.routesTo.includes(region)) return { entry: `the load balancer ${entry.url} routes to ${region}` };
+    if (now() > deadline)
+      throw new Error(`the load balancer still routes to ${entry.routesTo.join(', ') || 'nothing'} after 5 minutes`);
+    await sleep(pollMs, signal);
+  }
+  throw new Error('the run ended before the load balancer moved');
+}
 
 /** Until the lab's DNS answers the app's name with `region`'s address, as a client asking it would be told. */
 async function awaitDnsAnswer(lab: RunningLab, region: string, signal: AbortSignal): Promise<Record<string, unknown>> {

@@ -3,6 +3,7 @@ import type { AwsModel } from '../aws/model';
 import type { LabRequest, TargetDescription } from '../core/events';
 import { GamedayError } from '../core/errors';
 import type { HeldLock } from './lock';
+import type { PrometheusPort } from './prometheus';
 
 /** A DNS server to ask: the lab's, or any. */
 export interface DnsServer {
@@ -32,6 +33,16 @@ export interface DirectApi {
   linksOf(region: string, scope: 'all' | 'cross-region'): Promise<string[]>;
 }
 
+/** What each region's processes consume at one moment (the lab reads /proc); see lab/usage.ts. */
+export interface ResourceUsage {
+  regions: Array<{
+    region: string;
+    /** Serving clients, or standing by. */
+    side: 'active' | 'standby';
+    processes: Array<{ pid: number; name: string; cpuMs: number; privateBytes: number; sharedBytes: number }>;
+  }>;
+}
+
 /**
  * A target opened for one run (or for a whole GameDay, one experiment after another): the
  * port between gameday and where faults land. Faults, probes and the runbook see only
@@ -42,8 +53,18 @@ export interface TargetSession {
   kind: string;
   /** How region faults are carried out: AWS APIs (FIS, Route 53, RDS), the lab's direct API, or none (no regions). */
   api: 'aws' | 'direct' | null;
+  /**
+   * The failover strategy the target is built as (the lab's `target.strategy`), which decides the runbook's extra
+   * steps; null where the target does not say (a real account, endpoints): the runbook as written.
+   */
+  strategy: string | null;
   /** Named URLs probes may hit by name. */
   endpoints: Record<string, string>;
+  /**
+   * Endpoints nothing serves until the runbook starts it (a cold standby region's app): preflight does not expect
+   * them to answer.
+   */
+  coldEndpoints: string[];
   /** Clients resolve names through this DNS server (the lab's), honouring TTLs; null: the system's resolver. */
   dnsServer: DnsServer | null;
   /** The AWS APIs faults and the runbook act through (the lab serves the same APIs); null without regions. */
@@ -52,6 +73,8 @@ export interface TargetSession {
   direct: DirectApi | null;
   /** Extra environment for exec commands and hooks (where the lab is). */
   env: Record<string, string>;
+  /** The Prometheus its metrics are in: the lab's (started on demand), the one the target names, or none. */
+  prometheus: PrometheusPort | null;
   /**
    * This run's lock on the target (none for an ephemeral lab, which no one else can reach, or an AWS account, which has
    * markers instead).
@@ -75,8 +98,15 @@ export interface TargetSession {
    * global cluster's old region rejoins by itself.
    */
   rejoinRegion(region: string): Promise<void>;
+  /**
+   * One step a strategy's runbook adds (failover/strategies/), carried out in `region` by the target; resolves with
+   * what it did. A target without strategies refuses.
+   */
+  strategyStep(step: string, region: string): Promise<Record<string, unknown>>;
   /** The same, as data for a journal's rollback record (the lab's control-API calls); null where it rejoins alone. */
   rejoinRecord(region: string): { controlUrl: string; requests: LabRequest[] } | null;
+  /** What its regions' processes consume now; null where the target cannot say (a real account, endpoints). */
+  resourceUsage(): Promise<ResourceUsage | null>;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): TargetDescription;
   /** Stops what the session started (an ephemeral lab) and releases its lock; nothing else. */

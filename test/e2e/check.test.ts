@@ -4,7 +4,8 @@
  * RTO objective, and when the standby is stopped — set up through the lab's Route 53 API
  * and its control API as an operator's mistake would be, and undone after each. The same
  * lab as an `aws` target (its AWS APIs standing in for an account). A GameDay whose check
- * step finds the standby stopped ends before its drill.
+ * step finds the standby stopped ends before its drill; a schedule whose readiness
+ * precondition finds it so skips its drill.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { repoRoot, runCli } from '../support/cli';
 
 const experiment = 'test/fixtures/valid/check-ready.ts';
 const gameday = 'test/fixtures/valid/check-gameday.ts';
+const scheduledFile = 'test/fixtures/valid/check-scheduled.ts';
 let work: string;
 let labDir: string;
 let route53: Route53Client;
@@ -244,6 +246,18 @@ test('a stopped standby fails standby, sync and lag; a GameDay checking first en
     const verified = await runCli(['verify', out]);
     assert.is(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /^ok {7}day: journal and 4 reports as sealed at /m);
+
+    // A schedule asking the same checks as its precondition skips the drill, saying which failed.
+    const scheduled = await runCli(
+      ['schedule', 'run', '--once', scheduledFile, '--reports', path.join(work, 'scheduled'), '--no-pdf'],
+      { env: { CHECK_LAB_DIR: labDir, GAMEDAY_STATE_DIR: path.join(work, 'state') } },
+    );
+    assert.is(scheduled.code, 0, `a skip is the schedule working: ${scheduled.stderr}`);
+    assert.match(
+      scheduled.stdout,
+      / skipped precondition .* precondition failed: readiness: not ready: \d+ of 14 checks failed \(.*standby eu-/,
+    );
+    assert.not.ok(fs.existsSync(path.join(work, 'scheduled')), 'the drill never started');
   } finally {
     await lab.startDatabase('eu-west-1');
   }

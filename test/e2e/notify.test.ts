@@ -2,7 +2,8 @@
  * Notifications from the CLI: a Slack notifier without SLACK_BOT_TOKEN refused before
  * anything runs (and --no-notify running without it); a GameDay posting one thread for the
  * whole day — its note, each experiment's faults inside its step, the go/no-go, the
- * verdict — to the Slack stand-in through GAMEDAY_SLACK_API_URL.
+ * verdict — to the Slack stand-in through GAMEDAY_SLACK_API_URL; and a scheduled drill posting its
+ * thread the same way, its scheduler refused at start without a token.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,6 +112,58 @@ test("a GameDay's one thread: the day, each step, its experiment's faults, the g
       `step 3/3 answered yes by ${os.userInfo().username} (--yes) after (ms): the day goes on`,
       'PASSED GameDay notify day',
     ]);
+  } finally {
+    await slack.close();
+    await service.close();
+  }
+});
+
+test('a scheduled drill notifies as a run by hand does; with no token its scheduler never starts', async () => {
+  const service = await startFlakyService();
+  const slack = await new SlackStandIn().start();
+  const state = path.join(dir, 'state');
+  try {
+    const file = write('scheduled.ts', {
+      name: 'scheduled outage',
+      target: { kind: 'endpoints', endpoints: { api: service.url } },
+      traffic: { kind: 'http', endpoint: 'api', path: '/health', rate: 20, timeout: '1s' },
+      steadyState: { duration: '300ms' },
+      faults: [
+        {
+          kind: 'exec',
+          name: 'api-down',
+          after: '300ms',
+          duration: '500ms',
+          inject: `touch ${service.downFile}`,
+          rollback: `rm -f ${service.downFile}`,
+        },
+      ],
+      duration: '1500ms',
+      schedule: { cron: '0 10 * * TUE' },
+      notify: [{ kind: 'slack', channel: '#gameday-drills' }],
+    });
+    const scheduleReports = path.join(dir, 'scheduled-reports');
+    const once = ['schedule', 'run', '--once', file, '--reports', scheduleReports, '--no-pdf'];
+    const refused = await runCli(once, { env: { SLACK_BOT_TOKEN: '', GAMEDAY_STATE_DIR: state } });
+    assert.is(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /notify\[0\]: a Slack notifier \(#gameday-drills\) needs a bot token/);
+    assert.not.ok(fs.existsSync(scheduleReports), 'nothing started');
+
+    const ran = await runCli(once, {
+      env: { SLACK_BOT_TOKEN: slack.token, GAMEDAY_SLACK_API_URL: slack.apiUrl, GAMEDAY_STATE_DIR: state },
+    });
+    assert.is(ran.code, 0, ran.stderr + ran.stdout);
+    assert.match(ran.stdout, / finished /);
+    assert.equal(slack.violations, []);
+    const [root] = slack.roots();
+    assert.is(slack.roots().length, 1);
+    assert.is(root.text, 'PASSED drill: scheduled outage', 'the verdict edited into the first message');
+    assert.match(JSON.stringify(root.history[0].blocks), /gameday schedule \(/, 'who: the scheduler');
+    const replies = slack.thread(root.ts).map((reply) => reply.text);
+    assert.ok(
+      replies.some((text) => text.startsWith('fault api-down injected')),
+      JSON.stringify(replies),
+    );
   } finally {
     await slack.close();
     await service.close();

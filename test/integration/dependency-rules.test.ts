@@ -52,6 +52,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'measure-is-pure': { files: { 'src/measure/rto.ts': "import '../core/clock';", 'src/core/clock.ts': '' } },
   'lab-stands-alone': { files: { 'src/lab/lab.ts': "import '../targets/lab';", 'src/targets/lab.ts': '' } },
   'aws-stands-alone': { files: { 'src/aws/clients.ts': "import '../targets/session';", 'src/targets/session.ts': '' } },
+  'prometheus-stands-alone': {
+    files: { 'src/prometheus/client.ts': "import '../probes/periodic';", 'src/probes/periodic.ts': '' },
+  },
   'lab-behind-targets': { files: { 'src/probes/sql.ts': "import '../lab/topology';", 'src/lab/topology.ts': '' } },
   'faults-use-only-the-lab-client': {
     files: { 'src/faults/direct.ts': "import '../lab/manager';", 'src/lab/manager.ts': '' },
@@ -74,6 +77,9 @@ const planted: Record<string, { files: Record<string, string> }> = {
   'notify-below-engine': { files: { 'src/notify/slack.ts': "import '../engine/run';", 'src/engine/run.ts': '' } },
   'scenario-above-engine': {
     files: { 'src/engine/run.ts': "import '../scenario/run';", 'src/scenario/run.ts': '' },
+  },
+  'compare-above-engine': {
+    files: { 'src/report/files.ts': "import '../compare/run';", 'src/compare/run.ts': '' },
   },
   'schedule-above-scenario': {
     files: { 'src/scenario/run.ts': "import '../schedule/scheduler';", 'src/schedule/scheduler.ts': '' },

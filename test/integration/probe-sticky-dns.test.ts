@@ -119,12 +119,13 @@ test('lab: a sticky client keeps hitting the dead region about stickyFor longer 
     Math.abs(sticky.firstOkAfterMs - expected) < 1_000,
     `sticky client recovered at +${sticky.firstOkAfterMs} ms, its cache expired at +${Math.round(expected)} ms`,
   );
-  // Between the two recoveries the sticky client was still sending to the dead region.
+  // Between the two recoveries the sticky client was still sending to the dead region (at 20/s, some 60 requests on an
+  // idle machine; a loaded one delays the ttl client's recovery and shortens the gap, so only "several" is asserted).
   const stuck = stickyRows.filter(
     (row) => row[0] - t0 > ttl.firstOkAfterMs + 500 && row[0] - t0 < sticky.lastFailureMs,
   );
   assert.ok(
-    stuck.length > 10 && stuck.every((row) => row[3] === 0),
+    stuck.length > 5 && stuck.every((row) => row[3] === 0),
     `${stuck.length} requests stuck on us-east-1 after the ttl client had moved`,
   );
   const servedAfter = stickyRows.filter(

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../../src/core/process';
 
 // Tests must not leave processes behind: these find the ones a test started, by what the OS shows.
 
@@ -131,15 +132,13 @@ export function killLabProcesses(lab: LabSnapshot): void {
   }
 }
 
-/** Whether `pid` exists (signal 0; a zombie counts as alive). */
+/**
+ * Whether `pid` is running. Exited but not yet reaped counts as gone: a child of this test
+ * process stays a zombie until Node handles its SIGCHLD, which a loaded machine delays past
+ * the assertion.
+ */
 export function processAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isProcessAlive(pid);
 }
 
 /** Postmasters whose data directory is under `dir`, by command line (other labs may run beside us). */

@@ -331,4 +331,58 @@ test('explain: says which set answered and why', () => {
   assert.match(zone.explain('example.com', 'A').summary, /outside zone gameday\.lab\.: REFUSED/);
 });
 
+// ---- multivalue answer routing (active-active) ------------------------------------
+
+const multiValue = (region: string, address: string) =>
+  ({
+    name: 'app.gameday.lab',
+    type: 'A',
+    ttl: 5,
+    setIdentifier: region,
+    multiValueAnswer: true,
+    healthCheckId: `hc-${region}`,
+    values: [address],
+  }) as const satisfies RecordSet;
+
+test('multivalue: every healthy set answers, each query starting one further along', () => {
+  const zone = new Zone({
+    recordSets: [multiValue('us-east-1', '127.0.0.2'), multiValue('eu-west-1', '127.0.0.3')],
+  });
+  const first = zone.lookup('app.gameday.lab', 'A').answers.map((record) => record.data);
+  const second = zone.lookup('app.gameday.lab', 'A').answers.map((record) => record.data);
+  assert.equal([...first].sort(), ['127.0.0.2', '127.0.0.3']);
+  assert.equal(second, [...first].reverse(), 'the next query leads with the other region');
+  assert.match(zone.explain('app.gameday.lab', 'A').summary, /multivalue answer, 2 of 2 sets healthy/);
+});
+
+test('multivalue: an unhealthy region leaves the answer; with none healthy, all answer (last resort)', () => {
+  const health: Record<string, boolean> = { 'hc-us-east-1': false };
+  const zone = new Zone({
+    healthOf: (id) => health[id] ?? true,
+    recordSets: [multiValue('us-east-1', '127.0.0.2'), multiValue('eu-west-1', '127.0.0.3')],
+  });
+  for (let i = 0; i < 3; i++)
+    assert.equal(
+      zone.lookup('app.gameday.lab', 'A').answers.map((record) => record.data),
+      ['127.0.0.3'],
+    );
+  health['hc-eu-west-1'] = false;
+  assert.is(zone.lookup('app.gameday.lab', 'A').answers.length, 2);
+  assert.match(zone.explain('app.gameday.lab', 'A').summary, /no set healthy, so Route 53 answers all 2/);
+});
+
+test('multivalue: not mixed with another routing policy, and only multiValueAnswer true', () => {
+  const zone = new Zone({ recordSets: [multiValue('us-east-1', '127.0.0.2')] });
+  assert.match(
+    batchMessages(zone, [{ action: 'CREATE', recordSet: secondary }]).join('\n'),
+    /cannot mix multivalue answer routing with another routing policy/,
+  );
+  assert.match(
+    batchMessages(zone, [
+      { action: 'CREATE', recordSet: { ...multiValue('eu-west-1', '127.0.0.3'), multiValueAnswer: false as never } },
+    ]).join('\n'),
+    /multiValueAnswer must be true/,
+  );
+});
+
 test.run();

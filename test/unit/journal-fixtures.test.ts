@@ -38,6 +38,7 @@ const finished = [
   'unreachable-error',
   'db-crash-lost-writes',
   'split-brain',
+  'alert-rules',
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -76,7 +76,10 @@ function summary(changes: Omit<Partial<RunSummary>, 'rto'> & { rto?: Partial<Run
     failover: { from: 'us-east-1', to: 'eu-west-1', ok: true, reason: null, steps: [], changes: [] },
     probes: [],
     rpo: null,
+    staleReads: null,
+    resources: null,
     slos: [],
+    alerts: null,
     baseline: null,
     series: [],
     steadyState: {

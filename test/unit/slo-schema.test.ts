@@ -120,7 +120,7 @@ const invalid: Array<[string, unknown, RegExp]> = [
   [
     'an unknown SLI',
     { slos: [{ name: 'a', sli: 'throughput', objective: 99 }] },
-    /slos\[0\]\.sli: expected one of "availability", "latency", got "throughput"/,
+    /slos\[0\]\.sli: expected one of "availability", "latency", "promql", got "throughput"/,
   ],
   [
     'a bad short threshold',

@@ -19,6 +19,14 @@ test('a self-signed X.509 v3 certificate for one IP, signed by its own key, pinn
   assert.is.not(selfSignedCertificate('127.0.0.1').spkiSha256, made.spkiSha256, 'a new key each time');
 });
 
+test('every certificate parses: its random serial is always a minimal positive DER INTEGER', () => {
+  // A serial starting with a zero byte (1 in 256 before) was non-minimal DER that OpenSSL refuses.
+  for (let made = 0; made < 300; made++) {
+    const certificate = new crypto.X509Certificate(selfSignedCertificate('127.0.0.1').certPem);
+    assert.match(certificate.serialNumber, /^[4-7][0-9A-F]{31}$/);
+  }
+});
+
 test('only an IPv4 address', () => {
   assert.throws(() => selfSignedCertificate('localhost'), /IPv4/);
 });

@@ -55,6 +55,32 @@ test('the starting topology passes every check, each saying what it saw', () => 
   assert.is(checks[2].detail, "us-east-1's health check hc-us-east-1 is healthy (3/3 checkers), not inverted");
 });
 
+test('a cold standby: nothing runs in the region failed over to, so neither its sync nor its check is asked', () => {
+  const cold: Topology = {
+    ...starting,
+    secondaries: [{ region: 'eu-west-1', synchronization: 'pending-resync' }],
+    healthChecks: [
+      healthy('us-east-1'),
+      { ...healthy('eu-west-1'), failures: ['Failure: Connection refused', 'Failure: Connection refused', 'x'] },
+    ],
+  };
+  assert.equal(
+    judgeStartingTopology(cold, { ...expected, standby: 'cold' }).map((check) => [check.check, check.ok]),
+    [
+      ['writer', true],
+      ['secondary eu-west-1', true],
+      ['health check us-east-1', true],
+    ],
+  );
+  // A standby expected to run is held to both.
+  assert.equal(
+    judgeStartingTopology(cold, expected)
+      .filter((check) => !check.ok)
+      .map((check) => check.check),
+    ['secondary eu-west-1', 'health check eu-west-1'],
+  );
+});
+
 test('a target still failed over: the writer mismatch names the failback of this file as the fix', () => {
   const problems = failed({
     ...starting,

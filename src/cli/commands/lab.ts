@@ -2,6 +2,7 @@ import { LabApiError, LabClient } from '../../lab/client';
 import { findRunningLab, startLab, stopLab } from '../../lab/manager';
 import type { LabStatus } from '../../lab/lab';
 import { resolveLabDir, type LabState } from '../../lab/state';
+import { labStrategy } from '../../lab/strategies';
 import { LabConfigError, labNames, resolveRegions } from '../../lab/topology';
 import { UsageError } from '../output';
 
@@ -11,10 +12,11 @@ export interface LabCommandOptions {
 }
 
 export async function labUpCommand(
-  options: LabCommandOptions & { regions?: string[]; primary?: string },
+  options: LabCommandOptions & { regions?: string[]; primary?: string; prometheus?: boolean; strategy?: string },
 ): Promise<number> {
-  // A bad --regions/--primary is a usage error (exit 2), caught before any daemon starts.
+  // A bad --regions/--primary/--strategy is a usage error (exit 2), caught before any daemon starts.
   try {
+    labStrategy(options.strategy);
     resolveRegions({ regions: options.regions, primary: options.primary });
   } catch (error) {
     if (error instanceof LabConfigError) throw new UsageError(`lab up: ${error.message}`);
@@ -33,9 +35,11 @@ export async function labUpCommand(
   const lab = await startLab({
     labDir,
     ephemeral: false,
+    strategy: options.strategy,
     regions: options.regions,
     primary: options.primary,
     preferredPort: 18080,
+    prometheus: options.prometheus,
   });
   printEndpoints(lab.state, options.json);
   return 0;
@@ -96,10 +100,11 @@ async function requireLab(dir: string | undefined) {
 function endpointsOf(state: LabState) {
   return {
     labDir: state.labDir,
+    strategy: state.layout.strategy,
     pid: state.daemonPid,
     controlUrl: state.controlUrl,
     dns: `${state.dns.host}:${state.dns.port}`,
-    app: `http://${labNames.app.replace(/\.$/, '')}:${state.layout.ports.app}`,
+    app: state.entry?.url ?? `http://${labNames.app.replace(/\.$/, '')}:${state.layout.ports.app}`,
     regions: Object.fromEntries(
       state.regions.map((region) => [
         region.name,
@@ -112,6 +117,7 @@ function endpointsOf(state: LabState) {
       ]),
     ),
     startupMs: state.startupMs,
+    prometheus: state.prometheus?.url ?? null,
   };
 }
 
@@ -123,15 +129,18 @@ function printEndpoints(state: LabState, json: boolean): void {
   }
   const lines = [
     `lab up in ${state.labDir} (pid ${state.daemonPid}, ready in ${state.startupMs} ms)`,
+    `  strategy ${state.layout.strategy}`,
     `  dns      ${endpoints.dns}   (dig @${state.dns.host} -p ${state.dns.port} ${labNames.app.replace(/\.$/, '')})`,
     `  control  ${state.controlUrl}`,
-    `  app      ${endpoints.app}   (resolve through the lab DNS)`,
+    `  app      ${endpoints.app}   ` +
+      (state.entry?.kind === 'load-balancer' ? '(the global load balancer)' : '(resolve through the lab DNS)'),
     ...state.regions.map(
       (region) =>
         `  ${region.name.padEnd(14)} ${region.role.padEnd(8)} app ${region.appUrl}  postgres ` +
         `${region.address}:${state.layout.ports.pg}`,
     ),
   ];
+  if (state.prometheus) lines.push(`  prometheus ${state.prometheus.url}   (scrapes every region every second)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -139,6 +148,8 @@ function renderStatus(state: LabState, status: LabStatus): string {
   const lines = [
     `lab in ${state.labDir} (pid ${state.daemonPid}); dns ${state.dns.host}:${state.dns.port}; ` +
       `control ${state.controlUrl}`,
+    `strategy ${status.strategy.name}: ${status.strategy.summary}`,
+    `entry ${status.entry.kind} ${status.entry.url} -> ${status.entry.routesTo.join(', ') || 'no region'}`,
     '',
   ];
   lines.push('region          role     db       app      health check        replication');
@@ -183,6 +194,16 @@ function renderStatus(state: LabState, status: LabStatus): string {
   }
   lines.push('', 'DNS');
   for (const answer of status.dns.answers) lines.push(`  ${answer.why}`);
+  const prometheus = status.prometheus;
+  if (prometheus) {
+    const rules = prometheus.ruleFiles.map((file) => file.name).join(', ') || 'none';
+    lines.push(
+      '',
+      `Prometheus ${prometheus.url} (pid ${prometheus.pid}, since ${new Date(prometheus.startedAt).toISOString()}): ` +
+        `scrapes every ${prometheus.scrapeIntervalMs} ms, evaluates every ${prometheus.evaluationIntervalMs} ms; ` +
+        `rule files: ${rules}`,
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -17,6 +17,7 @@ import { loadDefinition } from '../../scenario/loader';
 import { runScenarioCommand } from './run-scenario';
 import type { Experiment } from '../../experiment/validate';
 import { reportFiles } from '../../report/files';
+import { ruleLine } from '../../report/alerts';
 import type { ReportOutcome } from '../../report/reporter';
 import { exitCodeFor } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
@@ -170,6 +171,8 @@ function resultText(summary: RunSummary, reports: ReportOutcome): string {
     const alerts = pages.length > 0 ? `pages: ${pages.join(', ')}` : 'no alert would fire';
     lines.push(`  SLO ${slo.name}: ${budget}, peak burn ${peak}, ${alerts}${judged}`);
   }
+  for (const rule of summary.alerts?.rules ?? []) lines.push(`  ${ruleLine(rule)}`);
+  if (summary.alerts?.error) lines.push(`  alerts: Prometheus could not be read completely: ${summary.alerts.error}`);
   const failover = summary.failover;
   if (failover)
     lines.push(

@@ -1,6 +1,7 @@
 import { now, sleep } from '../../core/clock';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
+import type { PrometheusClient } from '../../prometheus/client';
 import type { TargetSession } from '../../targets';
 import type { RunControl } from '../run-control';
 import type { FailoverPhase } from './failover';
@@ -17,6 +18,7 @@ export async function observe(run: {
   runId: string;
   probes: ProbeSet;
   failover: FailoverPhase;
+  prometheus: PrometheusClient | null;
 }): Promise<void> {
   const { experiment, journal, control, probes, failover } = run;
   const t0 = now();
@@ -24,6 +26,7 @@ export async function observe(run: {
   const stopWatching = watchStopConditions(experiment.stopConditions, {
     recorderFor: (probe) => probes.recorderOf(probe),
     slos: experiment.slos,
+    prometheus: run.prometheus,
     t0,
     signal: control.signal,
     onBreach: (condition, detail) => {

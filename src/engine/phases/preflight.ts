@@ -3,6 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
 import { judgeFailbackTopology } from '../../failover/failback';
+import { strategyRunbook } from '../../failover/strategies';
 import { readTopology, startingTopology, type TopologyCheck } from '../../failover/topology';
 import { probeKindOf } from '../../probes';
 import { exchange } from '../../probes/exchange';
@@ -67,6 +68,15 @@ export async function checkReachable(
     if (url) urls.set(probe.name, url);
   }
   const failures: string[] = [];
+  for (const name of session.coldEndpoints) {
+    urls.delete(name);
+    journal.append({
+      type: 'preflight.check',
+      check: `reach ${name}`,
+      ok: true,
+      detail: `${session.endpoints[name]}: not reached: it stands by cold, started by the runbook`,
+    });
+  }
   for (const [name, url] of urls) {
     const result = await reach(url, 5_000, lookup);
     journal.append({
@@ -99,7 +109,12 @@ export async function checkStartingTopology(
   if (!experiment.failover || !regions || !aws) return null;
   return journalTopology(
     journal,
-    () => startingTopology(aws, { ...regions, file: experiment.file }, { settleMs: topologySettleMs, signal }),
+    () =>
+      startingTopology(
+        aws,
+        { ...regions, file: experiment.file, standby: strategyRunbook(session.strategy).standby },
+        { settleMs: topologySettleMs, signal },
+      ),
     'nothing was injected',
   );
 }

@@ -3,6 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { Journal } from '../../core/journal';
 import type { Experiment } from '../../experiment/validate';
 import { probeKindOf, type Probe, type ProbeHandle, type Resolvers, type TrafficRecorder } from '../../probes';
+import type { PrometheusClient } from '../../prometheus/client';
 import type { TargetSession } from '../../targets';
 import { trackedLatencyThresholds } from './stop-conditions';
 
@@ -31,6 +32,7 @@ export class ProbeSet {
       resolvers: Resolvers;
       runId: string;
       runDir: string;
+      prometheus: PrometheusClient | null;
     },
     options: { tolerateFailures: boolean },
   ): Promise<{ probes: ProbeSet; failure: string | null }> {
@@ -58,6 +60,7 @@ export class ProbeSet {
             runDir: run.runDir,
             resolvers: run.resolvers,
             latencyThresholds,
+            prometheus: run.prometheus,
           }),
         );
       } catch (error) {

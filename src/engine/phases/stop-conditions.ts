@@ -3,11 +3,15 @@ import type { StopCondition } from '../../experiment/stop-conditions';
 import { errorRatioAbove, minimumSamples, type TrafficRecorder } from '../../probes/recorder';
 import { now } from '../../core/clock';
 import { describeCommandFailure, runCommand } from '../../core/shell';
+import { errorMessage } from '../../core/errors';
+import type { PrometheusClient } from '../../prometheus/client';
 
 export interface StopWatchContext {
   /** The recorder of an http probe by name; undefined names the traffic. */
   recorderFor: (probe: string | undefined) => TrafficRecorder;
   slos: readonly Slo[];
+  /** The target's Prometheus, for promql guards. */
+  prometheus: PrometheusClient | null;
   /** Start of observation: windowed guards are judged only once a whole window exists. */
   t0: number;
   signal: AbortSignal;
@@ -114,6 +118,30 @@ function watch(condition: StopCondition, label: string, context: StopWatchContex
       );
       break;
     }
+    case 'promql': {
+      const prometheus = context.prometheus!;
+      let failures = 0;
+      const check = async () => {
+        if (!live()) return;
+        let detail: string | null = null;
+        try {
+          const samples = await prometheus.query(condition.query, { signal: AbortSignal.timeout(condition.timeout) });
+          failures = 0;
+          // A vector breaches with any series; a scalar with any value but 0.
+          const breached = samples.filter((sample) => Object.keys(sample.labels).length > 0 || sample.value !== 0);
+          if (breached.length > 0) detail = `\`${condition.query}\` returned ${describeSamples(breached)}`;
+        } catch (error) {
+          // A guard that cannot be read guards nothing: after a few failures in a row it stops the drill.
+          if (++failures >= unreadableGuardLimit)
+            detail = `\`${condition.query}\` could not be evaluated ${failures} times in a row: ${errorMessage(error)}`;
+        }
+        if (!live()) return;
+        if (detail !== null) return context.onBreach(label, detail);
+        timer = setTimeout(check, condition.every);
+      };
+      timer = setTimeout(check, condition.every);
+      break;
+    }
     case 'command': {
       const check = async () => {
         if (!live()) return;
@@ -141,6 +169,20 @@ function badEvents(recorder: TrafficRecorder, slo: Slo, from: number, to: number
   }
   const { failed, count } = recorder.countsBetween(from, to);
   return { bad: failed, count };
+}
+
+/** Failed evaluations in a row after which a promql guard stops the drill. */
+const unreadableGuardLimit = 3;
+
+function describeSamples(samples: Array<{ labels: Record<string, string>; value: number }>): string {
+  const shown = samples.slice(0, 3).map((sample) => {
+    const labels = Object.entries(sample.labels)
+      .filter(([label]) => label !== '__name__')
+      .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
+      .join(',');
+    return `${labels ? `{${labels}} ` : ''}${+sample.value.toPrecision(4)}`;
+  });
+  return shown.join(', ') + (samples.length > 3 ? ` and ${samples.length - 3} more series` : '');
 }
 
 function percent(ratio: number): string {

@@ -12,7 +12,7 @@ import { timingChecks } from './timing';
 import { failed, ok, ReadinessError, skipped, type ReadinessCheck, type ReadinessReport } from './types';
 
 export type { ReadinessCheck, ReadinessReport } from './types';
-export { ReadinessError } from './types';
+export { ReadinessError, readinessVerdict } from './types';
 
 /**
  * Whether a failover could work on this target right now, for these experiments — read

@@ -29,3 +29,13 @@ export const failed = (check: string, detail: string, fix?: string): ReadinessCh
   ...(fix ? { fix } : {}),
 });
 export const skipped = (check: string, detail: string): ReadinessCheck => ({ check, status: 'skipped', detail });
+
+/** The checks in one line: 'ready: 12 checks passed, 1 skipped', 'not ready: 2 of 14 checks failed (ttl, …)'. */
+export function readinessVerdict(checks: readonly ReadinessCheck[]): string {
+  const failedChecks = checks.filter((check) => check.status === 'failed');
+  const skippedCount = checks.filter((check) => check.status === 'skipped').length;
+  return failedChecks.length === 0
+    ? `ready: ${checks.length - skippedCount} checks passed${skippedCount > 0 ? `, ${skippedCount} skipped` : ''}`
+    : `not ready: ${failedChecks.length} of ${checks.length} checks failed ` +
+        `(${failedChecks.map((check) => check.check).join(', ')})`;
+}

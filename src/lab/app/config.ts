@@ -39,6 +39,19 @@ export interface AppObjectsConfig {
   bucket: string;
 }
 
+/**
+ * A region's fleet as worker processes of a known capacity (app/cluster.ts): how many run
+ * at start, standing by (scaled down) and serving (scaled up), and how many requests a
+ * second each one serves before it sheds load (503 over_capacity). Without it the app is
+ * one process, unlimited.
+ */
+export interface AppCapacity {
+  workers: number;
+  minWorkers: number;
+  maxWorkers: number;
+  rpsPerWorker: number;
+}
+
 export interface AppConfig {
   region: string;
   host: string;
@@ -50,6 +63,12 @@ export interface AppConfig {
   /** Without it, orders carry no receipt object (receiptKey null). */
   objects?: AppObjectsConfig;
   timeouts: AppTimeouts;
+  capacity?: AppCapacity;
+  /**
+   * A durable local queue (write-queue.ts) for the writes that cannot reach the writer: acknowledged once on disk,
+   * replayed in order once a writer takes them. None: such a write fails.
+   */
+  writeQueue?: { file: string };
 }
 
 /** What callers write: timeouts optional. */
@@ -104,6 +123,30 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
     return value;
   };
 
+  let capacity: AppCapacity | undefined;
+  if (root.capacity !== undefined) {
+    const fields = objectAt(root.capacity, 'capacity', fail);
+    const whole = (field: keyof AppCapacity, max: number): number => {
+      const value = fields[field];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
+        return fail(`capacity.${field}`, `must be an integer 1..${max}`);
+      return value;
+    };
+    capacity = {
+      workers: whole('workers', 16),
+      minWorkers: whole('minWorkers', 16),
+      maxWorkers: whole('maxWorkers', 16),
+      rpsPerWorker: whole('rpsPerWorker', 10_000),
+    };
+    if (capacity.minWorkers > capacity.maxWorkers) fail('capacity.minWorkers', 'must be at most capacity.maxWorkers');
+    if (capacity.workers < capacity.minWorkers || capacity.workers > capacity.maxWorkers)
+      fail('capacity.workers', 'must be within capacity.minWorkers..maxWorkers');
+  }
+
+  let writeQueue: AppConfig['writeQueue'];
+  if (root.writeQueue !== undefined)
+    writeQueue = { file: stringAt(objectAt(root.writeQueue, 'writeQueue', fail).file, 'writeQueue.file', fail) };
+
   return {
     region: stringAt(root.region, 'region', fail),
     host: stringAt(root.host, 'host', fail),
@@ -124,6 +167,8 @@ export function parseAppConfig(input: unknown, source: string): AppConfig {
         }
       : {}),
     timeouts: { connectMs: timeout('connectMs'), statementMs: timeout('statementMs'), dnsMs: timeout('dnsMs') },
+    ...(capacity ? { capacity } : {}),
+    ...(writeQueue ? { writeQueue } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ export {
   defaultAppTimeouts,
   isWriterByDns,
   parseAppConfig,
+  type AppCapacity,
   type AppConfig,
   type AppConfigInput,
   type AppDbConfig,

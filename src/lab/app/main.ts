@@ -7,7 +7,9 @@
  * keeps a pipe open to it, so if the process that started the lab dies, the app follows
  * instead of lingering as an orphan holding the region's port.
  */
-import { AppConfigError, parseAppConfig } from './config';
+import cluster from 'node:cluster';
+import { emitToFleet, runFleet } from './cluster';
+import { AppConfigError, parseAppConfig, type AppCapacity, type AppConfig } from './config';
 import { startAppServer, type AppEvent } from './server';
 
 function emit(event: AppEvent): void {
@@ -32,12 +34,28 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new AppConfigError(source, 'config', `is not JSON: ${(error as Error).message}`);
   }
-  const app = await startAppServer(parseAppConfig(raw, source), emit);
+  const config = parseAppConfig(raw, source);
+  // With a capacity the app is a fleet: this process keeps the workers, each worker serves (cluster.ts).
+  const fleet = config.capacity !== undefined && cluster.isPrimary;
+  if (cluster.isWorker) {
+    // The fleet's primary is gone (killed with its region): so is its worker.
+    process.on('disconnect', () => process.exit(0));
+  }
+  const app = fleet
+    ? runFleet(config as AppConfig & { capacity: AppCapacity }, emit)
+    : await startAppServer(config, cluster.isWorker ? emitToFleet : emit);
+  if (cluster.isWorker) {
+    process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+    return;
+  }
 
   const stop = (reason: string) => {
     emit({ event: 'stopping', reason });
     app.close().then(
-      () => process.exit(0),
+      () => {
+        if (fleet) emit({ event: 'stopped' });
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

@@ -38,6 +38,14 @@ export interface AppProcess {
   stop(timeoutMs?: number): Promise<void>;
   /** SIGKILL now: a crash, as in a region outage. */
   kill(): Promise<void>;
+  /**
+   * A fleet (config.capacity) scaled up to its maximum or back down to its start (cluster.ts); resolves with the
+   * fleet's own report once every worker listens.
+   */
+  scale(
+    direction: 'up' | 'down',
+    timeoutMs: number,
+  ): Promise<{ workers: number; fromWorkers: number; ms: number; shed: number }>;
   logTail(lines?: number): string;
 }
 
@@ -58,6 +66,7 @@ export async function startApp(input: AppConfigInput, options: StartAppOptions =
   trackAttached(child);
 
   const lines: string[] = [];
+  const eventListeners = new Set<(event: AppEvent) => void>();
   const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   let exitDescription = '';
   let running = true;
@@ -80,6 +89,7 @@ export async function startApp(input: AppConfigInput, options: StartAppOptions =
       const event = parseEvent(line);
       if (!event) return;
       options.onEvent?.(event);
+      for (const listener of eventListeners) listener(event);
       if (event.event === 'listening') resolve({ host: event.host, port: event.port });
     };
     splitLines(child.stdout, (line) => record(line, true));
@@ -125,6 +135,24 @@ export async function startApp(input: AppConfigInput, options: StartAppOptions =
     await exited;
   };
 
+  const scale = (direction: 'up' | 'down', scaleTimeoutMs: number) => {
+    if (!config.capacity) return Promise.reject(new Error(`app ${config.region} is one process: nothing to scale`));
+    return new Promise<{ workers: number; fromWorkers: number; ms: number; shed: number }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        eventListeners.delete(listener);
+        reject(new Error(`app ${config.region} did not finish scaling ${direction} within ${scaleTimeoutMs} ms`));
+      }, scaleTimeoutMs);
+      const listener = (event: AppEvent) => {
+        if (event.event !== 'scaled') return;
+        clearTimeout(timer);
+        eventListeners.delete(listener);
+        resolve({ workers: event.workers, fromWorkers: event.fromWorkers, ms: event.ms, shed: event.shed });
+      };
+      eventListeners.add(listener);
+      child.kill(direction === 'up' ? 'SIGUSR2' : 'SIGUSR1');
+    });
+  };
+
   let address: { host: string; port: number };
   try {
     address = await Promise.race([listening, timedOut]);
@@ -147,6 +175,7 @@ export async function startApp(input: AppConfigInput, options: StartAppOptions =
     exited,
     stop,
     kill,
+    scale,
     logTail,
   };
 }

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Pool, QueryResultRow } from 'pg';
 import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
+import { createAppMetrics } from './metrics';
+import { CapacityLimit, reportShed } from './capacity';
 import { renderIndexPage } from './page';
 import { HttpError, readText, type Reply } from './reply';
 import { ReceiptStore } from './receipts';
 import { shopRoutes } from './shop';
 import { ensureSchema } from './schema';
+import { WriteQueue, type QueuedWrite, type WriteToQueue } from './write-queue';
 import { WriterDirectory, WriterResolutionError, type CurrentWriter } from './writer';
 
 /** Lifecycle events the app reports (main.ts prints them as JSON lines; startApp waits for `listening`). */
@@ -17,6 +20,9 @@ export type AppEvent =
   | { event: 'schema_ready'; writer: string }
   | { event: 'schema_deferred'; reason: string }
   | { event: 'stopping'; reason: string }
+  | { event: 'scaled'; workers: number; fromWorkers: number; ms: number; shed: number }
+  /** The write queue replayed up to write `replayed`: nothing waits in it any more. */
+  | { event: 'queue_drained'; replayed: number }
   | { event: 'stopped' };
 
 export interface AppServer {
@@ -28,6 +34,10 @@ export interface AppServer {
 const defaultOrderLimit = 20;
 const maxOrderLimit = 100;
 const closeGraceMs = 5_000;
+/** How often a region's write queue is tried against the writer while it holds writes. */
+const replayIntervalMs = 100;
+/** A write the writer has not answered within this long goes to the region's write queue, when it has one. */
+const queueAfterMs = 1_000;
 
 interface OrderRow {
   id: string;
@@ -52,6 +62,14 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     applicationName,
   );
   const receipts = config.objects ? new ReceiptStore(config.objects, config.timeouts.statementMs) : null;
+  const metrics = createAppMetrics(config.region);
+  const queue = config.writeQueue ? WriteQueue.open(config.writeQueue.file) : null;
+  let replaying: Promise<void> | null = null;
+  const replayTimer = queue
+    ? setInterval(() => {
+        if (queue.pending > 0) replaying ??= replayQueue(queue).finally(() => (replaying = null));
+      }, replayIntervalMs)
+    : undefined;
   const writers = new WriterDirectory(config.writer, config.localDb, config.timeouts, applicationName, (change) =>
     emit({ event: 'writer_changed', ...change }),
   );
@@ -77,7 +95,7 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
         writer.schemaReady = true;
         emit({ event: 'schema_ready', writer: writer.target });
       }
-      return { result: await work(writer), writer: writer.target };
+      return { result: await metrics.onWriter(() => work(writer)), writer: writer.target };
     } catch (error) {
       throw dbHttpError(error, 'writer', headers);
     }
@@ -138,16 +156,18 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     const receiptKey = receipts?.newKey() ?? null;
     if (receipts && receiptKey)
       await receipts.put(receiptKey, { item, quantity, customer, region: config.region, at: new Date().toISOString() });
-    const { result, writer } = await onWriter((w) =>
-      queryPool<OrderRow>(
-        w.pool,
-        w.target,
-        `INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5) ` +
-          `RETURNING ${orderColumns}`,
-        [item, quantity, customer, config.region, receiptKey],
-      ),
-    );
-    return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
+    return orQueue({ kind: 'order', item, quantity, customer, region: config.region, receiptKey }, async () => {
+      const { result, writer } = await onWriter((w) =>
+        queryPool<OrderRow>(
+          w.pool,
+          w.target,
+          `INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5) ` +
+            `RETURNING ${orderColumns}`,
+          [item, quantity, customer, config.region, receiptKey],
+        ),
+      );
+      return { status: 201, body: orderJson(result[0]), headers: { 'x-gameday-writer': writer } };
+    });
   }
 
   async function getOrder(idText: string): Promise<Reply> {
@@ -204,7 +224,11 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       throw new HttpError(400, 'invalid_ledger_entry', 'seq must be a non-negative integer');
     }
     // Autocommit: the INSERT has committed on the writer when the query returns, so a 201
-    // is an acknowledgement the RPO measurement can hold the writer to.
+    // is an acknowledgement the RPO measurement can hold the writer to (a 202: to the queue's replay).
+    return orQueue({ kind: 'ledger', client, seq, region: config.region }, () => insertLedger(client, seq));
+  }
+
+  async function insertLedger(client: string, seq: number): Promise<Reply> {
     const { result, writer } = await onWriter((w) =>
       queryPool<{ committed_at: Date }>(
         w.pool,
@@ -231,6 +255,77 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     };
   }
 
+  /**
+   * A write through the queue, when the region has one: queued behind any write still waiting (the order they were
+   * acknowledged in is the order they are replayed in), or when the writer cannot take it now — it fails as
+   * unavailable, or has not answered within queueAfterMs (a partitioned writer never answers: the bytes are held) —
+   * and acknowledged 202 once on disk. Otherwise straight to the writer. A write queued after its deadline may still
+   * commit on the writer: a ledger entry is not written twice by the replay, an order would be.
+   */
+  async function orQueue(write: WriteToQueue, direct: () => Promise<Reply>): Promise<Reply> {
+    if (!queue) return direct();
+    if (queue.pending > 0) return queuedReply(queue.enqueue(write));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), queueAfterMs)));
+    const attempt = direct();
+    try {
+      const answer = await Promise.race([attempt, late]);
+      if (answer !== 'late') return answer;
+      attempt.catch(() => undefined);
+    } catch (error) {
+      if (!writerUnavailable(error)) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return queuedReply(queue.enqueue(write));
+  }
+
+  function queuedReply(write: QueuedWrite): Reply {
+    const { n, queuedAt, kind, ...fields } = write;
+    return {
+      status: 202,
+      body: { queued: true, position: n, kind, ...fields, queuedAt: new Date(queuedAt).toISOString() },
+      headers: { 'x-gameday-queued': String(n) },
+    };
+  }
+
+  /**
+   * The queue replayed on the writer, oldest first, one write at a time; at the first failure it stops, to go on
+   * from that write. A ledger entry already there (its first attempt committed, the answer lost) is not written again.
+   */
+  async function replayQueue(q: WriteQueue): Promise<void> {
+    for (let write = q.next(); write; write = q.next()) {
+      const replaying = write;
+      try {
+        await onWriter((w) =>
+          replaying.kind === 'ledger'
+            ? queryPool(
+                w.pool,
+                w.target,
+                'INSERT INTO ledger (client, seq, region) VALUES ($1, $2, $3) ON CONFLICT (client, seq) DO NOTHING',
+                [replaying.client, replaying.seq, replaying.region],
+              )
+            : queryPool(
+                w.pool,
+                w.target,
+                'INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5)',
+                [
+                  replaying.item,
+                  replaying.quantity,
+                  replaying.customer,
+                  replaying.region,
+                  replaying.receiptKey ?? null,
+                ],
+              ),
+        );
+      } catch {
+        return;
+      }
+      q.replayed(replaying);
+      if (q.pending === 0) emit({ event: 'queue_drained', replayed: replaying.n });
+    }
+  }
+
   async function readLedger(url: URL): Promise<Reply> {
     const client = ledgerClient(url.searchParams.get('client') ?? undefined);
     // ORDER BY the column, not the text alias (which would sort 10 before 2).
@@ -246,6 +341,30 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       status: 200,
       body: { client, writer, seqs: result.map((row) => Number(row.seq)) },
       headers: { 'x-gameday-writer': writer },
+    };
+  }
+
+  /** One ledger entry as this region's own database holds it: a client reading its own write from its region. */
+  async function readLocalLedgerEntry(url: URL): Promise<Reply> {
+    const client = ledgerClient(url.searchParams.get('client') ?? undefined);
+    const seqText = url.searchParams.get('seq') ?? '';
+    if (!/^\d{1,15}$/.test(seqText))
+      throw new HttpError(400, 'invalid_ledger_entry', 'seq must be a non-negative integer');
+    const rows = await onLocal(() =>
+      queryPool<{ committed_at: Date }>(
+        localPool,
+        localTarget,
+        'SELECT committed_at FROM ledger WHERE client = $1 AND seq = $2',
+        [client, seqText],
+      ),
+    );
+    // A replica that has not replayed the write yet: the answer is behind, not wrong.
+    if (rows.length === 0)
+      throw new HttpError(404, 'not_found', `ledger entry ${client}/${seqText} not in ${config.region}'s database`);
+    return {
+      status: 200,
+      body: { client, seq: Number(seqText), region: config.region, committedAt: rows[0].committed_at.toISOString() },
+      headers: { 'x-gameday-db': localTarget },
     };
   }
 
@@ -286,25 +405,43 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       if (method === 'POST') return appendLedger(req);
       return only('GET', () => readLedger(url));
     }
+    if (path === '/ledger/entry') return only('GET', () => readLocalLedgerEntry(url));
     throw new HttpError(
       404,
       'not_found',
       `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, ` +
-        'GET /orders/:id/receipt, GET|POST /ledger, ' +
-        'GET /shop (the storefront)',
+        'GET /orders/:id/receipt, GET|POST /ledger, GET /ledger/entry, GET /shop (the storefront), GET /metrics',
     );
   }
 
-  const server = http.createServer((req, res) => {
-    res.setHeader('x-gameday-region', config.region);
-    const url = new URL(req.url ?? '/', 'http://app.invalid');
-    route(req, url).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, errorReply(error, config.region)),
-    );
-  });
+  const limit = config.capacity ? new CapacityLimit(config.capacity.rpsPerWorker) : null;
+  const server = http.createServer(
+    metrics.instrument((req, res) => {
+      res.setHeader('x-gameday-region', config.region);
+      const url = new URL(req.url ?? '/', 'http://app.invalid');
+      // Health checks are not shed: a fleet at capacity is busy, not down.
+      if (limit && url.pathname !== '/health' && !limit.take()) {
+        req.resume();
+        reportShed();
+        const message = `worker ${process.pid} is at its capacity of ${config.capacity!.rpsPerWorker} requests/s`;
+        send(res, {
+          status: 503,
+          body: { error: 'over_capacity', message, region: config.region },
+          headers: { 'retry-after': '1' },
+        });
+        return;
+      }
+      route(req, url).then(
+        (reply) => send(res, reply),
+        (error: unknown) => send(res, errorReply(error, config.region)),
+      );
+    }),
+  );
   // A keep-alive client must not hold a socket to a region longer than the lab's faults last.
   server.keepAliveTimeout = 5_000;
+  // Workers share the port and the cluster hands out connections, not requests: one request per connection spreads
+  // the load over every worker, as a load balancer in front of a fleet does.
+  if (config.capacity) server.maxRequestsPerSocket = 1;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -338,6 +475,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       const forced = setTimeout(() => server.closeAllConnections(), closeGraceMs);
       await closed;
       clearTimeout(forced);
+      clearInterval(replayTimer);
+      await replaying;
+      queue?.close();
       await Promise.all([writers.close(), localPool.end().catch(() => undefined)]);
       emit({ event: 'stopped' });
     })();
@@ -359,6 +499,14 @@ function dbHttpError(error: unknown, scope: 'writer' | 'local_db', headers: Reco
     internal: 500,
   };
   return new HttpError(statusByKind[error.kind], `${scope}_${error.kind}`, error.message, headers);
+}
+
+/** The writer cannot take a write now (unreachable, timed out, not yet a primary, not resolvable): a queue may. */
+function writerUnavailable(error: unknown): boolean {
+  return (
+    error instanceof HttpError &&
+    ['writer_unreachable', 'writer_timeout', 'writer_read_only', 'writer_unresolvable'].includes(error.code)
+  );
 }
 
 function errorReply(error: unknown, region: string): Reply {

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProxyApi } from '../proxy';
 import { Lab, LabError } from '../lab';
+import { createLabMetrics } from '../metrics';
+import { PrometheusLabError, type RuleFileInput } from '../prometheus/server';
 import type { AwsServiceFactory, AwsServiceHandler } from '../aws/handler';
 import { signingScope } from '../aws/signing';
 
@@ -35,6 +37,9 @@ export async function startControlServer(
   },
 ): Promise<ControlServer> {
   const proxyApi = createProxyApi({ proxies: lab.proxies });
+  const metrics = createLabMetrics(lab);
+  /** host:port this endpoint listens on: where the lab's Prometheus scrapes its /metrics. */
+  let self = '';
   const awsHandlers: Record<string, AwsServiceHandler> = Object.fromEntries(
     Object.entries(options.awsServices ?? {}).map(([service, factory]) => [
       service,
@@ -62,22 +67,34 @@ export async function startControlServer(
         if (request.method !== 'GET') options.onChange();
         return;
       }
+      if (request.method === 'GET' && request.url === '/metrics') {
+        const text = await metrics.render();
+        response.writeHead(200, { 'content-type': metrics.contentType });
+        response.end(text);
+        return;
+      }
       const body = request.method === 'POST' ? await readJson(request) : {};
       const result = await route(
         lab,
         request.method ?? 'GET',
         new URL(request.url ?? '/', 'http://lab').pathname,
         body,
-        options,
+        { ...options, self: () => self },
       );
       send(response, 200, result ?? { ok: true });
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : error instanceof LabError ? 409 : 500;
+      const status =
+        error instanceof HttpError
+          ? error.status
+          : error instanceof LabError || error instanceof PrometheusLabError
+            ? 409
+            : 500;
       send(response, status, { error: (error as Error).message, status });
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
+  self = `${options.host}:${port}`;
   return {
     url: `http://${options.host}:${port}`,
     close: async () => {
@@ -96,7 +113,7 @@ async function route(
   method: string,
   pathname: string,
   body: Record<string, unknown>,
-  options: { onChange: () => void; onShutdown: () => void },
+  options: { onChange: () => void; onShutdown: () => void; self: () => string },
 ): Promise<unknown> {
   const parts = pathname.split('/').filter(Boolean);
   if (parts[0] !== 'lab') throw new HttpError(404, `no route ${method} ${pathname}`);
@@ -106,6 +123,7 @@ async function route(
   };
   const [, resource, name, sub, action] = parts;
   if (method === 'GET' && resource === 'status' && parts.length === 2) return lab.status();
+  if (method === 'GET' && resource === 'usage' && parts.length === 2) return lab.usage();
   if (method !== 'POST') throw new HttpError(405, `${method} ${pathname} is not supported`);
   switch (resource) {
     case 'regions': {
@@ -116,6 +134,7 @@ async function route(
       if (sub === 'app' && action === 'stop') return changed(await lab.stopApp(name));
       if (sub === 'app' && action === 'start') return changed(await lab.startApp(name));
       if (sub === 'promote' && action === undefined) return changed(await lab.promote(name));
+      if (sub === 'steps' && action !== undefined) return changed(await lab.strategyStep(action, name));
       break;
     }
     case 'health-checks': {
@@ -126,6 +145,8 @@ async function route(
       lab.updateHealthCheck(name, update);
       return changed({ ok: true });
     }
+    case 'prometheus':
+      return changed(await prometheusRoute(lab, name, body, options.self()));
     case 'reset':
       return changed(await lab.reset());
     case 'shutdown':
@@ -133,6 +154,40 @@ async function route(
       return { ok: true };
   }
   throw new HttpError(404, `no route ${method} ${pathname}`);
+}
+
+/** /lab/prometheus/start, /rules and /stop: the lab's Prometheus on demand, and the rule files a run loads into it. */
+async function prometheusRoute(
+  lab: Lab,
+  action: string,
+  body: Record<string, unknown>,
+  self: string,
+): Promise<unknown> {
+  const interval = body.evaluationIntervalMs;
+  if (interval !== undefined && (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1_000))
+    throw new HttpError(400, 'evaluationIntervalMs must be a whole number of milliseconds, at least 1000');
+  switch (action) {
+    case 'start':
+      return lab.prometheus.start({ labMetrics: self, evaluationIntervalMs: interval as number | undefined });
+    case 'rules': {
+      const files = body.files;
+      const valid =
+        Array.isArray(files) &&
+        files.every(
+          (file) =>
+            typeof file === 'object' &&
+            file !== null &&
+            typeof (file as RuleFileInput).name === 'string' &&
+            typeof (file as RuleFileInput).content === 'string',
+        );
+      if (!valid) throw new HttpError(400, 'files must be a list of { name, content } (strings)');
+      return lab.prometheus.loadRules(files as RuleFileInput[], interval as number | undefined);
+    }
+    case 'stop':
+      await lab.prometheus.stop();
+      return { ok: true };
+  }
+  throw new HttpError(404, `no route POST /lab/prometheus/${action}; use start, rules or stop`);
 }
 
 function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {

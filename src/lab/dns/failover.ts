@@ -17,8 +17,8 @@ import { FailoverCandidate, FailoverDecision, FailoverRecordSet, HealthOf } from
 export function chooseFailoverRecord(group: readonly FailoverRecordSet[], healthOf: HealthOf): FailoverDecision {
   const primarySet = group.find((recordSet) => recordSet.failover === 'PRIMARY');
   const secondarySet = group.find((recordSet) => recordSet.failover === 'SECONDARY');
-  const primary = primarySet && candidate(primarySet, healthOf);
-  const secondary = secondarySet && candidate(secondarySet, healthOf);
+  const primary: FailoverCandidate | undefined = primarySet && candidate(primarySet, healthOf);
+  const secondary: FailoverCandidate | undefined = secondarySet && candidate(secondarySet, healthOf);
 
   if (primary?.healthy) {
     return {
@@ -54,7 +54,10 @@ export function chooseFailoverRecord(group: readonly FailoverRecordSet[], health
 }
 
 /** Whether a set counts as healthy; a throwing lookup (unknown check) counts as unhealthy. */
-export function candidate(recordSet: FailoverRecordSet, healthOf: HealthOf): FailoverCandidate {
+export function candidate<S extends { healthCheckId?: string }>(
+  recordSet: S,
+  healthOf: HealthOf,
+): { recordSet: S; healthy: boolean; healthError?: string } {
   if (recordSet.healthCheckId === undefined) return { recordSet, healthy: true };
   try {
     return { recordSet, healthy: healthOf(recordSet.healthCheckId) };

@@ -7,12 +7,15 @@ import net from 'node:net';
 import { domainNameProblem, isInZone, normalizeName } from './names';
 import {
   FailoverRecordSet,
+  MultiValueRecordSet,
   RecordSet,
   SimpleRecordSet,
   ZoneRecord,
   failoverRoles,
   isFailoverRecordSet,
+  isMultiValueRecordSet,
   recordTypes,
+  setIdentifierOf,
 } from './types';
 
 /** Route 53's TTL range. */
@@ -28,7 +31,7 @@ export function describeRecordSet(recordSet: Pick<RecordSet, 'name' | 'type'> & 
 
 /** The key that makes a set unique in a zone: name, type, and SetIdentifier if any. */
 export function recordSetKey(recordSet: RecordSet): string {
-  return `${recordSet.name}|${recordSet.type}|${isFailoverRecordSet(recordSet) ? recordSet.setIdentifier : ''}`;
+  return `${recordSet.name}|${recordSet.type}|${setIdentifierOf(recordSet) ?? ''}`;
 }
 
 export type NormalizeResult = { ok: true; recordSet: RecordSet } | { ok: false; problems: string[] };
@@ -84,13 +87,30 @@ export function normalizeRecordSet(input: unknown, origin: string): NormalizeRes
     problem(`RRSet of type CNAME with DNS name ${name} is not permitted at apex in zone ${origin}`);
   }
 
-  const routing = routingFields(raw, problem);
+  const multiValue = raw.multiValueAnswer !== undefined;
+  const routing = multiValue ? multiValueFields(raw, problem) : routingFields(raw, problem);
   if (problems.length > 0) return { ok: false, problems };
 
   const simple: SimpleRecordSet = { name, type: type as RecordSet['type'], ttl: ttl as number, values };
   if (routing === undefined) return { ok: true, recordSet: Object.freeze(simple) };
-  const failover: FailoverRecordSet = { ...simple, ...routing };
-  return { ok: true, recordSet: Object.freeze(failover) };
+  const routed: FailoverRecordSet | MultiValueRecordSet = { ...simple, ...routing } as
+    FailoverRecordSet | MultiValueRecordSet;
+  return { ok: true, recordSet: Object.freeze(routed) };
+}
+
+function multiValueFields(
+  raw: Record<string, unknown>,
+  problem: (message: string) => void,
+): Pick<MultiValueRecordSet, 'setIdentifier' | 'multiValueAnswer' | 'healthCheckId'> {
+  const { setIdentifier, multiValueAnswer, failover, healthCheckId } = raw;
+  if (multiValueAnswer !== true) problem(`multiValueAnswer must be true, got ${JSON.stringify(multiValueAnswer)}`);
+  if (failover !== undefined) problem('a set has one routing policy: failover or multiValueAnswer, not both');
+  if (typeof setIdentifier !== 'string' || setIdentifier.trim() === '' || setIdentifier.length > maxSetIdentifierLength)
+    problem(`a multivalue answer set needs a setIdentifier of 1-${maxSetIdentifierLength} characters`);
+  if (healthCheckId !== undefined && (typeof healthCheckId !== 'string' || healthCheckId === ''))
+    problem(`healthCheckId must be a non-empty string, got ${JSON.stringify(healthCheckId)}`);
+  const fields = { setIdentifier: String(setIdentifier).trim(), multiValueAnswer: true as const };
+  return healthCheckId === undefined ? fields : { ...fields, healthCheckId: healthCheckId as string };
 }
 
 type RoutingFields = Pick<FailoverRecordSet, 'setIdentifier' | 'failover' | 'healthCheckId'>;
@@ -184,8 +204,14 @@ export function recordsOf(recordSet: RecordSet): ZoneRecord[] {
 
 /** Same set, same content: what Route 53 requires of a DELETE. Value order doesn't matter. */
 export function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
-  const routingA = isFailoverRecordSet(a) ? [a.setIdentifier, a.failover, a.healthCheckId ?? ''] : [];
-  const routingB = isFailoverRecordSet(b) ? [b.setIdentifier, b.failover, b.healthCheckId ?? ''] : [];
+  const routing = (set: RecordSet) =>
+    isFailoverRecordSet(set)
+      ? [set.setIdentifier, set.failover, set.healthCheckId ?? '']
+      : isMultiValueRecordSet(set)
+        ? [set.setIdentifier, 'multivalue', set.healthCheckId ?? '']
+        : [];
+  const routingA = routing(a);
+  const routingB = routing(b);
   return (
     a.name === b.name &&
     a.type === b.type &&

@@ -1,7 +1,7 @@
 /**
  * The lab zone's record model, mirroring Route 53 resource record sets (non-alias):
  * a set is identified by name + type, plus SetIdentifier when it has a routing policy.
- * Only simple and failover routing exist in the lab.
+ * Simple, failover and multivalue answer routing exist in the lab.
  */
 
 export const recordTypes = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
@@ -30,10 +30,31 @@ export interface FailoverRecordSet extends SimpleRecordSet {
   readonly healthCheckId?: string;
 }
 
-export type RecordSet = SimpleRecordSet | FailoverRecordSet;
+/**
+ * Route 53 multivalue answer routing: sets sharing name and type, each with its
+ * SetIdentifier and health check; every healthy set answers (none healthy: all of them),
+ * in an order that changes from query to query, so clients spread over them.
+ */
+export interface MultiValueRecordSet extends SimpleRecordSet {
+  readonly setIdentifier: string;
+  readonly multiValueAnswer: true;
+  /** Without a health check the set counts as healthy, as in Route 53. */
+  readonly healthCheckId?: string;
+}
+
+export type RecordSet = SimpleRecordSet | FailoverRecordSet | MultiValueRecordSet;
 
 export function isFailoverRecordSet(recordSet: RecordSet): recordSet is FailoverRecordSet {
   return 'failover' in recordSet && recordSet.failover !== undefined;
+}
+
+export function isMultiValueRecordSet(recordSet: RecordSet): recordSet is MultiValueRecordSet {
+  return 'multiValueAnswer' in recordSet && recordSet.multiValueAnswer === true;
+}
+
+/** The SetIdentifier of a set with a routing policy; undefined for a simple set. */
+export function setIdentifierOf(recordSet: RecordSet): string | undefined {
+  return isFailoverRecordSet(recordSet) || isMultiValueRecordSet(recordSet) ? recordSet.setIdentifier : undefined;
 }
 
 export const changeActions = ['CREATE', 'DELETE', 'UPSERT'] as const;
@@ -107,7 +128,15 @@ export type LookupStep =
   | { readonly kind: 'nodata'; readonly name: string; readonly type: string }
   | { readonly kind: 'apex'; readonly name: string; readonly type: 'SOA' | 'NS' }
   | { readonly kind: 'simple'; readonly name: string; readonly recordSet: SimpleRecordSet }
-  | { readonly kind: 'failover'; readonly name: string; readonly decision: FailoverDecision };
+  | { readonly kind: 'failover'; readonly name: string; readonly decision: FailoverDecision }
+  | {
+      readonly kind: 'multivalue';
+      readonly name: string;
+      /** The sets that answered, in the order given; `healthy` false when none was and all answered. */
+      readonly answeredBy: readonly MultiValueRecordSet[];
+      readonly healthy: boolean;
+      readonly total: number;
+    };
 
 export interface Lookup {
   readonly rcode: ResponseCode;

@@ -1,5 +1,5 @@
 import { InvalidChangeBatchError, InvalidZoneConfigError } from './errors';
-import { chooseFailoverRecord } from './failover';
+import { candidate, chooseFailoverRecord } from './failover';
 import { domainNameProblem, isInZone, normalizeName } from './names';
 import {
   describeRecordSet,
@@ -23,6 +23,8 @@ import {
   ZoneRecord,
   changeActions,
   isFailoverRecordSet,
+  isMultiValueRecordSet,
+  type MultiValueRecordSet,
 } from './types';
 
 export interface ZoneOptions {
@@ -85,6 +87,8 @@ export class Zone {
   private sets = new Map<string, RecordSet>();
   private index = new Map<string, TypeIndex>();
   private serialNumber = 1;
+  /** Where the next multivalue answer starts: each query gets the healthy sets in another order. */
+  private rotation = 0;
 
   constructor(options: ZoneOptions = {}) {
     this.origin = normalizeName(options.origin ?? zoneDefaults.origin);
@@ -190,7 +194,8 @@ export class Zone {
 
   /**
    * What the server answers for a question. Pure with respect to the zone's contents and the
-   * health function: no I/O, no clock.
+   * health function (no I/O, no clock), but for the order of a multivalue answer, which
+   * turns from one query to the next.
    */
   lookup(name: string, type: string): Lookup {
     const queryType = type.toUpperCase();
@@ -247,8 +252,8 @@ export class Zone {
     const steps: LookupStep[] = [];
     const answerGroup = (group: readonly RecordSet[]): RecordSet => {
       const chosen = this.choose(name, group, steps);
-      answers.push(...recordsOf(chosen));
-      return chosen;
+      for (const set of chosen) answers.push(...recordsOf(set));
+      return chosen[0];
     };
 
     if (name === this.origin && (queryType === 'SOA' || queryType === 'ANY')) {
@@ -277,15 +282,31 @@ export class Zone {
     return { answers, steps };
   }
 
-  private choose(name: string, group: readonly RecordSet[], steps: LookupStep[]): RecordSet {
+  private choose(name: string, group: readonly RecordSet[], steps: LookupStep[]): RecordSet[] {
+    const multiValueSets = group.filter(isMultiValueRecordSet);
+    if (multiValueSets.length > 0) return this.chooseMultiValue(name, multiValueSets, steps);
     const failoverSets = group.filter(isFailoverRecordSet);
     if (failoverSets.length === 0) {
       steps.push({ kind: 'simple', name, recordSet: group[0] });
-      return group[0];
+      return [group[0]];
     }
     const decision = chooseFailoverRecord(failoverSets, this.healthOf);
     steps.push({ kind: 'failover', name, decision });
-    return decision.answeredBy;
+    return [decision.answeredBy];
+  }
+
+  /**
+   * Route 53 multivalue answer routing: every healthy set (with none healthy, every set: the
+   * last resort), each query starting one further along, so clients that take the first
+   * address spread over them.
+   */
+  private chooseMultiValue(name: string, group: readonly MultiValueRecordSet[], steps: LookupStep[]): RecordSet[] {
+    const healthy = group.filter((set) => candidate(set, this.healthOf).healthy);
+    const answering = healthy.length > 0 ? healthy : group;
+    const start = this.rotation++ % answering.length;
+    const ordered = [...answering.slice(start), ...answering.slice(0, start)];
+    steps.push({ kind: 'multivalue', name, answeredBy: ordered, healthy: healthy.length > 0, total: group.length });
+    return ordered;
   }
 
   /** The apex, any name with records, and any name with records below it (an empty non-terminal). */
@@ -308,7 +329,7 @@ export class Zone {
   private healthCheckProblems(recordSet: RecordSet): string[] {
     if (
       this.healthCheckExists === undefined ||
-      !isFailoverRecordSet(recordSet) ||
+      !(isFailoverRecordSet(recordSet) || isMultiValueRecordSet(recordSet)) ||
       recordSet.healthCheckId === undefined
     )
       return [];
@@ -346,6 +367,14 @@ function consistencyProblems(
       );
     }
     for (const [type, group] of types) {
+      const multiValueSets = group.filter(isMultiValueRecordSet);
+      if (multiValueSets.length > 0 && multiValueSets.length < group.length) {
+        problems.push(
+          `RRSet with DNS name ${name} and type ${type} cannot mix multivalue answer routing with another ` +
+            'routing policy',
+        );
+        continue;
+      }
       const failoverSets = group.filter(isFailoverRecordSet);
       if (failoverSets.length > 0 && failoverSets.length < group.length) {
         problems.push(
@@ -387,6 +416,14 @@ function describeStep(step: LookupStep, origin: string): string {
       const answered = step.decision.answeredBy;
       const values = answered.values.join(', ');
       return `${step.name} ${answered.type}: ${step.decision.reason} -> ${values} (TTL ${answered.ttl})`;
+    }
+    case 'multivalue': {
+      const sets = step.answeredBy.map((set) => `'${set.setIdentifier}' ${set.values.join(', ')}`).join(', ');
+      const which = step.healthy
+        ? `${step.answeredBy.length} of ${step.total} sets healthy`
+        : `no set healthy, so Route 53 answers all ${step.total}`;
+      const { type, ttl } = step.answeredBy[0];
+      return `${step.name} ${type}: multivalue answer, ${which} -> ${sets} (TTL ${ttl})`;
     }
   }
 }

@@ -102,10 +102,13 @@ export interface NodeConfInput {
   host: string;
   port: number;
   upstream?: PgUpstream;
+  /** Settings of this node alone (its WAL archive's path, how it restores archived WAL). */
+  settings?: PgSettings;
 }
 
 export function nodeConf(input: NodeConfInput): string {
   const settings: PgSettings = {
+    ...input.settings,
     listen_addresses: input.host,
     port: input.port,
     cluster_name: input.name,
@@ -134,9 +137,10 @@ export const labHbaConf = [
   '',
 ].join('\n');
 
-/** Arguments to initdb for a fast, deterministic lab cluster. */
-export function initdbArgs(dataDir: string): string[] {
+/** Arguments to initdb for a fast, deterministic lab cluster; `extra` after them (e.g. --wal-segsize). */
+export function initdbArgs(dataDir: string, extra: readonly string[] = []): string[] {
   return [
+    ...extra,
     '-D',
     dataDir,
     '-U',

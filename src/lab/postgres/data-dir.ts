@@ -35,6 +35,10 @@ export interface PgDataDirOptions {
   settings?: PgSettings;
   /** Directory of initdb templates, or false to always run initdb. Default: see defaultTemplateCacheDir. */
   templateCache?: string | false;
+  /** Arguments to initdb beyond the lab's (a smaller WAL segment for a WAL archive). */
+  initdbArgs?: readonly string[];
+  /** Settings of this node alone, kept through every rewrite of its own config file. */
+  nodeSettings?: PgSettings;
   log: PgServerLog;
 }
 
@@ -60,7 +64,12 @@ export class PgDataDir {
     await this.prepareEmpty();
     const conf = labConf(this.options.settings);
     const cacheDir = this.options.templateCache ?? defaultTemplateCacheDir();
-    const key = templateKey(this.options.binaries, [...initdbArgs('<dir>'), conf, labHbaConf, ...slimTemplateSql]);
+    const key = templateKey(this.options.binaries, [
+      ...initdbArgs('<dir>', this.options.initdbArgs),
+      conf,
+      labHbaConf,
+      ...slimTemplateSql,
+    ]);
     const osUser = this.options.osUser;
     const owner = osUser.switched ? osUser : undefined;
 
@@ -124,10 +133,63 @@ export class PgDataDir {
     await fs.promises.rename(staging, this.path);
   }
 
-  /** The node's own settings file; rewriting it is how a node is re-pointed. */
-  async writeNodeConf(upstream: PgUpstream | undefined): Promise<void> {
-    const { name, host, port } = this.options;
-    await this.writeOwnedFile(nodeConfFile, nodeConf({ name, host, port, upstream }));
+  /** The node's own settings file; rewriting it is how a node is re-pointed. `extra` for this rewrite alone. */
+  async writeNodeConf(upstream: PgUpstream | undefined, extra: PgSettings = {}): Promise<void> {
+    const { name, host, port, nodeSettings } = this.options;
+    await this.writeOwnedFile(
+      nodeConfFile,
+      nodeConf({ name, host, port, upstream, settings: { ...nodeSettings, ...extra } }),
+    );
+  }
+
+  /**
+   * A base backup of a running server into `targetDir` (replaced), for restoring later:
+   * the low-level API's pg_backup_start, a copy of the files, then pg_backup_stop waiting
+   * until every WAL segment the backup needs is archived (archive_command succeeded), its
+   * label written as backup_label. Returns the WAL segment the backup ends in: the backup
+   * is usable once the archive holds it.
+   */
+  async baseBackupInto(source: PgBackupSource, targetDir: string, label: string): Promise<{ stopWalFile: string }> {
+    const staging = `${targetDir}.backup-${crypto.randomBytes(4).toString('hex')}`;
+    const client = await connectPg(source.connection);
+    let stopWalFile: string;
+    try {
+      await client.query('SELECT pg_backup_start($1, true)', [label]);
+      await copyDataDir(source.dataDir, staging, { mode: 'hot', owner: this.ownerIfSwitched() });
+      const stopped = await client.query<{ labelfile: string; spcmapfile: string | null; wal: string }>(
+        'SELECT labelfile, spcmapfile, pg_walfile_name(lsn) AS wal FROM pg_backup_stop(true)',
+      );
+      const { labelfile, spcmapfile, wal } = stopped.rows[0];
+      stopWalFile = wal;
+      await this.writeOwnedFile('backup_label', labelfile, staging);
+      if (spcmapfile) await this.writeOwnedFile('tablespace_map', spcmapfile, staging);
+    } catch (error) {
+      await removeDataDir(staging);
+      throw error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await removeDataDir(targetDir);
+    await fs.promises.rename(staging, targetDir);
+    return { stopWalFile };
+  }
+
+  /**
+   * This (stopped) node's data replaced by a copy of a base backup, set to recover from a
+   * WAL archive: standby.signal, and restore_command fetching each segment from
+   * `archiveDir`. Started, it replays the base backup and every archived segment, then
+   * waits for more until promoted.
+   */
+  async restoreFrom(baseDir: string, archiveDir: string): Promise<void> {
+    const staging = `${this.path}.restore-${crypto.randomBytes(4).toString('hex')}`;
+    await copyDataDir(baseDir, staging, { mode: 'cold', owner: this.ownerIfSwitched() });
+    await removeDataDir(this.path);
+    await fs.promises.rename(staging, this.path);
+    await this.writeOwnedFile('standby.signal', '');
+    await this.writeNodeConf(undefined, {
+      restore_command: `cp '${archiveDir.replace(/'/g, '')}/%f' '%p'`,
+      recovery_target_timeline: 'latest',
+    });
   }
 
   /** Owned by the PostgreSQL account: as root we write files that only it must read. */
@@ -161,7 +223,7 @@ export class PgDataDir {
 
   private async runInitdb(): Promise<void> {
     const { binaries, osUser, log } = this.options;
-    const child = spawn(binaries.initdb, initdbArgs(this.path), {
+    const child = spawn(binaries.initdb, initdbArgs(this.path, this.options.initdbArgs), {
       cwd: path.dirname(this.path),
       env: pgProcessEnv(binaries),
       stdio: ['ignore', 'pipe', 'pipe'],

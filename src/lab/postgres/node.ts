@@ -19,6 +19,7 @@ import {
   type PgReplicationStatus,
   type PgRole,
 } from './replication-status';
+import { PgStateError } from './errors';
 import { PgServerLog } from './server-log';
 import { PgServerProcess } from './server-process';
 import type { PgStopMode } from './stop-mode';
@@ -37,6 +38,10 @@ export interface PgNodeOptions {
   settings?: PgSettings;
   /** Directory of initdb templates, or false to always run initdb. Default: see defaultTemplateCacheDir. */
   templateCache?: string | false;
+  /** Arguments to initdb beyond the lab's (a smaller WAL segment for a WAL archive). */
+  initdbArgs?: readonly string[];
+  /** Settings of this node alone (its archive_command), kept through every rewrite of its own config file. */
+  nodeSettings?: PgSettings;
   /** Append the server log here as well as keeping the last lines in memory. */
   logFile?: string;
   onLog?: (line: string) => void;
@@ -97,6 +102,8 @@ export class PgNode {
         osUser,
         settings: options.settings,
         templateCache: options.templateCache,
+        initdbArgs: options.initdbArgs,
+        nodeSettings: options.nodeSettings,
         log: this.log,
       }),
     };
@@ -143,6 +150,21 @@ export class PgNode {
    */
   async rebuildStandbyFrom(runningPrimary: PgNode, upstream: PgUpstream): Promise<void> {
     return rebuildStandby(this.parts, runningPrimary.parts, upstream);
+  }
+
+  /**
+   * A base backup of this running server into `targetDir`, done once every WAL segment it needs is archived; see
+   * PgDataDir.baseBackupInto.
+   */
+  async baseBackupInto(targetDir: string, label: string): Promise<{ stopWalFile: string }> {
+    if (!this.running) throw new PgStateError(this.name, 'is not running; a base backup needs a running server');
+    return this.parts.data.baseBackupInto({ dataDir: this.dataDir, connection: this.connection }, targetDir, label);
+  }
+
+  /** Replace this stopped node's data with a base backup, to recover from a WAL archive when started. */
+  async restoreFromBackup(baseDir: string, archiveDir: string): Promise<void> {
+    this.parts.server.assertStopped('restoreFromBackup');
+    return this.parts.data.restoreFrom(baseDir, archiveDir);
   }
 
   /**

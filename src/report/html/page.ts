@@ -1,3 +1,4 @@
+import { alertsSection } from './alerts';
 import { formatDuration } from '../../core/duration';
 import { gamedayVersion } from '../../core/version';
 import {
@@ -132,6 +133,7 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
       ledgerNotes(summary),
     ),
     sloSections(summary, charts),
+    alertsSection(summary),
     faultTable(summary),
     trafficTable(summary),
   ];

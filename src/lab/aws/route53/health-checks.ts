@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Lab } from '../../lab';
-import { isFailoverRecordSet } from '../../dns';
+import { isFailoverRecordSet, isMultiValueRecordSet, setIdentifierOf } from '../../dns';
 import type {
   HealthCheckConfig,
   HealthCheckDescription,
@@ -214,10 +214,14 @@ export class HealthCheckApi {
    */
   remove(id: string): string {
     this.lab.healthChecks.get(id);
-    const users = this.lab.zone.recordSets().filter((set) => isFailoverRecordSet(set) && set.healthCheckId === id);
+    const users = this.lab.zone
+      .recordSets()
+      .filter((set) => (isFailoverRecordSet(set) || isMultiValueRecordSet(set)) && set.healthCheckId === id);
     if (users.length > 0) {
       const named = users
-        .map((set) => `${set.name} ${set.type}${isFailoverRecordSet(set) ? ` (${set.setIdentifier})` : ''}`)
+        .map(
+          (set) => `${set.name} ${set.type}${setIdentifierOf(set) !== undefined ? ` (${setIdentifierOf(set)})` : ''}`,
+        )
         .join(', ');
       throw new Route53Error(
         'HealthCheckInUse',

@@ -3,6 +3,8 @@ import type { Lab } from '../../lab';
 import {
   InvalidChangeBatchError,
   isFailoverRecordSet,
+  isMultiValueRecordSet,
+  setIdentifierOf,
   normalizeName,
   recordTypes,
   type Change,
@@ -345,12 +347,12 @@ function listedSets(zone: Zone): ListedSet[] {
     });
   }
   for (const set of zone.recordSets()) {
-    const setIdentifier = isFailoverRecordSet(set) ? set.setIdentifier : undefined;
+    const setIdentifier = setIdentifierOf(set);
     listed.push({
       name: set.name,
       type: set.type,
       ...(setIdentifier !== undefined ? { setIdentifier } : {}),
-      element: recordSetElement(set),
+      element: recordSetElement({ ...set, multiValueAnswer: isMultiValueRecordSet(set) ? 'true' : undefined }),
     });
   }
   return listed;
@@ -364,6 +366,7 @@ function recordSetElement(set: {
   values: readonly string[];
   setIdentifier?: string;
   failover?: string;
+  multiValueAnswer?: string;
   healthCheckId?: string;
 }): XmlElement {
   return [
@@ -373,6 +376,7 @@ function recordSetElement(set: {
       ['Type', set.type],
       ['SetIdentifier', set.setIdentifier],
       ['Failover', set.failover],
+      ['MultiValueAnswer', set.multiValueAnswer],
       ['TTL', set.ttl],
       [
         'ResourceRecords',

@@ -7,9 +7,10 @@ import { addressOf, blackholeToxics, ToxicSet } from './toxics';
  * aws:network:route-table-disrupt-cross-region-connectivity: traffic between the subnet's
  * region and `region` stops; client ingress and each region's own links stay up. The
  * links between two regions A and B are their database ingress proxies (db-A, db-B: the
- * other region's app reaches the writer through them) and a replication link whose WAL
- * comes from the other region (replication-B when A is the primary, and the reverse), and
- * the object replication links both ways (objects-A-to-B, objects-B-to-A).
+ * other region's app reaches the writer through them), a replication link whose WAL
+ * comes from the other region (replication-B when A is the primary, and the reverse), the
+ * link archived WAL is shipped over to an archive in the other region, and the object
+ * replication links both ways (objects-A-to-B, objects-B-to-A).
  *
  * The lab's proxies cannot tell clients apart, so db-<writer> is held for the writer
  * region's own app too: its writes stall as well while the action runs.
@@ -37,8 +38,11 @@ function linksBetween(lab: Parameters<Executor>[0]['lab'], a: string, b: string)
     [a, b],
     [b, a],
   ]) {
-    const replication = lab.proxies.get(`replication-${from}`);
-    if (replication && replication.upstream().host === addressOf(lab, to)) links.push(replication.name);
+    // The WAL stream into `from`, and the archived WAL `from` ships to an archive in `to`.
+    for (const name of [`replication-${from}`, `archive-${from}`]) {
+      const link = lab.proxies.get(name);
+      if (link && link.upstream().host === addressOf(lab, to)) links.push(link.name);
+    }
   }
   return links;
 }
