@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { formatDuration } from '../../src/core/duration';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { findRunningLab, startLab, stopLab } from '../../src/lab/manager';
 import type { LabState } from '../../src/lab/state';
@@ -159,6 +160,20 @@ test('replication paused, then the primary lost: lost objects and dangling refer
   assert.ok(handCount > 0, 'orders were taken during the pause');
   assert.is(objects.danglingReferences, handCount, 'dangling references = the test’s own count');
   assert.is(objects.referencesChecked, new Set(view.receiptKeys).size);
+
+  // The reports say it beside the database RPO: summary.json, report.md's objectives, report.html's section.
+  const saved = JSON.parse(fs.readFileSync(path.join(run.summary.runDir, 'summary.json'), 'utf8'));
+  assert.equal(saved.objects.lostSeqs, objects.lostSeqs);
+  const markdown = fs.readFileSync(path.join(run.summary.runDir, 'report.md'), 'utf8');
+  assert.match(
+    markdown,
+    `| object RPO (object ledger) | ${formatDuration(objects.ms!)}, ${objects.lostObjects} lost, ${handCount} dangling`,
+  );
+  const html = fs.readFileSync(path.join(run.summary.runDir, 'report.html'), 'utf8');
+  assert.match(
+    html,
+    `Dangling references: ${handCount} of ${objects.referencesChecked} referenced objects are missing`,
+  );
 });
 
 test.run();

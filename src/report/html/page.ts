@@ -132,6 +132,7 @@ function fullSections(summary: RunSummary, charts: RenderedCharts): string[] {
         : 'The experiment has no write ledger, so data loss (RPO) was not measured.',
       ledgerNotes(summary),
     ),
+    objectsSection(summary),
     sloSections(summary, charts),
     alertsSection(summary),
     faultTable(summary),
@@ -339,6 +340,37 @@ function ledgerNotes(summary: RunSummary): string {
   if (rpo.writers.length > 0) notes.push(`Writers, in the order they acknowledged: ${rpo.writers.join(', ')}.`);
   if (rpo.note) notes.push(`Note: ${rpo.note}.`);
   return notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
+}
+
+/** The object ledger beside the write ledger: object RPO, dangling references, and the replication lag by second. */
+function objectsSection(summary: RunSummary): string {
+  const objects = summary.objects;
+  if (!objects) return '';
+  const where = objects.destination.bucket
+    ? `s3://${objects.bucket} replicating to s3://${objects.destination.bucket} (${objects.destination.region})`
+    : `s3://${objects.bucket}`;
+  const notes = [
+    `${where}: object RPO ${objects.ms === null ? 'not measured' : formatDuration(objects.ms)}, ` +
+      `${objects.lostObjects} of ${objects.ackedObjects} acknowledged objects lost.`,
+  ];
+  if (objects.lostSeqs.length > 0) notes.push(`Lost seqs: ${objects.lostSeqs.join(', ')}.`);
+  if (objects.danglingReferences !== null)
+    notes.push(
+      `Dangling references: ${objects.danglingReferences} of ${objects.referencesChecked} referenced objects are ` +
+        `missing from ${objects.destination.bucket}` +
+        `${objects.danglingKeys.length > 0 ? ` (${objects.danglingKeys.slice(0, 5).join(', ')}…)` : ''}.`,
+    );
+  if (objects.note) notes.push(`Note: ${objects.note}.`);
+  const rows = objects.lag.timeline.map((second) =>
+    row(second.unreplicated > 0 ? 'missed' : '', [
+      escapeHtml(`+${second.offsetS}s`),
+      escapeHtml(second.maxLagMs === null ? '—' : formatDuration(second.maxLagMs)),
+      escapeHtml(String(second.unreplicated)),
+    ]),
+  );
+  const lag = rows.length > 0 ? table(['acknowledged in', 'longest replication lag', 'never replicated'], rows) : '';
+  const body = notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('');
+  return `<section id="objects"><h2>Object ledger (object RPO)</h2>${body}${lag}</section>`;
 }
 
 function sloSections(summary: RunSummary, charts: RenderedCharts): string {
