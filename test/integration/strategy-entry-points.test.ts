@@ -82,6 +82,9 @@ test('active-active: both regions serve; eu-west-1 serves its reads throughout t
   const base = outage('active-active');
   const result = await runInline({
     ...base,
+    // A TTL of 0: each request asks DNS. With 1 s, the probe's two or three answers before the fault could all
+    // start with one region (the rotation is shared by every client of the name), and the spread would be luck.
+    target: { ...(base.target as object), ttl: { app: '0s', writer: '1s' } } as ExperimentConfig['target'],
     // Clients of their own: each request a new connection, sent where DNS answers at the time (a kept connection
     // would stay with the region it was opened to).
     traffic: { ...base.traffic, connection: 'new' } as ExperimentConfig['traffic'],
