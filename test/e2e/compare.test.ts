@@ -78,9 +78,16 @@ test('each strategy on a lab of its own, side by side, each linked to its full r
   assert.is(scaleUp.detail?.workers, '1 → 4');
   assert.ok((scaleUp.detail?.warmUpMs as number) > 0, JSON.stringify(scaleUp.detail));
   assert.ok((scaleUp.detail?.shedBeforeScaledUp as number) > 0, `shed nothing: ${JSON.stringify(scaleUp.detail)}`);
+  // Measured from detection on: before it the strategies do the same (the same health checks see the same outage)
+  // and differ only by where in a 300 ms check interval the fault fell, which is as large as the warm-up itself.
+  const afterDetection = (strategy: string) => {
+    const summary = runs.get(strategy)!;
+    return summary.rto.ms! - summary.rto.phases!.find((phase) => phase.name === 'detection')!.ms;
+  };
   assert.ok(
-    rto('warm-standby') > rto('active-passive-dns'),
-    `warm ${rto('warm-standby')} ms, hot ${rto('active-passive-dns')} ms`,
+    afterDetection('warm-standby') > afterDetection('active-passive-dns'),
+    `after detection: warm ${afterDetection('warm-standby')} ms, hot ${afterDetection('active-passive-dns')} ms ` +
+      `(RTO ${rto('warm-standby')} and ${rto('active-passive-dns')} ms)`,
   );
 
   // Cold standby: nothing ran in eu-west-1 (no standby memory while idle); the runbook restored its database from
