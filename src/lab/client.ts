@@ -97,9 +97,12 @@ export class LabClient {
         signal: AbortSignal.timeout(120_000),
       });
     } catch (error) {
+      // fetch says only "fetch failed"; what failed (refused, reset, closed by the other side) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause ? ` (${[cause.code, cause.message].filter(Boolean).join(': ')})` : '';
       throw new LabApiError(
         undefined,
-        `lab control endpoint ${this.controlUrl} unreachable: ${(error as Error).message}`,
+        `lab control endpoint ${this.controlUrl} unreachable: ${(error as Error).message}${why}`,
       );
     }
     const text = await response.text();
