@@ -189,7 +189,8 @@ test('planned switchover (gameday failover): every acked write survives; custom 
     assert.equal(calls, ['page the on-call: us-east-1->eu-west-1']);
     assert.ok(fs.existsSync(marker));
     const rpo = result.summary.rpo!;
-    assert.ok(rpo.ackedWrites > 20, `acked ${rpo.ackedWrites}`);
+    // Writes went on through the switchover; how many (20/s) depends on how long it took, which a quicker one shortens.
+    assert.ok(rpo.ackedWrites > 5, `acked ${rpo.ackedWrites}`);
     assert.is(rpo.lostWrites, 0, `lost: ${JSON.stringify(rpo.lostSeqs)}`);
     assert.is(rpo.met, true);
   } finally {
