@@ -169,6 +169,12 @@ function missingRequirements() {
         '(or set PROMETHEUS_BIN=/path/to/prometheus, promtool beside it)',
       apt: 'prometheus',
     });
+  if (!fs.existsSync('/usr/bin/systemd-analyze'))
+    missing.push({
+      what: 'systemd-analyze',
+      why: "the schedule export's systemd units are checked by systemd itself (systemd-analyze calendar and verify)",
+      apt: 'systemd',
+    });
   return missing;
 }
 
