@@ -135,3 +135,12 @@ export function readJournal(file: string): JournalEvent[] {
   }
   return events;
 }
+
+/** The directories directly under `dir` that hold a journal (runs, a GameDay's steps), by name. */
+export function journaledDirs(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, journalFileName)))
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { now } from '../core/clock';
+import { slugOf } from '../core/slug';
 import type { JourneyRow } from '../core/events';
 import type { DohFront } from './doh';
 import { describeError } from './periodic';
@@ -238,7 +239,7 @@ export class JourneyRunner {
     step: string | null,
   ): Promise<NonNullable<JourneyRow[6]>> {
     fs.mkdirSync(this.options.artifactsDir, { recursive: true });
-    const base = `${String(seq).padStart(4, '0')}${step ? `-${slug(step)}` : ''}`;
+    const base = `${String(seq).padStart(4, '0')}${step ? `-${slugOf(step, 'step')}` : ''}`;
     const file = (name: string) => ({
       absolute: path.join(this.options.artifactsDir, name),
       relative: `${this.options.artifactsPath}/${name}`,
@@ -293,16 +294,6 @@ class StepFailure extends Error {
 function errorText(error: unknown): string {
   if (error instanceof StepFailure) return error.message;
   return describeError(error).split('\n')[0].trim();
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'step'
-  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { GamedayError } from '../core/errors';
+import { isExecutableFile } from '../core/executable';
 
 export interface K6Binary {
   path: string;
@@ -29,7 +29,7 @@ export async function locateK6(env: NodeJS.ProcessEnv = process.env): Promise<K6
         ? `K6_BIN=${wanted}: no executable of that name on PATH; ${installHint}`
         : `k6 is not on PATH; ${installHint}`,
     );
-  if (!isExecutable(file))
+  if (!isExecutableFile(file))
     throw new K6NotFoundError(`${env.K6_BIN ? 'K6_BIN=' : ''}${file} is not an executable file; ${installHint}`);
   const version = await new Promise<string>((resolve, reject) =>
     execFile(file, ['version'], { timeout: versionTimeoutMs, env }, (error, stdout, stderr) => {
@@ -44,17 +44,7 @@ function onPath(name: string, searchPath: string): string | null {
   for (const dir of searchPath.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
+    if (isExecutableFile(candidate)) return candidate;
   }
   return null;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { isExecutableFile } from '../core/executable';
 
 /**
  * Rule files checked the way Prometheus loads them: `promtool check rules`, from the same
@@ -15,16 +15,7 @@ export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | nul
     '/usr/bin/promtool',
     ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'promtool')),
   ];
-  return (
-    candidates.find((file) => {
-      try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-      } catch {
-        return false;
-      }
-    }) ?? null
-  );
+  return candidates.find(isExecutableFile) ?? null;
 }
 
 export interface RuleFileCheck {

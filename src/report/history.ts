@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { journalFileName, readJournal } from '../core/journal';
+import { journaledDirs, journalFileName, readJournal } from '../core/journal';
 import { formatDuration } from '../core/duration';
 import { chartWidth, palette, type ChartSpec } from './html/charts';
 import { escapeHtml, row, table } from './html/markup';
@@ -145,15 +145,6 @@ export function readRuns(dir: string): Array<{ dir: string; summary: RunSummary 
     else read(name, events);
   }
   return runs;
-}
-
-/** The directories directly under `dir` that hold a journal, by name. */
-function journaledDirs(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, journalFileName)))
-    .map((entry) => entry.name)
-    .sort((a, b) => a.localeCompare(b));
 }
 
 function historyRun(summary: RunSummary, dir: string): HistoryRun {

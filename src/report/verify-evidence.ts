@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '../core/digest';
 import { errorMessage, GamedayError } from '../core/errors';
-import { journalFileName } from '../core/journal';
+import { journaledDirs, journalFileName } from '../core/journal';
 import { evidenceFileName, readEvidence, reportFilesIn, sealHash, type Evidence } from './evidence';
 import { reportFiles } from './file-names';
 
@@ -136,14 +136,6 @@ function linkChange(runDir: string, expected: string): string | null {
     ? null
     : `its ${evidenceFileName} changed since this run chained to it (sha256 ${short(expected)}… then, ` +
         `${short(now)}… now)`;
-}
-
-function journaledDirs(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, journalFileName)))
-    .map((entry) => entry.name)
-    .sort((a, b) => a.localeCompare(b));
 }
 
 function short(hash: string): string {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GamedayError, errorMessage } from '../core/errors';
 import { isProcessAlive, processStartTime } from '../core/process';
+import { slugOf } from '../core/slug';
 import { stateDir, writeFileAtomically } from '../engine/state-dir';
 
 /**
@@ -81,12 +82,7 @@ export function schedulesDir(): string {
 
 /** One entry's identity: its file and the name of what it defines (a renamed drill is a new entry). */
 export function entryKey(file: string, name: string): string {
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'entry';
+  const slug = slugOf(name, 'entry');
   const hash = createHash('sha256')
     .update(`${path.resolve(file)}\n${name}`)
     .digest('hex')

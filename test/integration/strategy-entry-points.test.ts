@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import type { SampleRow } from '../../src/core/events';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { runInline } from '../support/run';
+import { strategyOutage } from '../support/strategy-outage';
 
 let scratch: string;
 test.before(() => {
@@ -20,34 +21,8 @@ test.before(() => {
 });
 test.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** The drill; `dir` names no running lab, so each run starts an ephemeral lab built as `strategy`. */
-const outage = (strategy: string, overrides: Partial<ExperimentConfig> = {}): ExperimentConfig => ({
-  name: `${strategy}: lose us-east-1`,
-  target: {
-    kind: 'lab',
-    strategy,
-    dir: path.join(scratch, strategy),
-    healthCheck: { interval: '300ms', failureThreshold: 2 },
-    ttl: { app: '1s', writer: '1s' },
-  } as ExperimentConfig['target'],
-  steadyState: { duration: '1s' },
-  hypothesis: { rto: '30s', recovery: { window: '1s' } },
-  traffic: {
-    kind: 'http',
-    endpoint: 'app',
-    path: '/orders',
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"item":"x","quantity":1}',
-    rate: 20,
-    timeout: '1s',
-  },
-  faults: [{ kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', after: '1s', duration: '6s' }],
-  // The lab is removed after the run: no failback to wait for.
-  failover: { from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '20s' }, failback: false },
-  duration: '9s',
-  ...overrides,
-});
+const outage = (strategy: string, overrides: Partial<ExperimentConfig> = {}) =>
+  strategyOutage(scratch, strategy, overrides);
 
 test('global-load-balancer: one address for clients, and the shift waits for no DNS TTL', async () => {
   // A 20 s TTL on app.gameday.lab: a client of the DNS name would keep its answer that long.

@@ -13,6 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { runInline } from '../support/run';
+import { strategyOutage } from '../support/strategy-outage';
 
 let scratch: string;
 test.before(() => {
@@ -20,36 +21,17 @@ test.before(() => {
 });
 test.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** The drill; `dir` names no running lab, so each run starts an ephemeral lab built as `strategy`. */
-const outage = (strategy: string): ExperimentConfig => ({
-  name: `${strategy}: lose us-east-1`,
-  target: {
-    kind: 'lab',
-    strategy,
-    dir: path.join(scratch, strategy),
-    healthCheck: { interval: '300ms', failureThreshold: 2 },
-    ttl: { app: '1s', writer: '1s' },
-  } as ExperimentConfig['target'],
-  steadyState: { duration: '1s' },
-  hypothesis: { rto: '30s', recovery: { window: '1s' } },
-  traffic: {
-    kind: 'http',
-    endpoint: 'app',
-    path: '/orders',
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"item":"x","quantity":1}',
-    rate: 20,
-    timeout: '3s',
-  },
-  // eu-west-1's own clients write: from the moment the writer's region drops off until eu-west-1 is promoted (and
-  // its app sees the new writer), every one of their writes needs the queue.
-  probes: [{ kind: 'ledger', endpoint: 'app-eu-west-1', rate: 20 }] as ExperimentConfig['probes'],
-  faults: [{ kind: 'regionOutage', name: 'us-east-1-offline', region: 'us-east-1', after: '1s', duration: '6s' }],
-  // The lab is removed after the run: no failback to wait for.
-  failover: { from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '20s' }, failback: false },
-  duration: '9s',
-});
+/** The strategies' drill, with eu-west-1's own clients writing and a 3 s timeout (queued writes answer later). */
+const outage = (strategy: string): ExperimentConfig => {
+  const base = strategyOutage(scratch, strategy);
+  return {
+    ...base,
+    traffic: { ...base.traffic, timeout: '3s' } as ExperimentConfig['traffic'],
+    // eu-west-1's own clients write: from the moment the writer's region drops off until eu-west-1 is promoted (and
+    // its app sees the new writer), every one of their writes needs the queue.
+    probes: [{ kind: 'ledger', endpoint: 'app-eu-west-1', rate: 20 }] as ExperimentConfig['probes'],
+  };
+};
 
 test('queue-buffered: writes queued while the writer is lost, replayed in the order taken, none lost', async () => {
   const result = await runInline(outage('queue-buffered'));

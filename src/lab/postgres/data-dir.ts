@@ -109,28 +109,8 @@ export class PgDataDir {
    * copied; a standby streams it from the primary, which keeps enough (wal_keep_size).
    */
   async replaceWithBackupOf(source: PgBackupSource, label: string): Promise<void> {
-    const staging = `${this.path}.rebuild-${crypto.randomBytes(4).toString('hex')}`;
-    const client = await connectPg(source.connection);
-    try {
-      await client.query('SELECT pg_backup_start($1, true)', [label]);
-      await copyDataDir(source.dataDir, staging, { mode: 'hot', owner: this.ownerIfSwitched() });
-      // Archiving is off in the lab, so there is nothing to wait for.
-      const stopped = await client.query<{ labelfile: string; spcmapfile: string | null }>(
-        'SELECT labelfile, spcmapfile FROM pg_backup_stop(false)',
-      );
-      const { labelfile, spcmapfile } = stopped.rows[0];
-      await this.writeOwnedFile('backup_label', labelfile, staging);
-      if (spcmapfile) await this.writeOwnedFile('tablespace_map', spcmapfile, staging);
-    } catch (error) {
-      await removeDataDir(staging);
-      throw error;
-    } finally {
-      // Ending the session also aborts a backup left open by an error.
-      await client.end().catch(() => undefined);
-    }
-
-    await removeDataDir(this.path);
-    await fs.promises.rename(staging, this.path);
+    // Archiving is off in the lab's streaming nodes, so there is nothing to wait for.
+    await this.backupInto(source, this.path, label, false);
   }
 
   /** The node's own settings file; rewriting it is how a node is re-pointed. `extra` for this rewrite alone. */
@@ -150,14 +130,30 @@ export class PgDataDir {
    * is usable once the archive holds it.
    */
   async baseBackupInto(source: PgBackupSource, targetDir: string, label: string): Promise<{ stopWalFile: string }> {
+    return { stopWalFile: (await this.backupInto(source, targetDir, label, true))! };
+  }
+
+  /**
+   * The low-level backup both share: pg_backup_start and pg_backup_stop on one session, the
+   * files copied in between into a staging directory that replaces `targetDir` only once
+   * the label is written. With `waitForArchive`, returns the WAL segment the backup ends in.
+   */
+  private async backupInto(
+    source: PgBackupSource,
+    targetDir: string,
+    label: string,
+    waitForArchive: boolean,
+  ): Promise<string | null> {
     const staging = `${targetDir}.backup-${crypto.randomBytes(4).toString('hex')}`;
     const client = await connectPg(source.connection);
-    let stopWalFile: string;
+    let stopWalFile: string | null = null;
     try {
       await client.query('SELECT pg_backup_start($1, true)', [label]);
       await copyDataDir(source.dataDir, staging, { mode: 'hot', owner: this.ownerIfSwitched() });
-      const stopped = await client.query<{ labelfile: string; spcmapfile: string | null; wal: string }>(
-        'SELECT labelfile, spcmapfile, pg_walfile_name(lsn) AS wal FROM pg_backup_stop(true)',
+      const stopped = await client.query<{ labelfile: string; spcmapfile: string | null; wal: string | null }>(
+        waitForArchive
+          ? 'SELECT labelfile, spcmapfile, pg_walfile_name(lsn) AS wal FROM pg_backup_stop(true)'
+          : 'SELECT labelfile, spcmapfile, NULL AS wal FROM pg_backup_stop(false)',
       );
       const { labelfile, spcmapfile, wal } = stopped.rows[0];
       stopWalFile = wal;
@@ -167,11 +163,12 @@ export class PgDataDir {
       await removeDataDir(staging);
       throw error;
     } finally {
+      // Ending the session also aborts a backup left open by an error.
       await client.end().catch(() => undefined);
     }
     await removeDataDir(targetDir);
     await fs.promises.rename(staging, targetDir);
-    return { stopWalFile };
+    return stopWalFile;
   }
 
   /**

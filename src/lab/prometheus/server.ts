@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { isExecutableFile } from '../../core/executable';
 
 /**
  * The lab's Prometheus: the real server (Debian's `prometheus` package, or the binary
@@ -49,28 +50,19 @@ const stopTimeoutMs = 5_000;
 export function findPrometheusBinary(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.PROMETHEUS_BIN;
   if (explicit) {
-    if (isExecutable(explicit)) return explicit;
+    if (isExecutableFile(explicit)) return explicit;
     throw new PrometheusLabError(`PROMETHEUS_BIN=${explicit} is not an executable file`);
   }
   const candidates = [
     '/usr/bin/prometheus',
     ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'prometheus')),
   ];
-  const found = candidates.find((file) => isExecutable(file));
+  const found = candidates.find((file) => isExecutableFile(file));
   if (found) return found;
   throw new PrometheusLabError(
     'Prometheus is not installed: `apt-get install prometheus` (Debian, Ubuntu), or set PROMETHEUS_BIN to a ' +
       'prometheus binary (2.x)',
   );
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function freePort(host: string): Promise<number> {

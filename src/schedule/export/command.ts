@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { formatDuration } from '../../core/duration';
+import { slugOf } from '../../core/slug';
 import type { ScheduledEntry } from '../entries';
 import { scheduleText } from '../words';
 
@@ -50,13 +51,7 @@ export function shellWord(word: string): string {
 
 /** A name schedulers accept for the entry: gameday-<slug of its name>. */
 export function unitName(entry: ScheduledEntry): string {
-  const slug = entry.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40)
-    .replace(/-$/, '');
-  return `gameday-${slug || 'drill'}`;
+  return `gameday-${slugOf(entry.name, 'drill')}`;
 }
 
 /** What every exported file says first: where it came from, and what gameday still applies when it fires. */
