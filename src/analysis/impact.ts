@@ -2,7 +2,7 @@ import type { JournalEvent } from '../core/events';
 import { impactEpisodes, type ImpactEpisodeMeasure } from '../measure/episodes';
 import { summarizeLatency, type LatencySummary } from '../measure/percentiles';
 import type { RecoveryCriteria } from '../measure/rto';
-import type { TrafficSample } from '../probes';
+import { SampleColumns } from '../measure/sample-columns';
 import type { SloSummary } from './slos';
 
 /** What started an impact episode. */
@@ -105,22 +105,19 @@ export interface ImpactContext {
  * episodes that begin after it (the failback's) are added as their own.
  */
 export function measureImpact(
-  samples: readonly TrafficSample[],
+  outcomes: SampleColumns | readonly TrafficSampleLike[],
   causes: readonly Cause[],
   context: ImpactContext,
 ): MeasuredEpisode[] {
+  const samples = SampleColumns.from(outcomes);
   const { criteria, observe } = context;
   // What ended during the observation belongs to it: a browser journey begun in the steady state can end failing in
   // the outage (its time stays when it was due, as a request's does).
-  const fromStart = observe ? samples.filter((sample) => sample.t + sample.latencyMs >= observe.t0) : samples;
+  const fromStart = observe ? samples.where((i) => samples.t[i] + samples.latencyMs[i] >= observe.t0) : samples;
   const whole = impactEpisodes(fromStart, criteria);
   let measured: ImpactEpisodeMeasure[] = whole;
   if (observe) {
-    const observed = impactEpisodes(
-      fromStart.filter((sample) => sample.t < observe.end),
-      criteria,
-      observe.end,
-    );
+    const observed = impactEpisodes(fromStart.slice(0, fromStart.lowerBound(observe.end)), criteria, observe.end);
     measured = observed.filter((episode) => episode.recoveredAt !== null);
     const open = observed.find((episode) => episode.recoveredAt === null);
     if (open) {
@@ -139,8 +136,7 @@ export function measureImpact(
   return measured.map((episode) => {
     // A request sent just before a fault became active fails because of it when it ends: the
     // cause is judged at the first failure's end, while the onset stays its due time (RTO's clock).
-    const first = fromStart.find((sample) => sample.t === episode.onset && !sample.ok);
-    const failedAt = episode.onset + (first?.latencyMs ?? 0);
+    const failedAt = episode.onset + firstFailureLatency(fromStart, episode.onset);
     let cause = [...ordered].reverse().find((candidate) => candidate.actingFrom <= failedAt) ?? null;
     // After the observation, what is not the failback is the rollback's doing, not the fault's.
     if (rollback && episode.onset >= rollback.at && cause && cause.at < rollback.at) cause = rollback;
@@ -155,14 +151,24 @@ export interface MeasuredEpisode {
   summary: ImpactEpisode;
 }
 
+/** The latency of the first failure due at `t` (0 when none is): when it failed, from when it was due. */
+function firstFailureLatency(samples: SampleColumns, t: number): number {
+  for (let i = samples.lowerBound(t); i < samples.length && samples.t[i] === t; i++)
+    if (samples.ok[i] === 0) return samples.latencyMs[i];
+  return 0;
+}
+
+/** The shape measureImpact reads of a sample given as an object (a browser journey's attempts). */
+type TrafficSampleLike = { t: number; ok: boolean; latencyMs: number; region: string };
+
 function describe(
   episode: ImpactEpisodeMeasure,
   cause: Cause | null,
-  samples: readonly TrafficSample[],
+  samples: SampleColumns,
   context: ImpactContext,
 ): ImpactEpisode {
   const end = episode.recoveredAt ?? Infinity;
-  const during = samples.filter((sample) => sample.t >= episode.onset && sample.t < end);
+  const during = samples.slice(samples.lowerBound(episode.onset), samples.lowerBound(end));
   return {
     cause: cause && { kind: cause.kind, name: cause.name, at: context.iso(cause.at), atMs: context.offset(cause.at) },
     onsetAt: context.iso(episode.onset),
@@ -173,7 +179,7 @@ function describe(
     rtoMs: episode.recoveredAt === null || cause === null ? null : Math.round(episode.recoveredAt - cause.at),
     requests: episode.requests,
     failedRequests: episode.failed,
-    latencyMs: summarizeLatency(during.map((sample) => sample.latencyMs)),
+    latencyMs: summarizeLatency(during.latencyMs),
     budget: context.slos.map((slo) => ({
       slo: slo.name,
       consumedPct: budgetShare(slo, during),
@@ -182,12 +188,12 @@ function describe(
 }
 
 /** An episode's bad events (failed, or slower than a latency SLO's threshold) as a share of the SLO's window budget. */
-function budgetShare(slo: SloSummary, samples: readonly TrafficSample[]): number | null {
+function budgetShare(slo: SloSummary, samples: SampleColumns): number | null {
   if (slo.budgetEvents === null || slo.budgetEvents === 0) return null;
-  const threshold = slo.thresholdMs;
-  const bad = samples.filter(
-    (sample) => !sample.ok || (slo.sli === 'latency' && threshold !== null && sample.latencyMs > threshold),
-  ).length;
+  const threshold = slo.sli === 'latency' ? slo.thresholdMs : null;
+  let bad = 0;
+  for (let i = 0; i < samples.length; i++)
+    if (samples.ok[i] === 0 || (threshold !== null && samples.latencyMs[i] > threshold)) bad++;
   return Math.round((bad / slo.budgetEvents) * 100 * 10_000) / 10_000;
 }
 
@@ -219,20 +225,21 @@ function episodeBudget(episode: ImpactEpisode, slo: string): number | null {
 
 /** Latency before the first fault, from its injection until the last was reverted, and after. */
 export function latencyByPeriod(
-  samples: readonly TrafficSample[],
+  samples: SampleColumns,
   faults: { firstInjected: number | null; lastReverted: number | null },
   t0: number | null,
 ): Record<'beforeFaults' | 'duringFaults' | 'afterFaults', LatencySummary & { requests: number }> {
-  const observed = t0 === null ? samples : samples.filter((sample) => sample.t >= t0);
-  const start = faults.firstInjected ?? Infinity;
-  const end = faults.lastReverted ?? Infinity;
-  const period = (keep: (t: number) => boolean) => {
-    const latencies = observed.filter((sample) => keep(sample.t)).map((sample) => sample.latencyMs);
-    return { ...summarizeLatency(latencies), requests: latencies.length };
-  };
+  const observed = t0 === null ? 0 : samples.lowerBound(t0);
+  const start = Math.max(observed, samples.lowerBound(faults.firstInjected ?? Infinity));
+  // A revert before the first injection leaves no time during faults, as the comparison on each time did.
+  const end = Math.max(start, samples.lowerBound(faults.lastReverted ?? Infinity));
+  const period = (from: number, to: number) => ({
+    ...summarizeLatency(samples.latencyMs.subarray(from, to)),
+    requests: to - from,
+  });
   return {
-    beforeFaults: period((t) => t < start),
-    duringFaults: period((t) => t >= start && t < end),
-    afterFaults: period((t) => t >= end),
+    beforeFaults: period(observed, start),
+    duringFaults: period(start, end),
+    afterFaults: period(Math.max(observed, samples.lowerBound(faults.lastReverted ?? Infinity)), samples.length),
   };
 }

@@ -1,7 +1,8 @@
 import { summarizeLatency } from '../measure/percentiles';
 import { successRatioOf } from '../measure/ratio';
 import type { RecoveryCriteria } from '../measure/rto';
-import type { JourneyOutcomes, TrafficSample } from '../probes';
+import { SampleColumns } from '../measure/sample-columns';
+import type { JourneyOutcomes } from '../probes';
 import { measureImpact, type Cause, type MeasuredEpisode } from './impact';
 import { headlineRto, type HeadlineRto } from './rto';
 import type { JourneySummary } from './summary';
@@ -38,7 +39,8 @@ export function measureJourney(
   episodes?: MeasuredEpisode[],
 ): MeasuredJourney {
   const criteria = journey.criteria ?? context.criteria;
-  const { samples } = journey;
+  const samples = SampleColumns.from(journey.samples);
+  const lastSampleAt = samples.length > 0 ? samples.t[samples.length - 1] : null;
   const measured =
     episodes ??
     measureImpact(samples, context.causes, {
@@ -53,8 +55,8 @@ export function measureJourney(
   const rto = headlineRto(measured, faults, {
     objectiveMs: context.objectiveOf(journey.name),
     criteria,
-    sampledAfterFault: firstFault !== null && samples.some((sample) => sample.t >= firstFault),
-    lastSampleAt: samples.at(-1)?.t ?? null,
+    sampledAfterFault: firstFault !== null && lastSampleAt !== null && lastSampleAt >= firstFault,
+    lastSampleAt,
     observeEnd: context.observe?.end ?? null,
     iso: context.iso,
     offset: context.offset,
@@ -88,20 +90,25 @@ export function measureJourney(
 /** A measured journey as summary.json lists it. */
 export function journeySummary(measured: MeasuredJourney, headline: boolean, context: JourneyContext): JourneySummary {
   const { journey } = measured;
-  const failed = journey.samples.filter((sample) => !sample.ok).length;
+  const samples = SampleColumns.from(journey.samples);
+  let failed = 0;
   const regions: Record<string, number> = {};
-  for (const sample of journey.samples) if (sample.region) regions[sample.region] = (regions[sample.region] ?? 0) + 1;
-  const runs = outcomeRuns(journey.samples, context.offset);
+  for (let i = 0; i < samples.length; i++) {
+    failed += 1 - samples.ok[i];
+    const region = samples.region(i);
+    if (region) regions[region] = (regions[region] ?? 0) + 1;
+  }
+  const runs = outcomeRuns(samples, context.offset);
   const omitted = Math.max(0, runs.length - maxOutcomeRuns);
   return {
     name: journey.name,
     probe: journey.probe,
     kind: journey.kind,
     headline,
-    samples: journey.samples.length,
+    samples: samples.length,
     failed,
-    successRatio: successRatioOf(journey.samples.length, failed),
-    latencyMs: summarizeLatency(journey.samples.map((sample) => sample.latencyMs)),
+    successRatio: successRatioOf(samples.length, failed),
+    latencyMs: summarizeLatency(samples.slice(0).latencyMs),
     regions,
     rto: measured.rto.summary,
     outcomes: omitted > 0 ? [...runs.slice(0, maxOutcomeRuns / 2), ...runs.slice(-maxOutcomeRuns / 2)] : runs,
@@ -110,21 +117,23 @@ export function journeySummary(measured: MeasuredJourney, headline: boolean, con
 }
 
 /** Consecutive samples with the same outcome, each run from its first sample's due time to the next run's. */
-function outcomeRuns(samples: readonly TrafficSample[], offset: JourneyContext['offset']): JourneySummary['outcomes'] {
+function outcomeRuns(samples: SampleColumns, offset: JourneyContext['offset']): JourneySummary['outcomes'] {
   const runs: JourneySummary['outcomes'] = [];
   let last: { ok: boolean; from: number; to: number; samples: number } | null = null;
   const close = () => {
     if (last) runs.push({ fromMs: offset(last.from), toMs: offset(last.to), ok: last.ok, samples: last.samples });
   };
-  for (const sample of samples) {
-    if (last && last.ok === sample.ok) {
+  for (let i = 0; i < samples.length; i++) {
+    const t = samples.t[i];
+    const ok = samples.ok[i] === 1;
+    if (last && last.ok === ok) {
       last.samples++;
-      last.to = sample.t;
+      last.to = t;
       continue;
     }
-    if (last) last.to = sample.t;
+    if (last) last.to = t;
     close();
-    last = { ok: sample.ok, from: sample.t, to: sample.t, samples: 1 };
+    last = { ok, from: t, to: t, samples: 1 };
   }
   close();
   return runs;

@@ -1,13 +1,8 @@
 import type { EventOf, ExperimentRecord, JournalEvent, TargetDescription } from '../core/events';
 import { successRatioOf } from '../measure/ratio';
 import type { TimelinePoint } from '../measure/timeline';
-import {
-  probeKindOf,
-  type ProbeAccumulator,
-  type ProbeResult,
-  type ProbeSummaryContext,
-  type TrafficSample,
-} from '../probes';
+import { probeKindOf, type ProbeAccumulator, type ProbeResult, type ProbeSummaryContext } from '../probes';
+import { SampleColumns } from '../measure/sample-columns';
 import type { RtoBounds } from './bounds';
 import { timelineBucketMs } from '../probes/http';
 import { descriptionReader } from '../targets/descriptions';
@@ -216,12 +211,14 @@ export class RunSummarizer {
   }
 
   /** When clients were first served by the region the runbook moved to, after promotion (or detection). */
-  private firstServedByNewRegion(samples: readonly TrafficSample[], spec: ExperimentRecord): number | null {
+  private firstServedByNewRegion(samples: SampleColumns, spec: ExperimentRecord): number | null {
     const to = this.failover.to ?? spec.failover?.to ?? null;
     const marks = this.failover.marks();
     const from = marks.promotedAt ?? marks.detectedAt;
     if (to === null || from === null) return null;
-    return samples.find((sample) => sample.ok && sample.region === to && sample.t >= from)?.t ?? null;
+    for (let i = samples.lowerBound(from); i < samples.length; i++)
+      if (samples.ok[i] === 1 && samples.region(i) === to) return samples.t[i];
+    return null;
   }
 
   /** RTO's bounds with DNS failover: what the health checks, the measured runbook, TTL and timeout allow. */
@@ -250,7 +247,8 @@ export class RunSummarizer {
     const outcomes = traffic?.result.outcomes ?? null;
 
     const criteria = { successRatio: spec.hypothesis.recovery.successRatio, windowMs: spec.hypothesis.recovery.window };
-    const samples = outcomes?.samples ?? [];
+    const samples = outcomes?.samples ?? new SampleColumns(0);
+    const lastSampleAt = samples.length > 0 ? samples.t[samples.length - 1] : null;
     const faults = this.causes.causes.filter((cause) => cause.kind === 'fault');
     const firstFault = faults.length > 0 ? Math.min(...faults.map((fault) => fault.at)) : null;
     const observe = this.observe ? { t0: this.observe.t0, end: this.observe.t0 + this.observe.durationMs } : null;
@@ -291,8 +289,8 @@ export class RunSummarizer {
     const trafficRto = headlineRto(episodes, faults, {
       objectiveMs: journeyContext.objectiveOf(trafficName),
       criteria,
-      sampledAfterFault: firstFault !== null && samples.some((sample) => sample.t >= firstFault),
-      lastSampleAt: samples.at(-1)?.t ?? null,
+      sampledAfterFault: firstFault !== null && lastSampleAt !== null && lastSampleAt >= firstFault,
+      lastSampleAt,
       observeEnd: observe?.end ?? null,
       iso: (t) => new Date(t).toISOString(),
       offset: this.offset,
@@ -316,7 +314,7 @@ export class RunSummarizer {
     rto.phases = this.failover.phases(
       headline.rto.tFault,
       headline.rto.tRecovered,
-      this.firstServedByNewRegion(headline.journey.samples, spec),
+      this.firstServedByNewRegion(SampleColumns.from(headline.journey.samples), spec),
     );
     this.journeyTimeline = measuredJourneys
       .filter((measured) => measured.journey.name !== trafficName)

@@ -123,17 +123,49 @@ export class JournalTail {
 
 /** Reads a journal, tolerating a torn last line from a killed writer. */
 export function readJournal(file: string): JournalEvent[] {
-  const text = fs.readFileSync(file, 'utf8');
   const events: JournalEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as JournalEvent);
-    } catch {
-      // Only the last line can be torn; anything after it would be from a later writer.
-    }
-  }
+  forEachJournalEvent(file, (event) => events.push(event));
   return events;
+}
+
+/** How much of a journal is read at a time: a day's journal is hundreds of MB, and only one event is needed at once. */
+const readChunkBytes = 1 << 20;
+
+/**
+ * Hands each event of a journal to `visit` in order, reading it a megabyte at a time, so
+ * what stays in memory is what `visit` keeps, not the file. Lines that do not parse are
+ * skipped, as `readJournal` skips them (a line torn by a killed writer).
+ */
+export function forEachJournalEvent(file: string, visit: (event: JournalEvent) => void): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(readChunkBytes);
+    /** The bytes of a line not complete yet: bytes, as a chunk may split a character. */
+    let pending: Buffer = Buffer.alloc(0);
+    const parse = (line: string) => {
+      if (!line.trim()) return;
+      let event: JournalEvent;
+      try {
+        event = JSON.parse(line) as JournalEvent;
+      } catch {
+        // Only the last line can be torn; anything after it would be from a later writer.
+        return;
+      }
+      visit(event);
+    };
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const data = pending.length > 0 ? Buffer.concat([pending, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+      const end = data.lastIndexOf(0x0a) + 1;
+      // Copied: `buffer` is overwritten by the next read.
+      pending = Buffer.from(data.subarray(end));
+      if (end > 0) for (const line of data.toString('utf8', 0, end).split('\n')) parse(line);
+    }
+    parse(pending.toString('utf8'));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The directories directly under `dir` that hold a journal (runs, a GameDay's steps), by name. */

@@ -10,13 +10,14 @@
  * starts before the previous recovery has held for a full window belongs to the same
  * episode: clients that were not yet served reliably for W were not yet recovered.
  */
+import type { SampleColumns } from './sample-columns';
 import {
   firstAnchorBeyond,
   recoveryIndex,
   sortedByTime,
   tailHolds,
   violatingAnchors,
-  type OutcomeSample,
+  type Outcomes,
   type RecoveryCriteria,
 } from './rto';
 
@@ -36,14 +37,10 @@ export interface ImpactEpisodeMeasure {
  * @param samples outcomes (sorted on a copy when they are not)
  * @param endT    end of the observation; defaults to the last sample's time
  */
-export function impactEpisodes(
-  samples: readonly OutcomeSample[],
-  criteria: RecoveryCriteria,
-  endT?: number,
-): ImpactEpisodeMeasure[] {
+export function impactEpisodes(samples: Outcomes, criteria: RecoveryCriteria, endT?: number): ImpactEpisodeMeasure[] {
   const sorted = sortedByTime(samples);
   if (sorted.length === 0) return [];
-  const end = endT ?? sorted[sorted.length - 1].t;
+  const end = endT ?? sorted.t[sorted.length - 1];
   const violating = violatingAnchors(sorted, 0, criteria, end);
 
   const nextOk = nextSuccessIndex(sorted);
@@ -54,7 +51,7 @@ export function impactEpisodes(
     if (first !== -1) {
       // Before the next violating window, the first success is a recovery: its own window fits and holds.
       const recovered = nextOk[last + 1];
-      if (recovered < anchor && sorted[anchor].t >= sorted[recovered].t + criteria.windowMs) {
+      if (recovered < anchor && sorted.t[anchor] >= sorted.t[recovered] + criteria.windowMs) {
         episodes.push(episode(sorted, first, recovered, end));
         first = -1;
       }
@@ -80,35 +77,30 @@ export function impactEpisodes(
   return episodes;
 }
 
-function episode(
-  sorted: readonly OutcomeSample[],
-  firstAnchor: number,
-  recovered: number,
-  end: number,
-): ImpactEpisodeMeasure {
+function episode(sorted: SampleColumns, firstAnchor: number, recovered: number, end: number): ImpactEpisodeMeasure {
   // A violating window holds a failure at or after its anchor.
   const onsetIndex = firstFailureFrom(sorted, firstAnchor);
   const stop = recovered === -1 ? sorted.length : recovered;
   let failed = 0;
-  for (let i = onsetIndex; i < stop; i++) if (!sorted[i].ok) failed++;
+  for (let i = onsetIndex; i < stop; i++) failed += 1 - sorted.ok[i];
   return {
-    onset: sorted[onsetIndex].t,
-    recoveredAt: recovered === -1 ? null : sorted[recovered].t,
+    onset: sorted.t[onsetIndex],
+    recoveredAt: recovered === -1 ? null : sorted.t[recovered],
     requests: stop - onsetIndex,
     failed,
-    observedAfterRecoveryMs: recovered === -1 ? null : end - sorted[recovered].t,
+    observedAfterRecoveryMs: recovered === -1 ? null : end - sorted.t[recovered],
   };
 }
 
 /** For each index, the first success at or after it (the length when there is none): one pass, not one per window. */
-function nextSuccessIndex(sorted: readonly OutcomeSample[]): Int32Array {
+function nextSuccessIndex(sorted: SampleColumns): Int32Array {
   const next = new Int32Array(sorted.length + 1);
   next[sorted.length] = sorted.length;
-  for (let i = sorted.length - 1; i >= 0; i--) next[i] = sorted[i].ok ? i : next[i + 1];
+  for (let i = sorted.length - 1; i >= 0; i--) next[i] = sorted.ok[i] === 1 ? i : next[i + 1];
   return next;
 }
 
-function firstFailureFrom(sorted: readonly OutcomeSample[], from: number): number {
-  for (let i = from; i < sorted.length; i++) if (!sorted[i].ok) return i;
+function firstFailureFrom(sorted: SampleColumns, from: number): number {
+  for (let i = from; i < sorted.length; i++) if (sorted.ok[i] === 0) return i;
   return -1;
 }

@@ -34,3 +34,50 @@ export class LatencyHistogram {
 }
 
 const maxMicros = 3_600_000_000;
+
+/**
+ * Only asked where a value's bucket ends: the histograms' shape, never recorded into. hdr-histogram-js's typings leave
+ * out the JsHistogram method every histogram it builds has.
+ */
+const shape = hdr.build({
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: maxMicros,
+  numberOfSignificantValueDigits: 3,
+  bitBucketSize: 'packed',
+  useWebAssembly: false,
+}) as hdr.Histogram & { highestEquivalentValue(value: number): number; lowestEquivalentValue(value: number): number };
+
+/**
+ * The percentiles a LatencyHistogram holding `valuesMs` answers, found by sorting the
+ * values instead: the histogram's percentile is the upper end of the bucket of the value at
+ * its rank, so sorting gives the same figure (tested on both), in a fraction of the time a
+ * packed histogram takes to record and walk. Memory is 8 bytes a value, for the call.
+ */
+export function histogramPercentiles(valuesMs: ArrayLike<number>, ps: readonly number[]): Array<number | null> {
+  const micros = new Float64Array(valuesMs.length);
+  for (let i = 0; i < micros.length; i++) micros[i] = Math.min(maxMicros, Math.max(1, Math.round(valuesMs[i] * 1000)));
+  micros.sort();
+  return ps.map((p) => {
+    if (micros.length === 0) return null;
+    let value: number;
+    if (p >= 100) value = micros[micros.length - 1];
+    else if (p <= 0) value = shape.lowestEquivalentValue(micros[0]);
+    else {
+      // The histogram's own rank: the count at the percentile rounded up, one ulp of slack, at least the first.
+      const fpCount = (p / 100) * micros.length;
+      const count = Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
+      value = shape.highestEquivalentValue(micros[count - 1]);
+    }
+    return Math.round(value / 100) / 10;
+  });
+}
+
+/** As a LatencyHistogram's `summary()` of the same values. */
+export function histogramSummary(valuesMs: ArrayLike<number>): LatencySummary {
+  const [p50, p90, p99, max] = histogramPercentiles(valuesMs, [50, 90, 99, 100]);
+  return { p50, p90, p99, max };
+}
+
+function ulp(x: number): number {
+  return x === 0 ? 0 : Math.pow(2, Math.floor(Math.log2(x)) - 52);
+}

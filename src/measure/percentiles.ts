@@ -2,7 +2,7 @@
  * Nearest-rank percentiles over a list of values (the same definition HDR histograms
  * use: the smallest value with at least p% of values at or below it).
  */
-export function percentile(sortedValues: readonly number[], p: number): number | null {
+export function percentile(sortedValues: ArrayLike<number>, p: number): number | null {
   if (sortedValues.length === 0) return null;
   if (p <= 0) return sortedValues[0];
   if (p >= 100) return sortedValues[sortedValues.length - 1];
@@ -17,9 +17,9 @@ export interface LatencySummary {
   max: number | null;
 }
 
-export function summarizeLatency(values: readonly number[]): LatencySummary {
-  const sorted = Float64Array.from(values).sort();
-  const list = Array.from(sorted);
+/** Exact: the values are copied once into a typed array and sorted (8 bytes each, not a list of numbers). */
+export function summarizeLatency(values: ArrayLike<number>): LatencySummary {
+  const list = Float64Array.from(values).sort();
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return {
     p50: round(percentile(list, 50)),

@@ -18,6 +18,8 @@
  * the threshold tolerates and RTO is 0.
  */
 
+import { SampleColumns } from './sample-columns';
+
 export interface OutcomeSample {
   /** When the request was due to be sent (open model: its scheduled time), ms. */
   t: number;
@@ -58,28 +60,27 @@ export type RtoResult =
     }
   | { recovered: null; reason: 'no samples after the fault' };
 
+/** Outcomes as the functions below take them: objects (tests, short journeys) or a probe's columns. */
+export type Outcomes = readonly OutcomeSample[] | SampleColumns;
+
 /**
  * @param samples outcomes sorted by `t` (unsorted input is sorted on a copy)
  * @param tFault  when the first fault became active
  * @param endT    end of the observation; defaults to the last sample's time
  */
-export function computeRto(
-  samples: readonly OutcomeSample[],
-  tFault: number,
-  criteria: RecoveryCriteria,
-  endT?: number,
-): RtoResult {
+export function computeRto(samples: Outcomes, tFault: number, criteria: RecoveryCriteria, endT?: number): RtoResult {
   const sorted = sortedByTime(samples);
-  const start = lowerBound(sorted, tFault);
-  if (start >= sorted.length) return { recovered: null, reason: 'no samples after the fault' };
+  const start = sorted.lowerBound(tFault);
+  const count = sorted.length;
+  if (start >= count) return { recovered: null, reason: 'no samples after the fault' };
 
-  const end = endT ?? sorted[sorted.length - 1].t;
+  const end = endT ?? sorted.t[count - 1];
   let failedSamples = 0;
   let firstFailureAt: number | null = null;
-  for (let i = start; i < sorted.length; i++) {
-    if (!sorted[i].ok) {
+  for (let i = start; i < count; i++) {
+    if (sorted.ok[i] === 0) {
       failedSamples++;
-      if (firstFailureAt === null) firstFailureAt = sorted[i].t;
+      if (firstFailureAt === null) firstFailureAt = sorted.t[i];
     }
   }
 
@@ -105,39 +106,41 @@ export function computeRto(
     return { recovered: false, rtoMs: null, tRecovered: null, firstFailureAt, failedSamples, atLeastMs: end - tFault };
   return {
     recovered: true,
-    rtoMs: sorted[recovered].t - tFault,
-    tRecovered: sorted[recovered].t,
+    rtoMs: sorted.t[recovered] - tFault,
+    tRecovered: sorted.t[recovered],
     firstFailureAt,
     failedSamples,
-    observedAfterRecoveryMs: end - sorted[recovered].t,
+    observedAfterRecoveryMs: end - sorted.t[recovered],
   };
 }
 
 /** Indices of the anchors from `start` on whose full window, fitting in the observation, is below the ratio. */
 export function violatingAnchors(
-  sorted: readonly OutcomeSample[],
+  sorted: SampleColumns,
   start: number,
   criteria: RecoveryCriteria,
   end: number,
 ): number[] {
   const violating: number[] = [];
+  const { t, ok } = sorted;
+  const count = sorted.length;
   // Two pointers: for each anchor i, samples in [t_i, t_i + W) are sorted[i..j).
   let okInWindow = 0;
   let j = start;
-  for (let i = start; i < sorted.length; i++) {
-    const anchor = sorted[i].t;
+  for (let i = start; i < count; i++) {
+    const anchor = t[i];
     if (anchor + criteria.windowMs > end) break; // this and later windows do not fit in the observation
     if (j < i) {
       j = i;
       okInWindow = 0;
     }
-    while (j < sorted.length && sorted[j].t < anchor + criteria.windowMs) {
-      if (sorted[j].ok) okInWindow++;
+    while (j < count && t[j] < anchor + criteria.windowMs) {
+      okInWindow += ok[j];
       j++;
     }
-    const count = j - i;
-    if (count > 0 && okInWindow / count < criteria.successRatio) violating.push(i);
-    if (sorted[i].ok) okInWindow--;
+    const inWindow = j - i;
+    if (inWindow > 0 && okInWindow / inWindow < criteria.successRatio) violating.push(i);
+    okInWindow -= ok[i];
   }
   return violating;
 }
@@ -147,53 +150,34 @@ export function violatingAnchors(
  * window fits in the observation (the caller starts past the last violating anchor), or,
  * in the unjudged tail, one after which what is left holds. -1 when there is none.
  */
-export function recoveryIndex(
-  sorted: readonly OutcomeSample[],
-  from: number,
-  criteria: RecoveryCriteria,
-  end: number,
-): number {
+export function recoveryIndex(sorted: SampleColumns, from: number, criteria: RecoveryCriteria, end: number): number {
   for (let i = from; i < sorted.length; i++) {
-    if (!sorted[i].ok) continue;
-    const fitsFullWindow = sorted[i].t + criteria.windowMs <= end;
+    if (sorted.ok[i] === 0) continue;
+    const fitsFullWindow = sorted.t[i] + criteria.windowMs <= end;
     if (fitsFullWindow || tailHolds(sorted, i, criteria.successRatio)) return i;
   }
   return -1;
 }
 
 /** Whether the samples from `from` to the end, taken as one window, keep the ratio; used for the unjudged tail. */
-export function tailHolds(sorted: readonly OutcomeSample[], from: number, successRatio: number): boolean {
+export function tailHolds(sorted: SampleColumns, from: number, successRatio: number): boolean {
   let ok = 0;
   let count = 0;
   for (let i = sorted.length - 1; i >= from; i--) {
     count++;
-    if (sorted[i].ok) ok++;
+    ok += sorted.ok[i];
   }
   return count === 0 || ok / count >= successRatio;
 }
 
 /** The first index from `from` whose time is after t. */
-export function firstAnchorBeyond(sorted: readonly OutcomeSample[], from: number, t: number): number {
+export function firstAnchorBeyond(sorted: SampleColumns, from: number, t: number): number {
   let i = from;
-  while (i < sorted.length && sorted[i].t <= t) i++;
+  while (i < sorted.length && sorted.t[i] <= t) i++;
   return i;
 }
 
-/** The first index whose time is at or after t. */
-export function lowerBound(sorted: readonly OutcomeSample[], t: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid].t < t) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** The samples in time order (a copy only when they are not). */
-export function sortedByTime<T extends OutcomeSample>(samples: readonly T[]): readonly T[] {
-  for (let i = 1; i < samples.length; i++)
-    if (samples[i].t < samples[i - 1].t) return [...samples].sort((a, b) => a.t - b.t);
-  return samples;
+/** The samples in time order, as columns (objects are copied into columns, sorted stably by due time). */
+export function sortedByTime(samples: Outcomes): SampleColumns {
+  return SampleColumns.from(samples);
 }

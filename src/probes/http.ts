@@ -120,7 +120,9 @@ class HttpOutcomeFold implements ProbeAccumulator<HttpResult> {
   }
 
   add(event: JournalEvent): void {
-    if (event.type === 'observe.started') this.outcomes.observeStarted(event.t0);
+    if (event.type === 'observe.started')
+      // Room for the observation's requests at the probe's rate, and two minutes of rollback and post-check.
+      this.outcomes.observeStarted(event.t0, Math.ceil(this.started.rate * (event.durationMs / 1000 + 120)));
     else if (event.type === 'traffic.samples' && event.probe === this.started.probe)
       for (const row of event.rows) this.outcomes.add(row);
   }

@@ -1,4 +1,5 @@
 import type { EventOf, JournalEvent, K6TagSet } from '../core/events';
+import type { SampleColumns } from '../measure/sample-columns';
 import type { K6Details } from './k6-details';
 import { judgeK6 } from './k6-verdict';
 import { OutcomeAccumulator } from './outcomes';
@@ -121,7 +122,7 @@ export class K6Fold implements ProbeAccumulator<K6Result> {
   }
 
   /** The probe, every scenario, the request names and checks seen most often; each journey's samples in time order. */
-  private journeys(all: TrafficSample[]): { journeys: JourneyOutcomes[]; omitted: number } {
+  private journeys(all: SampleColumns): { journeys: JourneyOutcomes[]; omitted: number } {
     const probe = this.started.probe;
     const journey = (name: string, samples: TrafficSample[]): JourneyOutcomes => ({
       name,

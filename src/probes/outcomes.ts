@@ -1,8 +1,9 @@
 import type { EventOf, SampleRow } from '../core/events';
-import { LatencyHistogram } from '../measure/histogram';
+import { histogramSummary } from '../measure/histogram';
+import { SampleColumns } from '../measure/sample-columns';
 import { successRatioOf } from '../measure/ratio';
-import { TimelineBuilder } from '../measure/timeline';
-import type { HttpOutcomes, ProbeSummary, TrafficSample } from './types';
+import { bucketLatencies, TimelineBuilder } from '../measure/timeline';
+import type { HttpOutcomes, ProbeSummary } from './types';
 
 export const timelineBucketMs = 1_000;
 
@@ -13,26 +14,29 @@ export const timelineBucketMs = 1_000;
  * journaled after the steady state began: rows before it wait in `early` until it is known.
  */
 export class OutcomeAccumulator {
-  private readonly samples: TrafficSample[] = [];
-  private readonly latency = new LatencyHistogram();
+  /** In time order as they arrive, as columns: a day of requests in tens of MB. */
+  private readonly samples = new SampleColumns();
   private readonly regions: Record<string, number> = {};
   private errors = 0;
   private timeline: TimelineBuilder | null = null;
   private early: SampleRow[] | null = [];
+  private t0: number | null = null;
 
   constructor(private readonly thresholdsMs: readonly number[]) {}
 
-  observeStarted(t0: number): void {
+  /** `expected`: how many requests the run will have, when the probe's rate says, so the columns grow once. */
+  observeStarted(t0: number, expected?: number): void {
     if (this.timeline) return;
-    this.timeline = new TimelineBuilder(t0, timelineBucketMs, this.thresholdsMs);
+    if (expected !== undefined) this.samples.reserve(expected);
+    this.timeline = new TimelineBuilder(t0, timelineBucketMs, this.thresholdsMs, { latency: false });
+    this.t0 = t0;
     for (const row of this.early ?? []) this.addToTimeline(row);
     this.early = null;
   }
 
   add(row: SampleRow): void {
     const [t, latencyMs, , ok, , region] = row;
-    this.samples.push({ t, ok: ok === 1, latencyMs, region });
-    this.latency.record(latencyMs);
+    this.samples.push(t, ok === 1, latencyMs, region);
     if (!ok) this.errors++;
     // Served means answered with success, as the timeline counts: a 503 from a dying region served nobody.
     if (region && ok) this.regions[region] = (this.regions[region] ?? 0) + 1;
@@ -41,8 +45,8 @@ export class OutcomeAccumulator {
   }
 
   result(started: EventOf<'probe.started'>): { summary: ProbeSummary; outcomes: HttpOutcomes } {
-    this.samples.sort((a, b) => a.t - b.t);
-    const latencyMs = this.latency.summary();
+    // What a histogram of every latency would say, from the latencies kept anyway (and faster than recording them).
+    const latencyMs = histogramSummary(this.samples.slice(0).latencyMs);
     return {
       summary: {
         probe: started.probe,
@@ -58,7 +62,7 @@ export class OutcomeAccumulator {
         errors: this.errors,
         latencyMs,
         regions: this.regions,
-        timeline: this.timeline?.points() ?? [],
+        timeline: this.timeline?.points(bucketLatencies(this.samples, this.t0!, timelineBucketMs)) ?? [],
       },
     };
   }

@@ -5,6 +5,7 @@ import type { Journal } from '../core/journal';
 import type { DrillCost } from '../measure/cost';
 import type { LatencySummary } from '../measure/percentiles';
 import type { OutcomeSample, RecoveryCriteria } from '../measure/rto';
+import type { SampleColumns } from '../measure/sample-columns';
 import type { PrometheusClient } from '../prometheus/client';
 import type { K6Details } from './k6-details';
 import type { TimelinePoint } from '../measure/timeline';
@@ -123,7 +124,7 @@ export interface TrafficSample extends OutcomeSample {
 
 export interface HttpOutcomes {
   /** Every outcome in time order: what RTO is measured on. */
-  samples: TrafficSample[];
+  samples: SampleColumns;
   errors: number;
   /** From each request's scheduled time, so queueing behind a slow server counts. */
   latencyMs: LatencySummary;
@@ -231,8 +232,11 @@ export interface JourneyOutcomes {
   name: string;
   probe: string;
   kind: string;
-  /** Every attempt in time order: when it was due (`t`), ok, how long it took (`latencyMs`), the region that served. */
-  samples: TrafficSample[];
+  /**
+   * Every attempt in time order: when it was due (`t`), ok, how long it took (`latencyMs`), the region that served;
+   * as columns when there can be millions (an http probe's requests).
+   */
+  samples: readonly TrafficSample[] | SampleColumns;
   /** Its own recovery criterion, when the probe kind has a reason to differ from the hypothesis'. */
   criteria?: RecoveryCriteria;
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { summarize } from '../analysis/summarize';
+import { RunSummarizer } from '../analysis/summarize';
 import type { RunSummary } from '../analysis/summary';
 import { errorMessage, GamedayError } from '../core/errors';
-import { journalFileName, readJournal } from '../core/journal';
+import { forEachJournalEvent, journalFileName } from '../core/journal';
 import { fileReporters, type ReportOptions } from './files';
 import { Reporters, type ReportOutcome } from './reporter';
 
@@ -23,7 +23,10 @@ export async function rerenderRun(
     throw new NotARunError(`${runDir}: no ${journalFileName} here (expected a run directory such as reports/<run-id>)`);
   let summary: RunSummary;
   try {
-    summary = summarize(readJournal(journal));
+    // Event by event: a long drill's journal is far larger than what its summary keeps.
+    const summarizer = new RunSummarizer();
+    forEachJournalEvent(journal, (event) => summarizer.add(event));
+    summary = summarizer.result();
   } catch (error) {
     throw new NotARunError(`${journal}: not a run journal: ${errorMessage(error)}`);
   }
