@@ -50,6 +50,46 @@ function trafficPoints(summary: RunSummary) {
   return summary.series.find((series) => series.probe === summary.traffic.probe)?.points ?? [];
 }
 
+/**
+ * The most points a time chart draws: two per pixel. A day's drill has 86,400 seconds, which as SVG is a 50 MB report
+ * that takes a GB to render and shows nothing a pixel can; longer drills are drawn a group of seconds per point.
+ */
+const maxChartPoints = chartWidth * 2;
+
+type TrafficPoint = ReturnType<typeof trafficPoints>[number];
+
+/**
+ * The traffic's points as charted: each second, or, past maxChartPoints, groups of `seconds` consecutive seconds with
+ * their requests, errors and regions summed and the slowest second's p50 and p99 (a group's percentiles cannot be
+ * told from its seconds', and the worst second is what a drill looks for).
+ */
+function chartedTrafficPoints(summary: RunSummary): { points: TrafficPoint[]; seconds: number } {
+  const points = trafficPoints(summary);
+  const group = Math.ceil(points.length / maxChartPoints);
+  if (group <= 1) return { points, seconds: 1 };
+  const grouped: TrafficPoint[] = [];
+  for (let from = 0; from < points.length; from += group) {
+    const members = points.slice(from, from + group);
+    const regions: Record<string, number> = {};
+    for (const member of members)
+      for (const [region, count] of Object.entries(member.regions)) regions[region] = (regions[region] ?? 0) + count;
+    const slowest = (pick: (point: TrafficPoint) => number | null) =>
+      members.reduce<number | null>((worst, member) => {
+        const value = pick(member);
+        return value === null ? worst : worst === null ? value : Math.max(worst, value);
+      }, null);
+    grouped.push({
+      offsetMs: members[0].offsetMs,
+      requests: members.reduce((sum, member) => sum + member.requests, 0),
+      errors: members.reduce((sum, member) => sum + member.errors, 0),
+      p50: slowest((point) => point.p50),
+      p99: slowest((point) => point.p99),
+      regions,
+    });
+  }
+  return { points: grouped, seconds: group };
+}
+
 /** Fault windows, the RTO span and the runbook's step ends: the context every time chart shares. */
 function marks(summary: RunSummary, endMs: number) {
   const faults = summary.faults
@@ -155,9 +195,9 @@ function timeAxis(title = 'seconds since the observation began') {
 
 /** Success ratio and latency per second, with fault windows, the RTO span and failover steps. */
 export function timelineChart(summary: RunSummary): ChartSpec | null {
-  const points = trafficPoints(summary);
+  const { points, seconds: group } = chartedTrafficPoints(summary);
   if (points.length === 0) return null;
-  const endMs = points[points.length - 1].offsetMs + 1_000;
+  const endMs = points[points.length - 1].offsetMs + group * 1_000;
   const success = points
     .filter((point) => point.requests > 0)
     .map((point) => ({ t: seconds(point.offsetMs), success: (point.requests - point.errors) / point.requests }));
@@ -172,7 +212,7 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
       {
         width: chartWidth,
         height: 150,
-        title: { text: 'Success ratio per second', anchor: 'start' },
+        title: { text: group === 1 ? 'Success ratio per second' : `Success ratio per ${group} s`, anchor: 'start' },
         layer: [
           ...contextLayers(summary, endMs, true),
           {
@@ -194,7 +234,13 @@ export function timelineChart(summary: RunSummary): ChartSpec | null {
       {
         width: chartWidth,
         height: 150,
-        title: { text: 'Latency per second (from the scheduled send time)', anchor: 'start' },
+        title: {
+          text:
+            group === 1
+              ? 'Latency per second (from the scheduled send time)'
+              : `Latency: the slowest second of each ${group} s (from the scheduled send time)`,
+          anchor: 'start',
+        },
         layer: [
           ...contextLayers(summary, endMs, false),
           {
@@ -294,14 +340,14 @@ export function journeyChart(summary: RunSummary): ChartSpec | null {
 
 /** Who served the traffic each second; failures (which have no region) shown as their own band. */
 export function regionShareChart(summary: RunSummary): ChartSpec | null {
-  const points = trafficPoints(summary);
+  const { points, seconds: group } = chartedTrafficPoints(summary);
   const regions = [...new Set(points.flatMap((point) => Object.keys(point.regions)))].sort();
   if (regions.length === 0) return null;
   const rows = points.flatMap((point) => [
     ...regions.map((region) => ({ t: seconds(point.offsetMs), region, requests: point.regions[region] ?? 0 })),
     { t: seconds(point.offsetMs), region: 'failed', requests: point.errors },
   ]);
-  const endMs = points[points.length - 1].offsetMs + 1_000;
+  const endMs = points[points.length - 1].offsetMs + group * 1_000;
   const colors = ['#1565c0', '#6a1b9a', '#00838f', '#9e9d24'];
   return {
     width: chartWidth,
@@ -508,9 +554,17 @@ export function budgetChart(summary: RunSummary): ChartSpec | null {
 
 /** Burn rate over the trailing burn window, with each alert pair's factor as a reference line. */
 export function burnChart(summary: RunSummary): ChartSpec | null {
-  const rows = summary.slos.flatMap((slo) =>
-    slo.burnTimeline.map((point) => ({ t: seconds(point.offsetMs), burn: point.burnRate, slo: slo.name })),
-  );
+  // Past maxChartPoints, the highest burn of each group of points: the peaks are what the alerts answer to.
+  const rows = summary.slos.flatMap((slo) => {
+    const group = Math.max(1, Math.ceil(slo.burnTimeline.length / maxChartPoints));
+    const charted: Array<{ t: number; burn: number; slo: string }> = [];
+    for (let from = 0; from < slo.burnTimeline.length; from += group) {
+      const members = slo.burnTimeline.slice(from, from + group);
+      const burn = Math.max(...members.map((point) => point.burnRate));
+      charted.push({ t: seconds(members[0].offsetMs), burn, slo: slo.name });
+    }
+    return charted;
+  });
   if (rows.length === 0) return null;
   const factors = new Map<number, string[]>();
   for (const slo of summary.slos)
