@@ -6,6 +6,28 @@ export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/**
+ * The SHA-256 and length of a file's bytes, read a megabyte at a time: a long drill's journal is hundreds of MB, and
+ * holding it whole to hash it would cost that much memory.
+ */
+export function digestOfFile(file: string): { sha256: string; bytes: number } {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(1 << 20);
+  let bytes = 0;
+  try {
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      hash.update(buffer.subarray(0, read));
+      bytes += read;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
 /** The SHA-256 of a file's bytes; null when there is no such file (an inline definition has none). */
 export function sha256OfFile(file: string): string | null {
   try {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson, sha256 } from '../core/digest';
+import { canonicalJson, digestOfFile, sha256 } from '../core/digest';
 import { errorMessage, GamedayError } from '../core/errors';
 import type { CiJob, JournalEvent } from '../core/events';
-import { journalFileName, readJournal } from '../core/journal';
+import { forEachJournalEvent, journalFileName } from '../core/journal';
 import { gamedayVersion } from '../core/version';
 import { evidenceFileName, reportFiles } from './file-names';
 
@@ -69,8 +69,7 @@ export function sealHash(seal: EvidenceSeal): string {
 }
 
 export function digestFile(dir: string, file: string): FileDigest {
-  const bytes = fs.readFileSync(path.join(dir, file));
-  return { file, sha256: sha256(bytes), bytes: bytes.length };
+  return { file, ...digestOfFile(path.join(dir, file)) };
 }
 
 /** The report files a run directory holds, in the order they are written. */
@@ -108,11 +107,16 @@ export function readEvidence(runDir: string): Evidence | null {
  */
 export function sealRun(runDir: string, now: Date = new Date()): EvidenceSeal {
   const journal = digestFile(runDir, journalFileName);
-  const events = readJournal(path.join(runDir, journalFileName));
-  const start = events.find(isStart);
+  // Only the start and whether it finished are kept: a long drill's journal holds millions of rows.
+  let start: Extract<JournalEvent, { type: 'run.started' | 'scenario.started' }> | undefined;
+  let finished = false;
+  forEachJournalEvent(path.join(runDir, journalFileName), (event) => {
+    if (!start && isStart(event)) start = event;
+    if (event.type === 'run.finished' || event.type === 'scenario.finished') finished = true;
+  });
   if (!start) throw new EvidenceError(`${journalFileName} has no run.started or scenario.started: nothing to seal`);
   // A journal still being written (or left by a killed run) is not the record yet.
-  if (!events.some((event) => event.type === 'run.finished' || event.type === 'scenario.finished'))
+  if (!finished)
     throw new EvidenceError(
       'the run has not finished: it is still running, or was killed (gameday recover finishes its journal)',
     );

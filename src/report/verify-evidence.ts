@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256 } from '../core/digest';
+import { digestOfFile, sha256 } from '../core/digest';
 import { errorMessage, GamedayError } from '../core/errors';
 import { journaledDirs, journalFileName } from '../core/journal';
 import { evidenceFileName, readEvidence, reportFilesIn, sealHash, type Evidence } from './evidence';
@@ -117,12 +117,11 @@ function verifyRun(runDir: string, run: string): RunVerification {
 function fileChange(runDir: string, digest: { file: string; sha256: string; bytes: number }): string | null {
   const file = path.join(runDir, digest.file);
   if (!fs.existsSync(file)) return `${digest.file} is missing (it was sealed with ${digest.bytes} bytes)`;
-  const bytes = fs.readFileSync(file);
-  const now = sha256(bytes);
+  const { sha256: now, bytes } = digestOfFile(file);
   if (now === digest.sha256) return null;
   return (
     `${digest.file} changed since the run was sealed (sha256 ${short(digest.sha256)}… sealed, ${short(now)}… now; ` +
-    `${digest.bytes} bytes sealed, ${bytes.length} now)`
+    `${digest.bytes} bytes sealed, ${bytes} now)`
   );
 }
 
