@@ -1,29 +1,14 @@
 import yargs from 'yargs';
 import { gamedayVersion } from '../core/version';
-import { planCommand } from './commands/plan';
-import { runCommand } from './commands/run';
-import { gateCommand } from './commands/gate';
-import { reportCommand } from './commands/report';
-import { failoverCommand } from './commands/failover';
-import { recoverCommand } from './commands/recover';
-import { haltCommand } from './commands/halt';
-import { noteCommand } from './commands/note';
-import { validateCommand } from './commands/validate';
-import { compareCommand } from './commands/compare';
-import { approveCommand } from './commands/approve';
-import { verifyCommand } from './commands/verify';
-import { checkCommand } from './commands/check';
-import { scheduleExportCommand } from './commands/schedule-export';
-import { scheduleListCommand } from './commands/schedule-list';
-import { scheduleRunCommand } from './commands/schedule-run';
-import { labDownCommand, labPromoteCommand, labResetCommand, labStatusCommand, labUpCommand } from './commands/lab';
 import { exportFormats, type ExportFormat } from '../schedule/export';
 import { exitCodes } from './exit-codes';
 import { reportFailure, UsageError } from './output';
 import { redactProcessOutput } from './redacted-output';
 
 /**
- * The CLI: parses arguments and calls one library function per command. Exit codes:
+ * The CLI: parses arguments and calls one library function per command. Each command's module is loaded when that
+ * command runs: all of them together (the lab, the AWS clients, Chromium's driver) cost 80 MB before a command has done
+ * anything, which `gameday report` on a day-long drill needs for the journal. Exit codes:
  * 0 passed, 1 failed, 2 invalid input or usage, 3 aborted, 4 error, 5 halted.
  */
 export async function main(argv: string[]): Promise<number> {
@@ -89,7 +74,7 @@ function parser(argv: string[], guard: Guard) {
           demandOption: true,
           describe: 'experiment or scenario files',
         }),
-      (args) => guard(() => validateCommand(args.files as string[]))(),
+      (args) => guard(async () => (await import('./commands/validate')).validateCommand(args.files as string[]))(),
     )
     .command(
       'plan <file>',
@@ -98,7 +83,7 @@ function parser(argv: string[], guard: Guard) {
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'experiment or scenario file' })
           .option('json', { type: 'boolean', default: false, describe: 'machine-readable plan' }),
-      (args) => guard(() => planCommand(args.file, { json: args.json }))(),
+      (args) => guard(async () => (await import('./commands/plan')).planCommand(args.file, { json: args.json }))(),
     )
     .command(
       'run <file>',
@@ -112,8 +97,8 @@ function parser(argv: string[], guard: Guard) {
             describe: `${yesOption.describe}; for a GameDay, also answers every checkpoint yes`,
           }),
       (args) =>
-        guard(() =>
-          runCommand(args.file, {
+        guard(async () =>
+          (await import('./commands/run')).runCommand(args.file, {
             out: args.out,
             reports: args.reports,
             json: args.json,
@@ -149,8 +134,8 @@ function parser(argv: string[], guard: Guard) {
           })
           .options(runOptions),
       (args) =>
-        guard(() =>
-          gateCommand(args.file, {
+        guard(async () =>
+          (await import('./commands/gate')).gateCommand(args.file, {
             out: args.out,
             reports: args.reports,
             json: args.json,
@@ -184,8 +169,13 @@ function parser(argv: string[], guard: Guard) {
           })
           .option('json', { type: 'boolean', default: false, describe: 'print the summary (or the history) as JSON' }),
       (args) =>
-        guard(() =>
-          reportCommand(args.runDir, { history: args.history, out: args.out, pdf: args.pdf, json: args.json }),
+        guard(async () =>
+          (await import('./commands/report')).reportCommand(args.runDir, {
+            history: args.history,
+            out: args.out,
+            pdf: args.pdf,
+            json: args.json,
+          }),
         )(),
     )
     .command(
@@ -220,8 +210,8 @@ function parser(argv: string[], guard: Guard) {
           .option('pdf', runOptions.pdf)
           .option('notify', notifyOption),
       (args) =>
-        guard(() =>
-          failoverCommand(args.file, {
+        guard(async () =>
+          (await import('./commands/failover')).failoverCommand(args.file, {
             dryRun: args['dry-run'],
             approve: args.approve,
             out: args.out,
@@ -245,8 +235,8 @@ function parser(argv: string[], guard: Guard) {
           .option('reports', { type: 'string', default: 'reports' })
           .option('json', { type: 'boolean', default: false }),
       (args) =>
-        guard(() =>
-          recoverCommand((args.runDirs as string[] | undefined) ?? [], {
+        guard(async () =>
+          (await import('./commands/recover')).recoverCommand((args.runDirs as string[] | undefined) ?? [], {
             all: args.all,
             reports: args.reports,
             json: args.json,
@@ -268,8 +258,13 @@ function parser(argv: string[], guard: Guard) {
           .option('json', { type: 'boolean', default: false })
           .conflicts('release', ['reason', 'wait']),
       (args) =>
-        guard(() =>
-          haltCommand({ reason: args.reason, release: args.release === true, wait: args.wait, json: args.json }),
+        guard(async () =>
+          (await import('./commands/halt')).haltCommand({
+            reason: args.reason,
+            release: args.release === true,
+            wait: args.wait,
+            json: args.json,
+          }),
         )(),
     )
     .command(
@@ -289,8 +284,8 @@ function parser(argv: string[], guard: Guard) {
           .option('json', { type: 'boolean', default: false })
           .conflicts('finding', 'action'),
       (args) =>
-        guard(() =>
-          noteCommand(args.text, {
+        guard(async () =>
+          (await import('./commands/note')).noteCommand(args.text, {
             run: args.run,
             finding: args.finding === true,
             action: args.action === true,
@@ -312,7 +307,14 @@ function parser(argv: string[], guard: Guard) {
           .option('no', { type: 'boolean', default: false, describe: 'answer no: the day ends, the rest is skipped' })
           .option('as', { type: 'string', describe: "who answers, as recorded (default: this terminal's user)" })
           .option('reports', { type: 'string', default: 'reports', describe: 'where latest is looked for' }),
-      (args) => guard(() => approveCommand(args.run, { no: args.no, as: args.as, reports: args.reports }))(),
+      (args) =>
+        guard(async () =>
+          (await import('./commands/approve')).approveCommand(args.run, {
+            no: args.no,
+            as: args.as,
+            reports: args.reports,
+          }),
+        )(),
     )
     .command(
       'compare <file>',
@@ -330,8 +332,8 @@ function parser(argv: string[], guard: Guard) {
           .option('json', { type: 'boolean', default: false, describe: 'print compare.json to stdout' })
           .option('pdf', { type: 'boolean', default: true, describe: "each run's report.pdf (--no-pdf: skip them)" }),
       (args) =>
-        guard(() =>
-          compareCommand(args.file as string, {
+        guard(async () =>
+          (await import('./commands/compare')).compareCommand(args.file as string, {
             strategies: args.strategies,
             out: args.out,
             reports: args.reports,
@@ -347,7 +349,7 @@ function parser(argv: string[], guard: Guard) {
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'experiment or scenario file' })
           .option('json', { type: 'boolean', default: false, describe: 'the checks as JSON' }),
-      (args) => guard(() => checkCommand(args.file, { json: args.json }))(),
+      (args) => guard(async () => (await import('./commands/check')).checkCommand(args.file, { json: args.json }))(),
     )
     .command(
       'verify <dir>',
@@ -360,7 +362,7 @@ function parser(argv: string[], guard: Guard) {
             describe: 'a run directory, or a directory of runs (e.g. reports/)',
           })
           .option('json', { type: 'boolean', default: false, describe: 'the verification as JSON' }),
-      (args) => guard(() => verifyCommand(args.dir, { json: args.json }))(),
+      (args) => guard(async () => (await import('./commands/verify')).verifyCommand(args.dir, { json: args.json }))(),
     )
     .command('schedule', 'scheduled drills: run the scheduler, list the next runs, export to another scheduler', (y) =>
       y
@@ -394,8 +396,8 @@ function parser(argv: string[], guard: Guard) {
               })
               .option('notify', notifyOption),
           (args) =>
-            guard(() =>
-              scheduleRunCommand((args.files as string[] | undefined) ?? [], {
+            guard(async () =>
+              (await import('./commands/schedule-run')).scheduleRunCommand((args.files as string[] | undefined) ?? [], {
                 once: args.once,
                 reports: args.reports,
                 pdf: args.pdf,
@@ -419,8 +421,11 @@ function parser(argv: string[], guard: Guard) {
               .option('count', { type: 'number', default: 5, describe: 'how many next runs' })
               .option('json', { type: 'boolean', default: false }),
           (args) =>
-            guard(() =>
-              scheduleListCommand((args.files as string[] | undefined) ?? [], { count: args.count, json: args.json }),
+            guard(async () =>
+              (await import('./commands/schedule-list')).scheduleListCommand(
+                (args.files as string[] | undefined) ?? [],
+                { count: args.count, json: args.json },
+              ),
             )(),
         )
         .command(
@@ -444,15 +449,18 @@ function parser(argv: string[], guard: Guard) {
               .option('reports', { type: 'string', default: 'reports', describe: 'where run directories go there' })
               .option('image', { type: 'string', describe: 'k8s-cronjob: the container image with your project' }),
           (args) =>
-            guard(() =>
-              scheduleExportCommand((args.files as string[] | undefined) ?? [], {
-                format: args.format as ExportFormat,
-                out: args.out,
-                workdir: args.workdir,
-                gameday: args.gameday,
-                reports: args.reports,
-                image: args.image,
-              }),
+            guard(async () =>
+              (await import('./commands/schedule-export')).scheduleExportCommand(
+                (args.files as string[] | undefined) ?? [],
+                {
+                  format: args.format as ExportFormat,
+                  out: args.out,
+                  workdir: args.workdir,
+                  gameday: args.gameday,
+                  reports: args.reports,
+                  image: args.image,
+                },
+              ),
             )(),
         )
         .demandCommand(1, 'name a schedule command: run, list, export'),
@@ -478,8 +486,8 @@ function parser(argv: string[], guard: Guard) {
                 describe: 'the failover strategy the lab is built as (default active-passive-dns)',
               }),
           (args) =>
-            guard(() =>
-              labUpCommand({
+            guard(async () =>
+              (await import('./commands/lab')).labUpCommand({
                 dir: args.dir,
                 json: args.json,
                 regions: args.regions
@@ -493,21 +501,36 @@ function parser(argv: string[], guard: Guard) {
             )(),
         )
         .command('status', 'roles, replication, health checks, DNS answers, faults', {}, (args) =>
-          guard(() => labStatusCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+          guard(async () =>
+            (await import('./commands/lab')).labStatusCommand({
+              dir: args.dir as string | undefined,
+              json: args.json as boolean,
+            }),
+          )(),
         )
         .command('down', 'stop every lab process and remove its data', {}, (args) =>
-          guard(() => labDownCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+          guard(async () =>
+            (await import('./commands/lab')).labDownCommand({
+              dir: args.dir as string | undefined,
+              json: args.json as boolean,
+            }),
+          )(),
         )
         .command('reset', 'back to the initial topology (faults removed, data rebuilt)', {}, (args) =>
-          guard(() => labResetCommand({ dir: args.dir as string | undefined, json: args.json as boolean }))(),
+          guard(async () =>
+            (await import('./commands/lab')).labResetCommand({
+              dir: args.dir as string | undefined,
+              json: args.json as boolean,
+            }),
+          )(),
         )
         .command(
           'promote <region>',
           'promote a standby region to primary and point the writer name at it (a lab helper)',
           (z) => z.positional('region', { type: 'string', demandOption: true }),
           (args) =>
-            guard(() =>
-              labPromoteCommand(args.region as string, {
+            guard(async () =>
+              (await import('./commands/lab')).labPromoteCommand(args.region as string, {
                 dir: args.dir as string | undefined,
                 json: args.json as boolean,
               }),
