@@ -110,10 +110,14 @@ export function sealRun(runDir: string, now: Date = new Date()): EvidenceSeal {
   // Only the start and whether it finished are kept: a long drill's journal holds millions of rows.
   let start: Extract<JournalEvent, { type: 'run.started' | 'scenario.started' }> | undefined;
   let finished = false;
-  forEachJournalEvent(path.join(runDir, journalFileName), (event) => {
-    if (!start && isStart(event)) start = event;
-    if (event.type === 'run.finished' || event.type === 'scenario.finished') finished = true;
-  });
+  forEachJournalEvent(
+    path.join(runDir, journalFileName),
+    (event) => {
+      if (!start && isStart(event)) start = event;
+      if (event.type === 'run.finished' || event.type === 'scenario.finished') finished = true;
+    },
+    { mentioning: ['"run.started"', '"scenario.started"', '"run.finished"', '"scenario.finished"'] },
+  );
   if (!start) throw new EvidenceError(`${journalFileName} has no run.started or scenario.started: nothing to seal`);
   // A journal still being written (or left by a killed run) is not the record yet.
   if (!finished)

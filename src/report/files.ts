@@ -9,6 +9,7 @@ import { renderPdf } from './pdf';
 import type { Reporter } from './reporter';
 import { evidenceFileName, reportFiles } from './file-names';
 import { EvidenceKeeper } from './evidence';
+import { writePrettyJson } from './json-file';
 
 export interface ReportOptions {
   /** Print report.pdf with Chromium (default true). */
@@ -40,7 +41,11 @@ export function fileReporters(runDir: string, options: ReportOptions = {}): Repo
   const reporters: Reporter[] = [
     {
       name: reportFiles.summary,
-      onEnd: ({ summary }) => write(reportFiles.summary, JSON.stringify(summary, null, 2) + '\n'),
+      onEnd: ({ summary }) => {
+        const file = path.join(runDir, reportFiles.summary);
+        writePrettyJson(file, summary);
+        return [file];
+      },
     },
     {
       name: reportFiles.markdown,

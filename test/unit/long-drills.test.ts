@@ -20,6 +20,7 @@ import { summarizeLatency } from '../../src/measure/percentiles';
 import { SampleColumns } from '../../src/measure/sample-columns';
 import { TimelineBuilder } from '../../src/measure/timeline';
 import { regionShareChart, timelineChart } from '../../src/report/html/charts';
+import { writePrettyJson } from '../../src/report/json-file';
 import { writeSyntheticJournal } from '../../bench/synthetic-journal';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'journals');
@@ -111,6 +112,18 @@ test('chunk boundaries: lines longer than a chunk, characters split across chunk
   const streamed: unknown[] = [];
   forEachJournalEvent(file, (event) => streamed.push(event));
   assert.equal(streamed, events);
+});
+
+test('mentioning: only lines holding a text are parsed, and every event of those types is among them', () => {
+  for (const file of journals) {
+    const ends: JournalEvent[] = [];
+    forEachJournalEvent(file, (event) => ends.push(event), { mentioning: ['"run.finished"', '"observe.started"'] });
+    assert.equal(
+      ends.filter((event) => event.type === 'run.finished' || event.type === 'observe.started'),
+      readWhole(file).filter((event) => event.type === 'run.finished' || event.type === 'observe.started'),
+      file,
+    );
+  }
 });
 
 test('digestOfFile: the SHA-256 and length of the whole file, read in chunks', () => {
@@ -293,6 +306,24 @@ test('charts of a day-long drill: two points per pixel at most, requests and err
   const short = timelineChart(summary)!;
   const shortSuccess = (short as typeof chart & { vconcat: typeof layers }).vconcat[0].layer.at(-1)!.data!.values;
   assert.is(shortSuccess.length, second.filter((point) => point.requests > 0).length);
+});
+
+test('summary.json written a piece at a time: the bytes JSON.stringify(summary, null, 2) gives', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-json-file-'));
+  scratch.push(dir);
+  const file = path.join(dir, 'summary.json');
+  const awkward = {
+    empty: { list: [], object: {} },
+    skipped: undefined,
+    fn: () => 1,
+    list: [undefined, () => 1, null, Number.NaN, -0, 1e21, 'é"\\\n\u2028'],
+    when: new Date(0),
+    nested: [[{ a: [{}] }], { toJSON: (key: string) => `key ${key}` }],
+  };
+  for (const value of [...journals.map((journal) => summarize(readWhole(journal))), awkward, [], {}, 'text', 0, null]) {
+    writePrettyJson(file, value);
+    assert.is(fs.readFileSync(file, 'utf8'), JSON.stringify(value, null, 2) + '\n');
+  }
 });
 
 test.run();
