@@ -5,7 +5,7 @@
  * API.
  */
 export interface DataSnapshot {
-  /** When the reading began: rows committed later (on any side) are left out, since replication may not carry them yet. */
+  /** When the reading began: rows committed later (on any side) are left out; replication may not carry them yet. */
   cutoff: string;
   regions: RegionData[];
   /** Each subscription: whether it had applied everything its publisher held at the cutoff. */
@@ -40,4 +40,42 @@ export interface SubscriptionCatchUp {
   waitedMs: number;
   /** WAL of the publisher's at the cutoff not yet confirmed by the subscriber, when it gave up; 0 once caught up. */
   behindBytes: number | null;
+}
+
+/** The consistency check's verdict on a snapshot (measure/consistency.ts says how each figure is found). */
+export interface ConsistencyReport {
+  regions: string[];
+  /** Every subscription applied what its publisher held at the cutoff: otherwise rows may differ only by lag. */
+  caughtUp: boolean;
+  tables: TableComparison[];
+  divergentRows: number;
+  conflicts: CartConflict[];
+  lostUpdates: number;
+  /** Caught up, no divergent row, no conflict. */
+  consistent: boolean;
+}
+
+export interface TableComparison {
+  table: string;
+  rows: Record<string, number>;
+  /** Keys in some region but not in this one, by region. */
+  missing: Record<string, number>;
+  /** Keys every region has, with rows that differ. */
+  differing: number;
+  /** Keys some region lacks or whose rows differ: this table's divergent rows. */
+  divergent: number;
+  /** The first divergent keys (at most 10), for the report. */
+  sampleKeys: string[];
+}
+
+export interface CartConflict {
+  customer: string;
+  /** The write both replaced; null when both created the cart. */
+  basedOn: string | null;
+  /** The racing writes, oldest first. */
+  writes: Array<{ writeId: string; region: string; writtenAt: string }>;
+  /** Which write each region holds now (null: it has no such cart), and the region that took it. */
+  held: Record<string, { writeId: string; region: string | null } | null>;
+  /** The racing writes some region no longer holds, and where. */
+  lost: Array<{ writeId: string; region: string; lostIn: string[] }>;
 }

@@ -350,8 +350,8 @@ export class Lab {
   }
 
   /**
-   * A primary in every region, each subscribed to the other's tables through its replication link (postgres/logical.ts),
-   * the app's tables created on both before any app starts.
+   * A primary in every region, each subscribed to the other's tables through its replication link
+   * (postgres/logical.ts), the app's tables created on both before any app starts.
    */
   private async bringUpLogical(): Promise<void> {
     const regions = [...this.regions.values()];

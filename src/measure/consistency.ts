@@ -1,20 +1,45 @@
-import type { CartWrite, DataSnapshot } from '../core/data-snapshot';
-
-/**
- * The data-active-active consistency check: what every region's database holds once
- * replication has caught up, judged. Pure: a snapshot in (core/data-snapshot.ts), a report
- * out.
- *
- * - Divergent row: a key some region lacks, or whose row differs between regions.
- * - Conflict: two writes of the same cart, taken in different regions, each replacing the
- *   same earlier write (or both creating the cart): neither saw the other, as during a
- *   partition. One conflict per cart and replaced write, however many writes raced.
- * - Lost update: a cart write that no later write replaced knowingly (a tip of the cart's
- *   history), yet some region holds another write for that cart: that region overwrote it
- *   without having seen it. Each conflict leaves at least one; with PostgreSQL's rule
- *   (the change that arrives last is applied) each region keeps the other's write and
- *   loses its own.
+/*
+ * measure/ imports nothing else from src/: these types mirror core/data-snapshot.ts (what the lab reads, what the
+ * journal keeps), and the compiler checks they agree where the consistency probe hands one to the other.
  */
+export interface DataSnapshot {
+  /** When the reading began: rows committed later (on any side) are left out; replication may not carry them yet. */
+  cutoff: string;
+  regions: RegionData[];
+  /** Each subscription: whether it had applied everything its publisher held at the cutoff. */
+  replication: SubscriptionCatchUp[];
+}
+
+export interface RegionData {
+  region: string;
+  /** Each replicated table's rows: [primary key, digest of the whole row], sorted by key. */
+  tables: Record<string, Array<[key: string, digest: string]>>;
+  /** Which write each cart holds on this side. */
+  carts: Array<{ customer: string; writeId: string }>;
+  /** Every cart write this side knows (its own and those replicated to it), with the write each replaced. */
+  cartWrites: CartWrite[];
+}
+
+export interface CartWrite {
+  writeId: string;
+  customer: string;
+  /** The region that took it. */
+  region: string;
+  /** The write it replaced where it was taken; null for a cart's first write. */
+  basedOn: string | null;
+  writtenAt: string;
+}
+
+export interface SubscriptionCatchUp {
+  subscriber: string;
+  publisher: string;
+  caughtUp: boolean;
+  /** How long the reading waited for it. */
+  waitedMs: number;
+  /** WAL of the publisher's at the cutoff not yet confirmed by the subscriber, when it gave up; 0 once caught up. */
+  behindBytes: number | null;
+}
+
 export interface ConsistencyReport {
   regions: string[];
   /** Every subscription applied what its publisher held at the cutoff: otherwise rows may differ only by lag. */
@@ -52,8 +77,24 @@ export interface CartConflict {
   lost: Array<{ writeId: string; region: string; lostIn: string[] }>;
 }
 
+/** How many divergent keys a table's comparison names. */
 const sampleSize = 10;
 
+/**
+ * The data-active-active consistency check: what every region's database holds once
+ * replication has caught up, judged. Pure: a snapshot in (core/data-snapshot.ts), a report
+ * out.
+ *
+ * - Divergent row: a key some region lacks, or whose row differs between regions.
+ * - Conflict: two writes of the same cart, taken in different regions, each replacing the
+ *   same earlier write (or both creating the cart): neither saw the other, as during a
+ *   partition. One conflict per cart and replaced write, however many writes raced.
+ * - Lost update: a cart write that no later write replaced knowingly (a tip of the cart's
+ *   history), yet some region holds another write for that cart: that region overwrote it
+ *   without having seen it. Each conflict leaves at least one; with PostgreSQL's rule
+ *   (the change that arrives last is applied) each region keeps the other's write and
+ *   loses its own.
+ */
 export function checkConsistency(snapshot: DataSnapshot): ConsistencyReport {
   const regions = snapshot.regions.map((side) => side.region);
   const tableNames = [...new Set(snapshot.regions.flatMap((side) => Object.keys(side.tables)))].sort();

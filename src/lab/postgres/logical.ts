@@ -17,7 +17,7 @@ export interface LogicalSide {
 
 const publication = 'gameday_all';
 
-/** The subscription on `subscriber` to `publisher`'s tables; its replication slot on the publisher has the same name. */
+/** The subscription on `subscriber` to `publisher`'s tables; its slot on the publisher has the same name. */
 export function subscriptionName(subscriber: string, publisher: string): string {
   const part = (region: string) => region.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   return `gameday_${part(subscriber)}_from_${part(publisher)}`;

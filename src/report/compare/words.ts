@@ -32,6 +32,17 @@ export function writesText(row: StrategyComparison): string {
   return parts.join(', ');
 }
 
+export function conflictsText(row: StrategyComparison): string {
+  const conflicts = row.conflicts;
+  if (!conflicts) return '—';
+  if ('unmeasured' in conflicts) return `— (${conflicts.unmeasured})`;
+  const lag = conflicts.caughtUp ? '' : ' (replication had not caught up: rows may differ by lag alone)';
+  return (
+    `${conflicts.conflicting} conflicting (${conflicts.lostUpdates} updates lost), ` +
+    `${conflicts.divergentRows} rows divergent${lag}`
+  );
+}
+
 export function budgetText(row: StrategyComparison): string {
   if (row.budget.length === 0) return '— (no SLO)';
   return row.budget
