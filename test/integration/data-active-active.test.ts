@@ -2,35 +2,38 @@
  * data-active-active on one lab of its own: both regions take writes while a partition
  * cuts the region link (the timeout toxics the regionOutage fault's cross-region scope
  * puts on every database and replication link), replication catches up when it heals,
- * and the consistency check over both sides' rows (Lab.dataSnapshot, then
- * measure/consistency.ts) finds the conflicts a test plants — and none in a control round
+ * and the consistency check over both sides' rows (read through the control API as the
+ * consistency probe reads them, then measure/consistency.ts) finds the conflicts a test plants — and none in a control round
  * that plants none.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Lab } from '../../src/lab/lab';
+import { LabClient } from '../../src/lab/client';
+import type { Lab } from '../../src/lab/lab';
 import { checkConsistency, type ConsistencyReport } from '../../src/measure/consistency';
+import { startTestLab } from '../support/lab';
 
 const EAST = 'us-east-1';
 const WEST = 'eu-west-1';
-const client = 'data-aa-test';
+const ledgerClient = 'data-aa-test';
 
 let lab: Lab;
+let client: LabClient;
+let closeLab: (() => Promise<void>) | undefined;
 const appUrl: Record<string, string> = {};
 /** Every ledger entry a region acknowledged (201), as `client/seq`. */
 const acked: string[] = [];
 let seq = 0;
 
 test.before(async () => {
-  lab = await Lab.start({
-    strategy: 'data-active-active',
-    regions: [EAST, WEST],
-    healthCheck: { requestIntervalMs: 300, failureThreshold: 2, timeoutMs: 500 },
-  });
+  const started = await startTestLab({ strategy: 'data-active-active', regions: [EAST, WEST] });
+  ({ lab } = started);
+  closeLab = started.close;
+  client = new LabClient(started.endpoint);
   for (const region of (await lab.status()).regions) appUrl[region.name] = region.appUrl;
 });
 test.after(async () => {
-  await lab?.close();
+  await closeLab?.();
 });
 
 /** The links between the regions: each region's database ingress and its subscription's link, both directions. */
@@ -53,11 +56,11 @@ async function writeLedger(region: string, count: number): Promise<void> {
     const answer = await fetch(`${appUrl[region]}/ledger`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client, seq: entry }),
+      body: JSON.stringify({ client: ledgerClient, seq: entry }),
       signal: AbortSignal.timeout(3_000),
     });
     assert.is(answer.status, 201, `${region} acknowledges ledger entry ${entry}: ${await answer.text()}`);
-    acked.push(`${client}/${entry}`);
+    acked.push(`${ledgerClient}/${entry}`);
   }
 }
 
@@ -99,7 +102,7 @@ async function untilReplicated(region: string, customer: string, writeId: string
 
 /** Both sides read once replication caught up: every acknowledged ledger entry must be in each. */
 async function check(): Promise<ConsistencyReport> {
-  const snapshot = await lab.dataSnapshot(15_000);
+  const snapshot = await client.dataSnapshot();
   for (const side of snapshot.regions) {
     const ledger = new Set(side.tables.ledger.map(([key]) => key));
     assert.equal(
