@@ -3,8 +3,8 @@
  * cuts the region link (the timeout toxics the regionOutage fault's cross-region scope
  * puts on every database and replication link), replication catches up when it heals,
  * and the consistency check over both sides' rows (read through the control API as the
- * consistency probe reads them, then measure/consistency.ts) finds the conflicts a test plants — and none in a control round
- * that plants none.
+ * consistency probe reads them, then measure/consistency.ts) finds the conflicts a test
+ * plants — and none in a control round that plants none.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
