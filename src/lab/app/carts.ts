@@ -65,7 +65,12 @@ export function cartRoutes(deps: CartDeps): (req: http.IncomingMessage, url: URL
   return (req, url) => {
     const match = /^\/carts\/([^/]+)$/.exec(url.pathname);
     if (!match) return null;
-    const customer = decodeURIComponent(match[1]);
+    let customer: string;
+    try {
+      customer = decodeURIComponent(match[1]);
+    } catch {
+      customer = '';
+    }
     if (!customerPattern.test(customer))
       return Promise.reject(
         new HttpError(400, 'invalid_customer', 'customer must be 1 to 64 letters, digits, _ . or -'),
