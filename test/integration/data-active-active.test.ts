@@ -1,13 +1,15 @@
 /**
  * data-active-active on one lab of its own: both regions take writes while a partition
- * cuts the region link (the timeout toxics the regionOutage fault's cross-region scope
- * puts on every database and replication link), replication catches up when it heals,
+ * cuts the link between them (the lab's own cross-region fault, FIS's
+ * aws:network:route-table-disrupt-cross-region-connectivity: timeout toxics on every
+ * database and replication link between the two), replication catches up when it heals,
  * and the consistency check over both sides' rows (read through the control API as the
  * consistency probe reads them, then measure/consistency.ts) finds the conflicts a test
  * plants — and none in a control round that plants none.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { crossRegionBlackhole } from '../../src/lab/aws/fis/executors/cross-region-blackhole';
 import { LabClient } from '../../src/lab/client';
 import type { Lab } from '../../src/lab/lab';
 import { checkConsistency, type ConsistencyReport } from '../../src/measure/consistency';
@@ -36,18 +38,23 @@ test.after(async () => {
   await closeLab?.();
 });
 
-/** The links between the regions: each region's database ingress and its subscription's link, both directions. */
-function partition(): () => void {
-  const links = [...lab.proxies.values()].filter(
-    (proxy) => proxy.name.startsWith('db-') || proxy.name.startsWith('replication-'),
-  );
-  assert.is(links.length, 4, links.map((link) => link.name).join(', '));
-  for (const link of links)
-    for (const stream of ['upstream', 'downstream'] as const)
-      link.addToxic({ name: `partition-${stream}`, type: 'timeout', stream, attributes: { timeout: 0 } });
-  return () => {
-    for (const link of links) for (const stream of ['upstream', 'downstream']) link.removeToxic(`partition-${stream}`);
-  };
+/**
+ * The cross-region fault as a FIS experiment runs it, between us-east-1's subnet and eu-west-1; resolves with the
+ * heal. It must hold both subscriptions' links.
+ */
+async function partition(): Promise<() => Promise<void>> {
+  const subnet = lab.awsResources()[0];
+  const execution = crossRegionBlackhole({
+    lab,
+    region: EAST,
+    targets: { Subnets: [{ type: 'aws:ec2:subnet', arn: subnet.subnetArn, region: EAST, tags: {}, attributes: {} }] },
+    parameters: { region: WEST, duration: 'PT5M' },
+    faultName: 'partition',
+  });
+  assert.match(execution.summary, `replication-${EAST}`);
+  assert.match(execution.summary, `replication-${WEST}`);
+  await execution.inject();
+  return () => execution.revert();
 }
 
 async function writeLedger(region: string, count: number): Promise<void> {
@@ -118,7 +125,7 @@ test('control: both sides write through a partition, no row on both: healed, not
   // Carts both regions update later: created once, in one region, and replicated before any partition.
   for (const customer of ['ann', 'bob', 'cy', 'dee'])
     await untilReplicated(WEST, customer, await saveCart(EAST, customer, 'espresso-beans'));
-  const heal = partition();
+  const heal = await partition();
   try {
     // Cut off from each other, both regions keep acknowledging writes: ledger entries, orders, and carts each
     // written on one side only.
@@ -133,7 +140,7 @@ test('control: both sides write through a partition, no row on both: healed, not
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.is(await cartIn(WEST, 'ann'), before, `${WEST} does not see ${EAST}'s write while the link is cut`);
   } finally {
-    heal();
+    await heal();
   }
   const report = await check();
   assert.ok(report.caughtUp, JSON.stringify(report.tables));
@@ -146,7 +153,7 @@ test('control: both sides write through a partition, no row on both: healed, not
 test('planted: the same carts updated on both sides during a partition are reported, with who won where', async () => {
   const planted = ['cy', 'dee', 'ann'];
   const written: Record<string, Record<string, string>> = {};
-  const heal = partition();
+  const heal = await partition();
   try {
     await writeLedger(WEST, 5);
     for (const customer of planted)
@@ -158,7 +165,7 @@ test('planted: the same carts updated on both sides during a partition are repor
     await saveCart(WEST, 'bob', 'hand-grinder');
     await writeLedger(EAST, 5);
   } finally {
-    heal();
+    await heal();
   }
   const report = await check();
   assert.ok(report.caughtUp);
