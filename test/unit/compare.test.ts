@@ -264,6 +264,11 @@ test('conflicting writes: the consistency check’s figures where every region w
   });
   assert.match(markdown, '| 1 conflicting (2 updates lost), 1 rows divergent |');
   assert.match(markdown, '| — (one writer: nothing to reconcile) |');
+  assert.match(
+    markdown,
+    '- Conflicting writes, where every region writes: data-active-active (1 conflicting (2 updates lost), 1 rows ' +
+      'divergent).',
+  );
 });
 
 test.run();

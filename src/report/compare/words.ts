@@ -102,5 +102,10 @@ export function comparisonInWords(rows: readonly StrategyComparison[]): string[]
     if (lossless.length > 0) lines.push(`No acknowledged write lost: ${lossless.join(', ')}.`);
     if (lossy.length > 0) lines.push(`Lost acknowledged writes: ${lossy.join(', ')}.`);
   }
+  const checked = rows.filter((row) => row.conflicts !== null && !('unmeasured' in row.conflicts));
+  if (checked.length > 0) {
+    const each = checked.map((row) => `${row.strategy} (${conflictsText(row)})`);
+    lines.push(`Conflicting writes, where every region writes: ${each.join(', ')}.`);
+  }
   return lines;
 }
