@@ -1,4 +1,6 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FisClient } from '@aws-sdk/client-fis';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -37,7 +39,7 @@ export function clientConfig(connection: AwsConnection, region: string) {
 
 /** Clients are cheap but hold sockets; one per (service, region, connection) for a run. */
 export class AwsClients {
-  private readonly cache = new Map<string, FisClient | Route53Client | RDSClient | S3Client>();
+  private readonly cache = new Map<string, { destroy(): void }>();
 
   constructor(readonly connection: AwsConnection) {}
 
@@ -48,6 +50,15 @@ export class AwsClients {
   /** Route 53 is global; its API lives in us-east-1. */
   route53(): Route53Client {
     return this.get('route53', () => new Route53Client(clientConfig(this.connection, 'us-east-1')));
+  }
+
+  /** IAM is global; its API lives in us-east-1. */
+  iam(): IAMClient {
+    return this.get('iam', () => new IAMClient(clientConfig(this.connection, 'us-east-1')));
+  }
+
+  cloudwatch(region: string): CloudWatchClient {
+    return this.get(`cloudwatch:${region}`, () => new CloudWatchClient(clientConfig(this.connection, region)));
   }
 
   rds(region: string): RDSClient {
@@ -65,7 +76,7 @@ export class AwsClients {
     this.cache.clear();
   }
 
-  private get<T extends FisClient | Route53Client | RDSClient | S3Client>(key: string, make: () => T): T {
+  private get<T extends { destroy(): void }>(key: string, make: () => T): T {
     let client = this.cache.get(key) as T | undefined;
     if (!client) {
       client = make();

@@ -16,6 +16,7 @@ import {
   Route53Client,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
+import { AttachRolePolicyCommand, DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LabClient } from '../../src/lab/client';
@@ -29,6 +30,7 @@ let work: string;
 let labDir: string;
 let route53: Route53Client;
 let lab: LabClient;
+const labCredentials = { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' };
 
 const check = (file = experiment, ...args: string[]) =>
   runCli(['check', file, ...args], { env: { CHECK_LAB_DIR: labDir } });
@@ -41,8 +43,7 @@ test.before(async () => {
   const up = await runCli(['lab', 'up', '--dir', labDir]);
   assert.is(up.code, 0, up.stderr);
   const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8'));
-  const credentials = { accessKeyId: 'gameday-lab', secretAccessKey: 'gameday-lab' };
-  route53 = new Route53Client({ region: 'us-east-1', endpoint: state.controlUrl, credentials });
+  route53 = new Route53Client({ region: 'us-east-1', endpoint: state.controlUrl, credentials: labCredentials });
   lab = new LabClient(state.controlUrl);
 });
 test.after(async () => {
@@ -140,7 +141,7 @@ test('a health check detached from its failover record fails, naming the record 
   }
 });
 
-test('an aws target (the lab standing in for it): what only CloudWatch or IAM could tell is skipped', async () => {
+test('an aws target (the lab standing in): lag from CloudWatch, the FIS role by the policy simulator', async () => {
   const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8'));
   // As in a user's project with gameday installed.
   fs.mkdirSync(path.join(work, 'node_modules'), { recursive: true });
@@ -157,7 +158,7 @@ export default defineExperiment({
     endpoint: ${JSON.stringify(state.controlUrl)},
     accountIds: ['000000000000'],
     regions: ['us-east-1', 'eu-west-1'],
-    fis: { roleArn: 'arn:aws:iam::000000000000:role/gameday-fis' },
+    fis: { roleArn: 'arn:aws:iam::000000000000:role/gameday-lab-fis' },
     route53: {
       hostedZoneId: 'Z0GAMEDAYLAB00001',
       recordName: 'app.gameday.lab.',
@@ -180,25 +181,40 @@ export default defineExperiment({
 });
 `,
   );
-  const result = await runCli(['check', file], {
-    cwd: work,
-    env: { AWS_ACCESS_KEY_ID: 'lab', AWS_SECRET_ACCESS_KEY: 'lab', AWS_REGION: 'us-east-1', AWS_PROFILE: '' },
-  });
+  const awsEnv = { AWS_ACCESS_KEY_ID: 'lab', AWS_SECRET_ACCESS_KEY: 'lab', AWS_REGION: 'us-east-1', AWS_PROFILE: '' };
+  const result = await runCli(['check', file], { cwd: work, env: awsEnv });
   assert.is(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^readiness of aws 000000000000 for aws-check\.ts \(aws check\)$/m);
   for (const name of ['failover records', 'writer', 'secondary eu-west-1', 'rto bound', 'ttl', 'standby eu-west-1'])
     assert.ok(line(result.stdout, 'ok  ', name), `${name} ok in:\n${result.stdout}`);
   assert.match(
-    line(result.stdout, 'skip', 'replication lag eu-west-1')!,
-    /AuroraGlobalDBReplicationLag.*not installed/,
+    line(result.stdout, 'ok  ', 'replication lag eu-west-1')!,
+    /gameday-lab-eu-west-1 reports replication lag \d+ms at .* \(CloudWatch\), below the RPO objective 1s/,
   );
   assert.match(
-    line(result.stdout, 'skip', 'fis role')!,
-    new RegExp(
-      'iam:SimulatePrincipalPolicy\\) needs @aws-sdk/client-iam, which is not installed: check that ' +
-        'arn:aws:iam::000000000000:role/gameday-fis may carry out aws:network:disrupt-connectivity in us-east-1',
-    ),
+    line(result.stdout, 'ok  ', 'fis role')!,
+    /gameday-lab-fis may make all \d+ requests aws:network:disrupt-connectivity need \(iam:SimulatePrincipalPolicy/,
   );
+
+  // The role loses the network policy, as a role does when someone tidies up its attachments.
+  const iam = new IAMClient({ region: 'us-east-1', endpoint: state.controlUrl, credentials: labCredentials });
+  const networkPolicy = 'arn:aws:iam::000000000000:policy/gameday-lab-fis-network';
+  await iam.send(new DetachRolePolicyCommand({ RoleName: 'gameday-lab-fis', PolicyArn: networkPolicy }));
+  try {
+    const denied = await runCli(['check', file], { cwd: work, env: awsEnv });
+    assert.is(denied.code, 1, denied.stdout + denied.stderr);
+    const role = line(denied.stdout, 'FAIL', 'fis role')!;
+    assert.match(
+      role,
+      /may not make requests the experiments' FIS actions need \(\d+ asked\): for aws:network:\S+ in us-east-1: /,
+    );
+    assert.match(role, /ec2:CreateNetworkAcl on arn:aws:ec2:us-east-1:000000000000:network-acl\/\* \(implicitDeny\)/);
+    assert.match(role, /ec2:ReplaceNetworkAclAssociation on \S*subnet\/\* \(implicitDeny/);
+    assert.not.match(role, /rds:|s3:/, "only what the experiment's action needs is asked");
+  } finally {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'gameday-lab-fis', PolicyArn: networkPolicy }));
+    iam.destroy();
+  }
 });
 
 test('a stopped standby fails standby, sync and lag; a GameDay checking first ends before it drills', async () => {

@@ -1,5 +1,6 @@
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import type { AwsClients } from '../../aws/clients';
+import { describeAwsError, type AwsClients } from '../../aws/clients';
+import { auroraGlobalReplicationLag } from '../../aws/cloudwatch';
 import type { AwsModel } from '../../aws/model';
 import { describeClusterWithInstances } from '../../aws/rds';
 import { formatDuration } from '../../core/duration';
@@ -130,22 +131,32 @@ interface ReplicationRow {
 }
 
 /**
- * How far each standby the experiments fail over to is behind, asked of the writer itself
- * (pg_stat_replication: its replay lag, and the WAL it has not replayed) where the target
- * names its writer's database; against the strictest RPO objective. Aurora reports its
- * lag only to CloudWatch, which gameday does not read: there it is skipped, and said so.
+ * How far each standby the experiments fail over to is behind, against the strictest RPO
+ * objective. Where the target names its writer's database, asked of the writer itself
+ * (pg_stat_replication: its replay lag, and the WAL it has not replayed); on Aurora, which
+ * keeps that to itself, from what it reports to CloudWatch for each secondary cluster the
+ * target names by ARN (AuroraGlobalDBReplicationLag).
  */
 export async function lagChecks(session: TargetSession, expected: ReadinessExpectations): Promise<ReadinessCheck[]> {
   const regions = [...new Set(expected.moves.map((move) => move.to))];
   const url = session.databaseUrl('writer');
-  if (url === undefined)
-    return regions.map((region) =>
-      skipped(
-        `replication lag ${region}`,
-        'the target names no writer database to ask; Aurora reports its lag to CloudWatch ' +
-          '(AuroraGlobalDBReplicationLag), which needs @aws-sdk/client-cloudwatch, not installed here',
-      ),
-    );
+  if (url === undefined) {
+    const aws = session.aws;
+    const checks: ReadinessCheck[] = [];
+    for (const region of regions) {
+      const arn = aws && firstArn(aws.model.resources[region]?.dbClusters);
+      checks.push(
+        aws && arn
+          ? await cloudWatchLagCheck(aws, region, arn, expected)
+          : skipped(
+              `replication lag ${region}`,
+              `the target names neither a writer database to ask nor ${region}'s cluster by ARN ` +
+                `(target.resources.${region}.dbClusters), whose lag Aurora reports to CloudWatch`,
+            ),
+      );
+    }
+    return checks;
+  }
   let rows: ReplicationRow[];
   const resolver = session.dnsServer ? new CachingResolver(session.dnsServer) : null;
   try {
@@ -204,4 +215,45 @@ function lagCheck(
       `find what slows replication into ${region} (network, load) before a drill`,
     );
   return ok(check, `${region} streams from the writer, ${measured}${lagMs === null ? '' : `, below ${objective}`}`);
+}
+
+/** Aurora reports a secondary's lag once a minute; five minutes hold the newest few. */
+const lagWindowMs = 5 * 60_000;
+
+async function cloudWatchLagCheck(
+  aws: Aws,
+  region: string,
+  clusterArn: string,
+  expected: ReadinessExpectations,
+): Promise<ReadinessCheck> {
+  const check = `replication lag ${region}`;
+  const cluster = clusterArn.split(':cluster:')[1] ?? clusterArn;
+  let reading;
+  try {
+    reading = await auroraGlobalReplicationLag(aws.clients.cloudwatch(region), cluster, {
+      now: new Date(),
+      windowMs: lagWindowMs,
+    });
+  } catch (error) {
+    return failed(check, `CloudWatch could not be asked for ${cluster}'s lag: ${describeAwsError(error)}`);
+  }
+  if (reading === null)
+    return failed(
+      check,
+      `${cluster} reported no AuroraGlobalDBReplicationLag to CloudWatch in the last ${formatDuration(lagWindowMs)}: ` +
+        `${region} is not a replicating secondary of the global database`,
+      `add ${region}'s cluster to the global database, or start it and let it catch up`,
+    );
+  const lag = formatDuration(Math.round(reading.value));
+  const measured = `replication lag ${lag} at ${reading.at.toISOString()} (CloudWatch)`;
+  const rpo = expected.rpo;
+  if (!rpo) return ok(check, `${cluster} reports ${measured} (no RPO objective to hold it to)`);
+  const objective = `the RPO objective ${formatDuration(rpo.ms)} (${rpo.experiment})`;
+  if (reading.value > rpo.ms)
+    return failed(
+      check,
+      `${cluster} reports ${measured}: above ${objective}; a failover now loses that much`,
+      `find what slows replication into ${region} (network, load) before a drill`,
+    );
+  return ok(check, `${cluster} reports ${measured}, below ${objective}`);
 }
