@@ -57,6 +57,23 @@ export function trafficFor(
 }
 
 /**
+ * A worker's node options: the parent's, with ts-node preloaded only for a TypeScript worker (tests, the benchmark
+ * from src/). A compiled worker started by a parent that runs under ts-node (the benchmark with --dist) must not load
+ * the TypeScript compiler and its stack-trace hooks: they cost each worker a few hundred ms of CPU and make every
+ * error's stack expensive.
+ */
+export function workerExecArgv(parent: readonly string[], typescript: boolean): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < parent.length; index++) {
+    const flag = parent[index];
+    if ((flag === '-r' || flag === '--require') && parent[index + 1]?.startsWith('ts-node')) index++;
+    else if (/^(-r|--require)=ts-node/.test(flag)) continue;
+    else kept.push(flag);
+  }
+  return typescript ? [...kept, '-r', 'ts-node/register/transpile-only'] : kept;
+}
+
+/**
  * One probe's schedule split across worker threads, each sending its interleaved share
  * (shareOf) from the same origin, for rates one thread's CPU cannot hold. Their outcomes
  * are merged here, on the probe's thread, into the same listeners a single-threaded probe
@@ -84,11 +101,7 @@ export class WorkerTraffic implements Traffic {
   ) {
     this.intervalMs = 1000 / probe.rate;
     const script = path.join(__dirname, `traffic-worker${path.extname(__filename)}`);
-    // Under ts-node (tests, the benchmark from src/) the worker loads TypeScript as the parent does.
-    const execArgv =
-      script.endsWith('.ts') && !process.execArgv.join(' ').includes('ts-node')
-        ? [...process.execArgv, '-r', 'ts-node/register/transpile-only']
-        : process.execArgv;
+    const execArgv = workerExecArgv(process.execArgv, script.endsWith('.ts'));
     const ready: Array<Promise<void>> = [];
     for (let index = 0; index < count; index++) {
       const setup: WorkerSetup = { probe, url, share: shareOf(probe.rate, count, index), lookup: Boolean(lookup) };

@@ -12,6 +12,7 @@ import { OutcomeBatchWriter, readOutcomeBatch } from '../../src/probes/outcome-b
 import { SampleColumns } from '../../src/probes/sample-batch';
 import { shareOf } from '../../src/probes/shares';
 import { transportCode } from '../../src/probes/traffic-client';
+import { workerExecArgv } from '../../src/probes/traffic-workers';
 import { httpProbeSchema } from '../../src/probes/http';
 import { parseWrk } from '../../bench/traffic';
 
@@ -189,6 +190,22 @@ Transfer/sec:      2.03MB
     1020,
   );
   assert.throws(() => parseWrk('unable to connect', { threads: 1, connections: 50, seconds: 2 }), /no request rate/);
+});
+
+test("workers' node options: ts-node only for a TypeScript worker, the parent's other options kept", () => {
+  const parent = ['--max-old-space-size=512', '-r', 'ts-node/register/transpile-only', '--cpu-prof'];
+  assert.equal(workerExecArgv(parent, false), ['--max-old-space-size=512', '--cpu-prof']);
+  assert.equal(workerExecArgv(parent, true), [
+    '--max-old-space-size=512',
+    '--cpu-prof',
+    '-r',
+    'ts-node/register/transpile-only',
+  ]);
+  assert.equal(workerExecArgv(['--require=ts-node/register', '-r', 'source-map-support/register'], false), [
+    '-r',
+    'source-map-support/register',
+  ]);
+  assert.equal(workerExecArgv([], true), ['-r', 'ts-node/register/transpile-only']);
 });
 
 test.run();
