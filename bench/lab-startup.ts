@@ -101,10 +101,12 @@ function usage(problem?: string): never {
 /**
  * Why the lab is not yet up as its strategy starts, or null when it is: by default every region healthy and every
  * standby streaming; a cold standby ('archive') runs nothing, so there its database and app are down and its check
- * unhealthy, and nothing streams.
+ * unhealthy, and nothing streams; where every region writes ('logical'), every region is a primary whose changes the
+ * other's subscription streams.
  */
 function notReady(status: LabStatus, regions: string[], database: string): string | null {
   if (database === 'archive') return notReadyCold(status, regions);
+  if (database === 'logical') return notReadyBothWays(status, regions);
   const problems: string[] = [];
   const byName = new Map(status.regions.map((region) => [region.name, region]));
   const primaries = status.regions.filter((region) => region.role === 'primary');
@@ -135,6 +137,22 @@ function notReady(status: LabStatus, regions: string[], database: string): strin
       const seen = replication?.standbys?.find((s) => s.applicationName === standby.name);
       if (seen?.state !== 'streaming') problems.push(`primary sees ${standby.name} ${seen?.state ?? 'not connected'}`);
     }
+  }
+  return problems.length > 0 ? problems.join('; ') : null;
+}
+
+function notReadyBothWays(status: LabStatus, regions: string[]): string | null {
+  const problems: string[] = [];
+  for (const region of status.regions.filter((candidate) => regions.includes(candidate.name))) {
+    if (region.healthCheck?.status !== 'Healthy')
+      problems.push(`${region.name} health check ${region.healthCheck?.status ?? 'absent'}`);
+    if (!region.database.running) problems.push(`${region.name} database down`);
+    if (!region.app.running) problems.push(`${region.name} app down`);
+    if (region.role !== 'primary') problems.push(`${region.name} ${region.role}`);
+    // The other region's subscription reads this one's changes through a walsender of its own.
+    const replication = region.replication as { standbys?: Array<{ state: string }> } | null;
+    if (!replication?.standbys?.some((subscriber) => subscriber.state === 'streaming'))
+      problems.push(`no subscription streams ${region.name}'s changes`);
   }
   return problems.length > 0 ? problems.join('; ') : null;
 }

@@ -67,7 +67,7 @@ type StartLab = typeof import('../src/lab/manager').startLab;
 
 /** The probe's classes, from dist/ or src/: the code under measurement. */
 export interface ProbeModules {
-  HttpTraffic: typeof import('../src/probes/http-traffic').HttpTraffic;
+  trafficFor: typeof import('../src/probes/traffic-workers').trafficFor;
   TrafficRecorder: typeof import('../src/probes/recorder').TrafficRecorder;
   Journal: typeof import('../src/core/journal').Journal;
   httpProbeSchema: typeof import('../src/probes/http').httpProbeSchema;
@@ -77,7 +77,7 @@ export interface ProbeModules {
 export function probeModules(root: string): ProbeModules {
   const load = (file: string) => require(path.join(root, file));
   return {
-    HttpTraffic: load('probes/http-traffic').HttpTraffic,
+    trafficFor: load('probes/traffic-workers').trafficFor,
     TrafficRecorder: load('probes/recorder').TrafficRecorder,
     Journal: load('core/journal').Journal,
     httpProbeSchema: load('probes/http').httpProbeSchema,
@@ -93,6 +93,8 @@ export interface Spread {
 
 export interface OpenModelReport {
   rate: number;
+  /** Worker threads the probe split its schedule across (1: the probe's own thread). */
+  workers: number;
   durationMs: number;
   target: number;
   sent: number;
@@ -110,8 +112,22 @@ export interface OpenModelReport {
   throughput: number;
   sendLagMs: Spread;
   latencyMs: Spread;
-  /** The bench process's CPU time over the run's wall time (100 = one core). */
+  /** The bench process's CPU time over the run's wall time (100 = one core; its worker threads included). */
   cpuPercent: number;
+  /** The whole machine's busy CPU time over the run's wall time, every process (100 per core). */
+  machineCpuPercent: number;
+}
+
+/** Busy and total CPU time of every core so far, ms (os.cpus()). */
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    const { user, nice, sys, idle, irq } = cpu.times;
+    busy += user + nice + sys + irq;
+    total += user + nice + sys + idle + irq;
+  }
+  return { busy, total };
 }
 
 function spread(values: number[]): Spread {
@@ -130,15 +146,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runOpenModel(
   modules: ProbeModules,
   url: string,
-  options: { rate: number; durationMs: number; onTimeMs?: number; onOutcome?: (outcome: HttpOutcome) => void },
+  options: {
+    rate: number;
+    durationMs: number;
+    workers?: number;
+    onTimeMs?: number;
+    onOutcome?: (outcome: HttpOutcome) => void;
+  },
 ): Promise<OpenModelReport> {
   const { rate, durationMs } = options;
+  const workers = options.workers ?? 1;
   const onTimeMs = options.onTimeMs ?? 10;
-  const probe = modules.httpProbeSchema.parse({ kind: 'http', url, rate });
+  const probe = modules.httpProbeSchema.parse({ kind: 'http', url, rate, workers });
   const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-traffic-'));
   const journal = modules.Journal.create(journalDir);
   const recorder = new modules.TrafficRecorder(journal, probe.name);
-  const traffic = new modules.HttpTraffic(probe, url);
+  const traffic = modules.trafficFor(probe, url);
   const outcomes: HttpOutcome[] = [];
   traffic.onOutcome((outcome) => {
     recorder.add(outcome);
@@ -146,6 +169,8 @@ export async function runOpenModel(
     options.onOutcome?.(outcome);
   });
   try {
+    await traffic.ready();
+    const machineBefore = machineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     const startedAt = modules.now();
@@ -157,6 +182,13 @@ export async function runOpenModel(
     await traffic.stop();
     const cpu = process.cpuUsage(cpuBefore);
     const cpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 1000) / 10;
+    const machineAfter = machineCpu();
+    const machineCpuPercent =
+      Math.round(
+        ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) *
+          os.cpus().length *
+          1000,
+      ) / 10;
 
     const t0 = outcomes.reduce((min, outcome) => Math.min(min, outcome.t), Infinity);
     const end = t0 + durationMs;
@@ -172,6 +204,7 @@ export async function runOpenModel(
     const achievedRate = ok / seconds;
     return {
       rate,
+      workers,
       durationMs,
       target: Math.ceil(rate * seconds),
       sent: inWindow.length,
@@ -188,6 +221,7 @@ export async function runOpenModel(
       sendLagMs: spread(inWindow.map((outcome) => outcome.sendLagMs)),
       latencyMs: spread(inWindow.map((outcome) => outcome.latencyMs)),
       cpuPercent,
+      machineCpuPercent,
     };
   } finally {
     await traffic.stop();
@@ -213,8 +247,8 @@ export interface CeilingReport {
 }
 
 /**
- * Doubling from `startRate` until a step is not sustained (or the schema's 20,000 req/s
- * cap is), then two bisection steps between the last held and the first failed rate.
+ * Doubling from `startRate` until a step is not sustained (or `maxRate`, by default the
+ * schema's cap), then two bisection steps between the last held and the first failed rate.
  */
 export async function probeCeiling(
   modules: ProbeModules,
@@ -223,16 +257,17 @@ export async function probeCeiling(
     startRate: number;
     stepMs: number;
     lagBoundMs: number;
+    workers?: number;
     maxRate?: number;
     progress?: (step: OpenModelReport, held: boolean) => void;
   },
 ): Promise<CeilingReport> {
-  const maxRate = options.maxRate ?? 20_000;
+  const maxRate = options.maxRate ?? 200_000;
   const steps: OpenModelReport[] = [];
   let held = 0;
   let failed: number | null = null;
   const step = async (rate: number) => {
-    const report = await runOpenModel(modules, url, { rate, durationMs: options.stepMs });
+    const report = await runOpenModel(modules, url, { rate, durationMs: options.stepMs, workers: options.workers });
     steps.push(report);
     const ok = sustained(report, options.lagBoundMs);
     options.progress?.(report, ok);
@@ -292,6 +327,75 @@ export async function runClosedModel(
   };
 }
 
+export interface WrkReport {
+  threads: number;
+  connections: number;
+  seconds: number;
+  /** wrk's Requests/sec: every answer, whatever its status. */
+  rate: number;
+  total: number;
+  non2xx3xx: number;
+  socketErrors: number;
+  latencyP99Ms: number | null;
+}
+
+/** wrk's report (`--latency`), parsed; exported for its test. */
+export function parseWrk(
+  output: string,
+  options: { threads: number; connections: number; seconds: number },
+): WrkReport {
+  const number = (pattern: RegExp) => {
+    const match = pattern.exec(output);
+    return match ? Number(match[1]) : null;
+  };
+  const rate = number(/Requests\/sec:\s+([\d.]+)/);
+  const total = number(/(\d+) requests in/);
+  if (rate === null || total === null) throw new Error(`wrk printed no request rate:\n${output}`);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(output);
+  const unit = { us: 0.001, ms: 1, s: 1000 } as const;
+  return {
+    ...options,
+    rate: Math.round(rate),
+    total,
+    non2xx3xx: number(/Non-2xx or 3xx responses: (\d+)/) ?? 0,
+    socketErrors: errors ? errors.slice(1).reduce((sum, count) => sum + Number(count), 0) : 0,
+    latencyP99Ms: p99 ? Math.round(Number(p99[1]) * unit[p99[2] as keyof typeof unit] * 100) / 100 : null,
+  };
+}
+
+/**
+ * wrk (Debian's /usr/bin/wrk, C, epoll): a second closed-model reference, one thread like the
+ * probe and autocannon, `connections` connections each sending its next request when the
+ * previous answer is in.
+ */
+export async function runWrk(
+  url: string,
+  options: { threads: number; connections: number; seconds: number },
+): Promise<WrkReport> {
+  const args = [
+    `-t${options.threads}`,
+    `-c${options.connections}`,
+    `-d${options.seconds}s`,
+    '--timeout',
+    '2s',
+    '--latency',
+    url,
+  ];
+  const child = spawn(wrkPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) throw new Error(`${wrkPath} ${args.join(' ')} exited with ${code}:\n${output}`);
+  return parseWrk(output, options);
+}
+
+export const wrkPath = '/usr/bin/wrk';
+
 /**
  * The smallest possible HTTP server, in a process of its own so it does not share the
  * probe's event loop: separates the probe's ceiling from the lab app's.
@@ -331,18 +435,31 @@ interface Args {
   stepS: number;
   lagBoundMs: number;
   onTimeMs: number;
+  workers: number;
   ceiling: boolean;
+  lab: boolean;
   dist: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rate: 1000, durationS: 30, stepS: 5, lagBoundMs: 100, onTimeMs: 10, ceiling: true, dist: false };
+  const args: Args = {
+    rate: 1000,
+    durationS: 30,
+    stepS: 5,
+    lagBoundMs: 100,
+    onTimeMs: 10,
+    workers: 2,
+    ceiling: true,
+    lab: true,
+    dist: false,
+  };
   const numeric: Record<string, keyof Args> = {
     '--rate': 'rate',
     '--duration': 'durationS',
     '--step-seconds': 'stepS',
     '--lag-bound': 'lagBoundMs',
     '--on-time-ms': 'onTimeMs',
+    '--workers': 'workers',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -352,11 +469,14 @@ function parseArgs(argv: string[]): Args {
       if (text === undefined || !Number.isFinite(value) || value <= 0) usage(`${flag} needs a positive number`);
       (args[numeric[flag]] as number) = value;
     } else if (flag === '--no-ceiling') args.ceiling = false;
+    else if (flag === '--no-lab') args.lab = false;
     else if (flag === '--dist') args.dist = true;
     else if (flag === '-h' || flag === '--help') usage();
     else usage(`unknown argument ${argv[i]}`);
   }
-  if (args.rate > 20_000) usage("--rate is at most 20000 (the probe schema's cap)");
+  if (args.rate > 200_000) usage("--rate is at most 200000 (the probe schema's cap)");
+  if (!Number.isInteger(args.workers) || args.workers < 2 || args.workers > 16)
+    usage('--workers (the multi-threaded probe measured on the trivial server) is a whole number, 2–16');
   return args;
 }
 
@@ -364,7 +484,7 @@ function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench traffic: ${problem}\n`);
   process.stderr.write(
     'usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] ' +
-      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--no-ceiling] [--dist]\n',
+      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--workers 2] [--no-ceiling] [--no-lab] [--dist]\n',
   );
   process.exit(problem ? 2 : 0);
 }
@@ -373,15 +493,16 @@ const ms = (value: number | null) => (value === null ? '-' : `${value} ms`);
 
 function describe(report: OpenModelReport): string {
   return (
-    `${report.rate} req/s × ${report.durationMs / 1000} s: target ${report.target}, sent ` +
-    `${report.sent} (on time ≤ ${report.onTimeMs} ms ${report.onTime}), ` +
+    `${report.rate} req/s${report.workers > 1 ? ` (${report.workers} workers)` : ''} × ` +
+    `${report.durationMs / 1000} s: ` +
+    `target ${report.target}, sent ${report.sent} (on time ≤ ${report.onTimeMs} ms ${report.onTime}), ` +
     `completed ${report.completed}, ok ${report.ok}, errors ` +
     `${report.errors}${report.errors ? ` ${JSON.stringify(report.errorCodes)}` : ''}; ` +
     `achieved ${report.achievedRate} req/s (${(report.achievedRatio * 100).toFixed(2)}%), throughput ` +
     `${report.throughput} req/s; ` +
     `send lag p50 ${ms(report.sendLagMs.p50)} p99 ${ms(report.sendLagMs.p99)} max ${ms(report.sendLagMs.max)}; ` +
     `latency p50 ${ms(report.latencyMs.p50)} p99 ${ms(report.latencyMs.p99)} max ` +
-    `${ms(report.latencyMs.max)}; bench CPU ${report.cpuPercent}%`
+    `${ms(report.latencyMs.max)}; bench CPU ${report.cpuPercent}%, machine CPU ${report.machineCpuPercent}%`
   );
 }
 
@@ -394,11 +515,21 @@ async function cleanup(): Promise<void> {
   trivial = null;
 }
 
+interface Ceilings {
+  url: string;
+  probe: CeilingReport;
+  /** The probe split across --workers threads (trivial server only). */
+  probeWorkers: CeilingReport | null;
+  autocannon: ClosedModelReport[];
+  wrk: WrkReport;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = path.resolve(__dirname, '..', args.dist ? 'dist' : 'src');
   if (args.dist && !fs.existsSync(path.join(root, 'probes', 'http-traffic.js')))
     usage(`${root} has no build; run \`npm run build\` first`);
+  if (!fs.existsSync(wrkPath)) usage(`${wrkPath} is missing: apt-get install wrk`);
   const modules = probeModules(root);
   const { startLab } = require(path.join(root, 'lab', 'manager')) as { startLab: StartLab };
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -411,24 +542,33 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
 
   const loadBefore = os.loadavg();
-  log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; starting a 2-region lab…`);
+  const startedAt = new Date().toISOString();
+  log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-bench-lab-'));
   try {
-    lab = await startLab({ ephemeral: true, labDir, regions: ['us-east-1', 'eu-west-1'] });
-    const region = lab.state.regions.find((r) => r.name === 'us-east-1')!;
-    for (let i = 0; i < 20; i++) {
-      const response = await fetch(`${region.appUrl}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ item: `bench-${i}`, quantity: 1 }),
-      });
-      if (response.status !== 201) throw new Error(`seeding orders: HTTP ${response.status} ${await response.text()}`);
+    trivial = await startTrivialServer();
+    let labUrl: string | null = null;
+    if (args.lab) {
+      log('starting a 2-region lab…');
+      lab = await startLab({ ephemeral: true, labDir, regions: ['us-east-1', 'eu-west-1'] });
+      const region = lab.state.regions.find((r) => r.name === 'us-east-1')!;
+      for (let i = 0; i < 20; i++) {
+        const response = await fetch(`${region.appUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ item: `bench-${i}`, quantity: 1 }),
+        });
+        if (response.status !== 201)
+          throw new Error(`seeding orders: HTTP ${response.status} ${await response.text()}`);
+      }
+      labUrl = `${region.appUrl}/orders?limit=20`;
+      log(`endpoint GET ${labUrl} (us-east-1 ingress → app → local PostgreSQL)`);
     }
-    const labUrl = `${region.appUrl}/orders?limit=20`;
-    log(`endpoint GET ${labUrl} (us-east-1 ingress → app → local PostgreSQL)`);
+    const precisionUrl = labUrl ?? trivial.url;
+    const precisionLabel = labUrl ? `GET ${labUrl} (lab us-east-1 app)` : `GET ${trivial.url} (trivial Node server)`;
 
-    log(`precision: ${args.rate} req/s for ${args.durationS} s…`);
-    const precision = await runOpenModel(modules, labUrl, {
+    log(`precision: ${args.rate} req/s for ${args.durationS} s against ${precisionLabel}…`);
+    const precision = await runOpenModel(modules, precisionUrl, {
       rate: args.rate,
       durationMs: args.durationS * 1000,
       onTimeMs: args.onTimeMs,
@@ -437,21 +577,24 @@ async function main(): Promise<void> {
     log(`  ${describe(precision)}`);
 
     const stepMs = args.stepS * 1000;
-    const ceilings: Record<string, { url: string; probe: CeilingReport; autocannon: ClosedModelReport[] }> = {};
+    const ceilings: Record<string, Ceilings> = {};
     if (args.ceiling) {
-      trivial = await startTrivialServer();
-      const targets = { lab: labUrl, trivial: trivial.url };
+      const targets: Record<string, string> = labUrl ? { lab: labUrl, trivial: trivial.url } : { trivial: trivial.url };
       for (const [name, url] of Object.entries(targets)) {
         log(
           `ceiling against ${name} (${url}), ${args.stepS} s per step; sustained = achieved ≥ 99%, ` +
             `send-lag and latency p99 ≤ ${args.lagBoundMs} ms`,
         );
-        const probe = await probeCeiling(modules, url, {
-          startRate: 1000,
-          stepMs,
-          lagBoundMs: args.lagBoundMs,
-          progress: (step, held) => log(`  probe ${held ? 'held  ' : 'missed'} ${describe(step)}`),
-        });
+        const ceilingOf = (workers: number) =>
+          probeCeiling(modules, url, {
+            startRate: 1000,
+            stepMs,
+            lagBoundMs: args.lagBoundMs,
+            workers,
+            progress: (step, held) => log(`  probe ${held ? 'held  ' : 'missed'} ${describe(step)}`),
+          });
+        const probe = await ceilingOf(1);
+        const probeWorkers = name === 'trivial' ? await ceilingOf(args.workers) : null;
         const closed: ClosedModelReport[] = [];
         for (const pipelining of [1, 10]) {
           const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
@@ -463,13 +606,22 @@ async function main(): Promise<void> {
           );
           await sleep(1_000);
         }
-        ceilings[name] = { url, probe, autocannon: closed };
+        const wrk = await runWrk(url, { threads: 1, connections: 50, seconds: args.stepS });
+        log(
+          `  wrk 1 thread, 50 connections: ${wrk.rate} req/s (non-2xx/3xx ${wrk.non2xx3xx}, socket errors ` +
+            `${wrk.socketErrors}; latency p99 ${ms(wrk.latencyP99Ms)})`,
+        );
+        ceilings[name] = { url, probe, probeWorkers, autocannon: closed, wrk };
       }
     }
     const loadAfter = os.loadavg();
 
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`open-model precision, GET ${labUrl} (lab us-east-1 app), ${args.rate} req/s for ${args.durationS} s:`);
+    out(
+      `${startedAt}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ` +
+        `${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    out(`open-model precision, ${precisionLabel}, ${args.rate} req/s for ${args.durationS} s:`);
     out(
       `  target ${precision.target}; sent ${precision.sent}, on time (≤ ${precision.onTimeMs} ms ` +
         `late) ${precision.onTime}; completed ${precision.completed}; ok ${precision.ok}, errors ${precision.errors}`,
@@ -489,31 +641,47 @@ async function main(): Promise<void> {
         `throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag ` +
           `and latency p99 ≤ ${args.lagBoundMs} ms):`,
       );
-      out('| endpoint | traffic probe (open model) | autocannon 50 conn | autocannon 50 conn × 10 pipelined |');
-      out('|---|---|---|---|');
+      out(
+        `| endpoint | traffic probe (open model) | probe, ${args.workers} worker threads | autocannon 50 conn | ` +
+          'autocannon 50 conn × 10 pipelined | wrk 50 conn |',
+      );
+      out('|---|---|---|---|---|---|');
       for (const [name, result] of Object.entries(ceilings)) {
         const label = name === 'lab' ? 'lab app GET /orders?limit=20' : 'trivial Node server';
         out(
-          `| ${label} | ${result.probe.ceiling} req/s | ${result.autocannon[0].rate} req/s | ` +
-            `${result.autocannon[1].rate} req/s |`,
+          `| ${label} | ${result.probe.ceiling} req/s | ` +
+            `${result.probeWorkers ? `${result.probeWorkers.ceiling} req/s` : '-'} | ` +
+            `${result.autocannon[0].rate} req/s | ${result.autocannon[1].rate} req/s | ${result.wrk.rate} req/s |`,
         );
       }
       for (const [name, result] of Object.entries(ceilings)) {
+        const ratio = (rate: number) => (result.autocannon[0].rate ? rate / result.autocannon[0].rate : 0).toFixed(2);
         out(
-          `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from ` +
-            `schedule) vs autocannon ${Math.max(...result.autocannon.map((a) => a.rate))} req/s (closed model)`,
+          `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule) = ` +
+            `${ratio(result.probe.ceiling)}× autocannon's ${result.autocannon[0].rate} req/s (50 connections, ` +
+            `closed model, this run)` +
+            (result.probeWorkers
+              ? `; with ${args.workers} workers ${result.probeWorkers.ceiling} req/s = ` +
+                `${ratio(result.probeWorkers.ceiling)}×`
+              : '') +
+            `; wrk ${result.wrk.rate} req/s`,
         );
       }
+      const trivialSteps = ceilings.trivial?.probe.steps.find((step) => step.rate === 1000);
+      if (trivialSteps)
+        out(`send-lag p99 at 1,000 req/s (trivial server, ceiling's first step): ${ms(trivialSteps.sendLagMs.p99)}`);
     }
+    out(`send-lag p99 at ${args.rate} req/s (precision run): ${ms(precision.sendLagMs.p99)}`);
     out(
       JSON.stringify({
         bench: 'traffic',
         source: args.dist ? 'dist' : 'src',
+        startedAt,
         node: process.version,
         platform: `${os.platform()}-${os.arch()}`,
         cpus: os.cpus().length,
         loadavg: { before: loadBefore, after: loadAfter },
-        endpoint: labUrl,
+        endpoint: precisionUrl,
         precision: { ...precision, passed },
         lagBoundMs: args.lagBoundMs,
         ceilings,

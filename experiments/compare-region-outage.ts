@@ -4,7 +4,7 @@ import { defineExperiment, faults, probes } from 'gameday';
  * One outage for every failover strategy: us-east-1 drops off the network for 20 s. Run
  * it against each architecture the lab builds, one lab after another, and set the
  * results side by side (RTO and its phases, RPO, error budget, steady-state latency,
- * stale reads, the standby's idle cost):
+ * stale reads, conflicting writes, the standby's idle cost):
  *
  *   npx gameday compare experiments/compare-region-outage.ts --strategies all
  *
@@ -40,6 +40,8 @@ export default defineExperiment({
     probes.readYourWrites({ rate: 2 }),
     // What each region's processes consume: the standby side's idle cost.
     probes.resources({ interval: '1s' }),
+    // Where every region writes (data-active-active): both sides compared after the drill, conflicts counted.
+    probes.consistency(),
   ],
   faults: [faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', after: '5s', duration: '20s' })],
   failover: {

@@ -45,6 +45,15 @@ export interface StrategyComparison {
     stalenessP99Ms: number | null;
     notVisible: number;
   } | null;
+  /**
+   * Writes both sides took that conflict, from the consistency probe once the drill ended (data-active-active):
+   * carts written in two regions that could not see each other, the updates that left behind, rows that differ; why
+   * not, when the probe ran without a figure (one writer: nothing to reconcile); null without the probe.
+   */
+  conflicts:
+    | { conflicting: number; lostUpdates: number; divergentRows: number; caughtUp: boolean }
+    | { unmeasured: string }
+    | null;
   /** While nothing was wrong (until the first fault): what standing by costs. */
   idleCost: {
     /** How long it idled (the first snapshot to the last before the fault). */
@@ -103,6 +112,7 @@ export function compareRun(strategy: string, runDir: string, summary: RunSummary
       stalenessP99Ms: staleReads.stalenessMs.p99,
       notVisible: staleReads.notVisible,
     },
+    conflicts: conflictsOf(summary),
     idleCost: resources?.idle
       ? {
           durationMs: resources.idle.durationMs,
@@ -121,6 +131,19 @@ export function compareRun(strategy: string, runDir: string, summary: RunSummary
           activeCpuSeconds: resources.drill.active.cpuSeconds,
         }
       : null,
+  };
+}
+
+function conflictsOf(summary: RunSummary): StrategyComparison['conflicts'] {
+  const consistency = summary.consistency;
+  if (!consistency) return null;
+  const { report } = consistency;
+  if (!report) return { unmeasured: consistency.note ?? 'not checked' };
+  return {
+    conflicting: report.conflicts.length,
+    lostUpdates: report.lostUpdates,
+    divergentRows: report.divergentRows,
+    caughtUp: report.caughtUp,
   };
 }
 

@@ -336,6 +336,7 @@ export class RunSummarizer {
     const objects = results.find(({ result }) => result.objects)?.result.objects ?? null;
     const staleReads = results.find(({ result }) => result.staleReads)?.result.staleReads ?? null;
     const resources = results.find(({ result }) => result.resources)?.result.resources ?? null;
+    const consistency = results.find(({ result }) => result.consistency)?.result.consistency ?? null;
     const latencyMs = outcomes?.latencyMs ?? { p50: null, p90: null, p99: null, max: null };
     const rate = traffic?.probe.rate ?? spec.traffic.rate;
     const steady = (event: EventOf<'steady-state'> | undefined) =>
@@ -387,6 +388,7 @@ export class RunSummarizer {
       objects,
       staleReads,
       resources,
+      consistency,
       slos,
       alerts: this.alerts(spec, sources, firstFault),
       baseline: spec.baseline

@@ -1,7 +1,14 @@
 import type { BaselineMetric, RunStatus, TargetDescription, Tolerance } from '../core/events';
 import type { LatencySummary } from '../measure/percentiles';
 import type { PhaseName } from '../measure/phases';
-import type { ObjectRpoSummary, ProbeSummary, ResourceSummary, RpoSummary, StaleReadSummary } from '../probes';
+import type {
+  ConsistencySummary,
+  ObjectRpoSummary,
+  ProbeSummary,
+  ResourceSummary,
+  RpoSummary,
+  StaleReadSummary,
+} from '../probes';
 import type { FailoverSummary } from './failover';
 import type { NoteSummary } from './notes';
 import type { FailbackCost, ImpactCause, ImpactEpisode } from './impact';
@@ -136,6 +143,11 @@ export interface RunSummary {
   staleReads: StaleReadSummary | null;
   /** From the resources probe, when the experiment has one: what each side's processes consumed over the drill. */
   resources: ResourceSummary | null;
+  /**
+   * From the consistency probe, when the experiment has one: what every region's database held once replication caught
+   * up (data-active-active: conflicting writes, lost updates, divergent rows). Absent in summaries written before it.
+   */
+  consistency?: ConsistencySummary | null;
   /** Error-budget burn per SLO in the experiment (see measure/slo.ts). */
   slos: SloSummary[];
   /**

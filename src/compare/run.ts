@@ -97,11 +97,12 @@ export async function runComparison(experiment: Experiment, options: CompareOpti
 /**
  * The experiment on a lab built as `strategy`: an ephemeral lab of its own (a lab the file names by `dir` is not
  * used: it is built as one strategy), measured with what a comparison needs besides the experiment's own probes —
- * stale reads (read-your-writes) and the idle cost (resources) — when the experiment does not measure them already.
+ * stale reads (read-your-writes), the idle cost (resources) and conflicting writes (consistency: a figure only where
+ * every region writes) — when the experiment does not measure them already.
  */
 function variantFor(experiment: Experiment, strategy: string, runDir: string): Experiment {
   const probes = [...experiment.probes];
-  for (const kind of ['readYourWrites', 'resources'] as const)
+  for (const kind of ['readYourWrites', 'resources', 'consistency'] as const)
     if (!probes.some((probe) => probe.kind === kind)) probes.push(probeSchema.parse({ kind }));
   // No lab is running in a directory that does not exist yet: the run starts an ephemeral one.
   const target = { ...experiment.target, strategy, dir: path.join(runDir, 'lab') } as Experiment['target'];

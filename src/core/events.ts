@@ -1,3 +1,4 @@
+import type { ConsistencyReport } from './data-snapshot';
 import type { RollbackRecord } from './rollback-record';
 
 export type { AwsConnectionRecord, LabRequest, RollbackRecord } from './rollback-record';
@@ -281,6 +282,11 @@ export type JournalEventInput =
   | { type: 'check.samples'; probe: string; rows: CheckRow[] }
   | { type: 'read.samples'; probe: string; rows: ReadRow[] }
   | { type: 'usage.samples'; probe: string; rows: UsageRow[] }
+  /**
+   * The consistency probe's check once the observation ended: its verdict on what every region's database held
+   * (data-active-active), or why there was none to give (null: the target has one writer, or could not be read).
+   */
+  | { type: 'consistency.checked'; probe: string; report: ConsistencyReport | null; note: string | null }
   | { type: 'journey.samples'; probe: string; rows: JourneyRow[] }
   /** Object ledger PUTs: [seq, t (scheduled), latencyMs, ok]. */
   | { type: 'objects.samples'; probe: string; rows: Array<[number, number, number, boolean]> }

@@ -6,6 +6,7 @@ import { probeUrl } from '../probes/url';
 import { probeKindOf } from '../probes';
 import { targetKindOf } from '../targets';
 import { failoverRegions, trafficShiftOf, type FailoverHook } from '../failover/spec';
+import { strategyRunbook } from '../failover/strategies';
 import type { PlanContext } from '../faults/types';
 import { failbackExperiment, runbookRegions } from './phases/failover';
 import { needsPrometheus } from './phases/prometheus';
@@ -184,6 +185,8 @@ export function runbookPlan(
   ]
     .filter(Boolean)
     .join(' or ');
+  const everyRegionWrites = writesEverywhere(experiment);
+  const strategy = (target as { strategy?: string }).strategy;
   const moveWriter =
     spec.kind === 'planned'
       ? 'SwitchoverGlobalCluster (replication catches up, no data loss)'
@@ -200,7 +203,9 @@ export function runbookPlan(
             `rejoins by itself); its health check, if inverted, is set Inverted=false`,
         ]
       : []),
-    `fence + promote: RDS ${moveWriter} to ${to}; verify the old writer no longer accepts writes`,
+    everyRegionWrites
+      ? `fence + promote: none — every region of the ${strategy} lab already takes writes; ${to} serves as it is`
+      : `fence + promote: RDS ${moveWriter} to ${to}; verify the old writer no longer accepts writes`,
     `shift traffic: ${shift}`,
     ...spec.warm.map((hook, index) => `warm ${index + 1}: ${describeHook(hook)}`),
     ...spec.steps.map(
@@ -220,6 +225,13 @@ export function runbookPlan(
   };
 }
 
+/** A lab built as a strategy where every region takes writes: its runbook moves no writer, so none moves back. */
+function writesEverywhere(experiment: Experiment): boolean {
+  const { target } = experiment;
+  const strategy = target.kind === 'lab' ? ((target as { strategy?: string }).strategy ?? null) : null;
+  return strategyRunbook(strategy).writers === 'every-region';
+}
+
 /** The failover runbook's steps: it starts with the first fault and acts on detection. */
 function planFailover(experiment: Experiment): PlanStep[] {
   const runbook = runbookPlan(experiment);
@@ -235,7 +247,9 @@ function planFailover(experiment: Experiment): PlanStep[] {
     steps.push({
       atMs: experiment.duration,
       phase: 'rollback',
-      action: `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)`,
+      action: writesEverywhere(experiment)
+        ? `failback: none — no writer moved; ${from}'s clients return once its health check passes`
+        : `failback: ${to} → ${from} by RDS SwitchoverGlobalCluster (planned)`,
     });
   return steps;
 }

@@ -1,6 +1,7 @@
 import type { ExecFaultConfig, FaultConfig } from '../faults';
 import type {
   BrowserProbeConfig,
+  ConsistencyProbeConfig,
   DnsProbeConfig,
   FunctionProbeConfig,
   HttpProbeConfig,
@@ -60,6 +61,14 @@ export const probes = {
   /** What each region's processes consume over the drill (the lab): the idle cost of the standby side. */
   resources: (config: Without<ResourcesProbeConfig, 'kind'> = {}): ResourcesProbeConfig => ({
     kind: 'resources',
+    ...config,
+  }),
+  /**
+   * Once the observation ends, every region's database compared after replication caught up (the lab's
+   * data-active-active): conflicting writes, lost updates, divergent rows.
+   */
+  consistency: (config: Without<ConsistencyProbeConfig, 'kind'> = {}): ConsistencyProbeConfig => ({
+    kind: 'consistency',
     ...config,
   }),
   /**

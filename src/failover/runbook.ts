@@ -31,7 +31,8 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
   if (!aws) return finish(false, 'the target has no AWS model to fail over with');
 
   // A failback returns to where the strategy's processes already run: its steps are the way out's.
-  const strategy = ctx.rejoin ? { beforeMove: [], afterMove: [] } : strategyRunbook(ctx.target.strategy);
+  const written = strategyRunbook(ctx.target.strategy);
+  const strategy = ctx.rejoin ? { beforeMove: [], afterMove: [], writers: written.writers } : written;
   // A strategy's own steps, carried out by the target in the region failed over to.
   const strategySteps = async (names: readonly string[]) => {
     for (const name of names) {
@@ -59,10 +60,22 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     await custom('decide');
     if (ctx.rejoin) await step(ctx, 'rejoin', () => rejoin(ctx, aws.model));
     await strategySteps(strategy.beforeMove);
-    const moved = await moveWriter(ctx, aws.model);
-    marks.fencedAt = moved.fencedAt;
-    marks.promotedAt = moved.promotedAt;
-    promotionMs = Math.round(moved.promotedAt - moved.fencedAt);
+    if (strategy.writers === 'every-region') {
+      // The region failed over to already writes: nothing to fence, nothing to promote.
+      for (const name of ['fence', 'promote'])
+        ctx.journal.append({
+          type: 'failover.step',
+          step: name,
+          status: 'skipped',
+          at: now(),
+          detail: { why: `every region writes: ${ctx.to} already takes writes` },
+        });
+    } else {
+      const moved = await moveWriter(ctx, aws.model);
+      marks.fencedAt = moved.fencedAt;
+      marks.promotedAt = moved.promotedAt;
+      promotionMs = Math.round(moved.promotedAt - moved.fencedAt);
+    }
     await custom('fence');
     await custom('promote');
     await strategySteps(strategy.afterMove);
@@ -79,7 +92,12 @@ export async function runFailover(ctx: RunbookContext): Promise<RunbookResult> {
     await step(ctx, 'verify', () => verify(ctx));
     await custom('verify');
     await step(ctx, 'notify', async () => ({ at: now(), detail: { from: ctx.from, to: ctx.to } }));
-    return finish(true, `${ctx.to} serves clients and holds the writer`);
+    return finish(
+      true,
+      strategy.writers === 'every-region'
+        ? `${ctx.to} serves clients and takes their writes`
+        : `${ctx.to} serves clients and holds the writer`,
+    );
   } catch (error) {
     return finish(false, error instanceof StepFailed ? error.message : `failover: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import { ProxyClient } from './proxy';
+import type { DataSnapshot } from '../core/data-snapshot';
 import type { LabStatus, LabUsage } from './lab';
 import type { PrometheusStatus } from './prometheus/holder';
 import type { RuleFileInput } from './prometheus/server';
@@ -33,6 +34,11 @@ export class LabClient {
   /** What each region's processes consume now, read from /proc by the lab. */
   usage(): Promise<LabUsage> {
     return this.call('GET', '/lab/usage');
+  }
+
+  /** What every region's database holds once replication caught up (data-active-active), for the consistency check. */
+  dataSnapshot(): Promise<DataSnapshot> {
+    return this.call('GET', '/lab/data');
   }
 
   stopDatabase(region: string, mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type AppCapacity, type AppProcess } from './app';
+import { schemaSql } from './app/schema';
 import { readWriteQueue } from './app/write-queue';
 import { ArchiveReceiver } from './archive/receiver';
 import { WalShipper } from './archive/shipper';
@@ -16,6 +17,8 @@ import { readProcessTable, type ProcessUsage } from './usage';
 import { labAccountId, labResources, type LabRegionResources } from './aws/resources';
 import { labStrategy, type LabStrategy, type StrategyStep } from './strategies';
 import type { PgSettings } from './postgres';
+import { readBothSides, replicateBothWays, type LogicalSide } from './postgres/logical';
+import type { DataSnapshot } from '../core/data-snapshot';
 import {
   healthCheckIdFor,
   labBucketFor,
@@ -173,6 +176,9 @@ export class Lab {
   }
 
   private get primaryRegion(): RegionRuntime {
+    // Where every region writes (data-active-active), the writer the lab names is the one it started as primary.
+    const named = this.regions.get(this.layout.primary);
+    if (named?.role === 'primary') return named;
     for (const region of this.regions.values()) if (region.role === 'primary') return region;
     throw new LabError('the lab has no primary region');
   }
@@ -208,6 +214,10 @@ export class Lab {
     const { layout } = this;
     const { ports } = layout;
     const primaryLayout = layout.regions.find((region) => region.name === layout.primary)!;
+    const logical = this.strategy.database === 'logical';
+    // Where every region writes, each region's link carries its subscription to the other region's database.
+    const replicationSource = (region: RegionLayout) =>
+      logical ? layout.regions.find((other) => other !== region)! : primaryLayout;
 
     // DNS first: apps resolve the writer name as soon as they start.
     if (!this.dns) {
@@ -233,11 +243,12 @@ export class Lab {
           { host: region.address, port: ports.db },
           { host: region.address, port: ports.pg },
         ),
-        // In a standby region, the WAL stream from the primary crosses this link.
+        // In a standby region, the WAL stream from the primary crosses this link (data-active-active: the changes
+        // of the other region's database).
         replication: await this.addProxy(
           `replication-${region.name}`,
           { host: region.address, port: ports.replication },
-          { host: primaryLayout.address, port: ports.pg },
+          { host: replicationSource(region).address, port: ports.pg },
         ),
       };
       const pg = new PgNode({
@@ -269,7 +280,7 @@ export class Lab {
       }
       this.regions.set(region.name, {
         layout: region,
-        role: region.name === layout.primary ? 'primary' : 'standby',
+        role: logical || region.name === layout.primary ? 'primary' : 'standby',
         pg,
         app: null,
         proxies,
@@ -282,6 +293,7 @@ export class Lab {
     const primary = this.primaryRegion;
     const standbys = [...this.regions.values()].filter((region) => region.role === 'standby');
     if (this.strategy.database === 'archive') await this.bringUpArchive(primary, standbys, osUser);
+    else if (logical) await this.bringUpLogical();
     else await this.bringUpStreaming(primary, standbys);
 
     const records = this.initialRecords();
@@ -335,6 +347,37 @@ export class Lab {
       ),
     );
     await Promise.all([...this.regions.values()].map((region) => region.pg.start(startTimeoutMs)));
+  }
+
+  /**
+   * A primary in every region, each subscribed to the other's tables through its replication link
+   * (postgres/logical.ts), the app's tables created on both before any app starts.
+   */
+  private async bringUpLogical(): Promise<void> {
+    const regions = [...this.regions.values()];
+    await Promise.all(regions.map((region) => region.pg.initPrimary()));
+    await Promise.all(regions.map((region) => region.pg.start(startTimeoutMs)));
+    await replicateBothWays(this.logicalSides() as [LogicalSide, LogicalSide], schemaSql, startTimeoutMs);
+  }
+
+  private logicalSides(): LogicalSide[] {
+    return [...this.regions.values()].map((region) => ({
+      region: region.layout.name,
+      pg: region.pg,
+      subscribeVia: { host: region.layout.address, port: this.layout.ports.replication },
+    }));
+  }
+
+  /**
+   * What every region's database holds, once replication between them caught up with what each held when asked (up
+   * to `timeoutMs`): the consistency check's input (data-active-active only).
+   */
+  dataSnapshot(timeoutMs = 20_000): Promise<DataSnapshot> {
+    if (this.strategy.database !== 'logical')
+      return Promise.reject(
+        new LabError(`the ${this.strategy.name} lab has one writer: only data-active-active has two sides to compare`),
+      );
+    return this.serialised(() => readBothSides(this.logicalSides(), timeoutMs));
   }
 
   /**
@@ -545,7 +588,11 @@ export class Lab {
         host: region.layout.address,
         port: ports.appInternal,
         localDb: { host: region.layout.address, port: ports.pg, user: 'postgres', database: 'postgres' },
-        writer: { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
+        // Where every region writes, each app writes to its own region's database.
+        writer:
+          this.strategy.database === 'logical'
+            ? { host: region.layout.address, port: ports.pg }
+            : { name: labNames.writer.replace(/\.$/, ''), port: ports.db, dnsServer: `${dns.host}:${dns.port}` },
         capacity: this.capacityFor(region),
         ...(this.strategy.writeQueue ? { writeQueue: { file: this.writeQueueOf(region.layout.name) } } : {}),
         objects: { endpoint: `${region.layout.address}:${ports.objects}`, bucket: labBucketFor(region.layout.name) },
@@ -650,12 +697,22 @@ export class Lab {
    */
   promote(regionName: string): Promise<{ previousPrimary: string; promotedMs: number }> {
     return this.serialised(async () => {
+      this.refuseWriterMove();
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the primary`);
       const previous = this.primaryRegion;
       const promotedMs = await this.promoteUnserialised(target, previous);
       return { previousPrimary: previous.layout.name, promotedMs };
     });
+  }
+
+  /** Where every region writes there is no writer to move: losing a region sends its clients to the others. */
+  private refuseWriterMove(): void {
+    if (this.strategy.database === 'logical')
+      throw new LabError(
+        `every region of the ${this.strategy.name} lab already takes writes: there is no writer to move, and no ` +
+          'promotion; clients of a lost region go to the others',
+      );
   }
 
   private async promoteUnserialised(target: RegionRuntime, previous: RegionRuntime): Promise<number> {
@@ -686,6 +743,7 @@ export class Lab {
    */
   failover(regionName: string): Promise<FailoverOutcome> {
     return this.serialised(async () => {
+      this.refuseWriterMove();
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
       // Check before fencing: stopping the writer for a target that cannot be promoted leaves no writer at all.
@@ -719,6 +777,7 @@ export class Lab {
    */
   switchover(regionName: string, timeoutMs = 60_000): Promise<FailoverOutcome> {
     return this.serialised(async () => {
+      this.refuseWriterMove();
       const target = this.region(regionName);
       if (target.role === 'primary') throw new LabError(`${regionName} is already the writer`);
       const previous = this.primaryRegion;

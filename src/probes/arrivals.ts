@@ -10,7 +10,10 @@ import { now } from '../core/clock';
  * between: the responses and timeouts waiting there free the connections the rest of the
  * burst would otherwise open anew, and one long synchronous burst would make the next
  * timer later still, so a brief stall at a high rate snowballs into minutes of lag.
- * Tracks the work in flight so `stop` can wait for it.
+ * Tracks the work in flight so `stop` can wait for it, when `fire` returns a promise; a
+ * `fire` that returns nothing tracks its own (the traffic probe: no promise per request).
+ * A share of a schedule (one worker's, see shareOf) is every `every`-th arrival from
+ * `phaseMs` on: its due times interleave exactly with the other shares'.
  */
 const maxBurst = 200;
 
@@ -29,18 +32,20 @@ export class Arrivals {
     if (--this.inFlight === 0 && this.drained) this.drained();
   };
 
-  /** `fire(seq, due)` starts one event and returns its completion. */
+  /** `fire(seq, due)` starts one event and returns its completion (or nothing, when it tracks its own). */
   constructor(
     rate: number,
-    private readonly fire: (seq: number, due: number) => Promise<unknown>,
+    private readonly fire: (seq: number, due: number) => Promise<unknown> | void,
+    private readonly phaseMs = 0,
   ) {
     this.intervalMs = 1000 / rate;
   }
 
-  start(): void {
+  /** `t0`: the schedule's origin (default now), shared by the shares of one schedule. */
+  start(t0 = now()): void {
     if (this.running) return;
     this.running = true;
-    this.t0 = now();
+    this.t0 = t0 + this.phaseMs;
     this.sent = 0;
     this.tick();
   }
@@ -66,8 +71,11 @@ export class Arrivals {
       const due = this.t0 + this.sent * this.intervalMs;
       if (due > current) break;
       this.sent++;
-      this.inFlight++;
-      this.fire(this.sent, due).then(this.settled, this.settled);
+      const completion = this.fire(this.sent, due);
+      if (completion) {
+        this.inFlight++;
+        completion.then(this.settled, this.settled);
+      }
     }
     const nextDue = this.t0 + this.sent * this.intervalMs;
     // More already due: continue after exactly one turn of the loop (its I/O phase), never two bursts back to back.

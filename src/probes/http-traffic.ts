@@ -1,8 +1,8 @@
-import type http from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { now } from '../core/clock';
 import { Arrivals } from './arrivals';
-import { exchange, failureCode, probeAgent, type ExchangeOptions } from './exchange';
+import type { ScheduleShare } from './shares';
+import { TrafficClient } from './traffic-client';
 import type { StatusRange } from '../core/fields';
 
 /** What the traffic sends and counts as success (an http probe's fields). */
@@ -39,30 +39,38 @@ export interface HttpOutcome {
  * responses do, like k6's constant-arrival-rate and wrk2. A slow or hanging response
  * never delays the next request, so an outage shows up as failures and latency instead
  * of being hidden by coordinated omission.
- * The schedule is arrivals.ts's.
+ * The schedule is arrivals.ts's; the requests go through traffic-client.ts (undici).
  */
 export class HttpTraffic {
-  private readonly agent: http.Agent | false;
-  /** The same for every request, so built once: this is the per-request path. */
-  private readonly exchangeOptions: ExchangeOptions;
   private readonly arrivals: Arrivals;
+  private readonly client: TrafficClient;
   private readonly listeners: Array<(outcome: HttpOutcome) => void> = [];
 
+  /**
+   * `share`: this instance sends only its share of the probe's schedule (one worker of several, see shareOf),
+   * starting from the schedule's common origin `t0`.
+   */
   constructor(
     private readonly probe: HttpTrafficSpec,
     readonly url: string,
-    options: { lookup?: LookupFunction } = {},
+    options: { lookup?: LookupFunction; share?: ScheduleShare } = {},
   ) {
-    this.arrivals = new Arrivals(probe.rate, (_seq, due) => this.send(due));
-    this.agent = probeAgent(url, probe.connection);
-    this.exchangeOptions = {
-      method: probe.method,
-      headers: probe.headers,
-      body: probe.body,
-      agent: this.agent,
-      timeoutMs: probe.timeout,
-      lookup: options.lookup,
-    };
+    const share = options.share;
+    this.arrivals = share
+      ? new Arrivals(share.rate, (_seq, due) => this.client.send(due), share.phaseMs)
+      : new Arrivals(probe.rate, (_seq, due) => this.client.send(due));
+    this.client = new TrafficClient(
+      url,
+      {
+        method: probe.method,
+        headers: probe.headers,
+        body: probe.body,
+        timeoutMs: probe.timeout,
+        connection: probe.connection,
+      },
+      options.lookup,
+      (due, sentAt, status, error, region) => this.record(due, sentAt, status, error, region),
+    );
   }
 
   get name(): string {
@@ -78,30 +86,23 @@ export class HttpTraffic {
     return this.arrivals.dueBefore(t);
   }
 
-  start(): void {
-    this.arrivals.start();
+  /** `t0`: the schedule's origin, when several instances share one schedule. */
+  start(t0?: number): void {
+    this.arrivals.start(t0);
   }
 
   /** Stops sending and waits for the requests in flight (each bounded by the probe's timeout). */
   async stop(): Promise<void> {
     await this.arrivals.stop();
-    if (this.agent) this.agent.destroy();
+    await this.client.close();
   }
 
-  private send(due: number): Promise<void> {
-    const sentAt = now();
-    return this.request().then(
-      ({ status, region }) => this.record(due, sentAt, this.isSuccess(status), status, '', region),
-      (error: NodeJS.ErrnoException) => this.record(due, sentAt, false, 0, failureCode(error), ''),
-    );
-  }
-
-  private record(due: number, sentAt: number, ok: boolean, status: number, error: string, region: string): void {
+  private record(due: number, sentAt: number, status: number, error: string, region: string): void {
     const outcome: HttpOutcome = {
       t: due,
       sendLagMs: sentAt - due,
       latencyMs: now() - due,
-      ok,
+      ok: error === '' && this.isSuccess(status),
       status,
       error,
       region,
@@ -112,9 +113,5 @@ export class HttpTraffic {
   private isSuccess(status: number): boolean {
     for (const range of this.probe.successStatus) if (status >= range.from && status <= range.to) return true;
     return false;
-  }
-
-  private request(): Promise<{ status: number; region: string }> {
-    return exchange(this.url, this.exchangeOptions);
   }
 }

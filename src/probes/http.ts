@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventOf, JournalEvent } from '../core/events';
 import { duration, httpUrl, name, statusRanges } from '../core/fields';
 import { checkUrlOrEndpoint } from './endpoint-check';
-import { HttpTraffic } from './http-traffic';
+import { trafficFor } from './traffic-workers';
 import { TrafficRecorder } from './recorder';
 import { OutcomeAccumulator } from './outcomes';
 import type { HttpOutcomes, JourneyOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
@@ -43,11 +43,21 @@ export const httpProbeSchema = z.strictObject({
   rate: z
     .number({ error: 'expected requests per second, a number > 0' })
     .positive({ error: 'expected requests per second, a number > 0' })
-    .max(20_000, { error: 'at most 20000 requests per second from one probe' })
+    .max(200_000, { error: 'at most 200000 requests per second from one probe' })
     .default(20),
   timeout: duration({ max: '5m' }).prefault('2s'),
   /** Which statuses count as success. */
   successStatus: statusRanges.prefault('200-399'),
+  /**
+   * Worker threads sending the schedule, each its interleaved share (for rates beyond one core); outcomes are merged
+   * into one recorder and journal.
+   */
+  workers: z
+    .number({ error: 'expected a whole number of worker threads, 1–16' })
+    .int({ error: 'expected a whole number of worker threads, 1–16' })
+    .min(1, { error: 'expected a whole number of worker threads, 1–16' })
+    .max(16, { error: 'expected a whole number of worker threads, 1–16' })
+    .default(1),
   /** 'keep-alive' reuses connections; 'new' opens one per request (sees connect failures like a fresh client). */
   connection: z.enum(['keep-alive', 'new']).default('keep-alive'),
   /**
@@ -76,15 +86,23 @@ export const httpProbe: ProbeKind<typeof httpProbeSchema, HttpResult> = {
   validate: (probe, context, report) => checkUrlOrEndpoint(probe, context, report),
 
   plan: (probe, endpoints) =>
-    `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s`,
+    `start probe ${probe.name}: ${probe.method} ${probeUrl(probe, endpoints)} at ${probe.rate}/s` +
+    (probe.workers > 1 ? ` across ${probe.workers} worker threads` : ''),
 
   journeys: (probe) => ({ names: [probe.name] }),
 
   async start(probe, context) {
     const url = probeUrl(probe, context.session.endpoints);
-    const traffic = new HttpTraffic(probe, url, { lookup: context.resolvers.lookupFor(probe.dns) });
+    const traffic = trafficFor(probe, url, { lookup: context.resolvers.lookupFor(probe.dns) });
     const recorder = new TrafficRecorder(context.journal, probe.name, context.latencyThresholds);
     traffic.onOutcome((outcome) => recorder.add(outcome));
+    try {
+      await traffic.ready();
+    } catch (error) {
+      await traffic.stop().catch(() => {});
+      recorder.close();
+      throw error;
+    }
     context.journal.append({ type: 'probe.started', probe: probe.name, kind: probe.kind, url, rate: probe.rate });
     traffic.start();
     return {

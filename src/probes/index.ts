@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { browserProbe, browserProbeSchema } from './browser';
+import { consistencyProbe, consistencyProbeSchema } from './consistency';
 import { dnsProbe, dnsProbeSchema } from './dns';
 import { functionProbe, functionProbeSchema } from './function';
 import { httpProbe, httpProbeSchema } from './http';
@@ -24,6 +25,7 @@ export const probeKinds = {
   ledger: ledgerProbe,
   readYourWrites: readYourWritesProbe,
   resources: resourcesProbe,
+  consistency: consistencyProbe,
   function: functionProbe,
   dns: dnsProbe,
   sql: sqlProbe,
@@ -38,6 +40,7 @@ export const probeSchema = z.discriminatedUnion('kind', [
   ledgerProbeSchema,
   readYourWritesProbeSchema,
   resourcesProbeSchema,
+  consistencyProbeSchema,
   functionProbeSchema,
   dnsProbeSchema,
   sqlProbeSchema,
@@ -60,6 +63,7 @@ export type { HttpProbe, HttpProbeConfig } from './http';
 export type { LedgerProbe, LedgerProbeConfig } from './ledger';
 export type { ReadYourWritesProbe, ReadYourWritesProbeConfig } from './read-your-writes';
 export type { ResourcesProbe, ResourcesProbeConfig } from './resources';
+export type { ConsistencyProbe, ConsistencyProbeConfig } from './consistency';
 export type { DnsProbe, DnsProbeConfig } from './dns';
 export type { SqlProbe, SqlProbeConfig } from './sql';
 export type { PrometheusProbe, PrometheusProbeConfig } from './prometheus';
@@ -77,6 +81,7 @@ export type {
   RpoSummary,
   ObjectRpoSummary,
   StaleReadSummary,
+  ConsistencySummary,
   ResourceSummary,
   ProbeAccumulator,
   ProbeHandle,

@@ -1,7 +1,6 @@
 import { now } from '../core/clock';
 import type { Journal } from '../core/journal';
-import type { SampleRow } from '../core/events';
-import { JournalBatcher, tenths } from './batcher';
+import { SampleBatcher } from './sample-batch';
 import type { HttpOutcome } from './http-traffic';
 
 /** Fewer samples than this in a window is noise, not a breach (guards and detection alike). */
@@ -30,7 +29,7 @@ interface Bucket {
  * journal); live, only counts over the thresholds the guards need are kept.
  */
 export class TrafficRecorder {
-  private readonly batcher: JournalBatcher<SampleRow> | null;
+  private readonly batcher: SampleBatcher | null;
   private readonly ring: Bucket[] = [];
   requests = 0;
   errors = 0;
@@ -48,7 +47,7 @@ export class TrafficRecorder {
     this.batcher =
       options.journalRows === false
         ? null
-        : new JournalBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
+        : new SampleBatcher((rows) => journal.append({ type: 'traffic.samples', probe, rows }));
   }
 
   add(outcome: HttpOutcome): void {
@@ -62,14 +61,7 @@ export class TrafficRecorder {
         if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
     }
-    this.batcher?.push([
-      tenths(outcome.t),
-      tenths(outcome.latencyMs),
-      outcome.status,
-      outcome.ok ? 1 : 0,
-      outcome.error,
-      outcome.region,
-    ]);
+    this.batcher?.columns.push(outcome.t, outcome.latencyMs, outcome.status, outcome.ok, outcome.error, outcome.region);
   }
 
   /** Requests due in [from, to), and the failed ones among them. */

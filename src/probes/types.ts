@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConsistencyReport } from '../core/data-snapshot';
 import type { EventOf, JournalEvent } from '../core/events';
 import type { ReportIssue } from '../core/fields';
 import type { Journal } from '../core/journal';
@@ -195,6 +196,14 @@ export interface ObjectRpoSummary {
 }
 
 /** The stale reads a run saw: how often the first read of one's own write was behind, and by how much. */
+/** The consistency probe's section: its check once the observation ended (data-active-active). */
+export interface ConsistencySummary {
+  probe: string;
+  /** null: no check (the target has one writer, or its databases could not be read); `note` says which. */
+  report: ConsistencyReport | null;
+  note: string | null;
+}
+
 export interface StaleReadSummary {
   probe: string;
   url: string;
@@ -262,6 +271,8 @@ export interface ProbeResult {
   objects?: ObjectRpoSummary;
   /** The read-your-writes probe's section. */
   staleReads?: StaleReadSummary;
+  /** The consistency probe's section. */
+  consistency?: ConsistencySummary;
   /** The resources probe's section (null when it took no snapshot). */
   resources?: ResourceSummary | null;
 }

@@ -211,6 +211,7 @@ export const awsTarget: TargetKind<typeof awsTargetSchema> = {
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
       resourceUsage: async () => null,
+      dataSnapshot: async () => null,
       strategyStep: async (step) => {
         throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
       },

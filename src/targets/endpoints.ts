@@ -52,6 +52,7 @@ export const endpointsTarget: TargetKind<typeof endpointsTargetSchema> = {
       rejoinRegion: async () => undefined,
       rejoinRecord: () => null,
       resourceUsage: async () => null,
+      dataSnapshot: async () => null,
       strategyStep: async (step) => {
         throw new TargetError(`${step}: only the lab carries out a strategy's steps`);
       },

@@ -236,6 +236,8 @@ function labSession(
     rejoinRegion: (region) => lab.client.startDatabase(region),
     strategyStep: (step, region) => lab.client.strategyStep(region, step),
     resourceUsage: () => lab.client.usage(),
+    dataSnapshot: async () =>
+      labStrategy(state.layout.strategy ?? defaultStrategy).database === 'logical' ? lab.client.dataSnapshot() : null,
     rejoinRecord: (region) => ({
       controlUrl: state.controlUrl,
       requests: [{ method: 'POST', path: `/lab/regions/${region}/database/start` }],

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients';
 import type { AwsModel } from '../aws/model';
+import type { DataSnapshot } from '../core/data-snapshot';
 import type { LabRequest, TargetDescription } from '../core/events';
 import { GamedayError } from '../core/errors';
 import type { HeldLock } from './lock';
@@ -107,6 +108,11 @@ export interface TargetSession {
   rejoinRecord(region: string): { controlUrl: string; requests: LabRequest[] } | null;
   /** What its regions' processes consume now; null where the target cannot say (a real account, endpoints). */
   resourceUsage(): Promise<ResourceUsage | null>;
+  /**
+   * What every region's database holds once replication between them caught up, for the consistency check; null
+   * where regions do not all take writes (one writer: nothing to reconcile) or the target cannot say.
+   */
+  dataSnapshot(): Promise<DataSnapshot | null>;
   /** For the journal: enough for `gameday recover` to find the target again. */
   describe(): TargetDescription;
   /** Stops what the session started (an ephemeral lab) and releases its lock; nothing else. */

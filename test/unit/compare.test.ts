@@ -18,6 +18,7 @@ import { readYourWritesProbe } from '../../src/probes/read-your-writes';
 import { strategyNames } from '../../src/lab/strategies';
 import { compareChart } from '../../src/report/compare/chart';
 import { renderCompareMarkdown } from '../../src/report/compare/markdown';
+import { checkConsistency } from '../../src/measure/consistency';
 import { renderComparePage } from '../../src/report/compare/page';
 import { renderSvg } from '../../src/report/html/vega';
 
@@ -219,6 +220,55 @@ test('compare.md and .html: a row per strategy linked to its report, the skipped
   const page = renderComparePage(comparison, svg);
   assert.match(page, '<a href="01-active-passive-dns/report.html">report</a>');
   assert.match(page, /not run: interrupted/);
+});
+
+test('conflicting writes: the consistency check’s figures where every region writes, why not where one does', () => {
+  const summary = summarize(readJournal(fixture));
+  const history = [
+    { writeId: 'e1', customer: 'ann', region: 'us-east-1', basedOn: null, writtenAt: '2026-12-03T00:00:01.000Z' },
+    { writeId: 'e2', customer: 'ann', region: 'us-east-1', basedOn: 'e1', writtenAt: '2026-12-03T00:00:05.000Z' },
+    { writeId: 'w3', customer: 'ann', region: 'eu-west-1', basedOn: 'e1', writtenAt: '2026-12-03T00:00:06.000Z' },
+  ];
+  const side = (region: string, held: string) => ({
+    region,
+    tables: { carts: [['ann', held]] as Array<[string, string]> },
+    carts: [{ customer: 'ann', writeId: held }],
+    cartWrites: history,
+  });
+  const report = checkConsistency({
+    cutoff: '2026-12-03T00:01:00.000Z',
+    regions: [side('us-east-1', 'w3'), side('eu-west-1', 'e2')],
+    replication: [],
+  });
+  const both = compareRun('data-active-active', '01-data-active-active', {
+    ...summary,
+    consistency: { probe: 'consistency', report, note: null },
+  });
+  assert.equal(both.conflicts, { conflicting: 1, lostUpdates: 2, divergentRows: 1, caughtUp: true });
+  const one = compareRun('active-passive-dns', '02-active-passive-dns', {
+    ...summary,
+    consistency: { probe: 'consistency', report: null, note: 'one writer: nothing to reconcile' },
+  });
+  assert.equal(one.conflicts, { unmeasured: 'one writer: nothing to reconcile' });
+  // A summary from before the probe: nothing to say, not zero.
+  assert.is(compareRun('active-passive-dns', '03-active-passive-dns', summary).conflicts, null);
+  const markdown = renderCompareMarkdown({
+    schema: compareSchemaId,
+    runId: 'c2',
+    experiment: 'lose us-east-1',
+    file: 'x.ts',
+    startedAt: '2026-12-03T00:00:00.000Z',
+    endedAt: null,
+    strategies: [both, one],
+    skipped: [],
+  });
+  assert.match(markdown, '| 1 conflicting (2 updates lost), 1 rows divergent |');
+  assert.match(markdown, '| — (one writer: nothing to reconcile) |');
+  assert.match(
+    markdown,
+    '- Conflicting writes, where every region writes: data-active-active (1 conflicting (2 updates lost), 1 rows ' +
+      'divergent).',
+  );
 });
 
 test.run();

@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { planExperiment } from '../../src/engine/plan';
 import { validateExperiment } from '../../src/experiment/validate';
 import { strategyRunbook } from '../../src/failover/strategies';
 import { defaultStrategy, labStrategy, strategyNames } from '../../src/lab/strategies';
@@ -53,6 +54,37 @@ test('an experiment names the strategy in its lab target; default active-passive
   assert.equal(issues, [
     `target.strategy: expected one of ${strategyNames.map((name) => `"${name}"`).join(', ')}, got "multi-master"`,
   ]);
+});
+
+test('where every region writes, the lab builds every region a primary and the runbook moves no writer', () => {
+  for (const name of strategyNames)
+    assert.is(
+      strategyRunbook(name).writers === 'every-region',
+      labStrategy(name).database === 'logical',
+      `${name}: its runbook and its lab agree on who writes`,
+    );
+  const drill = (strategy: string) =>
+    planExperiment(
+      validateExperiment(
+        {
+          name: 'x',
+          target: { kind: 'lab', strategy },
+          traffic: { kind: 'http', endpoint: 'app' },
+          faults: [{ kind: 'regionOutage', name: 'out', region: 'us-east-1', after: '1s', duration: '5s' }],
+          failover: { from: 'us-east-1', to: 'eu-west-1' },
+          duration: '10s',
+        },
+        'x.ts',
+      ),
+    ).map((step) => step.action);
+  const both = drill('data-active-active');
+  assert.ok(
+    both.some((action) => action.includes('fence + promote: none — every region of the data-active-active lab')),
+  );
+  assert.ok(both.some((action) => action.startsWith('failback: none — no writer moved')));
+  assert.not.ok(both.some((action) => action.includes('FailoverGlobalCluster')));
+  const one = drill('active-passive-dns');
+  assert.ok(one.some((action) => action.includes('fence + promote: RDS FailoverGlobalCluster')));
 });
 
 test.run();

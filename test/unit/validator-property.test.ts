@@ -46,7 +46,7 @@ const httpProbe = (endpoints: string[]) =>
       path: urlPath,
       method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'),
       headers: stringMap,
-      rate: fc.double({ min: 0.01, max: 20_000, noNaN: true }),
+      rate: fc.double({ min: 0.01, max: 200_000, noNaN: true }),
       timeout: durationText(1, 300_000),
       successStatus: statusRanges,
       connection: fc.constantFrom('keep-alive', 'new'),
@@ -270,7 +270,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant({ what: 'tags = [1]', apply: (d: Definition) => void (d.tags = [1]) }),
   // out of range
   fc
-    .oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 20_000.001, noNaN: true }), fc.constant(Number.NaN))
+    .oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 200_000.001, noNaN: true }), fc.constant(Number.NaN))
     .map((rate) => ({
       what: `traffic.rate = ${rate}`,
       apply: (d: Definition) => void ((d.traffic as Definition).rate = rate),

@@ -1,6 +1,7 @@
 import { activeActiveRunbook } from './active-active';
 import { activePassiveDnsRunbook } from './active-passive-dns';
 import { coldStandbyRunbook } from './cold-standby';
+import { dataActiveActiveRunbook } from './data-active-active';
 import { queueBufferedRunbook } from './queue-buffered';
 import { globalLoadBalancerRunbook } from './global-load-balancer';
 import { warmStandbyRunbook } from './warm-standby';
@@ -14,6 +15,7 @@ const strategyRunbooks: Record<string, StrategyRunbook> = {
   'active-active': activeActiveRunbook,
   'cold-standby': coldStandbyRunbook,
   'queue-buffered': queueBufferedRunbook,
+  'data-active-active': dataActiveActiveRunbook,
 };
 
 /**

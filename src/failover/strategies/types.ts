@@ -14,4 +14,10 @@ export interface StrategyRunbook {
    * (nothing runs there until the runbook restores it). Default running.
    */
   standby?: 'running' | 'cold';
+  /**
+   * Which regions write: one (default; the runbook fences it and promotes the region failed over to), or every region
+   * (data-active-active: the region failed over to already writes, so there is no fence and no promotion — its
+   * clients just go there).
+   */
+  writers?: 'one' | 'every-region';
 }

@@ -35,6 +35,24 @@ CREATE TABLE IF NOT EXISTS ledger (
   region       text        NOT NULL,
   committed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (client, seq)
+);
+-- A customer's cart, updated in place: the row two regions can both write (carts.ts). Each write is also kept in
+-- cart_writes with the write it replaced, so two writes that replaced the same one (a conflict) can be told apart
+-- from one that followed the other. Write ids start with the region that took the write: no two regions mint the same.
+CREATE TABLE IF NOT EXISTS carts (
+  customer   text        PRIMARY KEY,
+  items      text        NOT NULL,
+  write_id   text        NOT NULL,
+  region     text        NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS cart_writes (
+  write_id   text        PRIMARY KEY,
+  customer   text        NOT NULL,
+  items      text        NOT NULL,
+  region     text        NOT NULL,
+  based_on   text,
+  written_at timestamptz NOT NULL DEFAULT now()
 );`;
 
 export async function ensureSchema(pool: Pool, target: string): Promise<void> {

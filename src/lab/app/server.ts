@@ -5,6 +5,7 @@ import type { AppConfig } from './config';
 import { createPool, DbFailure, describeTarget, queryOnce, queryPool, type DbFailureKind } from './db';
 import { createAppMetrics } from './metrics';
 import { CapacityLimit, reportShed } from './capacity';
+import { cartRoutes } from './carts';
 import { renderIndexPage } from './page';
 import { HttpError, readText, type Reply } from './reply';
 import { ReceiptStore } from './receipts';
@@ -378,10 +379,20 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     },
   });
 
+  const carts = cartRoutes({
+    region: config.region,
+    local: <R extends QueryResultRow>(sql: string, params: unknown[] = []) =>
+      onLocal(() => queryPool<R>(localPool, localTarget, sql, params)),
+    writer: async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => {
+      const { result, writer } = await onWriter((w) => queryPool<R>(w.pool, w.target, sql, params));
+      return { rows: result, writer };
+    },
+  });
+
   async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    const shopReply = shop(req, url);
+    const shopReply = shop(req, url) ?? carts(req, url);
     if (shopReply) return shopReply;
     const only = (allowed: string, handler: () => Promise<Reply>): Promise<Reply> => {
       if (method !== allowed)
@@ -410,7 +421,8 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       404,
       'not_found',
       `no route ${method} ${path}; routes: GET /, GET /health, GET|POST /orders, GET /orders/:id, ` +
-        'GET /orders/:id/receipt, GET|POST /ledger, GET /ledger/entry, GET /shop (the storefront), GET /metrics',
+        'GET /orders/:id/receipt, GET|POST /ledger, GET /ledger/entry, GET|PUT /carts/:customer, GET /shop (the ' +
+        'storefront), GET /metrics',
     );
   }
 

@@ -124,6 +124,8 @@ async function route(
   const [, resource, name, sub, action] = parts;
   if (method === 'GET' && resource === 'status' && parts.length === 2) return lab.status();
   if (method === 'GET' && resource === 'usage' && parts.length === 2) return lab.usage();
+  // Both sides' rows once replication caught up (data-active-active): the consistency check reads it.
+  if (method === 'GET' && resource === 'data' && parts.length === 2) return lab.dataSnapshot();
   if (method !== 'POST') throw new HttpError(405, `${method} ${pathname} is not supported`);
   switch (resource) {
     case 'regions': {

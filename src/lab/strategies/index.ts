@@ -2,6 +2,7 @@ import { LabConfigError } from '../topology';
 import { activeActive } from './active-active';
 import { activePassiveDns } from './active-passive-dns';
 import { coldStandby } from './cold-standby';
+import { dataActiveActive } from './data-active-active';
 import { queueBuffered } from './queue-buffered';
 import { globalLoadBalancer } from './global-load-balancer';
 import { warmStandby } from './warm-standby';
@@ -15,6 +16,7 @@ export const labStrategies = {
   'active-active': activeActive,
   'cold-standby': coldStandby,
   'queue-buffered': queueBuffered,
+  'data-active-active': dataActiveActive,
 } satisfies Record<string, LabStrategy>;
 
 export type StrategyName = keyof typeof labStrategies;

@@ -15,7 +15,12 @@ export type DatabaseTopology =
    * A primary in one region archiving its WAL to the other (shipped across the region link), where a base backup
    * waits; nothing runs there until the runbook restores it.
    */
-  | 'archive';
+  | 'archive'
+  /**
+   * Every region's database a primary taking its own region's writes, each subscribed to the others' publication
+   * (logical replication with origin = none) across the region link: data-layer active-active.
+   */
+  | 'logical';
 
 /** What clients use as the entry point (the `app` endpoint). */
 export type EntryPoint =

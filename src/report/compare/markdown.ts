@@ -2,6 +2,7 @@ import type { CompareSummary } from '../../analysis/compare';
 import {
   budgetText,
   comparisonInWords,
+  conflictsText,
   idleText,
   latencyText,
   phasesText,
@@ -23,9 +24,9 @@ export function renderCompareMarkdown(summary: CompareSummary): string {
     '',
     ...comparisonInWords(summary.strategies).map((line) => `- ${line}`),
     '',
-    '| strategy | verdict | RTO | RTO phases | RPO | writes | error budget burned | steady-state p99 | stale reads | ' +
-      'idle cost (standby vs active) | report |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| strategy | verdict | RTO | RTO phases | RPO | writes | conflicting writes | error budget burned | ' +
+      'steady-state p99 | stale reads | idle cost (standby vs active) | report |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of summary.strategies) {
     lines.push(
@@ -36,6 +37,7 @@ export function renderCompareMarkdown(summary: CompareSummary): string {
         phasesText(row),
         rpoText(row),
         writesText(row),
+        conflictsText(row),
         budgetText(row),
         latencyText(row),
         staleText(row),
@@ -50,11 +52,13 @@ export function renderCompareMarkdown(summary: CompareSummary): string {
   lines.push(
     '',
     'RTO: from the fault to the first request after which the traffic stayed recovered. RPO: acknowledged writes ' +
-      'missing after the drill (the write ledger). Stale reads: a client wrote, then read its own write from the ' +
-      'region that acknowledged it; how often the first read missed it, and how long until it showed. Idle cost: ' +
-      'CPU-seconds and mean memory of the regions that stand by, against those that serve, while nothing was wrong ' +
-      "(until the first fault; each region's processes, from /proc); compare.json also has both sides' CPU over " +
-      'the whole drill.',
+      'missing after the drill (the write ledger). Conflicting writes: where every region writes, the same row ' +
+      'written in two regions that could not see each other, found by comparing both sides once replication ' +
+      'caught up after the drill, and the updates that lost. Stale reads: a client wrote, then read its own ' +
+      'write from the region that acknowledged it; how often the first read missed it, and how long until it ' +
+      'showed. Idle cost: CPU-seconds and mean memory of the regions that stand by, against those that serve, ' +
+      "while nothing was wrong (until the first fault; each region's processes, from /proc); compare.json also " +
+      "has both sides' CPU over the whole drill.",
     '',
   );
   return lines.join('\n');

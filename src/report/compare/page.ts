@@ -5,6 +5,7 @@ import { htmlDocument } from '../html/page';
 import {
   budgetText,
   comparisonInWords,
+  conflictsText,
   idleText,
   latencyText,
   phasesText,
@@ -27,6 +28,7 @@ export function renderComparePage(summary: CompareSummary, chartSvg: string | nu
       escapeHtml(phasesText(entry)),
       escapeHtml(rpoText(entry)),
       escapeHtml(writesText(entry)),
+      escapeHtml(conflictsText(entry)),
       escapeHtml(budgetText(entry)),
       escapeHtml(latencyText(entry)),
       escapeHtml(staleText(entry)),
@@ -59,6 +61,7 @@ export function renderComparePage(summary: CompareSummary, chartSvg: string | nu
           'RTO phases',
           'RPO',
           'writes',
+          'conflicting writes',
           'error budget burned',
           'steady-state p99',
           'stale reads',

@@ -32,6 +32,17 @@ export function writesText(row: StrategyComparison): string {
   return parts.join(', ');
 }
 
+export function conflictsText(row: StrategyComparison): string {
+  const conflicts = row.conflicts;
+  if (!conflicts) return '—';
+  if ('unmeasured' in conflicts) return `— (${conflicts.unmeasured})`;
+  const lag = conflicts.caughtUp ? '' : ' (replication had not caught up: rows may differ by lag alone)';
+  return (
+    `${conflicts.conflicting} conflicting (${conflicts.lostUpdates} updates lost), ` +
+    `${conflicts.divergentRows} rows divergent${lag}`
+  );
+}
+
 export function budgetText(row: StrategyComparison): string {
   if (row.budget.length === 0) return '— (no SLO)';
   return row.budget
@@ -90,6 +101,11 @@ export function comparisonInWords(rows: readonly StrategyComparison[]): string[]
     const lossy = withRpo.filter((row) => row.rpo!.lostWrites > 0).map((row) => `${row.strategy} (${rpoText(row)})`);
     if (lossless.length > 0) lines.push(`No acknowledged write lost: ${lossless.join(', ')}.`);
     if (lossy.length > 0) lines.push(`Lost acknowledged writes: ${lossy.join(', ')}.`);
+  }
+  const checked = rows.filter((row) => row.conflicts !== null && !('unmeasured' in row.conflicts));
+  if (checked.length > 0) {
+    const each = checked.map((row) => `${row.strategy} (${conflictsText(row)})`);
+    lines.push(`Conflicting writes, where every region writes: ${each.join(', ')}.`);
   }
   return lines;
 }

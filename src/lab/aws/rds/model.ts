@@ -415,11 +415,21 @@ export class LabGlobalCluster {
     return this.lab.region(this.lab.regionNames()[0]).pg.binaries.version;
   }
 
-  /** A secondary is in sync while its PostgreSQL runs as a standby with a streaming WAL receiver. */
+  /**
+   * A secondary is in sync while its PostgreSQL runs as a standby with a streaming WAL receiver; where every region
+   * writes (data-active-active), while its subscription to the other region's changes runs and receives them.
+   */
   private async streaming(region: string): Promise<boolean> {
     const pg = this.lab.region(region).pg;
     if (!pg.running || this.rebooting.has(region)) return false;
     try {
+      if (this.lab.strategy.database === 'logical') {
+        const [{ receiving }] = await pg.query<{ receiving: boolean }>(
+          'SELECT count(*) > 0 AS receiving FROM pg_stat_subscription ' +
+            'WHERE pid IS NOT NULL AND received_lsn IS NOT NULL',
+        );
+        return receiving;
+      }
       const replication = await pg.replication();
       return replication.role === 'standby' && replication.receiverStatus === 'streaming';
     } catch {
