@@ -29,6 +29,9 @@ const httpDnsCacheSchema = z
       : { cache: 'ttl' as const },
   );
 
+/** Headers about the connection or the body's framing, which the HTTP client sets itself and refuses from callers. */
+const connectionLevelHeaders = ['transfer-encoding', 'keep-alive', 'upgrade', 'expect'];
+
 export const httpProbeSchema = z.strictObject({
   kind: z.literal('http'),
   name: name.default('traffic'),
@@ -37,7 +40,21 @@ export const httpProbeSchema = z.strictObject({
   endpoint: z.string().optional(),
   path: z.string().startsWith('/', { error: "must start with '/'" }).default('/'),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']).default('GET'),
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z
+    .record(z.string(), z.string())
+    .check((context) => {
+      for (const header of Object.keys(context.value))
+        if (connectionLevelHeaders.includes(header.toLowerCase()))
+          context.issues.push({
+            code: 'custom',
+            input: context.value,
+            path: [header],
+            message:
+              `${header} is the connection's, which the probe manages: not a header it sends ` +
+              `(connection: 'new' for a connection per request; not ${connectionLevelHeaders.join(', ')})`,
+          });
+    })
+    .default({}),
   body: z.string().optional(),
   /** Requests per second, constant arrival rate (open model). */
   rate: z
