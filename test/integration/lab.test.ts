@@ -25,6 +25,14 @@ const seenPids = new Set<number>();
 const processPatterns: string[] = [];
 
 test.before(async () => {
+  // uvu runs no test and says nothing of why when a before hook throws: say it here.
+  await startLab().catch((error: unknown) => {
+    console.error('lab.test: the lab did not come up:', error);
+    throw error;
+  });
+});
+
+async function startLab(): Promise<void> {
   lab = await Lab.start({
     regions: [PRIMARY, STANDBY],
     primary: PRIMARY,
@@ -40,7 +48,7 @@ test.before(async () => {
     assert.is((await pgrep(pattern)).length, 2, `pgrep -f ${pattern} finds both regions' processes`);
   notePids();
   console.log(`    lab up in ${lab.startupMs} ms (ports from ${lab.layout.ports.app}, data ${lab.dataRoot})`);
-});
+}
 
 test.after(async () => {
   // Idempotent: normally the last test closed it already; this covers a failed run.
