@@ -150,9 +150,13 @@ test('replication paused, then the primary lost: lost objects and dangling refer
     writtenDuringPause,
     'every object written during the pause is lost',
   );
+  // Replication is asynchronous: an object acknowledged just before the pause may not have crossed yet (and a
+  // loaded machine delays the replicator); one acknowledged half a second before it has.
+  const settledBeforePause = acked.filter((write) => write.ackedAt < pausedAt - 500);
+  assert.ok(settledBeforePause.length > 0, 'objects were acknowledged well before the pause');
   assert.ok(
-    acked.filter((write) => write.ackedAt < pausedAt).every((write) => !objects.lostSeqs.includes(write.seq)),
-    'nothing acknowledged before the pause is lost',
+    settledBeforePause.every((write) => !objects.lostSeqs.includes(write.seq)),
+    'nothing acknowledged well before the pause is lost',
   );
   assert.ok(objects.ms! > 0 && objects.ms! <= lostAt - pausedAt + 1_000, `object RPO ${objects.ms} ms`);
 
