@@ -134,7 +134,7 @@ function outcome(t: number, marks: { fault: number; end: number }, random: () =>
 }
 
 /** mulberry32: small, fast and the same sequence for a seed everywhere. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

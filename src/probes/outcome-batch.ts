@@ -1,4 +1,5 @@
 import type { HttpOutcome } from './http-traffic';
+import { StringTable } from './string-table';
 
 /** Numbers per outcome in a batch: t, sendLagMs, latencyMs, status, ok, error index, region index. */
 const stride = 7;
@@ -17,8 +18,7 @@ export interface OutcomeBatch {
  */
 export class OutcomeBatchWriter {
   private numbers: Float64Array;
-  private strings: string[] = [''];
-  private indexOf = new Map<string, number>([['', 0]]);
+  private readonly strings = new StringTable();
   length = 0;
 
   constructor(private readonly capacity: number) {
@@ -38,29 +38,16 @@ export class OutcomeBatchWriter {
     numbers[offset + 2] = outcome.latencyMs;
     numbers[offset + 3] = outcome.status;
     numbers[offset + 4] = outcome.ok ? 1 : 0;
-    numbers[offset + 5] = this.intern(outcome.error);
-    numbers[offset + 6] = this.intern(outcome.region);
+    numbers[offset + 5] = this.strings.intern(outcome.error);
+    numbers[offset + 6] = this.strings.intern(outcome.region);
   }
 
   /** The batch so far (its buffer is handed over: transfer it), and a fresh one begun. */
   take(): OutcomeBatch {
-    const batch = { numbers: this.numbers.subarray(0, this.length * stride), strings: this.strings };
+    const batch = { numbers: this.numbers.subarray(0, this.length * stride), strings: this.strings.take() };
     this.numbers = new Float64Array(this.capacity * stride);
-    this.strings = [''];
-    this.indexOf = new Map([['', 0]]);
     this.length = 0;
     return batch;
-  }
-
-  private intern(text: string): number {
-    if (text === '') return 0;
-    let index = this.indexOf.get(text);
-    if (index === undefined) {
-      index = this.strings.length;
-      this.strings.push(text);
-      this.indexOf.set(text, index);
-    }
-    return index;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SampleRow } from '../core/events';
 import { tenths } from './batcher';
+import { StringTable } from './string-table';
 
 const flushIntervalMs = 1_000;
 const initialCapacity = 1_024;
@@ -22,8 +23,7 @@ export class SampleColumns {
   private ok = new Uint8Array(initialCapacity);
   private error = new Uint32Array(initialCapacity);
   private region = new Uint32Array(initialCapacity);
-  private readonly strings: string[] = [''];
-  private readonly indexOf = new Map<string, number>([['', 0]]);
+  private readonly strings = new StringTable();
   length = 0;
 
   /** One request's row: due time and latency in ms (kept to 0.1 ms, as journals keep them). */
@@ -34,8 +34,8 @@ export class SampleColumns {
     this.latency[index] = tenths(latencyMs);
     this.status[index] = status;
     this.ok[index] = ok ? 1 : 0;
-    this.error[index] = error === '' ? 0 : this.intern(error);
-    this.region[index] = region === '' ? 0 : this.intern(region);
+    this.error[index] = this.strings.intern(error);
+    this.region[index] = this.strings.intern(region);
   }
 
   /** The rows pushed since the last take, in order, as the journal's `traffic.samples` carries them; then empty. */
@@ -47,28 +47,14 @@ export class SampleColumns {
         this.latency[index],
         this.status[index],
         this.ok[index] as 0 | 1,
-        this.strings[this.error[index]],
-        this.strings[this.region[index]],
+        this.strings.at(this.error[index]),
+        this.strings.at(this.region[index]),
       ];
     }
     this.length = 0;
     // The table only has to span one batch: a service sending a distinct region per request must not grow it forever.
-    if (this.strings.length > maxKeptStrings) {
-      this.strings.length = 1;
-      this.indexOf.clear();
-      this.indexOf.set('', 0);
-    }
+    if (this.strings.size > maxKeptStrings) this.strings.clear();
     return rows;
-  }
-
-  private intern(text: string): number {
-    let index = this.indexOf.get(text);
-    if (index === undefined) {
-      index = this.strings.length;
-      this.strings.push(text);
-      this.indexOf.set(text, index);
-    }
-    return index;
   }
 
   private grow(): void {

@@ -21,25 +21,13 @@ import { SampleColumns } from '../../src/measure/sample-columns';
 import { TimelineBuilder } from '../../src/measure/timeline';
 import { regionShareChart, timelineChart } from '../../src/report/html/charts';
 import { writePrettyJson } from '../../src/report/json-file';
-import { writeSyntheticJournal } from '../../bench/synthetic-journal';
+import { seeded, writeSyntheticJournal } from '../../bench/synthetic-journal';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'journals');
 const fixtures = fs
   .readdirSync(fixtureDir)
   .filter((name) => name.endsWith('.ndjson') && name !== 'gameday-no-go.ndjson')
   .map((name) => path.join(fixtureDir, name));
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The whole-file reader the summary used before: split on newlines, torn lines skipped. */
 function readWhole(file: string): JournalEvent[] {

@@ -82,11 +82,11 @@ export async function fisChecks(aws: Aws, experiments: readonly Experiment[]): P
       problems.push(`${action.region}: ${errorMessage(error)}`);
     }
   }
-  const listed = actions.map((action) => `${action.actionId} in ${action.region}`).join(', ');
+  const where = actions.map((action) => `${action.actionId} in ${action.region}`).join(', ');
   const offered =
     problems.length > 0
       ? failed('fis actions', problems.join('; '), 'use an action and parameters FIS offers in that region')
-      : ok('fis actions', `FIS offers ${listed} with the parameters the faults send (GetAction)`);
+      : ok('fis actions', `FIS offers ${where} with the parameters the faults send (GetAction)`);
   const role = aws.model.fisRoleArn;
   if (aws.model.connection.labCredentials)
     return [

@@ -1,13 +1,6 @@
 import type http from 'node:http';
-import type { QueryResultRow } from 'pg';
 import { HttpError, readText, type Reply } from './reply';
-
-/** What saved carts need of the app: its region, its local database, and the writer. */
-export interface CartDeps {
-  region: string;
-  local<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
-  writer<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[]; writer: string }>;
-}
+import type { RouteDatabases } from './route-databases';
 
 interface CartRow {
   customer: string;
@@ -29,7 +22,7 @@ const maxItemsLength = 2_000;
  * the consistency check can tell a conflict — two writes replacing the same one — from a
  * write that followed another. Returns null for paths that are not the carts'.
  */
-export function cartRoutes(deps: CartDeps): (req: http.IncomingMessage, url: URL) => Promise<Reply> | null {
+export function cartRoutes(deps: RouteDatabases): (req: http.IncomingMessage, url: URL) => Promise<Reply> | null {
   async function saveCart(req: http.IncomingMessage, customer: string): Promise<Reply> {
     const items = itemsOf(await readText(req));
     // One statement, so the write, its history row and what it replaced commit together; FOR UPDATE orders two

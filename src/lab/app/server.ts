@@ -369,7 +369,8 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
     };
   }
 
-  const shop = shopRoutes({
+  // The storefront's and the carts' routes reach the databases the same way: the region's own, and the writer.
+  const databases = {
     region: config.region,
     local: <R extends QueryResultRow>(sql: string, params: unknown[] = []) =>
       onLocal(() => queryPool<R>(localPool, localTarget, sql, params)),
@@ -377,17 +378,9 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
       const { result, writer } = await onWriter((w) => queryPool<R>(w.pool, w.target, sql, params));
       return { rows: result, writer };
     },
-  });
-
-  const carts = cartRoutes({
-    region: config.region,
-    local: <R extends QueryResultRow>(sql: string, params: unknown[] = []) =>
-      onLocal(() => queryPool<R>(localPool, localTarget, sql, params)),
-    writer: async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => {
-      const { result, writer } = await onWriter((w) => queryPool<R>(w.pool, w.target, sql, params));
-      return { rows: result, writer };
-    },
-  });
+  };
+  const shop = shopRoutes(databases);
+  const carts = cartRoutes(databases);
 
   async function route(req: http.IncomingMessage, url: URL): Promise<Reply> {
     const method = req.method ?? 'GET';

@@ -1,16 +1,7 @@
 import type http from 'node:http';
-import type { QueryResultRow } from 'pg';
 import { HttpError, readText, type Reply } from './reply';
+import type { RouteDatabases } from './route-databases';
 import { cartPage, confirmationPage, errorPage, productListPage, productPage, type Product } from './shop-pages';
-
-/** What the storefront needs of the app: its region, its local database, and the writer. */
-export interface ShopDeps {
-  region: string;
-  /** A statement on this region's database: pages read locally, as a region's replicas serve reads. */
-  local<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** A statement on the current writer, and the writer's address. */
-  writer<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[]; writer: string }>;
-}
 
 interface ProductRow {
   sku: string;
@@ -30,7 +21,7 @@ const maxQuantity = 99;
  * products are read from the region's own database; checkout writes the order through
  * the writer. Returns null for paths that are not the shop's.
  */
-export function shopRoutes(deps: ShopDeps): (req: http.IncomingMessage, url: URL) => Promise<Reply> | null {
+export function shopRoutes(deps: RouteDatabases): (req: http.IncomingMessage, url: URL) => Promise<Reply> | null {
   const products = async (): Promise<Product[]> =>
     (
       await deps.local<ProductRow>('SELECT sku, name, description, price_cents FROM products ORDER BY price_cents, sku')
