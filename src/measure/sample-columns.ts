@@ -25,13 +25,17 @@ type Column = Float64Array | Uint8Array | Uint16Array;
  * so that `release` can shrink it to nothing, which returns its pages at once.
  */
 function column<T extends Column>(
-  Type: { new (length: number): T; new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  Type: {
+    new (length: number): T;
+    new (buffer: ArrayBuffer, offset: number, length: number): T;
+    BYTES_PER_ELEMENT: number;
+  },
   capacity: number,
 ): T {
   const bytes = capacity * Type.BYTES_PER_ELEMENT;
   return bytes < releasableFromBytes
     ? new Type(capacity)
-    : new Type(new ResizableArrayBuffer(bytes, { maxByteLength: bytes }));
+    : new Type(new ResizableArrayBuffer(bytes, { maxByteLength: bytes }), 0, capacity);
 }
 
 /**
