@@ -87,13 +87,15 @@ export function sloBuckets(slo: SloRecord, sources: SloSources): { buckets: SloB
     return { buckets, bucketMs: samples.stepMs };
   }
   const probe = slo.probe ?? sources.trafficProbe;
-  const points = (sources.timelines.get(probe) ?? []).filter((point) => point.offsetMs >= 0);
   const thresholdIndex =
     slo.threshold === undefined ? -1 : (sources.thresholdsByProbe.get(probe) ?? []).indexOf(slo.threshold);
-  const buckets = points.map((point) => ({
-    total: point.requests,
-    bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors,
-  }));
+  const buckets: SloBucket[] = [];
+  for (const point of sources.timelines.get(probe) ?? [])
+    if (point.offsetMs >= 0)
+      buckets.push({
+        total: point.requests,
+        bad: thresholdIndex >= 0 ? point.slowOrFailed[thresholdIndex] : point.errors,
+      });
   return { buckets, bucketMs: sources.bucketMs };
 }
 
@@ -148,9 +150,9 @@ export function summarizeSlos(
       burnWindowMs,
       budgetConsumedPct: round(result.budgetConsumedPct, 4),
       budgetEvents: round(result.budgetEvents, 2),
-      burnTimeline: result.burnTimeline.map((point) => ({
-        offsetMs: point.offsetMs,
-        burnRate: round(point.burnRate, 3)!,
+      burnTimeline: Array.from(result.burnRates, (burnRate, i) => ({
+        offsetMs: (i + 1) * bucketMs,
+        burnRate: round(burnRate, 3)!,
       })),
       alerts: result.alerts.map((alert) => ({
         long: formatDuration(alert.longMs),

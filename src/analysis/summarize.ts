@@ -54,10 +54,14 @@ export class RunSummarizer {
   private readonly timeline: Array<{ t: number; event: string }> = [];
   /** When each journey but the traffic began failing and recovered: measured, so worked out with the measurements. */
   private journeyTimeline: Array<{ t: number; event: string }> = [];
+  /** The request columns the measurements were made from, for `release`. */
+  private measuredFrom: SampleColumns[] = [];
+  private released = false;
   private measured: Omit<RunSummary, 'status' | 'reason' | 'startedAt' | 'endedAt' | 'durationMs' | 'timeline'> | null =
     null;
 
   add(event: JournalEvent): void {
+    if (this.released) throw new Error('the summarizer was released: it takes no more events');
     // Only the verdict comes after the measurements; anything else may change them.
     if (event.type !== 'run.finished') this.measured = null;
     switch (event.type) {
@@ -131,6 +135,18 @@ export class RunSummarizer {
         .sort((a, b) => a.t - b.t)
         .map(({ t, event }) => ({ t, offsetMs: offset(t), event })),
     };
+  }
+
+  /**
+   * The summary is final: the probes' request columns are emptied and their memory returned now (a day of traffic is
+   * 80 MB), not at the next full garbage collection, which a re-render may not see before its charts are drawn.
+   * `result()` still answers with the summary already measured; no event may be added.
+   */
+  release(): void {
+    this.result();
+    this.released = true;
+    for (const columns of this.measuredFrom) columns.release();
+    this.measuredFrom = [];
   }
 
   /** The target as opened (where it really was), else as declared. */
@@ -243,6 +259,7 @@ export class RunSummarizer {
     const target = this.target;
     const trafficName = spec.traffic.name;
     const results = this.probes.map(({ started: probe, fold }) => ({ probe, result: fold.result() }));
+    this.measuredFrom = results.flatMap(({ result }) => (result.outcomes ? [result.outcomes.samples] : []));
     const traffic = results.find(({ probe }) => probe.probe === trafficName);
     const outcomes = traffic?.result.outcomes ?? null;
 

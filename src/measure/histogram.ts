@@ -1,4 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
+import { valuesAtRanks } from './order-statistics';
 import type { LatencySummary } from './percentiles';
 
 /**
@@ -48,27 +49,30 @@ const shape = hdr.build({
 }) as hdr.Histogram & { highestEquivalentValue(value: number): number; lowestEquivalentValue(value: number): number };
 
 /**
- * The percentiles a LatencyHistogram holding `valuesMs` answers, found by sorting the
- * values instead: the histogram's percentile is the upper end of the bucket of the value at
- * its rank, so sorting gives the same figure (tested on both), in a fraction of the time a
- * packed histogram takes to record and walk. Memory is 8 bytes a value, for the call.
+ * The percentiles a LatencyHistogram holding `valuesMs` answers, found from the values
+ * themselves instead: the histogram's percentile is the upper end of the bucket of the value
+ * at its rank, so the value at that rank gives the same figure (tested on both), in a
+ * fraction of the time a packed histogram takes to record and walk. The value at a rank is
+ * selected without sorting a copy (order-statistics.ts): rounding to microseconds and
+ * clamping never reorders values, so the microseconds at a rank are those of the value there.
  */
 export function histogramPercentiles(valuesMs: ArrayLike<number>, ps: readonly number[]): Array<number | null> {
-  const micros = new Float64Array(valuesMs.length);
-  for (let i = 0; i < micros.length; i++) micros[i] = Math.min(maxMicros, Math.max(1, Math.round(valuesMs[i] * 1000)));
-  micros.sort();
-  return ps.map((p) => {
-    if (micros.length === 0) return null;
-    let value: number;
-    if (p >= 100) value = micros[micros.length - 1];
-    else if (p <= 0) value = shape.lowestEquivalentValue(micros[0]);
-    else {
-      // The histogram's own rank: the count at the percentile rounded up, one ulp of slack, at least the first.
-      const fpCount = (p / 100) * micros.length;
-      const count = Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
-      value = shape.highestEquivalentValue(micros[count - 1]);
-    }
-    return Math.round(value / 100) / 10;
+  const n = valuesMs.length;
+  if (n === 0) return ps.map(() => null);
+  const micros = (ms: number) => Math.min(maxMicros, Math.max(1, Math.round(ms * 1000)));
+  const rankOf = (p: number) => {
+    if (p >= 100) return n - 1;
+    if (p <= 0) return 0;
+    // The histogram's own rank: the count at the percentile rounded up, one ulp of slack, at least the first.
+    const fpCount = (p / 100) * n;
+    return Math.max(Math.ceil(fpCount - ulp(fpCount)), 1) - 1;
+  };
+  const selected = valuesAtRanks(valuesMs, ps.map(rankOf));
+  return ps.map((p, i) => {
+    const value = micros(selected[i]);
+    const reported =
+      p >= 100 ? value : p <= 0 ? shape.lowestEquivalentValue(value) : shape.highestEquivalentValue(value);
+    return Math.round(reported / 100) / 10;
   });
 }
 

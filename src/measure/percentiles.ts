@@ -1,3 +1,5 @@
+import { valuesAtRanks } from './order-statistics';
+
 /**
  * Nearest-rank percentiles over a list of values (the same definition HDR histograms
  * use: the smallest value with at least p% of values at or below it).
@@ -17,14 +19,20 @@ export interface LatencySummary {
   max: number | null;
 }
 
-/** Exact: the values are copied once into a typed array and sorted (8 bytes each, not a list of numbers). */
+/** The 0-based rank `percentile` reads for p among n sorted values (n > 0). */
+function nearestRank(p: number, n: number): number {
+  if (p <= 0) return 0;
+  if (p >= 100) return n - 1;
+  return Math.max(0, Math.ceil((p / 100) * n) - 1);
+}
+
+/** Exact, as `percentile` over the values sorted, without sorting a copy of them (order-statistics.ts). */
 export function summarizeLatency(values: ArrayLike<number>): LatencySummary {
-  const list = Float64Array.from(values).sort();
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-  return {
-    p50: round(percentile(list, 50)),
-    p90: round(percentile(list, 90)),
-    p99: round(percentile(list, 99)),
-    max: round(percentile(list, 100)),
-  };
+  if (values.length === 0) return { p50: null, p90: null, p99: null, max: null };
+  const [p50, p90, p99, max] = valuesAtRanks(
+    values,
+    [50, 90, 99, 100].map((p) => nearestRank(p, values.length)),
+  );
+  return { p50: round(p50), p90: round(p90), p99: round(p99), max: round(max) };
 }

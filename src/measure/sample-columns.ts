@@ -8,6 +8,35 @@ export interface ColumnSample {
 
 const initialCapacity = 1024;
 const maxReserved = 1 << 23;
+/** Columns from this many bytes are allocated so that `release` can return their memory at once. */
+const releasableFromBytes = 1 << 20;
+
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the ES2023 typings do not). */
+type ResizableArrayBuffer = ArrayBuffer & { readonly resizable: boolean; resize(byteLength: number): void };
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
+
+type Column = Float64Array | Uint8Array | Uint16Array;
+
+/**
+ * A column of `capacity` elements. A large one is a resizable buffer that cannot grow (its maximum is its size): only
+ * so that `release` can shrink it to nothing, which returns its pages at once.
+ */
+function column<T extends Column>(
+  Type: {
+    new (length: number): T;
+    new (buffer: ArrayBuffer, offset: number, length: number): T;
+    BYTES_PER_ELEMENT: number;
+  },
+  capacity: number,
+): T {
+  const bytes = capacity * Type.BYTES_PER_ELEMENT;
+  return bytes < releasableFromBytes
+    ? new Type(capacity)
+    : new Type(new ResizableArrayBuffer(bytes, { maxByteLength: bytes }), 0, capacity);
+}
 
 /**
  * Request outcomes in time order, kept as columns of typed arrays: 18 bytes a request
@@ -30,10 +59,10 @@ export class SampleColumns implements Iterable<ColumnSample> {
   private count = 0;
 
   constructor(capacity = initialCapacity) {
-    this.t = new Float64Array(capacity);
-    this.latencyMs = new Float64Array(capacity);
-    this.ok = new Uint8Array(capacity);
-    this.regionIndex = new Uint16Array(capacity);
+    this.t = column(Float64Array, capacity);
+    this.latencyMs = column(Float64Array, capacity);
+    this.ok = column(Uint8Array, capacity);
+    this.regionIndex = column(Uint16Array, capacity);
   }
 
   /** Columns of samples given as objects (sorted by due time, stably, when they are not). */
@@ -168,17 +197,34 @@ export class SampleColumns implements Iterable<ColumnSample> {
    * replaced before the next is copied, so at most one column is held twice.
    */
   private grow(capacity = Math.max(initialCapacity, Math.ceil(this.t.length * 1.25))): void {
-    const t = new Float64Array(capacity);
-    t.set(this.t);
-    this.t = t;
-    const latency = new Float64Array(capacity);
-    latency.set(this.latencyMs);
-    this.latencyMs = latency;
-    const ok = new Uint8Array(capacity);
-    ok.set(this.ok);
-    this.ok = ok;
-    const regions = new Uint16Array(capacity);
-    regions.set(this.regionIndex);
-    this.regionIndex = regions;
+    const grown = <T extends Column>(old: T, Type: Parameters<typeof column<T>>[0]): T => {
+      const copy = column(Type, capacity);
+      copy.set(old);
+      return copy;
+    };
+    this.t = grown(this.t, Float64Array);
+    this.latencyMs = grown(this.latencyMs, Float64Array);
+    this.ok = grown(this.ok, Uint8Array);
+    this.regionIndex = grown(this.regionIndex, Uint16Array);
   }
+
+  /**
+   * Empties the columns and returns their memory now: a day of requests is 80 MB, which dropping the last reference
+   * frees only at the next full garbage collection, and a re-render's charts come before that. Views made by `slice`
+   * are emptied too; the columns may be filled again.
+   */
+  release(): void {
+    for (const old of [this.t, this.latencyMs, this.ok, this.regionIndex]) freeColumn(old);
+    this.t = new Float64Array(0);
+    this.latencyMs = new Float64Array(0);
+    this.ok = new Uint8Array(0);
+    this.regionIndex = new Uint16Array(0);
+    this.count = 0;
+  }
+}
+
+/** A column's memory back to the system at once, when it is a resizable buffer (the large ones). */
+function freeColumn(old: Column): void {
+  const buffer = old.buffer as ResizableArrayBuffer;
+  if (buffer.resizable) buffer.resize(0);
 }

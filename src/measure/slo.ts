@@ -70,8 +70,11 @@ export interface SloResult {
   budgetConsumedPct: number | null;
   /** The bad events the whole SLO window allows at the drill's rate: what a drill's bad events are a share of. */
   budgetEvents: number | null;
-  /** Burn over the trailing `burnWindowMs`, at the end of each bucket. */
-  burnTimeline: Array<{ offsetMs: number; burnRate: number }>;
+  /**
+   * Burn over the trailing `burnWindowMs` at the end of each bucket: `burnRates[i]` at offset `(i + 1) × bucketMs`. A
+   * column, not an object per bucket: a day of seconds is 86,400 of them.
+   */
+  burnRates: Float64Array;
   alerts: AlertOutcome[];
 }
 
@@ -130,11 +133,11 @@ export function computeSlo(input: SloInput): SloResult {
   /** Burn over the `spanMs` ending at the end of bucket `end - 1`. */
   const burnEndingAt = (end: number, spanMs: number): number => errorRatioEndingAt(end, spanMs) / allowed;
 
-  const burnTimeline: SloResult['burnTimeline'] = [];
+  const burnRates = new Float64Array(buckets.length);
   let peakBurnRate: number | null = null;
   for (let end = 1; end <= buckets.length; end++) {
     const burnRate = burnEndingAt(end, input.burnWindowMs);
-    burnTimeline.push({ offsetMs: end * bucketMs, burnRate });
+    burnRates[end - 1] = burnRate;
     if (peakBurnRate === null || burnRate > peakBurnRate) peakBurnRate = burnRate;
   }
 
@@ -157,7 +160,7 @@ export function computeSlo(input: SloInput): SloResult {
     peakBurnRate: events > 0 ? peakBurnRate : null,
     budgetConsumedPct: events > 0 ? (badEvents / budgetEvents) * 100 : null,
     budgetEvents: events > 0 ? budgetEvents : null,
-    burnTimeline,
+    burnRates,
     alerts,
   };
 }

@@ -27,6 +27,8 @@ export async function rerenderRun(
     const summarizer = new RunSummarizer();
     forEachJournalEvent(journal, (event) => summarizer.add(event));
     summary = summarizer.result();
+    // What the summary was measured from is not needed for its reports, and it is the most of the memory.
+    summarizer.release();
   } catch (error) {
     throw new NotARunError(`${journal}: not a run journal: ${errorMessage(error)}`);
   }

@@ -172,6 +172,63 @@ test('histogramPercentiles: the figures a LatencyHistogram of the same values gi
     assert.equal(histogramSummary(values), histogram.summary());
   }
   assert.equal(histogramSummary([]), { p50: null, p90: null, p99: null, max: null });
+  // Long enough that the values at the ranks are selected without a sorted copy (order-statistics.ts).
+  const many = Float64Array.from({ length: 100_000 }, () =>
+    random() < 0.05 ? Math.round(random() * 3_000_000) / 10 : Math.round(random() * 800) / 10,
+  );
+  const histogram = new LatencyHistogram();
+  for (const value of many) histogram.record(value);
+  const ps = [0, 1, 33.3, 50, 90, 99, 99.9, 100];
+  assert.equal(
+    histogramPercentiles(many, ps),
+    ps.map((p) => histogram.percentile(p)),
+    '100,000 values',
+  );
+});
+
+test('timeline: a bucket lists its regions in the order they were first served in it, as an object filled then', () => {
+  const builder = new TimelineBuilder(0, 1_000, [100], { latency: false });
+  builder.add(100, 5, true, 'us-east-1');
+  builder.add(1_100, 5, true, 'eu-west-1');
+  builder.add(1_200, 5, true, 'us-east-1');
+  builder.add(-2_500, 5, true, 'eu-west-1');
+  builder.add(1_300, 500, true, 'eu-west-1');
+  const points = builder.points();
+  assert.equal(
+    points.map((point) => [point.offsetMs, Object.keys(point.regions), point.slowOrFailed]),
+    [
+      [-3_000, ['eu-west-1'], [0]],
+      [-2_000, [], [0]],
+      [-1_000, [], [0]],
+      [0, ['us-east-1'], [0]],
+      [1_000, ['eu-west-1', 'us-east-1'], [1]],
+    ],
+  );
+  assert.equal(points[4].regions, { 'eu-west-1': 2, 'us-east-1': 1 });
+});
+
+test('release: the summarizer empties the request columns and gives their memory back; the summary stays', () => {
+  const summarizer = new RunSummarizer();
+  forEachJournalEvent(synthetic, (event) => summarizer.add(event));
+  const summary = summarizer.result();
+  const columns = (summarizer as unknown as { measuredFrom: SampleColumns[] }).measuredFrom.find(
+    (candidate) => candidate.length > 0,
+  )!;
+  const buffers = [columns.t.buffer, columns.latencyMs.buffer];
+  // 12,000 requests: 96 KB a column, below the size whose memory is given back at once, so a larger set is made too.
+  const large = new SampleColumns(200_000);
+  const largeBuffer = large.t.buffer;
+  large.release();
+  assert.is(largeBuffer.byteLength, 0, 'a large column is shrunk to nothing');
+  summarizer.release();
+  assert.is(columns.length, 0);
+  assert.ok(buffers.every((buffer) => columns.t.buffer !== buffer && columns.latencyMs.buffer !== buffer));
+  assert.equal(summarizer.result(), summary);
+  const next = readWhole(synthetic)[0];
+  assert.throws(() => summarizer.add(next), /released/);
+  // Emptied columns may be filled again.
+  large.push(1, true, 2, 'us-east-1');
+  assert.equal([...large], [{ t: 1, ok: true, latencyMs: 2, region: 'us-east-1' }]);
 });
 
 test('streamed summary: per-second timeline and probe latency as histograms per second and per probe gave them', () => {

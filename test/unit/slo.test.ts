@@ -94,16 +94,16 @@ test('flapping: budget counts every bad event whatever the pattern; the peak fol
 test('window boundaries: a bucket leaves the trailing window exactly one window after it ended', () => {
   const result = computeSlo(input({ buckets: buckets(20, 10, (i) => i === 0), burnWindowMs: 10_000 }));
   // Window ending at 10 s is [0 s, 10 s): holds the bad second; ending at 11 s it does not.
-  close(result.burnTimeline[9].burnRate, 10 / 100 / 0.001);
-  assert.is(result.burnTimeline[9].offsetMs, 10_000);
-  assert.is(result.burnTimeline[10].burnRate, 0);
+  // burnRates[i] is the burn at the end of bucket i: burnRates[9] at 10 s.
+  close(result.burnRates[9], 10 / 100 / 0.001);
+  assert.is(result.burnRates[10], 0);
 });
 
 test('before the drill the window is filled with assumed good traffic at the drill rate', () => {
   const result = computeSlo(input({ buckets: buckets(5, 10, () => true), burnWindowMs: 10_000 }));
   // After 1 s: 10 bad observed + 90 assumed good.
-  close(result.burnTimeline[0].burnRate, 10 / 100 / 0.001);
-  close(result.burnTimeline[4].burnRate, 50 / 100 / 0.001);
+  close(result.burnRates[0], 10 / 100 / 0.001);
+  close(result.burnRates[4], 50 / 100 / 0.001);
 });
 
 test('no events: nothing to measure', () => {
