@@ -3,9 +3,9 @@
  * lab after another, each run's full report kept and linked; compare.json, compare.md and
  * compare.html written; what the comparison adds to measure (stale reads, the idle cost)
  * present. The strategies that differ by what stands by are compared here, each on its
- * one lab: a cold standby recovers later than a warm one, which recovers later than
- * active-passive; the warm-up is what clients see of a warm standby, and a cold standby
- * loses what its primary had not archived yet. And a bad --strategies list refused before
+ * one lab: a cold standby recovers later than a warm one; the warm-up is what clients see
+ * of a warm standby (its one worker sheds until new ones listen), and a cold standby loses
+ * what its primary had not archived yet. And a bad --strategies list refused before
  * any lab starts.
  */
 import fs from 'node:fs';
@@ -78,16 +78,16 @@ test('each strategy on a lab of its own, side by side, each linked to its full r
   assert.is(scaleUp.detail?.workers, '1 → 4');
   assert.ok((scaleUp.detail?.warmUpMs as number) > 0, JSON.stringify(scaleUp.detail));
   assert.ok((scaleUp.detail?.shedBeforeScaledUp as number) > 0, `shed nothing: ${JSON.stringify(scaleUp.detail)}`);
-  // Measured from detection on: before it the strategies do the same (the same health checks see the same outage)
-  // and differ only by where in a 300 ms check interval the fault fell, which is as large as the warm-up itself.
-  const afterDetection = (strategy: string) => {
-    const summary = runs.get(strategy)!;
-    return summary.rto.ms! - summary.rto.phases!.find((phase) => phase.name === 'detection')!.ms;
-  };
-  assert.ok(
-    afterDetection('warm-standby') > afterDetection('active-passive-dns'),
-    `after detection: warm ${afterDetection('warm-standby')} ms, hot ${afterDetection('active-passive-dns')} ms ` +
-      `(RTO ${rto('warm-standby')} and ${rto('active-passive-dns')} ms)`,
+  // What clients see of it: after eu-west-1 first served them, its one worker still shed their requests until new
+  // workers took a share, so clients recovered only after a stabilisation the hot standby, serving at full capacity
+  // from its first request, has no cause for (it scales nothing). Not compared as RTOs, nor from detection on: two
+  // of the three new workers carry the load, so the warm-up clients see is a few hundred ms, no more than what
+  // fencing and promotion vary by from one run to the next on a loaded machine.
+  const warmPhases = new Map(warm.rto.phases!.map((phase) => [phase.name, phase.ms]));
+  assert.ok(warmPhases.get('stabilisation')! > 0, `warm standby phases: ${JSON.stringify(warm.rto.phases)}`);
+  assert.not.ok(
+    runs.get('active-passive-dns')!.failover!.steps.some((step) => step.name === 'scale-up'),
+    'the hot standby scales nothing up',
   );
 
   // Cold standby: nothing ran in eu-west-1 (no standby memory while idle); the runbook restored its database from
