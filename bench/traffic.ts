@@ -62,6 +62,7 @@ import autocannon from 'autocannon';
 import type { HttpOutcome } from '../src/probes/http-traffic';
 import type { RunningLab } from '../src/lab/manager';
 import { percentile } from '../src/measure/percentiles';
+import { StringTable } from '../src/probes/string-table';
 
 type StartLab = typeof import('../src/lab/manager').startLab;
 
@@ -130,11 +131,89 @@ function machineCpu(): { busy: number; total: number } {
   return { busy, total };
 }
 
-function spread(values: number[]): Spread {
-  const sorted = Float64Array.from(values).sort();
+function spread(values: Float64Array): Spread {
+  const sorted = values.sort();
   const list = Array.from(sorted);
   const round = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
   return { p50: round(percentile(list, 50)), p99: round(percentile(list, 99)), max: round(percentile(list, 100)) };
+}
+
+/** Every outcome of one run as columns, and the figures of those due inside the window. */
+class OutcomeColumns {
+  private length = 0;
+  private due = new Float64Array(1 << 16);
+  private sendLag = new Float64Array(1 << 16);
+  private latency = new Float64Array(1 << 16);
+  private status = new Int32Array(1 << 16);
+  private ok = new Uint8Array(1 << 16);
+  private code = new Uint16Array(1 << 16);
+  private readonly codes = new StringTable();
+
+  push(outcome: HttpOutcome): void {
+    if (this.length === this.due.length) this.grow();
+    const index = this.length++;
+    this.due[index] = outcome.t;
+    this.sendLag[index] = outcome.sendLagMs;
+    this.latency[index] = outcome.latencyMs;
+    this.status[index] = outcome.status;
+    this.ok[index] = outcome.ok ? 1 : 0;
+    this.code[index] = outcome.ok ? 0 : this.codes.intern(outcome.error || `HTTP ${outcome.status}`);
+  }
+
+  firstDue(): number {
+    let first = Infinity;
+    for (let index = 0; index < this.length; index++) first = Math.min(first, this.due[index]);
+    return first;
+  }
+
+  /** Outcomes due before `end` (the window starts at the first due time). */
+  window(end: number, onTimeMs: number) {
+    const sendLagMs: number[] = [];
+    const latencyMs: number[] = [];
+    const errorCodes: Record<string, number> = {};
+    let ok = 0;
+    let onTime = 0;
+    let completed = 0;
+    let endedInside = 0;
+    for (let index = 0; index < this.length; index++) {
+      if (this.due[index] >= end) continue;
+      sendLagMs.push(this.sendLag[index]);
+      latencyMs.push(this.latency[index]);
+      if (this.ok[index]) ok++;
+      else {
+        const code = this.codes.at(this.code[index]);
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+      }
+      if (this.sendLag[index] <= onTimeMs) onTime++;
+      if (this.status[index] > 0) completed++;
+      if (this.due[index] + this.latency[index] <= end) endedInside++;
+    }
+    return {
+      sent: sendLagMs.length,
+      ok,
+      onTime,
+      completed,
+      endedInside,
+      errorCodes,
+      sendLagMs: Float64Array.from(sendLagMs),
+      latencyMs: Float64Array.from(latencyMs),
+    };
+  }
+
+  private grow(): void {
+    const size = this.due.length * 2;
+    const grown = <T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(column: T): T => {
+      const next = new (column.constructor as new (size: number) => T)(size);
+      next.set(column);
+      return next;
+    };
+    this.due = grown(this.due);
+    this.sendLag = grown(this.sendLag);
+    this.latency = grown(this.latency);
+    this.status = grown(this.status);
+    this.ok = grown(this.ok);
+    this.code = grown(this.code);
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -162,7 +241,9 @@ export async function runOpenModel(
   const journal = modules.Journal.create(journalDir);
   const recorder = new modules.TrafficRecorder(journal, probe.name);
   const traffic = modules.trafficFor(probe, url);
-  const outcomes: HttpOutcome[] = [];
+  // Columns, not the outcome objects: a drill's recorder keeps none, and holding hundreds of
+  // thousands would tax the probe under test with garbage collection a drill never pays.
+  const outcomes = new OutcomeColumns();
   traffic.onOutcome((outcome) => {
     recorder.add(outcome);
     outcomes.push(outcome);
@@ -190,36 +271,29 @@ export async function runOpenModel(
           1000,
       ) / 10;
 
-    const t0 = outcomes.reduce((min, outcome) => Math.min(min, outcome.t), Infinity);
+    const t0 = outcomes.firstDue();
     const end = t0 + durationMs;
-    const inWindow = outcomes.filter((outcome) => outcome.t < end);
     const seconds = durationMs / 1000;
-    const ok = inWindow.filter((outcome) => outcome.ok).length;
-    const errorCodes: Record<string, number> = {};
-    for (const outcome of inWindow) {
-      if (outcome.ok) continue;
-      const code = outcome.error || `HTTP ${outcome.status}`;
-      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-    }
+    const window = outcomes.window(end, onTimeMs);
+    const { ok, errorCodes } = window;
     const achievedRate = ok / seconds;
     return {
       rate,
       workers,
       durationMs,
       target: Math.ceil(rate * seconds),
-      sent: inWindow.length,
-      onTime: inWindow.filter((outcome) => outcome.sendLagMs <= onTimeMs).length,
+      sent: window.sent,
+      onTime: window.onTime,
       onTimeMs,
-      completed: inWindow.filter((outcome) => outcome.status > 0).length,
+      completed: window.completed,
       ok,
-      errors: inWindow.length - ok,
+      errors: window.sent - ok,
       errorCodes,
       achievedRate: Math.round(achievedRate * 10) / 10,
       achievedRatio: Math.round((achievedRate / rate) * 10_000) / 10_000,
-      throughput:
-        Math.round((inWindow.filter((outcome) => outcome.t + outcome.latencyMs <= end).length / seconds) * 10) / 10,
-      sendLagMs: spread(inWindow.map((outcome) => outcome.sendLagMs)),
-      latencyMs: spread(inWindow.map((outcome) => outcome.latencyMs)),
+      throughput: Math.round((window.endedInside / seconds) * 10) / 10,
+      sendLagMs: spread(window.sendLagMs),
+      latencyMs: spread(window.latencyMs),
       cpuPercent,
       machineCpuPercent,
     };

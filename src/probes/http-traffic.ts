@@ -22,7 +22,7 @@ export interface HttpTrafficSpec {
 export interface HttpOutcome {
   /** When the request was due (open model schedule), ms. Latency is measured from here. */
   t: number;
-  /** How late the request actually left, ms (timer and event-loop delay). */
+  /** How late the request actually left, ms: timer and event-loop delay, and any wait for a connection to free. */
   sendLagMs: number;
   /** From the scheduled time to the end of the response (or the failure), ms. */
   latencyMs: number;

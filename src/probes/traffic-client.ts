@@ -2,6 +2,7 @@ import type { LookupFunction } from 'node:net';
 import { Client } from 'undici';
 import { now } from '../core/clock';
 import { DeadlineQueue } from './deadlines';
+import { WaitingRequests } from './waiting-requests';
 
 /** What the traffic sends (an http probe's fields, resolved). */
 export interface TrafficRequest {
@@ -13,6 +14,10 @@ export interface TrafficRequest {
   /** 'new' closes each connection after its request, so every request connects (and resolves the name) anew. */
   connection: 'keep-alive' | 'new';
 }
+
+/** What a connection needs of its undici Client; tests pass their own to drive connects and answers. */
+export type ConnectionClient = Pick<Client, 'dispatch' | 'destroy'>;
+export type OpenClient = (origin: string, options: ConstructorParameters<typeof Client>[1]) => ConnectionClient;
 
 /** How one exchange ended: `status` 0 with an errno-style `error` when the transport failed. */
 export type Settled = (due: number, sentAt: number, status: number, error: string, region: string) => void;
@@ -33,11 +38,16 @@ class Connection {
   region = '';
 
   constructor(
-    readonly client: Client,
+    readonly client: ConnectionClient,
     private readonly owner: TrafficClient,
   ) {}
 
-  onConnect(): void {}
+  /** Opened and not yet connected: counts against the connects allowed at once (see TrafficClient.grow). */
+  connecting = false;
+
+  onConnect(): void {
+    if (this.connecting) this.owner.connectEnded(this);
+  }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
@@ -54,14 +64,18 @@ class Connection {
   }
 
   onError(error: NodeJS.ErrnoException): void {
+    if (this.connecting) this.owner.connectEnded(this);
     this.owner.settle(this, transportCode(error));
   }
 }
 
 /**
  * The traffic probe's HTTP client, on undici's Client (far cheaper per request than
- * node:http): a stack of connections, the most recently freed reused first, a new one
- * opened whenever all are busy — an open model never waits for a free connection. Each
+ * node:http): a stack of connections, the most recently freed reused first. A request
+ * released while all are busy takes the first connection that frees, or a new one opened
+ * a turn of the event loop later within a bound on connects at once (see grow()). The
+ * wait is short and counted: latency runs from the due time and the send lag from the
+ * due time to when the request went out, so nothing is hidden. Each
  * connection resolves the host when it connects, through `lookup` (the run's resolver
  * honouring TTLs, or a sticky cache), exactly as node:http's agent did: a keep-alive
  * client moves to another address only on a new connection, a 'new' client on every
@@ -88,12 +102,25 @@ export class TrafficClient {
   inFlight = 0;
   private drained: (() => void) | null = null;
   private readonly sweepBound = (): void => this.sweep();
+  /** Released while every connection was busy; see grow(). */
+  private readonly waiting = new WaitingRequests();
+  private growing = false;
+  private readonly growBound = (): void => this.grow();
+  /** Connections opened and not yet connected, by when they count as slow (see grow()). */
+  private readonly connects = new DeadlineQueue<Connection>();
+  private connectingCount = 0;
+  private growTimer: NodeJS.Timeout | undefined;
+  private readonly growLaterBound = (): void => {
+    this.growTimer = undefined;
+    this.grow();
+  };
 
   constructor(
     url: string,
     private readonly request: TrafficRequest,
     lookup: LookupFunction | undefined,
     private readonly settled: Settled,
+    private readonly openClient: OpenClient = (origin, options) => new Client(origin, options),
   ) {
     const parsed = new URL(url);
     this.origin = parsed.origin;
@@ -118,19 +145,16 @@ export class TrafficClient {
 
   /** Releases one request due at `due`; its outcome goes to `settled`. */
   send(due: number): void {
-    const connection = this.idle.pop() ?? this.open();
-    const sentAt = now();
-    connection.seq++;
-    connection.busy = true;
-    connection.due = due;
-    connection.sentAt = sentAt;
-    connection.deadline = sentAt + this.request.timeoutMs;
-    connection.status = 0;
-    connection.region = '';
+    const released = now();
     this.inFlight++;
-    this.deadlines.push(connection, connection.seq, connection.deadline);
-    if (connection.deadline < this.timerAt) this.arm(connection.deadline);
-    connection.client.dispatch(this.dispatchOptions, connection);
+    const connection = this.idle.pop();
+    if (connection) return this.dispatch(connection, due, released, released);
+    this.waiting.push(due, released);
+    this.armBy(released + this.request.timeoutMs);
+    if (!this.growing) {
+      this.growing = true;
+      setImmediate(this.growBound);
+    }
   }
 
   /** Called by a connection when its exchange ended; a late word from a timed-out exchange is ignored. */
@@ -139,7 +163,10 @@ export class TrafficClient {
     connection.busy = false;
     this.inFlight--;
     this.settled(connection.due, connection.sentAt, error ? 0 : connection.status, error, connection.region);
-    if (reusable && !this.closed) this.idle.push(connection);
+    if (reusable && !this.closed) {
+      if (this.waiting.length > 0) this.dispatchWaiting(connection);
+      else this.idle.push(connection);
+    }
     this.deadlines.dropSettled(isStale);
     if (this.inFlight === 0 && this.drained) this.drained();
   }
@@ -150,6 +177,7 @@ export class TrafficClient {
     this.drained = null;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.growTimer);
     this.timerAt = Infinity;
     this.idle.length = 0;
     await Promise.allSettled([...this.all].map((connection) => connection.client.destroy()));
@@ -157,9 +185,74 @@ export class TrafficClient {
   }
 
   private open(): Connection {
-    const connection = new Connection(new Client(this.origin, this.clientOptions), this);
+    const connection = new Connection(this.openClient(this.origin, this.clientOptions), this);
     this.all.add(connection);
     return connection;
+  }
+
+  /** `sentAt`: when the request leaves, its release or, after a wait for a connection, later. */
+  private dispatch(connection: Connection, due: number, released: number, sentAt: number): void {
+    connection.seq++;
+    connection.busy = true;
+    connection.due = due;
+    connection.sentAt = sentAt;
+    // The deadline counts from the release, so a wait for a connection is inside the timeout.
+    connection.deadline = released + this.request.timeoutMs;
+    connection.status = 0;
+    connection.region = '';
+    this.deadlines.push(connection, connection.seq, connection.deadline);
+    this.armBy(connection.deadline);
+    connection.client.dispatch(this.dispatchOptions, connection);
+  }
+
+  private dispatchWaiting(connection: Connection): void {
+    const due = this.waiting.headDue();
+    const released = this.waiting.headReleased();
+    this.waiting.dropHead();
+    this.dispatch(connection, due, released, now());
+  }
+
+  /**
+   * Opens connections for the requests still waiting, one turn of the event loop after
+   * they were released, at most `connectsAtOnce` connecting at a time. After a stall (a GC
+   * pause, a busy loop) a burst of requests is released while the answers that would free
+   * the busy connections sit unread in their sockets; the loop's I/O phase reads them
+   * first and each freed connection takes a waiting request. Opening one connection per
+   * request of a burst at once instead made hundreds of connections whose setup (here and
+   * in the server) and garbage caused the next stall: the probe snowballed far below what
+   * the machine could send. A connect pending longer than `slowConnectMs` stops counting
+   * against the limit, so a server that does not answer SYNs (a region cut off) still
+   * gets a new connection — resolving the name afresh — for up to connectsAtOnce per
+   * slowConnectMs, 1,280 a second, each request waiting at most that long for one.
+   */
+  private grow(): void {
+    this.growing = false;
+    const current = now();
+    for (const connection of this.connects.expire(current, notConnecting)) this.connectEnded(connection, false);
+    while (this.waiting.length > 0 && !this.closed && this.connectingCount < connectsAtOnce) {
+      const connection = this.open();
+      connection.connecting = true;
+      this.connectingCount++;
+      this.connects.push(connection, 0, current + slowConnectMs);
+      this.dispatchWaiting(connection);
+    }
+    const nextSlow = this.connects.nextDeadline();
+    if (this.waiting.length > 0 && nextSlow !== null && this.growTimer === undefined)
+      this.growTimer = setTimeout(this.growLaterBound, Math.max(1, nextSlow - current));
+  }
+
+  /** A connect succeeded, failed, timed out or became slow: one more may start. */
+  connectEnded(connection: Connection, growNow = true): void {
+    connection.connecting = false;
+    this.connectingCount--;
+    if (growNow && this.waiting.length > 0 && !this.growing) {
+      this.growing = true;
+      setImmediate(this.growBound);
+    }
+  }
+
+  private armBy(deadline: number): void {
+    if (deadline < this.timerAt) this.arm(deadline);
   }
 
   private arm(at: number): void {
@@ -168,22 +261,43 @@ export class TrafficClient {
     this.timer = setTimeout(this.sweepBound, Math.max(0, at - now()));
   }
 
-  /** Times out every exchange past its deadline, then sleeps until the next deadline. */
+  /** Times out every exchange and every waiting request past its deadline, then sleeps until the next deadline. */
   private sweep(): void {
     this.timerAt = Infinity;
     const current = now();
     for (const connection of this.deadlines.expire(current, isStale)) {
       this.all.delete(connection);
+      if (connection.connecting) this.connectEnded(connection);
       this.settle(connection, 'TIMEOUT', false);
       void connection.client.destroy(timedOut).catch(() => {});
     }
-    const next = this.deadlines.nextDeadline();
-    if (next !== null && !this.closed) this.arm(next);
+    const timeoutMs = this.request.timeoutMs;
+    while (this.waiting.length > 0 && this.waiting.headReleased() + timeoutMs <= current) {
+      const due = this.waiting.headDue();
+      const released = this.waiting.headReleased();
+      this.waiting.dropHead();
+      this.inFlight--;
+      this.settled(due, released, 0, 'TIMEOUT', '');
+    }
+    if (this.inFlight === 0 && this.drained) this.drained();
+    if (this.closed) return;
+    const nextExchange = this.deadlines.nextDeadline();
+    const nextWaiting = this.waiting.length > 0 ? this.waiting.headReleased() + timeoutMs : null;
+    const next = Math.min(nextExchange ?? Infinity, nextWaiting ?? Infinity);
+    if (next !== Infinity) this.arm(next);
   }
 }
 
+/** See TrafficClient.grow(): enough for any loopback or LAN burst, bounded so a stall cannot snowball. */
+export const connectsAtOnce = 64;
+export const slowConnectMs = 50;
+
 /** One error for every timed-out exchange: past a saturating rate, a stack trace each would cost more CPU still. */
 const timedOut: NodeJS.ErrnoException = Object.assign(new Error('request timed out'), { code: 'TIMEOUT' });
+
+function notConnecting(connection: Connection): boolean {
+  return !connection.connecting;
+}
 
 function isStale(connection: Connection, seq: number): boolean {
   return !connection.busy || connection.seq !== seq;
