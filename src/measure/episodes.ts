@@ -6,9 +6,9 @@
  * The windows are RTO's (measure/rto.ts): anchored at each sample, W long, violating when
  * their success ratio is below the threshold. An episode is a run of violating windows: it
  * begins at the first failed request in its first violating window (its onset) and ends at
- * its recovery, the first success after its last violating window. A violating window that
- * starts before the previous recovery has held for a full window belongs to the same
- * episode: clients that were not yet served reliably for W were not yet recovered.
+ * its recovery, the first success after its last violating window. Failures that come back
+ * before the previous recovery has held for a full window belong to the same episode:
+ * clients that were not yet served reliably for W were not yet recovered.
  */
 import type { SampleColumns } from './sample-columns';
 import {
@@ -49,9 +49,11 @@ export function impactEpisodes(samples: Outcomes, criteria: RecoveryCriteria, en
   let last = -1;
   for (const anchor of violating) {
     if (first !== -1) {
-      // Before the next violating window, the first success is a recovery: its own window fits and holds.
+      // Before the next violating window, the first success is a recovery: its own window fits and holds. It held a
+      // full window when the next failure came W after it or later: that window's anchor may lie well before its
+      // failures (a window violates for failures at its far end), so the anchor cannot say when clients were hurt.
       const recovered = nextOk(last + 1);
-      if (recovered < anchor && sorted.t[anchor] >= sorted.t[recovered] + criteria.windowMs) {
+      if (recovered < anchor && sorted.t[firstFailureFrom(sorted, anchor)] >= sorted.t[recovered] + criteria.windowMs) {
         episodes.push(episode(sorted, first, recovered, end));
         first = -1;
       }

@@ -3,9 +3,9 @@
  * lab after another, each run's full report kept and linked; compare.json, compare.md and
  * compare.html written; what the comparison adds to measure (stale reads, the idle cost)
  * present. The strategies that differ by what stands by are compared here, each on its
- * one lab: a cold standby recovers later than a warm one, which recovers later than
- * active-passive; the warm-up is what clients see of a warm standby, and a cold standby
- * loses what its primary had not archived yet. And a bad --strategies list refused before
+ * one lab: a cold standby recovers later than a warm one; the warm-up is what clients see
+ * of a warm standby (its one worker sheds until new ones listen), and a cold standby loses
+ * what its primary had not archived yet. And a bad --strategies list refused before
  * any lab starts.
  */
 import fs from 'node:fs';
@@ -71,23 +71,28 @@ test('each strategy on a lab of its own, side by side, each linked to its full r
   const rto = (strategy: string) => comparison.strategies.find((row) => row.strategy === strategy)!.rto.ms!;
   // Warm standby: after the promotion the runbook scales eu-west-1's app up from the one worker that stood by;
   // from when clients came to it until the new workers listened it shed what one worker cannot serve: clients see
-  // the warm-up, and it costs RTO.
+  // the warm-up as requests refused.
   const warm = runs.get('warm-standby')!;
   const scaleUp = warm.failover!.steps.find((step) => step.name === 'scale-up')!;
   assert.is(scaleUp.status, 'succeeded');
   assert.is(scaleUp.detail?.workers, '1 → 4');
   assert.ok((scaleUp.detail?.warmUpMs as number) > 0, JSON.stringify(scaleUp.detail));
   assert.ok((scaleUp.detail?.shedBeforeScaledUp as number) > 0, `shed nothing: ${JSON.stringify(scaleUp.detail)}`);
-  // Measured from detection on: before it the strategies do the same (the same health checks see the same outage)
-  // and differ only by where in a 300 ms check interval the fault fell, which is as large as the warm-up itself.
-  const afterDetection = (strategy: string) => {
-    const summary = runs.get(strategy)!;
-    return summary.rto.ms! - summary.rto.phases!.find((phase) => phase.name === 'detection')!.ms;
-  };
+  // The runbook pays the warm-up: its scale-up step lasted at least the fleet's own warm-up (both rounded to the
+  // millisecond), and traffic was declared shifted only after it. The hot standby scales nothing. Not compared as
+  // RTOs, nor from detection on: clients recover once two of the three new workers carry the load, before the step
+  // ends, so what they see of the warm-up (a few hundred ms, or nothing beyond the traffic shift) is no more than
+  // fencing and promotion vary by between two runs on a loaded machine (a full suite once saw warm 446 ms, hot 562).
+  const warmUpMs = scaleUp.detail?.warmUpMs as number;
+  assert.ok(scaleUp.ms! >= warmUpMs - 1, `scale-up step ${scaleUp.ms} ms, warm-up ${warmUpMs} ms`);
+  const shift = warm.failover!.steps.find((step) => step.name === 'shift-traffic')!;
   assert.ok(
-    afterDetection('warm-standby') > afterDetection('active-passive-dns'),
-    `after detection: warm ${afterDetection('warm-standby')} ms, hot ${afterDetection('active-passive-dns')} ms ` +
-      `(RTO ${rto('warm-standby')} and ${rto('active-passive-dns')} ms)`,
+    shift.startedAtMs! >= scaleUp.startedAtMs! + scaleUp.ms!,
+    `shift-traffic began at ${shift.startedAtMs} ms, scale-up ended at ${scaleUp.startedAtMs! + scaleUp.ms!} ms`,
+  );
+  assert.not.ok(
+    runs.get('active-passive-dns')!.failover!.steps.some((step) => step.name === 'scale-up'),
+    'the hot standby scales nothing up',
   );
 
   // Cold standby: nothing ran in eu-west-1 (no standby memory while idle); the runbook restored its database from

@@ -19,6 +19,7 @@ import type { ExperimentConfig } from '../../src/experiment/schema';
 import { startLab, stopLab, type RunningLab } from '../../src/lab/manager';
 import { PrometheusApiError, PrometheusClient } from '../../src/prometheus/client';
 import { repoRoot } from '../support/cli';
+import { eventually } from '../support/eventually';
 import { runInline } from '../support/run';
 
 const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-prometheus-'));
@@ -262,7 +263,12 @@ test('your own server, read only: the alerts it raised and its rules, from an en
     },
   ]);
   try {
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Firing before the drill starts, as a team's standing alert would be: from the first evaluation after the load.
+    const server = new PrometheusClient({ url: status.prometheus!.url });
+    await eventually(async () => {
+      const firing = await server.query('ALERTS{alertname="AlwaysOn",alertstate="firing"}');
+      return firing.length > 0 ? true : undefined;
+    }, 15_000);
     const app = lab.state.regions.find((region) => region.name === 'eu-west-1')!.appUrl;
     const result = await runInline({
       name: 'read a team server',

@@ -32,6 +32,21 @@ test('failures again before the recovery held a full window: one episode', () =>
   );
 });
 
+test('failures again only after the recovery held a full window: two episodes, though one window spans both', () => {
+  // Recovered at 1 100; the outage's first failure at 2 500, 1.4 s later. The window anchored at 1 600 (before
+  // 1 100 + W) violates, but only for the failures at its far end: clients were served for more than W in between.
+  // One episode would hide the outage inside a blip before the fault, and its RTO with it.
+  const run = samples(20_000, (t) => t === 1_000 || (t >= 2_500 && t < 4_000));
+  const episodes = impactEpisodes(run, criteria);
+  assert.equal(
+    episodes.map((episode) => [episode.onset, episode.recoveredAt, episode.failed]),
+    [
+      [1_000, 1_100, 1],
+      [2_500, 4_000, 15],
+    ],
+  );
+});
+
 test('a single failure the ratio tolerates is no episode', () => {
   const run = samples(60_000, (t) => t === 30_000);
   assert.equal(impactEpisodes(run, { successRatio: 0.9, windowMs: 1_000 }), []);
