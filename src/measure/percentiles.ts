@@ -6,10 +6,7 @@ import { valuesAtRanks } from './order-statistics';
  */
 export function percentile(sortedValues: ArrayLike<number>, p: number): number | null {
   if (sortedValues.length === 0) return null;
-  if (p <= 0) return sortedValues[0];
-  if (p >= 100) return sortedValues[sortedValues.length - 1];
-  const rank = Math.ceil((p / 100) * sortedValues.length);
-  return sortedValues[Math.max(0, rank - 1)];
+  return sortedValues[nearestRank(p, sortedValues.length)];
 }
 
 export interface LatencySummary {

@@ -36,14 +36,13 @@ class Connection {
   deadline = 0;
   status = 0;
   region = '';
+  /** Opened and not yet connected: counts against the connects allowed at once (see TrafficClient.grow). */
+  connecting = false;
 
   constructor(
     readonly client: ConnectionClient,
     private readonly owner: TrafficClient,
   ) {}
-
-  /** Opened and not yet connected: counts against the connects allowed at once (see TrafficClient.grow). */
-  connecting = false;
 
   onConnect(): void {
     if (this.connecting) this.owner.connectEnded(this);
@@ -151,10 +150,7 @@ export class TrafficClient {
     if (connection) return this.dispatch(connection, due, released, released);
     this.waiting.push(due, released);
     this.armBy(released + this.request.timeoutMs);
-    if (!this.growing) {
-      this.growing = true;
-      setImmediate(this.growBound);
-    }
+    this.growNextTurn();
   }
 
   /** Called by a connection when its exchange ended; a late word from a timed-out exchange is ignored. */
@@ -245,10 +241,13 @@ export class TrafficClient {
   connectEnded(connection: Connection, growNow = true): void {
     connection.connecting = false;
     this.connectingCount--;
-    if (growNow && this.waiting.length > 0 && !this.growing) {
-      this.growing = true;
-      setImmediate(this.growBound);
-    }
+    if (growNow && this.waiting.length > 0) this.growNextTurn();
+  }
+
+  private growNextTurn(): void {
+    if (this.growing) return;
+    this.growing = true;
+    setImmediate(this.growBound);
   }
 
   private armBy(deadline: number): void {
@@ -281,9 +280,10 @@ export class TrafficClient {
     }
     if (this.inFlight === 0 && this.drained) this.drained();
     if (this.closed) return;
-    const nextExchange = this.deadlines.nextDeadline();
-    const nextWaiting = this.waiting.length > 0 ? this.waiting.headReleased() + timeoutMs : null;
-    const next = Math.min(nextExchange ?? Infinity, nextWaiting ?? Infinity);
+    const next = Math.min(
+      this.deadlines.nextDeadline() ?? Infinity,
+      this.waiting.length > 0 ? this.waiting.headReleased() + timeoutMs : Infinity,
+    );
     if (next !== Infinity) this.arm(next);
   }
 }
