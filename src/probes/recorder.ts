@@ -61,7 +61,7 @@ export class TrafficRecorder {
         if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
     }
-    this.batcher?.columns.push(outcome.t, outcome.latencyMs, outcome.status, outcome.ok, outcome.error, outcome.region);
+    this.batcher?.push(outcome.t, outcome.latencyMs, outcome.status, outcome.ok, outcome.error, outcome.region);
   }
 
   /** Requests due in [from, to), and the failed ones among them. */

@@ -9,7 +9,7 @@ import type { SampleRow } from '../../src/core/events';
 import { DeadlineQueue } from '../../src/probes/deadlines';
 import type { HttpOutcome } from '../../src/probes/http-traffic';
 import { OutcomeBatchWriter, readOutcomeBatch } from '../../src/probes/outcome-batch';
-import { SampleColumns } from '../../src/probes/sample-batch';
+import { maxRowsPerBatch, SampleBatcher, SampleColumns } from '../../src/probes/sample-batch';
 import { shareOf } from '../../src/probes/shares';
 import { transportCode } from '../../src/probes/traffic-client';
 import { workerExecArgv } from '../../src/probes/traffic-workers';
@@ -131,6 +131,26 @@ test('sample columns: a flood of distinct regions is kept exactly, and the table
   assert.is(rows[4_999][5], 'region-4999');
   columns.push(1, 1, 200, true, '', 'us-east-1');
   assert.equal(columns.take(), [[1, 1, 200, 1, '', 'us-east-1']]);
+});
+
+test('sample batches: written at maxRowsPerBatch rows without waiting for the second, the rest on close', () => {
+  const batches: SampleRow[][] = [];
+  const batcher = new SampleBatcher((rows) => batches.push(rows));
+  const total = maxRowsPerBatch * 2 + 10;
+  for (let i = 0; i < total; i++) batcher.push(i, 1, 200, true, '', 'us-east-1');
+  assert.equal(
+    batches.map((rows) => rows.length),
+    [maxRowsPerBatch, maxRowsPerBatch],
+  );
+  batcher.close();
+  assert.equal(
+    batches.map((rows) => rows.length),
+    [maxRowsPerBatch, maxRowsPerBatch, 10],
+  );
+  assert.equal(
+    batches.flat().map((row) => row[0]),
+    Array.from({ length: total }, (_, i) => i),
+  );
 });
 
 test('outcome batches: what a worker packs is what the probe thread reads', () => {
