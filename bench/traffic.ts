@@ -37,7 +37,10 @@
  *    the latency bound because a server falling behind still answers a few seconds' worth
  *    of queue within the 2 s timeout, which a short step would count as held. Then autocannon (closed model: 50
  *    connections, pipelining 1 and 10, --step-seconds, 2 s timeout, programmatic API,
- *    one thread like the probe) against the same two URLs.
+ *    one thread like the probe) and wrk against the same two URLs, each --reference-runs
+ *    times (default 3) in rounds, reporting the median: on two cores shared by client and
+ *    server, one 5 s run of autocannon against the same idle server varied 26,000–39,000
+ *    req/s from run to run, so one run alone would decide the probe's ratio.
  *
  * Why the two differ: autocannon is a closed model — each connection sends its next
  * request only when the previous answer is in, so it measures how fast the server can
@@ -510,6 +513,7 @@ interface Args {
   lagBoundMs: number;
   onTimeMs: number;
   workers: number;
+  referenceRuns: number;
   ceiling: boolean;
   lab: boolean;
   dist: boolean;
@@ -523,6 +527,7 @@ function parseArgs(argv: string[]): Args {
     lagBoundMs: 100,
     onTimeMs: 10,
     workers: 2,
+    referenceRuns: 3,
     ceiling: true,
     lab: true,
     dist: false,
@@ -534,6 +539,7 @@ function parseArgs(argv: string[]): Args {
     '--lag-bound': 'lagBoundMs',
     '--on-time-ms': 'onTimeMs',
     '--workers': 'workers',
+    '--reference-runs': 'referenceRuns',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -551,6 +557,8 @@ function parseArgs(argv: string[]): Args {
   if (args.rate > 200_000) usage("--rate is at most 200000 (the probe schema's cap)");
   if (!Number.isInteger(args.workers) || args.workers < 2 || args.workers > 16)
     usage('--workers (the multi-threaded probe measured on the trivial server) is a whole number, 2–16');
+  if (!Number.isInteger(args.referenceRuns) || args.referenceRuns % 2 === 0)
+    usage('--reference-runs is an odd whole number (the median of the runs is reported)');
   return args;
 }
 
@@ -558,7 +566,8 @@ function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench traffic: ${problem}\n`);
   process.stderr.write(
     'usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] ' +
-      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--workers 2] [--no-ceiling] [--no-lab] [--dist]\n',
+      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--workers 2] [--reference-runs 3] [--no-ceiling] ' +
+      '[--no-lab] [--dist]\n',
   );
   process.exit(problem ? 2 : 0);
 }
@@ -589,13 +598,26 @@ async function cleanup(): Promise<void> {
   trivial = null;
 }
 
+/** A closed-model reference run --reference-runs times; its rate is the runs' median. */
+interface Reference<Report extends { rate: number }> {
+  rate: number;
+  runs: Report[];
+}
+
+/** The median rate of an odd number of runs, and the runs. */
+export function referenceOf<Report extends { rate: number }>(runs: Report[]): Reference<Report> {
+  const rates = runs.map((run) => run.rate).sort((a, b) => a - b);
+  return { rate: percentile(rates, 50) ?? 0, runs };
+}
+
 interface Ceilings {
   url: string;
   probe: CeilingReport;
   /** The probe split across --workers threads (trivial server only). */
   probeWorkers: CeilingReport | null;
-  autocannon: ClosedModelReport[];
-  wrk: WrkReport;
+  /** 50 connections, pipelining 1 then 10. */
+  autocannon: [Reference<ClosedModelReport>, Reference<ClosedModelReport>];
+  wrk: Reference<WrkReport>;
 }
 
 async function main(): Promise<void> {
@@ -669,23 +691,35 @@ async function main(): Promise<void> {
           });
         const probe = await ceilingOf(1);
         const probeWorkers = name === 'trivial' ? await ceilingOf(args.workers) : null;
-        const closed: ClosedModelReport[] = [];
-        for (const pipelining of [1, 10]) {
-          const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
-          closed.push(result);
+        // Rounds of the three references in turn, so a drift in the machine's state touches each alike.
+        const closed: [ClosedModelReport[], ClosedModelReport[]] = [[], []];
+        const wrkRuns: WrkReport[] = [];
+        for (let round = 1; round <= args.referenceRuns; round++) {
+          for (const [index, pipelining] of [1, 10].entries()) {
+            const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
+            closed[index].push(result);
+            log(
+              `  autocannon 50 connections × ${pipelining} pipelining, run ${round}: ${result.rate} req/s (2xx ` +
+                `${result.ok2xx}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ` +
+                `${result.timeouts}; latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms)`,
+            );
+            await sleep(1_000);
+          }
+          const wrk = await runWrk(url, { threads: 1, connections: 50, seconds: args.stepS });
+          wrkRuns.push(wrk);
           log(
-            `  autocannon 50 connections × ${pipelining} pipelining: ${result.rate} req/s (2xx ` +
-              `${result.ok2xx}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ` +
-              `${result.timeouts}; latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms)`,
+            `  wrk 1 thread, 50 connections, run ${round}: ${wrk.rate} req/s (non-2xx/3xx ${wrk.non2xx3xx}, ` +
+              `socket errors ${wrk.socketErrors}; latency p99 ${ms(wrk.latencyP99Ms)})`,
           );
           await sleep(1_000);
         }
-        const wrk = await runWrk(url, { threads: 1, connections: 50, seconds: args.stepS });
-        log(
-          `  wrk 1 thread, 50 connections: ${wrk.rate} req/s (non-2xx/3xx ${wrk.non2xx3xx}, socket errors ` +
-            `${wrk.socketErrors}; latency p99 ${ms(wrk.latencyP99Ms)})`,
-        );
-        ceilings[name] = { url, probe, probeWorkers, autocannon: closed, wrk };
+        ceilings[name] = {
+          url,
+          probe,
+          probeWorkers,
+          autocannon: [referenceOf(closed[0]), referenceOf(closed[1])],
+          wrk: referenceOf(wrkRuns),
+        };
       }
     }
     const loadAfter = os.loadavg();
@@ -713,7 +747,7 @@ async function main(): Promise<void> {
     if (args.ceiling) {
       out(
         `throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag ` +
-          `and latency p99 ≤ ${args.lagBoundMs} ms):`,
+          `and latency p99 ≤ ${args.lagBoundMs} ms; autocannon and wrk: the median of ${args.referenceRuns} runs):`,
       );
       out(
         `| endpoint | traffic probe (open model) | probe, ${args.workers} worker threads | autocannon 50 conn | ` +
@@ -733,7 +767,7 @@ async function main(): Promise<void> {
         out(
           `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule) = ` +
             `${ratio(result.probe.ceiling)}× autocannon's ${result.autocannon[0].rate} req/s (50 connections, ` +
-            `closed model, this run)` +
+            `closed model, median of ${result.autocannon[0].runs.map((run) => run.rate).join(', ')} in this run)` +
             (result.probeWorkers
               ? `; with ${args.workers} workers ${result.probeWorkers.ceiling} req/s = ` +
                 `${ratio(result.probeWorkers.ceiling)}×`

@@ -14,7 +14,7 @@ import { shareOf } from '../../src/probes/shares';
 import { transportCode } from '../../src/probes/traffic-client';
 import { workerExecArgv } from '../../src/probes/traffic-workers';
 import { httpProbeSchema } from '../../src/probes/http';
-import { parseWrk } from '../../bench/traffic';
+import { parseWrk, referenceOf } from '../../bench/traffic';
 
 test('shares: n workers together release exactly the schedule, each evenly spaced', () => {
   for (const [rate, workers] of [
@@ -210,6 +210,12 @@ Transfer/sec:      2.03MB
     1020,
   );
   assert.throws(() => parseWrk('unable to connect', { threads: 1, connections: 50, seconds: 2 }), /no request rate/);
+});
+
+test("the benchmark's closed-model references: the median of the runs, every run kept in order", () => {
+  const runs = [{ rate: 39_226 }, { rate: 26_002 }, { rate: 32_562 }];
+  assert.equal(referenceOf(runs), { rate: 32_562, runs });
+  assert.is(referenceOf([{ rate: 7 }]).rate, 7);
 });
 
 test("workers' node options: ts-node only for a TypeScript worker, the parent's other options kept", () => {
