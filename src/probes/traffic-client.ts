@@ -64,7 +64,10 @@ class Connection {
 
   onError(error: NodeJS.ErrnoException): void {
     if (this.connecting) this.owner.connectEnded(this);
-    this.owner.settle(this, transportCode(error));
+    this.owner.settle(this, transportCode(error), false);
+    // Not from inside undici's error handling: it fails every request queued on this client and then asserts
+    // the queue is empty, so a waiting request dispatched here crashed the process (a refused connect under load).
+    queueMicrotask(() => this.owner.release(this));
   }
 }
 
@@ -159,12 +162,16 @@ export class TrafficClient {
     connection.busy = false;
     this.inFlight--;
     this.settled(connection.due, connection.sentAt, error ? 0 : connection.status, error, connection.region);
-    if (reusable && !this.closed) {
-      if (this.waiting.length > 0) this.dispatchWaiting(connection);
-      else this.idle.push(connection);
-    }
+    if (reusable) this.release(connection);
     this.deadlines.dropSettled(isStale);
     if (this.inFlight === 0 && this.drained) this.drained();
+  }
+
+  /** A settled connection takes the oldest waiting request, or waits idle for the next. */
+  release(connection: Connection): void {
+    if (this.closed || connection.busy || !this.all.has(connection)) return;
+    if (this.waiting.length > 0) this.dispatchWaiting(connection);
+    else this.idle.push(connection);
   }
 
   /** Waits for the requests in flight (each bounded by the timeout), then closes every connection. */

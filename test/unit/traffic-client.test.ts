@@ -30,6 +30,13 @@ class DrivenClient {
     (this.handler as { onConnect(): void }).onConnect();
   }
 
+  /** As undici fails a request: from inside its own error handling, which must not be re-entered with a dispatch. */
+  fail(code: string): number {
+    const before = this.dispatched;
+    (this.handler as { onError(error: NodeJS.ErrnoException): void }).onError(Object.assign(new Error(code), { code }));
+    return this.dispatched - before;
+  }
+
   answer(status = 200): void {
     const handler = this.handler as { onHeaders(status: number, raw: Buffer[]): boolean; onComplete(): void };
     handler.onHeaders(status, [Buffer.from('x-gameday-region'), Buffer.from('us-east-1')]);
@@ -138,6 +145,31 @@ test('a request still waiting at its timeout reports TIMEOUT unsent; one sent af
   const sentAfterWait = outcomes.find((outcome) => outcome.due === tookFreed);
   assert.ok(sentAfterWait && sentAfterWait.sentAt >= freedAt - 1, 'its send time is when it left, after its wait');
   assert.is(client.inFlight, 0);
+  await client.close();
+});
+
+test('a connection whose request failed takes a waiting request only after the failure is handled', async () => {
+  const { client, clients, outcomes } = driven();
+  client.send(1);
+  await turn();
+  clients[0].connect();
+  client.send(2); // waits: the one connection is busy
+  assert.is(clients[0].fail('ECONNREFUSED'), 0, 'nothing dispatched on the client while it handles its error');
+  assert.equal(
+    outcomes.map((outcome) => [outcome.due, outcome.error]),
+    [[1, 'ECONNREFUSED']],
+  );
+  await Promise.resolve();
+  assert.is(clients[0].dispatched, 2, 'then the waiting request goes out on it');
+  assert.is(clients.length, 1, 'without a new connection');
+  clients[0].answer();
+  assert.equal(
+    outcomes.map((outcome) => [outcome.due, outcome.status]),
+    [
+      [1, 0],
+      [2, 200],
+    ],
+  );
   await client.close();
 });
 
