@@ -13,9 +13,13 @@ import { runInline } from '../support/run';
 const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
   events.filter((event): event is EventOf<T> => event.type === type);
 
-/** When a probe was last failing, and from when it was served by the surviving region without failures. */
-function recovery(rows: SampleRow[], t0: number): { lastFailureMs: number; firstOkAfterMs: number } {
-  const sorted = [...rows].sort((a, b) => a[0] - b[0]);
+/**
+ * When a probe was last failing during the outage, and from when it was served by the surviving region without
+ * failures. Only requests due before the fault was reverted: failing back can fail a few requests of its own
+ * (the primary's record healthy again before its app answers), which is not this recovery.
+ */
+function recovery(rows: SampleRow[], t0: number, until: number): { lastFailureMs: number; firstOkAfterMs: number } {
+  const sorted = rows.filter((row) => row[0] < until).sort((a, b) => a[0] - b[0]);
   const lastFailure = sorted.filter((row) => row[3] === 0).at(-1)!;
   const firstOkAfter = sorted.find((row) => row[0] > lastFailure[0] && row[3] === 1)!;
   return { lastFailureMs: Math.round(lastFailure[0] - t0), firstOkAfterMs: Math.round(firstOkAfter[0] - t0) };
@@ -94,10 +98,11 @@ test('lab: a sticky client keeps hitting the dead region about stickyFor longer 
       .flatMap((event) => event.rows);
   const ttlRows = rowsOf('ttl-client');
   const stickyRows = rowsOf('sticky-client');
-  const ttl = recovery(ttlRows, t0);
-  const sticky = recovery(stickyRows, t0);
-  const firstStickyMs = Math.min(...stickyRows.map((row) => row[0])) - t0;
   const fault = result.summary.faults[0];
+  const revertedAt = t0 + fault.revertedAtMs!;
+  const ttl = recovery(ttlRows, t0, revertedAt);
+  const sticky = recovery(stickyRows, t0, revertedAt);
+  const firstStickyMs = Math.min(...stickyRows.map((row) => row[0])) - t0;
   console.log(
     `fault at +${fault.injectedAtMs} ms; ttl client recovered at +${ttl.firstOkAfterMs} ms, sticky ` +
       `client (stickyFor ${stickyForMs} ms, first request at +${Math.round(firstStickyMs)} ms) at ` +
