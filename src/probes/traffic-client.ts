@@ -64,6 +64,8 @@ class Connection {
 
   onError(error: NodeJS.ErrnoException): void {
     if (this.connecting) this.owner.connectEnded(this);
+    // A late word from an exchange already settled (timed out) frees nothing.
+    if (!this.busy) return;
     this.owner.settle(this, transportCode(error), false);
     // Not from inside undici's error handling: it fails every request queued on this client and then asserts
     // the queue is empty, so a waiting request dispatched here crashed the process (a refused connect under load).
