@@ -69,8 +69,11 @@ class Connection {
     this.owner.settle(this, transportCode(error), false);
     // Not from inside undici's error handling: it fails every request queued on this client and then asserts
     // the queue is empty, so a waiting request dispatched here crashed the process (a refused connect under load).
-    queueMicrotask(() => this.owner.release(this));
+    queueMicrotask(this.releaseLater);
   }
+
+  /** Bound once: a region refusing connects fails hundreds of requests a second. */
+  private readonly releaseLater = (): void => this.owner.release(this);
 }
 
 /**
@@ -171,7 +174,7 @@ export class TrafficClient {
 
   /** A settled connection takes the oldest waiting request, or waits idle for the next. */
   release(connection: Connection): void {
-    if (this.closed || connection.busy || !this.all.has(connection)) return;
+    if (this.closed) return;
     if (this.waiting.length > 0) this.dispatchWaiting(connection);
     else this.idle.push(connection);
   }
