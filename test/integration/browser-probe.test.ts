@@ -2,8 +2,8 @@
  * The browser probe on the real lab, in real Chromium: a checkout journey through the
  * storefront every 2 s while us-east-1 goes down and the runbook fails over to eu-west-1.
  * Chromium resolves app.gameday.lab through the lab's DNS (over the DoH front), so its
- * journeys follow the failover as the DNS answers it; its RTO is held against the http
- * probe's on the same run. One lab for the file.
+ * journeys follow the failover as the DNS answers it; they are held against the http probe
+ * on the same run and against the promotion. One lab for the file.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,7 +62,7 @@ const checkout: ExperimentConfig['probes'] = [
   },
 ];
 
-test('a region outage with failover: the checkout journey recovers within an interval of the http probe', async () => {
+test('a region outage with failover: the checkout journey follows the failover as the http probe does', async () => {
   const result = await runInline({
     name: 'browser checkout through a region outage',
     target: { kind: 'lab', dir: labDir, api: 'direct' },
@@ -92,14 +92,37 @@ test('a region outage with failover: the checkout journey recovers within an int
   const http = journeys.traffic.rto;
   const browser = journeys.checkout.rto;
   assert.ok(
-    http.ms !== null && http.ms > 0 && browser.ms !== null && browser.ms > 0,
+    http.ms !== null && http.ms > 0 && browser.ms !== null && browser.ms > 0 && http.tRecovered && browser.tRecovered,
     JSON.stringify({ http, browser }),
   );
   console.log(`    http probe RTO ${http.ms} ms, checkout journey RTO ${browser.ms} ms; drill done at ${elapsed()}`);
-  // A new session per journey asks DNS afresh, where the http client keeps an answer up to its TTL: the browser
-  // caches no longer than the http probe, at most one TTL less. Each journey is a sample every `every`.
-  assert.ok(browser.ms <= http.ms + every, `checkout ${browser.ms} ms > http ${http.ms} ms + one interval`);
-  assert.ok(browser.ms >= http.ms - ttlMs - every, `checkout ${browser.ms} ms < http ${http.ms} ms - TTL - interval`);
+
+  // A journey is timed from its start, like an http request from its send, but it may wait out a dead region for up
+  // to its 6 s timeout (Chromium retries a reset connection, the http probe gives up after 1 s), so how far the two
+  // RTOs lie apart depends on how slow the machine is. What does not: no checkout can complete without a writer, and
+  // a new session asks DNS afresh, so no journey fails that started a TTL after the http probe had recovered.
+  const rows = result.events.flatMap((event) =>
+    event.type === 'journey.samples' && event.probe === 'checkout' ? event.rows : [],
+  );
+  const recoveredAt = Date.parse(browser.tRecovered!);
+  const firstSuccess = rows.find(([at, , ok]) => ok === 1 && at >= recoveredAt - 1)!;
+  // From the promotion's start: the database may take writes a poll before the step records its success.
+  const promotedAt = result.events.flatMap((event) =>
+    event.type === 'failover.step' && event.step === 'promote' && event.status === 'started' ? [event.at] : [],
+  )[0];
+  assert.ok(firstSuccess && promotedAt, 'a successful journey and a promotion in the journal');
+  const firstSuccessEnd = firstSuccess[0] + firstSuccess[1];
+  assert.ok(
+    firstSuccessEnd >= promotedAt,
+    `the first successful checkout ended ${Math.round(promotedAt - firstSuccessEnd)} ms before eu-west-1's promotion began`,
+  );
+  assert.is(firstSuccess[4], 'eu-west-1');
+  const lastFailureStart = Math.max(...rows.filter(([at, , ok]) => ok === 0 && at < recoveredAt).map(([at]) => at));
+  const httpRecoveredAt = Date.parse(http.tRecovered!);
+  assert.ok(
+    lastFailureStart <= httpRecoveredAt + ttlMs,
+    `a journey started ${Math.round(lastFailureStart - httpRecoveredAt)} ms after the http probe recovered still failed`,
+  );
   assert.equal(browser.cause?.name, 'us-east-1-down');
   assert.ok((journeys.checkout.regions['eu-west-1'] ?? 0) > 0, 'journeys were served by eu-west-1 after the failover');
 

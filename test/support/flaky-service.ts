@@ -5,19 +5,34 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'uvu';
 
-/** The example's flaky service, in-process: 503 while `downFile` exists, 300 ms slow while `slowFile` does. */
+/** The outage as the service served it: its first 503 and the first 200 after it (performance.now() ms). */
+export interface ServedOutage {
+  downFrom: number;
+  upFrom: number | null;
+}
+
+/**
+ * The example's flaky service, in-process: 503 while `downFile` exists, 300 ms slow while `slowFile` does. It keeps
+ * the outages it served, the ground truth a measured RTO is held against: when a fault's command finished is only
+ * what the engine saw of it, late by however long the machine took to tell it the command exited.
+ */
 export async function startFlakyService(): Promise<{
   url: string;
   downFile: string;
   slowFile: string;
   dir: string;
+  served: ServedOutage[];
   close: () => Promise<void>;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-test-'));
   const downFile = path.join(dir, 'down');
   const slowFile = path.join(dir, 'slow');
+  const served: ServedOutage[] = [];
   const server = http.createServer((request, response) => {
     const down = fs.existsSync(downFile);
+    const current = served.at(-1);
+    if (down && (!current || current.upFrom !== null)) served.push({ downFrom: performance.now(), upFrom: null });
+    if (!down && current && current.upFrom === null) current.upFrom = performance.now();
     const answer = () => {
       response.writeHead(down ? 503 : 200, { 'x-gameday-region': 'test' });
       response.end(down ? 'down' : 'ok');
@@ -32,6 +47,7 @@ export async function startFlakyService(): Promise<{
     downFile,
     slowFile,
     dir,
+    served,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
