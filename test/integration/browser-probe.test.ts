@@ -114,14 +114,16 @@ test('a region outage with failover: the checkout journey follows the failover a
   const firstSuccessEnd = firstSuccess[0] + firstSuccess[1];
   assert.ok(
     firstSuccessEnd >= promotedAt,
-    `the first successful checkout ended ${Math.round(promotedAt - firstSuccessEnd)} ms before eu-west-1's promotion began`,
+    `the first successful checkout ended ${Math.round(promotedAt - firstSuccessEnd)} ms ` +
+      "before eu-west-1's promotion began",
   );
   assert.is(firstSuccess[4], 'eu-west-1');
   const lastFailureStart = Math.max(...rows.filter(([at, , ok]) => ok === 0 && at < recoveredAt).map(([at]) => at));
   const httpRecoveredAt = Date.parse(http.tRecovered!);
   assert.ok(
     lastFailureStart <= httpRecoveredAt + ttlMs,
-    `a journey started ${Math.round(lastFailureStart - httpRecoveredAt)} ms after the http probe recovered still failed`,
+    `a journey started ${Math.round(lastFailureStart - httpRecoveredAt)} ms after the http probe recovered ` +
+      'still failed',
   );
   assert.equal(browser.cause?.name, 'us-east-1-down');
   assert.ok((journeys.checkout.regions['eu-west-1'] ?? 0) > 0, 'journeys were served by eu-west-1 after the failover');

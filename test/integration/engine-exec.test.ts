@@ -59,7 +59,8 @@ test('measured RTO is within one probe interval + 50 ms of the outage the servic
   const error = Math.abs(result.summary.rto.ms! - trueOutageMs);
   assert.ok(
     error <= probeIntervalMs + 50,
-    `RTO ${result.summary.rto.ms} ms vs the ${Math.round(trueOutageMs)} ms outage served (error ${Math.round(error)} ms)`,
+    `RTO ${result.summary.rto.ms} ms vs the ${Math.round(trueOutageMs)} ms outage served ` +
+      `(error ${Math.round(error)} ms)`,
   );
   assert.ok(result.summary.traffic.errors >= 30, 'clients saw the outage');
   assert.not.ok(fs.existsSync(downFile), 'rolled back');
