@@ -134,9 +134,7 @@ test('lab: a sticky client keeps hitting the dead region about stickyFor longer 
     stuck.length > 5 && stuck.every((row) => row[3] === 0),
     `${stuck.length} requests stuck on us-east-1 after the ttl client had moved`,
   );
-  const servedAfter = stickyRows.filter(
-    (row) => row[0] - t0 > sticky.firstOkAfterMs && row[0] < revertBegan,
-  );
+  const servedAfter = stickyRows.filter((row) => row[0] - t0 > sticky.firstOkAfterMs && row[0] < revertBegan);
   assert.ok(
     servedAfter.length > 20 && servedAfter.every((row) => row[5] === 'eu-west-1'),
     'served by eu-west-1 from when its cache expired until the revert began',
