@@ -2,7 +2,8 @@
  * Open-model precision and throughput ceiling of the traffic probe (HttpTraffic), on a
  * real 2-region lab.
  *
- *   npm run bench:traffic [-- --rate 1000 --duration 30 --step-seconds 5 --lag-bound 100 --no-ceiling]
+ *   npm run bench:traffic [-- --rate 1000 --duration 30 --step-seconds 5 --warmup-seconds 1 --lag-bound 100
+ *                            --no-ceiling]
  *   (= npm run build && node -r ts-node/register/transpile-only bench/traffic.ts --dist)
  *
  * Endpoint: `GET /orders?limit=20` (the lab app's own page makes this call) on us-east-1's
@@ -32,7 +33,13 @@
  *    Send lag and latency (from the due time, so queueing counts) p50/p99/max.
  * 2. Ceiling: the probe at 1k, 2k, 4k, … req/s for --step-seconds each, then two bisection
  *    steps, against the lab endpoint and against a trivial Node HTTP server in its own
- *    process (`res.end('ok')`). The ceiling is the highest rate *sustained*: achieved ≥ 99%
+ *    process (`res.end('ok')`). Each step, and each autocannon run, first runs
+ *    --warmup-seconds (default 1) that no figure counts: a new probe starts with no connection
+ *    and, the first time a process runs a rate, opens hundreds while both sides are slow,
+ *    which decided a 5 s step by its first half second; autocannon's first second ran at a
+ *    fifth of its next. A drill's traffic likewise runs through the steady-state phase before
+ *    anything is judged. wrk reports only its whole run, so its figure includes the warm-up
+ *    second. The ceiling is the highest rate *sustained*: achieved ≥ 99%
  *    of target, and send-lag p99 and latency p99 (from schedule) both ≤ --lag-bound ms —
  *    the latency bound because a server falling behind still answers a few seconds' worth
  *    of queue within the 2 s timeout, which a short step would count as held. Then autocannon (closed model: 50
@@ -100,6 +107,8 @@ export interface OpenModelReport {
   /** Worker threads the probe split its schedule across (1: the probe's own thread). */
   workers: number;
   durationMs: number;
+  /** Run before the window and left out of every figure: the schedule was running, nothing was judged. */
+  warmupMs: number;
   target: number;
   sent: number;
   onTime: number;
@@ -169,8 +178,8 @@ class OutcomeColumns {
     return first;
   }
 
-  /** Outcomes due before `end` (the window starts at the first due time). */
-  window(end: number, onTimeMs: number) {
+  /** Outcomes due in [start, end). */
+  window(start: number, end: number, onTimeMs: number) {
     const sendLagMs: number[] = [];
     const latencyMs: number[] = [];
     const errorCodes: Record<string, number> = {};
@@ -179,7 +188,7 @@ class OutcomeColumns {
     let completed = 0;
     let endedInside = 0;
     for (let index = 0; index < this.length; index++) {
-      if (this.due[index] >= end) continue;
+      if (this.due[index] < start || this.due[index] >= end) continue;
       sendLagMs.push(this.sendLag[index]);
       latencyMs.push(this.latency[index]);
       if (this.ok[index]) ok++;
@@ -233,10 +242,13 @@ export async function runOpenModel(
     durationMs: number;
     workers?: number;
     onTimeMs?: number;
+    /** Run the schedule this long before the window starts (0: the window starts at the first due time). */
+    warmupMs?: number;
     onOutcome?: (outcome: HttpOutcome) => void;
   },
 ): Promise<OpenModelReport> {
   const { rate, durationMs } = options;
+  const warmupMs = options.warmupMs ?? 0;
   const workers = options.workers ?? 1;
   const onTimeMs = options.onTimeMs ?? 10;
   const probe = modules.httpProbeSchema.parse({ kind: 'http', url, rate, workers });
@@ -254,14 +266,16 @@ export async function runOpenModel(
   });
   try {
     await traffic.ready();
+    const startedAt = modules.now();
+    traffic.start();
+    const windowAt = startedAt + warmupMs;
+    for (let left = windowAt - modules.now(); left > 0; left = windowAt - modules.now()) await sleep(left);
     const machineBefore = machineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const startedAt = modules.now();
-    traffic.start();
     // Past the window's last due time by a margin, so a due time just inside it is not
     // cut off by stop() racing the scheduler's own timer.
-    const stopAt = startedAt + durationMs + 10;
+    const stopAt = windowAt + durationMs + 10;
     for (let left = stopAt - modules.now(); left > 0; left = stopAt - modules.now()) await sleep(left);
     await traffic.stop();
     const cpu = process.cpuUsage(cpuBefore);
@@ -274,16 +288,17 @@ export async function runOpenModel(
           1000,
       ) / 10;
 
-    const t0 = outcomes.firstDue();
+    const t0 = outcomes.firstDue() + warmupMs;
     const end = t0 + durationMs;
     const seconds = durationMs / 1000;
-    const window = outcomes.window(end, onTimeMs);
+    const window = outcomes.window(t0, end, onTimeMs);
     const { ok, errorCodes } = window;
     const achievedRate = ok / seconds;
     return {
       rate,
       workers,
       durationMs,
+      warmupMs,
       target: Math.ceil(rate * seconds),
       sent: window.sent,
       onTime: window.onTime,
@@ -333,6 +348,7 @@ export async function probeCeiling(
   options: {
     startRate: number;
     stepMs: number;
+    warmupMs: number;
     lagBoundMs: number;
     workers?: number;
     maxRate?: number;
@@ -344,7 +360,12 @@ export async function probeCeiling(
   let held = 0;
   let failed: number | null = null;
   const step = async (rate: number) => {
-    const report = await runOpenModel(modules, url, { rate, durationMs: options.stepMs, workers: options.workers });
+    const report = await runOpenModel(modules, url, {
+      rate,
+      durationMs: options.stepMs,
+      warmupMs: options.warmupMs,
+      workers: options.workers,
+    });
     steps.push(report);
     const ok = sustained(report, options.lagBoundMs);
     options.progress?.(report, ok);
@@ -369,7 +390,9 @@ export interface ClosedModelReport {
   connections: number;
   pipelining: number;
   seconds: number;
-  /** autocannon's mean of its per-second request counts. */
+  /** Whole seconds run first and left out of `rate`. */
+  warmupSeconds: number;
+  /** The mean of autocannon's per-second response counts after the warm-up (its own `requests.average` without one). */
   rate: number;
   total: number;
   ok2xx: number;
@@ -381,20 +404,34 @@ export interface ClosedModelReport {
 
 export async function runClosedModel(
   url: string,
-  options: { connections: number; pipelining: number; seconds: number },
+  options: { connections: number; pipelining: number; seconds: number; warmupSeconds?: number },
 ): Promise<ClosedModelReport> {
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    pipelining: options.pipelining,
-    duration: options.seconds,
-    timeout: 2,
+  const warmupSeconds = options.warmupSeconds ?? 0;
+  // Its 'tick' each second carries the responses of that second, the counts `requests.average` is the mean of;
+  // a tick event costs autocannon nothing per request, where a 'response' listener would.
+  const perSecond: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: options.connections,
+        pipelining: options.pipelining,
+        duration: warmupSeconds + options.seconds,
+        timeout: 2,
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    (instance as NodeJS.EventEmitter).on('tick', (tick: { counter: number }) => perSecond.push(tick.counter));
   });
+  const counted = perSecond.slice(warmupSeconds, warmupSeconds + options.seconds);
+  if (counted.length < options.seconds)
+    throw new Error(`autocannon reported ${perSecond.length} seconds of ${warmupSeconds + options.seconds}`);
   return {
     connections: options.connections,
     pipelining: options.pipelining,
     seconds: result.duration,
-    rate: Math.round(result.requests.average),
+    warmupSeconds,
+    rate: Math.round(counted.reduce((sum, count) => sum + count, 0) / counted.length),
     total: result.requests.total,
     ok2xx: result['2xx'],
     non2xx: result.non2xx,
@@ -510,6 +547,7 @@ interface Args {
   rate: number;
   durationS: number;
   stepS: number;
+  warmupS: number;
   lagBoundMs: number;
   onTimeMs: number;
   workers: number;
@@ -524,6 +562,7 @@ function parseArgs(argv: string[]): Args {
     rate: 1000,
     durationS: 30,
     stepS: 5,
+    warmupS: 1,
     lagBoundMs: 100,
     onTimeMs: 10,
     workers: 2,
@@ -548,6 +587,12 @@ function parseArgs(argv: string[]): Args {
       const value = Number(text);
       if (text === undefined || !Number.isFinite(value) || value <= 0) usage(`${flag} needs a positive number`);
       (args[numeric[flag]] as number) = value;
+    } else if (flag === '--warmup-seconds') {
+      const text = inline ?? argv[++i];
+      const value = Number(text);
+      if (text === undefined || !Number.isInteger(value) || value < 0 || value > 60)
+        usage('--warmup-seconds is a whole number of seconds, 0–60 (autocannon counts responses a second at a time)');
+      args.warmupS = value;
     } else if (flag === '--no-ceiling') args.ceiling = false;
     else if (flag === '--no-lab') args.lab = false;
     else if (flag === '--dist') args.dist = true;
@@ -566,7 +611,8 @@ function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench traffic: ${problem}\n`);
   process.stderr.write(
     'usage: node -r ts-node/register/transpile-only bench/traffic.ts [--rate 1000] [--duration 30] ' +
-      '[--step-seconds 5] [--lag-bound 100] [--on-time-ms 10] [--workers 2] [--reference-runs 3] [--no-ceiling] ' +
+      '[--step-seconds 5] [--warmup-seconds 1] [--lag-bound 100] [--on-time-ms 10] [--workers 2] ' +
+      '[--reference-runs 3] [--no-ceiling] ' +
       '[--no-lab] [--dist]\n',
   );
   process.exit(problem ? 2 : 0);
@@ -678,13 +724,15 @@ async function main(): Promise<void> {
       const targets: Record<string, string> = labUrl ? { lab: labUrl, trivial: trivial.url } : { trivial: trivial.url };
       for (const [name, url] of Object.entries(targets)) {
         log(
-          `ceiling against ${name} (${url}), ${args.stepS} s per step; sustained = achieved ≥ 99%, ` +
+          `ceiling against ${name} (${url}), ${args.stepS} s per step after ${args.warmupS} s of warm-up; ` +
+            'sustained = achieved ≥ 99%, ' +
             `send-lag and latency p99 ≤ ${args.lagBoundMs} ms`,
         );
         const ceilingOf = (workers: number) =>
           probeCeiling(modules, url, {
             startRate: 1000,
             stepMs,
+            warmupMs: args.warmupS * 1000,
             lagBoundMs: args.lagBoundMs,
             workers,
             progress: (step, held) => log(`  probe ${held ? 'held  ' : 'missed'} ${describe(step)}`),
@@ -696,7 +744,12 @@ async function main(): Promise<void> {
         const wrkRuns: WrkReport[] = [];
         for (let round = 1; round <= args.referenceRuns; round++) {
           for (const [index, pipelining] of [1, 10].entries()) {
-            const result = await runClosedModel(url, { connections: 50, pipelining, seconds: args.stepS });
+            const result = await runClosedModel(url, {
+              connections: 50,
+              pipelining,
+              seconds: args.stepS,
+              warmupSeconds: args.warmupS,
+            });
             closed[index].push(result);
             log(
               `  autocannon 50 connections × ${pipelining} pipelining, run ${round}: ${result.rate} req/s (2xx ` +
@@ -705,7 +758,8 @@ async function main(): Promise<void> {
             );
             await sleep(1_000);
           }
-          const wrk = await runWrk(url, { threads: 1, connections: 50, seconds: args.stepS });
+          // wrk reports only its whole run: it runs the warm-up too, inside its figure (C, it has no JIT to warm).
+          const wrk = await runWrk(url, { threads: 1, connections: 50, seconds: args.warmupS + args.stepS });
           wrkRuns.push(wrk);
           log(
             `  wrk 1 thread, 50 connections, run ${round}: ${wrk.rate} req/s (non-2xx/3xx ${wrk.non2xx3xx}, ` +
@@ -746,7 +800,8 @@ async function main(): Promise<void> {
     );
     if (args.ceiling) {
       out(
-        `throughput ceiling (${args.stepS} s per step; probe sustained = achieved ≥ 99%, send-lag ` +
+        `throughput ceiling (${args.stepS} s per step after ${args.warmupS} s of warm-up, which no figure counts ` +
+          `but wrk's; probe sustained = achieved ≥ 99%, send-lag ` +
           `and latency p99 ≤ ${args.lagBoundMs} ms; autocannon and wrk: the median of ${args.referenceRuns} runs):`,
       );
       out(
@@ -792,6 +847,7 @@ async function main(): Promise<void> {
         endpoint: precisionUrl,
         precision: { ...precision, passed },
         lagBoundMs: args.lagBoundMs,
+        warmupSeconds: args.warmupS,
         ceilings,
       }),
     );

@@ -49,4 +49,33 @@ test('bench/traffic: the open-model report is computed from the outcomes; autoca
   }
 });
 
+test('bench/traffic: a warm-up runs the schedule first and no figure counts it', async () => {
+  const server = await startTrivialServer();
+  try {
+    const outcomes: HttpOutcome[] = [];
+    const report = await runOpenModel(probeModules(path.resolve(__dirname, '..', '..', 'src')), server.url, {
+      rate: 200,
+      durationMs: 2_000,
+      warmupMs: 1_000,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    const firstDue = Math.min(...outcomes.map((o) => o.t));
+    const warmup = outcomes.filter((o) => o.t < firstDue + 1_000);
+    const inWindow = outcomes.filter((o) => o.t >= firstDue + 1_000 && o.t < firstDue + 3_000);
+    assert.ok(warmup.length > 100, `${warmup.length} requests in the warm-up`);
+    assert.is(report.warmupMs, 1_000);
+    assert.is(report.target, 400);
+    assert.is(report.sent, inWindow.length);
+    assert.is(report.ok, inWindow.filter((o) => o.ok).length);
+    assert.is(report.latencyMs.max, Math.round(Math.max(...inWindow.map((o) => o.latencyMs)) * 100) / 100);
+
+    // autocannon's rate is the mean of its seconds after the warm-up; its total counts every second.
+    const closed = await runClosedModel(server.url, { connections: 4, pipelining: 1, seconds: 1, warmupSeconds: 1 });
+    assert.is(closed.warmupSeconds, 1);
+    assert.ok(closed.rate > 0 && closed.total > closed.rate, JSON.stringify(closed));
+  } finally {
+    await server.close();
+  }
+});
+
 test.run();
