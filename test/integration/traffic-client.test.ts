@@ -99,8 +99,9 @@ test('failures carry errno-style codes: ENOTFOUND, ECONNREFUSED, TIMEOUT', async
 
   const slow = await run({ url: `http://127.0.0.1:${port}/hang`, rate: 20 }, undefined, 300);
   assert.ok(slow.length > 0 && slow.every((o) => !o.ok && o.error === 'TIMEOUT'), JSON.stringify(slow[0]));
-  // Reported at its deadline (300 ms after it was sent), not at the end of the run.
-  for (const outcome of slow) assert.ok(outcome.latencyMs - outcome.sendLagMs >= 299, String(outcome.latencyMs));
+  // Never before its deadline, 300 ms after its release: a request that waited for a connection was sent later than
+  // released (its send lag counts the wait), and the wait is inside the timeout, so the bound is on the latency.
+  for (const outcome of slow) assert.ok(outcome.latencyMs >= 299, JSON.stringify(outcome));
 });
 
 test('success is the probe successStatus, not any answer', async () => {
