@@ -31,7 +31,7 @@
  *      throughput = outcomes whose end (due + latency) falls inside the window ÷ D, the
  *                  answers-per-second a closed-model tool would report.
  *    Send lag and latency (from the due time, so queueing counts) p50/p99/max.
- * 2. Ceiling: the probe at 1k, 2k, 4k, … req/s for --step-seconds each, then two bisection
+ * 2. Ceiling: the probe at 1k, 2k, 4k, … req/s for --step-seconds each, then three bisection
  *    steps, against the lab endpoint and against a trivial Node HTTP server in its own
  *    process (`res.end('ok')`). Each step, and each autocannon run, first runs
  *    --warmup-seconds (default 1) that no figure counts: a new probe starts with no connection
@@ -340,7 +340,7 @@ export interface CeilingReport {
 
 /**
  * Doubling from `startRate` until a step is not sustained (or `maxRate`, by default the
- * schema's cap), then two bisection steps between the last held and the first failed rate.
+ * schema's cap), then three bisection steps between the last held and the first failed rate.
  */
 export async function probeCeiling(
   modules: ProbeModules,
@@ -378,7 +378,7 @@ export async function probeCeiling(
     await step(rate);
     if (rate === maxRate) break;
   }
-  for (let i = 0; i < 2 && failed !== null; i++) {
+  for (let i = 0; i < 3 && failed !== null; i++) {
     const mid = Math.round((held + failed) / 2 / 100) * 100;
     if (mid <= held || mid >= failed) break;
     await step(mid);
