@@ -131,18 +131,15 @@ export interface OpenModelReport {
   machineCpuPercent: number;
 }
 
-/**
- * Waits until the whole machine is at most `busyPercent` busy (100 per core) over half a second, for at most
- * `limitMs`; the last half second's figure either way.
- */
-async function machineQuiet(busyPercent = 30, limitMs = 15_000): Promise<number> {
+/** Waits until the whole machine is at most `busyPercent` busy (100 per core) over half a second, or `limitMs`. */
+async function machineQuiet(busyPercent = 30, limitMs = 15_000): Promise<void> {
   const until = performance.now() + limitMs;
   for (;;) {
     const before = machineCpu();
     await sleep(500);
     const after = machineCpu();
     const busy = ((after.busy - before.busy) / (after.total - before.total)) * os.cpus().length * 100;
-    if (busy <= busyPercent || performance.now() >= until) return busy;
+    if (busy <= busyPercent || performance.now() >= until) return;
   }
 }
 
