@@ -73,6 +73,8 @@ test('bench/traffic: a warm-up runs the schedule first and no figure counts it',
     const closed = await runClosedModel(server.url, { connections: 4, pipelining: 1, seconds: 1, warmupSeconds: 1 });
     assert.is(closed.warmupSeconds, 1);
     assert.ok(closed.rate > 0 && closed.total > closed.rate, JSON.stringify(closed));
+    assert.ok(closed.perSecond.length >= 2, JSON.stringify(closed.perSecond));
+    assert.is(closed.rate, closed.perSecond[1], 'the second after the warm-up, the warm-up left out');
   } finally {
     await server.close();
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExperimentConfig } from '../../src/experiment/schema';
-import { flakyServicePerTest, startFlakyService, type FlakyService, type ServedOutage } from '../support/flaky-service';
+import { flakyServicePerTest, startFlakyService, type FlakyService } from '../support/flaky-service';
 import { runInline } from '../support/run';
 
 const service = flakyServicePerTest(test);
@@ -34,23 +34,22 @@ function outage(overrides: Partial<ExperimentConfig> & { downFor?: string; on?: 
 
 // The first three tests are three views of one run of the plain outage, with a second http probe for the third:
 // its RTO, its journal, its probes.
-let shared:
-  Promise<{ result: Awaited<ReturnType<typeof runInline>>; downFile: string; served: ServedOutage[] }> | undefined;
+let shared: Promise<{ result: Awaited<ReturnType<typeof runInline>>; on: FlakyService }> | undefined;
 const sharedService = startFlakyService();
 function plainOutage() {
   shared ??= sharedService.then(async (on) => ({
     result: await runInline(
       outage({ on, probes: [{ kind: 'http', name: 'home', endpoint: 'api', path: '/', rate: 10 }] }),
     ),
-    downFile: on.downFile,
-    served: on.served,
+    on,
   }));
   return shared;
 }
 test.after(async () => (await sharedService).close());
 
 test('measured RTO is within one probe interval + 50 ms of the outage the service served', async () => {
-  const { result, served, downFile } = await plainOutage();
+  const { result, on } = await plainOutage();
+  const { served, downFile } = on;
   assert.is(result.status, 'passed', result.summary.reason);
   assert.is(served.length, 1, JSON.stringify(served));
   const trueOutageMs = served[0].upFrom! - served[0].downFrom;
@@ -67,7 +66,8 @@ test('measured RTO is within one probe interval + 50 ms of the outage the servic
 });
 
 test('the journal records the rollback before the injection and every line parses', async () => {
-  const { result, downFile } = await plainOutage();
+  const { result, on } = await plainOutage();
+  const { downFile } = on;
   const types = result.events.map((event) => event.type);
   const injecting = types.indexOf('fault.injecting');
   const injected = types.indexOf('fault.injected');
