@@ -10,6 +10,16 @@ export function formatRatio(ratio: number | null): string {
   return ratio === null ? 'n/a' : `${(ratio * 100).toFixed(ratio >= 0.999 && ratio < 1 ? 2 : 1)}%`;
 }
 
+/** `1 of 19 requests failed: TIMEOUT ×1`; the kinds most frequent first. */
+export function describeFailures(samples: number, failures: Record<string, number>): string {
+  const kinds = Object.entries(failures).sort(([, a], [, b]) => b - a);
+  const failed = kinds.reduce((sum, [, count]) => sum + count, 0);
+  if (samples === 0) return 'no requests in the window';
+  const noun = samples === 1 ? 'request' : 'requests';
+  if (failed === 0) return `none of ${samples} ${noun} failed`;
+  return `${failed} of ${samples} ${noun} failed: ${kinds.map(([kind, count]) => `${kind} ×${count}`).join(', ')}`;
+}
+
 export function rtoMeasured(rto: RtoSummary): string {
   if (rto.ms !== null) return formatDuration(rto.ms);
   if (rto.recovered === false) return `not recovered (≥ ${formatDuration(rto.atLeastMs ?? 0)})`;

@@ -1,5 +1,5 @@
 import type { JournalEvent, NoteKind } from '../core/events';
-import { formatRatio } from './format';
+import { describeFailures, formatRatio } from './format';
 
 /** 'note', 'finding', or 'action for alice': how a note is introduced wherever it is shown. */
 export function noteLabel(note: { kind: NoteKind; owner: string | null }): string {
@@ -20,7 +20,8 @@ export function timelineText(event: JournalEvent): string | null {
     case 'steady-state':
       text =
         `steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} ` +
-        `(${formatRatio(event.successRatio)} of ${event.samples} requests, need ${formatRatio(event.required)})`;
+        `(${formatRatio(event.successRatio)} of ${event.samples} requests, need ${formatRatio(event.required)}` +
+        `${!event.ok && event.failures ? `; ${describeFailures(event.samples, event.failures)}` : ''})`;
       break;
     case 'fault.injecting':
       text = `injecting ${event.fault} (${event.kind})`;

@@ -264,6 +264,8 @@ export type JournalEventInput =
       successRatio: number | null;
       required: number;
       samples: number;
+      /** The window's failed requests by failure ('TIMEOUT', 'HTTP 503', …); absent in journals before it was kept. */
+      failures?: Record<string, number>;
     }
   | { type: 'observe.started'; t0: number; durationMs: number }
   | {

@@ -1,4 +1,4 @@
-import { formatRatio } from '../analysis/format';
+import { describeFailures, formatRatio } from '../analysis/format';
 import { judge } from '../analysis/judge';
 import { RunSummarizer } from '../analysis/summarize';
 import type { RunSummary } from '../analysis/summary';
@@ -250,7 +250,8 @@ async function lifecycle(
         status: 'aborted',
         reason:
           `steady state not met before any fault: success ratio ${formatRatio(before.ratio)} < ` +
-          `${formatRatio(experiment.steadyState.successRatio)}; nothing was injected`,
+          `${formatRatio(experiment.steadyState.successRatio)} (${describeFailures(before.count, before.failures)}); ` +
+          'nothing was injected',
       };
     }
     journal.append({ type: 'phase', phase: 'observe' });

@@ -19,6 +19,8 @@ interface Bucket {
   failed: number;
   /** Per tracked latency threshold (same order as `thresholdsMs`): requests that failed or took longer. */
   slowOrFailed: number[];
+  /** Failed requests by failure (index into the recorder's `failureKinds`); grown as kinds appear. */
+  failedByKind: number[];
 }
 
 /**
@@ -31,6 +33,8 @@ interface Bucket {
 export class TrafficRecorder {
   private readonly batcher: SampleBatcher | null;
   private readonly ring: Bucket[] = [];
+  /** Every failure seen ('TIMEOUT', 'HTTP 503', …) and its index in a bucket's failedByKind: a handful per run. */
+  private readonly failureKinds = new Map<string, number>();
   requests = 0;
   errors = 0;
 
@@ -56,7 +60,11 @@ export class TrafficRecorder {
     const bucket = this.bucketFor(outcome.t);
     if (bucket) {
       bucket.total++;
-      if (!outcome.ok) bucket.failed++;
+      if (!outcome.ok) {
+        bucket.failed++;
+        const kind = this.kindOf(outcome);
+        bucket.failedByKind[kind] = (bucket.failedByKind[kind] ?? 0) + 1;
+      }
       for (let index = 0; index < this.thresholdsMs.length; index++) {
         if (!outcome.ok || outcome.latencyMs > this.thresholdsMs[index]) bucket.slowOrFailed[index]++;
       }
@@ -81,6 +89,17 @@ export class TrafficRecorder {
     return { ratio: count === 0 ? null : (count - failed) / count, count };
   }
 
+  /** The requests due in [from, to) that failed, by failure: a transport error's code, or `HTTP <status>`. */
+  failuresBetween(from: number, to: number): Record<string, number> {
+    const byIndex: number[] = [];
+    this.forEachBucket(from, to, (bucket) =>
+      bucket.failedByKind.forEach((count, index) => (byIndex[index] = (byIndex[index] ?? 0) + count)),
+    );
+    const failures: Record<string, number> = {};
+    for (const [kind, index] of this.failureKinds) if (byIndex[index]) failures[kind] = byIndex[index];
+    return failures;
+  }
+
   /** Of requests due in [from, to): how many, and how many failed or took longer than a tracked threshold. */
   slowerThanBetween(thresholdMs: number, from: number, to: number): { slowOrFailed: number; count: number } {
     const index = this.thresholdsMs.indexOf(thresholdMs);
@@ -98,13 +117,23 @@ export class TrafficRecorder {
     this.batcher?.close();
   }
 
+  private kindOf(outcome: HttpOutcome): number {
+    const kind = outcome.error || `HTTP ${outcome.status}`;
+    let index = this.failureKinds.get(kind);
+    if (index === undefined) {
+      index = this.failureKinds.size;
+      this.failureKinds.set(kind, index);
+    }
+    return index;
+  }
+
   /** The bucket of a due time, recycled when its slot in the ring held an older time; null when older than the ring. */
   private bucketFor(t: number): Bucket | null {
     const slot = Math.floor(t / bucketMs);
     const index = slot % bucketCount;
     let bucket = this.ring[index];
     if (!bucket) {
-      bucket = { slot, total: 0, failed: 0, slowOrFailed: this.thresholdsMs.map(() => 0) };
+      bucket = { slot, total: 0, failed: 0, slowOrFailed: this.thresholdsMs.map(() => 0), failedByKind: [] };
       this.ring[index] = bucket;
     } else if (bucket.slot !== slot) {
       if (bucket.slot > slot) return null;
@@ -112,6 +141,7 @@ export class TrafficRecorder {
       bucket.total = 0;
       bucket.failed = 0;
       bucket.slowOrFailed.fill(0);
+      bucket.failedByKind.length = 0;
     }
     return bucket;
   }

@@ -35,7 +35,9 @@ test.after(async () => {
 const drill = (overrides: Partial<ExperimentConfig> = {}): ExperimentConfig => ({
   name: 'runbook',
   target: { kind: 'lab', dir: labDir },
-  steadyState: { duration: '1s' },
+  // These tests judge the runbook; the steady-state check has its own (engine-exec). Its 1 s here holds 19 requests,
+  // so a single one slowed past the 1 s timeout on a loaded machine would abort the drill (CI, once: 94.7%).
+  steadyState: { duration: '1s', successRatio: 0.9 },
   hypothesis: { rto: '20s', recovery: { window: '1s' } },
   traffic: {
     kind: 'http',

@@ -37,6 +37,22 @@ test('counts and ratio agree, whichever region served', () => {
   recorder.close();
 });
 
+test('failures are kept by kind per window: a transport code, or the HTTP status', () => {
+  const recorder = new TrafficRecorder(journal, 'traffic');
+  recorder.add(outcome(1_000, false));
+  recorder.add({ ...outcome(1_010, false), status: 503, error: '' });
+  recorder.add({ ...outcome(1_150, false), status: 503, error: '' });
+  recorder.add({ ...outcome(1_160, false), error: 'TIMEOUT' });
+  recorder.add(outcome(1_170, true));
+  assert.equal(recorder.failuresBetween(1_000, 1_200), { ECONNREFUSED: 1, 'HTTP 503': 2, TIMEOUT: 1 });
+  assert.equal(recorder.failuresBetween(1_100, 1_200), { 'HTTP 503': 1, TIMEOUT: 1 });
+  assert.equal(recorder.failuresBetween(2_000, 3_000), {});
+  // A recycled bucket forgets its old failures with its counts.
+  recorder.add(outcome(retainedMs + 1_000, true));
+  assert.equal(recorder.failuresBetween(retainedMs + 1_000, retainedMs + 1_100), {});
+  recorder.close();
+});
+
 test('latency thresholds count failures and slower requests; untracked thresholds are an error', () => {
   const recorder = new TrafficRecorder(journal, 'traffic', [100]);
   recorder.add(outcome(0, true, 50));

@@ -13,14 +13,16 @@ export async function steadyStateBefore(
   probes: ProbeSet,
   journal: Journal,
   control: RunControl,
-): Promise<{ ok: boolean; ratio: number | null }> {
+): Promise<{ ok: boolean; ratio: number | null; count: number; failures: Record<string, number> }> {
   const { duration, successRatio } = experiment.steadyState;
   const from = now();
   await sleep(duration, control.signal);
   const to = now();
   // Let the requests sent in the window finish (each is bounded by the probe timeout).
   await probes.settle(from, to, control.signal);
-  const { ratio, count } = probes.recorderOf(undefined).ratioBetween(from, to);
+  const recorder = probes.recorderOf(undefined);
+  const { ratio, count } = recorder.ratioBetween(from, to);
+  const failures = recorder.failuresBetween(from, to);
   const ok = ratio !== null && ratio >= successRatio;
   journal.append({
     type: 'steady-state',
@@ -29,8 +31,9 @@ export async function steadyStateBefore(
     successRatio: ratio,
     required: successRatio,
     samples: count,
+    failures,
   });
-  return { ok, ratio };
+  return { ok, ratio, count, failures };
 }
 
 /**
@@ -50,9 +53,11 @@ export async function postCheck(
   const started = now();
   const minimumUntil = Math.max(control.lastRevertAt + recoveryWindow, started + duration);
   let last = { ratio: null as number | null, count: 0 };
+  let lastWindow = { from: started, to: started };
   for (;;) {
     const current = now();
-    last = recorder.ratioBetween(current - duration, current);
+    lastWindow = { from: current - duration, to: current };
+    last = recorder.ratioBetween(lastWindow.from, lastWindow.to);
     const holds = last.ratio !== null && last.ratio >= successRatio;
     if (
       (holds && current >= minimumUntil) ||
@@ -70,5 +75,6 @@ export async function postCheck(
     successRatio: last.ratio,
     required: successRatio,
     samples: last.count,
+    failures: recorder.failuresBetween(lastWindow.from, lastWindow.to),
   });
 }
