@@ -16,13 +16,15 @@ test('failures are counted against the window, most frequent first', () => {
 });
 
 const steady = (ok: boolean, failures?: Record<string, number>): EventOf<'steady-state'> => ({
+  seq: 3,
+  t: 1_000,
   type: 'steady-state',
   when: 'before',
   ok,
   successRatio: ok ? 1 : 18 / 19,
   required: 0.99,
   samples: ok ? 20 : 19,
-  failures,
+  ...(failures ? { failures } : {}),
 });
 
 test('the timeline names the failures of a window that was not met, and only then', () => {
