@@ -85,7 +85,9 @@ test('a region outage with failover: the checkout journey follows the failover a
       { kind: 'regionOutage', name: 'us-east-1-down', region: 'us-east-1', mode: 'stop', after: '2s', duration: '8s' },
     ],
     failover: { from: 'us-east-1', to: 'eu-west-1', verify: { window: '1s', timeout: '20s' }, failback: false },
-    duration: '12s',
+    // 16 s after the fault for the journey to recover: 10 s was not enough once in a full suite (a journey caught by
+    // the outage waits out its 6 s timeout, and detection alone takes 5 health-check intervals).
+    duration: '18s',
   });
   assert.is(result.status, 'passed', result.summary.reason);
   const journeys = Object.fromEntries(result.summary.journeys.map((journey) => [journey.name, journey]));
