@@ -12,12 +12,21 @@ export function formatRatio(ratio: number | null): string {
 
 /** `1 of 19 requests failed: TIMEOUT ×1`; the kinds most frequent first. */
 export function describeFailures(samples: number, failures: Record<string, number>): string {
+  if (samples === 0) return 'no requests in the window';
   const kinds = Object.entries(failures).sort(([, a], [, b]) => b - a);
   const failed = kinds.reduce((sum, [, count]) => sum + count, 0);
-  if (samples === 0) return 'no requests in the window';
   const noun = samples === 1 ? 'request' : 'requests';
   if (failed === 0) return `none of ${samples} ${noun} failed`;
   return `${failed} of ${samples} ${noun} failed: ${kinds.map(([kind, count]) => `${kind} ×${count}`).join(', ')}`;
+}
+
+/** What a steady-state line adds when the check was not met: its window's failures, where the journal kept them. */
+export function unmetSteadyStateFailures(event: {
+  ok: boolean;
+  samples: number;
+  failures?: Record<string, number>;
+}): string {
+  return !event.ok && event.failures ? `; ${describeFailures(event.samples, event.failures)}` : '';
 }
 
 export function rtoMeasured(rto: RtoSummary): string {

@@ -1,5 +1,5 @@
 import type { JournalEvent, NoteKind } from '../core/events';
-import { describeFailures, formatRatio } from './format';
+import { formatRatio, unmetSteadyStateFailures } from './format';
 
 /** 'note', 'finding', or 'action for alice': how a note is introduced wherever it is shown. */
 export function noteLabel(note: { kind: NoteKind; owner: string | null }): string {
@@ -21,7 +21,7 @@ export function timelineText(event: JournalEvent): string | null {
       text =
         `steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} ` +
         `(${formatRatio(event.successRatio)} of ${event.samples} requests, need ${formatRatio(event.required)}` +
-        `${!event.ok && event.failures ? `; ${describeFailures(event.samples, event.failures)}` : ''})`;
+        `${unmetSteadyStateFailures(event)})`;
       break;
     case 'fault.injecting':
       text = `injecting ${event.fault} (${event.kind})`;

@@ -1,7 +1,7 @@
 import type { JournalEvent } from '../core/events';
 import { formatDuration } from '../core/duration';
 import { noteLabel } from '../analysis/timeline';
-import { describeFailures } from '../analysis/format';
+import { unmetSteadyStateFailures } from '../analysis/format';
 import { writeControl } from './redacted-output';
 
 interface ProgressState {
@@ -64,7 +64,7 @@ export class ProgressDisplay {
           `steady state ${event.when}: ${event.ok ? 'ok' : 'NOT met'} ` +
             `(${event.successRatio === null ? 'no samples' : (event.successRatio * 100).toFixed(1) + '%'} ` +
             `success, need ${(event.required * 100).toFixed(1)}%` +
-            `${!event.ok && event.failures ? `; ${describeFailures(event.samples, event.failures)}` : ''})`,
+            `${unmetSteadyStateFailures(event)})`,
         );
         break;
       case 'fault.injected':

@@ -1,6 +1,7 @@
 import { now } from '../core/clock';
 import type { Journal } from '../core/journal';
 import { SampleBatcher } from './sample-batch';
+import { StringTable } from './string-table';
 import type { HttpOutcome } from './http-traffic';
 
 /** Fewer samples than this in a window is noise, not a breach (guards and detection alike). */
@@ -33,8 +34,10 @@ interface Bucket {
 export class TrafficRecorder {
   private readonly batcher: SampleBatcher | null;
   private readonly ring: Bucket[] = [];
-  /** Every failure seen ('TIMEOUT', 'HTTP 503', …) and its index in a bucket's failedByKind: a handful per run. */
-  private readonly failureKinds = new Map<string, number>();
+  /** Every failure seen ('TIMEOUT', 'HTTP 503', …), numbered as the buckets' failedByKind index them: a handful. */
+  private readonly failureKinds = new StringTable();
+  /** A failed status's index in failureKinds, so an outage's thousands of 503s build no 'HTTP 503' string each. */
+  private readonly statusKinds = new Map<number, number>();
   requests = 0;
   errors = 0;
 
@@ -96,7 +99,7 @@ export class TrafficRecorder {
       bucket.failedByKind.forEach((count, index) => (byIndex[index] = (byIndex[index] ?? 0) + count)),
     );
     const failures: Record<string, number> = {};
-    for (const [kind, index] of this.failureKinds) if (byIndex[index]) failures[kind] = byIndex[index];
+    byIndex.forEach((count, index) => (failures[this.failureKinds.at(index)] = count));
     return failures;
   }
 
@@ -118,11 +121,11 @@ export class TrafficRecorder {
   }
 
   private kindOf(outcome: HttpOutcome): number {
-    const kind = outcome.error || `HTTP ${outcome.status}`;
-    let index = this.failureKinds.get(kind);
+    if (outcome.error) return this.failureKinds.intern(outcome.error);
+    let index = this.statusKinds.get(outcome.status);
     if (index === undefined) {
-      index = this.failureKinds.size;
-      this.failureKinds.set(kind, index);
+      index = this.failureKinds.intern(`HTTP ${outcome.status}`);
+      this.statusKinds.set(outcome.status, index);
     }
     return index;
   }

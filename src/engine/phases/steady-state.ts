@@ -53,11 +53,11 @@ export async function postCheck(
   const started = now();
   const minimumUntil = Math.max(control.lastRevertAt + recoveryWindow, started + duration);
   let last = { ratio: null as number | null, count: 0 };
-  let lastWindow = { from: started, to: started };
+  // The end of the last window judged: the failures journaled are that window's.
+  let current = started;
   for (;;) {
-    const current = now();
-    lastWindow = { from: current - duration, to: current };
-    last = recorder.ratioBetween(lastWindow.from, lastWindow.to);
+    current = now();
+    last = recorder.ratioBetween(current - duration, current);
     const holds = last.ratio !== null && last.ratio >= successRatio;
     if (
       (holds && current >= minimumUntil) ||
@@ -75,6 +75,6 @@ export async function postCheck(
     successRatio: last.ratio,
     required: successRatio,
     samples: last.count,
-    failures: recorder.failuresBetween(lastWindow.from, lastWindow.to),
+    failures: recorder.failuresBetween(current - duration, current),
   });
 }
