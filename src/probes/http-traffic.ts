@@ -39,7 +39,7 @@ export interface HttpOutcome {
  * responses do, like k6's constant-arrival-rate and wrk2. A slow or hanging response
  * never delays the next request, so an outage shows up as failures and latency instead
  * of being hidden by coordinated omission.
- * The schedule is arrivals.ts's; the requests go through traffic-client.ts (undici).
+ * The schedule is arrivals.ts's; the requests go through traffic-client.ts (raw HTTP/1.1 connections).
  */
 export class HttpTraffic {
   private readonly arrivals: Arrivals;

@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
-import { Client } from 'undici';
 import { now } from '../core/clock';
 import { DeadlineQueue } from './deadlines';
+import { type ConnectionClient, encodeRequest, type ExchangeHandler, Http1Connection } from './http1-connection';
 import { WaitingRequests } from './waiting-requests';
 
 /** What the traffic sends (an http probe's fields, resolved). */
@@ -15,19 +15,18 @@ export interface TrafficRequest {
   connection: 'keep-alive' | 'new';
 }
 
-/** What a connection needs of its undici Client; tests pass their own to drive connects and answers. */
-export type ConnectionClient = Pick<Client, 'dispatch' | 'destroy'>;
-export type OpenClient = (origin: string, options: ConstructorParameters<typeof Client>[1]) => ConnectionClient;
+/** Opens a connection (not yet connected: it connects on its first dispatch); tests pass their own. */
+export type OpenClient = () => ConnectionClient;
 
 /** How one exchange ended: `status` 0 with an errno-style `error` when the transport failed. */
 export type Settled = (due: number, sentAt: number, status: number, error: string, region: string) => void;
 
 /**
  * One connection and the one request on it at a time (no pipelining, like a browser or
- * node:http's agent). It is also the request's undici handler, so a request allocates no
+ * node:http's agent). It is also the request's handler, so a request allocates no
  * handler, promise or closure of its own: the per-request path is a few field writes.
  */
-class Connection {
+class Connection implements ExchangeHandler {
   /** Bumped per request, so a deadline queued for an earlier request on this connection is recognised as stale. */
   seq = 0;
   busy = false;
@@ -48,14 +47,9 @@ class Connection {
     if (this.connecting) this.owner.connectEnded(this);
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    this.region = regionOf(rawHeaders);
-    return true;
-  }
-
-  onData(): boolean {
-    return true;
+  onHeaders(status: number, region: string): void {
+    this.status = status;
+    this.region = region;
   }
 
   onComplete(): void {
@@ -64,42 +58,26 @@ class Connection {
 
   onError(error: NodeJS.ErrnoException): void {
     if (this.connecting) this.owner.connectEnded(this);
-    // A late word from an exchange already settled (timed out) frees nothing.
-    if (!this.busy) return;
-    this.owner.settle(this, transportCode(error), false);
-    // Not from inside undici's error handling: it fails every request queued on this client and then asserts
-    // the queue is empty, so a waiting request dispatched here crashed the process (a refused connect under load).
-    queueMicrotask(this.releaseLater);
+    // The connection takes the next request at once: its dispatch connects anew.
+    this.owner.settle(this, error.code ?? error.name);
   }
-
-  /** Bound once: a region refusing connects fails hundreds of requests a second. */
-  private readonly releaseLater = (): void => this.owner.release(this);
 }
 
 /**
- * The traffic probe's HTTP client, on undici's Client (far cheaper per request than
- * node:http): a stack of connections, the most recently freed reused first. A request
- * released while all are busy takes the first connection that frees, or a new one opened
- * a turn of the event loop later within a bound on connects at once (see grow()). The
- * wait is short and counted: latency runs from the due time and the send lag from the
- * due time to when the request went out, so nothing is hidden. Each
- * connection resolves the host when it connects, through `lookup` (the run's resolver
- * honouring TTLs, or a sticky cache), exactly as node:http's agent did: a keep-alive
- * client moves to another address only on a new connection, a 'new' client on every
- * request. Timeouts cost one timer for all requests (see DeadlineQueue): a request past
- * its deadline is reported as TIMEOUT at once and its connection destroyed, as
- * node:http's request.destroy() did.
+ * The traffic probe's HTTP client, on raw HTTP/1.1 connections (http1-connection.ts, far
+ * cheaper per request than node:http or undici): a stack of connections, the most
+ * recently freed reused first. A request released while all are busy takes the first
+ * connection that frees, or a new one opened a turn of the event loop later within a
+ * bound on connects at once (see grow()). The wait is short and counted: latency runs
+ * from the due time and the send lag from the due time to when the request went out, so
+ * nothing is hidden. Each connection resolves the host when it connects, through
+ * `lookup` (the run's resolver honouring TTLs, or a sticky cache), exactly as node:http's
+ * agent did: a keep-alive client moves to another address only on a new connection, a
+ * 'new' client on every request. Timeouts cost one timer for all requests (see
+ * DeadlineQueue): a request past its deadline is reported as TIMEOUT at once and its
+ * connection destroyed, as node:http's request.destroy() did.
  */
 export class TrafficClient {
-  private readonly origin: string;
-  private readonly dispatchOptions: {
-    path: string;
-    method: string;
-    headers: string[];
-    body: Buffer | null;
-    reset: boolean;
-  };
-  private readonly clientOptions: ConstructorParameters<typeof Client>[1];
   private readonly idle: Connection[] = [];
   private readonly deadlines = new DeadlineQueue<Connection>();
   private timer: NodeJS.Timeout | undefined;
@@ -127,28 +105,8 @@ export class TrafficClient {
     private readonly request: TrafficRequest,
     lookup: LookupFunction | undefined,
     private readonly settled: Settled,
-    private readonly openClient: OpenClient = (origin, options) => new Client(origin, options),
-  ) {
-    const parsed = new URL(url);
-    this.origin = parsed.origin;
-    const headers: string[] = [];
-    for (const [name, value] of Object.entries(request.headers)) headers.push(name, value);
-    this.dispatchOptions = {
-      path: `${parsed.pathname}${parsed.search}`,
-      method: request.method,
-      headers,
-      body: request.body === undefined ? null : Buffer.from(request.body),
-      reset: request.connection === 'new',
-    };
-    this.clientOptions = {
-      pipelining: 1,
-      // The whole-exchange deadline is ours; undici's own would only race it.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connectTimeout: request.timeoutMs + 1_000,
-      connect: lookup ? { lookup } : undefined,
-    };
-  }
+    private readonly openClient: OpenClient = openHttp1(url, request, lookup),
+  ) {}
 
   /** Releases one request due at `due`; its outcome goes to `settled`. */
   send(due: number): void {
@@ -173,7 +131,7 @@ export class TrafficClient {
   }
 
   /** A settled connection takes the oldest waiting request, or waits idle for the next. */
-  release(connection: Connection): void {
+  private release(connection: Connection): void {
     if (this.closed) return;
     if (this.waiting.length > 0) this.dispatchWaiting(connection);
     else this.idle.push(connection);
@@ -188,12 +146,12 @@ export class TrafficClient {
     clearTimeout(this.growTimer);
     this.timerAt = Infinity;
     this.idle.length = 0;
-    await Promise.allSettled([...this.all].map((connection) => connection.client.destroy()));
+    for (const connection of this.all) connection.client.destroy();
     this.all.clear();
   }
 
   private open(): Connection {
-    const connection = new Connection(this.openClient(this.origin, this.clientOptions), this);
+    const connection = new Connection(this.openClient(), this);
     this.all.add(connection);
     return connection;
   }
@@ -210,7 +168,7 @@ export class TrafficClient {
     connection.region = '';
     this.deadlines.push(connection, connection.seq, connection.deadline);
     this.armBy(connection.deadline);
-    connection.client.dispatch(this.dispatchOptions, connection);
+    connection.client.dispatch(connection);
   }
 
   private dispatchWaiting(connection: Connection): void {
@@ -280,7 +238,7 @@ export class TrafficClient {
       this.all.delete(connection);
       if (connection.connecting) this.connectEnded(connection);
       this.settle(connection, 'TIMEOUT', false);
-      void connection.client.destroy(timedOut).catch(() => {});
+      connection.client.destroy();
     }
     const timeoutMs = this.request.timeoutMs;
     while (this.waiting.length > 0 && this.waiting.headReleased() + timeoutMs <= current) {
@@ -304,9 +262,6 @@ export class TrafficClient {
 export const connectsAtOnce = 64;
 export const slowConnectMs = 50;
 
-/** One error for every timed-out exchange: past a saturating rate, a stack trace each would cost more CPU still. */
-const timedOut: NodeJS.ErrnoException = Object.assign(new Error('request timed out'), { code: 'TIMEOUT' });
-
 function notConnecting(connection: Connection): boolean {
   return !connection.connecting;
 }
@@ -315,31 +270,8 @@ function isStale(connection: Connection, seq: number): boolean {
   return !connection.busy || connection.seq !== seq;
 }
 
-/** x-gameday-region from undici's raw header list (name, value, name, value, …). */
-function regionOf(rawHeaders: Buffer[]): string {
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index];
-    // The length test first: only 16-byte names are decoded.
-    if (name.length === 16 && name.toString('latin1').toLowerCase() === 'x-gameday-region')
-      return rawHeaders[index + 1].toString('latin1');
-  }
-  return '';
-}
-
-/**
- * The errno-style code journals carry, the same as node:http gave: undici's "other side
- * closed" is node's "socket hang up" (ECONNRESET); its own timeouts are TIMEOUT; network
- * errors (ECONNREFUSED, ENOTFOUND, …) pass through.
- */
-export function transportCode(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'UND_ERR_SOCKET':
-      return 'ECONNRESET';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return 'TIMEOUT';
-    default:
-      return error.code ?? error.name ?? 'ERROR';
-  }
+/** The request encoded once, and a raw HTTP/1.1 connection per connection opened (see http1-connection.ts). */
+function openHttp1(url: string, request: TrafficRequest, lookup: LookupFunction | undefined): OpenClient {
+  const encoded = encodeRequest(url, { ...request, closeAfter: request.connection === 'new' });
+  return () => new Http1Connection(encoded, lookup);
 }

@@ -1,7 +1,7 @@
 /**
  * The pure parts of the fast traffic probe: splitting a schedule across worker threads, the
  * deadline queue that replaces a timer per request, the columnar journal rows, the
- * outcome batches workers send, the error codes undici's failures map to, and wrk's report.
+ * outcome batches workers send, and wrk's report.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +11,6 @@ import type { HttpOutcome } from '../../src/probes/http-traffic';
 import { OutcomeBatchWriter, readOutcomeBatch } from '../../src/probes/outcome-batch';
 import { maxRowsPerBatch, SampleBatcher, SampleColumns } from '../../src/probes/sample-batch';
 import { shareOf } from '../../src/probes/shares';
-import { transportCode } from '../../src/probes/traffic-client';
 import { workerExecArgv } from '../../src/probes/traffic-workers';
 import { httpProbeSchema } from '../../src/probes/http';
 import { parseWrk, referenceOf } from '../../bench/traffic';
@@ -170,17 +169,6 @@ test('outcome batches: what a worker packs is what the probe thread reads', () =
   assert.equal([...readOutcomeBatch(batch)], outcomes);
   writer.push(outcomes[1]);
   assert.equal([...readOutcomeBatch(writer.take())], [outcomes[1]]);
-});
-
-test("transport codes: undici's failures carry the codes node:http gave", () => {
-  const code = (value: string | undefined, name = 'Error') =>
-    transportCode(Object.assign(new Error('x'), { code: value, name }));
-  assert.is(code('UND_ERR_SOCKET'), 'ECONNRESET');
-  assert.is(code('UND_ERR_CONNECT_TIMEOUT'), 'TIMEOUT');
-  assert.is(code('UND_ERR_HEADERS_TIMEOUT'), 'TIMEOUT');
-  assert.is(code('ECONNREFUSED'), 'ECONNREFUSED');
-  assert.is(code('ENOTFOUND'), 'ENOTFOUND');
-  assert.is(code(undefined, 'TypeError'), 'TypeError');
 });
 
 test("wrk's report is parsed; one without a rate is an error", () => {
