@@ -98,9 +98,11 @@ export class Http1Connection implements ConnectionClient {
   private informational = false;
   private keepAlive = true;
 
+  /** `sessions`: shared by one probe's connections, so a new TLS connection resumes a session (no full handshake). */
   constructor(
     private readonly request: EncodedRequest,
     private readonly lookup: LookupFunction | undefined,
+    private readonly sessions: TlsSessions = new TlsSessions(),
   ) {}
 
   dispatch(handler: ExchangeHandler): void {
@@ -116,10 +118,14 @@ export class Http1Connection implements ConnectionClient {
 
   private open(): void {
     const { host, port } = this.request;
+    const servername = net.isIP(host) ? undefined : host;
     const socket = this.request.tls
-      ? tls.connect({ host, port, lookup: this.lookup, servername: net.isIP(host) ? undefined : host })
+      ? tls.connect({ host, port, lookup: this.lookup, servername, session: this.sessions.last })
       : net.connect({ host, port, lookup: this.lookup, noDelay: true });
-    if (this.request.tls) socket.setNoDelay(true);
+    if (socket instanceof tls.TLSSocket) {
+      socket.setNoDelay(true);
+      socket.on('session', (session: Buffer) => (this.sessions.last = session));
+    }
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     this.socket = socket;
     this.parser = parser;
@@ -205,6 +211,15 @@ export class Http1Connection implements ConnectionClient {
     this.connected = false;
     socket?.destroy();
   }
+}
+
+/**
+ * The last TLS session a server gave one probe's connections, as undici's connector caches
+ * them: every connection of a probe goes to one host, so one is enough. After a failover the
+ * name leads to another server, which declines it, and that connection does a full handshake.
+ */
+export class TlsSessions {
+  last: Buffer | undefined;
 }
 
 /** One error for every connection the server closed mid-exchange, as node:http's "socket hang up". */

@@ -1,7 +1,13 @@
 import type { LookupFunction } from 'node:net';
 import { now } from '../core/clock';
 import { DeadlineQueue } from './deadlines';
-import { type ConnectionClient, encodeRequest, type ExchangeHandler, Http1Connection } from './http1-connection';
+import {
+  type ConnectionClient,
+  encodeRequest,
+  type ExchangeHandler,
+  Http1Connection,
+  TlsSessions,
+} from './http1-connection';
 import { WaitingRequests } from './waiting-requests';
 
 /** What the traffic sends (an http probe's fields, resolved). */
@@ -273,5 +279,6 @@ function isStale(connection: Connection, seq: number): boolean {
 /** The request encoded once, and a raw HTTP/1.1 connection per connection opened (see http1-connection.ts). */
 function openHttp1(url: string, request: TrafficRequest, lookup: LookupFunction | undefined): OpenClient {
   const encoded = encodeRequest(url, { ...request, closeAfter: request.connection === 'new' });
-  return () => new Http1Connection(encoded, lookup);
+  const sessions = new TlsSessions();
+  return () => new Http1Connection(encoded, lookup, sessions);
 }

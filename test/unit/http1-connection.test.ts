@@ -237,11 +237,13 @@ test('encoding: the body and its length, the caller host header, no request spli
   assert.throws(() => encodeRequest('ftp://a/', { method: 'GET', headers: {}, closeAfter: false }), /not ftp:/);
 });
 
-/** A TLS server for 127.0.0.1 with a throwaway certificate. */
+/** A TLS server for 127.0.0.1 with a throwaway certificate; its "region" says if the connection resumed a session. */
 async function tlsServer() {
   const certificate = selfSignedCertificate('127.0.0.1');
   const server = tls.createServer({ key: certificate.keyPem, cert: certificate.certPem }, (socket) => {
-    socket.on('data', () => socket.write(ok('secure')));
+    const handshake = socket.isSessionReused() ? 'resumed' : 'full';
+    const answer = `HTTP/1.1 200 OK\r\nx-gameday-region: ${handshake}\r\ncontent-length: 0\r\n\r\n`;
+    socket.on('data', () => socket.write(answer));
     socket.on('error', () => {});
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -257,7 +259,7 @@ test("https: a certificate the machine does not trust fails the exchange with TL
   await server.close();
 });
 
-test('https: with its certificate trusted (NODE_EXTRA_CA_CERTS, a process of its own) exchanges succeed', async () => {
+test('https trusted (NODE_EXTRA_CA_CERTS, a process of its own): keep-alive, then new connections resume', async () => {
   const server = await tlsServer();
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-tls-'));
   const caFile = path.join(directory, 'ca.pem');
@@ -266,15 +268,18 @@ test('https: with its certificate trusted (NODE_EXTRA_CA_CERTS, a process of its
   const url = `https://127.0.0.1:${server.port}/`;
   const script = `
     const { encodeRequest, Http1Connection } = require(${source});
-    const request = encodeRequest('${url}', { method: 'GET', headers: {}, closeAfter: false });
-    const connection = new Http1Connection(request, undefined);
-    const seen = [];
-    const next = () => connection.dispatch({
-      onConnect() {}, onHeaders(status, region) { seen.push(status + ' ' + region); },
-      onComplete() { if (seen.length < 2) next(); else { console.log(seen.join(',')); connection.destroy(); } },
-      onError(error) { console.log('error ' + error.code); connection.destroy(); },
+    const run = (closeAfter, count) => new Promise((resolve) => {
+      const request = encodeRequest('${url}', { method: 'GET', headers: {}, closeAfter });
+      const connection = new Http1Connection(request, undefined);
+      const seen = [];
+      const next = () => connection.dispatch({
+        onConnect() {}, onHeaders(status, region) { seen.push(status + ' ' + region); },
+        onComplete() { if (seen.length < count) next(); else { connection.destroy(); resolve(seen.join(',')); } },
+        onError(error) { connection.destroy(); resolve('error ' + error.code); },
+      });
+      next();
     });
-    next();`;
+    run(false, 2).then(async (keptAlive) => console.log(keptAlive + ' / ' + (await run(true, 3))));`;
   // Not spawnSync: the server answers from this process.
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
@@ -284,9 +289,9 @@ test('https: with its certificate trusted (NODE_EXTRA_CA_CERTS, a process of its
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   await new Promise((resolve) => child.on('close', resolve));
-  assert.is(stdout.trim(), '200 us-west-2,200 us-west-2', stderr);
   fs.rmSync(directory, { recursive: true, force: true });
   await server.close();
+  assert.is(stdout.trim(), '200 full,200 full / 200 full,200 resumed,200 resumed', stderr);
 });
 
 test.run();
