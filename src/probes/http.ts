@@ -30,7 +30,8 @@ const httpDnsCacheSchema = z
   );
 
 /** Headers about the connection or the body's framing, which the HTTP client sets itself and refuses from callers. */
-const connectionLevelHeaders = ['transfer-encoding', 'keep-alive', 'upgrade', 'expect'];
+const connectionLevelHeaders = ['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect'];
+const httpToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const httpProbeSchema = z.strictObject({
   kind: z.literal('http'),
@@ -43,16 +44,17 @@ export const httpProbeSchema = z.strictObject({
   headers: z
     .record(z.string(), z.string())
     .check((context) => {
-      for (const header of Object.keys(context.value))
-        if (connectionLevelHeaders.includes(header.toLowerCase()))
-          context.issues.push({
-            code: 'custom',
-            input: context.value,
-            path: [header],
-            message:
-              `${header} is the connection's, which the probe manages: not a header it sends ` +
+      for (const [header, value] of Object.entries(context.value)) {
+        const issue = (message: string) =>
+          context.issues.push({ code: 'custom', input: context.value, path: [header], message });
+        if (!httpToken.test(header)) issue(`not a header name: an HTTP token is letters, digits and !#$%&'*+-.^_\`|~`);
+        else if (connectionLevelHeaders.includes(header.toLowerCase()))
+          issue(
+            `${header} is the connection's, which the probe manages: not a header it sends ` +
               `(connection: 'new' for a connection per request; not ${connectionLevelHeaders.join(', ')})`,
-          });
+          );
+        else if (/[\r\n\0]/.test(value)) issue('a CR, LF or NUL in a header value would split the request');
+      }
     })
     .default({}),
   body: z.string().optional(),

@@ -97,6 +97,9 @@ export class Http1Connection implements ConnectionClient {
   /** The response being read is a 1xx: its end is not the exchange's. */
   private informational = false;
   private keepAlive = true;
+  /** When the last response ended, and how long the server will keep the socket idle (see idleLimitOf). */
+  private idleSince = 0;
+  private idleLimitMs = defaultIdleLimitMs;
 
   /** `sessions`: shared by one probe's connections, so a new TLS connection resumes a session (no full handshake). */
   constructor(
@@ -107,6 +110,9 @@ export class Http1Connection implements ConnectionClient {
 
   dispatch(handler: ExchangeHandler): void {
     this.handler = handler;
+    // A socket idle for about as long as the server keeps one may be closing as the request goes out: the race
+    // would fail the request with ECONNRESET, which a drill counts against the region. A new one cannot race.
+    if (this.connected && performance.now() - this.idleSince > this.idleLimitMs) this.drop();
     if (this.socket === null) this.open();
     else if (this.connected) this.send();
   }
@@ -137,6 +143,7 @@ export class Http1Connection implements ConnectionClient {
     socket.on(this.request.tls ? 'secureConnect' : 'connect', () => {
       if (this.socket !== socket) return;
       this.connected = true;
+      this.idleSince = performance.now();
       if (this.handler) this.send();
     });
     socket.on('data', (chunk: Buffer) => this.read(parser, chunk));
@@ -165,7 +172,15 @@ export class Http1Connection implements ConnectionClient {
     if (this.informational) return 0;
     // The parser's verdict: HTTP/1.1 without `connection: close` (1.0 with keep-alive), a delimited body.
     this.keepAlive = keepAlive && !this.request.closeAfter && status !== 101;
-    this.handler?.onHeaders(status, regionOf(headers));
+    let region = '';
+    for (let index = 0; index < headers.length; index += 2) {
+      const name = headers[index];
+      // The length tests first: only 16- and 10-character names are lowercased.
+      if (name.length === 16 && name.toLowerCase() === 'x-gameday-region') region = headers[index + 1];
+      else if (name.length === 10 && name.toLowerCase() === 'keep-alive')
+        this.idleLimitMs = idleLimitOf(headers[index + 1]);
+    }
+    this.handler?.onHeaders(status, region);
     return this.request.head ? 1 : 0;
   }
 
@@ -177,6 +192,7 @@ export class Http1Connection implements ConnectionClient {
     }
     const handler = this.handler;
     this.handler = null;
+    this.idleSince = performance.now();
     // Closed before the handler hears of it: the next request it dispatches here connects anew.
     if (!this.keepAlive) this.drop();
     handler?.onComplete();
@@ -227,12 +243,17 @@ const otherSideClosed: NodeJS.ErrnoException = Object.assign(new Error('the serv
   code: 'ECONNRESET',
 });
 
-/** x-gameday-region from the response's header list (name, value, name, value, …). */
-function regionOf(headers: string[]): string {
-  for (let index = 0; index < headers.length; index += 2) {
-    const name = headers[index];
-    // The length test first: only 16-character names are lowercased.
-    if (name.length === 16 && name.toLowerCase() === 'x-gameday-region') return headers[index + 1];
-  }
-  return '';
+/** Without a `keep-alive: timeout=N` from the server: Node's http server keeps an idle socket 5 s, undici assumed 4. */
+export const defaultIdleLimitMs = 4_000;
+
+/**
+ * How long a socket may sit idle before it is not reused, from the server's
+ * `keep-alive: timeout=N` (seconds): a second less than the server's N, as undici does, or
+ * half of N under two seconds, so the request never arrives as the server closes.
+ */
+export function idleLimitOf(keepAlive: string): number {
+  const match = /(?:^|[\s,])timeout\s*=\s*(\d+)/i.exec(keepAlive);
+  if (!match) return defaultIdleLimitMs;
+  const seconds = Math.min(Number(match[1]), 600);
+  return seconds * 1000 - Math.min(1000, seconds * 500);
 }

@@ -11,7 +11,13 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeRequest, type ExchangeHandler, Http1Connection } from '../../src/probes/http1-connection';
+import {
+  defaultIdleLimitMs,
+  encodeRequest,
+  type ExchangeHandler,
+  Http1Connection,
+  idleLimitOf,
+} from '../../src/probes/http1-connection';
 import { selfSignedCertificate } from '../../src/probes/tls-certificate';
 
 interface Exchange {
@@ -189,6 +195,31 @@ test('an idle keep-alive socket the server closed is not reused: the next reques
   assert.is(server.connections(), 2);
   connection.destroy();
   await server.close();
+});
+
+test("a socket idle for about as long as the server's keep-alive timeout is not reused", async () => {
+  const server = await rawServer(() => ({ bytes: [ok('x', 'keep-alive: timeout=1\r\n')] }));
+  const connection = connectionTo(server.url);
+  await exchange(connection);
+  await exchange(connection);
+  assert.is(server.connections(), 1, 'back to back: one socket');
+  // The server would keep it 1 s; the client stops reusing it at half that.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.is((await exchange(connection)).status, 200);
+  assert.is(server.connections(), 2, 'after 600 ms idle the request went out on a new socket');
+  connection.destroy();
+  await server.close();
+});
+
+test('the idle limit from keep-alive: timeout=N, a second under N (half of it under 2 s)', () => {
+  assert.is(idleLimitOf('timeout=5'), 4000);
+  assert.is(idleLimitOf('timeout=5, max=1000'), 4000);
+  assert.is(idleLimitOf('max=1000, timeout=2'), 1000);
+  assert.is(idleLimitOf('timeout=1'), 500);
+  assert.is(idleLimitOf('timeout=0'), 0);
+  assert.is(idleLimitOf('timeout=100000'), 599_000);
+  assert.is(idleLimitOf('max=5'), defaultIdleLimitMs);
+  assert.is(idleLimitOf('xtimeout=9'), defaultIdleLimitMs);
 });
 
 test("the name is resolved through the given lookup on each connect; its error is the exchange's", async () => {

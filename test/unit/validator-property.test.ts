@@ -37,6 +37,12 @@ const urlPath = fc.stringMatching(/^\/[a-z0-9/]{0,12}$/);
 const stringMap = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 20 }), {
   maxKeys: 3,
 });
+/** Request headers: HTTP tokens for names (none the connection's own), values that cannot split a request. */
+const headerMap = fc.dictionary(
+  fc.stringMatching(/^x-[a-z0-9!#$%&'*+.^_`|~-]{1,10}$/),
+  fc.string({ maxLength: 20 }).filter((value) => !/[\r\n\0]/.test(value)),
+  { maxKeys: 3 },
+);
 
 const httpProbe = (endpoints: string[]) =>
   fc.record(
@@ -45,7 +51,7 @@ const httpProbe = (endpoints: string[]) =>
       endpoint: fc.constantFrom(...endpoints),
       path: urlPath,
       method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'),
-      headers: stringMap,
+      headers: headerMap,
       rate: fc.double({ min: 0.01, max: 200_000, noNaN: true }),
       timeout: durationText(1, 300_000),
       successStatus: statusRanges,
