@@ -81,9 +81,9 @@ export function encodeRequest(
 /**
  * One HTTP/1.1 connection on a raw socket, the traffic probe's: the request's bytes are
  * encoded once and written as they are, and responses are read with http-parser-js, as
- * autocannon does. Against a trivial server this took about 40 % less CPU per request than
- * an undici Client (see README, Benchmarks), and the probe's own thread is what bounds its
- * rate. It keeps undici's Client's contract where the traffic client relies on it: a
+ * autocannon does: the probe's process took about a third less CPU per request than on an
+ * undici Client (see README, Benchmarks), and one thread sends a drill's whole schedule. It
+ * keeps undici's Client's contract where the traffic client relies on it: a
  * dispatch on a closed connection (the server closed it, or said `connection: close`)
  * connects again, resolving the name through `lookup` then; `onConnect` comes once the
  * socket (and TLS) is up; a socket that closes before its response is complete fails the
