@@ -33,8 +33,8 @@ export interface EncodedRequest {
   closeAfter: boolean;
 }
 
-/** Header names a request must not carry twice or set itself: the connection's own (see http.ts's schema). */
-const ownHeaders = new Set(['host', 'connection', 'content-length']);
+/** Headers the connection sets itself; the http probe's schema refuses them from callers, and they are not sent. */
+const connectionHeaders = new Set(['connection', 'content-length']);
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const methodsWithBody = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -59,9 +59,7 @@ export function encodeRequest(
   for (const [name, value] of Object.entries(request.headers)) {
     if (!token.test(name)) throw new Error(`header name ${JSON.stringify(name)} is not an HTTP token`);
     if (/[\r\n\0]/.test(value)) throw new Error(`header ${name}: its value has a CR, LF or NUL`);
-    const lower = name.toLowerCase();
-    if (ownHeaders.has(lower) && lower !== 'host') continue;
-    head += `${name}: ${value}\r\n`;
+    if (!connectionHeaders.has(name.toLowerCase())) head += `${name}: ${value}\r\n`;
   }
   if (body) head += `content-length: ${body.length}\r\n`;
   else if (methodsWithBody.has(request.method)) head += 'content-length: 0\r\n';
@@ -137,6 +135,8 @@ export class Http1Connection implements ConnectionClient {
     this.parser = parser;
     this.connected = false;
     this.informational = false;
+    // Each socket learns its own server's keep-alive timeout: after a failover the name leads to another server.
+    this.idleLimitMs = defaultIdleLimitMs;
     parser[HTTPParser.kOnHeadersComplete] = (info) =>
       this.headersComplete(parser, info.statusCode, info.headers, info.shouldKeepAlive);
     parser[HTTPParser.kOnMessageComplete] = () => this.messageComplete(parser);
@@ -161,7 +161,7 @@ export class Http1Connection implements ConnectionClient {
   private read(parser: ResponseParser, chunk: Buffer): void {
     if (this.parser !== parser) return;
     const result = parser.execute(chunk);
-    if (result instanceof Error && this.parser === parser) this.fail(result);
+    if (result instanceof Error && this.parser === parser) this.fail(parseError(result));
   }
 
   /** Returns 1 to tell the parser a HEAD response has no body. */
@@ -242,6 +242,12 @@ export class TlsSessions {
 const otherSideClosed: NodeJS.ErrnoException = Object.assign(new Error('the server closed the connection'), {
   code: 'ECONNRESET',
 });
+
+/** The parser's own codes (HPE_INVALID_CONSTANT, …) pass through; its uncoded errors get node's names. */
+function parseError(error: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  if (!error.code) error.code = /max header size/.test(error.message) ? 'HPE_HEADER_OVERFLOW' : 'HPE_INVALID';
+  return error;
+}
 
 /** Without a `keep-alive: timeout=N` from the server: Node's http server keeps an idle socket 5 s, undici assumed 4. */
 export const defaultIdleLimitMs = 4_000;

@@ -163,12 +163,13 @@ test("the server's connection: close, and 'new' (closeAfter): each next request 
   await plain.close();
 });
 
-test('failures: a reset mid-body and a close before any answer are ECONNRESET; refused; garbage', async () => {
+test('failures: reset mid-body, closed before an answer (ECONNRESET), refused, garbage, 200 KB headers', async () => {
   const answers = [
     { bytes: ['HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial'], destroy: true },
     { bytes: [], end: true },
     { bytes: [ok()] },
     { bytes: ['SMTP ready\r\n\r\n'] },
+    { bytes: [`HTTP/1.1 200 OK\r\ncontent-length: 0\r\nx-padding: ${'a'.repeat(200 * 1024)}\r\n\r\n`] },
   ];
   const server = await rawServer((index) => answers[index]);
   const connection = connectionTo(server.url);
@@ -178,6 +179,7 @@ test('failures: a reset mid-body and a close before any answer are ECONNRESET; r
   assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'ECONNRESET' });
   assert.is((await exchange(connection)).status, 200, 'a failed connection connects again on its next dispatch');
   assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'HPE_INVALID_CONSTANT' });
+  assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'HPE_HEADER_OVERFLOW' });
   connection.destroy();
   await server.close();
 
