@@ -58,7 +58,9 @@ test('lab: a sticky client keeps hitting the dead region about stickyFor longer 
       ttl: { app: '1s' },
       dir: '/nonexistent/so-an-ephemeral-lab-is-used',
     },
-    steadyState: { duration: '1s' },
+    // The subject is after the fault: one stray timeout among the 40 requests of a 1 s steady state on a loaded
+    // machine must not abort the run (it did once in a full suite, before its reason was asserted).
+    steadyState: { duration: '1s', successRatio: 0.9 },
     // New connections: every request consults the client's DNS cache, so the cache alone decides where it goes.
     traffic: {
       kind: 'http',
@@ -93,7 +95,7 @@ test('lab: a sticky client keeps hitting the dead region about stickyFor longer 
     ],
     duration: '11s',
   });
-  assert.not.equal(result.status, 'error', result.summary.reason);
+  assert.ok(result.status === 'passed' || result.status === 'failed', `${result.status}: ${result.summary.reason}`);
   const t0 = of(result.events, 'observe.started')[0].t0;
   const rowsOf = (probe: string) =>
     of(result.events, 'traffic.samples')
