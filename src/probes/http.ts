@@ -7,6 +7,7 @@ import { TrafficRecorder } from './recorder';
 import { OutcomeAccumulator } from './outcomes';
 import type { HttpOutcomes, JourneyOutcomes, ProbeAccumulator, ProbeKind, ProbeSummary } from './types';
 import { probeUrl } from './url';
+import { isHttpToken, managedByConnection, splitsRequest } from './request-headers';
 
 /**
  * 'ttl' keeps an answer for its TTL, as a well-behaved stub resolver does; 'sticky' keeps
@@ -29,10 +30,6 @@ const httpDnsCacheSchema = z
       : { cache: 'ttl' as const },
   );
 
-/** Headers about the connection or the body's framing, which the HTTP client sets itself and refuses from callers. */
-const connectionLevelHeaders = ['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect'];
-const httpToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export const httpProbeSchema = z.strictObject({
   kind: z.literal('http'),
   name: name.default('traffic'),
@@ -47,13 +44,13 @@ export const httpProbeSchema = z.strictObject({
       for (const [header, value] of Object.entries(context.value)) {
         const issue = (message: string) =>
           context.issues.push({ code: 'custom', input: context.value, path: [header], message });
-        if (!httpToken.test(header)) issue(`not a header name: an HTTP token is letters, digits and !#$%&'*+-.^_\`|~`);
-        else if (connectionLevelHeaders.includes(header.toLowerCase()))
+        if (!isHttpToken(header)) issue(`not a header name: an HTTP token is letters, digits and !#$%&'*+-.^_\`|~`);
+        else if (managedByConnection.includes(header.toLowerCase()))
           issue(
             `${header} is the connection's, which the probe manages: not a header it sends ` +
-              `(connection: 'new' for a connection per request; not ${connectionLevelHeaders.join(', ')})`,
+              `(connection: 'new' for a connection per request; not ${managedByConnection.join(', ')})`,
           );
-        else if (/[\r\n\0]/.test(value)) issue('a CR, LF or NUL in a header value would split the request');
+        else if (splitsRequest(value)) issue('a CR, LF or NUL in a header value would split the request');
       }
     })
     .default({}),

@@ -1,6 +1,7 @@
 import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
+import { isHttpToken, splitsRequest, writtenByConnection } from './request-headers';
 
 type ResponseParser = InstanceType<typeof HTTPParser>;
 
@@ -33,9 +34,6 @@ export interface EncodedRequest {
   closeAfter: boolean;
 }
 
-/** Headers the connection sets itself; the http probe's schema refuses them from callers, and they are not sent. */
-const connectionHeaders = new Set(['connection', 'content-length']);
-const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const methodsWithBody = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
@@ -57,9 +55,9 @@ export function encodeRequest(
   if (!names.includes('host')) head += `host: ${parsed.host}\r\n`;
   head += request.closeAfter ? 'connection: close\r\n' : 'connection: keep-alive\r\n';
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!token.test(name)) throw new Error(`header name ${JSON.stringify(name)} is not an HTTP token`);
-    if (/[\r\n\0]/.test(value)) throw new Error(`header ${name}: its value has a CR, LF or NUL`);
-    if (!connectionHeaders.has(name.toLowerCase())) head += `${name}: ${value}\r\n`;
+    if (!isHttpToken(name)) throw new Error(`header name ${JSON.stringify(name)} is not an HTTP token`);
+    if (splitsRequest(value)) throw new Error(`header ${name}: its value has a CR, LF or NUL`);
+    if (!writtenByConnection.includes(name.toLowerCase())) head += `${name}: ${value}\r\n`;
   }
   if (body) head += `content-length: ${body.length}\r\n`;
   else if (methodsWithBody.has(request.method)) head += 'content-length: 0\r\n';
@@ -201,11 +199,8 @@ export class Http1Connection implements ConnectionClient {
   /** The server finished sending: a body delimited by the close ends here, anything else was cut short. */
   private ended(socket: net.Socket): void {
     if (this.socket !== socket) return;
-    const parser = this.parser!;
-    if (this.handler) {
-      const result = parser.finish();
-      if (result instanceof Error && this.parser === parser) this.fail(otherSideClosed);
-    }
+    // A close-delimited body completes here (and drops the socket); a cut-short one leaves it to fail.
+    if (this.handler) this.parser!.finish();
     if (this.socket === socket) this.fail(otherSideClosed);
   }
 
