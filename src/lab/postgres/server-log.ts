@@ -17,7 +17,8 @@ export interface PgServerLogOptions {
  */
 export class PgServerLog {
   private readonly lines: string[] = [];
-  private stream: fs.WriteStream | undefined;
+  /** The running attached postmaster's log file, for gameday's own lines about it. */
+  private postmasterFile: fs.WriteStream | undefined;
 
   constructor(private readonly options: PgServerLogOptions) {}
 
@@ -30,32 +31,49 @@ export class PgServerLog {
     return this.lines.slice(-lines).join('\n');
   }
 
-  /** Called as an attached postmaster starts: from then on, recorded lines also go to the file. */
-  openFile(): void {
-    this.stream =
-      !this.options.detached && this.options.file ? fs.createWriteStream(this.options.file, { flags: 'a' }) : undefined;
-  }
-
-  /** Called once that postmaster has exited. */
-  closeFile(): void {
-    this.stream?.end();
-  }
-
-  capture(child: ChildProcess): void {
+  /**
+   * Keeps what `child` prints; an attached postmaster's lines (`toFile`) also go to the log
+   * file, through a stream of its own that ends when its pipes close — not when it exits:
+   * the processes it forked can still hold the pipes and write after its exit, and a
+   * restarted postmaster must not write into its predecessor's ended stream.
+   */
+  capture(child: ChildProcess, { toFile = false } = {}): void {
+    const file = toFile && !this.options.detached ? this.options.file : undefined;
+    const stream = file ? fs.createWriteStream(file, { flags: 'a' }) : undefined;
+    if (stream) {
+      this.postmasterFile = stream;
+      const end = () => {
+        if (this.postmasterFile === stream) this.postmasterFile = undefined;
+        stream.end();
+      };
+      child.once('close', end);
+      // A spawn that failed outright may never emit 'close'.
+      child.once('error', () => {
+        if (child.pid === undefined) end();
+      });
+    }
     const onData = (pending: { text: string }) => (chunk: Buffer) => {
       pending.text += chunk.toString('utf8');
       const lines = pending.text.split('\n');
       pending.text = lines.pop() ?? '';
-      for (const line of lines) this.record(line);
+      for (const line of lines) {
+        this.keep(line);
+        if (!stream?.writableEnded) stream?.write(`${line}\n`);
+      }
     };
     child.stdout?.on('data', onData({ text: '' }));
     child.stderr?.on('data', onData({ text: '' }));
   }
 
+  /** gameday's own line about the server: kept, and written to the running postmaster's log file. */
   record(line: string): void {
+    this.keep(line);
+    this.postmasterFile?.write(`${line}\n`);
+  }
+
+  private keep(line: string): void {
     this.lines.push(line);
     if (this.lines.length > logLinesKept) this.lines.splice(0, this.lines.length - logLinesKept);
-    this.stream?.write(`${line}\n`);
     this.options.onLog?.(line);
   }
 }

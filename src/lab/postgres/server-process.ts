@@ -79,7 +79,6 @@ export class PgServerProcess {
     // A detached server must not hold pipes to us (they would keep this process alive and
     // break when we exit), so it logs straight into the file.
     const logFd = detached ? fs.openSync(this.options.logFile ?? '/dev/null', 'a') : undefined;
-    log.openFile();
     const child = spawn(binaries.postgres, ['-D', dataDir], {
       cwd: path.dirname(dataDir),
       env: pgProcessEnv(binaries),
@@ -95,7 +94,6 @@ export class PgServerProcess {
         if (exitDescription) return;
         exitDescription = description;
         if (this.child === child) this.child = undefined;
-        log.closeFile();
         resolve();
       };
       child.once('exit', (code, signal) => gone(signal ? `signal ${signal}` : `exit code ${code}`));
@@ -105,7 +103,7 @@ export class PgServerProcess {
         if (child.pid === undefined) gone(`spawn failed: ${error.message}`);
       });
     });
-    log.capture(child);
+    log.capture(child, { toFile: true });
     if (detached) child.unref();
     else trackAttached(child);
 

@@ -1,0 +1,76 @@
+/**
+ * A PostgreSQL node's log, with real child processes standing in for the postmaster: what
+ * they print is kept and written to the log file, including what the processes they forked
+ * print after they exit (a postmaster's children hold its stderr), and a restart writes to
+ * a stream of its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PgServerLog } from '../../src/lab/postgres/server-log';
+
+const closed = (child: ChildProcess) => new Promise<void>((resolve) => child.once('close', () => resolve()));
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
+/** The stream's writes reach the file once it has finished; a short wait for that last flush. */
+const flushed = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+function tempLogFile(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-pg-log-')), 'postgres.log');
+}
+
+test('lines printed after the process exited, by a child still holding its pipe, are kept and written', async () => {
+  const file = tempLogFile();
+  const uncaught: Error[] = [];
+  const onUncaught = (error: Error) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const log = new PgServerLog({ file });
+    // The shell exits at once; the subshell it forked writes to the inherited stderr 200 ms later.
+    const child = spawn('sh', ['-c', '(sleep 0.2; echo "late line" >&2) & echo "early line"'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    log.capture(child, { toFile: true });
+    await exited(child);
+    log.record('gameday: stopped');
+    await closed(child);
+    await flushed();
+    assert.equal(uncaught, [], 'no write after the stream ended');
+    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').sort(), [
+      'early line',
+      'gameday: stopped',
+      'late line',
+    ]);
+    assert.match(log.tail(), 'late line');
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test('a restarted postmaster appends to the file; a program captured without toFile stays in memory', async () => {
+  const file = tempLogFile();
+  try {
+    const log = new PgServerLog({ file });
+    const first = spawn('sh', ['-c', 'echo first run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    log.capture(first, { toFile: true });
+    await closed(first);
+    const initdb = spawn('sh', ['-c', 'echo initdb says'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    log.capture(initdb);
+    await closed(initdb);
+    const second = spawn('sh', ['-c', 'echo second run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    log.capture(second, { toFile: true });
+    await closed(second);
+    // Between runs, gameday's own lines have no file to go to.
+    log.record('gameday: between runs');
+    await flushed();
+    assert.is(fs.readFileSync(file, 'utf8'), 'first run\nsecond run\n');
+    assert.is(log.tail(), 'first run\ninitdb says\nsecond run\ngameday: between runs');
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test.run();
