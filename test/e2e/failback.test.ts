@@ -33,7 +33,9 @@ test.before(async () => {
 export default defineExperiment({
   name: 'lose us-east-1',
   target: { kind: 'lab', dir: ${JSON.stringify(labDir)} },
-  steadyState: { duration: '500ms' },
+  // A deliberate failover leaves the probe's keep-alive connection on the old region's app, which answers 503
+  // without its database: the steady state after is not met, and the post-check would wait the default 30 s.
+  steadyState: { duration: '500ms', recoveryTimeout: '2s' },
   hypothesis: { rto: '60s', recovery: { successRatio: 0.9, window: '1s' } },
   traffic: probes.http({ endpoint: 'app', path: '/health', rate: 10, timeout: '1s' }),
   faults: [faults.regionOutage({ name: 'us-east-1-offline', region: 'us-east-1', after: '500ms', duration: '5s' })],
@@ -59,7 +61,7 @@ const cli = (args: string[]) => runCli(args, { cwd: dir });
 const noStack = (text: string) => assert.not.match(text, /^\s+at /m, 'no stack trace');
 
 test('a failed-over lab: preflight refuses the experiment, --failback restores it, a second one refuses', async () => {
-  const failover = await cli(['failover', file, '--yes', '--out', path.join(dir, 'failover')]);
+  const failover = await cli(['failover', file, '--yes', '--out', path.join(dir, 'failover'), '--no-pdf']);
   assert.is(failover.code, 0, failover.stderr + failover.stdout);
   assert.is((await labRegions(labDir))['eu-west-1'].role, 'primary', 'the lab failed over');
   // A deliberate failover stays done: recover finds no failback in its journal to undo it with.
@@ -90,7 +92,7 @@ test('a failed-over lab: preflight refuses the experiment, --failback restores i
   assert.match(writer?.detail ?? '', /Fix: gameday failover drill\.ts --failback/);
   assert.is((events.at(-1) as EventOf<'run.finished'>).status, 'error');
 
-  const failback = await cli(['failover', file, '--failback', '--yes', '--out', path.join(dir, 'failback')]);
+  const failback = await cli(['failover', file, '--failback', '--yes', '--out', path.join(dir, 'failback'), '--no-pdf']);
   assert.is(failback.code, 0, failback.stderr + failback.stdout);
   assert.match(failback.stdout, 'PASSED  lose us-east-1: us-east-1 serves clients and holds the writer');
   assert.match(failback.stdout, 'failover eu-west-1 → us-east-1: completed');
@@ -105,7 +107,7 @@ test('a failed-over lab: preflight refuses the experiment, --failback restores i
   );
   await assertStartingTopology(labDir);
 
-  const again = await cli(['failover', file, '--failback', '--yes', '--out', path.join(dir, 'again')]);
+  const again = await cli(['failover', file, '--failback', '--yes', '--out', path.join(dir, 'again'), '--no-pdf']);
   assert.is(again.code, exitCodes.error, again.stderr + again.stdout);
   assert.match(again.stdout, 'nothing to fail back: the writer is already us-east-1');
   noStack(again.stderr);

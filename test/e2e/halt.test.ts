@@ -151,7 +151,7 @@ test('while halted, run and failover are refused with the message and inject not
     [['failover', failover, '--approve'], 'refused-failover'],
   ] as const) {
     const runDir = path.join(dir, name);
-    const refused = await runCli([...args, '--out', runDir], { cwd: dir });
+    const refused = await runCli([...args, '--out', runDir, '--no-pdf'], { cwd: dir });
     assert.is(refused.code, 5, refused.stderr + refused.stdout);
     assert.match(refused.stdout, new RegExp(`^HALTED {2}.*: ${expected.source}`));
     const events = readJournal(path.join(runDir, 'journal.ndjson'));
