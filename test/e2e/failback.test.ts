@@ -92,7 +92,15 @@ test('a failed-over lab: preflight refuses the experiment, --failback restores i
   assert.match(writer?.detail ?? '', /Fix: gameday failover drill\.ts --failback/);
   assert.is((events.at(-1) as EventOf<'run.finished'>).status, 'error');
 
-  const failback = await cli(['failover', file, '--failback', '--yes', '--out', path.join(dir, 'failback'), '--no-pdf']);
+  const failback = await cli([
+    'failover',
+    file,
+    '--failback',
+    '--yes',
+    '--out',
+    path.join(dir, 'failback'),
+    '--no-pdf',
+  ]);
   assert.is(failback.code, 0, failback.stderr + failback.stdout);
   assert.match(failback.stdout, 'PASSED  lose us-east-1: us-east-1 serves clients and holds the writer');
   assert.match(failback.stdout, 'failover eu-west-1 → us-east-1: completed');
