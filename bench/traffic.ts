@@ -45,10 +45,13 @@
  *    the latency bound because a server falling behind still answers a few seconds' worth
  *    of queue within the 2 s timeout, which a short step would count as held. Then autocannon (closed model: 50
  *    connections, pipelining 1 and 10, --step-seconds, 2 s timeout, programmatic API,
- *    one thread like the probe) and wrk against the same two URLs, each --reference-runs
- *    times (default 3) in rounds, reporting the median: on two cores shared by client and
- *    server, one 5 s run of autocannon against the same idle server varied 26,000–39,000
- *    req/s from run to run, so one run alone would decide the probe's ratio.
+ *    one thread like the probe) and wrk against the same two URLs. The probe's search,
+ *    autocannon's runs and wrk's run in rounds, --reference-runs of them (default 3), and
+ *    each reports the median of its rounds: on two cores shared by client and server, one
+ *    5 s run of autocannon against the same idle server varied 26,000–39,000 req/s from run
+ *    to run, and one search of the probe's was decided by a single stall in one step, so one
+ *    of either alone would decide the ratio. The probe split across --workers threads is
+ *    searched in the first round only.
  *
  * Why the two differ: autocannon is a closed model — each connection sends its next
  * request only when the previous answer is in, so it measures how fast the server can
@@ -674,10 +677,22 @@ export function referenceOf<Report extends { rate: number }>(runs: Report[]): Re
   return { rate: percentile(rates, 50) ?? 0, runs };
 }
 
+/** The probe's ceiling searched once per round; its ceiling is the searches' median. */
+interface ProbeCeilings {
+  ceiling: number;
+  runs: CeilingReport[];
+}
+
+/** The median ceiling of an odd number of searches, and the searches. */
+export function probeCeilingsOf(runs: CeilingReport[]): ProbeCeilings {
+  const ceilings = runs.map((run) => run.ceiling).sort((a, b) => a - b);
+  return { ceiling: percentile(ceilings, 50) ?? 0, runs };
+}
+
 interface Ceilings {
   url: string;
-  probe: CeilingReport;
-  /** The probe split across --workers threads (trivial server only). */
+  probe: ProbeCeilings;
+  /** The probe split across --workers threads (trivial server only), searched in the first round. */
   probeWorkers: CeilingReport | null;
   /** 50 connections, pipelining 1 then 10. */
   autocannon: [Reference<ClosedModelReport>, Reference<ClosedModelReport>];
@@ -755,12 +770,21 @@ async function main(): Promise<void> {
             workers,
             progress: (step, held) => log(`  probe ${held ? 'held  ' : 'missed'} ${describe(step)}`),
           });
-        const probe = await ceilingOf(1);
-        const probeWorkers = name === 'trivial' ? await ceilingOf(args.workers) : null;
-        // Rounds of the three references in turn, so a drift in the machine's state touches each alike.
+        // Rounds of the probe's search and the three references in turn, so a drift in the machine's state touches
+        // each alike, and each side of the ratio is a median: one search alone was decided by one stall in one step.
+        const probeRuns: CeilingReport[] = [];
+        let probeWorkers: CeilingReport | null = null;
         const closed: [ClosedModelReport[], ClosedModelReport[]] = [[], []];
         const wrkRuns: WrkReport[] = [];
         for (let round = 1; round <= args.referenceRuns; round++) {
+          log(`  round ${round} of ${args.referenceRuns}`);
+          const probe = await ceilingOf(1);
+          probeRuns.push(probe);
+          log(`  probe ceiling, round ${round}: ${probe.ceiling} req/s`);
+          if (round === 1 && name === 'trivial') {
+            probeWorkers = await ceilingOf(args.workers);
+            log(`  probe with ${args.workers} workers: ${probeWorkers.ceiling} req/s`);
+          }
           for (const [index, pipelining] of [1, 10].entries()) {
             const result = await runClosedModel(url, {
               connections: 50,
@@ -787,7 +811,7 @@ async function main(): Promise<void> {
         }
         ceilings[name] = {
           url,
-          probe,
+          probe: probeCeilingsOf(probeRuns),
           probeWorkers,
           autocannon: [referenceOf(closed[0]), referenceOf(closed[1])],
           wrk: referenceOf(wrkRuns),
@@ -820,7 +844,8 @@ async function main(): Promise<void> {
       out(
         `throughput ceiling (${args.stepS} s per step after ${args.warmupS} s of warm-up, which no figure counts ` +
           `but wrk's; probe sustained = achieved ≥ 99%, send-lag ` +
-          `and latency p99 ≤ ${args.lagBoundMs} ms; autocannon and wrk: the median of ${args.referenceRuns} runs):`,
+          `and latency p99 ≤ ${args.lagBoundMs} ms; the probe's search, autocannon and wrk: the median of ` +
+          `${args.referenceRuns} rounds):`,
       );
       out(
         `| endpoint | traffic probe (open model) | probe, ${args.workers} worker threads | autocannon 50 conn | ` +
@@ -838,7 +863,8 @@ async function main(): Promise<void> {
       for (const [name, result] of Object.entries(ceilings)) {
         const ratio = (rate: number) => (result.autocannon[0].rate ? rate / result.autocannon[0].rate : 0).toFixed(2);
         out(
-          `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule) = ` +
+          `${name}: traffic probe ceiling ${result.probe.ceiling} req/s (open model, latency from schedule; ` +
+            `median of ${result.probe.runs.map((run) => run.ceiling).join(', ')}) = ` +
             `${ratio(result.probe.ceiling)}× autocannon's ${result.autocannon[0].rate} req/s (50 connections, ` +
             `closed model, median of ${result.autocannon[0].runs.map((run) => run.rate).join(', ')} in this run)` +
             (result.probeWorkers
@@ -848,7 +874,7 @@ async function main(): Promise<void> {
             `; wrk ${result.wrk.rate} req/s`,
         );
       }
-      const trivialSteps = ceilings.trivial?.probe.steps.find((step) => step.rate === 1000);
+      const trivialSteps = ceilings.trivial?.probe.runs[0].steps.find((step) => step.rate === 1000);
       if (trivialSteps)
         out(`send-lag p99 at 1,000 req/s (trivial server, ceiling's first step): ${ms(trivialSteps.sendLagMs.p99)}`);
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { probeModules, runClosedModel, runOpenModel, startTrivialServer } from '../../bench/traffic';
+import { probeCeilingsOf, probeModules, runClosedModel, runOpenModel, startTrivialServer } from '../../bench/traffic';
 import type { HttpOutcome } from '../../src/probes/http-traffic';
 import { percentile } from '../../src/measure/percentiles';
 
@@ -78,6 +78,13 @@ test('bench/traffic: a warm-up runs the schedule first and no figure counts it',
   } finally {
     await server.close();
   }
+});
+
+test("bench/traffic: the probe's ceiling is the median of its rounds' searches", () => {
+  const search = (ceiling: number) => ({ ceiling, steps: [] });
+  const rounds = [search(28_000), search(15_000), search(36_000)];
+  assert.equal(probeCeilingsOf(rounds), { ceiling: 28_000, runs: rounds });
+  assert.is(probeCeilingsOf([search(0)]).ceiling, 0);
 });
 
 test.run();
