@@ -178,7 +178,8 @@ test('lab: pg_is_in_recovery() on the writer fails while the primary is down, wo
   const promote = result.summary.failover!.steps.find((step) => step.name === 'promote')!;
   assert.ok(
     changes[2].fromMs! >= promote.startedAtMs!,
-    `ok again from +${changes[2].fromMs} ms, promotion started at +${promote.startedAtMs} ms`,
+    `ok again from +${changes[2].fromMs} ms, promotion started at +${promote.startedAtMs} ms: ` +
+      JSON.stringify(changes),
   );
   assert.is(changes.length, 3, 'ok for good after promotion');
 
