@@ -671,10 +671,19 @@ interface Reference<Report extends { rate: number }> {
   runs: Report[];
 }
 
+/** The median of one figure over an odd number of runs; 0 without runs. */
+function medianOf<Run>(runs: Run[], figure: (run: Run) => number): number {
+  return (
+    percentile(
+      runs.map(figure).sort((a, b) => a - b),
+      50,
+    ) ?? 0
+  );
+}
+
 /** The median rate of an odd number of runs, and the runs. */
 export function referenceOf<Report extends { rate: number }>(runs: Report[]): Reference<Report> {
-  const rates = runs.map((run) => run.rate).sort((a, b) => a - b);
-  return { rate: percentile(rates, 50) ?? 0, runs };
+  return { rate: medianOf(runs, (run) => run.rate), runs };
 }
 
 /** The probe's ceiling searched once per round; its ceiling is the searches' median. */
@@ -685,8 +694,7 @@ interface ProbeCeilings {
 
 /** The median ceiling of an odd number of searches, and the searches. */
 export function probeCeilingsOf(runs: CeilingReport[]): ProbeCeilings {
-  const ceilings = runs.map((run) => run.ceiling).sort((a, b) => a - b);
-  return { ceiling: percentile(ceilings, 50) ?? 0, runs };
+  return { ceiling: medianOf(runs, (run) => run.ceiling), runs };
 }
 
 interface Ceilings {

@@ -11,11 +11,16 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PgServerLog } from '../../src/lab/postgres/server-log';
+import { waitUntil } from '../support/eventually';
 
 const closed = (child: ChildProcess) => new Promise<void>((resolve) => child.once('close', () => resolve()));
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
-/** The stream's writes reach the file once it has finished; a short wait for that last flush. */
-const flushed = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** The file's lines, once it holds `count` of them: the stream writes asynchronously, after the child closed. */
+async function linesOnceWritten(file: string, count: number): Promise<string[]> {
+  const read = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  await waitUntil(() => read().length >= count, 2_000);
+  return read();
+}
 
 function tempLogFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-pg-log-')), 'postgres.log');
@@ -36,13 +41,9 @@ test('lines printed after the process exited, by a child still holding its pipe,
     await exited(child);
     log.record('gameday: stopped');
     await closed(child);
-    await flushed();
+    const written = await linesOnceWritten(file, 3);
     assert.equal(uncaught, [], 'no write after the stream ended');
-    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').sort(), [
-      'early line',
-      'gameday: stopped',
-      'late line',
-    ]);
+    assert.equal(written.sort(), ['early line', 'gameday: stopped', 'late line']);
     assert.match(log.tail(), 'late line');
   } finally {
     process.off('uncaughtException', onUncaught);
@@ -65,8 +66,7 @@ test('a restarted postmaster appends to the file; a program captured without toF
     await closed(second);
     // Between runs, gameday's own lines have no file to go to.
     log.record('gameday: between runs');
-    await flushed();
-    assert.is(fs.readFileSync(file, 'utf8'), 'first run\nsecond run\n');
+    assert.equal(await linesOnceWritten(file, 2), ['first run', 'second run']);
     assert.is(log.tail(), 'first run\ninitdb says\nsecond run\ngameday: between runs');
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });

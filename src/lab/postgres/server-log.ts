@@ -42,14 +42,10 @@ export class PgServerLog {
     const stream = file ? fs.createWriteStream(file, { flags: 'a' }) : undefined;
     if (stream) {
       this.postmasterFile = stream;
-      const end = () => {
+      // Emitted after a spawn that failed outright too (ENOENT: 'error', then 'close').
+      child.once('close', () => {
         if (this.postmasterFile === stream) this.postmasterFile = undefined;
         stream.end();
-      };
-      child.once('close', end);
-      // A spawn that failed outright may never emit 'close'.
-      child.once('error', () => {
-        if (child.pid === undefined) end();
       });
     }
     const onData = (pending: { text: string }) => (chunk: Buffer) => {
@@ -58,7 +54,7 @@ export class PgServerLog {
       pending.text = lines.pop() ?? '';
       for (const line of lines) {
         this.keep(line);
-        if (!stream?.writableEnded) stream?.write(`${line}\n`);
+        stream?.write(`${line}\n`);
       }
     };
     child.stdout?.on('data', onData({ text: '' }));
