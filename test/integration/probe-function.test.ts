@@ -4,7 +4,6 @@
  * and reaches its verdict.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,6 +15,7 @@ import { loadExperiment } from '../../src/experiment/loader';
 import { summarize } from '../../src/analysis/summarize';
 import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
+import { tempDir } from '../support/temp-dir';
 
 const service = flakyServicePerTest(test);
 
@@ -140,7 +140,7 @@ test('from an experiment file: probes.fn with a throwing run, loaded as the CLI 
   process.env.API_URL = service().url;
   process.env.DOWN_FILE = service().downFile;
   const experiment = loadExperiment(path.resolve(__dirname, '../fixtures/valid/probe-function-throws.ts'));
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-run-'));
+  const runDir = tempDir('gameday-run-');
   const result = await runExperiment(experiment, { runId: path.basename(runDir), runDir });
   assert.is(result.status, 'passed', result.summary.reason);
   assert.not.ok(fs.existsSync(service().downFile), 'rolled back');

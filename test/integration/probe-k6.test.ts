@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +16,7 @@ import type { ExperimentConfig } from '../../src/experiment/schema';
 import { waitUntil } from '../support/eventually';
 import { flakyServicePerTest } from '../support/flaky-service';
 import { runInline } from '../support/run';
+import { tempDir } from '../support/temp-dir';
 
 const service = flakyServicePerTest(test);
 const root = path.join(__dirname, '..', '..');
@@ -30,7 +30,7 @@ const of = <T extends JournalEvent['type']>(events: JournalEvent[], type: T) =>
 /** Runs with the stand-in as `k6` on PATH replaying the fixture at `speed`, and a gameday secret in the environment. */
 async function withStandIn<T>(speed: number, run: (record: string) => Promise<T>): Promise<T> {
   const saved = { ...process.env };
-  const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'k6-stand-in-')), 'invocation.json');
+  const record = path.join(tempDir('k6-stand-in-'), 'invocation.json');
   Object.assign(process.env, {
     PATH: `${standInDir}${path.delimiter}${process.env.PATH}`,
     K6_STANDIN_FIXTURE: path.join(fixture, 'points.ndjson'),
@@ -181,7 +181,7 @@ test('no k6 anywhere: the run ends before the target is touched, saying how to f
 });
 
 test('a gameday killed with -9 does not leave k6 running: k6 is stopped as gameday would have', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k6-orphan-'));
+  const dir = tempDir('k6-orphan-');
   const points = path.join(dir, 'points.json');
   const summaryExport = path.join(dir, 'summary-export.json');
   const starter = [

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readJournal } from '../../src/core/journal';
 import { runExperiment, type RunResult } from '../../src/engine/run';
 import type { ExperimentConfig } from '../../src/experiment/schema';
 import { validateExperiment } from '../../src/experiment/validate';
 import { fileReporters, type ReportOptions } from '../../src/report/files';
+import { tempDir } from './temp-dir';
 
 /**
  * Runs an in-memory experiment through the real engine into a temp run dir, its report files attached as the CLI
@@ -21,7 +20,7 @@ export async function runInline(
   } = {},
 ): Promise<RunResult & { events: ReturnType<typeof readJournal> }> {
   const experiment = validateExperiment(config, 'inline.ts');
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-run-'));
+  const runDir = tempDir('gameday-run-');
   const { reports, ...runOptions } = options;
   // No PDF unless asked: launching Chromium for every engine test would only slow them.
   const reporters = fileReporters(runDir, reports ?? { pdf: false });

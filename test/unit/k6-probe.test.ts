@@ -4,7 +4,6 @@
  * verdict on how k6 ended.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +14,7 @@ import { endpointVariable, k6Environment, k6RunArgs, type K6Probe } from '../../
 import { K6NotFoundError, locateK6 } from '../../src/probes/k6-binary';
 import { thresholdsOfSummaryExport } from '../../src/probes/k6-summary-export';
 import { judgeK6 } from '../../src/probes/k6-verdict';
+import { tempDir } from '../support/temp-dir';
 import { issuesOf } from '../support/validation';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'k6');
@@ -160,7 +160,7 @@ test('k6 is found on PATH or through K6_BIN, with what `k6 version` says; its ab
   assert.match(found.version, /^k6 v0\.0\.0-stand-in/);
   assert.is((await locateK6({ K6_BIN: path.join(standInDir, 'k6'), PATH: process.env.PATH })).path, found.path);
 
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-k6-'));
+  const empty = tempDir('no-k6-');
   const missing = await locateK6({ PATH: empty }).catch((error: unknown) => error);
   assert.instance(missing, K6NotFoundError);
   assert.match((missing as Error).message, /^k6 is not on PATH; install k6 \(https:\/\/grafana\.com\/docs\/k6/);
