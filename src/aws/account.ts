@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdk } from './sdk';
 import { clientConfig, describeAwsError, type AwsConnection } from './clients';
 import { GamedayError } from '../core/errors';
 
@@ -14,9 +14,9 @@ export async function assertAllowedAccount(
   allowed: string[],
 ): Promise<string> {
   // Fewer retries than the fault clients: a wrong account should fail fast.
-  const sts = new STSClient({ ...clientConfig(connection, region), maxAttempts: 3 });
+  const sts = new sdk.sts.STSClient({ ...clientConfig(connection, region), maxAttempts: 3 });
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    const identity = await sts.send(new sdk.sts.GetCallerIdentityCommand({}));
     const account = identity.Account ?? '';
     if (!allowed.includes(account)) {
       throw new AccountGuardError(

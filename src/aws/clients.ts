@@ -1,9 +1,10 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { FisClient } from '@aws-sdk/client-fis';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { FisClient } from '@aws-sdk/client-fis';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { sdk } from './sdk';
 
 /**
  * How gameday reaches AWS APIs: a real account through the standard credential chain
@@ -44,31 +45,34 @@ export class AwsClients {
   constructor(readonly connection: AwsConnection) {}
 
   fis(region: string): FisClient {
-    return this.get(`fis:${region}`, () => new FisClient(clientConfig(this.connection, region)));
+    return this.get(`fis:${region}`, () => new sdk.fis.FisClient(clientConfig(this.connection, region)));
   }
 
   /** Route 53 is global; its API lives in us-east-1. */
   route53(): Route53Client {
-    return this.get('route53', () => new Route53Client(clientConfig(this.connection, 'us-east-1')));
+    return this.get('route53', () => new sdk.route53.Route53Client(clientConfig(this.connection, 'us-east-1')));
   }
 
   /** IAM is global; its API lives in us-east-1. */
   iam(): IAMClient {
-    return this.get('iam', () => new IAMClient(clientConfig(this.connection, 'us-east-1')));
+    return this.get('iam', () => new sdk.iam.IAMClient(clientConfig(this.connection, 'us-east-1')));
   }
 
   cloudwatch(region: string): CloudWatchClient {
-    return this.get(`cloudwatch:${region}`, () => new CloudWatchClient(clientConfig(this.connection, region)));
+    return this.get(
+      `cloudwatch:${region}`,
+      () => new sdk.cloudwatch.CloudWatchClient(clientConfig(this.connection, region)),
+    );
   }
 
   rds(region: string): RDSClient {
-    return this.get(`rds:${region}`, () => new RDSClient(clientConfig(this.connection, region)));
+    return this.get(`rds:${region}`, () => new sdk.rds.RDSClient(clientConfig(this.connection, region)));
   }
 
   /** Path-style when the endpoint is overridden (the lab serves every bucket under its one endpoint). */
   s3(region: string): S3Client {
     const config = clientConfig(this.connection, region);
-    return this.get(`s3:${region}`, () => new S3Client({ ...config, forcePathStyle: 'endpoint' in config }));
+    return this.get(`s3:${region}`, () => new sdk.s3.S3Client({ ...config, forcePathStyle: 'endpoint' in config }));
   }
 
   destroy(): void {

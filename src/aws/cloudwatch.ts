@@ -1,4 +1,5 @@
-import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { sdk } from './sdk';
 
 /** The newest datapoint of a metric: when, and its value in the metric's unit. */
 export interface MetricReading {
@@ -19,7 +20,7 @@ export async function auroraGlobalReplicationLag(
   options: { now: Date; windowMs: number },
 ): Promise<MetricReading | null> {
   const reply = await cloudwatch.send(
-    new GetMetricDataCommand({
+    new sdk.cloudwatch.GetMetricDataCommand({
       StartTime: new Date(options.now.getTime() - options.windowMs),
       EndTime: options.now,
       ScanBy: 'TimestampDescending',

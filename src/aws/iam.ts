@@ -1,4 +1,5 @@
-import { SimulatePrincipalPolicyCommand, type EvaluationResult, type IAMClient } from '@aws-sdk/client-iam';
+import type { EvaluationResult, IAMClient } from '@aws-sdk/client-iam';
+import { sdk } from './sdk';
 import type { PermissionQuestion } from './fis/permissions';
 
 /** One IAM action on one resource as the policy simulator decided it. */
@@ -26,7 +27,7 @@ export async function simulatePermissions(
     let marker: string | undefined;
     do {
       const page = await iam.send(
-        new SimulatePrincipalPolicyCommand({
+        new sdk.iam.SimulatePrincipalPolicyCommand({
           PolicySourceArn: principalArn,
           ActionNames: question.actions,
           ResourceArns: [question.resourceArn],

@@ -1,14 +1,5 @@
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  DescribeGlobalClustersCommand,
-  FailoverGlobalClusterCommand,
-  SwitchoverGlobalClusterCommand,
-  type DBCluster,
-  type DBInstance,
-  type GlobalCluster,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+import type { DBCluster, DBInstance, GlobalCluster, RDSClient } from '@aws-sdk/client-rds';
+import { sdk } from './sdk';
 import { describeAwsError } from './clients';
 import { GamedayError } from '../core/errors';
 
@@ -17,7 +8,7 @@ export class RdsError extends GamedayError {}
 export async function describeGlobalCluster(rds: RDSClient, globalClusterId: string): Promise<GlobalCluster> {
   try {
     const { GlobalClusters } = await rds.send(
-      new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }),
+      new sdk.rds.DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }),
     );
     const cluster = GlobalClusters?.[0];
     if (!cluster) throw new RdsError(`global cluster ${globalClusterId} not found`);
@@ -53,11 +44,11 @@ export async function requestWriterMove(
   try {
     await rds.send(
       planned
-        ? new SwitchoverGlobalClusterCommand({
+        ? new sdk.rds.SwitchoverGlobalClusterCommand({
             GlobalClusterIdentifier: globalClusterId,
             TargetDbClusterIdentifier: targetClusterArn,
           })
-        : new FailoverGlobalClusterCommand({
+        : new sdk.rds.FailoverGlobalClusterCommand({
             GlobalClusterIdentifier: globalClusterId,
             TargetDbClusterIdentifier: targetClusterArn,
             AllowDataLoss: true,
@@ -78,12 +69,12 @@ export async function describeClusterWithInstances(
 ): Promise<{ cluster: DBCluster; instances: DBInstance[] }> {
   let call = 'DescribeDBClusters';
   try {
-    const { DBClusters } = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
+    const { DBClusters } = await rds.send(new sdk.rds.DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
     const cluster = DBClusters?.[0];
     if (!cluster) throw new RdsError(`DB cluster ${clusterArn} not found`);
     call = 'DescribeDBInstances';
     const { DBInstances } = await rds.send(
-      new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterArn] }] }),
+      new sdk.rds.DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterArn] }] }),
     );
     return { cluster, instances: DBInstances ?? [] };
   } catch (error) {

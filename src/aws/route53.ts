@@ -1,10 +1,5 @@
-import {
-  GetHealthCheckCommand,
-  GetHealthCheckStatusCommand,
-  ListResourceRecordSetsCommand,
-  UpdateHealthCheckCommand,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import { sdk } from './sdk';
 import { describeAwsError } from './clients';
 import { GamedayError } from '../core/errors';
 
@@ -21,10 +16,10 @@ export async function setHealthCheckInverted(
   inverted: boolean,
 ): Promise<{ previous: boolean }> {
   try {
-    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    const { HealthCheck } = await route53.send(new sdk.route53.GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
     const previous = HealthCheck?.HealthCheckConfig?.Inverted ?? false;
     await route53.send(
-      new UpdateHealthCheckCommand({
+      new sdk.route53.UpdateHealthCheckCommand({
         HealthCheckId: healthCheckId,
         HealthCheckVersion: HealthCheck?.HealthCheckVersion,
         Inverted: inverted,
@@ -53,10 +48,10 @@ export interface HealthCheckReading {
 export async function readHealthCheck(route53: Route53Client, healthCheckId: string): Promise<HealthCheckReading> {
   let call = 'GetHealthCheck';
   try {
-    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    const { HealthCheck } = await route53.send(new sdk.route53.GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
     call = 'GetHealthCheckStatus';
     const { HealthCheckObservations = [] } = await route53.send(
-      new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
+      new sdk.route53.GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
     );
     const statuses = HealthCheckObservations.map((observation) => observation.StatusReport?.Status ?? '');
     return {
@@ -101,7 +96,7 @@ export async function listFailoverRecords(
   try {
     for (;;) {
       const page = await route53.send(
-        new ListResourceRecordSetsCommand({
+        new sdk.route53.ListResourceRecordSetsCommand({
           HostedZoneId: hostedZoneId,
           StartRecordName: start.name,
           StartRecordType: start.type as never,
@@ -153,7 +148,7 @@ export interface HealthCheckSettings {
 
 export async function describeHealthCheck(route53: Route53Client, healthCheckId: string): Promise<HealthCheckSettings> {
   try {
-    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    const { HealthCheck } = await route53.send(new sdk.route53.GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
     const config = HealthCheck?.HealthCheckConfig;
     return {
       id: healthCheckId,

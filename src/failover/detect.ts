@@ -1,4 +1,4 @@
-import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { sdk } from '../aws/sdk';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel } from '../aws/model';
 import { now, sleep } from '../core/clock';
@@ -23,7 +23,7 @@ export async function detect(
   const route53 = ctx.target.aws!.clients.route53();
   let threshold = 3;
   if (healthCheckId) {
-    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    const { HealthCheck } = await route53.send(new sdk.route53.GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
     threshold = HealthCheck?.HealthCheckConfig?.FailureThreshold ?? 3;
   }
   let lastRound = 0;
@@ -33,7 +33,7 @@ export async function detect(
     if (healthCheckId) {
       try {
         const { HealthCheckObservations = [] } = await route53.send(
-          new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
+          new sdk.route53.GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }),
         );
         const round = Math.max(0, ...HealthCheckObservations.map((o) => o.StatusReport?.CheckedTime?.getTime() ?? 0));
         if (round > lastRound) {

@@ -1,4 +1,5 @@
-import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { sdk } from '../aws/sdk';
 import { describeAwsError } from '../aws/clients';
 import type { AwsModel, ResourceSelector } from '../aws/model';
 import { describeGlobalCluster, isSettledWriter, RdsError, requestWriterMove, writerArn } from '../aws/rds';
@@ -102,6 +103,6 @@ export async function moveWriter(
 }
 
 async function instanceStatusOf(rds: RDSClient, instanceArn: string): Promise<string> {
-  const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceArn }));
+  const { DBInstances } = await rds.send(new sdk.rds.DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceArn }));
   return DBInstances?.[0]?.DBInstanceStatus ?? 'unknown';
 }

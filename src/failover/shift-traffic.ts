@@ -1,4 +1,4 @@
-import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { sdk } from '../aws/sdk';
 import type { AwsModel } from '../aws/model';
 import { setHealthCheckInverted } from '../aws/route53';
 import { now, sleep } from '../core/clock';
@@ -49,7 +49,7 @@ async function untilHealthy(ctx: RunbookContext, healthCheckId: string): Promise
   for (;;) {
     const { HealthCheckObservations = [] } = await ctx.target
       .aws!.clients.route53()
-      .send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+      .send(new sdk.route53.GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
     const failing = HealthCheckObservations.filter((o) => o.StatusReport?.Status?.startsWith('Failure')).length;
     if (failing * 2 <= HealthCheckObservations.length) return;
     if (now() >= deadline || ctx.signal.aborted) {

@@ -1,4 +1,4 @@
-import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
+import { sdk } from '../aws/sdk';
 import { z } from 'zod';
 import { describeAwsError } from '../aws/clients';
 import { setHealthCheckInverted } from '../aws/route53';
@@ -44,7 +44,9 @@ const route53: FaultImplementation<Fault> = {
     const client = aws.clients.route53();
     let previous: boolean;
     try {
-      const { HealthCheck } = await client.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+      const { HealthCheck } = await client.send(
+        new sdk.route53.GetHealthCheckCommand({ HealthCheckId: healthCheckId }),
+      );
       previous = HealthCheck?.HealthCheckConfig?.Inverted ?? false;
     } catch (error) {
       throw new FaultError(`Route 53 GetHealthCheck ${healthCheckId}: ${describeAwsError(error)}`);

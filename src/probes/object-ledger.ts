@@ -1,10 +1,5 @@
-import {
-  GetBucketReplicationCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { sdk } from '../aws/sdk';
 import { describeAwsError } from '../aws/clients';
 import { now, sleep } from '../core/clock';
 import type { EventOf } from '../core/events';
@@ -55,18 +50,20 @@ async function replicationDestination(
   clientFor: (region: string) => S3Client,
 ): Promise<Destination> {
   try {
-    const { ReplicationConfiguration } = await source.send(new GetBucketReplicationCommand({ Bucket: bucket }));
+    const { ReplicationConfiguration } = await source.send(new sdk.s3.GetBucketReplicationCommand({ Bucket: bucket }));
     const rule = ReplicationConfiguration?.Rules?.find((candidate) => candidate.Status === 'Enabled');
     const arn = rule?.Destination?.Bucket;
     if (!arn) throw new Error(`bucket ${bucket} has no enabled replication rule`);
     const destinationBucket = arn.replace(/^arn:aws:s3:::/, '');
-    const head = await source.send(new HeadBucketCommand({ Bucket: destinationBucket })).catch((error: unknown) => {
-      const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
-        'x-amz-bucket-region'
-      ];
-      if (region) return { BucketRegion: region };
-      throw error;
-    });
+    const head = await source
+      .send(new sdk.s3.HeadBucketCommand({ Bucket: destinationBucket }))
+      .catch((error: unknown) => {
+        const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
+          'x-amz-bucket-region'
+        ];
+        if (region) return { BucketRegion: region };
+        throw error;
+      });
     const region = head.BucketRegion;
     if (!region) throw new Error(`S3 did not say which region bucket ${destinationBucket} is in`);
     return { region, bucket: destinationBucket, client: clientFor(region) };
@@ -122,7 +119,7 @@ class ObjectLedger {
   private put(seq: number, t: number): void {
     const body = JSON.stringify({ seq, t });
     const done = this.source
-      .send(new PutObjectCommand({ Bucket: this.probe.bucket, Key: this.keyOf(seq), Body: body }), {
+      .send(new sdk.s3.PutObjectCommand({ Bucket: this.probe.bucket, Key: this.keyOf(seq), Body: body }), {
         abortSignal: AbortSignal.timeout(this.probe.timeout),
       })
       .then(
@@ -161,7 +158,7 @@ class ObjectLedger {
     let token: string | undefined;
     do {
       const page = await this.destination.client.send(
-        new ListObjectsV2Command({ Bucket: this.destination.bucket, Prefix: prefix, ContinuationToken: token }),
+        new sdk.s3.ListObjectsV2Command({ Bucket: this.destination.bucket, Prefix: prefix, ContinuationToken: token }),
         { abortSignal: AbortSignal.timeout(timeoutMs) },
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);

@@ -1,7 +1,8 @@
 /**
  * The layering holds itself: the dependency check passes on src/, and fails — naming the
  * rule — on a tree where every rule is broken once by a planted wrong-way import. And the
- * analysis and the reports load without the AWS SDK (reading a journal needs no cloud).
+ * analysis and the reports load without the AWS SDK (reading a journal needs no cloud), and validating or planning
+ * an experiment — one with FIS and Route 53 faults too — loads none of it until something calls AWS.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -143,6 +144,34 @@ test('the analysis and the reports load without the AWS SDK or the lab', async (
     cwd: repoRoot,
   });
   assert.equal(JSON.parse(stdout), { sdk: [], lab: [] });
+});
+
+test('validate and plan load no AWS SDK package, even for an experiment with FIS and Route 53 faults', async () => {
+  const examples = fs
+    .readdirSync(path.join(repoRoot, 'experiments'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `experiments/${file}`);
+  assert.ok(examples.includes('experiments/aws-region-failover.ts'), 'an AWS experiment among them');
+  const script = `
+    const { main } = require('./src/cli/main');
+    (async () => {
+      const validated = await main(['validate', ...${JSON.stringify(examples)}]);
+      const planned = await main(['plan', 'experiments/aws-region-failover.ts', '--json']);
+      const sdk = Object.keys(require.cache).filter((m) => m.includes('@aws-sdk'));
+      process.stderr.write(JSON.stringify({ validated, planned, sdk }));
+      // The SDK does load on its first use.
+      require('./src/aws/sdk').sdk.route53.GetHealthCheckCommand;
+      const after = Object.keys(require.cache).filter((m) => m.includes('@aws-sdk/client-route-53')).length;
+      process.stderr.write('\\n' + after);
+    })();
+  `;
+  const { stderr } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: repoRoot,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const [first, after] = stderr.trim().split('\n').slice(-2);
+  assert.equal(JSON.parse(first), { validated: 0, planned: 0, sdk: [] });
+  assert.ok(Number(after) > 0, 'route53 loaded on first use');
 });
 
 test.run();

@@ -1,15 +1,5 @@
-import {
-  CreateExperimentTemplateCommand,
-  DeleteExperimentTemplateCommand,
-  GetActionCommand,
-  GetExperimentCommand,
-  ListExperimentsCommand,
-  StartExperimentCommand,
-  StopExperimentCommand,
-  type CreateExperimentTemplateCommandInput,
-  type Experiment,
-  type FisClient,
-} from '@aws-sdk/client-fis';
+import type { CreateExperimentTemplateCommandInput, Experiment, FisClient } from '@aws-sdk/client-fis';
+import { sdk } from '../sdk';
 import { randomUUID } from 'node:crypto';
 import { describeAwsError } from '../clients';
 import { GamedayError } from '../../core/errors';
@@ -21,7 +11,7 @@ export class FisExperimentError extends GamedayError {}
 
 export async function createTemplate(fis: FisClient, input: CreateExperimentTemplateCommandInput): Promise<string> {
   try {
-    const output = await fis.send(new CreateExperimentTemplateCommand({ clientToken: randomUUID(), ...input }));
+    const output = await fis.send(new sdk.fis.CreateExperimentTemplateCommand({ clientToken: randomUUID(), ...input }));
     return output.experimentTemplate!.id!;
   } catch (error) {
     throw new FisExperimentError(`FIS rejected the experiment template: ${describeAwsError(error)}`);
@@ -35,7 +25,7 @@ export async function startExperiment(
 ): Promise<string> {
   try {
     const output = await fis.send(
-      new StartExperimentCommand({ experimentTemplateId: templateId, clientToken: randomUUID(), tags }),
+      new sdk.fis.StartExperimentCommand({ experimentTemplateId: templateId, clientToken: randomUUID(), tags }),
     );
     return output.experiment!.id!;
   } catch (error) {
@@ -83,7 +73,7 @@ async function experimentsOf(fis: FisClient, templateId: string): Promise<Array<
   const found: Array<{ id: string; status: string }> = [];
   let nextToken: string | undefined;
   do {
-    const page = await fis.send(new ListExperimentsCommand({ nextToken, maxResults: 100 }));
+    const page = await fis.send(new sdk.fis.ListExperimentsCommand({ nextToken, maxResults: 100 }));
     for (const summary of page.experiments ?? []) {
       if (summary.experimentTemplateId === templateId && summary.id)
         found.push({ id: summary.id, status: summary.state?.status ?? 'unknown' });
@@ -110,7 +100,7 @@ export async function activeManagedExperiments(fis: FisClient): Promise<ManagedE
   const found: ManagedExperiment[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await fis.send(new ListExperimentsCommand({ nextToken, maxResults: 100 }));
+    const page = await fis.send(new sdk.fis.ListExperimentsCommand({ nextToken, maxResults: 100 }));
     for (const summary of page.experiments ?? []) {
       const status = summary.state?.status ?? 'unknown';
       if (summary.tags?.['gameday:managed-by'] !== 'gameday' || !activeStates.has(status)) continue;
@@ -143,7 +133,7 @@ export async function stopAndDelete(
     stopped.push(experiment.id);
   }
   try {
-    await fis.send(new DeleteExperimentTemplateCommand({ id: templateId }));
+    await fis.send(new sdk.fis.DeleteExperimentTemplateCommand({ id: templateId }));
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
@@ -153,7 +143,7 @@ export async function stopAndDelete(
 /** Stops one experiment and waits until it has ended; one that already ended (or is gone) is fine. */
 export async function stopExperiment(fis: FisClient, experimentId: string, timeoutMs: number): Promise<void> {
   try {
-    await fis.send(new StopExperimentCommand({ id: experimentId }));
+    await fis.send(new sdk.fis.StopExperimentCommand({ id: experimentId }));
   } catch (error) {
     // Gone, or ended between the list and the stop: either way it is no longer running.
     const name = (error as { name?: string }).name;
@@ -164,7 +154,7 @@ export async function stopExperiment(fis: FisClient, experimentId: string, timeo
 
 async function getExperiment(fis: FisClient, experimentId: string): Promise<Experiment | undefined> {
   try {
-    return (await fis.send(new GetExperimentCommand({ id: experimentId }))).experiment;
+    return (await fis.send(new sdk.fis.GetExperimentCommand({ id: experimentId }))).experiment;
   } catch (error) {
     // The SDK has already retried throttling with backoff; what reaches here is final.
     throw new FisExperimentError(`FIS GetExperiment ${experimentId}: ${describeAwsError(error)}`);
@@ -198,7 +188,7 @@ export async function checkActionParameters(
 ): Promise<void> {
   let known: Record<string, { required?: boolean }> | undefined;
   try {
-    known = (await fis.send(new GetActionCommand({ id: actionId }))).action?.parameters;
+    known = (await fis.send(new sdk.fis.GetActionCommand({ id: actionId }))).action?.parameters;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'ResourceNotFoundException' || name === 'ValidationException') {
