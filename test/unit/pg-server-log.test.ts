@@ -6,12 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PgServerLog } from '../../src/lab/postgres/server-log';
 import { waitUntil } from '../support/eventually';
+import { tempDir } from '../support/temp-dir';
 
 const closed = (child: ChildProcess) => new Promise<void>((resolve) => child.once('close', () => resolve()));
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -22,9 +22,7 @@ async function linesOnceWritten(file: string, count: number): Promise<string[]> 
   return read();
 }
 
-function tempLogFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-pg-log-')), 'postgres.log');
-}
+const tempLogFile = () => path.join(tempDir('gameday-pg-log-'), 'postgres.log');
 
 test('lines printed after the process exited, by a child still holding its pipe, are kept and written', async () => {
   const file = tempLogFile();
@@ -47,30 +45,25 @@ test('lines printed after the process exited, by a child still holding its pipe,
     assert.match(log.tail(), 'late line');
   } finally {
     process.off('uncaughtException', onUncaught);
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
 });
 
 test('a restarted postmaster appends to the file; a program captured without toFile stays in memory', async () => {
   const file = tempLogFile();
-  try {
-    const log = new PgServerLog({ file });
-    const first = spawn('sh', ['-c', 'echo first run'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    log.capture(first, { toFile: true });
-    await closed(first);
-    const initdb = spawn('sh', ['-c', 'echo initdb says'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    log.capture(initdb);
-    await closed(initdb);
-    const second = spawn('sh', ['-c', 'echo second run'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    log.capture(second, { toFile: true });
-    await closed(second);
-    // Between runs, gameday's own lines have no file to go to.
-    log.record('gameday: between runs');
-    assert.equal(await linesOnceWritten(file, 2), ['first run', 'second run']);
-    assert.is(log.tail(), 'first run\ninitdb says\nsecond run\ngameday: between runs');
-  } finally {
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  }
+  const log = new PgServerLog({ file });
+  const first = spawn('sh', ['-c', 'echo first run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  log.capture(first, { toFile: true });
+  await closed(first);
+  const initdb = spawn('sh', ['-c', 'echo initdb says'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  log.capture(initdb);
+  await closed(initdb);
+  const second = spawn('sh', ['-c', 'echo second run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  log.capture(second, { toFile: true });
+  await closed(second);
+  // Between runs, gameday's own lines have no file to go to.
+  log.record('gameday: between runs');
+  assert.equal(await linesOnceWritten(file, 2), ['first run', 'second run']);
+  assert.is(log.tail(), 'first run\ninitdb says\nsecond run\ngameday: between runs');
 });
 
 test.run();
