@@ -52,7 +52,7 @@ test('queue-buffered: writes queued while the writer is lost, replayed in the or
   assert.ok(detail.ledgerEntries > 20, `no ledger entry queued: ${JSON.stringify(detail)}`);
   assert.is(detail.replayed, detail.queued, 'every queued write replayed');
   assert.is(detail.missing, 0, 'every queued ledger entry on the new writer');
-  assert.ok(detail.inOrder, 'committed in the order acknowledged');
+  assert.ok(detail.inOrder, `committed in the order acknowledged: ${JSON.stringify(detail)}`);
   assert.ok(detail.replayLagMs.max > 0, JSON.stringify(detail.replayLagMs));
   // The ledger's own measurement, from its acknowledgements and what the writer holds after the run: none lost.
   const rpo = summary.rpo!;
