@@ -40,7 +40,12 @@ export interface JourneyRunnerOptions {
   doh: DohFront | null;
 }
 
-const artifactTimeoutMs = 3_000;
+/**
+ * A screenshot of Chromium's own error page (a reset connection) fails now and then ("Unable to capture screenshot":
+ * 9 in 80 here) or hangs: tried again, it is taken (80 of 80 within two tries, 7 needing the second).
+ */
+const screenshotTries = 3;
+const screenshotTimeoutMs = 1_500;
 /** What closing, tracing and screenshotting may take before it is given up: a wedged page must not hold the probe. */
 const cleanupMs = 5_000;
 const maxErrorLength = 500;
@@ -56,6 +61,8 @@ export class JourneyRunner {
   private keptTracing = false;
   private failuresKept = 0;
   private readonly stopping = new AbortController();
+  /** Ends the journey in flight as lost; null between journeys and once the journey is judged. */
+  private loseInFlight: (() => void) | null = null;
 
   constructor(
     private readonly browser: Browser,
@@ -63,10 +70,10 @@ export class JourneyRunner {
   ) {}
 
   /**
-   * One journey; never throws: whatever goes wrong is the journey's failure. Null when the probe was stopped before it
-   * ended: a journey cut short by the end of the run says nothing of the target.
+   * One journey; never throws: whatever goes wrong is the journey's failure. 'stopped' when the probe was stopped
+   * before it ended, 'lost' when Playwright lost a call it was waiting on (lose): neither says anything of the target.
    */
-  async run(seq: number, due: number): Promise<JourneyRow | null> {
+  async run(seq: number, due: number): Promise<JourneyRow | 'stopped' | 'lost'> {
     const { options } = this;
     const steps: JourneyRow[5] = [];
     // Once the journey is judged, what it does on its way out (a step failing as its context closes) is not recorded.
@@ -82,23 +89,47 @@ export class JourneyRunner {
     });
     const onStop = () => abort.abort(new Error('the probe stopped'));
     this.stopping.signal.addEventListener('abort', onStop);
+    const lost = new Promise<'lost'>((resolve) => {
+      this.loseInFlight = () => resolve('lost');
+    });
 
     let context: BrowserContext | null = null;
     let page: Page | null = null;
     let tracing = false;
+    let journey: Promise<unknown> | null = null;
+    // Neither a stopped probe nor a call Playwright lost says anything of the target: the journey is not recorded.
+    const abandon = async (why: 'stopped' | 'lost') => {
+      this.loseInFlight = null;
+      settledAt ??= now();
+      unlisten?.();
+      journey?.catch(() => undefined);
+      abort.abort(new Error(why === 'lost' ? 'Playwright lost a call of the journey' : 'the probe stopped'));
+      if (tracing && context) await this.dropTrace(context);
+      await this.release(context, page);
+      // A kept session whose client lost track of it is not one to go on with.
+      if (why === 'lost') await this.dropKept();
+      this.stopping.signal.removeEventListener('abort', onStop);
+      return why;
+    };
     let outcome: { ok: true } | { ok: false; error: string; step: string | null };
+    // A journey cut short by its timeout may have left a navigation waiting on a server that does not answer.
+    let timedOut = false;
     try {
       // A Chromium too busy to open a page is the journey's failure, not a probe that hangs.
       const opening = Math.max(0, due + options.timeout - now());
+      const lostWhileOpening = lost.then(() => Promise.reject(new LostCall()));
+      lostWhileOpening.catch(() => undefined);
+      const open = <T>(promise: Promise<T>, what: string) =>
+        Promise.race([deadline(promise, opening, what), lostWhileOpening]);
       const made = this.contextFor();
-      context = await deadline(made, opening, 'opening a browser context').catch((error: unknown) => {
+      context = await open(made, 'opening a browser context').catch((error: unknown) => {
         // A context that opens after all would be nobody's: close it then.
         if (options.session === 'new') made.then((late) => late.close()).catch(() => undefined);
         throw error;
       });
       context.setDefaultTimeout(options.timeout);
-      if (options.trace) tracing = await deadline(this.startTrace(context, seq), opening, 'starting the trace');
-      page = await deadline(context.newPage(), opening, 'opening a page');
+      if (options.trace) tracing = await open(this.startTrace(context, seq), 'starting the trace');
+      page = await open(context.newPage(), 'opening a page');
       // The region of the last response that named one: the page the journey ended on.
       page.on('response', (response) => {
         const named = response.headers()['x-gameday-region'];
@@ -118,11 +149,11 @@ export class JourneyRunner {
           current = null;
         }
       };
-      const journey = Promise.resolve().then(() =>
+      journey = Promise.resolve().then(() =>
         options.journey({ page: page!, context: context!, step, baseURL: options.baseURL, seq, signal: abort.signal }),
       );
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
+      const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), Math.max(0, due + options.timeout - now()));
       });
       let onStopped = () => undefined as void;
@@ -140,21 +171,17 @@ export class JourneyRunner {
             step: error instanceof StepFailure ? error.step : null,
           }),
         ),
-        timedOut,
+        timeout,
         stopped,
+        lost,
       ]);
       clearTimeout(timer);
+      this.loseInFlight = null;
       this.stopping.signal.removeEventListener('abort', onStopped);
       settledAt = now();
-      if (settled === 'stopped') {
-        unlisten?.();
-        journey.catch(() => undefined);
-        if (tracing && context) await this.dropTrace(context);
-        await this.release(context, page);
-        this.stopping.signal.removeEventListener('abort', onStop);
-        return null;
-      }
+      if (settled === 'stopped' || settled === 'lost') return await abandon(settled);
       if (settled === 'timeout') {
+        timedOut = true;
         // Closing the context below ends what the journey was waiting for; its rejection is expected.
         journey.catch(() => undefined);
         const inStep = current as { name: string; started: number } | null;
@@ -167,9 +194,11 @@ export class JourneyRunner {
         };
       } else outcome = settled;
     } catch (error) {
+      if (error instanceof LostCall) return await abandon('lost');
       // Chromium itself failed (a context that would not open): the journey could not be made.
       outcome = { ok: false, error: errorText(error), step: null };
     }
+    this.loseInFlight = null;
     // The journey's own time: what it took the customer, not what keeping its artifacts takes.
     const duration = Math.round(((settledAt ?? now()) - due) * 10) / 10;
     settledAt ??= now();
@@ -177,7 +206,7 @@ export class JourneyRunner {
     let artifacts: JourneyRow[6] = null;
     if (!outcome.ok && context && this.failuresKept < options.keepFailures) {
       this.failuresKept++;
-      artifacts = await this.keepArtifacts(context, page, tracing, seq, outcome.step);
+      artifacts = await this.keepArtifacts(context, page, tracing, seq, outcome.step, timedOut);
     } else if (tracing && context) await this.dropTrace(context);
     await this.release(context, page);
     this.stopping.signal.removeEventListener('abort', onStop);
@@ -199,11 +228,28 @@ export class JourneyRunner {
     this.stopping.abort();
   }
 
+  /**
+   * Playwright dropped a message (playwright-guard.ts): the call it answered never returns. A journey still running may
+   * be the one waiting on it, and would hang until its timeout, a failure the target did not cause: it ends now, not
+   * recorded. True when there was such a journey; a journey already judged stands.
+   */
+  lose(): boolean {
+    const lose = this.loseInFlight;
+    this.loseInFlight = null;
+    lose?.();
+    return lose !== null;
+  }
+
   /** Closes the kept context. */
   async close(): Promise<void> {
     this.stopping.abort();
+    await this.dropKept();
+  }
+
+  private async dropKept(): Promise<void> {
     await settled(this.kept?.close(), cleanupMs);
     this.kept = null;
+    this.keptTracing = false;
   }
 
   private async contextFor(): Promise<BrowserContext> {
@@ -237,6 +283,7 @@ export class JourneyRunner {
     tracing: boolean,
     seq: number,
     step: string | null,
+    mayBeLoading: boolean,
   ): Promise<NonNullable<JourneyRow[6]>> {
     fs.mkdirSync(this.options.artifactsDir, { recursive: true });
     const base = `${String(seq).padStart(4, '0')}${step ? `-${slugOf(step, 'step')}` : ''}`;
@@ -248,15 +295,17 @@ export class JourneyRunner {
     const trace = file(`${base}-trace.zip`);
     let screenshot: string | null = null;
     // A navigation still waiting on a server that does not answer would hold the screenshot: stop it first, as the
-    // customer's Stop button does, so the page is taken as it stood.
-    if (page)
+    // customer's Stop button does, so the page is taken as it stood. Only then: stopping a page that has loaded,
+    // Chromium's error page after a reset connection, left its screenshot hanging in 3 of 140 journeys (none of 140
+    // without it).
+    if (page && mayBeLoading)
       await settled(
         context.newCDPSession(page).then((cdp) => cdp.send('Page.stopLoading')),
         cleanupMs,
       );
     if (page)
       screenshot = await settled(
-        page.screenshot({ path: shot.absolute, timeout: artifactTimeoutMs }).then(() => shot.relative),
+        screenshotOf(page, shot.absolute).then(() => shot.relative),
         cleanupMs,
         null,
       );
@@ -280,6 +329,20 @@ export class JourneyRunner {
     else await settled(page?.close(), cleanupMs);
   }
 }
+
+async function screenshotOf(page: Page, file: string): Promise<void> {
+  for (let tried = 1; ; tried++) {
+    try {
+      await page.screenshot({ path: file, timeout: screenshotTimeoutMs });
+      return;
+    } catch (error) {
+      if (tried === screenshotTries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+class LostCall extends Error {}
 
 class StepFailure extends Error {
   constructor(

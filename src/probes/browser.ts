@@ -10,6 +10,7 @@ import { successRatioOf } from '../measure/ratio';
 import { JournalBatcher } from './batcher';
 import { browserProbePurpose, launchChromium } from './browser-launch';
 import { JourneyRunner, type BrowserJourney } from './browser-journey';
+import { guardConnection } from './playwright-guard';
 import { DohFront } from './doh';
 import { checkUrlOrEndpoint } from './endpoint-check';
 import { formatDnsServer } from './resolver';
@@ -119,6 +120,16 @@ export const browserProbe: ProbeKind<typeof browserProbeSchema, BrowserResult> =
       keepFailures: probe.keepFailures,
       doh,
     });
+    const guarded = guardConnection(chromium.browser, (problem) => {
+      const inFlight = runner.lose();
+      journal.append({
+        type: 'error',
+        where: 'browser probe',
+        message:
+          `${probe.name}: Playwright's client dropped a message it could not read: ${problem}` +
+          (inFlight ? '; the journey in flight may have been waiting on it and is not recorded' : ''),
+      });
+    });
     const resolution = session.dnsServer
       ? `names resolved by Chromium's own resolver over DNS-over-HTTPS to the target's DNS at ` +
         `${formatDnsServer(session.dnsServer)} (secure mode, Chromium's host cache)`
@@ -131,7 +142,8 @@ export const browserProbe: ProbeKind<typeof browserProbeSchema, BrowserResult> =
       rate: 1000 / probe.every,
       detail:
         `Chromium ${chromium.browser.version()} (${chromium.executablePath}); ${resolution}; ` +
-        `${probe.session === 'new' ? 'a new browser session per journey' : 'one browser session kept across journeys'}`,
+        (probe.session === 'new' ? 'a new browser session per journey' : 'one browser session kept across journeys') +
+        (guarded ? '' : "; unguarded: a message Playwright's client cannot read would end the run"),
     });
     const batcher = new JournalBatcher<JourneyRow>((rows) =>
       journal.append({ type: 'journey.samples', probe: probe.name, rows }),
@@ -139,16 +151,20 @@ export const browserProbe: ProbeKind<typeof browserProbeSchema, BrowserResult> =
     const stopping = new AbortController();
     let journeys = 0;
     let failures = 0;
+    let lost = 0;
     const loop = (async () => {
       let due = now();
       while (!stopping.signal.aborted) {
         await sleep(due - now(), stopping.signal);
         if (stopping.signal.aborted) break;
-        const row = await runner.run(journeys + 1, due);
-        if (!row) break;
-        journeys++;
-        if (row[2] === 0) failures++;
-        batcher.push(row);
+        const row = await runner.run(journeys + lost + 1, due);
+        if (row === 'stopped') break;
+        if (row === 'lost') lost++;
+        else {
+          journeys++;
+          if (row[2] === 0) failures++;
+          batcher.push(row);
+        }
         // A journey that ran past the next one's time delays it: the next starts as soon as it ends, never two at once.
         due = Math.max(due + probe.every, now());
       }
