@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type AppCapacity, type AppProcess } from './app';
 import { schemaSql } from './app/schema';
-import { readWriteQueue } from './app/write-queue';
+import { ledgerReplayOrder, readWriteQueue } from './app/write-queue';
 import { ArchiveReceiver } from './archive/receiver';
 import { WalShipper } from './archive/shipper';
 import { GlobalLoadBalancer } from './balancer/balancer';
@@ -856,8 +856,8 @@ export class Lab {
 
   /**
    * Until the region's write queue is replayed (its app does that once its writer takes writes), then what the
-   * writer holds of it: every queued ledger entry found, and in the order the queue acknowledged them (by when each
-   * committed); how long each waited from its acknowledgement to its replay.
+   * writer holds of it (ledgerReplayOrder: every queued ledger entry found, and in the order acknowledged); how long
+   * each waited from its acknowledgement to its replay.
    */
   private async drainQueue(region: RegionRuntime): Promise<Record<string, unknown>> {
     const file = this.writeQueueOf(region.layout.name);
@@ -884,16 +884,12 @@ export class Lab {
           [ledger.map((write) => write.client), ledger.map((write) => write.seq)],
         )
       : [];
-    const position = new Map(ledger.map((write, index) => [`${write.client}/${write.seq}`, index]));
-    const order = committed.map((row) => position.get(`${row.client}/${row.seq}`)!);
     const replayedAt = new Map(queue.replays.map((replay) => [replay.n, replay.replayedAt]));
     const lags = queue.writes.map((write) => replayedAt.get(write.n)! - write.queuedAt).sort((a, b) => a - b);
     return {
       queued: queue.writes.length,
-      ledgerEntries: ledger.length,
       replayed: queue.replays.length,
-      missing: ledger.length - committed.length,
-      inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
+      ...ledgerReplayOrder(queue, committed),
       replayLagMs: lags.length ? { p50: lags[Math.floor((lags.length - 1) / 2)], max: lags[lags.length - 1] } : null,
       drainedMs: Math.round(performance.now() - started),
     };

@@ -52,6 +52,7 @@ test('queue-buffered: writes queued while the writer is lost, replayed in the or
   assert.ok(detail.ledgerEntries > 20, `no ledger entry queued: ${JSON.stringify(detail)}`);
   assert.is(detail.replayed, detail.queued, 'every queued write replayed');
   assert.is(detail.missing, 0, 'every queued ledger entry on the new writer');
+  // What the replay wrote, in the order acknowledged (an entry its own late first attempt committed is counted apart).
   assert.ok(detail.inOrder, `committed in the order acknowledged: ${JSON.stringify(detail)}`);
   assert.ok(detail.replayLagMs.max > 0, JSON.stringify(detail.replayLagMs));
   // The ledger's own measurement, from its acknowledgements and what the writer holds after the run: none lost.

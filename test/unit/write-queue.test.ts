@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readWriteQueue, WriteQueue } from '../../src/lab/app/write-queue';
+import { ledgerReplayOrder, readWriteQueue, WriteQueue } from '../../src/lab/app/write-queue';
 
 let dir: string;
 test.before.each(() => {
@@ -39,7 +39,8 @@ test('writes queue in order, replay oldest first, and a reopened queue resumes a
   reopened.replayed(reopened.next()!);
   const last = reopened.next()!;
   assert.equal([last.n, last.kind === 'ledger' && last.seq], [3, 8]);
-  reopened.replayed(last);
+  // Its first attempt had committed it after all: the replay found it there.
+  reopened.replayed(last, true);
   assert.is(reopened.pending, 0);
   reopened.close();
   const { writes, replays } = readWriteQueue(file);
@@ -48,8 +49,12 @@ test('writes queue in order, replay oldest first, and a reopened queue resumes a
     [1, 2, 3],
   );
   assert.equal(
-    replays.map((replay) => replay.n),
-    [1, 2, 3],
+    replays.map((replay) => [replay.n, replay.found ?? false]),
+    [
+      [1, false],
+      [2, false],
+      [3, true],
+    ],
   );
   assert.ok(replays.every((replay, index) => replay.replayedAt >= writes[index].queuedAt));
 });
@@ -65,6 +70,40 @@ test('a last line cut short by a crash was never acknowledged: left out; no file
   const reopened = WriteQueue.open(file);
   assert.is(reopened.pending, 1);
   reopened.close();
+});
+
+test("the replay's order: what it wrote, in the order acknowledged; one its late first attempt committed apart", () => {
+  const queued = (n: number, seq: number) => ({ n, queuedAt: n, ...entry(seq) });
+  const writes = [
+    queued(1, 10),
+    { n: 2, queuedAt: 2, kind: 'order' as const, item: 'x', quantity: 1, customer: null, region: 'eu-west-1' },
+    queued(3, 11),
+    queued(4, 12),
+  ];
+  const replays = [1, 2, 3, 4].map((n) => ({ n, replayedAt: 100 + n }));
+  const rows = (...seqs: number[]) => seqs.map((seq) => ({ client: 'c', seq: String(seq) }));
+  // Entry 12 committed by its own first attempt before the replay reached 10 and 11: out of the queue's order.
+  assert.equal(ledgerReplayOrder({ writes, replays }, rows(12, 10, 11)), {
+    ledgerEntries: 3,
+    missing: 0,
+    committedByFirstAttempt: 0,
+    inOrder: false,
+  });
+  // The replay found it there: what the replay wrote is in order; 12 is counted apart.
+  const found = replays.map((replay) => (replay.n === 4 ? { ...replay, found: true as const } : replay));
+  assert.equal(ledgerReplayOrder({ writes, replays: found }, rows(12, 10, 11)), {
+    ledgerEntries: 3,
+    missing: 0,
+    committedByFirstAttempt: 1,
+    inOrder: true,
+  });
+  // A replayed entry committed out of order is still caught, and one the writer lacks is missing.
+  assert.equal(ledgerReplayOrder({ writes, replays: found }, rows(11, 10)), {
+    ledgerEntries: 3,
+    missing: 1,
+    committedByFirstAttempt: 1,
+    inOrder: false,
+  });
 });
 
 test.run();

@@ -292,39 +292,42 @@ export async function startAppServer(config: AppConfig, emit: (event: AppEvent) 
 
   /**
    * The queue replayed on the writer, oldest first, one write at a time; at the first failure it stops, to go on
-   * from that write. A ledger entry already there (its first attempt committed, the answer lost) is not written again.
+   * from that write. A ledger entry already there (its first attempt committed, the answer late or lost) is not
+   * written again, and its replay says so.
    */
   async function replayQueue(q: WriteQueue): Promise<void> {
     for (let write = q.next(); write; write = q.next()) {
       const replaying = write;
+      let found: boolean;
       try {
-        await onWriter((w) =>
-          replaying.kind === 'ledger'
-            ? queryPool(
-                w.pool,
-                w.target,
-                'INSERT INTO ledger (client, seq, region) VALUES ($1, $2, $3) ON CONFLICT (client, seq) DO NOTHING',
-                [replaying.client, replaying.seq, replaying.region],
-              )
-            : queryPool(
-                w.pool,
-                w.target,
-                'INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5)',
-                [
-                  replaying.item,
-                  replaying.quantity,
-                  replaying.customer,
-                  replaying.region,
-                  replaying.receiptKey ?? null,
-                ],
-              ),
-        );
+        found = (await onWriter((w) => replayOn(w, replaying))).result;
       } catch {
         return;
       }
-      q.replayed(replaying);
+      q.replayed(replaying, found);
       if (q.pending === 0) emit({ event: 'queue_drained', replayed: replaying.n });
     }
+  }
+
+  /** One queued write committed on the writer; true when it was there already (a ledger entry). */
+  async function replayOn(w: CurrentWriter, write: QueuedWrite): Promise<boolean> {
+    if (write.kind === 'ledger') {
+      const inserted = await queryPool(
+        w.pool,
+        w.target,
+        'INSERT INTO ledger (client, seq, region) VALUES ($1, $2, $3) ' +
+          'ON CONFLICT (client, seq) DO NOTHING RETURNING seq',
+        [write.client, write.seq, write.region],
+      );
+      return inserted.length === 0;
+    }
+    await queryPool(
+      w.pool,
+      w.target,
+      'INSERT INTO orders (item, quantity, customer, region, receipt_key) VALUES ($1, $2, $3, $4, $5)',
+      [write.item, write.quantity, write.customer, write.region, write.receiptKey ?? null],
+    );
+    return false;
   }
 
   async function readLedger(url: URL): Promise<Reply> {

@@ -26,6 +26,11 @@ export type WriteToQueue = QueuedWrite extends infer W
 export interface ReplayRecord {
   n: number;
   replayedAt: number;
+  /**
+   * The writer held it already: its first attempt, answered too late and so queued, had committed it after all, in
+   * its own time rather than in the queue's order. Ledger entries only (an order has no key to find it by).
+   */
+  found?: true;
 }
 
 /**
@@ -68,10 +73,11 @@ export class WriteQueue {
     return queued;
   }
 
-  /** The oldest pending write is committed on the writer. */
-  replayed(write: QueuedWrite): void {
+  /** The oldest pending write is committed on the writer (found: it was there already). */
+  replayed(write: QueuedWrite, found = false): void {
     if (write.n !== this.replayedCount + 1) throw new Error(`${this.file}: replayed ${write.n} out of order`);
-    fs.writeSync(this.replayFd, `${JSON.stringify({ n: write.n, replayedAt: Date.now() } satisfies ReplayRecord)}\n`);
+    const record: ReplayRecord = { n: write.n, replayedAt: Date.now(), ...(found ? { found: true } : {}) };
+    fs.writeSync(this.replayFd, `${JSON.stringify(record)}\n`);
     fs.fdatasyncSync(this.replayFd);
     this.replayedCount++;
   }
@@ -80,6 +86,30 @@ export class WriteQueue {
     fs.closeSync(this.queueFd);
     fs.closeSync(this.replayFd);
   }
+}
+
+/**
+ * How a drained queue's ledger entries stand on the writer, from the ones it holds in the order they committed: how
+ * many are missing, and whether the ones the replay wrote committed in the order the queue acknowledged them. An entry
+ * the replay found already there (`found`) was committed by its own first attempt, answered too late and so queued:
+ * in its own time, which the queue's order does not govern; those are counted apart.
+ */
+export function ledgerReplayOrder(
+  queue: { writes: readonly QueuedWrite[]; replays: readonly ReplayRecord[] },
+  committedInOrder: readonly { client: string; seq: string | number }[],
+): { ledgerEntries: number; missing: number; committedByFirstAttempt: number; inOrder: boolean } {
+  const ledger = queue.writes.flatMap((write) => (write.kind === 'ledger' ? [write] : []));
+  const found = new Set(queue.replays.flatMap((replay) => (replay.found ? [replay.n] : [])));
+  const position = new Map(ledger.map((write, index) => [`${write.client}/${write.seq}`, index]));
+  const order = committedInOrder
+    .map((row) => position.get(`${row.client}/${row.seq}`))
+    .filter((index): index is number => index !== undefined && !found.has(ledger[index].n));
+  return {
+    ledgerEntries: ledger.length,
+    missing: ledger.length - new Set(committedInOrder.map((row) => `${row.client}/${row.seq}`)).size,
+    committedByFirstAttempt: ledger.filter((write) => found.has(write.n)).length,
+    inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
+  };
 }
 
 function replayFile(file: string): string {
