@@ -125,7 +125,7 @@ test('a journey timed out on a navigation never answered keeps a screenshot of t
   }
 });
 
-test('the answer CI choked on: unguarded it throws out of the client, guarded it is reported and dropped', () => {
+test('the answer CI choked on: unguarded it throws out of the client, guarded it is reported and dropped', async () => {
   const connection = connectionOf(chromium);
   const stale = { guid: 'page@0000gone', method: 'close', params: {} };
   // Unguarded, the client throws: in Playwright's own setImmediate, that is an uncaught exception.
@@ -136,6 +136,20 @@ test('the answer CI choked on: unguarded it throws out of the client, guarded it
   );
   connection.dispatch(stale);
   assert.equal(dropped, [`Cannot find object to "close": page@0000gone (its 'close' event)`]);
+
+  // Playwright's own transport looks `dispatch` up on each message: what Chromium sends goes through the guard.
+  const guarded = connection.dispatch;
+  let seen = 0;
+  connection.dispatch = (message) => {
+    seen++;
+    guarded(message);
+  };
+  try {
+    await (await chromium.browser.newContext()).close();
+  } finally {
+    connection.dispatch = guarded;
+  }
+  assert.ok(seen > 0, 'no message of a context opened and closed passed the guard');
 });
 
 test('a journey waiting on the call whose answer was dropped ends as lost at once; the next journey runs', async () => {
