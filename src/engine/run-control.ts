@@ -11,9 +11,19 @@ export interface Stop {
   reason: string;
 }
 
-/** A run was interrupted by the user; the abort reason carried on the AbortSignal. */
+/** A run was interrupted from outside the engine; the abort reason carried on the AbortSignal. */
 export interface InterruptReason {
+  /** What stopped it: SIGINT, SIGTERM. */
   signal: string;
+  /** An error nothing caught (an uncaught exception, an unhandled rejection: a probe's stray timer, a library's). */
+  uncaught?: string;
+}
+
+/** How an interrupted run ends: aborted by the user's signal, or an error when what stopped it was one. */
+export function interruptStop(reason: unknown): Stop {
+  const { signal, uncaught } = (reason ?? {}) as Partial<InterruptReason>;
+  if (uncaught) return { status: 'error', reason: `stopped by an error nothing caught: ${uncaught}` };
+  return { status: 'aborted', reason: `interrupted by ${signal ?? 'interrupt'}` };
 }
 
 /**
@@ -38,9 +48,8 @@ export class RunControl {
   ) {
     if (!external) return;
     const onAbort = () => {
-      const signalName = (external.reason as InterruptReason | undefined)?.signal ?? 'interrupt';
       this.interrupted = true;
-      this.requestStop({ status: 'aborted', reason: `interrupted by ${signalName}` });
+      this.requestStop(interruptStop(external.reason));
     };
     if (external.aborted) onAbort();
     else external.addEventListener('abort', onAbort, { once: true });

@@ -32,7 +32,7 @@ import { PrometheusPhase } from './phases/prometheus';
 import { postCheck, steadyStateBefore } from './phases/steady-state';
 import { RunControl, type Stop } from './run-control';
 
-export type { InterruptReason } from './run-control';
+export { interruptStop, type InterruptReason } from './run-control';
 
 export interface RunOptions {
   runId: string;

@@ -11,7 +11,7 @@ import { Journal } from '../core/journal';
 import { sha256OfFile } from '../core/digest';
 import { gamedayVersion } from '../core/version';
 import { assertConsent, type Consent } from '../engine/guardrails';
-import { runExperiment, type InterruptReason, type RunOptions } from '../engine/run';
+import { interruptStop, runExperiment, type RunOptions } from '../engine/run';
 import type { Experiment } from '../experiment/validate';
 import { checkReadiness, readinessVerdict, type ReadinessCheck } from '../engine/readiness';
 import { newRunId } from '../engine/run-id';
@@ -408,7 +408,7 @@ async function checkpointStep(
 }
 
 function interruptedBy(signal: AbortSignal): string {
-  return `interrupted by ${(signal.reason as InterruptReason | undefined)?.signal ?? 'interrupt'}`;
+  return interruptStop(signal.reason).reason;
 }
 
 /** The agenda as the day's journal records it (timelines left out: each run's journal has its own). */

@@ -77,6 +77,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+test('an error nothing caught during a fault (a stray timer of a probe) rolls it back and exits 4', async () => {
+  const result = await runCli(
+    ['run', 'test/fixtures/valid/stray-throw.ts', '--json', '--reports', reports, '--no-pdf'],
+    { env: env() },
+  );
+  assert.is(result.code, 4, result.stderr);
+  assert.not.ok(fs.existsSync(service.downFile), 'fault rolled back');
+  assert.is(fs.readFileSync(`${service.downFile}.log`, 'utf8'), 'rolled-back\n');
+  const uncaught =
+    'an error nothing caught: Error: a timer the probe left behind threw (at Timeout._onTimeout ' +
+    `(${path.resolve('test/fixtures/valid/stray-throw.ts')}:21:19))`;
+  assert.ok(result.stderr.includes(`${uncaught}; stopping the run and rolling back`), result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.is(summary.status, 'error');
+  assert.is(summary.reason, `stopped by ${uncaught}`);
+  assert.ok(summary.faults[0].revertedAt, 'journal shows the revert');
+});
+
 test('a second Ctrl-C says the rollback is still running and does not abandon it', async () => {
   const { child, done } = spawnCli(['run', 'test/fixtures/valid/long-outage.ts', '--reports', reports, '--no-pdf'], {
     env: env({ ROLLBACK_SLEEP: '2' }),

@@ -7,6 +7,7 @@ import { drillReporters } from '../drill-reporters';
 import { exitCodeFor, exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
 import { shownPath } from '../shown-path';
+import { interruptController } from '../signals';
 
 export interface ScheduleRunOptions {
   once: boolean;
@@ -41,22 +42,15 @@ export async function scheduleRunCommand(files: string[], options: ScheduleRunOp
     checkConsent(entry, options.yes);
     reporters.ready(entry.definition);
   }
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      note(`${signal}: stopping; a drill going rolls back and reports first`);
-      controller.abort({ signal });
-    } else note(`${signal}: the drill is still rolling back; gameday exits when it is done`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptController(note, {
+    stopping: 'stopping; a drill going rolls back and reports first',
+    stillStopping: 'the drill is still rolling back; gameday exits when it is done',
+  });
   const scheduler = new Scheduler(entries, {
     reports: options.reports,
     reporters,
     onDecision: (decision) => process.stdout.write(options.json ? JSON.stringify(decision) + '\n' : logLine(decision)),
-    signal: controller.signal,
+    signal: interrupt.signal,
     consent: { yes: options.yes, ci: process.env.CI },
     // Unattended: --approve says yes up front, and without it a manual failover is declined, never asked.
     approve: async () => options.approve,
@@ -70,16 +64,16 @@ export async function scheduleRunCommand(files: string[], options: ScheduleRunOp
             'stop with Ctrl-C or SIGTERM',
         );
       await scheduler.run();
-      return exitCodes.passed;
+      return interrupt.uncaught ? exitCodes.error : exitCodes.passed;
     }
     const last = await scheduler.once();
+    if (interrupt.uncaught) return exitCodes.error;
     return last.kind === 'finished' && last.status ? exitCodeFor(last.status as Parameters<typeof exitCodeFor>[0]) : 0;
   } catch (error) {
     if (error instanceof ScheduleBusyError) throw new UsageError(error.message);
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 
