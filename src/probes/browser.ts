@@ -143,7 +143,7 @@ export const browserProbe: ProbeKind<typeof browserProbeSchema, BrowserResult> =
       detail:
         `Chromium ${chromium.browser.version()} (${chromium.executablePath}); ${resolution}; ` +
         (probe.session === 'new' ? 'a new browser session per journey' : 'one browser session kept across journeys') +
-        (guarded ? '' : "; unguarded: a message Playwright's client cannot read would end the run"),
+        (guarded ? '' : "; unguarded: a message Playwright's client cannot read would stop the run"),
     });
     const batcher = new JournalBatcher<JourneyRow>((rows) =>
       journal.append({ type: 'journey.samples', probe: probe.name, rows }),

@@ -5,14 +5,15 @@ interface ClientConnection {
 }
 
 /**
- * Keeps a message that Playwright's client cannot read from ending the process.
+ * Keeps a message that Playwright's client cannot read from ending the drill.
  *
  * Playwright's in-process client reads each message from its server in a setImmediate. One that names an object the
- * client has already disposed throws there, and an uncaught throw ends the process: a run with its faults injected.
- * CI saw it once: "Object with guid response@… was not bound in the connection", the answer to a journey's
- * `page.goto` after its page had gone (a race inside Playwright, microsoft/playwright#22210 and its kin). Playwright's
- * own remote client closes the connection on such a message; this one reports it through `onDropped` and drops it, so
- * the probe and the run go on. The call that message answered never returns: whoever waits on it must be told.
+ * client has already disposed throws there, uncaught, and an error nothing caught stops the whole run as an error
+ * (signals.ts: rolled back). CI saw it once: "Object with guid response@… was not bound in the connection", the
+ * answer to a journey's `page.goto` after its page had gone (a race inside Playwright, microsoft/playwright#22210 and
+ * its kin). Playwright's own remote client closes the connection on such a message; this one reports it through
+ * `onDropped` and drops it, so the probe and the run go on. The call that message answered never returns: whoever
+ * waits on it must be told.
  *
  * False when this Playwright keeps its client's connection elsewhere (another version): the browser is unguarded.
  */

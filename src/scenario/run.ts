@@ -144,8 +144,7 @@ async function day(scenario: Scenario, journal: Journal, options: ScenarioRunOpt
   let end: DayEnd | null = null;
   try {
     for (const [index, step] of scenario.steps.entries()) {
-      if (!end && options.signal?.aborted)
-        end = { status: 'aborted', reason: interruptedBy(options.signal), step: index };
+      if (!end && options.signal?.aborted) end = { ...interruptStop(options.signal.reason), step: index };
       if (end) {
         journal.append({
           type: 'step.skipped',
@@ -274,16 +273,16 @@ async function checkStep(
 function finishSimpleStep(step: ScenarioStep, number: number, context: StepContext, done: string): DayEnd | null {
   const { journal, options } = context;
   if (options.signal?.aborted) {
-    const reason = interruptedBy(options.signal);
+    const stop = interruptStop(options.signal.reason);
     journal.append({
       type: 'step.finished',
       step: number,
       kind: step.kind,
       name: step.name,
       status: 'aborted',
-      reason,
+      reason: stop.reason,
     });
-    return { status: 'aborted', reason, step: number };
+    return { ...stop, step: number };
   }
   journal.append({
     type: 'step.finished',
@@ -340,12 +339,14 @@ async function experimentStep(
     reason: result.summary.reason,
     run: stepRunRecord(result.summary, runDir),
   });
-  if (options.signal?.aborted)
+  if (options.signal?.aborted) {
+    const stop = interruptStop(options.signal.reason);
     return {
-      status: 'aborted',
-      reason: `${interruptedBy(options.signal)} during step ${number} (${step.name}), whose faults were rolled back`,
+      status: stop.status,
+      reason: `${stop.reason} during step ${number} (${step.name}), whose faults were rolled back`,
       step: number,
     };
+  }
   if (result.status === 'passed') return null;
   // Only a verdict on the target's behaviour lets the day go on: after an error (a rollback that failed, a target
   // gone) the target may be left broken, and any other way of stopping was someone's decision to stop.
@@ -405,10 +406,6 @@ async function checkpointStep(
     reason: `no-go at step ${number} (${JSON.stringify(step.question)}): ${reason}`,
     step: number,
   };
-}
-
-function interruptedBy(signal: AbortSignal): string {
-  return interruptStop(signal.reason).reason;
 }
 
 /** The agenda as the day's journal records it (timelines left out: each run's journal has its own). */

@@ -96,6 +96,7 @@ export class WriteQueue {
  */
 export function ledgerReplayOrder(
   queue: { writes: readonly QueuedWrite[]; replays: readonly ReplayRecord[] },
+  /** Each at most once: (client, seq) is the ledger's key. */
   committedInOrder: readonly { client: string; seq: string | number }[],
 ): { ledgerEntries: number; missing: number; committedByFirstAttempt: number; inOrder: boolean } {
   const ledger = queue.writes.flatMap((write) => (write.kind === 'ledger' ? [write] : []));
@@ -106,7 +107,7 @@ export function ledgerReplayOrder(
     .filter((index): index is number => index !== undefined && !found.has(ledger[index].n));
   return {
     ledgerEntries: ledger.length,
-    missing: ledger.length - new Set(committedInOrder.map((row) => `${row.client}/${row.seq}`)).size,
+    missing: ledger.length - committedInOrder.length,
     committedByFirstAttempt: ledger.filter((write) => found.has(write.n)).length,
     inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
   };
