@@ -5,9 +5,8 @@ import { isHttpToken, splitsRequest, writtenByConnection } from './request-heade
 
 type ResponseParser = InstanceType<typeof HTTPParser>;
 
-/** What one exchange on a connection reports, in order: connected (as its request goes out), final status, end. */
+/** What one exchange on a connection reports, in order: final status, end. */
 export interface ExchangeHandler {
-  onConnect(): void;
   onHeaders(status: number, region: string): void;
   onComplete(): void;
   /** The exchange failed; `error.code` is errno-style (ECONNREFUSED, ECONNRESET, ENOTFOUND, HPE_…, a TLS code). */
@@ -81,7 +80,7 @@ export function encodeRequest(
  * undici Client (see README, Benchmarks), and one thread sends a drill's whole schedule. It
  * keeps undici's Client's contract where the traffic client relies on it: a
  * dispatch on a closed connection (the server closed it, or said `connection: close`)
- * connects again, resolving the name through `lookup` then; `onConnect` comes once the
+ * connects again, resolving the name through `lookup` then; the request goes out once the
  * socket (and TLS) is up; a socket that closes before its response is complete fails the
  * exchange with ECONNRESET, as node:http's "socket hang up" did.
  */
@@ -151,9 +150,7 @@ export class Http1Connection implements ConnectionClient {
   }
 
   private send(): void {
-    this.handler!.onConnect();
-    // onConnect may have ended this exchange (the caller timed it out and destroyed us).
-    if (this.socket && this.handler) this.socket.write(this.request.bytes);
+    this.socket!.write(this.request.bytes);
   }
 
   private read(parser: ResponseParser, chunk: Buffer): void {

@@ -41,17 +41,13 @@ class Connection implements ExchangeHandler {
   deadline = 0;
   status = 0;
   region = '';
-  /** Opened and not yet connected: counts against the connects allowed at once (see TrafficClient.grow). */
-  connecting = false;
+  /** Opened and not yet answered: counts against the connections opening at once (see TrafficClient.grow). */
+  opening = false;
 
   constructor(
     readonly client: ConnectionClient,
     private readonly owner: TrafficClient,
   ) {}
-
-  onConnect(): void {
-    if (this.connecting) this.owner.connectEnded(this);
-  }
 
   onHeaders(status: number, region: string): void {
     this.status = status;
@@ -59,11 +55,12 @@ class Connection implements ExchangeHandler {
   }
 
   onComplete(): void {
+    if (this.opening) this.owner.openingEnded(this);
     this.owner.settle(this, '');
   }
 
   onError(error: NodeJS.ErrnoException): void {
-    if (this.connecting) this.owner.connectEnded(this);
+    if (this.opening) this.owner.openingEnded(this);
     // The connection takes the next request at once: its dispatch connects anew.
     this.owner.settle(this, error.code ?? error.name);
   }
@@ -97,9 +94,9 @@ export class TrafficClient {
   private readonly waiting = new WaitingRequests();
   private growing = false;
   private readonly growBound = (): void => this.grow();
-  /** Connections opened and not yet connected, by when they count as slow (see grow()). */
-  private readonly connects = new DeadlineQueue<Connection>();
-  private connectingCount = 0;
+  /** Connections opened and not yet answered, by when they count as slow (see grow()). */
+  private readonly openings = new DeadlineQueue<Connection>();
+  private openingCount = 0;
   private growTimer: NodeJS.Timeout | undefined;
   private readonly growLaterBound = (): void => {
     this.growTimer = undefined;
@@ -186,37 +183,42 @@ export class TrafficClient {
 
   /**
    * Opens connections for the requests still waiting, one turn of the event loop after
-   * they were released, at most `connectsAtOnce` connecting at a time. After a stall (a GC
+   * they were released, at most `openingAtOnce` opening at a time. After a stall (a GC
    * pause, a busy loop) a burst of requests is released while the answers that would free
    * the busy connections sit unread in their sockets; the loop's I/O phase reads them
    * first and each freed connection takes a waiting request. Opening one connection per
    * request of a burst at once instead made hundreds of connections whose setup (here and
    * in the server) and garbage caused the next stall: the probe snowballed far below what
-   * the machine could send. A connect pending longer than `slowConnectMs` stops counting
-   * against the limit, so a server that does not answer SYNs (a region cut off) still
-   * gets a new connection — resolving the name afresh — for up to connectsAtOnce per
-   * slowConnectMs, 1,280 a second, each request waiting at most that long for one.
+   * the machine could send. A connection is opening until its first answer, not until its
+   * handshake: the server's kernel completes handshakes into the accept queue whether or not
+   * the server keeps up, so a limit on handshakes alone let a server slow to accept be sent
+   * connections as fast as the kernel answered, a thousand and more in a step's first half
+   * second, until its accept queue overflowed and dropped SYNs (each retried a second later).
+   * A connection opening longer than `slowOpeningMs` stops counting against the limit, so a
+   * server that does not answer SYNs (a region cut off) still gets a new connection —
+   * resolving the name afresh — for up to openingAtOnce per slowOpeningMs, 1,280 a second,
+   * each request waiting at most that long for one.
    */
   private grow(): void {
     this.growing = false;
     const current = now();
-    for (const connection of this.connects.expire(current, notConnecting)) this.connectEnded(connection, false);
-    while (this.waiting.length > 0 && !this.closed && this.connectingCount < connectsAtOnce) {
+    for (const connection of this.openings.expire(current, notOpening)) this.openingEnded(connection, false);
+    while (this.waiting.length > 0 && !this.closed && this.openingCount < openingAtOnce) {
       const connection = this.open();
-      connection.connecting = true;
-      this.connectingCount++;
-      this.connects.push(connection, 0, current + slowConnectMs);
+      connection.opening = true;
+      this.openingCount++;
+      this.openings.push(connection, 0, current + slowOpeningMs);
       this.dispatchWaiting(connection);
     }
-    const nextSlow = this.connects.nextDeadline();
+    const nextSlow = this.openings.nextDeadline();
     if (this.waiting.length > 0 && nextSlow !== null && this.growTimer === undefined)
       this.growTimer = setTimeout(this.growLaterBound, Math.max(1, nextSlow - current));
   }
 
-  /** A connect succeeded, failed, timed out or became slow: one more may start. */
-  connectEnded(connection: Connection, growNow = true): void {
-    connection.connecting = false;
-    this.connectingCount--;
+  /** A connection was answered, failed, timed out or became slow: one more may open. */
+  openingEnded(connection: Connection, growNow = true): void {
+    connection.opening = false;
+    this.openingCount--;
     if (growNow && this.waiting.length > 0) this.growNextTurn();
   }
 
@@ -242,7 +244,7 @@ export class TrafficClient {
     const current = now();
     for (const connection of this.deadlines.expire(current, isStale)) {
       this.all.delete(connection);
-      if (connection.connecting) this.connectEnded(connection);
+      if (connection.opening) this.openingEnded(connection);
       this.settle(connection, 'TIMEOUT', false);
       connection.client.destroy();
     }
@@ -265,11 +267,11 @@ export class TrafficClient {
 }
 
 /** See TrafficClient.grow(): enough for any loopback or LAN burst, bounded so a stall cannot snowball. */
-export const connectsAtOnce = 64;
-export const slowConnectMs = 50;
+export const openingAtOnce = 64;
+export const slowOpeningMs = 50;
 
-function notConnecting(connection: Connection): boolean {
-  return !connection.connecting;
+function notOpening(connection: Connection): boolean {
+  return !connection.opening;
 }
 
 function isStale(connection: Connection, seq: number): boolean {

@@ -21,7 +21,6 @@ import {
 import { selfSignedCertificate } from '../../src/probes/tls-certificate';
 
 interface Exchange {
-  connected: number;
   status: number;
   region: string;
   error: string;
@@ -30,9 +29,8 @@ interface Exchange {
 /** Dispatches one request and waits for its end (complete or failed). */
 function exchange(connection: Http1Connection): Promise<Exchange> {
   return new Promise((resolve) => {
-    const seen: Exchange = { connected: 0, status: 0, region: '', error: '' };
+    const seen: Exchange = { status: 0, region: '', error: '' };
     const handler: ExchangeHandler = {
-      onConnect: () => void seen.connected++,
       onHeaders: (status, region) => Object.assign(seen, { status, region }),
       onComplete: () => resolve(seen),
       onError: (error) => resolve({ ...seen, error: String(error.code) }),
@@ -95,7 +93,7 @@ test('keep-alive: two exchanges on one socket, status and region read, the reque
   const connection = connectionTo(server.url);
   const first = await exchange(connection);
   const second = await exchange(connection);
-  assert.equal(first, { connected: 1, status: 200, region: 'us-west-2', error: '' });
+  assert.equal(first, { status: 200, region: 'us-west-2', error: '' });
   assert.equal(second, first);
   assert.is(server.connections(), 1);
   assert.is(
@@ -116,9 +114,9 @@ test('a response split into one-byte writes, a chunked body, and a body delimite
   ];
   const server = await rawServer((index) => answers[index]);
   const connection = connectionTo(server.url);
-  assert.equal(await exchange(connection), { connected: 1, status: 200, region: 'us-west-2', error: '' });
-  assert.equal(await exchange(connection), { connected: 1, status: 201, region: '', error: '' });
-  assert.equal(await exchange(connection), { connected: 1, status: 200, region: 'eu-west-1', error: '' });
+  assert.equal(await exchange(connection), { status: 200, region: 'us-west-2', error: '' });
+  assert.equal(await exchange(connection), { status: 201, region: '', error: '' });
+  assert.equal(await exchange(connection), { status: 200, region: 'eu-west-1', error: '' });
   assert.is(server.connections(), 1, 'one socket so far');
   assert.is((await exchange(connection)).status, 200, 'after a close-delimited body the next request reconnects');
   assert.is(server.connections(), 2);
@@ -140,7 +138,7 @@ test('no body: HEAD (whatever its content-length says), 204, 304; a 1xx before t
   const connection = connectionTo(server.url);
   assert.is((await exchange(connection)).status, 204);
   assert.is((await exchange(connection)).status, 304);
-  assert.equal(await exchange(connection), { connected: 1, status: 200, region: 'us-west-2', error: '' });
+  assert.equal(await exchange(connection), { status: 200, region: 'us-west-2', error: '' });
   assert.is(server.connections(), 2, 'the HEAD connection, then one for the rest: every response was delimited');
   connection.destroy();
   await server.close();
@@ -176,15 +174,15 @@ test('failures: reset mid-body, closed before an answer (ECONNRESET), refused, g
   const reset = await exchange(connection);
   assert.is(reset.error, 'ECONNRESET');
   assert.is(reset.status, 200, 'the headers had come');
-  assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'ECONNRESET' });
+  assert.equal(await exchange(connection), { status: 0, region: '', error: 'ECONNRESET' });
   assert.is((await exchange(connection)).status, 200, 'a failed connection connects again on its next dispatch');
-  assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'HPE_INVALID_CONSTANT' });
-  assert.equal(await exchange(connection), { connected: 1, status: 0, region: '', error: 'HPE_HEADER_OVERFLOW' });
+  assert.equal(await exchange(connection), { status: 0, region: '', error: 'HPE_INVALID_CONSTANT' });
+  assert.equal(await exchange(connection), { status: 0, region: '', error: 'HPE_HEADER_OVERFLOW' });
   connection.destroy();
   await server.close();
 
   const refused = connectionTo(server.url);
-  assert.equal(await exchange(refused), { connected: 0, status: 0, region: '', error: 'ECONNREFUSED' });
+  assert.equal(await exchange(refused), { status: 0, region: '', error: 'ECONNREFUSED' });
 });
 
 test('an idle keep-alive socket the server closed is not reused: the next request connects anew', async () => {
@@ -288,7 +286,7 @@ test("https: a certificate the machine does not trust fails the exchange with TL
   const server = await tlsServer();
   const connection = connectionTo(`https://127.0.0.1:${server.port}/`);
   const untrusted = await exchange(connection);
-  assert.equal(untrusted, { connected: 0, status: 0, region: '', error: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+  assert.equal(untrusted, { status: 0, region: '', error: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   await server.close();
 });
 
