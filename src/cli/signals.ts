@@ -1,10 +1,14 @@
+import type { RunStatus } from '../core/events';
 import type { InterruptReason } from '../engine/run';
+import { exitCodeFor, exitCodes } from './exit-codes';
 
 /** What a command gets: the signal its run stops on, what stopped it uncaught (if anything did), and the cleanup. */
 export interface Interrupt {
   signal: AbortSignal;
   /** An error nothing caught, said once it happened: the command exits as an error whatever the run's status. */
   readonly uncaught: string | null;
+  /** The command's exit code for its run's status: an error nothing caught, even after the run ended, is an error. */
+  exitCode(status: RunStatus): number;
   dispose(): void;
 }
 
@@ -53,6 +57,7 @@ export function interruptController(
     get uncaught() {
       return uncaught;
     },
+    exitCode: (status) => (uncaught === null ? exitCodeFor(status) : exitCodes.error),
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

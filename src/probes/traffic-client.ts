@@ -55,12 +55,10 @@ class Connection implements ExchangeHandler {
   }
 
   onComplete(): void {
-    if (this.opening) this.owner.openingEnded(this);
     this.owner.settle(this, '');
   }
 
   onError(error: NodeJS.ErrnoException): void {
-    if (this.opening) this.owner.openingEnded(this);
     // The connection takes the next request at once: its dispatch connects anew.
     this.owner.settle(this, error.code ?? error.name);
   }
@@ -126,6 +124,8 @@ export class TrafficClient {
   settle(connection: Connection, error: string, reusable = true): void {
     if (!connection.busy) return;
     connection.busy = false;
+    // Its first exchange ended, however: it is open (or gone), no longer opening.
+    if (connection.opening) this.openingEnded(connection);
     this.inFlight--;
     this.settled(connection.due, connection.sentAt, error ? 0 : connection.status, error, connection.region);
     if (reusable) this.release(connection);
@@ -244,7 +244,6 @@ export class TrafficClient {
     const current = now();
     for (const connection of this.deadlines.expire(current, isStale)) {
       this.all.delete(connection);
-      if (connection.opening) this.openingEnded(connection);
       this.settle(connection, 'TIMEOUT', false);
       connection.client.destroy();
     }

@@ -7,7 +7,6 @@ import { compareFiles, writeComparison } from '../../report/compare/files';
 import { idleText, rpoText, rtoText, staleText } from '../../report/compare/words';
 import { fileReporters } from '../../report/files';
 import { loadDefinition } from '../../scenario/loader';
-import { exitCodeFor, exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
 import { ProgressDisplay } from '../progress';
 import { shownPath } from '../shown-path';
@@ -75,8 +74,7 @@ export async function compareCommand(file: string, options: CompareCommandOption
     });
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     else process.stdout.write(comparisonText(result.summary, result.reason, runDir));
-    // An error nothing caught ends the command as an error, even one that came after the run had ended.
-    return interrupt.uncaught ? exitCodes.error : exitCodeFor(result.status);
+    return interrupt.exitCode(result.status);
   } finally {
     (progress as ProgressDisplay | null)?.close();
     interrupt.dispose();

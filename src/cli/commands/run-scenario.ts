@@ -11,7 +11,6 @@ import type { Scenario } from '../../scenario/validate';
 import { approver } from '../approve';
 import { drillReporters } from '../drill-reporters';
 import { operatorName, terminalAsk } from '../checkpoint-prompt';
-import { exitCodeFor, exitCodes } from '../exit-codes';
 import { ScenarioProgress } from '../scenario-progress';
 import { interruptController } from '../signals';
 import { shownPath } from '../shown-path';
@@ -47,8 +46,7 @@ export async function runScenarioCommand(scenario: Scenario, options: RunCommand
     for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     else process.stdout.write(dayText(result.summary, result.reports));
-    // An error nothing caught ends the command as an error, even one that came after the run had ended.
-    return interrupt.uncaught ? exitCodes.error : exitCodeFor(result.status);
+    return interrupt.exitCode(result.status);
   } finally {
     interrupt.dispose();
   }

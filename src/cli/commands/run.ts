@@ -19,7 +19,6 @@ import type { Experiment } from '../../experiment/validate';
 import { reportFiles } from '../../report/files';
 import { ruleLine } from '../../report/alerts';
 import type { ReportOutcome } from '../../report/reporter';
-import { exitCodeFor, exitCodes } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { interruptController } from '../signals';
 import { approver } from '../approve';
@@ -84,8 +83,7 @@ export async function runWithProgress(
     for (const problem of result.reports.problems) process.stderr.write(`gameday: ${problem}\n`);
     if (options.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     else process.stdout.write(format(result.summary, result.reports));
-    // An error nothing caught ends the command as an error, even one that came after the run had ended.
-    return interrupt.uncaught ? exitCodes.error : exitCodeFor(result.status);
+    return interrupt.exitCode(result.status);
   } finally {
     progress.close();
     interrupt.dispose();

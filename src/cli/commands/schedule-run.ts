@@ -1,10 +1,10 @@
+import type { RunStatus } from '../../core/events';
 import { ConsentRequiredError, assertConsent } from '../../engine/guardrails';
 import { loadEntries, type ScheduledEntry } from '../../schedule/entries';
 import { ScheduleBusyError, Scheduler } from '../../schedule/scheduler';
 import type { Decision } from '../../schedule/state';
 import { operatorName } from '../checkpoint-prompt';
 import { drillReporters } from '../drill-reporters';
-import { exitCodeFor, exitCodes } from '../exit-codes';
 import { UsageError } from '../output';
 import { shownPath } from '../shown-path';
 import { interruptController } from '../signals';
@@ -64,11 +64,10 @@ export async function scheduleRunCommand(files: string[], options: ScheduleRunOp
             'stop with Ctrl-C or SIGTERM',
         );
       await scheduler.run();
-      return interrupt.uncaught ? exitCodes.error : exitCodes.passed;
+      return interrupt.exitCode('passed');
     }
     const last = await scheduler.once();
-    if (interrupt.uncaught) return exitCodes.error;
-    return last.kind === 'finished' && last.status ? exitCodeFor(last.status as Parameters<typeof exitCodeFor>[0]) : 0;
+    return interrupt.exitCode(last.kind === 'finished' && last.status ? (last.status as RunStatus) : 'passed');
   } catch (error) {
     if (error instanceof ScheduleBusyError) throw new UsageError(error.message);
     throw error;

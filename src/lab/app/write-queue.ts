@@ -108,7 +108,7 @@ export function ledgerReplayOrder(
   return {
     ledgerEntries: ledger.length,
     missing: ledger.length - committedInOrder.length,
-    committedByFirstAttempt: ledger.filter((write) => found.has(write.n)).length,
+    committedByFirstAttempt: found.size,
     inOrder: order.every((at, index) => index === 0 || at > order[index - 1]),
   };
 }
