@@ -2,11 +2,9 @@ import type { RunStatus } from '../core/events';
 import type { InterruptReason } from '../engine/run';
 import { exitCodeFor, exitCodes } from './exit-codes';
 
-/** What a command gets: the signal its run stops on, what stopped it uncaught (if anything did), and the cleanup. */
+/** What a command gets: the signal its run stops on, its exit code, and the cleanup. */
 export interface Interrupt {
   signal: AbortSignal;
-  /** An error nothing caught, said once it happened: the command exits as an error whatever the run's status. */
-  readonly uncaught: string | null;
   /** The command's exit code for its run's status: an error nothing caught, even after the run ended, is an error. */
   exitCode(status: RunStatus): number;
   dispose(): void;
@@ -54,9 +52,6 @@ export function interruptController(
   process.on('unhandledRejection', onUncaught);
   return {
     signal: controller.signal,
-    get uncaught() {
-      return uncaught;
-    },
     exitCode: (status) => (uncaught === null ? exitCodeFor(status) : exitCodes.error),
     dispose: () => {
       process.off('SIGINT', onSignal);

@@ -216,7 +216,7 @@ export class TrafficClient {
   }
 
   /** A connection was answered, failed, timed out or became slow: one more may open. */
-  openingEnded(connection: Connection, growNow = true): void {
+  private openingEnded(connection: Connection, growNow = true): void {
     connection.opening = false;
     this.openingCount--;
     if (growNow && this.waiting.length > 0) this.growNextTurn();

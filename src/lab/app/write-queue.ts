@@ -100,6 +100,7 @@ export function ledgerReplayOrder(
   committedInOrder: readonly { client: string; seq: string | number }[],
 ): { ledgerEntries: number; missing: number; committedByFirstAttempt: number; inOrder: boolean } {
   const ledger = queue.writes.flatMap((write) => (write.kind === 'ledger' ? [write] : []));
+  // Only a ledger entry can be found there (the replay inserts one ON CONFLICT DO NOTHING): each is one of `ledger`.
   const found = new Set(queue.replays.flatMap((replay) => (replay.found ? [replay.n] : [])));
   const position = new Map(ledger.map((write, index) => [`${write.client}/${write.seq}`, index]));
   const order = committedInOrder
