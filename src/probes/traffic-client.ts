@@ -95,6 +95,8 @@ export class TrafficClient {
   /** Connections opened and not yet answered, by when they count as slow (see grow()). */
   private readonly openings = new DeadlineQueue<Connection>();
   private openingCount = 0;
+  /** When an established connection last answered within slowOpeningMs of its request going out (see grow()). */
+  private answeredQuicklyAt = -Infinity;
   private growTimer: NodeJS.Timeout | undefined;
   private readonly growLaterBound = (): void => {
     this.growTimer = undefined;
@@ -126,11 +128,18 @@ export class TrafficClient {
     connection.busy = false;
     // Its first exchange ended, however: it is open (or gone), no longer opening.
     if (connection.opening) this.openingEnded(connection);
+    else if (this.openingCount > 0 && error === '') this.answered(connection);
     this.inFlight--;
     this.settled(connection.due, connection.sentAt, error ? 0 : connection.status, error, connection.region);
     if (reusable) this.release(connection);
     this.deadlines.dropSettled(isStale);
     if (this.inFlight === 0 && this.drained) this.drained();
+  }
+
+  /** An established connection's answer, while connections are opening: is the server answering? (see grow()) */
+  private answered(connection: Connection): void {
+    const current = now();
+    if (current - connection.sentAt < slowOpeningMs) this.answeredQuicklyAt = current;
   }
 
   /** A settled connection takes the oldest waiting request, or waits idle for the next. */
@@ -197,12 +206,19 @@ export class TrafficClient {
    * A connection opening longer than `slowOpeningMs` stops counting against the limit, so a
    * server that does not answer SYNs (a region cut off) still gets a new connection —
    * resolving the name afresh — for up to openingAtOnce per slowOpeningMs, 1,280 a second,
-   * each request waiting at most that long for one.
+   * each request waiting at most that long for one; so does a server slow to answer (a
+   * latency fault, on every request or some), which needs more connections to carry the
+   * rate. Not while the server answers the connections it has (see answersItsConnections):
+   * then a slow opening is a server slow to take new connections, and one more only
+   * lengthens its accept queue.
    */
   private grow(): void {
     this.growing = false;
     const current = now();
-    for (const connection of this.openings.expire(current, notOpening)) this.openingEnded(connection, false);
+    const slow = this.openings.expire(current, notOpening);
+    if (slow.length > 0 && this.answersItsConnections(current))
+      for (const connection of slow) this.openings.push(connection, 0, current + slowOpeningMs);
+    else for (const connection of slow) this.openingEnded(connection, false);
     while (this.waiting.length > 0 && !this.closed && this.openingCount < openingAtOnce) {
       const connection = this.open();
       connection.opening = true;
@@ -220,6 +236,23 @@ export class TrafficClient {
     connection.opening = false;
     this.openingCount--;
     if (growNow && this.waiting.length > 0) this.growNextTurn();
+  }
+
+  /**
+   * Whether the server is answering the connections it has: one answered within
+   * slowOpeningMs of its request lately, and none has waited that long on an answer. A
+   * connection still opening past slowOpeningMs then waits on the server's accept, not its
+   * answers: a Node server (libuv ≥ 1.45) accepts one connection per turn of its event loop,
+   * so a saturated one takes a few a second. Sent 1,280 a second regardless, the bench's
+   * server at 48,000–60,000 req/s overflowed its accept queue, which drops the handshake's
+   * last packet (retried after a second, then three): thousands of requests timed out in
+   * steps the server held when the probe opened no more than these 64 at once.
+   */
+  private answersItsConnections(current: number): boolean {
+    if (current - this.answeredQuicklyAt >= slowOpeningMs) return false;
+    for (const connection of this.all)
+      if (connection.busy && !connection.opening && current - connection.sentAt >= slowOpeningMs) return false;
+    return true;
   }
 
   private growNextTurn(): void {

@@ -15,10 +15,13 @@ class DrivenClient {
   handler: ExchangeHandler | null = null;
   dispatched = 0;
   destroyed = false;
+  /** A request was dispatched and not yet answered or failed. */
+  asked = false;
 
   dispatch(handler: ExchangeHandler): void {
     this.handler = handler;
     this.dispatched++;
+    this.asked = true;
   }
 
   destroy(): void {
@@ -28,11 +31,13 @@ class DrivenClient {
   /** Fails the exchange; returns how many requests were dispatched on this connection while it was told. */
   fail(code: string): number {
     const before = this.dispatched;
+    this.asked = false;
     this.handler!.onError(Object.assign(new Error(code), { code }));
     return this.dispatched - before;
   }
 
   answer(status = 200): void {
+    this.asked = false;
     this.handler!.onHeaders(status, 'us-east-1');
     this.handler!.onComplete();
   }
@@ -109,6 +114,52 @@ test(`one unanswered ${slowOpeningMs} ms stops counting: an unreachable server s
   await sleep(slowOpeningMs + 30);
   assert.is(clients.length, openingAtOnce * 3, 'every request has its connection');
   await client.close();
+});
+
+/**
+ * Four connections established, then a burst: they are busy, the bound's worth opens for the rest and
+ * is never answered (a server slow to accept), while `answer` decides, every 5 ms, which of the four
+ * answer their request.
+ */
+async function slowToAccept(answer: (established: DrivenClient[]) => DrivenClient[]) {
+  const { client, clients } = driven(1_000);
+  for (let due = 0; due < 4; due++) client.send(due);
+  await turn();
+  const established = clients.slice();
+  for (const opened of established) opened.answer();
+  for (let due = 4; due < 1_000; due++) client.send(due);
+  await turn();
+  assert.is(clients.length, 4 + openingAtOnce);
+  const answering = setInterval(() => {
+    for (const opened of answer(established)) if (opened.asked) opened.answer();
+  }, 5);
+  return { client, clients, stop: () => clearInterval(answering) };
+}
+
+test(`past ${slowOpeningMs} ms an opening still counts while the server answers the connections it has`, async () => {
+  const { client, clients, stop } = await slowToAccept((established) => established);
+  try {
+    await sleep(slowOpeningMs + 30);
+    assert.is(clients.length, 4 + openingAtOnce, 'the server is slow to take connections, not requests: none more');
+    // The four stop answering: now the server is slow to answer, and more connections carry the rate.
+    stop();
+    await sleep(2 * slowOpeningMs + 30);
+    assert.ok(clients.length > 4 + openingAtOnce, `${clients.length - 4} opened once the answers stopped`);
+  } finally {
+    stop();
+    await client.close();
+  }
+});
+
+test(`a connection waiting ${slowOpeningMs} ms on its answer (latency fault) lets openings stop counting`, async () => {
+  const { client, clients, stop } = await slowToAccept((established) => established.slice(1));
+  try {
+    await sleep(slowOpeningMs + 30);
+    assert.is(clients.length, 4 + 2 * openingAtOnce, 'three answer quickly, one does not: as many more opened');
+  } finally {
+    stop();
+    await client.close();
+  }
 });
 
 test('a server that accepts and never answers is opened the bound per slow period, not one per request', async () => {
