@@ -245,8 +245,8 @@ export class TrafficClient {
    * answers: a Node server (libuv ≥ 1.45) accepts one connection per turn of its event loop,
    * so a saturated one takes a few a second. Sent 1,280 a second regardless, the bench's
    * server at 48,000–60,000 req/s overflowed its accept queue, which drops the handshake's
-   * last packet (retried after a second, then three): thousands of requests timed out in
-   * steps the server held when the probe opened no more than these 64 at once.
+   * last packet (the SYN-ACK is resent after a second, then two more): thousands of requests
+   * timed out, in steps it held once slow openings kept counting here (README, Benchmarks).
    */
   private answersItsConnections(current: number): boolean {
     if (current - this.answeredQuicklyAt >= slowOpeningMs) return false;
