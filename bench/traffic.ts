@@ -535,12 +535,19 @@ export const wrkPath = '/usr/bin/wrk';
  * The smallest possible HTTP server, in a process of its own so it does not share the
  * probe's event loop: separates the probe's ceiling from the lab app's.
  */
-export async function startTrivialServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const script = `
+export function startTrivialServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  return startServerProcess(`
     const server = require('node:http').createServer((req, res) => { req.resume(); res.end('ok'); });
     server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-    process.stdin.on('end', () => process.exit(0)).resume();`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    process.stdin.on('end', () => process.exit(0)).resume();`);
+}
+
+/** Runs `script` (it prints the port it listens on, then serves until its stdin ends) in a Node process of its own. */
+export async function startServerProcess(
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
@@ -548,7 +555,7 @@ export async function startTrivialServer(): Promise<{ url: string; close: () => 
       lines.close();
       resolve(line.trim());
     });
-    child.once('exit', (code) => reject(new Error(`the trivial server exited (${code}) before listening`)));
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
   });
   return {
     url: `http://127.0.0.1:${port}/`,
