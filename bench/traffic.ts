@@ -585,13 +585,16 @@ interface Args {
   dist: boolean;
 }
 
+/** A ceiling step holds while its send-lag and latency p99 stay within this (`--lag-bound`); bench:opening too. */
+export const defaultLagBoundMs = 100;
+
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     rate: 1000,
     durationS: 30,
     stepS: 5,
     warmupS: 1,
-    lagBoundMs: 100,
+    lagBoundMs: defaultLagBoundMs,
     onTimeMs: 10,
     workers: 2,
     referenceRuns: 3,
